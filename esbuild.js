@@ -1,0 +1,63 @@
+// Bundles every entry point: the extension, the server, the host process (Node) and the webviews (browser).
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** Native addons stay outside the bundle and are loaded from node_modules at run time. */
+const nativeExternals = ['@roamhq/wrtc', 'better-sqlite3', 'bufferutil', 'utf-8-validate'];
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  minify: production,
+  external: ['vscode', ...nativeExternals],
+  logLevel: 'info',
+};
+
+const browser = {
+  bundle: true,
+  platform: 'browser',
+  target: 'chrome114',
+  format: 'iife',
+  sourcemap: true,
+  minify: production,
+  // simple-peer's dependencies expect Node's globals; the browser build provides the few it touches.
+  define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false' },
+  logLevel: 'info',
+};
+
+/** [entry, outfile, options] for every bundle the product ships. */
+const bundles = [
+  ['src/extension.ts', 'dist/extension.js', node],
+  ['src/server/main.ts', 'dist/server.js', node],
+  ['src/host/main.ts', 'dist/host.js', node],
+  ['src/webview/panel/main.ts', 'dist/webview/panel.js', browser],
+  ['src/webview/chat/main.ts', 'dist/webview/chat.js', browser],
+];
+
+async function main() {
+  const contexts = [];
+  for (const [entry, outfile, options] of bundles) {
+    if (!fs.existsSync(path.join(__dirname, entry))) {
+      throw new Error(`esbuild.js: entry point ${entry} is missing`);
+    }
+    contexts.push(await esbuild.context({ ...options, entryPoints: [entry], outfile }));
+  }
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  await Promise.all(contexts.map((c) => c.rebuild()));
+  await Promise.all(contexts.map((c) => c.dispose()));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

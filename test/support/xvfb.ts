@@ -1,0 +1,42 @@
+/** Starts a private Xvfb display for a test and stops it afterwards. */
+import { ChildProcess, spawn } from 'child_process';
+import { existsSync } from 'fs';
+
+export interface XDisplay {
+  /** e.g. ":57" */
+  readonly display: string;
+  readonly width: number;
+  readonly height: number;
+  stop(): Promise<void>;
+}
+
+function freeDisplayNumber(): number {
+  for (let n = 50 + Math.floor(Math.random() * 400); n < 1000; n++) {
+    if (!existsSync(`/tmp/.X11-unix/X${n}`) && !existsSync(`/tmp/.X${n}-lock`)) return n;
+  }
+  throw new Error('no free X display number');
+}
+
+export async function startXvfb(width = 1280, height = 720): Promise<XDisplay> {
+  const n = freeDisplayNumber();
+  const proc: ChildProcess = spawn('Xvfb', [`:${n}`, '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp'], {
+    stdio: 'ignore',
+  });
+  const deadline = Date.now() + 10_000;
+  while (!existsSync(`/tmp/.X11-unix/X${n}`)) {
+    if (proc.exitCode !== null) throw new Error(`Xvfb :${n} exited with ${proc.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`Xvfb :${n} did not start within 10 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    display: `:${n}`,
+    width,
+    height,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+      }),
+  };
+}
