@@ -1,0 +1,43 @@
+import { strict as assert } from 'assert';
+import { z } from 'zod';
+import { decodeMessage, parseMessage, ProtocolError } from '../../src/protocol/validate';
+
+const Ping = z.object({ type: z.literal('ping'), seq: z.number().int().nonnegative() });
+const Say = z.object({ type: z.literal('say'), text: z.string().max(10) });
+const Message = z.discriminatedUnion('type', [Ping, Say]);
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof ProtocolError, `expected ProtocolError, got ${String(err)}`);
+    return err.code;
+  }
+  assert.fail('expected a ProtocolError');
+}
+
+describe('protocol validation', () => {
+  it('accepts a well-formed message and returns it typed', () => {
+    const msg = parseMessage(Message, { type: 'say', text: 'hello' });
+    assert.deepEqual(msg, { type: 'say', text: 'hello' });
+  });
+
+  it('rejects unknown types with ERR_UNKNOWN_TYPE', () => {
+    assert.equal(codeOf(() => parseMessage(Message, { type: 'rm -rf' })), 'ERR_UNKNOWN_TYPE');
+    assert.equal(codeOf(() => parseMessage(Message, { seq: 1 })), 'ERR_UNKNOWN_TYPE');
+  });
+
+  it('rejects malformed fields with ERR_MALFORMED naming the message', () => {
+    assert.equal(codeOf(() => parseMessage(Message, { type: 'ping', seq: -1 })), 'ERR_MALFORMED');
+    assert.equal(codeOf(() => parseMessage(Message, { type: 'say', text: 'x'.repeat(11) })), 'ERR_MALFORMED');
+    assert.equal(codeOf(() => parseMessage(Message, [])), 'ERR_MALFORMED');
+    assert.equal(codeOf(() => parseMessage(Message, null)), 'ERR_MALFORMED');
+    assert.throws(() => parseMessage(Message, { type: 'ping', seq: 'a' }), /invalid ping message/);
+  });
+
+  it('bounds size and JSON before validating', () => {
+    assert.equal(codeOf(() => decodeMessage(Message, '{"type":"ping","seq":1}', 8)), 'ERR_TOO_LARGE');
+    assert.equal(codeOf(() => decodeMessage(Message, '{not json', 100)), 'ERR_NOT_JSON');
+    assert.deepEqual(decodeMessage(Message, '{"type":"ping","seq":1}', 100), { type: 'ping', seq: 1 });
+  });
+});
