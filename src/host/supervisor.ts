@@ -1,0 +1,218 @@
+/**
+ * HostSupervisor: the extension's handle on the host process. It forks dist/host.js with an IPC channel,
+ * sends typed commands and re-exposes the host's validated events. No `vscode` import, so it runs in plain
+ * Node tests too. The host exits on its own when this process (its parent) goes away.
+ */
+import { ChildProcess, fork } from 'child_process';
+import * as path from 'path';
+import { ControlReason, HostCommand, HostErrorCode, HostEvent, HostStats, Quality, ScreenChoice, SignalPayload } from '../protocol/host';
+import { parseMessage, ProtocolError } from '../protocol/validate';
+import { Disposable, Emitter, Logger, silentLogger } from './Emitter';
+
+export interface HostSupervisorOptions {
+  /** Path of the bundled host (default: dist/host.js next to the running bundle). */
+  readonly hostScript?: string;
+  /** Node binary that runs the host; it must match @roamhq/wrtc's ABI (not Electron). Default: process.execPath. */
+  readonly nodePath?: string;
+  /** Environment for the host (DISPLAY, WAYLAND_DISPLAY, …); default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly logger?: Logger;
+}
+
+export interface StartOptions {
+  readonly quality: Quality;
+  readonly screen?: ScreenChoice;
+  readonly iceServers?: { urls: string | string[]; username?: string; credential?: string }[];
+}
+
+export interface HostError {
+  readonly code: HostErrorCode | 'ERR_HOST_EXITED' | 'ERR_HOST_PROTOCOL';
+  readonly message: string;
+  readonly fatal: boolean;
+}
+
+export type SupervisorState = 'idle' | 'running' | 'exited';
+
+export class HostSupervisor implements Disposable {
+  private readonly _onSignal = new Emitter<SignalPayload>();
+  /** A simple-peer signal object to relay to the helper's viewer. */
+  readonly onSignal = this._onSignal.event;
+  private readonly _onConnected = new Emitter<{ width: number; height: number }>();
+  readonly onConnected = this._onConnected.event;
+  private readonly _onDisconnected = new Emitter<string>();
+  readonly onDisconnected = this._onDisconnected.event;
+  private readonly _onControl = new Emitter<{ granted: boolean; reason: ControlReason }>();
+  /** Control state changes, including `{ granted: false, reason: 'localEscape' }`. */
+  readonly onControl = this._onControl.event;
+  private readonly _onControlRequested = new Emitter<void>();
+  /** The helper asked for control; ask the sharer, then call grantControl() or not. */
+  readonly onControlRequested = this._onControlRequested.event;
+  private readonly _onChat = new Emitter<string>();
+  readonly onChat = this._onChat.event;
+  private readonly _onStats = new Emitter<HostStats>();
+  readonly onStats = this._onStats.event;
+  private readonly _onError = new Emitter<HostError>();
+  readonly onError = this._onError.event;
+  private readonly _onService = new Emitter<{ service: string; message: unknown }>();
+  /** Messages from host services registered by other features (files, voice). */
+  readonly onService = this._onService.event;
+  private readonly _onExit = new Emitter<{ code: number | null; signal: NodeJS.Signals | null }>();
+  readonly onExit = this._onExit.event;
+
+  private child: ChildProcess | undefined;
+  private _state: SupervisorState = 'idle';
+  private readonly log: Logger;
+
+  constructor(private readonly options: HostSupervisorOptions = {}) {
+    this.log = options.logger ?? silentLogger;
+  }
+
+  get state(): SupervisorState {
+    return this._state;
+  }
+
+  /** Process id of the host, for diagnostics and tests. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Spawns the host and starts sharing. Throws if already started. */
+  start(options: StartOptions): void {
+    if (this._state !== 'idle') throw new Error(`HostSupervisor.start: illegal in state ${this._state}`);
+    const script = this.options.hostScript ?? path.join(__dirname, 'host.js');
+    const child = fork(script, [], {
+      execPath: this.options.nodePath ?? process.execPath,
+      execArgv: [],
+      env: this.options.env ?? process.env,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    this.child = child;
+    this._state = 'running';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => this.log.warn(`host stderr: ${text.trimEnd()}`));
+    child.on('message', (raw) => this.receive(raw));
+    child.on('error', (err) => this._onError.fire({ code: 'ERR_HOST_EXITED', message: err.message, fatal: true }));
+    child.on('exit', (code, signal) => {
+      this._state = 'exited';
+      this.child = undefined;
+      if (code !== 0) {
+        this._onError.fire({ code: 'ERR_HOST_EXITED', message: `host process exited (code ${code}, signal ${signal})`, fatal: true });
+      }
+      this._onExit.fire({ code, signal });
+    });
+    this.send({ type: 'start', quality: options.quality, screen: options.screen ?? 'all', iceServers: options.iceServers });
+  }
+
+  /** Passes the helper's simple-peer signal object in. */
+  signal(payload: SignalPayload): void {
+    this.send({ type: 'signal', payload });
+  }
+
+  grantControl(): void {
+    this.send({ type: 'grantControl' });
+  }
+
+  revokeControl(): void {
+    this.send({ type: 'revokeControl' });
+  }
+
+  setQuality(quality: Quality): void {
+    this.send({ type: 'setQuality', quality });
+  }
+
+  sendChat(text: string): void {
+    this.send({ type: 'sendChat', text });
+  }
+
+  /** For host services added by other features: a message to service `service` in the host. */
+  sendService(service: string, message: unknown): void {
+    this.send({ type: 'service', service, message });
+  }
+
+  /** Stops sharing; resolves when the host has exited (killed after `graceMs`). */
+  stop(graceMs = 2000): Promise<void> {
+    const child = this.child;
+    if (!child) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.send({ type: 'stop' });
+    });
+  }
+
+  dispose(): void {
+    const child = this.child;
+    if (child) {
+      if (child.connected) child.send({ type: 'stop' } satisfies HostCommand);
+      // The host releases input and exits on `stop` or on losing the channel; SIGKILL only if it hangs.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      timer.unref();
+      child.once('exit', () => clearTimeout(timer));
+      child.disconnect?.();
+    }
+    for (const e of [this._onSignal, this._onConnected, this._onDisconnected, this._onControl, this._onControlRequested, this._onChat, this._onStats, this._onError, this._onService, this._onExit]) {
+      e.dispose();
+    }
+  }
+
+  private send(command: HostCommand): void {
+    const child = this.child;
+    if (!child || !child.connected) {
+      throw new Error(`HostSupervisor: host is not running (state ${this._state})`);
+    }
+    child.send(command);
+  }
+
+  private receive(raw: unknown): void {
+    let event: HostEvent;
+    try {
+      event = parseMessage(HostEvent, raw);
+    } catch (err) {
+      const message = err instanceof ProtocolError ? err.message : String(err);
+      this.log.error(`host sent an invalid event: ${message}`);
+      this._onError.fire({ code: 'ERR_HOST_PROTOCOL', message, fatal: false });
+      return;
+    }
+    switch (event.type) {
+      case 'ready':
+        this.log.info(`host ready on ${event.platform}`);
+        break;
+      case 'signal':
+        this._onSignal.fire(event.payload);
+        break;
+      case 'connected':
+        this._onConnected.fire({ width: event.width, height: event.height });
+        break;
+      case 'disconnected':
+        this._onDisconnected.fire(event.reason);
+        break;
+      case 'control':
+        this._onControl.fire({ granted: event.granted, reason: event.reason });
+        break;
+      case 'controlRequested':
+        this._onControlRequested.fire();
+        break;
+      case 'chat':
+        this._onChat.fire(event.text);
+        break;
+      case 'stats':
+        this._onStats.fire(event.stats);
+        break;
+      case 'error':
+        this._onError.fire({ code: event.code, message: event.message, fatal: event.fatal });
+        break;
+      case 'service':
+        this._onService.fire({ service: event.service, message: event.message });
+        break;
+      case 'log':
+        this.log[event.level](`host: ${event.message}`);
+        break;
+      case 'stopped':
+        break;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Extension ↔ host process IPC (Node child_process channel). The extension sends `HostCommand`s, the host
+ * answers with `HostEvent`s; each side validates what it receives with `parseMessage`.
+ */
+import { z } from 'zod';
+
+/** Video quality; every field can change live without reconnecting. */
+export const Quality = z.object({
+  /** Cap on the video bitrate (SDP b=AS and encoder target), kbit/s. */
+  maxKbps: z.number().int().min(50).max(50_000),
+  /** Upper bound on captured frames per second. */
+  fps: z.number().int().min(1).max(60),
+  /** Downscale factor applied before encoding, 0.25–1. */
+  scale: z.number().min(0.25).max(1),
+});
+export type Quality = z.infer<typeof Quality>;
+
+/** What to share: the whole X screen, or one RANDR monitor by output name (e.g. "HDMI-1"). */
+export const ScreenChoice = z.union([z.literal('all'), z.object({ monitor: z.string().min(1).max(64) })]);
+export type ScreenChoice = z.infer<typeof ScreenChoice>;
+
+export const IceServer = z.object({
+  urls: z.union([z.string().max(512), z.array(z.string().max(512)).max(8)]),
+  username: z.string().max(256).optional(),
+  credential: z.string().max(256).optional(),
+});
+
+/** A simple-peer signal object, relayed opaquely; bounded so a hostile relay cannot balloon it. */
+export const SignalPayload = z.record(z.string(), z.unknown());
+export type SignalPayload = z.infer<typeof SignalPayload>;
+
+export const ChatText = z.string().min(1).max(4000);
+
+export const HostCommand = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('start'),
+    quality: Quality,
+    screen: ScreenChoice.default('all'),
+    iceServers: z.array(IceServer).max(8).optional(),
+  }),
+  z.object({ type: z.literal('signal'), payload: SignalPayload }),
+  z.object({ type: z.literal('grantControl') }),
+  z.object({ type: z.literal('revokeControl') }),
+  z.object({ type: z.literal('setQuality'), quality: Quality }),
+  z.object({ type: z.literal('sendChat'), text: ChatText }),
+  z.object({ type: z.literal('stop') }),
+  /** A message for one registered host service (files, voice, …); that service validates `message`. */
+  z.object({ type: z.literal('service'), service: z.string().min(1).max(32), message: z.unknown() }),
+]);
+export type HostCommand = z.input<typeof HostCommand>;
+
+/** Why control ended (or began). */
+export const ControlReason = z.enum([
+  'granted', // the extension granted it
+  'revoked', // the extension revoked it
+  'localEscape', // ESC pressed on the sharer's machine
+  'helperReleased', // the helper gave it back
+  'disconnected', // the peer went away
+  'stopped', // sharing stopped
+]);
+export type ControlReason = z.infer<typeof ControlReason>;
+
+export const HostStats = z.object({
+  width: z.number().int(),
+  height: z.number().int(),
+  /** Frames handed to the encoder per second over the last interval. */
+  fps: z.number(),
+  /** Bytes sent per second over the last interval (all of the transport), as kbit/s. */
+  kbpsSent: z.number(),
+  /** Round-trip time from ICE candidate-pair stats, ms (absent before measured). */
+  rttMs: z.number().optional(),
+  inputApplied: z.number().int(),
+  inputDropped: z.number().int(),
+  inputRejected: z.number().int(),
+});
+export type HostStats = z.infer<typeof HostStats>;
+
+/** Stable error codes the extension can act on. */
+export const HostErrorCode = z.enum([
+  'ERR_PLATFORM_UNSUPPORTED', // no capture backend for this OS / session type
+  'ERR_DISPLAY', // X server unreachable or lacking an extension we need
+  'ERR_MONITOR_NOT_FOUND',
+  'ERR_BAD_COMMAND', // a command failed validation or came in the wrong state
+  'ERR_PEER', // WebRTC failure
+  'ERR_PEER_PROTOCOL', // the helper sent something invalid (reported, ignored)
+  'ERR_INPUT_FLOOD', // the helper exceeded the input rate limit
+  'ERR_INTERNAL',
+]);
+export type HostErrorCode = z.infer<typeof HostErrorCode>;
+
+export const HostEvent = z.discriminatedUnion('type', [
+  /** The host process is up and validated its platform; commands may follow. */
+  z.object({ type: z.literal('ready'), platform: z.string() }),
+  z.object({ type: z.literal('signal'), payload: SignalPayload }),
+  z.object({ type: z.literal('connected'), width: z.number().int(), height: z.number().int() }),
+  z.object({ type: z.literal('disconnected'), reason: z.string().max(500) }),
+  z.object({ type: z.literal('control'), granted: z.boolean(), reason: ControlReason }),
+  /** The helper asked for control; the extension decides (consent, setting) and may grantControl. */
+  z.object({ type: z.literal('controlRequested') }),
+  z.object({ type: z.literal('chat'), text: ChatText }),
+  z.object({ type: z.literal('stats'), stats: HostStats }),
+  z.object({ type: z.literal('error'), code: HostErrorCode, message: z.string().max(2000), fatal: z.boolean() }),
+  /** A message from one registered host service to the extension; the service's own schema describes it. */
+  z.object({ type: z.literal('service'), service: z.string().min(1).max(32), message: z.unknown() }),
+  /** Diagnostics for the extension's log channel (the host prints nothing itself). */
+  z.object({ type: z.literal('log'), level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string().max(4000) }),
+  /** Sharing ended; the process exits right after. */
+  z.object({ type: z.literal('stopped') }),
+]);
+export type HostEvent = z.infer<typeof HostEvent>;
+
+/** Upper bound on one IPC message from the extension (JSON text). */
+export const HOST_COMMAND_MAX_BYTES = 64 * 1024;

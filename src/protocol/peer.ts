@@ -1,0 +1,83 @@
+/**
+ * Data-channel messages between the sharer's host process and the helper's viewer (peer to peer).
+ * Every channel is a negotiated RTCDataChannel with a fixed id, so both sides open it without an extra
+ * offer/answer and simple-peer's own channel stays untouched. Files and voice define their messages in
+ * their own protocol files and use the ids reserved for them here.
+ */
+import { z } from 'zod';
+
+/** Negotiated data channels: label, fixed SCTP stream id, delivery. */
+export const PEER_CHANNELS = {
+  /** Control state, screen geometry, cursor (host → viewer); control requests (viewer → host). */
+  control: { label: 'control', id: 10, ordered: true },
+  /** Pointer and keyboard events (viewer → host); ordered so a key-up never overtakes its key-down. */
+  input: { label: 'input', id: 11, ordered: true },
+  /** Chat text (both ways). */
+  chat: { label: 'chat', id: 12, ordered: true },
+} as const;
+/** Ids 20–29 are reserved for file transfer, 30–39 for voice. */
+export const PEER_CHANNEL_RESERVED = { files: [20, 29], voice: [30, 39] } as const;
+
+/** Bytes a sender lets queue on one channel before it pauses (backpressure). */
+export const CHANNEL_HIGH_WATER_BYTES = 1024 * 1024;
+
+const Coord = z.number().int().min(0).max(32_767);
+export const PointerButton = z.enum(['left', 'middle', 'right', 'back', 'forward']);
+export type PointerButton = z.infer<typeof PointerButton>;
+
+/** Input from the helper, in the shared screen's pixel space (not the video's). */
+export const InputMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('pointerMove'), x: Coord, y: Coord }),
+  z.object({ type: z.literal('pointerButton'), button: PointerButton, down: z.boolean(), x: Coord, y: Coord }),
+  /** Wheel in whole notches (positive = down/right). */
+  z.object({
+    type: z.literal('wheel'),
+    x: Coord,
+    y: Coord,
+    dx: z.number().int().min(-20).max(20),
+    dy: z.number().int().min(-20).max(20),
+  }),
+  /** KeyboardEvent.code and .key as the browser reported them. */
+  z.object({ type: z.literal('key'), code: z.string().max(32), key: z.string().min(1).max(32), down: z.boolean() }),
+  /** The viewer lost focus: release everything it pressed. */
+  z.object({ type: z.literal('releaseAll') }),
+]);
+export type InputMessage = z.infer<typeof InputMessage>;
+export const INPUT_MAX_BYTES = 512;
+
+export const ViewerControlMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('requestControl') }),
+  z.object({ type: z.literal('releaseControl') }),
+]);
+export type ViewerControlMessage = z.infer<typeof ViewerControlMessage>;
+export const VIEWER_CONTROL_MAX_BYTES = 256;
+
+export const CURSOR_MAX_SIZE = 128;
+
+export const HostControlMessage = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('controlState'),
+    granted: z.boolean(),
+    reason: z.enum(['granted', 'revoked', 'localEscape', 'helperReleased', 'disconnected', 'stopped']),
+  }),
+  /** Size of the shared screen; input coordinates refer to it. */
+  z.object({ type: z.literal('screen'), width: z.number().int().min(1).max(32_767), height: z.number().int().min(1).max(32_767) }),
+  /** Cursor hot-spot position in screen space; `serial` names the shape. */
+  z.object({ type: z.literal('cursor'), x: z.number().int(), y: z.number().int(), serial: z.number().int() }),
+  /** A cursor image, premultiplied-free RGBA, base64. */
+  z.object({
+    type: z.literal('cursorShape'),
+    serial: z.number().int(),
+    width: z.number().int().min(1).max(CURSOR_MAX_SIZE),
+    height: z.number().int().min(1).max(CURSOR_MAX_SIZE),
+    xhot: z.number().int().min(0).max(CURSOR_MAX_SIZE),
+    yhot: z.number().int().min(0).max(CURSOR_MAX_SIZE),
+    rgba: z.string().max(Math.ceil((CURSOR_MAX_SIZE * CURSOR_MAX_SIZE * 4) / 3) * 4 + 4),
+  }),
+]);
+export type HostControlMessage = z.infer<typeof HostControlMessage>;
+export const HOST_CONTROL_MAX_BYTES = 128 * 1024;
+
+export const ChatMessage = z.discriminatedUnion('type', [z.object({ type: z.literal('chat'), text: z.string().min(1).max(4000) })]);
+export type ChatMessage = z.infer<typeof ChatMessage>;
+export const CHAT_MAX_BYTES = 16 * 1024;

@@ -1,0 +1,301 @@
+/**
+ * RemoteViewer: the helper's side of a session, in the browser (webview). It answers the host's WebRTC
+ * offer with simple-peer, shows the remote desktop in a <video> with the remote cursor drawn over it,
+ * turns mouse and keyboard on it into input messages (sent only while control is granted — the host
+ * enforces that too) and carries chat. Signaling payloads are relayed opaquely by `sendSignal`.
+ */
+import Peer from 'simple-peer';
+import {
+  CHANNEL_HIGH_WATER_BYTES,
+  ChatMessage,
+  HOST_CONTROL_MAX_BYTES,
+  HostControlMessage,
+  InputMessage,
+  PEER_CHANNELS,
+  ViewerControlMessage,
+} from '../../protocol/peer';
+import { Disposable, DisposableStore, Emitter } from '../../host/Emitter';
+import { decodeChannelMessage } from './decode';
+import { KeyboardCapture } from './KeyboardCapture';
+import { PointerCapture } from './PointerCapture';
+import { RemoteCursor } from './RemoteCursor';
+
+export type ViewerScale = 'fit' | '1:1';
+export type ControlReason = Extract<HostControlMessage, { type: 'controlState' }>['reason'];
+
+export interface ViewerStats {
+  /** Frames decoded per second over the last second. */
+  fps: number;
+  /** Received bitrate over the last second, kbit/s. */
+  kbps: number;
+  /** Decoded video size (may be smaller than the screen when the sharer scales down). */
+  videoWidth: number;
+  videoHeight: number;
+  rttMs?: number;
+}
+
+export interface RemoteViewerOptions {
+  readonly iceServers?: RTCIceServer[];
+}
+
+type SignalData = Record<string, unknown>;
+
+export class RemoteViewer implements Disposable {
+  private readonly _onConnected = new Emitter<{ width: number; height: number }>();
+  readonly onConnected = this._onConnected.event;
+  private readonly _onDisconnected = new Emitter<string>();
+  readonly onDisconnected = this._onDisconnected.event;
+  private readonly _onChat = new Emitter<string>();
+  readonly onChat = this._onChat.event;
+  private readonly _onControlState = new Emitter<{ granted: boolean; reason: ControlReason }>();
+  readonly onControlState = this._onControlState.event;
+  private readonly _onStats = new Emitter<ViewerStats>();
+  readonly onStats = this._onStats.event;
+  private readonly _onError = new Emitter<{ code: string; message: string }>();
+  readonly onError = this._onError.event;
+
+  /** The element showing the remote desktop (read-only use: e.g. requestVideoFrameCallback in benches). */
+  readonly video: HTMLVideoElement;
+  private readonly root: HTMLDivElement;
+  private readonly stage: HTMLDivElement;
+  private readonly cursor: RemoteCursor;
+  private readonly store = new DisposableStore();
+  private readonly peer: Peer.Instance;
+  private readonly channels = new Map<string, RTCDataChannel>();
+  private keyboard: KeyboardCapture | undefined;
+  private scale: ViewerScale = 'fit';
+  private screen = { width: 0, height: 0 };
+  private granted = false;
+  private connected = false;
+  private disposed = false;
+  private lastStats: { at: number; frames: number; bytes: number } | undefined;
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly sendSignal: (payload: SignalData) => void,
+    options: RemoteViewerOptions = {},
+  ) {
+    this.root = document.createElement('div');
+    this.root.className = 'ra-viewer';
+    this.root.tabIndex = 0;
+    this.root.style.cssText = 'position:relative;width:100%;height:100%;overflow:hidden;outline:none;background:#000';
+    this.stage = document.createElement('div');
+    this.stage.className = 'ra-stage';
+    this.stage.style.cssText = 'position:absolute;left:0;top:0;cursor:none;touch-action:none';
+    this.video = document.createElement('video');
+    this.video.autoplay = true;
+    this.video.muted = true;
+    this.video.playsInline = true;
+    this.video.style.cssText = 'display:block;width:100%;height:100%;object-fit:fill';
+    this.stage.append(this.video);
+    this.root.append(this.stage);
+    container.append(this.root);
+    this.cursor = this.store.add(new RemoteCursor(this.stage));
+
+    const resize = new ResizeObserver(() => this.layout());
+    resize.observe(this.root);
+    this.store.add({ dispose: () => resize.disconnect() });
+    this.store.add(
+      new PointerCapture(this.stage, (x, y) => this.toScreen(x, y), (m) => this.sendInput(m)),
+    );
+
+    this.peer = new Peer({ initiator: false, trickle: true, config: { iceServers: options.iceServers ?? [] } });
+    this.peer.on('signal', (data) => {
+      if (!this.disposed) this.sendSignal(data as unknown as SignalData);
+    });
+    this.peer.on('stream', (stream: MediaStream) => {
+      this.video.srcObject = stream;
+      void this.video.play().catch(() => undefined);
+    });
+    this.peer.on('connect', () => this.openChannels());
+    this.peer.on('close', () => this.handleDisconnect('the connection closed'));
+    this.peer.on('error', (err: Error & { code?: string }) => {
+      this._onError.fire({ code: err.code ?? 'ERR_PEER', message: err.message });
+      this.handleDisconnect(err.message);
+    });
+    const statsTimer = setInterval(() => void this.collectStats(), 1000);
+    this.store.add({ dispose: () => clearInterval(statsTimer) });
+  }
+
+  /** Feeds a signal object from the host (offer, candidates). Invalid payloads are reported, not thrown. */
+  signal(payload: unknown): void {
+    if (this.disposed) return;
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+      this._onError.fire({ code: 'ERR_BAD_SIGNAL', message: 'signal payload must be an object' });
+      return;
+    }
+    try {
+      this.peer.signal(payload as Peer.SignalData);
+    } catch (err) {
+      this._onError.fire({ code: 'ERR_BAD_SIGNAL', message: (err as Error).message });
+    }
+  }
+
+  sendChat(text: string): void {
+    const message: ChatMessage = { type: 'chat', text };
+    ChatMessage.parse(message);
+    this.sendOn(PEER_CHANNELS.chat.label, message);
+  }
+
+  /** Asks the sharer for control; the answer arrives as onControlState. */
+  requestControl(): void {
+    this.sendOn(PEER_CHANNELS.control.label, { type: 'requestControl' } satisfies ViewerControlMessage);
+  }
+
+  /** Gives control back to the sharer. */
+  releaseControl(): void {
+    this.sendOn(PEER_CHANNELS.control.label, { type: 'releaseControl' } satisfies ViewerControlMessage);
+  }
+
+  /** While on, keys typed in the viewer go to the remote machine (when control is granted). */
+  setKeyboardCapture(on: boolean): void {
+    if (on && !this.keyboard) {
+      this.keyboard = new KeyboardCapture(this.root, (m) => this.sendInput(m));
+      this.root.focus();
+    } else if (!on && this.keyboard) {
+      this.keyboard.dispose();
+      this.keyboard = undefined;
+    }
+  }
+
+  setScale(scale: ViewerScale): void {
+    this.scale = scale;
+    this.root.style.overflow = scale === '1:1' ? 'auto' : 'hidden';
+    this.layout();
+  }
+
+  get isControlGranted(): boolean {
+    return this.granted;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.keyboard?.dispose();
+    this.store.dispose();
+    for (const channel of this.channels.values()) channel.close();
+    this.peer.destroy();
+    this.video.srcObject = null;
+    this.root.remove();
+    for (const e of [this._onConnected, this._onDisconnected, this._onChat, this._onControlState, this._onStats, this._onError]) e.dispose();
+  }
+
+  private openChannels(): void {
+    const pc = (this.peer as unknown as { _pc: RTCPeerConnection })._pc;
+    for (const spec of Object.values(PEER_CHANNELS)) {
+      const channel = pc.createDataChannel(spec.label, { negotiated: true, id: spec.id, ordered: spec.ordered });
+      channel.onmessage = (e) => this.receive(spec.label, e.data);
+      this.channels.set(spec.label, channel);
+    }
+  }
+
+  private receive(label: string, data: unknown): void {
+    try {
+      if (label === PEER_CHANNELS.control.label) this.receiveControl(decodeChannelMessage(HostControlMessage, data, HOST_CONTROL_MAX_BYTES));
+      else if (label === PEER_CHANNELS.chat.label) this._onChat.fire(decodeChannelMessage(ChatMessage, data, 16 * 1024).text);
+    } catch (err) {
+      this._onError.fire({ code: (err as { code?: string }).code ?? 'ERR_MALFORMED', message: (err as Error).message });
+    }
+  }
+
+  private receiveControl(message: HostControlMessage): void {
+    switch (message.type) {
+      case 'screen': {
+        const first = !this.connected;
+        this.screen = { width: message.width, height: message.height };
+        this.connected = true;
+        this.layout();
+        if (first) this._onConnected.fire({ ...this.screen });
+        break;
+      }
+      case 'controlState':
+        if (!message.granted) this.keyboard?.releaseAll();
+        this.granted = message.granted;
+        this.stage.style.cursor = 'none';
+        this._onControlState.fire({ granted: message.granted, reason: message.reason });
+        break;
+      case 'cursor':
+        this.cursor.move(message.x, message.y, message.serial);
+        break;
+      case 'cursorShape':
+        this.cursor.setShape(message);
+        break;
+    }
+  }
+
+  private sendInput(message: InputMessage): void {
+    // Courtesy check only: the host's control gate is what enforces permission.
+    if (this.granted || message.type === 'releaseAll') this.sendOn(PEER_CHANNELS.input.label, message);
+  }
+
+  private sendOn(label: string, message: object): void {
+    const channel = this.channels.get(label);
+    if (!channel || channel.readyState !== 'open') return;
+    // Backpressure: drop pointer moves rather than queue them behind a congested channel.
+    if (channel.bufferedAmount > CHANNEL_HIGH_WATER_BYTES && (message as { type?: string }).type === 'pointerMove') return;
+    channel.send(JSON.stringify(message));
+  }
+
+  /** Client point → screen coordinates, or undefined outside the shared screen. */
+  private toScreen(clientX: number, clientY: number): { x: number; y: number } | undefined {
+    if (!this.screen.width) return undefined;
+    const rect = this.stage.getBoundingClientRect();
+    const x = Math.floor(((clientX - rect.left) / rect.width) * this.screen.width);
+    const y = Math.floor(((clientY - rect.top) / rect.height) * this.screen.height);
+    if (x < 0 || y < 0 || x >= this.screen.width || y >= this.screen.height) return undefined;
+    return { x, y };
+  }
+
+  private layout(): void {
+    const { width, height } = this.screen;
+    if (!width) return;
+    let factor = 1;
+    if (this.scale === 'fit') {
+      const box = this.root.getBoundingClientRect();
+      factor = Math.min(box.width / width, box.height / height) || 1;
+    }
+    const w = Math.round(width * factor);
+    const h = Math.round(height * factor);
+    this.stage.style.width = `${w}px`;
+    this.stage.style.height = `${h}px`;
+    const box = this.root.getBoundingClientRect();
+    this.stage.style.left = this.scale === 'fit' ? `${Math.max(0, Math.floor((box.width - w) / 2))}px` : '0';
+    this.stage.style.top = this.scale === 'fit' ? `${Math.max(0, Math.floor((box.height - h) / 2))}px` : '0';
+    this.cursor.setFactor(factor);
+  }
+
+  private handleDisconnect(reason: string): void {
+    if (!this.connected && this.disposed) return;
+    const was = this.connected;
+    this.connected = false;
+    this.granted = false;
+    this.keyboard?.releaseAll();
+    if (was || !this.disposed) this._onDisconnected.fire(reason);
+  }
+
+  private async collectStats(): Promise<void> {
+    const pc = (this.peer as unknown as { _pc?: RTCPeerConnection })._pc;
+    if (!pc || !this.connected) return;
+    const report = await pc.getStats();
+    let frames = 0;
+    let bytes = 0;
+    let rttMs: number | undefined;
+    report.forEach((s) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'video') frames = s.framesDecoded ?? 0;
+      if (s.type === 'transport') bytes = s.bytesReceived ?? 0;
+      if (s.type === 'candidate-pair' && s.nominated && s.currentRoundTripTime !== undefined) rttMs = s.currentRoundTripTime * 1000;
+    });
+    const now = performance.now();
+    const last = this.lastStats;
+    this.lastStats = { at: now, frames, bytes };
+    if (!last) return;
+    const seconds = (now - last.at) / 1000;
+    this._onStats.fire({
+      fps: (frames - last.frames) / seconds,
+      kbps: ((bytes - last.bytes) * 8) / 1000 / seconds,
+      videoWidth: this.video.videoWidth,
+      videoHeight: this.video.videoHeight,
+      rttMs,
+    });
+  }
+}
