@@ -1,0 +1,85 @@
+/**
+ * Extension ↔ webview messages (panel and sidebar chat view). The webview posts `WebviewMessage`s; the
+ * extension posts `ExtensionMessage`s; each side validates what it receives with `parseMessage`.
+ * Messages that expect an answer carry a `requestId`; the extension answers each with one `reply`.
+ */
+import { z } from 'zod';
+
+/** Upper bound on one chat message, in characters (the peer protocol allows the same). */
+export const CHAT_TEXT_MAX = 4000;
+/** Upper bound on the history one `state` message carries. */
+export const HISTORY_MAX_ENTRIES = 2000;
+
+export const ChatText = z.string().trim().min(1).max(CHAT_TEXT_MAX);
+const RequestId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const SignalPayload = z.record(z.string(), z.unknown());
+
+/** One line of a session's history: a chat message or a status line ("Screen View Only"). */
+export const ChatEntry = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('message'),
+    /** Who wrote it, from this side's point of view. */
+    from: z.enum(['me', 'peer']),
+    author: z.string().max(128),
+    text: z.string().min(1).max(CHAT_TEXT_MAX),
+    at: z.number().int().min(0),
+  }),
+  z.object({ kind: z.literal('status'), text: z.string().min(1).max(1000), at: z.number().int().min(0) }),
+]);
+export type ChatEntry = z.infer<typeof ChatEntry>;
+
+export const ToolbarAction = z.enum(['takeControl', 'stopControl', 'sendFile', 'startTalking', 'settings', 'disconnect', 'help']);
+export type ToolbarAction = z.infer<typeof ToolbarAction>;
+
+export const SessionRole = z.enum(['sharer', 'helper']);
+export type SessionRole = z.infer<typeof SessionRole>;
+export const SessionPhase = z.enum(['consent', 'connecting', 'connected', 'ended']);
+export type SessionPhase = z.infer<typeof SessionPhase>;
+export const ControlPhase = z.enum(['viewOnly', 'requested', 'granted']);
+export type ControlPhase = z.infer<typeof ControlPhase>;
+
+/** What a webview shows of the session. */
+export const SessionView = z.object({
+  sessionId: z.string().max(128),
+  role: SessionRole,
+  peerName: z.string().max(128),
+  phase: SessionPhase,
+  control: ControlPhase,
+  statusLine: z.string().max(500),
+  history: z.array(ChatEntry).max(HISTORY_MAX_ENTRIES),
+});
+export type SessionView = z.infer<typeof SessionView>;
+
+/** Webview → extension. */
+export const WebviewMessage = z.discriminatedUnion('type', [
+  /** The page loaded and wants the current state. */
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('sendChat'), requestId: RequestId, text: ChatText }),
+  z.object({ type: z.literal('toolbar'), requestId: RequestId, action: ToolbarAction }),
+  /** Panel only: the embedded RemoteViewer's events, forwarded so the extension can relay and record them. */
+  z.object({ type: z.literal('viewerSignal'), payload: SignalPayload }),
+  z.object({ type: z.literal('viewerConnected') }),
+  z.object({ type: z.literal('viewerDisconnected'), reason: z.string().max(500) }),
+  z.object({ type: z.literal('viewerChat'), text: z.string().min(1).max(CHAT_TEXT_MAX) }),
+  z.object({ type: z.literal('viewerControl'), granted: z.boolean(), reason: z.string().max(64) }),
+  z.object({ type: z.literal('viewerError'), message: z.string().max(2000) }),
+]);
+export type WebviewMessage = z.infer<typeof WebviewMessage>;
+export const WEBVIEW_MESSAGE_MAX_BYTES = 64 * 1024;
+
+/** Extension → webview. */
+export const ExtensionMessage = z.discriminatedUnion('type', [
+  /** The whole session view; sent on `ready` and on every change of phase or control. */
+  z.object({ type: z.literal('state'), view: SessionView.nullable() }),
+  z.object({ type: z.literal('chatEntry'), sessionId: z.string().max(128), entry: ChatEntry }),
+  z.object({ type: z.literal('reply'), requestId: RequestId, ok: z.boolean(), message: z.string().max(2000).optional() }),
+  /** A plain notice shown in the page (e.g. a button whose feature is not available yet). */
+  z.object({ type: z.literal('notice'), text: z.string().min(1).max(1000) }),
+  /** Panel only: commands for the embedded RemoteViewer. */
+  z.object({ type: z.literal('viewerSignal'), payload: SignalPayload }),
+  z.object({ type: z.literal('viewerSendChat'), text: ChatText }),
+  z.object({ type: z.literal('viewerRequestControl') }),
+  z.object({ type: z.literal('viewerReleaseControl') }),
+  z.object({ type: z.literal('viewerClose') }),
+]);
+export type ExtensionMessage = z.infer<typeof ExtensionMessage>;

@@ -1,0 +1,255 @@
+/**
+ * One Remote Assistance session as an explicit state machine, from the helper's acceptance to disconnect.
+ * It knows nothing of VS Code, the network or the host process: controllers feed it what happened and it
+ * decides whether that is legal, records the history (messages and status lines) and reports changes.
+ *
+ *   phase:   consent ──consentGiven──► connecting ──peerConnected──► connected
+ *              │ consentRefused / end     │ end                          │ end
+ *              └──────────────────────────┴──────────► ended ◄───────────┘
+ *   control (only while connected): viewOnly ─request─► requested ─grant─► granted ─endControl─► viewOnly
+ *                                                          └─refuse─► viewOnly
+ */
+import type { ChatEntry, ControlPhase, SessionPhase, SessionRole, SessionView } from '../protocol/webview';
+import { HISTORY_MAX_ENTRIES } from '../protocol/webview';
+import { Emitter } from './Emitter';
+import { SessionTexts as T } from './SessionTexts';
+
+export type SessionErrorCode = 'ERR_ILLEGAL_TRANSITION' | 'ERR_SESSION_ENDED' | 'ERR_BAD_CHAT';
+
+export class SessionError extends Error {
+  constructor(
+    readonly code: SessionErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SessionError';
+  }
+}
+
+/** Who ended something: this side, the other side, or a failure. */
+export type EndedBy = 'me' | 'peer' | 'error';
+/** Why control ended: this side or the other stopped it, or ESC was pressed on the sharer's machine. */
+export type ControlEndedBy = 'me' | 'peer' | 'escape';
+export type ControlRefusal = 'notAllowed' | 'declined';
+
+export interface HistorySink {
+  append(entry: ChatEntry): void;
+}
+
+export interface SessionInit {
+  readonly sessionId: string;
+  readonly role: SessionRole;
+  /** The other party's display name ("Alice"). */
+  readonly peerName: string;
+  /** Where history lines go as they happen (the per-session log file). */
+  readonly sink?: HistorySink;
+  /** History restored from a previous run, shown before anything new. */
+  readonly restored?: readonly ChatEntry[];
+  readonly now?: () => number;
+}
+
+const PHASE_EDGES: Record<SessionPhase, readonly SessionPhase[]> = {
+  consent: ['connecting', 'ended'],
+  connecting: ['connected', 'ended'],
+  connected: ['ended'],
+  ended: [],
+};
+
+const CONTROL_EDGES: Record<ControlPhase, readonly ControlPhase[]> = {
+  viewOnly: ['requested'],
+  requested: ['granted', 'viewOnly'],
+  granted: ['viewOnly'],
+};
+
+export class AssistanceSession {
+  private readonly _onDidChange = new Emitter<SessionView>();
+  /** Fires after every change of phase or control. */
+  readonly onDidChange = this._onDidChange.event;
+  private readonly _onDidAppend = new Emitter<ChatEntry>();
+  /** Fires for every new history line (message or status). */
+  readonly onDidAppend = this._onDidAppend.event;
+
+  readonly sessionId: string;
+  readonly role: SessionRole;
+  readonly peerName: string;
+  private _phase: SessionPhase = 'consent';
+  private _control: ControlPhase = 'viewOnly';
+  private endedBy: EndedBy | undefined;
+  private everConnected = false;
+  private readonly entries: ChatEntry[];
+  private readonly sink: HistorySink | undefined;
+  private readonly now: () => number;
+
+  constructor(init: SessionInit) {
+    this.sessionId = init.sessionId;
+    this.role = init.role;
+    this.peerName = init.peerName;
+    this.sink = init.sink;
+    this.now = init.now ?? Date.now;
+    this.entries = [...(init.restored ?? [])];
+    if (this.role === 'helper') this.status(T.invitationAccepted(this.peerName));
+  }
+
+  get phase(): SessionPhase {
+    return this._phase;
+  }
+
+  get control(): ControlPhase {
+    return this._control;
+  }
+
+  get history(): readonly ChatEntry[] {
+    return this.entries;
+  }
+
+  get statusLine(): string {
+    switch (this._phase) {
+      case 'consent':
+        return this.role === 'helper' ? T.waitingForConsent(this.peerName) : T.helperAccepted(this.peerName);
+      case 'connecting':
+        return T.connecting(this.peerName);
+      case 'connected':
+        return T.connected(this.peerName);
+      case 'ended':
+        return this.endedBy === 'peer' && this.role === 'helper' && !this.everConnected
+          ? T.peerRefusedConsent(this.peerName)
+          : T.disconnected(this.peerName);
+    }
+  }
+
+  get view(): SessionView {
+    return {
+      sessionId: this.sessionId,
+      role: this.role,
+      peerName: this.peerName,
+      phase: this._phase,
+      control: this._control,
+      statusLine: this.statusLine,
+      history: this.entries.slice(-HISTORY_MAX_ENTRIES),
+    };
+  }
+
+  /** Sharer: answered Yes to the consent modal. Helper: the sharer's first signal arrived (they said Yes). */
+  consentGiven(): void {
+    this.movePhase('consentGiven', 'consent', 'connecting');
+    if (this.role === 'sharer') this.status(T.consentGiven(this.peerName));
+    this.changed();
+  }
+
+  /** Sharer only: answered No (or dismissed) the consent modal. */
+  consentRefused(): void {
+    if (this.role !== 'sharer') throw this.illegal('consentRefused', 'only the sharer refuses consent');
+    this.movePhase('consentRefused', 'consent', 'ended');
+    this.endedBy = 'me';
+    this.status(T.consentRefused(this.peerName));
+    this.changed();
+  }
+
+  /** The WebRTC connection between the two machines is up. */
+  peerConnected(): void {
+    this.movePhase('peerConnected', 'connecting', 'connected');
+    this.everConnected = true;
+    this.status(T.connected(this.peerName));
+    this.status(T.screenViewOnly);
+    this.changed();
+  }
+
+  /** The session is over for whatever reason; legal from every phase but `ended`. */
+  end(by: EndedBy): void {
+    if (this._phase === 'ended') throw new SessionError('ERR_SESSION_ENDED', 'the session has already ended');
+    const wasConsent = this._phase === 'consent';
+    this._phase = 'ended';
+    this._control = 'viewOnly';
+    this.endedBy = by;
+    if (wasConsent && by === 'peer' && this.role === 'helper') this.status(T.peerRefusedConsent(this.peerName));
+    this.status(T.disconnected(this.peerName));
+    this.changed();
+  }
+
+  /** Helper: asked for control. Sharer: the helper's request arrived. */
+  requestControl(): void {
+    this.moveControl('requestControl', 'viewOnly', 'requested');
+    if (this.role === 'helper') this.status(T.controlRequested(this.peerName));
+    this.changed();
+  }
+
+  /** The sharer said Yes and the host process granted control. */
+  grantControl(): void {
+    this.moveControl('grantControl', 'requested', 'granted');
+    this.status(this.role === 'helper' ? T.controlGrantedHelper(this.peerName) : T.controlGrantedSharer(this.peerName));
+    this.changed();
+  }
+
+  /** The request was refused: the sharer's machine does not allow remote control, or the sharer said No. */
+  refuseControl(why: ControlRefusal): void {
+    this.moveControl('refuseControl', 'requested', 'viewOnly');
+    if (why === 'notAllowed') {
+      this.status(this.role === 'helper' ? T.controlNotAllowed : T.controlNotAllowedSharer(this.peerName));
+    } else {
+      this.status(this.role === 'helper' ? T.controlDeclined(this.peerName) : T.controlDeclinedSharer(this.peerName));
+    }
+    this.changed();
+  }
+
+  /** Control went back to the sharer: Stop Control on either side, or ESC on the sharer's machine. */
+  endControl(by: ControlEndedBy): void {
+    this.moveControl('endControl', 'granted', 'viewOnly');
+    if (by === 'escape') {
+      this.status(this.role === 'helper' ? T.controlEndedByEscape(this.peerName) : T.controlEndedByEscapeSharer);
+    } else {
+      this.status(T.controlEnded(by === 'me' ? 'You' : this.peerName));
+    }
+    this.status(T.screenViewOnly);
+    this.changed();
+  }
+
+  /** Records a chat message written here (`me`) or received from the peer; only while connected. */
+  chat(from: 'me' | 'peer', text: string, myName: string): ChatEntry {
+    if (this._phase !== 'connected') throw this.illegal('chat', `cannot chat while ${this._phase}`);
+    const trimmed = text.trim();
+    if (trimmed.length === 0 || trimmed.length > 4000) {
+      throw new SessionError('ERR_BAD_CHAT', 'a chat message has 1 to 4000 characters');
+    }
+    const entry: ChatEntry = { kind: 'message', from, author: from === 'me' ? myName : this.peerName, text: trimmed, at: this.now() };
+    this.append(entry);
+    return entry;
+  }
+
+  dispose(): void {
+    this._onDidChange.dispose();
+    this._onDidAppend.dispose();
+  }
+
+  private movePhase(action: string, from: SessionPhase, to: SessionPhase): void {
+    if (this._phase === 'ended') throw new SessionError('ERR_SESSION_ENDED', `${action}: the session has already ended`);
+    if (this._phase !== from || !PHASE_EDGES[from].includes(to)) throw this.illegal(action, `the session is ${this._phase}`);
+    this._phase = to;
+  }
+
+  private moveControl(action: string, from: ControlPhase, to: ControlPhase): void {
+    if (this._phase === 'ended') throw new SessionError('ERR_SESSION_ENDED', `${action}: the session has already ended`);
+    if (this._phase !== 'connected') throw this.illegal(action, `the session is ${this._phase}`);
+    if (this._control !== from || !CONTROL_EDGES[from].includes(to)) throw this.illegal(action, `control is ${this._control}`);
+    this._control = to;
+  }
+
+  private illegal(action: string, why: string): SessionError {
+    return new SessionError('ERR_ILLEGAL_TRANSITION', `${action} is not allowed now: ${why}`);
+  }
+
+  private status(text: string): void {
+    this.append({ kind: 'status', text, at: this.now() });
+  }
+
+  private append(entry: ChatEntry): void {
+    this.entries.push(entry);
+    // Memory stays bounded in long sessions; the log file keeps everything.
+    if (this.entries.length > HISTORY_MAX_ENTRIES * 2) this.entries.splice(0, this.entries.length - HISTORY_MAX_ENTRIES);
+    this.sink?.append(entry);
+    this._onDidAppend.fire(entry);
+  }
+
+  private changed(): void {
+    this._onDidChange.fire(this.view);
+  }
+}
