@@ -1,0 +1,617 @@
+import { randomBytes } from 'crypto';
+import WebSocket from 'ws';
+import {
+  ClientMessage,
+  MAX_MESSAGE_BYTES,
+  ServerMessage,
+  type ChosenPresence,
+  type Contact,
+  type Invitation,
+  type Link,
+  type Person,
+  type PresenceStatus,
+  type ServerEvent,
+  type ServerReply,
+  type Session,
+  type SessionEndReason,
+} from '../protocol/network';
+import { decodeMessage, ProtocolError } from '../protocol/validate';
+import { ConnectionStateMachine, type ConnectionState } from './ConnectionStateMachine';
+import { Disposable, Emitter, toDisposable, type Event } from './Disposable';
+import { silentLogger, type Logger } from './Logger';
+import { NetworkError } from './NetworkError';
+
+export type { ConnectionState } from './ConnectionStateMachine';
+
+/** How to sign in when connecting and after every reconnect. */
+export type Credentials =
+  | { token: string; joinPassword?: string }
+  | { alias: string; displayName: string; joinPassword?: string };
+
+export interface NetworkClientOptions {
+  logger?: Logger;
+  /** Stable id of this client; sessions are bound to it so they survive reconnects. Random by default. */
+  clientId?: string;
+  /** A request with no reply after this long fails with ERR_TIMEOUT (default 15 s). */
+  requestTimeoutMs?: number;
+  /** First reconnect delay; doubles up to maxBackoffMs, with jitter (defaults 500 ms and 30 s). */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  /** No ping or message from the server for this long means the connection is dead (default 45 s). */
+  deadAfterMs?: number;
+  /** Extra CA certificate(s) to trust for wss:// (e.g. a team server's self-signed certificate). */
+  ca?: string | Buffer;
+}
+
+export interface PresenceChange {
+  alias: string;
+  presence: PresenceStatus;
+}
+
+export interface SignalEvent {
+  sessionId: string;
+  payload: string;
+}
+
+export interface SessionEnd {
+  sessionId: string;
+  reason: SessionEndReason;
+}
+
+type Pending = { resolve: (reply: ServerReply) => void; reject: (err: Error) => void; timer: NodeJS.Timeout };
+type Request = ClientMessage extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
+
+/**
+ * The typed client of the assistance network, used by the extension.
+ * Connect with `connect(url, credentials)`; follow changes through the `onDid…` events; every request
+ * returns a promise that rejects with a `NetworkError` carrying a stable `code`. The connection is kept
+ * alive with reconnect and backoff; after a reconnect the client signs in again with its device token,
+ * restores the presence it last set and refreshes contacts, invitations and sessions. Requests in flight
+ * when the connection drops fail with ERR_CONNECTION_LOST (they are not replayed: the caller decides).
+ */
+export class NetworkClient extends Disposable {
+  /** The stable id sent with every sign-in; the server binds this client's sessions to it. */
+  readonly clientId: string;
+
+  private readonly logger: Logger;
+  private readonly requestTimeoutMs: number;
+  private readonly initialBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly deadAfterMs: number;
+  private readonly ca: string | Buffer | undefined;
+
+  private readonly machine: ConnectionStateMachine;
+  private socket: WebSocket | undefined;
+  private url: string | undefined;
+  private credentials: Credentials | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private backoffMs: number;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private deadTimer: NodeJS.Timeout | undefined;
+  private chosenPresence: ChosenPresence = 'online';
+
+  private currentAccount: Person | undefined;
+  private currentToken: string | undefined;
+  private readonly contactMap = new Map<string, Contact>();
+  private readonly invitationMap = new Map<string, Invitation>();
+  private readonly sessionMap = new Map<string, Session>();
+
+  private readonly _onDidChangeConnectionState: Emitter<ConnectionState>;
+  private readonly _onDidChangeContacts: Emitter<readonly Contact[]>;
+  private readonly _onDidChangePresence: Emitter<PresenceChange>;
+  private readonly _onDidReceiveInvitation: Emitter<Invitation>;
+  private readonly _onDidChangeInvitation: Emitter<Invitation>;
+  private readonly _onDidStartSession: Emitter<Session>;
+  private readonly _onDidReceiveSignal: Emitter<SignalEvent>;
+  private readonly _onDidEndSession: Emitter<SessionEnd>;
+
+  /** The connection state changed (see ConnectionState). */
+  readonly onDidChangeConnectionState: Event<ConnectionState>;
+  /** The contact list changed (added, answered, removed, blocked, or refreshed after sign-in); full list. */
+  readonly onDidChangeContacts: Event<readonly Contact[]>;
+  /** A contact's presence changed (online / away / busy / offline). */
+  readonly onDidChangePresence: Event<PresenceChange>;
+  /** Someone invited this user to help them (delivered to every connected device of the user). */
+  readonly onDidReceiveInvitation: Event<Invitation>;
+  /** An invitation sent or received changed status (accepted, declined, cancelled, expired). */
+  readonly onDidChangeInvitation: Event<Invitation>;
+  /** A session started for this client: an invitation was accepted or a link redeemed. */
+  readonly onDidStartSession: Event<Session>;
+  /** The peer of one of this client's sessions sent a signaling payload. */
+  readonly onDidReceiveSignal: Event<SignalEvent>;
+  /** A session ended (by either party, or because a party stayed offline). */
+  readonly onDidEndSession: Event<SessionEnd>;
+
+  constructor(options: NetworkClientOptions = {}) {
+    super();
+    this.logger = options.logger ?? silentLogger;
+    this.clientId = options.clientId ?? randomBytes(12).toString('base64url');
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
+    this.initialBackoffMs = options.initialBackoffMs ?? 500;
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.deadAfterMs = options.deadAfterMs ?? 45_000;
+    this.ca = options.ca;
+    this.backoffMs = this.initialBackoffMs;
+
+    const emitter = <T>() => this.register(new Emitter<T>((err) => this.logger.error(`listener failed: ${String(err)}`)));
+    this._onDidChangeConnectionState = emitter();
+    this._onDidChangeContacts = emitter();
+    this._onDidChangePresence = emitter();
+    this._onDidReceiveInvitation = emitter();
+    this._onDidChangeInvitation = emitter();
+    this._onDidStartSession = emitter();
+    this._onDidReceiveSignal = emitter();
+    this._onDidEndSession = emitter();
+    this.onDidChangeConnectionState = this._onDidChangeConnectionState.event;
+    this.onDidChangeContacts = this._onDidChangeContacts.event;
+    this.onDidChangePresence = this._onDidChangePresence.event;
+    this.onDidReceiveInvitation = this._onDidReceiveInvitation.event;
+    this.onDidChangeInvitation = this._onDidChangeInvitation.event;
+    this.onDidStartSession = this._onDidStartSession.event;
+    this.onDidReceiveSignal = this._onDidReceiveSignal.event;
+    this.onDidEndSession = this._onDidEndSession.event;
+    this.machine = new ConnectionStateMachine((state) => this._onDidChangeConnectionState.fire(state));
+    this.register(toDisposable(() => this.teardown('ERR_DISPOSED', 'the network client was disposed')));
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // State
+
+  get connectionState(): ConnectionState {
+    return this.machine.state;
+  }
+  /** The signed-in account, if any. */
+  get account(): Person | undefined {
+    return this.currentAccount;
+  }
+  /** The device token in use (issued by signIn, or the one given to signInWithToken). Store it securely. */
+  get token(): string | undefined {
+    return this.currentToken;
+  }
+  get contacts(): readonly Contact[] {
+    return [...this.contactMap.values()];
+  }
+  /** Invitations this user sent or received that the server still lists. */
+  get invitations(): readonly Invitation[] {
+    return [...this.invitationMap.values()];
+  }
+  /** Open sessions of this client. */
+  get sessions(): readonly Session[] {
+    return [...this.sessionMap.values()];
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Connection
+
+  /**
+   * Opens the connection to `url` (ws:// or wss://). With credentials it also signs in (alias credentials
+   * create the account; afterwards the client reconnects with the issued token). Rejects with a
+   * NetworkError when the server cannot be reached or refuses the sign-in.
+   */
+  async connect(url: string, credentials?: Credentials): Promise<void> {
+    this.assertNotDisposed();
+    if (this.machine.state !== 'disconnected') {
+      throw new NetworkError('ERR_ALREADY_SIGNED_IN', `connect() while ${this.machine.state}; call disconnect() first`);
+    }
+    this.url = url;
+    this.credentials = credentials;
+    this.machine.to('connecting');
+    try {
+      await this.open(url);
+      if (credentials) {
+        await this.authenticate(credentials);
+      } else {
+        this.machine.to('connected');
+      }
+    } catch (err) {
+      this.closeSocket();
+      this.failPending('ERR_CONNECTION_LOST', 'connection failed');
+      if (this.stateNow() !== 'disposed') this.machine.to('disconnected');
+      throw err;
+    }
+  }
+
+  /** Closes the connection and stops reconnecting; the client can connect again later. */
+  disconnect(): void {
+    if (this.machine.state === 'disposed' || this.machine.state === 'disconnected') return;
+    this.teardown('ERR_CONNECTION_LOST', 'disconnected by the client');
+    this.machine.to('disconnected');
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Accounts
+
+  /**
+   * Creates the account `alias` (unique) on a connected client and returns the device token the server
+   * issued for this device; keep it (e.g. in SecretStorage) for signInWithToken. Reconnects reuse it.
+   */
+  async signIn(alias: string, displayName: string, joinPassword?: string): Promise<string> {
+    this.assertState('connected');
+    await this.authenticate({ alias, displayName, joinPassword });
+    return this.currentToken as string;
+  }
+
+  /** Signs in with a device token from an earlier signIn; returns the account. */
+  async signInWithToken(token: string, joinPassword?: string): Promise<Person> {
+    this.assertState('connected');
+    await this.authenticate({ token, joinPassword });
+    return this.currentAccount as Person;
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Contacts and presence
+
+  /** Asks `alias` to become a contact; they see an incoming request and accept or decline. */
+  async addContact(alias: string): Promise<void> {
+    await this.request({ type: 'addContact', alias }, 'ok');
+  }
+  /** Accepts an incoming contact request from `alias`. */
+  async acceptContact(alias: string): Promise<void> {
+    await this.request({ type: 'acceptContact', alias }, 'ok');
+  }
+  /** Declines an incoming contact request from `alias`. */
+  async declineContact(alias: string): Promise<void> {
+    await this.request({ type: 'declineContact', alias }, 'ok');
+  }
+  /** Removes a contact or a pending request, or lifts a block on `alias`. */
+  async removeContact(alias: string): Promise<void> {
+    await this.request({ type: 'removeContact', alias }, 'ok');
+  }
+  /** Blocks `alias`: they no longer see this user's presence and cannot invite or add them. */
+  async blockContact(alias: string): Promise<void> {
+    await this.request({ type: 'blockContact', alias }, 'ok');
+  }
+  /** Sets this user's chosen presence; it is restored after a reconnect. (`busy` is set by sessions.) */
+  async setPresence(status: ChosenPresence): Promise<void> {
+    this.chosenPresence = status;
+    await this.request({ type: 'setPresence', status }, 'ok');
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Invitations and links
+
+  /** Invites the online contact `alias` to help; fails with ERR_CONTACT_OFFLINE when they are offline. */
+  async invite(alias: string, note?: string): Promise<Invitation> {
+    const reply = await this.request({ type: 'invite', alias, note }, 'invitation');
+    this.invitationMap.set(reply.invitation.id, reply.invitation);
+    return reply.invitation;
+  }
+  /** Accepts an invitation sent to this user; the session starts (onDidStartSession fires first). */
+  async acceptInvitation(invitationId: string): Promise<Session> {
+    return (await this.request({ type: 'acceptInvitation', invitationId }, 'session')).session;
+  }
+  async declineInvitation(invitationId: string): Promise<void> {
+    await this.request({ type: 'declineInvitation', invitationId }, 'ok');
+  }
+  /** Cancels an invitation this user sent. */
+  async cancelInvitation(invitationId: string): Promise<void> {
+    await this.request({ type: 'cancelInvitation', invitationId }, 'ok');
+  }
+  /** Fetches the invitations the server lists for this user (sent and received). */
+  async listInvitations(): Promise<readonly Invitation[]> {
+    const reply = await this.request({ type: 'listInvitations' }, 'invitations');
+    this.invitationMap.clear();
+    for (const invitation of reply.invitations) this.invitationMap.set(invitation.id, invitation);
+    return reply.invitations;
+  }
+  /**
+   * Creates an invitation link that any signed-in user can redeem once before it expires (default:
+   * the server's invitation expiry). The secret is shown only here.
+   */
+  async createLink(expiresInMs?: number): Promise<Link> {
+    return (await this.request({ type: 'createLink', expiresInMs }, 'link')).link;
+  }
+  /** Redeems a link as the helper; the session starts with its creator as the sharer. */
+  async redeemLink(linkId: string, secret: string): Promise<Session> {
+    return (await this.request({ type: 'redeemLink', linkId, secret }, 'session')).session;
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Sessions
+
+  /** Sends an opaque signaling payload (≤ MAX_SIGNAL_PAYLOAD characters) to the session's other party. */
+  async sendSignal(sessionId: string, payload: string): Promise<void> {
+    await this.request({ type: 'signal', sessionId, payload }, 'ok');
+  }
+  /** Ends a session; the other party gets onDidEndSession with reason `peerEnded`. */
+  async endSession(sessionId: string): Promise<void> {
+    await this.request({ type: 'endSession', sessionId }, 'ok');
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Internals
+
+  /** Read through a call so TypeScript does not narrow the state across awaits. */
+  private stateNow(): ConnectionState {
+    return this.machine.state;
+  }
+
+  private assertNotDisposed(): void {
+    if (this.machine.state === 'disposed') throw new NetworkError('ERR_DISPOSED', 'the network client was disposed');
+  }
+
+  private assertState(state: ConnectionState): void {
+    this.assertNotDisposed();
+    if (this.machine.state !== state) {
+      throw new NetworkError('ERR_NOT_CONNECTED', `expected connection state ${state}, is ${this.machine.state}`);
+    }
+  }
+
+  private open(url: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url, { maxPayload: MAX_MESSAGE_BYTES * 2, handshakeTimeout: 10_000, ca: this.ca });
+      this.socket = socket;
+      const onEarlyError = (err: Error) => {
+        reject(new NetworkError('ERR_NOT_CONNECTED', `cannot reach ${url}: ${err.message}`));
+      };
+      socket.once('error', onEarlyError);
+      socket.once('open', () => {
+        socket.off('error', onEarlyError);
+        socket.on('error', (err) => this.logger.warn(`network socket error: ${err.message}`));
+        this.armDeadTimer();
+        resolve();
+      });
+      socket.on('ping', () => this.armDeadTimer());
+      socket.on('message', (data, isBinary) => {
+        this.armDeadTimer();
+        this.onMessage(isBinary ? '' : data.toString());
+      });
+      socket.on('close', (code, reason) => {
+        if (this.socket !== socket) return;
+        this.onSocketClosed(code, reason.toString());
+      });
+    });
+  }
+
+  private armDeadTimer(): void {
+    clearTimeout(this.deadTimer);
+    this.deadTimer = setTimeout(() => {
+      this.logger.warn(`no word from the server for ${this.deadAfterMs} ms; reconnecting`);
+      this.socket?.terminate();
+    }, this.deadAfterMs);
+    this.deadTimer.unref();
+  }
+
+  private async authenticate(credentials: Credentials): Promise<void> {
+    const message: Request =
+      'token' in credentials
+        ? { type: 'signInWithToken', token: credentials.token, joinPassword: credentials.joinPassword, clientId: this.clientId }
+        : {
+            type: 'signIn',
+            alias: credentials.alias,
+            displayName: credentials.displayName,
+            joinPassword: credentials.joinPassword,
+            clientId: this.clientId,
+          };
+    const reply = await this.send(message, 'signedIn');
+    this.currentToken = reply.token ?? ('token' in credentials ? credentials.token : undefined);
+    // reconnects sign in with the device token, never by creating the account again
+    this.credentials = { token: this.currentToken as string, joinPassword: credentials.joinPassword };
+    this.currentAccount = reply.account;
+    this.backoffMs = this.initialBackoffMs;
+    this.machine.to('signedIn');
+    this.applySnapshot(reply.contacts, reply.invitations, reply.sessions);
+    if (this.chosenPresence !== 'online') {
+      await this.send({ type: 'setPresence', status: this.chosenPresence }, 'ok');
+    }
+  }
+
+  private applySnapshot(contacts: Contact[], invitations: Invitation[], sessions: Session[]): void {
+    this.contactMap.clear();
+    for (const contact of contacts) this.contactMap.set(contact.alias, contact);
+    this._onDidChangeContacts.fire(this.contacts);
+
+    const previous = new Map(this.invitationMap);
+    this.invitationMap.clear();
+    for (const invitation of invitations) {
+      this.invitationMap.set(invitation.id, invitation);
+      const before = previous.get(invitation.id);
+      if (!before) {
+        if (invitation.to.alias === this.currentAccount?.alias && invitation.status === 'pending') {
+          this._onDidReceiveInvitation.fire(invitation);
+        }
+      } else if (before.status !== invitation.status) {
+        this._onDidChangeInvitation.fire(invitation);
+      }
+    }
+
+    const open = new Set(sessions.map((s) => s.id));
+    for (const id of [...this.sessionMap.keys()]) {
+      if (!open.has(id)) {
+        this.sessionMap.delete(id);
+        this._onDidEndSession.fire({ sessionId: id, reason: 'connectionLost' });
+      }
+    }
+    for (const session of sessions) {
+      if (!this.sessionMap.has(session.id)) {
+        this.sessionMap.set(session.id, session);
+        this._onDidStartSession.fire(session);
+      }
+    }
+  }
+
+  private async request<T extends ServerReply['type']>(message: Request, expect: T): Promise<Extract<ServerReply, { type: T }>> {
+    this.assertNotDisposed();
+    if (this.machine.state !== 'signedIn') {
+      throw new NetworkError('ERR_NOT_CONNECTED', `not signed in (connection ${this.machine.state})`);
+    }
+    return this.send(message, expect);
+  }
+
+  private send<T extends ServerReply['type']>(message: Request, expect: T): Promise<Extract<ServerReply, { type: T }>> {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN) {
+      return Promise.reject(new NetworkError('ERR_NOT_CONNECTED', 'the connection is not open'));
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new NetworkError('ERR_TIMEOUT', `${message.type}: no reply within ${this.requestTimeoutMs} ms`));
+      }, this.requestTimeoutMs);
+      this.pending.set(id, {
+        resolve: (reply) => {
+          if (reply.type === expect) {
+            resolve(reply as Extract<ServerReply, { type: T }>);
+          } else {
+            reject(new NetworkError('ERR_BAD_SERVER_MESSAGE', `${message.type}: expected ${expect}, got ${reply.type}`));
+          }
+        },
+        reject,
+        timer,
+      });
+      socket.send(JSON.stringify({ ...message, id }));
+    });
+  }
+
+  private onMessage(text: string): void {
+    let message: ServerMessage;
+    try {
+      message = decodeMessage(ServerMessage, text, MAX_MESSAGE_BYTES);
+    } catch (err) {
+      const why = err instanceof ProtocolError ? `${err.code}: ${err.message}` : String(err);
+      this.logger.warn(`ignored a bad message from the server (${why})`);
+      const id = readId(text);
+      if (id !== undefined) this.settle(id, undefined, new NetworkError('ERR_BAD_SERVER_MESSAGE', why));
+      return;
+    }
+    if ('id' in message) {
+      if (message.type === 'error') {
+        if (message.id === null) {
+          this.logger.warn(`server error: ${message.code}: ${message.message}`);
+        } else {
+          this.settle(message.id, undefined, new NetworkError(message.code, message.message));
+        }
+      } else {
+        this.settle(message.id, message);
+      }
+      return;
+    }
+    this.onEvent(message);
+  }
+
+  private settle(id: number, reply: ServerReply | undefined, error?: Error): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    this.pending.delete(id);
+    clearTimeout(pending.timer);
+    if (error) pending.reject(error);
+    else pending.resolve(reply as ServerReply);
+  }
+
+  private onEvent(event: ServerEvent): void {
+    switch (event.type) {
+      case 'contacts':
+        this.contactMap.clear();
+        for (const contact of event.contacts) this.contactMap.set(contact.alias, contact);
+        this._onDidChangeContacts.fire(this.contacts);
+        break;
+      case 'presence': {
+        const contact = this.contactMap.get(event.alias);
+        if (contact) this.contactMap.set(event.alias, { ...contact, presence: event.presence });
+        this._onDidChangePresence.fire({ alias: event.alias, presence: event.presence });
+        break;
+      }
+      case 'invitationReceived':
+        this.invitationMap.set(event.invitation.id, event.invitation);
+        this._onDidReceiveInvitation.fire(event.invitation);
+        break;
+      case 'invitationChanged':
+        this.invitationMap.set(event.invitation.id, event.invitation);
+        this._onDidChangeInvitation.fire(event.invitation);
+        break;
+      case 'sessionStarted':
+        this.sessionMap.set(event.session.id, event.session);
+        this._onDidStartSession.fire(event.session);
+        break;
+      case 'signalReceived':
+        this._onDidReceiveSignal.fire({ sessionId: event.sessionId, payload: event.payload });
+        break;
+      case 'sessionEnded':
+        if (this.sessionMap.delete(event.sessionId)) {
+          this._onDidEndSession.fire({ sessionId: event.sessionId, reason: event.reason });
+        }
+        break;
+    }
+  }
+
+  private onSocketClosed(code: number, reason: string): void {
+    this.socket = undefined;
+    clearTimeout(this.deadTimer);
+    this.failPending('ERR_CONNECTION_LOST', `connection lost (${code}${reason ? `: ${reason}` : ''})`);
+    const state = this.machine.state;
+    if (state === 'signedIn' || (state === 'connected' && this.credentials)) {
+      this.logger.info(`connection lost (${code}); reconnecting`);
+      this.machine.to('reconnecting');
+      this.scheduleReconnect();
+    } else if (state === 'connected') {
+      this.machine.to('disconnected');
+    }
+    // `connecting`: the pending connect()/reconnect attempt reports the failure itself
+  }
+
+  private scheduleReconnect(): void {
+    const delay = this.backoffMs * (0.5 + Math.random() / 2);
+    this.backoffMs = Math.min(this.backoffMs * 2, this.maxBackoffMs);
+    this.reconnectTimer = setTimeout(() => void this.reconnect(), delay);
+  }
+
+  private async reconnect(): Promise<void> {
+    if (this.machine.state !== 'reconnecting' || !this.url || !this.credentials) return;
+    this.machine.to('connecting');
+    try {
+      await this.open(this.url);
+      await this.authenticate(this.credentials);
+      this.logger.info('reconnected');
+    } catch (err) {
+      this.closeSocket();
+      if (this.stateNow() !== 'connecting') return;
+      const code = err instanceof NetworkError ? err.code : 'ERR_NOT_CONNECTED';
+      if (code === 'ERR_BAD_TOKEN' || code === 'ERR_BAD_JOIN_PASSWORD' || code === 'ERR_ALIAS_TAKEN') {
+        this.logger.error(`reconnect refused (${code}); staying disconnected`);
+        this.machine.to('disconnected');
+        return;
+      }
+      this.logger.info(`reconnect failed (${String(err)}); retrying`);
+      this.machine.to('reconnecting');
+      this.scheduleReconnect();
+    }
+  }
+
+  private failPending(code: 'ERR_CONNECTION_LOST' | 'ERR_DISPOSED', message: string): void {
+    for (const [id, pending] of [...this.pending]) {
+      this.pending.delete(id);
+      clearTimeout(pending.timer);
+      pending.reject(new NetworkError(code, message));
+    }
+  }
+
+  private closeSocket(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    clearTimeout(this.deadTimer);
+    if (socket) {
+      socket.removeAllListeners('close');
+      socket.on('error', () => undefined);
+      socket.terminate();
+    }
+  }
+
+  private teardown(code: 'ERR_CONNECTION_LOST' | 'ERR_DISPOSED', message: string): void {
+    clearTimeout(this.reconnectTimer);
+    this.closeSocket();
+    this.failPending(code, message);
+    if (code === 'ERR_DISPOSED' && this.machine.state !== 'disposed') this.machine.to('disposed');
+  }
+}
+
+/** Best-effort request id of a message that failed validation, to fail its request instead of timing out. */
+function readId(text: string): number | undefined {
+  try {
+    const id = (JSON.parse(text) as { id?: unknown }).id;
+    return typeof id === 'number' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * The assistance network protocol: every message between a NetworkClient and the server.
+ * Client → server messages are requests carrying a numeric `id`; the server answers each with exactly one
+ * reply (`ok`, `error` or a typed result) carrying the same `id`. Events pushed by the server carry no `id`.
+ * Both ends validate with `decodeMessage(ClientMessage | ServerMessage, text, MAX_MESSAGE_BYTES)`.
+ */
+import { z } from 'zod';
+
+/** Largest message either side accepts (bytes of JSON text); larger ones get ERR_TOO_LARGE. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+/** Largest opaque signaling payload (characters); bounds what one peer can push through the server. */
+export const MAX_SIGNAL_PAYLOAD = 32 * 1024;
+/** Longest invitation note. */
+export const MAX_NOTE_LENGTH = 500;
+
+// ---------------------------------------------------------------------------------------------------------
+// Building blocks
+
+/** An account's unique name: 2–32 letters, digits, dot, dash or underscore; compared case-insensitively. */
+export const Alias = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$/, 'alias must be 2-32 letters, digits, ".", "_" or "-"');
+/** Shown to contacts; no control characters. */
+export const DisplayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'display name must not contain control characters');
+const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed id');
+const RequestId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const Secret = z.string().min(1).max(256);
+/** A NetworkClient instance's stable id (kept across reconnects); sessions are bound to it. */
+const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed client id');
+const Epoch = z.number().int().nonnegative();
+
+export const PresenceStatus = z.enum(['online', 'away', 'busy', 'offline']);
+/** What a user can choose; `busy` is derived while in a session and `offline` when no device is connected. */
+export const ChosenPresence = z.enum(['online', 'away']);
+
+export const Person = z.object({ alias: Alias, displayName: DisplayName });
+
+/**
+ * A contact as seen by its owner. `accepted`: mutual contact (presence visible); `outgoing`: you asked,
+ * they have not answered; `incoming`: they asked you; `blocked`: you blocked them (remove to unblock).
+ */
+export const Contact = z.object({
+  alias: Alias,
+  displayName: DisplayName,
+  status: z.enum(['accepted', 'outgoing', 'incoming', 'blocked']),
+  presence: PresenceStatus,
+});
+
+export const InvitationStatus = z.enum(['pending', 'accepted', 'declined', 'cancelled', 'expired']);
+
+/** A request from a sharer (`from`) to a helper (`to`). `expiresInMs` is the remaining time when sent. */
+export const Invitation = z.object({
+  id: Id,
+  from: Person,
+  to: Person,
+  note: z.string().max(MAX_NOTE_LENGTH),
+  createdAt: Epoch,
+  expiresAt: Epoch,
+  expiresInMs: z.number().int().nonnegative(),
+  status: InvitationStatus,
+});
+
+/** An invitation link: anyone signed in who holds id + secret can redeem it once before it expires. */
+export const Link = z.object({ id: Id, secret: Secret, expiresAt: Epoch, url: z.string().max(2048) });
+
+export const SessionRole = z.enum(['sharer', 'helper']);
+/** One established session as seen by one party. */
+export const Session = z.object({
+  id: Id,
+  role: SessionRole,
+  peer: Person,
+  startedAt: Epoch,
+  via: z.enum(['invitation', 'link']),
+});
+
+/**
+ * Why a session ended, from the receiver's view: `ended` you ended it, `peerEnded` the other party did,
+ * `peerOffline` the other party's client stayed away past the grace period, `connectionLost` yours did.
+ */
+export const SessionEndReason = z.enum(['ended', 'peerEnded', 'peerOffline', 'connectionLost']);
+
+/** Stable error codes a client can act on. */
+export const NetworkErrorCode = z.enum([
+  // the message itself
+  'ERR_MALFORMED',
+  'ERR_UNKNOWN_TYPE',
+  'ERR_TOO_LARGE',
+  'ERR_NOT_JSON',
+  // accounts and limits
+  'ERR_NOT_SIGNED_IN',
+  'ERR_ALREADY_SIGNED_IN',
+  'ERR_ALIAS_TAKEN',
+  'ERR_BAD_TOKEN',
+  'ERR_BAD_JOIN_PASSWORD',
+  'ERR_TOO_MANY_CONNECTIONS',
+  'ERR_RATE_LIMITED',
+  // contacts
+  'ERR_NO_SUCH_USER',
+  'ERR_SELF',
+  'ERR_ALREADY_CONTACT',
+  'ERR_NOT_A_CONTACT',
+  'ERR_NO_REQUEST',
+  // invitations, links, sessions
+  'ERR_CONTACT_OFFLINE',
+  'ERR_NO_SUCH_INVITATION',
+  'ERR_NOT_INVITEE',
+  'ERR_INVITATION_CLOSED',
+  'ERR_EXPIRED',
+  'ERR_NO_SUCH_LINK',
+  'ERR_BAD_SECRET',
+  'ERR_LINK_USED',
+  'ERR_NO_SUCH_SESSION',
+  'ERR_INTERNAL',
+]);
+export type NetworkErrorCode = z.infer<typeof NetworkErrorCode>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Client → server requests
+
+const req = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.strictObject({ type: z.literal(type), id: RequestId, ...shape });
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  /** Creates the account (alias must be free) and a device token for this device. */
+  req('signIn', { alias: Alias, displayName: DisplayName, joinPassword: Secret.optional(), clientId: ClientId }),
+  /** Signs in with a device token from an earlier signIn. */
+  req('signInWithToken', { token: Secret, joinPassword: Secret.optional(), clientId: ClientId }),
+  req('addContact', { alias: Alias }),
+  req('acceptContact', { alias: Alias }),
+  req('declineContact', { alias: Alias }),
+  /** Removes a contact or pending request, or lifts a block. */
+  req('removeContact', { alias: Alias }),
+  req('blockContact', { alias: Alias }),
+  req('setPresence', { status: ChosenPresence }),
+  req('invite', { alias: Alias, note: z.string().max(MAX_NOTE_LENGTH).optional() }),
+  req('acceptInvitation', { invitationId: Id }),
+  req('declineInvitation', { invitationId: Id }),
+  req('cancelInvitation', { invitationId: Id }),
+  req('listInvitations', {}),
+  req('createLink', { expiresInMs: z.number().int().positive().optional() }),
+  req('redeemLink', { linkId: Id, secret: Secret }),
+  req('signal', { sessionId: Id, payload: z.string().min(1).max(MAX_SIGNAL_PAYLOAD) }),
+  req('endSession', { sessionId: Id }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+export type ClientMessageType = ClientMessage['type'];
+
+// ---------------------------------------------------------------------------------------------------------
+// Server → client: replies (carry the request id) and events (no id)
+
+export const ServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ok'), id: RequestId }),
+  /** `id` is null when the request's id could not be read. */
+  z.object({ type: z.literal('error'), id: RequestId.nullable(), code: NetworkErrorCode, message: z.string().max(1024) }),
+  z.object({
+    type: z.literal('signedIn'),
+    id: RequestId,
+    /** Present only in the reply to signIn: keep it to sign in again (it is shown once). */
+    token: Secret.optional(),
+    account: Person,
+    contacts: z.array(Contact),
+    invitations: z.array(Invitation),
+    /** Sessions still open for this client id (after a reconnect). */
+    sessions: z.array(Session),
+  }),
+  z.object({ type: z.literal('invitation'), id: RequestId, invitation: Invitation }),
+  z.object({ type: z.literal('invitations'), id: RequestId, invitations: z.array(Invitation) }),
+  z.object({ type: z.literal('link'), id: RequestId, link: Link }),
+  z.object({ type: z.literal('session'), id: RequestId, session: Session }),
+  // events
+  z.object({ type: z.literal('contacts'), contacts: z.array(Contact) }),
+  z.object({ type: z.literal('presence'), alias: Alias, presence: PresenceStatus }),
+  z.object({ type: z.literal('invitationReceived'), invitation: Invitation }),
+  z.object({ type: z.literal('invitationChanged'), invitation: Invitation }),
+  z.object({ type: z.literal('sessionStarted'), session: Session }),
+  z.object({ type: z.literal('signalReceived'), sessionId: Id, payload: z.string().max(MAX_SIGNAL_PAYLOAD) }),
+  z.object({ type: z.literal('sessionEnded'), sessionId: Id, reason: SessionEndReason }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+
+export type PresenceStatus = z.infer<typeof PresenceStatus>;
+export type ChosenPresence = z.infer<typeof ChosenPresence>;
+export type Person = z.infer<typeof Person>;
+export type Contact = z.infer<typeof Contact>;
+export type Invitation = z.infer<typeof Invitation>;
+export type InvitationStatus = z.infer<typeof InvitationStatus>;
+export type Link = z.infer<typeof Link>;
+export type Session = z.infer<typeof Session>;
+export type SessionRole = z.infer<typeof SessionRole>;
+export type SessionEndReason = z.infer<typeof SessionEndReason>;
+
+/** Messages the server sends as events (no request id). */
+export type ServerEvent = Extract<ServerMessage, { type: 'contacts' | 'presence' | 'invitationReceived' | 'invitationChanged' | 'sessionStarted' | 'signalReceived' | 'sessionEnded' }>;
+/** Replies the server sends, keyed by their type. */
+export type ServerReply = Exclude<ServerMessage, ServerEvent>;
