@@ -1,0 +1,50 @@
+import type { Person } from '../protocol/network';
+import type { Db } from './Database';
+import { hashSecret, randomToken, secretMatches } from './secrets';
+import { ServiceError } from './ServiceError';
+
+/** Accounts and their device tokens. Aliases are stored lower-case; tokens only as hashes. */
+export class AccountStore {
+  private readonly insertAccount;
+  private readonly selectAccount;
+  private readonly insertDevice;
+  private readonly selectDevice;
+
+  constructor(db: Db) {
+    this.insertAccount = db.prepare('INSERT OR IGNORE INTO accounts (alias, displayName, createdAt) VALUES (?, ?, ?)');
+    this.selectAccount = db.prepare<[string], Person>('SELECT alias, displayName FROM accounts WHERE alias = ?');
+    this.insertDevice = db.prepare('INSERT INTO devices (id, alias, tokenHash, createdAt) VALUES (?, ?, ?, ?)');
+    this.selectDevice = db.prepare<[string], { alias: string; tokenHash: Buffer }>('SELECT alias, tokenHash FROM devices WHERE id = ?');
+  }
+
+  /** Creates the account; ERR_ALIAS_TAKEN if the alias exists. */
+  create(alias: string, displayName: string): Person {
+    const key = alias.toLowerCase();
+    if (this.insertAccount.run(key, displayName, Date.now()).changes === 0) {
+      throw new ServiceError('ERR_ALIAS_TAKEN', `the alias ${key} is taken; sign in with that account's device token`);
+    }
+    return { alias: key, displayName };
+  }
+
+  get(alias: string): Person | undefined {
+    return this.selectAccount.get(alias.toLowerCase());
+  }
+
+  /** Issues a device token `<deviceId>.<secret>` for the account; only its hash is kept. */
+  issueDeviceToken(alias: string): string {
+    const deviceId = randomToken(12);
+    const secret = randomToken(32);
+    this.insertDevice.run(deviceId, alias, hashSecret(secret), Date.now());
+    return `${deviceId}.${secret}`;
+  }
+
+  /** The account a device token belongs to; ERR_BAD_TOKEN for anything else. */
+  authenticate(token: string): Person {
+    const [deviceId, secret, extra] = token.split('.');
+    const device = deviceId && secret && extra === undefined ? this.selectDevice.get(deviceId) : undefined;
+    if (!device || !secretMatches(secret, device.tokenHash)) {
+      throw new ServiceError('ERR_BAD_TOKEN', 'the device token is not valid on this server');
+    }
+    return this.selectAccount.get(device.alias) as Person;
+  }
+}

@@ -1,0 +1,72 @@
+import { timingSafeEqual } from 'crypto';
+import type { Person, ServerMessage } from '../protocol/network';
+import type { ClientConnection, Identity } from './ClientConnection';
+import type { Invitations } from './Invitations';
+import type { ServerContext } from './ServerContext';
+import { ServiceError } from './ServiceError';
+import type { SessionRelay } from './SessionRelay';
+import { hashSecret } from './secrets';
+
+type SignedIn = Extract<ServerMessage, { type: 'signedIn' }>;
+
+/** Sign-in (new account or device token), binding a connection to its account, and its departure. */
+export class Accounts {
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly relay: SessionRelay,
+    private readonly invitations: Invitations,
+  ) {}
+
+  /** Creates the account and a device token, then binds the connection. */
+  async signIn(connection: ClientConnection, id: number, alias: string, displayName: string, joinPassword: string | undefined, clientId: string): Promise<SignedIn> {
+    this.checkJoinPassword(joinPassword);
+    const account = this.ctx.accounts.create(alias, displayName);
+    const token = this.ctx.accounts.issueDeviceToken(account.alias);
+    this.ctx.logger.info(`account ${account.alias} created`);
+    return { ...(await this.bind(connection, id, account, clientId)), token };
+  }
+
+  /** Signs in with a device token (the join password was checked when the token was issued). */
+  async signInWithToken(connection: ClientConnection, id: number, token: string, clientId: string): Promise<SignedIn> {
+    const account = this.ctx.accounts.authenticate(token);
+    return this.bind(connection, id, account, clientId);
+  }
+
+  /** The connection closed: presence and the client's sessions are updated. */
+  left(connection: ClientConnection): void {
+    const identity = connection.identity;
+    if (!identity) return;
+    const lastOfAlias = this.ctx.registry.remove(connection);
+    if (lastOfAlias) this.ctx.cluster.unwatch(identity.alias);
+    if (!this.ctx.registry.hasClient(identity.alias, identity.clientId)) this.relay.clientLeft(identity);
+    void this.ctx.presence.changed(identity.alias);
+  }
+
+  private checkJoinPassword(given: string | undefined): void {
+    const expected = this.ctx.joinPassword;
+    if (expected === undefined) return;
+    if (given === undefined || !timingSafeEqual(hashSecret(given), hashSecret(expected))) {
+      throw new ServiceError('ERR_BAD_JOIN_PASSWORD', 'this server needs its join password');
+    }
+  }
+
+  private async bind(connection: ClientConnection, id: number, account: Person, clientId: string): Promise<SignedIn> {
+    if ((await this.ctx.presence.connectionCount(account.alias)) >= this.ctx.limits.maxConnectionsPerAccount) {
+      throw new ServiceError('ERR_TOO_MANY_CONNECTIONS', `at most ${this.ctx.limits.maxConnectionsPerAccount} connections per account`);
+    }
+    if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
+    const identity: Identity = { alias: account.alias, clientId };
+    connection.identity = identity;
+    if (this.ctx.registry.add(connection)) this.ctx.cluster.watch(account.alias);
+    this.relay.clientBack(identity);
+    void this.ctx.presence.changed(account.alias);
+    return {
+      type: 'signedIn',
+      id,
+      account,
+      contacts: await this.ctx.presence.contactList(account.alias),
+      invitations: this.invitations.list(account.alias),
+      sessions: this.relay.openFor(identity),
+    };
+  }
+}

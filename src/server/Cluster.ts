@@ -1,0 +1,45 @@
+import type { ChosenPresence, ServerEvent } from '../protocol/network';
+import type { IDisposable } from '../network/Disposable';
+import type { ConnectionRegistry } from './ConnectionRegistry';
+
+/** What one process knows of an alias: its connections there and the presence they chose. */
+export interface NodePresence {
+  status: ChosenPresence;
+  connections: number;
+}
+
+/**
+ * Routing and presence across server processes. A single process uses LocalCluster; several processes
+ * share presence and route events through Redis pub/sub (RedisCluster).
+ */
+export interface Cluster extends IDisposable {
+  /** Delivers an event to the alias's connections on every process (only `clientId`'s when given). */
+  deliver(alias: string, event: ServerEvent, clientId?: string): void;
+  /** This process has connections of `alias`: receive its deliveries from other processes. */
+  watch(alias: string): void;
+  unwatch(alias: string): void;
+  /** Records this process's presence for the alias (undefined: no connection here). */
+  publishPresence(alias: string, presence: NodePresence | undefined): Promise<void>;
+  /** The alias's presence on the other processes. */
+  remotePresence(aliases: readonly string[]): Promise<Map<string, NodePresence[]>>;
+  /** True when no other process can hold connections (sessions can be reset on start). */
+  readonly single: boolean;
+}
+
+/** The single-process cluster: everything is local. */
+export class LocalCluster implements Cluster {
+  readonly single = true;
+
+  constructor(private readonly registry: ConnectionRegistry) {}
+
+  deliver(alias: string, event: ServerEvent, clientId?: string): void {
+    this.registry.deliver(alias, event, clientId);
+  }
+  watch(): void {}
+  unwatch(): void {}
+  async publishPresence(): Promise<void> {}
+  async remotePresence(): Promise<Map<string, NodePresence[]>> {
+    return new Map();
+  }
+  dispose(): void {}
+}

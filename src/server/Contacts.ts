@@ -1,0 +1,89 @@
+import type { Identity } from './ClientConnection';
+import type { ServerContext } from './ServerContext';
+import { ServiceError } from './ServiceError';
+
+/**
+ * The Messenger contact handshake. Each side has its own row: A adds B → A `outgoing`, B `incoming`;
+ * B accepts → both `accepted`; decline or remove drops the request; block hides A from B entirely.
+ * A user who blocked you never learns of your requests, and you cannot tell you were blocked.
+ */
+export class Contacts {
+  constructor(private readonly ctx: ServerContext) {}
+
+  async add(by: Identity, aliasIn: string): Promise<void> {
+    const other = this.existing(by, aliasIn);
+    const store = this.ctx.contacts;
+    store.transaction(() => {
+      const mine = store.status(by.alias, other);
+      const theirs = store.status(other, by.alias);
+      if (mine === 'accepted') throw new ServiceError('ERR_ALREADY_CONTACT', `${other} is already a contact`);
+      if (mine === 'incoming') {
+        // they asked first: adding them is accepting
+        store.set(by.alias, other, 'accepted');
+        store.set(other, by.alias, 'accepted');
+        return;
+      }
+      store.set(by.alias, other, 'outgoing');
+      if (theirs !== 'blocked') store.set(other, by.alias, 'incoming');
+    });
+    await this.notify(by.alias, other);
+  }
+
+  async accept(by: Identity, aliasIn: string): Promise<void> {
+    const other = this.existing(by, aliasIn);
+    const store = this.ctx.contacts;
+    store.transaction(() => {
+      if (store.status(by.alias, other) !== 'incoming') throw new ServiceError('ERR_NO_REQUEST', `no contact request from ${other}`);
+      store.set(by.alias, other, 'accepted');
+      store.set(other, by.alias, 'accepted');
+    });
+    await this.notify(by.alias, other);
+  }
+
+  async decline(by: Identity, aliasIn: string): Promise<void> {
+    const other = this.existing(by, aliasIn);
+    const store = this.ctx.contacts;
+    store.transaction(() => {
+      if (store.status(by.alias, other) !== 'incoming') throw new ServiceError('ERR_NO_REQUEST', `no contact request from ${other}`);
+      store.set(by.alias, other, undefined);
+      if (store.status(other, by.alias) === 'outgoing') store.set(other, by.alias, undefined);
+    });
+    await this.notify(by.alias, other);
+  }
+
+  /** Removes a contact (for both sides), withdraws a request, or lifts a block. */
+  async remove(by: Identity, aliasIn: string): Promise<void> {
+    const other = this.existing(by, aliasIn);
+    const store = this.ctx.contacts;
+    store.transaction(() => {
+      if (!store.status(by.alias, other)) throw new ServiceError('ERR_NOT_A_CONTACT', `${other} is not in your contacts`);
+      store.set(by.alias, other, undefined);
+      if (store.status(other, by.alias) !== 'blocked') store.set(other, by.alias, undefined);
+    });
+    await this.notify(by.alias, other);
+  }
+
+  async block(by: Identity, aliasIn: string): Promise<void> {
+    const other = this.existing(by, aliasIn);
+    const store = this.ctx.contacts;
+    store.transaction(() => {
+      store.set(by.alias, other, 'blocked');
+      if (store.status(other, by.alias) !== 'blocked') store.set(other, by.alias, undefined);
+    });
+    await this.notify(by.alias, other);
+  }
+
+  private existing(by: Identity, aliasIn: string): string {
+    const other = aliasIn.toLowerCase();
+    if (other === by.alias) throw new ServiceError('ERR_SELF', 'that is your own alias');
+    if (!this.ctx.accounts.get(other)) throw new ServiceError('ERR_NO_SUCH_USER', `no user ${other}`);
+    return other;
+  }
+
+  /** Both sides get their fresh contact list (with presence) on every device. */
+  private async notify(a: string, b: string): Promise<void> {
+    const [listA, listB] = await Promise.all([this.ctx.presence.contactList(a), this.ctx.presence.contactList(b)]);
+    this.ctx.cluster.deliver(a, { type: 'contacts', contacts: listA });
+    this.ctx.cluster.deliver(b, { type: 'contacts', contacts: listB });
+  }
+}

@@ -1,0 +1,77 @@
+import type { ClientMessage, ServerReply } from '../protocol/network';
+import type { Accounts } from './Accounts';
+import type { ClientConnection, Identity } from './ClientConnection';
+import type { Contacts } from './Contacts';
+import type { Invitations } from './Invitations';
+import type { Links } from './Links';
+import type { Presence } from './Presence';
+import { ServiceError } from './ServiceError';
+import type { SessionRelay } from './SessionRelay';
+
+/** Routes one validated request to the service that owns it and returns the reply. */
+export class Dispatcher {
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly contacts: Contacts,
+    private readonly presence: Presence,
+    private readonly invitations: Invitations,
+    private readonly links: Links,
+    private readonly relay: SessionRelay,
+  ) {}
+
+  async handle(connection: ClientConnection, message: ClientMessage): Promise<ServerReply> {
+    const { id } = message;
+    if (message.type === 'signIn' || message.type === 'signInWithToken') {
+      if (connection.identity) throw new ServiceError('ERR_ALREADY_SIGNED_IN', 'this connection is already signed in');
+      return message.type === 'signIn'
+        ? this.accounts.signIn(connection, id, message.alias, message.displayName, message.joinPassword, message.clientId)
+        : this.accounts.signInWithToken(connection, id, message.token, message.clientId);
+    }
+    const me: Identity | undefined = connection.identity;
+    if (!me) throw new ServiceError('ERR_NOT_SIGNED_IN', 'sign in first');
+    const ok = { type: 'ok', id } as const;
+    switch (message.type) {
+      case 'addContact':
+        await this.contacts.add(me, message.alias);
+        return ok;
+      case 'acceptContact':
+        await this.contacts.accept(me, message.alias);
+        return ok;
+      case 'declineContact':
+        await this.contacts.decline(me, message.alias);
+        return ok;
+      case 'removeContact':
+        await this.contacts.remove(me, message.alias);
+        return ok;
+      case 'blockContact':
+        await this.contacts.block(me, message.alias);
+        return ok;
+      case 'setPresence':
+        connection.presence = message.status;
+        await this.presence.changed(me.alias);
+        return ok;
+      case 'invite':
+        return { type: 'invitation', id, invitation: await this.invitations.invite(me, message.alias, message.note) };
+      case 'acceptInvitation':
+        return { type: 'session', id, session: await this.invitations.accept(me, message.invitationId) };
+      case 'declineInvitation':
+        this.invitations.decline(me, message.invitationId);
+        return ok;
+      case 'cancelInvitation':
+        this.invitations.cancel(me, message.invitationId);
+        return ok;
+      case 'listInvitations':
+        return { type: 'invitations', id, invitations: this.invitations.list(me.alias) };
+      case 'createLink':
+        return { type: 'link', id, link: this.links.create(me, message.expiresInMs) };
+      case 'redeemLink':
+        return { type: 'session', id, session: await this.links.redeem(me, message.linkId, message.secret) };
+      case 'signal':
+        this.relay.signal(me, message.sessionId, message.payload);
+        return ok;
+      case 'endSession':
+        this.relay.end(me, message.sessionId);
+        return ok;
+    }
+  }
+}

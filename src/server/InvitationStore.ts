@@ -1,0 +1,69 @@
+import type { InvitationStatus } from '../protocol/network';
+import type { Db } from './Database';
+
+export interface InvitationRow {
+  id: string;
+  fromAlias: string;
+  fromClient: string;
+  toAlias: string;
+  note: string;
+  createdAt: number;
+  expiresAt: number;
+  status: InvitationStatus;
+  closedAt: number | null;
+}
+
+/** Invitations, kept while pending and for a while after they close so both sides can list them. */
+export class InvitationStore {
+  private readonly insert;
+  private readonly select;
+  private readonly close;
+  private readonly selectFor;
+  private readonly countPending;
+  private readonly selectPending;
+  private readonly prune;
+
+  constructor(db: Db) {
+    this.insert = db.prepare(
+      "INSERT INTO invitations (id, fromAlias, fromClient, toAlias, note, createdAt, expiresAt, status) VALUES (@id, @fromAlias, @fromClient, @toAlias, @note, @createdAt, @expiresAt, 'pending')",
+    );
+    this.select = db.prepare<[string], InvitationRow>('SELECT * FROM invitations WHERE id = ?');
+    this.close = db.prepare("UPDATE invitations SET status = ?, closedAt = ? WHERE id = ? AND status = 'pending'");
+    this.selectFor = db.prepare<[string, string], InvitationRow>('SELECT * FROM invitations WHERE fromAlias = ? OR toAlias = ? ORDER BY createdAt');
+    this.countPending = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM invitations WHERE fromAlias = ? AND status = 'pending'");
+    this.selectPending = db.prepare<[], InvitationRow>("SELECT * FROM invitations WHERE status = 'pending'");
+    this.prune = db.prepare("DELETE FROM invitations WHERE (status = 'pending' AND expiresAt < ?) OR (status <> 'pending' AND closedAt < ?)");
+  }
+
+  create(row: Omit<InvitationRow, 'status' | 'closedAt'>): InvitationRow {
+    this.insert.run(row);
+    return { ...row, status: 'pending', closedAt: null };
+  }
+
+  get(id: string): InvitationRow | undefined {
+    return this.select.get(id);
+  }
+
+  /** pending → `status`, atomically (also across processes); false if it was no longer pending. */
+  closePending(id: string, status: Exclude<InvitationStatus, 'pending'>): boolean {
+    return this.close.run(status, Date.now(), id).changes === 1;
+  }
+
+  listFor(alias: string): InvitationRow[] {
+    return this.selectFor.all(alias, alias);
+  }
+
+  pendingFrom(alias: string): number {
+    return this.countPending.get(alias)?.n ?? 0;
+  }
+
+  allPending(): InvitationRow[] {
+    return this.selectPending.all();
+  }
+
+  /** Forgets invitations that expired more than `keepMs` ago or closed more than `keepMs` ago. */
+  pruneOlderThan(keepMs: number): void {
+    const cutoff = Date.now() - keepMs;
+    this.prune.run(cutoff, cutoff);
+  }
+}

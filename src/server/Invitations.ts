@@ -1,0 +1,142 @@
+import type { Invitation, InvitationStatus, Session } from '../protocol/network';
+import type { IDisposable } from '../network/Disposable';
+import type { Identity } from './ClientConnection';
+import type { InvitationRow } from './InvitationStore';
+import type { ServerContext } from './ServerContext';
+import { ServiceError } from './ServiceError';
+import type { SessionRelay } from './SessionRelay';
+import { randomToken } from './secrets';
+
+/**
+ * Invitations from a sharer to an online mutual contact. pending → accepted | declined | cancelled |
+ * expired, each transition atomic in the store (single use, also across processes); only the invitee
+ * answers, only the inviter cancels. Both sides' devices hear about every change.
+ */
+export class Invitations implements IDisposable {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly pruner: NodeJS.Timeout;
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly relay: SessionRelay,
+  ) {
+    for (const row of ctx.invitations.allPending()) this.scheduleExpiry(row);
+    ctx.invitations.pruneOlderThan(ctx.limits.closedInvitationRetentionMs);
+    this.pruner = setInterval(() => ctx.invitations.pruneOlderThan(ctx.limits.closedInvitationRetentionMs), 3600_000);
+    this.pruner.unref();
+  }
+
+  async invite(from: Identity, toAlias: string, note: string | undefined): Promise<Invitation> {
+    const to = toAlias.toLowerCase();
+    if (to === from.alias) throw new ServiceError('ERR_SELF', 'you cannot invite yourself');
+    if (!this.ctx.accounts.get(to)) throw new ServiceError('ERR_NO_SUCH_USER', `no user ${to}`);
+    if (this.ctx.contacts.status(from.alias, to) !== 'accepted') {
+      throw new ServiceError('ERR_NOT_A_CONTACT', `${to} is not in your contacts`);
+    }
+    if (this.ctx.invitations.pendingFrom(from.alias) >= this.ctx.limits.maxPendingInvitationsPerAccount) {
+      throw new ServiceError('ERR_RATE_LIMITED', 'too many open invitations; cancel one or wait for answers');
+    }
+    if ((await this.ctx.presence.of([to])).get(to) === 'offline') {
+      throw new ServiceError('ERR_CONTACT_OFFLINE', `${to} is offline; an invitation link can reach them another way`);
+    }
+    const now = Date.now();
+    const row = this.ctx.invitations.create({
+      id: randomToken(16),
+      fromAlias: from.alias,
+      fromClient: from.clientId,
+      toAlias: to,
+      note: note ?? '',
+      createdAt: now,
+      expiresAt: now + this.ctx.inviteExpiryMs,
+    });
+    this.scheduleExpiry(row);
+    const invitation = this.toWire(row);
+    this.ctx.cluster.deliver(to, { type: 'invitationReceived', invitation });
+    this.ctx.cluster.deliver(from.alias, { type: 'invitationChanged', invitation });
+    return invitation;
+  }
+
+  /** The invitee accepts: the session starts between the inviting client and the accepting client. */
+  async accept(by: Identity, id: string): Promise<Session> {
+    const row = this.answerable(by, id, 'invitee');
+    if ((await this.ctx.presence.of([row.fromAlias])).get(row.fromAlias) === 'offline') {
+      throw new ServiceError('ERR_CONTACT_OFFLINE', `${row.fromAlias} is offline now`);
+    }
+    this.close(row, 'accepted');
+    const session = this.relay.start({ alias: row.fromAlias, clientId: row.fromClient }, by, 'invitation');
+    return this.relay.view(session, by.alias);
+  }
+
+  decline(by: Identity, id: string): void {
+    this.close(this.answerable(by, id, 'invitee'), 'declined');
+  }
+
+  cancel(by: Identity, id: string): void {
+    this.close(this.answerable(by, id, 'inviter'), 'cancelled');
+  }
+
+  list(alias: string): Invitation[] {
+    return this.ctx.invitations.listFor(alias).map((row) => this.toWire(row));
+  }
+
+  toWire(row: InvitationRow): Invitation {
+    const person = (alias: string) => this.ctx.accounts.get(alias) ?? { alias, displayName: alias };
+    return {
+      id: row.id,
+      from: person(row.fromAlias),
+      to: person(row.toAlias),
+      note: row.note,
+      createdAt: row.createdAt,
+      expiresAt: row.expiresAt,
+      expiresInMs: row.status === 'pending' ? Math.max(0, row.expiresAt - Date.now()) : 0,
+      status: row.status,
+    };
+  }
+
+  dispose(): void {
+    clearInterval(this.pruner);
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** Non-parties learn nothing (ERR_NO_SUCH_INVITATION); the wrong party gets a clear refusal. */
+  private answerable(by: Identity, id: string, as: 'invitee' | 'inviter'): InvitationRow {
+    const row = this.ctx.invitations.get(id);
+    if (!row || (row.toAlias !== by.alias && row.fromAlias !== by.alias)) {
+      throw new ServiceError('ERR_NO_SUCH_INVITATION', `no invitation ${id}`);
+    }
+    if (as === 'invitee' && row.toAlias !== by.alias) throw new ServiceError('ERR_NOT_INVITEE', 'only the invited contact can answer');
+    if (as === 'inviter' && row.fromAlias !== by.alias) throw new ServiceError('ERR_NOT_INVITER', 'only the inviter can cancel');
+    if (row.status === 'pending' && row.expiresAt <= Date.now()) {
+      this.close(row, 'expired', false);
+      throw new ServiceError('ERR_EXPIRED', 'the invitation has expired');
+    }
+    if (row.status !== 'pending') throw new ServiceError('ERR_INVITATION_CLOSED', `the invitation was already ${row.status}`);
+    return row;
+  }
+
+  /** pending → status; loses quietly to a concurrent answer (single use), then reports it closed. */
+  private close(row: InvitationRow, status: Exclude<InvitationStatus, 'pending'>, throwIfLost = true): void {
+    if (!this.ctx.invitations.closePending(row.id, status)) {
+      if (!throwIfLost) return;
+      const now = this.ctx.invitations.get(row.id)?.status ?? 'closed';
+      throw new ServiceError('ERR_INVITATION_CLOSED', `the invitation was already ${now}`);
+    }
+    clearTimeout(this.timers.get(row.id));
+    this.timers.delete(row.id);
+    const invitation = this.toWire({ ...row, status, closedAt: Date.now() });
+    this.ctx.cluster.deliver(row.fromAlias, { type: 'invitationChanged', invitation });
+    this.ctx.cluster.deliver(row.toAlias, { type: 'invitationChanged', invitation });
+  }
+
+  private scheduleExpiry(row: InvitationRow): void {
+    // setTimeout holds at most ~24.8 days; longer expiries are caught by answerable() and the next restart
+    const delay = Math.min(Math.max(0, row.expiresAt - Date.now()), 2 ** 31 - 1);
+    const timer = setTimeout(() => {
+      this.timers.delete(row.id);
+      this.close(row, 'expired', false);
+    }, delay);
+    timer.unref();
+    this.timers.set(row.id, timer);
+  }
+}

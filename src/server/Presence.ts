@@ -1,0 +1,90 @@
+import type { Contact, PresenceStatus } from '../protocol/network';
+import type { Logger } from '../network/Logger';
+import type { Cluster, NodePresence } from './Cluster';
+import type { ConnectionRegistry } from './ConnectionRegistry';
+import type { ContactStore } from './ContactStore';
+import type { SessionStore } from './SessionStore';
+
+/**
+ * Presence: offline without a connection anywhere, busy while in a session, otherwise online if any device
+ * chose online, else away. Every change is pushed at once to the alias's mutual contacts.
+ */
+export class Presence {
+  private readonly lastPushed = new Map<string, PresenceStatus>();
+  /** Recomputations of one alias run one after another, so pushes never arrive out of order. */
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly registry: ConnectionRegistry,
+    private readonly cluster: Cluster,
+    private readonly contacts: ContactStore,
+    private readonly sessions: SessionStore,
+    private readonly logger: Logger,
+  ) {}
+
+  /** This process's view of the alias (its connections here). */
+  local(alias: string): NodePresence | undefined {
+    const connections = this.registry.of(alias);
+    if (!connections || connections.size === 0) return undefined;
+    let status: NodePresence['status'] = 'away';
+    for (const connection of connections) if (connection.presence === 'online') status = 'online';
+    return { status, connections: connections.size };
+  }
+
+  /** Connections of the alias on every process. */
+  async connectionCount(alias: string): Promise<number> {
+    const remote = (await this.cluster.remotePresence([alias])).get(alias) ?? [];
+    return (this.local(alias)?.connections ?? 0) + remote.reduce((n, p) => n + p.connections, 0);
+  }
+
+  async of(aliases: readonly string[]): Promise<Map<string, PresenceStatus>> {
+    const remote = await this.cluster.remotePresence(aliases);
+    const result = new Map<string, PresenceStatus>();
+    for (const alias of aliases) {
+      const views = [...(remote.get(alias) ?? [])];
+      const local = this.local(alias);
+      if (local) views.push(local);
+      let status: PresenceStatus = 'offline';
+      if (views.length > 0) {
+        if (this.sessions.hasOpen(alias)) status = 'busy';
+        else status = views.some((v) => v.status === 'online') ? 'online' : 'away';
+      }
+      result.set(alias, status);
+    }
+    return result;
+  }
+
+  /** The alias's contact list as its owner sees it, presence included for mutual contacts. */
+  async contactList(alias: string): Promise<Contact[]> {
+    const rows = this.contacts.list(alias);
+    const presence = await this.of(rows.filter((r) => r.status === 'accepted').map((r) => r.alias));
+    return rows.map((row) => ({ ...row, presence: presence.get(row.alias) ?? 'offline' }));
+  }
+
+  /** Something that affects the alias's presence happened here: publish it and push it if it changed. */
+  changed(alias: string): Promise<void> {
+    const previous = this.queues.get(alias) ?? Promise.resolve();
+    const next = previous.then(() => this.recompute(alias)).catch((err: unknown) => this.logger.warn(`presence of ${alias}: ${String(err)}`));
+    this.queues.set(alias, next);
+    void next.finally(() => {
+      if (this.queues.get(alias) === next) this.queues.delete(alias);
+    });
+    return next;
+  }
+
+  /** Resolves when every queued recomputation has finished (before shutting the store). */
+  async settled(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all([...this.queues.values()]);
+  }
+
+  private async recompute(alias: string): Promise<void> {
+    await this.cluster.publishPresence(alias, this.local(alias));
+    const status = (await this.of([alias])).get(alias) ?? 'offline';
+    if (this.lastPushed.get(alias) === status) return;
+    if (status === 'offline') this.lastPushed.delete(alias);
+    else this.lastPushed.set(alias, status);
+    for (const contact of this.contacts.accepted(alias)) {
+      this.cluster.deliver(contact, { type: 'presence', alias, presence: status });
+    }
+  }
+}

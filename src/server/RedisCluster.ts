@@ -1,0 +1,135 @@
+import Redis from 'ioredis';
+import { ServerMessage, type ServerEvent } from '../protocol/network';
+import { parseMessage } from '../protocol/validate';
+import type { Logger } from '../network/Logger';
+import type { Cluster, NodePresence } from './Cluster';
+import type { ConnectionRegistry } from './ConnectionRegistry';
+import { randomToken } from './secrets';
+
+const userChannel = (alias: string) => `ra:u:${alias}`;
+const presenceKey = (alias: string) => `ra:p:${alias}`;
+const nodeKey = (node: string) => `ra:n:${node}`;
+
+/** How long a process counts as alive without refreshing its key; presence of dead processes is ignored. */
+const NODE_TTL_MS = 15_000;
+
+interface Envelope {
+  origin: string;
+  alias: string;
+  clientId?: string;
+  event: ServerEvent;
+}
+
+/**
+ * Several server processes sharing presence and routing through Redis:
+ * - events for an alias are published on `ra:u:<alias>`; each process subscribes to the aliases it hosts;
+ * - each process records its presence per alias in the hash `ra:p:<alias>` (field = process id), and keeps
+ *   `ra:n:<process>` alive with a TTL so a crashed process's entries stop counting.
+ */
+export class RedisCluster implements Cluster {
+  readonly single = false;
+  readonly nodeId = randomToken(9);
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly liveNodes = new Map<string, { alive: boolean; checkedAt: number }>();
+
+  private constructor(
+    url: string,
+    private readonly registry: ConnectionRegistry,
+    private readonly logger: Logger,
+  ) {
+    const options = { lazyConnect: true, maxRetriesPerRequest: 3 };
+    this.pub = new Redis(url, options);
+    this.sub = new Redis(url, options);
+    for (const client of [this.pub, this.sub]) client.on('error', (err: Error) => this.logger.warn(`redis: ${err.message}`));
+    this.sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.onMessage(message));
+    this.heartbeat = setInterval(() => void this.refreshNode(), NODE_TTL_MS / 3);
+  }
+
+  static async connect(url: string, registry: ConnectionRegistry, logger: Logger): Promise<RedisCluster> {
+    const cluster = new RedisCluster(url, registry, logger);
+    try {
+      await Promise.all([cluster.pub.connect(), cluster.sub.connect()]);
+      await cluster.refreshNode();
+    } catch (err) {
+      cluster.dispose();
+      throw err;
+    }
+    return cluster;
+  }
+
+  deliver(alias: string, event: ServerEvent, clientId?: string): void {
+    this.registry.deliver(alias, event, clientId);
+    const envelope: Envelope = { origin: this.nodeId, alias, clientId, event };
+    this.pub.publish(userChannel(alias), JSON.stringify(envelope)).catch((err: Error) => this.logger.warn(`redis publish: ${err.message}`));
+  }
+
+  watch(alias: string): void {
+    this.sub.subscribe(userChannel(alias)).catch((err: Error) => this.logger.warn(`redis subscribe: ${err.message}`));
+  }
+
+  unwatch(alias: string): void {
+    this.sub.unsubscribe(userChannel(alias)).catch((err: Error) => this.logger.warn(`redis unsubscribe: ${err.message}`));
+  }
+
+  async publishPresence(alias: string, presence: NodePresence | undefined): Promise<void> {
+    if (presence) await this.pub.hset(presenceKey(alias), this.nodeId, `${presence.status}:${presence.connections}`);
+    else await this.pub.hdel(presenceKey(alias), this.nodeId);
+  }
+
+  async remotePresence(aliases: readonly string[]): Promise<Map<string, NodePresence[]>> {
+    const result = new Map<string, NodePresence[]>();
+    if (aliases.length === 0) return result;
+    const pipeline = this.pub.pipeline();
+    for (const alias of aliases) pipeline.hgetall(presenceKey(alias));
+    const replies = (await pipeline.exec()) ?? [];
+    for (let i = 0; i < aliases.length; i++) {
+      const [err, hash] = replies[i] ?? [];
+      if (err || !hash) continue;
+      const list: NodePresence[] = [];
+      for (const [node, value] of Object.entries(hash as Record<string, string>)) {
+        if (node === this.nodeId || !(await this.isAlive(node))) continue;
+        const [status, connections] = value.split(':');
+        if (status === 'online' || status === 'away') list.push({ status, connections: Number(connections) || 0 });
+      }
+      if (list.length > 0) result.set(aliases[i], list);
+    }
+    return result;
+  }
+
+  dispose(): void {
+    clearInterval(this.heartbeat);
+    this.pub.del(nodeKey(this.nodeId)).catch(() => undefined).finally(() => this.pub.disconnect());
+    this.sub.disconnect();
+  }
+
+  private async refreshNode(): Promise<void> {
+    await this.pub.set(nodeKey(this.nodeId), '1', 'PX', NODE_TTL_MS).catch((err: Error) => this.logger.warn(`redis heartbeat: ${err.message}`));
+  }
+
+  /** Cached for a few seconds: a process that stopped refreshing drops out within NODE_TTL_MS plus this. */
+  private async isAlive(node: string): Promise<boolean> {
+    const cached = this.liveNodes.get(node);
+    if (cached && Date.now() - cached.checkedAt < 2_000) return cached.alive;
+    const alive = (await this.pub.exists(nodeKey(node))) === 1;
+    this.liveNodes.set(node, { alive, checkedAt: Date.now() });
+    return alive;
+  }
+
+  private onMessage(message: Buffer): void {
+    let envelope: Envelope;
+    let event: ServerMessage;
+    try {
+      envelope = JSON.parse(message.toString()) as Envelope;
+      if (envelope.origin === this.nodeId) return;
+      // another process wrote it, but a bad event must not reach clients: validate like any other input
+      event = parseMessage(ServerMessage, envelope.event);
+    } catch (err) {
+      this.logger.warn(`redis: ignored a bad routed message (${String(err)})`);
+      return;
+    }
+    if (typeof envelope.alias !== 'string' || 'id' in event) return;
+    this.registry.deliver(envelope.alias, event as ServerEvent, typeof envelope.clientId === 'string' ? envelope.clientId : undefined);
+  }
+}

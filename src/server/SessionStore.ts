@@ -1,0 +1,91 @@
+import type { Db } from './Database';
+
+export interface SessionRow {
+  id: string;
+  sharer: string;
+  sharerClient: string;
+  helper: string;
+  helperClient: string;
+  via: 'invitation' | 'link';
+  startedAt: number;
+  endedAt: number | null;
+  sharerAwaySince: number | null;
+  helperAwaySince: number | null;
+}
+
+/** Open sessions: which two clients may signal each other. Shared by all processes on the machine. */
+export class SessionStore {
+  private readonly insert;
+  private readonly select;
+  private readonly end;
+  private readonly selectOpenFor;
+  private readonly countOpen;
+  private readonly markAwaySharer;
+  private readonly markAwayHelper;
+  private readonly markBackSharer;
+  private readonly markBackHelper;
+  private readonly selectStale;
+  private readonly prune;
+
+  constructor(db: Db) {
+    this.insert = db.prepare(
+      'INSERT INTO sessions (id, sharer, sharerClient, helper, helperClient, via, startedAt) VALUES (@id, @sharer, @sharerClient, @helper, @helperClient, @via, @startedAt)',
+    );
+    this.select = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?');
+    this.end = db.prepare('UPDATE sessions SET endedAt = ? WHERE id = ? AND endedAt IS NULL');
+    this.selectOpenFor = db.prepare<[string, string, string, string], SessionRow>(
+      'SELECT * FROM sessions WHERE endedAt IS NULL AND ((sharer = ? AND sharerClient = ?) OR (helper = ? AND helperClient = ?))',
+    );
+    this.countOpen = db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM sessions WHERE endedAt IS NULL AND (sharer = ? OR helper = ?)');
+    this.markAwaySharer = db.prepare('UPDATE sessions SET sharerAwaySince = ? WHERE endedAt IS NULL AND sharer = ? AND sharerClient = ? AND sharerAwaySince IS NULL');
+    this.markAwayHelper = db.prepare('UPDATE sessions SET helperAwaySince = ? WHERE endedAt IS NULL AND helper = ? AND helperClient = ? AND helperAwaySince IS NULL');
+    this.markBackSharer = db.prepare('UPDATE sessions SET sharerAwaySince = NULL WHERE endedAt IS NULL AND sharer = ? AND sharerClient = ?');
+    this.markBackHelper = db.prepare('UPDATE sessions SET helperAwaySince = NULL WHERE endedAt IS NULL AND helper = ? AND helperClient = ?');
+    this.selectStale = db.prepare<[number, number], SessionRow>(
+      'SELECT * FROM sessions WHERE endedAt IS NULL AND (sharerAwaySince <= ? OR helperAwaySince <= ?)',
+    );
+    this.prune = db.prepare('DELETE FROM sessions WHERE endedAt IS NOT NULL');
+  }
+
+  create(row: Omit<SessionRow, 'endedAt' | 'sharerAwaySince' | 'helperAwaySince'>): SessionRow {
+    this.insert.run(row);
+    return { ...row, endedAt: null, sharerAwaySince: null, helperAwaySince: null };
+  }
+
+  get(id: string): SessionRow | undefined {
+    return this.select.get(id);
+  }
+
+  /** Ends the session, atomically; false if it had already ended. */
+  markEnded(id: string): boolean {
+    return this.end.run(Date.now(), id).changes === 1;
+  }
+
+  openFor(alias: string, clientId: string): SessionRow[] {
+    return this.selectOpenFor.all(alias, clientId, alias, clientId);
+  }
+
+  hasOpen(alias: string): boolean {
+    return (this.countOpen.get(alias, alias)?.n ?? 0) > 0;
+  }
+
+  /** The client left; its sessions end if it is not back within the grace period. */
+  markAway(alias: string, clientId: string, since = Date.now()): void {
+    this.markAwaySharer.run(since, alias, clientId);
+    this.markAwayHelper.run(since, alias, clientId);
+  }
+
+  markBack(alias: string, clientId: string): void {
+    this.markBackSharer.run(alias, clientId);
+    this.markBackHelper.run(alias, clientId);
+  }
+
+  /** Open sessions with a party away since before `cutoff`. */
+  stale(cutoff: number): SessionRow[] {
+    return this.selectStale.all(cutoff, cutoff);
+  }
+
+  pruneEnded(): void {
+    this.prune.run();
+  }
+}

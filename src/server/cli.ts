@@ -1,0 +1,73 @@
+import { readFileSync } from 'fs';
+import { parseArgs } from 'util';
+import type { Logger } from '../network/Logger';
+import { parseDuration } from './duration';
+import type { ServerOptions } from './startServer';
+
+export const HELP = `Remote Assist — assistance network server
+
+Usage: npm run server -- [options]        (or: node dist/server.js [options])
+
+  --port N              TCP port (default 7420; 0 picks a free port)
+  --host ADDRESS        address to listen on (default 127.0.0.1, loopback only; 0.0.0.0 for a team)
+  --data DIR            directory of the SQLite store (default ./remote-assist-data)
+  --tls-cert FILE       PEM certificate: serve wss:// (needs --tls-key)
+  --tls-key FILE        PEM private key for --tls-cert
+  --join-password PW    password new accounts must give (or env REMOTE_ASSIST_JOIN_PASSWORD)
+  --invite-expiry DUR   default lifetime of invitations and links: 90s, 30m, 6h, 2d (default 30m)
+  --redis URL           share presence and routing with other server processes through Redis
+                        (redis://host:port; the processes share the same --data directory)
+  --public-url URL      address clients use, written into invitation links (default ws[s]://host:port)
+  --verbose             log debug messages
+  --help                show this help
+
+GET /healthz answers 200 with JSON ({"status":"ok",...}).`;
+
+export type CliResult = { help: true } | { help: false; options: ServerOptions; verbose: boolean };
+
+/** Turns argv into server options; throws an Error with a readable message on bad input. */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'join-password': { type: 'string' },
+      'invite-expiry': { type: 'string' },
+      redis: { type: 'string' },
+      'public-url': { type: 'string' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return { help: true };
+  const port = values.port === undefined ? 7420 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new Error('--tls-cert and --tls-key go together');
+  const tls = values['tls-cert'] && values['tls-key'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']) } : undefined;
+  return {
+    help: false,
+    verbose: values.verbose ?? false,
+    options: {
+      port,
+      host: values.host ?? '127.0.0.1',
+      dataDir: values.data ?? 'remote-assist-data',
+      tls,
+      joinPassword: values['join-password'] ?? (env.REMOTE_ASSIST_JOIN_PASSWORD || undefined),
+      inviteExpiryMs: values['invite-expiry'] ? parseDuration(values['invite-expiry']) : undefined,
+      redisUrl: values.redis,
+      publicUrl: values['public-url'],
+    },
+  };
+}
+
+/** Timestamped lines on stderr, the CLI's log. */
+export function stderrLogger(verbose: boolean): Logger {
+  const line = (level: string) => (message: string) => process.stderr.write(`${new Date().toISOString()} ${level} ${message}\n`);
+  return { debug: verbose ? line('debug') : () => undefined, info: line('info'), warn: line('warn'), error: line('error') };
+}

@@ -1,0 +1,164 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
+import { createServer as createHttpsServer } from 'https';
+import type { AddressInfo } from 'net';
+import { WebSocketServer } from 'ws';
+import type { IDisposable } from '../network/Disposable';
+import { silentLogger, type Logger } from '../network/Logger';
+import { Accounts } from './Accounts';
+import { AccountStore } from './AccountStore';
+import { LocalCluster, type Cluster } from './Cluster';
+import { ConnectionRegistry } from './ConnectionRegistry';
+import { Contacts } from './Contacts';
+import { ContactStore } from './ContactStore';
+import { openDatabase } from './Database';
+import { Dispatcher } from './Dispatcher';
+import { Gateway } from './Gateway';
+import { Invitations } from './Invitations';
+import { InvitationStore } from './InvitationStore';
+import { defaultLimits, type Limits } from './Limits';
+import { Links } from './Links';
+import { LinkStore } from './LinkStore';
+import { Presence } from './Presence';
+import { RedisCluster } from './RedisCluster';
+import type { ServerContext } from './ServerContext';
+import { SessionRelay } from './SessionRelay';
+import { SessionStore } from './SessionStore';
+
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one (default 7420). */
+  port?: number;
+  /** Address to listen on (default 127.0.0.1: loopback only). */
+  host?: string;
+  /** Directory for the SQLite store; without it the data lives in memory and is lost on exit. */
+  dataDir?: string;
+  /** PEM certificate and key: serve wss:// and https:// instead of ws:// and http://. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Required from new accounts when set. */
+  joinPassword?: string;
+  /** Default lifetime of invitations and links (default 30 minutes). */
+  inviteExpiryMs?: number;
+  /** Redis URL: share presence and routing with other server processes (same data directory). */
+  redisUrl?: string;
+  /** The address clients use, put into invitation links (default: derived from host and port). */
+  publicUrl?: string;
+  logger?: Logger;
+  limits?: Partial<Limits>;
+}
+
+export interface RunningServer extends IDisposable {
+  /** ws:// or wss:// address for NetworkClient.connect. */
+  readonly url: string;
+  readonly port: number;
+  /** Open WebSocket connections on this process. */
+  readonly connectionCount: number;
+  /** Stops accepting, closes every connection and the store. */
+  close(): Promise<void>;
+}
+
+/** The scheme of the VS Code URI that opens an invitation link in the extension. */
+const LINK_URI = 'vscode://remote-assist.remote-assist/redeem';
+
+/** Starts the assistance network server (standalone via main.ts, or embedded by the extension). */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? silentLogger;
+  const limits: Limits = { ...defaultLimits, ...options.limits };
+  const host = options.host ?? '127.0.0.1';
+  const db = openDatabase(options.dataDir);
+  const registry = new ConnectionRegistry();
+  let cluster: Cluster;
+  try {
+    cluster = options.redisUrl ? await RedisCluster.connect(options.redisUrl, registry, logger) : new LocalCluster(registry);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+
+  const started = Date.now();
+  const live: { gateway?: Gateway } = {};
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const body =
+      req.method === 'GET' && path === '/healthz'
+        ? { status: 'ok', uptimeS: Math.round((Date.now() - started) / 1000), connections: live.gateway?.size ?? 0, clustered: !cluster.single }
+        : undefined;
+    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(body ?? { error: 'not found' }));
+  };
+  const http: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
+  const wss = new WebSocketServer({ server: http, maxPayload: limits.maxFrameBytes, perMessageDeflate: false });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port ?? 7420, host, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    cluster.dispose();
+    db.close();
+    throw err;
+  }
+  const port = (http.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const url = `${options.tls ? 'wss' : 'ws'}://${urlHost}:${port}`;
+  const publicUrl = options.publicUrl ?? url;
+
+  const sessions = new SessionStore(db);
+  const contacts = new ContactStore(db);
+  const presence = new Presence(registry, cluster, contacts, sessions, logger);
+  const ctx: ServerContext = {
+    accounts: new AccountStore(db),
+    contacts,
+    invitations: new InvitationStore(db),
+    links: new LinkStore(db),
+    sessions,
+    registry,
+    cluster,
+    presence,
+    limits,
+    logger,
+    inviteExpiryMs: options.inviteExpiryMs ?? 30 * 60_000,
+    joinPassword: options.joinPassword,
+    linkBase: `${LINK_URI}?server=${encodeURIComponent(publicUrl)}`,
+  };
+  // alone, no client can still be connected after a restart: their sessions start their grace period now
+  if (cluster.single) db.prepare('UPDATE sessions SET sharerAwaySince = coalesce(sharerAwaySince, ?), helperAwaySince = coalesce(helperAwaySince, ?) WHERE endedAt IS NULL').run(Date.now(), Date.now());
+  sessions.pruneEnded();
+
+  const relay = new SessionRelay(ctx);
+  const invitations = new Invitations(ctx, relay);
+  const links = new Links(ctx, relay);
+  const accounts = new Accounts(ctx, relay, invitations);
+  const dispatcher = new Dispatcher(accounts, new Contacts(ctx), presence, invitations, links, relay);
+  const gateway = new Gateway(wss, ctx, dispatcher, accounts);
+  live.gateway = gateway;
+  logger.info(`assistance network listening on ${url}${options.dataDir ? ` (data in ${options.dataDir})` : ' (in-memory data)'}`);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      gateway.dispose();
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeAllConnections?.();
+      await presence.settled();
+      relay.dispose();
+      invitations.dispose();
+      links.dispose();
+      cluster.dispose();
+      db.close();
+    })());
+
+  return {
+    url,
+    port,
+    get connectionCount() {
+      return gateway.size;
+    },
+    close,
+    dispose: () => void close(),
+  };
+}

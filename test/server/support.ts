@@ -1,0 +1,180 @@
+/** Helpers for the server's integration tests: real servers on loopback, real clients, polling waits. */
+import { spawn, type ChildProcess } from 'child_process';
+import { mkdtempSync, rmSync } from 'fs';
+import { createServer } from 'net';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { build } from 'esbuild';
+import { NetworkClient, type NetworkClientOptions } from '../../src/network/NetworkClient';
+import { NetworkError } from '../../src/network/NetworkError';
+import type { Event } from '../../src/network/Disposable';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/startServer';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Polls `condition` until it is truthy or the deadline passes (then fails with `what`). */
+export async function waitFor<T>(what: string, condition: () => T | Promise<T>, timeoutMs = 10_000): Promise<NonNullable<Awaited<T>>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value) return value as NonNullable<Awaited<T>>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The next value of `event` matching `predicate`, or a failure after the deadline. */
+export function nextEvent<T>(event: Event<T>, predicate: (value: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`no matching event within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const subscription = event((value) => {
+      if (!predicate(value)) return;
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve(value);
+    });
+  });
+}
+
+/** The NetworkError code a promise rejects with (fails if it resolves). */
+export async function errorCode(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof NetworkError) return err.code;
+    throw err;
+  }
+  throw new Error('expected the request to fail');
+}
+
+/** Tracks everything a test starts so `after` hooks can stop all of it. */
+export class Fixture {
+  private readonly clients: NetworkClient[] = [];
+  private readonly servers: RunningServer[] = [];
+  private readonly processes: ChildProcess[] = [];
+  private readonly dirs: string[] = [];
+
+  async server(options: ServerOptions = {}): Promise<RunningServer> {
+    const server = await startServer({ port: 0, ...options });
+    this.servers.push(server);
+    return server;
+  }
+
+  client(options: NetworkClientOptions = {}): NetworkClient {
+    const client = new NetworkClient({ initialBackoffMs: 100, maxBackoffMs: 1000, ...options });
+    this.clients.push(client);
+    return client;
+  }
+
+  /** A connected client signed in as a new account. */
+  async user(server: { url: string }, alias: string, displayName = alias[0].toUpperCase() + alias.slice(1), options: NetworkClientOptions = {}): Promise<NetworkClient> {
+    const client = this.client(options);
+    await client.connect(server.url, { alias, displayName });
+    return client;
+  }
+
+  tempDir(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'ra-server-test-'));
+    this.dirs.push(dir);
+    return dir;
+  }
+
+  track(child: ChildProcess): ChildProcess {
+    this.processes.push(child);
+    return child;
+  }
+
+  async dispose(): Promise<void> {
+    for (const client of this.clients.splice(0)) client.dispose();
+    await Promise.all(this.servers.splice(0).map((s) => s.close()));
+    await Promise.all(this.processes.splice(0).map((p) => stopProcess(p)));
+    for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Makes `a` and `b` mutual contacts through the real handshake. */
+export async function befriend(a: NetworkClient, b: NetworkClient): Promise<void> {
+  const bAlias = b.account!.alias;
+  const aAlias = a.account!.alias;
+  const incoming = nextEvent(b.onDidChangeContacts, (list) => list.some((c) => c.alias === aAlias && c.status === 'incoming'));
+  await a.addContact(bAlias);
+  await incoming;
+  const accepted = nextEvent(a.onDidChangeContacts, (list) => list.some((c) => c.alias === bAlias && c.status === 'accepted'));
+  await b.acceptContact(aAlias);
+  await accepted;
+}
+
+let serverBundle: Promise<string> | undefined;
+
+/** Builds dist/server.js once per test run (the same bundle `npm run server` runs). */
+export function buildServer(): Promise<string> {
+  serverBundle ??= build({
+    entryPoints: [join(ROOT, 'src/server/main.ts')],
+    outfile: join(ROOT, 'dist/server.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    external: ['better-sqlite3', 'bufferutil', 'utf-8-validate'],
+    logLevel: 'silent',
+  }).then(() => join(ROOT, 'dist/server.js'));
+  return serverBundle;
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  port: number;
+}
+
+/** Runs the built server as its own process and waits for its "listening" line. */
+export async function spawnServer(fixture: Fixture, args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  const bundle = await buildServer();
+  const child = fixture.track(spawn(process.execPath, [bundle, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 20_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = stdout.split('\n').find((l) => l.startsWith('{"listening"'));
+      if (!line) return;
+      clearTimeout(timer);
+      const { listening, port } = JSON.parse(line) as { listening: string; port: number };
+      resolve({ child, url: listening, port });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}: ${stderr}`));
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL if it lingers; resolves when the process is gone. */
+export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill(signal);
+  });
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
