@@ -37,8 +37,10 @@ export class Links implements IDisposable {
     const secret = randomToken(24);
     const expiresAt = Date.now() + ttl;
     this.ctx.links.create({ id, secretHash: hashSecret(secret), creator: by.alias, creatorClient: by.clientId, createdAt: Date.now(), expiresAt });
-    const url = `${this.ctx.linkBase}?id=${encodeURIComponent(id)}&secret=${encodeURIComponent(secret)}`;
-    return { id, secret, expiresAt, url };
+    const url = new URL(this.ctx.linkBase);
+    url.searchParams.set('id', id);
+    url.searchParams.set('secret', secret);
+    return { id, secret, expiresAt, url: url.toString() };
   }
 
   async redeem(by: Identity, id: string, secret: string): Promise<Session> {

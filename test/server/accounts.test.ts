@@ -1,0 +1,78 @@
+import { strict as assert } from 'assert';
+import { errorCode, Fixture, nextEvent } from './support';
+
+describe('server: accounts and sign-in', () => {
+  const fx = new Fixture();
+  after(() => fx.dispose());
+
+  it('creates an account with a device token that signs in again; aliases are unique and case-insensitive', async () => {
+    const server = await fx.server();
+    const first = fx.client();
+    await first.connect(server.url);
+    assert.equal(first.connectionState, 'connected');
+    const token = await first.signIn('Alice', 'Alice Liddell');
+    assert.match(token, /^[\w-]+\.[\w-]+$/);
+    assert.equal(first.connectionState, 'signedIn');
+    assert.deepEqual(first.account, { alias: 'alice', displayName: 'Alice Liddell' });
+
+    const again = fx.client();
+    await again.connect(server.url);
+    assert.equal(await errorCode(again.signIn('ALICE', 'Impostor')), 'ERR_ALIAS_TAKEN');
+    assert.equal(await errorCode(again.signInWithToken(`${token}x`)), 'ERR_BAD_TOKEN');
+    assert.equal(await errorCode(again.signInWithToken('not-a-token')), 'ERR_BAD_TOKEN');
+    assert.equal(again.connectionState, 'connected');
+    assert.deepEqual(await again.signInWithToken(token), { alias: 'alice', displayName: 'Alice Liddell' });
+    assert.equal(again.token, token);
+  });
+
+  it('rejects malformed aliases and display names before touching the store', async () => {
+    const server = await fx.server();
+    const client = fx.client();
+    await client.connect(server.url);
+    assert.equal(await errorCode(client.signIn('a', 'A')), 'ERR_MALFORMED');
+    assert.equal(await errorCode(client.signIn('../etc', 'X')), 'ERR_MALFORMED');
+    assert.equal(await errorCode(client.signIn('bob', '\u0007bell')), 'ERR_MALFORMED');
+    assert.equal(await errorCode(client.signIn('bob', 'x'.repeat(65))), 'ERR_MALFORMED');
+    await client.signIn('bob', 'Bob');
+  });
+
+  it('keeps strangers out with a join password', async () => {
+    const server = await fx.server({ joinPassword: 'team-secret' });
+    const client = fx.client();
+    await client.connect(server.url);
+    assert.equal(await errorCode(client.signIn('eve', 'Eve')), 'ERR_BAD_JOIN_PASSWORD');
+    assert.equal(await errorCode(client.signIn('eve', 'Eve', 'guess')), 'ERR_BAD_JOIN_PASSWORD');
+    const token = await client.signIn('eve', 'Eve', 'team-secret');
+    const device = fx.client();
+    await device.connect(server.url, { token });
+    assert.equal(device.account?.alias, 'eve');
+  });
+
+  it('refuses requests before sign-in and connections beyond the per-account maximum', async () => {
+    const server = await fx.server({ limits: { maxConnectionsPerAccount: 2 } });
+    const first = await fx.user(server, 'carol');
+    const second = fx.client();
+    await second.connect(server.url, { token: first.token! });
+    const third = fx.client();
+    await third.connect(server.url);
+    assert.equal(await errorCode(third.signInWithToken(first.token!)), 'ERR_TOO_MANY_CONNECTIONS');
+    second.disconnect();
+    // the slot frees once the server saw the close
+    const deadline = Date.now() + 5_000;
+    for (;;) {
+      const code = await errorCode(third.signInWithToken(first.token!)).catch(() => 'ok');
+      if (code === 'ok') break;
+      assert.equal(code, 'ERR_TOO_MANY_CONNECTIONS');
+      assert.ok(Date.now() < deadline, 'slot never freed');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(third.connectionState, 'signedIn');
+  });
+
+  it('closes connections that never sign in', async () => {
+    const server = await fx.server({ limits: { signInTimeoutMs: 300 } });
+    const idle = fx.client();
+    await idle.connect(server.url);
+    assert.equal(await nextEvent(idle.onDidChangeConnectionState, (s) => s === 'disconnected', 5_000), 'disconnected');
+  });
+});
