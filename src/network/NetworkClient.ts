@@ -262,10 +262,10 @@ export class NetworkClient extends Disposable {
   async blockContact(alias: string): Promise<void> {
     await this.request({ type: 'blockContact', alias }, 'ok');
   }
-  /** Sets this user's chosen presence; it is restored after a reconnect. (`busy` is set by sessions.) */
+  /** Sets this user's chosen presence; once accepted it is restored after every reconnect. (`busy` is set by sessions.) */
   async setPresence(status: ChosenPresence): Promise<void> {
-    this.chosenPresence = status;
     await this.request({ type: 'setPresence', status }, 'ok');
+    this.chosenPresence = status;
   }
 
   // ------------------------------------------------------------------------------------------------------

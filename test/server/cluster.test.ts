@@ -1,0 +1,73 @@
+import { strict as assert } from 'assert';
+import { spawn } from 'child_process';
+import Redis from 'ioredis';
+import { befriend, errorCode, Fixture, freePort, nextEvent, spawnServer, waitFor } from './support';
+
+describe('server: two processes sharing presence and routing through Redis', () => {
+  const fx = new Fixture();
+  after(() => fx.dispose());
+
+  it('routes contacts, presence, invitations, links and signaling between users on different processes', async function () {
+    this.timeout(60_000);
+    const redisPort = await freePort();
+    const redis = fx.track(spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
+    const probe = new Redis(redisPort, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 100 });
+    probe.on('error', () => undefined);
+    await waitFor('redis up', () => probe.connect().then(() => true, () => false));
+    probe.disconnect();
+    assert.equal(redis.exitCode, null);
+
+    const data = fx.tempDir();
+    const args = ['--port', '0', '--data', data, '--redis', `redis://127.0.0.1:${redisPort}`];
+    const [east, west] = await Promise.all([spawnServer(fx, args), spawnServer(fx, args)]);
+    assert.notEqual(east.port, west.port);
+
+    const alice = fx.client();
+    await alice.connect(east.url, { alias: 'alice', displayName: 'Alice' });
+    const bob = fx.client();
+    await bob.connect(west.url, { alias: 'bob', displayName: 'Bob' });
+    await befriend(alice, bob);
+    assert.equal(alice.contacts[0].presence, 'online');
+
+    const away = nextEvent(bob.onDidChangePresence, (p) => p.alias === 'alice' && p.presence === 'away', 1_000);
+    await alice.setPresence('away');
+    await away;
+
+    // bob's second device on the other process: the invitation reaches both
+    const bobEast = fx.client();
+    await bobEast.connect(east.url, { token: bob.token! });
+    const onWest = nextEvent(bob.onDidReceiveInvitation);
+    const onEast = nextEvent(bobEast.onDidReceiveInvitation);
+    const invitation = await alice.invite('bob', 'across processes');
+    assert.equal((await onWest).note, 'across processes');
+    assert.equal((await onEast).id, invitation.id);
+
+    const sharer = nextEvent(alice.onDidStartSession);
+    const session = await bob.acceptInvitation(invitation.id);
+    assert.equal(await errorCode(bobEast.acceptInvitation(invitation.id)), 'ERR_INVITATION_CLOSED');
+    assert.equal((await sharer).id, session.id);
+    await waitFor('alice busy on the other process', () => bob.contacts[0].presence === 'busy');
+
+    const atAlice = nextEvent(alice.onDidReceiveSignal);
+    await bob.sendSignal(session.id, 'answer from west');
+    assert.equal((await atAlice).payload, 'answer from west');
+    assert.equal(await errorCode(bobEast.sendSignal(session.id, 'not my session')), 'ERR_NO_SUCH_SESSION');
+    const ended = nextEvent(bob.onDidEndSession);
+    await alice.endSession(session.id);
+    assert.equal((await ended).reason, 'peerEnded');
+
+    // a link created on one process is redeemed on the other
+    const carol = fx.client();
+    await carol.connect(west.url, { alias: 'carol', displayName: 'Carol' });
+    const link = await alice.createLink();
+    const viaLink = nextEvent(alice.onDidStartSession);
+    await carol.redeemLink(link.id, link.secret);
+    assert.equal((await viaLink).peer.alias, 'carol');
+
+    // leaving on one process is seen on the other
+    const gone = nextEvent(alice.onDidChangePresence, (p) => p.alias === 'bob' && p.presence === 'offline', 2_000);
+    bob.disconnect();
+    bobEast.disconnect();
+    await gone;
+  });
+});
