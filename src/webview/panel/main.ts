@@ -1,0 +1,159 @@
+/**
+ * The helper's Remote Assistance panel: status line, toolbar, chat on the left and the sharer's desktop on
+ * the right (the host engineer's RemoteViewer). Everything the viewer reports goes to the extension, which
+ * relays signaling, records history and decides what the toolbar does.
+ */
+import '../common/pageGlobals';
+import type { ExtensionMessage, SessionView, ToolbarAction } from '../../protocol/webview';
+import { WebviewBridge } from '../common/bridge';
+import { ChatPane } from '../common/ChatPane';
+import { h, icon } from '../common/dom';
+import { registerToolkit } from '../common/toolkit';
+import { RemoteViewer } from '../viewer';
+import { Toolbar } from './Toolbar';
+
+registerToolkit();
+const bridge = new WebviewBridge();
+
+const statusLine = h('span', { class: 'status-line' });
+const statusBar = h('div', { class: 'session-status', role: 'status', 'aria-live': 'polite' }, icon('vm-connect'), statusLine);
+const notice = h('div', { class: 'notice', role: 'alert', hidden: true });
+const toolbar = new Toolbar((action) => void press(action));
+const chat = new ChatPane((text) => bridge.request({ type: 'sendChat', text }));
+const scaleButton = h('vscode-button', { appearance: 'icon', class: 'scale', 'aria-label': 'Actual Size (1:1)', title: 'Actual Size (1:1)' }, icon('screen-full'));
+const keyboardHint = h('span', { class: 'keyboard-hint', 'aria-live': 'polite' });
+const desktopHeader = h('div', { class: 'desktop-header' }, h('span', { class: 'desktop-title' }, 'Remote desktop'), keyboardHint, scaleButton);
+const desktop = h('div', { class: 'desktop', role: 'application', 'aria-label': 'Remote desktop' });
+const layout = h(
+  'main',
+  { class: 'layout' },
+  h('section', { class: 'chat-column', 'aria-label': 'Chat' }, chat.element),
+  h('section', { class: 'desktop-column', 'aria-label': 'Remote desktop' }, desktopHeader, desktop),
+);
+document.body.append(statusBar, toolbar.element, notice, layout);
+
+let view: SessionView | null = null;
+let viewer: RemoteViewer | undefined;
+let scale: 'fit' | '1:1' = 'fit';
+let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+
+function showNotice(text: string): void {
+  notice.textContent = text;
+  notice.hidden = false;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => (notice.hidden = true), 8000);
+}
+
+async function press(action: ToolbarAction): Promise<void> {
+  const reply = await bridge.request({ type: 'toolbar', action });
+  if (reply.message) showNotice(reply.message);
+}
+
+/** The viewer exists from the moment the session is known until it ends, so early signals are not lost. */
+function ensureViewer(): RemoteViewer {
+  if (viewer) return viewer;
+  const v = new RemoteViewer(desktop, (payload) => bridge.post({ type: 'viewerSignal', payload }));
+  v.onConnected(() => bridge.post({ type: 'viewerConnected' }));
+  v.onDisconnected((reason) => bridge.post({ type: 'viewerDisconnected', reason: reason.slice(0, 500) }));
+  v.onChat((text) => bridge.post({ type: 'viewerChat', text }));
+  v.onControlState(({ granted, reason }) => {
+    bridge.post({ type: 'viewerControl', granted, reason });
+    updateKeyboard();
+  });
+  v.onError(({ code, message }) => bridge.post({ type: 'viewerError', message: `${code}: ${message}`.slice(0, 2000) }));
+  v.setScale(scale);
+  viewer = v;
+  return v;
+}
+
+function closeViewer(): void {
+  viewer?.dispose();
+  viewer = undefined;
+  updateKeyboard();
+}
+
+/** Keyboard goes to the remote machine only while control is granted and the desktop has focus. */
+function updateKeyboard(): void {
+  const granted = view?.control === 'granted' && viewer !== undefined;
+  const focused = desktop.contains(document.activeElement);
+  viewer?.setKeyboardCapture(granted && focused);
+  desktop.classList.toggle('captured', granted && focused);
+  keyboardHint.textContent = !granted
+    ? ''
+    : focused
+      ? `Your keyboard and mouse control ${view?.peerName}'s computer. Ctrl+Alt+Home releases the keyboard.`
+      : `Click the remote desktop to control ${view?.peerName}'s computer.`;
+}
+
+desktop.addEventListener('focusin', updateKeyboard);
+// The viewer takes pointer events for the remote machine; a click must still move keyboard focus there.
+desktop.addEventListener('pointerdown', () => desktop.querySelector<HTMLElement>('.ra-viewer')?.focus());
+desktop.addEventListener('focusout', () => setTimeout(updateKeyboard, 0));
+// Capture phase: the viewer swallows every key while capturing, so the release chord is seen first here.
+window.addEventListener(
+  'keydown',
+  (e) => {
+    if (e.ctrlKey && e.altKey && e.key === 'Home' && desktop.contains(document.activeElement)) {
+      e.preventDefault();
+      e.stopPropagation();
+      (document.activeElement as HTMLElement | null)?.blur();
+      scaleButton.focus();
+    }
+  },
+  true,
+);
+
+scaleButton.addEventListener('click', () => {
+  scale = scale === 'fit' ? '1:1' : 'fit';
+  viewer?.setScale(scale);
+  const label = scale === 'fit' ? 'Actual Size (1:1)' : 'Fit to Panel';
+  scaleButton.setAttribute('aria-label', label);
+  scaleButton.title = label;
+  scaleButton.replaceChildren(icon(scale === 'fit' ? 'screen-full' : 'screen-normal'));
+});
+
+function render(next: SessionView | null): void {
+  view = next;
+  statusLine.textContent = next?.statusLine ?? 'No Remote Assistance session.';
+  document.body.dataset.phase = next?.phase ?? 'none';
+  toolbar.update(next?.phase ?? 'ended', next?.control ?? 'viewOnly');
+  chat.show(next);
+  desktop.setAttribute('aria-label', next ? `Remote desktop of ${next.peerName}` : 'Remote desktop');
+  if (next && next.phase !== 'ended') ensureViewer();
+  else closeViewer();
+  updateKeyboard();
+}
+
+function handle(message: Exclude<ExtensionMessage, { type: 'reply' }>): void {
+  switch (message.type) {
+    case 'state':
+      render(message.view);
+      break;
+    case 'chatEntry':
+      chat.add(message.sessionId, message.entry);
+      break;
+    case 'notice':
+      showNotice(message.text);
+      break;
+    case 'viewerSignal':
+      ensureViewer().signal(message.payload);
+      break;
+    case 'viewerSendChat':
+      viewer?.sendChat(message.text);
+      break;
+    case 'viewerRequestControl':
+      viewer?.requestControl();
+      break;
+    case 'viewerReleaseControl':
+      viewer?.releaseControl();
+      break;
+    case 'viewerClose':
+      closeViewer();
+      break;
+  }
+}
+
+bridge.onMessage(handle);
+bridge.onInvalid((err) => bridge.post({ type: 'viewerError', message: `the panel dropped an invalid message: ${err.message}`.slice(0, 2000) }));
+render(null);
+bridge.post({ type: 'ready' });

@@ -1,0 +1,180 @@
+/**
+ * The Remote Assistance panel as built for VS Code (same HTML, CSP and bundle) in headless Chromium, with a
+ * real WebRTC peer on the sharer's side: the remote desktop renders, chat sends on ENTER and over the data
+ * channel, the toolbar works by keyboard. Screenshots go to test-results/webview/.
+ */
+import assert from 'assert';
+import { mkdirSync } from 'fs';
+import { join } from 'path';
+import type { SessionView, WebviewMessage } from '../../src/protocol/webview';
+import { ScreenPeer } from './support/ScreenPeer';
+import { until, WebviewHarness } from './support/WebviewHarness';
+
+const SHOTS = join(__dirname, '..', '..', 'test-results', 'webview');
+
+function view(over: Partial<SessionView>): SessionView {
+  return {
+    sessionId: 'session-1',
+    role: 'helper',
+    peerName: 'Alice',
+    phase: 'consent',
+    control: 'viewOnly',
+    statusLine: 'Waiting for Alice to let you view the screen…',
+    history: [{ kind: 'status', text: 'You have accepted the invitation from Alice to start using Remote Assistance.', at: Date.now() }],
+    ...over,
+  };
+}
+
+const is =
+  <T extends WebviewMessage['type']>(type: T) =>
+  (m: WebviewMessage): m is Extract<WebviewMessage, { type: T }> =>
+    m.type === type;
+
+describe('Remote Assistance panel (headless Chromium, real WebRTC)', function () {
+  this.timeout(90_000);
+  let h: WebviewHarness;
+  let sharer: ScreenPeer | undefined;
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    h = await WebviewHarness.open('panel');
+  });
+  after(async () => {
+    sharer?.destroy();
+    await h?.close();
+  });
+
+  it('connects to a real peer and renders its video track', async () => {
+    await h.send({ type: 'state', view: view({}) });
+    await until(() => h.page.locator('.status-line').textContent().then((t) => t === 'Waiting for Alice to let you view the screen…'), 'the waiting status line');
+
+    // Signaling relayed both ways exactly as the extension relays it through the network.
+    sharer = new ScreenPeer((payload) => void h.send({ type: 'viewerSignal', payload }));
+    const relay = setInterval(() => {
+      for (const m of h.received.filter(is('viewerSignal'))) {
+        h.received.splice(h.received.indexOf(m), 1);
+        sharer!.signal(m.payload);
+      }
+    }, 20);
+    try {
+      await h.waitFor(is('viewerConnected'), 'the viewer to connect', 30_000);
+    } finally {
+      clearInterval(relay);
+    }
+    await h.send({
+      type: 'state',
+      view: view({ phase: 'connected', statusLine: 'Connected to Alice.', history: [...view({}).history, { kind: 'status', text: 'Connected to Alice.', at: Date.now() }, { kind: 'status', text: 'Screen View Only', at: Date.now() }] }),
+    });
+
+    // Real pixels: the decoded video's centre is the colour the sharer sends.
+    const pixel = await until(
+      () =>
+        h.page.evaluate(() => {
+          const video = document.querySelector('video');
+          if (!video || video.videoWidth === 0) return undefined;
+          const canvas = document.createElement('canvas');
+          canvas.width = video.videoWidth;
+          canvas.height = video.videoHeight;
+          const ctx = canvas.getContext('2d')!;
+          ctx.drawImage(video, 0, 0);
+          const d = ctx.getImageData(canvas.width >> 1, canvas.height >> 1, 1, 1).data;
+          const [r, g, b] = d;
+          return Math.abs(r - 220) < 30 && Math.abs(g - 40) < 30 && Math.abs(b - 160) < 30 ? [r, g, b] : undefined;
+        }),
+      'the sharer\'s colour in the rendered video',
+      30_000,
+    );
+    assert.ok(pixel);
+    const box = await h.page.locator('video').boundingBox();
+    assert.ok(box && box.width > 300 && box.height > 150, `video is laid out (${JSON.stringify(box)})`);
+    assert.strictEqual(await h.page.locator('.status-line').textContent(), 'Connected to Alice.');
+    await h.page.screenshot({ path: join(SHOTS, 'panel-connected.png') });
+  });
+
+  it('sends chat on ENTER and on Send, and shows what arrives over the data channel', async () => {
+    const input = h.page.locator('vscode-text-field.chat-input input');
+    await input.click();
+    await h.page.keyboard.type('Tests fail only on my machine');
+    await h.page.keyboard.press('Enter');
+    const sent = await h.waitFor(is('sendChat'), 'sendChat after ENTER');
+    assert.strictEqual(sent.text, 'Tests fail only on my machine');
+    assert.strictEqual(await input.inputValue(), '', 'the box is cleared once sent');
+    await h.send({ type: 'reply', requestId: sent.requestId, ok: true });
+
+    // The extension routes a helper's message into the viewer's chat channel: it arrives at the sharer.
+    await h.send({ type: 'viewerSendChat', text: sent.text });
+    await until(() => sharer!.chats.includes('Tests fail only on my machine'), 'the chat at the sharer over the data channel');
+
+    await input.fill('second, with the Send button');
+    await h.page.locator('vscode-button.chat-send').click();
+    const second = await h.waitFor(is('sendChat'), 'sendChat after Send');
+    assert.strictEqual(second.text, 'second, with the Send button');
+    // A failed send puts the text back with the reason: nothing is lost.
+    await h.send({ type: 'reply', requestId: second.requestId, ok: false, message: 'The connection to Alice was lost.' });
+    await until(() => input.inputValue().then((v) => v === 'second, with the Send button'), 'the text back in the box');
+    assert.strictEqual(await h.page.locator('.chat-error').textContent(), 'The connection to Alice was lost.');
+
+    sharer!.sendChat('Can you open the terminal?');
+    const incoming = await h.waitFor(is('viewerChat'), 'the sharer\'s chat forwarded to the extension');
+    assert.strictEqual(incoming.text, 'Can you open the terminal?');
+    await h.send({ type: 'chatEntry', sessionId: 'session-1', entry: { kind: 'message', from: 'peer', author: 'Alice', text: incoming.text, at: Date.now() } });
+    await until(() => h.page.locator('.chat-history .from-peer .text').last().textContent().then((t) => t === 'Can you open the terminal?'), 'the message in the history');
+  });
+
+  it('works the toolbar by keyboard and says plainly what is not available yet', async () => {
+    await h.page.locator('vscode-button[data-action="takeControl"]').focus();
+    await h.page.keyboard.press('ArrowRight');
+    assert.strictEqual(await h.page.evaluate(() => (document.activeElement as HTMLElement).dataset.action), 'sendFile');
+    await h.page.keyboard.press('Enter');
+    const file = await h.waitFor(is('toolbar'), 'the Send a File press');
+    assert.strictEqual(file.action, 'sendFile');
+    await h.send({ type: 'reply', requestId: file.requestId, ok: false, message: 'Send a File is not available yet in this version of Remote Assist. Nothing was sent.' });
+    await until(() => h.page.locator('.notice').isVisible(), 'the notice');
+    assert.match((await h.page.locator('.notice').textContent()) ?? '', /not available yet/);
+
+    await h.page.keyboard.press('End');
+    assert.strictEqual(await h.page.evaluate(() => (document.activeElement as HTMLElement).dataset.action), 'help');
+    await h.page.keyboard.press('Home');
+    await h.page.keyboard.press(' ');
+    const take = await h.waitFor(is('toolbar'), 'the Take Control press');
+    assert.strictEqual(take.action, 'takeControl');
+    await h.send({ type: 'reply', requestId: take.requestId, ok: true });
+    await h.page.screenshot({ path: join(SHOTS, 'panel-notice.png') });
+  });
+
+  it('shows control as granted, captures the keyboard only while the desktop has focus, and releases it visibly', async () => {
+    sharer!.sendControl({ type: 'controlState', granted: true, reason: 'granted' });
+    const control = await h.waitFor(is('viewerControl'), 'the control state forwarded');
+    assert.deepStrictEqual([control.granted, control.reason], [true, 'granted']);
+    await h.send({ type: 'state', view: view({ phase: 'connected', control: 'granted', statusLine: 'Connected to Alice.' }) });
+    const button = h.page.locator('vscode-button[data-action="takeControl"]');
+    await until(() => button.getAttribute('aria-label').then((l) => l === 'Stop Control'), 'the Stop Control label');
+    await h.page.locator('video').click();
+    await until(() => h.page.locator('.keyboard-hint').textContent().then((t) => /^Your keyboard and mouse control Alice's computer/.test(t ?? '')), 'the capture hint');
+    // Keys typed on the desktop go to the sharer as input messages over the data channel.
+    await h.page.keyboard.type('ls');
+    await until(() => sharer!.inputs.filter((m) => (m as { type: string; down?: boolean }).type === 'key' && (m as { down: boolean }).down).length >= 2, 'the keys at the sharer');
+    assert.deepStrictEqual(
+      sharer!.inputs.filter((m) => (m as { type: string; down?: boolean }).type === 'key' && (m as { down: boolean }).down).map((m) => (m as { key: string }).key),
+      ['l', 's'],
+    );
+    await h.page.screenshot({ path: join(SHOTS, 'panel-control.png') });
+    await h.page.keyboard.press('Control+Alt+Home');
+    await until(() => h.page.locator('.keyboard-hint').textContent().then((t) => /^Click the remote desktop/.test(t ?? '')), 'the keyboard released');
+    await button.press('Enter');
+    const stop = await h.waitFor(is('toolbar'), 'the Stop Control press');
+    assert.strictEqual(stop.action, 'stopControl');
+    await h.send({ type: 'reply', requestId: stop.requestId, ok: true });
+  });
+
+  it('ends with "Disconnected from Alice." and drops invalid messages without harm', async () => {
+    await h.page.evaluate(() => window.postMessage({ type: 'state', view: { sessionId: 42 } }, '*'));
+    await h.waitFor(is('viewerError'), 'the invalid message reported');
+    await h.send({ type: 'state', view: view({ phase: 'ended', statusLine: 'Disconnected from Alice.' }) });
+    await until(() => h.page.locator('.status-line').textContent().then((t) => t === 'Disconnected from Alice.'), 'the disconnected status line');
+    await until(() => h.page.locator('video').count().then((n) => n === 0), 'the viewer closed');
+    assert.strictEqual(await h.page.locator('vscode-text-field.chat-input').evaluate((e) => (e as HTMLInputElement).disabled), true);
+    await h.page.screenshot({ path: join(SHOTS, 'panel-disconnected.png') });
+    assert.deepStrictEqual(h.problems, []);
+  });
+});
