@@ -4,6 +4,7 @@
  * turns mouse and keyboard on it into input messages (sent only while control is granted — the host
  * enforces that too) and carries chat. Signaling payloads are relayed opaquely by `sendSignal`.
  */
+import './processShim';
 import Peer from 'simple-peer';
 import {
   CHANNEL_HIGH_WATER_BYTES,
@@ -107,7 +108,6 @@ export class RemoteViewer implements Disposable {
       this.video.srcObject = stream;
       void this.video.play().catch(() => undefined);
     });
-    this.peer.on('connect', () => this.openChannels());
     this.peer.on('close', () => this.handleDisconnect('the connection closed'));
     this.peer.on('error', (err: Error & { code?: string }) => {
       this._onError.fire({ code: err.code ?? 'ERR_PEER', message: err.message });
@@ -125,6 +125,8 @@ export class RemoteViewer implements Disposable {
       return;
     }
     try {
+      // Negotiated channels must exist before the connection does, or the host's first messages are lost.
+      if ((payload as { type?: unknown }).type === 'offer' && this.channels.size === 0) this.openChannels();
       this.peer.signal(payload as Peer.SignalData);
     } catch (err) {
       this._onError.fire({ code: 'ERR_BAD_SIGNAL', message: (err as Error).message });

@@ -1,0 +1,101 @@
+/**
+ * Serves the viewer page (bench/host/viewerPage.ts, bundled with esbuild) on loopback and opens it in
+ * headless Chromium with playwright-core. Used by the host tests and benchmarks; bench/vnc can reuse it.
+ */
+import * as esbuild from 'esbuild';
+import { createServer, Server } from 'http';
+import { AddressInfo } from 'net';
+import * as path from 'path';
+import { Browser, chromium, Page } from 'playwright-core';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // Headless tabs must not throttle timers or video frame callbacks while measuring.
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+const HTML = `<!doctype html><html><head><meta charset="utf-8"><title>Remote Assist viewer</title>
+<link rel="stylesheet" href="/viewer.css"></head>
+<body><div id="screen"></div><script src="/viewer.js"></script></body></html>`;
+const CSS = 'html,body{margin:0;height:100%;background:#222}#screen{position:absolute;inset:0}';
+/** As strict as a VS Code webview's: the viewer must work without inline script or style. */
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:";
+
+export interface ViewerPage {
+  readonly page: Page;
+  /** Page errors and console errors (CSP violations included) seen so far. */
+  readonly problems: string[];
+  /** Signals the viewer produced (answer, candidates) go to `listener`. */
+  onSignal(listener: (payload: Record<string, unknown>) => void): void;
+  /** Delivers a host signal to the viewer. */
+  signal(payload: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+let bundle: Promise<string> | undefined;
+
+function buildBundle(): Promise<string> {
+  bundle ??= esbuild
+    .build({
+      entryPoints: [path.join(__dirname, 'viewerPage.ts')],
+      bundle: true,
+      write: false,
+      platform: 'browser',
+      format: 'iife',
+      target: 'chrome114',
+      define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false' },
+      logLevel: 'silent',
+    })
+    .then((result) => result.outputFiles[0].text);
+  return bundle;
+}
+
+export async function openViewerPage(viewport: { width: number; height: number }): Promise<ViewerPage> {
+  const script = await buildBundle();
+  const server: Server = createServer((req, res) => {
+    if (req.url === '/viewer.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    else if (req.url === '/viewer.css') res.writeHead(200, { 'content-type': 'text/css' }).end(CSS);
+    else res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': CSP }).end(HTML);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    const page = await browser.newPage({ viewport });
+    const problems: string[] = [];
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console: ${m.text()}`);
+    });
+    let listener: (payload: Record<string, unknown>) => void = () => undefined;
+    await page.exposeFunction('raSendSignal', (payload: Record<string, unknown>) => listener(payload));
+    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.evaluate(() => window.remoteAssist.start());
+    const opened = browser;
+    return {
+      page,
+      problems,
+      onSignal: (l) => (listener = l),
+      signal: async (payload) => {
+        if (!page.isClosed()) await page.evaluate((p) => window.remoteAssist.signal(p), payload);
+      },
+      close: async () => {
+        await opened.close();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  } catch (err) {
+    await browser?.close();
+    server.close();
+    throw err;
+  }
+}

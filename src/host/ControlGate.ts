@@ -1,0 +1,127 @@
+/**
+ * The control gate: the only path from the helper's input to the injector. Input is applied only while
+ * the extension has granted control; everything else is dropped and counted. Coordinates are checked
+ * against the shared screen and a token bucket stops floods. Revoking releases whatever is held.
+ */
+import { ControlReason } from '../protocol/host';
+import { InputMessage } from '../protocol/peer';
+import { Emitter } from './Emitter';
+import { InputInjector } from './input/InputInjector';
+
+export interface GateLimits {
+  /** Sustained input events per second. */
+  readonly perSecond: number;
+  /** Burst allowance on top of the sustained rate. */
+  readonly burst: number;
+}
+
+export const DEFAULT_GATE_LIMITS: GateLimits = { perSecond: 400, burst: 800 };
+
+export interface GateCounters {
+  applied: number;
+  dropped: number;
+  rejected: number;
+}
+
+export type GateRejection = { code: 'ERR_INPUT_FLOOD' | 'ERR_PEER_PROTOCOL'; message: string };
+
+export class ControlGate {
+  private readonly _onDidChange = new Emitter<{ granted: boolean; reason: ControlReason }>();
+  readonly onDidChange = this._onDidChange.event;
+  private readonly _onReject = new Emitter<GateRejection>();
+  /** Input refused for a reason worth reporting (rate-limited to one report per second per code). */
+  readonly onReject = this._onReject.event;
+  readonly counters: GateCounters = { applied: 0, dropped: 0, rejected: 0 };
+  private _granted = false;
+  private tokens: number;
+  private refilledAt = performance.now();
+  private readonly reportedAt = new Map<string, number>();
+
+  constructor(
+    private readonly injector: InputInjector,
+    private readonly screen: { readonly width: number; readonly height: number },
+    private readonly limits: GateLimits = DEFAULT_GATE_LIMITS,
+  ) {
+    this.tokens = limits.burst;
+  }
+
+  get granted(): boolean {
+    return this._granted;
+  }
+
+  grant(): void {
+    if (this._granted) return;
+    this._granted = true;
+    this._onDidChange.fire({ granted: true, reason: 'granted' });
+  }
+
+  /** Ends control and releases every key and button the helper holds. No-op when not granted. */
+  revoke(reason: Exclude<ControlReason, 'granted'>): void {
+    if (!this._granted) return;
+    this._granted = false;
+    this.injector.releaseAll();
+    this._onDidChange.fire({ granted: false, reason });
+  }
+
+  /** Applies one validated input message if control is granted; returns whether it was applied. */
+  handle(message: InputMessage): boolean {
+    if (!this._granted) {
+      this.counters.dropped++;
+      return false;
+    }
+    if (!this.takeToken()) {
+      this.counters.rejected++;
+      this.report('ERR_INPUT_FLOOD', `helper input exceeds ${this.limits.perSecond} events/s; excess dropped`);
+      return false;
+    }
+    if ('x' in message && (message.x >= this.screen.width || message.y >= this.screen.height)) {
+      this.counters.rejected++;
+      this.report('ERR_PEER_PROTOCOL', `input at ${message.x},${message.y} is outside the ${this.screen.width}x${this.screen.height} screen`);
+      return false;
+    }
+    switch (message.type) {
+      case 'pointerMove':
+        this.injector.pointerMove(message.x, message.y);
+        break;
+      case 'pointerButton':
+        this.injector.pointerButton(message.button, message.down, message.x, message.y);
+        break;
+      case 'wheel':
+        this.injector.wheel(message.x, message.y, message.dx, message.dy);
+        break;
+      case 'key':
+        if (!this.injector.key(message.code, message.key, message.down)) {
+          this.counters.rejected++;
+          return false;
+        }
+        break;
+      case 'releaseAll':
+        this.injector.releaseAll();
+        break;
+    }
+    this.counters.applied++;
+    return true;
+  }
+
+  dispose(): void {
+    this.revoke('stopped');
+    this._onDidChange.dispose();
+    this._onReject.dispose();
+  }
+
+  private takeToken(): boolean {
+    const now = performance.now();
+    this.tokens = Math.min(this.limits.burst, this.tokens + ((now - this.refilledAt) / 1000) * this.limits.perSecond);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  private report(code: GateRejection['code'], message: string): void {
+    const now = performance.now();
+    if (now - (this.reportedAt.get(code) ?? -Infinity) < 1000) return;
+    this.reportedAt.set(code, now);
+    this._onReject.fire({ code, message });
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * One sharing session in the host process, as an explicit state machine:
+ *   idle → starting → offering → connected → stopped   (any state → stopped on stop or failure)
+ * It owns capture, input, the control gate, the video pipeline, the peer and the services.
+ */
+import { HostCommand, HostErrorCode, HostEvent, SignalPayload } from '../protocol/host';
+import { ControlGate } from './ControlGate';
+import { DisposableStore, Logger } from './Emitter';
+import { HostError } from './HostError';
+import { CaptureBackend, openCapture, x11DisplayName } from './capture/createCapture';
+import { X11EscapeWatcher } from './input/X11EscapeWatcher';
+import { X11Input } from './input/X11Input';
+import { ChannelPort } from './peer/ChannelPort';
+import { ChannelSpec, PeerLink } from './peer/PeerLink';
+import { HostService, HostServiceContext, HostServiceFactory } from './services/HostService';
+import { VideoPipeline } from './video/VideoPipeline';
+import { X11Display } from './x11/X11Display';
+
+export type SessionState = 'idle' | 'starting' | 'offering' | 'connected' | 'stopped';
+
+const TRANSITIONS: Readonly<Record<SessionState, readonly SessionState[]>> = {
+  idle: ['starting', 'stopped'],
+  starting: ['offering', 'stopped'],
+  offering: ['connected', 'stopped'],
+  connected: ['stopped'],
+  stopped: [],
+};
+
+export interface HostSessionOptions {
+  readonly platform: NodeJS.Platform;
+  readonly env: NodeJS.ProcessEnv;
+  readonly services: readonly HostServiceFactory[];
+  readonly emit: (event: HostEvent) => void;
+  readonly log: Logger;
+}
+
+type Command = Extract<HostCommand, { type: string }>;
+
+export class HostSession {
+  private _state: SessionState = 'idle';
+  private readonly store = new DisposableStore();
+  private backend: CaptureBackend | undefined;
+  private input: X11Input | undefined;
+  private gate: ControlGate | undefined;
+  private pipeline: VideoPipeline | undefined;
+  private link: PeerLink | undefined;
+  private services: HostService[] = [];
+  private readonly ports = new Map<string, ChannelPort>();
+  private readonly pendingSignals: SignalPayload[] = [];
+  private readonly reportedAt = new Map<string, number>();
+  private statsTimer: NodeJS.Timeout | undefined;
+  private lastStats = { at: performance.now(), frames: 0, bytes: 0 };
+  private stopping: Promise<void> | undefined;
+
+  constructor(private readonly options: HostSessionOptions) {}
+
+  get state(): SessionState {
+    return this._state;
+  }
+
+  handle(command: Command): void {
+    switch (command.type) {
+      case 'start':
+        this.expect('idle', command.type);
+        void this.start(command).catch((err) => this.fail(err));
+        return;
+      case 'signal':
+        if (this._state === 'starting') this.pendingSignals.push(command.payload);
+        else if (this._state === 'offering' || this._state === 'connected') this.signal(command.payload);
+        else this.report('ERR_BAD_COMMAND', `signal is not accepted while ${this._state}`);
+        return;
+      case 'grantControl':
+        if (this._state !== 'connected' || !this.gate) return this.report('ERR_BAD_COMMAND', `cannot grant control while ${this._state}`);
+        this.gate.grant();
+        return;
+      case 'revokeControl':
+        this.gate?.revoke('revoked');
+        return;
+      case 'setQuality':
+        this.pipeline?.setQuality(command.quality);
+        this.link?.setMaxBitrate(command.quality.maxKbps);
+        return;
+      case 'stop':
+        void this.stop('stopped');
+        return;
+      default:
+        for (const service of this.services) service.onCommand?.(command);
+    }
+  }
+
+  /** Ends the session: releases input, tears everything down; resolves once the display has the releases. */
+  stop(reason: 'stopped' | 'disconnected'): Promise<void> {
+    if (!this.stopping) this.stopping = this.teardown(reason);
+    return this.stopping;
+  }
+
+  private async start(command: Extract<Command, { type: 'start' }>): Promise<void> {
+    this.transition('starting');
+    const displayName = x11DisplayName(this.options.platform, this.options.env);
+    const backend = (this.backend = await openCapture(displayName, command.screen ?? 'all'));
+    this.store.add(backend.capture);
+    this.store.add(backend.cursor);
+    this.store.add(backend.display);
+    // Input and the ESC watcher get their own connection so big frame reads never delay them.
+    const inputDisplay = this.store.add(await X11Display.connect(displayName));
+    if (this._state !== 'starting') return;
+    const region = backend.capture.region;
+    const input = (this.input = await X11Input.open(inputDisplay, region));
+    this.store.add(input);
+    const gate = (this.gate = new ControlGate(input, region));
+    this.store.add({ dispose: () => gate.dispose() });
+    const escape = this.store.add(new X11EscapeWatcher(inputDisplay, input.escapeKeycodes, input));
+    this.store.add(escape.onEscape(() => gate.revoke('localEscape')));
+    this.store.add(
+      gate.onDidChange((s) => {
+        if (s.granted) escape.start();
+        else escape.stop();
+        this.options.emit({ type: 'control', granted: s.granted, reason: s.reason });
+      }),
+    );
+    this.store.add(gate.onReject((r) => this.report(r.code, r.message)));
+    if (this._state !== 'starting') return;
+
+    const pipeline = (this.pipeline = this.store.add(new VideoPipeline(backend.capture, command.quality)));
+    this.store.add(pipeline.onError((err) => this.report(err instanceof HostError ? err.code : 'ERR_INTERNAL', err.message)));
+    const link = (this.link = new PeerLink(pipeline.track, command.quality.maxKbps, command.iceServers as RTCIceServer[] | undefined));
+    this.store.add(link);
+    this.store.add(link.onSignal((payload) => this.options.emit({ type: 'signal', payload })));
+    this.store.add(link.onConnect(() => this.onConnected()));
+    this.store.add(
+      link.onClose((reason) => {
+        this.options.emit({ type: 'disconnected', reason });
+        void this.stop('disconnected');
+      }),
+    );
+
+    const context: HostServiceContext = {
+      channel: (spec) => this.channel(spec),
+      gate,
+      cursor: backend.cursor,
+      screen: region,
+      emit: (event) => this.options.emit(event),
+      report: (code, message) => this.report(code, message),
+      log: this.options.log,
+    };
+    this.services = this.options.services.map((create) => this.store.add(create(context)));
+    if (this._state !== 'starting') return;
+    this.transition('offering');
+    for (const payload of this.pendingSignals.splice(0)) this.signal(payload);
+  }
+
+  private onConnected(): void {
+    if (this._state !== 'offering') return;
+    this.transition('connected');
+    const region = this.backend?.capture.region;
+    for (const service of this.services) service.onConnected?.();
+    this.pipeline?.start();
+    this.pipeline?.forceFrame();
+    this.options.emit({ type: 'connected', width: region?.width ?? 0, height: region?.height ?? 0 });
+    this.statsTimer = setInterval(() => void this.emitStats(), 1000);
+  }
+
+  private channel(spec: ChannelSpec): ChannelPort {
+    let port = this.ports.get(spec.label);
+    if (!port) {
+      if (!this.link) throw new HostError('ERR_INTERNAL', 'no peer');
+      port = this.link.openChannel(spec);
+      this.ports.set(spec.label, port);
+    }
+    return port;
+  }
+
+  private signal(payload: SignalPayload): void {
+    try {
+      this.link?.signal(payload);
+    } catch (err) {
+      this.report(err instanceof HostError ? err.code : 'ERR_PEER', (err as Error).message);
+    }
+  }
+
+  private async emitStats(): Promise<void> {
+    if (!this.link || !this.pipeline || !this.gate || !this.backend) return;
+    const { bytesSent, rttMs } = await this.link.stats();
+    const now = performance.now();
+    const seconds = (now - this.lastStats.at) / 1000;
+    const frames = this.pipeline.frames;
+    const { width, height } = this.backend.capture.region;
+    if (this._state !== 'connected') return;
+    this.options.emit({
+      type: 'stats',
+      stats: {
+        width,
+        height,
+        fps: Math.round(((frames - this.lastStats.frames) / seconds) * 10) / 10,
+        kbpsSent: Math.round((((bytesSent - this.lastStats.bytes) * 8) / 1000 / seconds) * 10) / 10,
+        rttMs,
+        inputApplied: this.gate.counters.applied,
+        inputDropped: this.gate.counters.dropped,
+        inputRejected: this.gate.counters.rejected,
+      },
+    });
+    this.lastStats = { at: now, frames, bytes: bytesSent };
+  }
+
+  private async teardown(reason: 'stopped' | 'disconnected'): Promise<void> {
+    if (this._state === 'stopped') return;
+    this.transition('stopped');
+    clearInterval(this.statsTimer);
+    this.gate?.revoke(reason);
+    this.input?.releaseAll();
+    try {
+      await this.input?.flush();
+    } catch {
+      // The display is gone; nothing can be held on it any more.
+    }
+    this.store.dispose();
+    this.options.emit({ type: 'stopped' });
+  }
+
+  private fail(err: unknown): void {
+    const code: HostErrorCode = err instanceof HostError ? err.code : 'ERR_INTERNAL';
+    this.options.emit({ type: 'error', code, message: (err as Error).message ?? String(err), fatal: true });
+    void this.stop('stopped');
+  }
+
+  private report(code: HostErrorCode, message: string): void {
+    const now = performance.now();
+    if (now - (this.reportedAt.get(code) ?? -Infinity) < 1000) return;
+    this.reportedAt.set(code, now);
+    this.options.emit({ type: 'error', code, message, fatal: false });
+  }
+
+  private expect(state: SessionState, command: string): void {
+    if (this._state !== state) throw new HostError('ERR_BAD_COMMAND', `${command} is not accepted while ${this._state}`);
+  }
+
+  private transition(next: SessionState): void {
+    if (!TRANSITIONS[this._state].includes(next)) throw new HostError('ERR_INTERNAL', `illegal session transition ${this._state} → ${next}`);
+    this._state = next;
+  }
+}

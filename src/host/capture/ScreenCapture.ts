@@ -1,0 +1,39 @@
+/** The capture seam: one implementation per platform (X11 today), chosen by createCapture. */
+import { Disposable, Event } from '../Emitter';
+
+/** A rectangle of the shared screen in the display's root coordinates. */
+export interface ScreenRegion {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface CursorShape {
+  readonly serial: number;
+  readonly width: number;
+  readonly height: number;
+  readonly xhot: number;
+  readonly yhot: number;
+  /** Straight (not premultiplied) RGBA. */
+  readonly rgba: Buffer;
+}
+
+export interface ScreenCapture extends Disposable {
+  /** What is shared; input coordinates are relative to its top-left corner. */
+  readonly region: ScreenRegion;
+  /** Fires (at most once until the next grab) when pixels in the region changed since the last grab. */
+  readonly onDamage: Event<void>;
+  /** True when the region changed since the last grab (and before the first). */
+  readonly isDirty: boolean;
+  /** The region's pixels, BGRX with stride width*4; valid until the next grab. */
+  grab(): Promise<Buffer>;
+}
+
+export interface CursorTracker extends Disposable {
+  /** Cursor hot-spot position relative to the shared region, and the current shape's serial. */
+  readonly onMove: Event<{ x: number; y: number; serial: number }>;
+  readonly onShape: Event<CursorShape>;
+  /** Re-sends the current shape and position (a new viewer connected). */
+  refresh(): void;
+}

@@ -1,0 +1,19 @@
+/** The input seam: one implementation per platform (X11/XTEST today). Coordinates are already checked. */
+import { PointerButton } from '../../protocol/peer';
+import { Disposable } from '../Emitter';
+
+export interface InputInjector extends Disposable {
+  pointerMove(x: number, y: number): void;
+  pointerButton(button: PointerButton, down: boolean, x: number, y: number): void;
+  wheel(x: number, y: number, dx: number, dy: number): void;
+  /** `code`/`key` as a browser KeyboardEvent reports them; unknown keys return false and do nothing. */
+  key(code: string, key: string, down: boolean): boolean;
+  /** Releases every key and button this injector holds down. */
+  releaseAll(): void;
+  /** True while a key or button injected by the helper is held down. */
+  readonly holding: boolean;
+  /** Whether ESC was injected (held, or released within `withinMs`), so a local-ESC watcher can ignore it. */
+  injectedEscape(withinMs: number): boolean;
+  /** Resolves once the display has processed everything sent so far. */
+  flush(): Promise<void>;
+}

@@ -1,0 +1,67 @@
+/**
+ * Entry of the host process (dist/host.js), forked by HostSupervisor with an IPC channel. It validates
+ * every command, runs one HostSession, and exits when sharing stops or its parent goes away — after
+ * releasing any key or button the helper held.
+ */
+import { HOST_COMMAND_MAX_BYTES, HostCommand, HostEvent } from '../protocol/host';
+import { parseMessage } from '../protocol/validate';
+import { Logger } from './Emitter';
+import { HostSession } from './HostSession';
+import { hostServices } from './services';
+
+function emit(event: HostEvent): void {
+  // `stopped` is the last word: exit once it is on the wire (or at once without a parent).
+  const after = event.type === 'stopped' ? () => exit(0) : undefined;
+  if (process.connected && process.send) process.send(event, undefined, {}, after);
+  else after?.();
+}
+
+const log: Logger = {
+  debug: (message) => emit({ type: 'log', level: 'debug', message }),
+  info: (message) => emit({ type: 'log', level: 'info', message }),
+  warn: (message) => emit({ type: 'log', level: 'warn', message }),
+  error: (message) => emit({ type: 'log', level: 'error', message }),
+};
+
+/** libwebrtc can crash while the event loop drains after a video source existed, so leave explicitly. */
+function exit(code: number): never {
+  process.exit(code);
+}
+
+function main(): void {
+  if (!process.send) {
+    process.stderr.write('remote-assist host: start me through HostSupervisor (needs an IPC channel)\n');
+    exit(2);
+  }
+  let exiting = false;
+  const session = new HostSession({ platform: process.platform, env: process.env, services: hostServices, emit, log });
+  const end = (code: number) => {
+    if (exiting) return;
+    exiting = true;
+    // A hung display must not keep the process (and a held key) alive: hard deadline.
+    setTimeout(() => exit(code), 1000).unref();
+    void session.stop('stopped').finally(() => exit(code));
+  };
+
+  process.on('message', (raw: unknown) => {
+    try {
+      if (JSON.stringify(raw).length > HOST_COMMAND_MAX_BYTES) throw new Error(`command exceeds ${HOST_COMMAND_MAX_BYTES} bytes`);
+      const command = parseMessage(HostCommand, raw);
+      session.handle(command);
+      if (session.state === 'stopped') end(0);
+    } catch (err) {
+      emit({ type: 'error', code: 'ERR_BAD_COMMAND', message: (err as Error).message, fatal: false });
+    }
+  });
+  // The parent (the extension host) went away, whichever way: stop sharing at once.
+  process.on('disconnect', () => end(0));
+  process.on('SIGTERM', () => end(0));
+  process.on('SIGINT', () => end(0));
+  process.on('uncaughtException', (err) => {
+    emit({ type: 'error', code: 'ERR_INTERNAL', message: err.stack ?? err.message, fatal: true });
+    end(1);
+  });
+  emit({ type: 'ready', platform: `${process.platform}-${process.arch}` });
+}
+
+main();

@@ -1,0 +1,133 @@
+/**
+ * The sharer's WebRTC peer: simple-peer over @roamhq/wrtc, initiator, with the screen track and the
+ * negotiated data channels. The bitrate cap goes into both descriptions' video sections and changes live
+ * by renegotiating (no reconnect).
+ */
+import Peer from 'simple-peer';
+import { SignalPayload } from '../../protocol/host';
+import { Disposable, Emitter } from '../Emitter';
+import { HostError } from '../HostError';
+import { wrtc } from '../wrtc';
+import { ChannelPort } from './ChannelPort';
+import { setVideoBandwidth } from './sdpBandwidth';
+
+export interface ChannelSpec {
+  readonly label: string;
+  readonly id: number;
+  readonly ordered: boolean;
+}
+
+export interface TransportStats {
+  bytesSent: number;
+  rttMs?: number;
+}
+
+export class PeerLink implements Disposable {
+  private readonly _onSignal = new Emitter<SignalPayload>();
+  readonly onSignal = this._onSignal.event;
+  private readonly _onConnect = new Emitter<void>();
+  readonly onConnect = this._onConnect.event;
+  private readonly _onClose = new Emitter<string>();
+  readonly onClose = this._onClose.event;
+  private readonly peer: Peer.Instance;
+  private readonly ports: ChannelPort[] = [];
+  private closed = false;
+  private connected = false;
+
+  constructor(
+    track: MediaStreamTrack,
+    private maxKbps: number,
+    iceServers: RTCIceServer[] = [],
+  ) {
+    const stream = new wrtc.MediaStream([track]);
+    this.peer = new Peer({
+      initiator: true,
+      trickle: true,
+      wrtc: wrtc as unknown as Peer.Options['wrtc'],
+      config: { iceServers },
+      streams: [stream],
+      sdpTransform: (sdp: string) => setVideoBandwidth(sdp, this.maxKbps),
+    });
+    this.peer.on('signal', (data) => this._onSignal.fire(data as unknown as SignalPayload));
+    this.peer.on('connect', () => {
+      this.connected = true;
+      this._onConnect.fire();
+      for (const port of this.ports) port.checkOpen();
+    });
+    this.peer.on('close', () => this.close('the helper disconnected'));
+    this.peer.on('error', (err: Error & { code?: string }) => this.close(`connection failed: ${err.code ?? ''} ${err.message}`.trim()));
+  }
+
+  get isConnected(): boolean {
+    return this.connected && !this.closed;
+  }
+
+  /** A signal object from the helper (untrusted: only known shapes are passed on). */
+  signal(payload: SignalPayload): void {
+    if (this.closed) return;
+    const kind = payload.type;
+    let data: Peer.SignalData;
+    if (kind === 'answer' && typeof payload.sdp === 'string' && payload.sdp.length < 100_000) {
+      // The answer's video section sets what libwebrtc sends; the cap is ours to enforce.
+      data = { type: 'answer', sdp: setVideoBandwidth(payload.sdp, this.maxKbps) };
+    } else if (payload.candidate && typeof payload.candidate === 'object') {
+      const c = payload.candidate as Record<string, unknown>;
+      if (typeof c.candidate !== 'string' || c.candidate.length > 1000) throw new HostError('ERR_PEER_PROTOCOL', 'invalid ICE candidate');
+      data = { candidate: { candidate: c.candidate, sdpMid: typeof c.sdpMid === 'string' ? c.sdpMid : null, sdpMLineIndex: typeof c.sdpMLineIndex === 'number' ? c.sdpMLineIndex : null } } as Peer.SignalData;
+    } else if (kind === 'renegotiate' || kind === 'transceiverRequest') {
+      // The viewer never needs to add media; the host alone decides what is sent.
+      return;
+    } else {
+      throw new HostError('ERR_PEER_PROTOCOL', `unexpected signal ${JSON.stringify(kind)?.slice(0, 40)}`);
+    }
+    try {
+      this.peer.signal(data);
+    } catch (err) {
+      throw new HostError('ERR_PEER_PROTOCOL', `signal rejected: ${(err as Error).message}`);
+    }
+  }
+
+  /** Opens a negotiated channel; before connecting, so nothing the viewer sends early is lost. */
+  openChannel(spec: ChannelSpec): ChannelPort {
+    if (this.closed) throw new HostError('ERR_INTERNAL', `channel ${spec.label} opened after the peer closed`);
+    const pc = (this.peer as unknown as { _pc: RTCPeerConnection })._pc;
+    const port = new ChannelPort(pc.createDataChannel(spec.label, { negotiated: true, id: spec.id, ordered: spec.ordered }));
+    this.ports.push(port);
+    if (this.connected) queueMicrotask(() => port.checkOpen());
+    return port;
+  }
+
+  /** Changes the bitrate cap live: a new offer/answer round over the same connection. */
+  setMaxBitrate(kbps: number): void {
+    if (kbps === this.maxKbps) return;
+    this.maxKbps = kbps;
+    if (this.connected && !this.closed) (this.peer as unknown as { negotiate(): void }).negotiate();
+  }
+
+  async stats(): Promise<TransportStats> {
+    const pc = (this.peer as unknown as { _pc?: RTCPeerConnection })._pc;
+    const result: TransportStats = { bytesSent: 0 };
+    if (!pc || this.closed) return result;
+    const report = await pc.getStats();
+    report.forEach((s) => {
+      if (s.type === 'transport') result.bytesSent += s.bytesSent ?? 0;
+      if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number') result.rttMs = s.currentRoundTripTime * 1000;
+    });
+    return result;
+  }
+
+  private close(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this._onClose.fire(reason);
+  }
+
+  dispose(): void {
+    this.closed = true;
+    for (const port of this.ports.splice(0)) port.dispose();
+    this.peer.destroy();
+    this._onSignal.dispose();
+    this._onConnect.dispose();
+    this._onClose.dispose();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Control on the wire: input from the helper goes through the gate; the helper can ask for control or give
+ * it back; the viewer learns the screen size and every control state change.
+ */
+import {
+  HostControlMessage,
+  INPUT_MAX_BYTES,
+  InputMessage,
+  PEER_CHANNELS,
+  VIEWER_CONTROL_MAX_BYTES,
+  ViewerControlMessage,
+} from '../../protocol/peer';
+import { decodeMessage } from '../../protocol/validate';
+import { DisposableStore } from '../Emitter';
+import { ChannelPort } from '../peer/ChannelPort';
+import { HostService, HostServiceContext } from './HostService';
+
+export class ControlService implements HostService {
+  private readonly store = new DisposableStore();
+  private readonly control: ChannelPort;
+
+  constructor(private readonly ctx: HostServiceContext) {
+    const control = (this.control = ctx.channel(PEER_CHANNELS.control));
+    const input = ctx.channel(PEER_CHANNELS.input);
+    this.store.add(ctx.gate.onDidChange((state) => this.send({ type: 'controlState', granted: state.granted, reason: state.reason })));
+    this.store.add(
+      control.onOpen(() => {
+        this.send({ type: 'screen', width: ctx.screen.width, height: ctx.screen.height });
+        this.send({ type: 'controlState', granted: ctx.gate.granted, reason: ctx.gate.granted ? 'granted' : 'revoked' });
+      }),
+    );
+    this.store.add(control.onMessage((data) => this.onControl(data)));
+    this.store.add(input.onMessage((data) => this.onInput(data)));
+  }
+
+  private onControl(data: string | ArrayBuffer): void {
+    let message: ViewerControlMessage;
+    try {
+      message = decodeMessage(ViewerControlMessage, typeof data === 'string' ? data : '', VIEWER_CONTROL_MAX_BYTES);
+    } catch (err) {
+      this.ctx.report('ERR_PEER_PROTOCOL', `control channel: ${(err as Error).message}`);
+      return;
+    }
+    if (message.type === 'requestControl') {
+      if (!this.ctx.gate.granted) this.ctx.emit({ type: 'controlRequested' });
+    } else {
+      this.ctx.gate.revoke('helperReleased');
+    }
+  }
+
+  private onInput(data: string | ArrayBuffer): void {
+    let message: InputMessage;
+    try {
+      message = decodeMessage(InputMessage, typeof data === 'string' ? data : '', INPUT_MAX_BYTES);
+    } catch (err) {
+      this.ctx.gate.counters.rejected++;
+      this.ctx.report('ERR_PEER_PROTOCOL', `input channel: ${(err as Error).message}`);
+      return;
+    }
+    this.ctx.gate.handle(message);
+  }
+
+  private send(message: HostControlMessage): void {
+    if (this.control.isOpen) this.control.send(JSON.stringify(message));
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * A host service is one concern of a sharing session (control, cursor, chat; files and voice later) with
+ * its own data channel(s). Services are listed in services/index.ts, one line each.
+ */
+import { HostCommand, HostErrorCode, HostEvent } from '../../protocol/host';
+import { ControlGate } from '../ControlGate';
+import { Disposable, Logger } from '../Emitter';
+import { CursorTracker, ScreenRegion } from '../capture/ScreenCapture';
+import { ChannelPort } from '../peer/ChannelPort';
+import { ChannelSpec } from '../peer/PeerLink';
+
+export interface HostServiceContext {
+  /** The negotiated channel for `spec` (shared by services that name the same one); open it when constructed. */
+  channel(spec: ChannelSpec): ChannelPort;
+  readonly gate: ControlGate;
+  readonly cursor: CursorTracker;
+  readonly screen: ScreenRegion;
+  /** Sends an event to the extension. */
+  emit(event: HostEvent): void;
+  /** Reports a problem to the extension (rate-limited per code); never throws. */
+  report(code: HostErrorCode, message: string): void;
+  readonly log: Logger;
+}
+
+export interface HostService extends Disposable {
+  /** The peer connected (channels open a moment later: use ChannelPort.onOpen for first messages). */
+  onConnected?(): void;
+  /** Every command from the extension passes here; a service acts on its own and ignores the rest. */
+  onCommand?(command: HostCommand): void;
+}
+
+export type HostServiceFactory = (context: HostServiceContext) => HostService;

@@ -1,0 +1,11 @@
+/** The services of a sharing session, one line each; add yours here. */
+import { ChatService } from './ChatService';
+import { ControlService } from './ControlService';
+import { CursorService } from './CursorService';
+import { HostServiceFactory } from './HostService';
+
+export const hostServices: readonly HostServiceFactory[] = [
+  (ctx) => new ControlService(ctx),
+  (ctx) => new CursorService(ctx),
+  (ctx) => new ChatService(ctx),
+];
