@@ -1,0 +1,97 @@
+/**
+ * Our side: the product's host process (src/host/main.ts, bundled as the extension ships it, started by
+ * HostSupervisor) sharing the display over WebRTC to the product's RemoteViewer in headless Chromium.
+ * Signals are relayed by this process the way the extension relays them.
+ */
+import * as path from 'path';
+import * as esbuild from 'esbuild';
+import { HostSupervisor } from '../../src/host/supervisor';
+import type { Quality } from '../../src/protocol/host';
+import { SystemUnderTest, WireBytes } from './SystemUnderTest';
+import { ViewerPage } from './ViewerPage';
+
+const ROOT = path.join(__dirname, '..', '..');
+const HOST_BUNDLE = path.join(ROOT, 'dist', 'bench-vnc', 'host.js');
+
+/** Bundles the host exactly like esbuild.js does for dist/host.js, into a private path. */
+export async function buildHost(): Promise<void> {
+  await esbuild.build({
+    entryPoints: [path.join(ROOT, 'src', 'host', 'main.ts')],
+    outfile: HOST_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['vscode', '@roamhq/wrtc', 'better-sqlite3', 'bufferutil', 'utf-8-validate'],
+    logLevel: 'silent',
+  });
+}
+
+export class OursSystem implements SystemUnderTest {
+  readonly name = 'ours' as const;
+  /** The host's own view: frames handed to the encoder and kbit/s sent, last interval. */
+  lastHostStats: { fps: number; kbpsSent: number } | undefined;
+
+  private constructor(
+    readonly viewer: ViewerPage,
+    private readonly host: HostSupervisor,
+  ) {
+    host.onStats((s) => (this.lastHostStats = { fps: s.fps, kbpsSent: s.kbpsSent }));
+    // the sharer says yes to every request: consent is not what is measured here
+    host.onControlRequested(() => host.grantControl());
+  }
+
+  static async start(display: string, width: number, height: number, quality: Quality): Promise<OursSystem> {
+    const viewer = await ViewerPage.open('oursViewer.ts', width, height);
+    const errors: string[] = [];
+    const debug = process.env.BENCH_DEBUG ? (m: string) => process.stderr.write(`${m}\n`) : () => undefined;
+    const logger = { debug, info: debug, warn: debug, error: debug };
+    if (process.env.BENCH_DEBUG) viewer.page.on('console', (m) => debug(`page: ${m.text()}`));
+    const host = new HostSupervisor({ hostScript: HOST_BUNDLE, env: { ...process.env, DISPLAY: display }, logger });
+    try {
+      host.onError((e) => errors.push(`${e.code}: ${e.message}`));
+      await viewer.page.exposeFunction('benchSendSignal', (payload: Record<string, unknown>) => {
+        debug(`viewer → host: ${JSON.stringify(payload).slice(0, 120)}`);
+        host.signal(payload);
+      });
+      host.onConnected((size) => debug(`host connected ${size.width}x${size.height}`));
+      host.onSignal((payload) => debug(`host → viewer: ${JSON.stringify(payload).slice(0, 120)}`));
+      host.onSignal((payload) => void viewer.page.evaluate((p) => window.benchOurs.signal(p), payload).catch((e: Error) => debug(`relay: ${e.message}`)));
+      const connected = viewer.page.evaluate((w) => window.benchOurs.start(w), width);
+      host.start({ quality });
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`viewer did not connect within 30 s ${errors.join('; ')}`)), 30_000).unref(),
+      );
+      await Promise.race([connected, timeout]);
+      return new OursSystem(viewer, host);
+    } catch (err) {
+      await host.stop().catch(() => undefined);
+      host.dispose();
+      await viewer.close();
+      throw err;
+    }
+  }
+
+  sharerPids(): number[] {
+    return this.host.pid === undefined ? [] : [this.host.pid];
+  }
+
+  async wireBytes(): Promise<WireBytes> {
+    const s = await this.viewer.page.evaluate(() => window.benchOurs.stats());
+    return { down: s.bytesReceived ?? 0, up: s.bytesSent ?? 0 };
+  }
+
+  details(): Promise<Record<string, number>> {
+    return this.viewer.page.evaluate(() => window.benchOurs.stats());
+  }
+
+  async enableInput(): Promise<void> {
+    await this.viewer.page.evaluate(() => window.benchOurs.requestControl());
+  }
+
+  async dispose(): Promise<void> {
+    await this.host.stop().catch(() => undefined);
+    this.host.dispose();
+    await this.viewer.close();
+  }
+}

@@ -1,0 +1,56 @@
+/** One side of the comparison: the processes that share the screen and the viewer page that shows it. */
+import * as net from 'net';
+import { ViewerPage } from './ViewerPage';
+
+export type SystemName = 'ours' | 'vnc';
+
+export interface WireBytes {
+  /** Sharer → viewer. */
+  readonly down: number;
+  /** Viewer → sharer. */
+  readonly up: number;
+}
+
+export interface SystemUnderTest {
+  readonly name: SystemName;
+  readonly viewer: ViewerPage;
+  /** Roots of the sharing side's process trees (what the sharer's machine pays). */
+  sharerPids(): number[];
+  /** Cumulative bytes on the wire since the session began. */
+  wireBytes(): Promise<WireBytes>;
+  /** Stage costs the system can report (decoder, jitter buffer, …), cumulative counters. */
+  details(): Promise<Record<string, number>>;
+  /** Makes clicks in the viewer reach the sharer's screen. */
+  enableInput(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls until something accepts TCP connections on `port`. */
+export async function waitForPort(port: number, timeoutMs: number, alive: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (!alive()) throw new Error(`the process that should listen on ${port} exited`);
+    if (Date.now() > deadline) throw new Error(`nothing listened on port ${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * A viewer page in its own headless Chromium: bundles a page entry (bench/vnc/page/*.ts) with esbuild,
+ * serves it from a loopback HTTP server (so it may open loopback websockets), finds the browser's pid for CPU accounting and
+ * converts page timestamps to this process's clock.
+ */
+import { randomUUID } from 'crypto';
+import { readdirSync, readFileSync } from 'fs';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import * as path from 'path';
+import * as esbuild from 'esbuild';
+import { Browser, chromium, Page } from 'playwright-core';
+import type { Cell, Observation } from './page/probe';
+import { nowMs } from './ScenePlayer';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--autoplay-policy=no-user-gesture-required',
+  // host candidates stay plain IPs so the Node peer on this machine can reach the page (no mDNS)
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+];
+
+async function bundle(entry: string): Promise<string> {
+  const result = await esbuild.build({
+    entryPoints: [path.join(__dirname, 'page', entry)],
+    bundle: true,
+    write: false,
+    platform: 'browser',
+    format: 'esm', // noVNC uses top-level await
+    target: 'chrome114',
+    define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false' },
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0].text;
+}
+
+function findPidByArg(arg: string): number {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (argv.includes(arg) && !argv.some((a) => a.startsWith('--type='))) return Number(name);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  throw new Error(`no process with ${arg}`);
+}
+
+export class ViewerPage {
+  /** page clock − this process's clock, ms */
+  private offsetMs = 0;
+  /** half the best round trip of the calibration: how far off `offsetMs` can be */
+  uncertaintyMs = 0;
+
+  private constructor(
+    readonly browser: Browser,
+    readonly page: Page,
+    readonly pid: number,
+    private readonly server: http.Server,
+  ) {}
+
+  static async open(entry: string, width: number, height: number): Promise<ViewerPage> {
+    const script = await bundle(entry);
+    const tag = `--bench-viewer=${randomUUID()}`;
+    const html = `<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0;overflow:hidden;background:#000"><script type="module">${script.replace(/<\/script/g, '<\\/script')}</script></body></html>`;
+    const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, tag] });
+    try {
+      const page = await browser.newPage({ viewport: { width, height } });
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/viewer.html`);
+      // module scripts may still be awaiting (noVNC probes codecs with top-level await)
+      await page.waitForFunction(() => window.benchProbe !== undefined, undefined, { timeout: 20_000 });
+      const viewer = new ViewerPage(browser, page, findPidByArg(tag), server);
+      await viewer.calibrate();
+      return viewer;
+    } catch (err) {
+      await browser.close();
+      server.close();
+      throw err;
+    }
+  }
+
+  /** Estimates the page clock's offset from the round trip with the smallest delay. */
+  async calibrate(): Promise<void> {
+    let best = Infinity;
+    for (let i = 0; i < 15; i++) {
+      const before = nowMs();
+      const pageNow = await this.page.evaluate(() => window.benchProbe.now());
+      const after = nowMs();
+      if (after - before < best) {
+        best = after - before;
+        this.offsetMs = pageNow - (before + after) / 2;
+      }
+    }
+    this.uncertaintyMs = best / 2;
+  }
+
+  /** A page timestamp on this process's clock. */
+  toLocal(pageMs: number): number {
+    return pageMs - this.offsetMs;
+  }
+
+  async setCells(cells: Cell[]): Promise<void> {
+    await this.page.evaluate((c) => window.benchProbe.setCells(c), cells);
+  }
+
+  /** Observations and clicks since the last drain, on this process's clock. */
+  async drain(): Promise<{ observations: Observation[]; ticks: number; clicks: number[] }> {
+    const out = await this.page.evaluate(() => window.benchProbe.drain());
+    return {
+      ticks: out.ticks,
+      clicks: out.clicks.map((t) => this.toLocal(t)),
+      observations: out.observations.map((o) => ({
+        ...o,
+        t: this.toLocal(o.t),
+        frame: o.frame && {
+          receiveMs: o.frame.receiveMs === undefined ? undefined : this.toLocal(o.frame.receiveMs),
+          captureMs: o.frame.captureMs === undefined ? undefined : this.toLocal(o.frame.captureMs),
+          expectedDisplayMs: this.toLocal(o.frame.expectedDisplayMs),
+          processingMs: o.frame.processingMs,
+        },
+      })),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+    this.server.close();
+  }
+}

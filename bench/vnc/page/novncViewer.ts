@@ -1,0 +1,33 @@
+/** Viewer page for the VNC side: noVNC at 1:1 on the whole page, connected through the counting bridge. */
+import RFB from '@novnc/novnc';
+import './probe';
+
+declare global {
+  interface Window {
+    benchVnc: { connect(url: string): Promise<void>; disconnect(): void };
+  }
+}
+
+let rfb: RFB | undefined;
+
+window.benchVnc = {
+  connect(url) {
+    const target = document.createElement('div');
+    target.style.cssText = 'position:absolute;left:0;top:0;width:100vw;height:100vh;overflow:hidden';
+    document.body.append(target);
+    const client = new RFB(target, url, { shared: true });
+    rfb = client;
+    client.scaleViewport = false; // 1:1, like our viewer at 1920×1080
+    client.resizeSession = false;
+    return new Promise((resolve, reject) => {
+      client.addEventListener('connect', () => {
+        window.benchProbe.watchCanvas(target.querySelector('canvas') as HTMLCanvasElement);
+        resolve();
+      });
+      client.addEventListener('disconnect', () => reject(new Error('noVNC disconnected')));
+    });
+  },
+  disconnect() {
+    rfb?.disconnect();
+  },
+};
