@@ -1,0 +1,114 @@
+/**
+ * Voice on one user's own machine: the microphone (through mute / push-to-talk) out as 10 ms frames, the far
+ * side's frames in to the speaker, echo cancellation when the audio system offers it, and both meters.
+ * Where the frames travel (a wrtc track in the host process, or the panel webview's peer) is the caller's.
+ */
+import { AudioError } from './AudioError';
+import { PcmFrame } from './AudioFormat';
+import { EchoCanceller } from './EchoCanceller';
+import { Emitter } from './Emitter';
+import { LevelMeter } from './LevelMeter';
+import { MicGate, MicMode } from './MicGate';
+import { MicrophoneCapture } from './MicrophoneCapture';
+import { PulseAudioSystem } from './PulseAudioSystem';
+import { SpeakerPlayback } from './SpeakerPlayback';
+
+export interface LocalVoiceOptions {
+  /** Device names from settings; '' = the system default. */
+  readonly input: string;
+  readonly output: string;
+  readonly echoCancel: boolean;
+  readonly micMode: MicMode;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface VoiceLevels {
+  /** Our microphone as the far side hears it (0 while muted). */
+  readonly local: number;
+  /** What we hear from the far side. */
+  readonly remote: number;
+}
+
+/** How often the meters are reported. */
+const LEVEL_INTERVAL_MS = 100;
+
+export class LocalVoice {
+  private readonly _onMicFrame = new Emitter<PcmFrame>();
+  /** Gated microphone frames, every 10 ms. */
+  readonly onMicFrame = this._onMicFrame.event;
+  private readonly _onLevels = new Emitter<VoiceLevels>();
+  readonly onLevels = this._onLevels.event;
+  private readonly _onDidFail = new Emitter<AudioError>();
+  /** The microphone or speaker stopped working; the caller stops talking and tells the user. */
+  readonly onDidFail = this._onDidFail.event;
+
+  readonly gate: MicGate;
+  private readonly localMeter = new LevelMeter();
+  private readonly remoteMeter = new LevelMeter();
+  private readonly levelTimer: NodeJS.Timeout;
+  private disposed = false;
+
+  private constructor(
+    private readonly mic: MicrophoneCapture,
+    private readonly speaker: SpeakerPlayback,
+    private readonly canceller: EchoCanceller | undefined,
+    /** The devices in use (the echo-cancelled pair when on). */
+    readonly devices: { input: string; output: string; echoCancel: boolean },
+    micMode: MicMode,
+  ) {
+    this.gate = new MicGate(micMode);
+    mic.onFrame((frame) => {
+      const out = this.gate.apply(frame);
+      this.localMeter.update(out);
+      this._onMicFrame.fire(out);
+    });
+    const fail = (err: AudioError) => {
+      if (!this.disposed) this._onDidFail.fire(err);
+    };
+    mic.onDidFail(fail);
+    speaker.onDidFail(fail);
+    this.levelTimer = setInterval(
+      () => this._onLevels.fire({ local: this.localMeter.level, remote: this.remoteMeter.level }),
+      LEVEL_INTERVAL_MS,
+    );
+  }
+
+  /**
+   * Checks the audio system and devices, then opens them. Throws AudioError with a code the UI explains
+   * (no audio system, no microphone, device gone); with echoCancel it falls back to the plain devices only
+   * if the module is missing, and says so in `devices.echoCancel`.
+   */
+  static async open(options: LocalVoiceOptions): Promise<LocalVoice> {
+    const system = new PulseAudioSystem(options.env);
+    await system.probe();
+    const resolved = await system.resolve(options.input, options.output);
+    let canceller: EchoCanceller | undefined;
+    if (options.echoCancel) {
+      canceller = await EchoCanceller.create(system, resolved.input, resolved.output).catch(() => undefined);
+    }
+    const input = canceller?.devices.input ?? resolved.input;
+    const output = canceller?.devices.output ?? resolved.output;
+    const mic = new MicrophoneCapture({ device: input, env: options.env });
+    const speaker = new SpeakerPlayback({ device: output, env: options.env });
+    return new LocalVoice(mic, speaker, canceller, { input, output, echoCancel: canceller !== undefined }, options.micMode);
+  }
+
+  /** A frame from the far side. */
+  play(frame: PcmFrame): void {
+    if (this.disposed) return;
+    this.remoteMeter.update(frame);
+    this.speaker.play(frame);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearInterval(this.levelTimer);
+    this.mic.dispose();
+    this.speaker.dispose();
+    this._onMicFrame.dispose();
+    this._onLevels.dispose();
+    this._onDidFail.dispose();
+    await this.canceller?.dispose();
+  }
+}

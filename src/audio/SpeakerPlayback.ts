@@ -1,0 +1,56 @@
+/** Plays 10 ms PCM frames on a speaker (pacat), dropping audio rather than letting delay build up. */
+import { FRAME_MS, PcmFrame } from './AudioFormat';
+import { AudioProcess, AudioProcessOptions } from './AudioProcess';
+import { frameBytes } from './PcmFramer';
+
+/**
+ * Most audio we let wait for the speaker. On a busy machine pacat underruns, stalls to refill, and the pipe
+ * in front of it silently holds the difference (seconds, seen on a loaded 2-core machine), so the queue is
+ * measured against the play position pacat reports, not assumed.
+ */
+const MAX_QUEUED_MS = 150;
+
+export class SpeakerPlayback {
+  private readonly process: AudioProcess;
+  readonly onDidFail;
+  private dropped = 0;
+  private writtenMs = 0;
+  /** Milliseconds of our stream the audio server has played, as pacat last reported. */
+  private playedMs = 0;
+
+  constructor(options: Omit<AudioProcessOptions, 'clientName' | 'latencyMs' | 'verbose'> & { latencyMs?: number }) {
+    this.process = new AudioProcess('pacat', { latencyMs: 30, ...options, clientName: 'Remote Assist (speaker)', verbose: true });
+    this.onDidFail = this.process.onDidFail;
+    this.process.onStatusLine((line) => {
+      const time = /^Time: ([0-9.]+) sec/.exec(line);
+      if (time) this.playedMs = Number(time[1]) * 1000;
+    });
+    // A closed pipe is reported through onDidFail (exit); without a listener it would throw.
+    this.process.child.stdin!.on('error', () => undefined);
+  }
+
+  /** Frames dropped because the speaker could not keep up. */
+  get droppedFrames(): number {
+    return this.dropped;
+  }
+
+  /** Audio written but not yet played (pipe + server buffer), as of pacat's last report (every ~50 ms). */
+  get queuedMs(): number {
+    return this.writtenMs - this.playedMs;
+  }
+
+  play(frame: PcmFrame): void {
+    const stdin = this.process.child.stdin!;
+    if (stdin.destroyed) return;
+    if (this.queuedMs > MAX_QUEUED_MS) {
+      this.dropped++;
+      return;
+    }
+    this.writtenMs += FRAME_MS;
+    stdin.write(frameBytes(frame));
+  }
+
+  dispose(): void {
+    this.process.dispose();
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * The host process's voice service (sharer side). The extension decides consent and sends HostVoiceCommands;
+ * this service relays the handshake over the `voice` data channel, and only between voiceStart and voiceStop
+ * sends the microphone as an Opus track and plays the helper's track: nothing is heard before the sharer agreed.
+ */
+import type SimplePeer from 'simple-peer';
+import { AudioError } from '../../audio/AudioError';
+import { LocalVoice } from '../../audio/LocalVoice';
+import { Disposable } from '../../audio/Emitter';
+import { ProtocolError, decodeMessage, parseMessage } from '../../protocol/validate';
+import {
+  HostVoiceCommand,
+  HostVoiceEvent,
+  VOICE_CHANNEL,
+  VOICE_PEER_MAX_BYTES,
+  VoicePeerMessage,
+} from '../../protocol/voice';
+import { AudioTrackReceiver } from './AudioTrackReceiver';
+import { AudioTrackSender } from './AudioTrackSender';
+import { WrtcAudio, loadWrtcAudio } from './WrtcAudio';
+
+/** Handshake messages the helper may send per second; more are dropped (a prompt flood is an attack). */
+const PEER_MESSAGES_PER_SECOND = 10;
+
+export interface HostVoiceOptions {
+  /** Audio server environment (PULSE_SERVER); defaults to the process's. */
+  readonly env?: NodeJS.ProcessEnv;
+  readonly wrtc?: WrtcAudio;
+}
+
+/** Opens the negotiated voice channel on the session's peer connection (both sides use the same id). */
+export function openVoiceChannel(pc: RTCPeerConnection): RTCDataChannel {
+  return pc.createDataChannel(VOICE_CHANNEL.label, { negotiated: true, id: VOICE_CHANNEL.id, ordered: VOICE_CHANNEL.ordered });
+}
+
+export class HostVoice {
+  private readonly wrtc: WrtcAudio;
+  private sender: AudioTrackSender | undefined;
+  private receiver: AudioTrackReceiver | undefined;
+  private voice: LocalVoice | undefined;
+  private starting: Promise<void> | undefined;
+  private readonly subscriptions: Disposable[] = [];
+  private windowStart = 0;
+  private windowCount = 0;
+  private disposed = false;
+
+  constructor(
+    private readonly peer: SimplePeer.Instance,
+    private readonly channel: RTCDataChannel,
+    private readonly emit: (event: HostVoiceEvent) => void,
+    private readonly options: HostVoiceOptions = {},
+  ) {
+    this.wrtc = options.wrtc ?? loadWrtcAudio();
+    const onTrack = (track: MediaStreamTrack) => {
+      if (track.kind === 'audio') this.listen(track);
+    };
+    peer.on('track', onTrack);
+    this.subscriptions.push({ dispose: () => peer.off('track', onTrack) });
+    const onMessage = (event: MessageEvent) => this.receivePeer(event.data);
+    channel.addEventListener('message', onMessage);
+    this.subscriptions.push({ dispose: () => channel.removeEventListener('message', onMessage) });
+  }
+
+  /** Applies a command from the extension (validated here too: the IPC is a process boundary). */
+  async handle(raw: unknown): Promise<void> {
+    let command: ReturnType<typeof HostVoiceCommand.parse>;
+    try {
+      command = parseMessage(HostVoiceCommand, raw);
+    } catch (err) {
+      this.emit({ type: 'voiceError', code: 'ERR_VOICE_STATE', message: (err as Error).message });
+      return;
+    }
+    switch (command.type) {
+      case 'voicePeer':
+        if (this.channel.readyState === 'open') this.channel.send(JSON.stringify(command.message));
+        return;
+      case 'voiceStart':
+        if (this.voice || this.starting) return;
+        this.starting = this.start(command).finally(() => (this.starting = undefined));
+        return this.starting;
+      case 'voiceStop':
+        await this.starting;
+        return this.stop(true);
+      case 'voiceMute':
+        this.voice?.gate.setMuted(command.muted);
+        return;
+      case 'voiceTalkKey':
+        this.voice?.gate.setTalkHeld(command.held);
+        return;
+    }
+  }
+
+  private async start(command: Extract<ReturnType<typeof HostVoiceCommand.parse>, { type: 'voiceStart' }>): Promise<void> {
+    let voice: LocalVoice;
+    try {
+      voice = await LocalVoice.open({ ...command, env: this.options.env });
+    } catch (err) {
+      const code = err instanceof AudioError ? err.code : 'ERR_AUDIO_PROCESS';
+      this.emit({ type: 'voiceError', code, message: (err as Error).message });
+      return;
+    }
+    if (this.disposed) return void voice.dispose();
+    this.voice = voice;
+    if (!this.sender) {
+      // Added once per session; between talks the source gets no frames, so nothing is sent.
+      this.sender = new AudioTrackSender(this.wrtc);
+      this.peer.addTrack(this.sender.track, this.sender.stream);
+    }
+    const sender = this.sender;
+    voice.onMicFrame((frame) => sender.push(frame));
+    voice.onLevels((levels) => this.emit({ type: 'voiceLevel', ...levels }));
+    voice.onDidFail((err) => {
+      this.emit({ type: 'voiceError', code: err.code, message: err.message });
+      void this.stop(true);
+    });
+    this.emit({ type: 'voiceStarted', ...voice.devices });
+  }
+
+  /**
+   * Reads the helper's track from the moment it exists, so WebRTC's jitter buffer never backs up (a sink
+   * attached late started seconds behind); frames reach the speaker only while talking.
+   */
+  private listen(track: MediaStreamTrack): void {
+    this.receiver?.dispose();
+    const receiver = new AudioTrackReceiver(this.wrtc, track);
+    receiver.onFrame((frame) => this.voice?.play(frame));
+    this.receiver = receiver;
+  }
+
+  private async stop(report: boolean): Promise<void> {
+    const voice = this.voice;
+    this.voice = undefined;
+    if (!voice) return;
+    await voice.dispose();
+    if (report) this.emit({ type: 'voiceStopped' });
+  }
+
+  private receivePeer(data: unknown): void {
+    const now = Date.now();
+    if (now - this.windowStart >= 1000) {
+      this.windowStart = now;
+      this.windowCount = 0;
+    }
+    if (++this.windowCount > PEER_MESSAGES_PER_SECOND) return;
+    let message: VoicePeerMessage;
+    try {
+      if (typeof data !== 'string') throw new ProtocolError('ERR_MALFORMED', 'voice messages are JSON text');
+      message = decodeMessage(VoicePeerMessage, data, VOICE_PEER_MAX_BYTES);
+    } catch (err) {
+      this.emit({ type: 'voiceError', code: 'ERR_WEBRTC', message: `helper sent an invalid voice message: ${(err as Error).message}` });
+      return;
+    }
+    this.emit({ type: 'voicePeer', message });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const s of this.subscriptions.splice(0)) s.dispose();
+    await this.starting;
+    await this.stop(false);
+    this.receiver?.dispose();
+    this.sender?.dispose();
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Voice (Start Talking) messages on three seams: peer to peer on the negotiated `voice` data channel, the
+ * extension ↔ host process IPC (sharer side), and extension ↔ panel webview (helper side). Audio itself
+ * travels as a WebRTC Opus track inside the session's one peer connection; these carry only the handshake,
+ * mute state, meter levels and, on the helper's machine, microphone PCM from the extension to the webview.
+ */
+import { z } from 'zod';
+import { PEER_CHANNEL_RESERVED } from './peer';
+
+/** Negotiated data channel for the handshake (id from the voice range 30–39). */
+export const VOICE_CHANNEL = { label: 'voice', id: PEER_CHANNEL_RESERVED.voice[0], ordered: true } as const;
+
+/** Between the two machines: either side asks, the other answers, either side stops. */
+export const VoicePeerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('talkRequest') }),
+  z.object({ type: z.literal('talkAnswer'), accept: z.boolean() }),
+  z.object({ type: z.literal('talkStop') }),
+  /** Shown to the other user ("Alice muted her microphone"). */
+  z.object({ type: z.literal('talkMuted'), muted: z.boolean() }),
+]);
+export type VoicePeerMessage = z.infer<typeof VoicePeerMessage>;
+export const VOICE_PEER_MAX_BYTES = 256;
+
+/** A device name as the audio system spells it; '' = the system default. */
+export const AudioDeviceName = z.string().max(200).regex(/^(|[A-Za-z0-9_.:@+][A-Za-z0-9_.:@+-]*)$/);
+export const MicMode = z.enum(['open', 'pushToTalk']);
+export const Level = z.number().min(0).max(1);
+
+export const VoiceErrorCode = z.enum([
+  'ERR_NO_AUDIO_SYSTEM',
+  'ERR_NO_MICROPHONE',
+  'ERR_NO_SPEAKER',
+  'ERR_DEVICE_NOT_FOUND',
+  'ERR_BAD_DEVICE_NAME',
+  'ERR_ECHO_CANCEL',
+  'ERR_AUDIO_PROCESS',
+  'ERR_VOICE_STATE',
+  'ERR_WEBRTC',
+]);
+export type VoiceErrorCode = z.infer<typeof VoiceErrorCode>;
+
+/** Extension → host process. The extension decides consent; `voiceStart` means the sharer agreed. */
+export const HostVoiceCommand = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('voiceStart'),
+    input: AudioDeviceName.default(''),
+    output: AudioDeviceName.default(''),
+    echoCancel: z.boolean().default(true),
+    micMode: MicMode.default('open'),
+  }),
+  z.object({ type: z.literal('voiceStop') }),
+  z.object({ type: z.literal('voiceMute'), muted: z.boolean() }),
+  /** Push-to-talk key state. */
+  z.object({ type: z.literal('voiceTalkKey'), held: z.boolean() }),
+  /** Send a handshake message to the helper. */
+  z.object({ type: z.literal('voicePeer'), message: VoicePeerMessage }),
+]);
+export type HostVoiceCommand = z.input<typeof HostVoiceCommand>;
+export const HOST_VOICE_COMMAND_TYPES: ReadonlySet<string> = new Set(HostVoiceCommand.options.map((o) => o.shape.type.value));
+
+/** Host process → extension. */
+export const HostVoiceEvent = z.discriminatedUnion('type', [
+  /** A handshake message from the helper, already validated. */
+  z.object({ type: z.literal('voicePeer'), message: VoicePeerMessage }),
+  z.object({ type: z.literal('voiceStarted'), input: z.string().max(200), output: z.string().max(200), echoCancel: z.boolean() }),
+  z.object({ type: z.literal('voiceStopped') }),
+  /** Meter readings, about 10 per second while talking. */
+  z.object({ type: z.literal('voiceLevel'), local: Level, remote: Level }),
+  z.object({ type: z.literal('voiceError'), code: VoiceErrorCode, message: z.string().max(2000) }),
+]);
+export type HostVoiceEvent = z.infer<typeof HostVoiceEvent>;
+export const HOST_VOICE_EVENT_TYPES: ReadonlySet<string> = new Set(HostVoiceEvent.options.map((o) => o.shape.type.value));
+
+/** At most 100 ms of 48 kHz mono s16le per PCM message (base64). */
+export const VOICE_PCM_MAX_BYTES = 9600;
+const Base64 = z.string().max(Math.ceil(VOICE_PCM_MAX_BYTES / 3) * 4).regex(/^[A-Za-z0-9+/]*={0,2}$/);
+
+/** Extension → panel webview (helper side). */
+export const PanelVoiceCommand = z.discriminatedUnion('type', [
+  /** Add a local audio track fed by voicePcm to the peer connection, and play the sharer's track. */
+  z.object({ type: z.literal('voiceOpen') }),
+  /** Helper's microphone: s16le 48 kHz mono, whole 10 ms frames. */
+  z.object({ type: z.literal('voicePcm'), pcm: Base64 }),
+  z.object({ type: z.literal('voiceClose') }),
+  /** Send a handshake message to the sharer. */
+  z.object({ type: z.literal('voicePeer'), message: VoicePeerMessage }),
+]);
+export type PanelVoiceCommand = z.infer<typeof PanelVoiceCommand>;
+
+/** Panel webview → extension (helper side). */
+export const PanelVoiceEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('voicePeer'), message: VoicePeerMessage }),
+  /** Loudness of what the helper hears from the sharer. */
+  z.object({ type: z.literal('voiceRemoteLevel'), level: Level }),
+  z.object({ type: z.literal('voiceError'), code: VoiceErrorCode, message: z.string().max(2000) }),
+]);
+export type PanelVoiceEvent = z.infer<typeof PanelVoiceEvent>;
+export const PANEL_VOICE_MAX_BYTES = 16 * 1024;

@@ -1,0 +1,95 @@
+/** The voice engine's own rules: framing, meter, mute / push-to-talk, and the Start Talking handshake. */
+import assert from 'assert';
+import { FRAME_BYTES, FRAME_SAMPLES } from '../../src/audio/AudioFormat';
+import { LevelMeter, frameDbfs } from '../../src/audio/LevelMeter';
+import { MicGate } from '../../src/audio/MicGate';
+import { PcmFramer } from '../../src/audio/PcmFramer';
+import { VoiceCallState, VoiceCallStateError } from '../../src/audio/VoiceCallState';
+import { resampleLinear } from '../../src/host/audio/AudioTrackReceiver';
+import { parseMessage } from '../../src/protocol/validate';
+import { HostVoiceCommand, PanelVoiceCommand, VoicePeerMessage } from '../../src/protocol/voice';
+
+function tone(amplitude: number): Int16Array {
+  const f = new Int16Array(FRAME_SAMPLES);
+  for (let i = 0; i < f.length; i++) f[i] = Math.round(amplitude * Math.sin((2 * Math.PI * 440 * i) / 48_000));
+  return f;
+}
+
+describe('voice engine', () => {
+  it('cuts any chunking of the byte stream into whole 10 ms frames, in fresh buffers', () => {
+    const bytes = Buffer.alloc(FRAME_BYTES * 3 + 100);
+    for (let i = 0; i < bytes.length / 2; i++) bytes.writeInt16LE((i % 2000) - 1000, i * 2);
+    const framer = new PcmFramer();
+    const frames = [...framer.push(bytes.subarray(0, 7)), ...framer.push(bytes.subarray(7, 2000)), ...framer.push(bytes.subarray(2000))];
+    assert.strictEqual(frames.length, 3);
+    for (const [k, frame] of frames.entries()) {
+      assert.strictEqual(frame.byteOffset, 0);
+      assert.strictEqual(frame.buffer.byteLength, FRAME_BYTES);
+      assert.strictEqual(frame[0], ((k * FRAME_SAMPLES) % 2000) - 1000);
+    }
+    assert.strictEqual(framer.push(Buffer.alloc(FRAME_BYTES - 100)).length, 1, 'the 100-byte remainder carried over');
+  });
+
+  it('meters loudness in dBFS with a fast attack and a slow release', () => {
+    assert.ok(Math.abs(frameDbfs(tone(32767 / 2)) - -9.03) < 0.1);
+    const meter = new LevelMeter();
+    assert.strictEqual(meter.update(new Int16Array(FRAME_SAMPLES)), 0);
+    const loud = meter.update(tone(16000));
+    assert.ok(loud > 0.8, `attack at once (${loud})`);
+    const after = meter.update(new Int16Array(FRAME_SAMPLES));
+    assert.ok(after < loud && after > loud - 0.05, `release slowly (${after})`);
+  });
+
+  it('mutes and gates push-to-talk to digital silence', () => {
+    const gate = new MicGate('open');
+    const frame = tone(10000);
+    assert.strictEqual(gate.apply(frame), frame);
+    gate.setMuted(true);
+    assert.ok(gate.apply(frame).every((s) => s === 0));
+    gate.setMuted(false);
+    gate.setMode('pushToTalk');
+    assert.ok(gate.apply(frame).every((s) => s === 0), 'silent until the key is held');
+    gate.setTalkHeld(true);
+    assert.strictEqual(gate.apply(frame), frame);
+    gate.setMuted(true);
+    assert.ok(gate.apply(frame).every((s) => s === 0), 'mute wins over the key');
+  });
+
+  it('resamples the decoder\'s fallback rate to 48 kHz', () => {
+    const out = resampleLinear([0, 100, 200, 300], 16_000, 48_000);
+    assert.strictEqual(out.length, 12);
+    assert.deepStrictEqual([out[0], out[3], out[6]], [0, 100, 200]);
+  });
+
+  it('runs the Start Talking handshake and refuses illegal steps', () => {
+    const asker = new VoiceCallState();
+    const asked = new VoiceCallState();
+    assert.strictEqual(asker.apply('localStart'), 'asking');
+    assert.strictEqual(asked.apply('remoteStart'), 'asked');
+    assert.throws(() => asker.apply('localAccept'), VoiceCallStateError, 'the asker cannot accept its own request');
+    assert.strictEqual(asked.apply('localAccept'), 'talking');
+    assert.strictEqual(asker.apply('remoteAccept'), 'talking');
+    assert.throws(() => asked.apply('remoteStart'), (e: VoiceCallStateError) => e.code === 'ERR_VOICE_STATE');
+    assert.strictEqual(asked.phase, 'talking', 'a refused step changes nothing');
+    assert.strictEqual(asker.apply('remoteStop'), 'idle');
+    assert.throws(() => asker.apply('remoteAccept'), VoiceCallStateError, 'a late accept does not start talking');
+    const declined = new VoiceCallState();
+    declined.apply('localStart');
+    assert.strictEqual(declined.apply('remoteDecline'), 'idle');
+  });
+
+  it('validates voice messages on every seam', () => {
+    assert.deepStrictEqual(parseMessage(VoicePeerMessage, { type: 'talkAnswer', accept: true }), { type: 'talkAnswer', accept: true });
+    assert.throws(() => parseMessage(VoicePeerMessage, { type: 'talkAnswer', accept: 'yes' }), /invalid talkAnswer/);
+    assert.deepStrictEqual(parseMessage(HostVoiceCommand, { type: 'voiceStart' }), {
+      type: 'voiceStart',
+      input: '',
+      output: '',
+      echoCancel: true,
+      micMode: 'open',
+    });
+    assert.throws(() => parseMessage(HostVoiceCommand, { type: 'voiceStart', input: '--server=x' }), /invalid voiceStart/);
+    assert.throws(() => parseMessage(PanelVoiceCommand, { type: 'voicePcm', pcm: 'A'.repeat(20_000) }), /invalid voicePcm/);
+    assert.throws(() => parseMessage(PanelVoiceCommand, { type: 'voicePcm', pcm: '<script>' }), /invalid voicePcm/);
+  });
+});
