@@ -42,6 +42,8 @@ export class EmbeddedStack {
   private display: SharedDisplay | undefined;
   private server: AssistServer | undefined;
   private readonly workbenches = new Map<string, CodeServerInstance>();
+  /** Set by stop(): a start still in progress gives up at its next step instead of starting more. */
+  private stopRequested = false;
 
   constructor(private readonly options: EmbeddedStackOptions) {
     mkdirSync(options.logDir, { recursive: true });
@@ -66,6 +68,9 @@ export class EmbeddedStack {
 
   /** Starts everything; on failure stops what did start and rethrows. */
   async start(): Promise<void> {
+    const check = () => {
+      if (this.stopRequested) throw new Error('the embedded set-up was stopped while starting');
+    };
     try {
       const installDir = codeServerInstallDir();
       this.display = await SharedDisplay.start({
@@ -74,9 +79,11 @@ export class EmbeddedStack {
         height: this.options.height ?? 800,
         logDir: this.options.logDir,
       });
+      check();
       this.server = await AssistServer.start({ repoRoot: REPO_ROOT, dataDir: join(this.workDir, 'server-data'), logDir: this.options.logDir });
       // One after the other: two extension installs at once crowd a 2-core machine.
       for (const person of [ALICE, BOB]) {
+        check();
         const wb = await CodeServerInstance.start({
           installDir,
           name: person.alias,
@@ -91,6 +98,7 @@ export class EmbeddedStack {
         });
         this.workbenches.set(person.alias, wb);
       }
+      check();
     } catch (err) {
       await this.stop();
       throw err;
@@ -119,6 +127,7 @@ export class EmbeddedStack {
   }
 
   async stop(): Promise<void> {
+    this.stopRequested = true;
     for (const wb of [...this.workbenches.values()].reverse()) await wb.stop();
     this.workbenches.clear();
     await this.server?.stop();
