@@ -3,12 +3,16 @@ import type { Db } from './Database';
 import { hashSecret, randomToken, secretMatches } from './secrets';
 import { ServiceError } from './ServiceError';
 
+/** Accounts looked up by alias stay cached up to this many (a name lookup happens on every event). */
+const CACHE_LIMIT = 100_000;
+
 /** Accounts and their device tokens. Aliases are stored lower-case; tokens only as hashes. */
 export class AccountStore {
   private readonly insertAccount;
   private readonly selectAccount;
   private readonly insertDevice;
   private readonly selectDevice;
+  private readonly cache = new Map<string, Person>();
 
   constructor(db: Db) {
     this.insertAccount = db.prepare('INSERT OR IGNORE INTO accounts (alias, displayName, createdAt) VALUES (?, ?, ?)');
@@ -27,7 +31,16 @@ export class AccountStore {
   }
 
   get(alias: string): Person | undefined {
-    return this.selectAccount.get(alias.toLowerCase());
+    const key = alias.toLowerCase();
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const person = this.selectAccount.get(key);
+    if (person) {
+      // accounts are never renamed or deleted, so a cached entry cannot go stale (even across processes)
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(key, person);
+    }
+    return person;
   }
 
   /** Issues a device token `<deviceId>.<secret>` for the account; only its hash is kept. */
@@ -45,6 +58,6 @@ export class AccountStore {
     if (!device || !secretMatches(secret, device.tokenHash)) {
       throw new ServiceError('ERR_BAD_TOKEN', 'the device token is not valid on this server');
     }
-    return this.selectAccount.get(device.alias) as Person;
+    return this.get(device.alias) as Person;
   }
 }

@@ -22,7 +22,7 @@ export class Accounts {
     this.checkJoinPassword(joinPassword);
     const account = this.ctx.accounts.create(alias, displayName);
     const token = this.ctx.accounts.issueDeviceToken(account.alias);
-    this.ctx.logger.info(`account ${account.alias} created`);
+    this.ctx.logger.debug(`account ${account.alias} created`);
     return { ...(await this.bind(connection, id, account, clientId)), token };
   }
 

@@ -81,8 +81,9 @@ export function openDatabase(dataDir: string | undefined): Db {
   }
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  const version = db.pragma('user_version', { simple: true }) as number;
   const migrate = db.transaction(() => {
+    // read inside the write transaction: another process may have migrated while we waited
+    const version = db.pragma('user_version', { simple: true }) as number;
     for (let i = version; i < migrations.length; i++) db.exec(migrations[i]);
     db.pragma(`user_version = ${migrations.length}`);
   });

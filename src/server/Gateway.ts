@@ -9,6 +9,9 @@ import type { Dispatcher } from './Dispatcher';
 import type { ServerContext } from './ServerContext';
 import { ServiceError } from './ServiceError';
 
+/** Each connection is pinged once per heartbeat, in one of this many slices. */
+const HEARTBEAT_SLICES = 20;
+
 /**
  * Accepts WebSocket connections and applies the per-connection rules: sign in within a deadline, size and
  * rate limits with error replies, closing only abusive or dead connections (ping/pong heartbeat).
@@ -16,6 +19,7 @@ import { ServiceError } from './ServiceError';
 export class Gateway implements IDisposable {
   private readonly connections = new Set<ClientConnection>();
   private readonly heartbeat: NodeJS.Timeout;
+  private beatCount = 0;
 
   constructor(
     private readonly wss: WebSocketServer,
@@ -24,7 +28,8 @@ export class Gateway implements IDisposable {
     private readonly accounts: Accounts,
   ) {
     wss.on('connection', (socket, request) => this.accept(socket, request));
-    this.heartbeat = setInterval(() => this.beat(), ctx.limits.heartbeatMs);
+    // ping a slice of the connections at a time: 10,000 pings at once would stall the event loop
+    this.heartbeat = setInterval(() => this.beat(), ctx.limits.heartbeatMs / HEARTBEAT_SLICES);
   }
 
   get size(): number {
@@ -90,9 +95,11 @@ export class Gateway implements IDisposable {
     );
   }
 
-  /** Closes connections that did not answer the previous ping. */
+  /** Closes connections of this slice that did not answer their previous ping, and pings the rest. */
   private beat(): void {
+    const slice = this.beatCount++ % HEARTBEAT_SLICES;
     for (const connection of this.connections) {
+      if (connection.id % HEARTBEAT_SLICES !== slice) continue;
       if (!connection.alive) {
         this.ctx.logger.debug(`connection ${connection.id} missed a pong; closing`);
         connection.terminate();

@@ -5,6 +5,9 @@ import type { ConnectionRegistry } from './ConnectionRegistry';
 import type { ContactStore } from './ContactStore';
 import type { SessionStore } from './SessionStore';
 
+/** Presence changes closer together than this are pushed once; well inside the one-second promise. */
+const PRESENCE_COALESCE_MS = 50;
+
 /**
  * Presence: offline without a connection anywhere, busy while in a session, otherwise online if any device
  * chose online, else away. Every change is pushed at once to the alias's mutual contacts.
@@ -13,6 +16,8 @@ export class Presence {
   private readonly lastPushed = new Map<string, PresenceStatus>();
   /** Recomputations of one alias run one after another, so pushes never arrive out of order. */
   private readonly queues = new Map<string, Promise<void>>();
+  /** Recomputations not started yet: further changes join them. */
+  private readonly scheduled = new Map<string, Promise<void>>();
 
   constructor(
     private readonly registry: ConnectionRegistry,
@@ -61,10 +66,22 @@ export class Presence {
     return rows.map((row) => ({ ...row, presence: presence.get(row.alias) ?? 'offline' }));
   }
 
-  /** Something that affects the alias's presence happened here: publish it and push it if it changed. */
+  /**
+   * Something that affects the alias's presence happened here: publish it and push it if it changed.
+   * Changes within PRESENCE_COALESCE_MS are pushed once (a sign-in burst is one push, not several).
+   */
   changed(alias: string): Promise<void> {
+    const pending = this.scheduled.get(alias);
+    if (pending) return pending;
     const previous = this.queues.get(alias) ?? Promise.resolve();
-    const next = previous.then(() => this.recompute(alias)).catch((err: unknown) => this.logger.warn(`presence of ${alias}: ${String(err)}`));
+    const next = previous
+      .then(() => new Promise((resolve) => setTimeout(resolve, PRESENCE_COALESCE_MS)))
+      .then(() => {
+        this.scheduled.delete(alias);
+        return this.recompute(alias);
+      })
+      .catch((err: unknown) => this.logger.warn(`presence of ${alias}: ${String(err)}`));
+    this.scheduled.set(alias, next);
     this.queues.set(alias, next);
     void next.finally(() => {
       if (this.queues.get(alias) === next) this.queues.delete(alias);

@@ -36,7 +36,10 @@ export class SessionStore {
     this.selectOpenFor = db.prepare<[string, string, string, string], SessionRow>(
       'SELECT * FROM sessions WHERE endedAt IS NULL AND ((sharer = ? AND sharerClient = ?) OR (helper = ? AND helperClient = ?))',
     );
-    this.countOpen = db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM sessions WHERE endedAt IS NULL AND (sharer = ? OR helper = ?)');
+    // two EXISTS so each side uses its partial index (an OR would scan the table)
+    this.countOpen = db.prepare<[string, string], { n: number }>(
+      'SELECT EXISTS (SELECT 1 FROM sessions WHERE sharer = ? AND endedAt IS NULL) + EXISTS (SELECT 1 FROM sessions WHERE helper = ? AND endedAt IS NULL) AS n',
+    );
     this.markAwaySharer = db.prepare('UPDATE sessions SET sharerAwaySince = ? WHERE endedAt IS NULL AND sharer = ? AND sharerClient = ? AND sharerAwaySince IS NULL');
     this.markAwayHelper = db.prepare('UPDATE sessions SET helperAwaySince = ? WHERE endedAt IS NULL AND helper = ? AND helperClient = ? AND helperAwaySince IS NULL');
     this.markBackSharer = db.prepare('UPDATE sessions SET sharerAwaySince = NULL WHERE endedAt IS NULL AND sharer = ? AND sharerClient = ?');

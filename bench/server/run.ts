@@ -1,0 +1,130 @@
+/**
+ * `npm run bench:server`: the real server process against N simulated signed-in clients (each with four
+ * contacts) held by separate load processes. Measures the server's memory, the connection (sign-in) rate
+ * and the invitation round trip (invite sent → delivered → accepted → session seen by the sharer) at a
+ * sustained rate. Last line: {"bench":"server","clients":…,"rss_mb":…,"invites_per_s":…,"invite_rtt_p50_ms":…,"invite_rtt_p99_ms":…}
+ * Options: --clients 10000 --rate 500 --seconds 10 [--profile DIR]
+ */
+import { fork, spawn, type ChildProcess } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { parseArgs } from 'util';
+import { build } from 'esbuild';
+
+const ROOT = join(__dirname, '..', '..');
+const { values } = parseArgs({ options: { clients: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' }, profile: { type: 'string' } } });
+const clients = Number(values.clients ?? 10_000);
+const rate = Number(values.rate ?? 500);
+const seconds = Number(values.seconds ?? 10);
+const WORKERS = 2; // sharers on one, helpers on the other: every round trip crosses processes
+
+type Reply = { op: string; ms: number; errors: Record<string, number>; error?: string; [key: string]: unknown };
+
+function fdLimit(): number {
+  const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+  return Number(line?.split(/\s+/)[3] ?? 1024);
+}
+
+function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field));
+  return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function main(): Promise<void> {
+  if (fdLimit() < clients + 256) throw new Error(`open file limit ${fdLimit()} is too low for ${clients} clients: run \`ulimit -n ${clients + 1024}\` first`);
+  const bundle = join(ROOT, 'dist/server.js');
+  await build({ entryPoints: [join(ROOT, 'src/server/main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20', external: ['better-sqlite3', 'bufferutil', 'utf-8-validate'], logLevel: 'silent' });
+  const data = mkdtempSync(join(tmpdir(), 'ra-bench-server-'));
+  const children: ChildProcess[] = [];
+  try {
+    // --profile DIR writes the server's V8 CPU profile there, to find what limits the figures
+    const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
+    const server = spawn(process.execPath, [...profile, bundle, '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let serverLog = '';
+    server.stderr!.on('data', (chunk: Buffer) => (serverLog = (serverLog + chunk.toString()).slice(-4096)));
+    server.once('exit', (code, signal) => code !== 0 && signal !== 'SIGTERM' && console.error(`server exited (${code ?? signal}):\n${serverLog}`));
+    children.push(server);
+    const url = await new Promise<string>((resolve, reject) => {
+      server.stdout!.on('data', (chunk: Buffer) => {
+        const line = chunk.toString().split('\n').find((l) => l.startsWith('{"listening"'));
+        if (line) resolve((JSON.parse(line) as { listening: string }).listening);
+      });
+      server.once('exit', (code) => reject(new Error(`server exited ${code}`)));
+    });
+    const baseRss = rssMb(server.pid!, 'VmRSS');
+
+    const workers = Array.from({ length: WORKERS }, (_, worker) => {
+      const child = fork(join(__dirname, 'worker.ts'), [JSON.stringify({ url, clients, worker, workers: WORKERS })], { execArgv: ['--require', 'tsx/cjs'] });
+      children.push(child);
+      return child;
+    });
+    const all = (op: string, extra: object = {}) =>
+      Promise.all(
+        workers.map(
+          (w) =>
+            new Promise<Reply>((resolve, reject) => {
+              const onMessage = (m: Reply) => {
+                if (m.op !== op) return;
+                w.off('message', onMessage);
+                if (m.error) reject(new Error(`${op}: ${m.error}`));
+                else resolve(m);
+              };
+              w.on('message', onMessage);
+              w.send({ op, ...extra });
+            }),
+        ),
+      );
+    await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
+
+    let started = performance.now();
+    await all('connect');
+    const connectS = (performance.now() - started) / 1000;
+    const connectRate = Math.round(clients / connectS);
+    console.log(`connected and signed in ${clients} clients in ${connectS.toFixed(1)} s (${connectRate}/s)`);
+
+    started = performance.now();
+    const contactReplies = await all('contacts');
+    const complete = contactReplies.reduce((n, r) => n + (r.complete as number), 0);
+    console.log(`contacts: ${complete}/${clients} clients with 4 mutual contacts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const idleRss = rssMb(server.pid!, 'VmRSS');
+    console.log(`server RSS: ${baseRss} MB empty, ${idleRss} MB with ${clients} signed-in clients (${Math.round(((idleRss - baseRss) * 1024) / clients)} KB per client)`);
+
+    started = performance.now();
+    const inviteReplies = await all('invite', { rate, seconds });
+    const wallS = (performance.now() - started) / 1000;
+    const sent = inviteReplies.reduce((n, r) => n + (r.sent as number), 0);
+    const rtts = inviteReplies.flatMap((r) => r.rtts as number[]).sort((a, b) => a - b);
+    const errors: Record<string, number> = {};
+    for (const r of inviteReplies) for (const [code, n] of Object.entries(r.errors)) errors[code] = (errors[code] ?? 0) + n;
+    const invitesPerS = Math.round(rtts.length / Math.max(seconds, wallS));
+    const peakRss = rssMb(server.pid!, 'VmHWM');
+    console.log(`invitations: ${sent} sent at ${rate}/s for ${seconds} s, ${rtts.length} completed round trips (${invitesPerS}/s); error replies over the run: ${JSON.stringify(errors)}`);
+    console.log(`invite round trip ms: p50 ${percentile(rtts, 50).toFixed(1)}, p90 ${percentile(rtts, 90).toFixed(1)}, p99 ${percentile(rtts, 99).toFixed(1)}, max ${rtts.at(-1)?.toFixed(1)}`);
+    console.log(`server peak RSS: ${peakRss} MB`);
+    for (const w of workers) w.send({ op: 'exit' });
+    console.log(
+      JSON.stringify({
+        bench: 'server',
+        clients,
+        rss_mb: peakRss,
+        invites_per_s: invitesPerS,
+        invite_rtt_p50_ms: Number(percentile(rtts, 50).toFixed(1)),
+        invite_rtt_p99_ms: Number(percentile(rtts, 99).toFixed(1)),
+      }),
+    );
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
