@@ -1,7 +1,7 @@
 /** Records the microphone as 10 ms PCM frames (parec). */
 import { PcmFrame } from './AudioFormat';
 import { AudioProcess, AudioProcessOptions } from './AudioProcess';
-import { Emitter } from './Emitter';
+import { Emitter } from '../host/Emitter';
 import { PcmFramer } from './PcmFramer';
 
 /**

@@ -39,6 +39,9 @@ export const VoiceErrorCode = z.enum([
 ]);
 export type VoiceErrorCode = z.infer<typeof VoiceErrorCode>;
 
+/** Name of the voice service in the host IPC's `service` envelope (src/protocol/host.ts). */
+export const VOICE_SERVICE = 'voice';
+
 /** Extension → host process. The extension decides consent; `voiceStart` means the sharer agreed. */
 export const HostVoiceCommand = z.discriminatedUnion('type', [
   z.object({
@@ -56,7 +59,6 @@ export const HostVoiceCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('voicePeer'), message: VoicePeerMessage }),
 ]);
 export type HostVoiceCommand = z.input<typeof HostVoiceCommand>;
-export const HOST_VOICE_COMMAND_TYPES: ReadonlySet<string> = new Set(HostVoiceCommand.options.map((o) => o.shape.type.value));
 
 /** Host process → extension. */
 export const HostVoiceEvent = z.discriminatedUnion('type', [
@@ -69,7 +71,6 @@ export const HostVoiceEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('voiceError'), code: VoiceErrorCode, message: z.string().max(2000) }),
 ]);
 export type HostVoiceEvent = z.infer<typeof HostVoiceEvent>;
-export const HOST_VOICE_EVENT_TYPES: ReadonlySet<string> = new Set(HostVoiceEvent.options.map((o) => o.shape.type.value));
 
 /** At most 100 ms of 48 kHz mono s16le per PCM message (base64). */
 export const VOICE_PCM_MAX_BYTES = 9600;
@@ -90,8 +91,8 @@ export type PanelVoiceCommand = z.infer<typeof PanelVoiceCommand>;
 /** Panel webview → extension (helper side). */
 export const PanelVoiceEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('voicePeer'), message: VoicePeerMessage }),
-  /** Loudness of what the helper hears from the sharer. */
-  z.object({ type: z.literal('voiceRemoteLevel'), level: Level }),
+  /** What the helper hears from the sharer, for playback in Node on the chosen (echo-cancelled) speaker. */
+  z.object({ type: z.literal('voicePcm'), pcm: Base64 }),
   z.object({ type: z.literal('voiceError'), code: VoiceErrorCode, message: z.string().max(2000) }),
 ]);
 export type PanelVoiceEvent = z.infer<typeof PanelVoiceEvent>;

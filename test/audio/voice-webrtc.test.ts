@@ -15,7 +15,7 @@ const SENTENCE_B = 'I can see the error now, it is on line forty two.';
 class Side {
   readonly events: HostVoiceEvent[] = [];
   readonly voice: HostVoice;
-  constructor(peer: PeerPair['sharer'], channel: RTCDataChannel, env: NodeJS.ProcessEnv) {
+  constructor(peer: PeerPair['sharer'], channel: PeerPair['sharerChannel'], env: NodeJS.ProcessEnv) {
     this.voice = new HostVoice(peer, channel, (e) => this.events.push(e), { env });
   }
   async waitFor<T extends HostVoiceEvent['type']>(type: T, timeoutMs = 20_000): Promise<Extract<HostVoiceEvent, { type: T }>> {
@@ -153,8 +153,8 @@ describe('voice over WebRTC (two wrtc peers, PulseAudio devices)', function () {
 
   it('rejects a malformed handshake from the peer and changes nothing', async () => {
     sharer.events.length = 0;
-    pair.helperChannel.send('{"type":"talkAnswer","accept":"yes"}');
-    pair.helperChannel.send('not json');
+    pair.helperChannel.channel.send('{"type":"talkAnswer","accept":"yes"}');
+    pair.helperChannel.channel.send('not json');
     const error = await sharer.waitFor('voiceError');
     assert.match(error.message, /invalid voice message/);
     assert.ok(!sharer.events.some((e) => e.type === 'voicePeer' || e.type === 'voiceStarted'));

@@ -6,12 +6,11 @@
 import type SimplePeer from 'simple-peer';
 import { AudioError } from '../../audio/AudioError';
 import { LocalVoice } from '../../audio/LocalVoice';
-import { Disposable } from '../../audio/Emitter';
+import { Disposable } from '../Emitter';
 import { ProtocolError, decodeMessage, parseMessage } from '../../protocol/validate';
 import {
   HostVoiceCommand,
   HostVoiceEvent,
-  VOICE_CHANNEL,
   VOICE_PEER_MAX_BYTES,
   VoicePeerMessage,
 } from '../../protocol/voice';
@@ -28,9 +27,11 @@ export interface HostVoiceOptions {
   readonly wrtc?: WrtcAudio;
 }
 
-/** Opens the negotiated voice channel on the session's peer connection (both sides use the same id). */
-export function openVoiceChannel(pc: RTCPeerConnection): RTCDataChannel {
-  return pc.createDataChannel(VOICE_CHANNEL.label, { negotiated: true, id: VOICE_CHANNEL.id, ordered: VOICE_CHANNEL.ordered });
+/** The voice data channel as the host's ChannelPort offers it. */
+export interface VoicePort {
+  onMessage(listener: (data: string | ArrayBuffer) => void): Disposable;
+  send(data: string): boolean;
+  readonly isOpen: boolean;
 }
 
 export class HostVoice {
@@ -46,7 +47,7 @@ export class HostVoice {
 
   constructor(
     private readonly peer: SimplePeer.Instance,
-    private readonly channel: RTCDataChannel,
+    private readonly port: VoicePort,
     private readonly emit: (event: HostVoiceEvent) => void,
     private readonly options: HostVoiceOptions = {},
   ) {
@@ -56,9 +57,7 @@ export class HostVoice {
     };
     peer.on('track', onTrack);
     this.subscriptions.push({ dispose: () => peer.off('track', onTrack) });
-    const onMessage = (event: MessageEvent) => this.receivePeer(event.data);
-    channel.addEventListener('message', onMessage);
-    this.subscriptions.push({ dispose: () => channel.removeEventListener('message', onMessage) });
+    this.subscriptions.push(port.onMessage((data) => this.receivePeer(data)));
   }
 
   /** Applies a command from the extension (validated here too: the IPC is a process boundary). */
@@ -72,7 +71,8 @@ export class HostVoice {
     }
     switch (command.type) {
       case 'voicePeer':
-        if (this.channel.readyState === 'open') this.channel.send(JSON.stringify(command.message));
+        if (!this.port.isOpen) this.emit({ type: 'voiceError', code: 'ERR_WEBRTC', message: 'the voice channel is not open' });
+        else this.port.send(JSON.stringify(command.message));
         return;
       case 'voiceStart':
         if (this.voice || this.starting) return;

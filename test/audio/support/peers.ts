@@ -1,13 +1,14 @@
 /** Two real wrtc peers on loopback, wired like a session (sharer = initiator, as the host process is). */
 import SimplePeer from 'simple-peer';
-import { openVoiceChannel } from '../../../src/host/audio/HostVoice';
 import { loadWrtcAudio } from '../../../src/host/audio/WrtcAudio';
+import { ChannelPort } from '../../../src/host/peer/ChannelPort';
+import { VOICE_CHANNEL } from '../../../src/protocol/voice';
 
 export interface PeerPair {
   sharer: SimplePeer.Instance;
   helper: SimplePeer.Instance;
-  sharerChannel: RTCDataChannel;
-  helperChannel: RTCDataChannel;
+  sharerChannel: ChannelPort;
+  helperChannel: ChannelPort;
   /** Signal messages relayed so far (renegotiation shows up here). */
   signals: number;
   destroy(): void;
@@ -17,12 +18,18 @@ function pcOf(peer: SimplePeer.Instance): RTCPeerConnection {
   return (peer as unknown as { _pc: RTCPeerConnection })._pc;
 }
 
-async function opened(channel: RTCDataChannel): Promise<void> {
-  if (channel.readyState === 'open') return;
-  await new Promise<void>((resolve, reject) => {
-    channel.addEventListener('open', () => resolve(), { once: true });
-    channel.addEventListener('error', () => reject(new Error('voice channel failed')), { once: true });
-  });
+/** The voice channel as the host opens it: negotiated, before the connection. */
+function openVoiceChannel(pc: RTCPeerConnection): ChannelPort {
+  return new ChannelPort(pc.createDataChannel(VOICE_CHANNEL.label, { negotiated: true, id: VOICE_CHANNEL.id, ordered: VOICE_CHANNEL.ordered }));
+}
+
+async function opened(port: ChannelPort): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!port.isOpen) {
+    if (Date.now() > deadline) throw new Error('voice channel did not open');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  port.checkOpen();
 }
 
 export async function connectPeers(): Promise<PeerPair> {
@@ -36,6 +43,8 @@ export async function connectPeers(): Promise<PeerPair> {
     helperChannel: openVoiceChannel(pcOf(helper)),
     signals: 0,
     destroy: () => {
+      pair.sharerChannel.dispose();
+      pair.helperChannel.dispose();
       sharer.destroy();
       helper.destroy();
     },
