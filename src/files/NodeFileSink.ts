@@ -1,0 +1,100 @@
+/**
+ * A received file on the local disk: bytes go to a private temporary file in the target's folder
+ * (same file system, so the final move is atomic); `commit` moves it into place without replacing an
+ * existing file unless overwriting was chosen; `abort` deletes it.
+ */
+import { randomBytes } from 'crypto';
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import type { ByteSink } from './ByteStreams';
+import { FileTransferError } from './FileTransferError';
+
+/** Temporary files carry this suffix, so a folder listing shows what they are. */
+export const PARTIAL_SUFFIX = '.remote-assist-partial';
+
+export class NodeFileSink implements ByteSink {
+  private handle: fs.FileHandle | undefined;
+  private finished = false;
+
+  private constructor(
+    private readonly target: string,
+    private readonly temp: string,
+    handle: fs.FileHandle,
+    private readonly overwrite: boolean,
+  ) {
+    this.handle = handle;
+  }
+
+  /** Creates the temporary file next to `target`; call only after the user accepted. */
+  static async create(target: string, options: { overwrite: boolean }): Promise<NodeFileSink> {
+    const temp = path.join(path.dirname(target), `.${randomBytes(8).toString('hex')}${PARTIAL_SUFFIX}`);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(temp, 'wx', 0o600);
+    } catch (err) {
+      throw new FileTransferError('ERR_WRITE', `cannot write in ${path.dirname(target)}: ${(err as Error).message}`);
+    }
+    return new NodeFileSink(target, temp, handle, options.overwrite);
+  }
+
+  async write(bytes: Uint8Array): Promise<void> {
+    const handle = this.handle;
+    if (!handle) throw new FileTransferError('ERR_WRITE', 'the file is closed');
+    let done = 0;
+    while (done < bytes.byteLength) {
+      const { bytesWritten } = await handle.write(bytes, done, bytes.byteLength - done);
+      done += bytesWritten;
+    }
+  }
+
+  async commit(): Promise<string> {
+    const handle = this.handle;
+    if (!handle || this.finished) throw new FileTransferError('ERR_WRITE', 'the file is closed');
+    this.handle = undefined;
+    try {
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    if (this.overwrite) {
+      await fs.rename(this.temp, this.target);
+    } else if (await this.linkExclusive()) {
+      await fs.unlink(this.temp);
+    }
+    this.finished = true;
+    return this.target;
+  }
+
+  async abort(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    const handle = this.handle;
+    this.handle = undefined;
+    await handle?.close().catch(() => undefined);
+    await fs.unlink(this.temp).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+  }
+
+  /**
+   * link(2) fails if the target exists, so nothing is replaced even if a file appears meanwhile.
+   * Returns false when it had to rename instead (the temporary name is gone then).
+   */
+  private async linkExclusive(): Promise<boolean> {
+    try {
+      await fs.link(this.temp, this.target);
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new FileTransferError('ERR_EXISTS', `${this.target} exists`);
+      // File systems without hard links (FAT, some network shares): check, then rename.
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS' || code === 'EOPNOTSUPP') {
+        const exists = await fs.access(this.target).then(() => true, () => false);
+        if (exists) throw new FileTransferError('ERR_EXISTS', `${this.target} exists`);
+        await fs.rename(this.temp, this.target);
+        return false;
+      }
+      throw new FileTransferError('ERR_WRITE', `cannot save ${this.target}: ${(err as Error).message}`);
+    }
+  }
+}
