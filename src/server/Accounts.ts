@@ -38,7 +38,10 @@ export class Accounts {
     if (!identity) return;
     const lastOfAlias = this.ctx.registry.remove(connection);
     if (lastOfAlias) this.ctx.cluster.unwatch(identity.alias);
-    if (!this.ctx.registry.hasClient(identity.alias, identity.clientId)) this.relay.clientLeft(identity);
+    if (!this.ctx.registry.hasClient(identity.alias, identity.clientId)) {
+      this.ctx.cluster.clientPresent(identity.alias, identity.clientId, false);
+      this.relay.clientLeft(identity);
+    }
     void this.ctx.presence.changed(identity.alias);
   }
 
@@ -56,8 +59,10 @@ export class Accounts {
     }
     if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
     const identity: Identity = { alias: account.alias, clientId };
+    const firstOfClient = !this.ctx.registry.hasClient(identity.alias, identity.clientId);
     connection.identity = identity;
     if (this.ctx.registry.add(connection)) this.ctx.cluster.watch(account.alias);
+    if (firstOfClient) this.ctx.cluster.clientPresent(identity.alias, identity.clientId, true);
     this.relay.clientBack(identity);
     void this.ctx.presence.changed(account.alias);
     return {

@@ -8,6 +8,13 @@ export interface NodePresence {
   connections: number;
 }
 
+/** What a process that died held: its aliases and clients, so the survivors can update presence and sessions. */
+export interface LostProcess {
+  aliases: string[];
+  /** Clients it held that are connected to no other live process. */
+  clients: { alias: string; clientId: string }[];
+}
+
 /**
  * Routing and presence across server processes. A single process uses LocalCluster; several processes
  * share presence and route events through Redis pub/sub (RedisCluster).
@@ -22,6 +29,10 @@ export interface Cluster extends IDisposable {
   publishPresence(alias: string, presence: NodePresence | undefined): Promise<void>;
   /** The alias's presence on the other processes. */
   remotePresence(aliases: readonly string[]): Promise<Map<string, NodePresence[]>>;
+  /** A client (alias + client id) got its first, or lost its last, connection on this process. */
+  clientPresent(alias: string, clientId: string, present: boolean): void;
+  /** Registers what to do when another process is found dead (exactly one survivor handles each). */
+  onProcessLost(handler: (lost: LostProcess) => void): void;
   /** True when no other process can hold connections (sessions can be reset on start). */
   readonly single: boolean;
 }
@@ -37,6 +48,8 @@ export class LocalCluster implements Cluster {
   }
   watch(): void {}
   unwatch(): void {}
+  clientPresent(): void {}
+  onProcessLost(): void {}
   async publishPresence(): Promise<void> {}
   async remotePresence(): Promise<Map<string, NodePresence[]>> {
     return new Map();

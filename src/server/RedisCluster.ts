@@ -2,16 +2,19 @@ import Redis from 'ioredis';
 import { ServerMessage, type ServerEvent } from '../protocol/network';
 import { parseMessage } from '../protocol/validate';
 import type { Logger } from '../network/Logger';
-import type { Cluster, NodePresence } from './Cluster';
+import type { Cluster, LostProcess, NodePresence } from './Cluster';
 import type { ConnectionRegistry } from './ConnectionRegistry';
 import { randomToken } from './secrets';
 
 const userChannel = (alias: string) => `ra:u:${alias}`;
 const presenceKey = (alias: string) => `ra:p:${alias}`;
 const nodeKey = (node: string) => `ra:n:${node}`;
+const nodeAliasesKey = (node: string) => `ra:na:${node}`;
+const nodeClientsKey = (node: string) => `ra:nc:${node}`;
+const NODES = 'ra:nodes';
 
-/** How long a process counts as alive without refreshing its key; presence of dead processes is ignored. */
-const NODE_TTL_MS = 15_000;
+/** How long a process counts as alive without refreshing its key (default); presence of dead ones is ignored. */
+export const DEFAULT_NODE_TTL_MS = 15_000;
 
 interface Envelope {
   origin: string;
@@ -24,7 +27,10 @@ interface Envelope {
  * Several server processes sharing presence and routing through Redis:
  * - events for an alias are published on `ra:u:<alias>`; each process subscribes to the aliases it hosts;
  * - each process records its presence per alias in the hash `ra:p:<alias>` (field = process id), and keeps
- *   `ra:n:<process>` alive with a TTL so a crashed process's entries stop counting.
+ *   `ra:n:<process>` alive with a TTL so a crashed process's entries stop counting;
+ * - the set `ra:nodes` lists the processes, and `ra:na:<process>` / `ra:nc:<process>` what each holds:
+ *   when a process's key expires, the first survivor to remove it from `ra:nodes` (SREM is atomic) cleans
+ *   up after it and reports its aliases and clients, so contacts see them go offline.
  */
 export class RedisCluster implements Cluster {
   readonly single = false;
@@ -33,25 +39,28 @@ export class RedisCluster implements Cluster {
   private readonly sub: Redis;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly liveNodes = new Map<string, { alive: boolean; checkedAt: number }>();
+  private lostHandler: (lost: LostProcess) => void = () => undefined;
 
   private constructor(
     url: string,
     private readonly registry: ConnectionRegistry,
     private readonly logger: Logger,
+    private readonly nodeTtlMs: number,
   ) {
     const options = { lazyConnect: true, maxRetriesPerRequest: 3 };
     this.pub = new Redis(url, options);
     this.sub = new Redis(url, options);
     for (const client of [this.pub, this.sub]) client.on('error', (err: Error) => this.logger.warn(`redis: ${err.message}`));
     this.sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.onMessage(message));
-    this.heartbeat = setInterval(() => void this.refreshNode(), NODE_TTL_MS / 3);
+    this.heartbeat = setInterval(() => void this.refreshNode().then(() => this.findLostNodes()), nodeTtlMs / 3);
   }
 
-  static async connect(url: string, registry: ConnectionRegistry, logger: Logger): Promise<RedisCluster> {
-    const cluster = new RedisCluster(url, registry, logger);
+  static async connect(url: string, registry: ConnectionRegistry, logger: Logger, nodeTtlMs = DEFAULT_NODE_TTL_MS): Promise<RedisCluster> {
+    const cluster = new RedisCluster(url, registry, logger, nodeTtlMs);
     try {
       await Promise.all([cluster.pub.connect(), cluster.sub.connect()]);
       await cluster.refreshNode();
+      await cluster.pub.sadd(NODES, cluster.nodeId);
     } catch (err) {
       cluster.dispose();
       throw err;
@@ -67,10 +76,22 @@ export class RedisCluster implements Cluster {
 
   watch(alias: string): void {
     this.sub.subscribe(userChannel(alias)).catch((err: Error) => this.logger.warn(`redis subscribe: ${err.message}`));
+    this.pub.sadd(nodeAliasesKey(this.nodeId), alias).catch((err: Error) => this.logger.warn(`redis: ${err.message}`));
   }
 
   unwatch(alias: string): void {
     this.sub.unsubscribe(userChannel(alias)).catch((err: Error) => this.logger.warn(`redis unsubscribe: ${err.message}`));
+    this.pub.srem(nodeAliasesKey(this.nodeId), alias).catch((err: Error) => this.logger.warn(`redis: ${err.message}`));
+  }
+
+  clientPresent(alias: string, clientId: string, present: boolean): void {
+    const key = nodeClientsKey(this.nodeId);
+    const member = `${alias} ${clientId}`;
+    (present ? this.pub.sadd(key, member) : this.pub.srem(key, member)).catch((err: Error) => this.logger.warn(`redis: ${err.message}`));
+  }
+
+  onProcessLost(handler: (lost: LostProcess) => void): void {
+    this.lostHandler = handler;
   }
 
   async publishPresence(alias: string, presence: NodePresence | undefined): Promise<void> {
@@ -100,12 +121,54 @@ export class RedisCluster implements Cluster {
 
   dispose(): void {
     clearInterval(this.heartbeat);
-    this.pub.del(nodeKey(this.nodeId)).catch(() => undefined).finally(() => this.pub.disconnect());
+    this.pub
+      .multi()
+      .srem(NODES, this.nodeId)
+      .del(nodeKey(this.nodeId), nodeAliasesKey(this.nodeId), nodeClientsKey(this.nodeId))
+      .exec()
+      .catch(() => undefined)
+      .finally(() => this.pub.disconnect());
     this.sub.disconnect();
   }
 
   private async refreshNode(): Promise<void> {
-    await this.pub.set(nodeKey(this.nodeId), '1', 'PX', NODE_TTL_MS).catch((err: Error) => this.logger.warn(`redis heartbeat: ${err.message}`));
+    await this.pub.set(nodeKey(this.nodeId), '1', 'PX', this.nodeTtlMs).catch((err: Error) => this.logger.warn(`redis heartbeat: ${err.message}`));
+  }
+
+  /** Finds processes whose key expired; claims each with an atomic SREM so one survivor cleans up. */
+  private async findLostNodes(): Promise<void> {
+    try {
+      const nodes = await this.pub.smembers(NODES);
+      for (const node of nodes) {
+        if (node === this.nodeId || (await this.pub.exists(nodeKey(node))) === 1) continue;
+        if ((await this.pub.srem(NODES, node)) !== 1) continue;
+        this.liveNodes.set(node, { alive: false, checkedAt: Date.now() });
+        await this.cleanUpAfter(node);
+      }
+    } catch (err) {
+      this.logger.warn(`redis: checking for lost processes failed: ${String(err)}`);
+    }
+  }
+
+  private async cleanUpAfter(node: string): Promise<void> {
+    const [aliases, members, live] = await Promise.all([
+      this.pub.smembers(nodeAliasesKey(node)),
+      this.pub.smembers(nodeClientsKey(node)),
+      this.pub.smembers(NODES),
+    ]);
+    const cleanup = this.pub.multi();
+    for (const alias of aliases) cleanup.hdel(presenceKey(alias), node);
+    cleanup.del(nodeAliasesKey(node), nodeClientsKey(node));
+    await cleanup.exec();
+    // a client that already reconnected to a live process keeps its sessions
+    const clients: LostProcess['clients'] = [];
+    for (const member of members) {
+      const held = await Promise.all(live.map((other) => this.pub.sismember(nodeClientsKey(other), member)));
+      const [alias, clientId] = member.split(' ');
+      if (!held.includes(1) && alias && clientId) clients.push({ alias, clientId });
+    }
+    this.logger.warn(`server process ${node} stopped answering; its ${aliases.length} users are offline there`);
+    this.lostHandler({ aliases, clients });
   }
 
   /** Cached for a few seconds: a process that stopped refreshing drops out within NODE_TTL_MS plus this. */

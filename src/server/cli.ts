@@ -17,6 +17,7 @@ Usage: npm run server -- [options]        (or: node dist/server.js [options])
   --invite-expiry DUR   default lifetime of invitations and links: 90s, 30m, 6h, 2d (default 30m)
   --redis URL           share presence and routing with other server processes through Redis
                         (redis://host:port; the processes share the same --data directory)
+  --redis-node-ttl DUR  with --redis: a process silent this long counts as dead, its users offline (default 15s)
   --public-url URL      address clients use, written into invitation links (default ws[s]://host:port)
   --verbose             log debug messages
   --help                show this help
@@ -40,6 +41,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
       'join-password': { type: 'string' },
       'invite-expiry': { type: 'string' },
       redis: { type: 'string' },
+      'redis-node-ttl': { type: 'string' },
       'public-url': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -61,6 +63,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
       joinPassword: values['join-password'] ?? (env.REMOTE_ASSIST_JOIN_PASSWORD || undefined),
       inviteExpiryMs: values['invite-expiry'] ? parseDuration(values['invite-expiry']) : undefined,
       redisUrl: values.redis,
+      redisNodeTtlMs: values['redis-node-ttl'] ? parseDuration(values['redis-node-ttl']) : undefined,
       publicUrl: values['public-url'],
     },
   };

@@ -39,6 +39,8 @@ export interface ServerOptions {
   inviteExpiryMs?: number;
   /** Redis URL: share presence and routing with other server processes (same data directory). */
   redisUrl?: string;
+  /** With Redis: a process silent this long counts as dead and its users as offline (default 15 s). */
+  redisNodeTtlMs?: number;
   /** The address clients use, put into invitation links (default: derived from host and port). */
   publicUrl?: string;
   logger?: Logger;
@@ -67,7 +69,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const registry = new ConnectionRegistry();
   let cluster: Cluster;
   try {
-    cluster = options.redisUrl ? await RedisCluster.connect(options.redisUrl, registry, logger) : new LocalCluster(registry);
+    cluster = options.redisUrl ? await RedisCluster.connect(options.redisUrl, registry, logger, options.redisNodeTtlMs) : new LocalCluster(registry);
   } catch (err) {
     db.close();
     throw err;
@@ -128,6 +130,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   sessions.pruneEnded();
 
   const relay = new SessionRelay(ctx);
+  // another process died: its clients' sessions start their grace period, its users' contacts hear of it
+  cluster.onProcessLost(({ aliases, clients }) => {
+    for (const { alias, clientId } of clients) if (!registry.hasClient(alias, clientId)) sessions.markAway(alias, clientId);
+    for (const alias of aliases) void presence.changed(alias);
+  });
   const invitations = new Invitations(ctx, relay);
   const links = new Links(ctx, relay);
   const accounts = new Accounts(ctx, relay, invitations);

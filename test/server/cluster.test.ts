@@ -18,7 +18,7 @@ describe('server: two processes sharing presence and routing through Redis', () 
     assert.equal(redis.exitCode, null);
 
     const data = fx.tempDir();
-    const args = ['--port', '0', '--data', data, '--redis', `redis://127.0.0.1:${redisPort}`];
+    const args = ['--port', '0', '--data', data, '--redis', `redis://127.0.0.1:${redisPort}`, '--redis-node-ttl', '1.5s'];
     const [east, west] = await Promise.all([spawnServer(fx, args), spawnServer(fx, args)]);
     assert.notEqual(east.port, west.port);
 
@@ -69,5 +69,18 @@ describe('server: two processes sharing presence and routing through Redis', () 
     bob.disconnect();
     bobEast.disconnect();
     await gone;
+
+    // a process that dies without a word: its users go offline for contacts on the surviving process
+    const dora = fx.client({ initialBackoffMs: 60_000 });
+    await dora.connect(west.url, { alias: 'dora', displayName: 'Dora' });
+    await befriend(alice, dora);
+    west.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await nextEvent(alice.onDidChangePresence, (p) => p.alias === 'dora' && p.presence === 'offline', 10_000);
+    const noticedMs = Date.now() - killedAt;
+    assert.ok(noticedMs < 1500 + 2 * 500 + 2_000, `noticed after ${noticedMs} ms`);
+    // the survivor keeps serving
+    assert.equal(alice.connectionState, 'signedIn');
+    assert.equal((await fetch(`http://127.0.0.1:${east.port}/healthz`)).status, 200);
   });
 });
