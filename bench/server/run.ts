@@ -38,7 +38,7 @@ function percentile(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   if (fdLimit() < clients + 256) throw new Error(`open file limit ${fdLimit()} is too low for ${clients} clients: run \`ulimit -n ${clients + 1024}\` first`);
-  const bundle = join(ROOT, 'dist/server.js');
+  const bundle = join(ROOT, 'dist/bench-server/server.js');
   await build({ entryPoints: [join(ROOT, 'src/server/main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20', external: ['better-sqlite3', 'bufferutil', 'utf-8-validate'], logLevel: 'silent' });
   const data = mkdtempSync(join(tmpdir(), 'ra-bench-server-'));
   const children: ChildProcess[] = [];

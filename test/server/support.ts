@@ -109,18 +109,18 @@ export async function befriend(a: NetworkClient, b: NetworkClient): Promise<void
 
 let serverBundle: Promise<string> | undefined;
 
-/** Builds dist/server.js once per test run (the same bundle `npm run server` runs). */
+/** Builds the server bundle once per test run, as `npm run server` does, into a path of its own. */
 export function buildServer(): Promise<string> {
   serverBundle ??= build({
     entryPoints: [join(ROOT, 'src/server/main.ts')],
-    outfile: join(ROOT, 'dist/server.js'),
+    outfile: join(ROOT, 'dist/test-server/server.js'),
     bundle: true,
     platform: 'node',
     target: 'node20',
     sourcemap: true,
     external: ['better-sqlite3', 'bufferutil', 'utf-8-validate'],
     logLevel: 'silent',
-  }).then(() => join(ROOT, 'dist/server.js'));
+  }).then(() => join(ROOT, 'dist/test-server/server.js'));
   return serverBundle;
 }
 
