@@ -19,6 +19,8 @@ const PANEL = '.session-status';
 const CHAT_VIEW = '.chat-pane';
 
 describe('Remote Assistance end to end in two VS Code workbenches', function () {
+  // Each step builds on the one before: stop at the first failure.
+  this.bail(true);
   const scene = new Scene();
   let failedStep: string | undefined;
 
@@ -117,7 +119,13 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     await bobPanel.getByText('Remote Control of this computer is not allowed.').first().waitFor({ timeout: UI_TIMEOUT_MS });
 
     await enableRemoteControl(scene.alice);
-    await toolbarButton(bobPanel, 'Take Control').click();
+    // The workbench saves the setting at once but Alice's extension host sees it a few seconds later
+    // (about 3 s here): Bob asks again until Alice is asked, as a user would.
+    const controlQuestion = scene.alice.page.locator('.monaco-dialog-box', { hasText: /would like to share control/ });
+    await pollUntil('Alice to be asked for control', async () => {
+      await toolbarButton(bobPanel, 'Take Control').click({ timeout: 5_000 }).catch(() => undefined);
+      return controlQuestion.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+    }, { timeoutMs: UI_TIMEOUT_MS });
     await scene.alice.clickDialogButton(/would like to share control/, 'Yes');
     await toolbarButton(bobPanel, 'Stop Control').waitFor({ timeout: UI_TIMEOUT_MS });
 

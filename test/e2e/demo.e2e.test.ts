@@ -1,0 +1,94 @@
+/**
+ * `npm run demo` as a newcomer uses it: start it, open both printed addresses, press Ctrl+C (SIGINT to
+ * the whole foreground process group, as a terminal sends it), and check that nothing it started is left.
+ */
+import assert from 'assert';
+import { ChildProcess, spawn } from 'child_process';
+import { readdirSync, readFileSync } from 'fs';
+import { REPO_ROOT } from '../../scripts/stack/EmbeddedStack';
+import { pollUntil } from '../../scripts/stack/poll';
+
+/** Every live descendant of `root` (detached children keep their parent, so they are found too). */
+function descendants(root: number): Map<number, string> {
+  const parentOf = new Map<number, number>();
+  const commandOf = new Map<number, string>();
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // The command name may hold spaces and parentheses: the fields after the last ')' are fixed.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] === 'Z') continue;
+      parentOf.set(pid, Number(fields[1]));
+      commandOf.set(pid, readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim());
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const found = new Map<number, string>();
+  let added = true;
+  while (added) {
+    added = false;
+    for (const [pid, parent] of parentOf) {
+      if (!found.has(pid) && (parent === root || found.has(parent))) {
+        found.set(pid, commandOf.get(pid) ?? '');
+        added = true;
+      }
+    }
+  }
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return state.slice(state.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+describe('npm run demo', function () {
+  let demo: ChildProcess | undefined;
+
+  after(function () {
+    // Only if the test failed half-way: the group is ours.
+    if (demo?.pid && demo.exitCode === null) process.kill(-demo.pid, 'SIGKILL');
+  });
+
+  it('starts two workbenches, serves both addresses, and leaves nothing behind on Ctrl+C', async function () {
+    this.timeout(600_000);
+    let output = '';
+    demo = spawn('npm', ['run', '--silent', 'demo'], { cwd: REPO_ROOT, env: { ...process.env, DISPLAY: '' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    demo.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    demo.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => demo?.once('exit', (code) => resolve(code)));
+
+    const urls = await pollUntil('the demo to print both addresses', () => {
+      if (demo?.exitCode !== null) throw new Error(`the demo exited early:\n${output}`);
+      const alice = /Alice .*?(http:\/\/\S+)/.exec(output)?.[1];
+      const bob = /Bob .*?(http:\/\/\S+)/.exec(output)?.[1];
+      return alice && bob ? { alice, bob } : undefined;
+    }, { timeoutMs: 480_000, intervalMs: 500 });
+
+    for (const url of [urls.alice, urls.bob]) {
+      const response = await fetch(url);
+      const html = await response.text();
+      assert.strictEqual(response.status, 200, `${url} answers`);
+      assert.match(html, /workbench/i, `${url} serves a VS Code workbench`);
+    }
+
+    const started = descendants(demo.pid!);
+    assert.ok([...started.values()].some((cmd) => cmd.includes('Xvfb')), 'the demo started Xvfb (no $DISPLAY)');
+    assert.ok([...started.values()].filter((cmd) => cmd.includes('code-server')).length >= 2, 'two code-servers run');
+
+    process.kill(-demo.pid!, 'SIGINT');
+    assert.strictEqual(await exited, 0, `the demo exits cleanly on Ctrl+C:\n${output}`);
+    assert.match(output, /Stopped\. Nothing is left running\./);
+    const leftovers = () => [...started].filter(([pid]) => alive(pid)).map(([pid, cmd]) => `${pid} ${cmd}`);
+    await pollUntil('every process the demo started to end', () => leftovers().length === 0, { timeoutMs: 30_000 }).catch(() => {
+      assert.deepStrictEqual(leftovers(), [], 'no process is left behind');
+    });
+  });
+});
