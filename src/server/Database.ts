@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { mkdirSync } from 'fs';
+import { chmodSync, mkdirSync } from 'fs';
 import { join } from 'path';
 
 export type Db = BetterSqlite3.Database;
@@ -72,7 +72,10 @@ export function openDatabase(dataDir: string | undefined): Db {
   let db: Db;
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    db = new BetterSqlite3(join(dataDir, 'network.sqlite'));
+    const file = join(dataDir, 'network.sqlite');
+    db = new BetterSqlite3(file);
+    // the contact graph is nobody else's business on a shared machine (SQLite gives -wal/-shm the same mode)
+    chmodSync(file, 0o600);
     db.pragma('journal_mode = WAL');
     // WAL + NORMAL loses at most the last transactions on power loss, never consistency
     db.pragma('synchronous = NORMAL');

@@ -87,7 +87,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     res.end(JSON.stringify(body ?? { error: 'not found' }));
   };
   const http: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
-  const wss = new WebSocketServer({ server: http, maxPayload: limits.maxFrameBytes, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    server: http,
+    maxPayload: limits.maxFrameBytes,
+    perMessageDeflate: false,
+    // clients are Node processes (extension hosts), which send no Origin; a web page always does, so a page
+    // the user happens to visit cannot reach a server on their machine through their browser
+    verifyClient: ({ req }: { req: IncomingMessage }) => req.headers.origin === undefined,
+  });
 
   try {
     await new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@ import { readFileSync } from 'fs';
 import { get as httpsGet } from 'https';
 import { join } from 'path';
 import { promisify } from 'util';
+import WebSocket from 'ws';
 import { buildServer, Fixture, spawnServer } from './support';
 
 const run = promisify(execFile);
@@ -38,6 +39,19 @@ describe('server: command line, health and TLS', () => {
     assert.equal(body.status, 'ok');
     assert.equal(body.connections, 0);
     assert.equal((await fetch(`http://127.0.0.1:${server.port}/admin`)).status, 404);
+  });
+
+  it('refuses WebSocket connections from web pages (they carry an Origin)', async () => {
+    const server = await fx.server();
+    const refused = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(server.url, { origin: 'https://evil.example' });
+      socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      socket.on('open', () => resolve(101));
+      socket.on('error', () => undefined);
+    });
+    assert.equal(refused, 401);
+    const fine = await fx.user(server, 'nodeclient');
+    assert.equal(fine.connectionState, 'signedIn');
   });
 
   it('serves wss:// and https:// with a certificate, usable by NetworkClient', async () => {
