@@ -109,7 +109,7 @@ export class HostSession {
     this.store.add(input);
     const gate = (this.gate = new ControlGate(input, region));
     this.store.add({ dispose: () => gate.dispose() });
-    const escape = this.store.add(new X11EscapeWatcher(inputDisplay, input.escapeKeycodes, input));
+    const escape = this.store.add(await X11EscapeWatcher.open(inputDisplay, input.escapeKeycodes, input));
     this.store.add(escape.onEscape(() => gate.revoke('localEscape')));
     this.store.add(
       gate.onDidChange((s) => {
@@ -136,6 +136,7 @@ export class HostSession {
 
     const context: HostServiceContext = {
       channel: (spec) => this.channel(spec),
+      peer: link.instance,
       gate,
       cursor: backend.cursor,
       screen: region,

@@ -12,8 +12,13 @@ export interface InputInjector extends Disposable {
   releaseAll(): void;
   /** True while a key or button injected by the helper is held down. */
   readonly holding: boolean;
-  /** Whether ESC was injected (held, or released within `withinMs`), so a local-ESC watcher can ignore it. */
-  injectedEscape(withinMs: number): boolean;
+  /**
+   * Accounts for one ESC press seen on the display: true (and counted off) if it was one we injected, so
+   * the local-ESC watcher ignores exactly the helper's presses, however close in time to the sharer's.
+   */
+  consumeInjectedEscape(): boolean;
+  /** Drops the count (the watcher was not listening, so those presses will never be seen). */
+  forgetInjectedEscapes(): void;
   /** Resolves once the display has processed everything sent so far. */
   flush(): Promise<void>;
 }

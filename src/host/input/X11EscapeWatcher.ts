@@ -1,57 +1,67 @@
 /**
  * Notices ESC pressed on the sharer's own keyboard while control is shared, without grabbing it (the
- * sharer's application still gets its ESC): polls the key bitmap with QueryKeymap, ignoring the helper's
- * injected ESC.
+ * sharer's application still gets its ESC): XInput2 raw key events on the root window report every
+ * press from every device — even a tap shorter than any polling interval — and cost nothing while idle.
+ * The helper's own injected ESC presses are counted off one by one (the injector knows how many it sent).
  */
+import { HostError } from '../HostError';
 import { Disposable, Emitter } from '../Emitter';
-import { X11Display } from '../x11/X11Display';
+import { X11Display, X11Event } from '../x11/X11Display';
 import { InputInjector } from './InputInjector';
 
-const POLL_MS = 20;
-/** Injected ESC may still show in the key bitmap for a moment after we released it. */
-const INJECTED_GRACE_MS = 150;
+interface XInputExtension {
+  xi2: unknown;
+  AllMasterDevices: number;
+  KeyEventFlags: { KeyRepeat: number };
+  XISelectEvents(window: number, masks: { deviceId: number; mask: string[] | number }): void;
+}
 
 export class X11EscapeWatcher implements Disposable {
   private readonly _onEscape = new Emitter<void>();
   readonly onEscape = this._onEscape.event;
-  private timer: NodeJS.Timeout | undefined;
-  private pending = false;
-  private wasDown = true;
+  private watching = false;
+  private readonly listener = (ev: X11Event) => this.onEvent(ev);
 
-  constructor(
+  private constructor(
     private readonly x: X11Display,
+    private readonly xi: XInputExtension,
     private readonly escapeKeycodes: readonly number[],
     private readonly injector: InputInjector,
-  ) {}
+  ) {
+    x.client.on('event', this.listener);
+  }
 
-  /** Watching costs a round trip every 20 ms, so it runs only while control is granted. */
+  static async open(display: X11Display, escapeKeycodes: readonly number[], injector: InputInjector): Promise<X11EscapeWatcher> {
+    const xi = await display.extension<XInputExtension>('xinput');
+    if (!xi.xi2) throw new HostError('ERR_DISPLAY', `X server ${display.name} lacks XInput 2 (needed to notice ESC without stealing it)`);
+    return new X11EscapeWatcher(display, xi, escapeKeycodes, injector);
+  }
+
+  /** Watches only while control is granted. */
   start(): void {
-    if (this.timer || this.escapeKeycodes.length === 0) return;
-    // An ESC already held when control starts is not a new press.
-    this.wasDown = true;
-    this.timer = setInterval(() => this.poll(), POLL_MS);
+    if (this.watching) return;
+    this.watching = true;
+    this.injector.forgetInjectedEscapes();
+    this.xi.XISelectEvents(this.x.root, { deviceId: this.xi.AllMasterDevices, mask: ['RawKeyPress'] });
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    if (!this.watching) return;
+    this.watching = false;
+    this.xi.XISelectEvents(this.x.root, { deviceId: this.xi.AllMasterDevices, mask: 0 });
   }
 
-  private poll(): void {
-    if (this.pending) return;
-    this.pending = true;
-    this.x.client.QueryKeymap((err, bits) => {
-      this.pending = false;
-      if (err || !this.timer) return;
-      const down = this.escapeKeycodes.some((k) => (bits[k >> 3] & (1 << (k & 7))) !== 0);
-      const pressed = down && !this.wasDown;
-      this.wasDown = down;
-      if (pressed && !this.injector.injectedEscape(INJECTED_GRACE_MS)) this._onEscape.fire();
-    });
+  private onEvent(ev: X11Event): void {
+    if (!this.watching || ev.name !== 'XIRawKeyPress') return;
+    if (((ev.flags as number) & this.xi.KeyEventFlags.KeyRepeat) !== 0) return;
+    if (!this.escapeKeycodes.includes(ev.detail as number)) return;
+    if (this.injector.consumeInjectedEscape()) return;
+    this._onEscape.fire();
   }
 
   dispose(): void {
     this.stop();
+    this.x.client.removeListener('event', this.listener);
     this._onEscape.dispose();
   }
 }

@@ -32,7 +32,8 @@ export class X11Input implements InputInjector {
   private nextSpare = 0;
   private readonly heldKeys = new Map<string, Held>();
   private readonly heldButtons = new Set<number>();
-  private lastEscapeAt = -Infinity;
+  /** ESC presses we injected whose raw key event the ESC watcher has not seen yet. */
+  private injectedEscapes = 0;
   private disposed = false;
   /** Every keycode the sharer's keymap has for ESC (for the local-ESC watcher). */
   readonly escapeKeycodes: number[] = [];
@@ -71,9 +72,14 @@ export class X11Input implements InputInjector {
     return this.heldKeys.size > 0 || this.heldButtons.size > 0;
   }
 
-  injectedEscape(withinMs: number): boolean {
-    for (const held of this.heldKeys.values()) if (held.keysym === KEYSYM.escape) return true;
-    return performance.now() - this.lastEscapeAt < withinMs;
+  consumeInjectedEscape(): boolean {
+    if (this.injectedEscapes === 0) return false;
+    this.injectedEscapes--;
+    return true;
+  }
+
+  forgetInjectedEscapes(): void {
+    this.injectedEscapes = 0;
   }
 
   pointerMove(x: number, y: number): void {
@@ -174,7 +180,7 @@ export class X11Input implements InputInjector {
   }
 
   private fakeKey(keycode: number, down: boolean, keysym: number): void {
-    if (keysym === KEYSYM.escape) this.lastEscapeAt = performance.now();
+    if (keysym === KEYSYM.escape && down) this.injectedEscapes++;
     this.xtest.FakeInput(down ? this.xtest.KeyPress : this.xtest.KeyRelease, keycode, 0, this.x.root, 0, 0);
   }
 

@@ -58,6 +58,11 @@ export class PeerLink implements Disposable {
     this.peer.on('error', (err: Error & { code?: string }) => this.close(`connection failed: ${err.code ?? ''} ${err.message}`.trim()));
   }
 
+  /** The simple-peer instance, for services that add media tracks (voice). */
+  get instance(): Peer.Instance {
+    return this.peer;
+  }
+
   get isConnected(): boolean {
     return this.connected && !this.closed;
   }
@@ -74,9 +79,12 @@ export class PeerLink implements Disposable {
       const c = payload.candidate as Record<string, unknown>;
       if (typeof c.candidate !== 'string' || c.candidate.length > 1000) throw new HostError('ERR_PEER_PROTOCOL', 'invalid ICE candidate');
       data = { candidate: { candidate: c.candidate, sdpMid: typeof c.sdpMid === 'string' ? c.sdpMid : null, sdpMLineIndex: typeof c.sdpMLineIndex === 'number' ? c.sdpMLineIndex : null } } as Peer.SignalData;
-    } else if (kind === 'renegotiate' || kind === 'transceiverRequest') {
-      // The viewer never needs to add media; the host alone decides what is sent.
-      return;
+    } else if (kind === 'renegotiate' && payload.renegotiate === true) {
+      // The viewer added media (voice): the host, as initiator, makes the new offer.
+      data = { type: 'renegotiate', renegotiate: true } as unknown as Peer.SignalData;
+    } else if (kind === 'transceiverRequest' && (payload.transceiverRequest as { kind?: unknown } | undefined)?.kind === 'audio') {
+      // Only audio may be asked for; a receive-side transceiver never makes the host send anything.
+      data = { type: 'transceiverRequest', transceiverRequest: { kind: 'audio', init: { direction: 'recvonly' } } } as unknown as Peer.SignalData;
     } else {
       throw new HostError('ERR_PEER_PROTOCOL', `unexpected signal ${JSON.stringify(kind)?.slice(0, 40)}`);
     }

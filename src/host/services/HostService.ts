@@ -2,6 +2,7 @@
  * A host service is one concern of a sharing session (control, cursor, chat; files and voice later) with
  * its own data channel(s). Services are listed in services/index.ts, one line each.
  */
+import type Peer from 'simple-peer';
 import { HostCommand, HostErrorCode, HostEvent } from '../../protocol/host';
 import { ControlGate } from '../ControlGate';
 import { Disposable, Logger } from '../Emitter';
@@ -12,6 +13,8 @@ import { ChannelSpec } from '../peer/PeerLink';
 export interface HostServiceContext {
   /** The negotiated channel for `spec` (shared by services that name the same one); open it when constructed. */
   channel(spec: ChannelSpec): ChannelPort;
+  /** The peer, for services that add or receive media tracks (voice); data goes through `channel`. */
+  readonly peer: Peer.Instance;
   readonly gate: ControlGate;
   readonly cursor: CursorTracker;
   readonly screen: ScreenRegion;

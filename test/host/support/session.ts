@@ -78,7 +78,9 @@ export class TestSession {
   static async open(display: TestDisplay, quality: Quality = TEST_QUALITY): Promise<TestSession> {
     const hostScript = await buildHost();
     const viewer = await openViewerPage({ width: display.x.width, height: display.x.height });
-    const supervisor = new HostSupervisor({ hostScript, env: display.env });
+    // RA_DEBUG=1 shows the host's log while debugging a test.
+    const logger = process.env.RA_DEBUG ? { debug: console.log, info: console.log, warn: console.log, error: console.log } : undefined;
+    const supervisor = new HostSupervisor({ hostScript, env: display.env, logger });
     const session = new TestSession(display, supervisor, viewer);
     const r = session.record;
     supervisor.onSignal((payload) => void viewer.signal(payload).catch(() => undefined));

@@ -1,0 +1,143 @@
+/**
+ * Control as a user would exercise it: the helper types in a Chromium viewer and the text appears in an
+ * xterm on the sharer's display — only while the sharer granted control; ESC on the sharer's keyboard ends it.
+ */
+import * as assert from 'assert';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { TestDisplay, TestSession } from './support/session';
+import { until } from './support/poll';
+import { XK, XProbe } from './support/xprobe';
+
+describe('host: control (viewer keyboard and mouse → XTEST, gated)', function () {
+  this.timeout(120_000);
+  let display: TestDisplay;
+  let session: TestSession;
+  let probe: XProbe;
+  let dir: string;
+  let typed: string;
+
+  const read = () => (existsSync(typed) ? readFileSync(typed, 'latin1') : '');
+  const page = () => session.viewer.page;
+  const lastControl = () => session.record.controls.at(-1);
+
+  async function viewerControl(granted: boolean): Promise<void> {
+    await until(`viewer to see control ${granted ? 'granted' : 'revoked'}`, async () => {
+      const events = await session.viewerEvents('control');
+      return events.at(-1)?.granted === granted;
+    });
+  }
+
+  async function grant(): Promise<void> {
+    const before = session.record.controlRequests;
+    await page().evaluate(() => window.remoteAssist.requestControl());
+    // The extension's part: the request arrives, the sharer consents, the extension grants.
+    await until('the control request to reach the extension', () => session.record.controlRequests > before);
+    session.supervisor.grantControl();
+    await until('control granted', () => lastControl()?.granted === true);
+    await viewerControl(true);
+  }
+
+  /** Points at the xterm through the viewer (focus follows the pointer without a window manager). */
+  async function pointAtTerminal(): Promise<void> {
+    const p = await page().evaluate(() => window.remoteAssist.pagePoint(200, 60, 1280, 720));
+    await page().mouse.move(p.x, p.y);
+    await until('the X pointer over the xterm', async () => {
+      const at = await probe.pointer();
+      return Math.abs(at.x - 200) <= 1 && Math.abs(at.y - 60) <= 1;
+    });
+  }
+
+  before(async function () {
+    dir = mkdtempSync(path.join(tmpdir(), 'ra-host-input-'));
+    typed = path.join(dir, 'typed.txt');
+    display = await TestDisplay.start(1280, 720);
+    // The terminal writes each line typed into it to a file we read back.
+    await display.xterm(['-geometry', '80x12+0+0', '-e', 'sh', '-c', `cat > ${typed}`], 'typing');
+    probe = await XProbe.open(display.x.display);
+    session = await TestSession.open(display);
+    await page().evaluate(() => window.remoteAssist.setKeyboardCapture(true));
+  });
+
+  after(async function () {
+    await session?.close();
+    probe?.close();
+    await display?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('types nothing and moves nothing before control is granted', async function () {
+    const pointerBefore = await probe.pointer();
+    const p = await page().evaluate(() => window.remoteAssist.pagePoint(300, 80, 1280, 720));
+    await page().mouse.move(p.x, p.y);
+    await page().keyboard.type('not granted\n');
+    // A later, granted line proves the terminal was reading all along; the first line never arrived.
+    await grant();
+    await pointAtTerminal();
+    await page().keyboard.type('first\n');
+    await until('the granted line in the file', () => read().includes('first\n'), 20_000, 50, read);
+    assert.strictEqual(read(), 'first\n');
+    assert.notDeepStrictEqual(pointerBefore, { x: 300, y: 80 });
+  });
+
+  it('types text exactly as typed, shifted symbols included', async function () {
+    const text = 'Hello, World! ~`@#$%^&*()_+-={}[]|\\:";\'<>?,./ 0123456789';
+    await page().keyboard.type(`${text}\n`);
+    await until('the typed line in the file', () => read().endsWith(`${text}\n`), 20_000, 50, read);
+  });
+
+  it('types characters the sharer keymap lacks, and AltGr characters from another layout', async function () {
+    // A helper on a French/German keyboard: the browser reports the character in `key`.
+    const keys = [['é', 'Digit2'], ['€', 'KeyE'], ['@', 'KeyQ'], ['ß', 'Minus'], ['Enter', 'Enter']];
+    // A plain script (not a transpiled function) so the test runner's helpers do not leak into the page.
+    await page().evaluate(`(() => {
+      const target = document.querySelector('.ra-viewer');
+      for (const [key, code] of ${JSON.stringify(keys)}) {
+        for (const type of ['keydown', 'keyup']) target.dispatchEvent(new KeyboardEvent(type, { key, code, bubbles: true, cancelable: true }));
+      }
+    })()`);
+    const expected = Buffer.from('é€@ß\n', 'utf8').toString('latin1');
+    await until('the non-US characters in the file', () => read().endsWith(expected), 20_000, 50, read);
+  });
+
+  it('clicks through the viewer and leaves no button held', async function () {
+    await pointAtTerminal();
+    const p = await page().evaluate(() => window.remoteAssist.pagePoint(200, 60, 1280, 720));
+    await page().mouse.move(p.x, p.y);
+    await page().mouse.down();
+    await until('button 1 down on the display', async () => ((await probe.pointer()).buttons & 1) === 1);
+    await page().mouse.up();
+    await until('button 1 up on the display', async () => ((await probe.pointer()).buttons & 1) === 0);
+  });
+
+  it("does not revoke on the helper's own ESC, but does on the sharer's", async function () {
+    await page().keyboard.press('Escape');
+    await page().keyboard.type('x\n');
+    await until('the helper ESC line', () => read().endsWith('\x1bx\n'), 20_000, 50, read);
+    assert.strictEqual(lastControl()?.granted, true, "the helper's ESC must not end control");
+
+    // Hold Shift through the viewer, then the sharer presses ESC on their own keyboard.
+    await page().keyboard.down('Shift');
+    await until('Shift held on the display', async () => (await probe.keysDown()).includes(XK.Shift_L));
+    await display.run('xdotool', ['key', 'Escape']);
+    await until('control revoked by local ESC', () => lastControl()?.granted === false);
+    assert.strictEqual(lastControl()?.reason, 'localEscape');
+    await viewerControl(false);
+    // Revoking released what the helper held.
+    await until('Shift released', async () => !(await probe.keysDown()).includes(XK.Shift_L));
+    await page().keyboard.up('Shift');
+    // The sharer's ESC still reached their application (it was not stolen).
+    await display.run('xdotool', ['type', 'y']);
+    await display.run('xdotool', ['key', 'Return']);
+    await until('the local ESC line', () => read().endsWith('\x1by\n'), 20_000, 50, read);
+  });
+
+  it('drops viewer input after revocation', async function () {
+    await page().keyboard.type('after revoke\n');
+    await display.run('xdotool', ['type', 'local']);
+    await display.run('xdotool', ['key', 'Return']);
+    await until('the local line', () => read().endsWith('local\n'), 20_000, 50, read);
+    assert.ok(!read().includes('after revoke'));
+  });
+});

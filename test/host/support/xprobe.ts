@@ -1,0 +1,38 @@
+/** Reads the X server's own view of keys and pointer, independently of the host (for assertions). */
+import { X11Display } from '../../../src/host/x11/X11Display';
+
+export class XProbe {
+  private constructor(
+    private readonly x: X11Display,
+    private readonly mapping: number[][],
+  ) {}
+
+  static async open(display: string): Promise<XProbe> {
+    const x = await X11Display.connect(display);
+    const count = x.keycodes.max - x.keycodes.min + 1;
+    const mapping = await x.call<number[][]>((cb) => x.client.GetKeyboardMapping(x.keycodes.min, count, cb));
+    return new XProbe(x, mapping);
+  }
+
+  /** Keysyms (column 0) of every key the server currently has down. */
+  async keysDown(): Promise<number[]> {
+    const bits = await this.x.call<Buffer>((cb) => this.x.client.QueryKeymap(cb));
+    const down: number[] = [];
+    for (let keycode = this.x.keycodes.min; keycode <= this.x.keycodes.max; keycode++) {
+      if (bits[keycode >> 3] & (1 << (keycode & 7))) down.push(this.mapping[keycode - this.x.keycodes.min]?.[0] ?? 0);
+    }
+    return down;
+  }
+
+  async pointer(): Promise<{ x: number; y: number; buttons: number }> {
+    const p = await this.x.call<{ rootX: number; rootY: number; keyMask: number }>((cb) => this.x.client.QueryPointer(this.x.root, cb));
+    // keyMask bits 8–12 are buttons 1–5.
+    return { x: p.rootX, y: p.rootY, buttons: (p.keyMask >> 8) & 0x1f };
+  }
+
+  close(): void {
+    this.x.dispose();
+  }
+}
+
+export const XK = { Shift_L: 0xffe1, Escape: 0xff1b, Control_L: 0xffe3 } as const;
