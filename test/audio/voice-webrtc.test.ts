@@ -7,7 +7,7 @@ import { HostVoice } from '../../src/host/audio/HostVoice';
 import { HostVoiceEvent } from '../../src/protocol/voice';
 import { PeerPair, connectPeers } from './support/peers';
 import { TestPulseAudio, startPulseAudio } from './support/pulseaudio';
-import { Recorder, dbfs, mouthToEar, playInto, speak } from './support/speech';
+import { dbfs, hearSentence, sayAndHear, speak } from './support/speech';
 
 const SENTENCE_A = 'Please open the terminal and run the build again.';
 const SENTENCE_B = 'I can see the error now, it is on line forty two.';
@@ -27,32 +27,6 @@ class Side {
       await new Promise((r) => setTimeout(r, 20));
     }
   }
-}
-
-/** Speaks `file` into `mouthDevice` and records both the mouth and the far side's ear. */
-async function sayAndHear(pulse: TestPulseAudio, feed: string, mouth: string, ear: string, file: string) {
-  const mouthRec = new Recorder(pulse.env, mouth);
-  const earRec = new Recorder(pulse.env, ear);
-  await Promise.all([mouthRec.ready(), earRec.ready()]);
-  await playInto(pulse.env, feed, file);
-  // The recording must outlast the sentence by more than any plausible delay (a fixed span, not a guess at success).
-  await new Promise((r) => setTimeout(r, 1500));
-  const [m, e] = await Promise.all([mouthRec.stop(), earRec.stop()]);
-  return { mouth: m, ear: e, mouthStart: mouthRec.startTime, earStart: earRec.startTime };
-}
-
-/**
- * Says the sentence until the far side hears it (envelope correlation ≥ 0.7) or attempts run out; returns
- * the best attempt. Retrying rides out stalls of this shared 2-core machine; a broken path never passes.
- */
-async function hearSentence(pulse: TestPulseAudio, feed: string, mouth: string, ear: string, file: string, attempts = 4) {
-  let best = { correlation: -1, latencyMs: 0, earDb: -120 };
-  for (let i = 0; i < attempts && best.correlation < 0.7; i++) {
-    const heard = await sayAndHear(pulse, feed, mouth, ear, file);
-    const match = mouthToEar(heard.mouth, heard.mouthStart, heard.ear, heard.earStart);
-    if (match.correlation > best.correlation) best = { ...match, earDb: dbfs(heard.ear) };
-  }
-  return best;
 }
 
 describe('voice over WebRTC (two wrtc peers, PulseAudio devices)', function () {

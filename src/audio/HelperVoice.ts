@@ -1,0 +1,118 @@
+/**
+ * The helper's side of Start Talking, in the extension host: the helper's microphone and speaker are opened
+ * here in Node (the panel webview cannot open a microphone) and bridged to the panel, whose peer carries the
+ * audio as a WebRTC track. It speaks the same commands and events as the sharer's HostVoice, so one talk
+ * controller drives either side.
+ */
+import { AudioError } from './AudioError';
+import { FRAME_SAMPLES, PcmFrame } from './AudioFormat';
+import { LocalVoice } from './LocalVoice';
+import { parseMessage } from '../protocol/validate';
+import { HostVoiceCommand, HostVoiceEvent, PanelVoiceCommand, PanelVoiceEvent } from '../protocol/voice';
+
+export interface HelperVoiceOptions {
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export class HelperVoice {
+  private voice: LocalVoice | undefined;
+  private starting: Promise<void> | undefined;
+
+  constructor(
+    /** Posts a command to the panel webview. */
+    private readonly toPanel: (command: PanelVoiceCommand) => void,
+    /** Tells the talk controller what happened. */
+    private readonly emit: (event: HostVoiceEvent) => void,
+    private readonly options: HelperVoiceOptions = {},
+  ) {}
+
+  /** A command from the talk controller (same shapes as the sharer's host). */
+  async handle(raw: HostVoiceCommand): Promise<void> {
+    const command = parseMessage(HostVoiceCommand, raw);
+    switch (command.type) {
+      case 'voicePeer':
+        this.toPanel({ type: 'voicePeer', message: command.message });
+        return;
+      case 'voiceStart':
+        if (this.voice || this.starting) return;
+        this.starting = this.start(command).finally(() => (this.starting = undefined));
+        return this.starting;
+      case 'voiceStop':
+        await this.starting;
+        return this.stop(true);
+      case 'voiceMute':
+        this.voice?.gate.setMuted(command.muted);
+        return;
+      case 'voiceTalkKey':
+        this.voice?.gate.setTalkHeld(command.held);
+        return;
+    }
+  }
+
+  /** A message from the panel webview (untrusted until validated). */
+  receive(raw: unknown): void {
+    let event: PanelVoiceEvent;
+    try {
+      event = parseMessage(PanelVoiceEvent, raw);
+    } catch (err) {
+      this.emit({ type: 'voiceError', code: 'ERR_WEBRTC', message: (err as Error).message.slice(0, 2000) });
+      return;
+    }
+    switch (event.type) {
+      case 'voicePeer':
+        this.emit({ type: 'voicePeer', message: event.message });
+        return;
+      case 'voicePcm':
+        if (this.voice) for (const frame of framesOf(Buffer.from(event.pcm, 'base64'))) this.voice.play(frame);
+        return;
+      case 'voiceError':
+        this.emit(event);
+        return;
+    }
+  }
+
+  private async start(command: Extract<ReturnType<typeof HostVoiceCommand.parse>, { type: 'voiceStart' }>): Promise<void> {
+    let voice: LocalVoice;
+    try {
+      voice = await LocalVoice.open({ ...command, env: this.options.env });
+    } catch (err) {
+      const code = err instanceof AudioError ? err.code : 'ERR_AUDIO_PROCESS';
+      this.emit({ type: 'voiceError', code, message: (err as Error).message });
+      return;
+    }
+    this.voice = voice;
+    this.toPanel({ type: 'voiceOpen' });
+    voice.onMicFrame((frame) => this.toPanel({ type: 'voicePcm', pcm: Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('base64') }));
+    voice.onLevels((levels) => this.emit({ type: 'voiceLevel', ...levels }));
+    voice.onDidFail((err) => {
+      this.emit({ type: 'voiceError', code: err.code, message: err.message });
+      void this.stop(true);
+    });
+    this.emit({ type: 'voiceStarted', ...voice.devices });
+  }
+
+  private async stop(report: boolean): Promise<void> {
+    const voice = this.voice;
+    this.voice = undefined;
+    if (!voice) return;
+    this.toPanel({ type: 'voiceClose' });
+    await voice.dispose();
+    if (report) this.emit({ type: 'voiceStopped' });
+  }
+
+  async dispose(): Promise<void> {
+    await this.starting;
+    await this.stop(false);
+  }
+}
+
+/** Whole 10 ms frames of a PCM message, each in its own buffer. */
+function framesOf(bytes: Buffer): PcmFrame[] {
+  const frames: PcmFrame[] = [];
+  for (let offset = 0; offset + FRAME_SAMPLES * 2 <= bytes.length; offset += FRAME_SAMPLES * 2) {
+    const frame = new Int16Array(FRAME_SAMPLES);
+    for (let i = 0; i < FRAME_SAMPLES; i++) frame[i] = bytes.readInt16LE(offset + i * 2);
+    frames.push(frame);
+  }
+  return frames;
+}

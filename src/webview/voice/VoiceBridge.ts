@@ -1,0 +1,160 @@
+/**
+ * The helper's side of Start Talking inside the panel webview, which cannot open a microphone: the
+ * extension captures and plays audio in Node, and this bridge turns its microphone PCM into a WebRTC track
+ * (AudioWorklet → MediaStreamDestination → simple-peer addTrack) and the sharer's track back into PCM for it.
+ * It also carries the handshake on the negotiated voice channel. Everything from either side is validated.
+ */
+import type Peer from 'simple-peer';
+import { Disposable } from '../../host/Emitter';
+import { parseMessage } from '../../protocol/validate';
+import { PanelVoiceCommand, PanelVoiceEvent, VOICE_CHANNEL, VOICE_PEER_MAX_BYTES, VoicePeerMessage } from '../../protocol/voice';
+import { decodeChannelMessage } from '../viewer/decode';
+import { base64ToPcm, pcmToBase64 } from './pcmBase64';
+
+export interface VoiceBridgeOptions {
+  /** URL of dist/webview/voice-worklet.js (allowed by the page's CSP). */
+  readonly workletUrl: string;
+  /** Posts an event to the extension. */
+  readonly post: (event: PanelVoiceEvent) => void;
+}
+
+interface AudioGraph {
+  readonly context: AudioContext;
+  readonly source: AudioWorkletNode;
+  readonly track: MediaStreamTrack;
+}
+
+export class VoiceBridge implements Disposable {
+  private readonly channel: RTCDataChannel;
+  private graph: Promise<AudioGraph> | undefined;
+  private trackAdded = false;
+  private open = false;
+  private remote: { stream: MediaStream; element: HTMLAudioElement; node?: MediaStreamAudioSourceNode; tap?: AudioWorkletNode } | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly peer: Peer.Instance,
+    private readonly options: VoiceBridgeOptions,
+  ) {
+    const pc = (peer as unknown as { _pc: RTCPeerConnection })._pc;
+    this.channel = pc.createDataChannel(VOICE_CHANNEL.label, { negotiated: true, id: VOICE_CHANNEL.id, ordered: VOICE_CHANNEL.ordered });
+    this.channel.onmessage = (e: MessageEvent) => this.receivePeer(e.data);
+    peer.on('track', this.onTrack);
+  }
+
+  /** A message from the extension. */
+  handle(raw: unknown): void {
+    let command: PanelVoiceCommand;
+    try {
+      command = parseMessage(PanelVoiceCommand, raw);
+    } catch (err) {
+      this.options.post({ type: 'voiceError', code: 'ERR_VOICE_STATE', message: (err as Error).message.slice(0, 2000) });
+      return;
+    }
+    switch (command.type) {
+      case 'voicePeer':
+        if (this.channel.readyState !== 'open') {
+          this.options.post({ type: 'voiceError', code: 'ERR_WEBRTC', message: 'the voice channel is not open' });
+        } else {
+          this.channel.send(JSON.stringify(command.message));
+        }
+        return;
+      case 'voiceOpen':
+        this.open = true;
+        void this.start().catch((err: Error) => this.options.post({ type: 'voiceError', code: 'ERR_WEBRTC', message: err.message.slice(0, 2000) }));
+        return;
+      case 'voicePcm':
+        if (!this.open || !this.graph) return;
+        void this.graph.then((g) => {
+          const pcm = base64ToPcm(command.pcm);
+          g.source.port.postMessage(pcm.buffer, [pcm.buffer]);
+        });
+        return;
+      case 'voiceClose':
+        this.open = false;
+        this.stopListening();
+        return;
+    }
+  }
+
+  private async start(): Promise<void> {
+    const graph = await this.audioGraph();
+    if (graph.context.state === 'suspended') await graph.context.resume();
+    if (!this.trackAdded) {
+      // Added once per session (one renegotiation); between talks the source plays silence.
+      this.trackAdded = true;
+      this.peer.addTrack(graph.track, new MediaStream([graph.track]));
+    }
+    if (this.remote) await this.listen();
+  }
+
+  private audioGraph(): Promise<AudioGraph> {
+    this.graph ??= (async () => {
+      const context = new AudioContext({ sampleRate: 48_000, latencyHint: 'interactive' });
+      await context.audioWorklet.addModule(this.options.workletUrl);
+      const source = new AudioWorkletNode(context, 'remote-assist-pcm-source', { numberOfInputs: 0, outputChannelCount: [1] });
+      const destination = context.createMediaStreamDestination();
+      destination.channelCount = 1;
+      source.connect(destination);
+      return { context, source, track: destination.stream.getAudioTracks()[0] };
+    })();
+    return this.graph;
+  }
+
+  private readonly onTrack = (track: MediaStreamTrack, stream: MediaStream): void => {
+    if (track.kind !== 'audio' || this.disposed) return;
+    // Chromium feeds a remote track into Web Audio only while a media element also plays it (muted here).
+    const element = new Audio();
+    element.muted = true;
+    element.srcObject = stream;
+    void element.play().catch(() => undefined);
+    this.stopListening();
+    this.remote = { stream, element };
+    if (this.open) void this.listen();
+  };
+
+  private async listen(): Promise<void> {
+    const remote = this.remote;
+    if (!remote || remote.tap) return;
+    const graph = await this.audioGraph();
+    const node = graph.context.createMediaStreamSource(remote.stream);
+    const tap = new AudioWorkletNode(graph.context, 'remote-assist-pcm-tap', { numberOfOutputs: 1, outputChannelCount: [1] });
+    tap.port.onmessage = (e: MessageEvent<ArrayBuffer>) => {
+      if (this.open) this.options.post({ type: 'voicePcm', pcm: pcmToBase64(new Int16Array(e.data)) });
+    };
+    // The graph only runs nodes that lead to the destination; the tap's output is silence.
+    node.connect(tap).connect(graph.context.destination);
+    remote.node = node;
+    remote.tap = tap;
+  }
+
+  private stopListening(): void {
+    if (!this.remote) return;
+    this.remote.node?.disconnect();
+    this.remote.tap?.disconnect();
+    this.remote.node = undefined;
+    this.remote.tap = undefined;
+  }
+
+  private receivePeer(data: unknown): void {
+    try {
+      const message = decodeChannelMessage(VoicePeerMessage, data, VOICE_PEER_MAX_BYTES);
+      this.options.post({ type: 'voicePeer', message });
+    } catch (err) {
+      this.options.post({ type: 'voiceError', code: 'ERR_WEBRTC', message: `the sharer sent an invalid voice message: ${(err as Error).message}`.slice(0, 2000) });
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.open = false;
+    this.peer.off('track', this.onTrack);
+    this.stopListening();
+    if (this.remote) this.remote.element.srcObject = null;
+    this.channel.onmessage = null;
+    void this.graph?.then((g) => {
+      g.track.stop();
+      void g.context.close();
+    });
+  }
+}
