@@ -90,6 +90,7 @@ export class NetworkClient extends Disposable {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private deadTimer: NodeJS.Timeout | undefined;
   private chosenPresence: ChosenPresence = 'online';
+  private refusal: NetworkError | undefined;
 
   private currentAccount: Person | undefined;
   private currentToken: string | undefined;
@@ -161,6 +162,13 @@ export class NetworkClient extends Disposable {
   get connectionState(): ConnectionState {
     return this.machine.state;
   }
+  /**
+   * Why the client stopped reconnecting on its own (the server refused its token or join password):
+   * the user has to sign in again. Cleared by the next connect().
+   */
+  get reconnectRefusal(): NetworkError | undefined {
+    return this.refusal;
+  }
   /** The signed-in account, if any. */
   get account(): Person | undefined {
     return this.currentAccount;
@@ -196,6 +204,7 @@ export class NetworkClient extends Disposable {
     }
     this.url = url;
     this.credentials = credentials;
+    this.refusal = undefined;
     this.machine.to('connecting');
     try {
       await this.open(url);
@@ -570,6 +579,7 @@ export class NetworkClient extends Disposable {
       const code = err instanceof NetworkError ? err.code : 'ERR_NOT_CONNECTED';
       if (code === 'ERR_BAD_TOKEN' || code === 'ERR_BAD_JOIN_PASSWORD' || code === 'ERR_ALIAS_TAKEN') {
         this.logger.error(`reconnect refused (${code}); staying disconnected`);
+        this.refusal = err as NetworkError;
         this.machine.to('disconnected');
         return;
       }
