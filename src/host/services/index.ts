@@ -1,4 +1,5 @@
 /** The services of a sharing session, one line each; add yours here. */
+import { VoiceService } from '../audio/VoiceService';
 import { ChatService } from './ChatService';
 import { ControlService } from './ControlService';
 import { CursorService } from './CursorService';
@@ -8,4 +9,5 @@ export const hostServices: readonly HostServiceFactory[] = [
   (ctx) => new ControlService(ctx),
   (ctx) => new CursorService(ctx),
   (ctx) => new ChatService(ctx),
+  (ctx) => new VoiceService(ctx),
 ];
