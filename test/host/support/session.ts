@@ -66,8 +66,28 @@ export class TestDisplay {
   }
 }
 
+/** The host alone, for a scripted helper: supervisor started, signals handed to `relay`. */
+export async function startHost(display: TestDisplay, relay: (payload: Record<string, unknown>) => void, record: HostRecord, quality: Quality = TEST_QUALITY): Promise<HostSupervisor> {
+  const hostScript = await buildHost();
+  const supervisor = new HostSupervisor({ hostScript, env: display.env });
+  supervisor.onSignal(relay);
+  supervisor.onConnected(() => (record.connected = true));
+  supervisor.onControl((c) => record.controls.push({ ...c, at: performance.timeOrigin + performance.now() }));
+  supervisor.onError((e) => record.errors.push(e));
+  supervisor.onChat((text) => record.chats.push(text));
+  supervisor.onStats((s) => record.stats.push(s));
+  supervisor.onControlRequested(() => record.controlRequests++);
+  supervisor.onExit(() => (record.exited = true));
+  supervisor.start({ quality });
+  return supervisor;
+}
+
+export function emptyRecord(): HostRecord {
+  return { controls: [], errors: [], chats: [], stats: [], controlRequests: 0, connected: false, exited: false };
+}
+
 export class TestSession {
-  readonly record: HostRecord = { controls: [], errors: [], chats: [], stats: [], controlRequests: 0, connected: false, exited: false };
+  readonly record: HostRecord = emptyRecord();
 
   private constructor(
     readonly display: TestDisplay,

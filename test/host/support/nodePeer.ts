@@ -1,0 +1,51 @@
+/**
+ * A scripted helper in Node (simple-peer over @roamhq/wrtc) that talks the peer protocol directly,
+ * bypassing the viewer's own courtesy checks: it plays the untrusted helper in robustness tests.
+ */
+import Peer from 'simple-peer';
+import { PEER_CHANNELS } from '../../../src/protocol/peer';
+import { wrtc } from '../../../src/host/wrtc';
+
+export class NodeHelperPeer {
+  readonly peer: Peer.Instance;
+  readonly channels = new Map<string, RTCDataChannel>();
+  readonly received: Record<string, string[]> = { control: [], chat: [], input: [] };
+  connected = false;
+  closed = false;
+
+  constructor(sendSignal: (payload: Record<string, unknown>) => void) {
+    this.peer = new Peer({ initiator: false, trickle: true, wrtc: wrtc as unknown as Peer.Options['wrtc'] });
+    this.peer.on('signal', (data) => sendSignal(data as unknown as Record<string, unknown>));
+    this.peer.on('connect', () => (this.connected = true));
+    this.peer.on('close', () => (this.closed = true));
+    this.peer.on('error', () => (this.closed = true));
+  }
+
+  signal(payload: Record<string, unknown>): void {
+    if (payload.type === 'offer' && this.channels.size === 0) {
+      const pc = (this.peer as unknown as { _pc: RTCPeerConnection })._pc;
+      for (const spec of Object.values(PEER_CHANNELS)) {
+        const channel = pc.createDataChannel(spec.label, { negotiated: true, id: spec.id, ordered: spec.ordered });
+        channel.onmessage = (e) => this.received[spec.label].push(String(e.data));
+        this.channels.set(spec.label, channel);
+      }
+    }
+    if (!this.closed) this.peer.signal(payload as Peer.SignalData);
+  }
+
+  /** Sends raw text (or bytes) on a channel, valid or not. */
+  send(label: keyof typeof PEER_CHANNELS, data: string | Uint8Array): void {
+    const channel = this.channels.get(label);
+    if (!channel || channel.readyState !== 'open') throw new Error(`channel ${label} is not open`);
+    channel.send(data as string);
+  }
+
+  input(message: object): void {
+    this.send('input', JSON.stringify(message));
+  }
+
+  /** Vanishes without a goodbye. */
+  destroy(): void {
+    this.peer.destroy();
+  }
+}
