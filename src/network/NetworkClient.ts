@@ -221,11 +221,26 @@ export class NetworkClient extends Disposable {
     }
   }
 
-  /** Closes the connection and stops reconnecting; the client can connect again later. */
+  /**
+   * Closes the connection and stops reconnecting (signing out): the account, contacts and invitations are
+   * forgotten and open sessions end here (onDidEndSession, `connectionLost`). The client can connect again.
+   */
   disconnect(): void {
     if (this.machine.state === 'disposed' || this.machine.state === 'disconnected') return;
     this.teardown('ERR_CONNECTION_LOST', 'disconnected by the client');
     this.machine.to('disconnected');
+    this.currentAccount = undefined;
+    this.currentToken = undefined;
+    this.chosenPresence = 'online';
+    this.invitationMap.clear();
+    if (this.contactMap.size > 0) {
+      this.contactMap.clear();
+      this._onDidChangeContacts.fire([]);
+    }
+    for (const sessionId of [...this.sessionMap.keys()]) {
+      this.sessionMap.delete(sessionId);
+      this._onDidEndSession.fire({ sessionId, reason: 'connectionLost' });
+    }
   }
 
   // ------------------------------------------------------------------------------------------------------

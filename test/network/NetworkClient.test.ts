@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ConnectionStateMachine, type ConnectionState } from '../../src/network/ConnectionStateMachine';
 import { NetworkError } from '../../src/network/NetworkError';
-import { errorCode, Fixture, nextEvent, waitFor } from '../server/support';
+import { befriend, errorCode, Fixture, nextEvent, waitFor } from '../server/support';
 
 /** A server that does not follow the protocol: the client must not trust what it says. */
 async function hostileServer(onMessage: (socket: WebSocket, message: { type: string; id: number }) => void): Promise<{ url: string; close(): Promise<void> }> {
@@ -110,5 +110,20 @@ describe('network client', () => {
     await nextEvent(client.onDidChangeConnectionState, (s) => s === 'disconnected', 10_000);
     assert.equal(client.connectionState, 'disconnected');
     assert.equal(client.reconnectRefusal?.code, 'ERR_BAD_TOKEN');
+  });
+
+  it('signs out on disconnect(): forgets the account and ends its sessions here; the peer hears after the grace period', async () => {
+    const server = await fx.server({ limits: { sessionGraceMs: 300 } });
+    const sharer = await fx.user(server, 'leaver');
+    const helper = await fx.user(server, 'stayer');
+    await befriend(sharer, helper);
+    const session = await helper.acceptInvitation((await sharer.invite('stayer')).id);
+    const endedHere = nextEvent(sharer.onDidEndSession);
+    const endedThere = nextEvent(helper.onDidEndSession, () => true, 5_000);
+    sharer.disconnect();
+    assert.deepEqual(await endedHere, { sessionId: session.id, reason: 'connectionLost' });
+    assert.equal(sharer.account, undefined);
+    assert.deepEqual([sharer.contacts, sharer.invitations, sharer.sessions], [[], [], []]);
+    assert.deepEqual(await endedThere, { sessionId: session.id, reason: 'peerOffline' });
   });
 });
