@@ -29,14 +29,14 @@ export async function buildHost(): Promise<void> {
 
 export class OursSystem implements SystemUnderTest {
   readonly name = 'ours' as const;
-  /** The host's own view: frames handed to the encoder and kbit/s sent, last interval. */
-  lastHostStats: { fps: number; kbpsSent: number } | undefined;
+  /** The host's own per-second reports: frames handed to the encoder and kbit/s sent. */
+  readonly hostStats: { atMs: number; fps: number; kbpsSent: number }[] = [];
 
   private constructor(
     readonly viewer: ViewerPage,
     private readonly host: HostSupervisor,
   ) {
-    host.onStats((s) => (this.lastHostStats = { fps: s.fps, kbpsSent: s.kbpsSent }));
+    host.onStats((s) => this.hostStats.push({ atMs: performance.now(), fps: s.fps, kbpsSent: s.kbpsSent }));
     // the sharer says yes to every request: consent is not what is measured here
     host.onControlRequested(() => host.grantControl());
   }
@@ -81,8 +81,10 @@ export class OursSystem implements SystemUnderTest {
     return { down: s.bytesReceived ?? 0, up: s.bytesSent ?? 0 };
   }
 
-  details(): Promise<Record<string, number>> {
-    return this.viewer.page.evaluate(() => window.benchOurs.stats());
+  /** Receiver stats (cumulative) plus `hostFrames`: frames the host handed to its encoder so far (from its per-second reports). */
+  async details(): Promise<Record<string, number>> {
+    const receiver = await this.viewer.page.evaluate(() => window.benchOurs.stats());
+    return { ...receiver, hostFrames: this.hostStats.reduce((sum, s) => sum + s.fps, 0) };
   }
 
   async enableInput(): Promise<void> {

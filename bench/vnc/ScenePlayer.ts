@@ -201,12 +201,20 @@ export class ScenePlayer {
     }
   }
 
-  /** Types `text` into the xterm at `charsPerSecond` through XTEST (pointer over the xterm gives it focus). */
+  /**
+   * Types `text` into the xterm at `charsPerSecond` through XTEST (pointer over the xterm gives it focus),
+   * one xdotool call per character on an absolute schedule (xdotool's own --delay does not keep the rate).
+   */
   async typeIntoXterm(text: string, charsPerSecond: number): Promise<void> {
     const env = { ...process.env, DISPLAY: this.display };
     const { x, y } = LAYOUT.xterm;
     await execFileAsync('xdotool', ['mousemove', String(x + 200), String(y + 100)], { env });
-    await execFileAsync('xdotool', ['type', '--delay', String(Math.round(1000 / charsPerSecond)), text], { env });
+    const start = performance.now();
+    for (const [i, char] of [...text].entries()) {
+      const due = start + (i * 1000) / charsPerSecond;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+      await execFileAsync('xdotool', ['type', '--', char], { env });
+    }
   }
 
   async closeXterm(): Promise<void> {

@@ -89,9 +89,10 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   await buildHost();
   const display = await startXvfb(WIDTH, HEIGHT);
-  const player = await ScenePlayer.open(display.display);
   const others: number[] = [];
+  let player: ScenePlayer | undefined;
   try {
+    player = await ScenePlayer.open(display.display);
     for (const [i, scene] of scenes.entries()) {
       const order = i % 2 === 0 ? systems : [...systems].reverse();
       for (const name of order) {
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
       });
     }
   } finally {
-    await player.dispose();
+    await player?.dispose();
     await display.stop();
   }
   results.finishedAt = new Date().toISOString();

@@ -78,6 +78,15 @@ export function markdownTables(r: BenchResults): string {
         `received → shown ${fmt(percentile(oursLat.flatMap((t) => (t.receiveToShownMs === undefined ? [] : [t.receiveToShownMs])), 50))} ms · ` +
         `decode ${fmt(percentile(oursLat.flatMap((t) => (t.decodeMs === undefined ? [] : [t.decodeMs])), 50))} ms`,
     );
+    const ld = o.latency?.details;
+    if (ld) {
+      const slow = oursLat.filter((t) => t.ms > 500);
+      lines.push(
+        `Over the scene the host handed ${fmt(ld.hostFrames, 0)} frames to its encoder (changes plus its once-a-second repeat), ` +
+          `the viewer received ${fmt(ld.framesReceived, 0)} and decoded ${fmt(ld.framesDecoded, 0)}; ${slow.length} trials took over 500 ms` +
+          (slow.length ? `, of which ${slow.filter((t) => (t.toReceiveMs ?? 0) > 450).length} were late before the viewer received the frame.` : '.'),
+      );
+    }
   }
   lines.push('');
   lines.push('### 2. Full motion: whole screen scrolling, 60 frames/s drawn');
@@ -93,7 +102,9 @@ export function markdownTables(r: BenchResults): string {
         `${fmt(d.framesDropped, 0)} dropped; decode ${fmt((1000 * d.totalDecodeTime) / d.framesDecoded)} ms/frame, ` +
         `jitter buffer ${fmt((1000 * d.jitterBufferDelay) / Math.max(1, d.jitterBufferEmittedCount))} ms/frame, ` +
         `assembly ${fmt((1000 * d.totalAssemblyTime) / Math.max(1, d.framesAssembledFromMultiplePackets))} ms/frame, ` +
-        `receive→decoded ${fmt((1000 * d.totalProcessingDelay) / d.framesDecoded)} ms/frame; ${fmt(d.nackCount, 0)} NACKs, ${fmt(d.pliCount, 0)} PLIs.`,
+        `receive→decoded ${fmt((1000 * d.totalProcessingDelay) / d.framesDecoded)} ms/frame; ${fmt(d.nackCount, 0)} NACKs, ${fmt(d.pliCount, 0)} PLIs. ` +
+        `The host handed ${fmt(d.hostFrames / (o.motion?.costs.seconds ?? NaN))} frames/s to its encoder; ` +
+        `host CPU per handed frame ${fmt((10 * (o.motion?.costs.sharerCpuPct ?? NaN)) / (d.hostFrames / (o.motion?.costs.seconds ?? NaN)))} ms.`,
     );
   }
   if (r.stages) {

@@ -35,6 +35,8 @@ export interface LatencyResult {
   trials: LatencyTrial[];
   missed: number;
   costs: Costs;
+  /** Change of the system's counters over the scene (ours: frames the host encoded vs received). */
+  details: Record<string, number>;
 }
 
 export interface MotionResult {
@@ -124,6 +126,10 @@ async function waitForObservation(
   return { clicks };
 }
 
+function delta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]));
+}
+
 const PALETTE = [0xff0000, 0x00ff00, 0x0000ff, 0xffff00, 0x00ffff, 0xff00ff, 0xffffff, 0x000000];
 
 export async function latencyScene(ctx: SceneContext, trials: number): Promise<LatencyResult> {
@@ -131,6 +137,7 @@ export async function latencyScene(ctx: SceneContext, trials: number): Promise<L
   await system.viewer.setCells([LAYOUT.patch]);
   await player.setPatch(0x808080);
   await waitForObservation(ctx, (o) => near(o.values[0], 0x808080), 5000);
+  const details0 = await system.details();
   const { value, costs } = await measured(ctx, async () => {
     const out: LatencyTrial[] = [];
     let missed = 0;
@@ -156,7 +163,7 @@ export async function latencyScene(ctx: SceneContext, trials: number): Promise<L
     return { out, missed };
   });
   ctx.log(`  latency: ${value.out.length} trials, ${value.missed} missed`);
-  return { trials: value.out, missed: value.missed, costs };
+  return { trials: value.out, missed: value.missed, costs, details: delta(details0, await system.details()) };
 }
 
 function decodeMarker(values: number[]): number {
@@ -174,8 +181,8 @@ export async function motionScene(ctx: SceneContext, seconds: number): Promise<M
   await system.viewer.setCells(cells);
   player.startMotion(60);
   try {
-    // let both systems reach a steady state before counting
-    await sleep(2000);
+    // let both systems reach a steady state before counting (WebRTC's bandwidth estimate ramps up)
+    await sleep(3000);
     await system.viewer.drain();
     const details0 = await system.details();
     const framesStart = player.framesDrawn();
@@ -188,9 +195,7 @@ export async function motionScene(ctx: SceneContext, seconds: number): Promise<M
       }
       return seen.size;
     });
-    const details1 = await system.details();
-    const details: Record<string, number> = {};
-    for (const [k, v] of Object.entries(details1)) details[k] = v - (details0[k] ?? 0);
+    const details = delta(details0, await system.details());
     return { fps: value / costs.seconds, sceneFps: (player.framesDrawn() - framesStart) / costs.seconds, costs, details };
   } finally {
     await player.stopMotion();

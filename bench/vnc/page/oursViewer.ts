@@ -9,6 +9,8 @@ declare global {
       signal(payload: unknown): void;
       requestControl(): Promise<void>;
       stats(): Promise<Record<string, number>>;
+      /** The page's peer connections (the viewer's), for stats and receiver-side experiments. */
+      peerConnections: RTCPeerConnection[];
     };
     /** Exposed by the bench process: relays a signal to the host. */
     benchSendSignal(payload: unknown): Promise<void>;
@@ -28,6 +30,7 @@ window.RTCPeerConnection = class extends NativePeerConnection {
 };
 
 window.benchOurs = {
+  peerConnections,
   start(screenWidth) {
     const container = document.createElement('div');
     container.style.cssText = 'position:absolute;left:0;top:0;width:100vw;height:100vh';
