@@ -14,6 +14,8 @@ let nextConnectionId = 1;
 export class ClientConnection {
   readonly id = nextConnectionId++;
   identity: Identity | undefined;
+  /** A sign-in is in progress (it awaits the cluster): no second one may start. */
+  signingIn = false;
   presence: ChosenPresence = 'online';
   alive = true;
   /** Requests refused for rate in a row; reset by any accepted request. */

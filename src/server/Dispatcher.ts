@@ -22,10 +22,16 @@ export class Dispatcher {
   async handle(connection: ClientConnection, message: ClientMessage): Promise<ServerReply> {
     const { id } = message;
     if (message.type === 'signIn' || message.type === 'signInWithToken') {
-      if (connection.identity) throw new ServiceError('ERR_ALREADY_SIGNED_IN', 'this connection is already signed in');
-      return message.type === 'signIn'
-        ? this.accounts.signIn(connection, id, message.alias, message.displayName, message.joinPassword, message.clientId)
-        : this.accounts.signInWithToken(connection, id, message.token, message.clientId);
+      // a second sign-in racing the first would bind one socket to two accounts
+      if (connection.identity || connection.signingIn) throw new ServiceError('ERR_ALREADY_SIGNED_IN', 'this connection is already signed in');
+      connection.signingIn = true;
+      try {
+        return await (message.type === 'signIn'
+          ? this.accounts.signIn(connection, id, message.alias, message.displayName, message.joinPassword, message.clientId)
+          : this.accounts.signInWithToken(connection, id, message.token, message.clientId));
+      } finally {
+        connection.signingIn = false;
+      }
     }
     const me: Identity | undefined = connection.identity;
     if (!me) throw new ServiceError('ERR_NOT_SIGNED_IN', 'sign in first');

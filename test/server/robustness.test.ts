@@ -61,9 +61,17 @@ describe('server: malformed, oversized and abusive input', () => {
     assert.equal(ok.type, 'signedIn');
     assert.equal(code(await r.exchange(JSON.stringify({ type: 'signIn', id: 7, alias: 'other', displayName: 'O', clientId: 'abcdefgh12' }), 7)), 'ERR_ALREADY_SIGNED_IN');
     assert.equal(r.closed, undefined);
+
+    // two sign-ins racing on one socket: one wins, the other is refused
+    const racer = await raw(server.url);
+    racer.socket.send(JSON.stringify({ type: 'signIn', id: 1, alias: 'racer1', displayName: 'R1', clientId: 'racerclient1' }));
+    racer.socket.send(JSON.stringify({ type: 'signIn', id: 2, alias: 'racer2', displayName: 'R2', clientId: 'racerclient2' }));
+    await waitFor('both answers', () => racer.received.length >= 2);
+    assert.deepEqual(racer.received.map((m) => (m.type === 'error' ? m.code : m.type)).sort(), ['ERR_ALREADY_SIGNED_IN', 'signedIn']);
     // nothing was created by the refused messages
     const probe = await fx.user(server, 'probe');
     assert.equal(await errorCode(probe.addContact('other')), 'ERR_NO_SUCH_USER');
+    assert.equal(await errorCode(probe.addContact('racer2')), 'ERR_NO_SUCH_USER');
   });
 
   it('bounds signaling payloads and relays nothing oversized', async () => {
