@@ -34,6 +34,8 @@ async function bundle(entry: Entry): Promise<string> {
 
 export class WebviewHarness {
   readonly received: WebviewMessage[] = [];
+  /** When set, messages from the page go here (e.g. to the product's WebviewRouter) instead of `received`. */
+  listener: ((message: WebviewMessage) => void) | undefined;
   readonly problems: string[] = [];
   page!: Page;
   private browser!: Browser;
@@ -88,7 +90,9 @@ export class WebviewHarness {
     this.page.on('pageerror', (e) => this.problems.push(`pageerror: ${e.message}`));
     await this.page.exposeFunction('__remoteAssistToExtension', (message: unknown) => {
       // What the extension would do first: validate.
-      this.received.push(parseMessage(WebviewMessage, message));
+      const valid = parseMessage(WebviewMessage, message);
+      if (this.listener) this.listener(valid);
+      else this.received.push(valid);
     });
     // A string, not a function: the test transpiler would wrap a function with helpers the page lacks.
     await this.page.addInitScript(`

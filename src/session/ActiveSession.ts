@@ -1,0 +1,25 @@
+/** What the views and commands can do with the session in progress, whichever side this machine is on. */
+import type { Disposable, Event } from '../host/Emitter';
+import type { AssistanceSession } from './AssistanceSession';
+import type { QualityPreset } from './QualityPresets';
+
+export interface ActiveSession extends Disposable {
+  readonly model: AssistanceSession;
+  /** Fires once, after the session ended and its resources were released. */
+  readonly onDidEnd: Event<void>;
+  /** Sends a chat message peer to peer and records it; rejects (SessionError) when not connected. */
+  sendChat(text: string): Promise<void>;
+  /** Helper: asks for control. Sharer: refused with a SessionError. */
+  takeControl(): void;
+  /** Either side: control goes back to the sharer. */
+  stopControl(): void;
+  setQuality(preset: QualityPreset): Promise<void>;
+  /** Ends everything on both sides (host process included). */
+  disconnect(): Promise<void>;
+}
+
+/** Display name and logging shared by both sides. */
+export interface SessionContext {
+  readonly myName: string;
+  readonly historyDir: string;
+}

@@ -1,0 +1,149 @@
+/**
+ * The helper's side of a session: the remote desktop lives in the panel's RemoteViewer (a webview), so this
+ * class relays signaling between the network and the viewer, turns the viewer's reports into the session's
+ * history, and routes chat and control requests to the viewer's data channels.
+ */
+import type { NetworkClient } from '../network/NetworkClient';
+import type { Session } from '../protocol/network';
+import type { RelayMessage } from '../protocol/relay';
+import type { ExtensionMessage, WebviewMessage } from '../protocol/webview';
+import { DisposableStore, Emitter, Logger } from '../host/Emitter';
+import { AssistanceSession, SessionError } from './AssistanceSession';
+import type { ActiveSession, SessionContext } from './ActiveSession';
+import { ChatLog } from './ChatLog';
+import type { QualityPreset } from './QualityPresets';
+import { SessionChannel } from './SessionChannel';
+
+/** Where viewer commands go: the panel webview (which queues them until its page is ready). */
+export type ViewerPost = (message: ExtensionMessage) => void;
+export type ViewerReport = Extract<WebviewMessage, { type: `viewer${string}` }>;
+
+export class HelperSession implements ActiveSession {
+  readonly model: AssistanceSession;
+  private readonly _onDidEnd = new Emitter<void>();
+  readonly onDidEnd = this._onDidEnd.event;
+  private readonly store = new DisposableStore();
+  private readonly channel: SessionChannel;
+  private finished = false;
+
+  constructor(
+    session: Session,
+    client: NetworkClient,
+    private readonly ctx: SessionContext,
+    private readonly toViewer: ViewerPost,
+    private readonly log: Logger,
+  ) {
+    const peerName = session.peer.displayName;
+    this.model = new AssistanceSession({
+      sessionId: session.id,
+      role: 'helper',
+      peerName,
+      sink: ChatLog.open(ctx.historyDir, { kind: 'session', sessionId: session.id, role: 'helper', peerName, startedAt: session.startedAt }),
+    });
+    this.channel = this.store.add(new SessionChannel(client, session.id, log));
+    this.store.add(this.channel.onMessage((m) => this.onRelay(m)));
+    this.store.add(this.channel.onEnded((reason) => this.finish(reason === 'connectionLost' ? 'error' : 'peer')));
+  }
+
+  /** What the panel's RemoteViewer reported (already validated by the panel controller). */
+  handleViewerReport(report: ViewerReport): void {
+    if (this.finished) return;
+    switch (report.type) {
+      case 'viewerSignal':
+        void this.channel.send({ type: 'rtc', payload: report.payload }).catch((err: Error) => this.log.warn(`signal not relayed: ${err.message}`));
+        break;
+      case 'viewerConnected':
+        this.guard('connected', () => this.model.peerConnected());
+        break;
+      case 'viewerDisconnected':
+        this.log.info(`session ${this.model.sessionId}: viewer disconnected (${report.reason})`);
+        if (this.model.phase === 'connected') void this.disconnect();
+        break;
+      case 'viewerChat':
+        this.guard('chat', () => this.model.chat('peer', report.text, this.ctx.myName));
+        break;
+      case 'viewerControl':
+        this.onControlState(report.granted, report.reason);
+        break;
+      case 'viewerError':
+        this.log.warn(`session ${this.model.sessionId}: viewer: ${report.message}`);
+        break;
+    }
+  }
+
+  async sendChat(text: string): Promise<void> {
+    if (this.model.phase !== 'connected') throw new SessionError('ERR_ILLEGAL_TRANSITION', `You are not connected to ${this.model.peerName}.`);
+    const entry = this.model.chat('me', text, this.ctx.myName);
+    this.toViewer({ type: 'viewerSendChat', text: entry.text });
+  }
+
+  takeControl(): void {
+    this.model.requestControl();
+    this.toViewer({ type: 'viewerRequestControl' });
+  }
+
+  stopControl(): void {
+    if (this.model.control !== 'granted') throw new SessionError('ERR_ILLEGAL_TRANSITION', 'You are not in control.');
+    // Recorded when the sharer's host confirms (viewerControl), so the history says what really happened.
+    this.toViewer({ type: 'viewerReleaseControl' });
+  }
+
+  async setQuality(preset: QualityPreset): Promise<void> {
+    if (this.model.phase !== 'connected') throw new SessionError('ERR_ILLEGAL_TRANSITION', `You are not connected to ${this.model.peerName}.`);
+    await this.channel.send({ type: 'qualityRequest', preset });
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.finished) return;
+    await this.channel.end();
+    this.finish('me');
+  }
+
+  dispose(): void {
+    if (!this.finished) void this.disconnect();
+  }
+
+  private onControlState(granted: boolean, reason: string): void {
+    if (granted) {
+      if (this.model.control === 'requested') this.model.grantControl();
+      return;
+    }
+    if (this.model.control === 'granted') {
+      this.model.endControl(reason === 'localEscape' ? 'escape' : reason === 'helperReleased' ? 'me' : 'peer');
+    }
+  }
+
+  private onRelay(message: RelayMessage): void {
+    switch (message.type) {
+      case 'rtc':
+        // The sharer's host only signals after the sharer said Yes.
+        if (this.model.phase === 'consent') this.model.consentGiven();
+        this.toViewer({ type: 'viewerSignal', payload: message.payload });
+        break;
+      case 'controlRefused':
+        this.guard('controlRefused', () => this.model.refuseControl(message.reason));
+        break;
+      case 'qualityRequest':
+        this.log.warn(`session ${this.model.sessionId}: the sharer sent a helper-only message; dropped`);
+        break;
+    }
+  }
+
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.warn(`session ${this.model.sessionId}: ${what} refused: ${(err as Error).message}`);
+    }
+  }
+
+  private finish(by: 'me' | 'peer' | 'error'): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.model.phase !== 'ended') this.model.end(by);
+    this.toViewer({ type: 'viewerClose' });
+    this.store.dispose();
+    this._onDidEnd.fire();
+    this._onDidEnd.dispose();
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Invitation links as they travel by e-mail or chat: `vscode://remote-assist.remote-assist/redeem?server=…&
+ * id=…&secret=…&expires=…` (the server writes server, id and secret; the extension adds the expiry so the
+ * helper sees it before connecting). Everything in a link is untrusted input.
+ */
+import { z } from 'zod';
+
+export const LINK_AUTHORITY = 'remote-assist.remote-assist';
+const LINK_PATHS = ['/redeem', '/join'];
+
+export const InvitationLink = z.object({
+  /** ws:// or wss:// address of the server holding the link (a team server or the sharer's own machine). */
+  server: z.string().max(512).refine((s) => /^wss?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(s), 'server must be a ws:// or wss:// address'),
+  id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed link id'),
+  secret: z.string().min(1).max(256),
+  /** Expiry, ms since the epoch, when the link says. */
+  expiresAt: z.number().int().positive().optional(),
+});
+export type InvitationLink = z.infer<typeof InvitationLink>;
+
+export class InvitationLinkError extends Error {
+  readonly code = 'ERR_BAD_LINK';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvitationLinkError';
+  }
+}
+
+/** Parses a pasted link (the vscode:// form or the bare query); throws InvitationLinkError on anything else. */
+export function parseInvitationLink(text: string): InvitationLink {
+  const trimmed = text.trim();
+  if (trimmed.length === 0 || trimmed.length > 4096) throw new InvitationLinkError('Paste the whole invitation link.');
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw new InvitationLinkError('This is not an invitation link.');
+  }
+  const scheme = url.protocol.replace(/:$/, '');
+  if (!/^(vscode|vscode-insiders|code-oss|vscodium)$/.test(scheme) || url.host !== LINK_AUTHORITY || !LINK_PATHS.includes(url.pathname)) {
+    throw new InvitationLinkError('This is not a Remote Assist invitation link.');
+  }
+  const q = url.searchParams;
+  const expires = q.get('expires');
+  const parsed = InvitationLink.safeParse({
+    server: q.get('server') ?? '',
+    id: q.get('id') ?? '',
+    secret: q.get('secret') ?? '',
+    ...(expires === null ? {} : { expiresAt: Number(expires) }),
+  });
+  if (!parsed.success) throw new InvitationLinkError(`The invitation link is damaged: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+  return parsed.data;
+}
+
+/** Parses the query of a URI the URI handler received (`path` and `query` as VS Code gives them). */
+export function parseInvitationUri(path: string, query: string): InvitationLink {
+  return parseInvitationLink(`vscode://${LINK_AUTHORITY}${path}?${query}`);
+}
+
+/** The link to send: the server's own link plus its expiry. */
+export function formatInvitationLink(serverUrl: string, expiresAt: number): string {
+  const url = new URL(serverUrl);
+  url.searchParams.set('expires', String(expiresAt));
+  return url.toString();
+}
+
+export function isExpired(link: InvitationLink, now = Date.now()): boolean {
+  return link.expiresAt !== undefined && link.expiresAt <= now;
+}
+
+/** "12 min left", "2 h 5 min left", "expired". */
+export function timeLeft(expiresAt: number, now = Date.now()): string {
+  const ms = expiresAt - now;
+  if (ms <= 0) return 'expired';
+  const minutes = Math.ceil(ms / 60_000);
+  if (minutes < 60) return `${minutes} min left`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest ? `${hours} h ${rest} min left` : `${hours} h left`;
+}

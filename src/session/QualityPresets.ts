@@ -1,0 +1,24 @@
+/** Quality presets by connection speed, as Remote Assistance offered them, mapped to the host's live settings. */
+import type { Quality } from '../protocol/host';
+
+export type QualityPreset = 'Auto' | 'Low' | 'Balanced' | 'Best';
+export const QUALITY_PRESETS: readonly QualityPreset[] = ['Auto', 'Balanced', 'Low', 'Best'];
+
+export const QUALITY_DESCRIPTIONS: Record<QualityPreset, string> = {
+  Auto: 'Adapts to the measured connection',
+  Low: 'Dial-up or a slow link: half size, few frames',
+  Balanced: 'Broadband: sharp picture at a moderate rate',
+  Best: 'LAN: full size and frame rate',
+};
+
+/** Auto caps generously and lets libwebrtc's bandwidth estimation adapt the bitrate to the measured link. */
+const PRESETS: Record<QualityPreset, Quality> = {
+  Auto: { maxKbps: 6000, fps: 30, scale: 1 },
+  Low: { maxKbps: 300, fps: 5, scale: 0.5 },
+  Balanced: { maxKbps: 1500, fps: 15, scale: 0.75 },
+  Best: { maxKbps: 10_000, fps: 30, scale: 1 },
+};
+
+export function qualityFor(preset: string): Quality {
+  return PRESETS[(QUALITY_PRESETS as readonly string[]).includes(preset) ? (preset as QualityPreset) : 'Auto'];
+}
