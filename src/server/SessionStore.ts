@@ -26,6 +26,7 @@ export class SessionStore {
   private readonly markBackHelper;
   private readonly selectStale;
   private readonly prune;
+  private readonly markAllAwayStatement;
 
   constructor(db: Db) {
     this.insert = db.prepare(
@@ -48,6 +49,9 @@ export class SessionStore {
       'SELECT * FROM sessions WHERE endedAt IS NULL AND (sharerAwaySince <= ? OR helperAwaySince <= ?)',
     );
     this.prune = db.prepare('DELETE FROM sessions WHERE endedAt IS NOT NULL');
+    this.markAllAwayStatement = db.prepare(
+      'UPDATE sessions SET sharerAwaySince = coalesce(sharerAwaySince, @now), helperAwaySince = coalesce(helperAwaySince, @now) WHERE endedAt IS NULL',
+    );
   }
 
   create(row: Omit<SessionRow, 'endedAt' | 'sharerAwaySince' | 'helperAwaySince'>): SessionRow {
@@ -81,6 +85,11 @@ export class SessionStore {
   markBack(alias: string, clientId: string): void {
     this.markBackSharer.run(alias, clientId);
     this.markBackHelper.run(alias, clientId);
+  }
+
+  /** Every open session waits for both its clients (after a restart of a lone server). */
+  markAllAway(): void {
+    this.markAllAwayStatement.run({ now: Date.now() });
   }
 
   /** Open sessions with a party away since before `cutoff`. */

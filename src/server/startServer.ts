@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import { createServer as createHttpsServer } from 'https';
 import type { AddressInfo } from 'net';
+import { networkInterfaces } from 'os';
 import { WebSocketServer } from 'ws';
 import type { IDisposable } from '../network/Disposable';
 import { silentLogger, type Logger } from '../network/Logger';
@@ -110,9 +111,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw err;
   }
   const port = (http.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  const url = `${options.tls ? 'wss' : 'ws'}://${urlHost}:${port}`;
-  const publicUrl = options.publicUrl ?? url;
+  const scheme = options.tls ? 'wss' : 'ws';
+  const wildcard = host === '0.0.0.0' || host === '::';
+  const url = `${scheme}://${wildcard ? '127.0.0.1' : formatHost(host)}:${port}`;
+  // links travel to other machines: on every interface, name one that others can reach
+  const publicUrl = options.publicUrl ?? (wildcard ? `${scheme}://${formatHost(reachableAddress() ?? '127.0.0.1')}:${port}` : url);
 
   const sessions = new SessionStore(db);
   const contacts = new ContactStore(db);
@@ -133,7 +136,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     linkBase: `${LINK_URI}?server=${encodeURIComponent(publicUrl)}`,
   };
   // alone, no client can still be connected after a restart: their sessions start their grace period now
-  if (cluster.single) db.prepare('UPDATE sessions SET sharerAwaySince = coalesce(sharerAwaySince, ?), helperAwaySince = coalesce(helperAwaySince, ?) WHERE endedAt IS NULL').run(Date.now(), Date.now());
+  if (cluster.single) sessions.markAllAway();
   sessions.pruneEnded();
 
   const relay = new SessionRelay(ctx);
@@ -156,8 +159,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       gateway.dispose();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeAllConnections?.();
+      const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
+      // idle keep-alive connections (a health probe) would hold close() open for seconds
+      http.closeAllConnections();
+      await httpClosed;
       await presence.settled();
       relay.dispose();
       invitations.dispose();
@@ -175,4 +180,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     close,
     dispose: () => void close(),
   };
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** The first external IPv4 address of this machine, if any. */
+function reachableAddress(): string | undefined {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) if (address.family === 'IPv4' && !address.internal) return address.address;
+  }
+  return undefined;
 }

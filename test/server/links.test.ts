@@ -1,4 +1,5 @@
 import { strict as assert } from 'assert';
+import { networkInterfaces } from 'os';
 import { befriend, errorCode, Fixture, nextEvent, waitFor } from './support';
 
 describe('server: invitation links', () => {
@@ -80,5 +81,19 @@ describe('server: invitation links', () => {
     dan.disconnect();
     await waitFor('the server to see dan leave', () => server.connectionCount === before - 1);
     assert.equal(await errorCode(eve.redeemLink(offlineLink.id, offlineLink.secret)), 'ERR_CONTACT_OFFLINE');
+  });
+
+  it('names an address other machines can reach in links from a team server on every interface', async () => {
+    const server = await fx.server({ host: '0.0.0.0' });
+    assert.match(server.url, /^ws:\/\/127\.0\.0\.1:\d+$/);
+    const owner = await fx.user(server, 'teamlead');
+    const link = new URL((await owner.createLink()).url);
+    const advertised = new URL(link.searchParams.get('server')!);
+    assert.equal(advertised.port, String(server.port));
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a?.family === 'IPv4' && !a.internal)
+      .map((a) => a!.address);
+    assert.equal(advertised.hostname, external[0] ?? '127.0.0.1');
   });
 });
