@@ -7,7 +7,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { cpus, loadavg, tmpdir } from 'os';
 import { join } from 'path';
 import { parseArgs } from 'util';
 import { build } from 'esbuild';
@@ -107,6 +107,8 @@ async function main(): Promise<void> {
     console.log(`invitations: ${sent} sent at ${rate}/s for ${seconds} s, ${rtts.length} completed round trips (${invitesPerS}/s); error replies over the run: ${JSON.stringify(errors)}`);
     console.log(`invite round trip ms: p50 ${percentile(rtts, 50).toFixed(1)}, p90 ${percentile(rtts, 90).toFixed(1)}, p99 ${percentile(rtts, 99).toFixed(1)}, max ${rtts.at(-1)?.toFixed(1)}`);
     console.log(`server peak RSS: ${peakRss} MB`);
+    // the machine may be shared: say how busy it was, since the round trip tail depends on it
+    console.log(`load average at the end (1/5 min) on ${cpus().length} cores: ${loadavg().slice(0, 2).map((l) => l.toFixed(1)).join(' / ')}`);
     for (const w of workers) w.send({ op: 'exit' });
     console.log(
       JSON.stringify({

@@ -24,6 +24,8 @@ export class ClientConnection {
 
   constructor(
     private readonly socket: WebSocket,
+    /** The peer's IP address, for limits that must survive new accounts and connections. */
+    readonly remoteAddress: string,
     messagesPerSecond: number,
     burst: number,
   ) {

@@ -71,7 +71,7 @@ export class Dispatcher {
       case 'createLink':
         return { type: 'link', id, link: this.links.create(me, message.expiresInMs) };
       case 'redeemLink':
-        return { type: 'session', id, session: await this.links.redeem(me, message.linkId, message.secret) };
+        return { type: 'session', id, session: await this.links.redeem(me, connection.remoteAddress, message.linkId, message.secret) };
       case 'signal':
         this.relay.signal(me, message.sessionId, message.payload);
         return ok;

@@ -47,14 +47,14 @@ export class Gateway implements IDisposable {
       socket.close(1013, 'server full');
       return;
     }
-    const connection = new ClientConnection(socket, limits.messagesPerSecond, limits.messageBurst);
+    const connection = new ClientConnection(socket, request.socket.remoteAddress ?? 'unknown', limits.messagesPerSecond, limits.messageBurst);
     this.connections.add(connection);
     const signInTimer = setTimeout(() => {
       if (!connection.identity) connection.close(1008, 'sign in first');
     }, limits.signInTimeoutMs);
     socket.on('pong', () => (connection.alive = true));
     socket.on('message', (data, isBinary) => this.onMessage(connection, isBinary ? undefined : data.toString()));
-    socket.on('error', (err) => this.ctx.logger.debug(`connection ${connection.id} (${request.socket.remoteAddress}): ${err.message}`));
+    socket.on('error', (err) => this.ctx.logger.debug(`connection ${connection.id} (${connection.remoteAddress}): ${err.message}`));
     socket.on('close', () => {
       clearTimeout(signInTimer);
       this.connections.delete(connection);

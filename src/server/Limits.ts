@@ -20,9 +20,10 @@ export interface Limits {
   /** A session ends when one party's client stays away longer than this. */
   sessionGraceMs: number;
   maxPendingInvitationsPerAccount: number;
-  /** Wrong link secrets tolerated per link and per account within linkFailureWindowMs. */
+  /** Wrong link secrets tolerated per link, per account and per network address within linkFailureWindowMs. */
   linkFailuresPerLink: number;
   linkFailuresPerAccount: number;
+  linkFailuresPerAddress: number;
   linkFailureWindowMs: number;
   maxLinkExpiryMs: number;
   /** Closed invitations stay listed this long. */
@@ -43,6 +44,7 @@ export const defaultLimits: Limits = {
   maxPendingInvitationsPerAccount: 20,
   linkFailuresPerLink: 5,
   linkFailuresPerAccount: 10,
+  linkFailuresPerAddress: 30,
   linkFailureWindowMs: 10 * 60_000,
   maxLinkExpiryMs: 7 * 24 * 3600_000,
   closedInvitationRetentionMs: 24 * 3600_000,

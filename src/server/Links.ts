@@ -13,6 +13,8 @@ import { hashSecret, randomToken, secretMatches } from './secrets';
  */
 export class Links implements IDisposable {
   private readonly perAccount: FailureLimiter;
+  /** Fresh accounts are cheap, so guesses are also counted per network address. */
+  private readonly perAddress: FailureLimiter;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -20,9 +22,11 @@ export class Links implements IDisposable {
     private readonly relay: SessionRelay,
   ) {
     this.perAccount = new FailureLimiter(ctx.limits.linkFailuresPerAccount, ctx.limits.linkFailureWindowMs);
+    this.perAddress = new FailureLimiter(ctx.limits.linkFailuresPerAddress, ctx.limits.linkFailureWindowMs);
     ctx.links.pruneExpired();
     this.sweeper = setInterval(() => {
       this.perAccount.sweep();
+      this.perAddress.sweep();
       ctx.links.pruneExpired();
     }, 60_000);
     this.sweeper.unref();
@@ -43,15 +47,16 @@ export class Links implements IDisposable {
     return { id, secret, expiresAt, url: url.toString() };
   }
 
-  async redeem(by: Identity, id: string, secret: string): Promise<Session> {
+  async redeem(by: Identity, address: string, id: string, secret: string): Promise<Session> {
     const limits = this.ctx.limits;
-    if (this.perAccount.blocked(by.alias)) {
+    if (this.perAccount.blocked(by.alias) || this.perAddress.blocked(address)) {
       throw new ServiceError('ERR_RATE_LIMITED', 'too many wrong link secrets; try again later');
     }
     const row = this.ctx.links.get(id);
     const blocked = row && this.ctx.contacts.status(row.creator, by.alias) === 'blocked';
     if (!row || blocked) {
       this.perAccount.record(by.alias);
+      this.perAddress.record(address);
       throw new ServiceError('ERR_NO_SUCH_LINK', 'no such invitation link');
     }
     if (row.failures >= limits.linkFailuresPerLink && Date.now() - row.failureWindowStart < limits.linkFailureWindowMs) {
@@ -59,6 +64,7 @@ export class Links implements IDisposable {
     }
     if (!secretMatches(secret, row.secretHash)) {
       this.perAccount.record(by.alias);
+      this.perAddress.record(address);
       this.ctx.links.recordFailure(id, limits.linkFailureWindowMs);
       throw new ServiceError('ERR_BAD_SECRET', 'the link secret is wrong');
     }

@@ -61,6 +61,20 @@ describe('server: invitation links', () => {
     assert.equal(session.peer.alias, 'bob');
   });
 
+  it('counts wrong secrets per network address too, so fresh accounts do not buy fresh guesses', async () => {
+    const server = await fx.server({ limits: { linkFailuresPerLink: 100, linkFailuresPerAccount: 2, linkFailuresPerAddress: 4 } });
+    const owner = await fx.user(server, 'owner');
+    const link = await owner.createLink();
+    let guesses = 0;
+    for (const name of ['sock1', 'sock2']) {
+      const puppet = await fx.user(server, name);
+      for (let i = 0; i < 2; i++, guesses++) assert.equal(await errorCode(puppet.redeemLink(link.id, `guess${guesses}`)), 'ERR_BAD_SECRET');
+    }
+    const fresh = await fx.user(server, 'sock3');
+    assert.equal(await errorCode(fresh.redeemLink(link.id, link.secret)), 'ERR_RATE_LIMITED');
+    assert.equal(owner.sessions.length, 0);
+  });
+
   it('refuses expired links, links of blocked users and links whose creator is offline', async () => {
     const server = await fx.server();
     const carol = await fx.user(server, 'carol');
