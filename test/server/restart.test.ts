@@ -79,4 +79,19 @@ describe('server: restart, reconnect and session grace', () => {
     assert.deepEqual(await ended, { sessionId: session.id, reason: 'peerOffline' });
     await waitFor('carol not busy', () => carol.sessions.length === 0);
   });
+
+  it('expires an invitation on time even when the server restarted in between', async () => {
+    const dataDir = fx.tempDir();
+    const first = await fx.server({ dataDir, inviteExpiryMs: 1_500 });
+    const erin = await fx.user(first, 'erin');
+    const fred = await fx.user(first, 'fred');
+    await befriend(erin, fred);
+    const invitation = await erin.invite('fred');
+    await first.close();
+    await fx.server({ dataDir, port: first.port, inviteExpiryMs: 1_500 });
+    const expired = await nextEvent(fred.onDidChangeInvitation, (i) => i.id === invitation.id && i.status === 'expired', 10_000);
+    assert.ok(Date.now() >= invitation.expiresAt, 'expired early');
+    assert.equal(expired.expiresInMs, 0);
+    assert.equal(await errorCode(fred.acceptInvitation(invitation.id)), 'ERR_INVITATION_CLOSED');
+  });
 });
