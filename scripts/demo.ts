@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   say('Remote Assist demo: building and packaging the extension…');
   execFileSync('bash', [join(REPO_ROOT, 'scripts/package.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
 
-  const stack = new EmbeddedStack({ logDir: LOG_DIR, existingDisplay: process.env.DISPLAY || undefined, host: process.env.DEMO_HOST || undefined });
+  const stack = new EmbeddedStack({ logDir: LOG_DIR, existingDisplay: process.env.DISPLAY || undefined, host: process.env.DEMO_HOST || undefined, signedIn: true });
   let stopping: Promise<void> | undefined;
   const stop = (why: string) => {
     stopping ??= (async () => {

@@ -26,6 +26,8 @@ export interface CodeServerOptions {
   readonly display: string;
   /** Address to listen on; loopback unless the demo is asked for more. */
   readonly host?: string;
+  /** Extra environment for code-server and so for the extension host. */
+  readonly env?: Record<string, string>;
 }
 
 /** Settings that keep a fresh workbench quiet: no welcome page, no trust prompt, no update checks. */
@@ -72,7 +74,7 @@ export class CodeServerInstance {
     const configFile = join(root, 'config.yaml');
     writeFileSync(configFile, `bind-addr: ${host}:${port}\nauth: none\ncert: false\n`);
     // XDG paths keep code-server's own state (config, heartbeat, logs) out of the user's home.
-    const env = { ...process.env, DISPLAY: options.display, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData };
+    const env = { ...process.env, ...options.env, DISPLAY: options.display, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData };
     const entry = join(options.installDir, 'out/node/entry.js');
     const common = ['--config', configFile, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { AssistServer } from './AssistServer';
 import { CodeServerInstance } from './CodeServerInstance';
+import { createContactPair } from './DemoAccounts';
 import { SharedDisplay } from './SharedDisplay';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -29,6 +30,11 @@ export interface EmbeddedStackOptions {
   readonly height?: number;
   /** Address the workbenches listen on (loopback by default). */
   readonly host?: string;
+  /**
+   * Create Alice's and Bob's accounts as contacts before the workbenches start, and give each
+   * workbench its device token (REMOTE_ASSIST_DEVICE_TOKEN) so it starts signed in (the demo).
+   */
+  readonly signedIn?: boolean;
 }
 
 /** Installs (or reuses) code-server through scripts/code-server.sh and returns its directory. */
@@ -81,6 +87,7 @@ export class EmbeddedStack {
       });
       check();
       this.server = await AssistServer.start({ repoRoot: REPO_ROOT, dataDir: join(this.workDir, 'server-data'), logDir: this.options.logDir });
+      const tokens = this.options.signedIn ? await createContactPair(this.server.url, ALICE, BOB) : new Map<string, string>();
       // One after the other: two extension installs at once crowd a 2-core machine.
       for (const person of [ALICE, BOB]) {
         check();
@@ -95,6 +102,7 @@ export class EmbeddedStack {
           machineSettings: { 'remoteAssist.serverUrl': this.server.url },
           display: this.display.display,
           host: this.options.host,
+          env: tokens.has(person.alias) ? { REMOTE_ASSIST_DEVICE_TOKEN: tokens.get(person.alias) as string } : undefined,
         });
         this.workbenches.set(person.alias, wb);
       }
