@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   const pc = (peer as unknown as { _pc: RTCPeerConnection })._pc;
   const port = new ChannelPort(pc.createDataChannel(VOICE_CHANNEL.label, { negotiated: true, id: VOICE_CHANNEL.id, ordered: true }));
   const sharer = new HostVoice(peer, port, (e) => sharerEvents.push(e), { env: pulse.env });
-  const helper = new HelperVoice((m) => page.toPanel(m), (e) => helperEvents.push(e), { env: pulse.env });
+  const helper = new HelperVoice((m) => page.toPanel(m), { env: pulse.env });
+  helper.onEvent((e) => helperEvents.push(e));
   page.onPanel((e) => helper.receive(e));
   peer.on('signal', (d) => page.signal(d));
   page.onSignal((d) => peer.signal(d as SimplePeer.SignalData));

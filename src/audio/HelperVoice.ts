@@ -4,9 +4,11 @@
  * audio as a WebRTC track. It speaks the same commands and events as the sharer's HostVoice, so one talk
  * controller drives either side.
  */
+import { Emitter } from '../host/Emitter';
 import { AudioError } from './AudioError';
 import { FRAME_SAMPLES, PcmFrame } from './AudioFormat';
 import { LocalVoice } from './LocalVoice';
+import type { VoiceEndpoint } from './TalkController';
 import { parseMessage } from '../protocol/validate';
 import { HostVoiceCommand, HostVoiceEvent, PanelVoiceCommand, PanelVoiceEvent } from '../protocol/voice';
 
@@ -14,19 +16,28 @@ export interface HelperVoiceOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export class HelperVoice {
+export class HelperVoice implements VoiceEndpoint {
   private voice: LocalVoice | undefined;
   private starting: Promise<void> | undefined;
+  private readonly _onEvent = new Emitter<HostVoiceEvent>();
+  /** What happened, for the talk controller. */
+  readonly onEvent = this._onEvent.event;
 
   constructor(
     /** Posts a command to the panel webview. */
     private readonly toPanel: (command: PanelVoiceCommand) => void,
-    /** Tells the talk controller what happened. */
-    private readonly emit: (event: HostVoiceEvent) => void,
     private readonly options: HelperVoiceOptions = {},
   ) {}
 
-  /** A command from the talk controller (same shapes as the sharer's host). */
+  send(command: HostVoiceCommand): void {
+    void this.handle(command);
+  }
+
+  private emit(event: HostVoiceEvent): void {
+    this._onEvent.fire(event);
+  }
+
+  /** A command from the talk controller (same shapes as the sharer's host); resolves when applied. */
   async handle(raw: HostVoiceCommand): Promise<void> {
     const command = parseMessage(HostVoiceCommand, raw);
     switch (command.type) {
@@ -103,6 +114,7 @@ export class HelperVoice {
   async dispose(): Promise<void> {
     await this.starting;
     await this.stop(false);
+    this._onEvent.dispose();
   }
 }
 

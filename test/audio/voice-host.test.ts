@@ -1,15 +1,18 @@
 /**
- * Start Talking through the real host process: HostSupervisor forks dist/host.js on an Xvfb display, its
- * VoiceService answers the extension's commands; the helper is the panel page in headless Chromium with the
- * helper's audio in Node (HelperVoice). The sharer's voice goes host → Chromium → helper's speaker.
+ * Start Talking as users go through it, end to end on one machine: the sharer's TalkController drives the
+ * real host process (HostSupervisor → dist/host.js on Xvfb → VoiceService); the helper's TalkController drives
+ * HelperVoice, bridged to the panel page in headless Chromium. Prompts answer as a user would; audio is
+ * spoken by espeak-ng into each side's virtual microphone and recorded from the other side's speaker.
  */
 import assert from 'assert';
 import { HelperVoice } from '../../src/audio/HelperVoice';
+import { HostVoiceEndpoint } from '../../src/audio/HostVoiceEndpoint';
+import { TalkController, VoiceSettings } from '../../src/audio/TalkController';
+import { VoiceTexts } from '../../src/audio/VoiceTexts';
+import { silentLogger } from '../../src/host/Emitter';
 import { HostSupervisor } from '../../src/host/supervisor';
-import { parseMessage } from '../../src/protocol/validate';
-import { HostVoiceCommand, HostVoiceEvent, VOICE_SERVICE } from '../../src/protocol/voice';
-import { startXvfb, XDisplay } from '../support/xvfb';
 import { buildHost } from '../host/support/buildHost';
+import { startXvfb, XDisplay } from '../support/xvfb';
 import { PanelPage, openPanelPage } from './support/panelPage';
 import { TestPulseAudio, startPulseAudio } from './support/pulseaudio';
 import { dbfs, hearSentence, sayAndHear, speak } from './support/speech';
@@ -22,79 +25,155 @@ async function until(what: string, check: () => boolean, timeoutMs = 30_000): Pr
   }
 }
 
-describe('voice through the host process (HostSupervisor, Xvfb, Chromium helper)', function () {
-  this.timeout(150_000);
+/** One user: their talk controller, what they were asked, their history and the errors they saw. */
+class User {
+  readonly prompts: string[] = [];
+  readonly history: string[] = [];
+  readonly errors: string[] = [];
+  answer = true;
+  settings: VoiceSettings;
+  controller!: TalkController;
+  constructor(device: string) {
+    this.settings = { input: `${device}_mic`, output: `${device}_speaker`, echoCancel: false, micMode: 'open' };
+  }
+  attach(peerName: string, endpoint: ConstructorParameters<typeof TalkController>[0]['endpoint']): void {
+    this.controller = new TalkController({
+      peerName,
+      endpoint,
+      settings: () => this.settings,
+      askToTalk: async (peer) => {
+        this.prompts.push(VoiceTexts.askToTalk(peer));
+        return this.answer;
+      },
+      history: (line) => this.history.push(line),
+      showError: (message) => this.errors.push(message),
+      log: silentLogger,
+    });
+  }
+  get phase() {
+    return this.controller.current.phase;
+  }
+}
+
+describe('Start Talking end to end (host process on Xvfb, helper panel in Chromium)', function () {
+  this.timeout(180_000);
   let display: XDisplay;
   let pulse: TestPulseAudio;
   let page: PanelPage;
   let supervisor: HostSupervisor;
-  let helper: HelperVoice;
-  const hostEvents: HostVoiceEvent[] = [];
-  const helperEvents: HostVoiceEvent[] = [];
-  const hostErrors: string[] = [];
-  let connected = false;
-  let sentence: string;
-
-  const toHost = (command: HostVoiceCommand) => supervisor.sendService(VOICE_SERVICE, command);
+  let hostEndpoint: HostVoiceEndpoint;
+  let helperVoice: HelperVoice;
+  const alice = new User('sharer');
+  const bob = new User('helper');
+  let sentenceA: string;
+  let sentenceB: string;
+  const latencies: string[] = [];
 
   before(async () => {
     display = await startXvfb(640, 480);
     pulse = await startPulseAudio(['sharer', 'helper'], 'load-module module-null-sink sink_name=browser_out');
-    sentence = await speak(pulse.dir, 'a', 'Please open the terminal and run the build again.');
+    sentenceA = await speak(pulse.dir, 'a', 'Please open the terminal and run the build again.');
+    sentenceB = await speak(pulse.dir, 'b', 'I can see the error now, it is on line forty two.');
     page = await openPanelPage({ ...pulse.env, PULSE_SINK: 'browser_out' });
-    helper = new HelperVoice((m) => page.toPanel(m), (e) => helperEvents.push(e), { env: pulse.env });
-    page.onPanel((e) => helper.receive(e));
-    const env: NodeJS.ProcessEnv = { ...process.env, ...pulse.env, DISPLAY: display.display };
-    supervisor = new HostSupervisor({ hostScript: await buildHost(), env });
+    helperVoice = new HelperVoice((m) => page.toPanel(m), { env: pulse.env });
+    page.onPanel((e) => helperVoice.receive(e));
+    supervisor = new HostSupervisor({ hostScript: await buildHost(), env: { ...process.env, ...pulse.env, DISPLAY: display.display } });
+    hostEndpoint = new HostVoiceEndpoint(supervisor, silentLogger);
+    alice.attach('Bob', hostEndpoint);
+    bob.attach('Alice', helperVoice);
+    let connected = false;
     supervisor.onSignal((payload) => page.signal(payload));
     page.onSignal((payload) => supervisor.signal(payload as Record<string, unknown>));
     supervisor.onConnected(() => (connected = true));
-    supervisor.onError((e) => hostErrors.push(e.message));
-    // The host is a separate process: its events are validated here as the extension does.
-    supervisor.onService(({ service, message }) => {
-      if (service === VOICE_SERVICE) hostEvents.push(parseMessage(HostVoiceEvent, message));
-    });
     supervisor.start({ quality: { maxKbps: 1000, fps: 10, scale: 1 } });
     await until('host and page to connect', () => connected);
     await page.connected;
   });
 
   after(async () => {
-    await helper?.dispose();
+    alice.controller?.dispose();
+    bob.controller?.dispose();
+    await helperVoice?.dispose();
+    hostEndpoint?.dispose();
     await supervisor?.stop().catch(() => undefined);
     supervisor?.dispose();
     await page?.close();
     await pulse?.stop();
     await display?.stop();
+    if (latencies.length) console.log(`      mouth-to-ear: ${latencies.join(', ')}`);
   });
 
-  it('the helper asks, the sharer accepts, and the helper hears the sharer', async () => {
-    await helper.handle({ type: 'voicePeer', message: { type: 'talkRequest' } });
-    await until('the host to report the request', () => hostEvents.some((e) => e.type === 'voicePeer'));
-    assert.deepStrictEqual(hostEvents.find((e) => e.type === 'voicePeer'), { type: 'voicePeer', message: { type: 'talkRequest' } });
-    toHost({ type: 'voicePeer', message: { type: 'talkAnswer', accept: true } });
-    toHost({ type: 'voiceStart', input: 'sharer_mic', output: 'sharer_speaker', echoCancel: false });
-    await until('the host to start talking', () => hostEvents.some((e) => e.type === 'voiceStarted'));
-    await until('the helper to get the answer', () => helperEvents.some((e) => e.type === 'voicePeer'));
-    await helper.handle({ type: 'voiceStart', input: 'helper_mic', output: 'helper_speaker', echoCancel: false });
-
-    const heard = await hearSentence(pulse, 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor', sentence);
-    assert.ok(heard.correlation >= 0.7, `helper hears the sharer (correlation ${heard.correlation.toFixed(2)}); host errors: ${hostErrors.join(' | ')}; page: ${page.log.join(' | ')}`);
-    console.log(`      mouth-to-ear via the host process and Chromium: ${heard.latencyMs.toFixed(0)} ms`);
-    await until('the host meter', () => hostEvents.some((e) => e.type === 'voiceLevel' && e.local > 0.3));
+  it('Bob asks, Alice declines: Bob reads it and no audio starts', async () => {
+    alice.answer = false;
+    bob.controller.start();
+    assert.strictEqual(bob.phase, 'asking');
+    await until('Bob to read the answer', () => bob.history.includes(VoiceTexts.declinedBy('Alice')));
+    assert.deepStrictEqual(alice.prompts, [VoiceTexts.askToTalk('Bob')]);
+    assert.deepStrictEqual(alice.history, [VoiceTexts.youDeclined('Bob')]);
+    assert.strictEqual(alice.phase, 'idle');
+    assert.strictEqual(bob.phase, 'idle');
+    assert.ok(!alice.controller.current.live && !bob.controller.current.live);
   });
 
-  it('the sharer\'s Stop Talking silences the host', async () => {
-    toHost({ type: 'voiceStop' });
-    await until('the host to stop', () => hostEvents.some((e) => e.type === 'voiceStopped'));
-    const heard = await sayAndHear(pulse, 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor', sentence);
-    assert.ok(dbfs(heard.ear) < -70, `helper hears nothing (${dbfs(heard.ear).toFixed(1)} dBFS)`);
+  it('Bob asks again, Alice accepts: both hear each other, meters move, histories say so', async () => {
+    alice.answer = true;
+    bob.controller.start();
+    await until('both to be live', () => alice.controller.current.live && bob.controller.current.live);
+    assert.ok(alice.history.includes(VoiceTexts.started('Bob')) && bob.history.includes(VoiceTexts.started('Alice')));
+
+    const toBob = await hearSentence(pulse, 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor', sentenceA);
+    assert.ok(toBob.correlation >= 0.7, `Bob hears Alice (correlation ${toBob.correlation.toFixed(2)}); page: ${page.log.join(' | ')}`);
+    latencies.push(`Alice→Bob ${toBob.latencyMs.toFixed(0)} ms`);
+    const toAlice = await hearSentence(pulse, 'helper_mic_feed', 'helper_mic', 'sharer_speaker.monitor', sentenceB);
+    assert.ok(toAlice.correlation >= 0.7, `Alice hears Bob (correlation ${toAlice.correlation.toFixed(2)})`);
+    latencies.push(`Bob→Alice ${toAlice.latencyMs.toFixed(0)} ms`);
   });
 
-  it('a bad voice command to the host is refused with a clear error', async () => {
-    supervisor.sendService(VOICE_SERVICE, { type: 'voiceStart', input: '--server=tcp:evil' });
-    await until('the host to refuse', () => hostEvents.some((e) => e.type === 'voiceError'));
-    assert.match(JSON.stringify(hostEvents.find((e) => e.type === 'voiceError')), /invalid voiceStart/);
-    assert.ok(!hostEvents.slice(-3).some((e) => e.type === 'voiceStarted'));
+  it('the level meters show speech on each side', async () => {
+    const seen = { aliceLocal: 0, aliceRemote: 0, bobLocal: 0, bobRemote: 0 };
+    const subs = [
+      alice.controller.onDidChange((v) => ((seen.aliceLocal = Math.max(seen.aliceLocal, v.local)), (seen.aliceRemote = Math.max(seen.aliceRemote, v.remote)))),
+      bob.controller.onDidChange((v) => ((seen.bobLocal = Math.max(seen.bobLocal, v.local)), (seen.bobRemote = Math.max(seen.bobRemote, v.remote)))),
+    ];
+    await sayAndHear(pulse, 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor', sentenceA);
+    subs.forEach((s) => s.dispose());
+    assert.ok(seen.aliceLocal > 0.5, `Alice's microphone meter (${seen.aliceLocal.toFixed(2)})`);
+    assert.ok(seen.bobRemote > 0.5, `Bob's speaker meter (${seen.bobRemote.toFixed(2)})`);
+    assert.ok(seen.bobLocal < 0.2, `Bob's microphone meter stays low while he is quiet (${seen.bobLocal.toFixed(2)})`);
+  });
+
+  it('Bob mutes: Alice hears silence and reads that he muted', async () => {
+    bob.controller.setMuted(true);
+    await until('Alice to read it', () => alice.history.includes(VoiceTexts.peerMuted('Bob', true)));
+    const heard = await sayAndHear(pulse, 'helper_mic_feed', 'helper_mic', 'sharer_speaker.monitor', sentenceB);
+    assert.ok(dbfs(heard.mouth) > -40, 'Bob spoke');
+    assert.ok(dbfs(heard.ear) < -70, `Alice heard silence (${dbfs(heard.ear).toFixed(1)} dBFS)`);
+    bob.controller.setMuted(false);
+  });
+
+  it('Alice stops: both sides go quiet and Bob reads who ended it', async () => {
+    alice.controller.stop();
+    await until('Bob to read it', () => bob.history.includes(VoiceTexts.stoppedBy('Alice')));
+    assert.ok(alice.history.includes(VoiceTexts.stopped));
+    assert.strictEqual(bob.phase, 'idle');
+    await until('Bob\'s audio to stop', () => !bob.controller.current.live);
+    const heard = await sayAndHear(pulse, 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor', sentenceA);
+    assert.ok(dbfs(heard.ear) < -70, `Bob hears nothing (${dbfs(heard.ear).toFixed(1)} dBFS)`);
+  });
+
+  it('an answer nobody asked for starts nothing on the sharer\'s side', async () => {
+    helperVoice.send({ type: 'voicePeer', message: { type: 'talkAnswer', accept: true } });
+    const heard = await sayAndHear(pulse, 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor', sentenceA);
+    assert.strictEqual(alice.phase, 'idle');
+    assert.ok(!alice.controller.current.live);
+    assert.ok(dbfs(heard.ear) < -70, `nothing sent (${dbfs(heard.ear).toFixed(1)} dBFS)`);
+  });
+
+  it('a missing microphone gives Alice a clear message and ends the request on both sides', async () => {
+    alice.settings = { ...alice.settings, input: 'usb_headset' };
+    alice.controller.start();
+    await until('Alice to see the error', () => alice.errors.length > 0);
+    assert.match(alice.errors[0], /The audio device chosen in Remote Assist settings is not present\. \(microphone "usb_headset" not found\)/);
+    await until('both idle', () => alice.phase === 'idle' && bob.phase === 'idle');
   });
 });

@@ -51,7 +51,8 @@ describe('voice with the helper in the panel (headless Chromium)', function () {
     const pc = (sharerPeer as unknown as { _pc: RTCPeerConnection })._pc;
     sharerPort = new ChannelPort(pc.createDataChannel(VOICE_CHANNEL.label, { negotiated: true, id: VOICE_CHANNEL.id, ordered: true }));
     sharer = new HostVoice(sharerPeer, sharerPort, sharerEvents.push, { env: pulse.env });
-    helper = new HelperVoice((m) => page.toPanel(m), helperEvents.push, { env: pulse.env });
+    helper = new HelperVoice((m) => page.toPanel(m), { env: pulse.env });
+    helper.onEvent(helperEvents.push);
     page.onPanel((e) => helper.receive(e));
     sharerPeer.on('signal', (d) => page.signal(d));
     page.onSignal((d) => sharerPeer.signal(d as SimplePeer.SignalData));

@@ -1,0 +1,15 @@
+/** What users read about voice, in the chat history and prompts (one place, so tests can hold them). */
+import { AUDIO_ERROR_HINTS, AudioErrorCode } from './AudioError';
+
+export const VoiceTexts = {
+  askToTalk: (peer: string) => `${peer} wants to start a voice conversation. Do you want to accept?`,
+  asking: (peer: string) => `Waiting for ${peer} to accept the voice conversation…`,
+  started: (peer: string) => `Voice conversation with ${peer} started.`,
+  stopped: 'Voice conversation ended.',
+  stoppedBy: (peer: string) => `${peer} ended the voice conversation.`,
+  declinedBy: (peer: string) => `${peer} declined the voice conversation.`,
+  youDeclined: (peer: string) => `You declined the voice conversation with ${peer}.`,
+  peerMuted: (peer: string, muted: boolean) => (muted ? `${peer} muted the microphone.` : `${peer} unmuted the microphone.`),
+  failed: (code: string, detail: string) =>
+    `${code in AUDIO_ERROR_HINTS ? AUDIO_ERROR_HINTS[code as AudioErrorCode] : 'Voice failed.'} (${detail})`,
+} as const;
