@@ -263,6 +263,15 @@ export class NetworkClient extends Disposable {
     return this.currentAccount as Person;
   }
 
+  /**
+   * Signs out for good: the server revokes this device token (every connection using it is closed), then
+   * the client disconnects as disconnect() does. Use disconnect() alone to go offline but keep the token.
+   */
+  async signOut(): Promise<void> {
+    await this.request({ type: 'signOut' }, 'ok');
+    this.disconnect();
+  }
+
   // ------------------------------------------------------------------------------------------------------
   // Contacts and presence
 

@@ -136,6 +136,8 @@ export const ClientMessage = z.discriminatedUnion('type', [
   req('removeContact', { alias: Alias }),
   req('blockContact', { alias: Alias }),
   req('setPresence', { status: ChosenPresence }),
+  /** Revokes this connection's device token (signing out for good); the server then closes the connection. */
+  req('signOut', {}),
   req('invite', { alias: Alias, note: z.string().max(MAX_NOTE_LENGTH).optional() }),
   req('acceptInvitation', { invitationId: Id }),
   req('declineInvitation', { invitationId: Id }),

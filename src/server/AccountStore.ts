@@ -12,6 +12,7 @@ export class AccountStore {
   private readonly selectAccount;
   private readonly insertDevice;
   private readonly selectDevice;
+  private readonly deleteDevice;
   private readonly cache = new Map<string, Person>();
 
   constructor(db: Db) {
@@ -19,6 +20,7 @@ export class AccountStore {
     this.selectAccount = db.prepare<[string], Person>('SELECT alias, displayName FROM accounts WHERE alias = ?');
     this.insertDevice = db.prepare('INSERT INTO devices (id, alias, tokenHash, createdAt) VALUES (?, ?, ?, ?)');
     this.selectDevice = db.prepare<[string], { alias: string; tokenHash: Buffer }>('SELECT alias, tokenHash FROM devices WHERE id = ?');
+    this.deleteDevice = db.prepare('DELETE FROM devices WHERE id = ?');
   }
 
   /** Creates the account; ERR_ALIAS_TAKEN if the alias exists. */
@@ -44,20 +46,25 @@ export class AccountStore {
   }
 
   /** Issues a device token `<deviceId>.<secret>` for the account; only its hash is kept. */
-  issueDeviceToken(alias: string): string {
+  issueDeviceToken(alias: string): { token: string; deviceId: string } {
     const deviceId = randomToken(12);
     const secret = randomToken(32);
     this.insertDevice.run(deviceId, alias, hashSecret(secret), Date.now());
-    return `${deviceId}.${secret}`;
+    return { token: `${deviceId}.${secret}`, deviceId };
   }
 
-  /** The account a device token belongs to; ERR_BAD_TOKEN for anything else. */
-  authenticate(token: string): Person {
+  /** The account and device a token belongs to; ERR_BAD_TOKEN for anything else. */
+  authenticate(token: string): { account: Person; deviceId: string } {
     const [deviceId, secret, extra] = token.split('.');
     const device = deviceId && secret && extra === undefined ? this.selectDevice.get(deviceId) : undefined;
     if (!device || !secretMatches(secret, device.tokenHash)) {
       throw new ServiceError('ERR_BAD_TOKEN', 'the device token is not valid on this server');
     }
-    return this.get(device.alias) as Person;
+    return { account: this.get(device.alias) as Person, deviceId };
+  }
+
+  /** The token stops working; connections already signed in with it are closed by the caller. */
+  revokeDevice(deviceId: string): void {
+    this.deleteDevice.run(deviceId);
   }
 }

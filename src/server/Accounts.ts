@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'crypto';
 import type { Person, ServerMessage } from '../protocol/network';
-import type { ClientConnection, Identity } from './ClientConnection';
+import type { ClientConnection, SignedInIdentity } from './ClientConnection';
 import type { Invitations } from './Invitations';
 import type { ServerContext } from './ServerContext';
 import { ServiceError } from './ServiceError';
@@ -21,15 +21,15 @@ export class Accounts {
   async signIn(connection: ClientConnection, id: number, alias: string, displayName: string, joinPassword: string | undefined, clientId: string): Promise<SignedIn> {
     this.checkJoinPassword(joinPassword);
     const account = this.ctx.accounts.create(alias, displayName);
-    const token = this.ctx.accounts.issueDeviceToken(account.alias);
+    const { token, deviceId } = this.ctx.accounts.issueDeviceToken(account.alias);
     this.ctx.logger.debug(`account ${account.alias} created`);
-    return { ...(await this.bind(connection, id, account, clientId)), token };
+    return { ...(await this.bind(connection, id, account, deviceId, clientId)), token };
   }
 
   /** Signs in with a device token (the join password was checked when the token was issued). */
   async signInWithToken(connection: ClientConnection, id: number, token: string, clientId: string): Promise<SignedIn> {
-    const account = this.ctx.accounts.authenticate(token);
-    return this.bind(connection, id, account, clientId);
+    const { account, deviceId } = this.ctx.accounts.authenticate(token);
+    return this.bind(connection, id, account, deviceId, clientId);
   }
 
   /** The connection closed: presence and the client's sessions are updated. */
@@ -53,12 +53,22 @@ export class Accounts {
     }
   }
 
-  private async bind(connection: ClientConnection, id: number, account: Person, clientId: string): Promise<SignedIn> {
+  /** Revokes the connection's device token and closes every connection here that used it. */
+  signOut(connection: ClientConnection): void {
+    const deviceId = connection.identity?.deviceId;
+    if (!deviceId) return;
+    this.ctx.accounts.revokeDevice(deviceId);
+    for (const other of this.ctx.registry.of(connection.identity!.alias) ?? []) {
+      if (other.identity?.deviceId === deviceId) other.close(1000, 'signed out');
+    }
+  }
+
+  private async bind(connection: ClientConnection, id: number, account: Person, deviceId: string, clientId: string): Promise<SignedIn> {
     if ((await this.ctx.presence.connectionCount(account.alias)) >= this.ctx.limits.maxConnectionsPerAccount) {
       throw new ServiceError('ERR_TOO_MANY_CONNECTIONS', `at most ${this.ctx.limits.maxConnectionsPerAccount} connections per account`);
     }
     if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
-    const identity: Identity = { alias: account.alias, clientId };
+    const identity: SignedInIdentity = { alias: account.alias, clientId, deviceId };
     const firstOfClient = !this.ctx.registry.hasClient(identity.alias, identity.clientId);
     connection.identity = identity;
     if (this.ctx.registry.add(connection)) this.ctx.cluster.watch(account.alias);

@@ -8,12 +8,17 @@ export interface Identity {
   clientId: string;
 }
 
+/** A signed-in connection's identity plus the device (token) it used. */
+export interface SignedInIdentity extends Identity {
+  deviceId: string;
+}
+
 let nextConnectionId = 1;
 
 /** One client's WebSocket: its identity, chosen presence, rate budget and liveness. */
 export class ClientConnection {
   readonly id = nextConnectionId++;
-  identity: Identity | undefined;
+  identity: SignedInIdentity | undefined;
   /** A sign-in is in progress (it awaits the cluster): no second one may start. */
   signingIn = false;
   presence: ChosenPresence = 'online';

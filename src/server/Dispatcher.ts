@@ -52,6 +52,10 @@ export class Dispatcher {
       case 'blockContact':
         await this.contacts.block(me, message.alias);
         return ok;
+      case 'signOut':
+        // the reply goes out before the close frame
+        setImmediate(() => this.accounts.signOut(connection));
+        return ok;
       case 'setPresence':
         connection.presence = message.status;
         await this.presence.changed(me.alias);

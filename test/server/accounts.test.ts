@@ -69,6 +69,27 @@ describe('server: accounts and sign-in', () => {
     assert.equal(third.connectionState, 'signedIn');
   });
 
+  it('signs out for good: the device token is revoked and its other connections stop', async () => {
+    const server = await fx.server();
+    const desk = await fx.user(server, 'leaving');
+    const token = desk.token!;
+    const laptop = fx.client({ initialBackoffMs: 50 });
+    await laptop.connect(server.url, { token });
+    const otherDevice = fx.client();
+    await otherDevice.connect(server.url);
+    assert.equal(laptop.connectionState, 'signedIn');
+
+    const laptopStops = nextEvent(laptop.onDidChangeConnectionState, (s) => s === 'disconnected', 10_000);
+    await desk.signOut();
+    assert.equal(desk.connectionState, 'disconnected');
+    assert.equal(desk.token, undefined);
+    await laptopStops;
+    assert.equal(laptop.reconnectRefusal?.code, 'ERR_BAD_TOKEN');
+    assert.equal(await errorCode(otherDevice.signInWithToken(token)), 'ERR_BAD_TOKEN');
+    // the account itself stays: its alias is still taken
+    assert.equal(await errorCode(otherDevice.signIn('leaving', 'Someone Else')), 'ERR_ALIAS_TAKEN');
+  });
+
   it('closes connections that never sign in', async () => {
     const server = await fx.server({ limits: { signInTimeoutMs: 300 } });
     const idle = fx.client();
