@@ -48,6 +48,17 @@ function list<T extends string>(name: string, all: readonly T[]): T[] {
   return items;
 }
 
+/** Which code was measured: the commit, and whether the host or viewer had uncommitted changes. */
+function sourceState(): string {
+  const git = (...args: string[]): string => execFileSync('git', args, { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' }).trim();
+  try {
+    const dirty = git('status', '--porcelain', '--', 'src/host', 'src/webview/viewer', 'src/protocol');
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in src/host, src/webview/viewer or src/protocol' : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
 function checkTools(): void {
   for (const tool of ['x11vnc', 'Xvfb', 'xterm', 'xdotool', '/usr/bin/chromium']) {
     try {
@@ -80,6 +91,7 @@ async function main(): Promise<void> {
       typing: '10 characters per second, xdotool into xterm',
       oursQuality: JSON.stringify(quality),
       vnc: 'x11vnc 0.9.16 defaults (-localhost -nopw -forever -shared), noVNC @novnc/novnc defaults (tight, quality 6, compression 2), 1:1',
+      measuredSource: sourceState(),
       cpus: String(readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? '?'),
     },
     systems: { ours: { errors: [] }, vnc: { errors: [] } },

@@ -69,6 +69,7 @@ export function markdownTables(r: BenchResults): string {
   lines.push(row('mean, ms', mean(lat(o)), mean(lat(v))));
   lines.push(row('trials seen', lat(o).length, lat(v).length, 0));
   lines.push(row('trials missed (3 s)', o.latency?.missed, v.latency?.missed, 0));
+  lines.push(row('first change after connecting (warm-up, not in p50/p95), ms', o.latency?.warmupMs[0], v.latency?.warmupMs[0]));
   lines.push(...costRows(o.latency?.costs, v.latency?.costs));
   if (oursLat.some((t) => t.toReceiveMs !== undefined)) {
     lines.push('');

@@ -32,6 +32,8 @@ export interface LatencyTrial {
 }
 
 export interface LatencyResult {
+  /** Untimed-for-the-figures changes right after connecting (WebRTC starts at a low bandwidth estimate). */
+  warmupMs: number[];
   trials: LatencyTrial[];
   missed: number;
   costs: Costs;
@@ -113,17 +115,21 @@ async function waitForObservation(
   ctx: SceneContext,
   match: (o: Observation) => boolean,
   timeoutMs: number,
-): Promise<{ observation?: Observation; clicks: number[] }> {
+): Promise<{ observation?: Observation; clicks: number[]; last?: Observation; ticks: number }> {
   const deadline = Date.now() + timeoutMs;
   const clicks: number[] = [];
+  let last: Observation | undefined;
+  let ticks = 0;
   while (Date.now() < deadline) {
     const drained = await ctx.system.viewer.drain();
+    ticks += drained.ticks;
     clicks.push(...drained.clicks);
     const observation = drained.observations.find(match);
-    if (observation) return { observation, clicks };
-    await sleep(5);
+    if (observation) return { observation, clicks, ticks };
+    last = drained.observations.at(-1) ?? last;
+    await sleep(20); // page timestamps give the precision; polling slower only saves CPU
   }
-  return { clicks };
+  return { clicks, last, ticks };
 }
 
 function delta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
@@ -132,20 +138,35 @@ function delta(before: Record<string, number>, after: Record<string, number>): R
 
 const PALETTE = [0xff0000, 0x00ff00, 0x0000ff, 0xffff00, 0x00ffff, 0xff00ff, 0xffffff, 0x000000];
 
+/** One patch change: when it was made and the observation that showed it (undefined after 3 s). */
+async function patchTrial(ctx: SceneContext, colour: number): Promise<{ changedAt: number; observation?: Observation }> {
+  await ctx.system.viewer.drain();
+  const changedAt = await ctx.player.setPatch(colour);
+  const { observation, last, ticks } = await waitForObservation(ctx, (o) => near(o.values[0], colour), 3000);
+  if (!observation) {
+    const seen = last ? `#${last.values[0].toString(16).padStart(6, '0')}` : 'no change at all';
+    ctx.log(`  patch #${colour.toString(16).padStart(6, '0')} not shown within 3 s (last seen: ${seen}; ${ticks} frames painted meanwhile)`);
+  }
+  return { changedAt, observation };
+}
+
+const WARMUP_TRIALS = 5;
+
 export async function latencyScene(ctx: SceneContext, trials: number): Promise<LatencyResult> {
-  const { system, player } = ctx;
+  const { system } = ctx;
   await system.viewer.setCells([LAYOUT.patch]);
-  await player.setPatch(0x808080);
-  await waitForObservation(ctx, (o) => near(o.values[0], 0x808080), 5000);
+  const warmupMs: number[] = [];
+  for (let i = 0; i < WARMUP_TRIALS; i++) {
+    const { changedAt, observation } = await patchTrial(ctx, i % 2 ? 0x808080 : 0x404040);
+    warmupMs.push(observation ? observation.t - changedAt : NaN);
+    await sleep(300);
+  }
   const details0 = await system.details();
   const { value, costs } = await measured(ctx, async () => {
     const out: LatencyTrial[] = [];
     let missed = 0;
     for (let i = 0; i < trials; i++) {
-      const colour = PALETTE[i % PALETTE.length];
-      await system.viewer.drain();
-      const changedAt = await player.setPatch(colour);
-      const { observation } = await waitForObservation(ctx, (o) => near(o.values[0], colour), 3000);
+      const { changedAt, observation } = await patchTrial(ctx, PALETTE[i % PALETTE.length]);
       if (!observation) {
         missed++;
         continue;
@@ -162,8 +183,8 @@ export async function latencyScene(ctx: SceneContext, trials: number): Promise<L
     }
     return { out, missed };
   });
-  ctx.log(`  latency: ${value.out.length} trials, ${value.missed} missed`);
-  return { trials: value.out, missed: value.missed, costs, details: delta(details0, await system.details()) };
+  ctx.log(`  latency: ${value.out.length} trials, ${value.missed} missed; warm-up ${warmupMs.map((m) => m.toFixed(0)).join(' ')} ms`);
+  return { warmupMs, trials: value.out, missed: value.missed, costs, details: delta(details0, await system.details()) };
 }
 
 function decodeMarker(values: number[]): number {
