@@ -127,6 +127,8 @@ describe('Start Talking end to end (host process on Xvfb, helper panel in Chromi
     const toAlice = await hearSentence(pulse, 'helper_mic_feed', 'helper_mic', 'sharer_speaker.monitor', sentenceB);
     assert.ok(toAlice.correlation >= 0.7, `Alice hears Bob (correlation ${toAlice.correlation.toFixed(2)})`);
     latencies.push(`Bob→Alice ${toAlice.latencyMs.toFixed(0)} ms`);
+    // The sharer's voice joined the screen's stream: the viewer still has one stream, the video.
+    assert.deepStrictEqual(page.log.filter((l) => l.startsWith('stream:')), ['stream: ["video"]']);
   });
 
   it('the level meters show speech on each side', async () => {

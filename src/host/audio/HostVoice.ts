@@ -104,7 +104,9 @@ export class HostVoice {
     if (!this.sender) {
       // Added once per session; between talks the source gets no frames, so nothing is sent.
       this.sender = new AudioTrackSender(this.wrtc);
-      this.peer.addTrack(this.sender.track, this.sender.stream);
+      // Joining the screen's stream keeps the viewer's one `stream` event (and its video) as it is.
+      const screen = (this.peer as unknown as { streams?: MediaStream[] }).streams?.[0];
+      this.peer.addTrack(this.sender.track, screen ?? this.sender.stream);
     }
     const sender = this.sender;
     voice.onMicFrame((frame) => sender.push(frame));

@@ -101,8 +101,10 @@ export class VoiceBridge implements Disposable {
     return this.graph;
   }
 
-  private readonly onTrack = (track: MediaStreamTrack, stream: MediaStream): void => {
+  private readonly onTrack = (track: MediaStreamTrack): void => {
     if (track.kind !== 'audio' || this.disposed) return;
+    // The host sends voice inside the screen's stream; only the audio track is ours.
+    const stream = new MediaStream([track]);
     // Chromium feeds a remote track into Web Audio only while a media element also plays it (muted here).
     const element = new Audio();
     element.muted = true;

@@ -12,6 +12,8 @@ const peer = new Peer({ initiator: false, trickle: true });
 const bridge = new VoiceBridge(peer, { workletUrl: '/voice-worklet.js', post: (event) => send('panel', event) });
 peer.on('signal', (data) => send('signal', data));
 peer.on('connect', () => send('connected'));
+// Reported so a test can check voice never replaces the viewer's screen stream.
+peer.on('stream', (stream: MediaStream) => send('stream', stream.getTracks().map((t) => t.kind)));
 peer.on('error', (err: Error) => send('error', err.message));
 ws.onmessage = (e: MessageEvent<string>) => {
   const { kind, data } = JSON.parse(e.data) as { kind: string; data: unknown };
