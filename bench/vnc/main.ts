@@ -6,12 +6,14 @@
  *
  * Environment: BENCH_TRIALS (latency and click trials, default 50), BENCH_IDLE_S (30), BENCH_MOTION_S (10),
  * BENCH_SCENES (comma list of latency,motion,typing,idle,rtt), BENCH_SYSTEMS (ours,vnc),
- * BENCH_QUALITY (JSON Quality for our host, default the LAN/best setting below), BENCH_DEBUG.
+ * BENCH_PRESET (the product's quality preset for our host: Auto, Low, Balanced, Best; default Best, the LAN
+ * setting, as both run on one machine), BENCH_QUALITY (a JSON Quality instead of a preset), BENCH_DEBUG.
  */
 import { execFileSync } from 'child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { Quality } from '../../src/protocol/host';
+import { QUALITY_PRESETS, qualityFor } from '../../src/session/QualityPresets';
 import { startXvfb } from '../../test/support/xvfb';
 import { buildHost, OursSystem } from './OursSystem';
 import { BenchResults, chartSvg, markdownTables, renderPng, summaryJson, SystemResults } from './report';
@@ -33,9 +35,6 @@ const int = (name: string, fallback: number): number => {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${process.env[name]}`);
   return value;
 };
-
-/** The LAN / best-quality setting: full resolution, 30 frames per second, up to 20 Mbit/s. */
-const DEFAULT_QUALITY: Quality = { maxKbps: 20_000, fps: 30, scale: 1 };
 
 type SceneName = 'latency' | 'motion' | 'typing' | 'idle' | 'rtt';
 const ALL_SCENES: SceneName[] = ['latency', 'motion', 'typing', 'idle', 'rtt'];
@@ -76,7 +75,9 @@ async function main(): Promise<void> {
   const motionSeconds = int('BENCH_MOTION_S', 10);
   const scenes = list('BENCH_SCENES', ALL_SCENES);
   const systems = list<SystemName>('BENCH_SYSTEMS', ['vnc', 'ours']);
-  const quality = Quality.parse(process.env.BENCH_QUALITY ? JSON.parse(process.env.BENCH_QUALITY) : DEFAULT_QUALITY);
+  const preset = process.env.BENCH_PRESET ?? 'Best';
+  if (!(QUALITY_PRESETS as readonly string[]).includes(preset)) throw new Error(`BENCH_PRESET must be one of ${QUALITY_PRESETS.join(', ')}`);
+  const quality = Quality.parse(process.env.BENCH_QUALITY ? JSON.parse(process.env.BENCH_QUALITY) : qualityFor(preset));
 
   const results: BenchResults = {
     startedAt: new Date().toISOString(),
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
       motionSeconds,
       idleSeconds,
       typing: '10 characters per second, xdotool into xterm',
-      oursQuality: JSON.stringify(quality),
+      oursQuality: `${process.env.BENCH_QUALITY ? 'BENCH_QUALITY' : `preset ${preset}`} ${JSON.stringify(quality)}`,
       vnc: 'x11vnc 0.9.16 defaults (-localhost -nopw -forever -shared), noVNC @novnc/novnc defaults (tight, quality 6, compression 2), 1:1',
       measuredSource: sourceState(),
       cpus: String(readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? '?'),
