@@ -1,0 +1,83 @@
+/**
+ * This machine's account on the team server: one NetworkClient, signed in with the device token kept in
+ * SecretStorage (never in settings), resumed when VS Code starts.
+ */
+import { NetworkClient } from '../network/NetworkClient';
+import { NetworkError } from '../network/NetworkError';
+import { Disposable, DisposableStore, Emitter, Logger } from '../host/Emitter';
+
+/** Where device tokens live (VS Code's SecretStorage), keyed by server address. */
+export interface TokenStore {
+  get(serverUrl: string): Promise<string | undefined>;
+  store(serverUrl: string, token: string): Promise<void>;
+  delete(serverUrl: string): Promise<void>;
+}
+
+export class AssistanceNetwork implements Disposable {
+  readonly client: NetworkClient;
+  private readonly _onDidChangeSignedIn = new Emitter<boolean>();
+  readonly onDidChangeSignedIn = this._onDidChangeSignedIn.event;
+  private readonly store = new DisposableStore();
+  private url: string | undefined;
+
+  constructor(
+    private readonly tokens: TokenStore,
+    private readonly log: Logger,
+  ) {
+    this.client = this.store.add(new NetworkClient({ logger: log }));
+    this.store.add(
+      this.client.onDidChangeConnectionState((state) => {
+        log.info(`assistance network: ${state}`);
+        this._onDidChangeSignedIn.fire(state === 'signedIn');
+      }),
+    );
+  }
+
+  get signedIn(): boolean {
+    return this.client.connectionState === 'signedIn';
+  }
+
+  /** The server this client is (or was last) connected to. */
+  get serverUrl(): string | undefined {
+    return this.url;
+  }
+
+  /** Signs in again with the stored token, if there is one for `serverUrl`. */
+  async resume(serverUrl: string): Promise<void> {
+    const token = await this.tokens.get(serverUrl);
+    if (!token) return;
+    this.reset();
+    this.url = serverUrl;
+    try {
+      await this.client.connect(serverUrl, { token });
+    } catch (err) {
+      if (err instanceof NetworkError && err.code === 'ERR_BAD_TOKEN') await this.tokens.delete(serverUrl);
+      throw err;
+    }
+  }
+
+  /** Creates the account `alias` on the server and keeps its device token. */
+  async signIn(serverUrl: string, alias: string, displayName: string, joinPassword?: string): Promise<void> {
+    this.reset();
+    this.url = serverUrl;
+    await this.client.connect(serverUrl, { alias, displayName, joinPassword });
+    const token = this.client.token;
+    if (token) await this.tokens.store(serverUrl, token);
+  }
+
+  /** Signs out and forgets this device's token for the server. */
+  async signOut(): Promise<void> {
+    const url = this.url;
+    this.reset();
+    if (url) await this.tokens.delete(url);
+  }
+
+  dispose(): void {
+    this.store.dispose();
+    this._onDidChangeSignedIn.dispose();
+  }
+
+  private reset(): void {
+    if (this.client.connectionState !== 'disconnected') this.client.disconnect();
+  }
+}

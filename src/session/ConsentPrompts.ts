@@ -1,0 +1,16 @@
+/** The sharer's modal questions. Only an explicit Yes counts: closing the dialog is a No. */
+import * as vscode from 'vscode';
+import type { SharerPrompts } from './SharerSession';
+import { SessionTexts as T } from './SessionTexts';
+
+export class ConsentPrompts implements SharerPrompts {
+  async askConsent(helperName: string): Promise<boolean> {
+    const answer = await vscode.window.showWarningMessage(T.consentQuestion(helperName), { modal: true, detail: T.consentDetail }, 'Yes', 'No');
+    return answer === 'Yes';
+  }
+
+  async askControl(helperName: string): Promise<boolean> {
+    const answer = await vscode.window.showWarningMessage(T.controlQuestion(helperName), { modal: true, detail: T.controlQuestionDetail }, 'Yes', 'No');
+    return answer === 'Yes';
+  }
+}

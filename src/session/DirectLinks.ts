@@ -1,0 +1,112 @@
+/**
+ * Invitation links that need no outside server: the sharer's extension runs the assistance server embedded
+ * on a port of this machine and the link names that address. Either side signs in with a throwaway account
+ * carrying only a display name. Links from a team server work the same way through its address.
+ */
+import { randomBytes } from 'crypto';
+import { AddressInfo, createServer } from 'net';
+import { networkInterfaces } from 'os';
+import { NetworkClient } from '../network/NetworkClient';
+import type { Link } from '../protocol/network';
+import { RunningServer, startServer } from '../server/startServer';
+import { Disposable, DisposableStore, Logger } from '../host/Emitter';
+import { formatInvitationLink, InvitationLink } from './InvitationLink';
+
+export interface DirectLinkOptions {
+  /** Port to listen on for direct links (0: any free port). */
+  readonly port: number;
+  /** Address helpers use to reach this machine; empty: its first non-internal IPv4 address. */
+  readonly address: string;
+}
+
+/** A link to send, and the password to send apart from it (the link alone does not let anyone in). */
+export interface CreatedLink {
+  readonly link: string;
+  readonly password: string;
+  readonly expiresAt: number;
+}
+
+/** The first LAN address of this machine, or loopback when it has none. */
+export function lanAddress(): string {
+  for (const addrs of Object.values(networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '0.0.0.0', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function throwawayAlias(): string {
+  return `guest-${randomBytes(6).toString('hex')}`;
+}
+
+/** The link as shown to the user: the server's address, the link id and expiry, but not the secret. */
+export function shareableLink(link: Link): CreatedLink {
+  const url = new URL(formatInvitationLink(link.url, link.expiresAt));
+  url.searchParams.delete('secret');
+  return { link: url.toString(), password: link.secret, expiresAt: link.expiresAt };
+}
+
+export class DirectLinks implements Disposable {
+  private server: RunningServer | undefined;
+  private sharerClient: NetworkClient | undefined;
+  private readonly store = new DisposableStore();
+
+  constructor(
+    private readonly watch: (client: NetworkClient) => Disposable,
+    private readonly log: Logger,
+  ) {}
+
+  /** Starts the embedded server if needed and creates a single-use link on it. */
+  async create(displayName: string, expiresInMs: number, options: DirectLinkOptions): Promise<CreatedLink> {
+    if (!this.server) {
+      const address = options.address || lanAddress();
+      // The link must name the port, so a free one is chosen before the server starts.
+      const port = options.port || (await freePort());
+      this.server = await startServer({ host: '0.0.0.0', port, publicUrl: `ws://${address}:${port}`, logger: this.log });
+      this.log.info(`direct invitation links served at ws://${address}:${port}`);
+    }
+    if (!this.sharerClient) {
+      const client = new NetworkClient({ logger: this.log });
+      await client.connect(`ws://127.0.0.1:${this.server.port}`, { alias: throwawayAlias(), displayName });
+      this.store.add(this.watch(client));
+      this.store.add(client);
+      this.sharerClient = client;
+    }
+    return shareableLink(await this.sharerClient.createLink(expiresInMs));
+  }
+
+  /** Creates a link on an already signed-in client (a team server). */
+  static async createOn(client: NetworkClient, expiresInMs: number): Promise<CreatedLink> {
+    return shareableLink(await client.createLink(expiresInMs));
+  }
+
+  /** Joins through a link: connects to its server with a throwaway account and redeems it. */
+  async join(link: InvitationLink, password: string, displayName: string): Promise<void> {
+    const client = new NetworkClient({ logger: this.log });
+    try {
+      await client.connect(link.server, { alias: throwawayAlias(), displayName });
+      this.store.add(this.watch(client));
+      this.store.add(client);
+      await client.redeemLink(link.id, password);
+    } catch (err) {
+      client.dispose();
+      throw err;
+    }
+  }
+
+  dispose(): void {
+    this.store.dispose();
+    void this.server?.close();
+    this.server = undefined;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The helper's Remote Assistance panel: a webview kept alive when hidden (the remote desktop keeps
+ * streaming), opened when a session starts. Closing it disconnects, as closing the window did in Windows.
+ */
+import * as vscode from 'vscode';
+import type { Logger } from '../host/Emitter';
+import type { ExtensionMessage } from '../protocol/webview';
+import type { HelperSession } from '../session/HelperSession';
+import type { ToolbarDispatch } from './ToolbarDispatch';
+import { webviewHtml, webviewOptions } from './webviewResources';
+import { WebviewRouter } from './WebviewRouter';
+
+export class AssistancePanel implements vscode.Disposable {
+  static readonly viewType = 'remoteAssist.panel';
+  private panel: vscode.WebviewPanel | undefined;
+  private router: WebviewRouter | undefined;
+  private session: HelperSession | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly toolbar: ToolbarDispatch,
+    private readonly log: Logger,
+  ) {}
+
+  /** Viewer commands for the page; queued until it is ready. */
+  post(message: ExtensionMessage): void {
+    this.router?.post(message);
+  }
+
+  /** Opens (or reuses) the panel for `session`. Call before the session can receive signaling. */
+  open(peerName: string): void {
+    if (!this.panel) this.create(peerName);
+    this.panel!.title = `Remote Assistance — ${peerName}`;
+    this.panel!.reveal(vscode.ViewColumn.Active);
+  }
+
+  attach(session: HelperSession): void {
+    this.session = session;
+    this.router?.show(session);
+  }
+
+  reveal(): void {
+    this.panel?.reveal();
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+
+  private create(peerName: string): void {
+    const panel = vscode.window.createWebviewPanel(AssistancePanel.viewType, `Remote Assistance — ${peerName}`, vscode.ViewColumn.Active, {
+      ...webviewOptions(this.extensionUri),
+      retainContextWhenHidden: true,
+    });
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'assistance.svg');
+    const router = new WebviewRouter({
+      post: (m) => void panel.webview.postMessage(m),
+      toolbar: (action) => this.toolbar.run(action),
+      viewerReport: (report) => this.session?.handleViewerReport(report),
+      log: this.log,
+    });
+    panel.webview.onDidReceiveMessage((m: unknown) => router.receive(m));
+    panel.onDidDispose(() => {
+      router.dispose();
+      const session = this.session;
+      this.panel = undefined;
+      this.router = undefined;
+      this.session = undefined;
+      if (session && session.model.phase !== 'ended') void session.disconnect();
+    });
+    panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'panel', 'Remote Assistance');
+    this.panel = panel;
+    this.router = router;
+  }
+}

@@ -1,0 +1,46 @@
+/** The sidebar Chat view: the session in progress on either side, or the last one's history after a restart. */
+import * as vscode from 'vscode';
+import type { Logger } from '../host/Emitter';
+import type { SessionCoordinator } from '../session/SessionCoordinator';
+import { webviewHtml, webviewOptions } from './webviewResources';
+import { WebviewRouter } from './WebviewRouter';
+
+export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  static readonly viewType = 'remoteAssist.chat';
+  private router: WebviewRouter | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly sessions: SessionCoordinator,
+    private readonly log: Logger,
+  ) {
+    this.subscriptions.push(sessions.onDidChangeActive((active) => this.router?.show(active)));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    view.webview.options = webviewOptions(this.extensionUri);
+    this.router?.dispose();
+    const router = (this.router = new WebviewRouter({
+      post: (m) => void view.webview.postMessage(m),
+      idleView: () => this.sessions.lastStoredView(),
+      log: this.log,
+    }));
+    router.show(this.sessions.active);
+    view.webview.onDidReceiveMessage((m: unknown) => router.receive(m));
+    view.onDidDispose(() => {
+      router.dispose();
+      if (this.router === router) this.router = undefined;
+    });
+    // A hidden view's page is discarded; it says ready again when shown.
+    view.onDidChangeVisibility(() => {
+      if (!view.visible) router.reset();
+    });
+    view.webview.html = webviewHtml(view.webview, this.extensionUri, 'chat', 'Remote Assistance Chat');
+  }
+
+  dispose(): void {
+    this.router?.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

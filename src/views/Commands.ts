@@ -1,0 +1,272 @@
+/**
+ * Every command of the extension. Each is a short handler over the services; errors become clear messages
+ * (userMessage) and change nothing.
+ */
+import * as vscode from 'vscode';
+import { join } from 'path';
+import type { Logger } from '../host/Emitter';
+import { Alias } from '../protocol/network';
+import type { ToolbarAction } from '../protocol/webview';
+import { RunningServer, startServer } from '../server/startServer';
+import type { AssistanceNetwork } from '../session/AssistanceNetwork';
+import type { AssistSettings } from '../session/AssistSettings';
+import { DirectLinks, lanAddress } from '../session/DirectLinks';
+import { InvitationLink, isExpired, parseInvitationLink, timeLeft } from '../session/InvitationLink';
+import type { ContactItem } from './ContactsTreeProvider';
+import type { InvitationItem, InvitationsTreeProvider } from './InvitationsTreeProvider';
+import type { ToolbarDispatch } from './ToolbarDispatch';
+import { userMessage } from './userErrors';
+
+export interface CommandServices {
+  readonly context: vscode.ExtensionContext;
+  readonly network: AssistanceNetwork;
+  readonly settings: AssistSettings;
+  readonly direct: DirectLinks;
+  readonly invitations: InvitationsTreeProvider;
+  readonly invitationsView: vscode.TreeView<InvitationItem>;
+  readonly toolbar: ToolbarDispatch;
+  readonly showPanel: () => void;
+  readonly log: vscode.LogOutputChannel & Logger;
+}
+
+const TEAM_SERVER_PORT = 7420;
+
+export class Commands implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private teamServer: RunningServer | undefined;
+
+  constructor(private readonly s: CommandServices) {
+    const reg = (id: string, fn: (...args: never[]) => unknown) =>
+      this.disposables.push(
+        vscode.commands.registerCommand(`remoteAssist.${id}`, async (...args: never[]) => {
+          try {
+            await fn(...args);
+          } catch (err) {
+            s.log.error(`remoteAssist.${id}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+            void vscode.window.showErrorMessage(userMessage(err));
+          }
+        }),
+      );
+    reg('signIn', () => this.signIn());
+    reg('signOut', () => s.network.signOut());
+    reg('addContact', () => this.addContact());
+    reg('removeContact', (item: ContactItem) => this.removeContact(item));
+    reg('acceptContact', (item: ContactItem) => s.network.client.acceptContact(item.contact.alias));
+    reg('askForHelp', (item?: ContactItem) => this.askForHelp(item));
+    reg('createInvitationLink', () => this.createInvitationLink());
+    reg('openInvitationLink', (link?: InvitationLink) => this.openInvitationLink(link));
+    reg('acceptInvitation', (item?: InvitationItem) => this.answerInvitation(item, 'accept'));
+    reg('declineInvitation', (item?: InvitationItem) => this.answerInvitation(item, 'decline'));
+    reg('cancelInvitation', (item?: InvitationItem) => this.answerInvitation(item, 'cancel'));
+    const toolbar: [string, ToolbarAction][] = [
+      ['takeControl', 'takeControl'],
+      ['stopControl', 'stopControl'],
+      ['sendFile', 'sendFile'],
+      ['startTalking', 'startTalking'],
+      ['openSettings', 'settings'],
+      ['disconnect', 'disconnect'],
+      ['help', 'help'],
+    ];
+    for (const [id, action] of toolbar) {
+      reg(id, async () => {
+        const message = await s.toolbar.run(action);
+        if (message) void vscode.window.showInformationMessage(message);
+      });
+    }
+    reg('startTeamServer', () => this.startTeamServer());
+    reg('showPanel', () => s.showPanel());
+    reg('showLog', () => s.log.show());
+  }
+
+  /** Opens a link that arrived through the URI handler. */
+  async openLinkFromUri(link: InvitationLink): Promise<void> {
+    await vscode.commands.executeCommand('remoteAssist.openInvitationLink', link);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    void this.teamServer?.close();
+  }
+
+  private async signIn(): Promise<void> {
+    let serverUrl = this.s.settings.serverUrl();
+    if (!serverUrl) {
+      const entered = await vscode.window.showInputBox({
+        title: 'Sign In to an Assistance Server',
+        prompt: 'Address of your team\'s assistance server (ws:// or wss://). Without a server, use Create Invitation Link instead.',
+        placeHolder: `ws://192.168.1.20:${TEAM_SERVER_PORT}`,
+        ignoreFocusOut: true,
+        validateInput: (v) => (/^wss?:\/\/\S+$/.test(v.trim()) ? undefined : 'Enter a ws:// or wss:// address.'),
+      });
+      if (!entered) return;
+      serverUrl = entered.trim().replace(/\/+$/, '');
+      await vscode.workspace.getConfiguration('remoteAssist').update('serverUrl', serverUrl, vscode.ConfigurationTarget.Global);
+    }
+    const alias = await vscode.window.showInputBox({
+      title: 'Sign In to an Assistance Server',
+      prompt: `Your alias on ${serverUrl} (2–32 letters, digits, ".", "_" or "-"). Contacts add you by it.`,
+      ignoreFocusOut: true,
+      validateInput: (v) => (Alias.safeParse(v.trim()).success ? undefined : 'Use 2–32 letters, digits, ".", "_" or "-", starting with a letter or digit.'),
+    });
+    if (!alias) return;
+    const displayName = this.s.settings.displayName();
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Signing in to ${serverUrl}…` }, async () => {
+      try {
+        await this.s.network.signIn(serverUrl, alias.trim(), displayName);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'ERR_BAD_JOIN_PASSWORD') throw err;
+        const joinPassword = await vscode.window.showInputBox({ title: 'Join Password', prompt: 'This server asks new accounts for its join password.', password: true, ignoreFocusOut: true });
+        if (!joinPassword) return;
+        await this.s.network.signIn(serverUrl, alias.trim(), displayName, joinPassword);
+      }
+    });
+    if (this.s.network.signedIn) void vscode.window.showInformationMessage(`Signed in to ${serverUrl} as ${displayName} (${alias.trim()}).`);
+  }
+
+  private async addContact(): Promise<void> {
+    const alias = await vscode.window.showInputBox({
+      title: 'Add Contact',
+      prompt: 'Alias of the person to add. They accept your request before you see each other online.',
+      validateInput: (v) => (Alias.safeParse(v.trim()).success ? undefined : 'Use 2–32 letters, digits, ".", "_" or "-".'),
+    });
+    if (!alias) return;
+    await this.s.network.client.addContact(alias.trim());
+    void vscode.window.showInformationMessage(`Contact request sent to ${alias.trim()}.`);
+  }
+
+  private async removeContact(item: ContactItem | undefined): Promise<void> {
+    if (!item) return;
+    const yes = await vscode.window.showWarningMessage(`Remove ${item.contact.displayName} from your contacts?`, { modal: true }, 'Remove');
+    if (yes === 'Remove') await this.s.network.client.removeContact(item.contact.alias);
+  }
+
+  private async askForHelp(item: ContactItem | undefined): Promise<void> {
+    const client = this.s.network.client;
+    if (!this.s.network.signedIn) {
+      const choice = await vscode.window.showInformationMessage('Sign in to an assistance server to ask a contact for help, or send an invitation link instead.', 'Sign In…', 'Create Invitation Link…');
+      if (choice === 'Sign In…') await vscode.commands.executeCommand('remoteAssist.signIn');
+      if (choice === 'Create Invitation Link…') await vscode.commands.executeCommand('remoteAssist.createInvitationLink');
+      return;
+    }
+    let alias = item?.contact.alias;
+    let name = item?.contact.displayName;
+    if (!alias) {
+      const online = client.contacts.filter((c) => c.status === 'accepted' && c.presence !== 'offline');
+      if (online.length === 0) {
+        void vscode.window.showInformationMessage('None of your contacts is online. Send an invitation link instead, or add a contact.');
+        return;
+      }
+      const picked = await vscode.window.showQuickPick(
+        online.map((c) => ({ label: c.displayName, description: `${c.alias} · ${c.presence}`, alias: c.alias })),
+        { title: 'Ask for Help', placeHolder: 'Who should help you?' },
+      );
+      if (!picked) return;
+      alias = picked.alias;
+      name = picked.label;
+    }
+    const note = await vscode.window.showInputBox({ title: `Ask ${name} for Help`, prompt: 'What is wrong? (optional)', placeHolder: 'e.g. tests fail only on my machine', validateInput: (v) => (v.length > 500 ? 'At most 500 characters.' : undefined) });
+    if (note === undefined) return;
+    const invitation = await client.invite(alias, note.trim() || undefined);
+    void vscode.window.showInformationMessage(`Invitation sent to ${name}. It expires in ${timeLeft(invitation.expiresAt).replace(/ left$/, '')}.`);
+  }
+
+  private async createInvitationLink(): Promise<void> {
+    const expiry = this.s.settings.invitationExpiryMs();
+    const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating an invitation link…' }, () =>
+      this.s.network.signedIn
+        ? DirectLinks.createOn(this.s.network.client, expiry)
+        : this.s.direct.create(this.s.settings.displayName(), expiry, { port: this.s.settings.directPort(), address: this.s.settings.directAddress() }),
+    );
+    const expires = new Date(created.expiresAt).toLocaleString();
+    const choice = await vscode.window.showInformationMessage(
+      'Your Remote Assistance invitation is ready.',
+      {
+        modal: true,
+        detail: `Send the link and the password to your helper (separately is safest). It works once, until ${expires}.\n\nLink: ${created.link}\n\nPassword: ${created.password}`,
+      },
+      'Copy Link and Password',
+    );
+    if (choice) {
+      await vscode.env.clipboard.writeText(`Remote Assistance invitation\nLink: ${created.link}\nPassword: ${created.password}\nExpires: ${expires}`);
+    }
+  }
+
+  private async openInvitationLink(given: InvitationLink | undefined): Promise<void> {
+    let link = given;
+    if (!link) {
+      const text = await vscode.window.showInputBox({
+        title: 'Open Invitation Link',
+        prompt: 'Paste the Remote Assistance invitation link you received.',
+        placeHolder: 'vscode://remote-assist.remote-assist/redeem?…',
+        ignoreFocusOut: true,
+        validateInput: (v) => {
+          try {
+            parseInvitationLink(v);
+            return undefined;
+          } catch (err) {
+            return (err as Error).message;
+          }
+        },
+      });
+      if (!text) return;
+      link = parseInvitationLink(text);
+    }
+    if (isExpired(link)) throw new Error('This invitation has expired. Ask for a new one.');
+    let password = link.secret;
+    if (!password) {
+      const entered = await vscode.window.showInputBox({ title: 'Open Invitation Link', prompt: 'The invitation\'s password', password: true, ignoreFocusOut: true });
+      if (!entered) return;
+      password = entered.trim();
+    }
+    const target = link;
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Joining the Remote Assistance session…' }, async () => {
+      if (this.s.network.signedIn && this.s.network.serverUrl === target.server) await this.s.network.client.redeemLink(target.id, password);
+      else await this.s.direct.join(target, password, this.s.settings.displayName());
+    });
+  }
+
+  private async answerInvitation(item: InvitationItem | undefined, answer: 'accept' | 'decline' | 'cancel'): Promise<void> {
+    const incoming = answer !== 'cancel';
+    let chosen = item?.invitation;
+    if (!chosen) {
+      // From a keybinding or the palette: the focused item, else the only one, else ask.
+      const selected = this.s.invitationsView.selection.find((i) => i.incoming === incoming);
+      const open = this.s.invitations.open().filter((i) => i.incoming === incoming);
+      chosen = selected?.invitation ?? (open.length === 1 ? open[0].invitation : undefined);
+      if (!chosen && open.length > 1) {
+        const picked = await vscode.window.showQuickPick(
+          open.map(({ invitation }) => ({ label: incoming ? invitation.from.displayName : invitation.to.displayName, description: invitation.note, detail: timeLeft(invitation.expiresAt), invitation })),
+          { title: incoming ? 'Which invitation?' : 'Cancel which invitation?' },
+        );
+        chosen = picked?.invitation;
+      }
+    }
+    if (!chosen) return;
+    const client = this.s.network.client;
+    if (answer === 'accept') await client.acceptInvitation(chosen.id);
+    else if (answer === 'decline') await client.declineInvitation(chosen.id);
+    else await client.cancelInvitation(chosen.id);
+  }
+
+  private async startTeamServer(): Promise<void> {
+    if (this.teamServer) {
+      void vscode.window.showInformationMessage(`The team server is already running at ${this.teamServer.url}.`);
+      return;
+    }
+    const address = this.s.settings.directAddress() || lanAddress();
+    const dataDir = join(this.s.context.globalStorageUri.fsPath, 'team-server');
+    const publicUrl = `ws://${address}:${TEAM_SERVER_PORT}`;
+    this.teamServer = await startServer({ host: '0.0.0.0', port: TEAM_SERVER_PORT, dataDir, publicUrl, inviteExpiryMs: this.s.settings.invitationExpiryMs(), logger: this.s.log });
+    this.s.log.info(`team server listening on port ${TEAM_SERVER_PORT}, data in ${dataDir}`);
+    const choice = await vscode.window.showInformationMessage(
+      `A team server is running on this machine at ${publicUrl} while VS Code is open. Teammates set "Remote Assist: Server Url" to this address and sign in.`,
+      'Use It and Sign In…',
+      'Copy Address',
+    );
+    if (choice === 'Copy Address') await vscode.env.clipboard.writeText(publicUrl);
+    if (choice === 'Use It and Sign In…') {
+      await vscode.workspace.getConfiguration('remoteAssist').update('serverUrl', publicUrl, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('remoteAssist.signIn');
+    }
+  }
+}

@@ -1,0 +1,32 @@
+/** Turns errors with stable codes into sentences a user can act on. */
+import { NetworkError } from '../network/NetworkError';
+
+const NETWORK_TEXTS: Partial<Record<NetworkError['code'], string>> = {
+  ERR_CONTACT_OFFLINE: 'That contact is offline. Invitations go only to contacts who are online.',
+  ERR_ALIAS_TAKEN: 'That alias is taken on this server. Choose another one.',
+  ERR_BAD_TOKEN: 'This device is no longer signed in to the server. Sign in again.',
+  ERR_BAD_JOIN_PASSWORD: 'The server\'s join password is wrong.',
+  ERR_NO_SUCH_USER: 'Nobody with that alias is on this server.',
+  ERR_SELF: 'That is you.',
+  ERR_ALREADY_CONTACT: 'That person is already a contact (or a request is pending).',
+  ERR_BAD_SECRET: 'The invitation password is wrong.',
+  ERR_LINK_USED: 'This invitation link has already been used. Ask for a new one.',
+  ERR_EXPIRED: 'This invitation has expired. Ask for a new one.',
+  ERR_NO_SUCH_LINK: 'This invitation link does not exist on its server (it may have expired).',
+  ERR_INVITATION_CLOSED: 'This invitation is no longer open.',
+  ERR_NO_SUCH_INVITATION: 'This invitation no longer exists.',
+  ERR_RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
+  ERR_CONNECTION_LOST: 'The connection to the assistance server was lost.',
+  ERR_NOT_CONNECTED: 'You are not connected to an assistance server.',
+  ERR_TIMEOUT: 'The assistance server did not answer in time.',
+};
+
+export function userMessage(err: unknown): string {
+  if (err instanceof NetworkError) return NETWORK_TEXTS[err.code] ?? `${err.message} (${err.code})`;
+  if (err instanceof Error) {
+    const code = (err as Error & { code?: unknown }).code;
+    if (code === 'ECONNREFUSED') return 'Could not reach the assistance server: nothing is listening at that address.';
+    return err.message;
+  }
+  return String(err);
+}
