@@ -202,6 +202,9 @@ export class NetworkClient extends Disposable {
     if (this.machine.state !== 'disconnected') {
       throw new NetworkError('ERR_ALREADY_SIGNED_IN', `connect() while ${this.machine.state}; call disconnect() first`);
     }
+    if (!isServerUrl(url)) {
+      throw new NetworkError('ERR_MALFORMED', `not a server address: ${JSON.stringify(url.slice(0, 200))} (use ws://host:port or wss://host:port)`);
+    }
     this.url = url;
     this.credentials = credentials;
     this.refusal = undefined;
@@ -647,5 +650,15 @@ function readId(text: string): number | undefined {
     return typeof id === 'number' ? id : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** A ws:// or wss:// URL with a host: anything else would fail later with a less helpful error. */
+function isServerUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === 'ws:' || parsed.protocol === 'wss:') && parsed.hostname !== '';
+  } catch {
+    return false;
   }
 }

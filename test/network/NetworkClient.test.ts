@@ -41,6 +41,10 @@ describe('network client', () => {
 
   it('fails clearly: unreachable server, requests before sign-in, disposal with a request in flight', async () => {
     const client = fx.client();
+    for (const bad of ['http://127.0.0.1:7420', 'ws://', 'not a url', 'ws://exa mple:1']) {
+      assert.equal(await errorCode(client.connect(bad)), 'ERR_MALFORMED', bad);
+      assert.equal(client.connectionState, 'disconnected');
+    }
     const unreachable = await errorCode(client.connect('ws://127.0.0.1:9', { alias: 'x1', displayName: 'X' }));
     assert.equal(unreachable, 'ERR_NOT_CONNECTED');
     assert.equal(client.connectionState, 'disconnected');
