@@ -1,10 +1,14 @@
 /** The voice engine's own rules: framing, meter, mute / push-to-talk, and the Start Talking handshake. */
 import assert from 'assert';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { AudioError } from '../../src/audio/AudioError';
 import { FRAME_BYTES, FRAME_SAMPLES } from '../../src/audio/AudioFormat';
 import { LevelMeter, frameDbfs } from '../../src/audio/LevelMeter';
 import { MicGate } from '../../src/audio/MicGate';
 import { PcmFramer } from '../../src/audio/PcmFramer';
 import { VoiceCallState, VoiceCallStateError } from '../../src/audio/VoiceCallState';
+import { VOICE_SETTING_KEYS, readVoiceSettings } from '../../src/audio/voiceSettings';
 import { resampleLinear } from '../../src/host/audio/AudioTrackReceiver';
 import { parseMessage } from '../../src/protocol/validate';
 import { HostVoiceCommand, PanelVoiceCommand, VoicePeerMessage } from '../../src/protocol/voice';
@@ -91,5 +95,42 @@ describe('voice engine', () => {
     assert.throws(() => parseMessage(HostVoiceCommand, { type: 'voiceStart', input: '--server=x' }), /invalid voiceStart/);
     assert.throws(() => parseMessage(PanelVoiceCommand, { type: 'voicePcm', pcm: 'A'.repeat(20_000) }), /invalid voicePcm/);
     assert.throws(() => parseMessage(PanelVoiceCommand, { type: 'voicePcm', pcm: '<script>' }), /invalid voicePcm/);
+  });
+});
+
+describe('voice settings', () => {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { default: unknown; scope?: string }> } };
+  };
+  const properties = manifest.contributes.configuration.properties;
+
+  it('reads the defaults the manifest declares', () => {
+    const settings = readVoiceSettings((key) => properties[`remoteAssist.${key}`]?.default);
+    assert.deepStrictEqual(settings, { input: '', output: '', echoCancel: true, micMode: 'open' });
+    for (const key of Object.values(VOICE_SETTING_KEYS)) assert.strictEqual(properties[`remoteAssist.${key}`].scope, 'machine', key);
+  });
+
+  it('reads chosen devices and push-to-talk', () => {
+    const values: Record<string, unknown> = {
+      'voice.microphone': 'alsa_input.usb-headset.mono-fallback',
+      'voice.speaker': 'alsa_output.usb-headset.analog-stereo',
+      'voice.echoCancellation': false,
+      'voice.pushToTalk': true,
+    };
+    assert.deepStrictEqual(readVoiceSettings((k) => values[k]), {
+      input: 'alsa_input.usb-headset.mono-fallback',
+      output: 'alsa_output.usb-headset.analog-stereo',
+      echoCancel: false,
+      micMode: 'pushToTalk',
+    });
+  });
+
+  it('refuses a device setting that is not a device name, naming the setting', () => {
+    for (const bad of ['--server=tcp:10.0.0.1', 'a b', 42, 'x'.repeat(201)]) {
+      assert.throws(
+        () => readVoiceSettings((k) => (k === 'voice.speaker' ? bad : undefined)),
+        (err: AudioError) => err.code === 'ERR_BAD_DEVICE_NAME' && /remoteAssist\.voice\.speaker/.test(err.message),
+      );
+    }
   });
 });
