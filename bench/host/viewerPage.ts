@@ -4,6 +4,7 @@
  * `window.raSendSignal`, a function the Node side exposes.
  */
 import { RemoteViewer } from '../../src/webview/viewer/RemoteViewer';
+import { MarkerSpec } from './marker';
 
 interface PageEvent {
   readonly type: string;
@@ -11,13 +12,6 @@ interface PageEvent {
   readonly [key: string]: unknown;
 }
 
-interface MarkerSpec {
-  /** Top-left of the marker strip in screen pixels, the size of one cell and the number of cells (bits). */
-  readonly x: number;
-  readonly y: number;
-  readonly cell: number;
-  readonly bits: number;
-}
 
 declare global {
   interface Window {

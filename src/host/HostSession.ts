@@ -49,7 +49,7 @@ export class HostSession {
   private readonly pendingSignals: SignalPayload[] = [];
   private readonly reportedAt = new Map<string, number>();
   private statsTimer: NodeJS.Timeout | undefined;
-  private lastStats = { at: performance.now(), frames: 0, bytes: 0 };
+  private lastStats = { at: performance.now(), frames: 0, bytes: 0, encoded: 0 };
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly options: HostSessionOptions) {}
@@ -140,6 +140,7 @@ export class HostSession {
       gate,
       cursor: backend.cursor,
       screen: region,
+      refreshVideo: () => pipeline.refresh(),
       emit: (event) => this.options.emit(event),
       report: (code, message) => this.report(code, message),
       log: this.options.log,
@@ -181,7 +182,7 @@ export class HostSession {
 
   private async emitStats(): Promise<void> {
     if (!this.link || !this.pipeline || !this.gate || !this.backend) return;
-    const { bytesSent, rttMs } = await this.link.stats();
+    const { bytesSent, framesEncoded, rttMs } = await this.link.stats();
     const now = performance.now();
     const seconds = (now - this.lastStats.at) / 1000;
     const frames = this.pipeline.frames;
@@ -193,6 +194,7 @@ export class HostSession {
         width,
         height,
         fps: Math.round(((frames - this.lastStats.frames) / seconds) * 10) / 10,
+        encodedFps: Math.round(((framesEncoded - this.lastStats.encoded) / seconds) * 10) / 10,
         kbpsSent: Math.round((((bytesSent - this.lastStats.bytes) * 8) / 1000 / seconds) * 10) / 10,
         rttMs,
         inputApplied: this.gate.counters.applied,
@@ -200,7 +202,7 @@ export class HostSession {
         inputRejected: this.gate.counters.rejected,
       },
     });
-    this.lastStats = { at: now, frames, bytes: bytesSent };
+    this.lastStats = { at: now, frames, bytes: bytesSent, encoded: framesEncoded };
   }
 
   private async teardown(reason: 'stopped' | 'disconnected'): Promise<void> {

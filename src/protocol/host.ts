@@ -65,6 +65,8 @@ export const HostStats = z.object({
   height: z.number().int(),
   /** Frames handed to the encoder per second over the last interval. */
   fps: z.number(),
+  /** Frames the encoder actually sent per second (it drops some when CPU or bandwidth is short). */
+  encodedFps: z.number().optional(),
   /** Bytes sent per second over the last interval (all of the transport), as kbit/s. */
   kbpsSent: z.number(),
   /** Round-trip time from ICE candidate-pair stats, ms (absent before measured). */

@@ -48,6 +48,8 @@ export const INPUT_MAX_BYTES = 512;
 export const ViewerControlMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('requestControl') }),
   z.object({ type: z.literal('releaseControl') }),
+  /** The viewer's decoder asked for a key frame (PLI) while the screen is still: send a fresh frame. */
+  z.object({ type: z.literal('refresh') }),
 ]);
 export type ViewerControlMessage = z.infer<typeof ViewerControlMessage>;
 export const VIEWER_CONTROL_MAX_BYTES = 256;

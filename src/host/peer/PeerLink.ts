@@ -19,6 +19,7 @@ export interface ChannelSpec {
 
 export interface TransportStats {
   bytesSent: number;
+  framesEncoded: number;
   rttMs?: number;
 }
 
@@ -114,11 +115,12 @@ export class PeerLink implements Disposable {
 
   async stats(): Promise<TransportStats> {
     const pc = (this.peer as unknown as { _pc?: RTCPeerConnection })._pc;
-    const result: TransportStats = { bytesSent: 0 };
+    const result: TransportStats = { bytesSent: 0, framesEncoded: 0 };
     if (!pc || this.closed) return result;
     const report = await pc.getStats();
     report.forEach((s) => {
       if (s.type === 'transport') result.bytesSent += s.bytesSent ?? 0;
+      if (s.type === 'outbound-rtp' && s.kind === 'video') result.framesEncoded += s.framesEncoded ?? 0;
       if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number') result.rttMs = s.currentRoundTripTime * 1000;
     });
     return result;

@@ -41,10 +41,16 @@ export class ControlService implements HostService {
       this.ctx.report('ERR_PEER_PROTOCOL', `control channel: ${(err as Error).message}`);
       return;
     }
-    if (message.type === 'requestControl') {
-      if (!this.ctx.gate.granted) this.ctx.emit({ type: 'controlRequested' });
-    } else {
-      this.ctx.gate.revoke('helperReleased');
+    switch (message.type) {
+      case 'requestControl':
+        if (!this.ctx.gate.granted) this.ctx.emit({ type: 'controlRequested' });
+        break;
+      case 'releaseControl':
+        this.ctx.gate.revoke('helperReleased');
+        break;
+      case 'refresh':
+        this.ctx.refreshVideo();
+        break;
     }
   }
 

@@ -18,6 +18,8 @@ export interface HostServiceContext {
   readonly gate: ControlGate;
   readonly cursor: CursorTracker;
   readonly screen: ScreenRegion;
+  /** Sends the current screen again (the viewer lost a key frame). */
+  refreshVideo(): void;
   /** Sends an event to the extension. */
   emit(event: HostEvent): void;
   /** Reports a problem to the extension (rate-limited per code); never throws. */
@@ -26,7 +28,7 @@ export interface HostServiceContext {
 }
 
 export interface HostService extends Disposable {
-  /** The peer connected (channels open a moment later: use ChannelPort.onOpen for first messages). */
+  /** The peer connected. (Channels may open before or after this: send first messages from ChannelPort.onOpen, subscribed in the constructor.) */
   onConnected?(): void;
   /** Every command from the extension passes here; a service acts on its own and ignores the rest. */
   onCommand?(command: HostCommand): void;

@@ -33,15 +33,22 @@ export class FrameConverter {
       this.xIndex = Uint32Array.from({ length: out.width }, (_, i) => Math.min(width - 1, Math.floor((i * width) / out.width)));
     }
     const src = new Uint32Array(bgrx.buffer, bgrx.byteOffset, width * height);
-    const dst = new Uint32Array(this.rgba.buffer);
-    const same = out.width === width && out.height === height;
-    for (let y = 0; y < out.height; y++) {
-      const srcRow = (same ? y : Math.min(height - 1, Math.floor((y * height) / out.height))) * width;
-      const dstRow = y * out.width;
-      for (let x = 0; x < out.width; x++) {
-        const v = src[srcRow + (same ? x : this.xIndex[x])];
-        // Little-endian words: BGRX reads as 0xXXRRGGBB, RGBA must read as 0xAABBGGRR.
-        dst[dstRow + x] = 0xff000000 | ((v & 0xff) << 16) | (v & 0xff00) | ((v >>> 16) & 0xff);
+    const dst = new Int32Array(this.rgba.buffer);
+    // Little-endian words: BGRX reads as 0x..RRGGBB and RGBA must read as 0x..BBGGRR (alpha is ignored).
+    if (out.width === width && out.height === height) {
+      for (let i = 0; i < dst.length; i++) {
+        const v = src[i];
+        dst[i] = ((v & 0xff) << 16) | (v & 0xff00) | ((v >>> 16) & 0xff);
+      }
+    } else {
+      const xIndex = this.xIndex;
+      for (let y = 0; y < out.height; y++) {
+        const srcRow = Math.min(height - 1, Math.floor((y * height) / out.height)) * width;
+        const dstRow = y * out.width;
+        for (let x = 0; x < out.width; x++) {
+          const v = src[srcRow + xIndex[x]];
+          dst[dstRow + x] = ((v & 0xff) << 16) | (v & 0xff00) | ((v >>> 16) & 0xff);
+        }
       }
     }
     wrtc.nonstandard.rgbaToI420({ width: out.width, height: out.height, data: this.rgba }, { width: out.width, height: out.height, data: this.i420 });

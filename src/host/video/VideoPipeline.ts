@@ -1,7 +1,7 @@
 /**
  * Capture → convert → RTCVideoSource, paced to the quality's frame rate and driven by damage: nothing
- * runs while the screen is still, except a cheap repeat of the last frame every second so a viewer that
- * lost a packet recovers.
+ * runs and nothing is sent while the screen is still. A viewer that lost data asks for a refresh, and the
+ * fresh frame becomes the key frame its decoder requested.
  */
 import { Quality } from '../../protocol/host';
 import { Disposable, DisposableStore, Emitter } from '../Emitter';
@@ -9,7 +9,8 @@ import { ScreenCapture } from '../capture/ScreenCapture';
 import { RTCVideoSourceLike, wrtc } from '../wrtc';
 import { FrameConverter, I420Frame } from './FrameConverter';
 
-const REPEAT_MS = 1000;
+/** Refreshes a viewer may trigger: one per this many ms (a hostile viewer cannot make us spin). */
+const REFRESH_MIN_MS = 250;
 
 export class VideoPipeline implements Disposable {
   readonly track: MediaStreamTrack;
@@ -19,7 +20,7 @@ export class VideoPipeline implements Disposable {
   private readonly _onError = new Emitter<Error>();
   readonly onError = this._onError.event;
   private timer: NodeJS.Timeout | undefined;
-  private repeatTimer: NodeJS.Timeout | undefined;
+  private lastRefreshAt = -Infinity;
   private lastFrameAt = -Infinity;
   private lastFrame: I420Frame | undefined;
   private busy = false;
@@ -40,7 +41,6 @@ export class VideoPipeline implements Disposable {
   start(): void {
     this.running = true;
     this.schedule();
-    this.repeatTimer = setInterval(() => this.repeat(), REPEAT_MS);
   }
 
   setQuality(quality: Quality): void {
@@ -52,8 +52,16 @@ export class VideoPipeline implements Disposable {
 
   /** Sends a frame now even if nothing changed (a new viewer, a scale change). */
   forceFrame(): void {
-    this.lastFrame = undefined;
     this.grabAndSend(true);
+  }
+
+  /** The viewer needs a key frame; rate-limited. */
+  refresh(): void {
+    const now = performance.now();
+    if (now - this.lastRefreshAt < REFRESH_MIN_MS) return;
+    this.lastRefreshAt = now;
+    if (this.lastFrame) this.source.onFrame(this.lastFrame);
+    else this.forceFrame();
   }
 
   private schedule(): void {
@@ -85,16 +93,9 @@ export class VideoPipeline implements Disposable {
       });
   }
 
-  private repeat(): void {
-    if (this.lastFrame && !this.busy && performance.now() - this.lastFrameAt >= REPEAT_MS) {
-      this.source.onFrame(this.lastFrame);
-    }
-  }
-
   dispose(): void {
     this.running = false;
     clearTimeout(this.timer);
-    clearInterval(this.repeatTimer);
     this.store.dispose();
     this.track.stop();
     this._onError.dispose();

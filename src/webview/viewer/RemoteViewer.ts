@@ -33,6 +33,8 @@ export interface ViewerStats {
   videoWidth: number;
   videoHeight: number;
   rttMs?: number;
+  /** Negotiated video codec, e.g. "VP8". */
+  codec?: string;
 }
 
 export interface RemoteViewerOptions {
@@ -70,6 +72,7 @@ export class RemoteViewer implements Disposable {
   private connected = false;
   private disposed = false;
   private lastStats: { at: number; frames: number; bytes: number } | undefined;
+  private lossCount = 0;
 
   constructor(
     private readonly container: HTMLElement,
@@ -105,6 +108,7 @@ export class RemoteViewer implements Disposable {
       if (!this.disposed) this.sendSignal(data as unknown as SignalData);
     });
     this.peer.on('stream', (stream: MediaStream) => {
+      this.minimiseDelay();
       this.video.srcObject = stream;
       void this.video.play().catch(() => undefined);
     });
@@ -115,6 +119,11 @@ export class RemoteViewer implements Disposable {
     });
     const statsTimer = setInterval(() => void this.collectStats(), 1000);
     this.store.add({ dispose: () => clearInterval(statsTimer) });
+  }
+
+  /** The peer, for the panel's voice bridge (it adds the helper's audio track and reads the sharer's). */
+  get peerInstance(): Peer.Instance {
+    return this.peer;
   }
 
   /** Feeds a signal object from the host (offer, candidates). Invalid payloads are reported, not thrown. */
@@ -180,6 +189,17 @@ export class RemoteViewer implements Disposable {
     this.video.srcObject = null;
     this.root.remove();
     for (const e of [this._onConnected, this._onDisconnected, this._onChat, this._onControlState, this._onStats, this._onError]) e.dispose();
+  }
+
+  /** A screen is interactive: show each frame as soon as it decodes instead of smoothing with a buffer. */
+  private minimiseDelay(): void {
+    const pc = (this.peer as unknown as { _pc: RTCPeerConnection })._pc;
+    for (const receiver of pc.getReceivers()) {
+      if (receiver.track.kind !== 'video') continue;
+      const tunable = receiver as RTCRtpReceiver & { jitterBufferTarget?: number | null; playoutDelayHint?: number };
+      if ('jitterBufferTarget' in tunable) tunable.jitterBufferTarget = 0;
+      if ('playoutDelayHint' in tunable) tunable.playoutDelayHint = 0;
+    }
   }
 
   private openChannels(): void {
@@ -282,11 +302,21 @@ export class RemoteViewer implements Disposable {
     let frames = 0;
     let bytes = 0;
     let rttMs: number | undefined;
+    let codec: string | undefined;
+    let lossCount = this.lossCount;
     report.forEach((s) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'video') frames = s.framesDecoded ?? 0;
+      if (s.type === 'inbound-rtp' && s.kind === 'video') {
+        frames = s.framesDecoded ?? 0;
+        lossCount = (s.packetsLost ?? 0) + (s.framesDropped ?? 0);
+        codec = report.get(s.codecId)?.mimeType?.replace(/^video\//, '');
+      }
       if (s.type === 'transport') bytes = s.bytesReceived ?? 0;
       if (s.type === 'candidate-pair' && s.nominated && s.currentRoundTripTime !== undefined) rttMs = s.currentRoundTripTime * 1000;
     });
+    // Video was lost: the decoder has asked for a key frame, but a still screen sends no frames, so ask the
+    // host for one. (Chrome also asks every few seconds when nothing arrives; that alone is not worth a frame.)
+    if (lossCount > this.lossCount) this.sendOn(PEER_CHANNELS.control.label, { type: 'refresh' } satisfies ViewerControlMessage);
+    this.lossCount = lossCount;
     const now = performance.now();
     const last = this.lastStats;
     this.lastStats = { at: now, frames, bytes };
@@ -298,6 +328,7 @@ export class RemoteViewer implements Disposable {
       videoWidth: this.video.videoWidth,
       videoHeight: this.video.videoHeight,
       rttMs,
+      codec,
     });
   }
 }

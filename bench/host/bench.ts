@@ -1,0 +1,161 @@
+/**
+ * `npm run bench:host`: the host on a 1920×1080 Xvfb display with a continuously scrolling scene, watched
+ * by the viewer page in headless Chromium over real WebRTC. Measures painted frame rate and glass-to-glass
+ * latency (scene tick drawn → frame with that tick painted, requestVideoFrameCallback), the host's CPU while
+ * moving and idle, idle bitrate, and local-ESC revoke latency. Last line: the JSON the issue specifies.
+ */
+import { readFileSync } from 'fs';
+import { loadavg } from 'os';
+import { HostStats } from '../../src/protocol/host';
+import { HostSupervisor } from '../../src/host/supervisor';
+import { X11Display } from '../../src/host/x11/X11Display';
+import { buildHost } from '../../test/host/support/buildHost';
+import { startXvfb } from '../../test/support/xvfb';
+import { MARKER } from './marker';
+import { startScene } from './scene';
+import { openViewerPage } from './viewerBrowser';
+
+const WIDTH = 1920;
+const HEIGHT = 1080;
+const MOVING_S = Number(process.env.BENCH_MOVING_S ?? 15);
+const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 15);
+const QUALITY = { maxKbps: Number(process.env.BENCH_KBPS ?? 8000), fps: Number(process.env.BENCH_FPS ?? 60), scale: 1 };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+/** CPU seconds (user + system) used so far by process `pid`. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function until(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+async function main(): Promise<void> {
+  log(`bench:host on ${WIDTH}x${HEIGHT}, quality ${JSON.stringify(QUALITY)}, load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const xvfb = await startXvfb(WIDTH, HEIGHT);
+  const cleanup: (() => Promise<void> | void)[] = [() => xvfb.stop()];
+  try {
+    const scene = await startScene(xvfb.display);
+    cleanup.unshift(() => scene.close());
+    const viewer = await openViewerPage({ width: WIDTH, height: HEIGHT });
+    cleanup.unshift(() => viewer.close());
+    const supervisor = new HostSupervisor({ hostScript: await buildHost(), env: { ...process.env, DISPLAY: xvfb.display } });
+    cleanup.unshift(() => supervisor.stop().then(() => supervisor.dispose()));
+    const stats: (HostStats & { at: number })[] = [];
+    const controls: { granted: boolean; reason: string; at: number }[] = [];
+    let connected = false;
+    supervisor.onSignal((p) => void viewer.signal(p).catch(() => undefined));
+    viewer.onSignal((p) => supervisor.signal(p));
+    supervisor.onConnected(() => (connected = true));
+    supervisor.onStats((s) => stats.push({ ...s, at: performance.now() }));
+    supervisor.onControl((c) => controls.push({ ...c, at: performance.now() }));
+    supervisor.onError((e) => log(`host error: ${e.code} ${e.message}`));
+    supervisor.start({ quality: QUALITY });
+    await until('the viewer to connect', async () => connected && (await viewer.page.evaluate(() => window.remoteAssist.events())).some((e) => e.type === 'connected'));
+    const hostPid = supervisor.pid as number;
+    await viewer.page.evaluate(([m, w]) => window.remoteAssist.watchMarker(m, w), [MARKER, WIDTH] as const);
+
+    // Moving: warm up (encoder ramps its bitrate), then measure.
+    await sleep(4000);
+    await viewer.page.evaluate(() => window.remoteAssist.takePainted());
+    const cpu0 = cpuSeconds(hostPid);
+    const t0 = performance.now();
+    await sleep(MOVING_S * 1000);
+    const moving = await viewer.page.evaluate(() => window.remoteAssist.takePainted());
+    const movingSeconds = (performance.now() - t0) / 1000;
+    const cpuMoving = ((cpuSeconds(hostPid) - cpu0) / movingSeconds) * 100;
+    const latencies: number[] = [];
+    for (const p of moving.painted) {
+      const drawn = scene.drawnAt.get(p.seq);
+      if (drawn !== undefined && p.at >= drawn) latencies.push(p.at - drawn);
+    }
+    // rVFC fires once per new frame presented, so distinct painted frames per second is what users see.
+    const framesPainted = moving.painted.length;
+    const fps = framesPainted / movingSeconds;
+    const videoSize = await viewer.page.evaluate(() => window.remoteAssist.videoSize());
+    const codec = (await viewer.page.evaluate(() => window.remoteAssist.events())).filter((e) => e.type === 'stats').at(-1)?.codec;
+    log(`moving: ${framesPainted} frames painted in ${movingSeconds.toFixed(1)} s at ${videoSize.width}x${videoSize.height} (${codec}), scene drew ${scene.ticks} ticks so far; host captured ${median(stats.filter((s) => s.at >= t0).map((s) => s.fps)).toFixed(1)} fps, encoded ${median(stats.filter((s) => s.at >= t0).map((s) => s.encodedFps ?? NaN)).toFixed(1)} fps and sent ${median(stats.filter((s) => s.at >= t0).map((s) => s.kbpsSent)).toFixed(0)} kbit/s (medians)`);
+
+    // Idle: the scene stops; the screen is still.
+    scene.stop();
+    await sleep(3000);
+    const idleFrom = performance.now();
+    const cpu1 = cpuSeconds(hostPid);
+    await sleep(IDLE_S * 1000);
+    const idleSeconds = (performance.now() - idleFrom) / 1000;
+    const cpuIdle = ((cpuSeconds(hostPid) - cpu1) / idleSeconds) * 100;
+    const idleStats = stats.filter((s) => s.at >= idleFrom + 1000);
+    const kbpsIdle = idleStats.reduce((sum, s) => sum + s.kbpsSent, 0) / Math.max(1, idleStats.length);
+    log(`idle: host ${cpuIdle.toFixed(2)} % of a core, ${kbpsIdle.toFixed(1)} kbit/s over ${idleStats.length} one-second samples`);
+
+    // Local ESC: a key press from another X client (as the sharer's keyboard), timed to the extension event.
+    const escapes = await measureEscape(xvfb.display, supervisor, controls);
+    log(`local ESC → control revoked event at the extension: p50 ${percentile(escapes, 50).toFixed(1)} ms, max ${Math.max(...escapes).toFixed(1)} ms over ${escapes.length} presses`);
+    log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores shared with other work)`);
+
+    const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+    log(
+      JSON.stringify({
+        bench: 'host',
+        width: WIDTH,
+        height: HEIGHT,
+        fps: round(fps),
+        latency_p50_ms: round(percentile(latencies, 50)),
+        latency_p95_ms: round(percentile(latencies, 95)),
+        cpu_pct_moving: round(cpuMoving),
+        cpu_pct_idle: round(cpuIdle, 2),
+        kbps_idle: round(kbpsIdle),
+      }),
+    );
+  } finally {
+    for (const step of cleanup) await step();
+  }
+}
+
+function median(values: number[]): number {
+  return percentile(values, 50);
+}
+
+async function measureEscape(displayName: string, supervisor: HostSupervisor, controls: { granted: boolean; at: number }[]): Promise<number[]> {
+  const x = await X11Display.connect(displayName);
+  const xtest = await x.extension<{ FakeInput(type: number, detail: number, time: number, wid: number, px: number, py: number): void; KeyPress: number; KeyRelease: number }>('xtest');
+  const escapeKeycode = 9;
+  const results: number[] = [];
+  try {
+    for (let i = 0; i < 10; i++) {
+      supervisor.grantControl();
+      await until('control granted', () => controls.at(-1)?.granted === true);
+      await sleep(100);
+      const before = controls.length;
+      const pressedAt = performance.now();
+      xtest.FakeInput(xtest.KeyPress, escapeKeycode, 0, x.root, 0, 0);
+      xtest.FakeInput(xtest.KeyRelease, escapeKeycode, 0, x.root, 0, 0);
+      await until('control revoked by ESC', () => controls.length > before && controls.at(-1)?.granted === false, 5000);
+      results.push((controls.at(-1) as { at: number }).at - pressedAt);
+    }
+  } finally {
+    x.dispose();
+  }
+  return results;
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`bench:host failed: ${(err as Error).stack}\n`);
+    process.exit(1);
+  },
+);
