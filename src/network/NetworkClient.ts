@@ -9,19 +9,19 @@ import {
   type Invitation,
   type Link,
   type Person,
-  type PresenceStatus,
-  type ServerEvent,
   type ServerReply,
   type Session,
-  type SessionEndReason,
 } from '../protocol/network';
 import { decodeMessage, ProtocolError } from '../protocol/validate';
 import { ConnectionStateMachine, type ConnectionState } from './ConnectionStateMachine';
 import { Disposable, Emitter, toDisposable, type Event } from './Disposable';
 import { silentLogger, type Logger } from './Logger';
 import { NetworkError } from './NetworkError';
+import { NetworkState, type PresenceChange, type SessionEnd, type SignalEvent } from './NetworkState';
+import { PendingRequests } from './PendingRequests';
 
 export type { ConnectionState } from './ConnectionStateMachine';
+export type { PresenceChange, SessionEnd, SignalEvent } from './NetworkState';
 
 /** How to sign in when connecting and after every reconnect. */
 export type Credentials =
@@ -43,22 +43,6 @@ export interface NetworkClientOptions {
   ca?: string | Buffer;
 }
 
-export interface PresenceChange {
-  alias: string;
-  presence: PresenceStatus;
-}
-
-export interface SignalEvent {
-  sessionId: string;
-  payload: string;
-}
-
-export interface SessionEnd {
-  sessionId: string;
-  reason: SessionEndReason;
-}
-
-type Pending = { resolve: (reply: ServerReply) => void; reject: (err: Error) => void; timer: NodeJS.Timeout };
 type Request = ClientMessage extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
 
 /**
@@ -74,38 +58,25 @@ export class NetworkClient extends Disposable {
   readonly clientId: string;
 
   private readonly logger: Logger;
-  private readonly requestTimeoutMs: number;
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly deadAfterMs: number;
   private readonly ca: string | Buffer | undefined;
 
   private readonly machine: ConnectionStateMachine;
+  private readonly state: NetworkState;
+  private readonly pending: PendingRequests;
   private socket: WebSocket | undefined;
   private url: string | undefined;
   private credentials: Credentials | undefined;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
   private backoffMs: number;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private deadTimer: NodeJS.Timeout | undefined;
   private chosenPresence: ChosenPresence = 'online';
   private refusal: NetworkError | undefined;
-
   private currentAccount: Person | undefined;
   private currentToken: string | undefined;
-  private readonly contactMap = new Map<string, Contact>();
-  private readonly invitationMap = new Map<string, Invitation>();
-  private readonly sessionMap = new Map<string, Session>();
-
   private readonly _onDidChangeConnectionState: Emitter<ConnectionState>;
-  private readonly _onDidChangeContacts: Emitter<readonly Contact[]>;
-  private readonly _onDidChangePresence: Emitter<PresenceChange>;
-  private readonly _onDidReceiveInvitation: Emitter<Invitation>;
-  private readonly _onDidChangeInvitation: Emitter<Invitation>;
-  private readonly _onDidStartSession: Emitter<Session>;
-  private readonly _onDidReceiveSignal: Emitter<SignalEvent>;
-  private readonly _onDidEndSession: Emitter<SessionEnd>;
 
   /** The connection state changed (see ConnectionState). */
   readonly onDidChangeConnectionState: Event<ConnectionState>;
@@ -128,30 +99,24 @@ export class NetworkClient extends Disposable {
     super();
     this.logger = options.logger ?? silentLogger;
     this.clientId = options.clientId ?? randomBytes(12).toString('base64url');
-    this.requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
     this.initialBackoffMs = options.initialBackoffMs ?? 500;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.deadAfterMs = options.deadAfterMs ?? 45_000;
     this.ca = options.ca;
     this.backoffMs = this.initialBackoffMs;
+    this.pending = new PendingRequests(options.requestTimeoutMs ?? 15_000);
 
-    const emitter = <T>() => this.register(new Emitter<T>((err) => this.logger.error(`listener failed: ${String(err)}`)));
-    this._onDidChangeConnectionState = emitter();
-    this._onDidChangeContacts = emitter();
-    this._onDidChangePresence = emitter();
-    this._onDidReceiveInvitation = emitter();
-    this._onDidChangeInvitation = emitter();
-    this._onDidStartSession = emitter();
-    this._onDidReceiveSignal = emitter();
-    this._onDidEndSession = emitter();
+    const onListenerError = (err: unknown) => this.logger.error(`listener failed: ${String(err)}`);
+    this._onDidChangeConnectionState = this.register(new Emitter<ConnectionState>(onListenerError));
+    this.state = this.register(new NetworkState(onListenerError));
     this.onDidChangeConnectionState = this._onDidChangeConnectionState.event;
-    this.onDidChangeContacts = this._onDidChangeContacts.event;
-    this.onDidChangePresence = this._onDidChangePresence.event;
-    this.onDidReceiveInvitation = this._onDidReceiveInvitation.event;
-    this.onDidChangeInvitation = this._onDidChangeInvitation.event;
-    this.onDidStartSession = this._onDidStartSession.event;
-    this.onDidReceiveSignal = this._onDidReceiveSignal.event;
-    this.onDidEndSession = this._onDidEndSession.event;
+    this.onDidChangeContacts = this.state.onDidChangeContacts;
+    this.onDidChangePresence = this.state.onDidChangePresence;
+    this.onDidReceiveInvitation = this.state.onDidReceiveInvitation;
+    this.onDidChangeInvitation = this.state.onDidChangeInvitation;
+    this.onDidStartSession = this.state.onDidStartSession;
+    this.onDidReceiveSignal = this.state.onDidReceiveSignal;
+    this.onDidEndSession = this.state.onDidEndSession;
     this.machine = new ConnectionStateMachine((state) => this._onDidChangeConnectionState.fire(state));
     this.register(toDisposable(() => this.teardown('ERR_DISPOSED', 'the network client was disposed')));
   }
@@ -178,15 +143,15 @@ export class NetworkClient extends Disposable {
     return this.currentToken;
   }
   get contacts(): readonly Contact[] {
-    return [...this.contactMap.values()];
+    return this.state.contacts;
   }
   /** Invitations this user sent or received that the server still lists. */
   get invitations(): readonly Invitation[] {
-    return [...this.invitationMap.values()];
+    return this.state.invitations;
   }
   /** Open sessions of this client. */
   get sessions(): readonly Session[] {
-    return [...this.sessionMap.values()];
+    return this.state.sessions;
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -218,7 +183,7 @@ export class NetworkClient extends Disposable {
       }
     } catch (err) {
       this.closeSocket();
-      this.failPending('ERR_CONNECTION_LOST', 'connection failed');
+      this.pending.rejectAll('ERR_CONNECTION_LOST', 'connection failed');
       if (this.stateNow() !== 'disposed') this.machine.to('disconnected');
       throw err;
     }
@@ -235,15 +200,7 @@ export class NetworkClient extends Disposable {
     this.currentAccount = undefined;
     this.currentToken = undefined;
     this.chosenPresence = 'online';
-    this.invitationMap.clear();
-    if (this.contactMap.size > 0) {
-      this.contactMap.clear();
-      this._onDidChangeContacts.fire([]);
-    }
-    for (const sessionId of [...this.sessionMap.keys()]) {
-      this.sessionMap.delete(sessionId);
-      this._onDidEndSession.fire({ sessionId, reason: 'connectionLost' });
-    }
+    this.state.clear();
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -310,7 +267,7 @@ export class NetworkClient extends Disposable {
   /** Invites the online contact `alias` to help; fails with ERR_CONTACT_OFFLINE when they are offline. */
   async invite(alias: string, note?: string): Promise<Invitation> {
     const reply = await this.request({ type: 'invite', alias, note }, 'invitation');
-    this.invitationMap.set(reply.invitation.id, reply.invitation);
+    this.state.rememberInvitation(reply.invitation);
     return reply.invitation;
   }
   /** Accepts an invitation sent to this user; the session starts (onDidStartSession fires first). */
@@ -327,8 +284,7 @@ export class NetworkClient extends Disposable {
   /** Fetches the invitations the server lists for this user (sent and received). */
   async listInvitations(): Promise<readonly Invitation[]> {
     const reply = await this.request({ type: 'listInvitations' }, 'invitations');
-    this.invitationMap.clear();
-    for (const invitation of reply.invitations) this.invitationMap.set(invitation.id, invitation);
+    this.state.replaceInvitations(reply.invitations);
     return reply.invitations;
   }
   /**
@@ -427,43 +383,9 @@ export class NetworkClient extends Disposable {
     this.currentAccount = reply.account;
     this.backoffMs = this.initialBackoffMs;
     this.machine.to('signedIn');
-    this.applySnapshot(reply.contacts, reply.invitations, reply.sessions);
+    this.state.applySnapshot(reply.account.alias, reply.contacts, reply.invitations, reply.sessions);
     if (this.chosenPresence !== 'online') {
       await this.send({ type: 'setPresence', status: this.chosenPresence }, 'ok');
-    }
-  }
-
-  private applySnapshot(contacts: Contact[], invitations: Invitation[], sessions: Session[]): void {
-    this.contactMap.clear();
-    for (const contact of contacts) this.contactMap.set(contact.alias, contact);
-    this._onDidChangeContacts.fire(this.contacts);
-
-    const previous = new Map(this.invitationMap);
-    this.invitationMap.clear();
-    for (const invitation of invitations) {
-      this.invitationMap.set(invitation.id, invitation);
-      const before = previous.get(invitation.id);
-      if (!before) {
-        if (invitation.to.alias === this.currentAccount?.alias && invitation.status === 'pending') {
-          this._onDidReceiveInvitation.fire(invitation);
-        }
-      } else if (before.status !== invitation.status) {
-        this._onDidChangeInvitation.fire(invitation);
-      }
-    }
-
-    const open = new Set(sessions.map((s) => s.id));
-    for (const id of [...this.sessionMap.keys()]) {
-      if (!open.has(id)) {
-        this.sessionMap.delete(id);
-        this._onDidEndSession.fire({ sessionId: id, reason: 'connectionLost' });
-      }
-    }
-    for (const session of sessions) {
-      if (!this.sessionMap.has(session.id)) {
-        this.sessionMap.set(session.id, session);
-        this._onDidStartSession.fire(session);
-      }
     }
   }
 
@@ -480,25 +402,9 @@ export class NetworkClient extends Disposable {
     if (!socket || socket.readyState !== WebSocket.OPEN) {
       return Promise.reject(new NetworkError('ERR_NOT_CONNECTED', 'the connection is not open'));
     }
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new NetworkError('ERR_TIMEOUT', `${message.type}: no reply within ${this.requestTimeoutMs} ms`));
-      }, this.requestTimeoutMs);
-      this.pending.set(id, {
-        resolve: (reply) => {
-          if (reply.type === expect) {
-            resolve(reply as Extract<ServerReply, { type: T }>);
-          } else {
-            reject(new NetworkError('ERR_BAD_SERVER_MESSAGE', `${message.type}: expected ${expect}, got ${reply.type}`));
-          }
-        },
-        reject,
-        timer,
-      });
-      socket.send(JSON.stringify({ ...message, id }));
-    });
+    const { id, reply } = this.pending.add(message.type, expect);
+    socket.send(JSON.stringify({ ...message, id }));
+    return reply;
   }
 
   private onMessage(text: string): void {
@@ -509,7 +415,7 @@ export class NetworkClient extends Disposable {
       const why = err instanceof ProtocolError ? `${err.code}: ${err.message}` : String(err);
       this.logger.warn(`ignored a bad message from the server (${why})`);
       const id = readId(text);
-      if (id !== undefined) this.settle(id, undefined, new NetworkError('ERR_BAD_SERVER_MESSAGE', why));
+      if (id !== undefined) this.pending.reject(id, new NetworkError('ERR_BAD_SERVER_MESSAGE', why));
       return;
     }
     if ('id' in message) {
@@ -517,65 +423,20 @@ export class NetworkClient extends Disposable {
         if (message.id === null) {
           this.logger.warn(`server error: ${message.code}: ${message.message}`);
         } else {
-          this.settle(message.id, undefined, new NetworkError(message.code, message.message));
+          this.pending.reject(message.id, new NetworkError(message.code, message.message));
         }
       } else {
-        this.settle(message.id, message);
+        this.pending.resolve(message.id, message);
       }
       return;
     }
-    this.onEvent(message);
-  }
-
-  private settle(id: number, reply: ServerReply | undefined, error?: Error): void {
-    const pending = this.pending.get(id);
-    if (!pending) return;
-    this.pending.delete(id);
-    clearTimeout(pending.timer);
-    if (error) pending.reject(error);
-    else pending.resolve(reply as ServerReply);
-  }
-
-  private onEvent(event: ServerEvent): void {
-    switch (event.type) {
-      case 'contacts':
-        this.contactMap.clear();
-        for (const contact of event.contacts) this.contactMap.set(contact.alias, contact);
-        this._onDidChangeContacts.fire(this.contacts);
-        break;
-      case 'presence': {
-        const contact = this.contactMap.get(event.alias);
-        if (contact) this.contactMap.set(event.alias, { ...contact, presence: event.presence });
-        this._onDidChangePresence.fire({ alias: event.alias, presence: event.presence });
-        break;
-      }
-      case 'invitationReceived':
-        this.invitationMap.set(event.invitation.id, event.invitation);
-        this._onDidReceiveInvitation.fire(event.invitation);
-        break;
-      case 'invitationChanged':
-        this.invitationMap.set(event.invitation.id, event.invitation);
-        this._onDidChangeInvitation.fire(event.invitation);
-        break;
-      case 'sessionStarted':
-        this.sessionMap.set(event.session.id, event.session);
-        this._onDidStartSession.fire(event.session);
-        break;
-      case 'signalReceived':
-        this._onDidReceiveSignal.fire({ sessionId: event.sessionId, payload: event.payload });
-        break;
-      case 'sessionEnded':
-        if (this.sessionMap.delete(event.sessionId)) {
-          this._onDidEndSession.fire({ sessionId: event.sessionId, reason: event.reason });
-        }
-        break;
-    }
+    this.state.apply(message);
   }
 
   private onSocketClosed(code: number, reason: string): void {
     this.socket = undefined;
     clearTimeout(this.deadTimer);
-    this.failPending('ERR_CONNECTION_LOST', `connection lost (${code}${reason ? `: ${reason}` : ''})`);
+    this.pending.rejectAll('ERR_CONNECTION_LOST', `connection lost (${code}${reason ? `: ${reason}` : ''})`);
     const state = this.machine.state;
     if (state === 'signedIn' || (state === 'connected' && this.credentials)) {
       this.logger.info(`connection lost (${code}); reconnecting`);
@@ -616,14 +477,6 @@ export class NetworkClient extends Disposable {
     }
   }
 
-  private failPending(code: 'ERR_CONNECTION_LOST' | 'ERR_DISPOSED', message: string): void {
-    for (const [id, pending] of [...this.pending]) {
-      this.pending.delete(id);
-      clearTimeout(pending.timer);
-      pending.reject(new NetworkError(code, message));
-    }
-  }
-
   private closeSocket(): void {
     const socket = this.socket;
     this.socket = undefined;
@@ -638,7 +491,7 @@ export class NetworkClient extends Disposable {
   private teardown(code: 'ERR_CONNECTION_LOST' | 'ERR_DISPOSED', message: string): void {
     clearTimeout(this.reconnectTimer);
     this.closeSocket();
-    this.failPending(code, message);
+    this.pending.rejectAll(code, message);
     if (code === 'ERR_DISPOSED' && this.machine.state !== 'disposed') this.machine.to('disposed');
   }
 }
