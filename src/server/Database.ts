@@ -62,6 +62,7 @@ const migrations: readonly string[] = [
    );
    CREATE INDEX sessions_sharer ON sessions(sharer, sharerClient) WHERE endedAt IS NULL;
    CREATE INDEX sessions_helper ON sessions(helper, helperClient) WHERE endedAt IS NULL;`,
+  `CREATE INDEX invitations_pending ON invitations(expiresAt) WHERE status = 'pending';`,
 ];
 
 /**

@@ -21,6 +21,7 @@ export class InvitationStore {
   private readonly selectFor;
   private readonly countPending;
   private readonly selectPending;
+  private readonly selectOverdue;
   private readonly prune;
 
   constructor(db: Db) {
@@ -32,6 +33,7 @@ export class InvitationStore {
     this.selectFor = db.prepare<[string, string], InvitationRow>('SELECT * FROM invitations WHERE fromAlias = ? OR toAlias = ? ORDER BY createdAt');
     this.countPending = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM invitations WHERE fromAlias = ? AND status = 'pending'");
     this.selectPending = db.prepare<[], InvitationRow>("SELECT * FROM invitations WHERE status = 'pending'");
+    this.selectOverdue = db.prepare<[number], InvitationRow>("SELECT * FROM invitations WHERE status = 'pending' AND expiresAt <= ?");
     this.prune = db.prepare("DELETE FROM invitations WHERE (status = 'pending' AND expiresAt < ?) OR (status <> 'pending' AND closedAt < ?)");
   }
 
@@ -59,6 +61,11 @@ export class InvitationStore {
 
   allPending(): InvitationRow[] {
     return this.selectPending.all();
+  }
+
+  /** Pending invitations past their expiry (their timer was on a process that is gone). */
+  overdue(): InvitationRow[] {
+    return this.selectOverdue.all(Date.now());
   }
 
   /** Forgets invitations that expired more than `keepMs` ago or closed more than `keepMs` ago. */

@@ -7,6 +7,9 @@ import { ServiceError } from './ServiceError';
 import type { SessionRelay } from './SessionRelay';
 import { randomToken } from './secrets';
 
+/** How often overdue invitations are looked for (besides each invitation's own timer). */
+const OVERDUE_SWEEP_MS = 5_000;
+
 /**
  * Invitations from a sharer to an online mutual contact. pending → accepted | declined | cancelled |
  * expired, each transition atomic in the store (single use, also across processes); only the invitee
@@ -15,6 +18,7 @@ import { randomToken } from './secrets';
 export class Invitations implements IDisposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly pruner: NodeJS.Timeout;
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -24,6 +28,11 @@ export class Invitations implements IDisposable {
     ctx.invitations.pruneOlderThan(ctx.limits.closedInvitationRetentionMs);
     this.pruner = setInterval(() => ctx.invitations.pruneOlderThan(ctx.limits.closedInvitationRetentionMs), 3600_000);
     this.pruner.unref();
+    // each process times the invitations it created; this catches those of a process that died
+    this.sweeper = setInterval(() => {
+      for (const row of ctx.invitations.overdue()) this.close(row, 'expired', false);
+    }, OVERDUE_SWEEP_MS);
+    this.sweeper.unref();
   }
 
   async invite(from: Identity, toAlias: string, note: string | undefined): Promise<Invitation> {
@@ -95,6 +104,7 @@ export class Invitations implements IDisposable {
 
   dispose(): void {
     clearInterval(this.pruner);
+    clearInterval(this.sweeper);
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }

@@ -71,6 +71,9 @@ export class Presence {
    * Changes within PRESENCE_COALESCE_MS are pushed once (a sign-in burst is one push, not several).
    */
   changed(alias: string): Promise<void> {
+    // other processes must know at once (an invitation may follow this sign-in within milliseconds);
+    // one Redis connection keeps the order of these writes and of the reads that follow
+    this.cluster.publishPresence(alias, this.local(alias)).catch((err: unknown) => this.logger.warn(`presence of ${alias}: ${String(err)}`));
     const pending = this.scheduled.get(alias);
     if (pending) return pending;
     const previous = this.queues.get(alias) ?? Promise.resolve();
@@ -95,7 +98,6 @@ export class Presence {
   }
 
   private async recompute(alias: string): Promise<void> {
-    await this.cluster.publishPresence(alias, this.local(alias));
     const status = (await this.of([alias])).get(alias) ?? 'offline';
     if (this.lastPushed.get(alias) === status) return;
     if (status === 'offline') this.lastPushed.delete(alias);

@@ -5,17 +5,20 @@ import { befriend, errorCode, Fixture, freePort, nextEvent, spawnServer, waitFor
 
 describe('server: two processes sharing presence and routing through Redis', () => {
   const fx = new Fixture();
-  after(() => fx.dispose());
-
-  it('routes contacts, presence, invitations, links and signaling between users on different processes', async function () {
-    this.timeout(60_000);
-    const redisPort = await freePort();
+  let redisPort = 0;
+  before(async () => {
+    redisPort = await freePort();
     const redis = fx.track(spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
     const probe = new Redis(redisPort, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 100 });
     probe.on('error', () => undefined);
     await waitFor('redis up', () => probe.connect().then(() => true, () => false));
     probe.disconnect();
     assert.equal(redis.exitCode, null);
+  });
+  after(() => fx.dispose());
+
+  it('routes contacts, presence, invitations, links and signaling between users on different processes', async function () {
+    this.timeout(60_000);
 
     const data = fx.tempDir();
     const args = ['--port', '0', '--data', data, '--redis', `redis://127.0.0.1:${redisPort}`, '--redis-node-ttl', '1.5s'];
@@ -82,5 +85,24 @@ describe('server: two processes sharing presence and routing through Redis', () 
     // the survivor keeps serving
     assert.equal(alice.connectionState, 'signedIn');
     assert.equal((await fetch(`http://127.0.0.1:${east.port}/healthz`)).status, 200);
+  });
+
+  it('expires the invitations of a process that stopped, from another process', async function () {
+    this.timeout(30_000);
+    const options = { dataDir: fx.tempDir(), redisUrl: `redis://127.0.0.1:${redisPort}`, inviteExpiryMs: 1_000 };
+    const [north, south] = [await fx.server(options), await fx.server(options)];
+    const gina = fx.client();
+    await gina.connect(north.url, { alias: 'gina', displayName: 'Gina' });
+    const hal = fx.client();
+    await hal.connect(south.url, { alias: 'hal', displayName: 'Hal' });
+    await befriend(gina, hal);
+    const received = nextEvent(hal.onDidReceiveInvitation);
+    const invitation = await gina.invite('hal');
+    await received;
+    // the process that created it (and timed it) goes away before the invitation expires
+    await north.close();
+    const expired = await nextEvent(hal.onDidChangeInvitation, (i) => i.id === invitation.id && i.status === 'expired', 15_000);
+    assert.equal(expired.expiresInMs, 0);
+    assert.equal(await errorCode(hal.acceptInvitation(invitation.id)), 'ERR_INVITATION_CLOSED');
   });
 });
