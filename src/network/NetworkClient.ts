@@ -145,7 +145,7 @@ export class NetworkClient extends Disposable {
   get contacts(): readonly Contact[] {
     return this.state.contacts;
   }
-  /** Invitations this user sent or received that the server still lists. */
+  /** Invitations this user sent or received that the server still lists (pending ones: `expiresAt` on this machine's clock). */
   get invitations(): readonly Invitation[] {
     return this.state.invitations;
   }
@@ -267,8 +267,7 @@ export class NetworkClient extends Disposable {
   /** Invites the online contact `alias` to help; fails with ERR_CONTACT_OFFLINE when they are offline. */
   async invite(alias: string, note?: string): Promise<Invitation> {
     const reply = await this.request({ type: 'invite', alias, note }, 'invitation');
-    this.state.rememberInvitation(reply.invitation);
-    return reply.invitation;
+    return this.state.rememberInvitation(reply.invitation);
   }
   /** Accepts an invitation sent to this user; the session starts (onDidStartSession fires first). */
   async acceptInvitation(invitationId: string): Promise<Session> {
@@ -284,8 +283,7 @@ export class NetworkClient extends Disposable {
   /** Fetches the invitations the server lists for this user (sent and received). */
   async listInvitations(): Promise<readonly Invitation[]> {
     const reply = await this.request({ type: 'listInvitations' }, 'invitations');
-    this.state.replaceInvitations(reply.invitations);
-    return reply.invitations;
+    return this.state.replaceInvitations(reply.invitations);
   }
   /**
    * Creates an invitation link that any signed-in user can redeem once before it expires (default:

@@ -17,8 +17,17 @@ export interface SessionEnd {
 }
 
 /**
+ * The invitation with `expiresAt` on this machine's clock (now + the remaining time the server sent), so a
+ * countdown is right even when the two clocks disagree.
+ */
+function onLocalClock(invitation: Invitation): Invitation {
+  return invitation.status === 'pending' ? { ...invitation, expiresAt: Date.now() + invitation.expiresInMs } : invitation;
+}
+
+/**
  * The client's mirror of what the server says about this user: contacts, invitations and open sessions,
- * kept current from sign-in snapshots and pushed events, with an event for every change.
+ * kept current from sign-in snapshots and pushed events, with an event for every change. Pending
+ * invitations carry `expiresAt` on the local clock.
  */
 export class NetworkState extends Disposable {
   private readonly contactMap = new Map<string, Contact>();
@@ -79,7 +88,8 @@ export class NetworkState extends Disposable {
 
     const previous = new Map(this.invitationMap);
     this.invitationMap.clear();
-    for (const invitation of invitations) {
+    for (const received of invitations) {
+      const invitation = onLocalClock(received);
       this.invitationMap.set(invitation.id, invitation);
       const before = previous.get(invitation.id);
       if (!before) {
@@ -113,14 +123,18 @@ export class NetworkState extends Disposable {
         this._onDidChangePresence.fire({ alias: event.alias, presence: event.presence });
         break;
       }
-      case 'invitationReceived':
-        this.invitationMap.set(event.invitation.id, event.invitation);
-        this._onDidReceiveInvitation.fire(event.invitation);
+      case 'invitationReceived': {
+        const invitation = onLocalClock(event.invitation);
+        this.invitationMap.set(invitation.id, invitation);
+        this._onDidReceiveInvitation.fire(invitation);
         break;
-      case 'invitationChanged':
-        this.invitationMap.set(event.invitation.id, event.invitation);
-        this._onDidChangeInvitation.fire(event.invitation);
+      }
+      case 'invitationChanged': {
+        const invitation = onLocalClock(event.invitation);
+        this.invitationMap.set(invitation.id, invitation);
+        this._onDidChangeInvitation.fire(invitation);
         break;
+      }
       case 'sessionStarted':
         this.sessionMap.set(event.session.id, event.session);
         this._onDidStartSession.fire(event.session);
@@ -135,14 +149,18 @@ export class NetworkState extends Disposable {
   }
 
   /** Records an invitation this client just sent (the reply arrives before any event about it). */
-  rememberInvitation(invitation: Invitation): void {
+  rememberInvitation(received: Invitation): Invitation {
+    const invitation = onLocalClock(received);
     this.invitationMap.set(invitation.id, invitation);
+    return invitation;
   }
 
   /** Replaces the invitation list with a fresh one from the server. */
-  replaceInvitations(invitations: readonly Invitation[]): void {
+  replaceInvitations(received: readonly Invitation[]): Invitation[] {
+    const invitations = received.map(onLocalClock);
     this.invitationMap.clear();
     for (const invitation of invitations) this.invitationMap.set(invitation.id, invitation);
+    return invitations;
   }
 
   /** Forgets everything (signing out); open sessions end here with `connectionLost`. */
