@@ -1,6 +1,7 @@
 /** Remote Assist: builds the services and registers the contributions. Feature code lives in its folders. */
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { registerVoice, talkFactory } from './audio/VoiceFeature';
 import { HostSupervisor } from './host/supervisor';
 import { AssistanceNetwork } from './session/AssistanceNetwork';
 import { AssistSettings } from './session/AssistSettings';
@@ -17,6 +18,7 @@ import { ChatViewProvider } from './views/ChatViewProvider';
 import { Commands } from './views/Commands';
 import { ContactsTreeProvider } from './views/ContactsTreeProvider';
 import { ContextKeys } from './views/ContextKeys';
+import { ControlNotice } from './views/ControlNotice';
 import { InvitationToasts } from './views/InvitationToasts';
 import { InvitationsTreeProvider } from './views/InvitationsTreeProvider';
 import { SessionStatusBar } from './views/SessionStatusBar';
@@ -44,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   subs.push(network);
 
+  const talk = talkFactory(log);
   const sessions = new SessionCoordinator(
     {
       sharer: (session, client) =>
@@ -52,10 +55,10 @@ export function activate(context: vscode.ExtensionContext): void {
           // Inside VS Code the extension host runs on Electron's binary: run it as plain Node for the host.
           env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
           logger: log,
-        }), log),
+        }), log, talk),
       helper: (session, client) => {
         panel.open(session.peer.displayName);
-        const helper = new HelperSession(session, client, ctx(), (m) => panel.post(m), log);
+        const helper = new HelperSession(session, client, ctx(), (m) => panel.post(m), log, talk);
         panel.attach(helper);
         return helper;
       },
@@ -65,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   subs.push(sessions);
   sessions.watch(network.client);
+  subs.push(registerVoice(sessionFeatures, () => sessions.active));
 
   const toolbar = new ToolbarDispatch(() => sessions.active, sessionFeatures, {
     help: async () => {
@@ -99,6 +103,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.createTreeView('remoteAssist.contacts', { treeDataProvider: contacts }),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(context.extensionUri, sessions, log)),
     new SessionStatusBar(sessions),
+    new ControlNotice(sessions),
     new ContextKeys(network, sessions, invitations),
     new InvitationToasts(network.client, log),
   );
