@@ -31,6 +31,13 @@ function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
 }
 
+/** CPU time (user + system) a process has used so far, in ms. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second here)
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -96,7 +103,9 @@ async function main(): Promise<void> {
     console.log(`server RSS: ${baseRss} MB empty, ${idleRss} MB with ${clients} signed-in clients (${Math.round(((idleRss - baseRss) * 1024) / clients)} KB per client)`);
 
     started = performance.now();
+    const cpuBefore = cpuMs(server.pid!);
     const inviteReplies = await all('invite', { rate, seconds });
+    const serverCpuMs = cpuMs(server.pid!) - cpuBefore;
     const wallS = (performance.now() - started) / 1000;
     const sent = inviteReplies.reduce((n, r) => n + (r.sent as number), 0);
     const rtts = inviteReplies.flatMap((r) => r.rtts as number[]).sort((a, b) => a - b);
@@ -105,6 +114,7 @@ async function main(): Promise<void> {
     const invitesPerS = Math.round(rtts.length / Math.max(seconds, wallS));
     const peakRss = rssMb(server.pid!, 'VmHWM');
     console.log(`invitations: ${sent} sent at ${rate}/s for ${seconds} s, ${rtts.length} completed round trips (${invitesPerS}/s); error replies over the run: ${JSON.stringify(errors)}`);
+    console.log(`server CPU during the invitations: ${Math.round(serverCpuMs)} ms (${(serverCpuMs / Math.max(1, rtts.length)).toFixed(2)} ms per invitation round trip)`);
     console.log(`invite round trip ms: p50 ${percentile(rtts, 50).toFixed(1)}, p90 ${percentile(rtts, 90).toFixed(1)}, p99 ${percentile(rtts, 99).toFixed(1)}, max ${rtts.at(-1)?.toFixed(1)}`);
     console.log(`server peak RSS: ${peakRss} MB`);
     // the machine may be shared: say how busy it was, since the round trip tail depends on it
