@@ -7,4 +7,4 @@ export interface MarkerSpec {
   readonly bits: number;
 }
 
-export const MARKER: MarkerSpec = { x: 16, y: 16, cell: 24, bits: 10 };
+export const MARKER: MarkerSpec = { x: 16, y: 16, cell: 24, bits: 12 };

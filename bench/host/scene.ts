@@ -87,12 +87,14 @@ export async function startScene(displayName: string, options: { fps?: number; a
   };
 
   const interval = 1000 / (options.fps ?? 60);
-  let next = performance.now();
+  // Each tick waits until the server has drawn the previous one, so requests never queue up in the X
+  // server: the time a tick is sent is then the time it is drawn, and a slow server lowers the tick
+  // rate instead of inflating the measured latency.
   const loop = () => {
     if (!running) return;
+    const started = performance.now();
     draw();
-    next += interval;
-    setTimeout(loop, Math.max(0, next - performance.now()));
+    display.client.GetInputFocus(() => setTimeout(loop, Math.max(0, started + interval - performance.now())));
   };
   loop();
   return {

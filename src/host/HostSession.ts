@@ -49,7 +49,7 @@ export class HostSession {
   private readonly pendingSignals: SignalPayload[] = [];
   private readonly reportedAt = new Map<string, number>();
   private statsTimer: NodeJS.Timeout | undefined;
-  private lastStats = { at: performance.now(), frames: 0, bytes: 0, encoded: 0 };
+  private lastStats = { at: performance.now(), frames: 0, bytes: 0, encoded: 0, encodeTime: 0, sendDelay: 0, packets: 0 };
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly options: HostSessionOptions) {}
@@ -78,7 +78,7 @@ export class HostSession {
         return;
       case 'setQuality':
         this.pipeline?.setQuality(command.quality);
-        this.link?.setMaxBitrate(command.quality.maxKbps);
+        this.link?.setBitrate(command.quality);
         return;
       case 'stop':
         void this.stop('stopped');
@@ -123,7 +123,7 @@ export class HostSession {
 
     const pipeline = (this.pipeline = this.store.add(new VideoPipeline(backend.capture, command.quality)));
     this.store.add(pipeline.onError((err) => this.report(err instanceof HostError ? err.code : 'ERR_INTERNAL', err.message)));
-    const link = (this.link = new PeerLink(pipeline.track, command.quality.maxKbps, command.iceServers as RTCIceServer[] | undefined));
+    const link = (this.link = new PeerLink(pipeline.track, command.quality, command.iceServers as RTCIceServer[] | undefined));
     this.store.add(link);
     this.store.add(link.onSignal((payload) => this.options.emit({ type: 'signal', payload })));
     this.store.add(link.onConnect(() => this.onConnected()));
@@ -182,7 +182,9 @@ export class HostSession {
 
   private async emitStats(): Promise<void> {
     if (!this.link || !this.pipeline || !this.gate || !this.backend) return;
-    const { bytesSent, framesEncoded, rttMs } = await this.link.stats();
+    const t = await this.link.stats();
+    const { bytesSent, framesEncoded, rttMs } = t;
+    const last = this.lastStats;
     const now = performance.now();
     const seconds = (now - this.lastStats.at) / 1000;
     const frames = this.pipeline.frames;
@@ -194,7 +196,9 @@ export class HostSession {
         width,
         height,
         fps: Math.round(((frames - this.lastStats.frames) / seconds) * 10) / 10,
-        encodedFps: Math.round(((framesEncoded - this.lastStats.encoded) / seconds) * 10) / 10,
+        encodedFps: Math.round(((framesEncoded - last.encoded) / seconds) * 10) / 10,
+        encodeMs: framesEncoded > last.encoded ? Math.round(((t.totalEncodeTime - last.encodeTime) / (framesEncoded - last.encoded)) * 10_000) / 10 : undefined,
+        sendDelayMs: t.packetsSent > last.packets ? Math.round(((t.totalPacketSendDelay - last.sendDelay) / (t.packetsSent - last.packets)) * 10_000) / 10 : undefined,
         kbpsSent: Math.round((((bytesSent - this.lastStats.bytes) * 8) / 1000 / seconds) * 10) / 10,
         rttMs,
         inputApplied: this.gate.counters.applied,
@@ -202,7 +206,7 @@ export class HostSession {
         inputRejected: this.gate.counters.rejected,
       },
     });
-    this.lastStats = { at: now, frames, bytes: bytesSent, encoded: framesEncoded };
+    this.lastStats = { at: now, frames, bytes: bytesSent, encoded: framesEncoded, encodeTime: t.totalEncodeTime, sendDelay: t.totalPacketSendDelay, packets: t.packetsSent };
   }
 
   private async teardown(reason: 'stopped' | 'disconnected'): Promise<void> {

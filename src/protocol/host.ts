@@ -5,14 +5,22 @@
 import { z } from 'zod';
 
 /** Video quality; every field can change live without reconnecting. */
-export const Quality = z.object({
-  /** Cap on the video bitrate (SDP b=AS and encoder target), kbit/s. */
-  maxKbps: z.number().int().min(50).max(50_000),
-  /** Upper bound on captured frames per second. */
-  fps: z.number().int().min(1).max(60),
-  /** Downscale factor applied before encoding, 0.25–1. */
-  scale: z.number().min(0.25).max(1),
-});
+export const Quality = z
+  .object({
+    /** Cap on the video bitrate (SDP b=AS and encoder target), kbit/s. */
+    maxKbps: z.number().int().min(50).max(50_000),
+    /**
+     * Floor for the bandwidth estimate, kbit/s, for links known to be fast (a LAN preset): libwebrtc's
+     * delay-based estimate otherwise mistakes a busy CPU for congestion and starves the video. Omit for
+     * unknown links (Auto).
+     */
+    minKbps: z.number().int().min(0).max(50_000).optional(),
+    /** Upper bound on captured frames per second. */
+    fps: z.number().int().min(1).max(60),
+    /** Downscale factor applied before encoding, 0.25–1. */
+    scale: z.number().min(0.25).max(1),
+  })
+  .refine((q) => q.minKbps === undefined || q.minKbps <= q.maxKbps, { message: 'minKbps must not exceed maxKbps' });
 export type Quality = z.infer<typeof Quality>;
 
 /** What to share: the whole X screen, or one RANDR monitor by output name (e.g. "HDMI-1"). */
@@ -67,6 +75,9 @@ export const HostStats = z.object({
   fps: z.number(),
   /** Frames the encoder actually sent per second (it drops some when CPU or bandwidth is short). */
   encodedFps: z.number().optional(),
+  /** Mean encode time per frame and mean time packets waited in the pacer over the last interval, ms. */
+  encodeMs: z.number().optional(),
+  sendDelayMs: z.number().optional(),
   /** Bytes sent per second over the last interval (all of the transport), as kbit/s. */
   kbpsSent: z.number(),
   /** Round-trip time from ICE candidate-pair stats, ms (absent before measured). */

@@ -33,6 +33,11 @@ describe('host: SDP bandwidth', function () {
     assert.strictEqual(out.filter((l) => l.startsWith('b=')).length, 2);
   });
 
+  it('sets a floor for known-fast links and starts at it', function () {
+    const out = setVideoBandwidth(SDP, 8000, 5000);
+    assert.ok(out.includes('a=fmtp:96 x-google-start-bitrate=5000;x-google-max-bitrate=8000;x-google-min-bitrate=5000'));
+  });
+
   it('is idempotent and follows a lowered cap', function () {
     const once = setVideoBandwidth(SDP, 6000);
     assert.strictEqual(setVideoBandwidth(once, 6000), once);

@@ -1,6 +1,7 @@
 /**
- * Cursor for the viewer: shape from XFIXES (CursorNotify + GetCursorImage), position by polling
- * QueryPointer — X sends no motion events to a client that does not own a window under the pointer.
+ * Cursor for the viewer: shape from XFIXES (CursorNotify + GetCursorImage); position from QueryPointer,
+ * asked only when XInput2 reports pointer motion (so a still pointer costs nothing), at most 60 times a
+ * second, plus a slow check for warps, which no device reports.
  */
 import { Emitter } from '../Emitter';
 import { X11Display, X11Event } from '../x11/X11Display';
@@ -12,7 +13,14 @@ interface FixesExtension {
   GetCursorImage(cb: (err: Error | null, image: { x: number; y: number; width: number; height: number; xhot: number; yhot: number; cursorSerial: number; cursorImage: Buffer }) => void): void;
 }
 
-const POLL_MS = 33;
+interface XInputExtension {
+  xi2: unknown;
+  AllMasterDevices: number;
+  XISelectEvents(window: number, masks: { deviceId: number; mask: string[] | number }): void;
+}
+
+const MOTION_QUERY_MS = 16;
+const WARP_CHECK_MS = 1000;
 const MAX_CURSOR = 128;
 
 export class X11Cursor implements CursorTracker {
@@ -20,40 +28,49 @@ export class X11Cursor implements CursorTracker {
   readonly onMove = this._onMove.event;
   private readonly _onShape = new Emitter<CursorShape>();
   readonly onShape = this._onShape.event;
-  private readonly timer: NodeJS.Timeout;
+  private readonly warpTimer: NodeJS.Timeout;
+  private motionTimer: NodeJS.Timeout | undefined;
   private last = { x: -1, y: -1, serial: -1 };
   private shape: CursorShape | undefined;
-  private polling = false;
+  private querying = false;
   private disposed = false;
   private readonly listener = (ev: X11Event) => {
     if (ev.name === 'CursorNotify') this.fetchShape();
+    else if (ev.name === 'XIRawMotion' && !this.motionTimer) this.motionTimer = setTimeout(() => this.query(), MOTION_QUERY_MS);
   };
 
   private constructor(
     private readonly x: X11Display,
     private readonly fixes: FixesExtension,
+    xi: XInputExtension,
     private readonly region: ScreenRegion,
   ) {
     x.client.on('event', this.listener);
     fixes.SelectCursorInput(x.root, fixes.CursorNotifyMask.DisplayCursor);
-    this.timer = setInterval(() => this.poll(), POLL_MS);
+    if (xi.xi2) xi.XISelectEvents(x.root, { deviceId: xi.AllMasterDevices, mask: ['RawMotion'] });
+    this.warpTimer = setInterval(() => this.query(), WARP_CHECK_MS);
     this.fetchShape();
+    this.query();
   }
 
   static async open(display: X11Display, region: ScreenRegion): Promise<X11Cursor> {
-    return new X11Cursor(display, await display.extension<FixesExtension>('fixes'), region);
+    const fixes = await display.extension<FixesExtension>('fixes');
+    const xi = await display.extension<XInputExtension>('xinput');
+    return new X11Cursor(display, fixes, xi, region);
   }
 
   refresh(): void {
     if (this.shape) this._onShape.fire(this.shape);
     this.last = { x: -1, y: -1, serial: -1 };
+    this.query();
   }
 
-  private poll(): void {
-    if (this.polling || this.disposed) return;
-    this.polling = true;
+  private query(): void {
+    this.motionTimer = undefined;
+    if (this.querying || this.disposed) return;
+    this.querying = true;
     this.x.client.QueryPointer(this.x.root, (err, p) => {
-      this.polling = false;
+      this.querying = false;
       if (err || this.disposed) return;
       const x = p.rootX - this.region.x;
       const y = p.rootY - this.region.y;
@@ -92,13 +109,15 @@ export class X11Cursor implements CursorTracker {
         rgba,
       };
       this._onShape.fire(this.shape);
+      this.query();
     });
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    clearInterval(this.timer);
+    clearInterval(this.warpTimer);
+    clearTimeout(this.motionTimer);
     this.x.client.removeListener('event', this.listener);
     this._onMove.dispose();
     this._onShape.dispose();

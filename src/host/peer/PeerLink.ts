@@ -20,6 +20,10 @@ export interface ChannelSpec {
 export interface TransportStats {
   bytesSent: number;
   framesEncoded: number;
+  /** Seconds, cumulative (RTCOutboundRtpStreamStats). */
+  totalEncodeTime: number;
+  totalPacketSendDelay: number;
+  packetsSent: number;
   rttMs?: number;
 }
 
@@ -35,11 +39,12 @@ export class PeerLink implements Disposable {
   private closed = false;
   private connected = false;
 
-  constructor(
-    track: MediaStreamTrack,
-    private maxKbps: number,
-    iceServers: RTCIceServer[] = [],
-  ) {
+  private maxKbps: number;
+  private minKbps: number | undefined;
+
+  constructor(track: MediaStreamTrack, bitrate: { maxKbps: number; minKbps?: number }, iceServers: RTCIceServer[] = []) {
+    this.maxKbps = bitrate.maxKbps;
+    this.minKbps = bitrate.minKbps;
     const stream = new wrtc.MediaStream([track]);
     this.peer = new Peer({
       initiator: true,
@@ -47,7 +52,7 @@ export class PeerLink implements Disposable {
       wrtc: wrtc as unknown as Peer.Options['wrtc'],
       config: { iceServers },
       streams: [stream],
-      sdpTransform: (sdp: string) => setVideoBandwidth(sdp, this.maxKbps),
+      sdpTransform: (sdp: string) => setVideoBandwidth(sdp, this.maxKbps, this.minKbps),
     });
     this.peer.on('signal', (data) => this._onSignal.fire(data as unknown as SignalPayload));
     this.peer.on('connect', () => {
@@ -75,7 +80,7 @@ export class PeerLink implements Disposable {
     let data: Peer.SignalData;
     if (kind === 'answer' && typeof payload.sdp === 'string' && payload.sdp.length < 100_000) {
       // The answer's video section sets what libwebrtc sends; the cap is ours to enforce.
-      data = { type: 'answer', sdp: setVideoBandwidth(payload.sdp, this.maxKbps) };
+      data = { type: 'answer', sdp: setVideoBandwidth(payload.sdp, this.maxKbps, this.minKbps) };
     } else if (payload.candidate && typeof payload.candidate === 'object') {
       const c = payload.candidate as Record<string, unknown>;
       if (typeof c.candidate !== 'string' || c.candidate.length > 1000) throw new HostError('ERR_PEER_PROTOCOL', 'invalid ICE candidate');
@@ -106,21 +111,27 @@ export class PeerLink implements Disposable {
     return port;
   }
 
-  /** Changes the bitrate cap live: a new offer/answer round over the same connection. */
-  setMaxBitrate(kbps: number): void {
-    if (kbps === this.maxKbps) return;
-    this.maxKbps = kbps;
+  /** Changes the bitrate cap (and floor) live: a new offer/answer round over the same connection. */
+  setBitrate(bitrate: { maxKbps: number; minKbps?: number }): void {
+    if (bitrate.maxKbps === this.maxKbps && bitrate.minKbps === this.minKbps) return;
+    this.maxKbps = bitrate.maxKbps;
+    this.minKbps = bitrate.minKbps;
     if (this.connected && !this.closed) (this.peer as unknown as { negotiate(): void }).negotiate();
   }
 
   async stats(): Promise<TransportStats> {
     const pc = (this.peer as unknown as { _pc?: RTCPeerConnection })._pc;
-    const result: TransportStats = { bytesSent: 0, framesEncoded: 0 };
+    const result: TransportStats = { bytesSent: 0, framesEncoded: 0, totalEncodeTime: 0, totalPacketSendDelay: 0, packetsSent: 0 };
     if (!pc || this.closed) return result;
     const report = await pc.getStats();
     report.forEach((s) => {
       if (s.type === 'transport') result.bytesSent += s.bytesSent ?? 0;
-      if (s.type === 'outbound-rtp' && s.kind === 'video') result.framesEncoded += s.framesEncoded ?? 0;
+      if (s.type === 'outbound-rtp' && s.kind === 'video') {
+        result.framesEncoded += s.framesEncoded ?? 0;
+        result.totalEncodeTime += s.totalEncodeTime ?? 0;
+        result.totalPacketSendDelay += s.totalPacketSendDelay ?? 0;
+        result.packetsSent += s.packetsSent ?? 0;
+      }
       if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number') result.rttMs = s.currentRoundTripTime * 1000;
     });
     return result;

@@ -1,7 +1,8 @@
 /**
  * Sets the video bitrate cap in an SDP: `b=AS` (kbit/s) and `b=TIAS` (bit/s) in the video section, and
- * libwebrtc's `x-google-start-bitrate`/`x-google-max-bitrate` on each video codec so a LAN session starts
- * near its cap instead of ramping up from 300 kbit/s. @roamhq/wrtc rejects RTCRtpSender.setParameters,
+ * libwebrtc's `x-google-start-bitrate`/`x-google-max-bitrate` (and, for known-fast links,
+ * `x-google-min-bitrate`) on each video codec so a LAN session starts near its cap instead of ramping up
+ * from 300 kbit/s. @roamhq/wrtc rejects RTCRtpSender.setParameters,
  * and without a cap full-motion 1080p stalls near 2 Mbit/s.
  */
 
@@ -12,8 +13,9 @@ export function startKbps(maxKbps: number): number {
 
 const VIDEO_CODECS = /^a=rtpmap:(\d+) (VP8|VP9|AV1|H264)\//i;
 
-export function setVideoBandwidth(sdp: string, kbps: number): string {
-  const google = `x-google-start-bitrate=${startKbps(kbps)};x-google-max-bitrate=${kbps}`;
+export function setVideoBandwidth(sdp: string, kbps: number, minKbps?: number): string {
+  const start = Math.max(startKbps(kbps), minKbps ?? 0);
+  const google = `x-google-start-bitrate=${start};x-google-max-bitrate=${kbps}${minKbps ? `;x-google-min-bitrate=${minKbps}` : ''}`;
   const out: string[] = [];
   const lines = sdp.split('\r\n');
   // Payload types of video codecs that already have an fmtp line (the rest get one).

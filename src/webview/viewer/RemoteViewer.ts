@@ -35,6 +35,9 @@ export interface ViewerStats {
   rttMs?: number;
   /** Negotiated video codec, e.g. "VP8". */
   codec?: string;
+  /** Mean time a frame waited in the jitter buffer / took to decode over the last second, ms. */
+  jitterBufferMs?: number;
+  decodeMs?: number;
 }
 
 export interface RemoteViewerOptions {
@@ -71,7 +74,7 @@ export class RemoteViewer implements Disposable {
   private granted = false;
   private connected = false;
   private disposed = false;
-  private lastStats: { at: number; frames: number; bytes: number } | undefined;
+  private lastStats: { at: number; frames: number; bytes: number; jitter: number; emitted: number; decode: number } | undefined;
   private lossCount = 0;
 
   constructor(
@@ -303,12 +306,18 @@ export class RemoteViewer implements Disposable {
     let bytes = 0;
     let rttMs: number | undefined;
     let codec: string | undefined;
+    let jitter = 0;
+    let emitted = 0;
+    let decode = 0;
     let lossCount = this.lossCount;
     report.forEach((s) => {
       if (s.type === 'inbound-rtp' && s.kind === 'video') {
         frames = s.framesDecoded ?? 0;
         lossCount = (s.packetsLost ?? 0) + (s.framesDropped ?? 0);
         codec = report.get(s.codecId)?.mimeType?.replace(/^video\//, '');
+        jitter = s.jitterBufferDelay ?? 0;
+        emitted = s.jitterBufferEmittedCount ?? 0;
+        decode = s.totalDecodeTime ?? 0;
       }
       if (s.type === 'transport') bytes = s.bytesReceived ?? 0;
       if (s.type === 'candidate-pair' && s.nominated && s.currentRoundTripTime !== undefined) rttMs = s.currentRoundTripTime * 1000;
@@ -319,7 +328,7 @@ export class RemoteViewer implements Disposable {
     this.lossCount = lossCount;
     const now = performance.now();
     const last = this.lastStats;
-    this.lastStats = { at: now, frames, bytes };
+    this.lastStats = { at: now, frames, bytes, jitter, emitted, decode };
     if (!last) return;
     const seconds = (now - last.at) / 1000;
     this._onStats.fire({
@@ -329,6 +338,8 @@ export class RemoteViewer implements Disposable {
       videoHeight: this.video.videoHeight,
       rttMs,
       codec,
+      jitterBufferMs: emitted > last.emitted ? ((jitter - last.jitter) / (emitted - last.emitted)) * 1000 : undefined,
+      decodeMs: frames > last.frames ? ((decode - last.decode) / (frames - last.frames)) * 1000 : undefined,
     });
   }
 }
