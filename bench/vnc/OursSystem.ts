@@ -6,7 +6,7 @@
 import * as path from 'path';
 import * as esbuild from 'esbuild';
 import { HostSupervisor } from '../../src/host/supervisor';
-import type { Quality } from '../../src/protocol/host';
+import type { HostStats, Quality } from '../../src/protocol/host';
 import { SystemUnderTest, WireBytes } from './SystemUnderTest';
 import { ViewerPage } from './ViewerPage';
 
@@ -29,14 +29,14 @@ export async function buildHost(): Promise<void> {
 
 export class OursSystem implements SystemUnderTest {
   readonly name = 'ours' as const;
-  /** The host's own per-second reports: frames handed to the encoder and kbit/s sent. */
-  readonly hostStats: { atMs: number; fps: number; kbpsSent: number }[] = [];
+  /** The host's own per-second reports (frames handed to / sent by the encoder, encode and pacer times). */
+  readonly hostStats: (HostStats & { atMs: number })[] = [];
 
   private constructor(
     readonly viewer: ViewerPage,
     private readonly host: HostSupervisor,
   ) {
-    host.onStats((s) => this.hostStats.push({ atMs: performance.now(), fps: s.fps, kbpsSent: s.kbpsSent }));
+    host.onStats((s) => this.hostStats.push({ ...s, atMs: performance.now() }));
     // the sharer says yes to every request: consent is not what is measured here
     host.onControlRequested(() => host.grantControl());
   }
@@ -81,10 +81,20 @@ export class OursSystem implements SystemUnderTest {
     return { down: s.bytesReceived ?? 0, up: s.bytesSent ?? 0 };
   }
 
-  /** Receiver stats (cumulative) plus `hostFrames`: frames the host handed to its encoder so far (from its per-second reports). */
+  /**
+   * Receiver stats (cumulative) plus the host's per-second reports summed so far: frames handed to the
+   * encoder, frames it sent, and encode and pacer milliseconds weighted by frames sent.
+   */
   async details(): Promise<Record<string, number>> {
     const receiver = await this.viewer.page.evaluate(() => window.benchOurs.stats());
-    return { ...receiver, hostFrames: this.hostStats.reduce((sum, s) => sum + s.fps, 0) };
+    const sum = (f: (s: HostStats) => number): number => this.hostStats.reduce((total, s) => total + f(s), 0);
+    return {
+      ...receiver,
+      hostFrames: sum((s) => s.fps),
+      hostEncodedFrames: sum((s) => s.encodedFps ?? 0),
+      hostEncodeMs: sum((s) => (s.encodeMs ?? 0) * (s.encodedFps ?? 0)),
+      hostSendDelayMs: sum((s) => (s.sendDelayMs ?? 0) * (s.encodedFps ?? 0)),
+    };
   }
 
   async enableInput(): Promise<void> {

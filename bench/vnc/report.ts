@@ -83,7 +83,7 @@ export function markdownTables(r: BenchResults): string {
     if (ld) {
       const slow = oursLat.filter((t) => t.ms > 500);
       lines.push(
-        `Over the scene the host handed ${fmt(ld.hostFrames, 0)} frames to its encoder (changes plus its once-a-second repeat), ` +
+        `Over the scene the host handed ${fmt(ld.hostFrames, 0)} frames to its encoder, ` +
           `the viewer received ${fmt(ld.framesReceived, 0)} and decoded ${fmt(ld.framesDecoded, 0)}; ${slow.length} trials took over 500 ms` +
           (slow.length ? `, of which ${slow.filter((t) => (t.toReceiveMs ?? 0) > 450).length} were late before the viewer received the frame.` : '.'),
       );
@@ -104,7 +104,9 @@ export function markdownTables(r: BenchResults): string {
         `jitter buffer ${fmt((1000 * d.jitterBufferDelay) / Math.max(1, d.jitterBufferEmittedCount))} ms/frame, ` +
         `assembly ${fmt((1000 * d.totalAssemblyTime) / Math.max(1, d.framesAssembledFromMultiplePackets))} ms/frame, ` +
         `receive→decoded ${fmt((1000 * d.totalProcessingDelay) / d.framesDecoded)} ms/frame; ${fmt(d.nackCount, 0)} NACKs, ${fmt(d.pliCount, 0)} PLIs. ` +
-        `The host handed ${fmt(d.hostFrames / (o.motion?.costs.seconds ?? NaN))} frames/s to its encoder; ` +
+        `The host handed ${fmt(d.hostFrames / (o.motion?.costs.seconds ?? NaN))} frames/s to its encoder, which sent ` +
+        `${fmt(d.hostEncodedFrames / (o.motion?.costs.seconds ?? NaN))} frames/s; encode ${fmt(d.hostEncodeMs / d.hostEncodedFrames)} ms/frame, ` +
+        `packets waited ${fmt(d.hostSendDelayMs / d.hostEncodedFrames)} ms in the pacer; ` +
         `host CPU per handed frame ${fmt((10 * (o.motion?.costs.sharerCpuPct ?? NaN)) / (d.hostFrames / (o.motion?.costs.seconds ?? NaN)))} ms.`,
     );
   }
