@@ -39,6 +39,7 @@ const bundles = [
   ['src/host/main.ts', 'dist/host.js', node],
   ['src/webview/panel/main.ts', 'dist/webview/panel.js', browser],
   ['src/webview/chat/main.ts', 'dist/webview/chat.js', browser],
+  ['src/webview/voice/worklet.ts', 'dist/webview/voice-worklet.js', browser],
 ];
 
 async function main() {

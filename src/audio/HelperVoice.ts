@@ -42,7 +42,7 @@ export class HelperVoice implements VoiceEndpoint {
     const command = parseMessage(HostVoiceCommand, raw);
     switch (command.type) {
       case 'voicePeer':
-        this.toPanel({ type: 'voicePeer', message: command.message });
+        this.toPanel({ type: 'viewerVoicePeer', message: command.message });
         return;
       case 'voiceStart':
         if (this.voice || this.starting) return;
@@ -70,14 +70,14 @@ export class HelperVoice implements VoiceEndpoint {
       return;
     }
     switch (event.type) {
-      case 'voicePeer':
+      case 'viewerVoicePeer':
         this.emit({ type: 'voicePeer', message: event.message });
         return;
-      case 'voicePcm':
+      case 'viewerVoicePcm':
         if (this.voice) for (const frame of framesOf(Buffer.from(event.pcm, 'base64'))) this.voice.play(frame);
         return;
-      case 'voiceError':
-        this.emit(event);
+      case 'viewerVoiceError':
+        this.emit({ type: 'voiceError', code: event.code, message: event.message });
         return;
     }
   }
@@ -92,8 +92,8 @@ export class HelperVoice implements VoiceEndpoint {
       return;
     }
     this.voice = voice;
-    this.toPanel({ type: 'voiceOpen' });
-    voice.onMicFrame((frame) => this.toPanel({ type: 'voicePcm', pcm: Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('base64') }));
+    this.toPanel({ type: 'viewerVoiceOpen' });
+    voice.onMicFrame((frame) => this.toPanel({ type: 'viewerVoicePcm', pcm: Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('base64') }));
     voice.onLevels((levels) => this.emit({ type: 'voiceLevel', ...levels }));
     voice.onDidFail((err) => {
       this.emit({ type: 'voiceError', code: err.code, message: err.message });
@@ -106,7 +106,7 @@ export class HelperVoice implements VoiceEndpoint {
     const voice = this.voice;
     this.voice = undefined;
     if (!voice) return;
-    this.toPanel({ type: 'voiceClose' });
+    this.toPanel({ type: 'viewerVoiceClose' });
     await voice.dispose();
     if (report) this.emit({ type: 'voiceStopped' });
   }

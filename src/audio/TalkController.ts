@@ -16,6 +16,9 @@ export interface VoiceEndpoint {
   readonly onEvent: Event<HostVoiceEvent>;
 }
 
+/** Builds a session's talk controller; the extension supplies prompts, settings and where errors show. */
+export type TalkFactory = (peerName: string, endpoint: VoiceEndpoint, history: (line: string) => void) => TalkController;
+
 export interface VoiceSettings {
   readonly input: string;
   readonly output: string;
@@ -168,7 +171,16 @@ export class TalkController implements Disposable {
   }
 
   private startAudio(): void {
-    const settings = this.options.settings();
+    let settings: VoiceSettings;
+    try {
+      settings = this.options.settings();
+    } catch (err) {
+      // A bad setting: say which, and end the conversation rather than start with a guess.
+      const code = (err as { code?: string }).code ?? 'ERR_BAD_DEVICE_NAME';
+      this.options.showError(VoiceTexts.failed(code, (err as Error).message));
+      this.stop();
+      return;
+    }
     this.update({ muted: false, peerMuted: false, micMode: settings.micMode });
     this.options.endpoint.send({ type: 'voiceStart', ...settings });
   }

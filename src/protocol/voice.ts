@@ -76,24 +76,24 @@ export type HostVoiceEvent = z.infer<typeof HostVoiceEvent>;
 export const VOICE_PCM_MAX_BYTES = 9600;
 const Base64 = z.string().max(Math.ceil(VOICE_PCM_MAX_BYTES / 3) * 4).regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
-/** Extension → panel webview (helper side). */
+/** Extension → panel webview (helper side); named like the panel's other viewer messages. */
 export const PanelVoiceCommand = z.discriminatedUnion('type', [
   /** Add a local audio track fed by voicePcm to the peer connection, and play the sharer's track. */
-  z.object({ type: z.literal('voiceOpen') }),
+  z.object({ type: z.literal('viewerVoiceOpen') }),
   /** Helper's microphone: s16le 48 kHz mono, whole 10 ms frames. */
-  z.object({ type: z.literal('voicePcm'), pcm: Base64 }),
-  z.object({ type: z.literal('voiceClose') }),
+  z.object({ type: z.literal('viewerVoicePcm'), pcm: Base64 }),
+  z.object({ type: z.literal('viewerVoiceClose') }),
   /** Send a handshake message to the sharer. */
-  z.object({ type: z.literal('voicePeer'), message: VoicePeerMessage }),
+  z.object({ type: z.literal('viewerVoicePeer'), message: VoicePeerMessage }),
 ]);
 export type PanelVoiceCommand = z.infer<typeof PanelVoiceCommand>;
 
 /** Panel webview → extension (helper side). */
 export const PanelVoiceEvent = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('voicePeer'), message: VoicePeerMessage }),
+  z.object({ type: z.literal('viewerVoicePeer'), message: VoicePeerMessage }),
   /** What the helper hears from the sharer, for playback in Node on the chosen (echo-cancelled) speaker. */
-  z.object({ type: z.literal('voicePcm'), pcm: Base64 }),
-  z.object({ type: z.literal('voiceError'), code: VoiceErrorCode, message: z.string().max(2000) }),
+  z.object({ type: z.literal('viewerVoicePcm'), pcm: Base64 }),
+  z.object({ type: z.literal('viewerVoiceError'), code: VoiceErrorCode, message: z.string().max(2000) }),
 ]);
 export type PanelVoiceEvent = z.infer<typeof PanelVoiceEvent>;
 export const PANEL_VOICE_MAX_BYTES = 16 * 1024;

@@ -4,6 +4,7 @@
  * Messages that expect an answer carry a `requestId`; the extension answers each with one `reply`.
  */
 import { z } from 'zod';
+import { PanelVoiceCommand, PanelVoiceEvent } from './voice';
 
 /** Upper bound on one chat message, in characters (the peer protocol allows the same). */
 export const CHAT_TEXT_MAX = 4000;
@@ -63,6 +64,8 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('viewerChat'), text: z.string().min(1).max(CHAT_TEXT_MAX) }),
   z.object({ type: z.literal('viewerControl'), granted: z.boolean(), reason: z.string().max(64) }),
   z.object({ type: z.literal('viewerError'), message: z.string().max(2000) }),
+  /** Panel only: Start Talking (src/protocol/voice.ts). */
+  ...PanelVoiceEvent.options,
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessage>;
 export const WEBVIEW_MESSAGE_MAX_BYTES = 64 * 1024;
@@ -81,5 +84,7 @@ export const ExtensionMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('viewerRequestControl') }),
   z.object({ type: z.literal('viewerReleaseControl') }),
   z.object({ type: z.literal('viewerClose') }),
+  /** Panel only: Start Talking (src/protocol/voice.ts). */
+  ...PanelVoiceCommand.options,
 ]);
 export type ExtensionMessage = z.infer<typeof ExtensionMessage>;

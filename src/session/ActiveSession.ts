@@ -1,4 +1,5 @@
 /** What the views and commands can do with the session in progress, whichever side this machine is on. */
+import type { TalkController } from '../audio/TalkController';
 import type { Disposable, Event } from '../host/Emitter';
 import type { AssistanceSession } from './AssistanceSession';
 import type { QualityPreset } from './QualityPresets';
@@ -14,6 +15,8 @@ export interface ActiveSession extends Disposable {
   /** Either side: control goes back to the sharer. */
   stopControl(): void;
   setQuality(preset: QualityPreset): Promise<void>;
+  /** Start Talking on this side, once the session can carry voice (undefined before, or without voice). */
+  readonly talk?: TalkController;
   /** Ends everything on both sides (host process included). */
   disconnect(): Promise<void>;
 }

@@ -203,6 +203,12 @@ export class AssistanceSession {
     this.changed();
   }
 
+  /** A status line from a session feature (Start Talking, Send a File); only while connected. */
+  note(text: string): void {
+    if (this._phase !== 'connected') throw this.illegal('note', `the session is ${this._phase}`);
+    this.status(text);
+  }
+
   /** Records a chat message written here (`me`) or received from the peer; only while connected. */
   chat(from: 'me' | 'peer', text: string, myName: string): ChatEntry {
     if (this._phase !== 'connected') throw this.illegal('chat', `cannot chat while ${this._phase}`);

@@ -3,6 +3,8 @@
  * class relays signaling between the network and the viewer, turns the viewer's reports into the session's
  * history, and routes chat and control requests to the viewer's data channels.
  */
+import { HelperVoice } from '../audio/HelperVoice';
+import type { TalkController, TalkFactory } from '../audio/TalkController';
 import type { NetworkClient } from '../network/NetworkClient';
 import type { Session } from '../protocol/network';
 import type { RelayMessage } from '../protocol/relay';
@@ -25,6 +27,8 @@ export class HelperSession implements ActiveSession {
   private readonly store = new DisposableStore();
   private readonly channel: SessionChannel;
   private finished = false;
+  readonly talk: TalkController | undefined;
+  private readonly voice: HelperVoice | undefined;
 
   constructor(
     session: Session,
@@ -32,6 +36,7 @@ export class HelperSession implements ActiveSession {
     private readonly ctx: SessionContext,
     private readonly toViewer: ViewerPost,
     private readonly log: Logger,
+    talkFactory?: TalkFactory,
   ) {
     const peerName = session.peer.displayName;
     this.model = new AssistanceSession({
@@ -43,6 +48,12 @@ export class HelperSession implements ActiveSession {
     this.channel = this.store.add(new SessionChannel(client, session.id, log));
     this.store.add(this.channel.onMessage((m) => this.onRelay(m)));
     this.store.add(this.channel.onEnded((reason) => this.finish(reason === 'connectionLost' ? 'error' : 'peer')));
+    if (talkFactory) {
+      // The helper's microphone and speaker are opened here in Node; the panel's peer carries the audio.
+      const voice = (this.voice = new HelperVoice((m) => this.toViewer(m)));
+      this.store.add({ dispose: () => void voice.dispose() });
+      this.talk = this.store.add(talkFactory(peerName, voice, (line) => this.guard('voice', () => this.model.note(line))));
+    }
   }
 
   /** What the panel's RemoteViewer reported (already validated by the panel controller). */
@@ -67,6 +78,11 @@ export class HelperSession implements ActiveSession {
         break;
       case 'viewerError':
         this.log.warn(`session ${this.model.sessionId}: viewer: ${report.message}`);
+        break;
+      case 'viewerVoicePeer':
+      case 'viewerVoicePcm':
+      case 'viewerVoiceError':
+        this.voice?.receive(report);
         break;
     }
   }

@@ -7,6 +7,8 @@
 import type { NetworkClient } from '../network/NetworkClient';
 import type { Session } from '../protocol/network';
 import type { RelayMessage } from '../protocol/relay';
+import { HostVoiceEndpoint } from '../audio/HostVoiceEndpoint';
+import type { TalkController, TalkFactory } from '../audio/TalkController';
 import type { HostSupervisor } from '../host/supervisor';
 import { DisposableStore, Emitter, Logger } from '../host/Emitter';
 import { AssistanceSession, SessionError } from './AssistanceSession';
@@ -34,6 +36,7 @@ export class SharerSession implements ActiveSession {
   private readonly store = new DisposableStore();
   private readonly channel: SessionChannel;
   private host: HostSupervisor | undefined;
+  talk: TalkController | undefined;
   private finished = false;
 
   constructor(
@@ -44,6 +47,7 @@ export class SharerSession implements ActiveSession {
     private readonly policy: SharerPolicy,
     private readonly createHost: () => HostSupervisor,
     private readonly log: Logger,
+    private readonly talkFactory?: TalkFactory,
   ) {
     const peerName = session.peer.displayName;
     this.model = new AssistanceSession({
@@ -105,6 +109,10 @@ export class SharerSession implements ActiveSession {
   private startHost(): void {
     const host = (this.host = this.createHost());
     this.store.add(host);
+    if (this.talkFactory) {
+      const endpoint = this.store.add(new HostVoiceEndpoint(host, this.log));
+      this.talk = this.store.add(this.talkFactory(this.model.peerName, endpoint, (line) => this.guard('voice', () => this.model.note(line))));
+    }
     this.store.add(host.onSignal((payload) => void this.channel.send({ type: 'rtc', payload }).catch((err: Error) => this.log.warn(`signal not relayed: ${err.message}`))));
     this.store.add(
       host.onConnected(({ width, height }) => {

@@ -11,6 +11,9 @@ export interface WebviewPage {
   readonly scriptUri: string;
   readonly styleUris: readonly string[];
   readonly bodyClass?: string;
+  /** Panel: the voice AudioWorklet module. A worklet cannot carry a nonce, so script-src also allows the
+   *  webview's own resources (only the extension's localResourceRoots). */
+  readonly voiceWorkletUri?: string;
   /** A fresh nonce for every render; tests may pass their own. */
   readonly nonce?: string;
 }
@@ -27,7 +30,7 @@ export function buildWebviewHtml(page: WebviewPage): string {
   const src = page.cspSource;
   const csp = [
     "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'${page.voiceWorkletUri ? ` ${src}` : ''}`,
     // The toolkit (FAST) probes :focus-visible with a <style> carrying the nonce from the csp-nonce meta.
     `style-src ${src} 'nonce-${nonce}'`,
     `font-src ${src}`,
@@ -45,7 +48,7 @@ export function buildWebviewHtml(page: WebviewPage): string {
   ${styles}
   <title>${escape(page.title)}</title>
 </head>
-<body class="${escape(page.bodyClass ?? '')}">
+<body class="${escape(page.bodyClass ?? '')}"${page.voiceWorkletUri ? ` data-voice-worklet="${escape(page.voiceWorkletUri)}"` : ''}>
   <script nonce="${nonce}" src="${escape(page.scriptUri)}"></script>
 </body>
 </html>`;

@@ -22,5 +22,6 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, e
     scriptUri: uri('dist', 'webview', `${entry}.js`),
     styleUris: [uri('node_modules', '@vscode', 'codicons', 'dist', 'codicon.css'), uri('media', 'webview.css')],
     bodyClass: entry === 'chat' ? 'chat-view' : 'panel-view',
+    voiceWorkletUri: entry === 'panel' ? uri('dist', 'webview', 'voice-worklet.js') : undefined,
   });
 }

@@ -1,6 +1,7 @@
 /** The voice engine's own rules: framing, meter, mute / push-to-talk, and the Start Talking handshake. */
 import assert from 'assert';
-import { readFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 import { AudioError } from '../../src/audio/AudioError';
 import { FRAME_BYTES, FRAME_SAMPLES } from '../../src/audio/AudioFormat';
@@ -12,6 +13,7 @@ import { VOICE_SETTING_KEYS, readVoiceSettings } from '../../src/audio/voiceSett
 import { resampleLinear } from '../../src/host/audio/AudioTrackReceiver';
 import { parseMessage } from '../../src/protocol/validate';
 import { HostVoiceCommand, PanelVoiceCommand, VoicePeerMessage } from '../../src/protocol/voice';
+import { HEARD, mouthToEar, speak } from './support/speech';
 
 function tone(amplitude: number): Int16Array {
   const f = new Int16Array(FRAME_SAMPLES);
@@ -93,8 +95,8 @@ describe('voice engine', () => {
       micMode: 'open',
     });
     assert.throws(() => parseMessage(HostVoiceCommand, { type: 'voiceStart', input: '--server=x' }), /invalid voiceStart/);
-    assert.throws(() => parseMessage(PanelVoiceCommand, { type: 'voicePcm', pcm: 'A'.repeat(20_000) }), /invalid voicePcm/);
-    assert.throws(() => parseMessage(PanelVoiceCommand, { type: 'voicePcm', pcm: '<script>' }), /invalid voicePcm/);
+    assert.throws(() => parseMessage(PanelVoiceCommand, { type: 'viewerVoicePcm', pcm: 'A'.repeat(20_000) }), /invalid viewerVoicePcm/);
+    assert.throws(() => parseMessage(PanelVoiceCommand, { type: 'viewerVoicePcm', pcm: '<script>' }), /invalid viewerVoicePcm/);
   });
 });
 
@@ -131,6 +133,27 @@ describe('voice settings', () => {
         () => readVoiceSettings((k) => (k === 'voice.speaker' ? bad : undefined)),
         (err: AudioError) => err.code === 'ERR_BAD_DEVICE_NAME' && /remoteAssist\.voice\.speaker/.test(err.message),
       );
+    }
+  });
+});
+
+describe('hearing check (the tests\' ear)', function () {
+  this.timeout(30_000);
+  it('tells the sentence that was said from another one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ra-ear-'));
+    try {
+      const read = (file: string) => new Int16Array(new Uint8Array(readFileSync(file)).buffer);
+      const a = read(await speak(dir, 'a', 'Please open the terminal and run the build again.'));
+      const b = read(await speak(dir, 'b', 'I can see the error now, it is on line forty two.'));
+      // The same sentence 180 ms later, as a far side would hear it.
+      const delayed = new Int16Array(a.length + 48 * 180);
+      delayed.set(a, 48 * 180);
+      const same = mouthToEar(a, 0, delayed, 0);
+      const other = mouthToEar(a, 0, b, 0);
+      assert.ok(same.correlation > 0.95 && Math.abs(same.latencyMs - 180) <= 20, `same sentence: ${JSON.stringify(same)}`);
+      assert.ok(other.correlation < HEARD - 0.2, `another sentence is not "heard": ${other.correlation.toFixed(2)}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -15,7 +15,7 @@ import { buildHost } from '../host/support/buildHost';
 import { startXvfb, XDisplay } from '../support/xvfb';
 import { PanelPage, openPanelPage } from './support/panelPage';
 import { TestPulseAudio, startPulseAudio } from './support/pulseaudio';
-import { dbfs, hearSentence, sayAndHear, speak } from './support/speech';
+import { HEARD, dbfs, hearSentence, sayAndHear, speak } from './support/speech';
 
 async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -122,10 +122,10 @@ describe('Start Talking end to end (host process on Xvfb, helper panel in Chromi
     assert.ok(alice.history.includes(VoiceTexts.started('Bob')) && bob.history.includes(VoiceTexts.started('Alice')));
 
     const toBob = await hearSentence(pulse, 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor', sentenceA);
-    assert.ok(toBob.correlation >= 0.7, `Bob hears Alice (correlation ${toBob.correlation.toFixed(2)}); page: ${page.log.join(' | ')}`);
+    assert.ok(toBob.correlation >= HEARD, `Bob hears Alice (correlation ${toBob.correlation.toFixed(2)}); page: ${page.log.join(' | ')}`);
     latencies.push(`Alice→Bob ${toBob.latencyMs.toFixed(0)} ms`);
     const toAlice = await hearSentence(pulse, 'helper_mic_feed', 'helper_mic', 'sharer_speaker.monitor', sentenceB);
-    assert.ok(toAlice.correlation >= 0.7, `Alice hears Bob (correlation ${toAlice.correlation.toFixed(2)})`);
+    assert.ok(toAlice.correlation >= HEARD, `Alice hears Bob (correlation ${toAlice.correlation.toFixed(2)})`);
     latencies.push(`Bob→Alice ${toAlice.latencyMs.toFixed(0)} ms`);
     // The sharer's voice joined the screen's stream: the viewer still has one stream, the video.
     assert.deepStrictEqual(page.log.filter((l) => l.startsWith('stream:')), ['stream: ["video"]']);

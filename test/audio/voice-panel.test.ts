@@ -12,7 +12,7 @@ import { ChannelPort } from '../../src/host/peer/ChannelPort';
 import { HostVoiceEvent, VOICE_CHANNEL } from '../../src/protocol/voice';
 import { PanelPage, openPanelPage } from './support/panelPage';
 import { TestPulseAudio, startPulseAudio } from './support/pulseaudio';
-import { dbfs, hearSentence, sayAndHear, speak } from './support/speech';
+import { HEARD, dbfs, hearSentence, sayAndHear, speak } from './support/speech';
 
 class Events {
   readonly list: HostVoiceEvent[] = [];
@@ -85,10 +85,10 @@ describe('voice with the helper in the panel (headless Chromium)', function () {
     await sharerEvents.next('voiceStarted');
 
     const toHelper = await hearSentence(pulse, 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor', sentenceA);
-    assert.ok(toHelper.correlation >= 0.7, `helper hears the sharer (correlation ${toHelper.correlation.toFixed(2)}); page log: ${page.log.join(' | ')}`);
+    assert.ok(toHelper.correlation >= HEARD, `helper hears the sharer (correlation ${toHelper.correlation.toFixed(2)}); page log: ${page.log.join(' | ')}`);
     latencies.push(toHelper.latencyMs);
     const toSharer = await hearSentence(pulse, 'helper_mic_feed', 'helper_mic', 'sharer_speaker.monitor', sentenceB);
-    assert.ok(toSharer.correlation >= 0.7, `sharer hears the helper (correlation ${toSharer.correlation.toFixed(2)}); page log: ${page.log.join(' | ')}`);
+    assert.ok(toSharer.correlation >= HEARD, `sharer hears the helper (correlation ${toSharer.correlation.toFixed(2)}); page log: ${page.log.join(' | ')}`);
     latencies.push(toSharer.latencyMs);
     const levels = helperEvents.list.filter((e) => e.type === 'voiceLevel');
     assert.ok(levels.some((l) => l.type === 'voiceLevel' && l.local > 0.3) && levels.some((l) => l.type === 'voiceLevel' && l.remote > 0.3), 'the helper\'s meters moved both ways');
@@ -113,13 +113,13 @@ describe('voice with the helper in the panel (headless Chromium)', function () {
 
   it('rejects bad messages from the page and from the sharer, and changes nothing', async () => {
     helperEvents.list.length = 0;
-    helper.receive({ type: 'voicePcm', pcm: 'not base64!' });
-    helper.receive({ type: 'voicePeer', message: { type: 'talkAnswer' } });
+    helper.receive({ type: 'viewerVoicePcm', pcm: 'not base64!' });
+    helper.receive({ type: 'viewerVoicePeer', message: { type: 'talkAnswer' } });
     sharerPort.channel.send('{"type":"talkRequest","extra":' + '1'.repeat(300) + '}');
     const errors = [await helperEvents.next('voiceError'), await helperEvents.next('voiceError'), await helperEvents.next('voiceError')];
     const text = errors.map((e) => e.message).join('\n');
-    assert.match(text, /invalid voicePcm/);
-    assert.match(text, /invalid voicePeer/);
+    assert.match(text, /invalid viewerVoicePcm/);
+    assert.match(text, /invalid viewerVoicePeer/);
     assert.match(text, /the sharer sent an invalid voice message: message exceeds 256 bytes/);
     assert.ok(!helperEvents.list.some((e) => e.type === 'voicePeer' || e.type === 'voiceStarted'));
   });

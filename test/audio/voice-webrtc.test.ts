@@ -7,7 +7,7 @@ import { HostVoice } from '../../src/host/audio/HostVoice';
 import { HostVoiceEvent } from '../../src/protocol/voice';
 import { PeerPair, connectPeers } from './support/peers';
 import { TestPulseAudio, startPulseAudio } from './support/pulseaudio';
-import { dbfs, hearSentence, sayAndHear, speak } from './support/speech';
+import { HEARD, dbfs, hearSentence, sayAndHear, speak } from './support/speech';
 
 const SENTENCE_A = 'Please open the terminal and run the build again.';
 const SENTENCE_B = 'I can see the error now, it is on line forty two.';
@@ -79,7 +79,7 @@ describe('voice over WebRTC (two wrtc peers, PulseAudio devices)', function () {
 
     // The new track needs a renegotiation first; hearSentence retries until the speech comes through.
     const heard = await hearSentence(pulse, 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor', sentenceA);
-    assert.ok(heard.correlation >= 0.7, `helper hears the sentence (correlation ${heard.correlation.toFixed(2)})`);
+    assert.ok(heard.correlation >= HEARD, `helper hears the sentence (correlation ${heard.correlation.toFixed(2)})`);
     assert.ok(heard.earDb > -45, `loud enough (${heard.earDb.toFixed(1)} dBFS)`);
     assert.ok(heard.latencyMs > 0 && heard.latencyMs < 1500, `latency ${heard.latencyMs.toFixed(0)} ms is plausible`);
     latencies.push(heard.latencyMs);
@@ -87,7 +87,7 @@ describe('voice over WebRTC (two wrtc peers, PulseAudio devices)', function () {
 
   it('carries the helper\'s sentence to the sharer', async () => {
     const heard = await hearSentence(pulse, 'helper_mic_feed', 'helper_mic', 'sharer_speaker.monitor', sentenceB);
-    assert.ok(heard.correlation >= 0.7, `sharer hears the helper (correlation ${heard.correlation.toFixed(2)})`);
+    assert.ok(heard.correlation >= HEARD, `sharer hears the helper (correlation ${heard.correlation.toFixed(2)})`);
     latencies.push(heard.latencyMs);
     const levels = sharer.events.filter((e) => e.type === 'voiceLevel');
     assert.ok(levels.some((l) => l.remote > 0.3), 'the sharer\'s meter showed the helper speaking');
@@ -100,7 +100,7 @@ describe('voice over WebRTC (two wrtc peers, PulseAudio devices)', function () {
     assert.ok(dbfs(muted.ear) < -70, `helper heard silence (${dbfs(muted.ear).toFixed(1)} dBFS)`);
     await sharer.voice.handle({ type: 'voiceMute', muted: false });
     const unmuted = await hearSentence(pulse, 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor', sentenceA);
-    assert.ok(unmuted.correlation >= 0.7, `heard again after unmute (correlation ${unmuted.correlation.toFixed(2)})`);
+    assert.ok(unmuted.correlation >= HEARD, `heard again after unmute (correlation ${unmuted.correlation.toFixed(2)})`);
   });
 
   it('push-to-talk sends only while the key is held', async () => {
@@ -113,7 +113,7 @@ describe('voice over WebRTC (two wrtc peers, PulseAudio devices)', function () {
     assert.ok(dbfs(released.ear) < -70, `silent without the key (${dbfs(released.ear).toFixed(1)} dBFS)`);
     await sharer.voice.handle({ type: 'voiceTalkKey', held: true });
     const held = await hearSentence(pulse, 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor', sentenceA);
-    assert.ok(held.correlation >= 0.7, `heard while held (correlation ${held.correlation.toFixed(2)})`);
+    assert.ok(held.correlation >= HEARD, `heard while held (correlation ${held.correlation.toFixed(2)})`);
   });
 
   it('stops: the sharer neither sends nor plays after Stop Talking', async () => {

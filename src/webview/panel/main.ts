@@ -10,6 +10,7 @@ import { ChatPane } from '../common/ChatPane';
 import { h, icon } from '../common/dom';
 import { registerToolkit } from '../common/toolkit';
 import { RemoteViewer } from '../viewer';
+import { VoiceBridge } from '../voice/VoiceBridge';
 import { Toolbar } from './Toolbar';
 
 registerToolkit();
@@ -34,6 +35,7 @@ document.body.append(statusBar, toolbar.element, notice, layout);
 
 let view: SessionView | null = null;
 let viewer: RemoteViewer | undefined;
+let voice: VoiceBridge | undefined;
 let scale: 'fit' | '1:1' = 'fit';
 let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -62,11 +64,15 @@ function ensureViewer(): RemoteViewer {
   });
   v.onError(({ code, message }) => bridge.post({ type: 'viewerError', message: `${code}: ${message}`.slice(0, 2000) }));
   v.setScale(scale);
+  // Start Talking: the helper's audio is captured and played by the extension; this bridges it to the peer.
+  voice = new VoiceBridge(v.peerInstance, { workletUrl: document.body.dataset.voiceWorklet ?? '', post: (e) => bridge.post(e) });
   viewer = v;
   return v;
 }
 
 function closeViewer(): void {
+  voice?.dispose();
+  voice = undefined;
   viewer?.dispose();
   viewer = undefined;
   updateKeyboard();
@@ -149,6 +155,12 @@ function handle(message: Exclude<ExtensionMessage, { type: 'reply' }>): void {
       break;
     case 'viewerClose':
       closeViewer();
+      break;
+    case 'viewerVoiceOpen':
+    case 'viewerVoicePcm':
+    case 'viewerVoiceClose':
+    case 'viewerVoicePeer':
+      voice?.handle(message);
       break;
   }
 }

@@ -48,29 +48,29 @@ export class VoiceBridge implements Disposable {
     try {
       command = parseMessage(PanelVoiceCommand, raw);
     } catch (err) {
-      this.options.post({ type: 'voiceError', code: 'ERR_VOICE_STATE', message: (err as Error).message.slice(0, 2000) });
+      this.options.post({ type: 'viewerVoiceError', code: 'ERR_VOICE_STATE', message: (err as Error).message.slice(0, 2000) });
       return;
     }
     switch (command.type) {
-      case 'voicePeer':
+      case 'viewerVoicePeer':
         if (this.channel.readyState !== 'open') {
-          this.options.post({ type: 'voiceError', code: 'ERR_WEBRTC', message: 'the voice channel is not open' });
+          this.options.post({ type: 'viewerVoiceError', code: 'ERR_WEBRTC', message: 'the voice channel is not open' });
         } else {
           this.channel.send(JSON.stringify(command.message));
         }
         return;
-      case 'voiceOpen':
+      case 'viewerVoiceOpen':
         this.open = true;
-        void this.start().catch((err: Error) => this.options.post({ type: 'voiceError', code: 'ERR_WEBRTC', message: err.message.slice(0, 2000) }));
+        void this.start().catch((err: Error) => this.options.post({ type: 'viewerVoiceError', code: 'ERR_WEBRTC', message: err.message.slice(0, 2000) }));
         return;
-      case 'voicePcm':
+      case 'viewerVoicePcm':
         if (!this.open || !this.graph) return;
         void this.graph.then((g) => {
           const pcm = base64ToPcm(command.pcm);
           g.source.port.postMessage(pcm.buffer, [pcm.buffer]);
         });
         return;
-      case 'voiceClose':
+      case 'viewerVoiceClose':
         this.open = false;
         this.stopListening();
         return;
@@ -122,7 +122,7 @@ export class VoiceBridge implements Disposable {
     const node = graph.context.createMediaStreamSource(remote.stream);
     const tap = new AudioWorkletNode(graph.context, 'remote-assist-pcm-tap', { numberOfOutputs: 1, outputChannelCount: [1] });
     tap.port.onmessage = (e: MessageEvent<ArrayBuffer>) => {
-      if (this.open) this.options.post({ type: 'voicePcm', pcm: pcmToBase64(new Int16Array(e.data)) });
+      if (this.open) this.options.post({ type: 'viewerVoicePcm', pcm: pcmToBase64(new Int16Array(e.data)) });
     };
     // The graph only runs nodes that lead to the destination; the tap's output is silence.
     node.connect(tap).connect(graph.context.destination);
@@ -141,9 +141,9 @@ export class VoiceBridge implements Disposable {
   private receivePeer(data: unknown): void {
     try {
       const message = decodeChannelMessage(VoicePeerMessage, data, VOICE_PEER_MAX_BYTES);
-      this.options.post({ type: 'voicePeer', message });
+      this.options.post({ type: 'viewerVoicePeer', message });
     } catch (err) {
-      this.options.post({ type: 'voiceError', code: 'ERR_WEBRTC', message: `the sharer sent an invalid voice message: ${(err as Error).message}`.slice(0, 2000) });
+      this.options.post({ type: 'viewerVoiceError', code: 'ERR_WEBRTC', message: `the sharer sent an invalid voice message: ${(err as Error).message}`.slice(0, 2000) });
     }
   }
 

@@ -7,6 +7,8 @@ import { join } from 'path';
 import { TestPulseAudio } from './pulseaudio';
 
 export const RATE = 48_000;
+/** Envelope correlation above which the far side heard the sentence (other speech or noise stays below 0.3). */
+export const HEARD = 0.7;
 
 /** Renders a sentence with espeak-ng to 48 kHz mono s16le (sox resamples) and returns the file. */
 export async function speak(dir: string, name: string, sentence: string): Promise<string> {
@@ -101,7 +103,7 @@ export function dbfs(samples: Int16Array): number {
  * Pearson correlation of envelope `b` shifted by each lag (in windows) against `a`; returns the best one.
  * A lag of k means b[t + k] ≈ a[t]: `b` hears `a` k windows later.
  */
-export function bestMatch(a: Float64Array, b: Float64Array, maxLag: number): { correlation: number; lag: number } {
+export function bestMatch(a: Float64Array, b: Float64Array, maxLag: number, minOverlap = 50): { correlation: number; lag: number } {
   let best = { correlation: -1, lag: 0 };
   for (let lag = -maxLag; lag <= maxLag; lag++) {
     let n = 0;
@@ -113,7 +115,7 @@ export function bestMatch(a: Float64Array, b: Float64Array, maxLag: number): { c
       sb += b[t + lag];
       n++;
     }
-    if (n < 50) continue;
+    if (n < minOverlap) continue;
     const ma = sa / n;
     const mb = sb / n;
     let cov = 0;
@@ -135,13 +137,14 @@ export function bestMatch(a: Float64Array, b: Float64Array, maxLag: number): { c
 
 /**
  * Mouth-to-ear: how much later the ear recording holds the mouth's sound, in ms, from the envelope lag and
- * the two recordings' start times; 10 ms windows keep the resolution well under the 250 ms budget.
+ * the two recordings' start times. 20 ms windows tolerate the odd dropped frame of a busy machine and
+ * still resolve latency well within the 250 ms budget.
  */
 export function mouthToEar(mouth: Int16Array, mouthStart: number, ear: Int16Array, earStart: number): { correlation: number; latencyMs: number } {
-  const windowMs = 10;
+  const windowMs = 20;
   const a = envelope(mouth, windowMs);
   const b = envelope(ear, windowMs);
-  const { correlation, lag } = bestMatch(a, b, Math.round(1500 / windowMs));
+  const { correlation, lag } = bestMatch(a, b, Math.round(1500 / windowMs), 25);
   // Mouth window t is at mouthStart + t·w and the ear hears it in window t + lag, at earStart + (t + lag)·w.
   return { correlation, latencyMs: earStart - mouthStart + lag * windowMs };
 }
@@ -159,12 +162,12 @@ export async function sayAndHear(pulse: TestPulseAudio, feed: string, mouth: str
 }
 
 /**
- * Says the sentence until the far side hears it (envelope correlation ≥ 0.7) or attempts run out; returns
+ * Says the sentence until the far side hears it (envelope correlation ≥ HEARD) or attempts run out; returns
  * the best attempt. Retrying rides out stalls of this shared 2-core machine; a broken path never passes.
  */
-export async function hearSentence(pulse: TestPulseAudio, feed: string, mouth: string, ear: string, file: string, attempts = 4) {
+export async function hearSentence(pulse: TestPulseAudio, feed: string, mouth: string, ear: string, file: string, attempts = 5) {
   let best = { correlation: -1, latencyMs: 0, earDb: -120 };
-  for (let i = 0; i < attempts && best.correlation < 0.7; i++) {
+  for (let i = 0; i < attempts && best.correlation < HEARD; i++) {
     const heard = await sayAndHear(pulse, feed, mouth, ear, file);
     const match = mouthToEar(heard.mouth, heard.mouthStart, heard.ear, heard.earStart);
     if (match.correlation > best.correlation) best = { ...match, earDb: dbfs(heard.ear) };
