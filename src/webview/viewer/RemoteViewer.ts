@@ -129,11 +129,6 @@ export class RemoteViewer implements Disposable {
     return this.peer;
   }
 
-  /** The peer, for the panel's voice bridge (it adds the helper's audio track and reads the sharer's). */
-  get peerInstance(): Peer.Instance {
-    return this.peer;
-  }
-
   /** Feeds a signal object from the host (offer, candidates). Invalid payloads are reported, not thrown. */
   signal(payload: unknown): void {
     if (this.disposed) return;
