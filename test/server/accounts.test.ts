@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { errorCode, Fixture, nextEvent } from './support';
+import { errorCode, Fixture, nextEvent, waitFor } from './support';
 
 describe('server: accounts and sign-in', () => {
   const fx = new Fixture();
@@ -88,6 +88,20 @@ describe('server: accounts and sign-in', () => {
     assert.equal(await errorCode(otherDevice.signInWithToken(token)), 'ERR_BAD_TOKEN');
     // the account itself stays: its alias is still taken
     assert.equal(await errorCode(otherDevice.signIn('leaving', 'Someone Else')), 'ERR_ALIAS_TAKEN');
+  });
+
+  it('turns connections away once the server is full, and lets them in when there is room again', async () => {
+    const server = await fx.server({ limits: { maxConnections: 2 } });
+    const first = await fx.user(server, 'full1');
+    await fx.user(server, 'full2');
+    const third = fx.client();
+    // the server closes at once (1013); the client sees it before or while signing in
+    assert.match(await errorCode(third.connect(server.url, { alias: 'full3', displayName: 'Full' })), /^ERR_(CONNECTION_LOST|NOT_CONNECTED)$/);
+    assert.equal(third.connectionState, 'disconnected');
+    first.disconnect();
+    await waitFor('a free slot', () => server.connectionCount === 1);
+    await third.connect(server.url, { alias: 'full3', displayName: 'Full' });
+    assert.equal(third.connectionState, 'signedIn');
   });
 
   it('closes connections that never sign in', async () => {
