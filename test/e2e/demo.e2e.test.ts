@@ -54,7 +54,7 @@ describe('npm run demo', function () {
 
   after(function () {
     // Only if the test failed half-way: the group is ours.
-    if (demo?.pid && demo.exitCode === null) process.kill(-demo.pid, 'SIGKILL');
+    if (demo?.pid && demo.exitCode === null && demo.signalCode === null) process.kill(-demo.pid, 'SIGKILL');
   });
 
   it('starts two workbenches, serves both addresses, and leaves nothing behind on Ctrl+C', async function () {
@@ -63,7 +63,7 @@ describe('npm run demo', function () {
     demo = spawn('npm', ['run', '--silent', 'demo'], { cwd: REPO_ROOT, env: { ...process.env, DISPLAY: '' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     demo.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     demo.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => demo?.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | string | null>((resolve) => demo?.once('exit', (code, signal) => resolve(code ?? signal)));
 
     const urls = await pollUntil('the demo to print both addresses', () => {
       if (demo?.exitCode !== null) throw new Error(`the demo exited early:\n${output}`);
@@ -84,7 +84,8 @@ describe('npm run demo', function () {
     assert.ok([...started.values()].filter((cmd) => cmd.includes('code-server')).length >= 2, 'two code-servers run');
 
     process.kill(-demo.pid!, 'SIGINT');
-    assert.strictEqual(await exited, 0, `the demo exits cleanly on Ctrl+C:\n${output}`);
+    // npm passes Ctrl+C on and then ends by the same signal, as a shell expects; the demo itself exits 0.
+    assert.ok([0, 'SIGINT'].includes((await exited) ?? -1), `the demo exits cleanly on Ctrl+C:\n${output}`);
     assert.match(output, /Stopped\. Nothing is left running\./);
     const leftovers = () => [...started].filter(([pid]) => alive(pid)).map(([pid, cmd]) => `${pid} ${cmd}`);
     await pollUntil('every process the demo started to end', () => leftovers().length === 0, { timeoutMs: 30_000 }).catch(() => {

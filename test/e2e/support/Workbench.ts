@@ -108,10 +108,11 @@ export class Workbench {
 
   /** A view pane in the side bar by title (expands it if collapsed). */
   async view(title: string): Promise<Locator> {
-    const header = this.page.locator('.part.sidebar .pane-header', { has: this.page.locator('h3.title', { hasText: new RegExp(`^${title}$`, 'i') }) }).first();
+    const pane = this.page.locator('.part.sidebar .pane', { has: this.page.locator(`.pane-header[aria-label="${title} Section"]`) }).first();
+    const header = pane.locator('.pane-header').first();
     await header.waitFor({ state: 'visible' });
     if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-    return this.page.locator('.part.sidebar .pane', { has: header });
+    return pane;
   }
 
   /** A tree row in a side bar view whose accessible label contains `label`. */
@@ -123,14 +124,15 @@ export class Workbench {
   }
 
   /**
-   * The inner frame of the webview whose page contains `selector` (the panel and the sidebar chat are two
-   * webviews; both live in nested iframes).
+   * The inner frame of the webview whose page contains `selector` and not `without` (the panel and the
+   * sidebar chat are two webviews, both in nested iframes, and share some markup).
    */
-  async webviewFrame(selector: string, what: string): Promise<Frame> {
+  async webviewFrame(selector: string, what: string, without?: string): Promise<Frame> {
+    const has = async (frame: Frame, s: string) => (await frame.locator(s).count().catch(() => 0)) > 0;
     return pollUntil(`${this.name}'s ${what} webview`, async () => {
       for (const frame of this.page.frames()) {
         if (frame === this.page.mainFrame() || frame.isDetached()) continue;
-        if ((await frame.locator(selector).count().catch(() => 0)) > 0) return frame;
+        if ((await has(frame, selector)) && !(without && (await has(frame, without)))) return frame;
       }
       return undefined;
     }, { timeoutMs: UI_TIMEOUT_MS, intervalMs: 500 });
