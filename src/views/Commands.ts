@@ -182,7 +182,8 @@ export class Commands implements vscode.Disposable {
       'Your Remote Assistance invitation is ready.',
       {
         modal: true,
-        detail: `Send the link and the password to your helper (separately is safest). It works once, until ${expires}.\n\nLink: ${created.link}\n\nPassword: ${created.password}`,
+        // One "Password:" in the text, right before the value: people and scripts read it the same way.
+        detail: `Send both to your helper, ideally by two different channels. The invitation works once, until ${expires}.\n\nLink: ${created.link}\n\nPassword: ${created.password}`,
       },
       'Copy Link and Password',
     );

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { NetworkClient } from '../network/NetworkClient';
 import type { Invitation } from '../protocol/network';
 import { timeLeft } from '../session/InvitationLink';
+import { OpenInvitation, openInvitations } from '../session/OpenInvitations';
 
 export class InvitationItem extends vscode.TreeItem {
   constructor(
@@ -34,14 +35,8 @@ export class InvitationsTreeProvider implements vscode.TreeDataProvider<Invitati
   }
 
   /** Open invitations: pending and not yet expired. */
-  open(): { invitation: Invitation; incoming: boolean }[] {
-    if (this.client.connectionState !== 'signedIn') return [];
-    const me = this.client.account?.alias.toLowerCase();
-    const now = Date.now();
-    return this.client.invitations
-      .filter((i) => i.status === 'pending' && i.expiresAt > now)
-      .map((invitation) => ({ invitation, incoming: invitation.to.alias.toLowerCase() === me }))
-      .sort((a, b) => Number(b.incoming) - Number(a.incoming) || b.invitation.createdAt - a.invitation.createdAt);
+  open(): OpenInvitation[] {
+    return this.client.connectionState === 'signedIn' ? openInvitations(this.client.invitations, this.client.account?.alias) : [];
   }
 
   getTreeItem(item: InvitationItem): vscode.TreeItem {
