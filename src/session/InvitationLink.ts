@@ -12,7 +12,8 @@ export const InvitationLink = z.object({
   /** ws:// or wss:// address of the server holding the link (a team server or the sharer's own machine). */
   server: z.string().max(512).refine((s) => /^wss?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(s), 'server must be a ws:// or wss:// address'),
   id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed link id'),
-  secret: z.string().min(1).max(256),
+  /** The password, when the link carries it; links shown to users leave it out (it travels apart). */
+  secret: z.string().min(1).max(256).optional(),
   /** Expiry, ms since the epoch, when the link says. */
   expiresAt: z.number().int().positive().optional(),
 });
@@ -45,7 +46,7 @@ export function parseInvitationLink(text: string): InvitationLink {
   const parsed = InvitationLink.safeParse({
     server: q.get('server') ?? '',
     id: q.get('id') ?? '',
-    secret: q.get('secret') ?? '',
+    ...(q.get('secret') === null ? {} : { secret: q.get('secret') }),
     ...(expires === null ? {} : { expiresAt: Number(expires) }),
   });
   if (!parsed.success) throw new InvitationLinkError(`The invitation link is damaged: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);

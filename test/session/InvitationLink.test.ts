@@ -10,6 +10,10 @@ describe('InvitationLink', () => {
     assert.deepStrictEqual(parseInvitationLink(`  ${good}\n`), { server: 'ws://192.168.1.20:7420', id: 'AbCdEf123456', secret: 's3cr3t' });
   });
 
+  it('parses a link without its password (the password travels apart)', () => {
+    assert.deepStrictEqual(parseInvitationLink('vscode://remote-assist.remote-assist/redeem?server=ws%3A%2F%2Fa%3A1&id=AbCdEf123456&expires=9'), { server: 'ws://a:1', id: 'AbCdEf123456', expiresAt: 9 });
+  });
+
   it('parses what the URI handler receives', () => {
     const link = parseInvitationUri('/join', 'server=wss%3A%2F%2Fassist.example.com&id=AbCdEf123456&secret=x&expires=5');
     assert.strictEqual(link.server, 'wss://assist.example.com');
@@ -24,7 +28,7 @@ describe('InvitationLink', () => {
       ['vscode://other.ext/redeem?server=ws://a&id=AbCdEf123456&secret=x', /not a Remote Assist/],
       ['vscode://remote-assist.remote-assist/redeem?server=http%3A%2F%2Fa&id=AbCdEf123456&secret=x', /ws:\/\/ or wss:\/\//],
       ['vscode://remote-assist.remote-assist/redeem?server=ws%3A%2F%2Fa&id=../../x&secret=x', /malformed link id/],
-      ['vscode://remote-assist.remote-assist/redeem?server=ws%3A%2F%2Fa&id=AbCdEf123456', /damaged/],
+      ['vscode://remote-assist.remote-assist/redeem?server=ws%3A%2F%2Fa&id=AbCdEf123456&secret=', /damaged/],
       ['vscode://remote-assist.remote-assist/redeem?server=ws%3A%2F%2Fa&id=AbCdEf123456&secret=x&expires=soon', /damaged/],
     ];
     for (const [text, message] of bad) {
