@@ -23,12 +23,8 @@ export class ChatPane {
 
   constructor(private readonly send: (text: string) => Promise<Reply>) {
     this.list = h('ol', { class: 'chat-history', 'aria-label': 'Chat history', 'aria-live': 'polite', tabindex: '0' });
-    this.field = h('vscode-text-field', {
-      class: 'chat-input',
-      placeholder: 'Type a message and press Enter',
-      'aria-label': 'Message',
-      maxlength: String(CHAT_TEXT_MAX),
-    }) as TextFieldElement;
+    // The toolkit names the field after its text content (shown as a label; visually hidden in CSS).
+    this.field = h('vscode-text-field', { class: 'chat-input', placeholder: 'Type a message and press Enter', maxlength: String(CHAT_TEXT_MAX) }, 'Message') as TextFieldElement;
     this.sendButton = h('vscode-button', { class: 'chat-send', 'aria-label': 'Send' }, icon('send', 'start'), 'Send') as HTMLElement & { disabled: boolean };
     this.error = h('div', { class: 'chat-error', role: 'alert' });
     const form = h('div', { class: 'chat-compose' }, this.field, this.sendButton);
