@@ -6,6 +6,7 @@
 import { ControlReason } from '../protocol/host';
 import { InputMessage } from '../protocol/peer';
 import { Emitter } from './Emitter';
+import { HostError } from './HostError';
 import { InputInjector } from './input/InputInjector';
 
 export interface GateLimits {
@@ -38,7 +39,8 @@ export class ControlGate {
   private readonly reportedAt = new Map<string, number>();
 
   constructor(
-    private readonly injector: InputInjector,
+    /** Absent where remote control is not supported yet: then grant() refuses. */
+    private readonly injector: InputInjector | undefined,
     private readonly screen: { readonly width: number; readonly height: number },
     private readonly limits: GateLimits = DEFAULT_GATE_LIMITS,
   ) {
@@ -50,6 +52,7 @@ export class ControlGate {
   }
 
   grant(): void {
+    if (!this.injector) throw new HostError('ERR_PLATFORM_UNSUPPORTED', 'Remote control of this computer is not supported on this system yet (view only).');
     if (this._granted) return;
     this._granted = true;
     this._onDidChange.fire({ granted: true, reason: 'granted' });
@@ -59,13 +62,14 @@ export class ControlGate {
   revoke(reason: Exclude<ControlReason, 'granted'>): void {
     if (!this._granted) return;
     this._granted = false;
-    this.injector.releaseAll();
+    this.injector?.releaseAll();
     this._onDidChange.fire({ granted: false, reason });
   }
 
   /** Applies one validated input message if control is granted; returns whether it was applied. */
   handle(message: InputMessage): boolean {
-    if (!this._granted) {
+    const injector = this.injector;
+    if (!this._granted || !injector) {
       this.counters.dropped++;
       return false;
     }
@@ -81,22 +85,22 @@ export class ControlGate {
     }
     switch (message.type) {
       case 'pointerMove':
-        this.injector.pointerMove(message.x, message.y);
+        injector.pointerMove(message.x, message.y);
         break;
       case 'pointerButton':
-        this.injector.pointerButton(message.button, message.down, message.x, message.y);
+        injector.pointerButton(message.button, message.down, message.x, message.y);
         break;
       case 'wheel':
-        this.injector.wheel(message.x, message.y, message.dx, message.dy);
+        injector.wheel(message.x, message.y, message.dx, message.dy);
         break;
       case 'key':
-        if (!this.injector.key(message.code, message.key, message.down)) {
+        if (!injector.key(message.code, message.key, message.down)) {
           this.counters.rejected++;
           return false;
         }
         break;
       case 'releaseAll':
-        this.injector.releaseAll();
+        injector.releaseAll();
         break;
     }
     this.counters.applied++;

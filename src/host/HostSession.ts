@@ -7,14 +7,11 @@ import { HostCommand, HostErrorCode, HostEvent, SignalPayload } from '../protoco
 import { ControlGate } from './ControlGate';
 import { DisposableStore, Logger } from './Emitter';
 import { HostError } from './HostError';
-import { CaptureBackend, openCapture, x11DisplayName } from './capture/createCapture';
-import { X11EscapeWatcher } from './input/X11EscapeWatcher';
-import { X11Input } from './input/X11Input';
+import { chooseBackend, openBackend, PlatformBackend } from './PlatformBackend';
 import { ChannelPort } from './peer/ChannelPort';
 import { ChannelSpec, PeerLink } from './peer/PeerLink';
 import { HostService, HostServiceContext, HostServiceFactory } from './services/HostService';
 import { VideoPipeline } from './video/VideoPipeline';
-import { X11Display } from './x11/X11Display';
 
 export type SessionState = 'idle' | 'starting' | 'offering' | 'connected' | 'stopped';
 
@@ -39,8 +36,7 @@ type Command = Extract<HostCommand, { type: string }>;
 export class HostSession {
   private _state: SessionState = 'idle';
   private readonly store = new DisposableStore();
-  private backend: CaptureBackend | undefined;
-  private input: X11Input | undefined;
+  private backend: PlatformBackend | undefined;
   private gate: ControlGate | undefined;
   private pipeline: VideoPipeline | undefined;
   private link: PeerLink | undefined;
@@ -71,7 +67,11 @@ export class HostSession {
         return;
       case 'grantControl':
         if (this._state !== 'connected' || !this.gate) return this.report('ERR_BAD_COMMAND', `cannot grant control while ${this._state}`);
-        this.gate.grant();
+        try {
+          this.gate.grant();
+        } catch (err) {
+          this.report(err instanceof HostError ? err.code : 'ERR_INTERNAL', (err as Error).message);
+        }
         return;
       case 'revokeControl':
         this.gate?.revoke('revoked');
@@ -96,30 +96,23 @@ export class HostSession {
 
   private async start(command: Extract<Command, { type: 'start' }>): Promise<void> {
     this.transition('starting');
-    const displayName = x11DisplayName(this.options.platform, this.options.env);
-    const backend = (this.backend = await openCapture(displayName, command.screen ?? 'all'));
-    this.store.add(backend.capture);
-    this.store.add(backend.cursor);
-    this.store.add(backend.display);
-    // Input and the ESC watcher get their own connection so big frame reads never delay them.
-    const inputDisplay = this.store.add(await X11Display.connect(displayName));
+    const kind = chooseBackend(this.options.platform, this.options.env);
+    const backend = (this.backend = await openBackend(kind, this.options.env, command.screen ?? 'all'));
+    this.store.add(backend.resources);
     if (this._state !== 'starting') return;
     const region = backend.capture.region;
-    const input = (this.input = await X11Input.open(inputDisplay, region));
-    this.store.add(input);
-    const gate = (this.gate = new ControlGate(input, region));
+    const control = backend.control;
+    const gate = (this.gate = new ControlGate(control?.injector, region));
     this.store.add({ dispose: () => gate.dispose() });
-    const escape = this.store.add(await X11EscapeWatcher.open(inputDisplay, input.escapeKeycodes, input));
-    this.store.add(escape.onEscape(() => gate.revoke('localEscape')));
+    if (control) this.store.add(control.escape.onEscape(() => gate.revoke('localEscape')));
     this.store.add(
       gate.onDidChange((s) => {
-        if (s.granted) escape.start();
-        else escape.stop();
+        if (s.granted) control?.escape.start();
+        else control?.escape.stop();
         this.options.emit({ type: 'control', granted: s.granted, reason: s.reason });
       }),
     );
     this.store.add(gate.onReject((r) => this.report(r.code, r.message)));
-    if (this._state !== 'starting') return;
 
     const pipeline = (this.pipeline = this.store.add(new VideoPipeline(backend.capture, command.quality)));
     this.store.add(pipeline.onError((err) => this.report(err instanceof HostError ? err.code : 'ERR_INTERNAL', err.message)));
@@ -214,9 +207,10 @@ export class HostSession {
     this.transition('stopped');
     clearInterval(this.statsTimer);
     this.gate?.revoke(reason);
-    this.input?.releaseAll();
+    const injector = this.backend?.control?.injector;
+    injector?.releaseAll();
     try {
-      await this.input?.flush();
+      await injector?.flush();
     } catch {
       // The display is gone; nothing can be held on it any more.
     }

@@ -1,6 +1,5 @@
-/** Picks the capture backend for this machine, or fails with a clear ERR_PLATFORM_UNSUPPORTED. */
+/** Opens X11 capture (screen or one monitor, with the cursor) on its own display connection. */
 import { ScreenChoice } from '../../protocol/host';
-import { HostError } from '../HostError';
 import { X11Display } from '../x11/X11Display';
 import { CursorTracker, ScreenCapture, ScreenRegion } from './ScreenCapture';
 import { X11Capture } from './X11Capture';
@@ -11,21 +10,6 @@ export interface CaptureBackend {
   readonly capture: ScreenCapture;
   readonly cursor: CursorTracker;
   readonly display: X11Display;
-}
-
-/** The X display to use, or an explanation of why there is none. */
-export function x11DisplayName(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string {
-  if (platform === 'win32' || platform === 'darwin') {
-    throw new HostError('ERR_PLATFORM_UNSUPPORTED', `Screen sharing is not supported on ${platform === 'win32' ? 'Windows' : 'macOS'} yet.`);
-  }
-  // Under Wayland an X display (Xwayland) shows only X clients: sharing it would look like a black screen.
-  if (env.XDG_SESSION_TYPE === 'wayland' || env.WAYLAND_DISPLAY) {
-    throw new HostError('ERR_PLATFORM_UNSUPPORTED', 'Screen sharing is not supported in Wayland sessions yet; log in with an X11 session to share your screen.');
-  }
-  if (!env.DISPLAY) {
-    throw new HostError('ERR_PLATFORM_UNSUPPORTED', 'No X11 display (DISPLAY is not set): screen sharing is not supported in this session yet.');
-  }
-  return env.DISPLAY;
 }
 
 export async function openCapture(displayName: string, screen: ScreenChoice): Promise<CaptureBackend> {

@@ -5,7 +5,8 @@
  * The helper's own injected ESC presses are counted off one by one (the injector knows how many it sent).
  */
 import { HostError } from '../HostError';
-import { Disposable, Emitter } from '../Emitter';
+import { Emitter } from '../Emitter';
+import { EscapeWatcher } from './EscapeWatcher';
 import { X11Display, X11Event } from '../x11/X11Display';
 import { InputInjector } from './InputInjector';
 
@@ -16,7 +17,7 @@ interface XInputExtension {
   XISelectEvents(window: number, masks: { deviceId: number; mask: string[] | number }): void;
 }
 
-export class X11EscapeWatcher implements Disposable {
+export class X11EscapeWatcher implements EscapeWatcher {
   private readonly _onEscape = new Emitter<void>();
   readonly onEscape = this._onEscape.event;
   private watching = false;

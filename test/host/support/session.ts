@@ -95,12 +95,12 @@ export class TestSession {
     readonly viewer: ViewerPage,
   ) {}
 
-  static async open(display: TestDisplay, quality: Quality = TEST_QUALITY): Promise<TestSession> {
+  static async open(display: TestDisplay, quality: Quality = TEST_QUALITY, extraEnv: NodeJS.ProcessEnv = {}): Promise<TestSession> {
     const hostScript = await buildHost();
     const viewer = await openViewerPage({ width: display.x.width, height: display.x.height });
     // RA_DEBUG=1 shows the host's log while debugging a test.
     const logger = process.env.RA_DEBUG ? { debug: console.log, info: console.log, warn: console.log, error: console.log } : undefined;
-    const supervisor = new HostSupervisor({ hostScript, env: display.env, logger });
+    const supervisor = new HostSupervisor({ hostScript, env: { ...display.env, ...extraEnv }, logger });
     const session = new TestSession(display, supervisor, viewer);
     const r = session.record;
     supervisor.onSignal((payload) => void viewer.signal(payload).catch(() => undefined));

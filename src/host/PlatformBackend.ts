@@ -1,0 +1,72 @@
+/**
+ * Picks what captures the screen and applies input on this machine: X11 (complete: damage-driven capture,
+ * cursor, monitors, XTEST input, local ESC) or nut-js on Windows/macOS (view only for now). Anything else
+ * fails with a clear ERR_PLATFORM_UNSUPPORTED — never a silent black screen.
+ */
+import { ScreenChoice } from '../protocol/host';
+import { DisposableStore } from './Emitter';
+import { HostError } from './HostError';
+import { loadNutJs, NutCapture, NutCursor } from './capture/NutCapture';
+import { openCapture } from './capture/createCapture';
+import { CursorTracker, ScreenCapture } from './capture/ScreenCapture';
+import { EscapeWatcher } from './input/EscapeWatcher';
+import { InputInjector } from './input/InputInjector';
+import { X11EscapeWatcher } from './input/X11EscapeWatcher';
+import { X11Input } from './input/X11Input';
+import { X11Display } from './x11/X11Display';
+
+export interface PlatformBackend {
+  readonly capture: ScreenCapture;
+  readonly cursor: CursorTracker;
+  /** Input and the local-ESC watcher; absent where remote control is not supported yet. */
+  readonly control?: { readonly injector: InputInjector; readonly escape: EscapeWatcher };
+  /** Everything above, and the connections behind it. */
+  readonly resources: DisposableStore;
+}
+
+export type BackendKind = 'x11' | 'nut';
+
+/** Which backend serves this session, or a clear reason why none can. */
+export function chooseBackend(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): BackendKind {
+  if (platform === 'win32' || platform === 'darwin') return 'nut';
+  // Under Wayland an X display (Xwayland) shows only X clients: sharing it would look like a black screen.
+  if (env.XDG_SESSION_TYPE === 'wayland' || env.WAYLAND_DISPLAY) {
+    throw new HostError('ERR_PLATFORM_UNSUPPORTED', 'Screen sharing is not supported in Wayland sessions yet; log in with an X11 session to share your screen.');
+  }
+  if (!env.DISPLAY) {
+    throw new HostError('ERR_PLATFORM_UNSUPPORTED', 'No X11 display (DISPLAY is not set): screen sharing is not supported in this session yet.');
+  }
+  // REMOTE_ASSIST_CAPTURE=nut runs the cross-platform backend on X11 (diagnosis, and its test).
+  return env.REMOTE_ASSIST_CAPTURE === 'nut' ? 'nut' : 'x11';
+}
+
+export async function openBackend(kind: BackendKind, env: NodeJS.ProcessEnv, screen: ScreenChoice): Promise<PlatformBackend> {
+  const resources = new DisposableStore();
+  try {
+    return kind === 'x11' ? await openX11(env.DISPLAY as string, screen, resources) : await openNut(screen, resources);
+  } catch (err) {
+    resources.dispose();
+    throw err;
+  }
+}
+
+async function openX11(displayName: string, screen: ScreenChoice, resources: DisposableStore): Promise<PlatformBackend> {
+  const { capture, cursor, display } = await openCapture(displayName, screen);
+  resources.add(display);
+  resources.add(capture);
+  resources.add(cursor);
+  const region = capture.region;
+  // Input and the ESC watcher get their own connection so big frame reads never delay them.
+  const inputDisplay = resources.add(await X11Display.connect(displayName));
+  const injector = resources.add(await X11Input.open(inputDisplay, region));
+  const escape = resources.add(await X11EscapeWatcher.open(inputDisplay, injector.escapeKeycodes, injector));
+  return { capture, cursor, control: { injector, escape }, resources };
+}
+
+async function openNut(screen: ScreenChoice, resources: DisposableStore): Promise<PlatformBackend> {
+  if (screen !== 'all') throw new HostError('ERR_PLATFORM_UNSUPPORTED', 'Choosing one monitor is not supported on this system yet; share the whole screen.');
+  const nut = loadNutJs();
+  const capture = resources.add(await NutCapture.open(nut));
+  const cursor = resources.add(new NutCursor(nut, capture.density));
+  return { capture, cursor, resources };
+}
