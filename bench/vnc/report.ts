@@ -133,6 +133,14 @@ export function markdownTables(r: BenchResults): string {
   lines.push(row('display leg p50 (ButtonPress → shown), ms', p(oursRtt.map((t) => t.displayLegMs), 50), p(vncRtt.map((t) => t.displayLegMs), 50)));
   lines.push(row('trials seen', rtt(o).length, rtt(v).length, 0));
   lines.push(row('trials missed', o.rtt?.missed, v.rtt?.missed, 0));
+  const pressToReceive = oursRtt.flatMap((t) => (t.pressToReceiveMs === undefined ? [] : [t.pressToReceiveMs]));
+  if (pressToReceive.length) {
+    lines.push('');
+    lines.push(
+      `Ours, display leg by stage (p50): ButtonPress → frame received ${fmt(percentile(pressToReceive, 50))} ms, ` +
+        `received → shown ${fmt(percentile(oursRtt.flatMap((t) => (t.pressToReceiveMs === undefined ? [] : [t.displayLegMs - t.pressToReceiveMs])), 50))} ms.`,
+    );
+  }
   for (const [name, s] of Object.entries(r.systems)) {
     for (const e of s.errors) lines.push('', `**${name}: ${e}**`);
   }

@@ -56,6 +56,8 @@ export interface RttTrial {
   inputLegMs: number;
   /** ButtonPress → the viewer shows the new colour */
   displayLegMs: number;
+  /** WebRTC only: ButtonPress → last packet of the frame with the new colour received */
+  pressToReceiveMs?: number;
 }
 
 export interface RttResult {
@@ -280,7 +282,13 @@ export async function inputRttScene(ctx: SceneContext, trials: number): Promise<
       missed++;
       continue;
     }
-    out.push({ ms: observation.t - clickedAt, inputLegMs: press.atMs - clickedAt, displayLegMs: observation.t - press.atMs });
+    const receiveMs = observation.frame?.receiveMs;
+    out.push({
+      ms: observation.t - clickedAt,
+      inputLegMs: press.atMs - clickedAt,
+      displayLegMs: observation.t - press.atMs,
+      pressToReceiveMs: receiveMs === undefined ? undefined : receiveMs - press.atMs,
+    });
     await sleep(150 + Math.random() * 200);
   }
   ctx.log(`  input round trip: ${out.length} trials, ${missed} missed`);
