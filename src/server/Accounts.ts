@@ -20,10 +20,12 @@ export class Accounts {
   /** Creates the account and a device token, then binds the connection. */
   async signIn(connection: ClientConnection, id: number, alias: string, displayName: string, joinPassword: string | undefined, clientId: string): Promise<SignedIn> {
     this.checkJoinPassword(joinPassword);
+    // from here to binding nothing awaits, so a socket that is gone never leaves an account nobody holds
+    if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
     const account = this.ctx.accounts.create(alias, displayName);
     const { token, deviceId } = this.ctx.accounts.issueDeviceToken(account.alias);
     this.ctx.logger.debug(`account ${account.alias} created`);
-    return { ...(await this.bind(connection, id, account, deviceId, clientId)), token };
+    return { ...(await this.bind(connection, id, account, deviceId, clientId, true)), token };
   }
 
   /** Signs in with a device token (the join password was checked when the token was issued). */
@@ -63,8 +65,8 @@ export class Accounts {
     }
   }
 
-  private async bind(connection: ClientConnection, id: number, account: Person, deviceId: string, clientId: string): Promise<SignedIn> {
-    if ((await this.ctx.presence.connectionCount(account.alias)) >= this.ctx.limits.maxConnectionsPerAccount) {
+  private async bind(connection: ClientConnection, id: number, account: Person, deviceId: string, clientId: string, isNew = false): Promise<SignedIn> {
+    if (!isNew && (await this.ctx.presence.connectionCount(account.alias)) >= this.ctx.limits.maxConnectionsPerAccount) {
       throw new ServiceError('ERR_TOO_MANY_CONNECTIONS', `at most ${this.ctx.limits.maxConnectionsPerAccount} connections per account`);
     }
     if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
