@@ -18,6 +18,8 @@ export interface SystemResults {
   rtt?: RttResult;
   /** Why a scene could not run (e.g. the system failed to start). */
   errors: string[];
+  /** Worst page-clock calibration uncertainty over the scenes (half the best round trip), ms. */
+  clockUncertaintyMs: number;
 }
 
 export interface BenchResults {
