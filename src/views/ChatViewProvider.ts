@@ -8,6 +8,7 @@ import { WebviewRouter } from './WebviewRouter';
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewType = 'remoteAssist.chat';
   private router: WebviewRouter | undefined;
+  private view: vscode.WebviewView | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -15,10 +16,17 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly sessions: SessionCoordinator,
     private readonly log: Logger,
   ) {
-    this.subscriptions.push(sessions.onDidChangeActive((active) => this.router?.show(active)));
+    this.subscriptions.push(
+      sessions.onDidChangeActive((active) => {
+        this.router?.show(active);
+        // The sharer chats here (the helper has the panel): bring the view up when a session starts.
+        if (active?.model.role === 'sharer' && !this.view?.visible) void vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
+      }),
+    );
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
     view.webview.options = webviewOptions(this.extensionUri);
     this.router?.dispose();
     const router = (this.router = new WebviewRouter({
@@ -31,6 +39,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     view.onDidDispose(() => {
       router.dispose();
       if (this.router === router) this.router = undefined;
+      if (this.view === view) this.view = undefined;
     });
     // A hidden view's page is discarded; it says ready again when shown.
     view.onDidChangeVisibility(() => {
