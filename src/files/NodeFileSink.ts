@@ -4,13 +4,28 @@
  * existing file unless overwriting was chosen; `abort` deletes it.
  */
 import { randomBytes } from 'crypto';
-import { promises as fs } from 'fs';
+import { promises as fs, unlinkSync } from 'fs';
 import * as path from 'path';
 import type { ByteSink } from './ByteStreams';
 import { FileTransferError } from './FileTransferError';
 
 /** Temporary files carry this suffix, so a folder listing shows what they are. */
 export const PARTIAL_SUFFIX = '.remote-assist-partial';
+
+/** Temporary files still open; removed synchronously if the process exits mid-transfer (a host ending with its session). */
+const liveTemps = new Set<string>();
+let exitHookInstalled = false;
+
+function removeLiveTempsSync(): void {
+  for (const temp of liveTemps) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already gone
+    }
+  }
+  liveTemps.clear();
+}
 
 export class NodeFileSink implements ByteSink {
   private handle: fs.FileHandle | undefined;
@@ -34,6 +49,11 @@ export class NodeFileSink implements ByteSink {
     } catch (err) {
       throw new FileTransferError('ERR_WRITE', `cannot write in ${path.dirname(target)}: ${(err as Error).message}`);
     }
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.once('exit', removeLiveTempsSync);
+    }
+    liveTemps.add(temp);
     return new NodeFileSink(target, temp, handle, options.overwrite);
   }
 
@@ -62,6 +82,7 @@ export class NodeFileSink implements ByteSink {
       await fs.unlink(this.temp);
     }
     this.finished = true;
+    liveTemps.delete(this.temp);
     return this.target;
   }
 
@@ -74,6 +95,7 @@ export class NodeFileSink implements ByteSink {
     await fs.unlink(this.temp).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });
+    liveTemps.delete(this.temp);
   }
 
   /**

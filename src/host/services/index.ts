@@ -1,5 +1,6 @@
 /** The services of a sharing session, one line each; add yours here. */
 import { VoiceService } from '../audio/VoiceService';
+import { FilesService } from '../files/FilesService';
 import { ChatService } from './ChatService';
 import { ControlService } from './ControlService';
 import { CursorService } from './CursorService';
@@ -10,4 +11,5 @@ export const hostServices: readonly HostServiceFactory[] = [
   (ctx) => new CursorService(ctx),
   (ctx) => new ChatService(ctx),
   (ctx) => new VoiceService(ctx),
+  (ctx) => new FilesService(ctx),
 ];
