@@ -111,6 +111,16 @@ describe('host: control (viewer keyboard and mouse → XTEST, gated)', function 
     await until('button 1 up on the display', async () => ((await probe.pointer()).buttons & 1) === 0);
   });
 
+  it('scrolls with the wheel, one X button click per notch', async function () {
+    await probe.watchButtons();
+    await pointAtTerminal();
+    await page().mouse.wheel(0, 300);
+    await until('three notches down (button 5)', () => probe.buttonPresses.filter((b) => b === 5).length === 3, 20_000, 50, () => String(probe.buttonPresses));
+    await page().mouse.wheel(0, -100);
+    await until('one notch up (button 4)', () => probe.buttonPresses.filter((b) => b === 4).length === 1, 20_000, 50, () => String(probe.buttonPresses));
+    assert.strictEqual((await probe.pointer()).buttons, 0);
+  });
+
   it("does not revoke on the helper's own ESC, but does on the sharer's", async function () {
     await page().keyboard.press('Escape');
     await page().keyboard.type('x\n');

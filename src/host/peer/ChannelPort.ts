@@ -1,9 +1,10 @@
 /**
  * One negotiated data channel with backpressure: `send` queues in memory above the high-water mark and
  * drains on `bufferedamountlow`; `sendLatest` keeps only the newest message of a kind (cursor moves).
+ * Bulk producers (files) may pace themselves on `channel.bufferedAmount` and send on `channel` directly.
  */
 import { CHANNEL_HIGH_WATER_BYTES } from '../../protocol/peer';
-import { Disposable, Emitter } from '../Emitter';
+import { Disposable, Emitter, Event } from '../Emitter';
 
 /** Queued bytes beyond the channel's own buffer before the peer is considered stuck. */
 const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
@@ -12,10 +13,13 @@ export class ChannelPort implements Disposable {
   private readonly _onMessage = new Emitter<string | ArrayBuffer>();
   readonly onMessage = this._onMessage.event;
   private readonly _onOpen = new Emitter<void>();
-  readonly onOpen = this._onOpen.event;
-  private readonly _onDrain = new Emitter<void>();
-  /** The channel's buffer fell below the low-water mark: producers may write again. */
-  readonly onDrain = this._onDrain.event;
+  /** Fires once the channel is open — right away (on a microtask) for a listener that subscribes later. */
+  readonly onOpen: Event<void> = (listener) => {
+    if (!this.opened) return this._onOpen.event(listener);
+    let live = true;
+    queueMicrotask(() => live && listener());
+    return { dispose: () => (live = false) };
+  };
   private readonly queue: (string | ArrayBuffer)[] = [];
   private queuedBytes = 0;
   private readonly latest = new Map<string, string>();
@@ -41,8 +45,7 @@ export class ChannelPort implements Disposable {
     return this.channel.readyState === 'open';
   }
 
-  /** True when a producer should wait for onDrain before sending more (file chunks, for example). */
-  get congested(): boolean {
+  private get congested(): boolean {
     return this.queue.length > 0 || !this.isOpen || this.channel.bufferedAmount > CHANNEL_HIGH_WATER_BYTES;
   }
 
@@ -74,7 +77,6 @@ export class ChannelPort implements Disposable {
     if (this.queue.length === 0 && this.isOpen) {
       for (const data of this.latest.values()) this.channel.send(data);
       this.latest.clear();
-      this._onDrain.fire();
     }
   }
 
@@ -85,6 +87,5 @@ export class ChannelPort implements Disposable {
     if (this.channel.readyState === 'open' || this.channel.readyState === 'connecting') this.channel.close();
     this._onMessage.dispose();
     this._onOpen.dispose();
-    this._onDrain.dispose();
   }
 }

@@ -2,10 +2,22 @@
 import { X11Display } from '../../../src/host/x11/X11Display';
 
 export class XProbe {
+  /** Buttons pressed on the display since watchButtons() (XInput2 raw events: wheel notches included). */
+  readonly buttonPresses: number[] = [];
+
   private constructor(
     private readonly x: X11Display,
     private readonly mapping: number[][],
   ) {}
+
+  async watchButtons(): Promise<void> {
+    const xi = await this.x.extension<{ AllMasterDevices: number; XISelectEvents(w: number, m: { deviceId: number; mask: string[] }): void }>('xinput');
+    this.x.client.on('event', (ev) => {
+      if (ev.name === 'XIRawButtonPress') this.buttonPresses.push(ev.detail as number);
+    });
+    xi.XISelectEvents(this.x.root, { deviceId: xi.AllMasterDevices, mask: ['RawButtonPress'] });
+    await this.x.call((cb) => this.x.client.GetInputFocus(cb));
+  }
 
   static async open(display: string): Promise<XProbe> {
     const x = await X11Display.connect(display);
