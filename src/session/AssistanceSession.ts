@@ -154,13 +154,14 @@ export class AssistanceSession {
     this.changed();
   }
 
-  /** The session is over for whatever reason; legal from every phase but `ended`. */
-  end(by: EndedBy): void {
+  /** The session is over for whatever reason (`problem` says what failed); legal from every phase but `ended`. */
+  end(by: EndedBy, problem?: string): void {
     if (this._phase === 'ended') throw new SessionError('ERR_SESSION_ENDED', 'the session has already ended');
     const wasConsent = this._phase === 'consent';
     this._phase = 'ended';
     this._control = 'viewOnly';
     this.endedBy = by;
+    if (problem) this.status(problem.slice(0, 1000));
     if (wasConsent && by === 'peer' && this.role === 'helper') this.status(T.peerRefusedConsent(this.peerName));
     this.status(T.disconnected(this.peerName));
     this.changed();

@@ -31,5 +31,6 @@ export const SessionTexts = {
   statusBarControl: (helper: string) => `${helper} is in control — ESC to stop`,
   statusBarViewing: (sharer: string) => `Viewing ${sharer}'s screen`,
   statusBarControlling: (sharer: string) => `Controlling ${sharer}'s computer`,
+  sharingFailed: (why: string) => `Screen sharing stopped: ${why}`,
   notAvailableYet: (feature: string) => `${feature} is not available yet in this version of Remote Assist. Nothing was sent.`,
 } as const;

@@ -16,6 +16,7 @@ import type { ActiveSession, SessionContext } from './ActiveSession';
 import { ChatLog } from './ChatLog';
 import { QualityPreset, qualityFor } from './QualityPresets';
 import { SessionChannel } from './SessionChannel';
+import { SessionTexts as T } from './SessionTexts';
 
 /** Questions only the sharer answers (modal dialogs in VS Code). */
 export interface SharerPrompts {
@@ -137,12 +138,10 @@ export class SharerSession implements ActiveSession {
     this.store.add(
       host.onError((e) => {
         this.log.error(`host ${e.code}: ${e.message}`);
-        if (e.fatal && !this.finished) void this.channel.end().then(() => this.finish('error'));
+        if (e.fatal) void this.fail(T.sharingFailed(e.message));
       }),
     );
-    this.store.add(host.onExit(() => {
-      if (!this.finished) void this.channel.end().then(() => this.finish('error'));
-    }));
+    this.store.add(host.onExit(() => void this.fail(T.sharingFailed('the screen sharing process stopped'))));
     host.start({ quality: qualityFor(this.policy.qualityPreset()) });
   }
 
@@ -198,10 +197,17 @@ export class SharerSession implements ActiveSession {
     }
   }
 
-  private finish(by: 'me' | 'peer' | 'error'): void {
+  private finish(by: 'me' | 'peer' | 'error', problem?: string): void {
     if (this.finished) return;
-    if (this.model.phase !== 'ended') this.model.end(by);
+    if (this.model.phase !== 'ended') this.model.end(by, problem);
     this.release();
+  }
+
+  /** Sharing broke (unsupported platform, no display, the host died): say why, and end on both sides. */
+  private async fail(problem: string): Promise<void> {
+    if (this.finished) return;
+    await this.channel.end();
+    this.finish('error', problem);
   }
 
   private release(): void {

@@ -89,6 +89,12 @@ describe('AssistanceSession', () => {
       assert.deepStrictEqual(statuses(s).slice(1), ['Alice did not allow the connection.', 'Disconnected from Alice.']);
     });
 
+    it('says what failed before "Disconnected"', () => {
+      const s = connected('sharer');
+      s.end('error', 'Screen sharing stopped: no X display');
+      assert.deepStrictEqual(statuses(s).slice(-2), ['Screen sharing stopped: no X display', 'Disconnected from Bob.']);
+    });
+
     it('ends from consent, connecting and connected', () => {
       for (const steps of [[], ['consentGiven'], ['consentGiven', 'peerConnected']] as const) {
         const s = make('sharer');

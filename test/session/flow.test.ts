@@ -43,6 +43,7 @@ describe('Remote Assistance flow (server + host on Xvfb + panel in Chromium, rea
   let hostScript: string;
   let allowRemoteControl = false;
   let answerControl = true;
+  let hostDisplay: string | undefined;
   const hosts: HostSupervisor[] = [];
   let sharer: SharerSession | undefined;
   let helper: HelperSession | undefined;
@@ -128,7 +129,7 @@ describe('Remote Assistance flow (server + host on Xvfb + panel in Chromium, rea
       { askConsent: async () => consent, askControl: async () => answerControl },
       { allowRemoteControl: () => allowRemoteControl, qualityPreset: () => 'Best' },
       () => {
-        const h = new HostSupervisor({ hostScript, env: env(), logger: quiet });
+        const h = new HostSupervisor({ hostScript, env: hostDisplay ? { ...env(), DISPLAY: hostDisplay } : env(), logger: quiet });
         hosts.push(h);
         return h;
       },
@@ -241,5 +242,19 @@ describe('Remote Assistance flow (server + host on Xvfb + panel in Chromium, rea
     assert.strictEqual(hosts.length, before, 'no host process was created');
     assert.deepStrictEqual(statuses(sharer!.model.history), ['You did not allow Bob to view your screen.']);
     assert.deepStrictEqual(statuses(helper!.model.history).slice(-2), ['Alice did not allow the connection.', 'Disconnected from Alice.']);
+  });
+
+  it('sharing that cannot start (no X display) says why on the sharer\'s side and ends on both', async () => {
+    hostDisplay = ':999';
+    try {
+      await startSession(true);
+      await until(() => sharer!.model.phase === 'ended' && helper!.model.phase === 'ended', 'both sides ended', 30_000);
+    } finally {
+      hostDisplay = undefined;
+    }
+    const lines = statuses(sharer!.model.history);
+    assert.match(lines.at(-2)!, /^Screen sharing stopped: /);
+    assert.strictEqual(lines.at(-1), 'Disconnected from Bob.');
+    assert.strictEqual(statuses(helper!.model.history).at(-1), 'Disconnected from Alice.');
   });
 });
