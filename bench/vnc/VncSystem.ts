@@ -53,13 +53,9 @@ export class VncSystem implements SystemUnderTest {
     }
   }
 
+  /** x11vnc alone: the bridge stands in for websockify, which is not part of the VNC server. */
   sharerPids(): number[] {
     return [this.x11vnc.pid as number];
-  }
-
-  /** The bridge is websockify's stand-in; reported apart from x11vnc. */
-  bridgePid(): number {
-    return this.bridge.pid as number;
   }
 
   wireBytes(): Promise<WireBytes> {
