@@ -68,7 +68,8 @@ export class HelperSession implements ActiveSession {
         break;
       case 'viewerDisconnected':
         this.log.info(`session ${this.model.sessionId}: viewer disconnected (${report.reason})`);
-        if (this.model.phase === 'connected') void this.disconnect();
+        // While connecting this is a connection that could not be made: end rather than wait forever.
+        if (this.model.phase === 'connected' || this.model.phase === 'connecting') void this.disconnect();
         break;
       case 'viewerChat':
         this.guard('chat', () => this.model.chat('peer', report.text, this.ctx.myName));
