@@ -85,7 +85,11 @@ export function markdownTables(r: BenchResults): string {
     if (ld) {
       const slow = oursLat.filter((t) => t.ms > 500);
       lines.push(
-        `Over the scene the host handed ${fmt(ld.hostFrames, 0)} frames to its encoder, ` +
+        `Sharer stages over the scene: encode ${fmt(ld.hostEncodeMs / ld.hostEncodedFrames)} ms/frame, packets waited ` +
+          `${fmt(ld.hostSendDelayMs / ld.hostEncodedFrames)} ms in the pacer` +
+          (r.stages ? `, capture ${fmt(r.stages.captureMsP50)} + conversion ${fmt(r.stages.convertMsP50)} ms per full frame (profiled below)` : '') +
+          '. ' +
+          `Over the scene the host handed ${fmt(ld.hostFrames, 0)} frames to its encoder, ` +
           `the viewer received ${fmt(ld.framesReceived, 0)} and decoded ${fmt(ld.framesDecoded, 0)}; ${slow.length} trials took over 500 ms` +
           (slow.length ? `, of which ${slow.filter((t) => (t.toReceiveMs ?? 0) > 450).length} were late before the viewer received the frame.` : '.'),
       );
