@@ -45,7 +45,7 @@ export class HostSession {
   private readonly pendingSignals: SignalPayload[] = [];
   private readonly reportedAt = new Map<string, number>();
   private statsTimer: NodeJS.Timeout | undefined;
-  private lastStats = { at: performance.now(), frames: 0, bytes: 0, encoded: 0, encodeTime: 0, sendDelay: 0, packets: 0 };
+  private lastStats = { at: performance.now(), frames: 0, bytes: 0, encoded: 0, encodeTime: 0, sendDelay: 0, packets: 0, keyFrames: 0, pli: 0 };
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly options: HostSessionOptions) {}
@@ -191,6 +191,8 @@ export class HostSession {
         fps: Math.round(((frames - this.lastStats.frames) / seconds) * 10) / 10,
         encodedFps: Math.round(((framesEncoded - last.encoded) / seconds) * 10) / 10,
         encodeMs: framesEncoded > last.encoded ? Math.round(((t.totalEncodeTime - last.encodeTime) / (framesEncoded - last.encoded)) * 10_000) / 10 : undefined,
+        keyFrames: t.keyFramesEncoded - last.keyFrames,
+        pliReceived: t.pliCount - last.pli,
         sendDelayMs: t.packetsSent > last.packets ? Math.round(((t.totalPacketSendDelay - last.sendDelay) / (t.packetsSent - last.packets)) * 10_000) / 10 : undefined,
         kbpsSent: Math.round((((bytesSent - this.lastStats.bytes) * 8) / 1000 / seconds) * 10) / 10,
         rttMs,
@@ -199,7 +201,7 @@ export class HostSession {
         inputRejected: this.gate.counters.rejected,
       },
     });
-    this.lastStats = { at: now, frames, bytes: bytesSent, encoded: framesEncoded, encodeTime: t.totalEncodeTime, sendDelay: t.totalPacketSendDelay, packets: t.packetsSent };
+    this.lastStats = { at: now, frames, bytes: bytesSent, encoded: framesEncoded, encodeTime: t.totalEncodeTime, sendDelay: t.totalPacketSendDelay, packets: t.packetsSent, keyFrames: t.keyFramesEncoded, pli: t.pliCount };
   }
 
   private async teardown(reason: 'stopped' | 'disconnected'): Promise<void> {

@@ -78,6 +78,9 @@ export const HostStats = z.object({
   /** Mean encode time per frame and mean time packets waited in the pacer over the last interval, ms. */
   encodeMs: z.number().optional(),
   sendDelayMs: z.number().optional(),
+  /** Key frames encoded and picture-loss requests received over the last interval (recoveries from loss). */
+  keyFrames: z.number().int().optional(),
+  pliReceived: z.number().int().optional(),
   /** Bytes sent per second over the last interval (all of the transport), as kbit/s. */
   kbpsSent: z.number(),
   /** Round-trip time from ICE candidate-pair stats, ms (absent before measured). */

@@ -24,6 +24,8 @@ export interface TransportStats {
   totalEncodeTime: number;
   totalPacketSendDelay: number;
   packetsSent: number;
+  keyFramesEncoded: number;
+  pliCount: number;
   rttMs?: number;
 }
 
@@ -121,7 +123,7 @@ export class PeerLink implements Disposable {
 
   async stats(): Promise<TransportStats> {
     const pc = (this.peer as unknown as { _pc?: RTCPeerConnection })._pc;
-    const result: TransportStats = { bytesSent: 0, framesEncoded: 0, totalEncodeTime: 0, totalPacketSendDelay: 0, packetsSent: 0 };
+    const result: TransportStats = { bytesSent: 0, framesEncoded: 0, totalEncodeTime: 0, totalPacketSendDelay: 0, packetsSent: 0, keyFramesEncoded: 0, pliCount: 0 };
     if (!pc || this.closed) return result;
     const report = await pc.getStats();
     report.forEach((s) => {
@@ -131,6 +133,8 @@ export class PeerLink implements Disposable {
         result.totalEncodeTime += s.totalEncodeTime ?? 0;
         result.totalPacketSendDelay += s.totalPacketSendDelay ?? 0;
         result.packetsSent += s.packetsSent ?? 0;
+        result.keyFramesEncoded += s.keyFramesEncoded ?? 0;
+        result.pliCount += s.pliCount ?? 0;
       }
       if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number') result.rttMs = s.currentRoundTripTime * 1000;
     });

@@ -73,6 +73,7 @@ export class RemoteViewer implements Disposable {
   private screen = { width: 0, height: 0 };
   private granted = false;
   private connected = false;
+  private ended = false;
   private disposed = false;
   private lastStats: { at: number; frames: number; bytes: number; jitter: number; emitted: number; decode: number } | undefined;
   private lossCount = 0;
@@ -289,13 +290,14 @@ export class RemoteViewer implements Disposable {
     this.cursor.setFactor(factor);
   }
 
+  /** Reports the end of the connection once (simple-peer may emit both error and close). */
   private handleDisconnect(reason: string): void {
-    if (!this.connected && this.disposed) return;
-    const was = this.connected;
+    if (this.ended || this.disposed) return;
+    this.ended = true;
     this.connected = false;
     this.granted = false;
     this.keyboard?.releaseAll();
-    if (was || !this.disposed) this._onDisconnected.fire(reason);
+    this._onDisconnected.fire(reason);
   }
 
   private async collectStats(): Promise<void> {
