@@ -1,0 +1,44 @@
+/** The manifest the workbench reads: coherent contributions, and remote control off and out of workspaces' reach. */
+import assert from 'assert';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
+const root = join(__dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const c = pkg.contributes;
+
+describe('extension manifest', () => {
+  const declared = new Set<string>(c.commands.map((x: { command: string }) => x.command));
+
+  it('declares every command the extension registers, each with the category', () => {
+    const source = readFileSync(join(root, 'src/views/Commands.ts'), 'utf8');
+    const registered = [...source.matchAll(/reg\('([A-Za-z]+)'/g), ...source.matchAll(/\['([A-Za-z]+)', '[A-Za-z]+'\]/g)].map((m) => `remoteAssist.${m[1]}`);
+    assert.ok(registered.length >= 20);
+    for (const id of registered) assert.ok(declared.has(id), `${id} is registered but not declared`);
+    for (const cmd of c.commands) assert.strictEqual(cmd.category, 'Remote Assist', cmd.command);
+  });
+
+  it('refers only to declared commands and views in menus, keybindings and welcome content', () => {
+    const menuCommands = Object.values(c.menus as Record<string, { command: string }[]>).flat().map((m) => m.command);
+    const keyCommands = c.keybindings.map((k: { command: string }) => k.command);
+    const welcomeCommands = c.viewsWelcome.flatMap((w: { contents: string }) => [...w.contents.matchAll(/command:([\w.]+)/g)].map((m) => m[1]));
+    for (const id of [...menuCommands, ...keyCommands, ...welcomeCommands]) assert.ok(declared.has(id), id);
+    const views = new Set(c.views.remoteAssist.map((v: { id: string }) => v.id));
+    for (const w of c.viewsWelcome) assert.ok(views.has(w.view), w.view);
+    assert.deepStrictEqual([...views], ['remoteAssist.contacts', 'remoteAssist.invitations', 'remoteAssist.chat']);
+    assert.strictEqual(c.viewsContainers.activitybar[0].title, 'Assistance');
+  });
+
+  it('keeps remote control off by default and machine-scoped; the device token is not a setting', () => {
+    const props = c.configuration.properties;
+    assert.deepStrictEqual([props['remoteAssist.allowRemoteControl'].default, props['remoteAssist.allowRemoteControl'].scope], [false, 'machine']);
+    assert.deepStrictEqual(props['remoteAssist.quality'].enum, ['Auto', 'Low', 'Balanced', 'Best']);
+    for (const key of ['serverUrl', 'displayName', 'invitationExpiryMinutes']) assert.ok(props[`remoteAssist.${key}`], key);
+    assert.ok(!Object.keys(props).some((k) => /token|secret|password/i.test(k)));
+  });
+
+  it('puts Accept and Decline on keys for a focused invitation', () => {
+    const bound = c.keybindings.filter((k: { when: string }) => k.when.includes('focusedView == remoteAssist.invitations')).map((k: { command: string }) => k.command);
+    assert.deepStrictEqual(bound.sort(), ['remoteAssist.acceptInvitation', 'remoteAssist.declineInvitation']);
+  });
+});
