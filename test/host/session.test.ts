@@ -87,4 +87,10 @@ describe('host: session features in the viewer', function () {
     await until('the stage at 1:1', async () => (await page().evaluate(() => (document.querySelector('.ra-stage') as HTMLElement).getBoundingClientRect().width)) === 1280);
     await page().screenshot({ path: 'test-results/host-viewer-1to1.png' });
   });
+
+  it('tells the viewer when the sharer stops sharing', async function () {
+    await session.supervisor.stop();
+    await until('the viewer to report the disconnect', async () => (await session.viewerEvents('disconnected')).length === 1);
+    assert.strictEqual(session.record.exited, true);
+  });
 });
