@@ -117,6 +117,8 @@ export type FilesHostCommand = z.infer<typeof FilesHostCommand>;
 
 /** host files service → extension. */
 export const FilesHostEvent = z.discriminatedUnion('type', [
+  /** The service exists (the session started); the extension answers with `configure`. */
+  z.object({ type: z.literal('ready') }),
   /** The helper offers a file; ask the sharer (accept with a path, or decline). */
   z.object({ type: z.literal('offer'), key: z.string().max(32), name: z.string().max(1024), size: FileSize }),
   /** A transfer changed state or made progress (progress at most every 250 ms). */

@@ -1,5 +1,6 @@
 /** What the views and commands can do with the session in progress, whichever side this machine is on. */
 import type { TalkController } from '../audio/TalkController';
+import type { SessionFiles } from '../files/SessionFiles';
 import type { Disposable, Event } from '../host/Emitter';
 import type { AssistanceSession } from './AssistanceSession';
 import type { QualityPreset } from './QualityPresets';
@@ -17,6 +18,8 @@ export interface ActiveSession extends Disposable {
   setQuality(preset: QualityPreset): Promise<void>;
   /** Start Talking on this side, once the session can carry voice (undefined before, or without voice). */
   readonly talk?: TalkController;
+  /** Send a File on this side, once the session can carry files. */
+  readonly files?: SessionFiles;
   /** Ends everything on both sides (host process included). */
   disconnect(): Promise<void>;
 }

@@ -9,6 +9,8 @@ import type { Session } from '../protocol/network';
 import type { RelayMessage } from '../protocol/relay';
 import { HostVoiceEndpoint } from '../audio/HostVoiceEndpoint';
 import type { TalkController, TalkFactory } from '../audio/TalkController';
+import { HostFilesEndpoint } from '../files/FilesEndpoint';
+import type { FilesFactory, SessionFiles } from '../files/SessionFiles';
 import type { HostSupervisor } from '../host/supervisor';
 import { DisposableStore, Emitter, Logger } from '../host/Emitter';
 import { AssistanceSession, SessionError } from './AssistanceSession';
@@ -38,6 +40,7 @@ export class SharerSession implements ActiveSession {
   private readonly channel: SessionChannel;
   private host: HostSupervisor | undefined;
   talk: TalkController | undefined;
+  files: SessionFiles | undefined;
   private finished = false;
 
   constructor(
@@ -49,6 +52,7 @@ export class SharerSession implements ActiveSession {
     private readonly createHost: () => HostSupervisor,
     private readonly log: Logger,
     private readonly talkFactory?: TalkFactory,
+    private readonly filesFactory?: FilesFactory,
   ) {
     const peerName = session.peer.displayName;
     this.model = new AssistanceSession({
@@ -113,6 +117,9 @@ export class SharerSession implements ActiveSession {
     if (this.talkFactory) {
       const endpoint = this.store.add(new HostVoiceEndpoint(host, this.log));
       this.talk = this.store.add(this.talkFactory(this.model.peerName, endpoint, (line) => this.guard('voice', () => this.model.note(line))));
+    }
+    if (this.filesFactory) {
+      this.files = this.store.add(this.filesFactory(this.model.peerName, new HostFilesEndpoint(host, this.log), (line) => this.guard('files', () => this.model.note(line))));
     }
     this.store.add(host.onSignal((payload) => void this.channel.send({ type: 'rtc', payload }).catch((err: Error) => this.log.warn(`signal not relayed: ${err.message}`))));
     this.store.add(

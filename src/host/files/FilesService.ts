@@ -28,6 +28,7 @@ export class FilesService implements HostService {
     });
     this.engine.onDidOffer((offer) => this.emit({ type: 'offer', key: offer.key, name: offer.name, size: offer.size }));
     this.engine.onDidChange((transfer) => this.emit({ type: 'transfer', transfer }));
+    this.emit({ type: 'ready' });
   }
 
   onCommand(command: HostCommand): void {
