@@ -2,6 +2,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { registerVoice, talkFactory } from './audio/VoiceFeature';
+import { filesFactory, registerFiles } from './files/FilesFeature';
 import { HostSupervisor } from './host/supervisor';
 import { AssistanceNetwork } from './session/AssistanceNetwork';
 import { AssistSettings } from './session/AssistSettings';
@@ -38,7 +39,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const network = new AssistanceNetwork(
     {
-      get: (url) => Promise.resolve(context.secrets.get(`deviceToken:${url}`)),
+      // REMOTE_ASSIST_DEVICE_TOKEN: a token the launcher issued (npm run demo); code-server keeps secrets per browser.
+      get: async (url) => (await context.secrets.get(`deviceToken:${url}`)) ?? process.env.REMOTE_ASSIST_DEVICE_TOKEN,
       store: (url, token) => Promise.resolve(context.secrets.store(`deviceToken:${url}`, token)),
       delete: (url) => Promise.resolve(context.secrets.delete(`deviceToken:${url}`)),
     },
@@ -47,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
   subs.push(network);
 
   const talk = talkFactory(log);
+  const files = filesFactory(log);
   const sessions = new SessionCoordinator(
     {
       sharer: (session, client) =>
@@ -55,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): void {
           // Inside VS Code the extension host runs on Electron's binary: run it as plain Node for the host.
           env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
           logger: log,
-        }), log, talk),
+        }), log, talk, files),
       helper: (session, client) => {
         panel.open(session.peer.displayName);
         const helper = new HelperSession(session, client, ctx(), (m) => panel.post(m), log, talk);
@@ -69,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
   subs.push(sessions);
   sessions.watch(network.client);
   subs.push(registerVoice(sessionFeatures, () => sessions.active));
+  subs.push(registerFiles(sessionFeatures, () => sessions.active, log));
 
   const toolbar = new ToolbarDispatch(() => sessions.active, sessionFeatures, {
     help: async () => {

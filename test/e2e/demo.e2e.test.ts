@@ -5,8 +5,12 @@
 import assert from 'assert';
 import { ChildProcess, spawn } from 'child_process';
 import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+import { chromium } from 'playwright-core';
 import { REPO_ROOT } from '../../scripts/stack/EmbeddedStack';
 import { pollUntil } from '../../scripts/stack/poll';
+import { CHROMIUM_ARGS, RESULTS_DIR } from './support/Scene';
+import { UI_TIMEOUT_MS, Workbench } from './support/Workbench';
 
 /** Every live descendant of `root` (detached children keep their parent, so they are found too). */
 function descendants(root: number): Map<number, string> {
@@ -77,6 +81,22 @@ describe('npm run demo', function () {
       const html = await response.text();
       assert.strictEqual(response.status, 200, `${url} answers`);
       assert.match(html, /workbench/i, `${url} serves a VS Code workbench`);
+    }
+
+    // Both workbenches start signed in, as contacts who see each other online (each extension host runs
+    // while its workbench is open in a browser, so both are opened first).
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const alice = await Workbench.open(browser, 'Alice', urls.alice);
+      const bob = await Workbench.open(browser, 'Bob', urls.bob);
+      for (const [wb, other] of [[alice, 'Bob'], [bob, 'Alice']] as const) {
+        await wb.openActivity('Assistance');
+        const row = await wb.treeItem('Contacts', other);
+        await pollUntil(`${wb.name} to see ${other} online`, async () => /online/.test((await row.getAttribute('aria-label')) ?? ''), { timeoutMs: UI_TIMEOUT_MS });
+        await wb.screenshot(join(RESULTS_DIR, `demo-${wb.name.toLowerCase()}.png`));
+      }
+    } finally {
+      await browser.close();
     }
 
     const started = descendants(demo.pid!);

@@ -11,7 +11,7 @@ import { Workbench } from './Workbench';
 
 export const RESULTS_DIR = join(REPO_ROOT, 'test-results', 'e2e');
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export class Scene {
   readonly stack: EmbeddedStack;

@@ -54,14 +54,17 @@ export class Workbench {
     await row.click();
   }
 
-  /** Types into an open input box (or quick pick filter) and presses Enter. */
-  async answerInput(value: string, expectPrompt?: string | RegExp): Promise<void> {
-    const widget = this.quickInput();
-    if (expectPrompt) await widget.filter({ hasText: expectPrompt }).waitFor({ state: 'visible' });
-    const input = widget.locator('.quick-input-box input');
-    await input.waitFor({ state: 'visible' });
+  /**
+   * Answers the input box showing `prompt`: types `value`, presses Enter, and waits until that box has
+   * gone (the next box of a multi-step flow reuses the same widget, so typing too early lands in the old one).
+   */
+  async answerInput(prompt: string | RegExp, value: string): Promise<void> {
+    const box = this.quickInput().filter({ hasText: prompt });
+    await box.waitFor({ state: 'visible' });
+    const input = box.locator('.quick-input-box input');
     await input.fill(value);
     await input.press('Enter');
+    await box.waitFor({ state: 'hidden' });
   }
 
   quickInput(): Locator {
