@@ -39,8 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const network = new AssistanceNetwork(
     {
-      // REMOTE_ASSIST_DEVICE_TOKEN: a token the launcher issued (npm run demo); code-server keeps secrets per browser.
-      get: async (url) => (await context.secrets.get(`deviceToken:${url}`)) ?? process.env.REMOTE_ASSIST_DEVICE_TOKEN,
+      get: (url) => Promise.resolve(context.secrets.get(`deviceToken:${url}`)),
       store: (url, token) => Promise.resolve(context.secrets.store(`deviceToken:${url}`, token)),
       delete: (url) => Promise.resolve(context.secrets.delete(`deviceToken:${url}`)),
     },

@@ -23,7 +23,8 @@ function config(): vscode.WorkspaceConfiguration {
 
 /** The folder Save As opens in: the setting if it names an existing folder, else Downloads, else home. */
 export function defaultFolder(log: Logger): string {
-  const configured = config().get<string>('defaultFolder', '').trim().replace(/^~(?=$|\/)/, os.homedir());
+  // User settings only: a workspace must not steer where received files land.
+  const configured = String(config().inspect<string>('defaultFolder')?.globalValue ?? '').trim().replace(/^~(?=$|\/)/, os.homedir());
   if (configured && path.isAbsolute(configured) && existsSync(configured)) return configured;
   if (configured) log.warn(`setting remoteAssist.files.defaultFolder ignored: "${configured.slice(0, 200)}" is not an existing absolute folder`);
   const downloads = path.join(os.homedir(), 'Downloads');
