@@ -39,7 +39,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const network = new AssistanceNetwork(
     {
-      get: (url) => Promise.resolve(context.secrets.get(`deviceToken:${url}`)),
+      // REMOTE_ASSIST_DEVICE_TOKEN: a token the launcher issued (npm run demo); code-server keeps secrets per browser.
+      get: async (url) => (await context.secrets.get(`deviceToken:${url}`)) ?? process.env.REMOTE_ASSIST_DEVICE_TOKEN,
       store: (url, token) => Promise.resolve(context.secrets.store(`deviceToken:${url}`, token)),
       delete: (url) => Promise.resolve(context.secrets.delete(`deviceToken:${url}`)),
     },
