@@ -8,7 +8,7 @@ import { PcmFramer } from './PcmFramer';
  * Most captured audio passed on at once. When the machine stalls, parec's output piles up in the pipe and
  * arrives in one burst; sending all of it would add that stall to the conversation's delay for good.
  */
-const MAX_BURST_FRAMES = 6;
+const MAX_BURST_FRAMES = 15;
 
 export class MicrophoneCapture {
   private readonly process: AudioProcess;

@@ -8,7 +8,7 @@ import { frameBytes } from './PcmFramer';
  * in front of it silently holds the difference (seconds, seen on a loaded 2-core machine), so the queue is
  * measured against the play position pacat reports, not assumed.
  */
-const MAX_QUEUED_MS = 150;
+const MAX_QUEUED_MS = 250;
 
 export class SpeakerPlayback {
   private readonly process: AudioProcess;
@@ -19,7 +19,8 @@ export class SpeakerPlayback {
   private playedMs = 0;
 
   constructor(options: Omit<AudioProcessOptions, 'clientName' | 'latencyMs' | 'verbose'> & { latencyMs?: number }) {
-    this.process = new AudioProcess('pacat', { latencyMs: 30, ...options, clientName: 'Remote Assist (speaker)', verbose: true });
+    // 60 ms in the audio server rides out the scheduling stalls of a busy machine without an underrun.
+    this.process = new AudioProcess('pacat', { latencyMs: 60, ...options, clientName: 'Remote Assist (speaker)', verbose: true });
     this.onDidFail = this.process.onDidFail;
     this.process.onStatusLine((line) => {
       const time = /^Time: ([0-9.]+) sec/.exec(line);

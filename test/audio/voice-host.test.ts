@@ -1,8 +1,10 @@
 /**
  * Start Talking as users go through it, end to end on one machine: the sharer's TalkController drives the
  * real host process (HostSupervisor → dist/host.js on Xvfb → VoiceService); the helper's TalkController drives
- * HelperVoice, bridged to the panel page in headless Chromium. Prompts answer as a user would; audio is
- * spoken by espeak-ng into each side's virtual microphone and recorded from the other side's speaker.
+ * HelperVoice, bridged to the shipped panel (production HTML and CSP, panel bundle with RemoteViewer and
+ * VoiceBridge, worklet bundle) in headless Chromium, its messages routed as HelperSession routes them.
+ * Prompts answer as a user would; audio is spoken by espeak-ng into each side's virtual microphone and
+ * recorded from the other side's speaker.
  */
 import assert from 'assert';
 import { HelperVoice } from '../../src/audio/HelperVoice';
@@ -13,7 +15,7 @@ import { silentLogger } from '../../src/host/Emitter';
 import { HostSupervisor } from '../../src/host/supervisor';
 import { buildHost } from '../host/support/buildHost';
 import { startXvfb, XDisplay } from '../support/xvfb';
-import { PanelPage, openPanelPage } from './support/panelPage';
+import { ProductPanel } from './support/productPanel';
 import { TestPulseAudio, startPulseAudio } from './support/pulseaudio';
 import { HEARD, dbfs, hearSentence, sayAndHear, speak } from './support/speech';
 
@@ -59,7 +61,7 @@ describe('Start Talking end to end (host process on Xvfb, helper panel in Chromi
   this.timeout(180_000);
   let display: XDisplay;
   let pulse: TestPulseAudio;
-  let page: PanelPage;
+  let panel: ProductPanel;
   let supervisor: HostSupervisor;
   let hostEndpoint: HostVoiceEndpoint;
   let helperVoice: HelperVoice;
@@ -74,20 +76,22 @@ describe('Start Talking end to end (host process on Xvfb, helper panel in Chromi
     pulse = await startPulseAudio(['sharer', 'helper'], 'load-module module-null-sink sink_name=browser_out');
     sentenceA = await speak(pulse.dir, 'a', 'Please open the terminal and run the build again.');
     sentenceB = await speak(pulse.dir, 'b', 'I can see the error now, it is on line forty two.');
-    page = await openPanelPage({ ...pulse.env, PULSE_SINK: 'browser_out' });
-    helperVoice = new HelperVoice((m) => page.toPanel(m), { env: pulse.env });
-    page.onPanel((e) => helperVoice.receive(e));
+    panel = await ProductPanel.open({ ...pulse.env, PULSE_SINK: 'browser_out' });
+    helperVoice = new HelperVoice((m) => panel.post(m), { env: pulse.env });
     supervisor = new HostSupervisor({ hostScript: await buildHost(), env: { ...process.env, ...pulse.env, DISPLAY: display.display } });
     hostEndpoint = new HostVoiceEndpoint(supervisor, silentLogger);
     alice.attach('Bob', hostEndpoint);
     bob.attach('Alice', helperVoice);
     let connected = false;
-    supervisor.onSignal((payload) => page.signal(payload));
-    page.onSignal((payload) => supervisor.signal(payload as Record<string, unknown>));
-    supervisor.onConnected(() => (connected = true));
+    // What HelperSession does with the panel's reports.
+    panel.onMessage = (m) => {
+      if (m.type === 'viewerSignal') supervisor.signal(m.payload);
+      else if (m.type === 'viewerConnected') connected = true;
+      else if (m.type === 'viewerVoicePeer' || m.type === 'viewerVoicePcm' || m.type === 'viewerVoiceError') helperVoice.receive(m);
+    };
+    supervisor.onSignal((payload) => panel.post({ type: 'viewerSignal', payload }));
     supervisor.start({ quality: { maxKbps: 1000, fps: 10, scale: 1 } });
-    await until('host and page to connect', () => connected);
-    await page.connected;
+    await until('the panel\'s viewer to connect', () => connected);
   });
 
   after(async () => {
@@ -97,7 +101,7 @@ describe('Start Talking end to end (host process on Xvfb, helper panel in Chromi
     hostEndpoint?.dispose();
     await supervisor?.stop().catch(() => undefined);
     supervisor?.dispose();
-    await page?.close();
+    await panel?.close();
     await pulse?.stop();
     await display?.stop();
     if (latencies.length) console.log(`      mouth-to-ear: ${latencies.join(', ')}`);
@@ -122,13 +126,14 @@ describe('Start Talking end to end (host process on Xvfb, helper panel in Chromi
     assert.ok(alice.history.includes(VoiceTexts.started('Bob')) && bob.history.includes(VoiceTexts.started('Alice')));
 
     const toBob = await hearSentence(pulse, 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor', sentenceA);
-    assert.ok(toBob.correlation >= HEARD, `Bob hears Alice (correlation ${toBob.correlation.toFixed(2)}); page: ${page.log.join(' | ')}`);
+    assert.ok(toBob.correlation >= HEARD, `Bob hears Alice (correlation ${toBob.correlation.toFixed(2)}); page: ${panel.problems.join(' | ')}`);
     latencies.push(`Alice→Bob ${toBob.latencyMs.toFixed(0)} ms`);
     const toAlice = await hearSentence(pulse, 'helper_mic_feed', 'helper_mic', 'sharer_speaker.monitor', sentenceB);
     assert.ok(toAlice.correlation >= HEARD, `Alice hears Bob (correlation ${toAlice.correlation.toFixed(2)})`);
     latencies.push(`Bob→Alice ${toAlice.latencyMs.toFixed(0)} ms`);
-    // The sharer's voice joined the screen's stream: the viewer still has one stream, the video.
-    assert.deepStrictEqual(page.log.filter((l) => l.startsWith('stream:')), ['stream: ["video"]']);
+    // The sharer's voice joined the screen's stream: the remote desktop still shows the screen's video.
+    assert.deepStrictEqual(await panel.videoTrackKinds(), ['audio', 'video']);
+    assert.deepStrictEqual(panel.problems, [], 'no CSP violation or page error in the shipped panel');
   });
 
   it('the level meters show speech on each side', async () => {
@@ -171,7 +176,22 @@ describe('Start Talking end to end (host process on Xvfb, helper panel in Chromi
     assert.ok(dbfs(heard.ear) < -70, `nothing sent (${dbfs(heard.ear).toFixed(1)} dBFS)`);
   });
 
-  it('a missing microphone gives Alice a clear message and ends the request on both sides', async () => {
+  it('refuses bad voice messages from the panel and from the sharer\'s side, and changes nothing', async () => {
+    const errors: string[] = [];
+    const sub = helperVoice.onEvent((e) => e.type === 'voiceError' && errors.push(e.message));
+    helperVoice.receive({ type: 'viewerVoicePcm', pcm: 'not base64!' });
+    helperVoice.receive({ type: 'viewerVoicePeer', message: { type: 'talkAnswer' } });
+    supervisor.sendService('voice', { type: 'voiceStart', input: '--server=tcp:evil' });
+    await until('the errors', () => errors.length >= 2);
+    sub.dispose();
+    assert.match(errors.join('\n'), /invalid viewerVoicePcm/);
+    assert.match(errors.join('\n'), /invalid viewerVoicePeer/);
+    assert.strictEqual(alice.phase, 'idle');
+    assert.strictEqual(bob.phase, 'idle');
+    assert.ok(!alice.controller.current.live && !bob.controller.current.live);
+  });
+
+    it('a missing microphone gives Alice a clear message and ends the request on both sides', async () => {
     alice.settings = { ...alice.settings, input: 'usb_headset' };
     alice.controller.start();
     await until('Alice to see the error', () => alice.errors.length > 0);

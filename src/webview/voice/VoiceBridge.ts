@@ -29,7 +29,9 @@ export class VoiceBridge implements Disposable {
   private graph: Promise<AudioGraph> | undefined;
   private trackAdded = false;
   private open = false;
-  private remote: { stream: MediaStream; element: HTMLAudioElement; node?: MediaStreamAudioSourceNode; tap?: AudioWorkletNode } | undefined;
+  private remote:
+    | { stream: MediaStream; element: HTMLAudioElement; listening?: boolean; node?: MediaStreamAudioSourceNode; tap?: AudioWorkletNode }
+    | undefined;
   private disposed = false;
 
   constructor(
@@ -117,8 +119,12 @@ export class VoiceBridge implements Disposable {
 
   private async listen(): Promise<void> {
     const remote = this.remote;
-    if (!remote || remote.tap) return;
+    // Claimed before the first await: start() and a new track may both get here, and two taps would
+    // post every frame twice.
+    if (!remote || remote.listening) return;
+    remote.listening = true;
     const graph = await this.audioGraph();
+    if (this.remote !== remote || !remote.listening) return;
     const node = graph.context.createMediaStreamSource(remote.stream);
     const tap = new AudioWorkletNode(graph.context, 'remote-assist-pcm-tap', { numberOfOutputs: 1, outputChannelCount: [1] });
     tap.port.onmessage = (e: MessageEvent<ArrayBuffer>) => {
@@ -136,6 +142,7 @@ export class VoiceBridge implements Disposable {
     this.remote.tap?.disconnect();
     this.remote.node = undefined;
     this.remote.tap = undefined;
+    this.remote.listening = false;
   }
 
   private receivePeer(data: unknown): void {

@@ -11,16 +11,25 @@ declare class AudioWorkletProcessor {
 declare function registerProcessor(name: string, processor: new () => AudioWorkletProcessor): void;
 
 const FRAME = 480;
-/** Output starts once this much is queued, and again after running dry: rides out postMessage jitter. */
-const PREBUFFER = 2 * FRAME;
-/** Beyond this the oldest audio is dropped so delay never builds up. */
-const MAX_QUEUED = 8 * FRAME;
+/** Jitter buffer bounds: output (re)starts once `target` is queued; `target` grows after each underrun. */
+const MIN_TARGET = 4 * FRAME;
+const MAX_TARGET = 12 * FRAME;
+/** Beyond target + this, the oldest audio is dropped back to the target, so delay never builds up. */
+const SLACK = 10 * FRAME;
+/** Quiet time (in render quanta of 128 samples, ≈ 5 s) after which the target shrinks one frame. */
+const SHRINK_AFTER = Math.round((5 * 48_000) / 128);
 
+/**
+ * postMessage from the extension host arrives in bursts on a busy machine; a fixed small buffer chopped
+ * speech. The target adapts: one frame more after every underrun, one less after quiet seconds.
+ */
 class PcmSource extends AudioWorkletProcessor {
-  private readonly ring = new Float32Array(16 * FRAME);
+  private readonly ring = new Float32Array(32 * FRAME);
   private read = 0;
   private write = 0;
   private playing = false;
+  private target = MIN_TARGET;
+  private steady = 0;
 
   constructor() {
     super();
@@ -33,18 +42,27 @@ class PcmSource extends AudioWorkletProcessor {
 
   private push(samples: Int16Array): void {
     for (let i = 0; i < samples.length; i++) this.ring[this.write++ % this.ring.length] = samples[i] / 32768;
-    if (this.queued > MAX_QUEUED) this.read = this.write - PREBUFFER;
+    if (this.queued > this.target + SLACK) this.read = this.write - this.target;
   }
 
   process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
     const out = outputs[0][0];
-    if (!this.playing && this.queued >= PREBUFFER) this.playing = true;
-    if (!this.playing || this.queued < out.length) {
+    if (!this.playing && this.queued >= this.target) this.playing = true;
+    if (this.playing && this.queued < out.length) {
+      // Ran dry mid-speech: wait for more next time.
       this.playing = false;
+      this.target = Math.min(MAX_TARGET, this.target + FRAME);
+      this.steady = 0;
+    }
+    if (!this.playing) {
       out.fill(0);
       return true;
     }
     for (let i = 0; i < out.length; i++) out[i] = this.ring[this.read++ % this.ring.length];
+    if (++this.steady >= SHRINK_AFTER) {
+      this.steady = 0;
+      this.target = Math.max(MIN_TARGET, this.target - FRAME);
+    }
     return true;
   }
 }

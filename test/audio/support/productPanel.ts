@@ -1,0 +1,133 @@
+/**
+ * The product's Remote Assistance panel as the helper's VS Code shows it: the real HTML (buildWebviewHtml
+ * with the production CSP and the voice worklet), the real panel bundle and worklet bundle, in headless
+ * Chromium pointed at the test's PulseAudio; acquireVsCodeApi is stood in for, as the webview tests do.
+ */
+import { build } from 'esbuild';
+import { readFileSync } from 'fs';
+import { createServer, Server } from 'http';
+import { AddressInfo } from 'net';
+import { join } from 'path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { parseMessage } from '../../../src/protocol/validate';
+import { ExtensionMessage, WebviewMessage } from '../../../src/protocol/webview';
+import { buildWebviewHtml } from '../../../src/views/webviewHtml';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+async function bundle(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [join(ROOT, entry)],
+    bundle: true,
+    platform: 'browser',
+    target: 'chrome114',
+    format: 'iife',
+    write: false,
+    define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false' },
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0].text;
+}
+
+export class ProductPanel {
+  readonly problems: string[] = [];
+  /** Messages the page posted, validated as the extension does. */
+  onMessage: (message: WebviewMessage) => void = () => undefined;
+  private page!: Page;
+  private browser!: Browser;
+  private server!: Server;
+  private outbox: ExtensionMessage[] = [];
+  private flushing: Promise<void> | undefined;
+
+  static async open(env: NodeJS.ProcessEnv): Promise<ProductPanel> {
+    const p = new ProductPanel();
+    await p.start(env);
+    return p;
+  }
+
+  private async start(env: NodeJS.ProcessEnv): Promise<void> {
+    const files: Record<string, [string, string | Buffer]> = {
+      '/panel.js': ['text/javascript', await bundle('src/webview/panel/main.ts')],
+      '/voice-worklet.js': ['text/javascript', await bundle('src/webview/voice/worklet.ts')],
+      '/webview.css': ['text/css', readFileSync(join(ROOT, 'media/webview.css'))],
+      '/codicon.css': ['text/css', readFileSync(join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.css'))],
+      '/codicon.ttf': ['font/ttf', readFileSync(join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.ttf'))],
+    };
+    this.server = createServer((req, res) => {
+      const file = files[(req.url ?? '').split('?')[0]];
+      if (!file) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': file[0] }).end(file[1]);
+    });
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    files['/index.html'] = [
+      'text/html',
+      buildWebviewHtml({
+        cspSource: origin,
+        title: 'Remote Assistance',
+        scriptUri: `${origin}/panel.js`,
+        styleUris: [`${origin}/codicon.css`, `${origin}/webview.css`],
+        bodyClass: 'panel-view',
+        voiceWorkletUri: `${origin}/voice-worklet.js`,
+      }),
+    ];
+    this.browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      env,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+    });
+    this.page = await this.browser.newPage();
+    this.page.on('console', (m) => {
+      // Resource failures are reported with their URL by the response handler below.
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) this.problems.push(`console: ${m.text()}`);
+    });
+    this.page.on('pageerror', (e) => this.problems.push(`pageerror: ${e.message}`));
+    this.page.on('response', (r) => {
+      if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) this.problems.push(`${r.status()} ${r.url()}`);
+    });
+    await this.page.exposeFunction('__remoteAssistToExtension', (messages: unknown[]) => {
+      for (const message of messages) this.onMessage(parseMessage(WebviewMessage, message));
+    });
+    // Messages are handed over in batches: one CDP round trip per 100 PCM messages a second was the
+    // bottleneck of this stand-in (VS Code's own postMessage is a cheaper IPC).
+    await this.page.addInitScript(`
+      const outbox = [];
+      let flushing = false;
+      const flush = async () => {
+        flushing = true;
+        while (outbox.length) await window.__remoteAssistToExtension(outbox.splice(0));
+        flushing = false;
+      };
+      window.acquireVsCodeApi = () => ({ postMessage: (m) => { outbox.push(m); if (!flushing) void flush(); }, getState: () => undefined, setState: () => undefined });
+      document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));
+    `);
+    await this.page.goto(`${origin}/index.html`);
+  }
+
+  /** Posts into the page as VS Code would; batched so 100 PCM messages a second cost few round trips. */
+  post(message: ExtensionMessage): void {
+    this.outbox.push(parseMessage(ExtensionMessage, message));
+    this.flushing ??= this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    while (this.outbox.length) {
+      const batch = this.outbox.splice(0);
+      await this.page.evaluate((ms) => ms.forEach((m) => window.postMessage(m, '*')), batch).catch((err: Error) => this.problems.push(err.message));
+    }
+    this.flushing = undefined;
+  }
+
+  /** Whether the remote desktop <video> shows the screen's video track (voice must not replace it). */
+  videoTrackKinds(): Promise<string[]> {
+    return this.page.evaluate(() => {
+      const video = document.querySelector('video');
+      return video?.srcObject instanceof MediaStream ? video.srcObject.getTracks().map((t) => t.kind).sort() : [];
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.browser?.close().catch(() => undefined);
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}
