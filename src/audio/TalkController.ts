@@ -47,6 +47,8 @@ export interface TalkView {
   readonly muted: boolean;
   readonly peerMuted: boolean;
   readonly micMode: MicMode;
+  /** Push-to-talk: the talk key is down. */
+  readonly talkHeld: boolean;
   /** Meter readings 0..1. */
   readonly local: number;
   readonly remote: number;
@@ -57,7 +59,7 @@ export class TalkController implements Disposable {
   private readonly store = new DisposableStore();
   private readonly _onDidChange = new Emitter<TalkView>();
   readonly onDidChange = this._onDidChange.event;
-  private view: TalkView = { phase: 'idle', live: false, muted: false, peerMuted: false, micMode: 'open', local: 0, remote: 0 };
+  private view: TalkView = { phase: 'idle', live: false, muted: false, peerMuted: false, micMode: 'open', talkHeld: false, local: 0, remote: 0 };
 
   constructor(private readonly options: TalkControllerOptions) {
     this.store.add(options.endpoint.onEvent((event) => this.onEndpoint(event)));
@@ -93,7 +95,9 @@ export class TalkController implements Disposable {
 
   /** Push-to-talk key down/up (ignored unless the conversation uses push-to-talk). */
   setTalkKey(held: boolean): void {
-    if (this.state.phase === 'talking') this.options.endpoint.send({ type: 'voiceTalkKey', held });
+    if (this.state.phase !== 'talking') return;
+    this.options.endpoint.send({ type: 'voiceTalkKey', held });
+    this.update({ talkHeld: held });
   }
 
   /** The session ended: audio stops without a message to a peer that is gone. */
@@ -181,7 +185,7 @@ export class TalkController implements Disposable {
       this.stop();
       return;
     }
-    this.update({ muted: false, peerMuted: false, micMode: settings.micMode });
+    this.update({ muted: false, peerMuted: false, micMode: settings.micMode, talkHeld: false });
     this.options.endpoint.send({ type: 'voiceStart', ...settings });
   }
 

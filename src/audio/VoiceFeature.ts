@@ -1,19 +1,24 @@
 /**
  * Start Talking in VS Code: each session's TalkController gets a modal Accept/Decline prompt, the user's
  * remoteAssist.voice.* settings and error messages; the Start Talking button/command toggles the
- * conversation, and "Mute / Unmute Microphone" toggles mute. Registered by one line in extension.ts.
+ * conversation, "Mute / Unmute Microphone" toggles mute (or, with push-to-talk, the talk key), and a status
+ * bar item shows both level meters while talking. Registered by one line in extension.ts.
  */
 import * as vscode from 'vscode';
-import type { Logger } from '../host/Emitter';
+import { Emitter, Logger } from '../host/Emitter';
 import type { ActiveSession } from '../session/ActiveSession';
 import type { SessionFeatures } from '../session/SessionFeatures';
 import { TalkController, TalkFactory } from './TalkController';
+import { statusText } from './VoiceStatus';
 import { readVoiceSettings } from './voiceSettings';
 import { VoiceTexts } from './VoiceTexts';
 
+/** Every controller the factory makes, for the status bar (one session at a time shows). */
+const created = new Emitter<{ controller: TalkController; peerName: string }>();
+
 export function talkFactory(log: Logger): TalkFactory {
-  return (peerName, endpoint, history) =>
-    new TalkController({
+  return (peerName, endpoint, history) => {
+    const controller = new TalkController({
       peerName,
       endpoint,
       settings: () => readVoiceSettings((key) => vscode.workspace.getConfiguration('remoteAssist').get(key)),
@@ -22,6 +27,9 @@ export function talkFactory(log: Logger): TalkFactory {
       showError: (message) => void vscode.window.showErrorMessage(message),
       log,
     });
+    created.fire({ controller, peerName });
+    return controller;
+  };
 }
 
 /** What the Start Talking button does with a session: start when idle, otherwise stop. */
@@ -38,7 +46,21 @@ export function registerVoice(features: SessionFeatures, activeSession: () => Ac
   const mute = vscode.commands.registerCommand('remoteAssist.toggleMute', () => {
     const talk = activeSession()?.talk;
     if (!talk || talk.current.phase !== 'talking') return void vscode.window.showInformationMessage(VoiceTexts.notTalking);
-    talk.setMuted(!talk.current.muted);
+    // VS Code reports no key release, so push-to-talk is pressed and released by this command (or a click).
+    if (talk.current.micMode === 'pushToTalk') talk.setTalkKey(!talk.current.talkHeld);
+    else talk.setMuted(!talk.current.muted);
   });
-  return vscode.Disposable.from(feature, mute);
+  const item = vscode.window.createStatusBarItem('remoteAssist.voice', vscode.StatusBarAlignment.Left, 99);
+  item.name = 'Remote Assist Voice';
+  item.command = 'remoteAssist.toggleMute';
+  item.tooltip = 'Start Talking: your microphone and the other side. Click to mute or unmute.';
+  const shown = created.event(({ controller, peerName }) => {
+    controller.onDidChange((view) => {
+      const text = statusText(view, peerName);
+      if (text === undefined) return item.hide();
+      item.text = text;
+      item.show();
+    });
+  });
+  return vscode.Disposable.from(feature, mute, item, shown);
 }

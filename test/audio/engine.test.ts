@@ -10,6 +10,8 @@ import { MicGate } from '../../src/audio/MicGate';
 import { PcmFramer } from '../../src/audio/PcmFramer';
 import { VoiceCallState, VoiceCallStateError } from '../../src/audio/VoiceCallState';
 import { VOICE_SETTING_KEYS, readVoiceSettings } from '../../src/audio/voiceSettings';
+import type { TalkView } from '../../src/audio/TalkController';
+import { meter, statusText } from '../../src/audio/VoiceStatus';
 import { resampleLinear } from '../../src/host/audio/AudioTrackReceiver';
 import { parseMessage } from '../../src/protocol/validate';
 import { HostVoiceCommand, PanelVoiceCommand, VoicePeerMessage } from '../../src/protocol/voice';
@@ -155,5 +157,19 @@ describe('hearing check (the tests\' ear)', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('voice status bar text', () => {
+  const talking: TalkView = { phase: 'talking', live: true, muted: false, peerMuted: false, micMode: 'open', talkHeld: false, local: 1, remote: 0 };
+  it('shows both meters while talking, and mute and push-to-talk states', () => {
+    assert.strictEqual(meter(0), '  ');
+    assert.strictEqual(meter(0.5), '█ ');
+    assert.strictEqual(meter(1), '██');
+    assert.strictEqual(statusText(talking, 'Bob'), '$(mic-filled) ██  Bob   ');
+    assert.strictEqual(statusText({ ...talking, muted: true, peerMuted: true }, 'Bob'), '$(mute) muted  Bob (muted)');
+    assert.strictEqual(statusText({ ...talking, micMode: 'pushToTalk' }, 'Bob'), '$(mic) push-to-talk  Bob   ');
+    assert.strictEqual(statusText({ ...talking, phase: 'asking' }, 'Bob'), '$(mic) Waiting for Bob…');
+    assert.strictEqual(statusText({ ...talking, phase: 'idle' }, 'Bob'), undefined);
   });
 });
