@@ -56,9 +56,16 @@ function alive(pid: number): boolean {
 describe('npm run demo', function () {
   let demo: ChildProcess | undefined;
 
-  after(function () {
-    // Only if the test failed half-way: the group is ours.
-    if (demo?.pid && demo.exitCode === null && demo.signalCode === null) process.kill(-demo.pid, 'SIGKILL');
+  after(async function () {
+    this.timeout(120_000);
+    // Only if the test failed half-way: Ctrl+C lets the demo stop what it started (its children lead
+    // their own process groups, so killing the demo's group alone would leave them behind).
+    const running = () => demo?.pid !== undefined && demo.exitCode === null && demo.signalCode === null;
+    if (!running()) return;
+    process.kill(-demo!.pid!, 'SIGINT');
+    await pollUntil('the demo to stop after Ctrl+C', () => !running(), { timeoutMs: 90_000 }).catch(() => {
+      if (running()) process.kill(-demo!.pid!, 'SIGKILL');
+    });
   });
 
   it('starts two workbenches, serves both addresses, and leaves nothing behind on Ctrl+C', async function () {
