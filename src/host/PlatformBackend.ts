@@ -1,12 +1,12 @@
 /**
  * Picks what captures the screen and applies input on this machine: X11 (complete: damage-driven capture,
- * cursor, monitors, XTEST input, local ESC) or nut-js on Windows/macOS (view only for now). Anything else
+ * cursor, monitors, XTEST input, local ESC) or libnut on Windows/macOS (view only for now). Anything else
  * fails with a clear ERR_PLATFORM_UNSUPPORTED — never a silent black screen.
  */
 import { ScreenChoice } from '../protocol/host';
 import { DisposableStore } from './Emitter';
 import { HostError } from './HostError';
-import { loadNutJs, NutCapture, NutCursor } from './capture/NutCapture';
+import { LibnutCapture, LibnutCursor, loadLibnut } from './capture/LibnutCapture';
 import { openCapture } from './capture/createCapture';
 import { CursorTracker, ScreenCapture } from './capture/ScreenCapture';
 import { EscapeWatcher } from './input/EscapeWatcher';
@@ -24,11 +24,11 @@ export interface PlatformBackend {
   readonly resources: DisposableStore;
 }
 
-export type BackendKind = 'x11' | 'nut';
+export type BackendKind = 'x11' | 'libnut';
 
 /** Which backend serves this session, or a clear reason why none can. */
 export function chooseBackend(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): BackendKind {
-  if (platform === 'win32' || platform === 'darwin') return 'nut';
+  if (platform === 'win32' || platform === 'darwin') return 'libnut';
   // Under Wayland an X display (Xwayland) shows only X clients: sharing it would look like a black screen.
   if (env.XDG_SESSION_TYPE === 'wayland' || env.WAYLAND_DISPLAY) {
     throw new HostError('ERR_PLATFORM_UNSUPPORTED', 'Screen sharing is not supported in Wayland sessions yet; log in with an X11 session to share your screen.');
@@ -36,14 +36,14 @@ export function chooseBackend(platform: NodeJS.Platform, env: NodeJS.ProcessEnv)
   if (!env.DISPLAY) {
     throw new HostError('ERR_PLATFORM_UNSUPPORTED', 'No X11 display (DISPLAY is not set): screen sharing is not supported in this session yet.');
   }
-  // REMOTE_ASSIST_CAPTURE=nut runs the cross-platform backend on X11 (diagnosis, and its test).
-  return env.REMOTE_ASSIST_CAPTURE === 'nut' ? 'nut' : 'x11';
+  // REMOTE_ASSIST_CAPTURE=libnut runs the cross-platform backend on X11 (diagnosis, and its test).
+  return env.REMOTE_ASSIST_CAPTURE === 'libnut' ? 'libnut' : 'x11';
 }
 
 export async function openBackend(kind: BackendKind, env: NodeJS.ProcessEnv, screen: ScreenChoice): Promise<PlatformBackend> {
   const resources = new DisposableStore();
   try {
-    return kind === 'x11' ? await openX11(env.DISPLAY as string, screen, resources) : await openNut(screen, resources);
+    return kind === 'x11' ? await openX11(env.DISPLAY as string, screen, resources) : openLibnut(screen, resources);
   } catch (err) {
     resources.dispose();
     throw err;
@@ -63,10 +63,10 @@ async function openX11(displayName: string, screen: ScreenChoice, resources: Dis
   return { capture, cursor, control: { injector, escape }, resources };
 }
 
-async function openNut(screen: ScreenChoice, resources: DisposableStore): Promise<PlatformBackend> {
+function openLibnut(screen: ScreenChoice, resources: DisposableStore): PlatformBackend {
   if (screen !== 'all') throw new HostError('ERR_PLATFORM_UNSUPPORTED', 'Choosing one monitor is not supported on this system yet; share the whole screen.');
-  const nut = loadNutJs();
-  const capture = resources.add(await NutCapture.open(nut));
-  const cursor = resources.add(new NutCursor(nut, capture.density));
+  const libnut = loadLibnut();
+  const capture = resources.add(LibnutCapture.open(libnut));
+  const cursor = resources.add(new LibnutCursor(libnut, capture.density));
   return { capture, cursor, resources };
 }

@@ -115,7 +115,9 @@ export class TestSession {
     supervisor.onControlRequested(() => r.controlRequests++);
     supervisor.onExit(() => (r.exited = true));
     supervisor.start({ quality });
-    await until('host and viewer to connect', async () => r.connected && (await session.viewerEvents('connected')).length > 0, 30_000);
+    // A fatal host error ends the wait at once, with its message.
+    const outcome = await until('host and viewer to connect', async () => r.errors.find((e) => e.fatal) ?? (r.connected && (await session.viewerEvents('connected')).length > 0 && 'connected'), 30_000);
+    if (outcome !== 'connected') throw new Error(`host failed: ${outcome.code} ${outcome.message}`);
     return session;
   }
 

@@ -1,33 +1,37 @@
 /**
- * Capture through @nut-tree-fork/nut-js (libnut), the maintained cross-platform library that installs
- * from the registry: the backend for Windows and macOS, where no X server exists. Those systems offer it
- * no change notification, so it compares frames: at the frame rate while the screen moves, twice a
- * second once it has been still for a while. View only: remote control needs a local-ESC watcher, which
- * this backend does not have yet.
+ * Capture through @nut-tree-fork/libnut (the native core of nut-js), the maintained cross-platform library
+ * that installs from the registry with prebuilt binaries: the backend for Windows and macOS, where no X
+ * server exists. Those systems offer it no change notification, so it compares frames: at the frame rate
+ * while the screen moves, twice a second once it has been still for a while. View only: remote control
+ * needs a local-ESC watcher, which this backend does not have yet.
  */
 import { HostError } from '../HostError';
 import { Emitter } from '../Emitter';
 import { CursorShape, CursorTracker, ScreenCapture, ScreenRegion } from './ScreenCapture';
 
-interface NutImage {
-  readonly data: Buffer;
+interface Bitmap {
+  readonly image: Buffer;
   readonly width: number;
   readonly height: number;
   readonly byteWidth: number;
-  readonly pixelDensity: { scaleX: number; scaleY: number };
+  readonly bytesPerPixel: number;
 }
 
-interface NutJs {
-  screen: { grab(): Promise<NutImage> };
-  mouse: { getPosition(): Promise<{ x: number; y: number }> };
+export interface Libnut {
+  screen: { capture(): Bitmap };
+  getScreenSize(): { width: number; height: number };
+  getMousePos(): { x: number; y: number };
 }
 
-/** Loads nut-js at run time only on this path (a native module the bundle leaves outside). */
-export function loadNutJs(): NutJs {
-  const name = '@nut-tree-fork/nut-js';
+/**
+ * Loads libnut at run time only on this path (a native module the bundle leaves outside), through the
+ * package's own platform selector: its main entry belongs to nut-js and needs packages we do not ship.
+ */
+export function loadLibnut(): Libnut {
+  const name = '@nut-tree-fork/libnut/dist/import_libnut';
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(name) as NutJs;
+    return (require(name) as { libnut: Libnut }).libnut;
   } catch (err) {
     throw new HostError('ERR_PLATFORM_UNSUPPORTED', `Screen sharing is not supported on this system yet (${name} did not load: ${(err as Error).message})`);
   }
@@ -38,19 +42,19 @@ const STILL_POLL_MS = 500;
 /** Still for this long → poll slowly. */
 const SETTLE_MS = 2000;
 
-export class NutCapture implements ScreenCapture {
+export class LibnutCapture implements ScreenCapture {
   private readonly _onDamage = new Emitter<void>();
   readonly onDamage = this._onDamage.event;
   private timer: NodeJS.Timeout | undefined;
-  private pending: NutImage | undefined;
+  private pending: Buffer | undefined;
   private delivered: Buffer | undefined;
   private changedAt = performance.now();
   private disposed = false;
 
   private constructor(
-    private readonly nut: NutJs,
+    private readonly nut: Libnut,
     readonly region: ScreenRegion,
-    first: NutImage,
+    first: Buffer,
     /** Physical pixels per logical pixel (2 on a Retina display), for the cursor position. */
     readonly density: number,
   ) {
@@ -58,10 +62,17 @@ export class NutCapture implements ScreenCapture {
     this.schedule();
   }
 
-  static async open(nut: NutJs): Promise<NutCapture> {
-    const first = await nut.screen.grab();
-    if (first.byteWidth !== first.width * 4) throw new HostError('ERR_PLATFORM_UNSUPPORTED', `unexpected screen image layout (${first.byteWidth} bytes per row)`);
-    return new NutCapture(nut, { x: 0, y: 0, width: first.width, height: first.height }, first, first.pixelDensity.scaleX || 1);
+  static open(nut: Libnut): LibnutCapture {
+    const first = nut.screen.capture();
+    if (first.bytesPerPixel !== 4 || first.byteWidth !== first.width * 4) {
+      throw new HostError('ERR_PLATFORM_UNSUPPORTED', `unexpected screen image layout (${first.bytesPerPixel} bytes per pixel, ${first.byteWidth} per row)`);
+    }
+    const density = first.width / (nut.getScreenSize().width || first.width);
+    return new LibnutCapture(nut, { x: 0, y: 0, width: first.width, height: first.height }, aligned(first.image), density);
+  }
+
+  private grabNow(): Buffer {
+    return aligned(this.nut.screen.capture().image);
   }
 
   get isDirty(): boolean {
@@ -70,24 +81,23 @@ export class NutCapture implements ScreenCapture {
 
   /** The newest changed frame (BGRA, the layout X11 gives too). */
   async grab(): Promise<Buffer> {
-    const image = this.pending ?? (await this.nut.screen.grab());
+    const image = this.pending ?? this.grabNow();
     this.pending = undefined;
-    // wrtc-bound conversions view the buffer as 32-bit words: it must start on a word boundary.
-    this.delivered = image.data.byteOffset % 4 === 0 ? image.data : Buffer.from(image.data);
-    return this.delivered;
+    this.delivered = image;
+    return image;
   }
 
   private schedule(): void {
     if (this.disposed) return;
     const still = performance.now() - this.changedAt > SETTLE_MS;
-    this.timer = setTimeout(() => void this.poll(), still ? STILL_POLL_MS : MOVING_POLL_MS);
+    this.timer = setTimeout(() => this.poll(), still ? STILL_POLL_MS : MOVING_POLL_MS);
   }
 
-  private async poll(): Promise<void> {
+  private poll(): void {
     try {
       if (this.pending) return;
-      const image = await this.nut.screen.grab();
-      if (this.disposed || (this.delivered && image.data.equals(this.delivered))) return;
+      const image = this.grabNow();
+      if (this.disposed || (this.delivered && image.equals(this.delivered))) return;
       this.changedAt = performance.now();
       this.pending = image;
       this._onDamage.fire();
@@ -106,20 +116,19 @@ export class NutCapture implements ScreenCapture {
 }
 
 /** Position by polling; the shape is a standard arrow (the platforms' own cursor images are not exposed). */
-export class NutCursor implements CursorTracker {
+export class LibnutCursor implements CursorTracker {
   private readonly _onMove = new Emitter<{ x: number; y: number; serial: number }>();
   readonly onMove = this._onMove.event;
   private readonly _onShape = new Emitter<CursorShape>();
   readonly onShape = this._onShape.event;
   private readonly timer: NodeJS.Timeout;
   private last = { x: -1, y: -1 };
-  private busy = false;
 
   constructor(
-    private readonly nut: NutJs,
+    private readonly nut: Libnut,
     private readonly density: number,
   ) {
-    this.timer = setInterval(() => void this.poll(), 50);
+    this.timer = setInterval(() => this.poll(), 50);
   }
 
   refresh(): void {
@@ -127,11 +136,9 @@ export class NutCursor implements CursorTracker {
     this.last = { x: -1, y: -1 };
   }
 
-  private async poll(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
+  private poll(): void {
     try {
-      const p = await this.nut.mouse.getPosition();
+      const p = this.nut.getMousePos();
       const x = Math.round(p.x * this.density);
       const y = Math.round(p.y * this.density);
       if (x !== this.last.x || y !== this.last.y) {
@@ -140,8 +147,6 @@ export class NutCursor implements CursorTracker {
       }
     } catch {
       // Position unavailable for a moment (e.g. secure desktop); try again next tick.
-    } finally {
-      this.busy = false;
     }
   }
 
@@ -150,6 +155,11 @@ export class NutCursor implements CursorTracker {
     this._onMove.dispose();
     this._onShape.dispose();
   }
+}
+
+/** wrtc-bound conversions view the pixels as 32-bit words: the buffer must start on a word boundary. */
+function aligned(image: Buffer): Buffer {
+  return image.byteOffset % 4 === 0 ? image : Buffer.from(image);
 }
 
 /** A 12×19 black arrow with a white outline, hot spot at its tip. */

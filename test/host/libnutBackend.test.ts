@@ -1,12 +1,12 @@
 /**
- * The cross-platform backend (nut-js, what Windows and macOS use) exercised on X11, where it can run here:
+ * The cross-platform backend (libnut, what Windows and macOS use) exercised on X11, where it can run here:
  * the screen reaches the viewer, changes are noticed without DAMAGE, and control is refused clearly.
  */
 import * as assert from 'assert';
 import { near, TEST_QUALITY, TestDisplay, TestSession } from './support/session';
 import { until } from './support/poll';
 
-describe('host: nut-js backend (view only)', function () {
+describe('host: libnut backend (view only)', function () {
   this.timeout(120_000);
   let display: TestDisplay;
   let session: TestSession;
@@ -15,7 +15,7 @@ describe('host: nut-js backend (view only)', function () {
     display = await TestDisplay.start(1280, 720);
     await display.xterm(['-geometry', '60x20+100+100', '-bg', '#00c800', '-fg', '#00c800'], 'green');
     await display.run('xsetroot', ['-solid', '#2040c0']);
-    session = await TestSession.open(display, TEST_QUALITY, { REMOTE_ASSIST_CAPTURE: 'nut' });
+    session = await TestSession.open(display, TEST_QUALITY, { REMOTE_ASSIST_CAPTURE: 'libnut' });
   });
 
   after(async function () {
