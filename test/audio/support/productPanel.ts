@@ -74,7 +74,7 @@ export class ProductPanel {
     this.browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       env,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     this.page = await this.browser.newPage();
     this.page.on('console', (m) => {
