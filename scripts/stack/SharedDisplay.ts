@@ -1,7 +1,7 @@
 /**
- * The display Alice shares: an X server (a private Xvfb unless one is given) with an xterm to type into
- * and a window of a known colour to find in the video. The xterm logs what it shows, so text typed into
- * it can be read back.
+ * The display Alice shares: a private Xvfb with an xterm to type into and a window of a known colour to
+ * find in the video (the xterm logs what it shows, so text typed into it can be read back), or a display
+ * the user already has, shared as it is.
  */
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
@@ -62,8 +62,11 @@ export class SharedDisplay {
         }, { timeoutMs: 20_000, intervalMs: 50 });
       }
       shared = new SharedDisplay(display, width, height, layout, logDir);
-      if (xvfb) shared.processes.push(xvfb);
-      await shared.openWindows(logDir);
+      // A display of the user's own is shared as it is: no windows are opened on it.
+      if (xvfb) {
+        shared.processes.push(xvfb);
+        await shared.openWindows(logDir);
+      }
       return shared;
     } catch (err) {
       await shared?.stop();

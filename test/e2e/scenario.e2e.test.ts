@@ -153,12 +153,15 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
   it('7. ESC on Alice\'s display ends control on both sides', async function () {
     const pressedAt = Date.now();
     execFileSync('xdotool', ['key', 'Escape'], { env: { ...process.env, DISPLAY: scene.stack.sharedDisplay.display } });
-    await toolbarButton(bobPanel, 'Take Control').waitFor({ timeout: UI_TIMEOUT_MS });
-    const bobSawIt = Date.now() - pressedAt;
-    await scene.alice.page.locator('.part.statusbar', { hasText: /is in control/ }).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS }).catch(async () => {
-      assert.strictEqual(await scene.alice.page.locator('.part.statusbar', { hasText: /is in control/ }).count(), 0, "Alice's status bar still shows Bob in control");
-    });
-    console.log(`      control ended on Bob's side ${bobSawIt} ms after ESC (seen through UI polling)`);
+    const ended = async (what: string, wait: Promise<unknown>) => {
+      await wait;
+      return `${what} ${Date.now() - pressedAt} ms`;
+    };
+    const figures = await Promise.all([
+      ended("Bob's panel", toolbarButton(bobPanel, 'Take Control').waitFor({ timeout: UI_TIMEOUT_MS })),
+      ended("Alice's status bar", scene.alice.page.locator('.part.statusbar', { hasText: 'Bob is in control' }).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS })),
+    ]);
+    console.log(`      control ended after ESC (as seen by UI polling): ${figures.join(', ')}`);
   });
 
   it('8. Bob disconnects: "Disconnected from Alice." on both sides and the host process is gone', async function () {
