@@ -99,6 +99,7 @@ export class HostSession {
     const kind = chooseBackend(this.options.platform, this.options.env);
     const backend = (this.backend = await openBackend(kind, this.options.env, command.screen ?? 'all'));
     this.store.add(backend.resources);
+    this.store.add(backend.onError((err) => this.report('ERR_DISPLAY', `the display refused a request: ${err.message}`)));
     if (this._state !== 'starting') return;
     const region = backend.capture.region;
     const control = backend.control;

@@ -4,7 +4,7 @@
  * fails with a clear ERR_PLATFORM_UNSUPPORTED — never a silent black screen.
  */
 import { ScreenChoice } from '../protocol/host';
-import { DisposableStore } from './Emitter';
+import { DisposableStore, Emitter, Event } from './Emitter';
 import { HostError } from './HostError';
 import { LibnutCapture, LibnutCursor, loadLibnut } from './capture/LibnutCapture';
 import { openCapture } from './capture/createCapture';
@@ -22,6 +22,8 @@ export interface PlatformBackend {
   readonly control?: { readonly injector: InputInjector; readonly escape: EscapeWatcher };
   /** Everything above, and the connections behind it. */
   readonly resources: DisposableStore;
+  /** Asynchronous failures of the display (X errors without a callback); worth reporting, not fatal. */
+  readonly onError: Event<Error>;
 }
 
 export type BackendKind = 'x11' | 'libnut';
@@ -51,16 +53,19 @@ export async function openBackend(kind: BackendKind, env: NodeJS.ProcessEnv, scr
 }
 
 async function openX11(displayName: string, screen: ScreenChoice, resources: DisposableStore): Promise<PlatformBackend> {
+  const errors = resources.add(new Emitter<Error>());
   const { capture, cursor, display } = await openCapture(displayName, screen);
   resources.add(display);
+  resources.add(display.onError((err) => errors.fire(err)));
   resources.add(capture);
   resources.add(cursor);
   const region = capture.region;
   // Input and the ESC watcher get their own connection so big frame reads never delay them.
   const inputDisplay = resources.add(await X11Display.connect(displayName));
+  resources.add(inputDisplay.onError((err) => errors.fire(err)));
   const injector = resources.add(await X11Input.open(inputDisplay, region));
   const escape = resources.add(await X11EscapeWatcher.open(inputDisplay, injector.escapeKeycodes, injector));
-  return { capture, cursor, control: { injector, escape }, resources };
+  return { capture, cursor, control: { injector, escape }, resources, onError: errors.event };
 }
 
 function openLibnut(screen: ScreenChoice, resources: DisposableStore): PlatformBackend {
@@ -68,5 +73,6 @@ function openLibnut(screen: ScreenChoice, resources: DisposableStore): PlatformB
   const libnut = loadLibnut();
   const capture = resources.add(LibnutCapture.open(libnut));
   const cursor = resources.add(new LibnutCursor(libnut, capture.density));
-  return { capture, cursor, resources };
+  // libnut reports failures by throwing from its calls, which the capture handles itself.
+  return { capture, cursor, resources, onError: () => ({ dispose: () => undefined }) };
 }

@@ -3,7 +3,7 @@
  * only the requests the host uses, promisified.
  */
 import { HostError } from '../HostError';
-import { Disposable } from '../Emitter';
+import { Disposable, Emitter } from '../Emitter';
 
 type Callback<T> = (err: Error | null, value: T) => void;
 
@@ -37,6 +37,9 @@ export interface X11Screen {
 
 export class X11Display implements Disposable {
   private closed = false;
+  private readonly _onError = new Emitter<Error>();
+  /** X errors for requests sent without a callback (the server refused something we asked for). */
+  readonly onError = this._onError.event;
 
   private constructor(
     readonly client: X11Client,
@@ -52,13 +55,16 @@ export class X11Display implements Disposable {
     const x11 = require('x11') as { createClient(o: object, cb: Callback<{ client: X11Client; screen: X11Screen[]; min_keycode: number; max_keycode: number }>): { on(e: string, l: (err: Error) => void): void } };
     return new Promise((resolve, reject) => {
       let settled = false;
+      let connected: X11Display | undefined;
       const client = x11.createClient({ display }, (err, d) => {
         if (settled) return;
         settled = true;
         if (err || !d) return reject(new HostError('ERR_DISPLAY', `cannot connect to X display ${display}: ${err?.message ?? 'no display'}`));
-        resolve(new X11Display(d.client, d.screen[0], display, { min: d.min_keycode, max: d.max_keycode }));
+        connected = new X11Display(d.client, d.screen[0], display, { min: d.min_keycode, max: d.max_keycode });
+        resolve(connected);
       });
       client.on('error', (err: Error) => {
+        if (connected) return connected._onError.fire(err);
         if (settled) return;
         settled = true;
         reject(new HostError('ERR_DISPLAY', `cannot connect to X display ${display}: ${err.message}`));
@@ -87,6 +93,7 @@ export class X11Display implements Disposable {
   dispose(): void {
     if (this.closed) return;
     this.closed = true;
+    this._onError.dispose();
     this.client.terminate();
   }
 }
