@@ -4,54 +4,13 @@
  */
 import assert from 'assert';
 import { ChildProcess, spawn } from 'child_process';
-import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { chromium } from 'playwright-core';
 import { REPO_ROOT } from '../../scripts/stack/EmbeddedStack';
 import { pollUntil } from '../../scripts/stack/poll';
+import { descendants, isAlive } from './support/processes';
 import { CHROMIUM_ARGS, RESULTS_DIR } from './support/Scene';
 import { UI_TIMEOUT_MS, Workbench } from './support/Workbench';
-
-/** Every live descendant of `root` (detached children keep their parent, so they are found too). */
-function descendants(root: number): Map<number, string> {
-  const parentOf = new Map<number, number>();
-  const commandOf = new Map<number, string>();
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      // The command name may hold spaces and parentheses: the fields after the last ')' are fixed.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] === 'Z') continue;
-      parentOf.set(pid, Number(fields[1]));
-      commandOf.set(pid, readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim());
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  const found = new Map<number, string>();
-  let added = true;
-  while (added) {
-    added = false;
-    for (const [pid, parent] of parentOf) {
-      if (!found.has(pid) && (parent === root || found.has(parent))) {
-        found.set(pid, commandOf.get(pid) ?? '');
-        added = true;
-      }
-    }
-  }
-  return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    const state = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return state.slice(state.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('npm run demo', function () {
   let demo: ChildProcess | undefined;
@@ -114,7 +73,7 @@ describe('npm run demo', function () {
     // npm passes Ctrl+C on and then ends by the same signal, as a shell expects; the demo itself exits 0.
     assert.ok([0, 'SIGINT'].includes((await exited) ?? -1), `the demo exits cleanly on Ctrl+C:\n${output}`);
     assert.match(output, /Stopped\. Nothing is left running\./);
-    const leftovers = () => [...started].filter(([pid]) => alive(pid)).map(([pid, cmd]) => `${pid} ${cmd}`);
+    const leftovers = () => [...started].filter(([pid]) => isAlive(pid)).map(([pid, cmd]) => `${pid} ${cmd}`);
     await pollUntil('every process the demo started to end', () => leftovers().length === 0, { timeoutMs: 30_000 }).catch(() => {
       assert.deepStrictEqual(leftovers(), [], 'no process is left behind');
     });

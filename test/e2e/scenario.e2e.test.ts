@@ -12,6 +12,7 @@ import { PollAborted, pollUntil } from '../../scripts/stack/poll';
 import { ALICE, BOB } from '../../scripts/stack/EmbeddedStack';
 import { KNOWN_COLOUR } from '../../scripts/stack/SharedDisplay';
 import { colourFraction } from './support/pixels';
+import { processesMatching } from './support/processes';
 import { RESULTS_DIR, Scene } from './support/Scene';
 import { UI_TIMEOUT_MS, Workbench } from './support/Workbench';
 
@@ -50,6 +51,8 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     await scene.stop();
     if (failedStep) console.error(`  (kept screenshots and logs of the failed run in ${RESULTS_DIR})`);
   });
+
+  const aliceHostScript = () => join(scene.stack.installedExtensionDir(ALICE), 'dist/host.js');
 
   it('0. the installed extension loads its native modules (@roamhq/wrtc, better-sqlite3)', function () {
     const dir = scene.stack.installedExtensionDir(ALICE);
@@ -104,6 +107,8 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
       return fraction > 0.05 ? fraction : undefined;
     }, { timeoutMs: UI_TIMEOUT_MS, intervalMs: 1000 });
     console.log(`      known colour covers ${(share * 100).toFixed(1)} % of the rendered video`);
+    // The host process that captures Alice's display runs from her installed extension.
+    assert.strictEqual(processesMatching(aliceHostScript()).size, 1, "Alice's host process runs");
   });
 
   it('5. chat both ways, in the panel and the sidebar chat view, with ENTER and with Send', async function () {
@@ -169,8 +174,7 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     await bobPanel.locator('.status-line', { hasText: 'Disconnected from Alice.' }).waitFor({ timeout: UI_TIMEOUT_MS });
     const aliceChat = await scene.alice.webviewFrame(CHAT_VIEW, 'sidebar chat', PANEL);
     await waitForChatLine(aliceChat, 'Disconnected from Bob.');
-    const hostScript = join(scene.stack.installedExtensionDir(ALICE), 'dist/host.js');
-    await pollUntil("Alice's host process to exit", () => hostProcesses(hostScript).length === 0, { timeoutMs: UI_TIMEOUT_MS });
+    await pollUntil("Alice's host process to exit", () => processesMatching(aliceHostScript()).size === 0, { timeoutMs: UI_TIMEOUT_MS });
   });
 
   it('9. an invitation link: a wrong password is refused, the right one joins, and it works only once', async function () {
@@ -232,14 +236,6 @@ async function enableRemoteControl(wb: Workbench): Promise<void> {
   await checkbox.waitFor({ state: 'visible' });
   if ((await checkbox.getAttribute('aria-checked')) !== 'true') await checkbox.click();
   await pollUntil('the setting to be saved', async () => (await checkbox.getAttribute('aria-checked')) === 'true', { timeoutMs: UI_TIMEOUT_MS });
-}
-
-function hostProcesses(hostScript: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-f', hostScript], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
 }
 
 /** The link and password from the modal Alice sees after "Create Invitation Link…". */
