@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
         }), log, talk, files),
       helper: (session, client) => {
         panel.open(session.peer.displayName);
-        const helper = new HelperSession(session, client, ctx(), (m) => panel.post(m), log, talk);
+        const helper = new HelperSession(session, client, ctx(), (m) => panel.post(m), log, talk, files);
         panel.attach(helper);
         return helper;
       },

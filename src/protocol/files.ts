@@ -128,3 +128,28 @@ export const FilesHostEvent = z.discriminatedUnion('type', [
 ]);
 export type FilesHostEvent = z.infer<typeof FilesHostEvent>;
 export const FILES_HOST_MESSAGE_MAX_BYTES = 16 * 1024;
+
+/**
+ * Panel webview ↔ extension, for the helper: the files channel lives on the panel's peer, the engine and the
+ * disk in the extension, so the panel relays the channel. Binary frames travel as base64.
+ */
+const FrameBase64 = z.string().max(Math.ceil(FILE_FRAME_MAX_BYTES / 3) * 4).regex(/^[A-Za-z0-9+/]*={0,2}$/);
+
+/** panel → extension. */
+export const PanelFilesEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('viewerFilesOpen') }),
+  z.object({ type: z.literal('viewerFilesClose') }),
+  /** A JSON control message from the peer (the engine validates it). */
+  z.object({ type: z.literal('viewerFilesText'), text: z.string().max(FILE_MESSAGE_MAX_BYTES) }),
+  z.object({ type: z.literal('viewerFilesFrame'), base64: FrameBase64 }),
+  /** `sent` bytes left the relay for the channel, which now buffers `bufferedAmount` bytes. */
+  z.object({ type: z.literal('viewerFilesDrained'), sent: z.number().int().min(0), bufferedAmount: z.number().int().min(0) }),
+]);
+export type PanelFilesEvent = z.infer<typeof PanelFilesEvent>;
+
+/** extension → panel. */
+export const PanelFilesCommand = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('viewerFilesSendText'), text: z.string().max(FILE_MESSAGE_MAX_BYTES) }),
+  z.object({ type: z.literal('viewerFilesSendFrame'), base64: FrameBase64 }),
+]);
+export type PanelFilesCommand = z.infer<typeof PanelFilesCommand>;

@@ -4,6 +4,7 @@
  * Messages that expect an answer carry a `requestId`; the extension answers each with one `reply`.
  */
 import { z } from 'zod';
+import { PanelFilesCommand, PanelFilesEvent } from './files';
 import { PanelVoiceCommand, PanelVoiceEvent } from './voice';
 
 /** Upper bound on one chat message, in characters (the peer protocol allows the same). */
@@ -66,6 +67,8 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('viewerError'), message: z.string().max(2000) }),
   /** Panel only: Start Talking (src/protocol/voice.ts). */
   ...PanelVoiceEvent.options,
+  /** Panel only: Send a File relays the files channel (src/protocol/files.ts). */
+  ...PanelFilesEvent.options,
 ]);
 export type WebviewMessage = z.infer<typeof WebviewMessage>;
 export const WEBVIEW_MESSAGE_MAX_BYTES = 64 * 1024;
@@ -86,5 +89,7 @@ export const ExtensionMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('viewerClose') }),
   /** Panel only: Start Talking (src/protocol/voice.ts). */
   ...PanelVoiceCommand.options,
+  /** Panel only: Send a File (src/protocol/files.ts). */
+  ...PanelFilesCommand.options,
 ]);
 export type ExtensionMessage = z.infer<typeof ExtensionMessage>;

@@ -5,6 +5,9 @@
  */
 import { HelperVoice } from '../audio/HelperVoice';
 import type { TalkController, TalkFactory } from '../audio/TalkController';
+import { helperFilesEndpoint } from '../files/helperFilesEndpoint';
+import type { RelayChannel } from '../files/RelayChannel';
+import type { FilesFactory, SessionFiles } from '../files/SessionFiles';
 import type { NetworkClient } from '../network/NetworkClient';
 import type { Session } from '../protocol/network';
 import type { RelayMessage } from '../protocol/relay';
@@ -29,6 +32,8 @@ export class HelperSession implements ActiveSession {
   private finished = false;
   readonly talk: TalkController | undefined;
   private readonly voice: HelperVoice | undefined;
+  readonly files: SessionFiles | undefined;
+  private readonly filesRelay: RelayChannel | undefined;
 
   constructor(
     session: Session,
@@ -37,6 +42,7 @@ export class HelperSession implements ActiveSession {
     private readonly toViewer: ViewerPost,
     private readonly log: Logger,
     talkFactory?: TalkFactory,
+    filesFactory?: FilesFactory,
   ) {
     const peerName = session.peer.displayName;
     this.model = new AssistanceSession({
@@ -53,6 +59,11 @@ export class HelperSession implements ActiveSession {
       const voice = (this.voice = new HelperVoice((m) => this.toViewer(m)));
       this.store.add({ dispose: () => void voice.dispose() });
       this.talk = this.store.add(talkFactory(peerName, voice, (line) => this.guard('voice', () => this.model.note(line))));
+    }
+    if (filesFactory) {
+      const { relay, endpoint } = helperFilesEndpoint((m) => this.toViewer(m), log);
+      this.filesRelay = relay;
+      this.files = this.store.add(filesFactory(peerName, endpoint, (line) => this.guard('files', () => this.model.note(line))));
     }
   }
 
@@ -84,6 +95,13 @@ export class HelperSession implements ActiveSession {
       case 'viewerVoicePcm':
       case 'viewerVoiceError':
         this.voice?.receive(report);
+        break;
+      case 'viewerFilesOpen':
+      case 'viewerFilesClose':
+      case 'viewerFilesText':
+      case 'viewerFilesFrame':
+      case 'viewerFilesDrained':
+        this.filesRelay?.receive(report);
         break;
     }
   }

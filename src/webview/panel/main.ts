@@ -11,6 +11,7 @@ import { h, icon } from '../common/dom';
 import { registerToolkit } from '../common/toolkit';
 import { RemoteViewer } from '../viewer';
 import { VoiceBridge } from '../voice/VoiceBridge';
+import { ViewerFilesRelay } from '../../files/ViewerFilesRelay';
 import { Toolbar } from './Toolbar';
 
 registerToolkit();
@@ -36,6 +37,7 @@ document.body.append(statusBar, toolbar.element, notice, layout);
 let view: SessionView | null = null;
 let viewer: RemoteViewer | undefined;
 let voice: VoiceBridge | undefined;
+let files: ViewerFilesRelay | undefined;
 let scale: 'fit' | '1:1' = 'fit';
 let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -66,6 +68,8 @@ function ensureViewer(): RemoteViewer {
   v.setScale(scale);
   // Start Talking: the helper's audio is captured and played by the extension; this bridges it to the peer.
   voice = new VoiceBridge(v.peerInstance, { workletUrl: document.body.dataset.voiceWorklet ?? '', post: (e) => bridge.post(e) });
+  // Send a File: the engine and the disk are in the extension; this relays the files channel.
+  files = new ViewerFilesRelay(v.peerInstance, (e) => bridge.post(e));
   viewer = v;
   return v;
 }
@@ -73,6 +77,8 @@ function ensureViewer(): RemoteViewer {
 function closeViewer(): void {
   voice?.dispose();
   voice = undefined;
+  files?.dispose();
+  files = undefined;
   viewer?.dispose();
   viewer = undefined;
   updateKeyboard();
@@ -161,6 +167,10 @@ function handle(message: Exclude<ExtensionMessage, { type: 'reply' }>): void {
     case 'viewerVoiceClose':
     case 'viewerVoicePeer':
       voice?.handle(message);
+      break;
+    case 'viewerFilesSendText':
+    case 'viewerFilesSendFrame':
+      files?.handle(message);
       break;
   }
 }

@@ -1,0 +1,60 @@
+/**
+ * In the helper's panel page: opens the negotiated files channel on the viewer's peer and relays it to the
+ * extension (where the transfer engine and the disk are). Frames go as base64 both ways; after each send it
+ * reports how much the channel buffers, and again when the buffer drains, for the engine's backpressure.
+ */
+import type Peer from 'simple-peer';
+import { FILE_FRAME_MAX_BYTES, FILES_CHANNEL, PanelFilesCommand, PanelFilesEvent } from '../protocol/files';
+
+const LOW_WATER_BYTES = 1024 * 1024;
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+export class ViewerFilesRelay {
+  private readonly channel: RTCDataChannel;
+
+  constructor(
+    peer: Peer.Instance,
+    private readonly post: (event: PanelFilesEvent) => void,
+  ) {
+    const pc = (peer as unknown as { _pc: RTCPeerConnection })._pc;
+    this.channel = pc.createDataChannel(FILES_CHANNEL.label, { negotiated: true, id: FILES_CHANNEL.id, ordered: FILES_CHANNEL.ordered });
+    this.channel.binaryType = 'arraybuffer';
+    this.channel.bufferedAmountLowThreshold = LOW_WATER_BYTES;
+    this.channel.onopen = () => post({ type: 'viewerFilesOpen' });
+    this.channel.onclose = () => post({ type: 'viewerFilesClose' });
+    this.channel.onbufferedamountlow = () => post({ type: 'viewerFilesDrained', sent: 0, bufferedAmount: this.channel.bufferedAmount });
+    this.channel.onmessage = (e: MessageEvent) => {
+      if (typeof e.data === 'string') post({ type: 'viewerFilesText', text: e.data });
+      else if (e.data instanceof ArrayBuffer && e.data.byteLength <= FILE_FRAME_MAX_BYTES) post({ type: 'viewerFilesFrame', base64: toBase64(new Uint8Array(e.data)) });
+    };
+    if (this.channel.readyState === 'open') post({ type: 'viewerFilesOpen' });
+  }
+
+  handle(command: PanelFilesCommand): void {
+    if (this.channel.readyState !== 'open') return;
+    if (command.type === 'viewerFilesSendText') {
+      this.channel.send(command.text);
+      return;
+    }
+    const bytes = fromBase64(command.base64);
+    this.channel.send(bytes);
+    this.post({ type: 'viewerFilesDrained', sent: bytes.byteLength, bufferedAmount: this.channel.bufferedAmount });
+  }
+
+  dispose(): void {
+    this.channel.onopen = this.channel.onclose = this.channel.onmessage = this.channel.onbufferedamountlow = null;
+    if (this.channel.readyState === 'open' || this.channel.readyState === 'connecting') this.channel.close();
+  }
+}

@@ -1,0 +1,13 @@
+/** The helper's files endpoint: the engine runs in the extension, on the channel the panel relays. */
+import type { Logger } from '../host/Emitter';
+import type { PanelFilesCommand } from '../protocol/files';
+import { EngineEndpoint } from './EngineEndpoint';
+import { FileTransferEngine } from './FileTransferEngine';
+import { createNodeHasher } from './nodeHasher';
+import { RelayChannel } from './RelayChannel';
+
+export function helperFilesEndpoint(toPanel: (command: PanelFilesCommand) => void, log: Logger): { relay: RelayChannel; endpoint: EngineEndpoint } {
+  const relay = new RelayChannel(toPanel);
+  const engine = new FileTransferEngine(relay, { createHasher: createNodeHasher, logger: log });
+  return { relay, endpoint: new EngineEndpoint(engine, log) };
+}

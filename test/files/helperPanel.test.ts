@@ -1,0 +1,132 @@
+/**
+ * Send a File between the real host process (sharer) and the real helper panel page in headless Chromium
+ * (production HTML, CSP and bundle; the viewer's browser RTCPeerConnection carries the files channel). The
+ * helper's engine and disk live in "the extension" (this test process), reached through the panel's relay,
+ * as in VS Code. The test answers both users' Save As…/Decline prompts and presses Cancel.
+ */
+import { strict as assert } from 'assert';
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { HostFilesEndpoint } from '../../src/files/FilesEndpoint';
+import { helperFilesEndpoint } from '../../src/files/helperFilesEndpoint';
+import { FilesUi, ProgressDisplay, SessionFiles } from '../../src/files/SessionFiles';
+import { silentLogger } from '../../src/host/Emitter';
+import { HostSupervisor } from '../../src/host/supervisor';
+import type { PanelFilesEvent, TransferSnapshot } from '../../src/protocol/files';
+import { emptyRecord, startHost, TestDisplay } from '../host/support/session';
+import { WebviewHarness } from '../webview/support/WebviewHarness';
+import { listDir, makeFile, sha256File, tempDir, until } from './support/files';
+
+const MiB = 1024 * 1024;
+
+/** A user at the keyboard: answers offers with `answer`, sees progress, may press Cancel. */
+class User implements FilesUi {
+  answer: (name: string) => Promise<{ path: string; overwrite: boolean } | undefined> = async () => undefined;
+  readonly history: string[] = [];
+  readonly updates: TransferSnapshot[] = [];
+  readonly cancels = new Map<string, () => void>();
+
+  askSave(offer: { name: string }) {
+    return this.answer(offer.name);
+  }
+
+  showProgress(transfer: TransferSnapshot, _peer: string, cancel: () => void): ProgressDisplay {
+    this.cancels.set(transfer.key, cancel);
+    return { update: (t) => this.updates.push(t), close: () => undefined };
+  }
+
+  async line(match: (l: string) => boolean, what: string): Promise<string> {
+    await until(what, () => this.history.some(match), 60_000);
+    return this.history.find(match)!;
+  }
+}
+
+describe('Send a File between the host process and the helper panel in Chromium', function () {
+  this.timeout(180_000);
+  const record = emptyRecord();
+  const sharer = new User();
+  const helper = new User();
+  let display: TestDisplay;
+  let supervisor: HostSupervisor;
+  let panel: WebviewHarness;
+  let sharerFiles: SessionFiles;
+  let helperFiles: SessionFiles;
+  let dir: string;
+  let sharerInbox: string;
+  let helperInbox: string;
+
+  before(async () => {
+    dir = await tempDir('panel-src');
+    sharerInbox = await tempDir('panel-sharer');
+    helperInbox = await tempDir('panel-helper');
+    display = await TestDisplay.start(640, 480);
+    panel = await WebviewHarness.open('panel');
+    const { relay, endpoint } = helperFilesEndpoint((m) => void panel.send(m).catch(() => undefined), silentLogger);
+    helperFiles = new SessionFiles(endpoint, helper, 'Alice', (l) => helper.history.push(l), silentLogger, 100 * MiB);
+    panel.listener = (m) => {
+      if (m.type === 'viewerSignal') supervisor.signal(m.payload);
+      else if (m.type.startsWith('viewerFiles')) relay.receive(m as PanelFilesEvent);
+      else panel.received.push(m);
+    };
+    await panel.send({
+      type: 'state',
+      view: { sessionId: 's-files', role: 'helper', peerName: 'Alice', phase: 'connecting', control: 'viewOnly', statusLine: 'Connecting to Alice…', history: [] },
+    });
+    supervisor = await startHost(display, (p) => void panel.send({ type: 'viewerSignal', payload: p }).catch(() => undefined), record);
+    sharerFiles = new SessionFiles(new HostFilesEndpoint(supervisor, silentLogger), sharer, 'Bob', (l) => sharer.history.push(l), silentLogger, 100 * MiB);
+    await until('the panel to connect to the host', () => record.connected && relay.readyState === 'open', 60_000);
+  });
+
+  after(async () => {
+    sharerFiles?.dispose();
+    helperFiles?.dispose();
+    await panel?.close();
+    await supervisor?.stop().catch(() => undefined);
+    supervisor?.dispose();
+    await display?.close();
+    for (const d of [dir, sharerInbox, helperInbox]) if (d) await fs.rm(d, { recursive: true, force: true });
+  });
+
+  it('helper → sharer: the sharer chooses Save As…, the file arrives intact', async () => {
+    const hash = await makeFile(path.join(dir, 'strace.txt'), 6 * MiB + 11);
+    sharer.answer = async (name) => {
+      assert.deepEqual(await listDir(sharerInbox), [], 'nothing written before the sharer chose');
+      return { path: path.join(sharerInbox, name), overwrite: false };
+    };
+    helperFiles.send([path.join(dir, 'strace.txt')]);
+    await sharer.line((l) => l.includes('"strace.txt"') && l.includes('was saved to'), 'the sharer to save strace.txt');
+    await helper.line((l) => l.includes('"strace.txt"') && l.includes('was sent to Alice'), 'the helper to see it sent');
+    assert.equal(await sha256File(path.join(sharerInbox, 'strace.txt')), hash);
+    assert.ok(helper.history.includes('You offered "strace.txt" (6.3 MB) to Alice.'));
+  });
+
+  it('sharer → helper: the helper chooses Save As…, the file arrives intact', async () => {
+    const hash = await makeFile(path.join(dir, 'fix.diff'), 5 * MiB + 7);
+    helper.answer = async (name) => ({ path: path.join(helperInbox, name), overwrite: false });
+    sharerFiles.send([path.join(dir, 'fix.diff')]);
+    await helper.line((l) => l.includes('"fix.diff"') && l.includes('was saved to'), 'the helper to save fix.diff');
+    await sharer.line((l) => l.includes('"fix.diff"') && l.includes('was sent to Bob'), 'the sharer to see it sent');
+    assert.equal(await sha256File(path.join(helperInbox, 'fix.diff')), hash);
+  });
+
+  it('the helper declines: the sharer is told, nothing is written', async () => {
+    await makeFile(path.join(dir, 'nope.bin'), 2000);
+    helper.answer = async () => undefined;
+    sharerFiles.send([path.join(dir, 'nope.bin')]);
+    await sharer.line((l) => l === 'Bob declined "nope.bin" (2.0 KB).', 'the sharer to see the decline');
+    assert.deepEqual(await listDir(helperInbox), ['fix.diff']);
+  });
+
+  it('the helper cancels at 50 %: both sides stop and no partial file is left', async () => {
+    const size = 24 * MiB;
+    await makeFile(path.join(dir, 'big.log'), size);
+    helper.answer = async (name) => ({ path: path.join(helperInbox, name), overwrite: false });
+    sharerFiles.send([path.join(dir, 'big.log')]);
+    await until('50 % at the helper', () => helper.updates.some((u) => u.name === 'big.log' && u.bytes >= size / 2), 90_000);
+    helper.cancels.get(helper.updates.find((u) => u.name === 'big.log')!.key)!();
+    await sharer.line((l) => l.startsWith('The transfer of "big.log"'), 'the sharer to see the cancel');
+    await helper.line((l) => l.startsWith('The transfer of "big.log"'), 'the helper to see the cancel');
+    await until('no partial file', async () => (await listDir(helperInbox)).join() === 'fix.diff');
+    assert.deepEqual(panel.problems, []);
+  });
+});
