@@ -1,4 +1,7 @@
-/** Turns keyboard events on the viewer into `key` input messages; remembers what is held to release it. */
+/**
+ * Turns keyboard events on the viewer into `key` input messages while control is granted; remembers what
+ * is held to release it. When only watching, keys stay with the page (the helper's own shortcuts work).
+ */
 import { InputMessage } from '../../protocol/peer';
 import { Disposable } from '../../host/Emitter';
 
@@ -11,6 +14,7 @@ export class KeyboardCapture implements Disposable {
   constructor(
     private readonly target: HTMLElement,
     private readonly send: (message: InputMessage) => void,
+    private readonly active: () => boolean,
   ) {
     target.addEventListener('keydown', this.onKeyDown);
     target.addEventListener('keyup', this.onKeyUp);
@@ -18,13 +22,15 @@ export class KeyboardCapture implements Disposable {
   }
 
   private handle(e: KeyboardEvent, down: boolean): void {
+    // A key-up for a key sent down still goes out, so nothing stays held on the remote side.
+    const id = (e.code || e.key).slice(0, 32);
+    if (!this.active() && !(!down && this.held.has(id))) return;
     // Every key goes to the remote machine, including Tab and shortcuts the page would otherwise act on.
     e.preventDefault();
     e.stopPropagation();
     if (e.isComposing || !e.key || e.key === 'Unidentified' || e.key === 'Dead') return;
     const code = e.code.slice(0, 32);
     const key = e.key.slice(0, 32);
-    const id = code || key;
     if (down) this.held.set(id, key);
     else if (!this.held.delete(id)) return;
     this.send({ type: 'key', code, key, down });

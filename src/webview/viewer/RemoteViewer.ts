@@ -89,7 +89,7 @@ export class RemoteViewer implements Disposable {
     this.root.style.cssText = 'position:relative;width:100%;height:100%;overflow:hidden;outline:none;background:#000';
     this.stage = document.createElement('div');
     this.stage.className = 'ra-stage';
-    this.stage.style.cssText = 'position:absolute;left:0;top:0;cursor:none;touch-action:none';
+    this.stage.style.cssText = 'position:absolute;left:0;top:0;cursor:default;touch-action:none';
     this.video = document.createElement('video');
     this.video.autoplay = true;
     this.video.muted = true;
@@ -165,7 +165,7 @@ export class RemoteViewer implements Disposable {
   /** While on, keys typed in the viewer go to the remote machine (when control is granted). */
   setKeyboardCapture(on: boolean): void {
     if (on && !this.keyboard) {
-      this.keyboard = new KeyboardCapture(this.root, (m) => this.sendInput(m));
+      this.keyboard = new KeyboardCapture(this.root, (m) => this.sendInput(m), () => this.granted);
       this.root.focus();
     } else if (!on && this.keyboard) {
       this.keyboard.dispose();
@@ -237,7 +237,8 @@ export class RemoteViewer implements Disposable {
       case 'controlState':
         if (!message.granted) this.keyboard?.releaseAll();
         this.granted = message.granted;
-        this.stage.style.cursor = 'none';
+        // In control the remote cursor is the pointer; when only watching, the helper keeps their own.
+        this.stage.style.cursor = message.granted ? 'none' : 'default';
         this._onControlState.fire({ granted: message.granted, reason: message.reason });
         break;
       case 'cursor':
