@@ -25,6 +25,7 @@ export class EchoCanceller {
 
   /** Wraps `input`/`output`; throws ERR_ECHO_CANCEL when the module is missing or refuses the devices. */
   static async create(system: PulseAudioSystem, input: string, output: string): Promise<EchoCanceller> {
+    await EchoCanceller.removeOrphans(system);
     const id = `${process.pid}_${nextId++}`;
     const devices = { input: `remote_assist_ec_source_${id}`, output: `remote_assist_ec_sink_${id}` };
     const canceller = new EchoCanceller(system, devices);
@@ -46,9 +47,29 @@ export class EchoCanceller {
     return canceller;
   }
 
+  /** A process that died while talking left its canceller loaded in the user's audio server: remove it. */
+  private static async removeOrphans(system: PulseAudioSystem): Promise<void> {
+    const modules = await system.modules().catch(() => []);
+    for (const m of modules) {
+      const owner = /source_name=remote_assist_ec_source_(\d+)_/.exec(m.argument);
+      if (m.name !== 'module-echo-cancel' || !owner || isAlive(Number(owner[1]))) continue;
+      await system.unloadModule(m.index).catch(() => undefined);
+    }
+  }
+
   async dispose(): Promise<void> {
     const index = this.moduleIndex;
     this.moduleIndex = undefined;
     if (index !== undefined) await this.system.unloadModule(index).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive but another user's; only ESRCH means gone.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -44,7 +44,6 @@ const PactlDevice = z.object({
 });
 const PactlDevices = z.array(PactlDevice);
 
-const PactlModule = z.object({ name: z.string(), argument: z.string().nullable().optional() });
 
 export interface ServerInfo {
   readonly name: string;
@@ -112,9 +111,14 @@ export class PulseAudioSystem {
     await this.pactl(['unload-module', String(index)], false);
   }
 
-  async modules(): Promise<{ name: string; argument: string }[]> {
-    const list = z.array(PactlModule).parse(JSON.parse(await this.pactl(['list', 'modules'])));
-    return list.map((m) => ({ name: m.name, argument: m.argument ?? '' }));
+  /** Loaded modules. pactl's JSON omits the index unload needs, so this reads the short text form. */
+  async modules(): Promise<{ index: number; name: string; argument: string }[]> {
+    const text = await this.pactl(['list', 'short', 'modules'], false);
+    return text
+      .split('\n')
+      .map((line) => line.split('\t'))
+      .filter((cols) => cols.length >= 2 && /^\d+$/.test(cols[0]))
+      .map((cols) => ({ index: Number(cols[0]), name: cols[1], argument: cols[2] ?? '' }));
   }
 
   private pactl(args: string[], json = true): Promise<string> {

@@ -4,10 +4,18 @@
  * while the near side's own speech still gets through.
  */
 import assert from 'assert';
+import { spawn } from 'child_process';
+import { join } from 'path';
 import { EchoCanceller } from '../../src/audio/EchoCanceller';
 import { PulseAudioSystem } from '../../src/audio/PulseAudioSystem';
 import { TestPulseAudio, startPulseAudio } from './support/pulseaudio';
 import { Recorder, bestMatch, dbfs, envelope, playInto, speak } from './support/speech';
+
+const ORPHAN_SCRIPT = `
+const { EchoCanceller } = require('./src/audio/EchoCanceller');
+const { PulseAudioSystem } = require('./src/audio/PulseAudioSystem');
+EchoCanceller.create(new PulseAudioSystem(process.env), 'sharer_mic', 'sharer_speaker').then(() => { console.log('loaded'); setInterval(() => {}, 1000); });
+`;
 
 describe('echo cancellation (PulseAudio module-echo-cancel)', function () {
   this.timeout(90_000);
@@ -58,5 +66,21 @@ describe('echo cancellation (PulseAudio module-echo-cancel)', function () {
     await canceller!.dispose();
     canceller = undefined;
     assert.doesNotMatch(await pulse.pactl('list', 'short', 'modules'), /module-echo-cancel/);
+  });
+
+  it('removes a canceller left behind by a process that died while talking', async () => {
+    // A real process that loads a canceller and is killed before it can unload it.
+    const child = spawn(process.execPath, ['-r', 'tsx/cjs', '-e', ORPHAN_SCRIPT], { env: pulse.env, stdio: ['ignore', 'pipe', 'inherit'], cwd: join(__dirname, '..', '..') });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => d.toString().includes('loaded') && resolve());
+      child.on('exit', (code) => reject(new Error(`orphan maker exited with ${code}`)));
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    assert.match(await pulse.pactl('list', 'short', 'modules'), new RegExp(`remote_assist_ec_source_${child.pid}_`));
+    canceller = await EchoCanceller.create(new PulseAudioSystem(pulse.env), 'sharer_mic', 'sharer_speaker');
+    const modules = await pulse.pactl('list', 'short', 'modules');
+    assert.doesNotMatch(modules, new RegExp(`remote_assist_ec_source_${child.pid}_`), 'the orphan is gone');
+    assert.match(modules, new RegExp(`remote_assist_ec_source_${process.pid}_`), 'ours is loaded');
   });
 });
