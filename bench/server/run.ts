@@ -104,8 +104,10 @@ async function main(): Promise<void> {
 
     started = performance.now();
     const cpuBefore = cpuMs(server.pid!);
+    const workerCpuBefore = workers.map((w) => cpuMs(w.pid!));
     const inviteReplies = await all('invite', { rate, seconds });
     const serverCpuMs = cpuMs(server.pid!) - cpuBefore;
+    const workerCpuMs = workers.map((w, i) => Math.round(cpuMs(w.pid!) - workerCpuBefore[i]));
     const wallS = (performance.now() - started) / 1000;
     const sent = inviteReplies.reduce((n, r) => n + (r.sent as number), 0);
     const rtts = inviteReplies.flatMap((r) => r.rtts as number[]).sort((a, b) => a - b);
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
     const invitesPerS = Math.round(rtts.length / Math.max(seconds, wallS));
     const peakRss = rssMb(server.pid!, 'VmHWM');
     console.log(`invitations: ${sent} sent at ${rate}/s for ${seconds} s, ${rtts.length} completed round trips (${invitesPerS}/s); error replies over the run: ${JSON.stringify(errors)}`);
-    console.log(`server CPU during the invitations: ${Math.round(serverCpuMs)} ms (${(serverCpuMs / Math.max(1, rtts.length)).toFixed(2)} ms per invitation round trip)`);
+    console.log(`server CPU during the invitations: ${Math.round(serverCpuMs)} ms (${(serverCpuMs / Math.max(1, rtts.length)).toFixed(2)} ms per invitation round trip); load processes: ${workerCpuMs.join(' + ')} ms`);
     console.log(`invite round trip ms: p50 ${percentile(rtts, 50).toFixed(1)}, p90 ${percentile(rtts, 90).toFixed(1)}, p99 ${percentile(rtts, 99).toFixed(1)}, max ${rtts.at(-1)?.toFixed(1)}`);
     console.log(`server peak RSS: ${peakRss} MB`);
     // the machine may be shared: say how busy it was, since the round trip tail depends on it
