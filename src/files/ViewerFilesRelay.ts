@@ -42,7 +42,7 @@ export class ViewerFilesRelay {
     if (this.channel.readyState === 'open') post({ type: 'viewerFilesOpen' });
   }
 
-  handle(command: PanelFilesCommand): void {
+  handle(command: Extract<PanelFilesCommand, { type: 'viewerFilesSendText' | 'viewerFilesSendFrame' }>): void {
     if (this.channel.readyState !== 'open') return;
     if (command.type === 'viewerFilesSendText') {
       this.channel.send(command.text);

@@ -9,5 +9,7 @@ import { RelayChannel } from './RelayChannel';
 export function helperFilesEndpoint(toPanel: (command: PanelFilesCommand) => void, log: Logger): { relay: RelayChannel; endpoint: EngineEndpoint } {
   const relay = new RelayChannel(toPanel);
   const engine = new FileTransferEngine(relay, { createHasher: createNodeHasher, logger: log });
+  // The panel lists transfers with their progress, next to the VS Code notification.
+  engine.onDidChange((transfer) => toPanel({ type: 'viewerFilesProgress', transfer }));
   return { relay, endpoint: new EngineEndpoint(engine, log) };
 }

@@ -151,5 +151,7 @@ export type PanelFilesEvent = z.infer<typeof PanelFilesEvent>;
 export const PanelFilesCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('viewerFilesSendText'), text: z.string().max(FILE_MESSAGE_MAX_BYTES) }),
   z.object({ type: z.literal('viewerFilesSendFrame'), base64: FrameBase64 }),
+  /** A transfer changed or progressed: the panel shows bytes, rate and time left. */
+  z.object({ type: z.literal('viewerFilesProgress'), transfer: TransferSnapshot }),
 ]);
 export type PanelFilesCommand = z.infer<typeof PanelFilesCommand>;

@@ -18,6 +18,7 @@ import { WebviewHarness } from '../webview/support/WebviewHarness';
 import { listDir, makeFile, sha256File, tempDir, until } from './support/files';
 
 const MiB = 1024 * 1024;
+const SHOTS = path.join(__dirname, '..', '..', 'test-results', 'files');
 
 /** A user at the keyboard: answers offers with `answer`, sees progress, may press Cancel. */
 class User implements FilesUi {
@@ -56,6 +57,7 @@ describe('Send a File between the host process and the helper panel in Chromium'
   let helperInbox: string;
 
   before(async () => {
+    await fs.mkdir(SHOTS, { recursive: true });
     dir = await tempDir('panel-src');
     sharerInbox = await tempDir('panel-sharer');
     helperInbox = await tempDir('panel-helper');
@@ -107,6 +109,9 @@ describe('Send a File between the host process and the helper panel in Chromium'
     await helper.line((l) => l.includes('"fix.diff"') && l.includes('was saved to'), 'the helper to save fix.diff');
     await sharer.line((l) => l.includes('"fix.diff"') && l.includes('was sent to Bob'), 'the sharer to see it sent');
     assert.equal(await sha256File(path.join(helperInbox, 'fix.diff')), hash);
+    const row = panel.page.locator('.file-transfer', { hasText: 'fix.diff' });
+    await until('the panel row to say done', async () => (await row.getAttribute('data-state')) === 'completed');
+    assert.equal(await row.locator('.file-transfer-text').textContent(), 'done, SHA-256 verified');
   });
 
   it('the helper declines: the sharer is told, nothing is written', async () => {
@@ -118,10 +123,14 @@ describe('Send a File between the host process and the helper panel in Chromium'
   });
 
   it('the helper cancels at 50 %: both sides stop and no partial file is left', async () => {
-    const size = 24 * MiB;
+    const size = 32 * MiB;
     await makeFile(path.join(dir, 'big.log'), size);
     helper.answer = async (name) => ({ path: path.join(helperInbox, name), overwrite: false });
     sharerFiles.send([path.join(dir, 'big.log')]);
+    // The panel lists the transfer with bytes, rate and time left while it runs.
+    const row = panel.page.locator('.file-transfer', { hasText: 'big.log' });
+    await until('the panel row to show rate and time left', async () => /MB of 34 MB · .*\/s · .* left/.test((await row.locator('.file-transfer-text').textContent()) ?? ''), 60_000);
+    await panel.page.screenshot({ path: path.join(SHOTS, 'panel-transfer.png') });
     await until('50 % at the helper', () => helper.updates.some((u) => u.name === 'big.log' && u.bytes >= size / 2), 90_000);
     helper.cancels.get(helper.updates.find((u) => u.name === 'big.log')!.key)!();
     await sharer.line((l) => l.startsWith('The transfer of "big.log"'), 'the sharer to see the cancel');

@@ -12,6 +12,7 @@ import { registerToolkit } from '../common/toolkit';
 import { RemoteViewer } from '../viewer';
 import { VoiceBridge } from '../voice/VoiceBridge';
 import { ViewerFilesRelay } from '../../files/ViewerFilesRelay';
+import { TransferList } from '../../files/TransferList';
 import { Toolbar } from './Toolbar';
 
 registerToolkit();
@@ -32,7 +33,8 @@ const layout = h(
   h('section', { class: 'chat-column', 'aria-label': 'Chat' }, chat.element),
   h('section', { class: 'desktop-column', 'aria-label': 'Remote desktop' }, desktopHeader, desktop),
 );
-document.body.append(statusBar, toolbar.element, notice, layout);
+const transfers = new TransferList();
+document.body.append(statusBar, toolbar.element, notice, transfers.element, layout);
 
 let view: SessionView | null = null;
 let viewer: RemoteViewer | undefined;
@@ -171,6 +173,9 @@ function handle(message: Exclude<ExtensionMessage, { type: 'reply' }>): void {
     case 'viewerFilesSendText':
     case 'viewerFilesSendFrame':
       files?.handle(message);
+      break;
+    case 'viewerFilesProgress':
+      transfers.update(message.transfer);
       break;
   }
 }
