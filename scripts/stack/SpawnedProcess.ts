@@ -12,6 +12,18 @@ export interface SpawnOptions {
 
 const KILL_GRACE_MS = 5_000;
 
+/** Process groups still running: if this process exits without stopping them (a crash, a forced exit), they go too. */
+const liveGroups = new Set<number>();
+process.once('exit', () => {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 export class SpawnedProcess {
   private readonly child: ChildProcess;
   /** Resolves with the exit code (or signal name) when the process has exited. */
@@ -38,8 +50,12 @@ export class SpawnedProcess {
     } finally {
       closeSync(fd);
     }
+    const pid = this.child.pid;
+    if (pid !== undefined) liveGroups.add(pid);
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
+        // Forgotten once the leader is gone, so a reused pid is never signalled.
+        if (pid !== undefined) liveGroups.delete(pid);
         this.exitResult = code ?? signal ?? 'unknown';
         resolve(this.exitResult);
       });
