@@ -4,6 +4,7 @@
  * transfer (its cancel cancels the transfer), and records offered/accepted/declined/completed/cancelled/
  * failed in the session's history.
  */
+import { fileURLToPath } from 'url';
 import { Disposable, DisposableStore, Logger } from '../host/Emitter';
 import type { FilesHostEvent, TransferSnapshot, TransferState } from '../protocol/files';
 import type { FilesEndpoint } from './FilesEndpoint';
@@ -49,6 +50,20 @@ export class SessionFiles implements Disposable {
   /** Queues local files for sending to the peer. */
   send(paths: readonly string[]): void {
     for (const path of paths) this.endpoint.send({ type: 'send', path });
+  }
+
+  /** Files dropped on the panel: only local `file:` URIs are sent; anything else is named in the history. */
+  sendDropped(uris: readonly string[]): void {
+    for (const uri of uris) {
+      let path: string;
+      try {
+        path = fileURLToPath(uri);
+      } catch {
+        this.history(`Only files on this computer can be sent; "${uri.slice(0, 200)}" is not one.`);
+        continue;
+      }
+      this.endpoint.send({ type: 'send', path });
+    }
   }
 
   setMaxIncomingBytes(bytes: number): void {

@@ -144,6 +144,8 @@ export const PanelFilesEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('viewerFilesFrame'), base64: FrameBase64 }),
   /** `sent` bytes left the relay for the channel, which now buffers `bufferedAmount` bytes. */
   z.object({ type: z.literal('viewerFilesDrained'), sent: z.number().int().min(0), bufferedAmount: z.number().int().min(0) }),
+  /** The helper dropped files (from VS Code's Explorer or the desktop) on the panel: their URIs. */
+  z.object({ type: z.literal('viewerFilesDropped'), uris: z.array(z.string().min(1).max(4096)).min(1).max(64) }),
 ]);
 export type PanelFilesEvent = z.infer<typeof PanelFilesEvent>;
 

@@ -103,6 +103,9 @@ export class HelperSession implements ActiveSession {
       case 'viewerFilesDrained':
         this.filesRelay?.receive(report);
         break;
+      case 'viewerFilesDropped':
+        this.files?.sendDropped(report.uris);
+        break;
     }
   }
 

@@ -7,6 +7,7 @@
 import { strict as assert } from 'assert';
 import { promises as fs } from 'fs';
 import * as path from 'path';
+import { pathToFileURL } from 'url';
 import { HostFilesEndpoint } from '../../src/files/FilesEndpoint';
 import { helperFilesEndpoint } from '../../src/files/helperFilesEndpoint';
 import { FilesUi, ProgressDisplay, SessionFiles } from '../../src/files/SessionFiles';
@@ -67,6 +68,8 @@ describe('Send a File between the host process and the helper panel in Chromium'
     helperFiles = new SessionFiles(endpoint, helper, 'Alice', (l) => helper.history.push(l), silentLogger, 100 * MiB);
     panel.listener = (m) => {
       if (m.type === 'viewerSignal') supervisor.signal(m.payload);
+      // As HelperSession routes them.
+      else if (m.type === 'viewerFilesDropped') helperFiles.sendDropped(m.uris);
       else if (m.type.startsWith('viewerFiles')) relay.receive(m as PanelFilesEvent);
       else panel.received.push(m);
     };
@@ -112,6 +115,20 @@ describe('Send a File between the host process and the helper panel in Chromium'
     const row = panel.page.locator('.file-transfer', { hasText: 'fix.diff' });
     await until('the panel row to say done', async () => (await row.getAttribute('data-state')) === 'completed');
     assert.equal(await row.locator('.file-transfer-text').textContent(), 'done, SHA-256 verified');
+  });
+
+  it('files dropped on the panel are offered to the sharer', async () => {
+    const hash = await makeFile(path.join(dir, 'dropped.png'), 300_000);
+    sharer.answer = async (name) => ({ path: path.join(sharerInbox, name), overwrite: false });
+    const uris = [pathToFileURL(path.join(dir, 'dropped.png')).href, 'https://example.com/x.png'];
+    await panel.page.evaluate(`(() => {
+      const data = new DataTransfer();
+      data.setData('text/uri-list', ${JSON.stringify(uris.join('\r\n'))});
+      document.querySelector('.desktop').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    })()`);
+    await sharer.line((l) => l.includes('"dropped.png"') && l.includes('was saved to'), 'the sharer to save the dropped file');
+    assert.equal(await sha256File(path.join(sharerInbox, 'dropped.png')), hash);
+    assert.ok(helper.history.includes('Only files on this computer can be sent; "https://example.com/x.png" is not one.'));
   });
 
   it('the helper declines: the sharer is told, nothing is written', async () => {

@@ -13,6 +13,7 @@ import { RemoteViewer } from '../viewer';
 import { VoiceBridge } from '../voice/VoiceBridge';
 import { ViewerFilesRelay } from '../../files/ViewerFilesRelay';
 import { TransferList } from '../../files/TransferList';
+import { FileDropTarget } from '../../files/FileDropTarget';
 import { Toolbar } from './Toolbar';
 
 registerToolkit();
@@ -34,6 +35,7 @@ const layout = h(
   h('section', { class: 'desktop-column', 'aria-label': 'Remote desktop' }, desktopHeader, desktop),
 );
 const transfers = new TransferList();
+new FileDropTarget(document.body, (uris) => bridge.post({ type: 'viewerFilesDropped', uris }));
 document.body.append(statusBar, toolbar.element, notice, transfers.element, layout);
 
 let view: SessionView | null = null;
