@@ -155,4 +155,16 @@ describe('Send a File between the host process and the helper panel in Chromium'
     await until('no partial file', async () => (await listDir(helperInbox)).join() === 'fix.diff');
     assert.deepEqual(panel.problems, []);
   });
+
+  it('the sharer goes away mid-transfer: the helper fails it and keeps no partial file', async () => {
+    const size = 32 * MiB;
+    await makeFile(path.join(dir, 'cut.log'), size);
+    helper.answer = async (name) => ({ path: path.join(helperInbox, name), overwrite: false });
+    sharerFiles.send([path.join(dir, 'cut.log')]);
+    await until('a third at the helper', () => helper.updates.some((u) => u.name === 'cut.log' && u.bytes >= size / 3), 90_000);
+    await supervisor.stop();
+    const line = await helper.line((l) => l.startsWith('Receiving "cut.log"'), 'the helper to see the failure');
+    assert.match(line, /failed: the connection closed; nothing was kept\.$/);
+    await until('no partial file', async () => (await listDir(helperInbox)).join() === 'fix.diff');
+  });
 });
