@@ -169,10 +169,6 @@ export class FileTransferEngine implements Disposable {
     return this.find(key)?.snapshot();
   }
 
-  list(): TransferSnapshot[] {
-    return [...this.outgoing.values(), ...this.incoming.values()].map((t) => t.snapshot());
-  }
-
   dispose(): void {
     if (this.disposed) return;
     for (const transfer of [...this.outgoing.values(), ...this.incoming.values()]) {

@@ -10,7 +10,7 @@ import type { ByteSink } from './ByteStreams';
 import { FileTransferError } from './FileTransferError';
 
 /** Temporary files carry this suffix, so a folder listing shows what they are. */
-export const PARTIAL_SUFFIX = '.remote-assist-partial';
+const PARTIAL_SUFFIX = '.remote-assist-partial';
 
 /** Temporary files still open; removed synchronously if the process exits mid-transfer (a host ending with its session). */
 const liveTemps = new Set<string>();

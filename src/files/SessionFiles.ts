@@ -71,11 +71,6 @@ export class SessionFiles implements Disposable {
     this.endpoint.send({ type: 'configure', maxBytes: bytes });
   }
 
-  /** Cancels every transfer still running (the session is ending). */
-  cancelAll(): void {
-    for (const [key, state] of this.states) if (!isFinished(state)) this.endpoint.send({ type: 'cancel', key });
-  }
-
   dispose(): void {
     for (const display of this.progress.values()) display.close();
     this.progress.clear();
