@@ -36,6 +36,8 @@ export interface FileTransferEngineOptions {
   highWaterBytes?: number;
   /** Incoming offers awaiting a decision beyond this are declined as busy. */
   maxPendingOffers?: number;
+  /** Incoming offers beyond this many per minute are declined as busy, so a peer cannot flood the user with prompts. */
+  maxOffersPerMinute?: number;
   /** Least time between two progress events of one transfer. */
   progressIntervalMs?: number;
   logger?: Logger;
@@ -59,6 +61,7 @@ const DEFAULTS = {
   windowBytes: 16 * 1024 * 1024,
   highWaterBytes: 4 * 1024 * 1024,
   maxPendingOffers: 8,
+  maxOffersPerMinute: 30,
   progressIntervalMs: 250,
 };
 /** How often a blocked sender re-checks bufferedAmount when the channel sends no bufferedamountlow. */
@@ -81,6 +84,8 @@ export class FileTransferEngine implements Disposable {
   private readonly incoming = new Map<number, Transfer>();
   private readonly lastProgress = new Map<string, number>();
   private nextId = 1;
+  /** When recent incoming offers arrived, for the per-minute limit. */
+  private offerTimes: number[] = [];
   /** Wakes the sending pump on credit, drained buffers or a state change. */
   private wakeups: (() => void)[] = [];
   private pumping = false;
@@ -98,6 +103,7 @@ export class FileTransferEngine implements Disposable {
       windowBytes: options.windowBytes ?? DEFAULTS.windowBytes,
       highWaterBytes: options.highWaterBytes ?? DEFAULTS.highWaterBytes,
       maxPendingOffers: options.maxPendingOffers ?? DEFAULTS.maxPendingOffers,
+      maxOffersPerMinute: options.maxOffersPerMinute ?? DEFAULTS.maxOffersPerMinute,
       progressIntervalMs: options.progressIntervalMs ?? DEFAULTS.progressIntervalMs,
     };
     if (this.opts.chunkBytes < 1 || this.opts.chunkBytes + FILE_FRAME_HEADER_BYTES > FILE_FRAME_MAX_BYTES) {
@@ -237,7 +243,10 @@ export class FileTransferEngine implements Disposable {
     }
     const pending = [...this.incoming.values()].filter((t) => t.state === 'offered').length;
     if (!refusal && size > this.opts.maxIncomingBytes) refusal = 'ERR_TOO_LARGE';
-    if (!refusal && pending >= this.opts.maxPendingOffers) refusal = 'ERR_BUSY';
+    const now = this.now();
+    this.offerTimes = this.offerTimes.filter((t) => now - t < 60_000);
+    this.offerTimes.push(now);
+    if (!refusal && (pending >= this.opts.maxPendingOffers || this.offerTimes.length > this.opts.maxOffersPerMinute)) refusal = 'ERR_BUSY';
     const transfer = new Transfer('receive', id, name, size, this.options.createHasher(), this.now);
     this.incoming.set(id, transfer);
     if (refusal) {

@@ -180,6 +180,21 @@ describe('a hostile sender on the files channel', function () {
     assert.equal(log.offers.length, 1, 'only the valid offer reached the user');
   });
 
+  it('declines offers beyond the per-minute limit as busy, without asking', async () => {
+    receiver.dispose();
+    receiver = new FileTransferEngine(pair.helperChannel, { createHasher: createNodeHasher, maxOffersPerMinute: 3 });
+    log = new TransferLog(receiver);
+    for (let id = 200; id < 203; id++) {
+      sendJson({ type: 'offer', id, name: `spam${id}`, size: 1 });
+      receiver.decline((await log.offer(id - 200)).key);
+      await reply('decline', id);
+    }
+    sendJson({ type: 'offer', id: 203, name: 'spam203', size: 1 });
+    const decline = (await reply('decline', 203)) as Extract<FilePeerMessage, { type: 'decline' }>;
+    assert.equal(decline.code, 'ERR_BUSY');
+    assert.equal(log.offers.length, 3, 'the user was asked three times only');
+  });
+
   it('declines offers beyond the pending limit as busy', async () => {
     for (let id = 100; id < 108; id++) sendJson({ type: 'offer', id, name: `f${id}`, size: 1 });
     await log.offer(7);
