@@ -12,6 +12,9 @@ import { FileTransferError } from './FileTransferError';
 /** Temporary files carry this suffix, so a folder listing shows what they are. */
 const PARTIAL_SUFFIX = '.remote-assist-partial';
 
+/** A temporary file untouched this long was left by a process that was killed mid-transfer. */
+const ABANDONED_AFTER_MS = 10 * 60_000;
+
 /** Temporary files still open; removed synchronously if the process exits mid-transfer (a host ending with its session). */
 const liveTemps = new Set<string>();
 let exitHookInstalled = false;
@@ -25,6 +28,18 @@ function removeLiveTempsSync(): void {
     }
   }
   liveTemps.clear();
+}
+
+/** Deletes our temporary files in `dir` that nobody has written for a while (a killed process left them). */
+async function sweepAbandoned(dir: string): Promise<void> {
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!/^\.[0-9a-f]{16}\.remote-assist-partial$/.test(name)) continue;
+    const file = path.join(dir, name);
+    if (liveTemps.has(file)) continue;
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (stat?.isFile() && Date.now() - stat.mtimeMs > ABANDONED_AFTER_MS) await fs.unlink(file).catch(() => undefined);
+  }
 }
 
 export class NodeFileSink implements ByteSink {
@@ -49,6 +64,7 @@ export class NodeFileSink implements ByteSink {
     } catch (err) {
       throw new FileTransferError('ERR_WRITE', `cannot write in ${path.dirname(target)}: ${(err as Error).message}`);
     }
+    await sweepAbandoned(path.dirname(target));
     if (!exitHookInstalled) {
       exitHookInstalled = true;
       process.once('exit', removeLiveTempsSync);

@@ -110,6 +110,21 @@ describe('FileTransferEngine over a real data channel', function () {
     assert.equal([...helperLog.latest.values()][0].state, 'declined');
   });
 
+  it('removes temporary files a killed process left behind, and only those', async () => {
+    const abandoned = path.join(helperDir, '.0123456789abcdef.remote-assist-partial');
+    const recent = path.join(helperDir, '.fedcba9876543210.remote-assist-partial');
+    const lookalike = path.join(helperDir, '.notes.remote-assist-partial');
+    for (const f of [abandoned, recent, lookalike]) await fs.writeFile(f, 'x');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    await fs.utimes(abandoned, hourAgo, hourAgo);
+    await fs.utimes(lookalike, hourAgo, hourAgo);
+    await makeFile(path.join(dir, 'fresh.txt'), 100);
+    const key = sharer.send(await NodeFileSource.open(path.join(dir, 'fresh.txt')));
+    await acceptInto(helper, await helperLog.offer(0), helperDir);
+    await sharerLog.waitFor(key, 'completed');
+    assert.deepEqual(await listDir(helperDir), ['.fedcba9876543210.remote-assist-partial', '.notes.remote-assist-partial', 'fresh.txt']);
+  });
+
   it('never replaces an existing file unless overwriting was chosen', async () => {
     await makeFile(path.join(dir, 'notes.txt'), 4096);
     await fs.writeFile(path.join(helperDir, 'notes.txt'), 'mine');
