@@ -51,7 +51,8 @@ cd ../../..
 # The top-level postinstall itself fails here and is not needed; argon2 is the native module it would build.
 npm_config_yes=true npm rebuild argon2 --loglevel=error >&2
 
-node out/node/entry.js --version >/dev/null
+# Even --version writes a default config and data dir: keep them in the scratch directory.
+XDG_CONFIG_HOME="$WORK/xdg" XDG_DATA_HOME="$WORK/xdg" node out/node/entry.js --version >/dev/null
 touch .installed
 cd "$CACHE"
 mv "$WORK/package" "$DEST"

@@ -61,6 +61,7 @@ export class CodeServerInstance {
       workspace: join(root, 'workspace'),
       xdgConfig: join(root, 'xdg-config'),
       xdgData: join(root, 'xdg-data'),
+      tmp: join(root, 'tmp'),
     };
     for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
     mkdirSync(join(dirs.userData, 'User'), { recursive: true });
@@ -73,8 +74,9 @@ export class CodeServerInstance {
     const host = options.host ?? '127.0.0.1';
     const configFile = join(root, 'config.yaml');
     writeFileSync(configFile, `bind-addr: ${host}:${port}\nauth: none\ncert: false\n`);
-    // XDG paths keep code-server's own state (config, heartbeat, logs) out of the user's home.
-    const env = { ...process.env, ...options.env, DISPLAY: options.display, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData };
+    // XDG paths keep code-server's own state (config, heartbeat, logs) out of the user's home, and TMPDIR
+    // its extension hosts' IPC sockets out of /tmp: all of it goes when the instance's directory does.
+    const env = { ...process.env, ...options.env, DISPLAY: options.display, XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, TMPDIR: dirs.tmp };
     const entry = join(options.installDir, 'out/node/entry.js');
     const common = ['--config', configFile, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
 
