@@ -9,6 +9,11 @@ import { frameBytes } from './PcmFramer';
  * measured against the play position pacat reports, not assumed.
  */
 const MAX_QUEUED_MS = 250;
+/**
+ * No progress for this long means the stream stalled (starting, or refilling after an underrun): it needs
+ * data to play again, so the cap does not apply — otherwise it would wait for data that never comes.
+ */
+const STALLED_MS = 500;
 
 export class SpeakerPlayback {
   private readonly process: AudioProcess;
@@ -17,6 +22,7 @@ export class SpeakerPlayback {
   private writtenMs = 0;
   /** Milliseconds of our stream the audio server has played, as pacat last reported. */
   private playedMs = 0;
+  private lastProgressAt = 0;
 
   constructor(options: Omit<AudioProcessOptions, 'clientName' | 'latencyMs' | 'verbose'> & { latencyMs?: number }) {
     // 60 ms in the audio server rides out the scheduling stalls of a busy machine without an underrun.
@@ -24,7 +30,13 @@ export class SpeakerPlayback {
     this.onDidFail = this.process.onDidFail;
     this.process.onStatusLine((line) => {
       const time = /^Time: ([0-9.]+) sec/.exec(line);
-      if (time) this.playedMs = Number(time[1]) * 1000;
+      if (!time) return;
+      const played = Number(time[1]) * 1000;
+      if (played > this.playedMs) this.lastProgressAt = performance.now();
+      this.playedMs = played;
+      // After an underrun the play position can pass what we wrote (silence played): the queue is empty,
+      // not negative — a negative queue would let the next backlog grow past the cap unnoticed.
+      if (this.writtenMs < this.playedMs) this.writtenMs = this.playedMs;
     });
     // A closed pipe is reported through onDidFail (exit); without a listener it would throw.
     this.process.child.stdin!.on('error', () => undefined);
@@ -43,7 +55,8 @@ export class SpeakerPlayback {
   play(frame: PcmFrame): void {
     const stdin = this.process.child.stdin!;
     if (stdin.destroyed) return;
-    if (this.queuedMs > MAX_QUEUED_MS) {
+    const stalled = performance.now() - this.lastProgressAt > STALLED_MS;
+    if (this.queuedMs > MAX_QUEUED_MS && !stalled) {
       this.dropped++;
       return;
     }
