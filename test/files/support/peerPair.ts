@@ -43,6 +43,8 @@ export async function connectPeerPair(): Promise<PeerPair> {
     sharerChannel,
     helperChannel,
     close() {
+      // simple-peer closes only its own channel; close ours first so no native callback outlives its peer.
+      for (const channel of [sharerChannel, helperChannel]) (channel as unknown as RTCDataChannel).close();
       sharer.destroy();
       helper.destroy();
     },
