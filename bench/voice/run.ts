@@ -60,7 +60,8 @@ async function main(): Promise<void> {
     await sayAndHear(pulse, 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor', sentence);
     await sayAndHear(pulse, 'helper_mic_feed', 'helper_mic', 'sharer_speaker.monitor', sentence);
 
-    const results = { sharerToHelper: [] as number[], helperToSharer: [] as number[], correlations: [] as number[] };
+    const results = { sharerToHelper: [] as number[], helperToSharer: [] as number[], correlations: [] as number[], jitterBufferMs: [] as number[] };
+    let jb = await panel.audioReceiveTotals();
     const cpuStart = process.cpuUsage();
     const wallStart = performance.now();
     for (let i = 0; i < rounds; i++) {
@@ -72,7 +73,16 @@ async function main(): Promise<void> {
         const match = mouthToEar(heard.mouth, heard.mouthStart, heard.ear, heard.earStart);
         results.correlations.push(match.correlation);
         if (match.correlation >= HEARD) results[key].push(match.latencyMs);
-        console.log(`${key.padEnd(15)} round ${i + 1}: ${match.latencyMs.toFixed(0).padStart(4)} ms  (correlation ${match.correlation.toFixed(2)})`);
+        let extra = '';
+        if (key === 'sharerToHelper') {
+          // The helper's WebRTC jitter buffer over this round: the largest share of mouth-to-ear.
+          const now = await panel.audioReceiveTotals();
+          const ms = ((now.jitterBufferDelay - jb.jitterBufferDelay) / Math.max(1, now.emitted - jb.emitted)) * 1000;
+          jb = now;
+          results.jitterBufferMs.push(ms);
+          extra = `, panel jitter buffer ${ms.toFixed(0)} ms`;
+        }
+        console.log(`${key.padEnd(15)} round ${i + 1}: ${match.latencyMs.toFixed(0).padStart(4)} ms  (correlation ${match.correlation.toFixed(2)}${extra})`);
       }
     }
     const cpu = process.cpuUsage(cpuStart);
@@ -84,6 +94,7 @@ async function main(): Promise<void> {
       helperToSharerMedianMs: median(results.helperToSharer),
       understoodRounds: results.sharerToHelper.length + results.helperToSharer.length,
       minCorrelation: Math.round(Math.min(...results.correlations) * 100) / 100,
+      panelJitterBufferMedianMs: median(results.jitterBufferMs),
       /** The helper's extension-side voice (HelperVoice, parec/pacat pipes) and the test's recorders share this process. */
       helperNodeCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / (performance.now() - wallStart)) * 1000) / 10,
       loadAverage1m: Math.round(loadavg()[0] * 10) / 10,

@@ -98,6 +98,15 @@ export class ProductPanel {
         while (outbox.length) await window.__remoteAssistToExtension(outbox.splice(0));
         flushing = false;
       };
+      // Kept so a bench can read the receiver's jitter buffer (RemoteViewer owns the connection).
+      window.__raPeerConnections = [];
+      const NativePeerConnection = window.RTCPeerConnection;
+      window.RTCPeerConnection = function (...args) {
+        const pc = new NativePeerConnection(...args);
+        window.__raPeerConnections.push(pc);
+        return pc;
+      };
+      window.RTCPeerConnection.prototype = NativePeerConnection.prototype;
       window.acquireVsCodeApi = () => ({ postMessage: (m) => { outbox.push(m); if (!flushing) void flush(); }, getState: () => undefined, setState: () => undefined });
       document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));
     `);
@@ -123,6 +132,21 @@ export class ProductPanel {
     return this.page.evaluate(() => {
       const video = document.querySelector('video');
       return video?.srcObject instanceof MediaStream ? video.srcObject.getTracks().map((t) => t.kind).sort() : [];
+    });
+  }
+
+  /** Totals of the sharer's audio in the page's receiver: jitter buffer delay (s) and samples emitted. */
+  audioReceiveTotals(): Promise<{ jitterBufferDelay: number; emitted: number }> {
+    return this.page.evaluate(async () => {
+      const totals = { jitterBufferDelay: 0, emitted: 0 };
+      for (const pc of (window as unknown as { __raPeerConnections: RTCPeerConnection[] }).__raPeerConnections) {
+        (await pc.getStats()).forEach((s) => {
+          if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
+          totals.jitterBufferDelay += s.jitterBufferDelay ?? 0;
+          totals.emitted += s.jitterBufferEmittedCount ?? 0;
+        });
+      }
+      return totals;
     });
   }
 
