@@ -1,6 +1,7 @@
 /**
  * One negotiated data channel with backpressure: `send` queues in memory above the high-water mark and
- * drains on `bufferedamountlow`; `sendLatest` keeps only the newest message of a kind (cursor moves).
+ * drains on `bufferedamountlow` (polled where the channel never fires it); `sendLatest` keeps only the
+ * newest message of a kind (cursor moves).
  * Bulk producers (files) may pace themselves on `channel.bufferedAmount` and send on `channel` directly.
  */
 import { CHANNEL_HIGH_WATER_BYTES } from '../../protocol/peer';
@@ -8,6 +9,8 @@ import { Disposable, Emitter, Event } from '../Emitter';
 
 /** Queued bytes beyond the channel's own buffer before the peer is considered stuck. */
 const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
+/** How often a congested port re-checks bufferedAmount when the channel sends no bufferedamountlow. */
+const DRAIN_POLL_MS = 5;
 
 export class ChannelPort implements Disposable {
   private readonly _onMessage = new Emitter<string | ArrayBuffer>();
@@ -24,8 +27,12 @@ export class ChannelPort implements Disposable {
   private queuedBytes = 0;
   private readonly latest = new Map<string, string>();
   private opened = false;
+  /** @roamhq/wrtc's channels never fire `bufferedamountlow` (no such handler on them); browsers' do. */
+  private readonly firesLow: boolean;
+  private drainPoll: ReturnType<typeof setInterval> | undefined;
 
   constructor(readonly channel: RTCDataChannel) {
+    this.firesLow = 'onbufferedamountlow' in channel;
     channel.binaryType = 'arraybuffer';
     channel.bufferedAmountLowThreshold = CHANNEL_HIGH_WATER_BYTES / 4;
     channel.onmessage = (e: MessageEvent) => this._onMessage.fire(e.data as string | ArrayBuffer);
@@ -59,13 +66,17 @@ export class ChannelPort implements Disposable {
     if (this.queuedBytes + size > MAX_QUEUED_BYTES) return false;
     this.queue.push(data);
     this.queuedBytes += size;
+    this.pollWhileWaiting();
     return true;
   }
 
   /** Sends `data` unless congested, in which case only the newest message under `kind` is kept. */
   sendLatest(kind: string, data: string): void {
     if (!this.congested) this.channel.send(data);
-    else this.latest.set(kind, data);
+    else {
+      this.latest.set(kind, data);
+      this.pollWhileWaiting();
+    }
   }
 
   private drain(): void {
@@ -78,9 +89,23 @@ export class ChannelPort implements Disposable {
       for (const data of this.latest.values()) this.channel.send(data);
       this.latest.clear();
     }
+    const closed = this.channel.readyState === 'closing' || this.channel.readyState === 'closed';
+    if ((this.queue.length === 0 && this.latest.size === 0) || closed) this.stopPolling();
+  }
+
+  /** Without `bufferedamountlow`, polls bufferedAmount while (and only while) something waits to be sent. */
+  private pollWhileWaiting(): void {
+    if (this.firesLow || this.drainPoll) return;
+    this.drainPoll = setInterval(() => this.drain(), DRAIN_POLL_MS);
+  }
+
+  private stopPolling(): void {
+    clearInterval(this.drainPoll);
+    this.drainPoll = undefined;
   }
 
   dispose(): void {
+    this.stopPolling();
     this.channel.onmessage = null;
     this.channel.onopen = null;
     this.channel.onbufferedamountlow = null;
