@@ -9,7 +9,7 @@ import { loadavg } from 'os';
 import { HelperVoice } from '../../src/audio/HelperVoice';
 import { HostVoiceEndpoint } from '../../src/audio/HostVoiceEndpoint';
 import { TalkController } from '../../src/audio/TalkController';
-import { silentLogger } from '../../src/host/Emitter';
+import { silentLogger } from '../../src/common/logger';
 import { HostSupervisor } from '../../src/host/supervisor';
 import { buildHost } from '../../test/host/support/buildHost';
 import { startXvfb } from '../../test/support/xvfb';

@@ -4,7 +4,7 @@
  * audio as a WebRTC track. It speaks the same commands and events as the sharer's HostVoice, so one talk
  * controller drives either side.
  */
-import { Emitter } from '../host/Emitter';
+import { Emitter } from '../common/lifecycle';
 import { AudioError } from './AudioError';
 import { FRAME_SAMPLES, PcmFrame } from './AudioFormat';
 import { LocalVoice } from './LocalVoice';

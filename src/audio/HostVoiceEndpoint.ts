@@ -2,7 +2,8 @@
  * The sharer's voice endpoint: the host process's VoiceService, reached through the supervisor's service
  * envelope. Events come from another process, so each is validated before the talk controller sees it.
  */
-import { Disposable, Emitter, Event, Logger } from '../host/Emitter';
+import { IDisposable, Emitter, Event } from '../common/lifecycle';
+import { Logger } from '../common/logger';
 import { parseMessage } from '../protocol/validate';
 import { HostVoiceCommand, HostVoiceEvent, VOICE_SERVICE } from '../protocol/voice';
 import type { VoiceEndpoint } from './TalkController';
@@ -13,10 +14,10 @@ export interface ServiceHost {
   readonly onService: Event<{ service: string; message: unknown }>;
 }
 
-export class HostVoiceEndpoint implements VoiceEndpoint, Disposable {
+export class HostVoiceEndpoint implements VoiceEndpoint, IDisposable {
   private readonly _onEvent = new Emitter<HostVoiceEvent>();
   readonly onEvent = this._onEvent.event;
-  private readonly subscription: Disposable;
+  private readonly subscription: IDisposable;
 
   constructor(
     private readonly host: ServiceHost,

@@ -5,7 +5,8 @@
  * HelperVoice — with the same commands and events. Consent is this side's: audio starts only after our Accept
  * or the other side's Accept of our request, and anything the peer sends out of turn is refused.
  */
-import { Disposable, DisposableStore, Emitter, Event, Logger } from '../host/Emitter';
+import { IDisposable, DisposableStore, Emitter, Event } from '../common/lifecycle';
+import { Logger } from '../common/logger';
 import { HostVoiceCommand, HostVoiceEvent, VoicePeerMessage } from '../protocol/voice';
 import { MicMode } from './MicGate';
 import { VoiceCallInput, VoiceCallPhase, VoiceCallState, VoiceCallStateError } from './VoiceCallState';
@@ -54,7 +55,7 @@ export interface TalkView {
   readonly remote: number;
 }
 
-export class TalkController implements Disposable {
+export class TalkController implements IDisposable {
   private readonly state = new VoiceCallState();
   private readonly store = new DisposableStore();
   private readonly _onDidChange = new Emitter<TalkView>();

@@ -5,7 +5,8 @@
  * bar item shows both level meters while talking. Registered by one line in extension.ts.
  */
 import * as vscode from 'vscode';
-import { Emitter, Logger } from '../host/Emitter';
+import { Emitter } from '../common/lifecycle';
+import { Logger } from '../common/logger';
 import type { ActiveSession } from '../session/ActiveSession';
 import type { SessionFeatures } from '../session/SessionFeatures';
 import { TalkController, TalkFactory } from './TalkController';

@@ -3,7 +3,8 @@
  * create the temporary file only on accept) and reports the engine's offers and progress as events. The
  * host's files service uses it behind its IPC; the helper's extension uses it directly.
  */
-import { Emitter, Logger } from '../host/Emitter';
+import { Emitter } from '../common/lifecycle';
+import { Logger } from '../common/logger';
 import type { FilesHostCommand, FilesHostEvent } from '../protocol/files';
 import type { FilesEndpoint } from './FilesEndpoint';
 import type { FileTransferEngine } from './FileTransferEngine';

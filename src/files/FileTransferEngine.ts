@@ -17,7 +17,8 @@ import {
   TransferSnapshot,
 } from '../protocol/files';
 import { decodeMessage } from '../protocol/validate';
-import { Disposable, Emitter, Logger, silentLogger } from '../host/Emitter';
+import { IDisposable, Emitter } from '../common/lifecycle';
+import { Logger, silentLogger } from '../common/logger';
 import type { ByteSink, ByteSource, Hasher } from './ByteStreams';
 import type { ChannelEvent, FileChannel } from './FileChannel';
 import { FileTransferError } from './FileTransferError';
@@ -69,7 +70,7 @@ const DRAIN_POLL_MS = 2;
 /** Finished transfers kept for lookups of late messages; older ones are forgotten. */
 const FINISHED_KEPT = 64;
 
-export class FileTransferEngine implements Disposable {
+export class FileTransferEngine implements IDisposable {
   private readonly _onDidOffer = new Emitter<IncomingOffer>();
   /** An incoming offer awaits the user's decision. */
   readonly onDidOffer = this._onDidOffer.event;

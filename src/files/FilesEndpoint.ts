@@ -3,11 +3,12 @@
  * process's files service, reached through the supervisor's service envelope; each event is validated,
  * since it comes from another process.
  */
-import { Disposable, Emitter, Event, Logger } from '../host/Emitter';
+import { IDisposable, Emitter, Event } from '../common/lifecycle';
+import { Logger } from '../common/logger';
 import { FILES_SERVICE, FilesHostCommand, FilesHostEvent } from '../protocol/files';
 import { parseMessage } from '../protocol/validate';
 
-export interface FilesEndpoint extends Disposable {
+export interface FilesEndpoint extends IDisposable {
   send(command: FilesHostCommand): void;
   readonly onEvent: Event<FilesHostEvent>;
 }
@@ -21,7 +22,7 @@ export interface ServiceHost {
 export class HostFilesEndpoint implements FilesEndpoint {
   private readonly _onEvent = new Emitter<FilesHostEvent>();
   readonly onEvent = this._onEvent.event;
-  private readonly subscription: Disposable;
+  private readonly subscription: IDisposable;
 
   constructor(
     private readonly host: ServiceHost,

@@ -7,7 +7,7 @@ import { existsSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { Logger } from '../host/Emitter';
+import type { Logger } from '../common/logger';
 import type { ActiveSession } from '../session/ActiveSession';
 import type { SessionFeatures } from '../session/SessionFeatures';
 import { FileTexts } from './FileTexts';

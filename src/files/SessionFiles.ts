@@ -5,7 +5,8 @@
  * failed in the session's history.
  */
 import { fileURLToPath } from 'url';
-import { Disposable, DisposableStore, Logger } from '../host/Emitter';
+import { IDisposable, DisposableStore } from '../common/lifecycle';
+import { Logger } from '../common/logger';
 import type { FilesHostEvent, TransferSnapshot, TransferState } from '../protocol/files';
 import type { FilesEndpoint } from './FilesEndpoint';
 import { FileTexts } from './FileTexts';
@@ -29,7 +30,7 @@ export interface FilesUi {
 /** Creates a session's file feature once its endpoint exists (the sharer's host process, or the helper's peer). */
 export type FilesFactory = (peerName: string, endpoint: FilesEndpoint, history: (line: string) => void) => SessionFiles;
 
-export class SessionFiles implements Disposable {
+export class SessionFiles implements IDisposable {
   private readonly store = new DisposableStore();
   private readonly states = new Map<string, TransferState>();
   private readonly progress = new Map<string, ProgressDisplay>();

@@ -1,5 +1,5 @@
 /** The helper's files endpoint: the engine runs in the extension, on the channel the panel relays. */
-import type { Logger } from '../host/Emitter';
+import type { Logger } from '../common/logger';
 import type { PanelFilesCommand } from '../protocol/files';
 import { EngineEndpoint } from './EngineEndpoint';
 import { FileTransferEngine } from './FileTransferEngine';

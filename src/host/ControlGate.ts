@@ -5,7 +5,7 @@
  */
 import { ControlReason } from '../protocol/host';
 import { InputMessage } from '../protocol/peer';
-import { Emitter } from './Emitter';
+import { Emitter } from '../common/lifecycle';
 import { HostError } from './HostError';
 import { InputInjector } from './input/InputInjector';
 

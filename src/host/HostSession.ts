@@ -5,7 +5,8 @@
  */
 import { HostCommand, HostErrorCode, HostEvent, SignalPayload } from '../protocol/host';
 import { ControlGate } from './ControlGate';
-import { DisposableStore, Logger } from './Emitter';
+import { DisposableStore } from '../common/lifecycle';
+import { Logger } from '../common/logger';
 import { HostError } from './HostError';
 import { chooseBackend, openBackend, PlatformBackend } from './PlatformBackend';
 import { ChannelPort } from './peer/ChannelPort';

@@ -4,7 +4,7 @@
  * fails with a clear ERR_PLATFORM_UNSUPPORTED — never a silent black screen.
  */
 import { ScreenChoice } from '../protocol/host';
-import { DisposableStore, Emitter, Event } from './Emitter';
+import { DisposableStore, Emitter, Event } from '../common/lifecycle';
 import { HostError } from './HostError';
 import { LibnutCapture, LibnutCursor, loadLibnut } from './capture/LibnutCapture';
 import { openCapture } from './capture/createCapture';

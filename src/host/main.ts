@@ -5,7 +5,7 @@
  */
 import { HOST_COMMAND_MAX_BYTES, HostCommand, HostEvent } from '../protocol/host';
 import { parseMessage } from '../protocol/validate';
-import { Logger } from './Emitter';
+import { Logger } from '../common/logger';
 import { HostSession } from './HostSession';
 import { hostServices } from './services';
 

@@ -7,7 +7,8 @@ import { ChildProcess, fork } from 'child_process';
 import * as path from 'path';
 import { ControlReason, HostCommand, HostErrorCode, HostEvent, HostStats, Quality, ScreenChoice, SignalPayload } from '../protocol/host';
 import { parseMessage, ProtocolError } from '../protocol/validate';
-import { Disposable, Emitter, Logger, silentLogger } from './Emitter';
+import { IDisposable, Emitter } from '../common/lifecycle';
+import { Logger, silentLogger } from '../common/logger';
 
 export interface HostSupervisorOptions {
   /** Path of the bundled host (default: dist/host.js next to the running bundle). */
@@ -33,7 +34,7 @@ export interface HostError {
 
 export type SupervisorState = 'idle' | 'running' | 'exited';
 
-export class HostSupervisor implements Disposable {
+export class HostSupervisor implements IDisposable {
   private readonly _onSignal = new Emitter<SignalPayload>();
   /** A simple-peer signal object to relay to the helper's viewer. */
   readonly onSignal = this._onSignal.event;

@@ -14,7 +14,7 @@ import {
 } from '../protocol/network';
 import { decodeMessage, ProtocolError } from '../protocol/validate';
 import { ConnectionStateMachine, type ConnectionState } from './ConnectionStateMachine';
-import { Disposable, Emitter, toDisposable, type Event } from './Disposable';
+import { Disposable, Emitter, toDisposable, type Event } from '../common/lifecycle';
 import { silentLogger, type Logger } from './Logger';
 import { NetworkError } from './NetworkError';
 import { NetworkState, type PresenceChange, type SessionEnd, type SignalEvent } from './NetworkState';

@@ -1,5 +1,5 @@
 import type { Contact, Invitation, PresenceStatus, ServerEvent, Session, SessionEndReason } from '../protocol/network';
-import { Disposable, Emitter, type Event } from './Disposable';
+import { Disposable, Emitter, type Event } from '../common/lifecycle';
 
 export interface PresenceChange {
   alias: string;

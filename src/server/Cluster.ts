@@ -1,5 +1,5 @@
 import type { ChosenPresence, ServerEvent } from '../protocol/network';
-import type { IDisposable } from '../network/Disposable';
+import type { IDisposable } from '../common/lifecycle';
 import type { ConnectionRegistry } from './ConnectionRegistry';
 
 /** What one process knows of an alias: its connections there and the presence they chose. */

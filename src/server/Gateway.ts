@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'http';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { ClientMessage, type ServerReply } from '../protocol/network';
 import { decodeMessage, ProtocolError } from '../protocol/validate';
-import type { IDisposable } from '../network/Disposable';
+import type { IDisposable } from '../common/lifecycle';
 import type { Accounts } from './Accounts';
 import { ClientConnection } from './ClientConnection';
 import type { Dispatcher } from './Dispatcher';

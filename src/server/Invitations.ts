@@ -1,5 +1,5 @@
 import type { Invitation, InvitationStatus, Session } from '../protocol/network';
-import type { IDisposable } from '../network/Disposable';
+import type { IDisposable } from '../common/lifecycle';
 import type { Identity } from './ClientConnection';
 import type { InvitationRow } from './InvitationStore';
 import type { ServerContext } from './ServerContext';

@@ -1,5 +1,5 @@
 import type { Link, Session } from '../protocol/network';
-import type { IDisposable } from '../network/Disposable';
+import type { IDisposable } from '../common/lifecycle';
 import type { Identity } from './ClientConnection';
 import { FailureLimiter } from './FailureLimiter';
 import type { ServerContext } from './ServerContext';

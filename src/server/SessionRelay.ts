@@ -1,5 +1,5 @@
 import type { Person, Session, SessionEndReason } from '../protocol/network';
-import type { IDisposable } from '../network/Disposable';
+import type { IDisposable } from '../common/lifecycle';
 import type { Identity } from './ClientConnection';
 import type { ServerContext } from './ServerContext';
 import { ServiceError } from './ServiceError';

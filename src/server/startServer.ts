@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'https';
 import type { AddressInfo } from 'net';
 import { networkInterfaces } from 'os';
 import { WebSocketServer } from 'ws';
-import type { IDisposable } from '../network/Disposable';
+import type { IDisposable } from '../common/lifecycle';
 import { silentLogger, type Logger } from '../network/Logger';
 import { Accounts } from './Accounts';
 import { AccountStore } from './AccountStore';

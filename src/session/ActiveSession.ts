@@ -1,11 +1,11 @@
 /** What the views and commands can do with the session in progress, whichever side this machine is on. */
 import type { TalkController } from '../audio/TalkController';
 import type { SessionFiles } from '../files/SessionFiles';
-import type { Disposable, Event } from '../host/Emitter';
+import type { IDisposable, Event } from '../common/lifecycle';
 import type { AssistanceSession } from './AssistanceSession';
 import type { QualityPreset } from './QualityPresets';
 
-export interface ActiveSession extends Disposable {
+export interface ActiveSession extends IDisposable {
   readonly model: AssistanceSession;
   /** Fires once, after the session ended and its resources were released. */
   readonly onDidEnd: Event<void>;

@@ -1,7 +1,7 @@
 /** The extension's settings, read fresh on every use and checked: a bad value is reported and ignored. */
 import { userInfo } from 'os';
 import * as vscode from 'vscode';
-import type { Logger } from '../host/Emitter';
+import type { Logger } from '../common/logger';
 import { QUALITY_PRESETS, QualityPreset } from './QualityPresets';
 import type { SharerPolicy } from './SharerSession';
 

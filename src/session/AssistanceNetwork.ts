@@ -4,7 +4,8 @@
  */
 import { NetworkClient } from '../network/NetworkClient';
 import { NetworkError } from '../network/NetworkError';
-import { Disposable, DisposableStore, Emitter, Logger } from '../host/Emitter';
+import { IDisposable, DisposableStore, Emitter } from '../common/lifecycle';
+import { Logger } from '../common/logger';
 
 /** Where device tokens live (VS Code's SecretStorage), keyed by server address. */
 export interface TokenStore {
@@ -13,7 +14,7 @@ export interface TokenStore {
   delete(serverUrl: string): Promise<void>;
 }
 
-export class AssistanceNetwork implements Disposable {
+export class AssistanceNetwork implements IDisposable {
   readonly client: NetworkClient;
   private readonly _onDidChangeSignedIn = new Emitter<boolean>();
   readonly onDidChangeSignedIn = this._onDidChangeSignedIn.event;

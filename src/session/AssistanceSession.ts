@@ -11,7 +11,7 @@
  */
 import type { ChatEntry, ControlPhase, SessionPhase, SessionRole, SessionView } from '../protocol/webview';
 import { HISTORY_MAX_ENTRIES } from '../protocol/webview';
-import { Emitter } from '../host/Emitter';
+import { Emitter } from '../common/lifecycle';
 import { SessionTexts as T } from './SessionTexts';
 
 export type SessionErrorCode = 'ERR_ILLEGAL_TRANSITION' | 'ERR_SESSION_ENDED' | 'ERR_BAD_CHAT';

@@ -9,7 +9,8 @@ import { networkInterfaces } from 'os';
 import { NetworkClient } from '../network/NetworkClient';
 import type { Link } from '../protocol/network';
 import { RunningServer, startServer } from '../server/startServer';
-import { Disposable, DisposableStore, Logger } from '../host/Emitter';
+import { IDisposable, DisposableStore } from '../common/lifecycle';
+import { Logger } from '../common/logger';
 import { formatInvitationLink, InvitationLink } from './InvitationLink';
 
 export interface DirectLinkOptions {
@@ -56,13 +57,13 @@ export function shareableLink(link: Link): CreatedLink {
   return { link: url.toString(), password: link.secret, expiresAt: link.expiresAt };
 }
 
-export class DirectLinks implements Disposable {
+export class DirectLinks implements IDisposable {
   private server: RunningServer | undefined;
   private sharerClient: NetworkClient | undefined;
   private readonly store = new DisposableStore();
 
   constructor(
-    private readonly watch: (client: NetworkClient) => Disposable,
+    private readonly watch: (client: NetworkClient) => IDisposable,
     private readonly log: Logger,
   ) {}
 

@@ -7,9 +7,10 @@ import type { NetworkClient } from '../network/NetworkClient';
 import type { SessionEndReason } from '../protocol/network';
 import { RELAY_MESSAGE_MAX_BYTES, RelayMessage } from '../protocol/relay';
 import { decodeMessage, ProtocolError } from '../protocol/validate';
-import { Disposable, DisposableStore, Emitter, Logger } from '../host/Emitter';
+import { IDisposable, DisposableStore, Emitter } from '../common/lifecycle';
+import { Logger } from '../common/logger';
 
-export class SessionChannel implements Disposable {
+export class SessionChannel implements IDisposable {
   private readonly _onMessage = new Emitter<RelayMessage>();
   readonly onMessage = this._onMessage.event;
   private readonly _onEnded = new Emitter<SessionEndReason>();

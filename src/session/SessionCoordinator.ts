@@ -6,7 +6,8 @@
 import type { NetworkClient } from '../network/NetworkClient';
 import type { Session } from '../protocol/network';
 import type { SessionView } from '../protocol/webview';
-import { Disposable, DisposableStore, Emitter, Logger } from '../host/Emitter';
+import { IDisposable, DisposableStore, Emitter } from '../common/lifecycle';
+import { Logger } from '../common/logger';
 import type { ActiveSession } from './ActiveSession';
 import { ChatLog } from './ChatLog';
 
@@ -15,7 +16,7 @@ export interface SessionFactory {
   helper(session: Session, client: NetworkClient): ActiveSession;
 }
 
-export class SessionCoordinator implements Disposable {
+export class SessionCoordinator implements IDisposable {
   private readonly _onDidChangeActive = new Emitter<ActiveSession | undefined>();
   /** A session started or ended. */
   readonly onDidChangeActive = this._onDidChangeActive.event;
@@ -33,7 +34,7 @@ export class SessionCoordinator implements Disposable {
   }
 
   /** Builds sessions for what `client` reports; dispose the result when the client goes away. */
-  watch(client: NetworkClient): Disposable {
+  watch(client: NetworkClient): IDisposable {
     return this.store.add(client.onDidStartSession((session) => this.begin(session, client)));
   }
 

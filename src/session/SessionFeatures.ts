@@ -3,7 +3,7 @@
  * the button says plainly that the feature is not available yet and does nothing else. The files and voice
  * parts hook in with one `register` call each.
  */
-import type { Disposable } from '../host/Emitter';
+import type { IDisposable } from '../common/lifecycle';
 import type { ActiveSession } from './ActiveSession';
 import { SessionTexts } from './SessionTexts';
 
@@ -16,7 +16,7 @@ const NAMES: Record<FeatureId, string> = { sendFile: 'Send a File', startTalking
 export class SessionFeatures {
   private readonly handlers = new Map<FeatureId, FeatureHandler>();
 
-  register(id: FeatureId, handler: FeatureHandler): Disposable {
+  register(id: FeatureId, handler: FeatureHandler): IDisposable {
     if (this.handlers.has(id)) throw new Error(`${NAMES[id]} already has a handler`);
     this.handlers.set(id, handler);
     return { dispose: () => this.handlers.get(id) === handler && this.handlers.delete(id) };

@@ -3,7 +3,7 @@
  * streaming), opened when a session starts. Closing it disconnects, as closing the window did in Windows.
  */
 import * as vscode from 'vscode';
-import type { Logger } from '../host/Emitter';
+import type { Logger } from '../common/logger';
 import type { ExtensionMessage } from '../protocol/webview';
 import type { HelperSession } from '../session/HelperSession';
 import type { ToolbarDispatch } from './ToolbarDispatch';

@@ -1,6 +1,6 @@
 /** The sidebar Chat view: the session in progress on either side, or the last one's history after a restart. */
 import * as vscode from 'vscode';
-import type { Logger } from '../host/Emitter';
+import type { Logger } from '../common/logger';
 import type { SessionCoordinator } from '../session/SessionCoordinator';
 import { webviewHtml, webviewOptions } from './webviewResources';
 import { WebviewRouter } from './WebviewRouter';

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { join } from 'path';
-import type { Logger } from '../host/Emitter';
+import type { Logger } from '../common/logger';
 import { Alias } from '../protocol/network';
 import type { ToolbarAction } from '../protocol/webview';
 import { RunningServer, startServer } from '../server/startServer';

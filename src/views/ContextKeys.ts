@@ -1,13 +1,13 @@
 /** The when-clause context keys the manifest uses, kept in step with the network and the session. */
 import * as vscode from 'vscode';
-import type { Disposable } from '../host/Emitter';
+import type { IDisposable } from '../common/lifecycle';
 import type { AssistanceNetwork } from '../session/AssistanceNetwork';
 import type { SessionCoordinator } from '../session/SessionCoordinator';
 import type { InvitationsTreeProvider } from './InvitationsTreeProvider';
 
 export class ContextKeys implements vscode.Disposable {
-  private readonly subscriptions: Disposable[] = [];
-  private sessionListener: Disposable | undefined;
+  private readonly subscriptions: IDisposable[] = [];
+  private sessionListener: IDisposable | undefined;
 
   constructor(network: AssistanceNetwork, sessions: SessionCoordinator, invitations: InvitationsTreeProvider) {
     const set = (key: string, value: unknown) => void vscode.commands.executeCommand('setContext', `remoteAssist.${key}`, value);

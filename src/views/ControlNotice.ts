@@ -3,13 +3,13 @@
  * (ESC or Stop Control), besides the status bar item.
  */
 import * as vscode from 'vscode';
-import type { Disposable } from '../host/Emitter';
+import type { IDisposable } from '../common/lifecycle';
 import type { SessionCoordinator } from '../session/SessionCoordinator';
 import { SessionTexts as T } from '../session/SessionTexts';
 
 export class ControlNotice implements vscode.Disposable {
-  private sessionListener: Disposable | undefined;
-  private readonly subscription: Disposable;
+  private sessionListener: IDisposable | undefined;
+  private readonly subscription: IDisposable;
 
   constructor(sessions: SessionCoordinator) {
     this.subscription = sessions.onDidChangeActive((active) => {

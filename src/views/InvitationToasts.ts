@@ -1,7 +1,7 @@
 /** The helper's notification for a new invitation, with Accept and Decline, exactly as Windows asked. */
 import * as vscode from 'vscode';
 import type { NetworkClient } from '../network/NetworkClient';
-import type { Logger } from '../host/Emitter';
+import type { Logger } from '../common/logger';
 import { SessionTexts as T } from '../session/SessionTexts';
 import { userMessage } from './userErrors';
 

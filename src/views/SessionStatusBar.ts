@@ -3,15 +3,15 @@
  * a warning colour, names the helper and says how to stop; clicking it stops control.
  */
 import * as vscode from 'vscode';
-import type { Disposable } from '../host/Emitter';
+import type { IDisposable } from '../common/lifecycle';
 import type { ActiveSession } from '../session/ActiveSession';
 import type { SessionCoordinator } from '../session/SessionCoordinator';
 import { SessionTexts as T } from '../session/SessionTexts';
 
 export class SessionStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('remoteAssist.status', vscode.StatusBarAlignment.Left, 100);
-  private sessionListener: Disposable | undefined;
-  private readonly subscription: Disposable;
+  private sessionListener: IDisposable | undefined;
+  private readonly subscription: IDisposable;
 
   constructor(sessions: SessionCoordinator) {
     this.item.name = 'Remote Assist';

@@ -3,7 +3,8 @@
  * real page: validates what the page posts, answers requests, keeps the page showing the session, and
  * queues messages until the page says it is ready (nothing is lost while the webview loads).
  */
-import { DisposableStore, Logger } from '../host/Emitter';
+import { DisposableStore } from '../common/lifecycle';
+import { Logger } from '../common/logger';
 import type { ActiveSession } from '../session/ActiveSession';
 import type { ViewerReport } from '../session/HelperSession';
 import { ExtensionMessage, SessionView, ToolbarAction, WebviewMessage } from '../protocol/webview';

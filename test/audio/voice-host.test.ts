@@ -11,7 +11,7 @@ import { HelperVoice } from '../../src/audio/HelperVoice';
 import { HostVoiceEndpoint } from '../../src/audio/HostVoiceEndpoint';
 import { TalkController, VoiceSettings } from '../../src/audio/TalkController';
 import { VoiceTexts } from '../../src/audio/VoiceTexts';
-import { silentLogger } from '../../src/host/Emitter';
+import { silentLogger } from '../../src/common/logger';
 import { HostSupervisor } from '../../src/host/supervisor';
 import { buildHost } from '../host/support/buildHost';
 import { startXvfb, XDisplay } from '../support/xvfb';

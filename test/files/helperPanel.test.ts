@@ -11,7 +11,7 @@ import { pathToFileURL } from 'url';
 import { HostFilesEndpoint } from '../../src/files/FilesEndpoint';
 import { helperFilesEndpoint } from '../../src/files/helperFilesEndpoint';
 import { FilesUi, ProgressDisplay, SessionFiles } from '../../src/files/SessionFiles';
-import { silentLogger } from '../../src/host/Emitter';
+import { silentLogger } from '../../src/common/logger';
 import { HostSupervisor } from '../../src/host/supervisor';
 import type { PanelFilesEvent, TransferSnapshot } from '../../src/protocol/files';
 import { emptyRecord, startHost, TestDisplay } from '../host/support/session';

@@ -12,7 +12,7 @@ import { NodeFileSource } from '../../src/files/NodeFileSource';
 import { createNodeHasher } from '../../src/files/nodeHasher';
 import type { FileChannel } from '../../src/files/FileChannel';
 import { FilesUi, ProgressDisplay, SessionFiles } from '../../src/files/SessionFiles';
-import { silentLogger } from '../../src/host/Emitter';
+import { silentLogger } from '../../src/common/logger';
 import { HostSupervisor } from '../../src/host/supervisor';
 import { FILES_CHANNEL, TransferSnapshot } from '../../src/protocol/files';
 import { NodeHelperPeer } from '../host/support/nodePeer';

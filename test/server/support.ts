@@ -7,7 +7,7 @@ import { join } from 'path';
 import { build } from 'esbuild';
 import { NetworkClient, type NetworkClientOptions } from '../../src/network/NetworkClient';
 import { NetworkError } from '../../src/network/NetworkError';
-import type { Event } from '../../src/network/Disposable';
+import type { Event } from '../../src/common/lifecycle';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/startServer';
 
 const ROOT = join(__dirname, '..', '..');

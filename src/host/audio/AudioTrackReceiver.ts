@@ -3,7 +3,7 @@
  * channel count the decoder hands out (it starts at 16 kHz before the first packet arrives).
  */
 import { FRAME_SAMPLES, PcmFrame, SAMPLE_RATE } from '../../audio/AudioFormat';
-import { Emitter } from '../Emitter';
+import { Emitter } from '../../common/lifecycle';
 import { RTCAudioData, WrtcAudio, WrtcAudioSink } from './WrtcAudio';
 
 export class AudioTrackReceiver {

@@ -6,7 +6,7 @@
 import type SimplePeer from 'simple-peer';
 import { AudioError } from '../../audio/AudioError';
 import { LocalVoice } from '../../audio/LocalVoice';
-import { Disposable } from '../Emitter';
+import { IDisposable } from '../../common/lifecycle';
 import { ProtocolError, decodeMessage, parseMessage } from '../../protocol/validate';
 import {
   HostVoiceCommand,
@@ -29,7 +29,7 @@ export interface HostVoiceOptions {
 
 /** The voice data channel as the host's ChannelPort offers it. */
 export interface VoicePort {
-  onMessage(listener: (data: string | ArrayBuffer) => void): Disposable;
+  onMessage(listener: (data: string | ArrayBuffer) => void): IDisposable;
   send(data: string): boolean;
   readonly isOpen: boolean;
 }
@@ -40,7 +40,7 @@ export class HostVoice {
   private receiver: AudioTrackReceiver | undefined;
   private voice: LocalVoice | undefined;
   private starting: Promise<void> | undefined;
-  private readonly subscriptions: Disposable[] = [];
+  private readonly subscriptions: IDisposable[] = [];
   private windowStart = 0;
   private windowCount = 0;
   private disposed = false;

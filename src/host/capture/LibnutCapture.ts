@@ -6,7 +6,7 @@
  * needs a local-ESC watcher, which this backend does not have yet.
  */
 import { HostError } from '../HostError';
-import { Emitter } from '../Emitter';
+import { Emitter } from '../../common/lifecycle';
 import { CursorShape, CursorTracker, ScreenCapture, ScreenRegion } from './ScreenCapture';
 
 interface Bitmap {

@@ -1,5 +1,5 @@
 /** The capture seam: one implementation per platform (X11 today), chosen by createCapture. */
-import { Disposable, Event } from '../Emitter';
+import { IDisposable, Event } from '../../common/lifecycle';
 
 /** A rectangle of the shared screen in the display's root coordinates. */
 export interface ScreenRegion {
@@ -19,7 +19,7 @@ export interface CursorShape {
   readonly rgba: Buffer;
 }
 
-export interface ScreenCapture extends Disposable {
+export interface ScreenCapture extends IDisposable {
   /** What is shared; input coordinates are relative to its top-left corner. */
   readonly region: ScreenRegion;
   /** Fires (at most once until the next grab) when pixels in the region changed since the last grab. */
@@ -30,7 +30,7 @@ export interface ScreenCapture extends Disposable {
   grab(): Promise<Buffer>;
 }
 
-export interface CursorTracker extends Disposable {
+export interface CursorTracker extends IDisposable {
   /** Cursor hot-spot position relative to the shared region, and the current shape's serial. */
   readonly onMove: Event<{ x: number; y: number; serial: number }>;
   readonly onShape: Event<CursorShape>;

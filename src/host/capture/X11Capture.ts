@@ -3,7 +3,7 @@
  * for change detection, so an unchanged screen costs no capture work at all.
  */
 import { HostError } from '../HostError';
-import { Emitter } from '../Emitter';
+import { Emitter } from '../../common/lifecycle';
 import { X11Display, X11Event } from '../x11/X11Display';
 import { ScreenCapture, ScreenRegion } from './ScreenCapture';
 

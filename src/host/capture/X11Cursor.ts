@@ -3,7 +3,7 @@
  * asked only when XInput2 reports pointer motion (so a still pointer costs nothing), at most 60 times a
  * second, plus a slow check for warps, which no device reports.
  */
-import { Emitter } from '../Emitter';
+import { Emitter } from '../../common/lifecycle';
 import { X11Display, X11Event } from '../x11/X11Display';
 import { CursorShape, CursorTracker, ScreenRegion } from './ScreenCapture';
 

@@ -3,14 +3,14 @@
  * channel's bufferedAmount and sends directly (not through the port's queue); `open` comes from the port,
  * since wrtc fires no open event for negotiated channels.
  */
-import type { Disposable } from '../Emitter';
+import type { IDisposable } from '../../common/lifecycle';
 import type { ChannelEvent, FileChannel } from '../../files/FileChannel';
 import type { ChannelPort } from '../peer/ChannelPort';
 
 type ChannelEventType = Parameters<FileChannel['addEventListener']>[0];
 
 export class PortChannel implements FileChannel {
-  private readonly subscriptions = new Map<(event: ChannelEvent) => void, Disposable>();
+  private readonly subscriptions = new Map<(event: ChannelEvent) => void, IDisposable>();
 
   constructor(private readonly port: ChannelPort) {}
 

@@ -1,8 +1,8 @@
 /** The input seam: one implementation per platform (X11/XTEST today). Coordinates are already checked. */
 import { PointerButton } from '../../protocol/peer';
-import { Disposable } from '../Emitter';
+import { IDisposable } from '../../common/lifecycle';
 
-export interface InputInjector extends Disposable {
+export interface InputInjector extends IDisposable {
   pointerMove(x: number, y: number): void;
   pointerButton(button: PointerButton, down: boolean, x: number, y: number): void;
   wheel(x: number, y: number, dx: number, dy: number): void;

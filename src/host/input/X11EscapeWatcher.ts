@@ -5,7 +5,7 @@
  * The helper's own injected ESC presses are counted off one by one (the injector knows how many it sent).
  */
 import { HostError } from '../HostError';
-import { Emitter } from '../Emitter';
+import { Emitter } from '../../common/lifecycle';
 import { EscapeWatcher } from './EscapeWatcher';
 import { X11Display, X11Event } from '../x11/X11Display';
 import { InputInjector } from './InputInjector';

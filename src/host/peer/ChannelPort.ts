@@ -5,14 +5,14 @@
  * Bulk producers (files) may pace themselves on `channel.bufferedAmount` and send on `channel` directly.
  */
 import { CHANNEL_HIGH_WATER_BYTES } from '../../protocol/peer';
-import { Disposable, Emitter, Event } from '../Emitter';
+import { IDisposable, Emitter, Event } from '../../common/lifecycle';
 
 /** Queued bytes beyond the channel's own buffer before the peer is considered stuck. */
 const MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 /** How often a congested port re-checks bufferedAmount when the channel sends no bufferedamountlow. */
 const DRAIN_POLL_MS = 5;
 
-export class ChannelPort implements Disposable {
+export class ChannelPort implements IDisposable {
   private readonly _onMessage = new Emitter<string | ArrayBuffer>();
   readonly onMessage = this._onMessage.event;
   private readonly _onOpen = new Emitter<void>();

@@ -5,7 +5,7 @@
  */
 import Peer from 'simple-peer';
 import { SignalPayload } from '../../protocol/host';
-import { Disposable, Emitter } from '../Emitter';
+import { IDisposable, Emitter } from '../../common/lifecycle';
 import { HostError } from '../HostError';
 import { wrtc } from '../wrtc';
 import { ChannelPort } from './ChannelPort';
@@ -29,7 +29,7 @@ export interface TransportStats {
   rttMs?: number;
 }
 
-export class PeerLink implements Disposable {
+export class PeerLink implements IDisposable {
   private readonly _onSignal = new Emitter<SignalPayload>();
   readonly onSignal = this._onSignal.event;
   private readonly _onConnect = new Emitter<void>();

@@ -2,7 +2,7 @@
 import { HostCommand } from '../../protocol/host';
 import { CHAT_MAX_BYTES, ChatMessage, PEER_CHANNELS } from '../../protocol/peer';
 import { decodeMessage } from '../../protocol/validate';
-import { DisposableStore } from '../Emitter';
+import { DisposableStore } from '../../common/lifecycle';
 import { ChannelPort } from '../peer/ChannelPort';
 import { HostService, HostServiceContext } from './HostService';
 

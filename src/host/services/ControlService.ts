@@ -11,7 +11,7 @@ import {
   ViewerControlMessage,
 } from '../../protocol/peer';
 import { decodeMessage } from '../../protocol/validate';
-import { DisposableStore } from '../Emitter';
+import { DisposableStore } from '../../common/lifecycle';
 import { ChannelPort } from '../peer/ChannelPort';
 import { HostService, HostServiceContext } from './HostService';
 

@@ -1,6 +1,6 @@
 /** Sends the sharer's cursor shape and position to the viewer, which draws it over the video. */
 import { HostControlMessage, PEER_CHANNELS } from '../../protocol/peer';
-import { DisposableStore } from '../Emitter';
+import { DisposableStore } from '../../common/lifecycle';
 import { HostService, HostServiceContext } from './HostService';
 
 export class CursorService implements HostService {

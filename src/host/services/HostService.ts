@@ -5,7 +5,8 @@
 import type Peer from 'simple-peer';
 import { HostCommand, HostErrorCode, HostEvent } from '../../protocol/host';
 import { ControlGate } from '../ControlGate';
-import { Disposable, Logger } from '../Emitter';
+import { IDisposable } from '../../common/lifecycle';
+import { Logger } from '../../common/logger';
 import { CursorTracker, ScreenRegion } from '../capture/ScreenCapture';
 import { ChannelPort } from '../peer/ChannelPort';
 import { ChannelSpec } from '../peer/PeerLink';
@@ -27,7 +28,7 @@ export interface HostServiceContext {
   readonly log: Logger;
 }
 
-export interface HostService extends Disposable {
+export interface HostService extends IDisposable {
   /** The peer connected. (Channels may open before or after this: send first messages from ChannelPort.onOpen, subscribed in the constructor.) */
   onConnected?(): void;
   /** Every command from the extension passes here; a service acts on its own and ignores the rest. */

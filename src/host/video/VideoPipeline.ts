@@ -4,7 +4,7 @@
  * fresh frame becomes the key frame its decoder requested.
  */
 import { Quality } from '../../protocol/host';
-import { Disposable, DisposableStore, Emitter } from '../Emitter';
+import { IDisposable, DisposableStore, Emitter } from '../../common/lifecycle';
 import { ScreenCapture } from '../capture/ScreenCapture';
 import { RTCVideoSourceLike, wrtc } from '../wrtc';
 import { FrameConverter, I420Frame } from './FrameConverter';
@@ -12,7 +12,7 @@ import { FrameConverter, I420Frame } from './FrameConverter';
 /** Refreshes a viewer may trigger: one per this many ms (a hostile viewer cannot make us spin). */
 const REFRESH_MIN_MS = 250;
 
-export class VideoPipeline implements Disposable {
+export class VideoPipeline implements IDisposable {
   readonly track: MediaStreamTrack;
   private readonly source: RTCVideoSourceLike;
   private readonly converter = new FrameConverter();

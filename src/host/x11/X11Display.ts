@@ -3,7 +3,7 @@
  * only the requests the host uses, promisified.
  */
 import { HostError } from '../HostError';
-import { Disposable, Emitter } from '../Emitter';
+import { IDisposable, Emitter } from '../../common/lifecycle';
 
 type Callback<T> = (err: Error | null, value: T) => void;
 
@@ -35,7 +35,7 @@ export interface X11Screen {
   readonly root_depth: number;
 }
 
-export class X11Display implements Disposable {
+export class X11Display implements IDisposable {
   private closed = false;
   private readonly _onError = new Emitter<Error>();
   /** X errors for requests sent without a callback (the server refused something we asked for). */

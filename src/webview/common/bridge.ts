@@ -5,7 +5,7 @@
  */
 import { ExtensionMessage, WebviewMessage } from '../../protocol/webview';
 import { parseMessage, ProtocolError } from '../../protocol/validate';
-import { Disposable, Emitter } from '../../host/Emitter';
+import { IDisposable, Emitter } from '../../common/lifecycle';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -25,7 +25,7 @@ type Notification = Exclude<WebviewMessage, Requestable>;
 /** How long the page waits for a reply before telling the user the extension did not answer. */
 const REPLY_TIMEOUT_MS = 30_000;
 
-export class WebviewBridge implements Disposable {
+export class WebviewBridge implements IDisposable {
   private readonly _onMessage = new Emitter<Exclude<ExtensionMessage, { type: 'reply' }>>();
   /** Every validated message from the extension except replies (those resolve their request). */
   readonly onMessage = this._onMessage.event;

@@ -3,9 +3,9 @@
  * is held to release it. When only watching, keys stay with the page (the helper's own shortcuts work).
  */
 import { InputMessage } from '../../protocol/peer';
-import { Disposable } from '../../host/Emitter';
+import { IDisposable } from '../../common/lifecycle';
 
-export class KeyboardCapture implements Disposable {
+export class KeyboardCapture implements IDisposable {
   private readonly held = new Map<string, string>();
   private readonly onKeyDown = (e: KeyboardEvent) => this.handle(e, true);
   private readonly onKeyUp = (e: KeyboardEvent) => this.handle(e, false);

@@ -1,12 +1,12 @@
 /** Turns pointer and wheel events on the remote desktop into input messages in screen coordinates. */
 import { InputMessage, PointerButton } from '../../protocol/peer';
-import { Disposable } from '../../host/Emitter';
+import { IDisposable } from '../../common/lifecycle';
 
 const BUTTONS: readonly PointerButton[] = ['left', 'middle', 'right', 'back', 'forward'];
 /** Pixels of wheel travel (deltaMode 0) that make one notch on the remote side. */
 const PIXELS_PER_NOTCH = 100;
 
-export class PointerCapture implements Disposable {
+export class PointerCapture implements IDisposable {
   private wheelX = 0;
   private wheelY = 0;
   private readonly held = new Set<PointerButton>();

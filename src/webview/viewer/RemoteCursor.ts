@@ -1,10 +1,10 @@
 /** Draws the sharer's cursor over the video from shape + position messages (cheaper and quicker than video). */
 import { HostControlMessage } from '../../protocol/peer';
-import { Disposable } from '../../host/Emitter';
+import { IDisposable } from '../../common/lifecycle';
 
 type CursorShape = Extract<HostControlMessage, { type: 'cursorShape' }>;
 
-export class RemoteCursor implements Disposable {
+export class RemoteCursor implements IDisposable {
   private readonly canvas: HTMLCanvasElement;
   private shape: CursorShape | undefined;
   private factor = 1;

@@ -15,7 +15,7 @@ import {
   PEER_CHANNELS,
   ViewerControlMessage,
 } from '../../protocol/peer';
-import { Disposable, DisposableStore, Emitter } from '../../host/Emitter';
+import { IDisposable, DisposableStore, Emitter } from '../../common/lifecycle';
 import { decodeChannelMessage } from './decode';
 import { KeyboardCapture } from './KeyboardCapture';
 import { PointerCapture } from './PointerCapture';
@@ -46,7 +46,7 @@ export interface RemoteViewerOptions {
 
 type SignalData = Record<string, unknown>;
 
-export class RemoteViewer implements Disposable {
+export class RemoteViewer implements IDisposable {
   private readonly _onConnected = new Emitter<{ width: number; height: number }>();
   readonly onConnected = this._onConnected.event;
   private readonly _onDisconnected = new Emitter<string>();

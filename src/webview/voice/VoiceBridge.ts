@@ -5,7 +5,7 @@
  * It also carries the handshake on the negotiated voice channel. Everything from either side is validated.
  */
 import type Peer from 'simple-peer';
-import { Disposable } from '../../host/Emitter';
+import { IDisposable } from '../../common/lifecycle';
 import { parseMessage } from '../../protocol/validate';
 import { PanelVoiceCommand, PanelVoiceEvent, VOICE_CHANNEL, VOICE_PEER_MAX_BYTES, VoicePeerMessage } from '../../protocol/voice';
 import { decodeChannelMessage } from '../viewer/decode';
@@ -24,7 +24,7 @@ interface AudioGraph {
   readonly track: MediaStreamTrack;
 }
 
-export class VoiceBridge implements Disposable {
+export class VoiceBridge implements IDisposable {
   private readonly channel: RTCDataChannel;
   private graph: Promise<AudioGraph> | undefined;
   private trackAdded = false;

@@ -1,4 +1,7 @@
-/** Disposables and typed events in VS Code's shape, usable outside the extension host (server, tests). */
+/**
+ * Disposables and typed events in VS Code's shape, without importing `vscode`, so the extension, the
+ * host process, the server and the webviews share one implementation.
+ */
 
 /** Anything that holds a resource to release; structurally compatible with vscode.Disposable. */
 export interface IDisposable {
@@ -37,28 +40,40 @@ export class Emitter<T> implements IDisposable {
   }
 }
 
+/** Holds disposables and disposes them together, last registered first. */
+export class DisposableStore implements IDisposable {
+  private items: IDisposable[] = [];
+  private disposed = false;
+
+  add<D extends IDisposable>(item: D): D {
+    if (this.disposed) item.dispose();
+    else this.items.push(item);
+    return item;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const item of this.items.splice(0).reverse()) item.dispose();
+  }
+}
+
 /** Base class that disposes everything it registered, newest first. */
 export class Disposable implements IDisposable {
-  private readonly owned: IDisposable[] = [];
+  private readonly owned = new DisposableStore();
   protected isDisposed = false;
 
   protected register<T extends IDisposable>(value: T): T {
-    if (this.isDisposed) {
-      value.dispose();
-    } else {
-      this.owned.push(value);
-    }
-    return value;
+    return this.owned.add(value);
   }
 
   dispose(): void {
     if (this.isDisposed) return;
     this.isDisposed = true;
-    for (const value of this.owned.splice(0).reverse()) value.dispose();
+    this.owned.dispose();
   }
 }
 
-/** Wraps a teardown function as a disposable. */
+/** Wraps a teardown function as a disposable that runs it once. */
 export function toDisposable(fn: () => void): IDisposable {
   let done = false;
   return {
