@@ -15,7 +15,7 @@ import {
 import { decodeMessage, ProtocolError } from '../protocol/validate';
 import { ConnectionStateMachine, type ConnectionState } from './ConnectionStateMachine';
 import { Disposable, Emitter, toDisposable, type Event } from '../common/lifecycle';
-import { silentLogger, type Logger } from './Logger';
+import { silentLogger, type Logger } from '../common/logger';
 import { NetworkError } from './NetworkError';
 import { NetworkState, type PresenceChange, type SessionEnd, type SignalEvent } from './NetworkState';
 import { PendingRequests } from './PendingRequests';

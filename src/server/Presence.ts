@@ -1,5 +1,5 @@
 import type { Contact, PresenceStatus } from '../protocol/network';
-import type { Logger } from '../network/Logger';
+import type { Logger } from '../common/logger';
 import type { Cluster, NodePresence } from './Cluster';
 import type { ConnectionRegistry } from './ConnectionRegistry';
 import type { ContactStore } from './ContactStore';

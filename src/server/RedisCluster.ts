@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { ServerMessage, type ServerEvent } from '../protocol/network';
 import { parseMessage } from '../protocol/validate';
-import type { Logger } from '../network/Logger';
+import type { Logger } from '../common/logger';
 import type { Cluster, LostProcess, NodePresence } from './Cluster';
 import type { ConnectionRegistry } from './ConnectionRegistry';
 import { randomToken } from './secrets';

@@ -1,4 +1,4 @@
-import type { Logger } from '../network/Logger';
+import type { Logger } from '../common/logger';
 import type { AccountStore } from './AccountStore';
 import type { Cluster } from './Cluster';
 import type { ConnectionRegistry } from './ConnectionRegistry';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
-import type { Logger } from '../network/Logger';
+import type { Logger } from '../common/logger';
 import { parseDuration } from './duration';
 import type { ServerOptions } from './startServer';
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'net';
 import { networkInterfaces } from 'os';
 import { WebSocketServer } from 'ws';
 import type { IDisposable } from '../common/lifecycle';
-import { silentLogger, type Logger } from '../network/Logger';
+import { silentLogger, type Logger } from '../common/logger';
 import { Accounts } from './Accounts';
 import { AccountStore } from './AccountStore';
 import { LocalCluster, type Cluster } from './Cluster';
