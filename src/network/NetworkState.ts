@@ -98,6 +98,12 @@ export class NetworkState extends Disposable {
         this._onDidChangeInvitation.fire(invitation);
       }
     }
+    // A pending invitation that ran out while we were away is gone from the snapshot: say it expired.
+    for (const before of previous.values()) {
+      if (before.status === 'pending' && !this.invitationMap.has(before.id) && Date.now() >= before.expiresAt) {
+        this._onDidChangeInvitation.fire({ ...before, status: 'expired', expiresInMs: 0 });
+      }
+    }
 
     const open = new Set(sessions.map((s) => s.id));
     for (const id of [...this.sessionMap.keys()]) {
