@@ -49,6 +49,15 @@ describe('host: control (viewer keyboard and mouse → XTEST, gated)', function 
     });
   }
 
+  /** Moves the viewer down by `px` without resizing it, as a page layout change would. */
+  async function shiftViewer(px: number): Promise<void> {
+    await page().evaluate((px) => {
+      const screen = document.getElementById('screen')!;
+      screen.style.top = `${px}px`;
+      screen.style.bottom = `${-px}px`;
+    }, px);
+  }
+
   before(async function () {
     dir = mkdtempSync(path.join(tmpdir(), 'ra-host-input-'));
     typed = path.join(dir, 'typed.txt');
@@ -119,6 +128,46 @@ describe('host: control (viewer keyboard and mouse → XTEST, gated)', function 
     await page().mouse.wheel(0, -100);
     await until('one notch up (button 4)', () => probe.buttonPresses.filter((b) => b === 4).length === 1, 20_000, 50, () => String(probe.buttonPresses));
     assert.strictEqual((await probe.pointer()).buttons, 0);
+  });
+
+  it('turns one click in the viewer into exactly one X button press', async function () {
+    await probe.watchButtons();
+    await pointAtTerminal();
+    probe.buttonPresses.length = 0;
+    const p = await page().evaluate(() => window.remoteAssist.pagePoint(200, 60, 1280, 720));
+    await page().mouse.click(p.x, p.y);
+    // A wheel notch after the click travels the same ordered channel: once it lands, every press of the click has.
+    await page().mouse.wheel(0, 100);
+    await until('the wheel notch after the click', () => probe.buttonPresses.includes(5), 20_000, 50, () => String(probe.buttonPresses));
+    assert.deepStrictEqual(probe.buttonPresses, [1, 5]);
+  });
+
+  it('releases where it pressed when the layout shifts under a still pointer (no drag, so no xterm selection)', async function () {
+    // A terminal of its own (xterm would take a click soon after the other tests' for a double click): 40 lines
+    // of text, then it echoes what is typed on its last row.
+    await display.xterm(['-geometry', '60x20+640+360', '-e', 'sh', '-c', 'yes "some selectable text" | head -40; exec cat'], 'selecting');
+    const p = await page().evaluate(() => window.remoteAssist.pagePoint(900, 500, 1280, 720));
+    await page().mouse.move(p.x, p.y);
+    await until('the X pointer at the click point', async () => (await probe.pointer()).y === 500);
+    probe.buttonPresses.length = 0;
+    await page().mouse.down();
+    await until('button 1 down on the display', async () => ((await probe.pointer()).buttons & 1) === 1);
+    // The panel does this on a first click: focus changes its header text, which wraps and moves the desktop down.
+    await shiftViewer(24);
+    await page().mouse.up();
+    await until('button 1 up on the display', async () => ((await probe.pointer()).buttons & 1) === 0);
+    const at = await probe.pointer();
+    // Released 24 px higher, xterm would select (highlight) the full-width lines in between.
+    assert.deepStrictEqual([at.x, at.y, probe.buttonPresses], [900, 500, [1]], 'a click released where it was pressed');
+    // Typed after the click, "zzz" echoes once xterm has handled the click; then any highlight would be drawn.
+    await page().keyboard.type('zzz');
+    await until('the echo on the last row', async () => (await probe.darkPixels(648, 610, 12, 13)) > 4, 20_000, 50);
+    assert.strictEqual(await probe.darkPixels(850, 478, 140, 30), 0, 'no highlighted line right of the text');
+    // The pointer's next real move maps through the new layout.
+    await page().mouse.move(p.x, p.y + 10);
+    await until('the pointer to follow the new layout', async () => (await probe.pointer()).y === 500 + 10 - 24);
+    await shiftViewer(0);
+    await pointAtTerminal();
   });
 
   it("does not revoke on the helper's own ESC, but does on the sharer's", async function () {

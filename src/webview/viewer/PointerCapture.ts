@@ -10,6 +10,8 @@ export class PointerCapture implements IDisposable {
   private wheelX = 0;
   private wheelY = 0;
   private readonly held = new Set<PointerButton>();
+  /** Where the pointer last was, in client and screen coordinates. */
+  private last: { clientX: number; clientY: number; screen: { x: number; y: number } } | undefined;
   private readonly listeners: [string, EventListener][] = [];
 
   constructor(
@@ -30,14 +32,26 @@ export class PointerCapture implements IDisposable {
     this.listeners.push([type, listener]);
   }
 
+  /**
+   * The screen point under the pointer. A pointer that has not moved keeps its point even if the page's layout
+   * moved the desktop under it (the panel's header rewraps on the first click), so press and release agree.
+   */
+  private locate(e: MouseEvent): { x: number; y: number } | undefined {
+    const last = this.last;
+    if (last && last.clientX === e.clientX && last.clientY === e.clientY) return last.screen;
+    const screen = this.toScreen(e.clientX, e.clientY);
+    this.last = screen && { clientX: e.clientX, clientY: e.clientY, screen };
+    return screen;
+  }
+
   private onMove(e: PointerEvent): void {
-    const p = this.toScreen(e.clientX, e.clientY);
+    const p = this.locate(e);
     if (p) this.send({ type: 'pointerMove', x: p.x, y: p.y });
   }
 
   private onButton(e: PointerEvent, down: boolean): void {
     const button = BUTTONS[e.button];
-    const p = this.toScreen(e.clientX, e.clientY);
+    const p = this.locate(e);
     if (!button || !p) return;
     e.preventDefault();
     if (down) {
@@ -49,7 +63,7 @@ export class PointerCapture implements IDisposable {
   }
 
   private onWheel(e: WheelEvent): void {
-    const p = this.toScreen(e.clientX, e.clientY);
+    const p = this.locate(e);
     if (!p) return;
     e.preventDefault();
     const unit = e.deltaMode === 1 ? PIXELS_PER_NOTCH / 3 : e.deltaMode === 2 ? PIXELS_PER_NOTCH * 10 : 1;

@@ -10,7 +10,11 @@ export class XProbe {
     private readonly mapping: number[][],
   ) {}
 
+  private watching = false;
+
   async watchButtons(): Promise<void> {
+    if (this.watching) return;
+    this.watching = true;
     const xi = await this.x.extension<{ AllMasterDevices: number; XISelectEvents(w: number, m: { deviceId: number; mask: string[] }): void }>('xinput');
     this.x.client.on('event', (ev) => {
       if (ev.name === 'XIRawButtonPress') this.buttonPresses.push(ev.detail as number);
@@ -40,6 +44,18 @@ export class XProbe {
     const p = await this.x.call<{ rootX: number; rootY: number; keyMask: number }>((cb) => this.x.client.QueryPointer(this.x.root, cb));
     // keyMask bits 8–12 are buttons 1–5.
     return { x: p.rootX, y: p.rootY, buttons: (p.keyMask >> 8) & 0x1f };
+  }
+
+  /** How many pixels of a screen rectangle are dark (read from the X server itself, not the video). */
+  async darkPixels(x: number, y: number, width: number, height: number): Promise<number> {
+    const ZPixmap = 2;
+    // Core GetImage: the product captures through MIT-SHM, so its typed client does not declare this one.
+    const client = this.x.client as unknown as { GetImage(f: number, d: number, x: number, y: number, w: number, h: number, planes: number, cb: (err: Error | null, image: { data: Buffer }) => void): void };
+    const image = await this.x.call<{ data: Buffer }>((cb) => client.GetImage(ZPixmap, this.x.root, x, y, width, height, 0xffffffff, cb));
+    let dark = 0;
+    // 24-bit depth comes as 4 bytes a pixel (BGRX).
+    for (let i = 0; i + 3 < image.data.length; i += 4) if (image.data[i] + image.data[i + 1] + image.data[i + 2] < 3 * 64) dark++;
+    return dark;
   }
 
   close(): void {
