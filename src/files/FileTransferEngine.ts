@@ -178,8 +178,10 @@ export class FileTransferEngine implements IDisposable {
 
   dispose(): void {
     if (this.disposed) return;
+    // The session is ending: to the peer that is the connection going away, not a user's Cancel, and it
+    // is said before the channel closes since a closing peer may never deliver the channel's close.
     for (const transfer of [...this.outgoing.values(), ...this.incoming.values()]) {
-      if (!isFinished(transfer.state)) this.stop(transfer, 'ERR_CANCELLED', true);
+      if (!isFinished(transfer.state)) this.stop(transfer, 'ERR_DISCONNECTED', true);
     }
     this.disposed = true;
     for (const [type, listener] of this.listeners) this.channel.removeEventListener(type, listener);

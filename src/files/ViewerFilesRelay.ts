@@ -2,6 +2,7 @@
  * In the helper's panel page: opens the negotiated files channel on the viewer's peer and relays it to the
  * extension (where the transfer engine and the disk are). Frames go as base64 both ways; after each send it
  * reports how much the channel buffers, and again when the buffer drains, for the engine's backpressure.
+ * The extension is told the channel closed when the channel, or the peer under it, goes away.
  */
 import type Peer from 'simple-peer';
 import { FILE_FRAME_MAX_BYTES, FILES_CHANNEL, PanelFilesCommand, PanelFilesEvent } from '../protocol/files';
@@ -23,9 +24,12 @@ function fromBase64(text: string): Uint8Array<ArrayBuffer> {
 
 export class ViewerFilesRelay {
   private readonly channel: RTCDataChannel;
+  private closed = false;
+  /** A closing peer closes its channels without a `close` event on them (RTCPeerConnection.close()). */
+  private readonly onPeerClose = () => this.reportClosed();
 
   constructor(
-    peer: Peer.Instance,
+    private readonly peer: Peer.Instance,
     private readonly post: (event: PanelFilesEvent) => void,
   ) {
     const pc = (peer as unknown as { _pc: RTCPeerConnection })._pc;
@@ -33,12 +37,13 @@ export class ViewerFilesRelay {
     this.channel.binaryType = 'arraybuffer';
     this.channel.bufferedAmountLowThreshold = LOW_WATER_BYTES;
     this.channel.onopen = () => post({ type: 'viewerFilesOpen' });
-    this.channel.onclose = () => post({ type: 'viewerFilesClose' });
+    this.channel.onclose = () => this.reportClosed();
     this.channel.onbufferedamountlow = () => post({ type: 'viewerFilesDrained', sent: 0, bufferedAmount: this.channel.bufferedAmount });
     this.channel.onmessage = (e: MessageEvent) => {
       if (typeof e.data === 'string') post({ type: 'viewerFilesText', text: e.data });
       else if (e.data instanceof ArrayBuffer && e.data.byteLength <= FILE_FRAME_MAX_BYTES) post({ type: 'viewerFilesFrame', base64: toBase64(new Uint8Array(e.data)) });
     };
+    peer.on('close', this.onPeerClose);
     if (this.channel.readyState === 'open') post({ type: 'viewerFilesOpen' });
   }
 
@@ -54,7 +59,16 @@ export class ViewerFilesRelay {
   }
 
   dispose(): void {
+    this.peer.removeListener('close', this.onPeerClose);
     this.channel.onopen = this.channel.onclose = this.channel.onmessage = this.channel.onbufferedamountlow = null;
     if (this.channel.readyState === 'open' || this.channel.readyState === 'connecting') this.channel.close();
+    // The engine in the extension fails what is in flight instead of waiting for a channel that is gone.
+    this.reportClosed();
+  }
+
+  private reportClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.post({ type: 'viewerFilesClose' });
   }
 }
