@@ -27,6 +27,8 @@ class User implements FilesUi {
   readonly history: string[] = [];
   readonly updates: TransferSnapshot[] = [];
   readonly cancels = new Map<string, () => void>();
+  /** What the user does on seeing a progress update (e.g. press Cancel at 50 %). */
+  onUpdate: ((t: TransferSnapshot) => void) | undefined;
 
   askSave(offer: { name: string }) {
     return this.answer(offer.name);
@@ -34,7 +36,13 @@ class User implements FilesUi {
 
   showProgress(transfer: TransferSnapshot, _peer: string, cancel: () => void): ProgressDisplay {
     this.cancels.set(transfer.key, cancel);
-    return { update: (t) => this.updates.push(t), close: () => undefined };
+    return {
+      update: (t) => {
+        this.updates.push(t);
+        this.onUpdate?.(t);
+      },
+      close: () => undefined,
+    };
   }
 
   async line(match: (l: string) => boolean, what: string): Promise<string> {
@@ -80,6 +88,10 @@ describe('Send a File between the host process and the helper panel in Chromium'
     supervisor = await startHost(display, (p) => void panel.send({ type: 'viewerSignal', payload: p }).catch(() => undefined), record);
     sharerFiles = new SessionFiles(new HostFilesEndpoint(supervisor, silentLogger), sharer, 'Bob', (l) => sharer.history.push(l), silentLogger, 100 * MiB);
     await until('the panel to connect to the host', () => record.connected && relay.readyState === 'open', 60_000);
+  });
+
+  afterEach(() => {
+    helper.onUpdate = undefined;
   });
 
   after(async () => {
@@ -147,9 +159,17 @@ describe('Send a File between the host process and the helper panel in Chromium'
     // The panel lists the transfer with bytes, rate and time left while it runs.
     const row = panel.page.locator('.file-transfer', { hasText: 'big.log' });
     await until('the panel row to show rate and time left', async () => /MB of 34 MB · .*\/s · .* left/.test((await row.locator('.file-transfer-text').textContent()) ?? ''), 60_000);
+    // Cancel is pressed as the bar passes 50 %, like a user watching it: polling instead could find the
+    // (fast) transfer already finished, and then there is nothing left to cancel.
+    let pressedAt: TransferSnapshot | undefined;
+    helper.onUpdate = (t) => {
+      if (pressedAt || t.name !== 'big.log' || t.state !== 'transferring' || t.bytes < size / 2) return;
+      pressedAt = t;
+      helper.cancels.get(t.key)!();
+    };
     await panel.page.screenshot({ path: path.join(SHOTS, 'panel-transfer.png') });
-    await until('50 % at the helper', () => helper.updates.some((u) => u.name === 'big.log' && u.bytes >= size / 2), 90_000);
-    helper.cancels.get(helper.updates.find((u) => u.name === 'big.log')!.key)!();
+    await until('Cancel pressed at 50 % at the helper', () => pressedAt !== undefined, 90_000);
+    assert.ok(pressedAt!.bytes < size, 'Cancel was pressed mid-transfer');
     await sharer.line((l) => l.startsWith('The transfer of "big.log"'), 'the sharer to see the cancel');
     await helper.line((l) => l.startsWith('The transfer of "big.log"'), 'the helper to see the cancel');
     await until('no partial file', async () => (await listDir(helperInbox)).join() === 'fix.diff');
@@ -161,8 +181,13 @@ describe('Send a File between the host process and the helper panel in Chromium'
     await makeFile(path.join(dir, 'cut.log'), size);
     helper.answer = async (name) => ({ path: path.join(helperInbox, name), overwrite: false });
     sharerFiles.send([path.join(dir, 'cut.log')]);
-    await until('a third at the helper', () => helper.updates.some((u) => u.name === 'cut.log' && u.bytes >= size / 3), 90_000);
-    await supervisor.stop();
+    // The sharer stops as the helper's bar passes a third, so the transfer is surely mid-stream.
+    let stopping: Promise<void> | undefined;
+    helper.onUpdate = (t) => {
+      if (!stopping && t.name === 'cut.log' && t.state === 'transferring' && t.bytes >= size / 3) stopping = supervisor.stop();
+    };
+    await until('a third at the helper', () => stopping !== undefined, 90_000);
+    await stopping;
     const line = await helper.line((l) => l.startsWith('Receiving "cut.log"'), 'the helper to see the failure');
     assert.match(line, /failed: the connection closed; nothing was kept\.$/);
     await until('no partial file', async () => (await listDir(helperInbox)).join() === 'fix.diff');
