@@ -42,14 +42,22 @@ export function toggleTalking(session: ActiveSession): string | undefined {
   return undefined;
 }
 
+/** What Mute/Unmute does: mutes or unmutes, or with push-to-talk presses or releases the talk key. */
+export function toggleMute(session: ActiveSession | undefined): string | undefined {
+  const talk = session?.talk;
+  if (!talk || talk.current.phase !== 'talking') return VoiceTexts.notTalking;
+  // VS Code reports no key release, so push-to-talk is pressed and released by this command (or a click).
+  if (talk.current.micMode === 'pushToTalk') talk.setTalkKey(!talk.current.talkHeld);
+  else talk.setMuted(!talk.current.muted);
+  return undefined;
+}
+
 export function registerVoice(features: SessionFeatures, activeSession: () => ActiveSession | undefined): vscode.Disposable {
   const feature = features.register('startTalking', async (session) => toggleTalking(session));
+  const muteFeature = features.register('toggleMute', async (session) => toggleMute(session));
   const mute = vscode.commands.registerCommand('remoteAssist.toggleMute', () => {
-    const talk = activeSession()?.talk;
-    if (!talk || talk.current.phase !== 'talking') return void vscode.window.showInformationMessage(VoiceTexts.notTalking);
-    // VS Code reports no key release, so push-to-talk is pressed and released by this command (or a click).
-    if (talk.current.micMode === 'pushToTalk') talk.setTalkKey(!talk.current.talkHeld);
-    else talk.setMuted(!talk.current.muted);
+    const message = toggleMute(activeSession());
+    if (message) void vscode.window.showInformationMessage(message);
   });
   const item = vscode.window.createStatusBarItem('remoteAssist.voice', vscode.StatusBarAlignment.Left, 99);
   item.name = 'Remote Assist Voice';
@@ -63,5 +71,5 @@ export function registerVoice(features: SessionFeatures, activeSession: () => Ac
       item.show();
     });
   });
-  return vscode.Disposable.from(feature, mute, item, shown);
+  return vscode.Disposable.from(feature, muteFeature, mute, item, shown);
 }

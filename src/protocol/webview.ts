@@ -30,7 +30,7 @@ export const ChatEntry = z.discriminatedUnion('kind', [
 ]);
 export type ChatEntry = z.infer<typeof ChatEntry>;
 
-export const ToolbarAction = z.enum(['takeControl', 'stopControl', 'sendFile', 'startTalking', 'settings', 'disconnect', 'help']);
+export const ToolbarAction = z.enum(['takeControl', 'stopControl', 'sendFile', 'startTalking', 'toggleMute', 'settings', 'disconnect', 'help']);
 export type ToolbarAction = z.infer<typeof ToolbarAction>;
 
 export const SessionRole = z.enum(['sharer', 'helper']);
@@ -51,6 +51,18 @@ export const SessionView = z.object({
   history: z.array(ChatEntry).max(HISTORY_MAX_ENTRIES),
 });
 export type SessionView = z.infer<typeof SessionView>;
+
+/** Start Talking as the panel's toolbar shows it (the TalkController's view; levels 0..1). */
+export const TalkState = z.object({
+  phase: z.enum(['idle', 'asking', 'asked', 'talking']),
+  muted: z.boolean(),
+  peerMuted: z.boolean(),
+  micMode: z.enum(['open', 'pushToTalk']),
+  talkHeld: z.boolean(),
+  local: z.number().min(0).max(1),
+  remote: z.number().min(0).max(1),
+});
+export type TalkState = z.infer<typeof TalkState>;
 
 /** Webview → extension. */
 export const WebviewMessage = z.discriminatedUnion('type', [
@@ -87,6 +99,8 @@ export const ExtensionMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('viewerRequestControl') }),
   z.object({ type: z.literal('viewerReleaseControl') }),
   z.object({ type: z.literal('viewerClose') }),
+  /** Panel only: the talk state for the toolbar, on every change (levels arrive ~10 times a second). */
+  z.object({ type: z.literal('talkState'), talk: TalkState }),
   /** Panel only: Start Talking (src/protocol/voice.ts). */
   ...PanelVoiceCommand.options,
   /** Panel only: Send a File (src/protocol/files.ts). */

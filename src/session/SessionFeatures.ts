@@ -7,11 +7,11 @@ import type { IDisposable } from '../common/lifecycle';
 import type { ActiveSession } from './ActiveSession';
 import { SessionTexts } from './SessionTexts';
 
-export type FeatureId = 'sendFile' | 'startTalking';
+export type FeatureId = 'sendFile' | 'startTalking' | 'toggleMute';
 /** Does the feature's work; resolves with a sentence to show, if any. */
 export type FeatureHandler = (session: ActiveSession) => Promise<string | undefined>;
 
-const NAMES: Record<FeatureId, string> = { sendFile: 'Send a File', startTalking: 'Start Talking' };
+const NAMES: Record<FeatureId, string> = { sendFile: 'Send a File', startTalking: 'Start Talking', toggleMute: 'Mute' };
 
 export class SessionFeatures {
   private readonly handlers = new Map<FeatureId, FeatureHandler>();

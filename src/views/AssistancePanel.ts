@@ -3,7 +3,9 @@
  * streaming), opened when a session starts. Closing it disconnects, as closing the window did in Windows.
  */
 import * as vscode from 'vscode';
+import type { IDisposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
+import type { TalkView } from '../audio/TalkController';
 import type { ExtensionMessage } from '../protocol/webview';
 import type { HelperSession } from '../session/HelperSession';
 import type { ToolbarDispatch } from './ToolbarDispatch';
@@ -15,6 +17,7 @@ export class AssistancePanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private router: WebviewRouter | undefined;
   private session: HelperSession | undefined;
+  private talkWatch: IDisposable | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -37,6 +40,14 @@ export class AssistancePanel implements vscode.Disposable {
   attach(session: HelperSession): void {
     this.session = session;
     this.router?.show(session);
+    // The toolbar's Start/Stop Talking, Mute and level meter follow the session's talk state.
+    this.talkWatch?.dispose();
+    this.talkWatch = session.talk?.onDidChange((view) => this.postTalk(view));
+    if (session.talk) this.postTalk(session.talk.current);
+  }
+
+  private postTalk({ phase, muted, peerMuted, micMode, talkHeld, local, remote }: TalkView): void {
+    this.post({ type: 'talkState', talk: { phase, muted, peerMuted, micMode, talkHeld, local, remote } });
   }
 
   reveal(): void {
@@ -44,6 +55,7 @@ export class AssistancePanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.talkWatch?.dispose();
     this.panel?.dispose();
   }
 

@@ -41,6 +41,8 @@ export class ToolbarDispatch {
         return this.features.run('sendFile', session);
       case 'startTalking':
         return this.features.run('startTalking', session);
+      case 'toggleMute':
+        return this.features.run('toggleMute', session);
       case 'disconnect':
         await session.disconnect();
         return undefined;

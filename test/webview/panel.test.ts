@@ -6,7 +6,7 @@
 import assert from 'assert';
 import { mkdirSync } from 'fs';
 import { join } from 'path';
-import type { SessionView, WebviewMessage } from '../../src/protocol/webview';
+import type { SessionView, TalkState, WebviewMessage } from '../../src/protocol/webview';
 import { ScreenPeer } from './support/ScreenPeer';
 import { until, WebviewHarness } from './support/WebviewHarness';
 
@@ -166,6 +166,64 @@ describe('Remote Assistance panel (headless Chromium, real WebRTC)', function ()
     const stop = await h.waitFor(is('toolbar'), 'the Stop Control press');
     assert.strictEqual(stop.action, 'stopControl');
     await h.send({ type: 'reply', requestId: stop.requestId, ok: true });
+  });
+
+  it('shows the talk state: Stop Talking while talking, Mute/Unmute and both level meters only then', async () => {
+    const talkButton = h.page.locator('vscode-button[data-action="startTalking"]');
+    const mute = h.page.locator('vscode-button[data-action="toggleMute"]');
+    const levels = h.page.locator('.talk-levels');
+    const mine = h.page.locator('.talk-meter[data-side="local"]');
+    const theirs = h.page.locator('.talk-meter[data-side="remote"]');
+    const talk = (over: Partial<TalkState>) => h.send({ type: 'talkState', talk: { phase: 'idle', muted: false, peerMuted: false, micMode: 'open', talkHeld: false, local: 0, remote: 0, ...over } });
+    const labelled = (label: string, pressed: string) => async () => (await talkButton.getAttribute('aria-label')) === label && (await talkButton.getAttribute('aria-pressed')) === pressed && (await talkButton.textContent())?.includes(label);
+
+    assert.strictEqual(await talkButton.getAttribute('aria-label'), 'Start Talking');
+    assert.strictEqual(await mute.isVisible(), false);
+    assert.strictEqual(await levels.isVisible(), false);
+
+    await talk({ phase: 'asking' });
+    await until(labelled('Stop Talking', 'true'), 'Stop Talking while asking');
+    assert.strictEqual(await talkButton.locator('.codicon-mic-filled').count(), 1);
+    assert.strictEqual(await mute.isVisible(), false, 'no Mute before the other side accepts');
+
+    await talk({ phase: 'talking', local: 0.6, remote: 0.3 });
+    await until(() => mine.getAttribute('aria-valuenow').then((v) => v === '60'), 'my level on the meter');
+    assert.ok(await mute.isVisible());
+    assert.ok(await levels.isVisible());
+    assert.deepStrictEqual([await mute.getAttribute('aria-label'), await mute.getAttribute('aria-pressed')], ['Mute', 'false']);
+    assert.deepStrictEqual([await mine.getAttribute('aria-label'), await theirs.getAttribute('aria-label'), await theirs.getAttribute('aria-valuenow')], ['Your microphone', 'Alice', '30']);
+    const fill = await mine.locator('.talk-meter-fill').boundingBox();
+    const track = await mine.boundingBox();
+    assert.ok(fill && track && Math.abs(fill.width / track.width - 0.6) < 0.1, `the bar is 60% full (${fill?.width} of ${track?.width})`);
+    await h.page.screenshot({ path: join(SHOTS, 'panel-talking.png') });
+
+    // By keyboard: the arrow keys reach Mute, Enter presses it; the extension answers with the new state.
+    await talkButton.focus();
+    await h.page.keyboard.press('ArrowRight');
+    assert.strictEqual(await h.page.evaluate(() => (document.activeElement as HTMLElement).dataset.action), 'toggleMute');
+    await h.page.keyboard.press('Enter');
+    const press = await h.waitFor(is('toolbar'), 'the Mute press');
+    assert.strictEqual(press.action, 'toggleMute');
+    await h.send({ type: 'reply', requestId: press.requestId, ok: true });
+    await talk({ phase: 'talking', muted: true, remote: 0.3 });
+    await until(() => mute.getAttribute('aria-label').then((l) => l === 'Unmute'), 'the Unmute label');
+    assert.strictEqual(await mute.getAttribute('aria-pressed'), 'true');
+    assert.strictEqual(await mine.getAttribute('aria-valuetext'), 'muted');
+    await h.page.screenshot({ path: join(SHOTS, 'panel-talking-muted.png') });
+
+    // A level out of range is refused and changes nothing.
+    await h.page.evaluate(() => window.postMessage({ type: 'talkState', talk: { phase: 'idle', muted: false, peerMuted: false, micMode: 'open', talkHeld: false, local: 5, remote: 0 } }, '*'));
+    await h.waitFor(is('viewerError'), 'the invalid talk state reported');
+    assert.strictEqual(await mute.getAttribute('aria-label'), 'Unmute');
+
+    await talk({ phase: 'idle' });
+    await until(labelled('Start Talking', 'false'), 'Start Talking once stopped');
+    await until(() => mute.isHidden(), 'Mute gone');
+    assert.strictEqual(await levels.isVisible(), false);
+    // Focus left on a button that disappears goes back to Start Talking, so the keyboard user is not lost.
+    assert.strictEqual(await h.page.evaluate(() => (document.activeElement as HTMLElement).dataset.action), 'startTalking');
+    await h.page.keyboard.press('ArrowRight');
+    assert.strictEqual(await h.page.evaluate(() => (document.activeElement as HTMLElement).dataset.action), 'settings', 'the hidden Mute is skipped');
   });
 
   it('ends with "Disconnected from Alice." and drops invalid messages without harm', async () => {

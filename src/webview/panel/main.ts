@@ -176,6 +176,9 @@ function handle(message: Exclude<ExtensionMessage, { type: 'reply' }>): void {
     case 'viewerFilesSendFrame':
       files?.handle(message);
       break;
+    case 'talkState':
+      toolbar.setTalk(message.talk, view?.peerName ?? '');
+      break;
     case 'viewerFilesProgress':
       transfers.update(message.transfer);
       break;
