@@ -11,6 +11,7 @@ import { HostSupervisor } from '../../src/host/supervisor';
 import { X11Display } from '../../src/host/x11/X11Display';
 import { buildHost } from '../../test/host/support/buildHost';
 import { startXvfb } from '../../test/support/xvfb';
+import { qualityFor } from '../../src/session/QualityPresets';
 import { MARKER } from './marker';
 import { startScene } from './scene';
 import { openViewerPage } from './viewerBrowser';
@@ -19,13 +20,8 @@ const WIDTH = 1920;
 const HEIGHT = 1080;
 const MOVING_S = Number(process.env.BENCH_MOVING_S ?? 15);
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 15);
-/** A LAN preset: the link is known to be fast, so the bandwidth estimate gets a floor. */
-const QUALITY = {
-  maxKbps: Number(process.env.BENCH_KBPS ?? 8000),
-  minKbps: Number(process.env.BENCH_MIN_KBPS ?? 4000),
-  fps: Number(process.env.BENCH_FPS ?? 30),
-  scale: 1,
-};
+/** The product's quality preset (Best = LAN by default; BENCH_PRESET picks another). */
+const QUALITY = qualityFor(process.env.BENCH_PRESET ?? 'Best');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => process.stdout.write(`${line}\n`);
