@@ -12,25 +12,17 @@ import type { NetworkClient } from '../network/NetworkClient';
 import type { Session } from '../protocol/network';
 import type { RelayMessage } from '../protocol/relay';
 import type { ExtensionMessage, WebviewMessage } from '../protocol/webview';
-import { DisposableStore, Emitter } from '../common/lifecycle';
 import { Logger } from '../common/logger';
-import { AssistanceSession, SessionError } from './AssistanceSession';
+import { SessionError } from './AssistanceSession';
 import type { ActiveSession, SessionContext } from './ActiveSession';
-import { ChatLog } from './ChatLog';
 import type { QualityPreset } from './QualityPresets';
-import { SessionChannel } from './SessionChannel';
+import { SessionSide } from './SessionSide';
 
 /** Where viewer commands go: the panel webview (which queues them until its page is ready). */
 export type ViewerPost = (message: ExtensionMessage) => void;
 export type ViewerReport = Extract<WebviewMessage, { type: `viewer${string}` }>;
 
-export class HelperSession implements ActiveSession {
-  readonly model: AssistanceSession;
-  private readonly _onDidEnd = new Emitter<void>();
-  readonly onDidEnd = this._onDidEnd.event;
-  private readonly store = new DisposableStore();
-  private readonly channel: SessionChannel;
-  private finished = false;
+export class HelperSession extends SessionSide implements ActiveSession {
   readonly talk: TalkController | undefined;
   private readonly voice: HelperVoice | undefined;
   readonly files: SessionFiles | undefined;
@@ -39,22 +31,14 @@ export class HelperSession implements ActiveSession {
   constructor(
     session: Session,
     client: NetworkClient,
-    private readonly ctx: SessionContext,
+    ctx: SessionContext,
     private readonly toViewer: ViewerPost,
-    private readonly log: Logger,
+    log: Logger,
     talkFactory?: TalkFactory,
     filesFactory?: FilesFactory,
   ) {
+    super(session, client, 'helper', ctx, log);
     const peerName = session.peer.displayName;
-    this.model = new AssistanceSession({
-      sessionId: session.id,
-      role: 'helper',
-      peerName,
-      sink: ChatLog.open(ctx.historyDir, { kind: 'session', sessionId: session.id, role: 'helper', peerName, startedAt: session.startedAt }),
-    });
-    this.channel = this.store.add(new SessionChannel(client, session.id, log));
-    this.store.add(this.channel.onMessage((m) => this.onRelay(m)));
-    this.store.add(this.channel.onEnded((reason) => this.finish(reason === 'connectionLost' ? 'error' : 'peer')));
     if (talkFactory) {
       // The helper's microphone and speaker are opened here in Node; the panel's peer carries the audio.
       const voice = (this.voice = new HelperVoice((m) => this.toViewer(m)));
@@ -132,16 +116,6 @@ export class HelperSession implements ActiveSession {
     await this.channel.send({ type: 'qualityRequest', preset });
   }
 
-  async disconnect(): Promise<void> {
-    if (this.finished) return;
-    await this.channel.end();
-    this.finish('me');
-  }
-
-  dispose(): void {
-    if (!this.finished) void this.disconnect();
-  }
-
   private onControlState(granted: boolean, reason: string): void {
     if (granted) {
       if (this.model.control === 'requested') this.model.grantControl();
@@ -152,7 +126,7 @@ export class HelperSession implements ActiveSession {
     }
   }
 
-  private onRelay(message: RelayMessage): void {
+  protected override onRelay(message: RelayMessage): void {
     switch (message.type) {
       case 'rtc':
         // The sharer's host only signals after the sharer said Yes.
@@ -168,21 +142,7 @@ export class HelperSession implements ActiveSession {
     }
   }
 
-  private guard(what: string, fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.log.warn(`session ${this.model.sessionId}: ${what} refused: ${(err as Error).message}`);
-    }
-  }
-
-  private finish(by: 'me' | 'peer' | 'error'): void {
-    if (this.finished) return;
-    this.finished = true;
-    if (this.model.phase !== 'ended') this.model.end(by);
+  protected override onRelease(): void {
     this.toViewer({ type: 'viewerClose' });
-    this.store.dispose();
-    this._onDidEnd.fire();
-    this._onDidEnd.dispose();
   }
 }

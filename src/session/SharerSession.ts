@@ -12,13 +12,11 @@ import type { TalkController, TalkFactory } from '../audio/TalkController';
 import { HostFilesEndpoint } from '../files/FilesEndpoint';
 import type { FilesFactory, SessionFiles } from '../files/SessionFiles';
 import type { HostSupervisor } from '../host/supervisor';
-import { DisposableStore, Emitter } from '../common/lifecycle';
 import { Logger } from '../common/logger';
-import { AssistanceSession, SessionError } from './AssistanceSession';
+import { SessionError } from './AssistanceSession';
 import type { ActiveSession, SessionContext } from './ActiveSession';
-import { ChatLog } from './ChatLog';
 import { QualityPreset, qualityFor } from './QualityPresets';
-import { SessionChannel } from './SessionChannel';
+import { SessionSide } from './SessionSide';
 import { SessionTexts as T } from './SessionTexts';
 
 /** Questions only the sharer answers (modal dialogs in VS Code). */
@@ -33,38 +31,23 @@ export interface SharerPolicy {
   qualityPreset(): QualityPreset;
 }
 
-export class SharerSession implements ActiveSession {
-  readonly model: AssistanceSession;
-  private readonly _onDidEnd = new Emitter<void>();
-  readonly onDidEnd = this._onDidEnd.event;
-  private readonly store = new DisposableStore();
-  private readonly channel: SessionChannel;
+export class SharerSession extends SessionSide implements ActiveSession {
   private host: HostSupervisor | undefined;
   talk: TalkController | undefined;
   files: SessionFiles | undefined;
-  private finished = false;
 
   constructor(
     session: Session,
     client: NetworkClient,
-    private readonly ctx: SessionContext,
+    ctx: SessionContext,
     private readonly prompts: SharerPrompts,
     private readonly policy: SharerPolicy,
     private readonly createHost: () => HostSupervisor,
-    private readonly log: Logger,
+    log: Logger,
     private readonly talkFactory?: TalkFactory,
     private readonly filesFactory?: FilesFactory,
   ) {
-    const peerName = session.peer.displayName;
-    this.model = new AssistanceSession({
-      sessionId: session.id,
-      role: 'sharer',
-      peerName,
-      sink: ChatLog.open(ctx.historyDir, { kind: 'session', sessionId: session.id, role: 'sharer', peerName, startedAt: session.startedAt }),
-    });
-    this.channel = this.store.add(new SessionChannel(client, session.id, log));
-    this.store.add(this.channel.onMessage((m) => this.onRelay(m)));
-    this.store.add(this.channel.onEnded((reason) => this.finish(reason === 'connectionLost' ? 'error' : 'peer')));
+    super(session, client, 'sharer', ctx, log);
   }
 
   /** Asks the sharer; only on Yes is anything shared. */
@@ -100,16 +83,6 @@ export class SharerSession implements ActiveSession {
 
   async setQuality(preset: QualityPreset): Promise<void> {
     if (this.host?.state === 'running') this.host.setQuality(qualityFor(preset));
-  }
-
-  async disconnect(): Promise<void> {
-    if (this.finished) return;
-    await this.channel.end();
-    this.finish('me');
-  }
-
-  dispose(): void {
-    if (!this.finished) void this.disconnect();
   }
 
   private startHost(): void {
@@ -180,7 +153,7 @@ export class SharerSession implements ActiveSession {
     return this.model.phase === 'connected' && this.model.control === 'requested';
   }
 
-  private onRelay(message: RelayMessage): void {
+  protected override onRelay(message: RelayMessage): void {
     switch (message.type) {
       case 'rtc':
         if (this.host?.state === 'running') this.host.signal(message.payload);
@@ -196,21 +169,6 @@ export class SharerSession implements ActiveSession {
     }
   }
 
-  /** A peer event that is illegal in the current state is logged and changes nothing. */
-  private guard(what: string, fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.log.warn(`session ${this.model.sessionId}: ${what} refused: ${(err as Error).message}`);
-    }
-  }
-
-  private finish(by: 'me' | 'peer' | 'error', problem?: string): void {
-    if (this.finished) return;
-    if (this.model.phase !== 'ended') this.model.end(by, problem);
-    this.release();
-  }
-
   /** Sharing broke (unsupported platform, no display, the host died): say why, and end on both sides. */
   private async fail(problem: string): Promise<void> {
     if (this.finished) return;
@@ -218,13 +176,8 @@ export class SharerSession implements ActiveSession {
     this.finish('error', problem);
   }
 
-  private release(): void {
-    if (this.finished) return;
-    this.finished = true;
+  protected override onRelease(): void {
+    // Disposing the supervisor (in the store) sends `stop` at once and kills the process if it does not exit in time.
     this.host = undefined;
-    // Disposing the supervisor sends `stop` at once and kills the process if it does not exit in time.
-    this.store.dispose();
-    this._onDidEnd.fire();
-    this._onDidEnd.dispose();
   }
 }
