@@ -14,6 +14,8 @@ export const PEER_CHANNELS = {
   input: { label: 'input', id: 11, ordered: true },
   /** Chat text (both ways). */
   chat: { label: 'chat', id: 12, ordered: true },
+  /** Lossless screen updates (host → viewer) and their acks; see screen.ts. */
+  screen: { label: 'screen', id: 13, ordered: true },
 } as const;
 /** Ids 20–29 are reserved for file transfer, 30–39 for voice. */
 export const PEER_CHANNEL_RESERVED = { files: [20, 29], voice: [30, 39] } as const;

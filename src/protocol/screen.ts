@@ -1,0 +1,192 @@
+/**
+ * The `screen` data channel: lossless screen updates as rectangles (host → viewer), the way VNC and RDP
+ * send text and UI, beside the video track that carries motion. Binary, little-endian:
+ *
+ *   RESET  u8 1, u16 width, u16 height
+ *          A new picture of this size starts: the viewer sizes its canvas and starts a new inflate stream.
+ *   UPDATE u8 2, u32 seq, u16 opCount, u32 compressedLength, op × opCount, compressed bytes
+ *          op COPY   u8 1, u16 x, y, w, h, srcX, srcY   (copy the canvas rect at src to x,y; overlap-safe)
+ *          op PIXELS u8 2, u16 x, y, w, h               (w*h*4 RGBA bytes, alpha 255, from the inflate stream)
+ *          op FILL   u8 3, u16 x, y, w, h, u8 r, g, b   (a solid rectangle)
+ *          Ops apply in order. The compressed bytes continue one raw-deflate stream (started by RESET,
+ *          flushed with Z_SYNC_FLUSH after each update) and inflate to exactly the PIXELS bytes, in op order.
+ *   MODE   u8 3, u8 mode, u32 seq
+ *          mode 0 (video): show the video track from its next presented frame on.
+ *          mode 1 (regions): show the canvas once update `seq` is painted (it then holds the whole screen).
+ *
+ * Viewer → host: JSON `ScreenViewerMessage` (acks for flow control, a refresh request).
+ * Everything received is checked here, in one place: sizes, counts and every rectangle against the screen.
+ */
+import { z } from 'zod';
+import { ProtocolError } from './validate';
+
+/** Largest binary message either side sends or accepts (a full refresh is split across several). */
+export const SCREEN_MESSAGE_MAX_BYTES = 256 * 1024;
+export const SCREEN_MAX_OPS = 8192;
+export const SCREEN_MAX_SIDE = 16_384;
+
+export const SCREEN_KIND = { reset: 1, update: 2, mode: 3 } as const;
+export const SCREEN_OP = { copy: 1, pixels: 2, fill: 3 } as const;
+export type ScreenMode = 'video' | 'regions';
+
+export interface Rect {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+export type ScreenOp =
+  | (Rect & { readonly op: 'copy'; readonly srcX: number; readonly srcY: number })
+  | (Rect & { readonly op: 'pixels' })
+  | (Rect & { readonly op: 'fill'; readonly r: number; readonly g: number; readonly b: number });
+
+export type ScreenMessage =
+  | { readonly type: 'reset'; readonly width: number; readonly height: number }
+  | {
+      readonly type: 'update';
+      readonly seq: number;
+      readonly ops: readonly ScreenOp[];
+      /** Bytes the compressed part must inflate to: the sum of w*h*4 over PIXELS ops. */
+      readonly pixelBytes: number;
+      readonly compressed: Uint8Array;
+    }
+  | { readonly type: 'mode'; readonly mode: ScreenMode; readonly seq: number };
+
+const OP_BYTES = { [SCREEN_OP.copy]: 13, [SCREEN_OP.pixels]: 9, [SCREEN_OP.fill]: 12 } as const;
+const UPDATE_HEADER_BYTES = 11;
+
+// ---- host side: writing ------------------------------------------------------------------------------
+
+export function encodeReset(width: number, height: number): Uint8Array {
+  const out = new Uint8Array(5);
+  const view = new DataView(out.buffer);
+  view.setUint8(0, SCREEN_KIND.reset);
+  view.setUint16(1, width, true);
+  view.setUint16(3, height, true);
+  return out;
+}
+
+export function encodeMode(mode: ScreenMode, seq: number): Uint8Array {
+  const out = new Uint8Array(6);
+  const view = new DataView(out.buffer);
+  view.setUint8(0, SCREEN_KIND.mode);
+  view.setUint8(1, mode === 'video' ? 0 : 1);
+  view.setUint32(2, seq, true);
+  return out;
+}
+
+/** Size of an UPDATE carrying these ops and `compressedLength` bytes (to split before exceeding the limit). */
+export function updateSize(ops: readonly ScreenOp[], compressedLength: number): number {
+  return UPDATE_HEADER_BYTES + ops.reduce((n, op) => n + OP_BYTES[SCREEN_OP[op.op]], 0) + compressedLength;
+}
+
+export function encodeUpdate(seq: number, ops: readonly ScreenOp[], compressed: Uint8Array): Uint8Array {
+  const out = new Uint8Array(updateSize(ops, compressed.byteLength));
+  const view = new DataView(out.buffer);
+  view.setUint8(0, SCREEN_KIND.update);
+  view.setUint32(1, seq, true);
+  view.setUint16(5, ops.length, true);
+  view.setUint32(7, compressed.byteLength, true);
+  let at = UPDATE_HEADER_BYTES;
+  for (const op of ops) {
+    view.setUint8(at, SCREEN_OP[op.op]);
+    view.setUint16(at + 1, op.x, true);
+    view.setUint16(at + 3, op.y, true);
+    view.setUint16(at + 5, op.w, true);
+    view.setUint16(at + 7, op.h, true);
+    if (op.op === 'copy') {
+      view.setUint16(at + 9, op.srcX, true);
+      view.setUint16(at + 11, op.srcY, true);
+    } else if (op.op === 'fill') {
+      view.setUint8(at + 9, op.r);
+      view.setUint8(at + 10, op.g);
+      view.setUint8(at + 11, op.b);
+    }
+    at += OP_BYTES[SCREEN_OP[op.op]];
+  }
+  out.set(compressed, at);
+  return out;
+}
+
+// ---- viewer side: reading ----------------------------------------------------------------------------
+
+function malformed(what: string): ProtocolError {
+  return new ProtocolError('ERR_MALFORMED', `screen message: ${what}`);
+}
+
+/**
+ * Parses one binary message. `screen` is the size set by the last RESET (undefined before the first):
+ * an UPDATE before any RESET, or with a rectangle outside the screen, is refused.
+ */
+export function parseScreenMessage(data: ArrayBuffer | Uint8Array, screen: { width: number; height: number } | undefined): ScreenMessage {
+  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+  if (bytes.byteLength > SCREEN_MESSAGE_MAX_BYTES) throw new ProtocolError('ERR_TOO_LARGE', `screen message of ${bytes.byteLength} bytes`);
+  if (bytes.byteLength < 1) throw malformed('empty');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const kind = view.getUint8(0);
+  if (kind === SCREEN_KIND.reset) {
+    if (bytes.byteLength !== 5) throw malformed('reset of the wrong length');
+    const width = view.getUint16(1, true);
+    const height = view.getUint16(3, true);
+    if (width < 1 || height < 1 || width > SCREEN_MAX_SIDE || height > SCREEN_MAX_SIDE) throw malformed(`screen size ${width}x${height}`);
+    return { type: 'reset', width, height };
+  }
+  if (kind === SCREEN_KIND.mode) {
+    if (bytes.byteLength !== 6) throw malformed('mode of the wrong length');
+    const mode = view.getUint8(1);
+    if (mode > 1) throw malformed(`unknown mode ${mode}`);
+    return { type: 'mode', mode: mode === 0 ? 'video' : 'regions', seq: view.getUint32(2, true) };
+  }
+  if (kind !== SCREEN_KIND.update) throw new ProtocolError('ERR_UNKNOWN_TYPE', `screen message kind ${kind}`);
+  if (!screen) throw malformed('update before reset');
+  if (bytes.byteLength < UPDATE_HEADER_BYTES) throw malformed('truncated update header');
+  const seq = view.getUint32(1, true);
+  const count = view.getUint16(5, true);
+  const compressedLength = view.getUint32(7, true);
+  if (count > SCREEN_MAX_OPS) throw malformed(`${count} ops`);
+  const ops: ScreenOp[] = [];
+  let pixelBytes = 0;
+  let at = UPDATE_HEADER_BYTES;
+  for (let i = 0; i < count; i++) {
+    if (at >= bytes.byteLength) throw malformed('truncated ops');
+    const code = view.getUint8(at);
+    const size = (OP_BYTES as Record<number, number>)[code];
+    if (!size) throw malformed(`unknown op ${code}`);
+    if (at + size > bytes.byteLength) throw malformed('truncated op');
+    const rect = { x: view.getUint16(at + 1, true), y: view.getUint16(at + 3, true), w: view.getUint16(at + 5, true), h: view.getUint16(at + 7, true) };
+    checkRect(rect, screen);
+    if (code === SCREEN_OP.copy) {
+      const src = { x: view.getUint16(at + 9, true), y: view.getUint16(at + 11, true), w: rect.w, h: rect.h };
+      checkRect(src, screen);
+      ops.push({ op: 'copy', ...rect, srcX: src.x, srcY: src.y });
+    } else if (code === SCREEN_OP.pixels) {
+      pixelBytes += rect.w * rect.h * 4;
+      ops.push({ op: 'pixels', ...rect });
+    } else {
+      ops.push({ op: 'fill', ...rect, r: view.getUint8(at + 9), g: view.getUint8(at + 10), b: view.getUint8(at + 11) });
+    }
+    at += size;
+  }
+  // Overlapping rectangles are legal, but not an inflate bomb: at most four screens of pixels per update.
+  if (pixelBytes > screen.width * screen.height * 16) throw malformed(`${pixelBytes} pixel bytes for a ${screen.width}x${screen.height} screen`);
+  if (at + compressedLength !== bytes.byteLength) throw malformed('compressed length does not match the message');
+  if (pixelBytes === 0 && compressedLength !== 0) throw malformed('compressed bytes without pixels');
+  return { type: 'update', seq, ops, pixelBytes, compressed: bytes.subarray(at) };
+}
+
+function checkRect(rect: Rect, screen: { width: number; height: number }): void {
+  if (rect.w < 1 || rect.h < 1 || rect.x + rect.w > screen.width || rect.y + rect.h > screen.height) {
+    throw malformed(`rectangle ${rect.w}x${rect.h}+${rect.x}+${rect.y} outside the ${screen.width}x${screen.height} screen`);
+  }
+}
+
+/** Viewer → host, JSON. */
+export const ScreenViewerMessage = z.discriminatedUnion('type', [
+  /** Update `seq` is painted: the host may send more (it keeps only a few updates in flight). */
+  z.object({ type: z.literal('ack'), seq: z.number().int().min(0).max(0xffff_ffff) }),
+  /** The viewer lost its picture (an inflate error, a new canvas): send RESET and the whole screen. */
+  z.object({ type: z.literal('refresh') }),
+]);
+export type ScreenViewerMessage = z.infer<typeof ScreenViewerMessage>;
+export const SCREEN_VIEWER_MESSAGE_MAX_BYTES = 128;

@@ -1,0 +1,57 @@
+import * as assert from 'assert';
+import { deflateRawSync, constants } from 'zlib';
+import { encodeMode, encodeReset, encodeUpdate, parseScreenMessage, ScreenOp, SCREEN_MESSAGE_MAX_BYTES, updateSize } from '../../src/protocol/screen';
+import { ProtocolError } from '../../src/protocol/validate';
+
+const screen = { width: 1920, height: 1080 };
+
+function refused(fn: () => unknown, code: string, pattern: RegExp): void {
+  assert.throws(fn, (err: unknown) => err instanceof ProtocolError && err.code === code && pattern.test(err.message));
+}
+
+describe('screen protocol', () => {
+  it('round-trips reset, mode and an update with every op', () => {
+    assert.deepStrictEqual(parseScreenMessage(encodeReset(1920, 1080), undefined), { type: 'reset', width: 1920, height: 1080 });
+    assert.deepStrictEqual(parseScreenMessage(encodeMode('regions', 7), screen), { type: 'mode', mode: 'regions', seq: 7 });
+    assert.deepStrictEqual(parseScreenMessage(encodeMode('video', 0xffffffff), screen), { type: 'mode', mode: 'video', seq: 0xffffffff });
+    const ops: ScreenOp[] = [
+      { op: 'copy', x: 0, y: 0, w: 1920, h: 1000, srcX: 0, srcY: 13 },
+      { op: 'pixels', x: 10, y: 1000, w: 6, h: 13 },
+      { op: 'fill', x: 0, y: 1013, w: 1920, h: 67, r: 30, g: 31, b: 32 },
+    ];
+    const compressed = deflateRawSync(Buffer.alloc(6 * 13 * 4, 0xff), { finishFlush: constants.Z_SYNC_FLUSH });
+    const bytes = encodeUpdate(42, ops, compressed);
+    assert.strictEqual(bytes.byteLength, updateSize(ops, compressed.byteLength));
+    const parsed = parseScreenMessage(bytes.buffer, screen);
+    assert.ok(parsed.type === 'update');
+    assert.strictEqual(parsed.seq, 42);
+    assert.deepStrictEqual(parsed.ops, ops);
+    assert.strictEqual(parsed.pixelBytes, 6 * 13 * 4);
+    assert.deepStrictEqual(Buffer.from(parsed.compressed), compressed);
+  });
+
+  it('refuses what a hostile or broken host could send, with a clear error', () => {
+    const pixels = (x: number, y: number, w: number, h: number): ScreenOp => ({ op: 'pixels', x, y, w, h });
+    refused(() => parseScreenMessage(new Uint8Array(0), screen), 'ERR_MALFORMED', /empty/);
+    refused(() => parseScreenMessage(new Uint8Array([9]), screen), 'ERR_UNKNOWN_TYPE', /kind 9/);
+    refused(() => parseScreenMessage(new Uint8Array(SCREEN_MESSAGE_MAX_BYTES + 1), screen), 'ERR_TOO_LARGE', /bytes/);
+    refused(() => parseScreenMessage(encodeReset(0, 10), undefined), 'ERR_MALFORMED', /screen size/);
+    refused(() => parseScreenMessage(encodeUpdate(1, [pixels(0, 0, 1, 1)], new Uint8Array(1)), undefined), 'ERR_MALFORMED', /before reset/);
+    refused(() => parseScreenMessage(encodeUpdate(1, [pixels(1915, 0, 6, 1)], new Uint8Array(1)), screen), 'ERR_MALFORMED', /outside/);
+    refused(() => parseScreenMessage(encodeUpdate(1, [pixels(0, 0, 0, 1)], new Uint8Array(1)), screen), 'ERR_MALFORMED', /outside/);
+    refused(
+      () => parseScreenMessage(encodeUpdate(1, [{ op: 'copy', x: 0, y: 0, w: 10, h: 10, srcX: 0, srcY: 1075 }], new Uint8Array(0)), screen),
+      'ERR_MALFORMED',
+      /outside/,
+    );
+    const good = encodeUpdate(1, [pixels(0, 0, 2, 2)], new Uint8Array(4));
+    refused(() => parseScreenMessage(good.subarray(0, good.byteLength - 1), screen), 'ERR_MALFORMED', /compressed length/);
+    refused(() => parseScreenMessage(good.subarray(0, 14), screen), 'ERR_MALFORMED', /truncated op/);
+    const badOp = new Uint8Array(good);
+    badOp[11] = 7;
+    refused(() => parseScreenMessage(badOp, screen), 'ERR_MALFORMED', /unknown op 7/);
+    const bomb = Array.from({ length: 5 }, () => pixels(0, 0, 1920, 1080));
+    refused(() => parseScreenMessage(encodeUpdate(1, bomb, new Uint8Array(10)), screen), 'ERR_MALFORMED', /pixel bytes/);
+    refused(() => parseScreenMessage(encodeUpdate(1, [{ op: 'fill', x: 0, y: 0, w: 1, h: 1, r: 0, g: 0, b: 0 }], new Uint8Array(3)), screen), 'ERR_MALFORMED', /without pixels/);
+  });
+});
