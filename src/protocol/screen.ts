@@ -58,7 +58,7 @@ const UPDATE_HEADER_BYTES = 11;
 
 // ---- host side: writing ------------------------------------------------------------------------------
 
-export function encodeReset(width: number, height: number): Uint8Array {
+export function encodeReset(width: number, height: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(5);
   const view = new DataView(out.buffer);
   view.setUint8(0, SCREEN_KIND.reset);
@@ -67,7 +67,7 @@ export function encodeReset(width: number, height: number): Uint8Array {
   return out;
 }
 
-export function encodeMode(mode: ScreenMode, seq: number): Uint8Array {
+export function encodeMode(mode: ScreenMode, seq: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(6);
   const view = new DataView(out.buffer);
   view.setUint8(0, SCREEN_KIND.mode);
@@ -81,7 +81,7 @@ export function updateSize(ops: readonly ScreenOp[], compressedLength: number): 
   return UPDATE_HEADER_BYTES + ops.reduce((n, op) => n + OP_BYTES[SCREEN_OP[op.op]], 0) + compressedLength;
 }
 
-export function encodeUpdate(seq: number, ops: readonly ScreenOp[], compressed: Uint8Array): Uint8Array {
+export function encodeUpdate(seq: number, ops: readonly ScreenOp[], compressed: Uint8Array): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(updateSize(ops, compressed.byteLength));
   const view = new DataView(out.buffer);
   view.setUint8(0, SCREEN_KIND.update);
