@@ -5,9 +5,8 @@
  * controller drives either side.
  */
 import { Emitter } from '../common/lifecycle';
-import { AudioError } from './AudioError';
 import { FRAME_SAMPLES, PcmFrame } from './AudioFormat';
-import { LocalVoice } from './LocalVoice';
+import { LocalTalk } from './LocalTalk';
 import type { VoiceEndpoint } from './TalkController';
 import { parseMessage } from '../protocol/validate';
 import { HostVoiceCommand, HostVoiceEvent, PanelVoiceCommand, PanelVoiceEvent } from '../protocol/voice';
@@ -17,8 +16,7 @@ export interface HelperVoiceOptions {
 }
 
 export class HelperVoice implements VoiceEndpoint {
-  private voice: LocalVoice | undefined;
-  private starting: Promise<void> | undefined;
+  private readonly talk: LocalTalk;
   private readonly _onEvent = new Emitter<HostVoiceEvent>();
   /** What happened, for the talk controller. */
   readonly onEvent = this._onEvent.event;
@@ -26,8 +24,18 @@ export class HelperVoice implements VoiceEndpoint {
   constructor(
     /** Posts a command to the panel webview. */
     private readonly toPanel: (command: PanelVoiceCommand) => void,
-    private readonly options: HelperVoiceOptions = {},
-  ) {}
+    options: HelperVoiceOptions = {},
+  ) {
+    this.talk = new LocalTalk({
+      emit: (event) => this.emit(event),
+      env: options.env,
+      opened: (voice) => {
+        this.toPanel({ type: 'viewerVoiceOpen' });
+        voice.onMicFrame((frame) => this.toPanel({ type: 'viewerVoicePcm', pcm: Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('base64') }));
+      },
+      closing: () => this.toPanel({ type: 'viewerVoiceClose' }),
+    });
+  }
 
   send(command: HostVoiceCommand): void {
     void this.handle(command);
@@ -40,24 +48,8 @@ export class HelperVoice implements VoiceEndpoint {
   /** A command from the talk controller (same shapes as the sharer's host); resolves when applied. */
   async handle(raw: HostVoiceCommand): Promise<void> {
     const command = parseMessage(HostVoiceCommand, raw);
-    switch (command.type) {
-      case 'voicePeer':
-        this.toPanel({ type: 'viewerVoicePeer', message: command.message });
-        return;
-      case 'voiceStart':
-        if (this.voice || this.starting) return;
-        this.starting = this.start(command).finally(() => (this.starting = undefined));
-        return this.starting;
-      case 'voiceStop':
-        await this.starting;
-        return this.stop(true);
-      case 'voiceMute':
-        this.voice?.gate.setMuted(command.muted);
-        return;
-      case 'voiceTalkKey':
-        this.voice?.gate.setTalkHeld(command.held);
-        return;
-    }
+    if (command.type === 'voicePeer') this.toPanel({ type: 'viewerVoicePeer', message: command.message });
+    else return this.talk.apply(command);
   }
 
   /** A message from the panel webview (untrusted until validated). */
@@ -73,47 +65,19 @@ export class HelperVoice implements VoiceEndpoint {
       case 'viewerVoicePeer':
         this.emit({ type: 'voicePeer', message: event.message });
         return;
-      case 'viewerVoicePcm':
-        if (this.voice) for (const frame of framesOf(Buffer.from(event.pcm, 'base64'))) this.voice.play(frame);
+      case 'viewerVoicePcm': {
+        const voice = this.talk.current;
+        if (voice) for (const frame of framesOf(Buffer.from(event.pcm, 'base64'))) voice.play(frame);
         return;
+      }
       case 'viewerVoiceError':
         this.emit({ type: 'voiceError', code: event.code, message: event.message });
         return;
     }
   }
 
-  private async start(command: Extract<ReturnType<typeof HostVoiceCommand.parse>, { type: 'voiceStart' }>): Promise<void> {
-    let voice: LocalVoice;
-    try {
-      voice = await LocalVoice.open({ ...command, env: this.options.env });
-    } catch (err) {
-      const code = err instanceof AudioError ? err.code : 'ERR_AUDIO_PROCESS';
-      this.emit({ type: 'voiceError', code, message: (err as Error).message });
-      return;
-    }
-    this.voice = voice;
-    this.toPanel({ type: 'viewerVoiceOpen' });
-    voice.onMicFrame((frame) => this.toPanel({ type: 'viewerVoicePcm', pcm: Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('base64') }));
-    voice.onLevels((levels) => this.emit({ type: 'voiceLevel', ...levels }));
-    voice.onDidFail((err) => {
-      this.emit({ type: 'voiceError', code: err.code, message: err.message });
-      void this.stop(true);
-    });
-    this.emit({ type: 'voiceStarted', ...voice.devices });
-  }
-
-  private async stop(report: boolean): Promise<void> {
-    const voice = this.voice;
-    this.voice = undefined;
-    if (!voice) return;
-    this.toPanel({ type: 'viewerVoiceClose' });
-    await voice.dispose();
-    if (report) this.emit({ type: 'voiceStopped' });
-  }
-
   async dispose(): Promise<void> {
-    await this.starting;
-    await this.stop(false);
+    await this.talk.dispose();
     this._onEvent.dispose();
   }
 }

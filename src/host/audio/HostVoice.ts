@@ -4,8 +4,8 @@
  * sends the microphone as an Opus track and plays the helper's track: nothing is heard before the sharer agreed.
  */
 import type SimplePeer from 'simple-peer';
-import { AudioError } from '../../audio/AudioError';
-import { LocalVoice } from '../../audio/LocalVoice';
+import { LocalTalk } from '../../audio/LocalTalk';
+import type { LocalVoice } from '../../audio/LocalVoice';
 import { IDisposable } from '../../common/lifecycle';
 import { ProtocolError, decodeMessage, parseMessage } from '../../protocol/validate';
 import {
@@ -36,22 +36,21 @@ export interface VoicePort {
 
 export class HostVoice {
   private readonly wrtc: WrtcAudio;
+  private readonly talk: LocalTalk;
   private sender: AudioTrackSender | undefined;
   private receiver: AudioTrackReceiver | undefined;
-  private voice: LocalVoice | undefined;
-  private starting: Promise<void> | undefined;
   private readonly subscriptions: IDisposable[] = [];
   private windowStart = 0;
   private windowCount = 0;
-  private disposed = false;
 
   constructor(
     private readonly peer: SimplePeer.Instance,
     private readonly port: VoicePort,
     private readonly emit: (event: HostVoiceEvent) => void,
-    private readonly options: HostVoiceOptions = {},
+    options: HostVoiceOptions = {},
   ) {
     this.wrtc = options.wrtc ?? loadWrtcAudio();
+    this.talk = new LocalTalk({ emit, env: options.env, opened: (voice) => this.send(voice) });
     const onTrack = (track: MediaStreamTrack) => {
       if (track.kind === 'audio') this.listen(track);
     };
@@ -69,40 +68,14 @@ export class HostVoice {
       this.emit({ type: 'voiceError', code: 'ERR_VOICE_STATE', message: (err as Error).message });
       return;
     }
-    switch (command.type) {
-      case 'voicePeer':
-        if (!this.port.isOpen) this.emit({ type: 'voiceError', code: 'ERR_WEBRTC', message: 'the voice channel is not open' });
-        else this.port.send(JSON.stringify(command.message));
-        return;
-      case 'voiceStart':
-        if (this.voice || this.starting) return;
-        this.starting = this.start(command).finally(() => (this.starting = undefined));
-        return this.starting;
-      case 'voiceStop':
-        await this.starting;
-        return this.stop(true);
-      case 'voiceMute':
-        this.voice?.gate.setMuted(command.muted);
-        return;
-      case 'voiceTalkKey':
-        this.voice?.gate.setTalkHeld(command.held);
-        return;
-    }
+    if (command.type !== 'voicePeer') return this.talk.apply(command);
+    if (!this.port.isOpen) this.emit({ type: 'voiceError', code: 'ERR_WEBRTC', message: 'the voice channel is not open' });
+    else this.port.send(JSON.stringify(command.message));
   }
 
-  private async start(command: Extract<ReturnType<typeof HostVoiceCommand.parse>, { type: 'voiceStart' }>): Promise<void> {
-    let voice: LocalVoice;
-    try {
-      voice = await LocalVoice.open({ ...command, env: this.options.env });
-    } catch (err) {
-      const code = err instanceof AudioError ? err.code : 'ERR_AUDIO_PROCESS';
-      this.emit({ type: 'voiceError', code, message: (err as Error).message });
-      return;
-    }
-    if (this.disposed) return void voice.dispose();
-    this.voice = voice;
+  /** The microphone goes out as an Opus track, added once per session; between talks it gets no frames. */
+  private send(voice: LocalVoice): void {
     if (!this.sender) {
-      // Added once per session; between talks the source gets no frames, so nothing is sent.
       this.sender = new AudioTrackSender(this.wrtc);
       // Joining the screen's stream keeps the viewer's one `stream` event (and its video) as it is.
       const screen = (this.peer as unknown as { streams?: MediaStream[] }).streams?.[0];
@@ -110,12 +83,6 @@ export class HostVoice {
     }
     const sender = this.sender;
     voice.onMicFrame((frame) => sender.push(frame));
-    voice.onLevels((levels) => this.emit({ type: 'voiceLevel', ...levels }));
-    voice.onDidFail((err) => {
-      this.emit({ type: 'voiceError', code: err.code, message: err.message });
-      void this.stop(true);
-    });
-    this.emit({ type: 'voiceStarted', ...voice.devices });
   }
 
   /**
@@ -125,16 +92,8 @@ export class HostVoice {
   private listen(track: MediaStreamTrack): void {
     this.receiver?.dispose();
     const receiver = new AudioTrackReceiver(this.wrtc, track);
-    receiver.onFrame((frame) => this.voice?.play(frame));
+    receiver.onFrame((frame) => this.talk.current?.play(frame));
     this.receiver = receiver;
-  }
-
-  private async stop(report: boolean): Promise<void> {
-    const voice = this.voice;
-    this.voice = undefined;
-    if (!voice) return;
-    await voice.dispose();
-    if (report) this.emit({ type: 'voiceStopped' });
   }
 
   private receivePeer(data: unknown): void {
@@ -156,10 +115,8 @@ export class HostVoice {
   }
 
   async dispose(): Promise<void> {
-    this.disposed = true;
     for (const s of this.subscriptions.splice(0)) s.dispose();
-    await this.starting;
-    await this.stop(false);
+    await this.talk.dispose();
     this.receiver?.dispose();
     this.sender?.dispose();
   }
