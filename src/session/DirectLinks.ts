@@ -1,7 +1,9 @@
 /**
  * Invitation links that need no outside server: the sharer's extension runs the assistance server embedded
  * on a port of this machine and the link names that address. Either side signs in with a throwaway account
- * carrying only a display name. Links from a team server work the same way through its address.
+ * carrying only a display name; the server's random join password travels in the link, so only link holders
+ * can create accounts on it (it listens on the LAN). Links from a team server work the same way through its
+ * address.
  */
 import { randomBytes } from 'crypto';
 import { AddressInfo, createServer } from 'net';
@@ -51,14 +53,15 @@ function throwawayAlias(): string {
 }
 
 /** The link as shown to the user: the server's address, the link id and expiry, but not the secret. */
-export function shareableLink(link: Link): CreatedLink {
-  const url = new URL(formatInvitationLink(link.url, link.expiresAt));
+export function shareableLink(link: Link, join?: string): CreatedLink {
+  const url = new URL(formatInvitationLink(link.url, link.expiresAt, join));
   url.searchParams.delete('secret');
   return { link: url.toString(), password: link.secret, expiresAt: link.expiresAt };
 }
 
 export class DirectLinks implements IDisposable {
   private server: RunningServer | undefined;
+  private readonly joinKey = randomBytes(18).toString('base64url');
   private sharerClient: NetworkClient | undefined;
   private readonly store = new DisposableStore();
 
@@ -73,17 +76,17 @@ export class DirectLinks implements IDisposable {
       const address = options.address || lanAddress();
       // The link must name the port, so a free one is chosen before the server starts.
       const port = options.port || (await freePort());
-      this.server = await startServer({ host: '0.0.0.0', port, publicUrl: `ws://${address}:${port}`, logger: this.log });
+      this.server = await startServer({ host: '0.0.0.0', port, publicUrl: `ws://${address}:${port}`, joinPassword: this.joinKey, logger: this.log });
       this.log.info(`direct invitation links served at ws://${address}:${port}`);
     }
     if (!this.sharerClient) {
       const client = new NetworkClient({ logger: this.log });
-      await client.connect(`ws://127.0.0.1:${this.server.port}`, { alias: throwawayAlias(), displayName });
+      await client.connect(`ws://127.0.0.1:${this.server.port}`, { alias: throwawayAlias(), displayName, joinPassword: this.joinKey });
       this.store.add(this.watch(client));
       this.store.add(client);
       this.sharerClient = client;
     }
-    return shareableLink(await this.sharerClient.createLink(expiresInMs));
+    return shareableLink(await this.sharerClient.createLink(expiresInMs), this.joinKey);
   }
 
   /** Creates a link on an already signed-in client (a team server). */
@@ -95,7 +98,7 @@ export class DirectLinks implements IDisposable {
   async join(link: InvitationLink, password: string, displayName: string): Promise<void> {
     const client = new NetworkClient({ logger: this.log });
     try {
-      await client.connect(link.server, { alias: throwawayAlias(), displayName });
+      await client.connect(link.server, { alias: throwawayAlias(), displayName, joinPassword: link.join });
       this.store.add(this.watch(client));
       this.store.add(client);
       await client.redeemLink(link.id, password);

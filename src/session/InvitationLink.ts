@@ -1,7 +1,8 @@
 /**
  * Invitation links as they travel by e-mail or chat: `vscode://remote-assist.remote-assist/redeem?server=…&
- * id=…&secret=…&expires=…` (the server writes server, id and secret; the extension adds the expiry so the
- * helper sees it before connecting). Everything in a link is untrusted input.
+ * id=…&secret=…&expires=…&join=…` (the server writes server, id and secret; the extension adds the expiry so
+ * the helper sees it before connecting, and for its own server the key to sign in there). Everything in a
+ * link is untrusted input.
  */
 import { z } from 'zod';
 
@@ -16,6 +17,8 @@ export const InvitationLink = z.object({
   secret: z.string().min(1).max(256).optional(),
   /** Expiry, ms since the epoch, when the link says. */
   expiresAt: z.number().int().positive().optional(),
+  /** The join password of a sharer's own server: only holders of a link may create accounts there. */
+  join: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'malformed join key').optional(),
 });
 export type InvitationLink = z.infer<typeof InvitationLink>;
 
@@ -48,6 +51,7 @@ export function parseInvitationLink(text: string): InvitationLink {
     id: q.get('id') ?? '',
     ...(q.get('secret') === null ? {} : { secret: q.get('secret') }),
     ...(expires === null ? {} : { expiresAt: Number(expires) }),
+    ...(q.get('join') === null ? {} : { join: q.get('join') }),
   });
   if (!parsed.success) throw new InvitationLinkError(`The invitation link is damaged: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
   return parsed.data;
@@ -58,10 +62,11 @@ export function parseInvitationUri(path: string, query: string): InvitationLink 
   return parseInvitationLink(`vscode://${LINK_AUTHORITY}${path}?${query}`);
 }
 
-/** The link to send: the server's own link plus its expiry. */
-export function formatInvitationLink(serverUrl: string, expiresAt: number): string {
+/** The link to send: the server's own link plus its expiry (and, for a sharer's own server, its join key). */
+export function formatInvitationLink(serverUrl: string, expiresAt: number, join?: string): string {
   const url = new URL(serverUrl);
   url.searchParams.set('expires', String(expiresAt));
+  if (join !== undefined) url.searchParams.set('join', join);
   return url.toString();
 }
 

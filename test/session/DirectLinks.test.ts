@@ -3,7 +3,7 @@
  * Bob's side connects to the address in the link with the password; real servers and clients on loopback.
  */
 import assert from 'assert';
-import type { NetworkClient } from '../../src/network/NetworkClient';
+import { NetworkClient } from '../../src/network/NetworkClient';
 import type { Session } from '../../src/protocol/network';
 import { DirectLinks } from '../../src/session/DirectLinks';
 import { parseInvitationLink } from '../../src/session/InvitationLink';
@@ -30,6 +30,15 @@ describe('direct invitation links (embedded server, no outside server)', functio
     assert.ok(created.password.length >= 16);
     assert.ok(link.expiresAt! > before + 9 * 60_000 && link.expiresAt! <= Date.now() + 10 * 60_000);
 
+    assert.ok(link.join, 'the link carries the key to sign in on Alice\'s server');
+    const stranger = new NetworkClient({ logger: quiet });
+    await assert.rejects(
+      stranger.connect(link.server, { alias: 'mallory', displayName: 'Mallory' }),
+      (e: Error & { code?: string }) => e.code === 'ERR_BAD_JOIN_PASSWORD',
+      'someone on the LAN without a link cannot create accounts on Alice\'s server',
+    );
+    stranger.dispose();
+    await assert.rejects(bob.join({ ...link, join: 'x'.repeat(24) }, created.password, 'Bob'), (e: Error & { code?: string }) => e.code === 'ERR_BAD_JOIN_PASSWORD');
     await assert.rejects(bob.join(link, `${created.password}x`, 'Bob'), (e: Error & { code?: string }) => e.code === 'ERR_BAD_SECRET');
     assert.strictEqual(started.length, 0);
 

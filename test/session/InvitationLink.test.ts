@@ -8,6 +8,8 @@ describe('InvitationLink', () => {
     const withExpiry = formatInvitationLink(good, 1_900_000_000_000);
     assert.deepStrictEqual(parseInvitationLink(withExpiry), { server: 'ws://192.168.1.20:7420', id: 'AbCdEf123456', secret: 's3cr3t', expiresAt: 1_900_000_000_000 });
     assert.deepStrictEqual(parseInvitationLink(`  ${good}\n`), { server: 'ws://192.168.1.20:7420', id: 'AbCdEf123456', secret: 's3cr3t' });
+    const direct = formatInvitationLink(good, 1_900_000_000_000, 'k3y_of-the-sharers-server');
+    assert.strictEqual(parseInvitationLink(direct).join, 'k3y_of-the-sharers-server');
   });
 
   it('parses a link without its password (the password travels apart)', () => {
@@ -30,6 +32,7 @@ describe('InvitationLink', () => {
       ['vscode://remote-assist.remote-assist/redeem?server=ws%3A%2F%2Fa&id=../../x&secret=x', /malformed link id/],
       ['vscode://remote-assist.remote-assist/redeem?server=ws%3A%2F%2Fa&id=AbCdEf123456&secret=', /damaged/],
       ['vscode://remote-assist.remote-assist/redeem?server=ws%3A%2F%2Fa&id=AbCdEf123456&secret=x&expires=soon', /damaged/],
+      ['vscode://remote-assist.remote-assist/redeem?server=ws%3A%2F%2Fa&id=AbCdEf123456&join=short', /malformed join key/],
     ];
     for (const [text, message] of bad) {
       assert.throws(() => parseInvitationLink(text), (e: Error & { code?: string }) => e.code === 'ERR_BAD_LINK' && message.test(e.message), text);
