@@ -264,9 +264,12 @@ export class NetworkClient extends Disposable {
   // ------------------------------------------------------------------------------------------------------
   // Invitations and links
 
-  /** Invites the online contact `alias` to help; fails with ERR_CONTACT_OFFLINE when they are offline. */
-  async invite(alias: string, note?: string): Promise<Invitation> {
-    const reply = await this.request({ type: 'invite', alias, note }, 'invitation');
+  /**
+   * Invites the online contact `alias` to help; fails with ERR_CONTACT_OFFLINE when they are offline.
+   * `expiresInMs` defaults to the server's invitation expiry.
+   */
+  async invite(alias: string, note?: string, expiresInMs?: number): Promise<Invitation> {
+    const reply = await this.request({ type: 'invite', alias, note, expiresInMs }, 'invitation');
     return this.state.rememberInvitation(reply.invitation);
   }
   /** Accepts an invitation sent to this user; the session starts (onDidStartSession fires first). */

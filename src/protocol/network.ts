@@ -138,7 +138,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   req('setPresence', { status: ChosenPresence }),
   /** Revokes this connection's device token (signing out for good); the server then closes the connection. */
   req('signOut', {}),
-  req('invite', { alias: Alias, note: z.string().max(MAX_NOTE_LENGTH).optional() }),
+  req('invite', { alias: Alias, note: z.string().max(MAX_NOTE_LENGTH).optional(), expiresInMs: z.number().int().positive().optional() }),
   req('acceptInvitation', { invitationId: Id }),
   req('declineInvitation', { invitationId: Id }),
   req('cancelInvitation', { invitationId: Id }),

@@ -61,7 +61,7 @@ export class Dispatcher {
         await this.presence.changed(me.alias);
         return ok;
       case 'invite':
-        return { type: 'invitation', id, invitation: await this.invitations.invite(me, message.alias, message.note) };
+        return { type: 'invitation', id, invitation: await this.invitations.invite(me, message.alias, message.note, message.expiresInMs) };
       case 'acceptInvitation':
         return { type: 'session', id, session: await this.invitations.accept(me, message.invitationId) };
       case 'declineInvitation':

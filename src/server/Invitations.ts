@@ -35,7 +35,12 @@ export class Invitations implements IDisposable {
     this.sweeper.unref();
   }
 
-  async invite(from: Identity, toAlias: string, note: string | undefined): Promise<Invitation> {
+  /** `expiresInMs`: the inviter's choice (default: the server's invitation expiry), at most the link limit. */
+  async invite(from: Identity, toAlias: string, note: string | undefined, expiresInMs?: number): Promise<Invitation> {
+    const ttl = expiresInMs ?? this.ctx.inviteExpiryMs;
+    if (ttl > this.ctx.limits.maxLinkExpiryMs) {
+      throw new ServiceError('ERR_MALFORMED', `an invitation may live at most ${this.ctx.limits.maxLinkExpiryMs} ms`);
+    }
     const to = toAlias.toLowerCase();
     if (to === from.alias) throw new ServiceError('ERR_SELF', 'you cannot invite yourself');
     if (!this.ctx.accounts.get(to)) throw new ServiceError('ERR_NO_SUCH_USER', `no user ${to}`);
@@ -56,7 +61,7 @@ export class Invitations implements IDisposable {
       toAlias: to,
       note: note ?? '',
       createdAt: now,
-      expiresAt: now + this.ctx.inviteExpiryMs,
+      expiresAt: now + ttl,
     });
     this.scheduleExpiry(row);
     const invitation = this.toWire(row);

@@ -25,6 +25,7 @@ export interface Limits {
   linkFailuresPerAccount: number;
   linkFailuresPerAddress: number;
   linkFailureWindowMs: number;
+  /** Longest life of an invitation or a link a client may ask for. */
   maxLinkExpiryMs: number;
   /** Closed invitations stay listed this long. */
   closedInvitationRetentionMs: number;

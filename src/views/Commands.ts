@@ -166,7 +166,7 @@ export class Commands implements vscode.Disposable {
     }
     const note = await vscode.window.showInputBox({ title: `Ask ${name} for Help`, prompt: 'What is wrong? (optional)', placeHolder: 'e.g. tests fail only on my machine', validateInput: (v) => (v.length > 500 ? 'At most 500 characters.' : undefined) });
     if (note === undefined) return;
-    const invitation = await client.invite(alias, note.trim() || undefined);
+    const invitation = await client.invite(alias, note.trim() || undefined, this.s.settings.invitationExpiryMs());
     void vscode.window.showInformationMessage(`Invitation sent to ${name}. It expires in ${timeLeft(invitation.expiresAt).replace(/ left$/, '')}.`);
   }
 

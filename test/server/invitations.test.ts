@@ -68,13 +68,15 @@ describe('server: invitations and the signaling relay', () => {
     assert.equal((await carolSees).status, 'declined');
     assert.equal(carol.sessions.length + dave.sessions.length, 0);
 
+    assert.equal(await errorCode(carol.invite('dave', undefined, 8 * 24 * 3600_000)), 'ERR_MALFORMED');
     const cancelled = await carol.invite('dave', 'never mind');
     const daveSees = nextEvent(dave.onDidChangeInvitation, (i) => i.id === cancelled.id);
     await carol.cancelInvitation(cancelled.id);
     assert.equal((await daveSees).status, 'cancelled');
     assert.equal(await errorCode(dave.acceptInvitation(cancelled.id)), 'ERR_INVITATION_CLOSED');
 
-    const expiring = await carol.invite('dave');
+    const expiring = await carol.invite('dave', undefined, 300);
+    assert.ok(expiring.expiresInMs <= 300, 'the inviter chose a shorter life than the server default');
     const expired = await nextEvent(dave.onDidChangeInvitation, (i) => i.id === expiring.id && i.status === 'expired', 5_000);
     assert.equal(expired.expiresInMs, 0);
     assert.equal(await errorCode(dave.acceptInvitation(expiring.id)), 'ERR_INVITATION_CLOSED');
