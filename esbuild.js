@@ -6,8 +6,11 @@ const path = require('path');
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-/** Native addons stay outside the bundle and are loaded from node_modules at run time. */
-const nativeExternals = ['@roamhq/wrtc', 'better-sqlite3', 'bufferutil', 'utf-8-validate'];
+/**
+ * vscode, native addons and the SQLite WebAssembly build (it loads its .wasm beside it) stay outside the
+ * bundle and load from node_modules at run time; the tests and benchmarks bundle with the same list.
+ */
+const nodeExternals = require('./scripts/node-externals.json');
 
 const node = {
   bundle: true,
@@ -16,7 +19,7 @@ const node = {
   format: 'cjs',
   sourcemap: true,
   minify: production,
-  external: ['vscode', ...nativeExternals],
+  external: nodeExternals,
   logLevel: 'info',
 };
 

@@ -11,6 +11,7 @@ import { cpus, loadavg, tmpdir } from 'os';
 import { join } from 'path';
 import { parseArgs } from 'util';
 import { build } from 'esbuild';
+import NODE_EXTERNALS from '../../scripts/node-externals.json';
 
 const ROOT = join(__dirname, '..', '..');
 const { values } = parseArgs({ options: { clients: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' }, profile: { type: 'string' } } });
@@ -46,7 +47,7 @@ function percentile(sorted: number[], p: number): number {
 async function main(): Promise<void> {
   if (fdLimit() < clients + 256) throw new Error(`open file limit ${fdLimit()} is too low for ${clients} clients: run \`ulimit -n ${clients + 1024}\` first`);
   const bundle = join(ROOT, 'dist/bench-server/server.js');
-  await build({ entryPoints: [join(ROOT, 'src/server/main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20', external: ['better-sqlite3', 'bufferutil', 'utf-8-validate'], logLevel: 'silent' });
+  await build({ entryPoints: [join(ROOT, 'src/server/main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20', external: NODE_EXTERNALS, logLevel: 'silent' });
   const data = mkdtempSync(join(tmpdir(), 'ra-bench-server-'));
   const children: ChildProcess[] = [];
   try {

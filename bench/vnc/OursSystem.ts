@@ -9,6 +9,7 @@ import { HostSupervisor } from '../../src/host/supervisor';
 import type { HostStats, Quality } from '../../src/protocol/host';
 import { SystemUnderTest, WireBytes } from './SystemUnderTest';
 import { ViewerPage } from './ViewerPage';
+import NODE_EXTERNALS from '../../scripts/node-externals.json';
 
 const ROOT = path.join(__dirname, '..', '..');
 const HOST_BUNDLE = path.join(ROOT, 'dist', 'bench-vnc', 'host.js');
@@ -22,7 +23,7 @@ export async function buildHost(): Promise<void> {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: ['vscode', '@roamhq/wrtc', 'better-sqlite3', 'bufferutil', 'utf-8-validate'],
+    external: NODE_EXTERNALS,
     logLevel: 'silent',
   });
 }

@@ -32,7 +32,7 @@ export class ContactStore {
 
   /** Runs `fn` in one transaction, so a handshake step changes both rows or neither. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.db.transaction(fn);
   }
 
   list(owner: string): { alias: string; displayName: string; status: ContactStatus }[] {

@@ -1,8 +1,11 @@
-import BetterSqlite3 from 'better-sqlite3';
 import { chmodSync, mkdirSync } from 'fs';
 import { join } from 'path';
+import { Logger, silentLogger } from '../common/logger';
+import { openNativeSqlite } from './sqlite/NativeSqlite';
+import type { SqlDatabase } from './sqlite/SqlDatabase';
+import { openWasmSqlite } from './sqlite/WasmSqlite';
 
-export type Db = BetterSqlite3.Database;
+export type Db = SqlDatabase;
 
 /** Schema versions, applied in order; `PRAGMA user_version` records how many ran. */
 const migrations: readonly string[] = [
@@ -65,33 +68,49 @@ const migrations: readonly string[] = [
   `CREATE INDEX invitations_pending ON invitations(expiresAt) WHERE status = 'pending';`,
 ];
 
+export type SqliteDriver = 'native' | 'wasm';
+
+/** True for the errors a native addon gives when it cannot load here (another Node ABI, missing build). */
+export function isAddonLoadError(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === 'ERR_DLOPEN_FAILED' || e?.code === 'MODULE_NOT_FOUND' || /NODE_MODULE_VERSION|was compiled against a different Node\.js version|Could not locate the bindings file/.test(e?.message ?? '');
+}
+
+function open(file: string, driver: SqliteDriver | undefined, logger: Logger): SqlDatabase {
+  if (driver === 'wasm') return openWasmSqlite(file);
+  try {
+    return openNativeSqlite(file, { wal: file !== ':memory:' });
+  } catch (err) {
+    if (driver === 'native' || !isAddonLoadError(err)) throw err;
+    logger.warn(`native SQLite does not load in this runtime (${(err as Error).message.split('\n')[0]}); using the portable WebAssembly build: one server process per data directory`);
+    return openWasmSqlite(file);
+  }
+}
+
 /**
- * Opens the server's embedded store: `<dataDir>/network.sqlite` in WAL mode (several server processes on
- * one machine may share it), or an in-memory database when no directory is given.
+ * Opens the server's embedded store: `<dataDir>/network.sqlite` (WAL with the native driver, so several
+ * server processes on one machine may share it), or an in-memory database when no directory is given.
+ * The native driver is used where it loads; elsewhere (desktop VS Code's Electron) the WebAssembly one.
  */
-export function openDatabase(dataDir: string | undefined): Db {
+export function openDatabase(dataDir: string | undefined, options: { driver?: SqliteDriver; logger?: Logger } = {}): Db {
+  const logger = options.logger ?? silentLogger;
   let db: Db;
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const file = join(dataDir, 'network.sqlite');
-    db = new BetterSqlite3(file);
+    db = open(file, options.driver, logger);
     // the contact graph is nobody else's business on a shared machine (SQLite gives -wal/-shm the same mode)
     chmodSync(file, 0o600);
-    db.pragma('journal_mode = WAL');
-    // WAL + NORMAL loses at most the last transactions on power loss, never consistency
-    db.pragma('synchronous = NORMAL');
   } else {
-    db = new BetterSqlite3(':memory:');
+    db = open(':memory:', options.driver, logger);
   }
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  const migrate = db.transaction(() => {
-    // read inside the write transaction: another process may have migrated while we waited
-    const version = db.pragma('user_version', { simple: true }) as number;
-    for (let i = version; i < migrations.length; i++) db.exec(migrations[i]);
-    db.pragma(`user_version = ${migrations.length}`);
-  });
+  db.exec('PRAGMA foreign_keys = ON');
   // IMMEDIATE: two processes starting together must not both run the migrations
-  migrate.immediate();
+  db.transaction(() => {
+    // read inside the write transaction: another process may have migrated while we waited
+    const version = db.prepare<[], { user_version: number }>('PRAGMA user_version').get()?.user_version ?? 0;
+    for (let i = version; i < migrations.length; i++) db.exec(migrations[i]);
+    db.exec(`PRAGMA user_version = ${migrations.length}`);
+  });
   return db;
 }

@@ -11,7 +11,7 @@ import { LocalCluster, type Cluster } from './Cluster';
 import { ConnectionRegistry } from './ConnectionRegistry';
 import { Contacts } from './Contacts';
 import { ContactStore } from './ContactStore';
-import { openDatabase } from './Database';
+import { openDatabase, type SqliteDriver } from './Database';
 import { Dispatcher } from './Dispatcher';
 import { Gateway } from './Gateway';
 import { Invitations } from './Invitations';
@@ -32,6 +32,8 @@ export interface ServerOptions {
   host?: string;
   /** Directory for the SQLite store; without it the data lives in memory and is lost on exit. */
   dataDir?: string;
+  /** SQLite driver (default: native where it loads, else WebAssembly). */
+  sqlite?: SqliteDriver;
   /** PEM certificate and key: serve wss:// and https:// instead of ws:// and http://. */
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Required from new accounts when set. */
@@ -66,7 +68,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = options.logger ?? silentLogger;
   const limits: Limits = { ...defaultLimits, ...options.limits };
   const host = options.host ?? '127.0.0.1';
-  const db = openDatabase(options.dataDir);
+  const db = openDatabase(options.dataDir, { driver: options.sqlite, logger });
   const registry = new ConnectionRegistry();
   let cluster: Cluster;
   try {

@@ -9,6 +9,7 @@ import { NetworkClient, type NetworkClientOptions } from '../../src/network/Netw
 import { NetworkError } from '../../src/network/NetworkError';
 import type { Event } from '../../src/common/lifecycle';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/startServer';
+import NODE_EXTERNALS from '../../scripts/node-externals.json';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -118,7 +119,7 @@ export function buildServer(): Promise<string> {
     platform: 'node',
     target: 'node20',
     sourcemap: true,
-    external: ['better-sqlite3', 'bufferutil', 'utf-8-validate'],
+    external: NODE_EXTERNALS,
     logLevel: 'silent',
   }).then(() => join(ROOT, 'dist/test-server/server.js'));
   return serverBundle;

@@ -1,6 +1,7 @@
 /** Bundles the host process (src/host/main.ts → dist/host.js) the way esbuild.js does, for the tests. */
 import * as esbuild from 'esbuild';
 import * as path from 'path';
+import NODE_EXTERNALS from '../../../scripts/node-externals.json';
 
 const root = path.join(__dirname, '..', '..', '..');
 export const HOST_SCRIPT = path.join(root, 'dist', 'host.js');
@@ -17,7 +18,7 @@ export function buildHost(): Promise<string> {
       target: 'node20',
       format: 'cjs',
       sourcemap: true,
-      external: ['vscode', '@roamhq/wrtc', 'better-sqlite3', 'bufferutil', 'utf-8-validate'],
+      external: NODE_EXTERNALS,
       logLevel: 'silent',
     })
     .then(() => HOST_SCRIPT);
