@@ -31,14 +31,24 @@ function record(type: string, detail: Record<string, unknown> = {}): void {
   events.push({ type, at: performance.timeOrigin + performance.now(), ...detail });
 }
 
-/** Reads screen pixels (x, y, w, h in screen coordinates) from the currently displayed video frame. */
+/**
+ * Reads screen pixels (x, y, w, h in screen coordinates) from what the viewer displays: the screen-regions
+ * canvas while it shows, else the current video frame.
+ */
 function readScreen(x: number, y: number, w: number, h: number, screenWidth: number): Uint8ClampedArray {
-  const video = (viewer as RemoteViewer).video;
-  const k = video.videoWidth / screenWidth;
+  const v = viewer as RemoteViewer;
+  const source = v.showsCanvas ? v.canvas : v.video;
+  const k = v.showsCanvas ? v.canvas.width / screenWidth : v.video.videoWidth / screenWidth;
   sampler.width = Math.max(1, Math.round(w * k));
   sampler.height = Math.max(1, Math.round(h * k));
-  samplerContext.drawImage(video, x * k, y * k, w * k, h * k, 0, 0, sampler.width, sampler.height);
+  samplerContext.drawImage(source, x * k, y * k, w * k, h * k, 0, 0, sampler.width, sampler.height);
   return samplerContext.getImageData(0, 0, sampler.width, sampler.height).data;
+}
+
+function toBase64(bytes: Uint8ClampedArray): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
 }
 
 const api = {
@@ -51,6 +61,7 @@ const api = {
     viewer.onControlState((state) => record('control', state));
     viewer.onStats((stats) => record('stats', { ...stats }));
     viewer.onError((error) => record('error', error));
+    viewer.onRegionsMode((mode) => record('regionsMode', { mode }));
   },
   signal(payload: unknown): void {
     viewer?.signal(payload);
@@ -69,6 +80,42 @@ const api = {
   },
   setScale(scale: 'fit' | '1:1'): void {
     viewer?.setScale(scale);
+  },
+  /** Whether the viewer shows the screen-regions canvas (rather than the video). */
+  showsCanvas(): boolean {
+    return viewer?.showsCanvas ?? false;
+  },
+  /** The canvas's own RGBA pixels (screen coordinates, exact), base64. */
+  canvasPixels(x: number, y: number, w: number, h: number): string {
+    // Through the sampler (willReadFrequently), so reading back leaves the product canvas as it is.
+    sampler.width = w;
+    sampler.height = h;
+    samplerContext.drawImage((viewer as RemoteViewer).canvas, x, y, w, h, 0, 0, w, h);
+    return toBase64(samplerContext.getImageData(0, 0, w, h).data);
+  },
+  /** Boxes of the stage's layers and their stacking order, to check the canvas lies exactly over the video. */
+  layers(): { order: string[]; boxes: Record<string, { x: number; y: number; width: number; height: number }> } {
+    const stage = document.querySelector('.ra-stage') as HTMLElement;
+    const boxes: Record<string, { x: number; y: number; width: number; height: number }> = {};
+    const order = [...stage.children].map((e) => e.className || e.tagName.toLowerCase());
+    for (const e of stage.children) {
+      const r = e.getBoundingClientRect();
+      boxes[e.className || e.tagName.toLowerCase()] = { x: r.x, y: r.y, width: r.width, height: r.height };
+    }
+    return { order, boxes };
+  },
+  /** From now on, records a `frame` event (at: the frame's time) for every presented video frame. */
+  recordFrames(): void {
+    const video = (viewer as RemoteViewer).video;
+    const onFrame = (now: DOMHighResTimeStamp) => {
+      record('frame', { frameAt: performance.timeOrigin + now });
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  },
+  /** Video frames presented so far (to tell when frames have stopped arriving). */
+  presentedFrames(): number {
+    return viewer?.video.getVideoPlaybackQuality().totalVideoFrames ?? 0;
   },
   videoSize(): { width: number; height: number } {
     const video = viewer?.video;
@@ -89,13 +136,15 @@ const api = {
     return { x: r.left + ((x + 0.5) / screenWidth) * r.width, y: r.top + ((y + 0.5) / screenHeight) * r.height };
   },
   /**
-   * Starts decoding a sequence number drawn as a strip of black/white cells on every painted frame
-   * (requestVideoFrameCallback), recording when each new number is painted.
+   * Starts decoding a sequence number drawn as a strip of black/white cells on every painted frame,
+   * recording when each new number is painted: each presented video frame (requestVideoFrameCallback)
+   * while the video shows, and the animation frame after each screen-region update while the canvas shows
+   * (the frame that puts it on screen, as the VNC bench samples noVNC's canvas). One clock for both.
    */
   watchMarker(marker: MarkerSpec, screenWidth: number): void {
-    const video = (viewer as RemoteViewer).video;
+    const v = viewer as RemoteViewer;
     let last = -1;
-    const onFrame = (now: DOMHighResTimeStamp) => {
+    const sample = (now: DOMHighResTimeStamp) => {
       paintedFrames++;
       const data = readScreen(marker.x, marker.y, marker.cell * marker.bits, marker.cell, screenWidth);
       const width = sampler.width;
@@ -110,9 +159,21 @@ const api = {
         last = seq;
         painted.push({ seq, at: performance.timeOrigin + now });
       }
-      video.requestVideoFrameCallback(onFrame);
     };
-    video.requestVideoFrameCallback(onFrame);
+    const onFrame = (now: DOMHighResTimeStamp) => {
+      if (!v.showsCanvas) sample(now);
+      v.video.requestVideoFrameCallback(onFrame);
+    };
+    v.video.requestVideoFrameCallback(onFrame);
+    let queued = false;
+    v.onRegionsPainted(() => {
+      if (queued || !v.showsCanvas) return;
+      queued = true;
+      requestAnimationFrame((now) => {
+        queued = false;
+        if (v.showsCanvas) sample(now);
+      });
+    });
   },
   /** Marker numbers painted since the last call, and frames painted in total. */
   takePainted(): { painted: { seq: number; at: number }[]; frames: number } {

@@ -37,11 +37,20 @@ window.benchOurs = {
     document.body.append(container);
     const v = new RemoteViewer(container, (payload) => void window.benchSendSignal(payload));
     viewer = v;
-    // the first presented frame is what the user sees; the control channel's `screen` may come later
+    // What the user sees, from whichever comes first: the first presented video frame, or the screen
+    // regions canvas showing. Both layers are watched from then on: the video while the canvas is hidden.
     return new Promise((resolve, reject) => {
-      v.video.requestVideoFrameCallback(() => {
-        window.benchProbe.watchVideo(v.video, screenWidth);
-        resolve({ width: v.video.videoWidth, height: v.video.videoHeight });
+      let started = false;
+      const watch = (size: { width: number; height: number }) => {
+        if (started) return;
+        started = true;
+        window.benchProbe.watchVideo(v.video, screenWidth, () => v.showsCanvas);
+        window.benchProbe.watchPaints(v.canvas, () => v.showsCanvas, (listener) => v.onRegionsPainted(listener));
+        resolve(size);
+      };
+      v.video.requestVideoFrameCallback(() => watch({ width: v.video.videoWidth, height: v.video.videoHeight }));
+      v.onRegionsMode((mode) => {
+        if (mode === 'regions') watch({ width: v.canvas.width, height: v.canvas.height });
       });
       v.onError((e) => reject(new Error(`${e.code}: ${e.message}`)));
     });
@@ -66,6 +75,8 @@ window.benchOurs = {
     const out: Record<string, number> = {};
     for (const pc of peerConnections) {
       (await pc.getStats()).forEach((s) => {
+        // Already counted in the transport's bytes (SCTP rides on it); kept apart to see the split.
+        if (s.type === 'data-channel' && s.label === 'screen') out.screenBytesReceived = (out.screenBytesReceived ?? 0) + (s.bytesReceived ?? 0);
         if (s.type === 'transport') {
           out.bytesReceived = (out.bytesReceived ?? 0) + (s.bytesReceived ?? 0);
           out.bytesSent = (out.bytesSent ?? 0) + (s.bytesSent ?? 0);

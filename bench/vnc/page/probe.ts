@@ -1,7 +1,8 @@
 /**
- * In the viewer page: watches what the page actually renders (a <video>'s presented frames, or a canvas on
- * every animation frame), reads the average colour of a few screen cells, and records each change with
- * the page's wall clock (timeOrigin + now, comparable with the bench process after calibration).
+ * In the viewer page: watches what the page actually renders (a <video>'s presented frames, our screen
+ * regions canvas at the animation frame after each update painted on it, or noVNC's canvas on every
+ * animation frame), reads the average colour of a few screen cells, and records each change with the
+ * page's wall clock (timeOrigin + now, comparable with the bench process after calibration).
  */
 
 export interface Cell {
@@ -28,8 +29,14 @@ export interface Observation {
 }
 
 export interface ProbeApi {
-  watchVideo(video: HTMLVideoElement, screenWidth: number): void;
+  /** Samples each presented frame, except while `hidden()` says another layer covers the video. */
+  watchVideo(video: HTMLVideoElement, screenWidth: number, hidden?: () => boolean): void;
   watchCanvas(canvas: HTMLCanvasElement): void;
+  /**
+   * A canvas of screen size that changes only when `onPaint` says so: samples at the animation frame
+   * after each paint (the frame that shows it), while `shown()`.
+   */
+  watchPaints(canvas: HTMLCanvasElement, shown: () => boolean, onPaint: (listener: () => void) => void): void;
   setCells(cells: Cell[]): void;
   drain(): { observations: Observation[]; ticks: number; clicks: number[] };
   now(): number;
@@ -106,8 +113,10 @@ function record(t: number, values: number[], frame?: FrameTiming): void {
 window.addEventListener('pointerdown', (e) => clicks.push(epoch(e.timeStamp)), { capture: true });
 
 window.benchProbe = {
-  watchVideo(video, screenWidth) {
+  watchVideo(video, screenWidth, hidden = () => false) {
     const onFrame = (_now: number, meta: VideoFrameCallbackMetadata): void => {
+      video.requestVideoFrameCallback(onFrame);
+      if (hidden()) return;
       const t = epoch(performance.now());
       const values = read(video, video.videoWidth / screenWidth);
       record(t, values, {
@@ -116,7 +125,6 @@ window.benchProbe = {
         expectedDisplayMs: epoch(meta.expectedDisplayTime),
         processingMs: meta.processingDuration === undefined ? undefined : meta.processingDuration * 1000,
       });
-      video.requestVideoFrameCallback(onFrame);
     };
     video.requestVideoFrameCallback(onFrame);
   },
@@ -126,6 +134,17 @@ window.benchProbe = {
       requestAnimationFrame(onFrame);
     };
     requestAnimationFrame(onFrame);
+  },
+  watchPaints(canvas, shown, onPaint) {
+    let queued = false;
+    onPaint(() => {
+      if (queued || !shown()) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        if (shown()) record(epoch(performance.now()), read(canvas, 1));
+      });
+    });
   },
   setCells(next) {
     cells = next;

@@ -1,6 +1,7 @@
 /**
  * RemoteViewer: the helper's side of a session, in the browser (webview). It answers the host's WebRTC
- * offer with simple-peer, shows the remote desktop in a <video> with the remote cursor drawn over it,
+ * offer with simple-peer, shows the remote desktop in a <video> — or, while the host sends lossless screen
+ * regions, on a canvas stacked over it — with the remote cursor drawn over both,
  * turns mouse and keyboard on it into input messages (sent only while control is granted — the host
  * enforces that too) and carries chat. Signaling payloads are relayed opaquely by `sendSignal`.
  */
@@ -15,11 +16,14 @@ import {
   PEER_CHANNELS,
   ViewerControlMessage,
 } from '../../protocol/peer';
-import { IDisposable, DisposableStore, Emitter } from '../../common/lifecycle';
+import type { ScreenViewerMessage } from '../../protocol/screen';
+import { IDisposable, DisposableStore, Emitter, Event, toDisposable } from '../../common/lifecycle';
 import { decodeChannelMessage } from './decode';
 import { KeyboardCapture } from './KeyboardCapture';
 import { PointerCapture } from './PointerCapture';
+import { RegionMode, RegionReceiver } from './RegionReceiver';
 import { RemoteCursor } from './RemoteCursor';
+import { ScreenCanvas } from './ScreenCanvas';
 
 export type ViewerScale = 'fit' | '1:1';
 export type ControlReason = Extract<HostControlMessage, { type: 'controlState' }>['reason'];
@@ -38,6 +42,12 @@ export interface ViewerStats {
   /** Mean time a frame waited in the jitter buffer / took to decode over the last second, ms. */
   jitterBufferMs?: number;
   decodeMs?: number;
+  /** What the helper sees: the video track, or the lossless screen regions on the canvas. */
+  mode: 'video' | 'regions';
+  /** Screen-region updates painted per second over the last second. */
+  regionUpdates: number;
+  /** Screen-channel bitrate over the last second, kbit/s (already part of `kbps`, which counts the whole transport). */
+  regionKbps: number;
 }
 
 export interface RemoteViewerOptions {
@@ -62,6 +72,13 @@ export class RemoteViewer implements IDisposable {
 
   /** The element showing the remote desktop (read-only use: e.g. requestVideoFrameCallback in benches). */
   readonly video: HTMLVideoElement;
+  /** The lossless picture over the video, shown while the host sends screen regions (read-only use). */
+  readonly canvas: HTMLCanvasElement;
+  /** A screen-region update was painted on the canvas (its seq), whether or not the canvas is showing yet. */
+  readonly onRegionsPainted: Event<number>;
+  /** The screen-regions mode changed (canvas shown in `regions` and `leavingRegions`). */
+  readonly onRegionsMode: Event<RegionMode>;
+  private readonly regions: RegionReceiver;
   private readonly root: HTMLDivElement;
   private readonly stage: HTMLDivElement;
   private readonly cursor: RemoteCursor;
@@ -75,7 +92,7 @@ export class RemoteViewer implements IDisposable {
   private connected = false;
   private ended = false;
   private disposed = false;
-  private lastStats: { at: number; frames: number; bytes: number; jitter: number; emitted: number; decode: number } | undefined;
+  private lastStats: { at: number; frames: number; bytes: number; jitter: number; emitted: number; decode: number; updates: number; regionBytes: number } | undefined;
   private lossCount = 0;
 
   constructor(
@@ -99,6 +116,17 @@ export class RemoteViewer implements IDisposable {
     this.root.append(this.stage);
     container.append(this.root);
     this.cursor = this.store.add(new RemoteCursor(this.stage));
+    const screenCanvas = this.store.add(new ScreenCanvas(this.video));
+    this.canvas = screenCanvas.element;
+    this.regions = this.store.add(
+      new RegionReceiver(screenCanvas, (m) => this.sendOn(PEER_CHANNELS.screen.label, m satisfies ScreenViewerMessage), (then) => {
+        const id = this.video.requestVideoFrameCallback(() => then());
+        return toDisposable(() => this.video.cancelVideoFrameCallback(id));
+      }),
+    );
+    this.regions.onError((e) => this._onError.fire(e));
+    this.onRegionsPainted = this.regions.onPainted;
+    this.onRegionsMode = this.regions.onMode;
 
     const resize = new ResizeObserver(() => this.layout());
     resize.observe(this.root);
@@ -183,6 +211,11 @@ export class RemoteViewer implements IDisposable {
     return this.granted;
   }
 
+  /** Whether the helper sees the canvas (screen regions) rather than the video right now. */
+  get showsCanvas(): boolean {
+    return this.regions.mode === 'regions' || this.regions.mode === 'leavingRegions';
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -210,7 +243,12 @@ export class RemoteViewer implements IDisposable {
     const pc = (this.peer as unknown as { _pc: RTCPeerConnection })._pc;
     for (const spec of Object.values(PEER_CHANNELS)) {
       const channel = pc.createDataChannel(spec.label, { negotiated: true, id: spec.id, ordered: spec.ordered });
-      channel.onmessage = (e) => this.receive(spec.label, e.data);
+      if (spec.label === PEER_CHANNELS.screen.label) {
+        channel.binaryType = 'arraybuffer';
+        channel.onmessage = (e) => this.regions.receive(e.data);
+      } else {
+        channel.onmessage = (e) => this.receive(spec.label, e.data);
+      }
       this.channels.set(spec.label, channel);
     }
   }
@@ -331,7 +369,8 @@ export class RemoteViewer implements IDisposable {
     this.lossCount = lossCount;
     const now = performance.now();
     const last = this.lastStats;
-    this.lastStats = { at: now, frames, bytes, jitter, emitted, decode };
+    const { updates, bytes: regionBytes } = this.regions.counters;
+    this.lastStats = { at: now, frames, bytes, jitter, emitted, decode, updates, regionBytes };
     if (!last) return;
     const seconds = (now - last.at) / 1000;
     this._onStats.fire({
@@ -343,6 +382,9 @@ export class RemoteViewer implements IDisposable {
       codec,
       jitterBufferMs: emitted > last.emitted ? ((jitter - last.jitter) / (emitted - last.emitted)) * 1000 : undefined,
       decodeMs: frames > last.frames ? ((decode - last.decode) / (frames - last.frames)) * 1000 : undefined,
+      mode: this.showsCanvas ? 'regions' : 'video',
+      regionUpdates: (updates - last.updates) / seconds,
+      regionKbps: ((regionBytes - last.regionBytes) * 8) / 1000 / seconds,
     });
   }
 }

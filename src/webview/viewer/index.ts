@@ -1,3 +1,4 @@
 /** The browser side of a session, for the panel to embed. */
 export { RemoteViewer } from './RemoteViewer';
 export type { ControlReason, RemoteViewerOptions, ViewerScale, ViewerStats } from './RemoteViewer';
+export type { RegionMode } from './RegionReceiver';
