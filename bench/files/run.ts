@@ -1,9 +1,12 @@
 /**
  * `npm run bench:files`: a 1 GiB file from this process to a receiving process, first through the real
  * WebRTC data channel with the files engine (offer, accept, stream, SHA-256, rename), then the same file
- * over a plain TCP copy between the same two processes as the peer figure.
- * Last line: {"bench":"files","bytes":…,"mb_per_s":…,"rss_growth_mb":…,"sha256_ok":true,"scp_mb_per_s":…}
- * (`scp_mb_per_s` is the plain TCP copy: no sshd here.) Env FILES_CHUNK overrides the frame payload size.
+ * with `scp` (its defaults) to a private sshd on 127.0.0.1 as the peer figure, then over a plain TCP copy
+ * between two Node processes.
+ * Last line: {"bench":"files","bytes":…,"mb_per_s":…,"rss_growth_mb":…,"sha256_ok":true,"scp_mb_per_s":…,
+ * "tcp_mb_per_s":…,"peer":"scp"} — `scp_mb_per_s` is scp; `tcp_mb_per_s` the plain TCP copy. Without
+ * openssh-server the peer is the TCP copy: `scp_mb_per_s` then repeats it and `peer` says "tcp".
+ * Env FILES_CHUNK overrides the frame payload size.
  */
 import { ChildProcess, fork } from 'child_process';
 import { createReadStream, promises as fs } from 'fs';
@@ -18,6 +21,7 @@ import type { FileChannel } from '../../src/files/FileChannel';
 import { FILES_CHANNEL } from '../../src/protocol/files';
 import { makeFile, sha256File } from '../../test/files/support/files';
 import { RssMeter } from './RssMeter';
+import { ScpPeer } from './ScpPeer';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const wrtc = require('@roamhq/wrtc');
@@ -92,6 +96,17 @@ async function overTcp(file: string, inbox: string): Promise<{ seconds: number; 
   }
 }
 
+async function overScp(file: string, inbox: string): Promise<{ seconds?: number; saved?: string; reason?: string }> {
+  const { peer, reason } = await ScpPeer.start();
+  if (!peer) return { reason };
+  try {
+    const saved = path.join(inbox, 'scp-copy.bin');
+    return { seconds: await peer.copy(file, saved), saved };
+  } finally {
+    await peer.dispose();
+  }
+}
+
 async function main(): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ra-bench-files-'));
   try {
@@ -103,22 +118,32 @@ async function main(): Promise<void> {
     const dc = await overDataChannel(file, inbox);
     const dcOk = (await sha256File(dc.saved)) === hash;
     await fs.rm(dc.saved);
+    const scp = await overScp(file, inbox);
+    const scpOk = scp.saved ? (await sha256File(scp.saved)) === hash : true;
+    if (scp.saved) await fs.rm(scp.saved);
     const tcp = await overTcp(file, inbox);
     const tcpOk = (await sha256File(tcp.saved)) === hash;
 
     const mbPerS = BYTES / dc.seconds / 1e6;
     const tcpMbPerS = BYTES / tcp.seconds / 1e6;
+    const scpMbPerS = scp.seconds ? BYTES / scp.seconds / 1e6 : undefined;
+    const peerMbPerS = scpMbPerS ?? tcpMbPerS;
+    console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     console.log(`data channel: ${dc.seconds.toFixed(1)} s, ${mbPerS.toFixed(1)} MB/s, RSS growth sender ${dc.senderGrowth} MB / receiver ${dc.receiverGrowth} MB, sha256 ${dcOk ? 'ok' : 'MISMATCH'}`);
+    if (scpMbPerS) console.log(`scp (defaults) to a private sshd: ${scp.seconds!.toFixed(1)} s, ${scpMbPerS.toFixed(1)} MB/s, sha256 ${scpOk ? 'ok' : 'MISMATCH'}`);
+    else console.log(`no scp peer (${scp.reason}); the peer figure is the plain TCP copy`);
     console.log(`plain TCP copy: ${tcp.seconds.toFixed(1)} s, ${tcpMbPerS.toFixed(1)} MB/s, sha256 ${tcpOk ? 'ok' : 'MISMATCH'}`);
-    console.log(`data channel / TCP: ${((mbPerS / tcpMbPerS) * 100).toFixed(0)} % (target ≥ 60 %)`);
+    console.log(`data channel / ${scpMbPerS ? 'scp' : 'TCP'}: ${((mbPerS / peerMbPerS) * 100).toFixed(0)} % (target ≥ 60 %)`);
     console.log(
       JSON.stringify({
         bench: 'files',
         bytes: BYTES,
         mb_per_s: Math.round(mbPerS * 10) / 10,
         rss_growth_mb: Math.max(dc.senderGrowth, dc.receiverGrowth),
-        sha256_ok: dcOk && tcpOk,
-        scp_mb_per_s: Math.round(tcpMbPerS * 10) / 10,
+        sha256_ok: dcOk && scpOk && tcpOk,
+        scp_mb_per_s: Math.round(peerMbPerS * 10) / 10,
+        tcp_mb_per_s: Math.round(tcpMbPerS * 10) / 10,
+        peer: scpMbPerS ? 'scp' : 'tcp',
       }),
     );
   } finally {

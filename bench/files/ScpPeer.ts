@@ -1,0 +1,113 @@
+/**
+ * The files benchmark's reference peer: a private sshd on 127.0.0.1 (its own host key, authorized_keys and
+ * config in a temporary folder, a free high port, no PAM) and `scp` with its defaults, as a user would copy
+ * a file to another machine. `start` resolves undefined when sshd is not installed or does not come up.
+ */
+import { ChildProcess, execFile, spawn } from 'child_process';
+import { promises as fs } from 'fs';
+import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
+
+const run = promisify(execFile);
+const SSHD = '/usr/sbin/sshd';
+const START_TIMEOUT_MS = 15_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export class ScpPeer {
+  private constructor(
+    private readonly sshd: ChildProcess,
+    private readonly dir: string,
+    private readonly port: number,
+  ) {}
+
+  static async start(): Promise<{ peer?: ScpPeer; reason?: string }> {
+    try {
+      await fs.access(SSHD);
+    } catch {
+      return { reason: `${SSHD} is not installed (openssh-server)` };
+    }
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ra-bench-sshd-'));
+    try {
+      await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_key')]);
+      await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'client_key')]);
+      await fs.copyFile(path.join(dir, 'client_key.pub'), path.join(dir, 'authorized_keys'));
+      // sshd running as root insists on its privilege-separation folder.
+      if (process.getuid?.() === 0) await fs.mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+      const port = await freePort();
+      const config = [
+        'ListenAddress 127.0.0.1',
+        `Port ${port}`,
+        `HostKey ${path.join(dir, 'host_key')}`,
+        `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
+        `PidFile ${path.join(dir, 'sshd.pid')}`,
+        'UsePAM no',
+        'StrictModes no',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PermitRootLogin prohibit-password',
+        // scp speaks SFTP by default since OpenSSH 9.
+        'Subsystem sftp internal-sftp',
+      ].join('\n');
+      await fs.writeFile(path.join(dir, 'sshd_config'), `${config}\n`);
+      const sshd = spawn(SSHD, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const listening = await new Promise<string | undefined>((resolve) => {
+        let log = '';
+        const settle = (failure: string | undefined): void => {
+          clearTimeout(timer);
+          resolve(failure);
+        };
+        const timer = setTimeout(() => settle(`sshd did not listen within ${START_TIMEOUT_MS} ms: ${log.trim()}`), START_TIMEOUT_MS);
+        sshd.stderr!.on('data', (chunk: Buffer) => {
+          log += chunk.toString();
+          if (log.includes('Server listening')) settle(undefined);
+        });
+        sshd.once('exit', (code) => settle(`sshd exited with ${code}: ${log.trim()}`));
+      });
+      if (listening) {
+        sshd.kill();
+        await fs.rm(dir, { recursive: true, force: true });
+        return { reason: listening };
+      }
+      sshd.stderr!.resume();
+      return { peer: new ScpPeer(sshd, dir, port) };
+    } catch (err) {
+      await fs.rm(dir, { recursive: true, force: true });
+      return { reason: (err as Error).message };
+    }
+  }
+
+  /** Copies `file` to `target` with scp's defaults (cipher, SFTP); returns the seconds it took. */
+  async copy(file: string, target: string): Promise<number> {
+    const args = [
+      '-q',
+      ...['-F', '/dev/null', '-P', String(this.port), '-i', path.join(this.dir, 'client_key')],
+      ...['-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null'],
+      file,
+      `${os.userInfo().username}@127.0.0.1:${target}`,
+    ];
+    const started = process.hrtime.bigint();
+    await run('scp', args);
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.sshd.exitCode === null) {
+      const exited = new Promise((resolve) => this.sshd.once('exit', resolve));
+      this.sshd.kill();
+      await exited;
+    }
+    await fs.rm(this.dir, { recursive: true, force: true });
+  }
+}
