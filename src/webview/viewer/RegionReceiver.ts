@@ -42,8 +42,8 @@ export class RegionReceiver implements IDisposable {
   private readonly _onMode = new Emitter<RegionMode>();
   readonly onMode = this._onMode.event;
 
-  /** Cumulative: updates painted, screen-channel bytes received. */
-  readonly counters = { updates: 0, bytes: 0 };
+  /** Cumulative: updates painted, screen-channel bytes received, ms spent inflating and painting them. */
+  readonly counters = { updates: 0, bytes: 0, ms: 0 };
   private state: RegionMode = 'video';
   private chain: Promise<void> = Promise.resolve();
   private queuedBytes = 0;
@@ -116,11 +116,13 @@ export class RegionReceiver implements IDisposable {
           this.send({ type: 'ack', seq: message.seq });
           return;
         }
+        const started = performance.now();
         const pixels = await (this.inflater as ScreenInflater).inflate(message.compressed, message.pixelBytes);
         if (this.disposed) return;
         this.canvas.paint(message.ops, pixels);
         this.lastPainted = message.seq;
         this.counters.updates++;
+        this.counters.ms += performance.now() - started;
         this.send({ type: 'ack', seq: message.seq });
         if (this.state === 'enteringRegions' && message.seq === this.showAt) this.go('regions');
         this._onPainted.fire(message.seq);

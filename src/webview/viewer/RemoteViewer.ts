@@ -48,6 +48,8 @@ export interface ViewerStats {
   regionUpdates: number;
   /** Screen-channel bitrate over the last second, kbit/s (already part of `kbps`, which counts the whole transport). */
   regionKbps: number;
+  /** Mean ms from an update's turn to its ack (inflate + paint) over the last second. */
+  regionMs?: number;
 }
 
 export interface RemoteViewerOptions {
@@ -92,7 +94,7 @@ export class RemoteViewer implements IDisposable {
   private connected = false;
   private ended = false;
   private disposed = false;
-  private lastStats: { at: number; frames: number; bytes: number; jitter: number; emitted: number; decode: number; updates: number; regionBytes: number } | undefined;
+  private lastStats: { at: number; frames: number; bytes: number; jitter: number; emitted: number; decode: number; updates: number; regionBytes: number; regionMs: number } | undefined;
   private lossCount = 0;
 
   constructor(
@@ -369,8 +371,8 @@ export class RemoteViewer implements IDisposable {
     this.lossCount = lossCount;
     const now = performance.now();
     const last = this.lastStats;
-    const { updates, bytes: regionBytes } = this.regions.counters;
-    this.lastStats = { at: now, frames, bytes, jitter, emitted, decode, updates, regionBytes };
+    const { updates, bytes: regionBytes, ms: regionMs } = this.regions.counters;
+    this.lastStats = { at: now, frames, bytes, jitter, emitted, decode, updates, regionBytes, regionMs };
     if (!last) return;
     const seconds = (now - last.at) / 1000;
     this._onStats.fire({
@@ -385,6 +387,7 @@ export class RemoteViewer implements IDisposable {
       mode: this.showsCanvas ? 'regions' : 'video',
       regionUpdates: (updates - last.updates) / seconds,
       regionKbps: ((regionBytes - last.regionBytes) * 8) / 1000 / seconds,
+      regionMs: updates > last.updates ? (regionMs - last.regionMs) / (updates - last.updates) : undefined,
     });
   }
 }
