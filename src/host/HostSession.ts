@@ -12,7 +12,8 @@ import { chooseBackend, openBackend, PlatformBackend } from './PlatformBackend';
 import { ChannelPort } from './peer/ChannelPort';
 import { ChannelSpec, PeerLink } from './peer/PeerLink';
 import { HostService, HostServiceContext, HostServiceFactory } from './services/HostService';
-import { VideoPipeline } from './video/VideoPipeline';
+import { ScreenPipeline } from './video/ScreenPipeline';
+import { PEER_CHANNELS } from '../protocol/peer';
 
 export type SessionState = 'idle' | 'starting' | 'offering' | 'connected' | 'stopped';
 
@@ -39,14 +40,14 @@ export class HostSession {
   private readonly store = new DisposableStore();
   private backend: PlatformBackend | undefined;
   private gate: ControlGate | undefined;
-  private pipeline: VideoPipeline | undefined;
+  private pipeline: ScreenPipeline | undefined;
   private link: PeerLink | undefined;
   private services: HostService[] = [];
   private readonly ports = new Map<string, ChannelPort>();
   private readonly pendingSignals: SignalPayload[] = [];
   private readonly reportedAt = new Map<string, number>();
   private statsTimer: NodeJS.Timeout | undefined;
-  private lastStats = { at: performance.now(), frames: 0, bytes: 0, encoded: 0, encodeTime: 0, sendDelay: 0, packets: 0, keyFrames: 0, pli: 0 };
+  private lastStats = { at: performance.now(), frames: 0, bytes: 0, encoded: 0, encodeTime: 0, sendDelay: 0, packets: 0, keyFrames: 0, pli: 0, regionFrames: 0, regionBytes: 0, regionMs: 0 };
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly options: HostSessionOptions) {}
@@ -116,12 +117,15 @@ export class HostSession {
     );
     this.store.add(gate.onReject((r) => this.report(r.code, r.message)));
 
-    const pipeline = (this.pipeline = this.store.add(new VideoPipeline(backend.capture, command.quality)));
+    const pipeline = (this.pipeline = this.store.add(new ScreenPipeline(backend.capture, command.quality)));
     this.store.add(pipeline.onError((err) => this.report(err instanceof HostError ? err.code : 'ERR_INTERNAL', err.message)));
     const link = (this.link = new PeerLink(pipeline.track, command.quality, command.iceServers as RTCIceServer[] | undefined));
     this.store.add(link);
     this.store.add(link.onSignal((payload) => this.options.emit({ type: 'signal', payload })));
     this.store.add(link.onConnect(() => this.onConnected()));
+    // REMOTE_ASSIST_SCREEN=video keeps to the video track (diagnostics, and tests of the video path).
+    if (this.options.env.REMOTE_ASSIST_SCREEN !== 'video') pipeline.attachScreen(this.channel(PEER_CHANNELS.screen));
+    this.store.add(pipeline.onProblem((message) => this.report('ERR_PEER_PROTOCOL', message)));
     this.store.add(
       link.onClose((reason) => {
         this.options.emit({ type: 'disconnected', reason });
@@ -152,7 +156,6 @@ export class HostSession {
     const region = this.backend?.capture.region;
     for (const service of this.services) service.onConnected?.();
     this.pipeline?.start();
-    this.pipeline?.forceFrame();
     this.options.emit({ type: 'connected', width: region?.width ?? 0, height: region?.height ?? 0 });
     this.statsTimer = setInterval(() => void this.emitStats(), 1000);
   }
@@ -183,6 +186,8 @@ export class HostSession {
     const now = performance.now();
     const seconds = (now - this.lastStats.at) / 1000;
     const frames = this.pipeline.frames;
+    const region = this.pipeline.regionStats;
+    const regionFrames = region.frames - last.regionFrames;
     const { width, height } = this.backend.capture.region;
     if (this._state !== 'connected') return;
     this.options.emit({
@@ -201,9 +206,13 @@ export class HostSession {
         inputApplied: this.gate.counters.applied,
         inputDropped: this.gate.counters.dropped,
         inputRejected: this.gate.counters.rejected,
+        mode: this.pipeline.mode,
+        regionFps: Math.round((regionFrames / seconds) * 10) / 10,
+        regionKbps: Math.round((((region.bytes - last.regionBytes) * 8) / 1000 / seconds) * 10) / 10,
+        regionMs: regionFrames > 0 ? Math.round(((region.ms - last.regionMs) / regionFrames) * 10) / 10 : undefined,
       },
     });
-    this.lastStats = { at: now, frames, bytes: bytesSent, encoded: framesEncoded, encodeTime: t.totalEncodeTime, sendDelay: t.totalPacketSendDelay, packets: t.packetsSent, keyFrames: t.keyFramesEncoded, pli: t.pliCount };
+    this.lastStats = { at: now, frames, bytes: bytesSent, encoded: framesEncoded, encodeTime: t.totalEncodeTime, sendDelay: t.totalPacketSendDelay, packets: t.packetsSent, keyFrames: t.keyFramesEncoded, pli: t.pliCount, regionFrames: region.frames, regionBytes: region.bytes, regionMs: region.ms };
   }
 
   private async teardown(reason: 'stopped' | 'disconnected'): Promise<void> {

@@ -88,6 +88,12 @@ export const HostStats = z.object({
   inputApplied: z.number().int(),
   inputDropped: z.number().int(),
   inputRejected: z.number().int(),
+  /** What the viewer is shown: lossless regions on the screen channel, or the video track. */
+  mode: z.enum(['video', 'regions']).optional(),
+  /** Region frames sent per second, their kbit/s, and host ms per region frame (diff + scroll + encode). */
+  regionFps: z.number().optional(),
+  regionKbps: z.number().optional(),
+  regionMs: z.number().optional(),
 });
 export type HostStats = z.infer<typeof HostStats>;
 

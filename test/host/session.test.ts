@@ -17,7 +17,8 @@ describe('host: session features in the viewer', function () {
     display = await TestDisplay.start(1280, 720);
     await display.xterm(['-geometry', '60x20+100+100', '-bg', '#00c800', '-fg', '#00c800'], 'green');
     await display.run('xsetroot', ['-solid', '#2040c0', '-cursor_name', 'left_ptr']);
-    session = await TestSession.open(display);
+    // These tests are about the video track (live scale, bitrate): keep the host on it.
+    session = await TestSession.open(display, undefined, { REMOTE_ASSIST_SCREEN: 'video' });
   });
 
   after(async function () {

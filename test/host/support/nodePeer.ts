@@ -10,6 +10,8 @@ export class NodeHelperPeer {
   readonly peer: Peer.Instance;
   readonly channels = new Map<string, RTCDataChannel>();
   readonly received: Record<string, string[]> = { control: [], chat: [], input: [] };
+  /** Binary screen-channel messages (lossless regions), for a test's decoder. */
+  onScreen: ((data: ArrayBuffer) => void) | undefined;
   connected = false;
   closed = false;
 
@@ -26,7 +28,8 @@ export class NodeHelperPeer {
       const pc = (this.peer as unknown as { _pc: RTCPeerConnection })._pc;
       for (const spec of Object.values(PEER_CHANNELS)) {
         const channel = pc.createDataChannel(spec.label, { negotiated: true, id: spec.id, ordered: spec.ordered });
-        channel.onmessage = (e) => this.received[spec.label].push(String(e.data));
+        channel.binaryType = 'arraybuffer';
+        channel.onmessage = (e) => (spec.label === 'screen' ? this.onScreen?.(e.data as ArrayBuffer) : this.received[spec.label]?.push(String(e.data)));
         this.channels.set(spec.label, channel);
       }
     }

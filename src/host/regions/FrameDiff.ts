@@ -1,0 +1,104 @@
+/**
+ * Where a captured frame differs from the shadow (what the viewer shows): whole rows first (Buffer.compare
+ * is native memcmp), then fixed tiles within changed rows, merged into few rectangles. Both buffers are
+ * BGRX with stride width*4.
+ */
+import { Rect } from '../../protocol/screen';
+
+export const TILE_W = 32;
+export const TILE_H = 16;
+
+export class FrameDiff {
+  private readonly tilesX: number;
+  private readonly tilesY: number;
+  private readonly tiles: Uint8Array;
+  private readonly marked: Uint16Array;
+  private readonly stride: number;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+  ) {
+    this.tilesX = Math.ceil(width / TILE_W);
+    this.tilesY = Math.ceil(height / TILE_H);
+    this.tiles = new Uint8Array(this.tilesX * this.tilesY);
+    this.marked = new Uint16Array(this.tilesY);
+    this.stride = width * 4;
+  }
+
+  /** Changed rectangles, tile-aligned then trimmed to their first and last changed row; empty when equal. */
+  rects(current: Buffer, shadow: Buffer): Rect[] {
+    const { tilesX, tiles, marked, stride } = this;
+    tiles.fill(0);
+    marked.fill(0);
+    const tileBytes = TILE_W * 4;
+    for (let y = 0; y < this.height; y++) {
+      const ty = (y / TILE_H) | 0;
+      // Once every tile of a band is known to have changed, its remaining rows need no look.
+      if (marked[ty] === tilesX) continue;
+      const row = y * stride;
+      if (current.compare(shadow, row, row + stride, row, row + stride) === 0) continue;
+      const base = ty * tilesX;
+      for (let tx = 0; tx < tilesX; tx++) {
+        if (tiles[base + tx]) continue;
+        const a = row + tx * tileBytes;
+        const b = Math.min(a + tileBytes, row + stride);
+        if (current.compare(shadow, a, b, a, b) !== 0) {
+          tiles[base + tx] = 1;
+          marked[ty]++;
+        }
+      }
+    }
+    return this.merge().map((r) => this.trimRows(r, current, shadow));
+  }
+
+  /** Runs of changed tiles per band, extended downwards while the next band has the same run. */
+  private merge(): Rect[] {
+    const { tilesX, tilesY, tiles, marked } = this;
+    const done: Rect[] = [];
+    let open = new Map<number, { x0: number; x1: number; y0: number; y1: number }>();
+    for (let ty = 0; ty < tilesY; ty++) {
+      const next = new Map<number, { x0: number; x1: number; y0: number; y1: number }>();
+      if (marked[ty] > 0) {
+        const base = ty * tilesX;
+        for (let tx = 0; tx < tilesX; ) {
+          if (!tiles[base + tx]) {
+            tx++;
+            continue;
+          }
+          const x0 = tx;
+          while (tx < tilesX && tiles[base + tx]) tx++;
+          const key = x0 * 65536 + tx;
+          const run = open.get(key);
+          if (run) {
+            run.y1 = ty + 1;
+            open.delete(key);
+            next.set(key, run);
+          } else next.set(key, { x0, x1: tx, y0: ty, y1: ty + 1 });
+        }
+      }
+      for (const run of open.values()) done.push(this.toPixels(run));
+      open = next;
+    }
+    for (const run of open.values()) done.push(this.toPixels(run));
+    return done;
+  }
+
+  private toPixels(run: { x0: number; x1: number; y0: number; y1: number }): Rect {
+    const x = run.x0 * TILE_W;
+    const y = run.y0 * TILE_H;
+    return { x, y, w: Math.min(run.x1 * TILE_W, this.width) - x, h: Math.min(run.y1 * TILE_H, this.height) - y };
+  }
+
+  /** Drops unchanged rows at the top and bottom of a rectangle (a text line rarely fills its tile band). */
+  private trimRows(r: Rect, current: Buffer, shadow: Buffer): Rect {
+    const a = r.x * 4;
+    const b = (r.x + r.w) * 4;
+    const same = (y: number) => current.compare(shadow, y * this.stride + a, y * this.stride + b, y * this.stride + a, y * this.stride + b) === 0;
+    let top = r.y;
+    let bottom = r.y + r.h;
+    while (top < bottom - 1 && same(top)) top++;
+    while (bottom - 1 > top && same(bottom - 1)) bottom--;
+    return { x: r.x, y: top, w: r.w, h: bottom - top };
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Finds content that moved vertically (a scrolled editor or terminal) so it can go as one COPY instead of
+ * pixels: rows of the changed band are hashed in the current frame and in the shadow, each distinctive row
+ * votes for the offset at which it appears in the shadow, and the winning offset is verified row by row
+ * with memcmp. Blank or repeated rows match everywhere, so rows whose hash is common do not vote.
+ */
+import { Rect } from '../../protocol/screen';
+
+/** A moved band: rows [y, y+h) of the current frame equal rows [y-dy, y-dy+h) of the shadow in [x, x+w). */
+export interface ScrollMove extends Rect {
+  readonly srcY: number;
+}
+
+/** Bands smaller than this are cheaper to send as pixels than to search. */
+export const SCROLL_MIN_ROWS = 32;
+export const SCROLL_MIN_WIDTH = 16;
+/** Shadow rows with a hash seen more often than this do not vote (blank lines, rules). */
+const MAX_MATCHES_PER_ROW = 24;
+/** Pixels between hashed ones (odd, so a regular pattern rarely aliases). */
+const HASH_STEP = 3;
+/** A verified run shorter than this is left to the pixel path. */
+const MIN_RUN_ROWS = 4;
+
+export class ScrollDetector {
+  private readonly stride: number;
+  private curHash = new Int32Array(0);
+  private shadowHash = new Int32Array(0);
+
+  constructor(readonly width: number) {
+    this.stride = width * 4;
+  }
+
+  /**
+   * Moves that turn `shadow` into `current` within `band`, in the order to apply them: one run's copy never
+   * overwrites a later run's source. Empty when nothing scrolled.
+   */
+  detect(current: Buffer, shadow: Buffer, band: Rect): ScrollMove[] {
+    if (band.h < SCROLL_MIN_ROWS || band.w < SCROLL_MIN_WIDTH) return [];
+    if (this.curHash.length < band.h) {
+      this.curHash = new Int32Array(band.h);
+      this.shadowHash = new Int32Array(band.h);
+    }
+    const cur32 = new Int32Array(current.buffer, current.byteOffset, current.byteLength >> 2);
+    const sh32 = new Int32Array(shadow.buffer, shadow.byteOffset, shadow.byteLength >> 2);
+    const a = band.x * 4;
+    const b = (band.x + band.w) * 4;
+    for (let i = 0; i < band.h; i++) {
+      const row = (band.y + i) * this.stride;
+      this.shadowHash[i] = this.hashRow(sh32, band.y + i, band.x, band.w);
+      // An unchanged row (memcmp, far cheaper than hashing) has the shadow's hash.
+      const same = current.compare(shadow, row + a, row + b, row + a, row + b) === 0;
+      this.curHash[i] = same ? this.shadowHash[i] : this.hashRow(cur32, band.y + i, band.x, band.w);
+    }
+    const dy = this.vote(band.h);
+    if (dy === 0) return [];
+    return this.verify(current, shadow, band, dy);
+  }
+
+  private hashRow(px: Int32Array, y: number, x: number, w: number): number {
+    // Every HASH_STEP-th pixel is enough to tell text lines apart; the memcmp that verifies sees them all.
+    let h = 0x811c9dc5 | 0;
+    const start = y * this.width + x;
+    const end = start + w;
+    for (let i = start; i < end; i += HASH_STEP) h = Math.imul(h ^ px[i], 16777619);
+    return h;
+  }
+
+  /** The offset most distinctive rows agree on (0 when none wins clearly). */
+  private vote(rows: number): number {
+    const where = new Map<number, number[]>();
+    for (let i = 0; i < rows; i++) {
+      const h = this.shadowHash[i];
+      const list = where.get(h);
+      if (!list) where.set(h, [i]);
+      else if (list.length <= MAX_MATCHES_PER_ROW) list.push(i);
+    }
+    const votes = new Map<number, number>();
+    let voters = 0;
+    for (let i = 0; i < rows; i++) {
+      const h = this.curHash[i];
+      if (h === this.shadowHash[i]) continue;
+      const list = where.get(h);
+      if (!list || list.length > MAX_MATCHES_PER_ROW) continue;
+      voters++;
+      for (const j of list) votes.set(i - j, (votes.get(i - j) ?? 0) + 1);
+    }
+    let best = 0;
+    let bestVotes = 0;
+    for (const [dy, n] of votes) {
+      if (dy !== 0 && n > bestVotes) {
+        best = dy;
+        bestVotes = n;
+      }
+    }
+    return bestVotes >= MIN_RUN_ROWS && bestVotes * 4 >= voters ? best : 0;
+  }
+
+  /** Runs of rows that really equal the shadow moved by `dy`, each with at least one row that changed. */
+  private verify(current: Buffer, shadow: Buffer, band: Rect, dy: number): ScrollMove[] {
+    const a = band.x * 4;
+    const b = (band.x + band.w) * 4;
+    const rowEquals = (buf: Buffer, y: number, other: Buffer, oy: number) =>
+      buf.compare(other, oy * this.stride + a, oy * this.stride + b, y * this.stride + a, y * this.stride + b) === 0;
+    const from = Math.max(band.y, band.y + dy);
+    const to = Math.min(band.y + band.h, band.y + band.h + dy);
+    const moves: ScrollMove[] = [];
+    let runStart = -1;
+    let runChanged = false;
+    const close = (end: number) => {
+      if (runStart >= 0 && runChanged && end - runStart >= MIN_RUN_ROWS) moves.push({ x: band.x, y: runStart, w: band.w, h: end - runStart, srcY: runStart - dy });
+      runStart = -1;
+      runChanged = false;
+    };
+    for (let y = from; y < to; y++) {
+      if (rowEquals(current, y, shadow, y - dy)) {
+        if (runStart < 0) runStart = y;
+        if (this.curHash[y - band.y] !== this.shadowHash[y - band.y]) runChanged = true;
+      } else close(y);
+    }
+    close(to);
+    // Content moved up (dy < 0): sources lie below their destinations, so go top-down; else bottom-up.
+    return dy < 0 ? moves : moves.reverse();
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * Decides per captured frame where the screen goes: the lossless region path (the `screen` channel; text
+ * and UI, the default) or the video track (motion the link's budget cannot carry losslessly), per
+ * ModePolicy. Capture is driven by damage and paced to the quality's frame rate; nothing runs while the
+ * screen is still, and in regions mode nothing is grabbed while the viewer has not acked enough.
+ */
+import { DisposableStore, Emitter, IDisposable } from '../../common/lifecycle';
+import { Quality } from '../../protocol/host';
+import { ScreenCapture } from '../capture/ScreenCapture';
+import { ChannelPort } from '../peer/ChannelPort';
+import { ModePolicy } from '../regions/ModePolicy';
+import { EncodedFrame, RegionEncoder } from '../regions/RegionEncoder';
+import { ScreenChannel } from '../regions/ScreenChannel';
+import { VideoFeed } from './VideoFeed';
+
+/** Viewer refresh requests honoured at most once per this many ms (a hostile viewer cannot make us spin). */
+const RESET_MIN_MS = 1000;
+/** How often a still screen in video mode is checked for having calmed down. */
+const CALM_CHECK_MS = 500;
+
+export interface RegionStats {
+  /** Region frames sent, their bytes and host milliseconds (diff + scroll + encode), since start. */
+  frames: number;
+  bytes: number;
+  ms: number;
+}
+
+export class ScreenPipeline implements IDisposable {
+  private readonly store = new DisposableStore();
+  private readonly video: VideoFeed;
+  private readonly encoder: RegionEncoder;
+  private readonly policy: ModePolicy;
+  private screen: ScreenChannel | undefined;
+  private readonly _onError = new Emitter<Error>();
+  readonly onError = this._onError.event;
+  private readonly _onProblem = new Emitter<string>();
+  /** The viewer sent something invalid on the screen channel (ignored). */
+  readonly onProblem = this._onProblem.event;
+  private timer: NodeJS.Timeout | undefined;
+  private calmTimer: NodeJS.Timeout | undefined;
+  private resetTimer: NodeJS.Timeout | undefined;
+  private lastFrameAt = -Infinity;
+  private lastResetAt = -Infinity;
+  private busy = false;
+  private running = false;
+  /** Grab even if the screen did not change: a new viewer, a new scale, a video refresh with no frame. */
+  private forced = false;
+  private resetWanted = false;
+  /** The screen was grabbed for video while the region path could not send: its shadow is behind. */
+  private regionsBehind = false;
+  private enteredSeq = 0;
+  readonly regionStats: RegionStats = { frames: 0, bytes: 0, ms: 0 };
+
+  constructor(
+    private readonly capture: ScreenCapture,
+    private quality: Quality,
+  ) {
+    this.video = this.store.add(new VideoFeed(quality.scale));
+    this.encoder = this.store.add(new RegionEncoder(capture.region.width, capture.region.height));
+    this.policy = new ModePolicy(quality.maxKbps);
+    this.store.add(capture.onDamage(() => this.schedule()));
+  }
+
+  get track(): MediaStreamTrack {
+    return this.video.track;
+  }
+
+  /** Video frames handed to the encoder since start. */
+  get frames(): number {
+    return this.video.frames;
+  }
+
+  /** What the viewer is shown: regions once it acked the whole screen, else video. */
+  get mode(): 'video' | 'regions' {
+    return this.policy.state === 'regions' ? 'regions' : 'video';
+  }
+
+  /** The screen channel: regions start once it is open and the session runs. */
+  attachScreen(port: ChannelPort): void {
+    const screen = (this.screen = this.store.add(new ScreenChannel(port)));
+    this.store.add(screen.onOpen(() => this.enterRegions()));
+    this.store.add(screen.onAck((seq) => this.onAck(seq)));
+    this.store.add(screen.onRefresh(() => this.onViewerRefresh()));
+    this.store.add(screen.onProblem((message) => this._onProblem.fire(message)));
+  }
+
+  /** Starts sending (once the peer is connected): a first video frame now, regions as soon as possible. */
+  start(): void {
+    this.running = true;
+    this.forced = true;
+    if (this.screen?.isOpen) this.resetWanted = true;
+    this.schedule();
+  }
+
+  setQuality(quality: Quality): void {
+    this.quality = quality;
+    this.policy.setBudget(quality.maxKbps);
+    // A new scale needs a fresh video frame at the new size even if the screen is still.
+    if (this.video.setQuality(quality) && this.policy.state !== 'regions') this.forceFrame();
+  }
+
+  /** The viewer's video decoder needs a key frame (PLI while the screen is still). */
+  refresh(): void {
+    if (this.policy.state === 'regions') return;
+    if (!this.video.refresh()) this.forceFrame();
+  }
+
+  private forceFrame(): void {
+    this.forced = true;
+    this.schedule();
+  }
+
+  private enterRegions(): void {
+    this.resetWanted = true;
+    this.schedule();
+  }
+
+  private onViewerRefresh(): void {
+    // In video mode the viewer shows video; its canvas is rebuilt when regions come back.
+    if (this.policy.state === 'video') return;
+    // Too soon after the last RESET: one deferred RESET covers any number of requests.
+    if (this.resetTimer) return;
+    const wait = this.lastResetAt + RESET_MIN_MS - performance.now();
+    if (wait <= 0) return this.enterRegions();
+    this.resetTimer = setTimeout(() => {
+      this.resetTimer = undefined;
+      if (this.policy.state !== 'video') this.enterRegions();
+    }, wait);
+  }
+
+  private onAck(seq: number): void {
+    if (this.policy.state === 'entering' && seq >= this.enteredSeq) this.policy.transition('regions', performance.now());
+    this.schedule();
+  }
+
+  private get videoActive(): boolean {
+    return this.policy.state !== 'regions';
+  }
+
+  private get regionsCanSend(): boolean {
+    return this.screen !== undefined && this.policy.state !== 'video' && this.screen.canSend;
+  }
+
+  private wantsGrab(): boolean {
+    if (this.forced) return true;
+    if (this.resetWanted && this.screen?.canSend) return true;
+    if (this.regionsBehind && this.regionsCanSend) return true;
+    if (!this.capture.isDirty) return false;
+    return this.videoActive || this.regionsCanSend;
+  }
+
+  private schedule(): void {
+    if (!this.running || this.timer || this.busy || !this.wantsGrab()) return;
+    const wait = Math.max(0, this.lastFrameAt + 1000 / this.quality.fps - performance.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.frame();
+    }, wait);
+  }
+
+  private async frame(): Promise<void> {
+    if (!this.running || this.busy || !this.wantsGrab()) return;
+    this.busy = true;
+    this.lastFrameAt = performance.now();
+    const forced = this.forced;
+    this.forced = false;
+    try {
+      const changed = this.capture.isDirty || forced;
+      const bgrx = await this.capture.grab();
+      if (!this.running) return;
+      const { width, height } = this.capture.region;
+      if (this.videoActive && changed) this.video.send(bgrx, width, height);
+      if (this.resetWanted && this.screen?.canSend) await this.sendRegions(bgrx);
+      else if (this.policy.state === 'video') this.observe(bgrx);
+      else if (this.screen?.canSend) await this.sendRegions(bgrx);
+      else this.regionsBehind = true;
+    } catch (err) {
+      this._onError.fire(err as Error);
+    } finally {
+      this.busy = false;
+      this.schedule();
+    }
+  }
+
+  /** Video mode: estimate what regions would cost; switch back once it stays well under budget. */
+  private observe(bgrx: Buffer): void {
+    if (!this.screen) return;
+    if (this.policy.observed(this.encoder.observe(bgrx), performance.now()) && this.screen?.isOpen) this.enterRegions();
+  }
+
+  private async sendRegions(bgrx: Buffer): Promise<void> {
+    const screen = this.screen as ScreenChannel;
+    this.regionsBehind = false;
+    if (this.resetWanted || screen.broken) {
+      this.resetWanted = false;
+      this.lastResetAt = performance.now();
+      const frame = await this.encoder.reset(bgrx);
+      if (!this.running) return;
+      screen.restart();
+      this.record(frame);
+      screen.sendFrame(frame);
+      screen.sendMode('regions', frame.lastSeq);
+      this.enteredSeq = frame.lastSeq;
+      this.policy.transition('entering', performance.now());
+      return;
+    }
+    const frame = await this.encoder.encode(bgrx);
+    if (!frame || !this.running) return;
+    this.record(frame);
+    screen.sendFrame(frame);
+    if (this.policy.sent(frame.bytes, frame.pixelBytes, performance.now())) {
+      screen.sendMode('video', frame.lastSeq);
+      this.policy.transition('video', performance.now());
+      // The viewer keeps its canvas until a video frame is presented: send one now.
+      this.video.send(bgrx, this.capture.region.width, this.capture.region.height);
+      this.startCalmChecks();
+    }
+  }
+
+  private record(frame: EncodedFrame): void {
+    this.regionStats.frames++;
+    this.regionStats.bytes += frame.bytes;
+    this.regionStats.ms += frame.diffMs + frame.scrollMs + frame.encodeMs;
+  }
+
+  /** A still screen sends no frames to observe, so video mode checks for calm on a timer too. */
+  private startCalmChecks(): void {
+    clearInterval(this.calmTimer);
+    this.calmTimer = setInterval(() => {
+      if (this.policy.state !== 'video') return clearInterval(this.calmTimer);
+      if (!this.capture.isDirty && this.policy.observed(0, performance.now()) && this.screen?.isOpen) this.enterRegions();
+    }, CALM_CHECK_MS);
+  }
+
+  dispose(): void {
+    this.running = false;
+    clearTimeout(this.timer);
+    clearInterval(this.calmTimer);
+    clearTimeout(this.resetTimer);
+    this.store.dispose();
+    this._onError.dispose();
+    this._onProblem.dispose();
+  }
+}
