@@ -6,8 +6,13 @@
 import * as zlib from 'zlib';
 import { IDisposable } from '../../common/lifecycle';
 
-/** zlib level for screen content: chosen by measurement in bench/host/regions.ts (speed matters more than ratio). */
-export const DEFAULT_DEFLATE_LEVEL = 1;
+/**
+ * zlib levels, by measurement (bench:regions, 1080p scrolling scene): level 6 sends half the bytes of
+ * level 1 for ~2.5 ms more per frame of text; on big frames (a new window, a photo) its cost grows with
+ * the input, so those go at level 1.
+ */
+export const COMPACT_LEVEL = 6;
+export const FAST_LEVEL = 1;
 
 export class DeflateStream implements IDisposable {
   private readonly deflate: zlib.DeflateRaw;
@@ -15,30 +20,36 @@ export class DeflateStream implements IDisposable {
   private failure: Error | undefined;
   private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(level = DEFAULT_DEFLATE_LEVEL) {
+  constructor(private level = COMPACT_LEVEL) {
     this.deflate = zlib.createDeflateRaw({ level, memLevel: 9 });
     this.deflate.on('data', (chunk: Buffer) => this.chunks.push(chunk));
     this.deflate.on('error', (err: Error) => (this.failure = err));
   }
 
   /** Compresses `data` and flushes: the result inflates to exactly `data` given everything before it. */
-  compress(data: Buffer): Promise<Buffer> {
+  compress(data: Buffer, level = this.level): Promise<Buffer> {
     // Calls chain, so each result holds exactly its own chunk's output even if a caller does not await.
-    const result = this.tail.then(
-      () =>
-        new Promise<Buffer>((resolve, reject) => {
-          if (this.failure) return reject(this.failure);
-          this.deflate.write(data);
-          this.deflate.flush(zlib.constants.Z_SYNC_FLUSH, () => {
-            if (this.failure) return reject(this.failure);
-            const out = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
-            this.chunks = [];
-            resolve(out);
-          });
-        }),
-    );
+    const result = this.tail.then(async () => {
+      // After a sync flush a level change emits nothing; the dictionary carries over.
+      if (level !== this.level) await new Promise<void>((resolve) => this.deflate.params(level, zlib.constants.Z_DEFAULT_STRATEGY, () => resolve()));
+      this.level = level;
+      return this.flushed(data);
+    });
     this.tail = result.catch(() => undefined);
     return result;
+  }
+
+  private flushed(data: Buffer): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.deflate.write(data);
+      this.deflate.flush(zlib.constants.Z_SYNC_FLUSH, () => {
+        if (this.failure) return reject(this.failure);
+        const out = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+        this.chunks = [];
+        resolve(out);
+      });
+    });
   }
 
   dispose(): void {

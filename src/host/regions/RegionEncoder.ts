@@ -6,7 +6,7 @@
  */
 import { IDisposable } from '../../common/lifecycle';
 import { encodeReset, encodeUpdate, Rect, ScreenOp } from '../../protocol/screen';
-import { DeflateStream } from './DeflateStream';
+import { COMPACT_LEVEL, DeflateStream, FAST_LEVEL } from './DeflateStream';
 import { FrameDiff, TILE_H } from './FrameDiff';
 import { solidColor, writeRgba } from './RectPixels';
 import { ScrollDetector, ScrollMove } from './ScrollDetector';
@@ -17,6 +17,8 @@ import { ScrollDetector, ScrollMove } from './ScrollDetector';
  */
 export const UPDATE_PIXEL_BYTES = 240 * 1024;
 const UPDATE_MAX_OPS = 1024;
+/** Frames with more pixel bytes than this compress at the fast level (see DeflateStream). */
+const LARGE_FRAME_BYTES = 1024 * 1024;
 
 export interface EncodedFrame {
   readonly messages: Uint8Array<ArrayBuffer>[];
@@ -56,7 +58,8 @@ export class RegionEncoder implements IDisposable {
   constructor(
     readonly width: number,
     readonly height: number,
-    private readonly level?: number,
+    /** A fixed zlib level (benchmarks compare them); by default it follows the frame's size. */
+    private readonly fixedLevel?: number,
   ) {
     this.shadow = Buffer.alloc(width * height * 4);
     this.diff = new FrameDiff(width, height);
@@ -67,7 +70,7 @@ export class RegionEncoder implements IDisposable {
   /** RESET, then the whole screen (a new deflate stream; the viewer starts from a black canvas). */
   async reset(current: Buffer): Promise<EncodedFrame> {
     this.deflate?.dispose();
-    this.deflate = new DeflateStream(this.level);
+    this.deflate = new DeflateStream(this.fixedLevel);
     this.shadow.fill(0);
     const started = performance.now();
     const rects = this.diff.rects(current, this.shadow);
@@ -157,10 +160,11 @@ export class RegionEncoder implements IDisposable {
     }
     if (pending.ops.length > 0) updates.push(pending);
     const deflate = this.deflate as DeflateStream;
+    const level = this.fixedLevel ?? (pixelBytes > LARGE_FRAME_BYTES ? FAST_LEVEL : COMPACT_LEVEL);
     const messages: Uint8Array<ArrayBuffer>[] = [];
     let bytes = 0;
     for (const u of updates) {
-      const compressed = u.pixelBytes > 0 ? await deflate.compress(u.pixels.length === 1 ? u.pixels[0] : Buffer.concat(u.pixels)) : new Uint8Array(0);
+      const compressed = u.pixelBytes > 0 ? await deflate.compress(u.pixels.length === 1 ? u.pixels[0] : Buffer.concat(u.pixels), level) : new Uint8Array(0);
       const message = encodeUpdate(++this.seq, u.ops, compressed);
       messages.push(message);
       bytes += message.byteLength;
