@@ -66,6 +66,13 @@ export class EmbeddedStack {
     return this.server;
   }
 
+  /** The person's Downloads folder, their remoteAssist.files.defaultFolder (removed on stop). */
+  downloads(person: Person): string {
+    const dir = join(this.workDir, person.alias, 'Downloads');
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
   workbench(person: Person): CodeServerInstance {
     const wb = this.workbenches.get(person.alias);
     if (!wb) throw new Error(`${person.displayName}'s workbench is not started`);
@@ -97,7 +104,7 @@ export class EmbeddedStack {
           rootDir: join(this.workDir, person.alias),
           logDir: this.options.logDir,
           vsix: VSIX_PATH,
-          settings: { 'remoteAssist.displayName': person.displayName },
+          settings: { 'remoteAssist.displayName': person.displayName, 'remoteAssist.files.defaultFolder': this.downloads(person) },
           // Machine-scoped: a remote window (code-server) reads it from the remote settings only.
           machineSettings: { 'remoteAssist.serverUrl': this.server.url },
           display: this.display.display,

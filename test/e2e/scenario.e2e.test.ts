@@ -1,11 +1,14 @@
 /**
- * The whole Remote Assistance scenario (issue 5, steps 1–9) in two real VS Code workbenches (code-server)
- * driven in headless Chromium: Alice asks Bob for help through the real assistance server, the real host
- * process shares a real X display over real WebRTC, and Bob chats, takes control and types into it.
+ * The whole Remote Assistance scenario (issue 5, steps 1–9, and Send a File) in two real VS Code workbenches
+ * (code-server) driven in headless Chromium: Alice asks Bob for help through the real assistance server, the
+ * real host process shares a real X display over real WebRTC, and Bob chats, takes control, types into it
+ * and exchanges files with Alice.
  * Steps run in order and stop at the first failure; every step leaves screenshots under test-results/e2e/.
  */
 import assert from 'assert';
 import { execFileSync } from 'child_process';
+import { createHash, randomBytes } from 'crypto';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import type { Frame } from 'playwright-core';
 import { PollAborted, pollUntil } from '../../scripts/stack/poll';
@@ -18,6 +21,8 @@ import { UI_TIMEOUT_MS, Workbench } from './support/Workbench';
 
 /** The helper's panel: the only webview with a remote desktop. */
 const PANEL = '.desktop';
+/** The save dialog's button: the web workbench's own dialog says OK whatever saveLabel asks for. */
+const SAVE_BUTTON = /^(OK|Save)$/;
 /** The chat box, in the panel and in the sidebar chat view. */
 const CHAT_VIEW = '.chat-pane';
 
@@ -169,7 +174,33 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     console.log(`      control ended after ESC (as seen by UI polling): ${figures.join(', ')}`);
   });
 
-  it('8. Bob disconnects: "Disconnected from Alice." on both sides and the host process is gone', async function () {
+  it('8. Send a File both ways: the receiver chooses Save As…, the file arrives intact and both histories say so', async function () {
+    // Each side's dialogs open in their Downloads folder (remoteAssist.files.defaultFolder).
+    const aliceDownloads = scene.stack.downloads(ALICE);
+    const bobDownloads = scene.stack.downloads(BOB);
+    const bobsFile = writeRandomFile(join(bobDownloads, 'build-log.txt'), 300_000);
+    await toolbarButton(bobPanel, 'Send a File').click();
+    await scene.bob.answerFileDialog('Send a File to Alice', 'Send', 'build-log.txt');
+    await scene.alice.clickDialogButton(/Bob wants to send you "build-log.txt" \(300 KB\)/, 'Save As…');
+    await scene.alice.answerFileDialog('Save "build-log.txt" from Bob', SAVE_BUTTON);
+    const alicesCopy = join(aliceDownloads, 'build-log.txt');
+    await waitForChatLine(bobPanel, '"build-log.txt" (300 KB) was sent to Alice; its SHA-256 matched.');
+    const aliceChat = await scene.alice.webviewFrame(CHAT_VIEW, 'sidebar chat', PANEL);
+    await waitForChatLine(aliceChat, `"build-log.txt" (300 KB) from Bob was saved to ${alicesCopy}; its SHA-256 matched.`);
+    assert.strictEqual(sha256(readFileSync(alicesCopy)), bobsFile.sha256, "Alice's copy is Bob's file");
+
+    const alicesFile = writeRandomFile(join(aliceDownloads, 'core.dump'), 2_500_000);
+    await scene.alice.runCommand('Remote Assist: Send a File');
+    await scene.alice.answerFileDialog('Send a File to Bob', 'Send', 'core.dump');
+    await scene.bob.clickDialogButton(/Alice wants to send you "core.dump" \(2.5 MB\)/, 'Save As…');
+    await scene.bob.answerFileDialog('Save "core.dump" from Alice', SAVE_BUTTON);
+    const bobsCopy = join(bobDownloads, 'core.dump');
+    await waitForChatLine(bobPanel, `"core.dump" (2.5 MB) from Alice was saved to ${bobsCopy}; its SHA-256 matched.`);
+    await waitForChatLine(aliceChat, '"core.dump" (2.5 MB) was sent to Bob; its SHA-256 matched.');
+    assert.strictEqual(sha256(readFileSync(bobsCopy)), alicesFile.sha256, "Bob's copy is Alice's file");
+  });
+
+  it('9. Bob disconnects: "Disconnected from Alice." on both sides and the host process is gone', async function () {
     await toolbarButton(bobPanel, 'Disconnect').click();
     await bobPanel.locator('.status-line', { hasText: 'Disconnected from Alice.' }).waitFor({ timeout: UI_TIMEOUT_MS });
     const aliceChat = await scene.alice.webviewFrame(CHAT_VIEW, 'sidebar chat', PANEL);
@@ -177,7 +208,7 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     await pollUntil("Alice's host process to exit", () => processesMatching(aliceHostScript()).size === 0, { timeoutMs: UI_TIMEOUT_MS });
   });
 
-  it('9. an invitation link: a wrong password is refused, the right one joins, and it works only once', async function () {
+  it('10. an invitation link: a wrong password is refused, the right one joins, and it works only once', async function () {
     await scene.alice.runCommand('Remote Assist: Create Invitation Link…');
     const { link, password } = await readInvitationLink(scene.alice);
 
@@ -199,6 +230,16 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     assert.strictEqual(await scene.alice.page.locator('.monaco-dialog-box').count(), 0, 'Alice is not asked again');
   });
 });
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function writeRandomFile(path: string, size: number): { path: string; sha256: string } {
+  const bytes = randomBytes(size);
+  writeFileSync(path, bytes);
+  return { path, sha256: sha256(bytes) };
+}
 
 async function signIn(wb: Workbench, alias: string): Promise<void> {
   await wb.runCommand('Remote Assist: Sign In…');

@@ -67,6 +67,25 @@ export class Workbench {
     await box.waitFor({ state: 'hidden' });
   }
 
+  /**
+   * Answers VS Code's own file dialog (in the web workbench a quick input titled `title`, listing the
+   * folder it opened in): clicks the row `fileName` when given, then the `okLabel` button.
+   */
+  async answerFileDialog(title: string, okLabel: string | RegExp, fileName?: string): Promise<void> {
+    const box = this.quickInput().filter({ hasText: title });
+    await box.waitFor({ state: 'visible' });
+    // The listing shows once the dialog has read its folder; before that OK does not take a choice.
+    await box.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
+    // Clicking a file's row may accept it at once; otherwise the OK button does.
+    if (fileName) await box.locator('.quick-input-list .monaco-list-row', { hasText: fileName }).first().click();
+    const ok = box.getByRole('button', { name: okLabel, exact: true });
+    await pollUntil(`${this.name}'s "${title}" dialog to close`, async () => {
+      if (!(await box.isVisible())) return true;
+      await ok.click({ timeout: 2_000 }).catch(() => undefined);
+      return !(await box.isVisible());
+    }, { timeoutMs: UI_TIMEOUT_MS, intervalMs: 500 });
+  }
+
   quickInput(): Locator {
     return this.page.locator('.quick-input-widget');
   }
