@@ -161,7 +161,10 @@ export class ScreenPipeline implements IDisposable {
   private async frame(): Promise<void> {
     if (!this.running || this.busy || !this.wantsGrab()) return;
     this.busy = true;
-    this.lastFrameAt = performance.now();
+    // Keep to the frame grid when a timer fires a little late, so the rate reaches the cap instead of just under it.
+    const now = performance.now();
+    const interval = 1000 / this.quality.fps;
+    this.lastFrameAt = now - this.lastFrameAt - interval < interval ? Math.max(this.lastFrameAt + interval, now - interval) : now;
     const forced = this.forced;
     this.forced = false;
     try {
