@@ -299,6 +299,20 @@ describe('viewer: lossless screen regions (headless Chromium, real data channel)
     });
   }
 
+  it('text and unknown kinds on the screen channel: errors, one refresh, nothing painted', async function () {
+    const errors = (await events('error')).length;
+    const refreshes = sharer.refreshes;
+    sharer.screen('{"type":"reset","width":10,"height":10}');
+    sharer.screen(new Uint8Array([9, 0, 0]));
+    await expectError('ERR_MALFORMED', errors);
+    await expectError('ERR_UNKNOWN_TYPE', errors);
+    await expectCanvasIsPicture();
+    await acked(await refresh(WIDTH, HEIGHT, 240, 8));
+    // Acks travel after the refresh on the same ordered channel: a second refresh would be here by now.
+    assert.strictEqual(sharer.refreshes, refreshes + 1, 'one refresh until the RESET comes');
+    await expectCanvasIsPicture();
+  });
+
   it('a new screen size hides the canvas until the new picture is whole', async function () {
     sharer.screen(encodeReset(160, 120));
     await until('the canvas to hide', async () => !(await showsCanvas()));
