@@ -7,6 +7,8 @@ import { Rect } from '../../protocol/screen';
 
 export const TILE_W = 32;
 export const TILE_H = 16;
+/** Rectangles up to this many pixels are trimmed to their changed columns too (cheap at that size). */
+const TRIM_COLUMNS_MAX_PIXELS = 64 * 1024;
 
 export class FrameDiff {
   private readonly tilesX: number;
@@ -90,7 +92,11 @@ export class FrameDiff {
     return { x, y, w: Math.min(run.x1 * TILE_W, this.width) - x, h: Math.min(run.y1 * TILE_H, this.height) - y };
   }
 
-  /** Drops unchanged rows at the top and bottom of a rectangle (a text line rarely fills its tile band). */
+  /**
+   * Drops unchanged rows at the top and bottom of a rectangle (a text line rarely fills its tile band) and,
+   * for small ones, unchanged columns at the sides: a typed glyph then goes as exactly its cells, the same
+   * bytes each time it is typed, which the deflate dictionary turns into a few bytes.
+   */
   private trimRows(r: Rect, current: Buffer, shadow: Buffer): Rect {
     const a = r.x * 4;
     const b = (r.x + r.w) * 4;
@@ -99,6 +105,30 @@ export class FrameDiff {
     let bottom = r.y + r.h;
     while (top < bottom - 1 && same(top)) top++;
     while (bottom - 1 > top && same(bottom - 1)) bottom--;
-    return { x: r.x, y: top, w: r.w, h: bottom - top };
+    const rows = { x: r.x, y: top, w: r.w, h: bottom - top };
+    return rows.w * rows.h <= TRIM_COLUMNS_MAX_PIXELS ? this.trimColumns(rows, current, shadow) : rows;
+  }
+
+  private trimColumns(r: Rect, current: Buffer, shadow: Buffer): Rect {
+    const cur = new Int32Array(current.buffer, current.byteOffset, current.byteLength >> 2);
+    const sh = new Int32Array(shadow.buffer, shadow.byteOffset, shadow.byteLength >> 2);
+    let left = r.x + r.w;
+    let right = r.x;
+    for (let y = r.y; y < r.y + r.h; y++) {
+      const row = y * this.width;
+      for (let x = r.x; x < left; x++) {
+        if (cur[row + x] !== sh[row + x]) {
+          left = x;
+          break;
+        }
+      }
+      for (let x = r.x + r.w - 1; x >= right; x--) {
+        if (cur[row + x] !== sh[row + x]) {
+          right = x + 1;
+          break;
+        }
+      }
+    }
+    return right > left ? { x: left, y: r.y, w: right - left, h: r.h } : r;
   }
 }

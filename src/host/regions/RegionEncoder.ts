@@ -17,8 +17,10 @@ import { ScrollDetector, ScrollMove } from './ScrollDetector';
  */
 export const UPDATE_PIXEL_BYTES = 240 * 1024;
 const UPDATE_MAX_OPS = 1024;
-/** Frames with more pixel bytes than this compress at the fast level (see DeflateStream). */
-const LARGE_FRAME_BYTES = 1024 * 1024;
+/** Frames with more pixel bytes than this compress at the fast level (see DeflateStream)… */
+const LARGE_FRAME_BYTES = 256 * 1024;
+/** …and so do all while recent frames compressed worse than this (photos, video: level 6 only costs time). */
+const POOR_RATIO = 0.15;
 
 export interface EncodedFrame {
   readonly messages: Uint8Array<ArrayBuffer>[];
@@ -54,6 +56,8 @@ export class RegionEncoder implements IDisposable {
   private readonly stride: number;
   private deflate: DeflateStream | undefined;
   private seq = 0;
+  /** Compressed / raw bytes of recent sizeable frames. */
+  private ratio = 0;
 
   constructor(
     readonly width: number,
@@ -160,7 +164,7 @@ export class RegionEncoder implements IDisposable {
     }
     if (pending.ops.length > 0) updates.push(pending);
     const deflate = this.deflate as DeflateStream;
-    const level = this.fixedLevel ?? (pixelBytes > LARGE_FRAME_BYTES ? FAST_LEVEL : COMPACT_LEVEL);
+    const level = this.fixedLevel ?? (pixelBytes > LARGE_FRAME_BYTES || this.ratio > POOR_RATIO ? FAST_LEVEL : COMPACT_LEVEL);
     const messages: Uint8Array<ArrayBuffer>[] = [];
     let bytes = 0;
     for (const u of updates) {
@@ -169,6 +173,7 @@ export class RegionEncoder implements IDisposable {
       messages.push(message);
       bytes += message.byteLength;
     }
+    if (pixelBytes > 64 * 1024) this.ratio = this.ratio * 0.7 + (bytes / pixelBytes) * 0.3;
     return { messages, lastSeq: this.seq, bytes, pixelBytes, copies: plan.moves.length, diffMs: plan.diffMs, scrollMs: plan.scrollMs, encodeMs: performance.now() - started };
   }
 
