@@ -273,6 +273,21 @@ describe('viewer: lossless screen regions (headless Chromium, real data channel)
     await expectCanvasIsPicture();
   });
 
+  it('a refresh that breaks while the canvas shows: one error, the canvas stays up, MODE regions waits for a whole picture', async function () {
+    const errors = (await events('error')).length;
+    deflater.close();
+    deflater = new Deflater();
+    sharer.screen(encodeReset(WIDTH, HEIGHT)); // same size: the old picture stays while the refresh paints
+    sharer.screen(encodeUpdate(++seq, [{ op: 'pixels', x: 0, y: 0, w: 16, h: 16 }], new Uint8Array([0xff, 0xff, 0xff, 0xff])));
+    sharer.screen(encodeMode('regions', seq));
+    await acked(await update([{ op: 'fill', x: 0, y: 0, w: 8, h: 8, r: 1, g: 1, b: 1 }], undefined, false)); // skipped, acked after the MODE
+    assert.deepStrictEqual((await events('error')).slice(errors).map((e) => e.code), ['ERR_INFLATE']);
+    assert.strictEqual(await showsCanvas(), true);
+    await expectCanvasIsPicture();
+    await acked(await refresh(WIDTH, HEIGHT, 240, 10));
+    await expectCanvasIsPicture();
+  });
+
   it('a rectangle outside the screen: error, refresh, nothing painted', async function () {
     const errors = (await events('error')).length;
     const refreshes = sharer.refreshes;

@@ -131,6 +131,8 @@ export class RegionReceiver implements IDisposable {
       case 'mode':
         if (message.mode === 'regions') {
           this.showAt = message.seq;
+          // Already showing: the canvas stays up while a refresh completes over it.
+          if (this.state === 'regions') return;
           const whole = !this.awaitingReset && this.lastPainted === message.seq;
           const next = whole ? 'regions' : 'enteringRegions';
           if (this.state !== next) this.go(next);
