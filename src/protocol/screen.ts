@@ -24,6 +24,8 @@ import { ProtocolError } from './validate';
 export const SCREEN_MESSAGE_MAX_BYTES = 256 * 1024;
 export const SCREEN_MAX_OPS = 8192;
 export const SCREEN_MAX_SIDE = 16_384;
+/** Four 4K monitors: a larger RESET would make the viewer allocate a canvas of gigabytes. */
+export const SCREEN_MAX_PIXELS = 4 * 3840 * 2160;
 
 export const SCREEN_KIND = { reset: 1, update: 2, mode: 3 } as const;
 export const SCREEN_OP = { copy: 1, pixels: 2, fill: 3 } as const;
@@ -129,7 +131,9 @@ export function parseScreenMessage(data: ArrayBuffer | Uint8Array, screen: { wid
     if (bytes.byteLength !== 5) throw malformed('reset of the wrong length');
     const width = view.getUint16(1, true);
     const height = view.getUint16(3, true);
-    if (width < 1 || height < 1 || width > SCREEN_MAX_SIDE || height > SCREEN_MAX_SIDE) throw malformed(`screen size ${width}x${height}`);
+    if (width < 1 || height < 1 || width > SCREEN_MAX_SIDE || height > SCREEN_MAX_SIDE || width * height > SCREEN_MAX_PIXELS) {
+      throw malformed(`screen size ${width}x${height}`);
+    }
     return { type: 'reset', width, height };
   }
   if (kind === SCREEN_KIND.mode) {

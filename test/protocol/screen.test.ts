@@ -36,6 +36,8 @@ describe('screen protocol', () => {
     refused(() => parseScreenMessage(new Uint8Array([9]), screen), 'ERR_UNKNOWN_TYPE', /kind 9/);
     refused(() => parseScreenMessage(new Uint8Array(SCREEN_MESSAGE_MAX_BYTES + 1), screen), 'ERR_TOO_LARGE', /bytes/);
     refused(() => parseScreenMessage(encodeReset(0, 10), undefined), 'ERR_MALFORMED', /screen size/);
+    refused(() => parseScreenMessage(encodeReset(16_384, 16_384), undefined), 'ERR_MALFORMED', /screen size 16384x16384/);
+    assert.deepStrictEqual(parseScreenMessage(encodeReset(15_360, 2160), undefined), { type: 'reset', width: 15_360, height: 2160 });
     refused(() => parseScreenMessage(encodeUpdate(1, [pixels(0, 0, 1, 1)], new Uint8Array(1)), undefined), 'ERR_MALFORMED', /before reset/);
     refused(() => parseScreenMessage(encodeUpdate(1, [pixels(1915, 0, 6, 1)], new Uint8Array(1)), screen), 'ERR_MALFORMED', /outside/);
     refused(() => parseScreenMessage(encodeUpdate(1, [pixels(0, 0, 0, 1)], new Uint8Array(1)), screen), 'ERR_MALFORMED', /outside/);
