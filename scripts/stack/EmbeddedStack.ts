@@ -35,6 +35,8 @@ export interface EmbeddedStackOptions {
    * workbench its device token (REMOTE_ASSIST_DEVICE_TOKEN) so it starts signed in (the demo).
    */
   readonly signedIn?: boolean;
+  /** Audio for Start Talking: the PulseAudio server and each person's microphone and speaker there. */
+  readonly audio?: { readonly pulseServer: string; readonly devices: (person: Person) => { microphone: string; speaker: string } };
 }
 
 /** Installs (or reuses) code-server through scripts/code-server.sh and returns its directory. */
@@ -64,6 +66,12 @@ export class EmbeddedStack {
   get assistServer(): AssistServer {
     if (!this.server) throw new Error('the assistance server is not started');
     return this.server;
+  }
+
+  private voiceSettings(person: Person): Record<string, string> {
+    if (!this.options.audio) return {};
+    const { microphone, speaker } = this.options.audio.devices(person);
+    return { 'remoteAssist.voice.microphone': microphone, 'remoteAssist.voice.speaker': speaker };
   }
 
   /** The person's Downloads folder, their remoteAssist.files.defaultFolder (removed on stop). */
@@ -105,11 +113,14 @@ export class EmbeddedStack {
           logDir: this.options.logDir,
           vsix: VSIX_PATH,
           settings: { 'remoteAssist.displayName': person.displayName, 'remoteAssist.files.defaultFolder': this.downloads(person) },
-          // Machine-scoped: a remote window (code-server) reads it from the remote settings only.
-          machineSettings: { 'remoteAssist.serverUrl': this.server.url },
+          // Machine-scoped: a remote window (code-server) reads these from the remote settings only.
+          machineSettings: { 'remoteAssist.serverUrl': this.server.url, ...this.voiceSettings(person) },
           display: this.display.display,
           host: this.options.host,
-          env: tokens.has(person.alias) ? { REMOTE_ASSIST_DEVICE_TOKEN: tokens.get(person.alias) as string } : undefined,
+          env: {
+            ...(tokens.has(person.alias) ? { REMOTE_ASSIST_DEVICE_TOKEN: tokens.get(person.alias) as string } : {}),
+            ...(this.options.audio ? { PULSE_SERVER: this.options.audio.pulseServer } : {}),
+          },
         });
         this.workbenches.set(person.alias, wb);
       }

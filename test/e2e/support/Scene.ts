@@ -6,7 +6,8 @@ import { execFileSync } from 'child_process';
 import { mkdirSync, rmSync } from 'fs';
 import { join } from 'path';
 import { Browser, chromium } from 'playwright-core';
-import { ALICE, BOB, EmbeddedStack, REPO_ROOT } from '../../../scripts/stack/EmbeddedStack';
+import { ALICE, BOB, EmbeddedStack, type Person, REPO_ROOT } from '../../../scripts/stack/EmbeddedStack';
+import { startPulseAudio, TestPulseAudio } from '../../audio/support/pulseaudio';
 import { Workbench } from './Workbench';
 
 export const RESULTS_DIR = join(REPO_ROOT, 'test-results', 'e2e');
@@ -14,7 +15,8 @@ export const RESULTS_DIR = join(REPO_ROOT, 'test-results', 'e2e');
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export class Scene {
-  readonly stack: EmbeddedStack;
+  private embedded: EmbeddedStack | undefined;
+  private audio: TestPulseAudio | undefined;
   private browser: Browser | undefined;
   private aliceWorkbench: Workbench | undefined;
   private bobWorkbench: Workbench | undefined;
@@ -23,7 +25,17 @@ export class Scene {
   constructor() {
     rmSync(RESULTS_DIR, { recursive: true, force: true });
     mkdirSync(RESULTS_DIR, { recursive: true });
-    this.stack = new EmbeddedStack({ logDir: join(RESULTS_DIR, 'logs') });
+  }
+
+  get stack(): EmbeddedStack {
+    if (!this.embedded) throw new Error('the scene is not started');
+    return this.embedded;
+  }
+
+  /** The audio server whose devices are Alice's and Bob's microphones and speakers. */
+  get pulse(): TestPulseAudio {
+    if (!this.audio) throw new Error('the scene is not started');
+    return this.audio;
   }
 
   get alice(): Workbench {
@@ -37,6 +49,13 @@ export class Scene {
   }
 
   async start(): Promise<void> {
+    // Alice's devices are the "sharer_*" ones, Bob's the "helper_*" ones, on one private PulseAudio.
+    this.audio = await startPulseAudio(['sharer', 'helper']);
+    const user = (person: Person) => (person.alias === ALICE.alias ? 'sharer' : 'helper');
+    this.embedded = new EmbeddedStack({
+      logDir: join(RESULTS_DIR, 'logs'),
+      audio: { pulseServer: this.audio.env.PULSE_SERVER as string, devices: (p) => ({ microphone: `${user(p)}_mic`, speaker: `${user(p)}_speaker` }) },
+    });
     await this.stack.start();
     this.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
     this.aliceWorkbench = await Workbench.open(this.browser, 'Alice', this.stack.workbench(ALICE).url);
@@ -63,10 +82,11 @@ export class Scene {
   }
 
   async stop(): Promise<void> {
-    this.stack.collectWorkbenchLogs();
+    this.embedded?.collectWorkbenchLogs();
     await this.aliceWorkbench?.close();
     await this.bobWorkbench?.close();
     await this.browser?.close().catch(() => undefined);
-    await this.stack.stop();
+    await this.embedded?.stop();
+    await this.audio?.stop();
   }
 }
