@@ -117,7 +117,7 @@ export class HostSession {
     );
     this.store.add(gate.onReject((r) => this.report(r.code, r.message)));
 
-    const pipeline = (this.pipeline = this.store.add(new ScreenPipeline(backend.capture, command.quality)));
+    const pipeline = (this.pipeline = this.store.add(new ScreenPipeline(backend.capture, command.quality, this.options.log)));
     this.store.add(pipeline.onError((err) => this.report(err instanceof HostError ? err.code : 'ERR_INTERNAL', err.message)));
     const link = (this.link = new PeerLink(pipeline.track, command.quality, command.iceServers as RTCIceServer[] | undefined));
     this.store.add(link);

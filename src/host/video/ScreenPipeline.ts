@@ -5,6 +5,7 @@
  * screen is still, and in regions mode nothing is grabbed while the viewer has not acked enough.
  */
 import { DisposableStore, Emitter, IDisposable } from '../../common/lifecycle';
+import { Logger, silentLogger } from '../../common/logger';
 import { Quality } from '../../protocol/host';
 import { ScreenCapture } from '../capture/ScreenCapture';
 import { ChannelPort } from '../peer/ChannelPort';
@@ -15,6 +16,11 @@ import { VideoFeed } from './VideoFeed';
 
 /** Viewer refresh requests honoured at most once per this many ms (a hostile viewer cannot make us spin). */
 const RESET_MIN_MS = 1000;
+/**
+ * While entering regions, video waits this long for the viewer to paint the whole screen: a viewer that
+ * does not speak regions still gets video, and one that does is spared a key frame it would not show.
+ */
+const ENTER_VIDEO_AFTER_MS = 1000;
 /** How often a still screen in video mode is checked for having calmed down. */
 const CALM_CHECK_MS = 500;
 
@@ -39,6 +45,7 @@ export class ScreenPipeline implements IDisposable {
   private timer: NodeJS.Timeout | undefined;
   private calmTimer: NodeJS.Timeout | undefined;
   private resetTimer: NodeJS.Timeout | undefined;
+  private enterTimer: NodeJS.Timeout | undefined;
   private lastFrameAt = -Infinity;
   private lastResetAt = -Infinity;
   private busy = false;
@@ -49,11 +56,13 @@ export class ScreenPipeline implements IDisposable {
   /** The screen was grabbed for video while the region path could not send: its shadow is behind. */
   private regionsBehind = false;
   private enteredSeq = 0;
+  private enteredAt = 0;
   readonly regionStats: RegionStats = { frames: 0, bytes: 0, ms: 0 };
 
   constructor(
     private readonly capture: ScreenCapture,
     private quality: Quality,
+    private readonly log: Logger = silentLogger,
   ) {
     this.video = this.store.add(new VideoFeed(quality.scale));
     this.encoder = this.store.add(new RegionEncoder(capture.region.width, capture.region.height));
@@ -116,6 +125,7 @@ export class ScreenPipeline implements IDisposable {
   }
 
   private onViewerRefresh(): void {
+    this.log.info(`screen: the viewer asked for a refresh (${this.policy.state})`);
     // In video mode the viewer shows video; its canvas is rebuilt when regions come back.
     if (this.policy.state === 'video') return;
     // Too soon after the last RESET: one deferred RESET covers any number of requests.
@@ -129,12 +139,16 @@ export class ScreenPipeline implements IDisposable {
   }
 
   private onAck(seq: number): void {
-    if (this.policy.state === 'entering' && seq >= this.enteredSeq) this.policy.transition('regions', performance.now());
+    if (this.policy.state === 'entering' && seq >= this.enteredSeq) {
+      this.policy.transition('regions', performance.now());
+      this.log.info('screen: the viewer painted the whole screen; regions mode');
+    }
     this.schedule();
   }
 
   private get videoActive(): boolean {
-    return this.policy.state !== 'regions';
+    if (this.policy.state === 'video') return !(this.resetWanted && this.screen?.canSend);
+    return this.policy.state === 'entering' && performance.now() - this.enteredAt > ENTER_VIDEO_AFTER_MS;
   }
 
   private get regionsCanSend(): boolean {
@@ -203,7 +217,12 @@ export class ScreenPipeline implements IDisposable {
       this.record(frame);
       screen.sendFrame(frame);
       screen.sendMode('regions', frame.lastSeq);
+      this.log.info(`screen: RESET and the whole screen, ${frame.messages.length} messages, ${frame.bytes} bytes, ${Math.round(frame.encodeMs)} ms`);
       this.enteredSeq = frame.lastSeq;
+      this.enteredAt = performance.now();
+      // Damage seen meanwhile was not grabbed for video; a viewer still without a picture then gets one.
+      clearTimeout(this.enterTimer);
+      this.enterTimer = setTimeout(() => this.policy.state === 'entering' && this.forceFrame(), ENTER_VIDEO_AFTER_MS + 1);
       this.policy.transition('entering', performance.now());
       return;
     }
@@ -213,6 +232,7 @@ export class ScreenPipeline implements IDisposable {
     screen.sendFrame(frame);
     if (this.policy.sent(frame.bytes, frame.pixelBytes, performance.now())) {
       screen.sendMode('video', frame.lastSeq);
+      this.log.info('screen: regions over the bit budget, switching to video');
       this.policy.transition('video', performance.now());
       // The viewer keeps its canvas until a video frame is presented: send one now.
       this.video.send(bgrx, this.capture.region.width, this.capture.region.height);
@@ -240,6 +260,7 @@ export class ScreenPipeline implements IDisposable {
     clearTimeout(this.timer);
     clearInterval(this.calmTimer);
     clearTimeout(this.resetTimer);
+    clearTimeout(this.enterTimer);
     this.store.dispose();
     this._onError.dispose();
     this._onProblem.dispose();
