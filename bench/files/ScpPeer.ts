@@ -11,6 +11,17 @@ import * as path from 'path';
 import { promisify } from 'util';
 
 const run = promisify(execFile);
+
+/** CPU seconds of a process's waited-for descendants (cutime + cstime), from /proc; 0 where it is missing. */
+async function childrenCpuSeconds(pid: number | 'self'): Promise<number> {
+  try {
+    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return 0;
+  }
+}
 const SSHD = '/usr/sbin/sshd';
 const START_TIMEOUT_MS = 15_000;
 
@@ -88,8 +99,11 @@ export class ScpPeer {
     }
   }
 
-  /** Copies `file` to `target` with scp's defaults (cipher, SFTP); returns the seconds it took. */
-  async copy(file: string, target: string): Promise<number> {
+  /**
+   * Copies `file` to `target` with scp's defaults (cipher, SFTP); returns the seconds it took and the CPU
+   * seconds both ends spent (scp and ssh as our descendants, the sshd session as the listener's).
+   */
+  async copy(file: string, target: string): Promise<{ seconds: number; cpuSeconds: number }> {
     const args = [
       '-q',
       ...['-F', '/dev/null', '-P', String(this.port), '-i', path.join(this.dir, 'client_key')],
@@ -97,9 +111,19 @@ export class ScpPeer {
       file,
       `${os.userInfo().username}@127.0.0.1:${target}`,
     ];
+    const clientBefore = await childrenCpuSeconds('self');
+    const serverBefore = await childrenCpuSeconds(this.sshd.pid!);
     const started = process.hrtime.bigint();
     await run('scp', args);
-    return Number(process.hrtime.bigint() - started) / 1e9;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    // The listener reaps the session process just after the client is done.
+    const deadline = Date.now() + 2000;
+    let serverAfter = await childrenCpuSeconds(this.sshd.pid!);
+    while (serverAfter === serverBefore && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      serverAfter = await childrenCpuSeconds(this.sshd.pid!);
+    }
+    return { seconds, cpuSeconds: (await childrenCpuSeconds('self')) - clientBefore + serverAfter - serverBefore };
   }
 
   async dispose(): Promise<void> {
