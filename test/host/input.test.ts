@@ -3,6 +3,7 @@
  * xterm on the sharer's display — only while the sharer granted control; ESC on the sharer's keyboard ends it.
  */
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -94,6 +95,26 @@ describe('host: control (viewer keyboard and mouse → XTEST, gated)', function 
     const text = 'Hello, World! ~`@#$%^&*()_+-={}[]|\\:";\'<>?,./ 0123456789';
     await page().keyboard.type(`${text}\n`);
     await until('the typed line in the file', () => read().endsWith(`${text}\n`), 20_000, 50, read);
+  });
+
+  it('a key held past the autorepeat delay types once: the helper\'s browser repeats, not the sharer\'s X server', async function () {
+    assert.match(execFileSync('xset', ['q'], { env: { ...process.env, DISPLAY: display.x.display }, encoding: 'utf8' }), /auto repeat:\s+on/);
+    // Shift+' is ", and X would repeat the bare ' once Shift is lifted: the slow key-up of a busy link.
+    await page().keyboard.down('"');
+    await new Promise((r) => setTimeout(r, 1200)); // the user holds the key (X's default delay: 660 ms)
+    await page().keyboard.up('"');
+    await page().keyboard.type('!\n');
+    await until('the held line in the file', () => read().endsWith('!\n'), 20_000, 50, read);
+    assert.strictEqual(read().split('\n').at(-2), '"!');
+    // What the helper's keyboard repeats does repeat: a held key's second keydown (repeat: true) types again.
+    await page().keyboard.down('"');
+    await page().keyboard.down('"');
+    await page().keyboard.up('"');
+    await page().keyboard.type('\n');
+    await until('the repeated line in the file', () => read().split('\n').length >= 2 && read().endsWith('\n') && read().split('\n').at(-2) !== '"!', 20_000, 50, read);
+    assert.strictEqual(read().split('\n').at(-2), '""');
+    // The sharer's own keys still repeat afterwards.
+    assert.match(execFileSync('xset', ['q'], { env: { ...process.env, DISPLAY: display.x.display }, encoding: 'utf8' }), /auto repeat:\s+on/);
   });
 
   it('types characters the sharer keymap lacks, and AltGr characters from another layout', async function () {

@@ -1,6 +1,9 @@
 /**
  * Input injection through XTEST. Characters are typed with the keycode and Shift level of the sharer's own
  * keymap; a character the keymap lacks is bound to a spare keycode for the moment (as xdotool does).
+ * The X server's autorepeat is off for a key while the helper holds it (like x11vnc): the helper's own
+ * browser repeats a held key, and a late key-up on a busy link must not turn into repeated characters
+ * (a repeat after Shift was lifted again would even be the wrong character: `"` then `''''`).
  */
 import { PointerButton } from '../../protocol/peer';
 import { X11Display } from '../x11/X11Display';
@@ -19,6 +22,20 @@ interface XTestExtension {
 const BUTTON: Readonly<Record<PointerButton, number>> = { left: 1, middle: 2, right: 3, back: 8, forward: 9 };
 const SPARE_POOL = 4;
 
+interface KeyboardControl {
+  GetKeyboardControl(cb: (err: Error | null, control: { autoRepeats: Buffer }) => void): void;
+  ChangeKeyboardControl(values: { key: number; autoRepeatMode: number }): void;
+}
+
+/** X's auto-repeat-mode values. */
+const REPEAT_OFF = 0;
+const REPEAT_ON = 1;
+
+/** Shift, Control, Caps/Shift Lock, Meta, Alt, Super, Hyper, AltGr. */
+function isModifier(keysym: number): boolean {
+  return (keysym >= KEYSYM.shiftL && keysym <= 0xffee) || keysym === KEYSYM.level3;
+}
+
 interface Held {
   readonly keycode: number;
   readonly keysym: number;
@@ -31,6 +48,8 @@ export class X11Input implements InputInjector {
   private readonly sparesBound = new Map<number, number>();
   private nextSpare = 0;
   private readonly heldKeys = new Map<string, Held>();
+  /** Keycodes whose autorepeat we turned off, and whether the sharer had it on. */
+  private readonly repeatSuspended = new Map<number, boolean>();
   private readonly heldButtons = new Set<number>();
   /** ESC presses we injected whose raw key event the ESC watcher has not seen yet. */
   private injectedEscapes = 0;
@@ -44,6 +63,8 @@ export class X11Input implements InputInjector {
     private readonly origin: { x: number; y: number },
     private readonly keysymsPerKeycode: number,
     mapping: number[][],
+    /** The sharer's per-key autorepeat bits (GetKeyboardControl), keycode k at bit k. */
+    private readonly autoRepeats: Buffer,
   ) {
     mapping.forEach((row, i) => {
       const keycode = x.keycodes.min + i;
@@ -65,7 +86,8 @@ export class X11Input implements InputInjector {
     const xtest = await display.extension<XTestExtension>('xtest');
     const count = display.keycodes.max - display.keycodes.min + 1;
     const mapping = await display.call<number[][]>((cb) => display.client.GetKeyboardMapping(display.keycodes.min, count, cb));
-    return new X11Input(display, xtest, origin, mapping[0]?.length ?? 2, mapping);
+    const control = await display.call<{ autoRepeats: Buffer }>((cb) => (display.client as unknown as KeyboardControl).GetKeyboardControl(cb));
+    return new X11Input(display, xtest, origin, mapping[0]?.length ?? 2, mapping, Buffer.from(control.autoRepeats));
   }
 
   get holding(): boolean {
@@ -120,8 +142,11 @@ export class X11Input implements InputInjector {
     const found = this.keycodeOf.get(mapped.keysym) ?? this.bindSpare(mapped.keysym);
     if (!found) return false;
     const [keycode, level] = found;
+    // A repeated keydown (the helper holds the key): a held modifier stays as it is; any other key is
+    // released first, since X drops a second press of a key that is down and does not autorepeat.
     const previous = this.heldKeys.get(id);
-    if (previous && previous.keycode !== keycode) this.fakeKey(previous.keycode, false, previous.keysym);
+    if (previous && previous.keycode === keycode && isModifier(mapped.keysym)) return true;
+    if (previous) this.fakeKey(previous.keycode, false, previous.keysym);
     this.heldKeys.set(id, { keycode, keysym: mapped.keysym });
     if (mapped.printable && !this.shortcutHeld()) this.typeAtLevel(keycode, level, mapped.keysym);
     else this.fakeKey(keycode, true, mapped.keysym);
@@ -181,7 +206,22 @@ export class X11Input implements InputInjector {
 
   private fakeKey(keycode: number, down: boolean, keysym: number): void {
     if (keysym === KEYSYM.escape && down) this.injectedEscapes++;
+    if (down) this.suspendRepeat(keycode);
     this.xtest.FakeInput(down ? this.xtest.KeyPress : this.xtest.KeyRelease, keycode, 0, this.x.root, 0, 0);
+    if (!down) this.restoreRepeat(keycode);
+  }
+
+  private suspendRepeat(keycode: number): void {
+    if (this.repeatSuspended.has(keycode)) return;
+    const repeats = (this.autoRepeats[keycode >> 3] & (1 << (keycode & 7))) !== 0;
+    this.repeatSuspended.set(keycode, repeats);
+    if (repeats) (this.x.client as unknown as KeyboardControl).ChangeKeyboardControl({ key: keycode, autoRepeatMode: REPEAT_OFF });
+  }
+
+  private restoreRepeat(keycode: number): void {
+    const repeats = this.repeatSuspended.get(keycode);
+    this.repeatSuspended.delete(keycode);
+    if (repeats) (this.x.client as unknown as KeyboardControl).ChangeKeyboardControl({ key: keycode, autoRepeatMode: REPEAT_ON });
   }
 
   private fakeButton(button: number, down: boolean): void {
