@@ -7,6 +7,7 @@
 import * as assert from 'assert';
 import { HostSupervisor } from '../../src/host/supervisor';
 import { X11Display } from '../../src/host/x11/X11Display';
+import { MAX_FRAMES_IN_FLIGHT } from '../../src/host/regions/ScreenChannel';
 import { SCREEN_KIND } from '../../src/protocol/screen';
 import { startScene } from '../../bench/host/scene';
 import { NodeHelperPeer } from './support/nodePeer';
@@ -115,9 +116,9 @@ describe('host: lossless screen regions (Xvfb → host → screen channel → re
       const sentBefore = received[SCREEN_KIND.update];
       const ticks = scene.ticks;
       await until('the scene to draw 60 changes', () => scene.ticks >= ticks + 60, 30_000);
-      // At most two frames in flight; a frame of this scene is a few updates, never dozens.
+      // At most MAX_FRAMES_IN_FLIGHT frames unacknowledged; a frame of this scene is a few updates, never dozens.
       const sentWhileWithheld = received[SCREEN_KIND.update] - sentBefore;
-      assert.ok(sentWhileWithheld <= 2 * 4, `${sentWhileWithheld} updates sent without acks`);
+      assert.ok(sentWhileWithheld <= MAX_FRAMES_IN_FLIGHT * 4, `${sentWhileWithheld} updates sent without acks`);
     } finally {
       scene.close();
     }

@@ -9,8 +9,11 @@ import { decodeMessage } from '../../protocol/validate';
 import { ChannelPort } from '../peer/ChannelPort';
 import { EncodedFrame } from './RegionEncoder';
 
-/** Frames sent but not yet acknowledged before the host waits (VNC keeps one; two hides a round trip). */
-export const MAX_FRAMES_IN_FLIGHT = 2;
+/**
+ * Frames sent but not yet acknowledged before the host waits. Measured with the vs-VNC motion scene at a
+ * 60 fps cap: 2 → 36.8 painted fps, 3 → 44.9; bench:host latency at 30 fps stayed ~22 ms p50 with 3.
+ */
+export const MAX_FRAMES_IN_FLIGHT = 3;
 /** Unacknowledged bytes before the host waits even with a free frame slot (a slow link). */
 export const MAX_BYTES_IN_FLIGHT = 4 * 1024 * 1024;
 
