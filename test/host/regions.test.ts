@@ -106,6 +106,20 @@ describe('host: lossless screen regions (Xvfb → host → screen channel → re
     assert.ok(decoder.opCounts.copy > copies, `no COPY op for a scroll (ops ${JSON.stringify(decoder.opCounts)})`);
   });
 
+  it('finds the moves of two panes scrolling side by side at different rates', async function () {
+    const copiesBefore = decoder.copyXs.length;
+    // The right pane prints every 50 ms, the left one every 30 ms: each frame sees two different offsets.
+    const loop = 'for i in $(seq 1 80); do echo right pane $i $((i * 31337)); sleep 0.05; done; exec sleep 600';
+    await display.xterm(['-geometry', '70x24+560+40', '-bg', 'white', '-fg', 'black', '-e', 'sh', '-c', loop], 'rightpane');
+    await xdotool('mousemove', '300', '200');
+    await xdotool('type', '--delay', '10', 'for i in $(seq 1 120); do echo left $i $((i * 7)); sleep 0.03; done\n');
+    await until('moves in both panes', () => {
+      const xs = decoder.copyXs.slice(copiesBefore);
+      return xs.filter((x) => x < 540).length >= 10 && xs.filter((x) => x >= 540).length >= 10;
+    }, 30_000, 100, () => JSON.stringify(decoder.copyXs.slice(copiesBefore)));
+    await converged('both panes in the decoded screen');
+  });
+
   it('holds back while acks are withheld, then converges', async function () {
     // The scene paints the whole root once when it starts; the flood is its area from then on.
     const scene = await startScene(display.x.display, { fps: 30, area: { x: 0, y: 420, width: 560, height: 340 } });

@@ -18,6 +18,8 @@ export const SCROLL_MIN_WIDTH = 16;
 const MAX_MATCHES_PER_ROW = 24;
 /** Pixels between hashed ones (odd, so a regular pattern rarely aliases). */
 const HASH_STEP = 3;
+/** Width of the strips searched separately; wide enough for a line of text to be distinctive. */
+const STRIP_WIDTH = 256;
 /** A verified run shorter than this is left to the pixel path. */
 const MIN_RUN_ROWS = 4;
 
@@ -32,7 +34,8 @@ export class ScrollDetector {
 
   /**
    * Moves that turn `shadow` into `current` within `band`, in the order to apply them: one run's copy never
-   * overwrites a later run's source. Empty when nothing scrolled.
+   * overwrites a later run's source. Empty when nothing scrolled. The band is searched in vertical strips,
+   * so panes side by side (an editor beside its minimap, two terminals) can each move by their own offset.
    */
   detect(current: Buffer, shadow: Buffer, band: Rect): ScrollMove[] {
     if (band.h < SCROLL_MIN_ROWS || band.w < SCROLL_MIN_WIDTH) return [];
@@ -40,20 +43,61 @@ export class ScrollDetector {
       this.curHash = new Int32Array(band.h);
       this.shadowHash = new Int32Array(band.h);
     }
+    const count = Math.max(1, Math.round(band.w / STRIP_WIDTH));
+    const strips: { x: number; w: number; dy: number }[] = [];
+    for (let i = 0; i < count; i++) {
+      const x = band.x + Math.floor((i * band.w) / count);
+      const w = band.x + Math.floor(((i + 1) * band.w) / count) - x;
+      strips.push({ x, w, dy: this.vote(current, shadow, { x, y: band.y, w, h: band.h }) });
+    }
+    const moves: ScrollMove[] = [];
+    for (let i = 0; i < strips.length; ) {
+      const dy = strips[i].dy;
+      let j = i + 1;
+      while (j < strips.length && strips[j].dy === dy) j++;
+      if (dy !== 0) moves.push(...this.widest(current, shadow, band, strips, i, j, dy));
+      i = j;
+    }
+    return moves;
+  }
+
+  /**
+   * Verified moves for strips [i, j) that voted `dy`, widened over undecided neighbours (blank margins,
+   * long lines) when the move still holds there.
+   */
+  private widest(current: Buffer, shadow: Buffer, band: Rect, strips: readonly { x: number; w: number; dy: number }[], i: number, j: number, dy: number): ScrollMove[] {
+    const region = (from: number, to: number): Rect => ({ x: strips[from].x, y: band.y, w: strips[to - 1].x + strips[to - 1].w - strips[from].x, h: band.h });
+    const rows = (moves: ScrollMove[]) => moves.reduce((n, m) => n + m.h, 0);
+    let best = this.verify(current, shadow, region(i, j), dy);
+    if (best.length === 0) return best;
+    let from = i;
+    let to = j;
+    for (;;) {
+      const left = from > 0 && strips[from - 1].dy === 0 ? from - 1 : from;
+      const right = to < strips.length && strips[to].dy === 0 ? to + 1 : to;
+      if (left === from && right === to) return best;
+      const wider = this.verify(current, shadow, region(left, right), dy);
+      if (rows(wider) * 10 < rows(best) * 9) return best;
+      best = wider;
+      from = left;
+      to = right;
+    }
+  }
+
+  /** The offset the strip's distinctive rows agree on (0 when none wins clearly). */
+  private vote(current: Buffer, shadow: Buffer, strip: Rect): number {
     const cur32 = new Int32Array(current.buffer, current.byteOffset, current.byteLength >> 2);
     const sh32 = new Int32Array(shadow.buffer, shadow.byteOffset, shadow.byteLength >> 2);
-    const a = band.x * 4;
-    const b = (band.x + band.w) * 4;
-    for (let i = 0; i < band.h; i++) {
-      const row = (band.y + i) * this.stride;
-      this.shadowHash[i] = this.hashRow(sh32, band.y + i, band.x, band.w);
+    const a = strip.x * 4;
+    const b = (strip.x + strip.w) * 4;
+    for (let i = 0; i < strip.h; i++) {
+      const row = (strip.y + i) * this.stride;
+      this.shadowHash[i] = this.hashRow(sh32, strip.y + i, strip.x, strip.w);
       // An unchanged row (memcmp, far cheaper than hashing) has the shadow's hash.
       const same = current.compare(shadow, row + a, row + b, row + a, row + b) === 0;
-      this.curHash[i] = same ? this.shadowHash[i] : this.hashRow(cur32, band.y + i, band.x, band.w);
+      this.curHash[i] = same ? this.shadowHash[i] : this.hashRow(cur32, strip.y + i, strip.x, strip.w);
     }
-    const dy = this.vote(band.h);
-    if (dy === 0) return [];
-    return this.verify(current, shadow, band, dy);
+    return this.winner(strip.h);
   }
 
   private hashRow(px: Int32Array, y: number, x: number, w: number): number {
@@ -65,8 +109,7 @@ export class ScrollDetector {
     return h;
   }
 
-  /** The offset most distinctive rows agree on (0 when none wins clearly). */
-  private vote(rows: number): number {
+  private winner(rows: number): number {
     const where = new Map<number, number[]>();
     for (let i = 0; i < rows; i++) {
       const h = this.shadowHash[i];
@@ -114,7 +157,7 @@ export class ScrollDetector {
     for (let y = from; y < to; y++) {
       if (rowEquals(current, y, shadow, y - dy)) {
         if (runStart < 0) runStart = y;
-        if (this.curHash[y - band.y] !== this.shadowHash[y - band.y]) runChanged = true;
+        if (!rowEquals(current, y, shadow, y)) runChanged = true;
       } else close(y);
     }
     close(to);
