@@ -121,6 +121,12 @@ const api = {
     const video = viewer?.video;
     return { width: video?.videoWidth ?? 0, height: video?.videoHeight ?? 0 };
   },
+  /** Size of the picture the viewer shows: the region canvas while it shows, else the decoded video. */
+  pictureSize(): { width: number; height: number } {
+    const v = viewer as RemoteViewer | undefined;
+    if (v?.showsCanvas) return { width: v.canvas.width, height: v.canvas.height };
+    return { width: v?.video.videoWidth ?? 0, height: v?.video.videoHeight ?? 0 };
+  },
   /** Average RGB of a screen rectangle as the viewer shows it. */
   averageColor(x: number, y: number, w: number, h: number, screenWidth: number): [number, number, number] {
     const data = readScreen(x, y, w, h, screenWidth);

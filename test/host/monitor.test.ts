@@ -48,7 +48,7 @@ describe('host: sharing one monitor (RANDR 1.5)', function () {
 
   it('sends only that monitor, with its own origin', async function () {
     assert.deepStrictEqual(connected, { width: 640, height: 720 });
-    await until('a 640x720 video', async () => (await viewer.page.evaluate(() => window.remoteAssist.videoSize())).width === 640);
+    await until('a 640x720 picture', async () => (await viewer.page.evaluate(() => window.remoteAssist.pictureSize())).width === 640);
     // The green window at screen x=700 is at x=60 on this monitor.
     await until('the green window at its monitor position', async () => near(await color(90, 130), [0, 200, 0]));
     assert.ok(near(await color(400, 600), [0x20, 0x40, 0xc0]));

@@ -150,13 +150,18 @@ describe('Remote Assistance flow (server + host on Xvfb + panel in Chromium, rea
     const pixel = await until(
       () =>
         panel.page.evaluate(() => {
+          // What Bob sees: the lossless canvas while it shows, else the video under it.
+          const screen = document.querySelector<HTMLCanvasElement>('canvas.ra-screen');
           const video = document.querySelector('video');
-          if (!video || video.videoWidth === 0) return undefined;
+          const source = screen && screen.style.display !== 'none' ? screen : video;
+          const width = source instanceof HTMLVideoElement ? source.videoWidth : (source?.width ?? 0);
+          const height = source instanceof HTMLVideoElement ? source.videoHeight : (source?.height ?? 0);
+          if (!source || width === 0) return undefined;
           const c = document.createElement('canvas');
-          c.width = video.videoWidth;
-          c.height = video.videoHeight;
+          c.width = width;
+          c.height = height;
           const ctx = c.getContext('2d')!;
-          ctx.drawImage(video, 0, 0);
+          ctx.drawImage(source, 0, 0);
           const [r, g, b] = ctx.getImageData(Math.round(c.width * 0.8), Math.round(c.height * 0.8), 1, 1).data;
           return Math.abs(r - 0x20) < 40 && Math.abs(g - 0x40) < 40 && Math.abs(b - 0xc0) < 40 ? [r, g, b] : undefined;
         }),
