@@ -6,14 +6,9 @@
  */
 import type Peer from 'simple-peer';
 import { FILE_FRAME_MAX_BYTES, FILES_CHANNEL, PanelFilesCommand, PanelFilesEvent } from '../protocol/files';
+import { bytesToBase64 } from './base64';
 
 const LOW_WATER_BYTES = 1024 * 1024;
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
 
 function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
@@ -41,7 +36,7 @@ export class ViewerFilesRelay {
     this.channel.onbufferedamountlow = () => post({ type: 'viewerFilesDrained', sent: 0, bufferedAmount: this.channel.bufferedAmount });
     this.channel.onmessage = (e: MessageEvent) => {
       if (typeof e.data === 'string') post({ type: 'viewerFilesText', text: e.data });
-      else if (e.data instanceof ArrayBuffer && e.data.byteLength <= FILE_FRAME_MAX_BYTES) post({ type: 'viewerFilesFrame', base64: toBase64(new Uint8Array(e.data)) });
+      else if (e.data instanceof ArrayBuffer && e.data.byteLength <= FILE_FRAME_MAX_BYTES) post({ type: 'viewerFilesFrame', base64: bytesToBase64(new Uint8Array(e.data)) });
     };
     peer.on('close', this.onPeerClose);
     if (this.channel.readyState === 'open') post({ type: 'viewerFilesOpen' });
