@@ -1,8 +1,11 @@
-/** The panel's frame encoder gives exactly what Node's base64 gives, for every tail length and a full frame. */
+/**
+ * Frames between the helper's panel and the extension travel as base64: the panel's encoder gives exactly
+ * what Node's gives, and the schema both sides validate with takes every real frame and refuses anything else.
+ */
 import { strict as assert } from 'assert';
 import { randomBytes } from 'crypto';
 import { bytesToBase64 } from '../../src/files/base64';
-import { FILE_FRAME_MAX_BYTES } from '../../src/protocol/files';
+import { FILE_FRAME_MAX_BYTES, PanelFilesCommand, PanelFilesEvent } from '../../src/protocol/files';
 
 describe('bytesToBase64', () => {
   it('matches Buffer base64 for 0…64 bytes (every padding case)', () => {
@@ -24,5 +27,19 @@ describe('bytesToBase64', () => {
     const whole = randomBytes(100);
     const view = new Uint8Array(whole.buffer, whole.byteOffset + 10, 31);
     assert.equal(bytesToBase64(view), whole.subarray(10, 41).toString('base64'));
+  });
+});
+
+describe('the base64 frame schema', () => {
+  const accepts = (base64: string): boolean =>
+    PanelFilesEvent.safeParse({ type: 'viewerFilesFrame', base64 }).success && PanelFilesCommand.safeParse({ type: 'viewerFilesSendFrame', base64 }).success;
+
+  it('takes frames of every padding case and the largest frame', () => {
+    for (const length of [0, 1, 2, 3, 4, 5, 6, FILE_FRAME_MAX_BYTES]) assert.ok(accepts(randomBytes(length).toString('base64')), `length ${length}`);
+  });
+
+  it('refuses characters outside the alphabet, padding not at the end, too much padding and an oversized frame', () => {
+    for (const bad of ['QUJD\n', 'QU JD', 'QUJD-', 'QU_D', 'QQ==QUJD', 'Q=JD', 'Q===', 'QUJDé']) assert.equal(accepts(bad), false, JSON.stringify(bad));
+    assert.equal(accepts(randomBytes(FILE_FRAME_MAX_BYTES + 3).toString('base64')), false, 'oversized');
   });
 });
