@@ -107,16 +107,23 @@ describe('host: lossless screen regions (Xvfb → host → screen channel → re
   });
 
   it('finds the moves of two panes scrolling side by side at different rates', async function () {
-    const copiesBefore = decoder.copyXs.length;
-    // The right pane prints every 50 ms, the left one every 30 ms: each frame sees two different offsets.
-    const loop = 'for i in $(seq 1 80); do echo right pane $i $((i * 31337)); sleep 0.05; done; exec sleep 600';
+    const copiesBefore = decoder.copies.length;
+    // The right pane prints two lines every 50 ms, the left one a line every 30 ms: offsets differ.
+    const loop = 'for i in $(seq 1 60); do echo right pane $i $((i * 31337)); echo and $((i * 7919)); sleep 0.05; done; exec sleep 600';
     await display.xterm(['-geometry', '70x24+560+40', '-bg', 'white', '-fg', 'black', '-e', 'sh', '-c', loop], 'rightpane');
     await xdotool('mousemove', '300', '200');
     await xdotool('type', '--delay', '10', 'for i in $(seq 1 120); do echo left $i $((i * 7)); sleep 0.03; done\n');
-    await until('moves in both panes', () => {
-      const xs = decoder.copyXs.slice(copiesBefore);
-      return xs.filter((x) => x < 540).length >= 10 && xs.filter((x) => x >= 540).length >= 10;
-    }, 30_000, 100, () => JSON.stringify(decoder.copyXs.slice(copiesBefore)));
+    // One update moving each pane by its own offset shows that the panes were told apart (a move may
+    // widen over blank columns beside its pane, so a pane is told by where the move starts and ends).
+    const moves = () => decoder.copies.slice(copiesBefore);
+    const splitUpdates = () => {
+      const seqs = new Set<number>();
+      for (const l of moves().filter((m) => m.x < 200 && m.x + m.w < 560)) {
+        if (moves().some((r) => r.seq === l.seq && r.x >= 200 && r.x + r.w > 600 && r.dy !== l.dy)) seqs.add(l.seq);
+      }
+      return seqs.size;
+    };
+    await until('updates that move the two panes by different offsets', () => splitUpdates() >= 3, 30_000, 100, () => JSON.stringify(moves()));
     await converged('both panes in the decoded screen');
   });
 
