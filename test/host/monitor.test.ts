@@ -28,8 +28,7 @@ describe('host: sharing one monitor (RANDR 1.5)', function () {
     await display.run('xrandr', ['--setmonitor', 'RIGHT', '640/170x720/190+640+0', 'none']);
     probe = await XProbe.open(display.x.display);
     viewer = await openViewerPage({ width: 640, height: 720 });
-    // The video path's own monitor handling (the region path's is in regionsMonitor.test.ts).
-    supervisor = new HostSupervisor({ hostScript: await buildHost(), env: { ...display.env, REMOTE_ASSIST_SCREEN: 'video' } });
+    supervisor = new HostSupervisor({ hostScript: await buildHost(), env: display.env });
     supervisor.onSignal((p) => void viewer.signal(p).catch(() => undefined));
     viewer.onSignal((p) => supervisor.signal(p));
     supervisor.onConnected((size) => (connected = size));
