@@ -51,7 +51,7 @@ export class FrameDiff {
         }
       }
     }
-    return this.merge().map((r) => this.trimRows(r, current, shadow));
+    return this.merge().map((r) => this.trim(r, current, shadow));
   }
 
   /** Runs of changed tiles per band, extended downwards while the next band has the same run. */
@@ -97,7 +97,7 @@ export class FrameDiff {
    * for small ones, unchanged columns at the sides: a typed glyph then goes as exactly its cells, the same
    * bytes each time it is typed, which the deflate dictionary turns into a few bytes.
    */
-  private trimRows(r: Rect, current: Buffer, shadow: Buffer): Rect {
+  private trim(r: Rect, current: Buffer, shadow: Buffer): Rect {
     const a = r.x * 4;
     const b = (r.x + r.w) * 4;
     const same = (y: number) => current.compare(shadow, y * this.stride + a, y * this.stride + b, y * this.stride + a, y * this.stride + b) === 0;
