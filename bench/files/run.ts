@@ -6,8 +6,9 @@
  * (no file, no hash), the ceiling the engine works under. Both data channel runs print the CPU seconds per
  * GB of each thread on both sides.
  * Last line: {"bench":"files","bytes":…,"mb_per_s":…,"rss_growth_mb":…,"sha256_ok":true,"scp_mb_per_s":…,
- * "tcp_mb_per_s":…,"peer":"scp","channel_mb_per_s":…} — `scp_mb_per_s` is scp; `tcp_mb_per_s` the plain TCP
- * copy; `channel_mb_per_s` the bare data channel. Without openssh-server the peer is the TCP copy:
+ * "tcp_mb_per_s":…,"peer":"scp","channel_mb_per_s":…,"udp_rcvbuf_bytes":…} — `scp_mb_per_s` is scp; `tcp_mb_per_s`
+ * the plain TCP copy; `channel_mb_per_s` the bare data channel; `udp_rcvbuf_bytes` the kernel's default UDP
+ * receive buffer, which the data channel's rate depends on. Without openssh-server the peer is the TCP copy:
  * `scp_mb_per_s` then repeats it and `peer` says "tcp".
  * Env FILES_CHUNK overrides the frame payload size; FILES_STRIPES spreads the bare run over that many
  * negotiated channels of the one peer connection (ids 20…).
@@ -203,7 +204,9 @@ async function main(): Promise<void> {
     const scpMbPerS = scp.seconds ? BYTES / scp.seconds / 1e6 : undefined;
     const peerMbPerS = scpMbPerS ?? tcpMbPerS;
     const bareMbPerS = BARE_BYTES / bare.seconds / 1e6;
-    console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    // libwebrtc leaves its UDP sockets at the kernel default, and drops there make SCTP back off (see README.md).
+    const udpReceiveBuffer = Number(await fs.readFile('/proc/sys/net/core/rmem_default', 'utf8').catch(() => 'NaN'));
+    console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; UDP receive buffer (net.core.rmem_default) ${udpReceiveBuffer} bytes`);
     console.log(`data channel: ${dc.seconds.toFixed(1)} s, ${mbPerS.toFixed(1)} MB/s, RSS growth sender ${dc.senderGrowth} MB / receiver ${dc.receiverGrowth} MB, sha256 ${dcOk ? 'ok' : 'MISMATCH'}`);
     console.log(`  ${describeThreads(dc)}`);
     if (scpMbPerS) console.log(`scp (defaults) to a private sshd: ${scp.seconds!.toFixed(1)} s, ${scpMbPerS.toFixed(1)} MB/s, sha256 ${scpOk ? 'ok' : 'MISMATCH'}, CPU ${(scp.cpuSeconds! / (BYTES / 1e9)).toFixed(2)} s/GB (ssh + sshd)`);
@@ -223,6 +226,7 @@ async function main(): Promise<void> {
         tcp_mb_per_s: Math.round(tcpMbPerS * 10) / 10,
         peer: scpMbPerS ? 'scp' : 'tcp',
         channel_mb_per_s: Math.round(bareMbPerS * 10) / 10,
+        udp_rcvbuf_bytes: udpReceiveBuffer,
       }),
     );
   } finally {
