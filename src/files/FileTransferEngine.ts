@@ -65,6 +65,8 @@ const DEFAULTS = {
   maxOffersPerMinute: 30,
   progressIntervalMs: 250,
 };
+/** libwebrtc drops every later message once a channel buffers more than this (wrtc still says `open`). */
+const CHANNEL_SEND_QUEUE_MAX_BYTES = 16 * 1024 * 1024;
 /** How often a blocked sender re-checks bufferedAmount when the channel sends no bufferedamountlow. */
 const DRAIN_POLL_MS = 2;
 /** Finished transfers kept for lookups of late messages; older ones are forgotten. */
@@ -109,6 +111,10 @@ export class FileTransferEngine implements IDisposable {
     };
     if (this.opts.chunkBytes < 1 || this.opts.chunkBytes + FILE_FRAME_HEADER_BYTES > FILE_FRAME_MAX_BYTES) {
       throw new RangeError(`chunkBytes must be 1…${FILE_FRAME_MAX_BYTES - FILE_FRAME_HEADER_BYTES}`);
+    }
+    // The sender may add one frame after the last check, so the channel buffers at most highWater + a frame.
+    if (this.opts.highWaterBytes < 1 || this.opts.highWaterBytes + FILE_FRAME_MAX_BYTES >= CHANNEL_SEND_QUEUE_MAX_BYTES) {
+      throw new RangeError(`highWaterBytes must be 1…${CHANNEL_SEND_QUEUE_MAX_BYTES - FILE_FRAME_MAX_BYTES - 1}`);
     }
     this.log = options.logger ?? silentLogger;
     this.now = options.now ?? (() => Date.now());
