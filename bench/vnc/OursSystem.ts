@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as esbuild from 'esbuild';
 import { HostSupervisor } from '../../src/host/supervisor';
 import type { HostStats, Quality } from '../../src/protocol/host';
-import { SystemUnderTest, WireBytes } from './SystemUnderTest';
+import { SystemUnderTest, UDP_IP_HEADER_BYTES, WireBytes } from './SystemUnderTest';
 import { ViewerPage } from './ViewerPage';
 import NODE_EXTERNALS from '../../scripts/node-externals.json';
 
@@ -79,7 +79,9 @@ export class OursSystem implements SystemUnderTest {
 
   async wireBytes(): Promise<WireBytes> {
     const s = await this.viewer.page.evaluate(() => window.benchOurs.stats());
-    return { down: s.bytesReceived ?? 0, up: s.bytesSent ?? 0 };
+    const down = s.bytesReceived ?? 0;
+    const up = s.bytesSent ?? 0;
+    return { down, up, downIp: down + UDP_IP_HEADER_BYTES * (s.packetsReceived ?? 0), upIp: up + UDP_IP_HEADER_BYTES * (s.packetsSent ?? 0) };
   }
 
   /**

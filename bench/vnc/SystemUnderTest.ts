@@ -5,11 +5,19 @@ import { ViewerPage } from './ViewerPage';
 export type SystemName = 'ours' | 'vnc';
 
 export interface WireBytes {
-  /** Sharer → viewer. */
+  /** Sharer → viewer, the protocol's payload (RFB; ours: DTLS records carrying SRTP/SCTP). */
   readonly down: number;
-  /** Viewer → sharer. */
+  /** Viewer → sharer, likewise. */
   readonly up: number;
+  /** Sharer → viewer as IP packets: payload plus WebSocket/TCP/IP or UDP/IP headers of every packet. */
+  readonly downIp: number;
+  readonly upIp: number;
 }
+
+/** IPv4 + UDP headers of one datagram. */
+export const UDP_IP_HEADER_BYTES = 28;
+/** IPv4 + TCP headers with the timestamp option (Linux default) of one segment. */
+export const TCP_IP_HEADER_BYTES = 52;
 
 export interface SystemUnderTest {
   readonly name: SystemName;

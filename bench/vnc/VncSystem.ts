@@ -61,9 +61,9 @@ export class VncSystem implements SystemUnderTest {
   wireBytes(): Promise<WireBytes> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('bridge did not report bytes within 5 s')), 5000);
-      this.bridge.once('message', (m: { down: number; up: number }) => {
+      this.bridge.once('message', (m: WireBytes) => {
         clearTimeout(timer);
-        resolve({ down: m.down, up: m.up });
+        resolve({ down: m.down, up: m.up, downIp: m.downIp, upIp: m.upIp });
       });
       this.bridge.send({ type: 'bytes' });
     });

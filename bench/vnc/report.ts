@@ -46,8 +46,10 @@ function costRows(ours: Costs | undefined, vnc: Costs | undefined): string[] {
     row('viewer CPU (Chromium), % of a core', ours?.viewerCpuPct, vnc?.viewerCpuPct),
     row('sharer memory (PSS), MiB', ours?.sharerMemMiB, vnc?.sharerMemMiB),
     row('viewer memory (PSS), MiB', ours?.viewerMemMiB, vnc?.viewerMemMiB),
-    row('sharer → viewer, kbit/s', kbps(ours?.downBytesPerSec), kbps(vnc?.downBytesPerSec)),
-    row('viewer → sharer, kbit/s', kbps(ours?.upBytesPerSec), kbps(vnc?.upBytesPerSec)),
+    row('sharer → viewer on the wire (IP packets), kbit/s', kbps(ours?.downIpBytesPerSec), kbps(vnc?.downIpBytesPerSec)),
+    row('viewer → sharer on the wire (IP packets), kbit/s', kbps(ours?.upIpBytesPerSec), kbps(vnc?.upIpBytesPerSec)),
+    row('sharer → viewer payload (DTLS records / RFB), kbit/s', kbps(ours?.downBytesPerSec), kbps(vnc?.downBytesPerSec)),
+    row('viewer → sharer payload (DTLS records / RFB), kbit/s', kbps(ours?.upBytesPerSec), kbps(vnc?.upBytesPerSec)),
     row('rest of the machine busy, % of a core', ours?.otherCpuPct, vnc?.otherCpuPct),
   ];
 }
@@ -163,8 +165,9 @@ export function summaryJson(r: BenchResults): string {
     vnc_latency_p50_ms: p50(v.latency?.trials.map((t) => t.ms)),
     fps: round(o.motion?.fps),
     vnc_fps: round(v.motion?.fps),
-    typing_kbps: round(kbps(o.typing?.downBytesPerSec)),
-    vnc_typing_kbps: round(kbps(v.typing?.downBytesPerSec)),
+    // On the wire: IP packets each way counted alike (UDP/DTLS/SCTP for ours, TCP/WebSocket/RFB for VNC).
+    typing_kbps: round(kbps(o.typing?.downIpBytesPerSec)),
+    vnc_typing_kbps: round(kbps(v.typing?.downIpBytesPerSec)),
     idle_cpu_pct: round(o.idle?.sharerCpuPct, 2),
     vnc_idle_cpu_pct: round(v.idle?.sharerCpuPct, 2),
     input_rtt_p50_ms: p50(o.rtt?.trials.map((t) => t.ms)),
@@ -246,11 +249,11 @@ export function chartSvg(r: BenchResults): string {
     cdfPanel('Input round trip: click → colour change seen', { ours: o.rtt?.trials.map((t) => t.ms) ?? [], vnc: v.rtt?.trials.map((t) => t.ms) ?? [] }, 70, 440, 560, 260),
     barPanel('Full motion: fps painted', [{ label: 'scrolling, 60 drawn', ours: o.motion?.fps, vnc: v.motion?.fps, target: 30 }], 760, 110, 230, 240),
     barPanel(
-      'kbit/s sharer → viewer (log)',
+      'kbit/s sharer → viewer, IP packets (log)',
       [
-        { label: 'full motion', ours: kbps(o.motion?.costs.downBytesPerSec), vnc: kbps(v.motion?.costs.downBytesPerSec) },
-        { label: 'typing', ours: kbps(o.typing?.downBytesPerSec), vnc: kbps(v.typing?.downBytesPerSec) },
-        { label: 'idle', ours: kbps(o.idle?.downBytesPerSec), vnc: kbps(v.idle?.downBytesPerSec) },
+        { label: 'full motion', ours: kbps(o.motion?.costs.downIpBytesPerSec), vnc: kbps(v.motion?.costs.downIpBytesPerSec) },
+        { label: 'typing', ours: kbps(o.typing?.downIpBytesPerSec), vnc: kbps(v.typing?.downIpBytesPerSec) },
+        { label: 'idle', ours: kbps(o.idle?.downIpBytesPerSec), vnc: kbps(v.idle?.downIpBytesPerSec) },
       ],
       1050,
       110,

@@ -15,9 +15,12 @@ export interface Costs {
   viewerCpuPct: number;
   sharerMemMiB: number;
   viewerMemMiB: number;
-  /** Sharer → viewer bytes per second on the wire. */
+  /** Sharer → viewer bytes per second of the protocol's payload (RFB; ours: DTLS records). */
   downBytesPerSec: number;
   upBytesPerSec: number;
+  /** The same as IP packets on the wire: headers of every packet (TCP ACKs, UDP datagrams) included. */
+  downIpBytesPerSec: number;
+  upIpBytesPerSec: number;
   /** Everything else busy on the machine meanwhile (other engineers), % of one core. */
   otherCpuPct: number;
   seconds: number;
@@ -105,6 +108,8 @@ async function measured<T>(ctx: SceneContext, body: () => Promise<T>): Promise<{
       viewerMemMiB: memoryMiB(viewer),
       downBytesPerSec: (bytes1.down - bytes0.down) / seconds,
       upBytesPerSec: (bytes1.up - bytes0.up) / seconds,
+      downIpBytesPerSec: (bytes1.downIp - bytes0.downIp) / seconds,
+      upIpBytesPerSec: (bytes1.upIp - bytes0.upIp) / seconds,
       // the bench process, Xvfb and the scene's own clients are counted as "other" too
       otherCpuPct: Math.max(0, machinePct - sharerCpuPct - viewerCpuPct),
       seconds,

@@ -18,7 +18,8 @@ const PRESETS: Record<QualityPreset, Quality> = {
   Balanced: { maxKbps: 1500, fps: 15, scale: 0.75 },
   // A LAN is known to be fast: the floor keeps delay-based estimation from mistaking CPU load for congestion,
   // and full-screen motion at 1080p needs ~40 Mbit/s (at 10 Mbit/s VP8 dropped to 3 fps in bench/vnc).
-  Best: { maxKbps: 40_000, minKbps: 10_000, fps: 30, scale: 1 },
+  // 60 frames/s: lossless regions carry scrolling text at that rate for ~2 Mbit/s (bench:host).
+  Best: { maxKbps: 40_000, minKbps: 10_000, fps: 60, scale: 1 },
 };
 
 export function qualityFor(preset: string): Quality {

@@ -80,6 +80,8 @@ window.benchOurs = {
         if (s.type === 'transport') {
           out.bytesReceived = (out.bytesReceived ?? 0) + (s.bytesReceived ?? 0);
           out.bytesSent = (out.bytesSent ?? 0) + (s.bytesSent ?? 0);
+          out.packetsReceived = (out.packetsReceived ?? 0) + (s.packetsReceived ?? 0);
+          out.packetsSent = (out.packetsSent ?? 0) + (s.packetsSent ?? 0);
         }
         if (s.type === 'inbound-rtp' && s.kind === 'video') {
           for (const key of ['framesDecoded', 'framesReceived', 'framesDropped', 'totalDecodeTime', 'jitterBufferDelay', 'jitterBufferEmittedCount', 'totalProcessingDelay', 'totalAssemblyTime', 'framesAssembledFromMultiplePackets', 'nackCount', 'pliCount', 'keyFramesDecoded', 'frameWidth', 'frameHeight']) {
