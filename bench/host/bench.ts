@@ -87,15 +87,16 @@ async function main(): Promise<void> {
     // rVFC fires once per new frame presented, so distinct painted frames per second is what users see.
     const framesPainted = moving.painted.length;
     const fps = framesPainted / movingSeconds;
-    const videoSize = await viewer.page.evaluate(() => window.remoteAssist.videoSize());
+    const pictureSize = await viewer.page.evaluate(() => window.remoteAssist.pictureSize());
     const viewerStats = (await viewer.page.evaluate(() => window.remoteAssist.events())).filter((e) => e.type === 'stats' && e.at >= performance.timeOrigin + t0);
     const codec = viewerStats.at(-1)?.codec;
     const movingStats = stats.filter((s) => s.at >= t0);
     const med = (values: unknown[]) => median(values.filter((v): v is number => typeof v === 'number')).toFixed(1);
-    log(`moving, medians per second: host encode ${med(movingStats.map((s) => s.encodeMs))} ms/frame, pacer ${med(movingStats.map((s) => s.sendDelayMs))} ms/packet, ${movingStats.reduce((n, s) => n + (s.keyFrames ?? 0), 0)} key frames for ${movingStats.reduce((n, s) => n + (s.pliReceived ?? 0), 0)} loss reports; viewer jitter buffer ${med(viewerStats.map((s) => s.jitterBufferMs))} ms, decode ${med(viewerStats.map((s) => s.decodeMs))} ms/frame, rtt ${med(viewerStats.map((s) => s.rttMs))} ms`);
-    log(`moving: ${framesPainted} frames painted in ${movingSeconds.toFixed(1)} s at ${videoSize.width}x${videoSize.height} (${codec}), scene drew ${scene.ticks} ticks so far; host captured ${median(stats.filter((s) => s.at >= t0).map((s) => s.fps)).toFixed(1)} fps, encoded ${median(stats.filter((s) => s.at >= t0).map((s) => s.encodedFps ?? NaN)).toFixed(1)} fps and sent ${median(stats.filter((s) => s.at >= t0).map((s) => s.kbpsSent)).toFixed(0)} kbit/s (medians)`);
-
     const modes = movingStats.map((s) => s.mode ?? 'video');
+    const videoSeconds = modes.filter((m) => m === 'video').length;
+    if (videoSeconds > 0) log(`moving, video (${videoSeconds} s), medians per second: host encode ${med(movingStats.map((s) => s.encodeMs))} ms/frame, pacer ${med(movingStats.map((s) => s.sendDelayMs))} ms/packet, ${movingStats.reduce((n, s) => n + (s.keyFrames ?? 0), 0)} key frames for ${movingStats.reduce((n, s) => n + (s.pliReceived ?? 0), 0)} loss reports; viewer jitter buffer ${med(viewerStats.map((s) => s.jitterBufferMs))} ms, decode ${med(viewerStats.map((s) => s.decodeMs))} ms/frame, rtt ${med(viewerStats.map((s) => s.rttMs))} ms`);
+    log(`moving: ${framesPainted} frames painted in ${movingSeconds.toFixed(1)} s at ${pictureSize.width}x${pictureSize.height}, scene drew ${scene.ticks} ticks so far; host sent ${med(movingStats.map((s) => s.kbpsSent))} kbit/s in all${videoSeconds > 0 ? `, video (${codec}) ${med(movingStats.map((s) => s.fps))} frames/s captured, ${med(movingStats.map((s) => s.encodedFps))} encoded` : ''} (medians)`);
+
     log(`moving, regions: ${modes.filter((m) => m === 'regions').length} of ${modes.length} seconds in regions mode; host sent ${med(movingStats.map((s) => s.regionFps))} region frames/s, ${med(movingStats.map((s) => s.regionKbps))} kbit/s, ${med(movingStats.map((s) => s.regionMs))} ms of host work per region frame (medians)`);
 
     // Idle: the scene stops; the screen is still.
