@@ -5,10 +5,10 @@
  */
 import { ChildProcess, execFile, spawn } from 'child_process';
 import { promises as fs } from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
+import { freePort } from '../../scripts/stack/poll';
 
 const run = promisify(execFile);
 
@@ -25,16 +25,6 @@ async function childrenCpuSeconds(pid: number | 'self'): Promise<number> {
 const SSHD = '/usr/sbin/sshd';
 const START_TIMEOUT_MS = 15_000;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export class ScpPeer {
   private constructor(

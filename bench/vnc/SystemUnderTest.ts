@@ -2,6 +2,8 @@
 import * as net from 'net';
 import { ViewerPage } from './ViewerPage';
 
+export { freePort } from '../../scripts/stack/poll';
+
 export type SystemName = 'ours' | 'vnc';
 
 export interface WireBytes {
@@ -33,16 +35,6 @@ export interface SystemUnderTest {
   dispose(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Polls until something accepts TCP connections on `port`. */
 export async function waitForPort(port: number, timeoutMs: number, alive: () => boolean): Promise<void> {

@@ -1,7 +1,6 @@
 /** Helpers for the server's integration tests: real servers on loopback, real clients, polling waits. */
 import { spawn, type ChildProcess } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
-import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { build } from 'esbuild';
@@ -10,6 +9,7 @@ import { NetworkError } from '../../src/network/NetworkError';
 import type { Event } from '../../src/common/lifecycle';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/startServer';
 import NODE_EXTERNALS from '../../scripts/node-externals.json';
+export { freePort } from '../../scripts/stack/poll';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -169,13 +169,3 @@ export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTE
 }
 
 /** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
