@@ -30,7 +30,8 @@ export class RelayChannel implements FileChannel {
       return;
     }
     this.inFlight += data.byteLength;
-    this.toPanel({ type: 'viewerFilesSendFrame', base64: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') });
+    // A copy in a plain Uint8Array of its own: the caller may reuse `data`, and VS Code transfers exactly this buffer.
+    this.toPanel({ type: 'viewerFilesSendFrame', bytes: new Uint8Array(data) });
   }
 
   /** What the panel reported (validated by the webview router). */
@@ -47,9 +48,10 @@ export class RelayChannel implements FileChannel {
       case 'viewerFilesText':
         return this.dispatch('message', { data: event.text });
       case 'viewerFilesFrame': {
-        const bytes = Buffer.from(event.base64, 'base64');
-        // A fresh ArrayBuffer holding exactly the frame, as a data channel delivers it.
-        return this.dispatch('message', { data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) });
+        const bytes = event.bytes;
+        // An ArrayBuffer holding exactly the frame, as a data channel delivers it.
+        const exact = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+        return this.dispatch('message', { data: exact ? bytes.buffer : bytes.slice().buffer });
       }
       case 'viewerFilesDrained': {
         const before = this.bufferedAmount;

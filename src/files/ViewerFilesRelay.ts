@@ -1,21 +1,13 @@
 /**
  * In the helper's panel page: opens the negotiated files channel on the viewer's peer and relays it to the
- * extension (where the transfer engine and the disk are). Frames go as base64 both ways; after each send it
+ * extension (where the transfer engine and the disk are). Frames go as Uint8Array both ways; after each send it
  * reports how much the channel buffers, and again when the buffer drains, for the engine's backpressure.
  * The extension is told the channel closed when the channel, or the peer under it, goes away.
  */
 import type Peer from 'simple-peer';
 import { FILE_FRAME_MAX_BYTES, FILES_CHANNEL, PanelFilesCommand, PanelFilesEvent } from '../protocol/files';
-import { bytesToBase64 } from './base64';
 
 const LOW_WATER_BYTES = 1024 * 1024;
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 export class ViewerFilesRelay {
   private readonly channel: RTCDataChannel;
@@ -36,7 +28,7 @@ export class ViewerFilesRelay {
     this.channel.onbufferedamountlow = () => post({ type: 'viewerFilesDrained', sent: 0, bufferedAmount: this.channel.bufferedAmount });
     this.channel.onmessage = (e: MessageEvent) => {
       if (typeof e.data === 'string') post({ type: 'viewerFilesText', text: e.data });
-      else if (e.data instanceof ArrayBuffer && e.data.byteLength <= FILE_FRAME_MAX_BYTES) post({ type: 'viewerFilesFrame', base64: bytesToBase64(new Uint8Array(e.data)) });
+      else if (e.data instanceof ArrayBuffer && e.data.byteLength <= FILE_FRAME_MAX_BYTES) post({ type: 'viewerFilesFrame', bytes: new Uint8Array(e.data) });
     };
     peer.on('close', this.onPeerClose);
     if (this.channel.readyState === 'open') post({ type: 'viewerFilesOpen' });
@@ -48,8 +40,8 @@ export class ViewerFilesRelay {
       this.channel.send(command.text);
       return;
     }
-    const bytes = fromBase64(command.base64);
-    this.channel.send(bytes);
+    const bytes = command.bytes;
+    this.channel.send(bytes as Uint8Array<ArrayBuffer>);
     this.post({ type: 'viewerFilesDrained', sent: bytes.byteLength, bufferedAmount: this.channel.bufferedAmount });
   }
 
