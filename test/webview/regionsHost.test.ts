@@ -87,12 +87,25 @@ describe('viewer: screen regions end to end (Xvfb → host → WebRTC → canvas
   });
 
   it('shows text typed in an xterm', async function () {
+    // The viewer reports stats each second from its second sample on: type once that has begun, so a report covers it.
+    await until('the viewer reporting stats', async () => (await session.viewerEvents('stats')).length > 0);
     const before = await screenImage(x, W, H);
     await xdotool('mousemove', '700', '400');
     await xdotool('type', '--delay', '20', 'hello, regions');
     await converged('the typed text on the canvas');
     assert.ok(!before.equals(await screenImage(x, W, H)), 'the text changed the screen');
-    const stats = await until('stats from the regions path', async () => (await session.viewerEvents('stats')).find((s) => s.mode === 'regions' && (s.regionUpdates as number) > 0));
+    let seen = '';
+    const stats = await until(
+      'stats from the regions path',
+      async () => {
+        const all = await session.viewerEvents('stats');
+        seen = JSON.stringify(all.map((s) => [s.mode, s.regionUpdates]));
+        return all.find((s) => s.mode === 'regions' && (s.regionUpdates as number) > 0);
+      },
+      20_000,
+      200,
+      () => seen,
+    );
     assert.ok((stats.regionKbps as number) > 0);
   });
 
