@@ -18,6 +18,8 @@ const { values } = parseArgs({ options: { clients: { type: 'string' }, rate: { t
 const clients = Number(values.clients ?? 10_000);
 const rate = Number(values.rate ?? 500);
 const seconds = Number(values.seconds ?? 10);
+/** Every simulated client comes from loopback: the per-address limits are raised to let them all in. */
+const LOAD_FROM_ONE_ADDRESS = ['--max-connections-per-address', String(clients + 100), '--accounts-per-address', String(clients + 100)];
 const WORKERS = 2; // sharers on one, helpers on the other: every round trip crosses processes
 
 type Reply = { op: string; ms: number; errors: Record<string, number>; error?: string; [key: string]: unknown };
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
   try {
     // --profile DIR writes the server's V8 CPU profile there, to find what limits the figures
     const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [];
-    const server = spawn(process.execPath, [...profile, bundle, '--port', '0', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, [...profile, bundle, '--port', '0', '--data', data, ...LOAD_FROM_ONE_ADDRESS], { stdio: ['ignore', 'pipe', 'pipe'] });
     let serverLog = '';
     server.stderr!.on('data', (chunk: Buffer) => (serverLog = (serverLog + chunk.toString()).slice(-4096)));
     server.once('exit', (code, signal) => code !== 0 && signal !== 'SIGTERM' && console.error(`server exited (${code ?? signal}):\n${serverLog}`));

@@ -18,13 +18,28 @@ export const MAX_NOTE_LENGTH = 500;
 
 /** An account's unique name: 2–32 letters, digits, dot, dash or underscore; compared case-insensitively. */
 export const Alias = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$/, 'alias must be 2-32 letters, digits, ".", "_" or "-"');
-/** Shown to contacts; no control characters. */
+/**
+ * What a display name must not contain, as contacts see it on one line: control and format characters,
+ * line and paragraph separators (U+2028, U+2029), private-use characters, lone surrogates and noncharacters.
+ */
+export const DISPLAY_NAME_FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\p{Noncharacter_Code_Point}]/u;
+/** Shown to contacts: NFC-normalised, trimmed, 1–64 characters, nothing from DISPLAY_NAME_FORBIDDEN. */
 export const DisplayName = z
   .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .regex(/^[^\p{Cc}\p{Cf}]+$/u, 'display name must not contain control characters');
+  .max(256)
+  .refine((s) => !DISPLAY_NAME_FORBIDDEN.test(s), 'display name must not contain control, format or private-use characters, line or paragraph separators, lone surrogates or noncharacters')
+  .transform((s) => s.normalize('NFC').trim())
+  .pipe(z.string().min(1, 'display name must not be empty').max(64, 'display name must be at most 64 characters'));
+/** A display name made from untrusted local text (a setting, the OS user name): forbidden characters dropped, normalised, cut to 64. */
+export function cleanDisplayName(raw: string): string {
+  let name = '';
+  // whole code points only: cutting between the halves of a surrogate pair would leave a lone surrogate
+  for (const char of raw.replace(new RegExp(DISPLAY_NAME_FORBIDDEN.source, 'gu'), '').normalize('NFC').trim()) {
+    if (name.length + char.length > 64) break;
+    name += char;
+  }
+  return name.trim();
+}
 const Id = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed id');
 const RequestId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const Secret = z.string().min(1).max(256);

@@ -1,4 +1,4 @@
-import type { Person } from '../protocol/network';
+import { cleanDisplayName, type Person } from '../protocol/network';
 import type { Db } from './Database';
 import { hashSecret, randomToken, secretMatches } from './secrets';
 import { ServiceError } from './ServiceError';
@@ -36,7 +36,9 @@ export class AccountStore {
     const key = alias.toLowerCase();
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const person = this.selectAccount.get(key);
+    const stored = this.selectAccount.get(key);
+    // a name stored before the display-name rules tightened is shown cleaned rather than refused by every client
+    const person = stored && { alias: stored.alias, displayName: cleanDisplayName(stored.displayName) || stored.alias };
     if (person) {
       // accounts are never renamed or deleted, so a cached entry cannot go stale (even across processes)
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();

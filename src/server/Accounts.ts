@@ -1,28 +1,55 @@
 import { timingSafeEqual } from 'crypto';
 import type { Person, ServerMessage } from '../protocol/network';
 import type { ClientConnection, SignedInIdentity } from './ClientConnection';
+import type { IDisposable } from '../common/lifecycle';
 import type { Invitations } from './Invitations';
 import type { ServerContext } from './ServerContext';
 import { ServiceError } from './ServiceError';
 import type { SessionRelay } from './SessionRelay';
 import { hashSecret } from './secrets';
+import { WindowCounter } from './WindowCounter';
 
 type SignedIn = Extract<ServerMessage, { type: 'signedIn' }>;
 
-/** Sign-in (new account or device token), binding a connection to its account, and its departure. */
-export class Accounts {
+/**
+ * Sign-in (new account or device token), binding a connection to its account, and its departure. New
+ * accounts and wrong secrets (join password, device token) are counted per network address.
+ */
+export class Accounts implements IDisposable {
+  private readonly creations: WindowCounter;
+  private readonly failures: WindowCounter;
+  private readonly sweeper: NodeJS.Timeout;
+
   constructor(
     private readonly ctx: ServerContext,
     private readonly relay: SessionRelay,
     private readonly invitations: Invitations,
-  ) {}
+  ) {
+    this.creations = new WindowCounter(ctx.limits.accountsPerAddress, ctx.limits.accountWindowMs);
+    this.failures = new WindowCounter(ctx.limits.signInFailuresPerAddress, ctx.limits.signInFailureWindowMs);
+    this.sweeper = setInterval(() => {
+      this.creations.sweep();
+      this.failures.sweep();
+    }, 60_000);
+    this.sweeper.unref();
+  }
+
+  dispose(): void {
+    clearInterval(this.sweeper);
+  }
 
   /** Creates the account and a device token, then binds the connection. */
   async signIn(connection: ClientConnection, id: number, alias: string, displayName: string, joinPassword: string | undefined, clientId: string): Promise<SignedIn> {
-    this.checkJoinPassword(joinPassword);
+    const address = connection.remoteAddress;
+    this.checkFailures(address);
+    this.checkJoinPassword(address, joinPassword);
+    if (this.creations.exceeded(address)) {
+      throw new ServiceError('ERR_RATE_LIMITED', 'too many new accounts from your network address; try again later');
+    }
     // from here to binding nothing awaits, so a socket that is gone never leaves an account nobody holds
     if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
     const account = this.ctx.accounts.create(alias, displayName);
+    this.creations.record(address);
     const { token, deviceId } = this.ctx.accounts.issueDeviceToken(account.alias);
     this.ctx.logger.debug(`account ${account.alias} created`);
     return { ...(await this.bind(connection, id, account, deviceId, clientId, true)), token };
@@ -30,8 +57,15 @@ export class Accounts {
 
   /** Signs in with a device token (the join password was checked when the token was issued). */
   async signInWithToken(connection: ClientConnection, id: number, token: string, clientId: string): Promise<SignedIn> {
-    const { account, deviceId } = this.ctx.accounts.authenticate(token);
-    return this.bind(connection, id, account, deviceId, clientId);
+    this.checkFailures(connection.remoteAddress);
+    let authenticated;
+    try {
+      authenticated = this.ctx.accounts.authenticate(token);
+    } catch (err) {
+      this.failures.record(connection.remoteAddress);
+      throw err;
+    }
+    return this.bind(connection, id, authenticated.account, authenticated.deviceId, clientId);
   }
 
   /** The connection closed: presence and the client's sessions are updated. */
@@ -47,10 +81,19 @@ export class Accounts {
     void this.ctx.presence.changed(identity.alias);
   }
 
-  private checkJoinPassword(given: string | undefined): void {
+  /** An address that gave too many wrong secrets is refused before any secret is looked at. */
+  private checkFailures(address: string): void {
+    if (this.failures.exceeded(address)) {
+      throw new ServiceError('ERR_RATE_LIMITED', 'too many wrong passwords or tokens from your network address; try again later');
+    }
+  }
+
+  private checkJoinPassword(address: string, given: string | undefined): void {
     const expected = this.ctx.joinPassword;
     if (expected === undefined) return;
     if (given === undefined || !timingSafeEqual(hashSecret(given), hashSecret(expected))) {
+      // a client that gave none was only asking whether the server needs one
+      if (given !== undefined) this.failures.record(address);
       throw new ServiceError('ERR_BAD_JOIN_PASSWORD', 'this server needs its join password');
     }
   }

@@ -1,5 +1,6 @@
 import type WebSocket from 'ws';
 import type { ChosenPresence, ServerMessage } from '../protocol/network';
+import type { Limits } from './Limits';
 import { TokenBucket } from './TokenBucket';
 
 /** Who is on the other end of one WebSocket, once signed in. */
@@ -23,18 +24,25 @@ export class ClientConnection {
   signingIn = false;
   presence: ChosenPresence = 'online';
   alive = true;
-  /** Requests refused for rate in a row; reset by any accepted request. */
-  refusedInARow = 0;
   readonly bucket: TokenBucket;
+  /** Requests refused (rate, size, malformed) in the current abuse window; accepted ones do not reset it. */
+  private refused = { start: 0, count: 0 };
 
   constructor(
     private readonly socket: WebSocket,
     /** The peer's IP address, for limits that must survive new accounts and connections. */
     readonly remoteAddress: string,
-    messagesPerSecond: number,
-    burst: number,
+    private readonly limits: Pick<Limits, 'messagesPerSecond' | 'messageBurst' | 'abuseThreshold' | 'abuseWindowMs' | 'maxQueuedBytes'>,
+    private readonly onOverflow: (connection: ClientConnection) => void,
   ) {
-    this.bucket = new TokenBucket(messagesPerSecond, burst);
+    this.bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
+  }
+
+  /** Counts a refused request; true once the connection has had abuseThreshold of them within one window. */
+  refuse(): boolean {
+    const now = performance.now();
+    if (now - this.refused.start >= this.limits.abuseWindowMs) this.refused = { start: now, count: 0 };
+    return ++this.refused.count >= this.limits.abuseThreshold;
   }
 
   get open(): boolean {
@@ -45,8 +53,15 @@ export class ClientConnection {
     this.sendText(JSON.stringify(message));
   }
 
+  /** Queues the text; a connection that lets more than maxQueuedBytes pile up unread is terminated instead. */
   sendText(text: string): void {
-    if (this.open) this.socket.send(text);
+    if (!this.open) return;
+    if (this.socket.bufferedAmount + text.length > this.limits.maxQueuedBytes) {
+      this.onOverflow(this);
+      this.socket.terminate();
+      return;
+    }
+    this.socket.send(text);
   }
 
   /** Closes with a WebSocket close code (1008 policy violation, 1013 try again later, …). */

@@ -1,16 +1,32 @@
+import type { IDisposable } from '../common/lifecycle';
 import type { Identity } from './ClientConnection';
 import type { ServerContext } from './ServerContext';
 import { ServiceError } from './ServiceError';
+import { WindowCounter } from './WindowCounter';
 
 /**
  * The Messenger contact handshake. Each side has its own row: A adds B → A `outgoing`, B `incoming`;
  * B accepts → both `accepted`; decline or remove drops the request; block hides A from B entirely.
  * A user who blocked you never learns of your requests, and you cannot tell you were blocked.
  */
-export class Contacts {
-  constructor(private readonly ctx: ServerContext) {}
+export class Contacts implements IDisposable {
+  /** Contact requests per account: bounds both spam and probing which aliases exist. */
+  private readonly requests: WindowCounter;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly ctx: ServerContext) {
+    this.requests = new WindowCounter(ctx.limits.contactRequestsPerAccount, ctx.limits.contactRequestWindowMs);
+    this.sweeper = setInterval(() => this.requests.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  dispose(): void {
+    clearInterval(this.sweeper);
+  }
 
   async add(by: Identity, aliasIn: string): Promise<void> {
+    if (this.requests.exceeded(by.alias)) throw new ServiceError('ERR_RATE_LIMITED', 'too many contact requests; try again later');
+    this.requests.record(by.alias);
     const other = this.existing(by, aliasIn);
     const store = this.ctx.contacts;
     store.transaction(() => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'http';
-import type { WebSocket, WebSocketServer } from 'ws';
-import { ClientMessage, type ServerReply } from '../protocol/network';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
+import { ClientMessage, type NetworkErrorCode, type ServerReply } from '../protocol/network';
 import { decodeMessage, ProtocolError } from '../protocol/validate';
 import type { IDisposable } from '../common/lifecycle';
 import type { Accounts } from './Accounts';
@@ -12,12 +12,17 @@ import { ServiceError } from './ServiceError';
 /** Each connection is pinged once per heartbeat, in one of this many slices. */
 const HEARTBEAT_SLICES = 20;
 
+/** How much of an oversized message is searched for its request id (the rest is never read). */
+const ID_SEARCH_CHARS = 256;
+
 /**
- * Accepts WebSocket connections and applies the per-connection rules: sign in within a deadline, size and
- * rate limits with error replies, closing only abusive or dead connections (ping/pong heartbeat).
+ * Accepts WebSocket connections and applies the per-connection rules: at most so many per network address,
+ * sign in within a deadline, size (before any parsing) and rate limits with error replies, closing only
+ * abusive, dead or non-reading connections (ping/pong heartbeat, a cap on queued bytes).
  */
 export class Gateway implements IDisposable {
   private readonly connections = new Set<ClientConnection>();
+  private readonly perAddress = new Map<string, number>();
   private readonly heartbeat: NodeJS.Timeout;
   private beatCount = 0;
 
@@ -47,39 +52,53 @@ export class Gateway implements IDisposable {
       socket.close(1013, 'server full');
       return;
     }
-    const connection = new ClientConnection(socket, request.socket.remoteAddress ?? 'unknown', limits.messagesPerSecond, limits.messageBurst);
+    const address = request.socket.remoteAddress ?? 'unknown';
+    const fromAddress = this.perAddress.get(address) ?? 0;
+    if (fromAddress >= limits.maxConnectionsPerAddress) {
+      this.ctx.logger.debug(`refusing a connection from ${address}: ${fromAddress} open`);
+      socket.close(1013, 'too many connections from your address');
+      return;
+    }
+    this.perAddress.set(address, fromAddress + 1);
+    const connection = new ClientConnection(socket, address, limits, (c) =>
+      this.ctx.logger.warn(`closing connection ${c.id} (${c.identity?.alias ?? 'anonymous'}): more than ${limits.maxQueuedBytes} bytes queued unread`),
+    );
     this.connections.add(connection);
     const signInTimer = setTimeout(() => {
       if (!connection.identity) connection.close(1008, 'sign in first');
     }, limits.signInTimeoutMs);
     socket.on('pong', () => (connection.alive = true));
-    socket.on('message', (data, isBinary) => this.onMessage(connection, isBinary ? undefined : data.toString()));
+    socket.on('message', (data, isBinary) => this.onMessage(connection, data, isBinary));
     socket.on('error', (err) => this.ctx.logger.debug(`connection ${connection.id} (${connection.remoteAddress}): ${err.message}`));
     socket.on('close', () => {
       clearTimeout(signInTimer);
       this.connections.delete(connection);
+      const left = (this.perAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.perAddress.set(address, left);
+      else this.perAddress.delete(address);
       this.accounts.left(connection);
     });
   }
 
-  private onMessage(connection: ClientConnection, text: string | undefined): void {
+  private onMessage(connection: ClientConnection, data: RawData, isBinary: boolean): void {
+    const limits = this.ctx.limits;
+    const bytes = rawLength(data);
     if (!connection.bucket.take()) {
-      if (++connection.refusedInARow >= this.ctx.limits.abuseThreshold) {
-        this.ctx.logger.warn(`closing connection ${connection.id} (${connection.identity?.alias ?? 'anonymous'}): rate abuse`);
-        connection.close(1008, 'rate limit abuse');
-        return;
-      }
-      connection.send({ type: 'error', id: readId(text), code: 'ERR_RATE_LIMITED', message: 'too many requests; slow down' });
+      this.refuse(connection, { code: 'ERR_RATE_LIMITED', message: 'too many requests; slow down' }, data, bytes);
       return;
     }
-    connection.refusedInARow = 0;
+    // the size decides before the text is decoded or parsed: a large frame costs nothing but its reception
+    if (bytes > limits.maxMessageBytes) {
+      this.refuse(connection, { code: 'ERR_TOO_LARGE', message: `message exceeds ${limits.maxMessageBytes} bytes` }, data, bytes);
+      return;
+    }
     let message: ClientMessage;
     try {
-      if (text === undefined) throw new ProtocolError('ERR_NOT_JSON', 'binary messages are not accepted');
-      message = decodeMessage(ClientMessage, text, this.ctx.limits.maxMessageBytes);
+      if (isBinary) throw new ProtocolError('ERR_NOT_JSON', 'binary messages are not accepted');
+      message = decodeMessage(ClientMessage, rawText(data), limits.maxMessageBytes);
     } catch (err) {
       const protocolError = err instanceof ProtocolError ? err : new ProtocolError('ERR_MALFORMED', String(err));
-      connection.send({ type: 'error', id: readId(text), code: protocolError.code, message: protocolError.message.slice(0, 1024) });
+      this.refuse(connection, { code: protocolError.code, message: protocolError.message.slice(0, 1024) }, data, bytes);
       return;
     }
     this.dispatcher.handle(connection, message).then(
@@ -93,6 +112,16 @@ export class Gateway implements IDisposable {
         }
       },
     );
+  }
+
+  /** Answers a refused request with its code, or closes the connection once it keeps sending such requests. */
+  private refuse(connection: ClientConnection, error: { code: NetworkErrorCode; message: string }, data: RawData, bytes: number): void {
+    if (connection.refuse()) {
+      this.ctx.logger.warn(`closing connection ${connection.id} (${connection.identity?.alias ?? 'anonymous'}): ${this.ctx.limits.abuseThreshold} refused requests within ${this.ctx.limits.abuseWindowMs} ms`);
+      connection.close(1008, 'too many refused requests');
+      return;
+    }
+    connection.send({ type: 'error', id: readId(data, bytes, this.ctx.limits.maxMessageBytes), ...error });
   }
 
   /** Closes connections of this slice that did not answer their previous ping, and pings the rest. */
@@ -110,13 +139,36 @@ export class Gateway implements IDisposable {
   }
 }
 
-/** The request id of a message that failed validation, if one can be read, so the client can match it. */
-function readId(text: string | undefined): number | null {
-  if (text === undefined) return null;
-  try {
-    const value = (JSON.parse(text) as { id?: unknown } | null)?.id;
-    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
-  } catch {
-    return null;
+function rawLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, chunk) => n + chunk.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
+
+function rawBuffer(data: RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.isBuffer(data) ? data : Buffer.from(data);
+}
+
+function rawText(data: RawData): string {
+  return rawBuffer(data).toString();
+}
+
+/**
+ * The request id of a refused message, if one can be read, so the client can match the error to its request.
+ * A message within the size limit is parsed; of a larger one only the start is searched for `"id":N`.
+ */
+function readId(data: RawData, bytes: number, maxBytes: number): number | null {
+  let value: unknown;
+  if (bytes <= maxBytes) {
+    try {
+      value = (JSON.parse(rawText(data)) as { id?: unknown } | null)?.id;
+    } catch {
+      return null;
+    }
+  } else {
+    const head = (Array.isArray(data) ? data[0] : rawBuffer(data)).subarray(0, ID_SEARCH_CHARS).toString();
+    const match = /"id"\s*:\s*(\d{1,16})\s*[,}]/.exec(head);
+    value = match ? Number(match[1]) : undefined;
   }
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
 }

@@ -20,6 +20,8 @@ export class InvitationStore {
   private readonly close;
   private readonly selectFor;
   private readonly countPending;
+  private readonly countSentSince;
+  private readonly countSentToSince;
   private readonly selectPending;
   private readonly selectOverdue;
   private readonly prune;
@@ -32,6 +34,8 @@ export class InvitationStore {
     this.close = db.prepare("UPDATE invitations SET status = ?, closedAt = ? WHERE id = ? AND status = 'pending'");
     this.selectFor = db.prepare<[string, string], InvitationRow>('SELECT * FROM invitations WHERE fromAlias = ? OR toAlias = ? ORDER BY createdAt');
     this.countPending = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM invitations WHERE fromAlias = ? AND status = 'pending'");
+    this.countSentSince = db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM invitations WHERE fromAlias = ? AND createdAt >= ?');
+    this.countSentToSince = db.prepare<[string, string, number], { n: number }>('SELECT count(*) AS n FROM invitations WHERE fromAlias = ? AND toAlias = ? AND createdAt >= ?');
     this.selectPending = db.prepare<[], InvitationRow>("SELECT * FROM invitations WHERE status = 'pending'");
     this.selectOverdue = db.prepare<[number], InvitationRow>("SELECT * FROM invitations WHERE status = 'pending' AND expiresAt <= ?");
     this.prune = db.prepare("DELETE FROM invitations WHERE (status = 'pending' AND expiresAt < ?) OR (status <> 'pending' AND closedAt < ?)");
@@ -57,6 +61,11 @@ export class InvitationStore {
 
   pendingFrom(alias: string): number {
     return this.countPending.get(alias)?.n ?? 0;
+  }
+
+  /** Invitations `from` created since `since` (any status: cancelled ones count too), to `to` when given. */
+  sentSince(from: string, since: number, to?: string): number {
+    return (to === undefined ? this.countSentSince.get(from, since) : this.countSentToSince.get(from, to, since))?.n ?? 0;
   }
 
   allPending(): InvitationRow[] {

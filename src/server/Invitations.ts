@@ -43,12 +43,21 @@ export class Invitations implements IDisposable {
     }
     const to = toAlias.toLowerCase();
     if (to === from.alias) throw new ServiceError('ERR_SELF', 'you cannot invite yourself');
-    if (!this.ctx.accounts.get(to)) throw new ServiceError('ERR_NO_SUCH_USER', `no user ${to}`);
+    // the same answer whether or not the alias exists: a stranger learns nothing about who is on the server
     if (this.ctx.contacts.status(from.alias, to) !== 'accepted') {
       throw new ServiceError('ERR_NOT_A_CONTACT', `${to} is not in your contacts`);
     }
-    if (this.ctx.invitations.pendingFrom(from.alias) >= this.ctx.limits.maxPendingInvitationsPerAccount) {
+    const limits = this.ctx.limits;
+    if (this.ctx.invitations.pendingFrom(from.alias) >= limits.maxPendingInvitationsPerAccount) {
       throw new ServiceError('ERR_RATE_LIMITED', 'too many open invitations; cancel one or wait for answers');
+    }
+    // cancelled and answered invitations count too: invite, cancel, invite… must not flood a contact with toasts
+    const since = Date.now() - limits.invitationWindowMs;
+    if (this.ctx.invitations.sentSince(from.alias, since, to) >= limits.invitationsPerPair) {
+      throw new ServiceError('ERR_RATE_LIMITED', `you invited ${to} ${limits.invitationsPerPair} times recently; wait a few minutes`);
+    }
+    if (this.ctx.invitations.sentSince(from.alias, since) >= limits.invitationsPerSender) {
+      throw new ServiceError('ERR_RATE_LIMITED', 'you sent many invitations recently; wait a few minutes');
     }
     if ((await this.ctx.presence.of([to])).get(to) === 'offline') {
       throw new ServiceError('ERR_CONTACT_OFFLINE', `${to} is offline; an invitation link can reach them another way`);

@@ -8,32 +8,25 @@ export interface LinkRow {
   createdAt: number;
   expiresAt: number;
   redeemedAt: number | null;
-  failures: number;
-  failureWindowStart: number;
 }
 
-/** Invitation links (secret stored hashed) and their wrong-secret counters, shared by all processes. */
+/** Invitation links (secret stored hashed), shared by all processes. */
 export class LinkStore {
   private readonly insert;
   private readonly select;
   private readonly redeem;
-  private readonly fail;
   private readonly prune;
 
   constructor(db: Db) {
     this.insert = db.prepare(
       'INSERT INTO links (id, secretHash, creator, creatorClient, createdAt, expiresAt) VALUES (@id, @secretHash, @creator, @creatorClient, @createdAt, @expiresAt)',
     );
-    this.select = db.prepare<[string], LinkRow>('SELECT * FROM links WHERE id = ?');
+    this.select = db.prepare<[string], LinkRow>('SELECT id, secretHash, creator, creatorClient, createdAt, expiresAt, redeemedAt FROM links WHERE id = ?');
     this.redeem = db.prepare('UPDATE links SET redeemedAt = ? WHERE id = ? AND redeemedAt IS NULL');
-    // a new window starts when the old one is over; otherwise the count grows
-    this.fail = db.prepare(
-      'UPDATE links SET failures = CASE WHEN failureWindowStart <= @windowFloor THEN 1 ELSE failures + 1 END, failureWindowStart = CASE WHEN failureWindowStart <= @windowFloor THEN @now ELSE failureWindowStart END WHERE id = @id',
-    );
     this.prune = db.prepare('DELETE FROM links WHERE expiresAt < ?');
   }
 
-  create(row: Omit<LinkRow, 'redeemedAt' | 'failures' | 'failureWindowStart'>): void {
+  create(row: Omit<LinkRow, 'redeemedAt'>): void {
     this.insert.run(row);
   }
 
@@ -44,11 +37,6 @@ export class LinkStore {
   /** Marks the link used, atomically; false if someone redeemed it first. */
   markRedeemed(id: string): boolean {
     return this.redeem.run(Date.now(), id).changes === 1;
-  }
-
-  recordFailure(id: string, windowMs: number): void {
-    const now = Date.now();
-    this.fail.run({ id, now, windowFloor: now - windowMs });
   }
 
   pruneExpired(): void {

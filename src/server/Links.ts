@@ -1,7 +1,7 @@
 import type { Link, Session } from '../protocol/network';
 import type { IDisposable } from '../common/lifecycle';
 import type { Identity } from './ClientConnection';
-import { FailureLimiter } from './FailureLimiter';
+import { WindowCounter } from './WindowCounter';
 import type { ServerContext } from './ServerContext';
 import { ServiceError } from './ServiceError';
 import type { SessionRelay } from './SessionRelay';
@@ -9,22 +9,26 @@ import { hashSecret, randomToken, secretMatches } from './secrets';
 
 /**
  * Invitation links for any channel: id + secret + expiry, redeemable once by any signed-in user (the
- * redeemer becomes the helper). Wrong secrets are limited per link (in the shared store) and per account.
+ * redeemer becomes the helper). Wrong secrets lock out the guesser — per link and account, per account and per
+ * network address — never the link: its rightful holder can still redeem it while someone else guesses.
  */
 export class Links implements IDisposable {
-  private readonly perAccount: FailureLimiter;
+  private readonly perLinkAndAccount: WindowCounter;
+  private readonly perAccount: WindowCounter;
   /** Fresh accounts are cheap, so guesses are also counted per network address. */
-  private readonly perAddress: FailureLimiter;
+  private readonly perAddress: WindowCounter;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     private readonly ctx: ServerContext,
     private readonly relay: SessionRelay,
   ) {
-    this.perAccount = new FailureLimiter(ctx.limits.linkFailuresPerAccount, ctx.limits.linkFailureWindowMs);
-    this.perAddress = new FailureLimiter(ctx.limits.linkFailuresPerAddress, ctx.limits.linkFailureWindowMs);
+    this.perLinkAndAccount = new WindowCounter(ctx.limits.linkFailuresPerLink, ctx.limits.linkFailureWindowMs);
+    this.perAccount = new WindowCounter(ctx.limits.linkFailuresPerAccount, ctx.limits.linkFailureWindowMs);
+    this.perAddress = new WindowCounter(ctx.limits.linkFailuresPerAddress, ctx.limits.linkFailureWindowMs);
     ctx.links.pruneExpired();
     this.sweeper = setInterval(() => {
+      this.perLinkAndAccount.sweep();
       this.perAccount.sweep();
       this.perAddress.sweep();
       ctx.links.pruneExpired();
@@ -48,24 +52,23 @@ export class Links implements IDisposable {
   }
 
   async redeem(by: Identity, address: string, id: string, secret: string): Promise<Session> {
-    const limits = this.ctx.limits;
-    if (this.perAccount.blocked(by.alias) || this.perAddress.blocked(address)) {
+    const linkAndAccount = `${id} ${by.alias}`;
+    if (this.perLinkAndAccount.exceeded(linkAndAccount) || this.perAccount.exceeded(by.alias) || this.perAddress.exceeded(address)) {
       throw new ServiceError('ERR_RATE_LIMITED', 'too many wrong link secrets; try again later');
     }
+    const failed = () => {
+      this.perLinkAndAccount.record(linkAndAccount);
+      this.perAccount.record(by.alias);
+      this.perAddress.record(address);
+    };
     const row = this.ctx.links.get(id);
     const blocked = row && this.ctx.contacts.status(row.creator, by.alias) === 'blocked';
     if (!row || blocked) {
-      this.perAccount.record(by.alias);
-      this.perAddress.record(address);
+      failed();
       throw new ServiceError('ERR_NO_SUCH_LINK', 'no such invitation link');
     }
-    if (row.failures >= limits.linkFailuresPerLink && Date.now() - row.failureWindowStart < limits.linkFailureWindowMs) {
-      throw new ServiceError('ERR_RATE_LIMITED', 'too many wrong secrets for this link; try again later');
-    }
     if (!secretMatches(secret, row.secretHash)) {
-      this.perAccount.record(by.alias);
-      this.perAddress.record(address);
-      this.ctx.links.recordFailure(id, limits.linkFailureWindowMs);
+      failed();
       throw new ServiceError('ERR_BAD_SECRET', 'the link secret is wrong');
     }
     if (row.expiresAt <= Date.now()) throw new ServiceError('ERR_EXPIRED', 'the invitation link has expired');

@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
 import type { Logger } from '../common/logger';
 import { parseDuration } from './duration';
+import type { Limits } from './Limits';
 import type { ServerOptions } from './startServer';
 
 export const HELP = `Remote Assist — assistance network server
@@ -19,10 +20,22 @@ Usage: npm run server -- [options]        (or: node dist/server.js [options])
                         (redis://host:port; the processes share the same --data directory)
   --redis-node-ttl DUR  with --redis: a process silent this long counts as dead, its users offline (default 15s)
   --public-url URL      address clients use, written into invitation links (default ws[s]://host:port)
+  --max-connections-per-address N
+                        WebSockets one network address may hold (default 500; raise it for a large
+                        office behind one NAT, lower it on a small server)
+  --accounts-per-address N
+                        new accounts one network address may create per hour (default 100)
+  --health-token TOKEN  GET /healthz with "Authorization: Bearer TOKEN" also tells connections and uptime
+                        (or env REMOTE_ASSIST_HEALTH_TOKEN); without it only loopback sees more than
+                        {"status":"ok"}
   --verbose             log debug messages
   --help                show this help
 
-GET /healthz answers 200 with JSON ({"status":"ok",...}).`;
+GET /healthz answers 200 with {"status":"ok"}.
+Other limits (per connection, per account and per address; see README): messages of 64 KB and 20/s per
+connection, at most 8 connections per account, wrong join passwords or device tokens 20 per 10 minutes
+per address, invitations 5 per contact and 60 in all per 10 minutes, a socket that sends no request within
+10 s is closed, a connection that leaves 8 MB unread is closed.`;
 
 export type CliResult = { help: true } | { help: false; options: ServerOptions; verbose: boolean };
 
@@ -43,6 +56,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
       redis: { type: 'string' },
       'redis-node-ttl': { type: 'string' },
       'public-url': { type: 'string' },
+      'max-connections-per-address': { type: 'string' },
+      'accounts-per-address': { type: 'string' },
+      'health-token': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -51,6 +67,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
   const port = values.port === undefined ? 7420 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new Error('--tls-cert and --tls-key go together');
+  const limits: Partial<Limits> = {};
+  if (values['max-connections-per-address'] !== undefined) limits.maxConnectionsPerAddress = positiveInteger('--max-connections-per-address', values['max-connections-per-address']);
+  if (values['accounts-per-address'] !== undefined) limits.accountsPerAddress = positiveInteger('--accounts-per-address', values['accounts-per-address']);
   const tls = values['tls-cert'] && values['tls-key'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']) } : undefined;
   return {
     help: false,
@@ -65,8 +84,16 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
       redisUrl: values.redis,
       redisNodeTtlMs: values['redis-node-ttl'] ? parseDuration(values['redis-node-ttl']) : undefined,
       publicUrl: values['public-url'],
+      healthToken: values['health-token'] ?? (env.REMOTE_ASSIST_HEALTH_TOKEN || undefined),
+      limits,
     },
   };
+}
+
+function positiveInteger(option: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${option} must be a positive whole number, got ${text}`);
+  return n;
 }
 
 /** Timestamped lines on stderr, the CLI's log. */

@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import { createServer as createHttpsServer } from 'https';
+import { timingSafeEqual } from 'crypto';
 import type { AddressInfo } from 'net';
 import { networkInterfaces } from 'os';
 import { WebSocketServer } from 'ws';
@@ -24,6 +25,8 @@ import { RedisCluster } from './RedisCluster';
 import type { ServerContext } from './ServerContext';
 import { SessionRelay } from './SessionRelay';
 import { SessionStore } from './SessionStore';
+import { guardSockets } from './SocketGuard';
+import { hashSecret } from './secrets';
 
 export interface ServerOptions {
   /** TCP port; 0 picks a free one (default 7420). */
@@ -46,6 +49,8 @@ export interface ServerOptions {
   redisNodeTtlMs?: number;
   /** The address clients use, put into invitation links (default: derived from host and port). */
   publicUrl?: string;
+  /** GET /healthz tells connections, uptime and clustering to loopback and to `Authorization: Bearer <this>`; others get {"status":"ok"}. */
+  healthToken?: string;
   logger?: Logger;
   limits?: Partial<Limits>;
 }
@@ -82,14 +87,22 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const live: { gateway?: Gateway } = {};
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
-    const body =
-      req.method === 'GET' && path === '/healthz'
-        ? { status: 'ok', uptimeS: Math.round((Date.now() - started) / 1000), connections: live.gateway?.size ?? 0, clustered: !cluster.single }
-        : undefined;
+    let body: object | undefined;
+    if (req.method === 'GET' && path === '/healthz') {
+      body = { status: 'ok' };
+      if (isLoopback(req.socket.remoteAddress) || bearerMatches(req.headers.authorization, options.healthToken)) {
+        body = { ...body, uptimeS: Math.round((Date.now() - started) / 1000), connections: live.gateway?.size ?? 0, clustered: !cluster.single };
+      }
+    }
     res.writeHead(body ? 200 : 404, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(body ?? { error: 'not found' }));
   };
-  const http: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
+  // a socket must send its request (or finish its TLS handshake) within headersTimeoutMs, also one that never speaks
+  const timeouts = { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.headersTimeoutMs * 2, connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs) };
+  const http: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout: limits.headersTimeoutMs, ...timeouts }, onRequest)
+    : createHttpServer(timeouts, onRequest);
+  guardSockets(http, limits, logger);
   const wss = new WebSocketServer({
     server: http,
     maxPayload: limits.maxFrameBytes,
@@ -150,7 +163,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const invitations = new Invitations(ctx, relay);
   const links = new Links(ctx, relay);
   const accounts = new Accounts(ctx, relay, invitations);
-  const dispatcher = new Dispatcher(accounts, new Contacts(ctx), presence, invitations, links, relay);
+  const contactRequests = new Contacts(ctx);
+  const dispatcher = new Dispatcher(accounts, contactRequests, presence, invitations, links, relay);
   const gateway = new Gateway(wss, ctx, dispatcher, accounts);
   live.gateway = gateway;
   logger.info(`assistance network listening on ${url}${options.dataDir ? ` (data in ${options.dataDir})` : ' (in-memory data)'}`);
@@ -169,6 +183,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       relay.dispose();
       invitations.dispose();
       links.dispose();
+      accounts.dispose();
+      contactRequests.dispose();
       cluster.dispose();
       db.close();
     })());
@@ -182,6 +198,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     close,
     dispose: () => void close(),
   };
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
+}
+
+function bearerMatches(header: string | undefined, token: string | undefined): boolean {
+  if (token === undefined || header === undefined || !header.startsWith('Bearer ')) return false;
+  return timingSafeEqual(hashSecret(header.slice('Bearer '.length)), hashSecret(token));
 }
 
 function formatHost(host: string): string {

@@ -2,6 +2,7 @@
 import { userInfo } from 'os';
 import * as vscode from 'vscode';
 import type { Logger } from '../common/logger';
+import { cleanDisplayName } from '../protocol/network';
 import { QUALITY_PRESETS, QualityPreset } from './QualityPresets';
 import type { SharerPolicy } from './SharerSession';
 
@@ -28,7 +29,7 @@ export class AssistSettings implements SharerPolicy {
   /** The name contacts see; the OS user name when the setting is empty. */
   displayName(): string {
     const raw = this.config.get<string>('displayName', '') || safeUserName();
-    const clean = raw.replace(/[\p{Cc}\p{Cf}]/gu, '').trim().slice(0, 64);
+    const clean = cleanDisplayName(raw);
     return clean || 'Remote Assist user';
   }
 

@@ -4,6 +4,8 @@ export const SessionTexts = {
   invitationToast: (sharer: string) => `${sharer} is inviting you to start using Remote Assistance. Do you want to accept?`,
   invitationAccepted: (sharer: string) => `You have accepted the invitation from ${sharer} to start using Remote Assistance.`,
   helperAccepted: (helper: string) => `${helper} has accepted your invitation.`,
+  /** A person as a question about them names them: the chosen display name and the alias the server vouches for. */
+  vouchedName: (person: { displayName: string; alias: string }) => `${person.displayName} (${person.alias})`,
   consentQuestion: (helper: string) => `${helper} has accepted your invitation. Do you want to let ${helper} view your screen and chat with you?`,
   consentDetail: 'Nothing on your screen is shared until you answer Yes. You can disconnect at any time.',
   waitingForConsent: (sharer: string) => `Waiting for ${sharer} to let you view the screen…`,

@@ -19,10 +19,13 @@ import { QualityPreset, qualityFor } from './QualityPresets';
 import { SessionSide } from './SessionSide';
 import { SessionTexts as T } from './SessionTexts';
 
-/** Questions only the sharer answers (modal dialogs in VS Code). */
+/**
+ * Questions only the sharer answers (modal dialogs in VS Code). `helper` names the helper as "Bob (bob)":
+ * the display name anyone can choose, beside the alias the server vouches for.
+ */
 export interface SharerPrompts {
-  askConsent(helperName: string): Promise<boolean>;
-  askControl(helperName: string): Promise<boolean>;
+  askConsent(helper: string): Promise<boolean>;
+  askControl(helper: string): Promise<boolean>;
 }
 
 /** The machine's rules, read fresh each time (the user may change them mid-session). */
@@ -48,11 +51,15 @@ export class SharerSession extends SessionSide implements ActiveSession {
     private readonly filesFactory?: FilesFactory,
   ) {
     super(session, client, 'sharer', ctx, log);
+    this.helper = T.vouchedName(session.peer);
   }
+
+  /** The helper as the consent and control questions name them. */
+  private readonly helper: string;
 
   /** Asks the sharer; only on Yes is anything shared. */
   async start(): Promise<void> {
-    const yes = await this.prompts.askConsent(this.model.peerName);
+    const yes = await this.prompts.askConsent(this.helper);
     if (this.model.phase !== 'consent') return; // the helper left while the question was open
     if (!yes) {
       this.model.consentRefused();
@@ -137,7 +144,7 @@ export class SharerSession extends SessionSide implements ActiveSession {
       await this.channel.send({ type: 'controlRefused', reason: 'notAllowed' });
       return;
     }
-    const yes = await this.prompts.askControl(this.model.peerName);
+    const yes = await this.prompts.askControl(this.helper);
     if (!this.stillAsking()) return;
     // The setting is read again: it may have been switched off while the question was open.
     if (yes && this.policy.allowRemoteControl() && this.host) {

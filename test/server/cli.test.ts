@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { execFile, execFileSync } from 'child_process';
+import { execFile, execFileSync, spawn } from 'child_process';
 import { readFileSync } from 'fs';
 import { get as httpsGet } from 'https';
 import { join } from 'path';
@@ -16,10 +16,10 @@ describe('server: command line, health and TLS', () => {
   it('documents every option in --help and rejects bad ones', async () => {
     const bundle = await buildServer();
     const { stdout } = await run(process.execPath, [bundle, '--help']);
-    for (const option of ['--port', '--host', '--data', '--tls-cert', '--tls-key', '--join-password', '--invite-expiry', '--redis', '--help', '/healthz']) {
+    for (const option of ['--port', '--host', '--data', '--tls-cert', '--tls-key', '--join-password', '--invite-expiry', '--redis', '--max-connections-per-address', '--accounts-per-address', '--health-token', '--help', '/healthz']) {
       assert.ok(stdout.includes(option), `--help lacks ${option}`);
     }
-    for (const bad of [['--port', 'x'], ['--invite-expiry', 'soon'], ['--tls-cert', 'a.pem'], ['--frobnicate']]) {
+    for (const bad of [['--port', 'x'], ['--max-connections-per-address', '0'], ['--invite-expiry', 'soon'], ['--tls-cert', 'a.pem'], ['--frobnicate']]) {
       const failed = await run(process.execPath, [bundle, ...bad]).then(
         () => undefined,
         (err: { code: number; stderr: string }) => err,
@@ -39,6 +39,53 @@ describe('server: command line, health and TLS', () => {
     assert.equal(body.status, 'ok');
     assert.equal(body.connections, 0);
     assert.equal((await fetch(`http://127.0.0.1:${server.port}/admin`)).status, 404);
+  });
+
+  describe('from another machine (a network namespace)', () => {
+    const NS = 'rs1-hz';
+    const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
+    before(() => {
+      ip('netns', 'add', NS);
+      ip('link', 'add', 'rs1-hz0', 'type', 'veth', 'peer', 'name', 'rs1-hz1');
+      ip('link', 'set', 'rs1-hz1', 'netns', NS);
+      ip('addr', 'add', '10.213.7.1/30', 'dev', 'rs1-hz0');
+      ip('link', 'set', 'rs1-hz0', 'up');
+      ip('netns', 'exec', NS, 'ip', 'addr', 'add', '10.213.7.2/30', 'dev', 'rs1-hz1');
+      ip('netns', 'exec', NS, 'ip', 'link', 'set', 'rs1-hz1', 'up');
+      ip('netns', 'exec', NS, 'ip', 'link', 'set', 'lo', 'up');
+    });
+    after(async () => {
+      await fx.dispose();
+      for (const args of [['link', 'del', 'rs1-hz0'], ['netns', 'del', NS]]) {
+        try {
+          ip(...args);
+        } catch {
+          // already gone
+        }
+      }
+    });
+
+    it('keeps /healthz to {"status":"ok"} for other addresses unless they give the token', async () => {
+      const bundle = await buildServer();
+      const child = fx.track(spawn('ip', ['netns', 'exec', NS, process.execPath, bundle, '--host', '0.0.0.0', '--port', '0', '--data', fx.tempDir(), '--health-token', 'probe-token']));
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        child.stdout!.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const line = out.split('\n').find((l) => l.startsWith('{"listening"'));
+          if (line) resolve((JSON.parse(line) as { port: number }).port);
+        });
+        child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+      });
+      const url = `http://10.213.7.2:${port}/healthz`;
+      assert.deepEqual(await (await fetch(url)).json(), { status: 'ok' });
+      assert.deepEqual(await (await fetch(url, { headers: { authorization: 'Bearer wrong' } })).json(), { status: 'ok' });
+      const told = (await (await fetch(url, { headers: { authorization: 'Bearer probe-token' } })).json()) as { connections?: number };
+      assert.equal(told.connections, 0);
+      // on the server's own machine (loopback) no token is needed
+      const local = JSON.parse(execFileSync('ip', ['netns', 'exec', NS, process.execPath, '-e', `fetch('http://127.0.0.1:${port}/healthz').then((r) => r.text()).then((t) => process.stdout.write(t))`], { encoding: 'utf8' })) as { uptimeS?: number };
+      assert.equal(typeof local.uptimeS, 'number');
+    });
   });
 
   it('refuses WebSocket connections from web pages (they carry an Origin)', async () => {

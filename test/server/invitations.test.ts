@@ -94,7 +94,7 @@ describe('server: invitations and the signaling relay', () => {
     await befriend(erin, frank);
     const stranger = await fx.user(server, 'grace');
     assert.equal(await errorCode(erin.invite('grace')), 'ERR_NOT_A_CONTACT');
-    assert.equal(await errorCode(erin.invite('nobody-here')), 'ERR_NO_SUCH_USER');
+    assert.equal(await errorCode(erin.invite('nobody-here')), 'ERR_NOT_A_CONTACT');
     assert.equal(await errorCode(erin.invite('erin')), 'ERR_SELF');
     assert.equal(await errorCode(stranger.invite('erin')), 'ERR_NOT_A_CONTACT');
 

@@ -1,35 +1,6 @@
 import { strict as assert } from 'assert';
-import WebSocket from 'ws';
-import { MAX_SIGNAL_PAYLOAD, ServerMessage } from '../../src/protocol/network';
-import { decodeMessage } from '../../src/protocol/validate';
-import { befriend, errorCode, Fixture, nextEvent, waitFor } from './support';
-
-/** A bare WebSocket speaking raw text, to send what no NetworkClient would. */
-class RawClient {
-  readonly received: ServerMessage[] = [];
-  closed: { code: number } | undefined;
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => this.received.push(decodeMessage(ServerMessage, data.toString(), 1 << 20)));
-    socket.on('close', (code) => (this.closed = { code }));
-    socket.on('error', () => undefined);
-  }
-  static open(url: string): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
-      socket.once('open', () => resolve(new RawClient(socket)));
-      socket.once('error', reject);
-    });
-  }
-  /** Sends and waits for the reply carrying `id` (or an error with a null id). */
-  async exchange(data: string | Buffer, id: number | null): Promise<ServerMessage> {
-    const start = this.received.length;
-    this.socket.send(data);
-    return waitFor(`reply ${id}`, () => this.received.slice(start).find((m) => 'id' in m && m.id === id));
-  }
-  close(): void {
-    this.socket.terminate();
-  }
-}
+import { MAX_SIGNAL_PAYLOAD, type ServerMessage } from '../../src/protocol/network';
+import { befriend, errorCode, Fixture, nextEvent, RawClient, waitFor } from './support';
 
 describe('server: malformed, oversized and abusive input', () => {
   const fx = new Fixture();

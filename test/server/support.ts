@@ -4,6 +4,9 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { build } from 'esbuild';
+import WebSocket from 'ws';
+import { ServerMessage } from '../../src/protocol/network';
+import { decodeMessage } from '../../src/protocol/validate';
 import { NetworkClient, type NetworkClientOptions } from '../../src/network/NetworkClient';
 import { NetworkError } from '../../src/network/NetworkError';
 import type { Event } from '../../src/common/lifecycle';
@@ -168,4 +171,36 @@ export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTE
   });
 }
 
-/** A TCP port nobody listens on right now. */
+
+
+/** A bare WebSocket speaking raw text, to send what no NetworkClient would. */
+export class RawClient {
+  readonly received: ServerMessage[] = [];
+  closed: { code: number; reason: string } | undefined;
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => this.received.push(decodeMessage(ServerMessage, data.toString(), 1 << 20)));
+    socket.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
+    socket.on('error', () => undefined);
+  }
+  /** `localAddress` (e.g. 127.0.0.2) makes the connection come from another loopback address. */
+  static open(url: string, localAddress?: string): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url, { localAddress });
+      socket.once('open', () => resolve(new RawClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+  /** Sends and waits for the reply carrying `id` (or an error with a null id). */
+  async exchange(data: string | Buffer, id: number | null): Promise<ServerMessage> {
+    const start = this.received.length;
+    this.socket.send(data);
+    return waitFor(`reply ${id}`, () => this.received.slice(start).find((m) => 'id' in m && m.id === id));
+  }
+  /** Sends a request built from `message` and waits for its reply. */
+  request(message: { id: number; [key: string]: unknown }): Promise<ServerMessage> {
+    return this.exchange(JSON.stringify(message), message.id);
+  }
+  close(): void {
+    this.socket.terminate();
+  }
+}

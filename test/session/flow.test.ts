@@ -43,6 +43,8 @@ describe('Remote Assistance flow (server + host on Xvfb + panel in Chromium, rea
   let hostScript: string;
   let allowRemoteControl = false;
   let answerControl = true;
+  /** Whom the sharer's consent and control questions named. */
+  const asked: string[] = [];
   let hostDisplay: string | undefined;
   const hosts: HostSupervisor[] = [];
   let sharer: SharerSession | undefined;
@@ -126,7 +128,10 @@ describe('Remote Assistance flow (server + host on Xvfb + panel in Chromium, rea
       aliceSession,
       alice,
       { myName: 'Alice', historyDir: join(work, 'alice') },
-      { askConsent: async () => consent, askControl: async () => answerControl },
+      {
+        askConsent: async (helper) => (asked.push(helper), consent),
+        askControl: async (helper) => (asked.push(helper), answerControl),
+      },
       { allowRemoteControl: () => allowRemoteControl, qualityPreset: () => 'Best' },
       () => {
         const h = new HostSupervisor({ hostScript, env: hostDisplay ? { ...env(), DISPLAY: hostDisplay } : env(), logger: quiet });
@@ -145,6 +150,8 @@ describe('Remote Assistance flow (server + host on Xvfb + panel in Chromium, rea
   it('invitation → consent → connected: Bob sees Alice\'s real desktop', async () => {
     const { invitationToast } = await startSession(true);
     assert.strictEqual(invitationToast, 'Alice is inviting you to start using Remote Assistance. Do you want to accept?');
+    // the question names the helper by display name and by the alias the server vouches for
+    assert.strictEqual(asked.at(-1), 'Bob (bob)');
     await until(() => helper!.model.phase === 'connected' && sharer!.model.phase === 'connected', 'both sides connected', 40_000);
     await until(() => panelText('.session-status .status-line').then((t) => t === 'Connected to Alice.'), 'the panel status line');
     const pixel = await until(
@@ -202,6 +209,7 @@ describe('Remote Assistance flow (server + host on Xvfb + panel in Chromium, rea
     answerControl = true;
     await panel.page.locator('vscode-button[data-action="takeControl"]').press('Enter');
     await until(() => helper!.model.control === 'granted' && sharer!.model.control === 'granted', 'control granted on both sides', 20_000);
+    assert.strictEqual(asked.at(-1), 'Bob (bob)');
     assert.strictEqual(statuses(sharer!.model.history).at(-1), 'Bob is sharing control of your computer. Press ESC or choose Stop Control to stop.');
     // Click into the xterm (screen 300,150) through the video, then type.
     const box = (await panel.page.locator('video').boundingBox())!;

@@ -1,5 +1,5 @@
-/** Counts failures per key in a fixed window; `blocked(key)` once `max` failures happened in the window. */
-export class FailureLimiter {
+/** Counts events per key in a fixed window; `exceeded(key)` once `max` of them happened in the current window. */
+export class WindowCounter {
   private readonly windows = new Map<string, { start: number; count: number }>();
 
   constructor(
@@ -7,7 +7,7 @@ export class FailureLimiter {
     private readonly windowMs: number,
   ) {}
 
-  blocked(key: string): boolean {
+  exceeded(key: string): boolean {
     const window = this.current(key);
     return window !== undefined && window.count >= this.max;
   }
@@ -18,7 +18,7 @@ export class FailureLimiter {
     else this.windows.set(key, { start: Date.now(), count: 1 });
   }
 
-  /** Forgets finished windows so the map only holds recent offenders. */
+  /** Forgets finished windows so the map only holds recent keys. */
   sweep(): void {
     for (const key of [...this.windows.keys()]) this.current(key);
   }
