@@ -12,6 +12,7 @@ import { join } from 'path';
 import { parseArgs } from 'util';
 import { build } from 'esbuild';
 import NODE_EXTERNALS from '../../scripts/node-externals.json';
+import { cpuMs } from './proc';
 
 const ROOT = join(__dirname, '..', '..');
 const { values } = parseArgs({ options: { clients: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' }, profile: { type: 'string' } } });
@@ -32,13 +33,6 @@ function fdLimit(): number {
 function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field));
   return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
-}
-
-/** CPU time (user + system) a process has used so far, in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  // utime and stime are fields 14 and 15 of /proc/PID/stat, in clock ticks (100 per second here)
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function percentile(sorted: number[], p: number): number {

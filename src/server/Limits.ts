@@ -58,7 +58,8 @@ export interface Limits {
 
 export const defaultLimits: Limits = {
   maxMessageBytes: MAX_MESSAGE_BYTES,
-  maxFrameBytes: 1024 * 1024,
+  // twice the largest message: a bigger frame closes its connection as soon as its header is read
+  maxFrameBytes: 2 * MAX_MESSAGE_BYTES,
   maxConnections: 20_000,
   maxConnectionsPerAddress: 500,
   maxPendingSocketsPerAddress: 64,
