@@ -1,4 +1,6 @@
 import { randomBytes } from 'crypto';
+import { isIP, type connect as netConnect } from 'net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'tls';
 import WebSocket from 'ws';
 import {
   ClientMessage,
@@ -17,6 +19,7 @@ import { ConnectionStateMachine, type ConnectionState } from './ConnectionStateM
 import { Disposable, Emitter, toDisposable, type Event } from '../common/lifecycle';
 import { silentLogger, type Logger } from '../common/logger';
 import { NetworkError } from './NetworkError';
+import { splitServerAddress } from './serverAddress';
 import { NetworkState, type PresenceChange, type SessionEnd, type SignalEvent } from './NetworkState';
 import { PendingRequests } from './PendingRequests';
 
@@ -41,6 +44,11 @@ export interface NetworkClientOptions {
   deadAfterMs?: number;
   /** Extra CA certificate(s) to trust for wss:// (e.g. a team server's self-signed certificate). */
   ca?: string | Buffer;
+  /**
+   * SHA-256 fingerprint (hex) of the server's certificate, from a link: the client trusts that certificate and
+   * no other, instead of a CA (a server on the LAN with a generated certificate). Needs a wss:// address.
+   */
+  pinnedFingerprint?: string;
 }
 
 type Request = ClientMessage extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
@@ -62,6 +70,7 @@ export class NetworkClient extends Disposable {
   private readonly maxBackoffMs: number;
   private readonly deadAfterMs: number;
   private readonly ca: string | Buffer | undefined;
+  private readonly pinnedFingerprint: string | undefined;
 
   private readonly machine: ConnectionStateMachine;
   private readonly state: NetworkState;
@@ -103,6 +112,7 @@ export class NetworkClient extends Disposable {
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.deadAfterMs = options.deadAfterMs ?? 45_000;
     this.ca = options.ca;
+    this.pinnedFingerprint = options.pinnedFingerprint;
     this.backoffMs = this.initialBackoffMs;
     this.pending = new PendingRequests(options.requestTimeoutMs ?? 15_000);
 
@@ -333,10 +343,23 @@ export class NetworkClient extends Disposable {
 
   private open(url: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { maxPayload: MAX_MESSAGE_BYTES * 2, handshakeTimeout: 10_000, ca: this.ca });
+      const address = splitServerAddress(url);
+      url = address.url;
+      const pin = this.pinnedFingerprint ?? address.fingerprint;
+      if (pin !== undefined && !url.startsWith('wss://')) {
+        reject(new NetworkError('ERR_CERT_MISMATCH', `${url} is not a wss:// address, so its certificate cannot be checked`));
+        return;
+      }
+      const socket = new WebSocket(url, {
+        maxPayload: MAX_MESSAGE_BYTES * 2,
+        handshakeTimeout: 10_000,
+        ca: this.ca,
+        // ws hands its TLS options (host, port, …) to createConnection
+        ...(pin === undefined ? {} : { createConnection: ((options: ConnectionOptions) => pinnedConnection(options, pin)) as unknown as typeof netConnect }),
+      });
       this.socket = socket;
       const onEarlyError = (err: Error) => {
-        reject(new NetworkError('ERR_NOT_CONNECTED', `cannot reach ${url}: ${err.message}`));
+        reject(err instanceof NetworkError ? err : new NetworkError('ERR_NOT_CONNECTED', `cannot reach ${url}: ${err.message}`));
       };
       socket.once('error', onEarlyError);
       socket.once('open', () => {
@@ -515,4 +538,20 @@ function isServerUrl(url: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A TLS connection that accepts exactly the certificate with fingerprint `pin` (SHA-256, hex): it is checked
+ * once the handshake is done, before the WebSocket upgrade is answered and long before anything is signed in.
+ */
+function pinnedConnection(options: ConnectionOptions, pin: string): TLSSocket {
+  const host = options.host ?? 'localhost';
+  const socket = tlsConnect({ ...options, servername: isIP(host) ? '' : host, rejectUnauthorized: false });
+  socket.once('secureConnect', () => {
+    const presented = socket.getPeerX509Certificate()?.fingerprint256.replace(/:/g, '').toLowerCase();
+    if (presented !== pin.toLowerCase()) {
+      socket.destroy(new NetworkError('ERR_CERT_MISMATCH', `the server's certificate (SHA-256 ${presented ?? 'none'}) is not the one the invitation names (${pin}); someone may be in between`));
+    }
+  });
+  return socket;
 }

@@ -6,7 +6,8 @@ export type ClientErrorCode =
   | 'ERR_NOT_CONNECTED' // no open, signed-in connection to send on
   | 'ERR_TIMEOUT' // no reply in time
   | 'ERR_DISPOSED' // the client was disposed
-  | 'ERR_BAD_SERVER_MESSAGE'; // the server sent something that failed validation
+  | 'ERR_BAD_SERVER_MESSAGE' // the server sent something that failed validation
+  | 'ERR_CERT_MISMATCH'; // the server's certificate is not the one the link pinned
 
 /** A failed request: `code` is stable (server codes from the protocol, or client codes above). */
 export class NetworkError extends Error {

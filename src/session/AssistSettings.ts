@@ -58,8 +58,8 @@ export class AssistSettings implements SharerPolicy {
   }
 
   directPort(): number {
-    const port = this.config.get<number>('directPort', 7421);
-    return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 7421;
+    const port = this.config.get<number>('directPort', 0);
+    return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 0;
   }
 
   directAddress(): string {

@@ -1,22 +1,23 @@
 /**
  * Invitation links that need no outside server: the sharer's extension runs the assistance server embedded
- * on a port of this machine and the link names that address. Either side signs in with a throwaway account
- * carrying only a display name; the server's random join password travels in the link, so only link holders
- * can create accounts on it (it listens on the LAN). Links from a team server work the same way through its
- * address.
+ * on a free port of this machine, bound to the address the link names, over TLS with a generated certificate
+ * whose SHA-256 fingerprint travels in the link (the helper trusts that certificate and no other). Either side
+ * signs in with a throwaway account carrying only a display name; the server's random join password travels
+ * in the link, so only link holders can create accounts on it. Links from a team server work the same way
+ * through its address.
  */
 import { randomBytes } from 'crypto';
-import { AddressInfo, createServer } from 'net';
 import { networkInterfaces } from 'os';
 import { NetworkClient } from '../network/NetworkClient';
 import type { Link } from '../protocol/network';
+import { generateLanCertificate } from '../server/LanCertificate';
 import { RunningServer, startServer } from '../server/startServer';
 import { IDisposable, DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { formatInvitationLink, InvitationLink } from './InvitationLink';
 
 export interface DirectLinkOptions {
-  /** Port to listen on for direct links (0: any free port). */
+  /** Port to listen on for direct links (0: a free port). */
   readonly port: number;
   /** Address helpers use to reach this machine; empty: its first non-internal IPv4 address. */
   readonly address: string;
@@ -37,30 +38,19 @@ export function lanAddress(): string {
   return '127.0.0.1';
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '0.0.0.0', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 function throwawayAlias(): string {
   return `guest-${randomBytes(6).toString('hex')}`;
 }
 
 /** The link as shown to the user: the server's address, the link id and expiry, but not the secret. */
-export function shareableLink(link: Link, join?: string): CreatedLink {
-  const url = new URL(formatInvitationLink(link.url, link.expiresAt, join));
+export function shareableLink(link: Link, join?: string, fingerprint?: string): CreatedLink {
+  const url = new URL(formatInvitationLink(link.url, link.expiresAt, join, fingerprint));
   url.searchParams.delete('secret');
   return { link: url.toString(), password: link.secret, expiresAt: link.expiresAt };
 }
 
 export class DirectLinks implements IDisposable {
-  private server: RunningServer | undefined;
+  private server: { running: RunningServer; url: string; fingerprint: string } | undefined;
   private readonly joinKey = randomBytes(18).toString('base64url');
   private sharerClient: NetworkClient | undefined;
   private readonly store = new DisposableStore();
@@ -74,29 +64,30 @@ export class DirectLinks implements IDisposable {
   async create(displayName: string, expiresInMs: number, options: DirectLinkOptions): Promise<CreatedLink> {
     if (!this.server) {
       const address = options.address || lanAddress();
-      // The link must name the port, so a free one is chosen before the server starts.
-      const port = options.port || (await freePort());
-      this.server = await startServer({ host: '0.0.0.0', port, publicUrl: `ws://${address}:${port}`, joinPassword: this.joinKey, logger: this.log });
-      this.log.info(`direct invitation links served at ws://${address}:${port}`);
+      const { cert, key, fingerprint } = await generateLanCertificate(address);
+      // bound to the address the link names only, on the port asked for or a free one
+      const running = await startServer({ host: address, port: options.port, tls: { cert, key }, joinPassword: this.joinKey, logger: this.log });
+      this.server = { running, url: running.url, fingerprint };
+      this.log.info(`direct invitation links served at ${running.url} (certificate SHA-256 ${fingerprint})`);
     }
     if (!this.sharerClient) {
-      const client = new NetworkClient({ logger: this.log });
-      await client.connect(`ws://127.0.0.1:${this.server.port}`, { alias: throwawayAlias(), displayName, joinPassword: this.joinKey });
+      const client = new NetworkClient({ logger: this.log, pinnedFingerprint: this.server.fingerprint });
+      await client.connect(this.server.url, { alias: throwawayAlias(), displayName, joinPassword: this.joinKey });
       this.store.add(this.watch(client));
       this.store.add(client);
       this.sharerClient = client;
     }
-    return shareableLink(await this.sharerClient.createLink(expiresInMs), this.joinKey);
+    return shareableLink(await this.sharerClient.createLink(expiresInMs), this.joinKey, this.server.fingerprint);
   }
 
-  /** Creates a link on an already signed-in client (a team server). */
-  static async createOn(client: NetworkClient, expiresInMs: number): Promise<CreatedLink> {
-    return shareableLink(await client.createLink(expiresInMs));
+  /** Creates a link on an already signed-in client (a team server, whose certificate fingerprint the link carries when it is pinned). */
+  static async createOn(client: NetworkClient, expiresInMs: number, fingerprint?: string): Promise<CreatedLink> {
+    return shareableLink(await client.createLink(expiresInMs), undefined, fingerprint);
   }
 
   /** Joins through a link: connects to its server with a throwaway account and redeems it. */
   async join(link: InvitationLink, password: string, displayName: string): Promise<void> {
-    const client = new NetworkClient({ logger: this.log });
+    const client = new NetworkClient({ logger: this.log, pinnedFingerprint: link.fp });
     try {
       await client.connect(link.server, { alias: throwawayAlias(), displayName, joinPassword: link.join });
       this.store.add(this.watch(client));
@@ -110,7 +101,7 @@ export class DirectLinks implements IDisposable {
 
   dispose(): void {
     this.store.dispose();
-    void this.server?.close();
+    void this.server?.running.close();
     this.server = undefined;
   }
 }

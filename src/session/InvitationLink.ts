@@ -19,7 +19,9 @@ export const InvitationLink = z.object({
   expiresAt: z.number().int().positive().optional(),
   /** The join password of a sharer's own server: only holders of a link may create accounts there. */
   join: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, 'malformed join key').optional(),
-});
+  /** SHA-256 of the server's certificate (hex): the helper trusts that certificate and no other. */
+  fp: z.string().regex(/^[0-9a-f]{64}$/, 'malformed certificate fingerprint').optional(),
+}).refine((link) => link.fp === undefined || link.server.startsWith('wss://'), 'a certificate fingerprint needs a wss:// server');
 export type InvitationLink = z.infer<typeof InvitationLink>;
 
 export class InvitationLinkError extends Error {
@@ -52,6 +54,7 @@ export function parseInvitationLink(text: string): InvitationLink {
     ...(q.get('secret') === null ? {} : { secret: q.get('secret') }),
     ...(expires === null ? {} : { expiresAt: Number(expires) }),
     ...(q.get('join') === null ? {} : { join: q.get('join') }),
+    ...(q.get('fp') === null ? {} : { fp: q.get('fp') }),
   });
   if (!parsed.success) throw new InvitationLinkError(`The invitation link is damaged: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
   return parsed.data;
@@ -62,11 +65,12 @@ export function parseInvitationUri(path: string, query: string): InvitationLink 
   return parseInvitationLink(`vscode://${LINK_AUTHORITY}${path}?${query}`);
 }
 
-/** The link to send: the server's own link plus its expiry (and, for a sharer's own server, its join key). */
-export function formatInvitationLink(serverUrl: string, expiresAt: number, join?: string): string {
+/** The link to send: the server's own link plus its expiry (and, for a sharer's own server, its join key and certificate fingerprint). */
+export function formatInvitationLink(serverUrl: string, expiresAt: number, join?: string, fingerprint?: string): string {
   const url = new URL(serverUrl);
   url.searchParams.set('expires', String(expiresAt));
   if (join !== undefined) url.searchParams.set('join', join);
+  if (fingerprint !== undefined) url.searchParams.set('fp', fingerprint);
   return url.toString();
 }
 

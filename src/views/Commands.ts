@@ -7,11 +7,12 @@ import { join } from 'path';
 import type { Logger } from '../common/logger';
 import { Alias } from '../protocol/network';
 import type { ToolbarAction } from '../protocol/webview';
-import { RunningServer, startServer } from '../server/startServer';
+import { plainTextWarning, splitServerAddress } from '../network/serverAddress';
 import type { AssistanceNetwork } from '../session/AssistanceNetwork';
 import type { AssistSettings } from '../session/AssistSettings';
 import { DirectLinks, lanAddress } from '../session/DirectLinks';
 import { InvitationLink, isExpired, parseInvitationLink, timeLeft } from '../session/InvitationLink';
+import { startTeamServer, type TeamServer } from '../session/TeamServer';
 import type { ContactItem } from './ContactsTreeProvider';
 import type { InvitationItem, InvitationsTreeProvider } from './InvitationsTreeProvider';
 import type { ToolbarDispatch } from './ToolbarDispatch';
@@ -29,11 +30,9 @@ export interface CommandServices {
   readonly log: vscode.LogOutputChannel & Logger;
 }
 
-const TEAM_SERVER_PORT = 7420;
-
 export class Commands implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  private teamServer: RunningServer | undefined;
+  private teamServer: TeamServer | undefined;
 
   constructor(private readonly s: CommandServices) {
     const reg = (id: string, fn: (...args: never[]) => unknown) =>
@@ -85,7 +84,7 @@ export class Commands implements vscode.Disposable {
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
-    void this.teamServer?.close();
+    void this.teamServer?.server.close();
   }
 
   private async signIn(): Promise<void> {
@@ -94,13 +93,19 @@ export class Commands implements vscode.Disposable {
       const entered = await vscode.window.showInputBox({
         title: 'Sign In to an Assistance Server',
         prompt: 'Address of your team\'s assistance server (ws:// or wss://). Without a server, use Create Invitation Link instead.',
-        placeHolder: `ws://192.168.1.20:${TEAM_SERVER_PORT}`,
+        placeHolder: 'wss://192.168.1.20:7420',
         ignoreFocusOut: true,
         validateInput: (v) => (/^wss?:\/\/\S+$/.test(v.trim()) ? undefined : 'Enter a ws:// or wss:// address.'),
       });
       if (!entered) return;
       serverUrl = entered.trim().replace(/\/+$/, '');
       await vscode.workspace.getConfiguration('remoteAssist').update('serverUrl', serverUrl, vscode.ConfigurationTarget.Global);
+    }
+    const warning = plainTextWarning(serverUrl);
+    if (warning) {
+      this.s.log.warn(warning);
+      const go = await vscode.window.showWarningMessage(warning, { modal: true }, 'Sign In Anyway');
+      if (go !== 'Sign In Anyway') return;
     }
     const alias = await vscode.window.showInputBox({
       title: 'Sign In to an Assistance Server',
@@ -174,7 +179,7 @@ export class Commands implements vscode.Disposable {
     const expiry = this.s.settings.invitationExpiryMs();
     const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating an invitation link…' }, () =>
       this.s.network.signedIn
-        ? DirectLinks.createOn(this.s.network.client, expiry)
+        ? DirectLinks.createOn(this.s.network.client, expiry, splitServerAddress(this.s.network.serverUrl ?? '').fingerprint)
         : this.s.direct.create(this.s.settings.displayName(), expiry, { port: this.s.settings.directPort(), address: this.s.settings.directAddress() }),
     );
     const expires = new Date(created.expiresAt).toLocaleString();
@@ -220,8 +225,14 @@ export class Commands implements vscode.Disposable {
       password = entered.trim();
     }
     const target = link;
+    const warning = plainTextWarning(target.server);
+    if (warning) {
+      this.s.log.warn(warning);
+      const go = await vscode.window.showWarningMessage(warning, { modal: true }, 'Join Anyway');
+      if (go !== 'Join Anyway') return;
+    }
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Joining the Remote Assistance session…' }, async () => {
-      if (this.s.network.signedIn && this.s.network.serverUrl === target.server) await this.s.network.client.redeemLink(target.id, password);
+      if (this.s.network.signedIn && splitServerAddress(this.s.network.serverUrl ?? '').url === target.server) await this.s.network.client.redeemLink(target.id, password);
       else await this.s.direct.join(target, password, this.s.settings.displayName());
     });
   }
@@ -251,22 +262,24 @@ export class Commands implements vscode.Disposable {
 
   private async startTeamServer(): Promise<void> {
     if (this.teamServer) {
-      void vscode.window.showInformationMessage(`The team server is already running at ${this.teamServer.url}.`);
+      void vscode.window.showInformationMessage(`The team server is already running at ${this.teamServer.address}.`);
       return;
     }
     const address = this.s.settings.directAddress() || lanAddress();
     const dataDir = join(this.s.context.globalStorageUri.fsPath, 'team-server');
-    const publicUrl = `ws://${address}:${TEAM_SERVER_PORT}`;
-    this.teamServer = await startServer({ host: '0.0.0.0', port: TEAM_SERVER_PORT, dataDir, publicUrl, inviteExpiryMs: this.s.settings.invitationExpiryMs(), logger: this.s.log });
-    this.s.log.info(`team server listening on port ${TEAM_SERVER_PORT}, data in ${dataDir}`);
+    const team = await startTeamServer(dataDir, address, this.s.settings.invitationExpiryMs(), this.s.log);
+    this.teamServer = team;
+    this.s.log.info(`team server listening at ${team.server.url} (certificate SHA-256 ${team.fingerprint}), data in ${dataDir}`);
     const choice = await vscode.window.showInformationMessage(
-      `A team server is running on this machine at ${publicUrl} while VS Code is open. Teammates set "Remote Assist: Server Url" to this address and sign in.`,
+      `A team server is running on this machine while VS Code is open. Teammates set "Remote Assist: Server Url" to ${team.address} (the end pins this server's certificate, SHA-256 ${team.fingerprint}) and sign in with the join password.`,
       'Use It and Sign In…',
       'Copy Address',
+      'Copy Join Password',
     );
-    if (choice === 'Copy Address') await vscode.env.clipboard.writeText(publicUrl);
+    if (choice === 'Copy Address') await vscode.env.clipboard.writeText(team.address);
+    if (choice === 'Copy Join Password') await vscode.env.clipboard.writeText(team.joinPassword);
     if (choice === 'Use It and Sign In…') {
-      await vscode.workspace.getConfiguration('remoteAssist').update('serverUrl', publicUrl, vscode.ConfigurationTarget.Global);
+      await vscode.workspace.getConfiguration('remoteAssist').update('serverUrl', team.address, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('remoteAssist.signIn');
     }
   }

@@ -7,6 +7,8 @@ import { NetworkClient } from '../../src/network/NetworkClient';
 import type { Session } from '../../src/protocol/network';
 import { DirectLinks } from '../../src/session/DirectLinks';
 import { parseInvitationLink } from '../../src/session/InvitationLink';
+import { generateLanCertificate } from '../../src/server/LanCertificate';
+import { startServer } from '../../src/server/startServer';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -25,13 +27,14 @@ describe('direct invitation links (embedded server, no outside server)', functio
     const before = Date.now();
     const created = await alice.create('Alice', 10 * 60_000, { port: 0, address: '127.0.0.1' });
     const link = parseInvitationLink(created.link);
-    assert.match(link.server, /^ws:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(link.server, /^wss:\/\/127\.0\.0\.1:\d+$/, 'served over TLS, bound to the address the link names');
+    assert.match(link.fp ?? '', /^[0-9a-f]{64}$/, 'the link pins the server certificate');
     assert.strictEqual(link.secret, undefined, 'the link alone does not let anyone in');
     assert.ok(created.password.length >= 16);
     assert.ok(link.expiresAt! > before + 9 * 60_000 && link.expiresAt! <= Date.now() + 10 * 60_000);
 
     assert.ok(link.join, 'the link carries the key to sign in on Alice\'s server');
-    const stranger = new NetworkClient({ logger: quiet });
+    const stranger = new NetworkClient({ logger: quiet, pinnedFingerprint: link.fp });
     await assert.rejects(
       stranger.connect(link.server, { alias: 'mallory', displayName: 'Mallory' }),
       (e: Error & { code?: string }) => e.code === 'ERR_BAD_JOIN_PASSWORD',
@@ -53,5 +56,26 @@ describe('direct invitation links (embedded server, no outside server)', functio
     assert.strictEqual(sides.alice.id, sides.bob.id);
 
     await assert.rejects(bob.join(link, created.password, 'Bob'), (e: Error & { code?: string }) => e.code === 'ERR_LINK_USED');
+  });
+
+  it('refuses a server presenting another certificate than the link pins, before signing in', async () => {
+    const created = await alice.create('Alice', 10 * 60_000, { port: 0, address: '127.0.0.1' });
+    const link = parseInvitationLink(created.link);
+    // someone in between: a server of their own, with a certificate of their own, at the address
+    const other = await generateLanCertificate('127.0.0.1');
+    assert.notStrictEqual(other.fingerprint, link.fp);
+    let signIns = 0;
+    const impostor = await startServer({ port: 0, tls: { cert: other.cert, key: other.key }, logger: { ...quiet, debug: (m: string) => void (m.includes('created') && signIns++) } });
+    try {
+      const before = started.length;
+      await assert.rejects(bob.join({ ...link, server: impostor.url }, created.password, 'Bob'), (e: Error & { code?: string }) => e.code === 'ERR_CERT_MISMATCH' && /not the one the invitation names/.test(e.message));
+      assert.strictEqual(impostor.connectionCount, 0);
+      assert.strictEqual(signIns, 0);
+      assert.strictEqual(started.length, before);
+      // a plain ws:// address cannot carry a pinned certificate
+      assert.throws(() => parseInvitationLink(created.link.replace('server=wss', 'server=ws')), /fingerprint needs a wss/);
+    } finally {
+      await impostor.close();
+    }
   });
 });
