@@ -15,6 +15,7 @@ import { decodeChannelMessage } from '../../src/webview/viewer/decode';
 import { until } from '../host/support/poll';
 import { ScreenPeer } from '../webview/support/ScreenPeer';
 import { mutatedBytes, mutatedTexts, replay, sample } from './support/mutants';
+import { pageHeapMB } from './support/pageHeap';
 
 const MESSAGES = Number(process.env.FUZZ_VIEWER_MESSAGES ?? 2400);
 const MAX_HEAP_GROWTH_MB = 24;
@@ -76,17 +77,6 @@ describe('fuzz: the viewer\'s peer channels (RemoteViewer in headless Chromium, 
   let sharer: ScreenPeer;
   const events = async (type: string) => (await viewer.page.evaluate(() => window.remoteAssist.events())).filter((e) => e.type === type);
 
-  /** JS heap in use after a full garbage collection, MB. */
-  async function heapMB(): Promise<number> {
-    const cdp = await viewer.page.context().newCDPSession(viewer.page);
-    try {
-      await cdp.send('HeapProfiler.collectGarbage');
-      return (await cdp.send('Runtime.getHeapUsage')).usedSize / 1e6;
-    } finally {
-      await cdp.detach();
-    }
-  }
-
   before(async () => {
     viewer = await openViewerPage({ width: 640, height: 480 });
     sharer = new ScreenPeer((payload) => void viewer.signal(payload).catch(() => undefined), W, H);
@@ -122,7 +112,7 @@ describe('fuzz: the viewer\'s peer channels (RemoteViewer in headless Chromium, 
       if (++sent % 300 === 0) await until('the channels to drain', () => sharer.bufferedAmount === 0, 20_000, 10);
       if (sent === Math.floor(all.length / 4)) {
         await until('the viewer to catch up', async () => (await events('error')).length - errorsBefore >= oracle.refused, 30_000, 100);
-        warm = await heapMB();
+        warm = await pageHeapMB(viewer.page);
       }
     }
     const errors = await until(
@@ -139,7 +129,7 @@ describe('fuzz: the viewer\'s peer channels (RemoteViewer in headless Chromium, 
     const uncoded = errors.filter((e) => typeof e.code !== 'string' || !/^ERR_[A-Z_]+$/.test(e.code as string));
     assert.deepStrictEqual(uncoded.slice(0, 5), [], `errors without a code${replay()}`);
     assert.deepStrictEqual(viewer.problems.filter((p) => p.startsWith('pageerror')), [], replay());
-    const growth = (await heapMB()) - warm;
+    const growth = (await pageHeapMB(viewer.page)) - warm;
     assert.ok(growth < MAX_HEAP_GROWTH_MB, `the page's JS heap grew ${growth.toFixed(1)} MB${replay()}`);
 
     // Still serving: a new picture painted exactly, and chat shown.

@@ -18,6 +18,7 @@ import { ToolbarDispatch } from '../../src/views/ToolbarDispatch';
 import { WebviewRouter } from '../../src/views/WebviewRouter';
 import { until, WebviewHarness } from '../webview/support/WebviewHarness';
 import { mutatedObjects, replay, sample } from './support/mutants';
+import { pageHeapMB } from './support/pageHeap';
 
 const PAGE_MESSAGES = Number(process.env.FUZZ_PAGE_MESSAGES ?? 1200);
 const ROUTER_MESSAGES = Number(process.env.FUZZ_ROUTER_MESSAGES ?? 4000);
@@ -81,17 +82,6 @@ function refused(schema: typeof ExtensionMessageSchema | typeof WebviewMessage, 
   }
 }
 
-/** JS heap in use by the page after a full collection, MB. */
-async function pageHeapMB(harness: WebviewHarness): Promise<number> {
-  const cdp = await harness.page.context().newCDPSession(harness.page);
-  try {
-    await cdp.send('HeapProfiler.collectGarbage');
-    return (await cdp.send('Runtime.getHeapUsage')).usedSize / 1e6;
-  } finally {
-    await cdp.detach();
-  }
-}
-
 /**
  * Posts raw messages into the page as VS Code would, without the harness's validation. They travel as JSON
  * text and are parsed in the page: Playwright's own argument serializer stalls on deeply nested objects.
@@ -113,13 +103,13 @@ describe('fuzz: webview messages (panel and chat pages in headless Chromium; the
         let warm = 0;
         for (let i = 0; i < messages.length; i += 100) {
           await postRaw(harness, messages.slice(i, i + 100));
-          if (i === 200) warm = await pageHeapMB(harness);
+          if (i === 200) warm = await pageHeapMB(harness.page);
         }
         assert.ok(bad > PAGE_MESSAGES / 2, `only ${bad} refused messages`);
         // The panel reports every message it drops, with its code; the chat view has no one to tell.
         if (entry === 'panel') await until(() => reports() >= bad || undefined, `${bad} coded reports from the panel (got ${reports()})${replay()}`);
         assert.deepStrictEqual(harness.problems.filter((p) => p.startsWith('pageerror')), [], replay());
-        const growth = (await pageHeapMB(harness)) - warm;
+        const growth = (await pageHeapMB(harness.page)) - warm;
         assert.ok(growth < MAX_PAGE_HEAP_GROWTH_MB, `the ${entry} page's heap grew ${growth.toFixed(1)} MB${replay()}`);
 
         // Still renders what the extension sends, and still sends chat.
