@@ -15,7 +15,8 @@
  *          mode 1 (regions): show the canvas once update `seq` is painted (it then holds the whole screen).
  *
  * Viewer → host: JSON `ScreenViewerMessage` (acks for flow control, a refresh request).
- * Everything received is checked here, in one place: sizes, counts and every rectangle against the screen.
+ * Everything received is checked here, in one place: sizes, counts, every rectangle against the screen, and
+ * the area one UPDATE draws (at most SCREEN_MAX_AREA_SCREENS screens, all ops together).
  */
 import { z } from 'zod';
 import { ProtocolError } from './validate';
@@ -26,6 +27,16 @@ export const SCREEN_MAX_OPS = 8192;
 export const SCREEN_MAX_SIDE = 16_384;
 /** Four 4K monitors: a larger RESET would make the viewer allocate a canvas of gigabytes. */
 export const SCREEN_MAX_PIXELS = 4 * 3840 * 2160;
+/**
+ * Area all ops of one UPDATE may draw (COPY, PIXELS and FILL together), in screens: without it a 100 KB
+ * message of 8192 full-screen COPYs makes the viewer move tens of billions of pixels.
+ */
+export const SCREEN_MAX_AREA_SCREENS = 4;
+
+/** Pixels one UPDATE may draw on a screen of this size (the host splits its updates to stay under it). */
+export function updateAreaLimit(screen: { width: number; height: number }): number {
+  return SCREEN_MAX_AREA_SCREENS * screen.width * screen.height;
+}
 
 export const SCREEN_KIND = { reset: 1, update: 2, mode: 3 } as const;
 export const SCREEN_OP = { copy: 1, pixels: 2, fill: 3 } as const;
@@ -150,6 +161,8 @@ export function parseScreenMessage(data: ArrayBuffer | Uint8Array, screen: { wid
   const compressedLength = view.getUint32(7, true);
   if (count > SCREEN_MAX_OPS) throw malformed(`${count} ops`);
   const ops: ScreenOp[] = [];
+  const areaLimit = updateAreaLimit(screen);
+  let area = 0;
   let pixelBytes = 0;
   let at = UPDATE_HEADER_BYTES;
   for (let i = 0; i < count; i++) {
@@ -160,6 +173,11 @@ export function parseScreenMessage(data: ArrayBuffer | Uint8Array, screen: { wid
     if (at + size > bytes.byteLength) throw malformed('truncated op');
     const rect = { x: view.getUint16(at + 1, true), y: view.getUint16(at + 3, true), w: view.getUint16(at + 5, true), h: view.getUint16(at + 7, true) };
     checkRect(rect, screen);
+    // Overlapping rectangles are legal, but neither drawing without end nor an inflate bomb.
+    area += rect.w * rect.h;
+    if (area > areaLimit) {
+      throw new ProtocolError('ERR_TOO_LARGE', `screen update draws more than ${SCREEN_MAX_AREA_SCREENS} screens (${areaLimit} pixels on ${screen.width}x${screen.height}) by op ${i + 1} of ${count}`);
+    }
     if (code === SCREEN_OP.copy) {
       const src = { x: view.getUint16(at + 9, true), y: view.getUint16(at + 11, true), w: rect.w, h: rect.h };
       checkRect(src, screen);
@@ -172,8 +190,6 @@ export function parseScreenMessage(data: ArrayBuffer | Uint8Array, screen: { wid
     }
     at += size;
   }
-  // Overlapping rectangles are legal, but not an inflate bomb: at most four screens of pixels per update.
-  if (pixelBytes > screen.width * screen.height * 16) throw malformed(`${pixelBytes} pixel bytes for a ${screen.width}x${screen.height} screen`);
   if (at + compressedLength !== bytes.byteLength) throw malformed('compressed length does not match the message');
   if (pixelBytes === 0 && compressedLength !== 0) throw malformed('compressed bytes without pixels');
   return { type: 'update', seq, ops, pixelBytes, compressed: bytes.subarray(at) };

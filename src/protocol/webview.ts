@@ -13,7 +13,7 @@ export const CHAT_TEXT_MAX = 4000;
 export const HISTORY_MAX_ENTRIES = 2000;
 
 export const ChatText = z.string().trim().min(1).max(CHAT_TEXT_MAX);
-const RequestId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const RequestId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const SignalPayload = z.record(z.string(), z.unknown());
 
 /** One line of a session's history: a chat message or a status line ("Screen View Only"). */
@@ -90,7 +90,8 @@ export const ExtensionMessage = z.discriminatedUnion('type', [
   /** The whole session view; sent on `ready` and on every change of phase or control. */
   z.object({ type: z.literal('state'), view: SessionView.nullable() }),
   z.object({ type: z.literal('chatEntry'), sessionId: z.string().max(128), entry: ChatEntry }),
-  z.object({ type: z.literal('reply'), requestId: RequestId, ok: z.boolean(), message: z.string().max(2000).optional() }),
+  /** `code` is set when the request itself was refused (it failed validation: ERR_MALFORMED, …). */
+  z.object({ type: z.literal('reply'), requestId: RequestId, ok: z.boolean(), message: z.string().max(2000).optional(), code: z.string().regex(/^ERR_[A-Z_]{1,40}$/).optional() }),
   /** A plain notice shown in the page (e.g. a button whose feature is not available yet). */
   z.object({ type: z.literal('notice'), text: z.string().min(1).max(1000) }),
   /** Panel only: commands for the embedded RemoteViewer. */

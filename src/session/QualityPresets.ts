@@ -22,6 +22,14 @@ const PRESETS: Record<QualityPreset, Quality> = {
   Best: { maxKbps: 40_000, minKbps: 10_000, fps: 60, scale: 1 },
 };
 
+/** From the least to the most the stream may cost the sharer: Auto adapts within 6 Mbit/s at full size. */
+const RANK: readonly QualityPreset[] = ['Low', 'Balanced', 'Auto', 'Best'];
+
+/** The helper may ask for less than the sharer's own setting, never for more. */
+export function cappedPreset(requested: QualityPreset, allowed: QualityPreset): QualityPreset {
+  return RANK.indexOf(requested) <= RANK.indexOf(allowed) ? requested : allowed;
+}
+
 export function qualityFor(preset: string): Quality {
   return PRESETS[(QUALITY_PRESETS as readonly string[]).includes(preset) ? (preset as QualityPreset) : 'Auto'];
 }

@@ -33,6 +33,9 @@ export const SessionTexts = {
   statusBarControl: (helper: string) => `${helper} is in control — ESC to stop`,
   statusBarViewing: (sharer: string) => `Viewing ${sharer}'s screen`,
   statusBarControlling: (sharer: string) => `Controlling ${sharer}'s computer`,
+  qualityRequested: (helper: string, preset: string) => `${helper} asked for ${preset} quality.`,
+  qualityCapped: (helper: string, asked: string, allowed: string) =>
+    `${helper} asked for ${asked} quality; your setting "Remote Assist: Quality" allows ${allowed} at most, so ${allowed} it is.`,
   sharingFailed: (why: string) => `Screen sharing stopped: ${why}`,
   notAvailableYet: (feature: string) => `${feature} is not available yet in this version of Remote Assist. Nothing was sent.`,
 } as const;

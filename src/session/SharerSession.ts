@@ -15,7 +15,7 @@ import type { HostSupervisor } from '../host/supervisor';
 import { Logger } from '../common/logger';
 import { SessionError } from './AssistanceSession';
 import type { ActiveSession, SessionContext } from './ActiveSession';
-import { QualityPreset, qualityFor } from './QualityPresets';
+import { cappedPreset, QualityPreset, qualityFor } from './QualityPresets';
 import { SessionSide } from './SessionSide';
 import { SessionTexts as T } from './SessionTexts';
 
@@ -36,6 +36,8 @@ export interface SharerPolicy {
 
 export class SharerSession extends SessionSide implements ActiveSession {
   private host: HostSupervisor | undefined;
+  /** The preset the stream uses now: the sharer's setting, or less if the helper asked for less. */
+  private preset: QualityPreset | undefined;
   talk: TalkController | undefined;
   files: SessionFiles | undefined;
 
@@ -88,8 +90,36 @@ export class SharerSession extends SessionSide implements ActiveSession {
     this.host?.revokeControl();
   }
 
+  /** The sharer's own choice (Settings): applied as it is. */
   async setQuality(preset: QualityPreset): Promise<void> {
-    if (this.host?.state === 'running') this.host.setQuality(qualityFor(preset));
+    this.applyQuality(preset);
+  }
+
+  get quality(): QualityPreset | undefined {
+    return this.preset;
+  }
+
+  private applyQuality(preset: QualityPreset): void {
+    if (this.host?.state !== 'running') return;
+    this.preset = preset;
+    this.host.setQuality(qualityFor(preset));
+  }
+
+  /**
+   * The helper's Settings changes the sharer's stream: the sharer reads it in the history, and their own
+   * setting (read fresh) is the most the helper gets. A request that changes nothing is not recorded.
+   */
+  private onQualityRequest(requested: QualityPreset): void {
+    if (this.model.phase !== 'connected' || this.host?.state !== 'running') {
+      this.log.warn(`session ${this.model.sessionId}: quality request while ${this.model.phase}; dropped`);
+      return;
+    }
+    const allowed = this.policy.qualityPreset();
+    const preset = cappedPreset(requested, allowed);
+    this.log.info(`session ${this.model.sessionId}: ${this.model.peerName} asked for quality ${requested}; applying ${preset} (setting ${allowed})`);
+    if (preset === this.preset) return;
+    this.applyQuality(preset);
+    this.model.note(preset === requested ? T.qualityRequested(this.model.peerName, requested) : T.qualityCapped(this.model.peerName, requested, allowed));
   }
 
   private startHost(): void {
@@ -130,7 +160,8 @@ export class SharerSession extends SessionSide implements ActiveSession {
       }),
     );
     this.store.add(host.onExit(() => void this.fail(T.sharingFailed('the screen sharing process stopped'))));
-    host.start({ quality: qualityFor(this.policy.qualityPreset()) });
+    this.preset = this.policy.qualityPreset();
+    host.start({ quality: qualityFor(this.preset) });
   }
 
   private async onControlRequested(): Promise<void> {
@@ -167,8 +198,7 @@ export class SharerSession extends SessionSide implements ActiveSession {
         else this.log.warn(`session ${this.model.sessionId}: signaling before the host started was dropped`);
         break;
       case 'qualityRequest':
-        this.log.info(`session ${this.model.sessionId}: ${this.model.peerName} chose quality ${message.preset}`);
-        void this.setQuality(message.preset);
+        this.guard('qualityRequest', () => this.onQualityRequest(message.preset));
         break;
       case 'controlRefused':
         this.log.warn(`session ${this.model.sessionId}: the helper sent a sharer-only message; dropped`);

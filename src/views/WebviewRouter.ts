@@ -7,7 +7,7 @@ import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import type { ActiveSession } from '../session/ActiveSession';
 import type { ViewerReport } from '../session/HelperSession';
-import { ExtensionMessage, SessionView, ToolbarAction, WebviewMessage } from '../protocol/webview';
+import { ExtensionMessage, RequestId, SessionView, ToolbarAction, WebviewMessage } from '../protocol/webview';
 import { parseMessage, ProtocolError } from '../protocol/validate';
 
 export interface WebviewRouterOptions {
@@ -67,7 +67,12 @@ export class WebviewRouter {
     try {
       message = parseMessage(WebviewMessage, raw);
     } catch (err) {
-      this.options.log.warn(`webview sent an invalid message: ${err instanceof ProtocolError ? `${err.code} ${err.message}` : String(err)}`);
+      const code = err instanceof ProtocolError ? err.code : 'ERR_MALFORMED';
+      const why = `${code} ${(err as Error).message ?? String(err)}`.slice(0, 2000);
+      this.options.log.warn(`webview sent an invalid message: ${why}`);
+      // A request the page awaits is answered now, with the reason, rather than by the page's timeout.
+      const requestId = RequestId.safeParse(typeof raw === 'object' && raw !== null ? (raw as { requestId?: unknown }).requestId : undefined);
+      if (requestId.success) this.post({ type: 'reply', requestId: requestId.data, ok: false, code, message: `The request was refused: ${why}`.slice(0, 2000) });
       return;
     }
     switch (message.type) {

@@ -47,6 +47,34 @@ describe('file names from the peer', () => {
     assert.ok(Buffer.byteLength(name) <= 255);
     assert.ok(name.endsWith('ü.txt'));
   });
+
+  describe('long names are sanitised after the cut', () => {
+    const long: [string, string, string][] = [
+      ['a cut that ends in spaces', `${'x'.repeat(250)}${' '.repeat(20)}y`, 'x'.repeat(250)],
+      ['a cut that ends in dots (no extension: too long to be one)', `${'x'.repeat(250)}${'.'.repeat(20)}${'y'.repeat(40)}`, 'x'.repeat(250)],
+      ['a cut before a short extension keeps it', `${'x'.repeat(250)}${'.'.repeat(20)}y`, `${'x'.repeat(250)}....y`],
+      ['a cut that leaves a device name (con and spaces)', `con${' '.repeat(300)}x`, '_con'],
+      ['a cut that leaves a device name (NUL and dots)', `NUL${'.'.repeat(300)}${'x'.repeat(40)}`, '_NUL'],
+      ['a device name at the byte limit keeps its prefix', `aux.${'z'.repeat(251)}`, `_aux.${'z'.repeat(250)}`],
+      ['3-byte characters at the cut', '€'.repeat(100), '€'.repeat(85)],
+      ['a letter with a combining accent at the cut', `a${'q\u0301'.repeat(100)}`, `a${'q\u0301'.repeat(84)}`],
+      ['an emoji with a skin tone at the cut', '👍🏽'.repeat(40), '👍🏽'.repeat(31)],
+      ['a long name of spaces around one letter', `${' '.repeat(300)}x${' '.repeat(300)}`, 'x'],
+    ];
+    for (const [what, offered, safe] of long) {
+      it(what, () => {
+        const name = sanitizeFileName(offered);
+        assert.equal(name, safe);
+        assert.ok(Buffer.byteLength(name) <= 255, `${Buffer.byteLength(name)} bytes`);
+      });
+    }
+
+    for (const offered of [' .'.repeat(300), '.'.repeat(1000), ' '.repeat(1000), `${'.'.repeat(200)}/${' . '.repeat(200)}`]) {
+      it(`refuses ${offered.length} characters of only dots and spaces`, () => {
+        assert.throws(() => sanitizeFileName(offered), (err: unknown) => err instanceof FileTransferError && err.code === 'ERR_BAD_NAME');
+      });
+    }
+  });
 });
 
 describe('a hostile sender on the files channel', function () {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { deflateRawSync, constants } from 'zlib';
-import { encodeMode, encodeReset, encodeUpdate, parseScreenMessage, ScreenOp, SCREEN_MESSAGE_MAX_BYTES, updateSize } from '../../src/protocol/screen';
+import { encodeMode, encodeReset, encodeUpdate, parseScreenMessage, ScreenOp, SCREEN_MAX_AREA_SCREENS, SCREEN_MESSAGE_MAX_BYTES, updateAreaLimit, updateSize } from '../../src/protocol/screen';
 import { ProtocolError } from '../../src/protocol/validate';
 
 const screen = { width: 1920, height: 1080 };
@@ -53,7 +53,24 @@ describe('screen protocol', () => {
     badOp[11] = 7;
     refused(() => parseScreenMessage(badOp, screen), 'ERR_MALFORMED', /unknown op 7/);
     const bomb = Array.from({ length: 5 }, () => pixels(0, 0, 1920, 1080));
-    refused(() => parseScreenMessage(encodeUpdate(1, bomb, new Uint8Array(10)), screen), 'ERR_MALFORMED', /pixel bytes/);
+    refused(() => parseScreenMessage(encodeUpdate(1, bomb, new Uint8Array(10)), screen), 'ERR_TOO_LARGE', /more than 4 screens/);
     refused(() => parseScreenMessage(encodeUpdate(1, [{ op: 'fill', x: 0, y: 0, w: 1, h: 1, r: 0, g: 0, b: 0 }], new Uint8Array(3)), screen), 'ERR_MALFORMED', /without pixels/);
+  });
+
+  it('bounds the area one update draws: thousands of full-screen COPY or FILL ops in 100 KB are refused', () => {
+    const copy: ScreenOp = { op: 'copy', x: 0, y: 0, w: 1920, h: 1080, srcX: 0, srcY: 0 };
+    const fill: ScreenOp = { op: 'fill', x: 0, y: 0, w: 1920, h: 1080, r: 1, g: 2, b: 3 };
+    const copies = encodeUpdate(1, Array.from({ length: 7000 }, () => copy), new Uint8Array(0));
+    assert.ok(copies.byteLength < 100 * 1024);
+    refused(() => parseScreenMessage(copies, screen), 'ERR_TOO_LARGE', /more than 4 screens .* by op 5 of 7000/);
+    refused(() => parseScreenMessage(encodeUpdate(1, Array.from({ length: 8000 }, () => fill), new Uint8Array(0)), screen), 'ERR_TOO_LARGE', /op 5 of 8000/);
+    // Small ops add up too: 2 000 ops of 64×64 are ~8.2 Mpx, just under four 1920×1080 screens; one more is over.
+    const tile = (i: number): ScreenOp => ({ op: 'copy', x: (i % 30) * 64, y: (Math.floor(i / 30) % 16) * 64, w: 64, h: 64, srcX: 0, srcY: 0 });
+    const fits = Math.floor(updateAreaLimit(screen) / (64 * 64));
+    assert.strictEqual(parseScreenMessage(encodeUpdate(1, Array.from({ length: fits }, (_, i) => tile(i)), new Uint8Array(0)), screen).type, 'update');
+    refused(() => parseScreenMessage(encodeUpdate(1, Array.from({ length: fits + 1 }, (_, i) => tile(i)), new Uint8Array(0)), screen), 'ERR_TOO_LARGE', /screens/);
+    // Exactly the limit is fine.
+    const exact = [fill, copy, ...Array.from({ length: SCREEN_MAX_AREA_SCREENS - 2 }, () => fill)];
+    assert.strictEqual(parseScreenMessage(encodeUpdate(1, exact, new Uint8Array(0)), screen).type, 'update');
   });
 });

@@ -10,11 +10,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { HostSupervisor } from '../../src/host/supervisor';
+import type { Quality } from '../../src/protocol/host';
 import { NetworkClient } from '../../src/network/NetworkClient';
 import type { Session } from '../../src/protocol/network';
 import { RunningServer, startServer } from '../../src/server/startServer';
 import { ChatLog } from '../../src/session/ChatLog';
 import { HelperSession } from '../../src/session/HelperSession';
+import { QualityPreset, qualityFor } from '../../src/session/QualityPresets';
 import { SessionFeatures } from '../../src/session/SessionFeatures';
 import { SessionTexts } from '../../src/session/SessionTexts';
 import { SharerSession } from '../../src/session/SharerSession';
@@ -26,6 +28,15 @@ import { until, WebviewHarness } from '../webview/support/WebviewHarness';
 
 const SHOTS = join(__dirname, '..', '..', 'test-results', 'session');
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The real supervisor and host process; it also keeps the qualities the session told it to apply. */
+class RecordingHost extends HostSupervisor {
+  readonly qualities: Quality[] = [];
+  override setQuality(quality: Quality): void {
+    this.qualities.push(quality);
+    super.setQuality(quality);
+  }
+}
 
 function statuses(history: readonly { kind: string; text: string }[]): string[] {
   return history.filter((e) => e.kind === 'status').map((e) => e.text);
@@ -42,11 +53,12 @@ describe('Remote Assistance flow (server + host on Xvfb + panel in Chromium, rea
   let work: string;
   let hostScript: string;
   let allowRemoteControl = false;
+  let sharerQuality: QualityPreset = 'Best';
   let answerControl = true;
   /** Whom the sharer's consent and control questions named. */
   const asked: string[] = [];
   let hostDisplay: string | undefined;
-  const hosts: HostSupervisor[] = [];
+  const hosts: RecordingHost[] = [];
   let sharer: SharerSession | undefined;
   let helper: HelperSession | undefined;
   let router: WebviewRouter;
@@ -132,9 +144,9 @@ describe('Remote Assistance flow (server + host on Xvfb + panel in Chromium, rea
         askConsent: async (helper) => (asked.push(helper), consent),
         askControl: async (helper) => (asked.push(helper), answerControl),
       },
-      { allowRemoteControl: () => allowRemoteControl, qualityPreset: () => 'Best' },
+      { allowRemoteControl: () => allowRemoteControl, qualityPreset: () => sharerQuality },
       () => {
-        const h = new HostSupervisor({ hostScript, env: hostDisplay ? { ...env(), DISPLAY: hostDisplay } : env(), logger: quiet });
+        const h = new RecordingHost({ hostScript, env: hostDisplay ? { ...env(), DISPLAY: hostDisplay } : env(), logger: quiet });
         hosts.push(h);
         return h;
       },
@@ -193,6 +205,33 @@ describe('Remote Assistance flow (server + host on Xvfb + panel in Chromium, rea
     await until(() => sharer!.model.history.some((e) => e.kind === 'message' && e.from === 'peer' && e.author === 'Bob' && e.text === 'Hi Alice, I can see your screen.'), 'Bob\'s message at Alice');
     await sharer!.sendChat('The tests fail only here.');
     await until(() => panel.page.locator('.chat-history .from-peer .text').last().textContent().then((t) => t === 'The tests fail only here.'), 'Alice\'s message in Bob\'s panel');
+  });
+
+  it('Bob\'s quality request is recorded in Alice\'s history and capped by her own setting', async () => {
+    const host = hosts.at(-1)!;
+    const lines = () => statuses(sharer!.model.history).filter((t) => t.includes('quality'));
+    sharerQuality = 'Balanced';
+    try {
+      await helper!.setQuality('Best');
+      await until(() => lines().length === 1, 'the capped request in Alice\'s history');
+      assert.deepStrictEqual(lines(), [SessionTexts.qualityCapped('Bob', 'Best', 'Balanced')]);
+      assert.strictEqual(lines()[0], 'Bob asked for Best quality; your setting "Remote Assist: Quality" allows Balanced at most, so Balanced it is.');
+      assert.deepStrictEqual(host.qualities, [qualityFor('Balanced')]);
+      assert.strictEqual(sharer!.quality, 'Balanced');
+      await helper!.setQuality('Low');
+      await until(() => lines().length === 2, 'the request for less in Alice\'s history');
+      assert.strictEqual(lines()[1], 'Bob asked for Low quality.');
+      // Asking again for what is already applied changes nothing and is not recorded again.
+      await helper!.setQuality('Low');
+      await helper!.setQuality('Balanced');
+      await until(() => lines().length === 3, 'the next request in Alice\'s history');
+      assert.deepStrictEqual(lines().slice(2), ['Bob asked for Balanced quality.']);
+      assert.deepStrictEqual(host.qualities, [qualityFor('Balanced'), qualityFor('Low'), qualityFor('Balanced')]);
+      assert.strictEqual(host.state, 'running');
+      assert.deepStrictEqual(statuses(helper!.model.history).filter((t) => t.includes('quality')), []);
+    } finally {
+      sharerQuality = 'Best';
+    }
   });
 
   it('Take Control when the sharer\'s machine does not allow it: "Remote Control of this computer is not allowed."', async () => {

@@ -84,6 +84,22 @@ describe('WebviewRouter and ToolbarDispatch', () => {
     assert.strictEqual(warnings.length, 4);
   });
 
+  it('answers an invalid request at once with a coded reply (the page does not wait for its timeout)', () => {
+    const posted: ExtensionMessage[] = [];
+    const router = new WebviewRouter({ post: (m) => posted.push(m), log });
+    router.receive({ type: 'ready' });
+    posted.length = 0;
+    router.receive({ type: 'sendChat', requestId: 4, text: '' });
+    router.receive({ type: 'toolbar', requestId: 5, action: 'format-disk' });
+    router.receive({ type: 'launchMissiles', requestId: 6 });
+    router.receive({ type: 'toolbar', requestId: -1, action: 'help' }); // no usable id: nothing to answer
+    assert.deepStrictEqual(
+      posted.map((m) => m.type === 'reply' && [m.requestId, m.ok, m.code]),
+      [[4, false, 'ERR_MALFORMED'], [5, false, 'ERR_MALFORMED'], [6, false, 'ERR_UNKNOWN_TYPE']],
+    );
+    assert.ok(posted.every((m) => m.type === 'reply' && /^The request was refused: ERR_/.test(m.message ?? '')));
+  });
+
   it('toolbar: a clean dispatch; Send a File and Start Talking say plainly they are not available yet until a part registers', async () => {
     const s = session();
     const features = new SessionFeatures();

@@ -299,6 +299,19 @@ describe('viewer: lossless screen regions (headless Chromium, real data channel)
     await expectCanvasIsPicture();
   });
 
+  it('an update drawing thousands of screens (7 000 full-screen COPYs in 91 KB): ERR_TOO_LARGE, refresh, nothing painted', async function () {
+    const errors = (await events('error')).length;
+    const refreshes = sharer.refreshes;
+    const red: ScreenOp = { op: 'fill', x: 0, y: 0, w: WIDTH, h: HEIGHT, r: 255, g: 0, b: 0 };
+    const scroll: ScreenOp = { op: 'copy', x: 0, y: 1, w: WIDTH, h: HEIGHT - 1, srcX: 0, srcY: 0 };
+    sharer.screen(encodeUpdate(++seq, [red, ...Array.from({ length: 7000 }, () => scroll)], new Uint8Array(0)));
+    await expectError('ERR_TOO_LARGE', errors);
+    await until('a refresh request', () => sharer.refreshes === refreshes + 1);
+    await expectCanvasIsPicture();
+    await acked(await refresh(WIDTH, HEIGHT, 240, 16));
+    await expectCanvasIsPicture();
+  });
+
   // 64×64 pixels are 16 KiB, the size of Chromium's inflate output chunks: twice that ends in a chunk of its own.
   for (const [what, side, factor] of [['more', 32, 2], ['more', 64, 2], ['less', 32, 0.5]] as const) {
     it(`an update that inflates to ${what} than its PIXELS bytes (${side}×${side}): error, refresh, nothing painted`, async function () {

@@ -2,10 +2,10 @@
  * Turns captured frames into screen-channel messages. It keeps a shadow of what the viewer shows and diffs
  * each frame against it (never against the previous capture), so changes held back by flow control
  * coalesce. Per frame: scrolled bands become COPY ops, solid rectangles FILL, the rest PIXELS through one
- * deflate stream; each UPDATE stays under SCREEN_MESSAGE_MAX_BYTES.
+ * deflate stream; each UPDATE stays under SCREEN_MESSAGE_MAX_BYTES and the area the viewer accepts per update.
  */
 import { IDisposable } from '../../common/lifecycle';
-import { encodeReset, encodeUpdate, Rect, ScreenOp } from '../../protocol/screen';
+import { encodeReset, encodeUpdate, Rect, ScreenOp, updateAreaLimit } from '../../protocol/screen';
 import { COMPACT_LEVEL, DeflateStream, FAST_LEVEL } from './DeflateStream';
 import { FrameDiff, TILE_H } from './FrameDiff';
 import { solidColor, writeRgba } from './RectPixels';
@@ -39,6 +39,8 @@ interface PendingUpdate {
   ops: ScreenOp[];
   pixels: Buffer[];
   pixelBytes: number;
+  /** Pixels the ops draw (see updateAreaLimit). */
+  area: number;
 }
 
 /** What one frame changes, decided before any encoding: moves (already applied to the shadow) then rectangles. */
@@ -131,13 +133,16 @@ export class RegionEncoder implements IDisposable {
   private async encodePlan(current: Buffer, plan: FramePlan, leading: ScreenOp[]): Promise<EncodedFrame> {
     const started = performance.now();
     const updates: PendingUpdate[] = [];
-    let pending: PendingUpdate = { ops: [...leading], pixels: [], pixelBytes: 0 };
+    const areaLimit = updateAreaLimit(this);
+    let pending: PendingUpdate = { ops: [...leading], pixels: [], pixelBytes: 0, area: leading.reduce((n, op) => n + op.w * op.h, 0) };
     const push = (op: ScreenOp, pixels?: Buffer) => {
       const bytes = pixels?.byteLength ?? 0;
-      if (pending.ops.length >= UPDATE_MAX_OPS || pending.pixelBytes + bytes > UPDATE_PIXEL_BYTES) {
+      const area = op.w * op.h;
+      if (pending.ops.length >= UPDATE_MAX_OPS || pending.pixelBytes + bytes > UPDATE_PIXEL_BYTES || pending.area + area > areaLimit) {
         updates.push(pending);
-        pending = { ops: [], pixels: [], pixelBytes: 0 };
+        pending = { ops: [], pixels: [], pixelBytes: 0, area: 0 };
       }
+      pending.area += area;
       pending.ops.push(op);
       if (pixels) {
         pending.pixels.push(pixels);

@@ -16,6 +16,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 export interface Reply {
   readonly ok: boolean;
   readonly message?: string;
+  /** Set when the extension refused the request itself (it failed validation). */
+  readonly code?: string;
 }
 
 type Requestable = Extract<WebviewMessage, { requestId: number }>;
@@ -82,7 +84,7 @@ export class WebviewBridge implements IDisposable {
       if (!waiting) return;
       this.pending.delete(message.requestId);
       clearTimeout(waiting.timer);
-      waiting.resolve({ ok: message.ok, message: message.message });
+      waiting.resolve({ ok: message.ok, message: message.message, code: message.code });
       return;
     }
     this._onMessage.fire(message);

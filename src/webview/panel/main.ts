@@ -186,6 +186,6 @@ function handle(message: Exclude<ExtensionMessage, { type: 'reply' }>): void {
 }
 
 bridge.onMessage(handle);
-bridge.onInvalid((err) => bridge.post({ type: 'viewerError', message: `the panel dropped an invalid message: ${err.message}`.slice(0, 2000) }));
+bridge.onInvalid((err) => bridge.post({ type: 'viewerError', message: `${err.code}: the panel dropped an invalid message: ${err.message}`.slice(0, 2000) }));
 render(null);
 bridge.post({ type: 'ready' });

@@ -10,12 +10,18 @@ export class NodeHelperPeer {
   readonly peer: Peer.Instance;
   readonly channels = new Map<string, RTCDataChannel>();
   readonly received: Record<string, string[]> = { control: [], chat: [], input: [] };
+  /** Binary messages on the extra channels (file frames). */
+  readonly receivedBytes: Record<string, number> = {};
   /** Binary screen-channel messages (lossless regions), for a test's decoder. */
   onScreen: ((data: ArrayBuffer) => void) | undefined;
   connected = false;
   closed = false;
 
-  constructor(sendSignal: (payload: Record<string, unknown>) => void) {
+  constructor(
+    sendSignal: (payload: Record<string, unknown>) => void,
+    /** Negotiated channels beyond the peer protocol's own (files, voice), opened like the viewer's. */
+    private readonly extraChannels: readonly { label: string; id: number; ordered: boolean }[] = [],
+  ) {
     this.peer = new Peer({ initiator: false, trickle: true, wrtc: wrtc as unknown as Peer.Options['wrtc'] });
     this.peer.on('signal', (data) => sendSignal(data as unknown as Record<string, unknown>));
     this.peer.on('connect', () => (this.connected = true));
@@ -26,10 +32,14 @@ export class NodeHelperPeer {
   signal(payload: Record<string, unknown>): void {
     if (payload.type === 'offer' && this.channels.size === 0) {
       const pc = (this.peer as unknown as { _pc: RTCPeerConnection })._pc;
-      for (const spec of Object.values(PEER_CHANNELS)) {
+      for (const spec of [...Object.values(PEER_CHANNELS), ...this.extraChannels]) {
         const channel = pc.createDataChannel(spec.label, { negotiated: true, id: spec.id, ordered: spec.ordered });
         channel.binaryType = 'arraybuffer';
-        channel.onmessage = (e) => (spec.label === 'screen' ? this.onScreen?.(e.data as ArrayBuffer) : this.received[spec.label]?.push(String(e.data)));
+        channel.onmessage = (e) => {
+          if (spec.label === 'screen') this.onScreen?.(e.data as ArrayBuffer);
+          else if (typeof e.data === 'string') (this.received[spec.label] ??= []).push(e.data);
+          else this.receivedBytes[spec.label] = (this.receivedBytes[spec.label] ?? 0) + 1;
+        };
         this.channels.set(spec.label, channel);
       }
     }
@@ -37,7 +47,7 @@ export class NodeHelperPeer {
   }
 
   /** Sends raw text (or bytes) on a channel, valid or not. */
-  send(label: keyof typeof PEER_CHANNELS, data: string | Uint8Array): void {
+  send(label: string, data: string | Uint8Array): void {
     const channel = this.channels.get(label);
     if (!channel || channel.readyState !== 'open') throw new Error(`channel ${label} is not open`);
     channel.send(data as string);

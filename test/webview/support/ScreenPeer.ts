@@ -65,6 +65,18 @@ export class ScreenPeer {
     this.channels.get('control')?.send(JSON.stringify(message));
   }
 
+  /** Sends raw text or bytes on a channel, valid or not (fuzzing the viewer). */
+  send(label: string, data: string | Uint8Array): void {
+    const channel = this.channels.get(label);
+    if (!channel || channel.readyState !== 'open') throw new Error(`channel ${label} is not open`);
+    channel.send(data as string);
+  }
+
+  /** Bytes queued on the channels and not yet handed to the network. */
+  get bufferedAmount(): number {
+    return [...this.channels.values()].reduce((n, c) => n + c.bufferedAmount, 0);
+  }
+
   private openChannels(): void {
     const pc = (this.peer as unknown as { _pc: RTCPeerConnection })._pc;
     for (const spec of Object.values(PEER_CHANNELS)) {
