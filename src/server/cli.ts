@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
 import type { Logger } from '../common/logger';
 import { parseDuration } from './duration';
+import { IceCredentials } from './IceCredentials';
 import type { ServerOptions } from './startServer';
 
 export const HELP = `Remote Assist — assistance network server
@@ -19,6 +20,15 @@ Usage: npm run server -- [options]        (or: node dist/server.js [options])
                         (redis://host:port; the processes share the same --data directory)
   --redis-node-ttl DUR  with --redis: a process silent this long counts as dead, its users offline (default 15s)
   --public-url URL      address clients use, written into invitation links (default ws[s]://host:port)
+  --stun URL            STUN server handed to both parties of each session, e.g. stun:turn.example.com:3478
+                        (repeatable)
+  --turn URL            TURN server for when no direct path exists (repeatable): turn:HOST:3478 (UDP),
+                        turn:HOST:3478?transport=tcp (where UDP is blocked), turns:HOST:443?transport=tcp
+                        (TLS on 443, where only HTTPS gets out). Needs --turn-secret.
+  --turn-secret S       coturn's static-auth-secret (use-auth-secret): each party gets a credential of its own
+                        (username expiry:alias, HMAC-SHA1 password), never a fixed password (or env
+                        REMOTE_ASSIST_TURN_SECRET)
+  --turn-ttl DUR        how long such a credential is valid: 30m, 12h, 2d (default 12h)
   --verbose             log debug messages
   --help                show this help
 
@@ -43,6 +53,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
       redis: { type: 'string' },
       'redis-node-ttl': { type: 'string' },
       'public-url': { type: 'string' },
+      stun: { type: 'string', multiple: true },
+      turn: { type: 'string', multiple: true },
+      'turn-secret': { type: 'string' },
+      'turn-ttl': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -52,21 +66,23 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0-65535, got ${values.port}`);
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) throw new Error('--tls-cert and --tls-key go together');
   const tls = values['tls-cert'] && values['tls-key'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']) } : undefined;
-  return {
-    help: false,
-    verbose: values.verbose ?? false,
-    options: {
-      port,
-      host: values.host ?? '127.0.0.1',
-      dataDir: values.data ?? 'remote-assist-data',
-      tls,
-      joinPassword: values['join-password'] ?? (env.REMOTE_ASSIST_JOIN_PASSWORD || undefined),
-      inviteExpiryMs: values['invite-expiry'] ? parseDuration(values['invite-expiry']) : undefined,
-      redisUrl: values.redis,
-      redisNodeTtlMs: values['redis-node-ttl'] ? parseDuration(values['redis-node-ttl']) : undefined,
-      publicUrl: values['public-url'],
-    },
+  const options: ServerOptions = {
+    port,
+    host: values.host ?? '127.0.0.1',
+    dataDir: values.data ?? 'remote-assist-data',
+    tls,
+    joinPassword: values['join-password'] ?? (env.REMOTE_ASSIST_JOIN_PASSWORD || undefined),
+    inviteExpiryMs: values['invite-expiry'] ? parseDuration(values['invite-expiry']) : undefined,
+    redisUrl: values.redis,
+    redisNodeTtlMs: values['redis-node-ttl'] ? parseDuration(values['redis-node-ttl']) : undefined,
+    publicUrl: values['public-url'],
+    stun: values.stun,
+    turn: values.turn,
+    turnSecret: values['turn-secret'] ?? (env.REMOTE_ASSIST_TURN_SECRET || undefined),
+    turnTtlMs: values['turn-ttl'] ? parseDuration(values['turn-ttl']) : undefined,
   };
+  new IceCredentials(options); // throws on a bad --stun/--turn/--turn-secret/--turn-ttl, before anything starts
+  return { help: false, verbose: values.verbose ?? false, options };
 }
 
 /** Timestamped lines on stderr, the CLI's log. */

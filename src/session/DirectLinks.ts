@@ -10,6 +10,7 @@ import { AddressInfo, createServer } from 'net';
 import { networkInterfaces } from 'os';
 import { NetworkClient } from '../network/NetworkClient';
 import type { Link } from '../protocol/network';
+import type { IceOptions } from '../server/IceCredentials';
 import { RunningServer, startServer } from '../server/startServer';
 import { IDisposable, DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
@@ -20,6 +21,11 @@ export interface DirectLinkOptions {
   readonly port: number;
   /** Address helpers use to reach this machine; empty: its first non-internal IPv4 address. */
   readonly address: string;
+  /**
+   * STUN/TURN from the sharer's settings: the embedded server hands them (TURN with per-session credentials)
+   * to both parties when a link is redeemed, so the helper needs nothing but the link.
+   */
+  readonly ice?: IceOptions;
 }
 
 /** A link to send, and the password to send apart from it (the link alone does not let anyone in). */
@@ -76,7 +82,7 @@ export class DirectLinks implements IDisposable {
       const address = options.address || lanAddress();
       // The link must name the port, so a free one is chosen before the server starts.
       const port = options.port || (await freePort());
-      this.server = await startServer({ host: '0.0.0.0', port, publicUrl: `ws://${address}:${port}`, joinPassword: this.joinKey, logger: this.log });
+      this.server = await startServer({ host: '0.0.0.0', port, publicUrl: `ws://${address}:${port}`, joinPassword: this.joinKey, ...options.ice, logger: this.log });
       this.log.info(`direct invitation links served at ws://${address}:${port}`);
     }
     if (!this.sharerClient) {

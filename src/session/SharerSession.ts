@@ -123,7 +123,8 @@ export class SharerSession extends SessionSide implements ActiveSession {
       }),
     );
     this.store.add(host.onExit(() => void this.fail(T.sharingFailed('the screen sharing process stopped'))));
-    host.start({ quality: qualityFor(this.policy.qualityPreset()) });
+    this.store.add(host.onStats((stats) => stats.path && this.setPath(stats.path)));
+    host.start({ quality: qualityFor(this.policy.qualityPreset()), iceServers: [...this.iceServers] });
   }
 
   private async onControlRequested(): Promise<void> {

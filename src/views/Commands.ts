@@ -175,7 +175,7 @@ export class Commands implements vscode.Disposable {
     const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating an invitation link…' }, () =>
       this.s.network.signedIn
         ? DirectLinks.createOn(this.s.network.client, expiry)
-        : this.s.direct.create(this.s.settings.displayName(), expiry, { port: this.s.settings.directPort(), address: this.s.settings.directAddress() }),
+        : this.s.direct.create(this.s.settings.displayName(), expiry, { port: this.s.settings.directPort(), address: this.s.settings.directAddress(), ice: this.s.settings.iceOptions() }),
     );
     const expires = new Date(created.expiresAt).toLocaleString();
     const choice = await vscode.window.showInformationMessage(
@@ -257,7 +257,7 @@ export class Commands implements vscode.Disposable {
     const address = this.s.settings.directAddress() || lanAddress();
     const dataDir = join(this.s.context.globalStorageUri.fsPath, 'team-server');
     const publicUrl = `ws://${address}:${TEAM_SERVER_PORT}`;
-    this.teamServer = await startServer({ host: '0.0.0.0', port: TEAM_SERVER_PORT, dataDir, publicUrl, inviteExpiryMs: this.s.settings.invitationExpiryMs(), logger: this.s.log });
+    this.teamServer = await startServer({ host: '0.0.0.0', port: TEAM_SERVER_PORT, dataDir, publicUrl, inviteExpiryMs: this.s.settings.invitationExpiryMs(), ...this.s.settings.iceOptions(), logger: this.s.log });
     this.s.log.info(`team server listening on port ${TEAM_SERVER_PORT}, data in ${dataDir}`);
     const choice = await vscode.window.showInformationMessage(
       `A team server is running on this machine at ${publicUrl} while VS Code is open. Teammates set "Remote Assist: Server Url" to this address and sign in.`,

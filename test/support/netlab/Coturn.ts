@@ -23,6 +23,8 @@ export class Coturn {
   private constructor(
     private readonly process: ChildProcess,
     private readonly work: string,
+    /** The TLS certificate (self-signed, for the public address) clients must trust for turns:. */
+    readonly certFile: string,
     /** coturn's own log (allocations, permissions, errors). */
     readonly logFile: string,
   ) {}
@@ -68,7 +70,7 @@ export class Coturn {
     } finally {
       closeSync(fd);
     }
-    const coturn = new Coturn(child, work, logFile);
+    const coturn = new Coturn(child, work, cert, logFile);
     try {
       await coturn.waitListening(lab);
     } catch (err) {
