@@ -13,6 +13,11 @@ import { NetLabError, run } from './run';
 export interface CoturnOptions {
   readonly secret: string;
   readonly realm?: string;
+  /**
+   * A turnserver.conf to start from (e.g. the repository's deploy/coturn/turnserver.conf); the lab's
+   * addresses, secret, realm and certificate are given on the command line, which takes precedence.
+   */
+  readonly configFile?: string;
 }
 
 export class Coturn {
@@ -49,7 +54,7 @@ export class Coturn {
     let child: ChildProcess;
     try {
       child = lab.spawn(PUBLIC, 'turnserver', [
-        '-n', // no configuration file: everything is on this line
+        ...(options.configFile ? ['-c', options.configFile] : ['-n']),
         `--listening-ip=${PUBLIC_ADDRESS}`,
         `--relay-ip=${PUBLIC_ADDRESS}`,
         '--listening-port=3478',
