@@ -10,7 +10,7 @@ import { NetLab, PUBLIC } from '../support/netlab';
 
 const ROOT = join(__dirname, '..', '..');
 
-describe('README, Networks: the server command with --stun/--turn/--turn-secret', function () {
+describe('README, Networks: the server command with --stun/--turn and the TURN secret', function () {
   this.timeout(90_000);
   let lab: NetLab;
   const dataDir = join(ROOT, 'data');
@@ -24,8 +24,8 @@ describe('README, Networks: the server command with --stun/--turn/--turn-secret'
   it('starts and serves', async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const networks = readme.slice(readme.indexOf('## Networks'));
-    const command = /```bash\n(npm run server[^`]*?)```/.exec(networks)?.[1];
-    assert.ok(command?.includes('--turn-secret'), 'the Networks section shows the server command');
+    const command = /```bash\n(REMOTE_ASSIST_TURN_SECRET=[^`]*?npm run server[^`]*?)```/.exec(networks)?.[1];
+    assert.ok(command?.includes('--turn '), 'the Networks section shows the server command');
     lab = await NetLab.create();
     const server = lab.spawn(PUBLIC, 'bash', ['-c', command!], { cwd: ROOT, env: { ...process.env, TURN_SECRET: 'a-secret-for-the-readme-test' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
