@@ -71,9 +71,9 @@ export class AssistSettings implements SharerPolicy {
   /**
    * STUN/TURN for the servers this machine runs (direct links, team server). Application scope, so no
    * workspace can point a session at a relay of its choosing; each bad URL is reported and left out, and
-   * TURN without a usable secret is left out as a whole.
+   * TURN without a usable secret (kept in secret storage, not in settings) is left out as a whole.
    */
-  iceOptions(): IceOptions {
+  iceOptions(storedTurnSecret: string | undefined): IceOptions {
     const valid = (key: string, schema: typeof StunUrl | typeof TurnUrl) => {
       const inspected = this.config.inspect<unknown>(key)?.globalValue;
       const list = Array.isArray(inspected) ? inspected.slice(0, 8) : [];
@@ -85,10 +85,10 @@ export class AssistSettings implements SharerPolicy {
     };
     const stun = valid('network.stunServers', StunUrl);
     let turn = valid('network.turnServers', TurnUrl);
-    const secret = this.config.inspect<unknown>('network.turnSecret')?.globalValue;
+    const secret = storedTurnSecret;
     const turnSecret = typeof secret === 'string' && secret.length >= 16 && secret.length <= 256 ? secret : undefined;
     if (turn.length > 0 && !turnSecret) {
-      this.log.warn('setting remoteAssist.network.turnServers ignored: remoteAssist.network.turnSecret is missing or shorter than 16 characters');
+      this.log.warn('setting remoteAssist.network.turnServers ignored: no TURN secret (Remote Assist: Set TURN Secret…)');
       turn = [];
     }
     const hours = this.config.get<number>('network.turnCredentialHours', 12);

@@ -7,6 +7,7 @@ import { join } from 'path';
 import type { Logger } from '../common/logger';
 import { Alias } from '../protocol/network';
 import type { ToolbarAction } from '../protocol/webview';
+import type { IceOptions } from '../server/IceCredentials';
 import { RunningServer, startServer } from '../server/startServer';
 import type { AssistanceNetwork } from '../session/AssistanceNetwork';
 import type { AssistSettings } from '../session/AssistSettings';
@@ -30,6 +31,7 @@ export interface CommandServices {
 }
 
 const TEAM_SERVER_PORT = 7420;
+const TURN_SECRET_KEY = 'turnSecret';
 
 export class Commands implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -74,6 +76,7 @@ export class Commands implements vscode.Disposable {
       });
     }
     reg('startTeamServer', () => this.startTeamServer());
+    reg('setTurnSecret', () => this.setTurnSecret());
     reg('showPanel', () => s.showPanel());
     reg('showLog', () => s.log.show());
   }
@@ -172,10 +175,10 @@ export class Commands implements vscode.Disposable {
 
   private async createInvitationLink(): Promise<void> {
     const expiry = this.s.settings.invitationExpiryMs();
-    const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating an invitation link…' }, () =>
+    const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating an invitation link…' }, async () =>
       this.s.network.signedIn
         ? DirectLinks.createOn(this.s.network.client, expiry)
-        : this.s.direct.create(this.s.settings.displayName(), expiry, { port: this.s.settings.directPort(), address: this.s.settings.directAddress(), ice: this.s.settings.iceOptions() }),
+        : this.s.direct.create(this.s.settings.displayName(), expiry, { port: this.s.settings.directPort(), address: this.s.settings.directAddress(), ice: await this.iceOptions() }),
     );
     const expires = new Date(created.expiresAt).toLocaleString();
     const choice = await vscode.window.showInformationMessage(
@@ -249,6 +252,25 @@ export class Commands implements vscode.Disposable {
     else await client.cancelInvitation(chosen.id);
   }
 
+  /** STUN/TURN from the settings, with coturn's secret from VS Code's secret storage. */
+  private async iceOptions(): Promise<IceOptions> {
+    return this.s.settings.iceOptions(await this.s.context.secrets.get(TURN_SECRET_KEY));
+  }
+
+  private async setTurnSecret(): Promise<void> {
+    const secret = await vscode.window.showInputBox({
+      title: 'TURN secret',
+      prompt: "coturn's static-auth-secret (use-auth-secret). It stays on this machine: sessions get credentials derived from it. Empty removes it.",
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v === '' || (v.length >= 16 && v.length <= 256) ? undefined : 'Use 16 to 256 characters.'),
+    });
+    if (secret === undefined) return;
+    if (secret === '') await this.s.context.secrets.delete(TURN_SECRET_KEY);
+    else await this.s.context.secrets.store(TURN_SECRET_KEY, secret);
+    void vscode.window.showInformationMessage(secret === '' ? 'The TURN secret was removed.' : 'The TURN secret is stored. Invitation links and a team server started from now on use it.');
+  }
+
   private async startTeamServer(): Promise<void> {
     if (this.teamServer) {
       void vscode.window.showInformationMessage(`The team server is already running at ${this.teamServer.url}.`);
@@ -257,7 +279,7 @@ export class Commands implements vscode.Disposable {
     const address = this.s.settings.directAddress() || lanAddress();
     const dataDir = join(this.s.context.globalStorageUri.fsPath, 'team-server');
     const publicUrl = `ws://${address}:${TEAM_SERVER_PORT}`;
-    this.teamServer = await startServer({ host: '0.0.0.0', port: TEAM_SERVER_PORT, dataDir, publicUrl, inviteExpiryMs: this.s.settings.invitationExpiryMs(), ...this.s.settings.iceOptions(), logger: this.s.log });
+    this.teamServer = await startServer({ host: '0.0.0.0', port: TEAM_SERVER_PORT, dataDir, publicUrl, inviteExpiryMs: this.s.settings.invitationExpiryMs(), ...(await this.iceOptions()), logger: this.s.log });
     this.s.log.info(`team server listening on port ${TEAM_SERVER_PORT}, data in ${dataDir}`);
     const choice = await vscode.window.showInformationMessage(
       `A team server is running on this machine at ${publicUrl} while VS Code is open. Teammates set "Remote Assist: Server Url" to this address and sign in.`,
