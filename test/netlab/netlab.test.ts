@@ -45,7 +45,7 @@ c.on('error', (e) => { console.log('error ' + e.code); process.exit(0); });
 setTimeout(() => { console.log('timeout'); process.exit(0); }, 1500);
 `;
 
-describe('NetLab: namespaces, NAT, firewalls and netem for tests (root)', function () {
+describe('NetLab: namespaces, NAT, firewalls and shaping for tests (root)', function () {
   this.timeout(60_000);
   let lab: NetLab;
   let servers: ChildProcess;

@@ -25,7 +25,8 @@ import { ToolbarDispatch } from '../../src/views/ToolbarDispatch';
 import { WebviewRouter } from '../../src/views/WebviewRouter';
 import { buildHost } from '../host/support/buildHost';
 import { chromiumIn, Coturn, NetLab } from '../support/netlab';
-import { startXvfb, XDisplay } from '../support/xvfb';
+import { displayEnv, runOnDisplay, startXvfb, XDisplay } from '../support/xvfb';
+import { near, samplePicture } from '../webview/support/helperPicture';
 import { until, WebviewHarness } from '../webview/support/WebviewHarness';
 
 const RESULTS = join(__dirname, '..', '..', 'test-results', 'netlab');
@@ -55,16 +56,8 @@ describe('Sessions across NAT and firewalls (NetLab + coturn + real host process
   const connectTimes: Record<string, number> = {};
   const paths: Record<string, { sharer: ConnectionPath; helper: ConnectionPath }> = {};
 
-  const env = () => {
-    const e: NodeJS.ProcessEnv = { ...process.env, DISPLAY: display.display };
-    delete e.WAYLAND_DISPLAY;
-    return e;
-  };
-  const x = (cmd: string, args: string[]) =>
-    new Promise<void>((resolve, reject) => {
-      const c = spawn(cmd, args, { env: env(), stdio: 'ignore' });
-      c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`))));
-    });
+  const env = () => displayEnv(display);
+  const x = (cmd: string, args: string[]) => runOnDisplay(display, cmd, args);
 
   before(async () => {
     mkdirSync(RESULTS, { recursive: true });
@@ -191,22 +184,7 @@ describe('Sessions across NAT and firewalls (NetLab + coturn + real host process
 
       // The screen: Alice's blue desktop in Bob's panel.
       await until(
-        () =>
-          panel.page.evaluate(() => {
-            const screen = document.querySelector<HTMLCanvasElement>('canvas.ra-screen');
-            const video = document.querySelector('video');
-            const source = screen && screen.style.display !== 'none' ? screen : video;
-            const width = source instanceof HTMLVideoElement ? source.videoWidth : (source?.width ?? 0);
-            const height = source instanceof HTMLVideoElement ? source.videoHeight : (source?.height ?? 0);
-            if (!source || width === 0) return false;
-            const c = document.createElement('canvas');
-            c.width = width;
-            c.height = height;
-            const ctx = c.getContext('2d')!;
-            ctx.drawImage(source, 0, 0);
-            const [r, g, b] = ctx.getImageData(Math.round(width * 0.8), Math.round(height * 0.8), 1, 1).data;
-            return width === 1280 && height === 720 && Math.abs(r - 0x20) < 40 && Math.abs(g - 0x40) < 40 && Math.abs(b - 0xc0) < 40;
-          }),
+        () => samplePicture(panel.page).then((p) => p?.width === 1280 && p.height === 720 && near(p.rgb, [0x20, 0x40, 0xc0])),
         "Alice's 1280x720 blue desktop in Bob's panel",
         30_000,
       );
