@@ -119,7 +119,7 @@ export class HostSession {
 
     const pipeline = (this.pipeline = this.store.add(new ScreenPipeline(backend.capture, command.quality, this.options.log)));
     this.store.add(pipeline.onError((err) => this.report(err instanceof HostError ? err.code : 'ERR_INTERNAL', err.message)));
-    const link = (this.link = new PeerLink(pipeline.track, command.quality, command.iceServers as RTCIceServer[] | undefined));
+    const link = (this.link = new PeerLink(pipeline.track, command.quality, command.iceServers));
     this.store.add(link);
     this.store.add(link.onSignal((payload) => this.options.emit({ type: 'signal', payload })));
     this.store.add(link.onConnect(() => this.onConnected()));
@@ -203,6 +203,7 @@ export class HostSession {
         sendDelayMs: t.packetsSent > last.packets ? Math.round(((t.totalPacketSendDelay - last.sendDelay) / (t.packetsSent - last.packets)) * 10_000) / 10 : undefined,
         kbpsSent: Math.round((((bytesSent - this.lastStats.bytes) * 8) / 1000 / seconds) * 10) / 10,
         rttMs,
+        path: t.path,
         inputApplied: this.gate.counters.applied,
         inputDropped: this.gate.counters.dropped,
         inputRejected: this.gate.counters.rejected,

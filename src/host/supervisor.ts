@@ -5,6 +5,7 @@
  */
 import { ChildProcess, fork } from 'child_process';
 import * as path from 'path';
+import type { IceServer } from '../protocol/ice';
 import { ControlReason, HostCommand, HostErrorCode, HostEvent, HostStats, Quality, ScreenChoice, SignalPayload } from '../protocol/host';
 import { parseMessage, ProtocolError } from '../protocol/validate';
 import { IDisposable, Emitter } from '../common/lifecycle';
@@ -23,7 +24,7 @@ export interface HostSupervisorOptions {
 export interface StartOptions {
   readonly quality: Quality;
   readonly screen?: ScreenChoice;
-  readonly iceServers?: { urls: string | string[]; username?: string; credential?: string }[];
+  readonly iceServers?: IceServer[];
 }
 
 export interface HostError {

@@ -3,6 +3,7 @@
  * answers with `HostEvent`s; each side validates what it receives with `parseMessage`.
  */
 import { z } from 'zod';
+import { ConnectionPath, IceServers } from './ice';
 
 /** Video quality; every field can change live without reconnecting. */
 export const Quality = z
@@ -27,12 +28,6 @@ export type Quality = z.infer<typeof Quality>;
 export const ScreenChoice = z.union([z.literal('all'), z.object({ monitor: z.string().min(1).max(64) })]);
 export type ScreenChoice = z.infer<typeof ScreenChoice>;
 
-export const IceServer = z.object({
-  urls: z.union([z.string().max(512), z.array(z.string().max(512)).max(8)]),
-  username: z.string().max(256).optional(),
-  credential: z.string().max(256).optional(),
-});
-
 /** A simple-peer signal object, relayed opaquely; bounded so a hostile relay cannot balloon it. */
 export const SignalPayload = z.record(z.string(), z.unknown());
 export type SignalPayload = z.infer<typeof SignalPayload>;
@@ -44,7 +39,7 @@ export const HostCommand = z.discriminatedUnion('type', [
     type: z.literal('start'),
     quality: Quality,
     screen: ScreenChoice.default('all'),
-    iceServers: z.array(IceServer).max(8).optional(),
+    iceServers: IceServers.optional(),
   }),
   z.object({ type: z.literal('signal'), payload: SignalPayload }),
   z.object({ type: z.literal('grantControl') }),
@@ -85,6 +80,8 @@ export const HostStats = z.object({
   kbpsSent: z.number(),
   /** Round-trip time from ICE candidate-pair stats, ms (absent before measured). */
   rttMs: z.number().optional(),
+  /** The selected candidate pair: direct or relayed, and how (absent before ICE selected one). */
+  path: ConnectionPath.optional(),
   inputApplied: z.number().int(),
   inputDropped: z.number().int(),
   inputRejected: z.number().int(),

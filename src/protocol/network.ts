@@ -5,6 +5,7 @@
  * Both ends validate with `decodeMessage(ClientMessage | ServerMessage, text, MAX_MESSAGE_BYTES)`.
  */
 import { z } from 'zod';
+import { IceServers } from './ice';
 
 /** Largest message either side accepts (bytes of JSON text); larger ones get ERR_TOO_LARGE. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -89,6 +90,8 @@ export const Session = z.object({
   peer: Person,
   startedAt: Epoch,
   via: z.enum(['invitation', 'link']),
+  /** STUN and TURN servers for this party's peer connection (TURN with credentials valid for hours, not forever). */
+  iceServers: IceServers,
 });
 
 /**

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PanelFilesCommand, PanelFilesEvent } from './files';
+import { ConnectionPath, IceServers } from './ice';
 import { PanelVoiceCommand, PanelVoiceEvent } from './voice';
 
 /** Upper bound on one chat message, in characters (the peer protocol allows the same). */
@@ -49,6 +50,8 @@ export const SessionView = z.object({
   control: ControlPhase,
   statusLine: z.string().max(500),
   history: z.array(ChatEntry).max(HISTORY_MAX_ENTRIES),
+  /** Helper's panel only: the ICE servers its viewer's peer connection uses (from the session). */
+  iceServers: IceServers.optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 
@@ -77,6 +80,8 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('viewerChat'), text: z.string().min(1).max(CHAT_TEXT_MAX) }),
   z.object({ type: z.literal('viewerControl'), granted: z.boolean(), reason: z.string().max(64) }),
   z.object({ type: z.literal('viewerError'), message: z.string().max(2000) }),
+  /** The selected candidate pair from the viewer's getStats (about once a second while connected). */
+  z.object({ type: z.literal('viewerPath'), path: ConnectionPath }),
   /** Panel only: Start Talking (src/protocol/voice.ts). */
   ...PanelVoiceEvent.options,
   /** Panel only: Send a File relays the files channel (src/protocol/files.ts). */

@@ -1,6 +1,7 @@
 import type { Logger } from '../common/logger';
 import type { AccountStore } from './AccountStore';
 import type { Cluster } from './Cluster';
+import type { IceCredentials } from './IceCredentials';
 import type { ConnectionRegistry } from './ConnectionRegistry';
 import type { ContactStore } from './ContactStore';
 import type { InvitationStore } from './InvitationStore';
@@ -23,6 +24,8 @@ export interface ServerContext {
   readonly logger: Logger;
   readonly inviteExpiryMs: number;
   readonly joinPassword: string | undefined;
+  /** STUN/TURN servers and TURN credentials for sessions. */
+  readonly ice: IceCredentials;
   /** Base of the links handed out by createLink. */
   readonly linkBase: string;
 }

@@ -36,12 +36,12 @@ export class SessionRelay implements IDisposable {
     return row;
   }
 
-  /** The session as `alias` sees it. */
+  /** The session as `alias` sees it, with ICE servers and fresh TURN credentials for that party. */
   view(row: SessionRow, alias: string): Session {
     const sharer = alias === row.sharer;
     const peerAlias = sharer ? row.helper : row.sharer;
     const peer: Person = this.ctx.accounts.get(peerAlias) ?? { alias: peerAlias, displayName: peerAlias };
-    return { id: row.id, role: sharer ? 'sharer' : 'helper', peer, startedAt: row.startedAt, via: row.via };
+    return { id: row.id, role: sharer ? 'sharer' : 'helper', peer, startedAt: row.startedAt, via: row.via, iceServers: this.ctx.ice.forParty(alias) };
   }
 
   openFor(identity: Identity): Session[] {

@@ -3,6 +3,7 @@ import { parseArgs } from 'util';
 import type { Logger } from '../common/logger';
 import { parseDuration } from './duration';
 import type { Limits } from './Limits';
+import { IceCredentials } from './IceCredentials';
 import type { ServerOptions } from './startServer';
 
 export const HELP = `Remote Assist — assistance network server
@@ -28,6 +29,15 @@ Usage: npm run server -- [options]        (or: node dist/server.js [options])
   --health-token TOKEN  GET /healthz with "Authorization: Bearer TOKEN" also tells connections and uptime
                         (or env REMOTE_ASSIST_HEALTH_TOKEN); without it only loopback sees more than
                         {"status":"ok"}
+  --stun URL            STUN server handed to both parties of each session, e.g. stun:turn.example.com:3478
+                        (repeatable)
+  --turn URL            TURN server for when no direct path exists (repeatable): turn:HOST:3478 (UDP),
+                        turn:HOST:3478?transport=tcp (where UDP is blocked), turns:HOST:443?transport=tcp
+                        (TLS on 443, where only HTTPS gets out). Needs --turn-secret.
+  --turn-secret S       coturn's static-auth-secret (use-auth-secret): each party gets a credential of its own
+                        (username expiry:alias, HMAC-SHA1 password), never a fixed password (or env
+                        REMOTE_ASSIST_TURN_SECRET)
+  --turn-ttl DUR        how long such a credential is valid: 30m, 12h, 2d (default 12h)
   --verbose             log debug messages
   --help                show this help
 
@@ -59,6 +69,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
       'max-connections-per-address': { type: 'string' },
       'accounts-per-address': { type: 'string' },
       'health-token': { type: 'string' },
+      stun: { type: 'string', multiple: true },
+      turn: { type: 'string', multiple: true },
+      'turn-secret': { type: 'string' },
+      'turn-ttl': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -71,23 +85,25 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
   if (values['max-connections-per-address'] !== undefined) limits.maxConnectionsPerAddress = positiveInteger('--max-connections-per-address', values['max-connections-per-address']);
   if (values['accounts-per-address'] !== undefined) limits.accountsPerAddress = positiveInteger('--accounts-per-address', values['accounts-per-address']);
   const tls = values['tls-cert'] && values['tls-key'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']) } : undefined;
-  return {
-    help: false,
-    verbose: values.verbose ?? false,
-    options: {
-      port,
-      host: values.host ?? '127.0.0.1',
-      dataDir: values.data ?? 'remote-assist-data',
-      tls,
-      joinPassword: values['join-password'] ?? (env.REMOTE_ASSIST_JOIN_PASSWORD || undefined),
-      inviteExpiryMs: values['invite-expiry'] ? parseDuration(values['invite-expiry']) : undefined,
-      redisUrl: values.redis,
-      redisNodeTtlMs: values['redis-node-ttl'] ? parseDuration(values['redis-node-ttl']) : undefined,
-      publicUrl: values['public-url'],
-      healthToken: values['health-token'] ?? (env.REMOTE_ASSIST_HEALTH_TOKEN || undefined),
-      limits,
-    },
+  const options: ServerOptions = {
+    port,
+    host: values.host ?? '127.0.0.1',
+    dataDir: values.data ?? 'remote-assist-data',
+    tls,
+    joinPassword: values['join-password'] ?? (env.REMOTE_ASSIST_JOIN_PASSWORD || undefined),
+    inviteExpiryMs: values['invite-expiry'] ? parseDuration(values['invite-expiry']) : undefined,
+    redisUrl: values.redis,
+    redisNodeTtlMs: values['redis-node-ttl'] ? parseDuration(values['redis-node-ttl']) : undefined,
+    publicUrl: values['public-url'],
+    healthToken: values['health-token'] ?? (env.REMOTE_ASSIST_HEALTH_TOKEN || undefined),
+    limits,
+    stun: values.stun,
+    turn: values.turn,
+    turnSecret: values['turn-secret'] ?? (env.REMOTE_ASSIST_TURN_SECRET || undefined),
+    turnTtlMs: values['turn-ttl'] ? parseDuration(values['turn-ttl']) : undefined,
   };
+  new IceCredentials(options); // throws on a bad --stun/--turn/--turn-secret/--turn-ttl, before anything starts
+  return { help: false, verbose: values.verbose ?? false, options };
 }
 
 function positiveInteger(option: string, text: string): number {

@@ -15,6 +15,7 @@ import { ContactStore } from './ContactStore';
 import { openDatabase, type SqliteDriver } from './Database';
 import { Dispatcher } from './Dispatcher';
 import { Gateway } from './Gateway';
+import { IceCredentials, type IceOptions } from './IceCredentials';
 import { Invitations } from './Invitations';
 import { InvitationStore } from './InvitationStore';
 import { defaultLimits, type Limits } from './Limits';
@@ -28,7 +29,7 @@ import { SessionStore } from './SessionStore';
 import { guardSockets } from './SocketGuard';
 import { hashSecret } from './secrets';
 
-export interface ServerOptions {
+export interface ServerOptions extends IceOptions {
   /** TCP port; 0 picks a free one (default 7420). */
   port?: number;
   /** Address to listen on (default 127.0.0.1: loopback only). */
@@ -72,6 +73,8 @@ const LINK_URI = 'vscode://remote-assist.remote-assist/redeem';
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger;
   const limits: Limits = { ...defaultLimits, ...options.limits };
+  // checked before anything opens: a wrong --turn stops the start with a readable message
+  const ice = new IceCredentials(options);
   const host = options.host ?? '127.0.0.1';
   const db = openDatabase(options.dataDir, { driver: options.sqlite, logger });
   const registry = new ConnectionRegistry();
@@ -146,6 +149,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     presence,
     limits,
     logger,
+    ice,
     inviteExpiryMs: options.inviteExpiryMs ?? 30 * 60_000,
     joinPassword: options.joinPassword,
     linkBase: `${LINK_URI}?server=${encodeURIComponent(publicUrl)}`,

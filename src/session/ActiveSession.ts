@@ -2,6 +2,7 @@
 import type { TalkController } from '../audio/TalkController';
 import type { SessionFiles } from '../files/SessionFiles';
 import type { IDisposable, Event } from '../common/lifecycle';
+import type { ConnectionPath, IceServer } from '../protocol/ice';
 import type { AssistanceSession } from './AssistanceSession';
 import type { QualityPreset } from './QualityPresets';
 
@@ -9,6 +10,11 @@ export interface ActiveSession extends IDisposable {
   readonly model: AssistanceSession;
   /** Fires once, after the session ended and its resources were released. */
   readonly onDidEnd: Event<void>;
+  /** The STUN/TURN servers for this side's peer connection (from the assistance network). */
+  readonly iceServers: readonly IceServer[];
+  /** Direct or relayed, and the round trip, from this side's getStats (undefined until known). */
+  readonly path: ConnectionPath | undefined;
+  readonly onDidChangePath: Event<ConnectionPath>;
   /** Sends a chat message peer to peer and records it; rejects (SessionError) when not connected. */
   sendChat(text: string): Promise<void>;
   /** Helper: asks for control. Sharer: refused with a SessionError. */

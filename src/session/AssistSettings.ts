@@ -3,6 +3,8 @@ import { userInfo } from 'os';
 import * as vscode from 'vscode';
 import type { Logger } from '../common/logger';
 import { cleanDisplayName } from '../protocol/network';
+import { StunUrl, TurnUrl } from '../protocol/ice';
+import type { IceOptions } from '../server/IceCredentials';
 import { QUALITY_PRESETS, QualityPreset } from './QualityPresets';
 import type { SharerPolicy } from './SharerSession';
 
@@ -65,6 +67,34 @@ export class AssistSettings implements SharerPolicy {
   directAddress(): string {
     const value = this.config.get<string>('directAddress', '').trim();
     return /^[A-Za-z0-9.:[\]-]{0,253}$/.test(value) ? value : '';
+  }
+
+  /**
+   * STUN/TURN for the servers this machine runs (direct links, team server). Application scope, so no
+   * workspace can point a session at a relay of its choosing; each bad URL is reported and left out, and
+   * TURN without a usable secret (kept in secret storage, not in settings) is left out as a whole.
+   */
+  iceOptions(storedTurnSecret: string | undefined): IceOptions {
+    const valid = (key: string, schema: typeof StunUrl | typeof TurnUrl) => {
+      const inspected = this.config.inspect<unknown>(key)?.globalValue;
+      const list = Array.isArray(inspected) ? inspected.slice(0, 8) : [];
+      return list.filter((url): url is string => {
+        const ok = schema.safeParse(url).success;
+        if (!ok) this.log.warn(`setting remoteAssist.${key}: ${JSON.stringify(url).slice(0, 120)} ignored: not a valid URL`);
+        return ok;
+      });
+    };
+    const stun = valid('network.stunServers', StunUrl);
+    let turn = valid('network.turnServers', TurnUrl);
+    const secret = storedTurnSecret;
+    const turnSecret = typeof secret === 'string' && secret.length >= 16 && secret.length <= 256 ? secret : undefined;
+    if (turn.length > 0 && !turnSecret) {
+      this.log.warn('setting remoteAssist.network.turnServers ignored: no TURN secret (Remote Assist: Set TURN Secret…)');
+      turn = [];
+    }
+    const hours = this.config.get<number>('network.turnCredentialHours', 12);
+    const turnTtlMs = (Number.isFinite(hours) && hours >= 1 && hours <= 168 ? hours : 12) * 3_600_000;
+    return { stun, turn, turnSecret: turn.length > 0 ? turnSecret : undefined, turnTtlMs };
   }
 
   onDidChange(listener: () => void): vscode.Disposable {

@@ -11,6 +11,7 @@ import { networkInterfaces } from 'os';
 import { NetworkClient } from '../network/NetworkClient';
 import type { Link } from '../protocol/network';
 import { generateLanCertificate } from '../server/LanCertificate';
+import type { IceOptions } from '../server/IceCredentials';
 import { RunningServer, startServer } from '../server/startServer';
 import { IDisposable, DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
@@ -21,6 +22,11 @@ export interface DirectLinkOptions {
   readonly port: number;
   /** Address helpers use to reach this machine; empty: its first non-internal IPv4 address. */
   readonly address: string;
+  /**
+   * STUN/TURN from the sharer's settings: the embedded server hands them (TURN with per-session credentials)
+   * to both parties when a link is redeemed, so the helper needs nothing but the link.
+   */
+  readonly ice?: IceOptions;
 }
 
 /** A link to send, and the password to send apart from it (the link alone does not let anyone in). */
@@ -66,7 +72,7 @@ export class DirectLinks implements IDisposable {
       const address = options.address || lanAddress();
       const { cert, key, fingerprint } = await generateLanCertificate(address);
       // bound to the address the link names only, on the port asked for or a free one
-      const running = await startServer({ host: address, port: options.port, tls: { cert, key }, joinPassword: this.joinKey, logger: this.log });
+      const running = await startServer({ host: address, port: options.port, tls: { cert, key }, joinPassword: this.joinKey, ...options.ice, logger: this.log });
       this.server = { running, url: running.url, fingerprint };
       this.log.info(`direct invitation links served at ${running.url} (certificate SHA-256 ${fingerprint})`);
     }

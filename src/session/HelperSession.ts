@@ -73,6 +73,9 @@ export class HelperSession extends SessionSide implements ActiveSession {
       case 'viewerControl':
         this.onControlState(report.granted, report.reason);
         break;
+      case 'viewerPath':
+        this.setPath(report.path);
+        break;
       case 'viewerError':
         this.log.warn(`session ${this.model.sessionId}: viewer: ${report.message}`);
         break;

@@ -5,6 +5,7 @@
 import { DisposableStore, Emitter } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import type { NetworkClient } from '../network/NetworkClient';
+import type { ConnectionPath, IceServer } from '../protocol/ice';
 import type { Session } from '../protocol/network';
 import type { RelayMessage } from '../protocol/relay';
 import { AssistanceSession } from './AssistanceSession';
@@ -17,6 +18,12 @@ export abstract class SessionSide {
   private readonly _onDidEnd = new Emitter<void>();
   /** Fires once, after the session ended and its resources were released. */
   readonly onDidEnd = this._onDidEnd.event;
+  private readonly _onDidChangePath = new Emitter<ConnectionPath>();
+  /** Fires when this side's getStats reports the selected candidate pair (about once a second). */
+  readonly onDidChangePath = this._onDidChangePath.event;
+  private _path: ConnectionPath | undefined;
+  /** The STUN/TURN servers the assistance network gave this side for this session. */
+  readonly iceServers: readonly IceServer[];
   protected readonly store = new DisposableStore();
   protected readonly channel: SessionChannel;
   protected finished = false;
@@ -35,9 +42,21 @@ export abstract class SessionSide {
       peerName,
       sink: ChatLog.open(ctx.historyDir, { kind: 'session', sessionId: session.id, role, peerName, startedAt: session.startedAt }),
     });
+    this.iceServers = session.iceServers;
     this.channel = this.store.add(new SessionChannel(client, session.id, log));
     this.store.add(this.channel.onMessage((m) => this.onRelay(m)));
     this.store.add(this.channel.onEnded((reason) => this.finish(reason === 'connectionLost' ? 'error' : 'peer')));
+  }
+
+  /** Direct or relayed, and the round trip, from this side's getStats (undefined until known). */
+  get path(): ConnectionPath | undefined {
+    return this._path;
+  }
+
+  protected setPath(path: ConnectionPath): void {
+    if (this.finished) return;
+    this._path = path;
+    this._onDidChangePath.fire(path);
   }
 
   /** A message from the other side's extension (already validated by the channel). */
@@ -79,5 +98,6 @@ export abstract class SessionSide {
     this.store.dispose();
     this._onDidEnd.fire();
     this._onDidEnd.dispose();
+    this._onDidChangePath.dispose();
   }
 }

@@ -161,7 +161,8 @@ export class SharerSession extends SessionSide implements ActiveSession {
     );
     this.store.add(host.onExit(() => void this.fail(T.sharingFailed('the screen sharing process stopped'))));
     this.preset = this.policy.qualityPreset();
-    host.start({ quality: qualityFor(this.preset) });
+    this.store.add(host.onStats((stats) => stats.path && this.setPath(stats.path)));
+    host.start({ quality: qualityFor(this.preset), iceServers: [...this.iceServers] });
   }
 
   private async onControlRequested(): Promise<void> {

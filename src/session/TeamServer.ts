@@ -4,6 +4,7 @@
  * address they paste), and a random join password so only people given it can create accounts. Certificate,
  * password and port are kept in the data directory, so the address teammates saved keeps working.
  */
+import type { IceOptions } from '../server/IceCredentials';
 import { randomBytes } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
@@ -34,7 +35,7 @@ export interface TeamServer {
   readonly joinPassword: string;
 }
 
-export async function startTeamServer(dataDir: string, address: string, inviteExpiryMs: number, log: Logger): Promise<TeamServer> {
+export async function startTeamServer(dataDir: string, address: string, inviteExpiryMs: number, ice: IceOptions, log: Logger): Promise<TeamServer> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, 'team-server.json');
   let saved = load(file, log);
@@ -48,7 +49,7 @@ export async function startTeamServer(dataDir: string, address: string, inviteEx
       joinPassword: saved?.joinPassword ?? randomBytes(12).toString('base64url'),
     };
   }
-  const options = { host: address, dataDir, tls: { cert: saved.cert, key: saved.key }, joinPassword: saved.joinPassword, inviteExpiryMs, logger: log };
+  const options = { host: address, dataDir, tls: { cert: saved.cert, key: saved.key }, joinPassword: saved.joinPassword, inviteExpiryMs, ...ice, logger: log };
   let server: RunningServer;
   try {
     server = await startServer({ ...options, port: saved.port });

@@ -8,6 +8,7 @@ import type { Logger } from '../common/logger';
 import { Alias } from '../protocol/network';
 import type { ToolbarAction } from '../protocol/webview';
 import { plainTextWarning, splitServerAddress } from '../network/serverAddress';
+import type { IceOptions } from '../server/IceCredentials';
 import type { AssistanceNetwork } from '../session/AssistanceNetwork';
 import type { AssistSettings } from '../session/AssistSettings';
 import { DirectLinks, lanAddress } from '../session/DirectLinks';
@@ -29,6 +30,8 @@ export interface CommandServices {
   readonly showPanel: () => void;
   readonly log: vscode.LogOutputChannel & Logger;
 }
+
+const TURN_SECRET_KEY = 'turnSecret';
 
 export class Commands implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -73,6 +76,7 @@ export class Commands implements vscode.Disposable {
       });
     }
     reg('startTeamServer', () => this.startTeamServer());
+    reg('setTurnSecret', () => this.setTurnSecret());
     reg('showPanel', () => s.showPanel());
     reg('showLog', () => s.log.show());
   }
@@ -177,10 +181,10 @@ export class Commands implements vscode.Disposable {
 
   private async createInvitationLink(): Promise<void> {
     const expiry = this.s.settings.invitationExpiryMs();
-    const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating an invitation link…' }, () =>
+    const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating an invitation link…' }, async () =>
       this.s.network.signedIn
         ? DirectLinks.createOn(this.s.network.client, expiry, splitServerAddress(this.s.network.serverUrl ?? '').fingerprint)
-        : this.s.direct.create(this.s.settings.displayName(), expiry, { port: this.s.settings.directPort(), address: this.s.settings.directAddress() }),
+        : this.s.direct.create(this.s.settings.displayName(), expiry, { port: this.s.settings.directPort(), address: this.s.settings.directAddress(), ice: await this.iceOptions() }),
     );
     const expires = new Date(created.expiresAt).toLocaleString();
     const choice = await vscode.window.showInformationMessage(
@@ -260,6 +264,25 @@ export class Commands implements vscode.Disposable {
     else await client.cancelInvitation(chosen.id);
   }
 
+  /** STUN/TURN from the settings, with coturn's secret from VS Code's secret storage. */
+  private async iceOptions(): Promise<IceOptions> {
+    return this.s.settings.iceOptions(await this.s.context.secrets.get(TURN_SECRET_KEY));
+  }
+
+  private async setTurnSecret(): Promise<void> {
+    const secret = await vscode.window.showInputBox({
+      title: 'TURN secret',
+      prompt: "coturn's static-auth-secret (use-auth-secret). It stays on this machine: sessions get credentials derived from it. Empty removes it.",
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v === '' || (v.length >= 16 && v.length <= 256) ? undefined : 'Use 16 to 256 characters.'),
+    });
+    if (secret === undefined) return;
+    if (secret === '') await this.s.context.secrets.delete(TURN_SECRET_KEY);
+    else await this.s.context.secrets.store(TURN_SECRET_KEY, secret);
+    void vscode.window.showInformationMessage(secret === '' ? 'The TURN secret was removed.' : 'The TURN secret is stored. Invitation links and a team server started from now on use it.');
+  }
+
   private async startTeamServer(): Promise<void> {
     if (this.teamServer) {
       void vscode.window.showInformationMessage(`The team server is already running at ${this.teamServer.address}.`);
@@ -267,7 +290,7 @@ export class Commands implements vscode.Disposable {
     }
     const address = this.s.settings.directAddress() || lanAddress();
     const dataDir = join(this.s.context.globalStorageUri.fsPath, 'team-server');
-    const team = await startTeamServer(dataDir, address, this.s.settings.invitationExpiryMs(), this.s.log);
+    const team = await startTeamServer(dataDir, address, this.s.settings.invitationExpiryMs(), await this.iceOptions(), this.s.log);
     this.teamServer = team;
     this.s.log.info(`team server listening at ${team.server.url} (certificate SHA-256 ${team.fingerprint}), data in ${dataDir}`);
     const choice = await vscode.window.showInformationMessage(

@@ -1,9 +1,11 @@
 /**
  * The status bar item: the session's state at a glance. While the helper controls this machine it turns to
- * a warning colour, names the helper and says how to stop; clicking it stops control.
+ * a warning colour, names the helper and says how to stop; clicking it stops control. Once connected it also
+ * says which path the connection takes (Direct, or Relayed through TURN) and the round trip.
  */
 import * as vscode from 'vscode';
-import type { IDisposable } from '../common/lifecycle';
+import { pathDetail, pathSummary } from '../common/connectionPath';
+import { DisposableStore, type IDisposable } from '../common/lifecycle';
 import type { ActiveSession } from '../session/ActiveSession';
 import type { SessionCoordinator } from '../session/SessionCoordinator';
 import { SessionTexts as T } from '../session/SessionTexts';
@@ -21,7 +23,12 @@ export class SessionStatusBar implements vscode.Disposable {
 
   private follow(active: ActiveSession | undefined): void {
     this.sessionListener?.dispose();
-    this.sessionListener = active?.model.onDidChange(() => this.render(active));
+    if (active) {
+      const listeners = new DisposableStore();
+      listeners.add(active.model.onDidChange(() => this.render(active)));
+      listeners.add(active.onDidChangePath(() => this.render(active)));
+      this.sessionListener = listeners;
+    } else this.sessionListener = undefined;
     this.render(active);
   }
 
@@ -50,6 +57,11 @@ export class SessionStatusBar implements vscode.Disposable {
       this.item.text = `$(vm-connect) ${s.control === 'granted' ? T.statusBarControlling(peer) : T.statusBarViewing(peer)}`;
       this.item.tooltip = 'Show the Remote Assistance panel';
       this.item.command = 'remoteAssist.showPanel';
+    }
+    const path = active.path;
+    if (path && s.phase === 'connected') {
+      this.item.text += ` · ${pathSummary(path)}`;
+      this.item.tooltip = `${this.item.tooltip}\n${pathDetail(path)}`;
     }
     this.item.accessibilityInformation = { label: `Remote Assist: ${this.item.text.replace(/\$\([^)]*\)\s*/g, '')}` };
     this.item.show();

@@ -40,7 +40,7 @@ export class WebviewRouter {
     this.session = session;
     if (session) {
       const s = session.model;
-      this.sessionStore.add(s.onDidChange((view) => this.post({ type: 'state', view })));
+      this.sessionStore.add(s.onDidChange(() => this.post({ type: 'state', view: this.currentView() })));
       this.sessionStore.add(s.onDidAppend((entry) => this.post({ type: 'chatEntry', sessionId: s.sessionId, entry })));
     }
     this.post({ type: 'state', view: this.currentView() });
@@ -108,7 +108,10 @@ export class WebviewRouter {
   }
 
   private currentView(): SessionView | null {
-    return this.session?.model.view ?? this.options.idleView?.() ?? null;
+    const session = this.session;
+    if (!session) return this.options.idleView?.() ?? null;
+    // The helper's panel builds its peer connection with these.
+    return session.model.role === 'helper' ? { ...session.model.view, iceServers: [...session.iceServers] } : session.model.view;
   }
 
   private async answer(requestId: number, work: () => Promise<string | undefined>): Promise<void> {

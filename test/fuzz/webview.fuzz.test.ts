@@ -141,6 +141,9 @@ describe('fuzz: webview messages (panel and chat pages in headless Chromium; the
     const session: ActiveSession = {
       model,
       onDidEnd: () => ({ dispose() {} }),
+      iceServers: [],
+      path: undefined,
+      onDidChangePath: () => ({ dispose() {} }),
       sendChat: async (text) => void model.chat('me', text, 'Bob'),
       takeControl: () => model.requestControl(),
       stopControl: () => undefined,

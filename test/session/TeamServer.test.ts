@@ -29,7 +29,7 @@ describe('team server on this machine', function () {
   };
 
   it('serves wss:// on the address it names, pinned by the fingerprint in its address, behind a random join password', async () => {
-    team = await startTeamServer(dir, '127.0.0.1', 60_000, quiet);
+    team = await startTeamServer(dir, '127.0.0.1', 60_000, {}, quiet);
     assert.match(team.address, /^wss:\/\/127\.0\.0\.1:\d+\/#sha256=[0-9a-f]{64}$/);
     assert.strictEqual(splitServerAddress(team.address).fingerprint, team.fingerprint);
     assert.ok(team.joinPassword.length >= 16);
@@ -45,7 +45,7 @@ describe('team server on this machine', function () {
     // restarted, it keeps its address, certificate and password: what teammates saved still works
     const { address, joinPassword } = team;
     await team.server.close();
-    team = await startTeamServer(dir, '127.0.0.1', 60_000, quiet);
+    team = await startTeamServer(dir, '127.0.0.1', 60_000, {}, quiet);
     assert.strictEqual(team.address, address);
     assert.strictEqual(team.joinPassword, joinPassword);
   });

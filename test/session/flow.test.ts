@@ -23,7 +23,8 @@ import { SharerSession } from '../../src/session/SharerSession';
 import { ToolbarDispatch } from '../../src/views/ToolbarDispatch';
 import { WebviewRouter } from '../../src/views/WebviewRouter';
 import { buildHost } from '../host/support/buildHost';
-import { startXvfb, XDisplay } from '../support/xvfb';
+import { displayEnv, runOnDisplay, startXvfb, XDisplay } from '../support/xvfb';
+import { near, samplePicture } from '../webview/support/helperPicture';
 import { until, WebviewHarness } from '../webview/support/WebviewHarness';
 
 const SHOTS = join(__dirname, '..', '..', 'test-results', 'session');
@@ -63,16 +64,8 @@ describe('Remote Assistance flow (server + host on Xvfb + panel in Chromium, rea
   let helper: HelperSession | undefined;
   let router: WebviewRouter;
 
-  const env = () => {
-    const e: NodeJS.ProcessEnv = { ...process.env, DISPLAY: display.display };
-    delete e.WAYLAND_DISPLAY;
-    return e;
-  };
-  const x = (cmd: string, args: string[]) =>
-    new Promise<void>((resolve, reject) => {
-      const c = spawn(cmd, args, { env: env(), stdio: 'ignore' });
-      c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} exited ${code}`))));
-    });
+  const env = () => displayEnv(display);
+  const x = (cmd: string, args: string[]) => runOnDisplay(display, cmd, args);
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -167,23 +160,7 @@ describe('Remote Assistance flow (server + host on Xvfb + panel in Chromium, rea
     await until(() => helper!.model.phase === 'connected' && sharer!.model.phase === 'connected', 'both sides connected', 40_000);
     await until(() => panelText('.session-status .status-line').then((t) => t === 'Connected to Alice.'), 'the panel status line');
     const pixel = await until(
-      () =>
-        panel.page.evaluate(() => {
-          // What Bob sees: the lossless canvas while it shows, else the video under it.
-          const screen = document.querySelector<HTMLCanvasElement>('canvas.ra-screen');
-          const video = document.querySelector('video');
-          const source = screen && screen.style.display !== 'none' ? screen : video;
-          const width = source instanceof HTMLVideoElement ? source.videoWidth : (source?.width ?? 0);
-          const height = source instanceof HTMLVideoElement ? source.videoHeight : (source?.height ?? 0);
-          if (!source || width === 0) return undefined;
-          const c = document.createElement('canvas');
-          c.width = width;
-          c.height = height;
-          const ctx = c.getContext('2d')!;
-          ctx.drawImage(source, 0, 0);
-          const [r, g, b] = ctx.getImageData(Math.round(c.width * 0.8), Math.round(c.height * 0.8), 1, 1).data;
-          return Math.abs(r - 0x20) < 40 && Math.abs(g - 0x40) < 40 && Math.abs(b - 0xc0) < 40 ? [r, g, b] : undefined;
-        }),
+      () => samplePicture(panel.page).then((p) => p && near(p.rgb, [0x20, 0x40, 0xc0]) && p.rgb),
       'Alice\'s blue desktop in Bob\'s panel',
       30_000,
     );

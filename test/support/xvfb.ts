@@ -40,3 +40,18 @@ export async function startXvfb(width = 1280, height = 720): Promise<XDisplay> {
       }),
   };
 }
+
+/** The environment for an X client on `display` (never a Wayland session's). */
+export function displayEnv(display: XDisplay): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: display.display };
+  delete env.WAYLAND_DISPLAY;
+  return env;
+}
+
+/** Runs an X tool (xdotool, xsetroot, …) on `display` to completion; rejects on a non-zero exit. */
+export function runOnDisplay(display: XDisplay, command: string, args: readonly string[]): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(command, [...args], { env: displayEnv(display), stdio: 'ignore' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited ${code}`))));
+  });
+}

@@ -21,6 +21,9 @@ function session(): ActiveSession & { chats: string[]; calls: string[] } {
     chats,
     calls,
     onDidEnd: () => ({ dispose() {} }),
+    iceServers: [],
+    path: undefined,
+    onDidChangePath: () => ({ dispose() {} }),
     sendChat: async (text) => {
       model.chat('me', text, 'Bob');
       chats.push(text);

@@ -4,7 +4,9 @@
  * by renegotiating (no reconnect).
  */
 import Peer from 'simple-peer';
+import { selectedPath, StatsLike } from '../../common/connectionPath';
 import { SignalPayload } from '../../protocol/host';
+import type { ConnectionPath, IceServer } from '../../protocol/ice';
 import { IDisposable, Emitter } from '../../common/lifecycle';
 import { HostError } from '../HostError';
 import { wrtc } from '../wrtc';
@@ -27,6 +29,8 @@ export interface TransportStats {
   keyFramesEncoded: number;
   pliCount: number;
   rttMs?: number;
+  /** The selected candidate pair (undefined until ICE selected one). */
+  path?: ConnectionPath;
 }
 
 export class PeerLink implements IDisposable {
@@ -44,7 +48,7 @@ export class PeerLink implements IDisposable {
   private maxKbps: number;
   private minKbps: number | undefined;
 
-  constructor(track: MediaStreamTrack, bitrate: { maxKbps: number; minKbps?: number }, iceServers: RTCIceServer[] = []) {
+  constructor(track: MediaStreamTrack, bitrate: { maxKbps: number; minKbps?: number }, iceServers: readonly IceServer[] = []) {
     this.maxKbps = bitrate.maxKbps;
     this.minKbps = bitrate.minKbps;
     const stream = new wrtc.MediaStream([track]);
@@ -52,7 +56,7 @@ export class PeerLink implements IDisposable {
       initiator: true,
       trickle: true,
       wrtc: wrtc as unknown as Peer.Options['wrtc'],
-      config: { iceServers },
+      config: { iceServers: [...iceServers] },
       streams: [stream],
       sdpTransform: (sdp: string) => setVideoBandwidth(sdp, this.maxKbps, this.minKbps),
     });
@@ -136,8 +140,9 @@ export class PeerLink implements IDisposable {
         result.keyFramesEncoded += s.keyFramesEncoded ?? 0;
         result.pliCount += s.pliCount ?? 0;
       }
-      if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number') result.rttMs = s.currentRoundTripTime * 1000;
     });
+    result.path = selectedPath(report as unknown as StatsLike);
+    result.rttMs = result.path?.rttMs;
     return result;
   }
 

@@ -9,6 +9,8 @@ import { WebviewBridge } from '../common/bridge';
 import { ChatPane } from '../common/ChatPane';
 import { h, icon } from '../common/dom';
 import { registerToolkit } from '../common/toolkit';
+import { isRelayed, pathDetail, pathSummary } from '../../common/connectionPath';
+import type { ConnectionPath } from '../../protocol/ice';
 import { RemoteViewer } from '../viewer';
 import { VoiceBridge } from '../voice/VoiceBridge';
 import { ViewerFilesRelay } from '../../files/ViewerFilesRelay';
@@ -26,7 +28,9 @@ const toolbar = new Toolbar((action) => void press(action));
 const chat = new ChatPane((text) => bridge.request({ type: 'sendChat', text }));
 const scaleButton = h('vscode-button', { appearance: 'icon', class: 'scale', 'aria-label': 'Actual Size (1:1)', title: 'Actual Size (1:1)' }, icon('screen-full'));
 const keyboardHint = h('span', { class: 'keyboard-hint', 'aria-live': 'polite' });
-const desktopHeader = h('div', { class: 'desktop-header' }, h('span', { class: 'desktop-title' }, 'Remote desktop'), keyboardHint, scaleButton);
+/** Direct or Relayed (TURN over UDP/TCP/TLS) and the round trip, from the viewer's getStats. */
+const pathIndicator = h('span', { class: 'connection-path', role: 'status', hidden: true });
+const desktopHeader = h('div', { class: 'desktop-header' }, h('span', { class: 'desktop-title' }, 'Remote desktop'), pathIndicator, keyboardHint, scaleButton);
 const desktop = h('div', { class: 'desktop', role: 'application', 'aria-label': 'Remote desktop' });
 const layout = h(
   'main',
@@ -60,13 +64,17 @@ async function press(action: ToolbarAction): Promise<void> {
 /** The viewer exists from the moment the session is known until it ends, so early signals are not lost. */
 function ensureViewer(): RemoteViewer {
   if (viewer) return viewer;
-  const v = new RemoteViewer(desktop, (payload) => bridge.post({ type: 'viewerSignal', payload }));
+  const v = new RemoteViewer(desktop, (payload) => bridge.post({ type: 'viewerSignal', payload }), { iceServers: view?.iceServers });
   v.onConnected(() => bridge.post({ type: 'viewerConnected' }));
   v.onDisconnected((reason) => bridge.post({ type: 'viewerDisconnected', reason: reason.slice(0, 500) }));
   v.onChat((text) => bridge.post({ type: 'viewerChat', text }));
   v.onControlState(({ granted, reason }) => {
     bridge.post({ type: 'viewerControl', granted, reason });
     updateKeyboard();
+  });
+  v.onPath((path) => {
+    showPath(path);
+    bridge.post({ type: 'viewerPath', path });
   });
   v.onError(({ code, message }) => bridge.post({ type: 'viewerError', message: `${code}: ${message}`.slice(0, 2000) }));
   v.setScale(scale);
@@ -78,7 +86,17 @@ function ensureViewer(): RemoteViewer {
   return v;
 }
 
+function showPath(path: ConnectionPath | undefined): void {
+  pathIndicator.hidden = path === undefined;
+  if (!path) return;
+  pathIndicator.dataset.path = isRelayed(path) ? 'relayed' : 'direct';
+  pathIndicator.replaceChildren(icon(isRelayed(path) ? 'server' : 'arrow-swap'), h('span', {}, pathSummary(path)));
+  pathIndicator.title = pathDetail(path);
+  pathIndicator.setAttribute('aria-label', `Connection: ${pathDetail(path)}`);
+}
+
 function closeViewer(): void {
+  showPath(undefined);
   voice?.dispose();
   voice = undefined;
   files?.dispose();

@@ -18,6 +18,8 @@ import {
 } from '../../protocol/peer';
 import type { ScreenViewerMessage } from '../../protocol/screen';
 import { IDisposable, DisposableStore, Emitter, Event, toDisposable } from '../../common/lifecycle';
+import { selectedPath, StatsLike } from '../../common/connectionPath';
+import type { ConnectionPath } from '../../protocol/ice';
 import { decodeChannelMessage } from './decode';
 import { KeyboardCapture } from './KeyboardCapture';
 import { PointerCapture } from './PointerCapture';
@@ -53,7 +55,7 @@ export interface ViewerStats {
 }
 
 export interface RemoteViewerOptions {
-  readonly iceServers?: RTCIceServer[];
+  readonly iceServers?: readonly RTCIceServer[];
 }
 
 type SignalData = Record<string, unknown>;
@@ -69,6 +71,9 @@ export class RemoteViewer implements IDisposable {
   readonly onControlState = this._onControlState.event;
   private readonly _onStats = new Emitter<ViewerStats>();
   readonly onStats = this._onStats.event;
+  private readonly _onPath = new Emitter<ConnectionPath>();
+  /** The selected candidate pair from getStats, about once a second while connected. */
+  readonly onPath = this._onPath.event;
   private readonly _onError = new Emitter<{ code: string; message: string }>();
   readonly onError = this._onError.event;
 
@@ -137,7 +142,7 @@ export class RemoteViewer implements IDisposable {
       new PointerCapture(this.stage, (x, y) => this.toScreen(x, y), (m) => this.sendInput(m)),
     );
 
-    this.peer = new Peer({ initiator: false, trickle: true, config: { iceServers: options.iceServers ?? [] } });
+    this.peer = new Peer({ initiator: false, trickle: true, config: { iceServers: [...(options.iceServers ?? [])] } });
     this.peer.on('signal', (data) => {
       if (!this.disposed) this.sendSignal(data as unknown as SignalData);
     });
@@ -227,7 +232,7 @@ export class RemoteViewer implements IDisposable {
     this.peer.destroy();
     this.video.srcObject = null;
     this.root.remove();
-    for (const e of [this._onConnected, this._onDisconnected, this._onChat, this._onControlState, this._onStats, this._onError]) e.dispose();
+    for (const e of [this._onConnected, this._onDisconnected, this._onChat, this._onControlState, this._onStats, this._onPath, this._onError]) e.dispose();
   }
 
   /** A screen is interactive: show each frame as soon as it decodes instead of smoothing with a buffer. */
@@ -345,9 +350,10 @@ export class RemoteViewer implements IDisposable {
     const pc = (this.peer as unknown as { _pc?: RTCPeerConnection })._pc;
     if (!pc || !this.connected) return;
     const report = await pc.getStats();
+    const path = selectedPath(report as unknown as StatsLike);
+    if (path && !this.disposed) this._onPath.fire(path);
     let frames = 0;
     let bytes = 0;
-    let rttMs: number | undefined;
     let codec: string | undefined;
     let jitter = 0;
     let emitted = 0;
@@ -363,7 +369,6 @@ export class RemoteViewer implements IDisposable {
         decode = s.totalDecodeTime ?? 0;
       }
       if (s.type === 'transport') bytes = s.bytesReceived ?? 0;
-      if (s.type === 'candidate-pair' && s.nominated && s.currentRoundTripTime !== undefined) rttMs = s.currentRoundTripTime * 1000;
     });
     // Video was lost: the decoder has asked for a key frame, but a still screen sends no frames, so ask the
     // host for one. (Chrome also asks every few seconds when nothing arrives; that alone is not worth a frame.)
@@ -380,7 +385,7 @@ export class RemoteViewer implements IDisposable {
       kbps: ((bytes - last.bytes) * 8) / 1000 / seconds,
       videoWidth: this.video.videoWidth,
       videoHeight: this.video.videoHeight,
-      rttMs,
+      rttMs: path?.rttMs,
       codec,
       jitterBufferMs: emitted > last.emitted ? ((jitter - last.jitter) / (emitted - last.emitted)) * 1000 : undefined,
       decodeMs: frames > last.frames ? ((decode - last.decode) / (frames - last.frames)) * 1000 : undefined,

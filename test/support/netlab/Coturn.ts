@@ -13,6 +13,11 @@ import { NetLabError, run } from './run';
 export interface CoturnOptions {
   readonly secret: string;
   readonly realm?: string;
+  /**
+   * A turnserver.conf to start from (e.g. the repository's deploy/coturn/turnserver.conf); the lab's
+   * addresses, secret, realm and certificate are given on the command line, which takes precedence.
+   */
+  readonly configFile?: string;
 }
 
 export class Coturn {
@@ -23,6 +28,8 @@ export class Coturn {
   private constructor(
     private readonly process: ChildProcess,
     private readonly work: string,
+    /** The TLS certificate (self-signed, for the public address) clients must trust for turns:. */
+    readonly certFile: string,
     /** coturn's own log (allocations, permissions, errors). */
     readonly logFile: string,
   ) {}
@@ -47,7 +54,7 @@ export class Coturn {
     let child: ChildProcess;
     try {
       child = lab.spawn(PUBLIC, 'turnserver', [
-        '-n', // no configuration file: everything is on this line
+        ...(options.configFile ? ['-c', options.configFile] : ['-n']),
         `--listening-ip=${PUBLIC_ADDRESS}`,
         `--relay-ip=${PUBLIC_ADDRESS}`,
         '--listening-port=3478',
@@ -68,7 +75,7 @@ export class Coturn {
     } finally {
       closeSync(fd);
     }
-    const coturn = new Coturn(child, work, logFile);
+    const coturn = new Coturn(child, work, cert, logFile);
     try {
       await coturn.waitListening(lab);
     } catch (err) {

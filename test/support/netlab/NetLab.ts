@@ -122,6 +122,10 @@ export class NetLab {
       ['ip', 'link', 'set', 'lan', 'up'],
       ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'],
       ['iptables', '-t', 'nat', '-A', 'POSTROUTING', '-o', 'wan', '-j', 'MASQUERADE', ...(options.nat === 'symmetric' ? ['--random-fully'] : [])],
+      // Unsolicited packets to the router are dropped, as home routers do. Without this an early ICE check
+      // from a peer leaves a conntrack entry for the router itself on the mapped port, and the host's own
+      // packets to that peer then get a different port (the NAT turns symmetric for that peer).
+      ['iptables', '-A', 'INPUT', '-i', 'wan', '-m', 'conntrack', '--ctstate', 'NEW,INVALID', '-j', 'DROP'],
     ]);
     let k = 0;
     for (const host of options.hosts) {

@@ -41,13 +41,17 @@ export class WebviewHarness {
   private browser!: Browser;
   private server!: Server;
 
-  static async open(entry: Entry, size = { width: 1280, height: 720 }): Promise<WebviewHarness> {
+  /**
+   * `executablePath`: another Chromium launcher, e.g. NetLab's chromiumIn() for a browser inside a network
+   * namespace; the page's files are then served by request interception, needing no network at all.
+   */
+  static async open(entry: Entry, size = { width: 1280, height: 720 }, options: { executablePath?: string; args?: readonly string[]; env?: NodeJS.ProcessEnv } = {}): Promise<WebviewHarness> {
     const h = new WebviewHarness();
-    await h.start(entry, size);
+    await h.start(entry, size, options.executablePath, options.args, options.env);
     return h;
   }
 
-  private async start(entry: Entry, size: { width: number; height: number }): Promise<void> {
+  private async start(entry: Entry, size: { width: number; height: number }, executablePath?: string, args: readonly string[] = [], env?: NodeJS.ProcessEnv): Promise<void> {
     const script = await bundle(entry);
     const files: Record<string, [string, Buffer | string]> = {
       [`/${entry}.js`]: ['text/javascript', script],
@@ -69,7 +73,7 @@ export class WebviewHarness {
       res.writeHead(200, { 'content-type': file[0] }).end(file[1]);
     });
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    const origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const origin = executablePath ? 'http://webview.test' : `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     files['/index.html'] = [
       'text/html',
       buildWebviewHtml({
@@ -81,9 +85,25 @@ export class WebviewHarness {
       }),
     ];
 
-    this.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    this.browser = await chromium.launch({ executablePath: executablePath ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...args], env });
     const context = await this.browser.newContext({ viewport: size, colorScheme: 'dark' });
     this.page = await context.newPage();
+    if (executablePath) {
+      await this.page.route(`${origin}/**`, async (route) => {
+        const path = new URL(route.request().url()).pathname;
+        const file = files[path];
+        if (path === '/favicon.ico') {
+          await route.fulfill({ status: 204 });
+          return;
+        }
+        if (!file) {
+          this.problems.push(`404 ${route.request().url()}`);
+          await route.fulfill({ status: 404 });
+          return;
+        }
+        await route.fulfill({ status: 200, contentType: file[0], body: file[1] });
+      });
+    }
     this.page.on('console', (m) => {
       if (m.type() === 'error') this.problems.push(`console: ${m.text()}`);
     });
