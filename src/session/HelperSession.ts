@@ -27,6 +27,8 @@ export class HelperSession extends SessionSide implements ActiveSession {
   private readonly voice: HelperVoice | undefined;
   readonly files: SessionFiles | undefined;
   private readonly filesRelay: RelayChannel | undefined;
+  /** The sharer's current peer connection (its signals' epoch). */
+  private epoch = 0;
 
   constructor(
     session: Session,
@@ -57,15 +59,24 @@ export class HelperSession extends SessionSide implements ActiveSession {
     if (this.finished) return;
     switch (report.type) {
       case 'viewerSignal':
-        void this.channel.send({ type: 'rtc', payload: report.payload }).catch((err: Error) => this.log.warn(`signal not relayed: ${err.message}`));
+        void this.channel.send({ type: 'rtc', payload: report.payload, epoch: this.epoch }).catch((err: Error) => this.log.warn(`signal not relayed: ${err.message}`));
         break;
       case 'viewerConnected':
-        this.guard('connected', () => this.model.peerConnected());
+        if (this.model.phase === 'reconnecting') this.connectionRestored();
+        else this.guard('connected', () => this.model.peerConnected());
+        break;
+      case 'viewerLink':
+        if (report.state === 'interrupted') this.connectionLost();
+        else this.connectionRestored();
         break;
       case 'viewerDisconnected':
         this.log.info(`session ${this.model.sessionId}: viewer disconnected (${report.reason})`);
         // While connecting this is a connection that could not be made: end rather than wait forever.
-        if (this.model.phase === 'connected' || this.model.phase === 'connecting') void this.disconnect();
+        if (this.model.phase === 'connecting') void this.disconnect();
+        else this.askToRejoin();
+        break;
+      case 'viewerRejoin':
+        this.askToRejoin();
         break;
       case 'viewerChat':
         this.guard('chat', () => this.model.chat('peer', report.text, this.ctx.myName));
@@ -128,10 +139,19 @@ export class HelperSession extends SessionSide implements ActiveSession {
 
   protected override onRelay(message: RelayMessage): void {
     switch (message.type) {
-      case 'rtc':
+      case 'rtc': {
+        const epoch = message.epoch ?? 0;
+        if (epoch < this.epoch) return; // from a connection the sharer has already replaced
         // The sharer's host only signals after the sharer said Yes.
         if (this.model.phase === 'consent') this.model.consentGiven();
-        this.toViewer({ type: 'viewerSignal', payload: message.payload });
+        // A new connection from the sharer: the old one is gone, whatever the viewer saw of it yet.
+        if (epoch > this.epoch && this.model.phase === 'connected') this.connectionLost();
+        this.epoch = epoch;
+        this.toViewer({ type: 'viewerSignal', payload: message.payload, epoch });
+        break;
+      }
+      case 'rejoin':
+        this.log.warn(`session ${this.model.sessionId}: the sharer sent a helper-only message; dropped`);
         break;
       case 'controlRefused':
         this.guard('controlRefused', () => this.model.refuseControl(message.reason));
@@ -140,6 +160,13 @@ export class HelperSession extends SessionSide implements ActiveSession {
         this.log.warn(`session ${this.model.sessionId}: the sharer sent a helper-only message; dropped`);
         break;
     }
+  }
+
+  /** The viewer has no working peer connection: reconnecting, and the sharer is asked for a new one. */
+  private askToRejoin(): void {
+    if (this.model.phase !== 'connected' && this.model.phase !== 'reconnecting') return;
+    this.connectionLost();
+    void this.channel.send({ type: 'rejoin' }).catch((err: Error) => this.log.warn(`rejoin not relayed: ${err.message}`));
   }
 
   protected override onRelease(): void {
