@@ -17,6 +17,7 @@ export const SessionTexts = {
   controlEndedByLoss: 'Control ended: the connection was lost. Take Control again once reconnected.',
   hostCrashed: (why: string) => `Screen sharing stopped unexpectedly (${why}). Held keys were released. Choose Restart Sharing to resume this session.`,
   restartSharing: 'Restart Sharing',
+  hostCrashedToast: 'Screen sharing stopped unexpectedly. Restart sharing to resume the session (within a minute)?',
   screenViewOnly: 'Screen View Only',
   controlNotAllowed: 'Remote Control of this computer is not allowed.',
   controlNotAllowedSharer: (helper: string) =>

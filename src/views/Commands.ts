@@ -26,6 +26,8 @@ export interface CommandServices {
   readonly invitationsView: vscode.TreeView<InvitationItem>;
   readonly toolbar: ToolbarDispatch;
   readonly showPanel: () => void;
+  /** The sharer's "Restart Sharing" after the host process crashed. */
+  readonly restartSharing: () => void;
   readonly log: vscode.LogOutputChannel & Logger;
 }
 
@@ -75,6 +77,7 @@ export class Commands implements vscode.Disposable {
     }
     reg('startTeamServer', () => this.startTeamServer());
     reg('showPanel', () => s.showPanel());
+    reg('restartSharing', () => s.restartSharing());
     reg('showLog', () => s.log.show());
   }
 
