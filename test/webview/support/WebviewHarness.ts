@@ -41,13 +41,17 @@ export class WebviewHarness {
   private browser!: Browser;
   private server!: Server;
 
-  static async open(entry: Entry, size = { width: 1280, height: 720 }): Promise<WebviewHarness> {
+  /**
+   * `executablePath`: another Chromium (e.g. one inside a network namespace); the page's files are then served
+   * by request interception, since such a browser cannot reach this process's loopback.
+   */
+  static async open(entry: Entry, size = { width: 1280, height: 720 }, options: { executablePath?: string } = {}): Promise<WebviewHarness> {
     const h = new WebviewHarness();
-    await h.start(entry, size);
+    await h.start(entry, size, options.executablePath);
     return h;
   }
 
-  private async start(entry: Entry, size: { width: number; height: number }): Promise<void> {
+  private async start(entry: Entry, size: { width: number; height: number }, executablePath = '/usr/bin/chromium'): Promise<void> {
     const script = await bundle(entry);
     const files: Record<string, [string, Buffer | string]> = {
       [`/${entry}.js`]: ['text/javascript', script],
@@ -81,8 +85,15 @@ export class WebviewHarness {
       }),
     ];
 
-    this.browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    this.browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
     const context = await this.browser.newContext({ viewport: size, colorScheme: 'dark' });
+    if (executablePath !== '/usr/bin/chromium') {
+      await context.route(`${origin}/**`, async (route) => {
+        const file = files[new URL(route.request().url()).pathname];
+        if (file) await route.fulfill({ status: 200, contentType: file[0], body: file[1] });
+        else await route.fulfill({ status: 404 });
+      });
+    }
     this.page = await context.newPage();
     this.page.on('console', (m) => {
       if (m.type() === 'error') this.problems.push(`console: ${m.text()}`);
