@@ -12,6 +12,7 @@ import type { NetworkClient } from '../network/NetworkClient';
 import type { Session } from '../protocol/network';
 import type { RelayMessage } from '../protocol/relay';
 import type { ExtensionMessage, WebviewMessage } from '../protocol/webview';
+import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { SessionError } from './AssistanceSession';
 import type { ActiveSession, SessionContext } from './ActiveSession';
@@ -25,8 +26,9 @@ export type ViewerReport = Extract<WebviewMessage, { type: `viewer${string}` }>;
 export class HelperSession extends SessionSide implements ActiveSession {
   readonly talk: TalkController | undefined;
   private readonly voice: HelperVoice | undefined;
-  readonly files: SessionFiles | undefined;
-  private readonly filesRelay: RelayChannel | undefined;
+  files: SessionFiles | undefined;
+  private filesRelay: RelayChannel | undefined;
+  private filesStore = new DisposableStore();
   /** The sharer's current peer connection (its signals' epoch). */
   private epoch = 0;
 
@@ -37,7 +39,7 @@ export class HelperSession extends SessionSide implements ActiveSession {
     private readonly toViewer: ViewerPost,
     log: Logger,
     talkFactory?: TalkFactory,
-    filesFactory?: FilesFactory,
+    private readonly filesFactory?: FilesFactory,
   ) {
     super(session, client, 'helper', ctx, log);
     const peerName = session.peer.displayName;
@@ -47,11 +49,21 @@ export class HelperSession extends SessionSide implements ActiveSession {
       this.store.add({ dispose: () => void voice.dispose() });
       this.talk = this.store.add(talkFactory(peerName, voice, (line) => this.guard('voice', () => this.model.note(line))));
     }
-    if (filesFactory) {
-      const { relay, endpoint } = helperFilesEndpoint((m) => this.toViewer(m), log);
-      this.filesRelay = relay;
-      this.files = this.store.add(filesFactory(peerName, endpoint, (line) => this.guard('files', () => this.model.note(line))));
-    }
+    this.openFiles();
+  }
+
+  /**
+   * Send a File over the viewer's current peer connection: a new connection gets a fresh relay and engine;
+   * transfers on the old one end as the connection closing (ERR_DISCONNECTED, partial files removed).
+   */
+  private openFiles(): void {
+    if (!this.filesFactory) return;
+    this.filesRelay?.receive({ type: 'viewerFilesClose' });
+    this.filesStore.dispose();
+    this.filesStore = this.store.add(new DisposableStore());
+    const { relay, endpoint } = helperFilesEndpoint((m) => this.toViewer(m), this.log);
+    this.filesRelay = relay;
+    this.files = this.filesStore.add(this.filesFactory(this.model.peerName, endpoint, (line) => this.guard('files', () => this.model.note(line))));
   }
 
   /** What the panel's RemoteViewer reported (already validated by the panel controller). */
@@ -146,6 +158,7 @@ export class HelperSession extends SessionSide implements ActiveSession {
         if (this.model.phase === 'consent') this.model.consentGiven();
         // A new connection from the sharer: the old one is gone, whatever the viewer saw of it yet.
         if (epoch > this.epoch && this.model.phase === 'connected') this.connectionLost();
+        if (epoch > this.epoch && this.epoch > 0) this.openFiles();
         this.epoch = epoch;
         this.toViewer({ type: 'viewerSignal', payload: message.payload, epoch });
         break;

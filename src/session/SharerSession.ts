@@ -101,7 +101,7 @@ export class SharerSession extends SessionSide implements ActiveSession {
    * its own epoch, which tags its signaling, so the helper's viewer knows a new connection from the old one.
    */
   private startHost(): void {
-    this.hostStore.dispose();
+    this.retireHost();
     const hostStore = (this.hostStore = this.store.add(new DisposableStore()));
     const epoch = ++this.epoch;
     const host = (this.host = hostStore.add(this.createHost()));
@@ -127,6 +127,7 @@ export class SharerSession extends SessionSide implements ActiveSession {
     hostStore.add(
       host.onLink((state) => {
         this.log.info(`session ${this.model.sessionId}: connection ${epoch} ${state}`);
+        if (!current()) return;
         if (state === 'interrupted') this.connectionLost();
         else this.connectionRestored();
       }),
@@ -142,9 +143,10 @@ export class SharerSession extends SessionSide implements ActiveSession {
       }),
     );
     hostStore.add(host.onChat((text) => this.guard('chat', () => this.model.chat('peer', text, this.ctx.myName))));
-    hostStore.add(host.onControlRequested(() => void this.onControlRequested()));
+    hostStore.add(host.onControlRequested(() => current() && void this.onControlRequested()));
     hostStore.add(
       host.onControl(({ granted, reason }) => {
+        if (!current()) return;
         if (granted && this.model.control === 'requested') this.model.grantControl();
         else if (!granted && this.model.control === 'granted') {
           this.model.endControl(reason === 'localEscape' ? 'escape' : reason === 'helperReleased' ? 'peer' : 'me');
@@ -184,6 +186,18 @@ export class SharerSession extends SessionSide implements ActiveSession {
       }, ATTEMPT_MS);
     }
     host.start({ quality: qualityFor(this.policy.qualityPreset()) });
+  }
+
+  /**
+   * Lets the previous host process stop on its own terms: its file transfers end with ERR_DISCONNECTED (the
+   * partial file removed, a line in the history) before its store goes; killed if it takes longer than 2 s.
+   */
+  private retireHost(): void {
+    const store = this.hostStore;
+    const host = this.host;
+    this.host = undefined;
+    if (host?.state === 'running') void host.stop(2000).finally(() => store.dispose());
+    else store.dispose();
   }
 
   /** "Restart Sharing": a new host process and peer connection for this same session, after a crash. */

@@ -6,6 +6,7 @@
 import assert from 'assert';
 import { mkdirSync } from 'fs';
 import { join } from 'path';
+import { listDir, makeFile, sha256File } from '../files/support/files';
 import { XK } from '../host/support/xprobe';
 import { until } from '../webview/support/WebviewHarness';
 import { messages, statuses, TwoParties } from './support/TwoParties';
@@ -75,7 +76,11 @@ describe('Rejoin and faults (server process, host on Xvfb, panel in Chromium, re
     await until(() => t.helper.model.control === 'viewOnly' && t.sharer.model.control === 'viewOnly', 'control back with Alice');
   });
 
-  it('Bob\'s panel page reloaded mid-session: it comes back and rejoins the same session', async () => {
+  it('Bob\'s panel page reloaded mid-session, a file on its way: it comes back and rejoins the same session; the transfer failed cleanly, a new one works', async () => {
+    const big = join(t.work, 'big.bin');
+    await makeFile(big, 400 * 1024 * 1024);
+    t.helper.files!.send([big]);
+    await until(() => [...t.aliceFiles.progress.values()].some((p) => p.name === 'big.bin' && p.bytes > 4 * 1024 * 1024), 'the file on its way to Alice', 30_000);
     const hostsBefore = t.hosts.length;
     await t.panel.page.reload();
     await until(() => t.panelStatus().then((s) => s === 'Connected to Alice.' || s === 'Connection lost. Reconnecting…'), 'the panel back with the session');
@@ -84,6 +89,19 @@ describe('Rejoin and faults (server process, host on Xvfb, panel in Chromium, re
     await until(() => t.seesDesktop(), 'Alice\'s desktop in the reloaded panel', 30_000);
     await until(() => t.panel.page.locator('.chat-history .text').allTextContents().then((all) => all.includes('welcome back')), 'the history in the reloaded panel');
     await t.chatBothWays('after the reload', 'I see you again');
+    // The transfer in flight failed on both sides, and Alice keeps nothing of it.
+    await until(() => statuses(t.sharer.model.history).some((l) => /^Receiving "big\.bin" \(419 MB\) from Bob failed: .+; nothing was kept\.$/.test(l)), 'the failure in Alice\'s history', 20_000).catch((err: Error) => {
+      throw new Error(`${err.message}: ${statuses(t.sharer.model.history).slice(-6).join(' | ')}`);
+    });
+    await until(() => statuses(t.helper.model.history).some((l) => /^Sending "big\.bin" \(419 MB\) to Alice failed: /.test(l)), 'the failure in Bob\'s history', 20_000);
+    await until(async () => (await listDir(t.aliceFiles.inbox)).length === 0, 'no partial file at Alice');
+    // Send a File works over the new connection.
+    const small = join(t.work, 'notes.txt');
+    const hash = await makeFile(small, 3 * 1024 * 1024 + 7);
+    t.helper.files!.send([small]);
+    await until(() => statuses(t.sharer.model.history).some((l) => /^"notes\.txt" \(.+\) from Bob was saved to .+; its SHA-256 matched\.$/.test(l)), 'notes.txt at Alice', 30_000);
+    assert.strictEqual(await sha256File(join(t.aliceFiles.inbox, 'notes.txt')), hash);
+    assert.deepStrictEqual(await listDir(t.aliceFiles.inbox), ['notes.txt']);
   });
 
   it('Disconnect still ends it on both sides', async () => {

@@ -6,12 +6,14 @@
  * can run inside network-lab namespaces (hostNodePath, chromiumPath) so a test can cut the link between them.
  */
 import { ChildProcess, spawn } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { HostSupervisor } from '../../../src/host/supervisor';
 import { NetworkClient } from '../../../src/network/NetworkClient';
 import type { Session } from '../../../src/protocol/network';
+import { FilesUi, SessionFiles } from '../../../src/files/SessionFiles';
+import type { TransferSnapshot } from '../../../src/protocol/files';
 import { HelperSession } from '../../../src/session/HelperSession';
 import { SessionFeatures } from '../../../src/session/SessionFeatures';
 import { SharerSession } from '../../../src/session/SharerSession';
@@ -36,6 +38,21 @@ export interface TwoPartiesOptions {
   readonly chromiumPath?: string;
 }
 
+/** A user's Send a File answers: every offer saved into `inbox`; the latest progress of each transfer kept. */
+export class FilesUser implements FilesUi {
+  readonly progress = new Map<string, TransferSnapshot>();
+  constructor(readonly inbox: string) {
+    mkdirSync(inbox, { recursive: true });
+  }
+  async askSave(offer: { name: string }) {
+    return { path: join(this.inbox, offer.name), overwrite: false };
+  }
+  showProgress(transfer: TransferSnapshot) {
+    this.progress.set(transfer.key, transfer);
+    return { update: (t: TransferSnapshot) => this.progress.set(t.key, t), close: () => undefined };
+  }
+}
+
 export class TwoParties {
   readonly fx = new Fixture();
   readonly hosts: HostSupervisor[] = [];
@@ -50,6 +67,9 @@ export class TwoParties {
   /** Set when Alice's side offers Restart Sharing (after a host crash). */
   restartOffered: (() => void) | undefined;
   readonly work = mkdtempSync(join(tmpdir(), 'ra-two-'));
+  /** Where Alice and Bob save the files they receive. */
+  readonly aliceFiles = new FilesUser(join(this.work, 'alice-inbox'));
+  readonly bobFiles = new FilesUser(join(this.work, 'bob-inbox'));
   private serverArgs: string[] = [];
   private readonly xclients: ChildProcess[] = [];
   private router!: WebviewRouter;
@@ -168,7 +188,9 @@ export class TwoParties {
     await this.alice.invite('bob');
     await this.bob.acceptInvitation(await invited);
     const [aliceSession, bobSession] = await Promise.all([aliceStarted, bobStarted]);
-    this.helper = new HelperSession(bobSession, this.bob, { myName: 'Bob', historyDir: join(this.work, 'bob') }, (m) => this.router.post(m), quiet);
+    const files = (user: FilesUser) => (peerName: string, endpoint: ConstructorParameters<typeof SessionFiles>[0], history: (line: string) => void) =>
+      new SessionFiles(endpoint, user, peerName, history, quiet, 1024 * 1024 * 1024);
+    this.helper = new HelperSession(bobSession, this.bob, { myName: 'Bob', historyDir: join(this.work, 'bob') }, (m) => this.router.post(m), quiet, undefined, files(this.bobFiles));
     const dispatch = new ToolbarDispatch(() => this.helper, new SessionFeatures(), { settings: async () => undefined, help: async () => undefined });
     this.router = new WebviewRouter({ post: (m) => void this.panel.send(m), toolbar: (a) => dispatch.run(a), viewerReport: (r) => this.helper.handleViewerReport(r), log: quiet });
     this.panel.listener = (m) => this.router.receive(m);
@@ -186,6 +208,8 @@ export class TwoParties {
         return h;
       },
       quiet,
+      undefined,
+      files(this.aliceFiles),
     );
     await this.sharer.start();
     await until(() => this.bothConnected(), 'both sides connected', 40_000);
