@@ -21,6 +21,7 @@ import { SharerSession } from '../../src/session/SharerSession';
 import { ToolbarDispatch } from '../../src/views/ToolbarDispatch';
 import { WebviewRouter } from '../../src/views/WebviewRouter';
 import { buildHost } from '../host/support/buildHost';
+import { blueDesktopPixel } from './support/desktopPixel';
 import { startXvfb, XDisplay } from '../support/xvfb';
 import { until, WebviewHarness } from '../webview/support/WebviewHarness';
 
@@ -148,23 +149,7 @@ describe('Remote Assistance flow (server + host on Xvfb + panel in Chromium, rea
     await until(() => helper!.model.phase === 'connected' && sharer!.model.phase === 'connected', 'both sides connected', 40_000);
     await until(() => panelText('.session-status .status-line').then((t) => t === 'Connected to Alice.'), 'the panel status line');
     const pixel = await until(
-      () =>
-        panel.page.evaluate(() => {
-          // What Bob sees: the lossless canvas while it shows, else the video under it.
-          const screen = document.querySelector<HTMLCanvasElement>('canvas.ra-screen');
-          const video = document.querySelector('video');
-          const source = screen && screen.style.display !== 'none' ? screen : video;
-          const width = source instanceof HTMLVideoElement ? source.videoWidth : (source?.width ?? 0);
-          const height = source instanceof HTMLVideoElement ? source.videoHeight : (source?.height ?? 0);
-          if (!source || width === 0) return undefined;
-          const c = document.createElement('canvas');
-          c.width = width;
-          c.height = height;
-          const ctx = c.getContext('2d')!;
-          ctx.drawImage(source, 0, 0);
-          const [r, g, b] = ctx.getImageData(Math.round(c.width * 0.8), Math.round(c.height * 0.8), 1, 1).data;
-          return Math.abs(r - 0x20) < 40 && Math.abs(g - 0x40) < 40 && Math.abs(b - 0xc0) < 40 ? [r, g, b] : undefined;
-        }),
+      () => blueDesktopPixel(panel.page),
       'Alice\'s blue desktop in Bob\'s panel',
       30_000,
     );

@@ -25,6 +25,7 @@ import { XProbe } from '../../host/support/xprobe';
 import { Fixture, spawnServer, ServerProcess } from '../../server/support';
 import { startXvfb, XDisplay } from '../../support/xvfb';
 import { until, WebviewHarness } from '../../webview/support/WebviewHarness';
+import { blueDesktopPixel } from './desktopPixel';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 type Entry = { kind: string; text: string };
@@ -105,23 +106,9 @@ export class TwoParties {
     return this.sharer.model.phase === 'connected' && this.helper.model.phase === 'connected';
   }
 
-  /** Bob's panel shows Alice's blue desktop (the lossless canvas while it shows, else the video). */
+  /** Bob's panel shows Alice's blue desktop. */
   seesDesktop(): Promise<boolean> {
-    return this.panel.page.evaluate(() => {
-      const screen = document.querySelector<HTMLCanvasElement>('canvas.ra-screen');
-      const video = document.querySelector('video');
-      const source = screen && screen.style.display !== 'none' ? screen : video;
-      const width = source instanceof HTMLVideoElement ? source.videoWidth : (source?.width ?? 0);
-      const height = source instanceof HTMLVideoElement ? source.videoHeight : (source?.height ?? 0);
-      if (!source || width === 0) return false;
-      const c = document.createElement('canvas');
-      c.width = width;
-      c.height = height;
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(source, 0, 0);
-      const [r, g, b] = ctx.getImageData(Math.round(width * 0.8), Math.round(height * 0.8), 1, 1).data;
-      return Math.abs(r - 0x20) < 40 && Math.abs(g - 0x40) < 40 && Math.abs(b - 0xc0) < 40;
-    });
+    return blueDesktopPixel(this.panel.page).then((pixel) => pixel !== undefined);
   }
 
   async chatBothWays(fromBob: string, fromAlice: string): Promise<void> {
