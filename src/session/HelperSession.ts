@@ -158,7 +158,11 @@ export class HelperSession extends SessionSide implements ActiveSession {
         if (this.model.phase === 'consent') this.model.consentGiven();
         // A new connection from the sharer: the old one is gone, whatever the viewer saw of it yet.
         if (epoch > this.epoch && this.model.phase === 'connected') this.connectionLost();
-        if (epoch > this.epoch && this.epoch > 0) this.openFiles();
+        if (epoch > this.epoch && this.epoch > 0) {
+          // Voice and files lived on the old connection: talking stops (start again), transfers fail cleanly.
+          this.talk?.reset();
+          this.openFiles();
+        }
         this.epoch = epoch;
         this.toViewer({ type: 'viewerSignal', payload: message.payload, epoch });
         break;
