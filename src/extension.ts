@@ -112,7 +112,14 @@ export function activate(context: vscode.ExtensionContext): void {
     new InvitationToasts(network.client, log),
   );
 
-  const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, toolbar, showPanel: () => panel.reveal(), log });
+  // A window reload brings the panel back (with the last session's history, or the session if it is live).
+  subs.push(vscode.window.registerWebviewPanelSerializer(AssistancePanel.viewType, { deserializeWebviewPanel: async (restored) => panel.adopt(restored, () => sessions.lastStoredView()) }));
+  const restartSharing = () => {
+    const active = sessions.active;
+    if (!(active instanceof SharerSession)) throw new Error('You are not sharing your screen in a session.');
+    active.restartSharing();
+  };
+  const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, toolbar, showPanel: () => panel.reveal(), restartSharing, log });
   subs.push(commands);
   subs.push(
     vscode.window.registerUriHandler({

@@ -42,7 +42,9 @@ export class RelayChannel implements FileChannel {
         this.readyState = 'open';
         return this.dispatch('open', {});
       case 'viewerFilesClose':
-        if (this.readyState === 'closed') return;
+        // Only an open channel closes: a close before the open is the panel letting go of the previous peer
+        // connection's channel (a rejoin), while this relay waits for the new one.
+        if (this.readyState !== 'open') return;
         this.readyState = 'closed';
         return this.dispatch('close', {});
       case 'viewerFilesText':

@@ -5,6 +5,7 @@
  * The extension is told the channel closed when the channel, or the peer under it, goes away.
  */
 import type Peer from 'simple-peer';
+import { peerConnection } from '../common/peerConnection';
 import { FILE_FRAME_MAX_BYTES, FILES_CHANNEL, PanelFilesCommand, PanelFilesEvent } from '../protocol/files';
 
 const LOW_WATER_BYTES = 1024 * 1024;
@@ -19,7 +20,7 @@ export class ViewerFilesRelay {
     private readonly peer: Peer.Instance,
     private readonly post: (event: PanelFilesEvent) => void,
   ) {
-    const pc = (peer as unknown as { _pc: RTCPeerConnection })._pc;
+    const pc = peerConnection(peer);
     this.channel = pc.createDataChannel(FILES_CHANNEL.label, { negotiated: true, id: FILES_CHANNEL.id, ordered: FILES_CHANNEL.ordered });
     this.channel.binaryType = 'arraybuffer';
     this.channel.bufferedAmountLowThreshold = LOW_WATER_BYTES;

@@ -123,6 +123,14 @@ export class HostSession {
     this.store.add(link);
     this.store.add(link.onSignal((payload) => this.options.emit({ type: 'signal', payload })));
     this.store.add(link.onConnect(() => this.onConnected()));
+    this.store.add(
+      link.onLink((state) => {
+        this.options.emit({ type: 'link', state });
+        // Control never survives a drop: held keys and buttons are released at once (told after the link
+        // event, so the extension records the loss rather than a plain Stop Control).
+        if (state === 'interrupted') gate.revoke('disconnected');
+      }),
+    );
     // REMOTE_ASSIST_SCREEN=video keeps to the video track (diagnostics, and tests of the video path).
     if (this.options.env.REMOTE_ASSIST_SCREEN !== 'video') pipeline.attachScreen(this.channel(PEER_CHANNELS.screen));
     this.store.add(pipeline.onProblem((message) => this.report('ERR_PEER_PROTOCOL', message)));

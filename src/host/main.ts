@@ -7,6 +7,7 @@ import { HOST_COMMAND_MAX_BYTES, HostCommand, HostEvent } from '../protocol/host
 import { parseMessage } from '../protocol/validate';
 import { Logger } from '../common/logger';
 import { HostSession } from './HostSession';
+import { releaseHeldInput } from './input/releaseHeldInput';
 import { hostServices } from './services';
 
 function emit(event: HostEvent): void {
@@ -28,7 +29,23 @@ function exit(code: number): never {
   process.exit(code);
 }
 
+/** `--release-input`: lift the keys and buttons a dead host left held on the display, then exit. */
+async function releaseInput(): Promise<void> {
+  try {
+    const released = await releaseHeldInput(process.env.DISPLAY ?? '');
+    process.stdout.write(`${JSON.stringify(released)}\n`);
+    exit(0);
+  } catch (err) {
+    process.stderr.write(`remote-assist host: could not release input: ${(err as Error).message}\n`);
+    exit(1);
+  }
+}
+
 function main(): void {
+  if (process.argv.includes('--release-input')) {
+    void releaseInput();
+    return;
+  }
   if (!process.send) {
     process.stderr.write('remote-assist host: start me through HostSupervisor (needs an IPC channel)\n');
     exit(2);

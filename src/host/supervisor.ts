@@ -43,6 +43,9 @@ export class HostSupervisor implements IDisposable {
   readonly onConnected = this._onConnected.event;
   private readonly _onDisconnected = new Emitter<string>();
   readonly onDisconnected = this._onDisconnected.event;
+  private readonly _onLink = new Emitter<'interrupted' | 'restored'>();
+  /** The peer connection stopped answering (control already revoked in the host) or answers again. */
+  readonly onLink = this._onLink.event;
   private readonly _onControl = new Emitter<{ granted: boolean; reason: ControlReason }>();
   /** Control state changes, including `{ granted: false, reason: 'localEscape' }`. */
   readonly onControl = this._onControl.event;
@@ -98,12 +101,41 @@ export class HostSupervisor implements IDisposable {
     child.on('exit', (code, signal) => {
       this._state = 'exited';
       this.child = undefined;
-      if (code !== 0) {
-        this._onError.fire({ code: 'ERR_HOST_EXITED', message: `host process exited (code ${code}, signal ${signal})`, fatal: true });
+      if (code === 0) {
+        this._onExit.fire({ code, signal });
+        return;
       }
-      this._onExit.fire({ code, signal });
+      // Died without cleaning up (kill -9, a crash): the X server keeps what it held pressed; lift it first.
+      void this.releaseHeldInput().then(() => {
+        this._onError.fire({ code: 'ERR_HOST_EXITED', message: signal ? `killed by ${signal}` : `exit code ${code}`, fatal: true });
+        this._onExit.fire({ code, signal });
+      });
     });
     this.send({ type: 'start', quality: options.quality, screen: options.screen ?? 'all', iceServers: options.iceServers });
+  }
+
+  /**
+   * Lifts every key and button held on the host's display (a short-lived host process in `--release-input`
+   * mode); resolves either way within `timeoutMs`. Only X11 displays need it.
+   */
+  releaseHeldInput(timeoutMs = 5000): Promise<void> {
+    const env = this.options.env ?? process.env;
+    if (!env.DISPLAY || env.WAYLAND_DISPLAY) return Promise.resolve();
+    const script = this.options.hostScript ?? path.join(__dirname, 'host.js');
+    return new Promise<void>((resolve) => {
+      const child = fork(script, ['--release-input'], { execPath: this.options.nodePath ?? process.execPath, execArgv: [], env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+      let out = '';
+      child.stdout?.setEncoding('utf8').on('data', (t: string) => (out += t));
+      child.stderr?.setEncoding('utf8').on('data', (t: string) => this.log.warn(`host: ${t.trimEnd()}`));
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.log.info(`released input left held by the host: ${out.trim() || 'nothing reported'}`);
+        resolve();
+      };
+      child.once('exit', done);
+      child.once('error', done);
+    });
   }
 
   /** Passes the helper's simple-peer signal object in. */
@@ -156,7 +188,7 @@ export class HostSupervisor implements IDisposable {
       child.once('exit', () => clearTimeout(timer));
       child.disconnect?.();
     }
-    for (const e of [this._onSignal, this._onConnected, this._onDisconnected, this._onControl, this._onControlRequested, this._onChat, this._onStats, this._onError, this._onService, this._onExit]) {
+    for (const e of [this._onSignal, this._onConnected, this._onDisconnected, this._onLink, this._onControl, this._onControlRequested, this._onChat, this._onStats, this._onError, this._onService, this._onExit]) {
       e.dispose();
     }
   }
@@ -191,6 +223,9 @@ export class HostSupervisor implements IDisposable {
         break;
       case 'disconnected':
         this._onDisconnected.fire(event.reason);
+        break;
+      case 'link':
+        this._onLink.fire(event.state);
         break;
       case 'control':
         this._onControl.fire({ granted: event.granted, reason: event.reason });

@@ -113,6 +113,8 @@ export const HostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('signal'), payload: SignalPayload }),
   z.object({ type: z.literal('connected'), width: z.number().int(), height: z.number().int() }),
   z.object({ type: z.literal('disconnected'), reason: z.string().max(500) }),
+  /** The peer connection stopped answering (ICE disconnected; control was revoked) or answers again. */
+  z.object({ type: z.literal('link'), state: z.enum(['interrupted', 'restored']) }),
   z.object({ type: z.literal('control'), granted: z.boolean(), reason: ControlReason }),
   /** The helper asked for control; the extension decides (consent, setting) and may grantControl. */
   z.object({ type: z.literal('controlRequested') }),

@@ -36,7 +36,7 @@ export type ToolbarAction = z.infer<typeof ToolbarAction>;
 
 export const SessionRole = z.enum(['sharer', 'helper']);
 export type SessionRole = z.infer<typeof SessionRole>;
-export const SessionPhase = z.enum(['consent', 'connecting', 'connected', 'ended']);
+export const SessionPhase = z.enum(['consent', 'connecting', 'connected', 'reconnecting', 'ended']);
 export type SessionPhase = z.infer<typeof SessionPhase>;
 export const ControlPhase = z.enum(['viewOnly', 'requested', 'granted']);
 export type ControlPhase = z.infer<typeof ControlPhase>;
@@ -77,6 +77,10 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('viewerSignal'), payload: SignalPayload }),
   z.object({ type: z.literal('viewerConnected') }),
   z.object({ type: z.literal('viewerDisconnected'), reason: z.string().max(500) }),
+  /** The viewer's peer connection stopped answering (ICE disconnected) or answers again. */
+  z.object({ type: z.literal('viewerLink'), state: z.enum(['interrupted', 'restored']) }),
+  /** A freshly loaded panel page found a live session: it has no peer connection and asks for one. */
+  z.object({ type: z.literal('viewerRejoin') }),
   z.object({ type: z.literal('viewerChat'), text: z.string().min(1).max(CHAT_TEXT_MAX) }),
   z.object({ type: z.literal('viewerControl'), granted: z.boolean(), reason: z.string().max(64) }),
   z.object({ type: z.literal('viewerError'), message: z.string().max(2000) }),
@@ -100,7 +104,8 @@ export const ExtensionMessage = z.discriminatedUnion('type', [
   /** A plain notice shown in the page (e.g. a button whose feature is not available yet). */
   z.object({ type: z.literal('notice'), text: z.string().min(1).max(1000) }),
   /** Panel only: commands for the embedded RemoteViewer. */
-  z.object({ type: z.literal('viewerSignal'), payload: SignalPayload }),
+  /** `epoch` names the sharer's peer connection: a new one replaces the viewer's peer. */
+  z.object({ type: z.literal('viewerSignal'), payload: SignalPayload, epoch: z.number().int().min(0).max(1_000_000).optional() }),
   z.object({ type: z.literal('viewerSendChat'), text: ChatText }),
   z.object({ type: z.literal('viewerRequestControl') }),
   z.object({ type: z.literal('viewerReleaseControl') }),

@@ -34,4 +34,6 @@ export interface ActiveSession extends IDisposable {
 export interface SessionContext {
   readonly myName: string;
   readonly historyDir: string;
+  /** How long a lost connection may take to come back (default REJOIN_WINDOW_MS, 60 s). */
+  readonly rejoinWindowMs?: number;
 }

@@ -3,11 +3,12 @@
  * It knows nothing of VS Code, the network or the host process: controllers feed it what happened and it
  * decides whether that is legal, records the history (messages and status lines) and reports changes.
  *
- *   phase:   consent ──consentGiven──► connecting ──peerConnected──► connected
- *              │ consentRefused / end     │ end                          │ end
- *              └──────────────────────────┴──────────► ended ◄───────────┘
+ *   phase:   consent ──consentGiven──► connecting ──peerConnected──► connected ◄──reconnected──┐
+ *              │ consentRefused / end     │ end                          │ end  └─connectionLost─► reconnecting
+ *              └──────────────────────────┴──────────► ended ◄───────────┴──────── end ───────────────┘
  *   control (only while connected): viewOnly ─request─► requested ─grant─► granted ─endControl─► viewOnly
  *                                                          └─refuse─► viewOnly
+ *   A lost connection takes control back to viewOnly: it never survives a drop and needs a new grant.
  */
 import type { ChatEntry, ControlPhase, SessionPhase, SessionRole, SessionView } from '../protocol/webview';
 import { HISTORY_MAX_ENTRIES } from '../protocol/webview';
@@ -51,7 +52,8 @@ export interface SessionInit {
 const PHASE_EDGES: Record<SessionPhase, readonly SessionPhase[]> = {
   consent: ['connecting', 'ended'],
   connecting: ['connected', 'ended'],
-  connected: ['ended'],
+  connected: ['reconnecting', 'ended'],
+  reconnecting: ['connected', 'ended'],
   ended: [],
 };
 
@@ -110,6 +112,8 @@ export class AssistanceSession {
         return T.connecting(this.peerName);
       case 'connected':
         return T.connected(this.peerName);
+      case 'reconnecting':
+        return T.connectionLost;
       case 'ended':
         return this.endedBy === 'peer' && this.role === 'helper' && !this.everConnected
           ? T.peerRefusedConsent(this.peerName)
@@ -149,6 +153,24 @@ export class AssistanceSession {
   peerConnected(): void {
     this.movePhase('peerConnected', 'connecting', 'connected');
     this.everConnected = true;
+    this.status(T.connected(this.peerName));
+    this.status(T.screenViewOnly);
+    this.changed();
+  }
+
+  /** The peer connection failed or stays disconnected: both sides try to recover; control is taken back. */
+  connectionLost(): void {
+    this.movePhase('connectionLost', 'connected', 'reconnecting');
+    const hadControl = this._control !== 'viewOnly';
+    this._control = 'viewOnly';
+    this.status(T.connectionLost);
+    if (hadControl) this.status(T.controlEndedByLoss);
+    this.changed();
+  }
+
+  /** A recovered or new peer connection is up again within the same session. */
+  reconnected(): void {
+    this.movePhase('reconnected', 'reconnecting', 'connected');
     this.status(T.connected(this.peerName));
     this.status(T.screenViewOnly);
     this.changed();
@@ -204,9 +226,9 @@ export class AssistanceSession {
     this.changed();
   }
 
-  /** A status line from a session feature (Start Talking, Send a File); only while connected. */
+  /** A status line from a session feature (Start Talking, Send a File) or a fault; while connected or reconnecting. */
   note(text: string): void {
-    if (this._phase !== 'connected') throw this.illegal('note', `the session is ${this._phase}`);
+    if (this._phase !== 'connected' && this._phase !== 'reconnecting') throw this.illegal('note', `the session is ${this._phase}`);
     this.status(text);
   }
 

@@ -9,6 +9,12 @@ export class ConsentPrompts implements SharerPrompts {
     return answer === 'Yes';
   }
 
+  offerRestart(restart: () => void): void {
+    void vscode.window.showErrorMessage(T.hostCrashedToast, T.restartSharing).then((choice) => {
+      if (choice === T.restartSharing) restart();
+    });
+  }
+
   async askControl(helperName: string): Promise<boolean> {
     const answer = await vscode.window.showWarningMessage(T.controlQuestion(helperName), { modal: true, detail: T.controlQuestionDetail }, 'Yes', 'No');
     return answer === 'Yes';

@@ -12,6 +12,7 @@ import type { NetworkClient } from '../network/NetworkClient';
 import type { Session } from '../protocol/network';
 import type { RelayMessage } from '../protocol/relay';
 import type { ExtensionMessage, WebviewMessage } from '../protocol/webview';
+import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { SessionError } from './AssistanceSession';
 import type { ActiveSession, SessionContext } from './ActiveSession';
@@ -25,8 +26,11 @@ export type ViewerReport = Extract<WebviewMessage, { type: `viewer${string}` }>;
 export class HelperSession extends SessionSide implements ActiveSession {
   readonly talk: TalkController | undefined;
   private readonly voice: HelperVoice | undefined;
-  readonly files: SessionFiles | undefined;
-  private readonly filesRelay: RelayChannel | undefined;
+  files: SessionFiles | undefined;
+  private filesRelay: RelayChannel | undefined;
+  private filesStore = new DisposableStore();
+  /** The sharer's current peer connection (its signals' epoch). */
+  private epoch = 0;
 
   constructor(
     session: Session,
@@ -35,7 +39,7 @@ export class HelperSession extends SessionSide implements ActiveSession {
     private readonly toViewer: ViewerPost,
     log: Logger,
     talkFactory?: TalkFactory,
-    filesFactory?: FilesFactory,
+    private readonly filesFactory?: FilesFactory,
   ) {
     super(session, client, 'helper', ctx, log);
     const peerName = session.peer.displayName;
@@ -45,11 +49,21 @@ export class HelperSession extends SessionSide implements ActiveSession {
       this.store.add({ dispose: () => void voice.dispose() });
       this.talk = this.store.add(talkFactory(peerName, voice, (line) => this.guard('voice', () => this.model.note(line))));
     }
-    if (filesFactory) {
-      const { relay, endpoint } = helperFilesEndpoint((m) => this.toViewer(m), log);
-      this.filesRelay = relay;
-      this.files = this.store.add(filesFactory(peerName, endpoint, (line) => this.guard('files', () => this.model.note(line))));
-    }
+    this.openFiles();
+  }
+
+  /**
+   * Send a File over the viewer's current peer connection: a new connection gets a fresh relay and engine;
+   * transfers on the old one end as the connection closing (ERR_DISCONNECTED, partial files removed).
+   */
+  private openFiles(): void {
+    if (!this.filesFactory) return;
+    this.filesRelay?.receive({ type: 'viewerFilesClose' });
+    this.filesStore.dispose();
+    this.filesStore = this.store.add(new DisposableStore());
+    const { relay, endpoint } = helperFilesEndpoint((m) => this.toViewer(m), this.log);
+    this.filesRelay = relay;
+    this.files = this.filesStore.add(this.filesFactory(this.model.peerName, endpoint, (line) => this.guard('files', () => this.model.note(line))));
   }
 
   /** What the panel's RemoteViewer reported (already validated by the panel controller). */
@@ -57,15 +71,24 @@ export class HelperSession extends SessionSide implements ActiveSession {
     if (this.finished) return;
     switch (report.type) {
       case 'viewerSignal':
-        void this.channel.send({ type: 'rtc', payload: report.payload }).catch((err: Error) => this.log.warn(`signal not relayed: ${err.message}`));
+        void this.channel.send({ type: 'rtc', payload: report.payload, epoch: this.epoch }).catch((err: Error) => this.log.warn(`signal not relayed: ${err.message}`));
         break;
       case 'viewerConnected':
-        this.guard('connected', () => this.model.peerConnected());
+        if (this.model.phase === 'reconnecting') this.connectionRestored();
+        else this.guard('connected', () => this.model.peerConnected());
+        break;
+      case 'viewerLink':
+        if (report.state === 'interrupted') this.connectionLost();
+        else this.connectionRestored();
         break;
       case 'viewerDisconnected':
         this.log.info(`session ${this.model.sessionId}: viewer disconnected (${report.reason})`);
         // While connecting this is a connection that could not be made: end rather than wait forever.
-        if (this.model.phase === 'connected' || this.model.phase === 'connecting') void this.disconnect();
+        if (this.model.phase === 'connecting') void this.disconnect();
+        else this.askToRejoin();
+        break;
+      case 'viewerRejoin':
+        this.askToRejoin();
         break;
       case 'viewerChat':
         this.guard('chat', () => this.model.chat('peer', report.text, this.ctx.myName));
@@ -131,10 +154,24 @@ export class HelperSession extends SessionSide implements ActiveSession {
 
   protected override onRelay(message: RelayMessage): void {
     switch (message.type) {
-      case 'rtc':
+      case 'rtc': {
+        const epoch = message.epoch ?? 0;
+        if (epoch < this.epoch) return; // from a connection the sharer has already replaced
         // The sharer's host only signals after the sharer said Yes.
         if (this.model.phase === 'consent') this.model.consentGiven();
-        this.toViewer({ type: 'viewerSignal', payload: message.payload });
+        // A new connection from the sharer: the old one is gone, whatever the viewer saw of it yet.
+        if (epoch > this.epoch && this.model.phase === 'connected') this.connectionLost();
+        if (epoch > this.epoch && this.epoch > 0) {
+          // Voice and files lived on the old connection: talking stops (start again), transfers fail cleanly.
+          this.talk?.reset();
+          this.openFiles();
+        }
+        this.epoch = epoch;
+        this.toViewer({ type: 'viewerSignal', payload: message.payload, epoch });
+        break;
+      }
+      case 'rejoin':
+        this.log.warn(`session ${this.model.sessionId}: the sharer sent a helper-only message; dropped`);
         break;
       case 'controlRefused':
         this.guard('controlRefused', () => this.model.refuseControl(message.reason));
@@ -143,6 +180,13 @@ export class HelperSession extends SessionSide implements ActiveSession {
         this.log.warn(`session ${this.model.sessionId}: the sharer sent a helper-only message; dropped`);
         break;
     }
+  }
+
+  /** The viewer has no working peer connection: reconnecting, and the sharer is asked for a new one. */
+  private askToRejoin(): void {
+    if (this.model.phase !== 'connected' && this.model.phase !== 'reconnecting') return;
+    this.connectionLost();
+    void this.channel.send({ type: 'rejoin' }).catch((err: Error) => this.log.warn(`rejoin not relayed: ${err.message}`));
   }
 
   protected override onRelease(): void {

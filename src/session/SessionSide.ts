@@ -1,6 +1,7 @@
 /**
- * What both sides of a session share: the model and its history, the relay channel to the other side, and
- * ending exactly once (whoever ends it) with every resource released.
+ * What both sides of a session share: the model and its history, the relay channel to the other side,
+ * ending exactly once (whoever ends it) with every resource released, and the rejoin window: a lost peer
+ * connection leaves the session `reconnecting` for up to REJOIN_WINDOW_MS, then it ends.
  */
 import { DisposableStore, Emitter } from '../common/lifecycle';
 import { Logger } from '../common/logger';
@@ -8,10 +9,14 @@ import type { NetworkClient } from '../network/NetworkClient';
 import type { ConnectionPath, IceServer } from '../protocol/ice';
 import type { Session } from '../protocol/network';
 import type { RelayMessage } from '../protocol/relay';
+import type { SessionEndReason } from '../protocol/network';
 import { AssistanceSession } from './AssistanceSession';
 import type { SessionContext } from './ActiveSession';
 import { ChatLog } from './ChatLog';
 import { SessionChannel } from './SessionChannel';
+
+/** How long both sides try to recover a lost peer connection before the session ends. */
+export const REJOIN_WINDOW_MS = 60_000;
 
 export abstract class SessionSide {
   readonly model: AssistanceSession;
@@ -27,6 +32,7 @@ export abstract class SessionSide {
   protected readonly store = new DisposableStore();
   protected readonly channel: SessionChannel;
   protected finished = false;
+  private rejoinDeadline: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     session: Session,
@@ -45,7 +51,39 @@ export abstract class SessionSide {
     this.iceServers = session.iceServers;
     this.channel = this.store.add(new SessionChannel(client, session.id, log));
     this.store.add(this.channel.onMessage((m) => this.onRelay(m)));
-    this.store.add(this.channel.onEnded((reason) => this.finish(reason === 'connectionLost' ? 'error' : 'peer')));
+    this.store.add(this.channel.onEnded((reason) => this.onChannelEnded(reason)));
+    this.store.add({ dispose: () => clearTimeout(this.rejoinDeadline) });
+  }
+
+  /**
+   * The peer connection failed or stopped answering: `reconnecting` (control taken back) and the rejoin window
+   * starts, unless it already runs. Safe to call again while reconnecting.
+   */
+  protected connectionLost(): void {
+    if (this.finished) return;
+    if (this.model.phase === 'connected') this.model.connectionLost();
+    if (this.model.phase !== 'reconnecting' || this.rejoinDeadline) return;
+    this.rejoinDeadline = setTimeout(() => {
+      this.log.info(`session ${this.model.sessionId}: no connection within ${REJOIN_WINDOW_MS / 1000} s; ending`);
+      void this.disconnect();
+    }, this.ctx.rejoinWindowMs ?? REJOIN_WINDOW_MS);
+  }
+
+  /** A peer connection answers again (the same after ICE recovered, or a new one): `connected` again. */
+  protected connectionRestored(): void {
+    clearTimeout(this.rejoinDeadline);
+    this.rejoinDeadline = undefined;
+    if (this.model.phase === 'reconnecting') this.model.reconnected();
+  }
+
+  private onChannelEnded(reason: SessionEndReason): void {
+    // The server went away and came back without this session (or ended it while this client was away):
+    // the peer connection still carries it, so it goes on; it ends with the peer connection or Disconnect.
+    if (reason === 'connectionLost' && (this.model.phase === 'connected' || this.model.phase === 'reconnecting')) {
+      this.log.warn(`session ${this.model.sessionId}: the assistance network no longer knows this session; continuing peer to peer`);
+      return;
+    }
+    this.finish(reason === 'connectionLost' ? 'error' : 'peer');
   }
 
   /** Direct or relayed, and the round trip, from this side's getStats (undefined until known). */

@@ -15,6 +15,11 @@ export const SessionTexts = {
   connecting: (peer: string) => `Connecting to ${peer}…`,
   connected: (peer: string) => `Connected to ${peer}.`,
   disconnected: (peer: string) => `Disconnected from ${peer}.`,
+  connectionLost: 'Connection lost. Reconnecting…',
+  controlEndedByLoss: 'Control ended: the connection was lost. Take Control again once reconnected.',
+  hostCrashed: (why: string) => `Screen sharing stopped unexpectedly (${why}). Held keys were released. Choose Restart Sharing to resume this session.`,
+  restartSharing: 'Restart Sharing',
+  hostCrashedToast: 'Screen sharing stopped unexpectedly. Restart sharing to resume the session (within a minute)?',
   screenViewOnly: 'Screen View Only',
   controlNotAllowed: 'Remote Control of this computer is not allowed.',
   controlNotAllowedSharer: (helper: string) =>

@@ -12,6 +12,7 @@ import type { TalkController, TalkFactory } from '../audio/TalkController';
 import { HostFilesEndpoint } from '../files/FilesEndpoint';
 import type { FilesFactory, SessionFiles } from '../files/SessionFiles';
 import type { HostSupervisor } from '../host/supervisor';
+import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { SessionError } from './AssistanceSession';
 import type { ActiveSession, SessionContext } from './ActiveSession';
@@ -24,9 +25,14 @@ import { SessionTexts as T } from './SessionTexts';
  * the display name anyone can choose, beside the alias the server vouches for.
  */
 export interface SharerPrompts {
-  askConsent(helper: string): Promise<boolean>;
-  askControl(helper: string): Promise<boolean>;
+  askConsent(helperName: string): Promise<boolean>;
+  askControl(helperName: string): Promise<boolean>;
+  /** The host process crashed: offer "Restart Sharing" (calls `restart` when chosen). */
+  offerRestart?(restart: () => void): void;
 }
+
+/** A new peer connection that is not up after this long is replaced by another. */
+const ATTEMPT_MS = 20_000;
 
 /** The machine's rules, read fresh each time (the user may change them mid-session). */
 export interface SharerPolicy {
@@ -38,6 +44,11 @@ export class SharerSession extends SessionSide implements ActiveSession {
   private host: HostSupervisor | undefined;
   /** The preset the stream uses now: the sharer's setting, or less if the helper asked for less. */
   private preset: QualityPreset | undefined;
+  /** What belongs to the current host process (its supervisor, talk, files, listeners). */
+  private hostStore = new DisposableStore();
+  private hostConnected = false;
+  private epoch = 0;
+  private attemptTimer: ReturnType<typeof setTimeout> | undefined;
   talk: TalkController | undefined;
   files: SessionFiles | undefined;
 
@@ -122,47 +133,117 @@ export class SharerSession extends SessionSide implements ActiveSession {
     this.model.note(preset === requested ? T.qualityRequested(this.model.peerName, requested) : T.qualityCapped(this.model.peerName, requested, allowed));
   }
 
+  /**
+   * Starts a host process for a peer connection (the first, or a new one after a drop or a crash). Each has
+   * its own epoch, which tags its signaling, so the helper's viewer knows a new connection from the old one.
+   */
   private startHost(): void {
-    const host = (this.host = this.createHost());
-    this.store.add(host);
+    this.retireHost();
+    const hostStore = (this.hostStore = this.store.add(new DisposableStore()));
+    const epoch = ++this.epoch;
+    const host = (this.host = hostStore.add(this.createHost()));
+    this.hostConnected = false;
+    const current = () => this.host === host && !this.finished;
     if (this.talkFactory) {
-      const endpoint = this.store.add(new HostVoiceEndpoint(host, this.log));
-      this.talk = this.store.add(this.talkFactory(this.model.peerName, endpoint, (line) => this.guard('voice', () => this.model.note(line))));
+      const endpoint = hostStore.add(new HostVoiceEndpoint(host, this.log));
+      this.talk = hostStore.add(this.talkFactory(this.model.peerName, endpoint, (line) => this.guard('voice', () => this.model.note(line))));
     }
     if (this.filesFactory) {
-      this.files = this.store.add(this.filesFactory(this.model.peerName, new HostFilesEndpoint(host, this.log), (line) => this.guard('files', () => this.model.note(line))));
+      this.files = hostStore.add(this.filesFactory(this.model.peerName, new HostFilesEndpoint(host, this.log), (line) => this.guard('files', () => this.model.note(line))));
     }
-    this.store.add(host.onSignal((payload) => void this.channel.send({ type: 'rtc', payload }).catch((err: Error) => this.log.warn(`signal not relayed: ${err.message}`))));
-    this.store.add(
+    hostStore.add(host.onSignal((payload) => void this.channel.send({ type: 'rtc', payload, epoch }).catch((err: Error) => this.log.warn(`signal not relayed: ${err.message}`))));
+    hostStore.add(
       host.onConnected(({ width, height }) => {
-        this.log.info(`session ${this.model.sessionId}: ${this.model.peerName} connected, sharing ${width}x${height}`);
+        this.log.info(`session ${this.model.sessionId}: ${this.model.peerName} connected (connection ${epoch}), sharing ${width}x${height}`);
+        this.hostConnected = true;
+        clearTimeout(this.attemptTimer);
         if (this.model.phase === 'connecting') this.model.peerConnected();
+        else this.connectionRestored();
       }),
     );
-    this.store.add(host.onDisconnected((reason) => {
-      this.log.info(`session ${this.model.sessionId}: peer connection closed (${reason})`);
-      if (this.model.phase === 'connected') void this.disconnect();
-    }));
-    this.store.add(host.onChat((text) => this.guard('chat', () => this.model.chat('peer', text, this.ctx.myName))));
-    this.store.add(host.onControlRequested(() => void this.onControlRequested()));
-    this.store.add(
+    hostStore.add(
+      host.onLink((state) => {
+        this.log.info(`session ${this.model.sessionId}: connection ${epoch} ${state}`);
+        if (!current()) return;
+        if (state === 'interrupted') this.connectionLost();
+        else this.connectionRestored();
+      }),
+    );
+    hostStore.add(
+      host.onDisconnected((reason) => {
+        this.log.info(`session ${this.model.sessionId}: peer connection ${epoch} closed (${reason})`);
+        if (!current()) return;
+        if (this.model.phase === 'connected' || this.model.phase === 'reconnecting') {
+          this.connectionLost();
+          this.startHost();
+        } else void this.disconnect();
+      }),
+    );
+    hostStore.add(host.onChat((text) => this.guard('chat', () => this.model.chat('peer', text, this.ctx.myName))));
+    hostStore.add(host.onControlRequested(() => current() && void this.onControlRequested()));
+    hostStore.add(
       host.onControl(({ granted, reason }) => {
+        if (!current()) return;
         if (granted && this.model.control === 'requested') this.model.grantControl();
         else if (!granted && this.model.control === 'granted') {
           this.model.endControl(reason === 'localEscape' ? 'escape' : reason === 'helperReleased' ? 'peer' : 'me');
         }
       }),
     );
-    this.store.add(
+    hostStore.add(
       host.onError((e) => {
         this.log.error(`host ${e.code}: ${e.message}`);
-        if (e.fatal) void this.fail(T.sharingFailed(e.message));
+        // Before the first connection a fatal error means sharing cannot start; later, the exit handler decides.
+        if (e.fatal && this.model.phase === 'connecting' && current()) void this.fail(T.sharingFailed(e.message));
       }),
     );
-    this.store.add(host.onExit(() => void this.fail(T.sharingFailed('the screen sharing process stopped'))));
+    hostStore.add(
+      host.onExit(({ code, signal }) => {
+        if (!current()) return;
+        this.host = undefined;
+        if (this.model.phase !== 'connected' && this.model.phase !== 'reconnecting') {
+          void this.fail(T.sharingFailed('the screen sharing process stopped'));
+          return;
+        }
+        this.connectionLost();
+        if (code === 0) {
+          this.startHost();
+          return;
+        }
+        // A crash (kill -9, out of memory): the supervisor already lifted held keys; the sharer decides.
+        this.guard('hostCrashed', () => this.model.note(T.hostCrashed(signal ?? `exit code ${code}`)));
+        this.prompts.offerRestart?.(() => this.restartSharing());
+      }),
+    );
+    // A new connection that never comes up (the helper does not answer): try another within the window.
+    clearTimeout(this.attemptTimer);
+    if (epoch > 1) {
+      this.attemptTimer = setTimeout(() => {
+        if (current() && !this.hostConnected && this.model.phase === 'reconnecting') this.startHost();
+      }, ATTEMPT_MS);
+    }
     this.preset = this.policy.qualityPreset();
-    this.store.add(host.onStats((stats) => stats.path && this.setPath(stats.path)));
+    hostStore.add(host.onStats((stats) => stats.path && this.setPath(stats.path)));
     host.start({ quality: qualityFor(this.preset), iceServers: [...this.iceServers] });
+  }
+
+  /**
+   * Lets the previous host process stop on its own terms: its file transfers end with ERR_DISCONNECTED (the
+   * partial file removed, a line in the history) before its store goes; killed if it takes longer than 2 s.
+   */
+  private retireHost(): void {
+    const store = this.hostStore;
+    const host = this.host;
+    this.host = undefined;
+    if (host?.state === 'running') void host.stop(2000).finally(() => store.dispose());
+    else store.dispose();
+  }
+
+  /** "Restart Sharing": a new host process and peer connection for this same session, after a crash. */
+  restartSharing(): void {
+    if (this.model.phase !== 'reconnecting') throw new SessionError('ERR_ILLEGAL_TRANSITION', 'Sharing is running; there is nothing to restart.');
+    if (this.host?.state === 'running') return;
+    this.startHost();
   }
 
   private async onControlRequested(): Promise<void> {
@@ -195,8 +276,13 @@ export class SharerSession extends SessionSide implements ActiveSession {
   protected override onRelay(message: RelayMessage): void {
     switch (message.type) {
       case 'rtc':
-        if (this.host?.state === 'running') this.host.signal(message.payload);
-        else this.log.warn(`session ${this.model.sessionId}: signaling before the host started was dropped`);
+        // Answers meant for an earlier connection must not reach the new one.
+        if (message.epoch !== undefined && message.epoch !== this.epoch) this.log.info(`session ${this.model.sessionId}: signal for connection ${message.epoch} dropped (now ${this.epoch})`);
+        else if (this.host?.state === 'running') this.host.signal(message.payload);
+        else this.log.warn(`session ${this.model.sessionId}: signaling without a running host was dropped`);
+        break;
+      case 'rejoin':
+        this.onRejoin();
         break;
       case 'qualityRequest':
         this.guard('qualityRequest', () => this.onQualityRequest(message.preset));
@@ -207,6 +293,18 @@ export class SharerSession extends SessionSide implements ActiveSession {
     }
   }
 
+  /** The helper lost its peer connection or its panel reloaded: a new connection, unless one is on its way. */
+  private onRejoin(): void {
+    if (this.model.phase !== 'connected' && this.model.phase !== 'reconnecting') return;
+    this.connectionLost();
+    if (!this.host) {
+      this.log.info(`session ${this.model.sessionId}: rejoin asked while sharing is stopped; waiting for Restart Sharing`);
+      return;
+    }
+    if (!this.hostConnected) return;
+    this.startHost();
+  }
+
   /** Sharing broke (unsupported platform, no display, the host died): say why, and end on both sides. */
   private async fail(problem: string): Promise<void> {
     if (this.finished) return;
@@ -215,6 +313,7 @@ export class SharerSession extends SessionSide implements ActiveSession {
   }
 
   protected override onRelease(): void {
+    clearTimeout(this.attemptTimer);
     // Disposing the supervisor (in the store) sends `stop` at once and kills the process if it does not exit in time.
     this.host = undefined;
   }

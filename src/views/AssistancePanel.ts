@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { IDisposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import type { TalkView } from '../audio/TalkController';
-import type { ExtensionMessage } from '../protocol/webview';
+import type { ExtensionMessage, SessionView } from '../protocol/webview';
 import type { HelperSession } from '../session/HelperSession';
 import type { ToolbarDispatch } from './ToolbarDispatch';
 import { webviewHtml, webviewOptions } from './webviewResources';
@@ -59,16 +59,35 @@ export class AssistancePanel implements vscode.Disposable {
     this.panel?.dispose();
   }
 
+  /**
+   * A panel VS Code restored after a window reload (WebviewPanelSerializer): it shows the live helper
+   * session if there is one (its page asks for a new peer connection), else `idleView` (the last history).
+   */
+  adopt(panel: vscode.WebviewPanel, idleView: () => SessionView | null): void {
+    if (this.panel) {
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = webviewOptions(this.extensionUri);
+    this.wire(panel, idleView);
+    if (this.session) this.router?.show(this.session);
+  }
+
   private create(peerName: string): void {
     const panel = vscode.window.createWebviewPanel(AssistancePanel.viewType, `Remote Assistance — ${peerName}`, vscode.ViewColumn.Active, {
       ...webviewOptions(this.extensionUri),
       retainContextWhenHidden: true,
     });
+    this.wire(panel);
+  }
+
+  private wire(panel: vscode.WebviewPanel, idleView?: () => SessionView | null): void {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'assistance.svg');
     const router = new WebviewRouter({
       post: (m) => void panel.webview.postMessage(m),
       toolbar: (action) => this.toolbar.run(action),
       viewerReport: (report) => this.session?.handleViewerReport(report),
+      idleView,
       log: this.log,
     });
     panel.webview.onDidReceiveMessage((m: unknown) => router.receive(m));

@@ -28,6 +28,8 @@ export interface CommandServices {
   readonly invitationsView: vscode.TreeView<InvitationItem>;
   readonly toolbar: ToolbarDispatch;
   readonly showPanel: () => void;
+  /** The sharer's "Restart Sharing" after the host process crashed. */
+  readonly restartSharing: () => void;
   readonly log: vscode.LogOutputChannel & Logger;
 }
 
@@ -78,6 +80,7 @@ export class Commands implements vscode.Disposable {
     reg('startTeamServer', () => this.startTeamServer());
     reg('setTurnSecret', () => this.setTurnSecret());
     reg('showPanel', () => s.showPanel());
+    reg('restartSharing', () => s.restartSharing());
     reg('showLog', () => s.log.show());
   }
 

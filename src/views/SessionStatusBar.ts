@@ -48,7 +48,7 @@ export class SessionStatusBar implements vscode.Disposable {
     } else if (s.phase !== 'connected') {
       this.item.text = `$(sync~spin) ${s.statusLine}`;
       this.item.tooltip = s.statusLine;
-      this.item.command = s.role === 'helper' ? 'remoteAssist.showPanel' : undefined;
+      this.item.command = s.role === 'helper' ? 'remoteAssist.showPanel' : s.phase === 'reconnecting' ? 'remoteAssist.restartSharing' : undefined;
     } else if (s.role === 'sharer') {
       this.item.text = `$(broadcast) ${T.statusBarSharing(peer)}`;
       this.item.tooltip = `${peer} sees your screen. Click to disconnect.`;

@@ -1,5 +1,6 @@
 import { strict as assert } from 'assert';
 import { z } from 'zod';
+import { RELAY_MESSAGE_MAX_BYTES, RelayMessage } from '../../src/protocol/relay';
 import { decodeMessage, parseMessage, ProtocolError } from '../../src/protocol/validate';
 
 const Ping = z.object({ type: z.literal('ping'), seq: z.number().int().nonnegative() });
@@ -39,5 +40,13 @@ describe('protocol validation', () => {
     assert.equal(codeOf(() => decodeMessage(Message, '{"type":"ping","seq":1}', 8)), 'ERR_TOO_LARGE');
     assert.equal(codeOf(() => decodeMessage(Message, '{not json', 100)), 'ERR_NOT_JSON');
     assert.deepEqual(decodeMessage(Message, '{"type":"ping","seq":1}', 100), { type: 'ping', seq: 1 });
+  });
+
+  it('relay: a rejoin request and signals tagged with their peer connection pass; a bad epoch is refused', () => {
+    const decode = (m: object) => decodeMessage(RelayMessage, JSON.stringify(m), RELAY_MESSAGE_MAX_BYTES);
+    assert.deepEqual(decode({ type: 'rejoin' }), { type: 'rejoin' });
+    assert.deepEqual(decode({ type: 'rtc', payload: { type: 'offer' }, epoch: 3 }), { type: 'rtc', payload: { type: 'offer' }, epoch: 3 });
+    assert.deepEqual(decode({ type: 'rtc', payload: {} }), { type: 'rtc', payload: {} });
+    for (const epoch of [-1, 1.5, '2', 1e9]) assert.equal(codeOf(() => decode({ type: 'rtc', payload: {}, epoch })), 'ERR_MALFORMED', `epoch ${epoch}`);
   });
 });

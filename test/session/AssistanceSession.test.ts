@@ -219,6 +219,46 @@ describe('AssistanceSession', () => {
     });
   });
 
+  describe('reconnecting', () => {
+    it('a drop says "Connection lost. Reconnecting…", takes control back, and "Connected to Alice." again on recovery', () => {
+      const s = connected('helper');
+      s.requestControl();
+      s.grantControl();
+      s.chat('me', 'before the drop', 'Bob');
+      s.connectionLost();
+      assert.strictEqual(s.phase, 'reconnecting');
+      assert.strictEqual(s.control, 'viewOnly');
+      assert.strictEqual(s.statusLine, 'Connection lost. Reconnecting…');
+      assert.deepStrictEqual(statuses(s).slice(-2), ['Connection lost. Reconnecting…', 'Control ended: the connection was lost. Take Control again once reconnected.']);
+      assertRefused(() => s.requestControl(), 'ERR_ILLEGAL_TRANSITION');
+      assertRefused(() => s.chat('me', 'during', 'Bob'), 'ERR_ILLEGAL_TRANSITION');
+      s.reconnected();
+      assert.strictEqual(s.phase, 'connected');
+      assert.strictEqual(s.statusLine, 'Connected to Alice.');
+      assert.deepStrictEqual(statuses(s).slice(-2), ['Connected to Alice.', 'Screen View Only']);
+      assert.ok(s.history.some((e) => e.kind === 'message' && e.text === 'before the drop'), 'history kept');
+      // Control needs a new grant.
+      s.requestControl();
+      assert.strictEqual(s.control, 'requested');
+    });
+
+    it('ends from reconnecting with "Disconnected from Alice." and refuses illegal edges', () => {
+      const s = connected('helper');
+      s.connectionLost();
+      assertRefused(() => s.connectionLost(), 'ERR_ILLEGAL_TRANSITION');
+      assertRefused(() => s.peerConnected(), 'ERR_ILLEGAL_TRANSITION');
+      assertRefused(() => s.consentGiven(), 'ERR_ILLEGAL_TRANSITION');
+      s.end('error');
+      assert.strictEqual(s.statusLine, 'Disconnected from Alice.');
+      assertRefused(() => s.reconnected(), 'ERR_SESSION_ENDED');
+      const early = make('sharer');
+      assertRefused(() => early.connectionLost(), 'ERR_ILLEGAL_TRANSITION');
+      early.consentGiven();
+      assertRefused(() => early.connectionLost(), 'ERR_ILLEGAL_TRANSITION');
+      assertRefused(() => early.reconnected(), 'ERR_ILLEGAL_TRANSITION');
+    });
+  });
+
   describe('chat', () => {
     it('records messages from both sides while connected, trimmed', () => {
       const s = connected('helper');

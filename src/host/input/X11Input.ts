@@ -10,7 +10,7 @@ import { X11Display } from '../x11/X11Display';
 import { InputInjector } from './InputInjector';
 import { KEYSYM, mapKey } from './keysyms';
 
-interface XTestExtension {
+export interface XTestExtension {
   KeyPress: number;
   KeyRelease: number;
   ButtonPress: number;

@@ -1,17 +1,24 @@
 /**
  * The sharer's WebRTC peer: simple-peer over @roamhq/wrtc, initiator, with the screen track and the
  * negotiated data channels. The bitrate cap goes into both descriptions' video sections and changes live
- * by renegotiating (no reconnect).
+ * by renegotiating (no reconnect). A connection that stops answering is reported (`onLink`) and, as the
+ * initiator, this side tries an ICE restart through the signaling relay until it answers again or fails.
  */
 import Peer from 'simple-peer';
 import { selectedPath, StatsLike } from '../../common/connectionPath';
 import { SignalPayload } from '../../protocol/host';
 import type { ConnectionPath, IceServer } from '../../protocol/ice';
 import { IDisposable, Emitter } from '../../common/lifecycle';
+import { IceLinkWatch, LinkState, peerConnection } from '../../common/peerConnection';
 import { HostError } from '../HostError';
 import { wrtc } from '../wrtc';
 import { ChannelPort } from './ChannelPort';
 import { setVideoBandwidth } from './sdpBandwidth';
+
+/** ICE answers again by itself after short outages; a restart first after this long without an answer… */
+const ICE_RESTART_FIRST_MS = 2000;
+/** …and again this often while it stays unanswered (an offer lost while the relay was away). */
+const ICE_RESTART_AGAIN_MS = 8000;
 
 export interface ChannelSpec {
   readonly label: string;
@@ -40,7 +47,12 @@ export class PeerLink implements IDisposable {
   readonly onConnect = this._onConnect.event;
   private readonly _onClose = new Emitter<string>();
   readonly onClose = this._onClose.event;
+  private readonly _onLink = new Emitter<LinkState>();
+  /** The connection stopped answering (`interrupted`) or answers again (`restored`). */
+  readonly onLink = this._onLink.event;
   private readonly peer: Peer.Instance;
+  private readonly watch: IceLinkWatch;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly ports: ChannelPort[] = [];
   private closed = false;
   private connected = false;
@@ -65,6 +77,12 @@ export class PeerLink implements IDisposable {
       this.connected = true;
       this._onConnect.fire();
       for (const port of this.ports) port.checkOpen();
+    });
+    this.watch = new IceLinkWatch(this.peer);
+    this.watch.onDidChange((state) => {
+      clearTimeout(this.restartTimer);
+      if (state === 'interrupted') this.scheduleIceRestart(ICE_RESTART_FIRST_MS);
+      this._onLink.fire(state);
     });
     this.peer.on('close', () => this.close('the helper disconnected'));
     this.peer.on('error', (err: Error & { code?: string }) => this.close(`connection failed: ${err.code ?? ''} ${err.message}`.trim()));
@@ -110,8 +128,7 @@ export class PeerLink implements IDisposable {
   /** Opens a negotiated channel; before connecting, so nothing the viewer sends early is lost. */
   openChannel(spec: ChannelSpec): ChannelPort {
     if (this.closed) throw new HostError('ERR_INTERNAL', `channel ${spec.label} opened after the peer closed`);
-    const pc = (this.peer as unknown as { _pc: RTCPeerConnection })._pc;
-    const port = new ChannelPort(pc.createDataChannel(spec.label, { negotiated: true, id: spec.id, ordered: spec.ordered }));
+    const port = new ChannelPort(peerConnection(this.peer).createDataChannel(spec.label, { negotiated: true, id: spec.id, ordered: spec.ordered }));
     this.ports.push(port);
     if (this.connected) queueMicrotask(() => port.checkOpen());
     return port;
@@ -126,7 +143,7 @@ export class PeerLink implements IDisposable {
   }
 
   async stats(): Promise<TransportStats> {
-    const pc = (this.peer as unknown as { _pc?: RTCPeerConnection })._pc;
+    const pc = peerConnection(this.peer) as RTCPeerConnection | undefined;
     const result: TransportStats = { bytesSent: 0, framesEncoded: 0, totalEncodeTime: 0, totalPacketSendDelay: 0, packetsSent: 0, keyFramesEncoded: 0, pliCount: 0 };
     if (!pc || this.closed) return result;
     const report = await pc.getStats();
@@ -146,14 +163,28 @@ export class PeerLink implements IDisposable {
     return result;
   }
 
+  /** New ICE credentials in a new offer: the helper answers through the relay and both gather afresh. */
+  private scheduleIceRestart(delayMs: number): void {
+    this.restartTimer = setTimeout(() => {
+      if (this.closed || !this.watch.isInterrupted) return;
+      peerConnection(this.peer).restartIce();
+      (this.peer as unknown as { negotiate(): void }).negotiate();
+      this.scheduleIceRestart(ICE_RESTART_AGAIN_MS);
+    }, delayMs);
+  }
+
   private close(reason: string): void {
     if (this.closed) return;
+    clearTimeout(this.restartTimer);
     this.closed = true;
     this._onClose.fire(reason);
   }
 
   dispose(): void {
     this.closed = true;
+    clearTimeout(this.restartTimer);
+    this.watch.dispose();
+    this._onLink.dispose();
     for (const port of this.ports.splice(0)) port.dispose();
     this.peer.destroy();
     this._onSignal.dispose();

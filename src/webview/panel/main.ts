@@ -44,6 +44,10 @@ document.body.append(statusBar, toolbar.element, notice, transfers.element, layo
 
 let view: SessionView | null = null;
 let viewer: RemoteViewer | undefined;
+/** The sharer's peer connection the viewer answers; a signal with another epoch means a new connection. */
+let viewerEpoch: number | undefined;
+/** Until the first state arrives: a page that loads into a live session has no peer connection yet. */
+let firstState = true;
 let voice: VoiceBridge | undefined;
 let files: ViewerFilesRelay | undefined;
 let scale: 'fit' | '1:1' = 'fit';
@@ -67,6 +71,10 @@ function ensureViewer(): RemoteViewer {
   const v = new RemoteViewer(desktop, (payload) => bridge.post({ type: 'viewerSignal', payload }), { iceServers: view?.iceServers });
   v.onConnected(() => bridge.post({ type: 'viewerConnected' }));
   v.onDisconnected((reason) => bridge.post({ type: 'viewerDisconnected', reason: reason.slice(0, 500) }));
+  v.onLink((state) => {
+    bridge.post({ type: 'viewerLink', state });
+    updateKeyboard();
+  });
   v.onChat((text) => bridge.post({ type: 'viewerChat', text }));
   v.onControlState(({ granted, reason }) => {
     bridge.post({ type: 'viewerControl', granted, reason });
@@ -148,6 +156,9 @@ scaleButton.addEventListener('click', () => {
 
 function render(next: SessionView | null): void {
   view = next;
+  // Reloaded (or reopened) while the session lives: the old page's peer connection died with it; ask for a new one.
+  if (firstState && (next?.phase === 'connected' || next?.phase === 'reconnecting')) bridge.post({ type: 'viewerRejoin' });
+  firstState = false;
   statusLine.textContent = next?.statusLine ?? 'No Remote Assistance session.';
   document.body.dataset.phase = next?.phase ?? 'none';
   toolbar.update(next?.phase ?? 'ended', next?.control ?? 'viewOnly');
@@ -170,6 +181,10 @@ function handle(message: Exclude<ExtensionMessage, { type: 'reply' }>): void {
       showNotice(message.text);
       break;
     case 'viewerSignal':
+      if (message.epoch !== undefined && message.epoch !== viewerEpoch) {
+        if (viewerEpoch !== undefined) closeViewer();
+        viewerEpoch = message.epoch;
+      }
       ensureViewer().signal(message.payload);
       break;
     case 'viewerSendChat':

@@ -20,6 +20,7 @@ import type { ScreenViewerMessage } from '../../protocol/screen';
 import { IDisposable, DisposableStore, Emitter, Event, toDisposable } from '../../common/lifecycle';
 import { selectedPath, StatsLike } from '../../common/connectionPath';
 import type { ConnectionPath } from '../../protocol/ice';
+import { IceLinkWatch, LinkState, peerConnection } from '../../common/peerConnection';
 import { decodeChannelMessage } from './decode';
 import { KeyboardCapture } from './KeyboardCapture';
 import { PointerCapture } from './PointerCapture';
@@ -65,6 +66,9 @@ export class RemoteViewer implements IDisposable {
   readonly onConnected = this._onConnected.event;
   private readonly _onDisconnected = new Emitter<string>();
   readonly onDisconnected = this._onDisconnected.event;
+  private readonly _onLink = new Emitter<LinkState>();
+  /** The peer connection stopped answering (`interrupted`: control is off) or answers again (`restored`). */
+  readonly onLink = this._onLink.event;
   private readonly _onChat = new Emitter<string>();
   readonly onChat = this._onChat.event;
   private readonly _onControlState = new Emitter<{ granted: boolean; reason: ControlReason }>();
@@ -151,6 +155,11 @@ export class RemoteViewer implements IDisposable {
       this.video.srcObject = stream;
       void this.video.play().catch(() => undefined);
     });
+    const watch = this.store.add(new IceLinkWatch(this.peer));
+    watch.onDidChange((state) => {
+      if (state === 'interrupted') this.loseControl();
+      this._onLink.fire(state);
+    });
     this.peer.on('close', () => this.handleDisconnect('the connection closed'));
     this.peer.on('error', (err: Error & { code?: string }) => {
       this._onError.fire({ code: err.code ?? 'ERR_PEER', message: err.message });
@@ -232,12 +241,12 @@ export class RemoteViewer implements IDisposable {
     this.peer.destroy();
     this.video.srcObject = null;
     this.root.remove();
-    for (const e of [this._onConnected, this._onDisconnected, this._onChat, this._onControlState, this._onStats, this._onPath, this._onError]) e.dispose();
+    for (const e of [this._onConnected, this._onDisconnected, this._onLink, this._onChat, this._onControlState, this._onStats, this._onPath, this._onError]) e.dispose();
   }
 
   /** A screen is interactive: show each frame as soon as it decodes instead of smoothing with a buffer. */
   private minimiseDelay(): void {
-    const pc = (this.peer as unknown as { _pc: RTCPeerConnection })._pc;
+    const pc = peerConnection(this.peer);
     for (const receiver of pc.getReceivers()) {
       if (receiver.track.kind !== 'video') continue;
       const tunable = receiver as RTCRtpReceiver & { jitterBufferTarget?: number | null; playoutDelayHint?: number };
@@ -247,7 +256,7 @@ export class RemoteViewer implements IDisposable {
   }
 
   private openChannels(): void {
-    const pc = (this.peer as unknown as { _pc: RTCPeerConnection })._pc;
+    const pc = peerConnection(this.peer);
     for (const spec of Object.values(PEER_CHANNELS)) {
       const channel = pc.createDataChannel(spec.label, { negotiated: true, id: spec.id, ordered: spec.ordered });
       if (spec.label === PEER_CHANNELS.screen.label) {
@@ -341,13 +350,19 @@ export class RemoteViewer implements IDisposable {
     if (this.ended || this.disposed) return;
     this.ended = true;
     this.connected = false;
-    this.granted = false;
-    this.keyboard?.releaseAll();
+    this.loseControl();
     this._onDisconnected.fire(reason);
   }
 
+  /** Control never survives a drop: stop sending input (the host has revoked it on its side too). */
+  private loseControl(): void {
+    this.granted = false;
+    this.keyboard?.releaseAll();
+    this.stage.style.cursor = 'default';
+  }
+
   private async collectStats(): Promise<void> {
-    const pc = (this.peer as unknown as { _pc?: RTCPeerConnection })._pc;
+    const pc = peerConnection(this.peer) as RTCPeerConnection | undefined;
     if (!pc || !this.connected) return;
     const report = await pc.getStats();
     const path = selectedPath(report as unknown as StatsLike);

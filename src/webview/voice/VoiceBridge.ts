@@ -6,6 +6,7 @@
  */
 import type Peer from 'simple-peer';
 import { IDisposable } from '../../common/lifecycle';
+import { peerConnection } from '../../common/peerConnection';
 import { parseMessage } from '../../protocol/validate';
 import { PanelVoiceCommand, PanelVoiceEvent, VOICE_CHANNEL, VOICE_PEER_MAX_BYTES, VoicePeerMessage } from '../../protocol/voice';
 import { decodeChannelMessage } from '../viewer/decode';
@@ -38,7 +39,7 @@ export class VoiceBridge implements IDisposable {
     private readonly peer: Peer.Instance,
     private readonly options: VoiceBridgeOptions,
   ) {
-    const pc = (peer as unknown as { _pc: RTCPeerConnection })._pc;
+    const pc = peerConnection(peer);
     this.channel = pc.createDataChannel(VOICE_CHANNEL.label, { negotiated: true, id: VOICE_CHANNEL.id, ordered: VOICE_CHANNEL.ordered });
     this.channel.onmessage = (e: MessageEvent) => this.receivePeer(e.data);
     peer.on('track', this.onTrack);

@@ -87,6 +87,13 @@ export class WebviewHarness {
 
     this.browser = await chromium.launch({ executablePath: executablePath ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...args], env });
     const context = await this.browser.newContext({ viewport: size, colorScheme: 'dark' });
+    if (executablePath !== '/usr/bin/chromium') {
+      await context.route(`${origin}/**`, async (route) => {
+        const file = files[new URL(route.request().url()).pathname];
+        if (file) await route.fulfill({ status: 200, contentType: file[0], body: file[1] });
+        else await route.fulfill({ status: 404 });
+      });
+    }
     this.page = await context.newPage();
     if (executablePath) {
       await this.page.route(`${origin}/**`, async (route) => {
