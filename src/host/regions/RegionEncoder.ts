@@ -23,6 +23,8 @@ export interface EncoderSettings {
   readonly depth: ColourDepth;
   /** A fixed zlib level, or undefined to pick by frame size (fast links: CPU matters more than bytes). */
   readonly level?: number;
+  /** Pixel bytes per UPDATE at most (default UPDATE_PIXEL_BYTES): small on a slow link, so acks come often. */
+  readonly updateBytes?: number;
 }
 
 export const EXACT: EncoderSettings = { depth: 8 };
@@ -219,7 +221,7 @@ export class RegionEncoder implements IDisposable {
             continue;
           }
           // Tall rectangles go in bands of rows so that no update exceeds its pixel budget.
-          const rows = Math.max(1, Math.floor(UPDATE_PIXEL_BYTES / (part.w * 4)));
+          const rows = Math.max(1, Math.floor(Math.min(UPDATE_PIXEL_BYTES, settings.updateBytes ?? UPDATE_PIXEL_BYTES) / (part.w * 4)));
           for (let y = part.y; y < part.y + part.h; y += rows) {
             const band = { x: part.x, y, w: part.w, h: Math.min(rows, part.y + part.h - y) };
             const out = Buffer.allocUnsafeSlow(band.w * band.h * 4);
@@ -233,7 +235,7 @@ export class RegionEncoder implements IDisposable {
       }
       this.copyToShadow(current, r);
     }
-    const updates = await this.pack(pieces);
+    const updates = await this.pack(pieces, Math.min(UPDATE_PIXEL_BYTES, settings.updateBytes ?? UPDATE_PIXEL_BYTES));
     const deflate = this.deflate as DeflateStream;
     const level = settings.level ?? this.fixedLevel ?? (pixelBytes > LARGE_FRAME_BYTES || this.ratio > POOR_RATIO ? FAST_LEVEL : COMPACT_LEVEL);
     const messages: Uint8Array<ArrayBuffer>[] = [];
@@ -269,14 +271,14 @@ export class RegionEncoder implements IDisposable {
   }
 
   /** Pieces in order into updates under the message budget, JPEG encodings awaited. */
-  private async pack(pieces: Piece[]): Promise<PendingUpdate[]> {
+  private async pack(pieces: Piece[], budget: number): Promise<PendingUpdate[]> {
     const updates: PendingUpdate[] = [];
     let pending: PendingUpdate = { ops: [], pixels: [], pixelBytes: 0, bytes: 0 };
     for (const piece of pieces) {
       const op: ScreenOp = 'jpeg' in piece ? { op: 'jpeg', ...piece.jpeg, data: await piece.data } : piece.op;
       const pixels = 'jpeg' in piece ? undefined : piece.pixels;
       const bytes = op.op === 'jpeg' ? op.data.byteLength : (pixels?.byteLength ?? 0);
-      if (pending.ops.length > 0 && (pending.ops.length >= UPDATE_MAX_OPS || pending.bytes + bytes > UPDATE_PIXEL_BYTES)) {
+      if (pending.ops.length > 0 && (pending.ops.length >= UPDATE_MAX_OPS || pending.bytes + bytes > budget)) {
         updates.push(pending);
         pending = { ops: [], pixels: [], pixelBytes: 0, bytes: 0 };
       }
