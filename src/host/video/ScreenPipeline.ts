@@ -63,6 +63,7 @@ export class ScreenPipeline implements IDisposable {
   private regionsBehind = false;
   private enteredSeq = 0;
   private enteredAt = 0;
+  private ackedSinceEnter = false;
   readonly regionStats: RegionStats = { frames: 0, bytes: 0, ms: 0 };
 
   constructor(
@@ -112,9 +113,11 @@ export class ScreenPipeline implements IDisposable {
 
   private checkLink(): void {
     const changed = this.link?.evaluate(performance.now());
-    if (!changed) return;
-    this.log.info(`screen: link ${changed} (${JSON.stringify(this.linkSample())})`);
-    this.applyTier();
+    if (changed) {
+      this.log.info(`screen: link ${changed} (${JSON.stringify(this.linkSample())})`);
+      this.applyTier();
+    }
+    // Also when nothing changed: a link with room now may refine approximate tiles.
     this.schedule();
   }
 
@@ -195,6 +198,7 @@ export class ScreenPipeline implements IDisposable {
   }
 
   private onAck(seq: number): void {
+    this.ackedSinceEnter = true;
     this.checkLink();
     if (this.policy.state === 'entering' && seq >= this.enteredSeq) {
       this.policy.transition('regions', performance.now());
@@ -205,7 +209,9 @@ export class ScreenPipeline implements IDisposable {
 
   private get videoActive(): boolean {
     if (this.policy.state === 'video') return !(this.resetWanted && this.screen?.canSend);
-    return this.policy.state === 'entering' && performance.now() - this.enteredAt > ENTER_VIDEO_AFTER_MS;
+    // A viewer that acks updates speaks regions: on a slow link its whole screen takes seconds, and video
+    // meanwhile would only take the link from it.
+    return this.policy.state === 'entering' && !this.ackedSinceEnter && performance.now() - this.enteredAt > ENTER_VIDEO_AFTER_MS;
   }
 
   private get regionsCanSend(): boolean {
@@ -283,9 +289,10 @@ export class ScreenPipeline implements IDisposable {
       this.log.info(`screen: RESET and the whole screen, ${frame.messages.length} messages, ${frame.bytes} bytes, ${Math.round(frame.encodeMs)} ms`);
       this.enteredSeq = frame.lastSeq;
       this.enteredAt = performance.now();
+      this.ackedSinceEnter = false;
       // Damage seen meanwhile was not grabbed for video; a viewer still without a picture then gets one.
       clearTimeout(this.enterTimer);
-      this.enterTimer = setTimeout(() => this.policy.state === 'entering' && this.forceFrame(), ENTER_VIDEO_AFTER_MS + 1);
+      this.enterTimer = setTimeout(() => this.policy.state === 'entering' && !this.ackedSinceEnter && this.forceFrame(), ENTER_VIDEO_AFTER_MS + 1);
       this.policy.transition('entering', performance.now());
       return;
     }
