@@ -38,9 +38,9 @@ const depth = (bits: ColourDepth) => bits;
 
 export const TIERS: Readonly<Record<LinkTier, TierSettings>> = {
   lan: { fps: 60, encoder: EXACT, windowBytes: 4 * 1024 * 1024, minKbps: 20_000, refine: true },
-  broadband: { fps: 20, encoder: { depth: depth(8), jpegQuality: 75, level: 6, updateBytes: 96 * 1024 }, windowBytes: 256 * 1024, minKbps: 3000, refine: true },
-  slow: { fps: 8, encoder: { depth: depth(5), jpegQuality: 50, level: 9, updateBytes: 48 * 1024 }, windowBytes: 48 * 1024, minKbps: 700, refine: true },
-  dialup: { fps: 4, encoder: { depth: depth(5), jpegQuality: 30, level: 9, updateBytes: 24 * 1024 }, windowBytes: 16 * 1024, minKbps: 0, refine: true },
+  broadband: { fps: 30, encoder: { depth: depth(8), jpegQuality: 75, level: 6, updateBytes: 96 * 1024 }, windowBytes: 256 * 1024, minKbps: 3000, refine: true },
+  slow: { fps: 15, encoder: { depth: depth(5), jpegQuality: 50, level: 9, updateBytes: 48 * 1024 }, windowBytes: 48 * 1024, minKbps: 700, refine: true },
+  dialup: { fps: 10, encoder: { depth: depth(5), jpegQuality: 30, level: 9, updateBytes: 24 * 1024 }, windowBytes: 16 * 1024, minKbps: 0, refine: true },
 };
 
 /** Congestion must last this long (ms) before a move down; no congestion this long before a move up. */

@@ -57,15 +57,16 @@ export function manyColours(bgrx: Buffer, width: number, r: Rect, limit: number)
 }
 
 /**
- * Writes the rectangle as RGBA (alpha 255) into `out` at `offset`, at `depth` bits per channel; returns the
- * bytes written.
+ * Writes the rectangle as RGBA (alpha 255) into `out` at `offset`, at `depth` bits per channel; returns
+ * whether that is exact (every channel value survived the reduced depth, as black-and-white text does).
  */
-export function writeRgba(bgrx: Buffer, width: number, r: Rect, out: Buffer, offset: number, depth: ColourDepth = 8): number {
+export function writeRgba(bgrx: Buffer, width: number, r: Rect, out: Buffer, offset: number, depth: ColourDepth = 8): boolean {
   const src = new Uint32Array(bgrx.buffer, bgrx.byteOffset, bgrx.byteLength >> 2);
   if ((out.byteOffset + offset) % 4 !== 0) throw new Error('RGBA output must be 4-byte aligned');
   const dst = new Uint32Array(out.buffer, out.byteOffset + offset, r.w * r.h);
   const t = DEPTH_TABLES[depth];
   let o = 0;
+  let lossy = false;
   for (let y = r.y; y < r.y + r.h; y++) {
     const row = y * width;
     // Little-endian words: BGRX reads as 0x..RRGGBB, RGBA must read as 0xAABBGGRR.
@@ -77,11 +78,14 @@ export function writeRgba(bgrx: Buffer, width: number, r: Rect, out: Buffer, off
     } else {
       for (let i = row + r.x; i < row + r.x + r.w; i++) {
         const v = src[i];
-        dst[o++] = (0xff000000 | (t[v & 0xff] << 16) | (t[(v >>> 8) & 0xff] << 8) | t[(v >>> 16) & 0xff]) >>> 0;
+        const reduced = (t[v & 0xff] << 16) | (t[(v >>> 8) & 0xff] << 8) | t[(v >>> 16) & 0xff];
+        const exact = ((v & 0xff) << 16) | (v & 0xff00) | ((v >>> 16) & 0xff);
+        if (reduced !== exact) lossy = true;
+        dst[o++] = (0xff000000 | reduced) >>> 0;
       }
     }
   }
-  return r.w * r.h * 4;
+  return !lossy;
 }
 
 /** The rectangle as packed RGB (for a JPEG encoder). */

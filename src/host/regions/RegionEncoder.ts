@@ -222,14 +222,15 @@ export class RegionEncoder implements IDisposable {
           }
           // Tall rectangles go in bands of rows so that no update exceeds its pixel budget.
           const rows = Math.max(1, Math.floor(Math.min(UPDATE_PIXEL_BYTES, settings.updateBytes ?? UPDATE_PIXEL_BYTES) / (part.w * 4)));
+          let exact = true;
           for (let y = part.y; y < part.y + part.h; y += rows) {
             const band = { x: part.x, y, w: part.w, h: Math.min(rows, part.y + part.h - y) };
             const out = Buffer.allocUnsafeSlow(band.w * band.h * 4);
-            writeRgba(current, this.width, band, out, 0, settings.depth);
+            if (!writeRgba(current, this.width, band, out, 0, settings.depth)) exact = false;
             pieces.push({ op: { op: 'pixels', ...band }, pixels: out });
             pixelBytes += out.byteLength;
           }
-          if (settings.depth === 8) this.lossy.clear(part);
+          if (exact) this.lossy.clear(part);
           else this.lossy.mark(part);
         }
       }

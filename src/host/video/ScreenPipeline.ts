@@ -26,6 +26,8 @@ const ENTER_VIDEO_AFTER_MS = 1000;
 const CALM_CHECK_MS = 500;
 /** How often Auto looks at the link when no ack comes (a stalled link sends none). */
 const LINK_CHECK_MS = 500;
+/** A lossless refresh waits for the screen to be still this long: its bytes would delay the next change. */
+const REFINE_QUIET_MS = 1000;
 
 export interface RegionStats {
   /** Region frames sent, their bytes and host milliseconds (diff + scroll + encode), since start. */
@@ -64,6 +66,8 @@ export class ScreenPipeline implements IDisposable {
   private enteredSeq = 0;
   private enteredAt = 0;
   private ackedSinceEnter = false;
+  /** When the last update that carried a screen change (not a refresh) was sent. */
+  private lastChangeSentAt = -Infinity;
   readonly regionStats: RegionStats = { frames: 0, bytes: 0, ms: 0 };
 
   constructor(
@@ -220,7 +224,13 @@ export class ScreenPipeline implements IDisposable {
 
   /** Tiles shown approximately and a link with room: send them again losslessly. */
   private get refineWanted(): boolean {
-    return this.policy.state === 'regions' && this.encoder.approximateTiles > 0 && this.regionsCanSend && (this.link?.hasRoom ?? true);
+    return (
+      this.policy.state === 'regions' &&
+      this.encoder.approximateTiles > 0 &&
+      this.regionsCanSend &&
+      (this.link?.hasRoom ?? true) &&
+      performance.now() - this.lastChangeSentAt >= REFINE_QUIET_MS
+    );
   }
 
   private wantsGrab(): boolean {
@@ -297,7 +307,8 @@ export class ScreenPipeline implements IDisposable {
       return;
     }
     let frame = await this.encoder.encode(bgrx);
-    if (!frame && this.refineWanted) frame = await this.encoder.refine(bgrx, this.link?.settings.encoder.updateBytes ?? 1024 * 1024);
+    if (frame) this.lastChangeSentAt = performance.now();
+    else if (this.refineWanted) frame = await this.encoder.refine(bgrx, this.link?.settings.encoder.updateBytes ?? 1024 * 1024);
     if (!frame || !this.running) return;
     this.record(frame);
     screen.sendFrame(frame);

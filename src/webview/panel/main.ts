@@ -10,6 +10,7 @@ import { ChatPane } from '../common/ChatPane';
 import { h, icon } from '../common/dom';
 import { registerToolkit } from '../common/toolkit';
 import { RemoteViewer } from '../viewer';
+import { ConnectionQuality } from './ConnectionQuality';
 import { VoiceBridge } from '../voice/VoiceBridge';
 import { ViewerFilesRelay } from '../../files/ViewerFilesRelay';
 import { TransferList } from '../../files/TransferList';
@@ -26,7 +27,8 @@ const toolbar = new Toolbar((action) => void press(action));
 const chat = new ChatPane((text) => bridge.request({ type: 'sendChat', text }));
 const scaleButton = h('vscode-button', { appearance: 'icon', class: 'scale', 'aria-label': 'Actual Size (1:1)', title: 'Actual Size (1:1)' }, icon('screen-full'));
 const keyboardHint = h('span', { class: 'keyboard-hint', 'aria-live': 'polite' });
-const desktopHeader = h('div', { class: 'desktop-header' }, h('span', { class: 'desktop-title' }, 'Remote desktop'), keyboardHint, scaleButton);
+const quality = new ConnectionQuality();
+const desktopHeader = h('div', { class: 'desktop-header' }, h('span', { class: 'desktop-title' }, 'Remote desktop'), keyboardHint, quality.element, scaleButton);
 const desktop = h('div', { class: 'desktop', role: 'application', 'aria-label': 'Remote desktop' });
 const layout = h(
   'main',
@@ -64,6 +66,7 @@ function ensureViewer(): RemoteViewer {
   v.onConnected(() => bridge.post({ type: 'viewerConnected' }));
   v.onDisconnected((reason) => bridge.post({ type: 'viewerDisconnected', reason: reason.slice(0, 500) }));
   v.onChat((text) => bridge.post({ type: 'viewerChat', text }));
+  v.onStats((stats) => quality.update(stats));
   v.onControlState(({ granted, reason }) => {
     bridge.post({ type: 'viewerControl', granted, reason });
     updateKeyboard();
