@@ -27,7 +27,8 @@ export function drawPhoto(x: X11Display, left: number, top: number, width: numbe
     data[i * 4 + 2] = (px + py + ((r >> 10) & 31)) & 255;
   }
   const gc = x.client.AllocID();
-  client.CreateGC(gc, x.root, {});
+  // IncludeInferiors: drawn over any windows there, as a picture on the screen would be.
+  client.CreateGC(gc, x.root, { subwindowMode: 1 });
   // One request stays under the core protocol's 256 KiB limit: a band of rows at a time.
   const rows = Math.max(1, Math.floor(200_000 / (width * 4)));
   for (let y = 0; y < height; y += rows) {
