@@ -1,10 +1,10 @@
 /**
- * Serves the viewer page (bench/host/viewerPage.ts, bundled with esbuild) on loopback and opens it in
- * headless Chromium with playwright-core. Used by the host tests and benchmarks; bench/vnc can reuse it.
+ * Opens the viewer page (bench/host/viewerPage.ts, bundled with esbuild) in headless Chromium with
+ * playwright-core. The page is served from playwright's request routing, not a socket, so a Chromium
+ * started inside a network namespace (the network lab) loads it too. Used by the host tests and
+ * benchmarks; bench/vnc can reuse it.
  */
 import * as esbuild from 'esbuild';
-import { createServer, Server } from 'http';
-import { AddressInfo } from 'net';
 import * as path from 'path';
 import { Browser, chromium, Page } from 'playwright-core';
 
@@ -59,18 +59,22 @@ function buildBundle(): Promise<string> {
   return bundle;
 }
 
-export async function openViewerPage(viewport: { width: number; height: number }): Promise<ViewerPage> {
+/** The page's origin: answered by playwright's routing, never looked up on a network. */
+const ORIGIN = 'http://viewer.remote-assist.test';
+
+/** `executablePath`: another Chromium launcher, e.g. the network lab's chromiumIn() for a namespace. */
+export async function openViewerPage(viewport: { width: number; height: number }, executablePath = '/usr/bin/chromium'): Promise<ViewerPage> {
   const script = await buildBundle();
-  const server: Server = createServer((req, res) => {
-    if (req.url === '/viewer.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    else if (req.url === '/viewer.css') res.writeHead(200, { 'content-type': 'text/css' }).end(CSS);
-    else res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': CSP }).end(HTML);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
     const page = await browser.newPage({ viewport });
+    await page.route(`${ORIGIN}/**`, (route) => {
+      const url = new URL(route.request().url());
+      if (url.pathname === '/viewer.js') return route.fulfill({ contentType: 'text/javascript', body: script });
+      if (url.pathname === '/viewer.css') return route.fulfill({ contentType: 'text/css', body: CSS });
+      return route.fulfill({ contentType: 'text/html', headers: { 'content-security-policy': CSP }, body: HTML });
+    });
     const problems: string[] = [];
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
     page.on('console', (m) => {
@@ -78,7 +82,7 @@ export async function openViewerPage(viewport: { width: number; height: number }
     });
     let listener: (payload: Record<string, unknown>) => void = () => undefined;
     await page.exposeFunction('raSendSignal', (payload: Record<string, unknown>) => listener(payload));
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    await page.goto(`${ORIGIN}/`);
     await page.evaluate(() => window.remoteAssist.start());
     const opened = browser;
     return {
@@ -88,14 +92,10 @@ export async function openViewerPage(viewport: { width: number; height: number }
       signal: async (payload) => {
         if (!page.isClosed()) await page.evaluate((p) => window.remoteAssist.signal(p), payload);
       },
-      close: async () => {
-        await opened.close();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      },
+      close: () => opened.close(),
     };
   } catch (err) {
     await browser?.close();
-    server.close();
     throw err;
   }
 }

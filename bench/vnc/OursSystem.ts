@@ -32,23 +32,27 @@ export class OursSystem implements SystemUnderTest {
   readonly name = 'ours' as const;
   /** The host's own per-second reports (frames handed to / sent by the encoder, encode and pacer times). */
   readonly hostStats: (HostStats & { atMs: number })[] = [];
+  /** Chat lines the host received from the viewer, with when (performance.now()). */
+  readonly chats: { text: string; atMs: number }[] = [];
 
   private constructor(
     readonly viewer: ViewerPage,
     private readonly host: HostSupervisor,
   ) {
     host.onStats((s) => this.hostStats.push({ ...s, atMs: performance.now() }));
+    host.onChat((text) => this.chats.push({ text, atMs: performance.now() }));
     // the sharer says yes to every request: consent is not what is measured here
     host.onControlRequested(() => host.grantControl());
   }
 
-  static async start(display: string, width: number, height: number, quality: Quality): Promise<OursSystem> {
-    const viewer = await ViewerPage.open('oursViewer.ts', width, height);
+  /** `where`: launchers running the host's node and the viewer's Chromium elsewhere (network lab namespaces). */
+  static async start(display: string, width: number, height: number, quality: Quality, where: { nodePath?: string; chromiumPath?: string } = {}): Promise<OursSystem> {
+    const viewer = await ViewerPage.open('oursViewer.ts', width, height, where.chromiumPath);
     const errors: string[] = [];
     const debug = process.env.BENCH_DEBUG ? (m: string) => process.stderr.write(`${m}\n`) : () => undefined;
     const logger = { debug, info: debug, warn: debug, error: debug };
     if (process.env.BENCH_DEBUG) viewer.page.on('console', (m) => debug(`page: ${m.text()}`));
-    const host = new HostSupervisor({ hostScript: HOST_BUNDLE, env: { ...process.env, DISPLAY: display }, logger });
+    const host = new HostSupervisor({ hostScript: HOST_BUNDLE, env: { ...process.env, DISPLAY: display }, logger, nodePath: where.nodePath });
     try {
       host.onError((e) => errors.push(`${e.code}: ${e.message}`));
       await viewer.page.exposeFunction('benchSendSignal', (payload: Record<string, unknown>) => {

@@ -1,12 +1,10 @@
 /**
  * A viewer page in its own headless Chromium: bundles a page entry (bench/vnc/page/*.ts) with esbuild,
- * serves it from a loopback HTTP server (so it may open loopback websockets), finds the browser's pid for CPU accounting and
- * converts page timestamps to this process's clock.
+ * serves it through playwright's request routing (so a Chromium inside a network-lab namespace loads it
+ * too), finds the browser's pid for CPU accounting and converts page timestamps to this process's clock.
  */
 import { randomUUID } from 'crypto';
 import { readdirSync, readFileSync } from 'fs';
-import * as http from 'http';
-import { AddressInfo } from 'net';
 import * as path from 'path';
 import * as esbuild from 'esbuild';
 import { Browser, chromium, Page } from 'playwright-core';
@@ -22,9 +20,13 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--autoplay-policy=no-user-gesture-required',
-  // host candidates stay plain IPs so the Node peer on this machine can reach the page (no mDNS)
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  // host candidates stay plain IPs so the Node peer on this machine can reach the page (no mDNS); the page
+  // may open a WebSocket to a network lab's private address (Local Network Access would block it)
+  '--disable-features=WebRtcHideLocalIpsWithMdns,LocalNetworkAccessChecks',
 ];
+
+/** Answered by playwright's routing, never looked up on a network. */
+const ORIGIN = 'http://viewer.bench.test';
 
 async function bundle(entry: string): Promise<string> {
   const result = await esbuild.build({
@@ -63,27 +65,25 @@ export class ViewerPage {
     readonly browser: Browser,
     readonly page: Page,
     readonly pid: number,
-    private readonly server: http.Server,
   ) {}
 
-  static async open(entry: string, width: number, height: number): Promise<ViewerPage> {
+  /** `executablePath`: another Chromium launcher, e.g. the network lab's chromiumIn() for a namespace. */
+  static async open(entry: string, width: number, height: number, executablePath = '/usr/bin/chromium'): Promise<ViewerPage> {
     const script = await bundle(entry);
     const tag = `--bench-viewer=${randomUUID()}`;
     const html = `<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0;overflow:hidden;background:#000"><script type="module">${script.replace(/<\/script/g, '<\\/script')}</script></body></html>`;
-    const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, tag] });
+    const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, tag] });
     try {
       const page = await browser.newPage({ viewport: { width, height } });
-      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/viewer.html`);
+      await page.route(`${ORIGIN}/**`, (route) => route.fulfill({ contentType: 'text/html', body: html }));
+      await page.goto(`${ORIGIN}/viewer.html`);
       // module scripts may still be awaiting (noVNC probes codecs with top-level await)
       await page.waitForFunction(() => window.benchProbe !== undefined, undefined, { timeout: 20_000 });
-      const viewer = new ViewerPage(browser, page, findPidByArg(tag), server);
+      const viewer = new ViewerPage(browser, page, findPidByArg(tag));
       await viewer.calibrate();
       return viewer;
     } catch (err) {
       await browser.close();
-      server.close();
       throw err;
     }
   }
@@ -133,6 +133,5 @@ export class ViewerPage {
 
   async close(): Promise<void> {
     await this.browser.close();
-    this.server.close();
   }
 }

@@ -23,6 +23,59 @@ export class VncSystem implements SystemUnderTest {
     private readonly bridge: ChildProcess,
   ) {}
 
+  /**
+   * Over a network lab's link: x11vnc and websockify run in `lab.spawn`'s namespace, websockify listening on
+   * `lab.address`, and noVNC (in Chromium from `lab.chromiumPath`) connects to it; bytes come from
+   * `lab.bytes` (the viewer's interface counters). x11vnc's own WebSocket support on the RFB port fails
+   * its handshake once the round trip is long ("webSocketsHandshake: unknown connection error" at
+   * 300 ms): libvncserver reads the handshake with a short timeout. websockify is what noVNC deploys with.
+   */
+  static async startInLab(
+    display: string,
+    width: number,
+    height: number,
+    lab: { spawn(command: string, args: string[]): ChildProcess; address: string; chromiumPath: string; listening(port: number): Promise<boolean>; bytes(): Promise<WireBytes> },
+  ): Promise<SystemUnderTest> {
+    const port = await freePort();
+    const wsPort = await freePort();
+    const x11vnc = lab.spawn('x11vnc', ['-display', display, '-rfbport', String(port), '-listen', lab.address, '-nopw', '-forever', '-shared', ...(process.env.BENCH_DEBUG ? [] : ['-quiet'])]);
+    const websockify = lab.spawn('websockify', [`${lab.address}:${wsPort}`, `${lab.address}:${port}`]);
+    let viewer: ViewerPage | undefined;
+    const stop = async () => {
+      x11vnc.kill('SIGTERM');
+      websockify.kill('SIGTERM');
+      await Promise.all([exited(x11vnc), exited(websockify)]);
+    };
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!(await lab.listening(port)) || !(await lab.listening(wsPort))) {
+        if (x11vnc.exitCode !== null || websockify.exitCode !== null || Date.now() > deadline) throw new Error('x11vnc or websockify did not listen');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      viewer = await ViewerPage.open('novncViewer.ts', width, height, lab.chromiumPath);
+      if (process.env.BENCH_DEBUG) viewer.page.on('console', (m) => process.stderr.write(`noVNC page: ${m.text()}\n`));
+      await viewer.page.evaluate((url) => window.benchVnc.connect(url), `ws://${lab.address}:${wsPort}`);
+    } catch (err) {
+      await viewer?.close();
+      await stop();
+      throw err;
+    }
+    const page = viewer;
+    return {
+      name: 'vnc',
+      viewer: page,
+      sharerPids: () => [x11vnc.pid as number, websockify.pid as number],
+      wireBytes: () => lab.bytes(),
+      details: async () => ({}),
+      enableInput: async () => undefined,
+      dispose: async () => {
+        await page.page.evaluate(() => window.benchVnc.disconnect()).catch(() => undefined);
+        await page.close();
+        await stop();
+      },
+    };
+  }
+
   static async start(display: string, width: number, height: number): Promise<VncSystem> {
     const vncPort = await freePort();
     const wsPort = await freePort();

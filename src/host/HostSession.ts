@@ -190,6 +190,8 @@ export class HostSession {
     if (!this.link || !this.pipeline || !this.gate || !this.backend) return;
     const t = await this.link.stats();
     const { bytesSent, framesEncoded, rttMs } = t;
+    this.pipeline.setRtt(rttMs);
+    const link = this.pipeline.linkSample();
     const last = this.lastStats;
     const now = performance.now();
     const seconds = (now - this.lastStats.at) / 1000;
@@ -219,6 +221,12 @@ export class HostSession {
         regionFps: Math.round((regionFrames / seconds) * 10) / 10,
         regionKbps: Math.round((((region.bytes - last.regionBytes) * 8) / 1000 / seconds) * 10) / 10,
         regionMs: regionFrames > 0 ? Math.round(((region.ms - last.regionMs) / regionFrames) * 10) / 10 : undefined,
+        link: link && {
+          tier: link.tier,
+          rateKbps: link.rateKbps === undefined ? undefined : Math.round(link.rateKbps),
+          queueMs: link.queueMs === undefined ? undefined : Math.round(link.queueMs),
+          approximateTiles: link.approximateTiles,
+        },
       },
     });
     this.lastStats = { at: now, frames, bytes: bytesSent, encoded: framesEncoded, encodeTime: t.totalEncodeTime, sendDelay: t.totalPacketSendDelay, packets: t.packetsSent, keyFrames: t.keyFramesEncoded, pli: t.pliCount, regionFrames: region.frames, regionBytes: region.bytes, regionMs: region.ms };

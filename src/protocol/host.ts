@@ -20,6 +20,11 @@ export const Quality = z
     fps: z.number().int().min(1).max(60),
     /** Downscale factor applied before encoding, 0.25–1. */
     scale: z.number().min(0.25).max(1),
+    /**
+     * Auto: the screen's frame rate, JPEG for photo-like regions, colour depth and deflate level follow what
+     * the link delivers (fps above is then a cap). Off: always lossless at `fps`.
+     */
+    adaptive: z.boolean().optional(),
   })
   .refine((q) => q.minKbps === undefined || q.minKbps <= q.maxKbps, { message: 'minKbps must not exceed maxKbps' });
 export type Quality = z.infer<typeof Quality>;
@@ -91,6 +96,15 @@ export const HostStats = z.object({
   regionFps: z.number().optional(),
   regionKbps: z.number().optional(),
   regionMs: z.number().optional(),
+  /** Auto quality's view of the link: its tier, the screen channel's delivery rate and queueing. */
+  link: z
+    .object({
+      tier: z.enum(['lan', 'broadband', 'slow', 'dialup']),
+      rateKbps: z.number().optional(),
+      queueMs: z.number().optional(),
+      approximateTiles: z.number().int(),
+    })
+    .optional(),
 });
 export type HostStats = z.infer<typeof HostStats>;
 

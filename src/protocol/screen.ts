@@ -1,6 +1,6 @@
 /**
- * The `screen` data channel: lossless screen updates as rectangles (host → viewer), the way VNC and RDP
- * send text and UI, beside the video track that carries motion. Binary, little-endian:
+ * The `screen` data channel: screen updates as rectangles (host → viewer), the way VNC and RDP send text
+ * and UI, beside the video track that carries motion. Binary, little-endian:
  *
  *   RESET  u8 1, u16 width, u16 height
  *          A new picture of this size starts: the viewer sizes its canvas and starts a new inflate stream.
@@ -39,7 +39,7 @@ export function updateAreaLimit(screen: { width: number; height: number }): numb
 }
 
 export const SCREEN_KIND = { reset: 1, update: 2, mode: 3 } as const;
-export const SCREEN_OP = { copy: 1, pixels: 2, fill: 3 } as const;
+export const SCREEN_OP = { copy: 1, pixels: 2, fill: 3, jpeg: 4 } as const;
 export type ScreenMode = 'video' | 'regions';
 
 export interface Rect {
@@ -52,7 +52,8 @@ export interface Rect {
 export type ScreenOp =
   | (Rect & { readonly op: 'copy'; readonly srcX: number; readonly srcY: number })
   | (Rect & { readonly op: 'pixels' })
-  | (Rect & { readonly op: 'fill'; readonly r: number; readonly g: number; readonly b: number });
+  | (Rect & { readonly op: 'fill'; readonly r: number; readonly g: number; readonly b: number })
+  | (Rect & { readonly op: 'jpeg'; readonly data: Uint8Array });
 
 export type ScreenMessage =
   | { readonly type: 'reset'; readonly width: number; readonly height: number }
@@ -66,7 +67,7 @@ export type ScreenMessage =
     }
   | { readonly type: 'mode'; readonly mode: ScreenMode; readonly seq: number };
 
-const OP_BYTES = { [SCREEN_OP.copy]: 13, [SCREEN_OP.pixels]: 9, [SCREEN_OP.fill]: 12 } as const;
+const OP_BYTES = { [SCREEN_OP.copy]: 13, [SCREEN_OP.pixels]: 9, [SCREEN_OP.fill]: 12, [SCREEN_OP.jpeg]: 13 } as const;
 const UPDATE_HEADER_BYTES = 11;
 
 // ---- host side: writing ------------------------------------------------------------------------------
@@ -91,7 +92,7 @@ export function encodeMode(mode: ScreenMode, seq: number): Uint8Array<ArrayBuffe
 
 /** Size of an UPDATE carrying these ops and `compressedLength` bytes (to split before exceeding the limit). */
 export function updateSize(ops: readonly ScreenOp[], compressedLength: number): number {
-  return UPDATE_HEADER_BYTES + ops.reduce((n, op) => n + OP_BYTES[SCREEN_OP[op.op]], 0) + compressedLength;
+  return UPDATE_HEADER_BYTES + ops.reduce((n, op) => n + OP_BYTES[SCREEN_OP[op.op]] + (op.op === 'jpeg' ? op.data.byteLength : 0), 0) + compressedLength;
 }
 
 export function encodeUpdate(seq: number, ops: readonly ScreenOp[], compressed: Uint8Array): Uint8Array<ArrayBuffer> {
@@ -115,10 +116,18 @@ export function encodeUpdate(seq: number, ops: readonly ScreenOp[], compressed: 
       view.setUint8(at + 9, op.r);
       view.setUint8(at + 10, op.g);
       view.setUint8(at + 11, op.b);
+    } else if (op.op === 'jpeg') {
+      view.setUint32(at + 9, op.data.byteLength, true);
     }
     at += OP_BYTES[SCREEN_OP[op.op]];
   }
   out.set(compressed, at);
+  at += compressed.byteLength;
+  for (const op of ops) {
+    if (op.op !== 'jpeg') continue;
+    out.set(op.data, at);
+    at += op.data.byteLength;
+  }
   return out;
 }
 
@@ -163,6 +172,7 @@ export function parseScreenMessage(data: ArrayBuffer | Uint8Array, screen: { wid
   const ops: ScreenOp[] = [];
   const areaLimit = updateAreaLimit(screen);
   let area = 0;
+  const images: { index: number; length: number }[] = [];
   let pixelBytes = 0;
   let at = UPDATE_HEADER_BYTES;
   for (let i = 0; i < count; i++) {
@@ -185,14 +195,51 @@ export function parseScreenMessage(data: ArrayBuffer | Uint8Array, screen: { wid
     } else if (code === SCREEN_OP.pixels) {
       pixelBytes += rect.w * rect.h * 4;
       ops.push({ op: 'pixels', ...rect });
+    } else if (code === SCREEN_OP.jpeg) {
+      // Decoded, each image costs w*h*4 bytes of memory: its area counts against the update's area bound.
+      images.push({ index: ops.length, length: view.getUint32(at + 9, true) });
+      ops.push({ op: 'jpeg', ...rect, data: new Uint8Array(0) });
     } else {
       ops.push({ op: 'fill', ...rect, r: view.getUint8(at + 9), g: view.getUint8(at + 10), b: view.getUint8(at + 11) });
     }
     at += size;
   }
-  if (at + compressedLength !== bytes.byteLength) throw malformed('compressed length does not match the message');
+  const imagesLength = images.reduce((n, i) => n + i.length, 0);
+  if (at + compressedLength + imagesLength !== bytes.byteLength) throw malformed('compressed length does not match the message');
   if (pixelBytes === 0 && compressedLength !== 0) throw malformed('compressed bytes without pixels');
-  return { type: 'update', seq, ops, pixelBytes, compressed: bytes.subarray(at) };
+  let imageAt = at + compressedLength;
+  for (const { index, length } of images) {
+    const op = ops[index] as Rect;
+    const data = bytes.subarray(imageAt, imageAt + length);
+    const size = jpegSize(data);
+    if (!size) throw malformed(`JPEG ${index} is not a JPEG image`);
+    if (size.width !== op.w || size.height !== op.h) throw malformed(`JPEG ${index} is ${size.width}x${size.height}, its rectangle ${op.w}x${op.h}`);
+    ops[index] = { op: 'jpeg', x: op.x, y: op.y, w: op.w, h: op.h, data };
+    imageAt += length;
+  }
+  return { type: 'update', seq, ops, pixelBytes, compressed: bytes.subarray(at, at + compressedLength) };
+}
+
+/**
+ * A JPEG's dimensions from its frame header (SOFn), read before the browser decodes it: an image whose
+ * size differs from its rectangle is refused unread. Undefined when `data` is not a JPEG.
+ */
+export function jpegSize(data: Uint8Array): { width: number; height: number } | undefined {
+  if (data.byteLength < 4 || data[0] !== 0xff || data[1] !== 0xd8) return undefined;
+  let at = 2;
+  while (at + 4 <= data.byteLength) {
+    if (data[at] !== 0xff) return undefined;
+    const marker = data[at + 1];
+    const length = (data[at + 2] << 8) | data[at + 3];
+    // SOF0–SOF15 except DHT (C4), JPG (C8) and DAC (CC): the frame header holds height then width.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      if (at + 9 > data.byteLength) return undefined;
+      return { height: (data[at + 5] << 8) | data[at + 6], width: (data[at + 7] << 8) | data[at + 8] };
+    }
+    if (marker === 0xda || length < 2) return undefined;
+    at += 2 + length;
+  }
+  return undefined;
 }
 
 function checkRect(rect: Rect, screen: { width: number; height: number }): void {

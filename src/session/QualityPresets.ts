@@ -11,9 +11,12 @@ export const QUALITY_DESCRIPTIONS: Record<QualityPreset, string> = {
   Best: 'LAN: full size and frame rate',
 };
 
-/** Auto caps generously and lets libwebrtc's bandwidth estimation adapt the bitrate to the measured link. */
+/**
+ * Auto caps generously, lets libwebrtc's bandwidth estimation adapt the video's bitrate, and adapts the
+ * screen regions to the measured link (LinkQuality: frame rate, JPEG, colour depth, deflate level).
+ */
 const PRESETS: Record<QualityPreset, Quality> = {
-  Auto: { maxKbps: 6000, fps: 30, scale: 1 },
+  Auto: { maxKbps: 6000, fps: 30, scale: 1, adaptive: true },
   Low: { maxKbps: 300, fps: 5, scale: 0.5 },
   Balanced: { maxKbps: 1500, fps: 15, scale: 0.75 },
   // A LAN is known to be fast: the floor keeps delay-based estimation from mistaking CPU load for congestion,

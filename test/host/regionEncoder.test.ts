@@ -1,85 +1,87 @@
 /**
- * The host's region encoder against the viewer's own validator: heavy scrolling of text in panes moving by
- * different offsets, with noise repainted beside them, encoded frame after frame. Every message must pass
- * parseScreenMessage (size, ops, and the area one update may draw), and the reference decoder must end each
- * frame equal to it, byte for byte.
+ * The region encoder on a slow link's settings: photo-like blocks go as JPEG and text at a reduced colour
+ * depth, both remembered as approximate; `refine` then brings the reference decoder's picture to the
+ * exact screen. Frames are synthetic BGRX buffers (the X path is covered by regions.test.ts).
  */
 import * as assert from 'assert';
-import { RegionEncoder } from '../../src/host/regions/RegionEncoder';
-import { parseScreenMessage, SCREEN_KIND, updateAreaLimit } from '../../src/protocol/screen';
+import { EncodedFrame, EXACT, RegionEncoder } from '../../src/host/regions/RegionEncoder';
 import { ScreenDecoder } from './support/ScreenDecoder';
 
-const W = 768;
-const H = 600;
+const W = 320;
+const H = 192;
 
-/** A BGRX frame: two text panes scrolled by their own offsets, and a noisy strip that changes each frame. */
-function frame(step: number): Buffer {
-  const out = Buffer.alloc(W * H * 4);
-  let s = step * 2654435761 || 1;
+/** Left 192 columns: a photo-like gradient with noise; right: dark "text" strokes on white. */
+function desktop(seed = 1): Buffer {
+  const frame = Buffer.alloc(W * H * 4);
+  let r = seed;
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
       const o = (y * W + x) * 4;
-      let v: number;
-      if (x < 256) v = text(x, y + step * 3);
-      else if (x < 512) v = text(x * 3, y + step * 7);
-      else {
-        s ^= s << 13;
-        s ^= s >>> 17;
-        s ^= s << 5;
-        v = s >>> 8;
+      if (x < 192) {
+        r = (Math.imul(r, 1103515245) + 12345) >>> 0;
+        frame[o] = (x + (r & 15)) & 255;
+        frame[o + 1] = (y * 2 + ((r >> 4) & 15)) & 255;
+        frame[o + 2] = (x + y + ((r >> 8) & 15)) & 255;
+      } else {
+        const ink = y % 16 < 10 && (x * 7 + y * 3) % 5 < 2;
+        frame.fill(ink ? 0x20 : 0xff, o, o + 3);
       }
-      out[o] = v & 0xff;
-      out[o + 1] = (v >> 8) & 0xff;
-      out[o + 2] = (v >> 16) & 0xff;
     }
   }
-  return out;
+  return frame;
 }
 
-/** Line `row / 14` of a log: glyph-like dots whose pattern depends on the line, blank between lines. */
-function text(x: number, row: number): number {
-  const line = Math.floor(row / 14);
-  if (row % 14 >= 10 || x % 9 >= 6) return 0xfafafa;
-  const h = Math.imul(line + 1, 2654435761) ^ Math.imul(Math.floor(x / 9) + 1, 40503) ^ Math.imul((row % 14) >> 1, 69069);
-  return (Math.imul(h, 0x9e3779b1) >>> 29) < 4 ? 0x202020 : 0xfafafa;
+async function apply(decoder: ScreenDecoder, frame: EncodedFrame | undefined): Promise<void> {
+  for (const m of frame?.messages ?? []) await decoder.push(m);
 }
 
-describe('host: region encoder stays within what the viewer accepts', function () {
-  this.timeout(60_000);
-
-  it('heavy scrolling: every update passes the validator (area included) and the picture stays exact', async function () {
+describe('host: region encoder on a slow link (JPEG, colour depth, lossless refresh)', function () {
+  it('sends photo-like blocks as JPEG and text at reduced depth, then refines both to the exact screen', async function () {
     const encoder = new RegionEncoder(W, H);
     const decoder = new ScreenDecoder();
-    const limit = updateAreaLimit({ width: W, height: H });
-    let copies = 0;
-    let largest = 0;
-    const check = async (messages: readonly Uint8Array[]) => {
-      for (const m of messages) {
-        const parsed = parseScreenMessage(m, { width: W, height: H });
-        if (parsed.type === 'update') {
-          largest = Math.max(largest, parsed.ops.reduce((n, op) => n + op.w * op.h, 0));
-          copies += parsed.ops.filter((op) => op.op === 'copy').length;
-        }
-        await decoder.push(m);
-      }
-    };
-    try {
-      const first = frame(0);
-      const reset = await encoder.reset(first);
-      assert.strictEqual(reset.messages[0][0], SCREEN_KIND.reset);
-      await check(reset.messages);
-      assert.strictEqual(decoder.differences(first), 0);
-      for (let step = 1; step <= 12; step++) {
-        const current = frame(step);
-        const encoded = await encoder.encode(current);
-        assert.ok(encoded, `frame ${step} changed nothing`);
-        await check(encoded.messages);
-        assert.strictEqual(decoder.differences(current), 0, `frame ${step} differs`);
-      }
-    } finally {
-      encoder.dispose();
+    const screen = desktop();
+    encoder.setSettings({ jpegQuality: 40, depth: 5, level: 9 });
+    await apply(decoder, await encoder.reset(screen));
+    assert.ok(decoder.opCounts.jpeg >= 3, `JPEG ops: ${decoder.opCounts.jpeg}`);
+    assert.ok(decoder.opCounts.pixels >= 1, 'the text part goes as pixels');
+    assert.ok(decoder.differences(screen) > 0, 'the first picture is approximate');
+    assert.ok(encoder.approximateTiles > 0);
+    // Nothing changed on the screen: encode has nothing, refine sends the approximate tiles exactly.
+    assert.strictEqual(await encoder.encode(screen), undefined);
+    encoder.setSettings(EXACT);
+    let rounds = 0;
+    for (let frame = await encoder.refine(screen, 64 * 1024); frame; frame = await encoder.refine(screen, 64 * 1024)) {
+      await apply(decoder, frame);
+      rounds++;
     }
-    assert.ok(copies > 0, 'the scrolls travelled as COPY');
-    assert.ok(largest <= limit, `an update drew ${largest} pixels, more than ${limit}`);
+    assert.ok(rounds >= 3, `refined in ${rounds} bounded steps`);
+    assert.strictEqual(encoder.approximateTiles, 0);
+    assert.strictEqual(decoder.differences(screen), 0);
+  });
+
+  it('stays exact with the default settings: no JPEG, nothing to refine', async function () {
+    const encoder = new RegionEncoder(W, H);
+    const decoder = new ScreenDecoder();
+    const screen = desktop(7);
+    await apply(decoder, await encoder.reset(screen));
+    assert.strictEqual(decoder.opCounts.jpeg, 0);
+    assert.strictEqual(decoder.differences(screen), 0);
+    assert.strictEqual(encoder.approximateTiles, 0);
+    assert.strictEqual(await encoder.refine(screen, 1 << 20), undefined);
+  });
+
+  it('keeps what a later exact update covers exact, and what moved approximate', async function () {
+    const encoder = new RegionEncoder(W, H);
+    const decoder = new ScreenDecoder();
+    encoder.setSettings({ jpegQuality: 40, depth: 5, level: 9 });
+    await apply(decoder, await encoder.reset(desktop()));
+    const before = encoder.approximateTiles;
+    encoder.setSettings(EXACT);
+    const next = desktop(2);
+    await apply(decoder, await encoder.encode(next));
+    // The photo part changed everywhere and went exact; the text part did not change and is still approximate.
+    assert.ok(encoder.approximateTiles > 0 && encoder.approximateTiles < before, `${encoder.approximateTiles} of ${before}`);
+    for (let frame = await encoder.refine(next, 1 << 20); frame; frame = await encoder.refine(next, 1 << 20)) await apply(decoder, frame);
+    assert.strictEqual(decoder.differences(next), 0);
   });
 });

@@ -13,7 +13,7 @@ import { startScene } from '../../bench/host/scene';
 import { NodeHelperPeer } from './support/nodePeer';
 import { until } from './support/poll';
 import { ScreenDecoder } from './support/ScreenDecoder';
-import { screenImage } from './support/screenImage';
+import { drawPhoto, screenImage } from './support/screenImage';
 import { emptyRecord, startHost, TEST_QUALITY, TestDisplay } from './support/session';
 
 const W = 1024;
@@ -180,5 +180,17 @@ describe('host: lossless screen regions (Xvfb → host → screen channel → re
     await until('regions again once the screen is still', () => decoder.resets > resets && decoder.mode === 'regions', 30_000);
     await converged('the decoded screen back in regions mode');
     assert.deepStrictEqual(decodeErrors, []);
+  });
+
+  it('Auto quality: a photo goes as JPEG at first, then is refined to the exact screen', async function () {
+    supervisor.setQuality({ ...TEST_QUALITY, adaptive: true });
+    await until('host stats to report Auto quality', () => record.stats.at(-1)?.link !== undefined);
+    const jpegs = decoder.opCounts.jpeg;
+    drawPhoto(x, 560, 60, 320, 192);
+    await until('a JPEG update for the photo', () => decoder.opCounts.jpeg > jpegs, 20_000, 100, () => `ops ${JSON.stringify(decoder.opCounts)}, link ${JSON.stringify(record.stats.at(-1)?.link)}, errors ${JSON.stringify(record.errors)}`);
+    await converged('the photo refined losslessly');
+    await until('no approximate tiles left', () => record.stats.at(-1)?.link?.approximateTiles === 0);
+    assert.deepStrictEqual(decodeErrors, []);
+    supervisor.setQuality(TEST_QUALITY);
   });
 });

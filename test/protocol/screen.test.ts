@@ -1,6 +1,7 @@
 import * as assert from 'assert';
+import sharp from 'sharp';
 import { deflateRawSync, constants } from 'zlib';
-import { encodeMode, encodeReset, encodeUpdate, parseScreenMessage, ScreenOp, SCREEN_MAX_AREA_SCREENS, SCREEN_MESSAGE_MAX_BYTES, updateAreaLimit, updateSize } from '../../src/protocol/screen';
+import { encodeMode, encodeReset, encodeUpdate, jpegSize, parseScreenMessage, ScreenOp, SCREEN_MAX_AREA_SCREENS, SCREEN_MESSAGE_MAX_BYTES, updateAreaLimit, updateSize } from '../../src/protocol/screen';
 import { ProtocolError } from '../../src/protocol/validate';
 
 const screen = { width: 1920, height: 1080 };
@@ -72,5 +73,46 @@ describe('screen protocol', () => {
     // Exactly the limit is fine.
     const exact = [fill, copy, ...Array.from({ length: SCREEN_MAX_AREA_SCREENS - 2 }, () => fill)];
     assert.strictEqual(parseScreenMessage(encodeUpdate(1, exact, new Uint8Array(0)), screen).type, 'update');
+  });
+
+  describe('JPEG op', () => {
+    let jpeg: Uint8Array;
+    before(async () => {
+      jpeg = await sharp(Buffer.alloc(40 * 24 * 3, 0x80), { raw: { width: 40, height: 24, channels: 3 } })
+        .jpeg({ quality: 50 })
+        .toBuffer();
+    });
+
+    it('round-trips beside pixels, with the image after the compressed bytes', () => {
+      assert.deepStrictEqual(jpegSize(jpeg), { width: 40, height: 24 });
+      const compressed = deflateRawSync(Buffer.alloc(2 * 2 * 4, 0xff), { finishFlush: constants.Z_SYNC_FLUSH });
+      const ops: ScreenOp[] = [
+        { op: 'jpeg', x: 100, y: 200, w: 40, h: 24, data: jpeg },
+        { op: 'pixels', x: 0, y: 0, w: 2, h: 2 },
+        { op: 'jpeg', x: 0, y: 1056, w: 40, h: 24, data: jpeg },
+      ];
+      const bytes = encodeUpdate(3, ops, compressed);
+      assert.strictEqual(bytes.byteLength, updateSize(ops, compressed.byteLength));
+      const parsed = parseScreenMessage(bytes, screen);
+      assert.ok(parsed.type === 'update');
+      assert.deepStrictEqual(Buffer.from(parsed.compressed), compressed);
+      assert.strictEqual(parsed.pixelBytes, 16);
+      assert.deepStrictEqual(
+        parsed.ops.map((op) => (op.op === 'jpeg' ? { ...op, data: Buffer.from(op.data) } : op)),
+        ops.map((op) => (op.op === 'jpeg' ? { ...op, data: Buffer.from(op.data) } : op)),
+      );
+    });
+
+    it('refuses an image that is not a JPEG, of another size than its rectangle, truncated, or outside the screen', () => {
+      const op = (data: Uint8Array, w = 40, h = 24, x = 0): ScreenOp => ({ op: 'jpeg', x, y: 0, w, h, data });
+      refused(() => parseScreenMessage(encodeUpdate(1, [op(new Uint8Array(100).fill(7))], new Uint8Array(0)), screen), 'ERR_MALFORMED', /not a JPEG/);
+      refused(() => parseScreenMessage(encodeUpdate(1, [op(jpeg, 41)], new Uint8Array(0)), screen), 'ERR_MALFORMED', /is 40x24, its rectangle 41x24/);
+      refused(() => parseScreenMessage(encodeUpdate(1, [op(jpeg.subarray(0, 20))], new Uint8Array(0)), screen), 'ERR_MALFORMED', /not a JPEG/);
+      refused(() => parseScreenMessage(encodeUpdate(1, [op(jpeg, 40, 24, 1900)], new Uint8Array(0)), screen), 'ERR_MALFORMED', /outside/);
+      const whole = encodeUpdate(1, [op(jpeg)], new Uint8Array(0));
+      refused(() => parseScreenMessage(whole.subarray(0, whole.byteLength - 1), screen), 'ERR_MALFORMED', /length does not match/);
+      const bomb = Array.from({ length: 17 }, () => op(jpeg, 1920, 1080));
+      refused(() => parseScreenMessage(encodeUpdate(1, bomb, new Uint8Array(0)), screen), 'ERR_TOO_LARGE', /screens/);
+    });
   });
 });

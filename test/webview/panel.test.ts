@@ -91,6 +91,27 @@ describe('Remote Assistance panel (headless Chromium, real WebRTC)', function ()
     await h.page.screenshot({ path: join(SHOTS, 'panel-connected.png') });
   });
 
+  it('shows connection quality (fps, latency, kbit/s) from the live stream and opens into details', async () => {
+    const summary = h.page.locator('.connection-quality summary');
+    const text = await until(
+      () => summary.textContent().then((t) => (t && /^\d+ fps · (\d+|—) ms · [1-9]\d* kbit\/s$/.test(t) ? t : undefined)),
+      'the indicator to show the measured stream',
+      20_000,
+    );
+    assert.ok(text);
+    assert.strictEqual(await h.page.locator('.quality-details').isVisible(), false);
+    await summary.focus();
+    await h.page.keyboard.press('Enter');
+    const details = h.page.locator('.quality-details');
+    await until(() => details.isVisible(), 'the details to open');
+    const rows = await details.locator('dt').allTextContents();
+    assert.deepStrictEqual(rows, ['Picture', 'Frames per second', 'Round trip', 'Received', 'Paint time', 'Network path']);
+    assert.match((await details.locator('dd').first().textContent()) ?? '', /^Video/);
+    await h.page.screenshot({ path: join(SHOTS, 'panel-quality.png') });
+    await summary.click();
+    await until(() => details.isHidden(), 'the details to close');
+  });
+
   it('sends chat on ENTER and on Send, and shows what arrives over the data channel', async () => {
     const input = h.page.locator('vscode-text-field.chat-input input');
     await input.click();

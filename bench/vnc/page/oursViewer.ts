@@ -8,6 +8,7 @@ declare global {
       start(screenWidth: number): Promise<{ width: number; height: number }>;
       signal(payload: unknown): void;
       requestControl(): Promise<void>;
+      sendChat(text: string): void;
       stats(): Promise<Record<string, number>>;
       /** The page's peer connections (the viewer's), for stats and receiver-side experiments. */
       peerConnections: RTCPeerConnection[];
@@ -57,6 +58,9 @@ window.benchOurs = {
   },
   signal(payload) {
     viewer?.signal(payload);
+  },
+  sendChat(text) {
+    viewer?.sendChat(text);
   },
   requestControl() {
     const v = viewer as RemoteViewer;

@@ -51,12 +51,19 @@ export class FrameDiff {
         }
       }
     }
-    return this.merge().map((r) => this.trim(r, current, shadow));
+    return this.merge(tiles, marked).map((r) => this.trim(r, current, shadow));
+  }
+
+  /** The tiles set in `map` (one byte per tile, row-major, TILE_W×TILE_H tiles) as few rectangles. */
+  tileRects(map: Uint8Array): Rect[] {
+    const marked = new Uint16Array(this.tilesY);
+    for (let ty = 0; ty < this.tilesY; ty++) for (let tx = 0; tx < this.tilesX; tx++) marked[ty] += map[ty * this.tilesX + tx] ? 1 : 0;
+    return this.merge(map, marked);
   }
 
   /** Runs of changed tiles per band, extended downwards while the next band has the same run. */
-  private merge(): Rect[] {
-    const { tilesX, tilesY, tiles, marked } = this;
+  private merge(tiles: Uint8Array, marked: Uint16Array): Rect[] {
+    const { tilesX, tilesY } = this;
     const done: Rect[] = [];
     let open = new Map<number, { x0: number; x1: number; y0: number; y1: number }>();
     for (let ty = 0; ty < tilesY; ty++) {

@@ -1,15 +1,39 @@
 /**
- * Turns captured frames into screen-channel messages. It keeps a shadow of what the viewer shows and diffs
- * each frame against it (never against the previous capture), so changes held back by flow control
- * coalesce. Per frame: scrolled bands become COPY ops, solid rectangles FILL, the rest PIXELS through one
- * deflate stream; each UPDATE stays under SCREEN_MESSAGE_MAX_BYTES and the area the viewer accepts per update.
+ * Turns captured frames into screen-channel messages. It keeps a shadow of the screen as the viewer last
+ * got it and diffs each frame against it (never against the previous capture), so changes held back by
+ * flow control coalesce. Per frame: scrolled bands become COPY ops, solid rectangles FILL, the rest PIXELS
+ * through one deflate stream; each UPDATE stays under SCREEN_MESSAGE_MAX_BYTES and the area the viewer accepts per update. On a slow link (the
+ * settings say so) photo-like blocks go as JPEG and the rest at a reduced colour depth; those tiles are
+ * remembered and `refine` later sends them losslessly.
  */
+import sharp from 'sharp';
 import { IDisposable } from '../../common/lifecycle';
 import { encodeReset, encodeUpdate, Rect, ScreenOp, updateAreaLimit } from '../../protocol/screen';
 import { COMPACT_LEVEL, DeflateStream, FAST_LEVEL } from './DeflateStream';
 import { FrameDiff, TILE_H } from './FrameDiff';
-import { solidColor, writeRgba } from './RectPixels';
+import { LossyTiles } from './LossyTiles';
+import { ColourDepth, manyColours, rgb, solidColor, writeRgba } from './RectPixels';
 import { ScrollDetector, ScrollMove } from './ScrollDetector';
+
+/** How the encoder trades exactness for bytes; the link's quality controller picks one. */
+export interface EncoderSettings {
+  /** JPEG quality (1–100) for photo-like blocks, or undefined for none. */
+  readonly jpegQuality?: number;
+  /** Bits per colour channel for PIXELS (8: exact). */
+  readonly depth: ColourDepth;
+  /** A fixed zlib level, or undefined to pick by frame size (fast links: CPU matters more than bytes). */
+  readonly level?: number;
+  /** Pixel bytes per UPDATE at most (default UPDATE_PIXEL_BYTES): small on a slow link, so acks come often. */
+  readonly updateBytes?: number;
+}
+
+export const EXACT: EncoderSettings = { depth: 8 };
+
+/** Photo detection works on blocks of this size; a JPEG covers a run of up to JPEG_MAX_BLOCKS of them in a row. */
+const BLOCK = 64;
+const JPEG_MAX_BLOCKS = 4;
+/** More distinct colours than this in a block: photo-like (text and UI, even anti-aliased, have far fewer). */
+const PHOTO_COLOURS = 256;
 
 /**
  * Pixel bytes and ops per UPDATE: even incompressible pixels (deflate's stored blocks add ~0.03 %) plus
@@ -41,7 +65,21 @@ interface PendingUpdate {
   pixelBytes: number;
   /** Pixels the ops draw (see updateAreaLimit). */
   area: number;
+  /** PIXELS plus JPEG bytes: the message budget. */
+  bytes: number;
 }
+
+/** A piece of a changed rectangle, photo-like (JPEG) or not. */
+interface Part {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  photo: boolean;
+}
+
+/** One op of a frame before packing into updates: PIXELS carry their RGBA, JPEG its encoding in flight. */
+type Piece = { op: ScreenOp; pixels?: Buffer } | { jpeg: Rect; data: Promise<Buffer> };
 
 /** What one frame changes, decided before any encoding: moves (already applied to the shadow) then rectangles. */
 interface FramePlan {
@@ -60,6 +98,8 @@ export class RegionEncoder implements IDisposable {
   private seq = 0;
   /** Compressed / raw bytes of recent sizeable frames. */
   private ratio = 0;
+  private settings: EncoderSettings = EXACT;
+  private readonly lossy: LossyTiles;
 
   constructor(
     readonly width: number,
@@ -71,6 +111,37 @@ export class RegionEncoder implements IDisposable {
     this.diff = new FrameDiff(width, height);
     this.scroll = new ScrollDetector(width);
     this.stride = width * 4;
+    this.lossy = new LossyTiles(width, height);
+  }
+
+  /** Applies from the next frame on; what was sent approximately stays marked for `refine`. */
+  setSettings(settings: EncoderSettings): void {
+    this.settings = settings;
+  }
+
+  /** Tiles the viewer shows only approximately (JPEG or reduced depth), waiting for `refine`. */
+  get approximateTiles(): number {
+    return this.lossy.count;
+  }
+
+  /**
+   * Lossless refresh: sends approximate tiles again exactly, up to about `maxPixelBytes` of pixels (the rest
+   * on later calls). Call when `encode` found nothing to send and the link has room.
+   */
+  async refine(current: Buffer, maxPixelBytes: number): Promise<EncodedFrame | undefined> {
+    if (!this.deflate) throw new Error('RegionEncoder.refine before reset');
+    const rects: Rect[] = [];
+    let bytes = 0;
+    for (const r of this.diff.tileRects(this.lossy.map)) {
+      if (bytes >= maxPixelBytes) break;
+      // A tall run is cut to the budget's rows so that one call stays about its size.
+      const rows = Math.max(TILE_H, Math.floor((maxPixelBytes - bytes) / (r.w * 4 * TILE_H)) * TILE_H);
+      const part = { ...r, h: Math.min(r.h, rows) };
+      rects.push(part);
+      bytes += part.w * part.h * 4;
+    }
+    if (rects.length === 0) return undefined;
+    return this.encodePlan(current, { moves: [], rects, diffMs: 0, scrollMs: 0 }, [], EXACT);
   }
 
   /** RESET, then the whole screen (a new deflate stream; the viewer starts from a black canvas). */
@@ -78,6 +149,7 @@ export class RegionEncoder implements IDisposable {
     this.deflate?.dispose();
     this.deflate = new DeflateStream(this.fixedLevel);
     this.shadow.fill(0);
+    this.lossy.reset();
     const started = performance.now();
     const rects = this.diff.rects(current, this.shadow);
     const plan: FramePlan = { moves: [], rects, diffMs: performance.now() - started, scrollMs: 0 };
@@ -119,7 +191,10 @@ export class RegionEncoder implements IDisposable {
     if (band) {
       t = performance.now();
       moves = this.scroll.detect(current, this.shadow, band);
-      for (const m of moves) this.moveInShadow(m);
+      for (const m of moves) {
+        this.moveInShadow(m);
+        this.lossy.moved({ x: m.x, y: m.srcY, w: m.w, h: m.h }, m);
+      }
       scrollMs = performance.now() - t;
       if (moves.length > 0) {
         t = performance.now();
@@ -130,46 +205,42 @@ export class RegionEncoder implements IDisposable {
     return { moves, rects, diffMs, scrollMs };
   }
 
-  private async encodePlan(current: Buffer, plan: FramePlan, leading: ScreenOp[]): Promise<EncodedFrame> {
+  private async encodePlan(current: Buffer, plan: FramePlan, leading: ScreenOp[], settings = this.settings): Promise<EncodedFrame> {
     const started = performance.now();
-    const updates: PendingUpdate[] = [];
-    const areaLimit = updateAreaLimit(this);
-    let pending: PendingUpdate = { ops: [...leading], pixels: [], pixelBytes: 0, area: leading.reduce((n, op) => n + op.w * op.h, 0) };
-    const push = (op: ScreenOp, pixels?: Buffer) => {
-      const bytes = pixels?.byteLength ?? 0;
-      const area = op.w * op.h;
-      if (pending.ops.length >= UPDATE_MAX_OPS || pending.pixelBytes + bytes > UPDATE_PIXEL_BYTES || pending.area + area > areaLimit) {
-        updates.push(pending);
-        pending = { ops: [], pixels: [], pixelBytes: 0, area: 0 };
-      }
-      pending.area += area;
-      pending.ops.push(op);
-      if (pixels) {
-        pending.pixels.push(pixels);
-        pending.pixelBytes += bytes;
-      }
-    };
-    for (const m of plan.moves) push({ op: 'copy', x: m.x, y: m.y, w: m.w, h: m.h, srcX: m.x, srcY: m.srcY });
+    const pieces: Piece[] = leading.map((op) => ({ op }));
+    for (const m of plan.moves) pieces.push({ op: { op: 'copy', x: m.x, y: m.y, w: m.w, h: m.h, srcX: m.x, srcY: m.srcY } });
     let pixelBytes = 0;
     for (const r of plan.rects) {
       const color = solidColor(current, this.width, r);
-      if (color >= 0) push({ op: 'fill', ...r, r: (color >> 16) & 0xff, g: (color >> 8) & 0xff, b: color & 0xff });
-      else {
-        // Tall rectangles go in bands of rows so that no update exceeds its pixel budget.
-        const rows = Math.max(1, Math.floor(UPDATE_PIXEL_BYTES / (r.w * 4)));
-        for (let y = r.y; y < r.y + r.h; y += rows) {
-          const part = { x: r.x, y, w: r.w, h: Math.min(rows, r.y + r.h - y) };
-          const out = Buffer.allocUnsafeSlow(part.w * part.h * 4);
-          writeRgba(current, this.width, part, out, 0);
-          push({ op: 'pixels', ...part }, out);
-          pixelBytes += out.byteLength;
+      if (color >= 0) {
+        pieces.push({ op: { op: 'fill', ...r, r: (color >> 16) & 0xff, g: (color >> 8) & 0xff, b: color & 0xff } });
+        this.lossy.clear(r);
+      } else {
+        for (const part of this.split(current, r, settings)) {
+          if (part.photo) {
+            pieces.push({ jpeg: part, data: sharp(rgb(current, this.width, part), { raw: { width: part.w, height: part.h, channels: 3 } }).jpeg({ quality: settings.jpegQuality }).toBuffer() });
+            this.lossy.mark(part);
+            continue;
+          }
+          // Tall rectangles go in bands of rows so that no update exceeds its pixel budget.
+          const rows = Math.max(1, Math.floor(Math.min(UPDATE_PIXEL_BYTES, settings.updateBytes ?? UPDATE_PIXEL_BYTES) / (part.w * 4)));
+          let exact = true;
+          for (let y = part.y; y < part.y + part.h; y += rows) {
+            const band = { x: part.x, y, w: part.w, h: Math.min(rows, part.y + part.h - y) };
+            const out = Buffer.allocUnsafeSlow(band.w * band.h * 4);
+            if (!writeRgba(current, this.width, band, out, 0, settings.depth)) exact = false;
+            pieces.push({ op: { op: 'pixels', ...band }, pixels: out });
+            pixelBytes += out.byteLength;
+          }
+          if (exact) this.lossy.clear(part);
+          else this.lossy.mark(part);
         }
       }
       this.copyToShadow(current, r);
     }
-    if (pending.ops.length > 0) updates.push(pending);
+    const updates = await this.pack(pieces, Math.min(UPDATE_PIXEL_BYTES, settings.updateBytes ?? UPDATE_PIXEL_BYTES));
     const deflate = this.deflate as DeflateStream;
-    const level = this.fixedLevel ?? (pixelBytes > LARGE_FRAME_BYTES || this.ratio > POOR_RATIO ? FAST_LEVEL : COMPACT_LEVEL);
+    const level = settings.level ?? this.fixedLevel ?? (pixelBytes > LARGE_FRAME_BYTES || this.ratio > POOR_RATIO ? FAST_LEVEL : COMPACT_LEVEL);
     const messages: Uint8Array<ArrayBuffer>[] = [];
     let bytes = 0;
     for (const u of updates) {
@@ -180,6 +251,52 @@ export class RegionEncoder implements IDisposable {
     }
     if (pixelBytes > 64 * 1024) this.ratio = this.ratio * 0.7 + (bytes / pixelBytes) * 0.3;
     return { messages, lastSeq: this.seq, bytes, pixelBytes, copies: plan.moves.length, diffMs: plan.diffMs, scrollMs: plan.scrollMs, encodeMs: performance.now() - started };
+  }
+
+  /**
+   * A changed rectangle in parts: all of it as pixels, or (when JPEG is on) in bands of BLOCK rows, each cut
+   * into runs of photo-like and other blocks, photo runs at most JPEG_MAX_BLOCKS wide.
+   */
+  private split(current: Buffer, r: Rect, settings: EncoderSettings): Part[] {
+    if (settings.jpegQuality === undefined || r.w * r.h < BLOCK * BLOCK) return [{ ...r, photo: false }];
+    const parts: Part[] = [];
+    for (let y = r.y; y < r.y + r.h; y += BLOCK) {
+      const h = Math.min(BLOCK, r.y + r.h - y);
+      let run: Part | undefined;
+      for (let x = r.x; x < r.x + r.w; x += BLOCK) {
+        const block = { x, y, w: Math.min(BLOCK, r.x + r.w - x), h };
+        const photo = block.w * block.h >= (BLOCK * BLOCK) / 4 && manyColours(current, this.width, block, PHOTO_COLOURS);
+        if (run && run.photo === photo && (!photo || run.w < JPEG_MAX_BLOCKS * BLOCK)) run.w += block.w;
+        else parts.push((run = { ...block, photo }));
+      }
+    }
+    return parts;
+  }
+
+  /** Pieces in order into updates under the message budget, JPEG encodings awaited. */
+  private async pack(pieces: Piece[], budget: number): Promise<PendingUpdate[]> {
+    const updates: PendingUpdate[] = [];
+    const areaLimit = updateAreaLimit(this);
+    let pending: PendingUpdate = { ops: [], pixels: [], pixelBytes: 0, bytes: 0, area: 0 };
+    for (const piece of pieces) {
+      const op: ScreenOp = 'jpeg' in piece ? { op: 'jpeg', ...piece.jpeg, data: await piece.data } : piece.op;
+      const pixels = 'jpeg' in piece ? undefined : piece.pixels;
+      const bytes = op.op === 'jpeg' ? op.data.byteLength : (pixels?.byteLength ?? 0);
+      const area = op.w * op.h;
+      if (pending.ops.length > 0 && (pending.ops.length >= UPDATE_MAX_OPS || pending.bytes + bytes > budget || pending.area + area > areaLimit)) {
+        updates.push(pending);
+        pending = { ops: [], pixels: [], pixelBytes: 0, bytes: 0, area: 0 };
+      }
+      pending.area += area;
+      pending.ops.push(op);
+      pending.bytes += bytes;
+      if (pixels) {
+        pending.pixels.push(pixels);
+        pending.pixelBytes += pixels.byteLength;
+      }
+    }
+    if (pending.ops.length > 0) updates.push(pending);
+    return updates;
   }
 
   /** Last seq sent: an ack above it is a lie. */

@@ -1,10 +1,12 @@
 /**
  * The host's end of the `screen` data channel: sends encoded frames and MODE switches, and does VNC-style
- * flow control on the viewer's acks — at most a few frames (and bytes) unacknowledged, so latency stays
- * low and changes coalesce in the shadow instead of queueing. Everything the viewer sends is validated.
+ * flow control on the viewer's acks — at most a few frames and a window of bytes unacknowledged, so latency
+ * stays low and changes coalesce in the shadow instead of queueing. A frame's updates go out as the window
+ * opens (each update is acked on its own), so on a slow link a chat line never waits behind a whole frame.
+ * Everything the viewer sends is validated.
  */
 import { Emitter, IDisposable, DisposableStore } from '../../common/lifecycle';
-import { encodeMode, SCREEN_VIEWER_MESSAGE_MAX_BYTES, ScreenMode, ScreenViewerMessage } from '../../protocol/screen';
+import { encodeMode, SCREEN_KIND, SCREEN_VIEWER_MESSAGE_MAX_BYTES, ScreenMode, ScreenViewerMessage } from '../../protocol/screen';
 import { decodeMessage } from '../../protocol/validate';
 import { ChannelPort } from '../peer/ChannelPort';
 import { EncodedFrame } from './RegionEncoder';
@@ -14,8 +16,21 @@ import { EncodedFrame } from './RegionEncoder';
  * 60 fps cap: 2 → 36.8 painted fps, 3 → 44.9; bench:host latency at 30 fps stayed ~22 ms p50 with 3.
  */
 export const MAX_FRAMES_IN_FLIGHT = 3;
-/** Unacknowledged bytes before the host waits even with a free frame slot (a slow link). */
+/** Unacknowledged bytes before the host waits even with a free frame slot, unless a link's window is set. */
 export const MAX_BYTES_IN_FLIGHT = 4 * 1024 * 1024;
+
+/** Told of every update sent and ack received (Auto quality measures the link with it). */
+export interface ScreenFlowObserver {
+  sent(seq: number, bytes: number, now: number): void;
+  acked(seq: number, now: number, idle: boolean): void;
+  forget(now: number): void;
+}
+
+interface Outgoing {
+  readonly data: Uint8Array<ArrayBuffer>;
+  /** The UPDATE's seq (RESET and MODE have none). */
+  readonly seq: number | undefined;
+}
 
 export class ScreenChannel implements IDisposable {
   private readonly store = new DisposableStore();
@@ -30,12 +45,19 @@ export class ScreenChannel implements IDisposable {
   private readonly _onOpen = new Emitter<void>();
   readonly onOpen = this._onOpen.event;
   private inFlight: { seq: number; bytes: number }[] = [];
+  /** Last seq of each frame not yet wholly acked. */
+  private frames: number[] = [];
+  private queue: Outgoing[] = [];
+  private windowBytes = MAX_BYTES_IN_FLIGHT;
   private lastSent = 0;
   private opened = false;
   /** A message could not be queued: the viewer's picture is lost and needs a RESET. */
   broken = false;
 
-  constructor(private readonly port: ChannelPort) {
+  constructor(
+    private readonly port: ChannelPort,
+    private readonly observer?: ScreenFlowObserver,
+  ) {
     this.store.add(port.onMessage((data) => this.onMessage(data)));
     this.store.add(
       port.onOpen(() => {
@@ -50,7 +72,13 @@ export class ScreenChannel implements IDisposable {
   }
 
   get canSend(): boolean {
-    return this.isOpen && this.inFlight.length < MAX_FRAMES_IN_FLIGHT && this.bytesInFlight < MAX_BYTES_IN_FLIGHT;
+    return this.isOpen && this.queue.length === 0 && this.frames.length < MAX_FRAMES_IN_FLIGHT && this.bytesInFlight < this.windowBytes;
+  }
+
+  /** Unacknowledged bytes allowed (the link's tier sets it); at least one update always goes. */
+  setWindow(bytes: number): void {
+    this.windowBytes = Math.max(1, Math.min(bytes, MAX_BYTES_IN_FLIGHT));
+    this.pump();
   }
 
   get bytesInFlight(): number {
@@ -60,17 +88,37 @@ export class ScreenChannel implements IDisposable {
   /** Forgets unacknowledged frames (a RESET starts over; acks for older seqs are then ignored). */
   restart(): void {
     this.inFlight = [];
+    this.frames = [];
+    this.queue = [];
     this.broken = false;
+    this.observer?.forget(performance.now());
   }
 
   sendFrame(frame: EncodedFrame): void {
-    for (const message of frame.messages) if (!this.port.send(message.buffer)) this.broken = true;
-    this.inFlight.push({ seq: frame.lastSeq, bytes: frame.bytes });
-    this.lastSent = frame.lastSeq;
+    for (const data of frame.messages) this.queue.push({ data, seq: data[0] === SCREEN_KIND.update ? new DataView(data.buffer).getUint32(1, true) : undefined });
+    this.frames.push(frame.lastSeq);
+    this.pump();
   }
 
+  /** After the frames sent before it. */
   sendMode(mode: ScreenMode, seq: number): void {
-    if (!this.port.send(encodeMode(mode, seq).buffer)) this.broken = true;
+    this.queue.push({ data: encodeMode(mode, seq), seq: undefined });
+    this.pump();
+  }
+
+  /** Sends queued messages while the window has room (a RESET or MODE goes with what follows it). */
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const next = this.queue[0];
+      const bytes = next.data.byteLength;
+      if (next.seq !== undefined && this.inFlight.length > 0 && this.bytesInFlight + bytes > this.windowBytes) return;
+      this.queue.shift();
+      if (!this.port.send(next.data.buffer)) this.broken = true;
+      if (next.seq === undefined) continue;
+      this.lastSent = next.seq;
+      this.inFlight.push({ seq: next.seq, bytes });
+      this.observer?.sent(next.seq, bytes, performance.now());
+    }
   }
 
   private onMessage(data: string | ArrayBuffer): void {
@@ -86,7 +134,11 @@ export class ScreenChannel implements IDisposable {
     if (message.seq > this.lastSent) return this._onProblem.fire(`screen channel: ack for ${message.seq}, which was never sent`);
     const before = this.inFlight.length;
     this.inFlight = this.inFlight.filter((f) => f.seq > message.seq);
-    if (this.inFlight.length !== before) this._onAck.fire(message.seq);
+    if (this.inFlight.length === before) return;
+    this.frames = this.frames.filter((seq) => seq > message.seq);
+    this.observer?.acked(message.seq, performance.now(), this.inFlight.length === 0 && this.queue.length === 0);
+    this.pump();
+    this._onAck.fire(message.seq);
   }
 
   dispose(): void {

@@ -9,9 +9,10 @@ import { Logger, silentLogger } from '../../common/logger';
 import { Quality } from '../../protocol/host';
 import { ScreenCapture } from '../capture/ScreenCapture';
 import { ChannelPort } from '../peer/ChannelPort';
+import { LinkQuality, LinkSample, TIERS } from '../regions/LinkQuality';
 import { ModePolicy } from '../regions/ModePolicy';
-import { EncodedFrame, RegionEncoder } from '../regions/RegionEncoder';
-import { ScreenChannel } from '../regions/ScreenChannel';
+import { EncodedFrame, EXACT, RegionEncoder } from '../regions/RegionEncoder';
+import { MAX_BYTES_IN_FLIGHT, ScreenChannel } from '../regions/ScreenChannel';
 import { VideoFeed } from './VideoFeed';
 
 /** Viewer refresh requests honoured at most once per this many ms (a hostile viewer cannot make us spin). */
@@ -23,6 +24,10 @@ const RESET_MIN_MS = 1000;
 const ENTER_VIDEO_AFTER_MS = 1000;
 /** How often a still screen in video mode is checked for having calmed down. */
 const CALM_CHECK_MS = 500;
+/** How often Auto looks at the link when no ack comes (a stalled link sends none). */
+const LINK_CHECK_MS = 500;
+/** A lossless refresh waits for the screen to be still this long: its bytes would delay the next change. */
+const REFINE_QUIET_MS = 1000;
 
 export interface RegionStats {
   /** Region frames sent, their bytes and host milliseconds (diff + scroll + encode), since start. */
@@ -36,6 +41,9 @@ export class ScreenPipeline implements IDisposable {
   private readonly video: VideoFeed;
   private readonly encoder: RegionEncoder;
   private readonly policy: ModePolicy;
+  /** Auto quality's link measurement (undefined: a manual preset, always lossless). */
+  private link: LinkQuality | undefined;
+  private linkTimer: NodeJS.Timeout | undefined;
   private screen: ScreenChannel | undefined;
   private readonly _onError = new Emitter<Error>();
   readonly onError = this._onError.event;
@@ -57,6 +65,9 @@ export class ScreenPipeline implements IDisposable {
   private regionsBehind = false;
   private enteredSeq = 0;
   private enteredAt = 0;
+  private ackedSinceEnter = false;
+  /** When the last update that carried a screen change (not a refresh) was sent. */
+  private lastChangeSentAt = -Infinity;
   readonly regionStats: RegionStats = { frames: 0, bytes: 0, ms: 0 };
 
   constructor(
@@ -68,6 +79,50 @@ export class ScreenPipeline implements IDisposable {
     this.encoder = this.store.add(new RegionEncoder(capture.region.width, capture.region.height));
     this.policy = new ModePolicy(quality.maxKbps);
     this.store.add(capture.onDamage(() => this.schedule()));
+    this.applyQuality();
+  }
+
+  /** Auto's view of the link, for stats (undefined with a manual preset). */
+  linkSample(): (LinkSample & { approximateTiles: number }) | undefined {
+    return this.link && { ...this.link.sample(performance.now()), approximateTiles: this.encoder.approximateTiles };
+  }
+
+  /** The transport's round trip from getStats, ms: Auto tells queueing from distance with it. */
+  setRtt(ms: number | undefined): void {
+    this.link?.setRtt(ms);
+  }
+
+  private get fps(): number {
+    return this.link ? Math.min(this.quality.fps, this.link.settings.fps) : this.quality.fps;
+  }
+
+  /** Adaptive or not, per the quality; a manual preset is exact with the default window. */
+  private applyQuality(): void {
+    if (this.quality.adaptive) {
+      this.link ??= new LinkQuality();
+      this.linkTimer ??= setInterval(() => this.checkLink(), LINK_CHECK_MS);
+    } else {
+      this.link = undefined;
+      clearInterval(this.linkTimer);
+      this.linkTimer = undefined;
+    }
+    this.applyTier();
+  }
+
+  private applyTier(): void {
+    const tier = this.link && TIERS[this.link.tier];
+    this.encoder.setSettings(tier?.encoder ?? EXACT);
+    this.screen?.setWindow(tier?.windowBytes ?? MAX_BYTES_IN_FLIGHT);
+  }
+
+  private checkLink(): void {
+    const changed = this.link?.evaluate(performance.now());
+    if (changed) {
+      this.log.info(`screen: link ${changed} (${JSON.stringify(this.linkSample())})`);
+      this.applyTier();
+    }
+    // Also when nothing changed: a link with room now may refine approximate tiles.
+    this.schedule();
   }
 
   get track(): MediaStreamTrack {
@@ -86,7 +141,14 @@ export class ScreenPipeline implements IDisposable {
 
   /** The screen channel: regions start once it is open and the session runs. */
   attachScreen(port: ChannelPort): void {
-    const screen = (this.screen = this.store.add(new ScreenChannel(port)));
+    const screen = (this.screen = this.store.add(
+      new ScreenChannel(port, {
+        sent: (seq, bytes, now) => this.link?.sent(seq, bytes, now),
+        acked: (seq, now, idle) => this.link?.acked(seq, now, idle),
+        forget: (now) => this.link?.forget(now),
+      }),
+    ));
+    this.applyTier();
     this.store.add(screen.onOpen(() => this.enterRegions()));
     this.store.add(screen.onAck((seq) => this.onAck(seq)));
     this.store.add(screen.onRefresh(() => this.onViewerRefresh()));
@@ -103,6 +165,7 @@ export class ScreenPipeline implements IDisposable {
 
   setQuality(quality: Quality): void {
     this.quality = quality;
+    this.applyQuality();
     this.policy.setBudget(quality.maxKbps);
     // A new scale needs a fresh video frame at the new size even if the screen is still.
     if (this.video.setQuality(quality) && this.policy.state !== 'regions') this.forceFrame();
@@ -139,6 +202,8 @@ export class ScreenPipeline implements IDisposable {
   }
 
   private onAck(seq: number): void {
+    this.ackedSinceEnter = true;
+    this.checkLink();
     if (this.policy.state === 'entering' && seq >= this.enteredSeq) {
       this.policy.transition('regions', performance.now());
       this.log.info('screen: the viewer painted the whole screen; regions mode');
@@ -148,24 +213,38 @@ export class ScreenPipeline implements IDisposable {
 
   private get videoActive(): boolean {
     if (this.policy.state === 'video') return !(this.resetWanted && this.screen?.canSend);
-    return this.policy.state === 'entering' && performance.now() - this.enteredAt > ENTER_VIDEO_AFTER_MS;
+    // A viewer that acks updates speaks regions: on a slow link its whole screen takes seconds, and video
+    // meanwhile would only take the link from it.
+    return this.policy.state === 'entering' && !this.ackedSinceEnter && performance.now() - this.enteredAt > ENTER_VIDEO_AFTER_MS;
   }
 
   private get regionsCanSend(): boolean {
     return this.screen !== undefined && this.policy.state !== 'video' && this.screen.canSend;
   }
 
+  /** Tiles shown approximately and a link with room: send them again losslessly. */
+  private get refineWanted(): boolean {
+    return (
+      this.policy.state === 'regions' &&
+      this.encoder.approximateTiles > 0 &&
+      this.regionsCanSend &&
+      (this.link?.hasRoom ?? true) &&
+      performance.now() - this.lastChangeSentAt >= REFINE_QUIET_MS
+    );
+  }
+
   private wantsGrab(): boolean {
     if (this.forced) return true;
     if (this.resetWanted && this.screen?.canSend) return true;
     if (this.regionsBehind && this.regionsCanSend) return true;
+    if (this.refineWanted) return true;
     if (!this.capture.isDirty) return false;
     return this.videoActive || this.regionsCanSend;
   }
 
   private schedule(): void {
     if (!this.running || this.timer || this.busy || !this.wantsGrab()) return;
-    const wait = Math.max(0, this.lastFrameAt + 1000 / this.quality.fps - performance.now());
+    const wait = Math.max(0, this.lastFrameAt + 1000 / this.fps - performance.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.frame();
@@ -177,7 +256,7 @@ export class ScreenPipeline implements IDisposable {
     this.busy = true;
     // Keep to the frame grid when a timer fires a little late, so the rate reaches the cap instead of just under it.
     const now = performance.now();
-    const interval = 1000 / this.quality.fps;
+    const interval = 1000 / this.fps;
     this.lastFrameAt = now - this.lastFrameAt - interval < interval ? Math.max(this.lastFrameAt + interval, now - interval) : now;
     const forced = this.forced;
     this.forced = false;
@@ -220,13 +299,16 @@ export class ScreenPipeline implements IDisposable {
       this.log.info(`screen: RESET and the whole screen, ${frame.messages.length} messages, ${frame.bytes} bytes, ${Math.round(frame.encodeMs)} ms`);
       this.enteredSeq = frame.lastSeq;
       this.enteredAt = performance.now();
+      this.ackedSinceEnter = false;
       // Damage seen meanwhile was not grabbed for video; a viewer still without a picture then gets one.
       clearTimeout(this.enterTimer);
-      this.enterTimer = setTimeout(() => this.policy.state === 'entering' && this.forceFrame(), ENTER_VIDEO_AFTER_MS + 1);
+      this.enterTimer = setTimeout(() => this.policy.state === 'entering' && !this.ackedSinceEnter && this.forceFrame(), ENTER_VIDEO_AFTER_MS + 1);
       this.policy.transition('entering', performance.now());
       return;
     }
-    const frame = await this.encoder.encode(bgrx);
+    let frame = await this.encoder.encode(bgrx);
+    if (frame) this.lastChangeSentAt = performance.now();
+    else if (this.refineWanted) frame = await this.encoder.refine(bgrx, this.link?.settings.encoder.updateBytes ?? 1024 * 1024);
     if (!frame || !this.running) return;
     this.record(frame);
     screen.sendFrame(frame);
@@ -259,6 +341,7 @@ export class ScreenPipeline implements IDisposable {
     this.running = false;
     clearTimeout(this.timer);
     clearInterval(this.calmTimer);
+    clearInterval(this.linkTimer);
     clearTimeout(this.resetTimer);
     clearTimeout(this.enterTimer);
     this.store.dispose();

@@ -12,6 +12,7 @@ import { registerToolkit } from '../common/toolkit';
 import { isRelayed, pathDetail, pathSummary } from '../../common/connectionPath';
 import type { ConnectionPath } from '../../protocol/ice';
 import { RemoteViewer } from '../viewer';
+import { ConnectionQuality } from './ConnectionQuality';
 import { VoiceBridge } from '../voice/VoiceBridge';
 import { ViewerFilesRelay } from '../../files/ViewerFilesRelay';
 import { TransferList } from '../../files/TransferList';
@@ -30,7 +31,8 @@ const scaleButton = h('vscode-button', { appearance: 'icon', class: 'scale', 'ar
 const keyboardHint = h('span', { class: 'keyboard-hint', 'aria-live': 'polite' });
 /** Direct or Relayed (TURN over UDP/TCP/TLS) and the round trip, from the viewer's getStats. */
 const pathIndicator = h('span', { class: 'connection-path', role: 'status', hidden: true });
-const desktopHeader = h('div', { class: 'desktop-header' }, h('span', { class: 'desktop-title' }, 'Remote desktop'), pathIndicator, keyboardHint, scaleButton);
+const quality = new ConnectionQuality();
+const desktopHeader = h('div', { class: 'desktop-header' }, h('span', { class: 'desktop-title' }, 'Remote desktop'), pathIndicator, keyboardHint, quality.element, scaleButton);
 const desktop = h('div', { class: 'desktop', role: 'application', 'aria-label': 'Remote desktop' });
 const layout = h(
   'main',
@@ -76,6 +78,7 @@ function ensureViewer(): RemoteViewer {
     updateKeyboard();
   });
   v.onChat((text) => bridge.post({ type: 'viewerChat', text }));
+  v.onStats((stats) => quality.update(stats));
   v.onControlState(({ granted, reason }) => {
     bridge.post({ type: 'viewerControl', granted, reason });
     updateKeyboard();
@@ -96,6 +99,7 @@ function ensureViewer(): RemoteViewer {
 
 function showPath(path: ConnectionPath | undefined): void {
   pathIndicator.hidden = path === undefined;
+  quality.setPath(path && pathDetail(path));
   if (!path) return;
   pathIndicator.dataset.path = isRelayed(path) ? 'relayed' : 'direct';
   pathIndicator.replaceChildren(icon(isRelayed(path) ? 'server' : 'arrow-swap'), h('span', {}, pathSummary(path)));

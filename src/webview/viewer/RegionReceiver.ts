@@ -6,7 +6,7 @@
  * for a refresh; updates are then skipped (and acked, to return the host's flow-control credit) until its
  * RESET arrives.
  */
-import { parseScreenMessage, ScreenMessage, ScreenViewerMessage } from '../../protocol/screen';
+import { parseScreenMessage, ScreenMessage, ScreenOp, ScreenViewerMessage } from '../../protocol/screen';
 import { ProtocolError } from '../../protocol/validate';
 import { Emitter, IDisposable } from '../../common/lifecycle';
 import { ScreenCanvas } from './ScreenCanvas';
@@ -24,6 +24,18 @@ const TRANSITIONS: Record<RegionMode, readonly RegionMode[]> = {
   regions: ['leavingRegions', 'video'],
   leavingRegions: ['video', 'regions', 'enteringRegions'],
 };
+
+/** The update's JPEG images, decoded by the browser in parallel; each must have its rectangle's size. */
+async function decodeImages(ops: readonly ScreenOp[]): Promise<ImageBitmap[]> {
+  const jpegs = ops.filter((op) => op.op === 'jpeg');
+  if (jpegs.length === 0) return [];
+  const results = await Promise.allSettled(jpegs.map((op) => createImageBitmap(new Blob([op.data as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }))));
+  const images = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const bad = results.findIndex((r, i) => r.status === 'rejected' || r.value.width !== jpegs[i].w || r.value.height !== jpegs[i].h);
+  if (bad < 0) return images;
+  for (const i of images) i.close();
+  throw new ProtocolError('ERR_MALFORMED', `screen message: JPEG ${bad} does not decode to its ${jpegs[bad].w}x${jpegs[bad].h} rectangle`);
+}
 
 /** Bytes of screen messages waiting to be painted before the host counts as flooding (it keeps a few in flight). */
 const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
@@ -117,9 +129,10 @@ export class RegionReceiver implements IDisposable {
           return;
         }
         const started = performance.now();
-        const pixels = await (this.inflater as ScreenInflater).inflate(message.compressed, message.pixelBytes);
-        if (this.disposed) return;
-        this.canvas.paint(message.ops, pixels);
+        const [pixels, images] = await Promise.all([(this.inflater as ScreenInflater).inflate(message.compressed, message.pixelBytes), decodeImages(message.ops)]);
+        if (this.disposed) return images.forEach((i) => i.close());
+        this.canvas.paint(message.ops, pixels, images);
+        for (const i of images) i.close();
         this.lastPainted = message.seq;
         this.counters.updates++;
         this.counters.ms += performance.now() - started;

@@ -53,11 +53,13 @@ export class ScreenCanvas implements IDisposable {
 
   /**
    * Applies one update's ops in order. `pixels` holds the PIXELS ops' RGBA bytes back to back; each op
-   * gets an ImageData view over its part (no copy). Rectangles were checked against the screen on parse.
+   * gets an ImageData view over its part (no copy); `images` holds the JPEG ops' decoded images in order.
+   * Rectangles were checked against the screen on parse.
    */
-  paint(ops: readonly ScreenOp[], pixels: Uint8ClampedArray<ArrayBuffer>): void {
+  paint(ops: readonly ScreenOp[], pixels: Uint8ClampedArray<ArrayBuffer>, images: readonly ImageBitmap[] = []): void {
     const ctx = this.context;
     let at = 0;
+    let image = 0;
     for (const op of ops) {
       if (op.op === 'copy') {
         // Out to a scratch canvas and back: overlap-safe, and a 1080p scroll costs ~1.4 ms where drawing
@@ -69,6 +71,8 @@ export class ScreenCanvas implements IDisposable {
         const length = op.w * op.h * 4;
         ctx.putImageData(new ImageData(new Uint8ClampedArray(pixels.buffer, pixels.byteOffset + at, length), op.w, op.h), op.x, op.y);
         at += length;
+      } else if (op.op === 'jpeg') {
+        ctx.drawImage(images[image++], op.x, op.y);
       } else {
         ctx.fillStyle = `rgb(${op.r},${op.g},${op.b})`;
         ctx.fillRect(op.x, op.y, op.w, op.h);

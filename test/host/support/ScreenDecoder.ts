@@ -1,8 +1,9 @@
 /**
  * A reference decoder for the screen channel, independent of the viewer: parses each message with the
- * protocol's own parser, inflates PIXELS through one Node raw-inflate stream per RESET, and applies the ops
- * to an RGBA buffer, so tests can compare it with the X screen pixel for pixel.
+ * protocol's own parser, inflates PIXELS through one Node raw-inflate stream per RESET, decodes JPEG with
+ * sharp, and applies the ops to an RGBA buffer, so tests can compare it with the X screen pixel for pixel.
  */
+import sharp from 'sharp';
 import * as zlib from 'zlib';
 import { parseScreenMessage, ScreenMode } from '../../../src/protocol/screen';
 
@@ -14,7 +15,7 @@ export class ScreenDecoder {
   modeSeq = -1;
   lastSeq = -1;
   resets = 0;
-  readonly opCounts = { copy: 0, pixels: 0, fill: 0 };
+  readonly opCounts = { copy: 0, pixels: 0, fill: 0, jpeg: 0 };
   /** Where COPY ops landed, to tell which pane a move was found in. */
   readonly copies: { seq: number; x: number; w: number; dy: number }[] = [];
   private inflate: zlib.InflateRaw | undefined;
@@ -62,6 +63,9 @@ export class ScreenDecoder {
         const px = new Uint32Array(this.rgba.buffer, this.rgba.byteOffset, this.width * this.height);
         const value = (0xff000000 | (op.b << 16) | (op.g << 8) | op.r) >>> 0;
         for (let y = op.y; y < op.y + op.h; y++) px.fill(value, y * this.width + op.x, y * this.width + op.x + op.w);
+      } else if (op.op === 'jpeg') {
+        const image = await sharp(op.data).ensureAlpha().raw().toBuffer();
+        for (let y = 0; y < op.h; y++) image.copy(this.rgba, (op.y + y) * stride + op.x * 4, y * op.w * 4, (y + 1) * op.w * 4);
       } else {
         for (let y = 0; y < op.h; y++) pixels.copy(this.rgba, (op.y + y) * stride + op.x * 4, at + y * op.w * 4, at + (y + 1) * op.w * 4);
         at += op.w * op.h * 4;

@@ -7,3 +7,33 @@ export async function screenImage(x: X11Display, width: number, height: number, 
   const image = await x.call<{ data: Buffer }>((cb) => client.GetImage(ZPixmap, x.root, left, top, width, height, 0xffffffff, cb));
   return image.data;
 }
+
+/** Puts a photo-like picture (a gradient with noise: thousands of colours) on the root window at x,y. */
+export function drawPhoto(x: X11Display, left: number, top: number, width: number, height: number, seed = 1): void {
+  const ZPixmap = 2;
+  const client = x.client as unknown as {
+    CreateGC(id: number, drawable: number, values: object): void;
+    PutImage(format: number, drawable: number, gc: number, w: number, h: number, x: number, y: number, pad: number, depth: number, data: Buffer): void;
+    FreeGC(id: number): void;
+  };
+  const data = Buffer.alloc(width * height * 4);
+  let r = seed;
+  for (let i = 0; i < width * height; i++) {
+    r = (Math.imul(r, 1103515245) + 12345) >>> 0;
+    const px = i % width;
+    const py = Math.floor(i / width);
+    data[i * 4] = (px + (r & 31)) & 255;
+    data[i * 4 + 1] = (py * 2 + ((r >> 5) & 31)) & 255;
+    data[i * 4 + 2] = (px + py + ((r >> 10) & 31)) & 255;
+  }
+  const gc = x.client.AllocID();
+  // IncludeInferiors: drawn over any windows there, as a picture on the screen would be.
+  client.CreateGC(gc, x.root, { subwindowMode: 1 });
+  // One request stays under the core protocol's 256 KiB limit: a band of rows at a time.
+  const rows = Math.max(1, Math.floor(200_000 / (width * 4)));
+  for (let y = 0; y < height; y += rows) {
+    const h = Math.min(rows, height - y);
+    client.PutImage(ZPixmap, x.root, gc, width, h, left, top + y, 0, 24, data.subarray(y * width * 4, (y + h) * width * 4));
+  }
+  client.FreeGC(gc);
+}

@@ -95,12 +95,18 @@ export class TestSession {
     readonly viewer: ViewerPage,
   ) {}
 
-  static async open(display: TestDisplay, quality: Quality = TEST_QUALITY, extraEnv: NodeJS.ProcessEnv = {}): Promise<TestSession> {
+  /** `where`: launchers that run the host's node and the viewer's Chromium elsewhere (network lab namespaces). */
+  static async open(
+    display: TestDisplay,
+    quality: Quality = TEST_QUALITY,
+    extraEnv: NodeJS.ProcessEnv = {},
+    where: { nodePath?: string; chromiumPath?: string } = {},
+  ): Promise<TestSession> {
     const hostScript = await buildHost();
-    const viewer = await openViewerPage({ width: display.x.width, height: display.x.height });
+    const viewer = await openViewerPage({ width: display.x.width, height: display.x.height }, where.chromiumPath);
     // RA_DEBUG=1 shows the host's log while debugging a test.
     const logger = process.env.RA_DEBUG ? { debug: console.log, info: console.log, warn: console.log, error: console.log } : undefined;
-    const supervisor = new HostSupervisor({ hostScript, env: { ...display.env, ...extraEnv }, logger });
+    const supervisor = new HostSupervisor({ hostScript, env: { ...display.env, ...extraEnv }, logger, nodePath: where.nodePath });
     const session = new TestSession(display, supervisor, viewer);
     const r = session.record;
     supervisor.onSignal((payload) => void viewer.signal(payload).catch(() => undefined));
