@@ -5,7 +5,10 @@
  * side and the host process's. Prints a table and, last, one JSON line.
  *   npx tsx bench/voice/run.ts [rounds=6]
  */
-import { loadavg } from 'os';
+import { readFileSync, writeFileSync } from 'fs';
+import { loadavg, tmpdir } from 'os';
+import { join } from 'path';
+import { OnsetDetector } from '../../src/audio/OnsetDetector';
 import { HelperVoice } from '../../src/audio/HelperVoice';
 import { HostVoiceEndpoint } from '../../src/audio/HostVoiceEndpoint';
 import { TalkController } from '../../src/audio/TalkController';
@@ -32,8 +35,25 @@ async function until(what: string, check: () => boolean, timeoutMs = 30_000): Pr
   }
 }
 
+/** Wall-clock time of the first speech onset in a recording that started at `start`. */
+function onsetIn(samples: Int16Array, start: number): number | undefined {
+  const detector = new OnsetDetector();
+  for (let i = 0; i + 480 <= samples.length; i += 480) if (detector.push(samples.subarray(i, i + 480))) return start + i / 48;
+  return undefined;
+}
+
+const STAGES = {
+  sharerToHelper: ['mouth', 'mic', 'panelOut', 'play', 'ear'],
+  helperToSharer: ['mouth', 'mic', 'panelIn', 'play', 'ear'],
+} as const;
+
 async function main(): Promise<void> {
   const rounds = Number(process.argv[2] ?? 6);
+  const traceFile = join(tmpdir(), `ra-voice-trace-${process.pid}.jsonl`);
+  writeFileSync(traceFile, '');
+  process.env.REMOTE_ASSIST_VOICE_TRACE = traceFile;
+  const readTrace = (since: number) =>
+    readFileSync(traceFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { point: string; pid: number; at: number; value?: number }).map((o) => ({ ...o, point: o.point === 'speakerQueue' ? `${o.pid === process.pid ? 'helper' : 'host'}SpeakerQueue` : o.point })).filter((o) => o.at >= since);
   const display = await startXvfb(640, 480);
   const pulse = await startPulseAudio(['sharer', 'helper'], 'load-module module-null-sink sink_name=browser_out');
   const panel = await ProductPanel.open({ ...pulse.env, PULSE_SINK: 'browser_out' });
@@ -41,8 +61,8 @@ async function main(): Promise<void> {
   const endpoint = new HostVoiceEndpoint(supervisor, silentLogger);
   const helperVoice = new HelperVoice((m) => panel.post(m), { env: pulse.env });
   const common = { askToTalk: async () => true, history: () => undefined, showError: (m: string) => console.error(m), log: silentLogger };
-  const sharer = new TalkController({ ...common, peerName: 'Bob', endpoint, settings: () => ({ input: 'sharer_mic', output: 'sharer_speaker', echoCancel: false, micMode: 'open' }) });
-  const helper = new TalkController({ ...common, peerName: 'Alice', endpoint: helperVoice, settings: () => ({ input: 'helper_mic', output: 'helper_speaker', echoCancel: false, micMode: 'open' }) });
+  const sharer = new TalkController({ ...common, peerName: 'Bob', endpoint, settings: () => ({ input: 'sharer_mic', output: 'sharer_speaker', echoCancel: true, micMode: 'open' }) });
+  const helper = new TalkController({ ...common, peerName: 'Alice', endpoint: helperVoice, settings: () => ({ input: 'helper_mic', output: 'helper_speaker', echoCancel: true, micMode: 'open' }) });
   let connected = false;
   panel.onMessage = (m) => {
     if (m.type === 'viewerSignal') supervisor.signal(m.payload);
@@ -69,7 +89,22 @@ async function main(): Promise<void> {
         ['sharerToHelper', 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor'],
         ['helperToSharer', 'helper_mic_feed', 'helper_mic', 'sharer_speaker.monitor'],
       ] as const) {
+        const roundStart = performance.timeOrigin + performance.now();
+        await panel.takeVoiceOnsets();
         const heard = await sayAndHear(pulse, feed, mouth, ear, sentence);
+        const onsets = [...readTrace(roundStart), ...(await panel.takeVoiceOnsets())];
+        const at: Record<string, number | undefined> = { mouth: onsetIn(heard.mouth, heard.mouthStart), ear: onsetIn(heard.ear, heard.earStart) };
+        const values: Record<string, number[]> = {};
+        for (const o of onsets) {
+          if (o.value === undefined) at[o.point] ??= o.at;
+          else (values[o.point] ??= []).push(o.value);
+        }
+        const valueText = Object.entries(values).map(([k, v]) => `${k} ${median(v)}`).join(', ');
+        const stages = STAGES[key].slice(1).map((p, i) => {
+          const a = at[STAGES[key][i]];
+          const b = at[p];
+          return `${p} ${a !== undefined && b !== undefined ? (b - a).toFixed(0) : '?'}`;
+        });
         const match = mouthToEar(heard.mouth, heard.mouthStart, heard.ear, heard.earStart);
         results.correlations.push(match.correlation);
         if (match.correlation >= HEARD) results[key].push(match.latencyMs);
@@ -82,7 +117,7 @@ async function main(): Promise<void> {
           results.jitterBufferMs.push(ms);
           extra = `, panel jitter buffer ${ms.toFixed(0)} ms`;
         }
-        console.log(`${key.padEnd(15)} round ${i + 1}: ${match.latencyMs.toFixed(0).padStart(4)} ms  (correlation ${match.correlation.toFixed(2)}${extra})`);
+        console.log(`${key.padEnd(15)} round ${i + 1}: ${match.latencyMs.toFixed(0).padStart(4)} ms  (correlation ${match.correlation.toFixed(2)}${extra}) ${stages.join(' | ')} [${valueText}]`);
       }
     }
     const cpu = process.cpuUsage(cpuStart);

@@ -85,6 +85,7 @@ export class ProductPanel {
     this.page.on('response', (r) => {
       if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) this.problems.push(`${r.status()} ${r.url()}`);
     });
+    await this.page.addInitScript({ content: await bundle('test/audio/support/pageVoiceProbe.ts') });
     await this.page.exposeFunction('__remoteAssistToExtension', (messages: unknown[]) => {
       for (const message of messages) this.onMessage(parseMessage(WebviewMessage, message));
     });
@@ -107,7 +108,7 @@ export class ProductPanel {
         return pc;
       };
       window.RTCPeerConnection.prototype = NativePeerConnection.prototype;
-      window.acquireVsCodeApi = () => ({ postMessage: (m) => { outbox.push(m); if (!flushing) void flush(); }, getState: () => undefined, setState: () => undefined });
+      window.acquireVsCodeApi = () => ({ postMessage: (m) => { window.__raVoiceProbe('panelOut', m); outbox.push(m); if (!flushing) void flush(); }, getState: () => undefined, setState: () => undefined });
       document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));
     `);
     await this.page.goto(`${origin}/index.html`);
@@ -132,6 +133,14 @@ export class ProductPanel {
     return this.page.evaluate(() => {
       const video = document.querySelector('video');
       return video?.srcObject instanceof MediaStream ? video.srcObject.getTracks().map((t) => t.kind).sort() : [];
+    });
+  }
+
+  /** Speech onsets seen in the page since the last call (see pageVoiceProbe.ts). */
+  takeVoiceOnsets(): Promise<{ point: string; at: number; value?: number }[]> {
+    return this.page.evaluate(() => {
+      const w = window as unknown as { __raVoiceOnsets: { point: string; at: number; value?: number }[] };
+      return w.__raVoiceOnsets.splice(0);
     });
   }
 
