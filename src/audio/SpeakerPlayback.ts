@@ -5,13 +5,13 @@ import { frameBytes } from './PcmFramer';
 import { isQuiet } from './StandingQueue';
 
 /** Audio the server keeps for the stream: rides out the scheduling stalls of a busy machine without an underrun. */
-const SERVER_LATENCY_MS = 40;
+const SERVER_LATENCY_MS = 30;
 /**
- * Queue (server buffer + pipe) kept while frames arrive: the server's buffer and two frames for frames that
+ * Queue (server buffer + pipe) kept while frames arrive: the server's buffer and a frame for one that
  * arrive late. Beyond it, quiet frames are dropped (see StandingQueue.ts): a stream starting, or a burst
  * after a stall, would otherwise stay in the queue as delay for the rest of the call.
  */
-const TARGET_QUEUED_MS = SERVER_LATENCY_MS + 2 * FRAME_MS;
+const TARGET_QUEUED_MS = SERVER_LATENCY_MS + FRAME_MS;
 /**
  * Most audio we let wait for the speaker, speech or not. On a busy machine pacat underruns, stalls to refill,
  * and the pipe in front of it silently holds the difference (seconds, seen on a loaded 2-core machine), so
