@@ -2,13 +2,13 @@
 import { FRAME_MS, PcmFrame } from './AudioFormat';
 import { AudioProcess, AudioProcessOptions } from './AudioProcess';
 import { frameBytes } from './PcmFramer';
-import { isQuiet } from './StandingQueue';
+import { isQuiet, QUIET_BEFORE_DROP_MS } from './StandingQueue';
 
 /** Audio the server keeps for the stream: rides out the scheduling stalls of a busy machine without an underrun. */
 const SERVER_LATENCY_MS = 30;
 /**
  * Queue (server buffer + pipe) kept while frames arrive: the server's buffer and a frame for one that
- * arrive late. Beyond it, quiet frames are dropped (see StandingQueue.ts): a stream starting, or a burst
+ * arrive late. Beyond it, quiet frames between sentences are dropped (see StandingQueue.ts): a stream starting, or a burst
  * after a stall, would otherwise stay in the queue as delay for the rest of the call.
  */
 const TARGET_QUEUED_MS = SERVER_LATENCY_MS + FRAME_MS;
@@ -30,9 +30,11 @@ export class SpeakerPlayback {
   private dropped = 0;
   private writtenMs = 0;
   /** Milliseconds of our stream the audio server has played, as pacat last reported, and when. */
-  private playedMs = 0;
+  private played = 0;
   private reportedAt = 0;
   private lastProgressAt = 0;
+  /** How long the frames passed to play() have been quiet. */
+  private quietMs = 0;
 
   constructor(options: Omit<AudioProcessOptions, 'clientName' | 'latencyMs' | 'verbose'> & { latencyMs?: number }) {
     this.process = new AudioProcess('pacat', { latencyMs: SERVER_LATENCY_MS, ...options, clientName: 'Remote Assist (speaker)', verbose: true });
@@ -42,15 +44,20 @@ export class SpeakerPlayback {
       if (!time) return;
       const played = Number(time[1]) * 1000;
       const now = performance.now();
-      if (played > this.playedMs) this.lastProgressAt = now;
-      this.playedMs = played;
+      if (played > this.played) this.lastProgressAt = now;
+      this.played = played;
       this.reportedAt = now;
       // After an underrun the play position can pass what we wrote (silence played): the queue is empty,
       // not negative — a negative queue would let the next backlog grow past the cap unnoticed.
-      if (this.writtenMs < this.playedMs) this.writtenMs = this.playedMs;
+      if (this.writtenMs < this.played) this.writtenMs = this.played;
     });
     // A closed pipe is reported through onDidFail (exit); without a listener it would throw.
     this.process.child.stdin!.on('error', () => undefined);
+  }
+
+  /** Milliseconds of the stream the audio server has played, as pacat last reported. */
+  get playedMs(): number {
+    return this.played;
   }
 
   /** Frames dropped to keep the delay down. */
@@ -64,8 +71,8 @@ export class SpeakerPlayback {
    */
   get queuedMs(): number {
     const playing = performance.now() - this.lastProgressAt < STALLED_MS;
-    const played = this.playedMs + (playing ? performance.now() - this.reportedAt : 0);
-    return Math.max(0, this.writtenMs - played);
+    const heard = this.played + (playing ? performance.now() - this.reportedAt : 0);
+    return Math.max(0, this.writtenMs - heard);
   }
 
   play(frame: PcmFrame): void {
@@ -73,7 +80,8 @@ export class SpeakerPlayback {
     if (stdin.destroyed) return;
     const stalled = performance.now() - this.lastProgressAt > STALLED_MS;
     const queued = this.queuedMs;
-    if (!stalled && (queued > MAX_QUEUED_MS || (queued > TARGET_QUEUED_MS && isQuiet(frame, 32768)))) {
+    this.quietMs = isQuiet(frame, 32768) ? this.quietMs + FRAME_MS : 0;
+    if (!stalled && (queued > MAX_QUEUED_MS || (queued > TARGET_QUEUED_MS && this.quietMs > QUIET_BEFORE_DROP_MS))) {
       this.dropped++;
       return;
     }

@@ -3,8 +3,11 @@
  * speaker pipe): audio arrives in bursts (a stalled process, a batch of messages, a stream starting) but
  * leaves at the playback rate, so whatever a burst adds would stay queued — as delay — for the rest of the
  * call. A queue longer than its target therefore drops quiet audio, which nobody hears missing, until it is
- * back at the target. Runtime-free: the worklet and Node share it.
+ * back at the target — only once the quiet has lasted QUIET_BEFORE_DROP_MS, so the pauses between words keep
+ * their length and only the silence between sentences shrinks. Runtime-free: the worklet and Node share it.
  */
+/** Quiet this long is between sentences, not a pause between words: from here on it may be shortened. */
+export const QUIET_BEFORE_DROP_MS = 300;
 /** Peak below which audio counts as quiet: about −44 dBFS (room noise after noise suppression; no speech). */
 export const QUIET_PEAK = 0.006;
 

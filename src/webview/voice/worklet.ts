@@ -10,7 +10,7 @@ declare class AudioWorkletProcessor {
 }
 declare function registerProcessor(name: string, processor: new () => AudioWorkletProcessor): void;
 
-import { QUIET_PEAK } from '../../audio/StandingQueue';
+import { QUIET_BEFORE_DROP_MS, QUIET_PEAK } from '../../audio/StandingQueue';
 
 const FRAME = 480;
 /**
@@ -38,6 +38,8 @@ class PcmSource extends AudioWorkletProcessor {
   private target = MIN_TARGET;
   private steady = 0;
   private sinceReport = 0;
+  /** Quiet samples played in a row. */
+  private quietRun = 0;
 
   constructor() {
     super();
@@ -81,8 +83,11 @@ class PcmSource extends AudioWorkletProcessor {
       return true;
     }
     // A burst (the extension stalled, then posted its backlog) leaves more queued than the target; it would
-    // stay as delay for the rest of the call, so quiet stretches beyond the target are skipped.
-    while (this.queued - out.length > this.target && this.quietAhead(out.length)) this.read += out.length;
+    // stay as delay for the rest of the call, so silence between sentences beyond the target is skipped.
+    const quietBeforeDrop = (QUIET_BEFORE_DROP_MS / 1000) * sampleRate;
+    while (this.queued - out.length > this.target && this.quietRun >= quietBeforeDrop && this.quietAhead(out.length)) this.read += out.length;
+    const quiet = this.quietAhead(out.length);
+    this.quietRun = quiet ? this.quietRun + out.length : 0;
     for (let i = 0; i < out.length; i++) out[i] = this.ring[this.read++ % this.ring.length];
     if (++this.steady >= SHRINK_AFTER) {
       this.steady = 0;
