@@ -9,7 +9,7 @@
  * --shaped: the host process and Chromium run in two NetLab namespaces (test/support/netlab) on one LAN whose
  * link to the helper is shaped to 2 Mbit/s, 80 ms round trip, 0.5 % loss each way.
  */
-import { readFileSync, writeFileSync } from 'fs';
+import { readFileSync, rmSync, writeFileSync } from 'fs';
 import { loadavg, tmpdir } from 'os';
 import { join } from 'path';
 import { OnsetDetector } from '../../src/audio/OnsetDetector';
@@ -104,6 +104,7 @@ async function main(): Promise<void> {
     await pulse.stop();
     await display.stop();
     await lab?.dispose();
+    rmSync(traceFile, { force: true });
   }
 }
 
