@@ -5,7 +5,7 @@
  * controller drives either side.
  */
 import { Emitter } from '../common/lifecycle';
-import { FRAME_SAMPLES, PcmFrame } from './AudioFormat';
+import { FRAME_BYTES, FRAME_SAMPLES, PcmFrame } from './AudioFormat';
 import { LocalTalk } from './LocalTalk';
 import type { VoiceEndpoint } from './TalkController';
 import { parseMessage } from '../protocol/validate';
@@ -31,7 +31,7 @@ export class HelperVoice implements VoiceEndpoint {
       env: options.env,
       opened: (voice) => {
         this.toPanel({ type: 'viewerVoiceOpen' });
-        voice.onMicFrame((frame) => this.toPanel({ type: 'viewerVoicePcm', pcm: Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('base64') }));
+        voice.onMicFrame((frame) => this.toPanel({ type: 'viewerVoicePcm', pcm: Uint8Array.from(new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength)) }));
       },
       closing: () => this.toPanel({ type: 'viewerVoiceClose' }),
     });
@@ -67,7 +67,7 @@ export class HelperVoice implements VoiceEndpoint {
         return;
       case 'viewerVoicePcm': {
         const voice = this.talk.current;
-        if (voice) for (const frame of framesOf(Buffer.from(event.pcm, 'base64'))) voice.play(frame);
+        if (voice) for (const frame of framesOf(event.pcm)) voice.play(frame);
         return;
       }
       case 'viewerVoiceError':
@@ -82,12 +82,12 @@ export class HelperVoice implements VoiceEndpoint {
   }
 }
 
-/** Whole 10 ms frames of a PCM message, each in its own buffer. */
-function framesOf(bytes: Buffer): PcmFrame[] {
+/** The 10 ms frames of a PCM message (validated: whole frames), each in its own buffer. */
+function framesOf(bytes: Uint8Array): PcmFrame[] {
   const frames: PcmFrame[] = [];
-  for (let offset = 0; offset + FRAME_SAMPLES * 2 <= bytes.length; offset += FRAME_SAMPLES * 2) {
+  for (let offset = 0; offset + FRAME_BYTES <= bytes.byteLength; offset += FRAME_BYTES) {
     const frame = new Int16Array(FRAME_SAMPLES);
-    for (let i = 0; i < FRAME_SAMPLES; i++) frame[i] = bytes.readInt16LE(offset + i * 2);
+    new Uint8Array(frame.buffer).set(bytes.subarray(offset, offset + FRAME_BYTES));
     frames.push(frame);
   }
   return frames;

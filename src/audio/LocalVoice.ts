@@ -12,6 +12,7 @@ import { MicGate, MicMode } from './MicGate';
 import { MicrophoneCapture } from './MicrophoneCapture';
 import { PulseAudioSystem } from './PulseAudioSystem';
 import { SpeakerPlayback } from './SpeakerPlayback';
+import { VoiceTrace } from './VoiceTrace';
 
 export interface LocalVoiceOptions {
   /** Device names from settings; '' = the system default. */
@@ -46,6 +47,8 @@ export class LocalVoice {
   private readonly localMeter = new LevelMeter();
   private readonly remoteMeter = new LevelMeter();
   private readonly levelTimer: NodeJS.Timeout;
+  private readonly micTrace: VoiceTrace | undefined;
+  private readonly playTrace: VoiceTrace | undefined;
   private disposed = false;
 
   private constructor(
@@ -55,11 +58,16 @@ export class LocalVoice {
     /** The devices in use (the echo-cancelled pair when on). */
     readonly devices: { input: string; output: string; echoCancel: boolean },
     micMode: MicMode,
+    env: NodeJS.ProcessEnv | undefined,
   ) {
     this.gate = new MicGate(micMode);
+    this.micTrace = VoiceTrace.at('mic', env);
+    this.playTrace = VoiceTrace.at('play', env);
+    const queueTrace = VoiceTrace.at('speakerQueue', env);
     mic.onFrame((frame) => {
       const out = this.gate.apply(frame);
       this.localMeter.update(out);
+      this.micTrace?.frame(out);
       this._onMicFrame.fire(out);
     });
     const fail = (err: AudioError) => {
@@ -68,7 +76,10 @@ export class LocalVoice {
     mic.onDidFail(fail);
     speaker.onDidFail(fail);
     this.levelTimer = setInterval(
-      () => this._onLevels.fire({ local: this.localMeter.level, remote: this.remoteMeter.level }),
+      () => {
+        this._onLevels.fire({ local: this.localMeter.level, remote: this.remoteMeter.level });
+        queueTrace?.value(speaker.queuedMs);
+      },
       LEVEL_INTERVAL_MS,
     );
   }
@@ -90,13 +101,14 @@ export class LocalVoice {
     const output = canceller?.devices.output ?? resolved.output;
     const mic = new MicrophoneCapture({ device: input, env: options.env });
     const speaker = new SpeakerPlayback({ device: output, env: options.env });
-    return new LocalVoice(mic, speaker, canceller, { input, output, echoCancel: canceller !== undefined }, options.micMode);
+    return new LocalVoice(mic, speaker, canceller, { input, output, echoCancel: canceller !== undefined }, options.micMode, options.env);
   }
 
   /** A frame from the far side. */
   play(frame: PcmFrame): void {
     if (this.disposed) return;
     this.remoteMeter.update(frame);
+    this.playTrace?.frame(frame);
     this.speaker.play(frame);
   }
 

@@ -2,11 +2,20 @@
 import { FRAME_MS, PcmFrame } from './AudioFormat';
 import { AudioProcess, AudioProcessOptions } from './AudioProcess';
 import { frameBytes } from './PcmFramer';
+import { isQuiet, QUIET_BEFORE_DROP_MS } from './StandingQueue';
 
+/** Audio the server keeps for the stream: rides out the scheduling stalls of a busy machine without an underrun. */
+const SERVER_LATENCY_MS = 30;
 /**
- * Most audio we let wait for the speaker. On a busy machine pacat underruns, stalls to refill, and the pipe
- * in front of it silently holds the difference (seconds, seen on a loaded 2-core machine), so the queue is
- * measured against the play position pacat reports, not assumed.
+ * Queue (server buffer + pipe) kept while frames arrive: the server's buffer and a frame for one that
+ * arrive late. Beyond it, quiet frames between sentences are dropped (see StandingQueue.ts): a stream starting, or a burst
+ * after a stall, would otherwise stay in the queue as delay for the rest of the call.
+ */
+const TARGET_QUEUED_MS = SERVER_LATENCY_MS + FRAME_MS;
+/**
+ * Most audio we let wait for the speaker, speech or not. On a busy machine pacat underruns, stalls to refill,
+ * and the pipe in front of it silently holds the difference (seconds, seen on a loaded 2-core machine), so
+ * the queue is measured against the play position pacat reports, not assumed.
  */
 const MAX_QUEUED_MS = 250;
 /**
@@ -20,43 +29,59 @@ export class SpeakerPlayback {
   readonly onDidFail;
   private dropped = 0;
   private writtenMs = 0;
-  /** Milliseconds of our stream the audio server has played, as pacat last reported. */
-  private playedMs = 0;
+  /** Milliseconds of our stream the audio server has played, as pacat last reported, and when. */
+  private played = 0;
+  private reportedAt = 0;
   private lastProgressAt = 0;
+  /** How long the frames passed to play() have been quiet. */
+  private quietMs = 0;
 
   constructor(options: Omit<AudioProcessOptions, 'clientName' | 'latencyMs' | 'verbose'> & { latencyMs?: number }) {
-    // 60 ms in the audio server rides out the scheduling stalls of a busy machine without an underrun.
-    this.process = new AudioProcess('pacat', { latencyMs: 60, ...options, clientName: 'Remote Assist (speaker)', verbose: true });
+    this.process = new AudioProcess('pacat', { latencyMs: SERVER_LATENCY_MS, ...options, clientName: 'Remote Assist (speaker)', verbose: true });
     this.onDidFail = this.process.onDidFail;
     this.process.onStatusLine((line) => {
       const time = /^Time: ([0-9.]+) sec/.exec(line);
       if (!time) return;
       const played = Number(time[1]) * 1000;
-      if (played > this.playedMs) this.lastProgressAt = performance.now();
-      this.playedMs = played;
+      const now = performance.now();
+      if (played > this.played) this.lastProgressAt = now;
+      this.played = played;
+      this.reportedAt = now;
       // After an underrun the play position can pass what we wrote (silence played): the queue is empty,
       // not negative — a negative queue would let the next backlog grow past the cap unnoticed.
-      if (this.writtenMs < this.playedMs) this.writtenMs = this.playedMs;
+      if (this.writtenMs < this.played) this.writtenMs = this.played;
     });
     // A closed pipe is reported through onDidFail (exit); without a listener it would throw.
     this.process.child.stdin!.on('error', () => undefined);
   }
 
-  /** Frames dropped because the speaker could not keep up. */
+  /** Milliseconds of the stream the audio server has played, as pacat last reported. */
+  get playedMs(): number {
+    return this.played;
+  }
+
+  /** Frames dropped to keep the delay down. */
   get droppedFrames(): number {
     return this.dropped;
   }
 
-  /** Audio written but not yet played (pipe + server buffer), as of pacat's last report (every ~50 ms). */
+  /**
+   * Audio written but not yet heard (pipe + server buffer): pacat reports the play position about every
+   * 50 ms; while the stream plays, the position has moved on by the time since.
+   */
   get queuedMs(): number {
-    return this.writtenMs - this.playedMs;
+    const playing = performance.now() - this.lastProgressAt < STALLED_MS;
+    const heard = this.played + (playing ? performance.now() - this.reportedAt : 0);
+    return Math.max(0, this.writtenMs - heard);
   }
 
   play(frame: PcmFrame): void {
     const stdin = this.process.child.stdin!;
     if (stdin.destroyed) return;
     const stalled = performance.now() - this.lastProgressAt > STALLED_MS;
-    if (this.queuedMs > MAX_QUEUED_MS && !stalled) {
+    const queued = this.queuedMs;
+    this.quietMs = isQuiet(frame, 32768) ? this.quietMs + FRAME_MS : 0;
+    if (!stalled && (queued > MAX_QUEUED_MS || (queued > TARGET_QUEUED_MS && this.quietMs > QUIET_BEFORE_DROP_MS))) {
       this.dropped++;
       return;
     }

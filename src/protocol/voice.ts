@@ -72,16 +72,24 @@ export const HostVoiceEvent = z.discriminatedUnion('type', [
 ]);
 export type HostVoiceEvent = z.infer<typeof HostVoiceEvent>;
 
-/** At most 100 ms of 48 kHz mono s16le per PCM message (base64). */
-export const VOICE_PCM_MAX_BYTES = 9600;
-const Base64 = z.string().max(Math.ceil(VOICE_PCM_MAX_BYTES / 3) * 4).regex(/^[A-Za-z0-9+/]*={0,2}$/);
+/** One 10 ms frame of 48 kHz mono s16le (src/audio/AudioFormat.ts FRAME_BYTES). */
+export const VOICE_FRAME_BYTES = 960;
+/** At most 100 ms of audio per PCM message. */
+export const VOICE_PCM_MAX_BYTES = 10 * VOICE_FRAME_BYTES;
+/**
+ * PCM crosses the webview boundary as a Uint8Array (VS Code transfers typed arrays as binary; base64 text
+ * cost an encode, a decode and a third more bytes on every 10 ms frame): whole frames, at most 100 ms.
+ */
+const PcmBytes = z
+  .instanceof(Uint8Array)
+  .refine((b) => b.byteLength > 0 && b.byteLength <= VOICE_PCM_MAX_BYTES && b.byteLength % VOICE_FRAME_BYTES === 0, `whole 10 ms frames (${VOICE_FRAME_BYTES} bytes each), at most ${VOICE_PCM_MAX_BYTES} bytes`);
 
 /** Extension → panel webview (helper side); named like the panel's other viewer messages. */
 export const PanelVoiceCommand = z.discriminatedUnion('type', [
   /** Add a local audio track fed by voicePcm to the peer connection, and play the sharer's track. */
   z.object({ type: z.literal('viewerVoiceOpen') }),
   /** Helper's microphone: s16le 48 kHz mono, whole 10 ms frames. */
-  z.object({ type: z.literal('viewerVoicePcm'), pcm: Base64 }),
+  z.object({ type: z.literal('viewerVoicePcm'), pcm: PcmBytes }),
   z.object({ type: z.literal('viewerVoiceClose') }),
   /** Send a handshake message to the sharer. */
   z.object({ type: z.literal('viewerVoicePeer'), message: VoicePeerMessage }),
@@ -92,8 +100,7 @@ export type PanelVoiceCommand = z.infer<typeof PanelVoiceCommand>;
 export const PanelVoiceEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('viewerVoicePeer'), message: VoicePeerMessage }),
   /** What the helper hears from the sharer, for playback in Node on the chosen (echo-cancelled) speaker. */
-  z.object({ type: z.literal('viewerVoicePcm'), pcm: Base64 }),
+  z.object({ type: z.literal('viewerVoicePcm'), pcm: PcmBytes }),
   z.object({ type: z.literal('viewerVoiceError'), code: VoiceErrorCode, message: z.string().max(2000) }),
 ]);
 export type PanelVoiceEvent = z.infer<typeof PanelVoiceEvent>;
-export const PANEL_VOICE_MAX_BYTES = 16 * 1024;

@@ -14,7 +14,7 @@ import type { TalkView } from '../../src/audio/TalkController';
 import { meter, statusText } from '../../src/audio/VoiceStatus';
 import { resampleLinear } from '../../src/host/audio/AudioTrackReceiver';
 import { parseMessage } from '../../src/protocol/validate';
-import { HostVoiceCommand, PanelVoiceCommand, VoicePeerMessage } from '../../src/protocol/voice';
+import { HostVoiceCommand, PanelVoiceCommand, PanelVoiceEvent, VOICE_FRAME_BYTES, VOICE_PCM_MAX_BYTES, VoicePeerMessage } from '../../src/protocol/voice';
 import { HEARD, mouthToEar, speak } from './support/speech';
 
 function tone(amplitude: number): Int16Array {
@@ -97,8 +97,18 @@ describe('voice engine', () => {
       micMode: 'open',
     });
     assert.throws(() => parseMessage(HostVoiceCommand, { type: 'voiceStart', input: '--server=x' }), /invalid voiceStart/);
-    assert.throws(() => parseMessage(PanelVoiceCommand, { type: 'viewerVoicePcm', pcm: 'A'.repeat(20_000) }), /invalid viewerVoicePcm/);
-    assert.throws(() => parseMessage(PanelVoiceCommand, { type: 'viewerVoicePcm', pcm: '<script>' }), /invalid viewerVoicePcm/);
+  });
+
+  it('carries PCM across the webview boundary as bytes: whole 10 ms frames, at most 100 ms', () => {
+    const pcm = new Uint8Array(2 * VOICE_FRAME_BYTES).fill(3);
+    const command = parseMessage(PanelVoiceCommand, { type: 'viewerVoicePcm', pcm });
+    assert.ok(command.type === 'viewerVoicePcm' && command.pcm === pcm);
+    const event = parseMessage(PanelVoiceEvent, { type: 'viewerVoicePcm', pcm: Buffer.alloc(VOICE_FRAME_BYTES) });
+    assert.ok(event.type === 'viewerVoicePcm' && event.pcm.byteLength === VOICE_FRAME_BYTES);
+    for (const bad of ['AAAA', new Uint8Array(VOICE_PCM_MAX_BYTES + VOICE_FRAME_BYTES), new Uint8Array(VOICE_FRAME_BYTES + 1), new Uint8Array(0), [1, 2], new Int16Array(480), undefined]) {
+      assert.throws(() => parseMessage(PanelVoiceCommand, { type: 'viewerVoicePcm', pcm: bad }), /invalid viewerVoicePcm/);
+      assert.throws(() => parseMessage(PanelVoiceEvent, { type: 'viewerVoicePcm', pcm: bad }), /invalid viewerVoicePcm/);
+    }
   });
 });
 

@@ -179,10 +179,11 @@ describe('Start Talking end to end (host process on Xvfb, helper panel in Chromi
   it('refuses bad voice messages from the panel and from the sharer\'s side, and changes nothing', async () => {
     const errors: string[] = [];
     const sub = helperVoice.onEvent((e) => e.type === 'voiceError' && errors.push(e.message));
-    helperVoice.receive({ type: 'viewerVoicePcm', pcm: 'not base64!' });
+    helperVoice.receive({ type: 'viewerVoicePcm', pcm: 'not bytes' });
+    helperVoice.receive({ type: 'viewerVoicePcm', pcm: new Uint8Array(961) });
     helperVoice.receive({ type: 'viewerVoicePeer', message: { type: 'talkAnswer' } });
     supervisor.sendService('voice', { type: 'voiceStart', input: '--server=tcp:evil' });
-    await until('the errors', () => errors.length >= 2);
+    await until('the errors', () => errors.length >= 3);
     sub.dispose();
     assert.match(errors.join('\n'), /invalid viewerVoicePcm/);
     assert.match(errors.join('\n'), /invalid viewerVoicePeer/);

@@ -16,6 +16,7 @@ import {
 } from '../../protocol/voice';
 import { AudioTrackReceiver } from './AudioTrackReceiver';
 import { AudioTrackSender } from './AudioTrackSender';
+import { VoiceTrace } from '../../audio/VoiceTrace';
 import { WrtcAudio, loadWrtcAudio } from './WrtcAudio';
 
 /** Handshake messages the helper may send per second; more are dropped (a prompt flood is an attack). */
@@ -42,6 +43,7 @@ export class HostVoice {
   private readonly subscriptions: IDisposable[] = [];
   private windowStart = 0;
   private windowCount = 0;
+  private traceTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly peer: SimplePeer.Instance,
@@ -94,6 +96,24 @@ export class HostVoice {
     const receiver = new AudioTrackReceiver(this.wrtc, track);
     receiver.onFrame((frame) => this.talk.current?.play(frame));
     this.receiver = receiver;
+    this.traceJitterBuffer();
+  }
+
+  private traceJitterBuffer(): void {
+    const trace = VoiceTrace.at('hostJitterBuffer');
+    if (!trace || this.traceTimer) return;
+    const pc = (this.peer as unknown as { _pc: RTCPeerConnection })._pc;
+    let last = { delay: 0, emitted: 0 };
+    this.traceTimer = setInterval(() => {
+      void pc.getStats().then((report) => {
+        report.forEach((s: { type: string; kind?: string; jitterBufferDelay?: number; jitterBufferEmittedCount?: number }) => {
+          if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
+          const now = { delay: s.jitterBufferDelay ?? 0, emitted: s.jitterBufferEmittedCount ?? 0 };
+          if (now.emitted > last.emitted) trace.value(((now.delay - last.delay) / (now.emitted - last.emitted)) * 1000);
+          last = now;
+        });
+      }, () => undefined);
+    }, 250);
   }
 
   private receivePeer(data: unknown): void {
@@ -116,6 +136,7 @@ export class HostVoice {
 
   async dispose(): Promise<void> {
     for (const s of this.subscriptions.splice(0)) s.dispose();
+    clearInterval(this.traceTimer);
     await this.talk.dispose();
     this.receiver?.dispose();
     this.sender?.dispose();

@@ -10,7 +10,6 @@ import { peerConnection } from '../../common/peerConnection';
 import { parseMessage } from '../../protocol/validate';
 import { PanelVoiceCommand, PanelVoiceEvent, VOICE_CHANNEL, VOICE_PEER_MAX_BYTES, VoicePeerMessage } from '../../protocol/voice';
 import { decodeChannelMessage } from '../viewer/decode';
-import { base64ToPcm, pcmToBase64 } from './pcmBase64';
 
 export interface VoiceBridgeOptions {
   /** URL of dist/webview/voice-worklet.js (allowed by the page's CSP). */
@@ -69,7 +68,8 @@ export class VoiceBridge implements IDisposable {
       case 'viewerVoicePcm':
         if (!this.open || !this.graph) return;
         void this.graph.then((g) => {
-          const pcm = base64ToPcm(command.pcm);
+          // A copy the worklet can own (the message's bytes may sit at any offset of a larger buffer).
+          const pcm = command.pcm.slice();
           g.source.port.postMessage(pcm.buffer, [pcm.buffer]);
         });
         return;
@@ -129,7 +129,7 @@ export class VoiceBridge implements IDisposable {
     const node = graph.context.createMediaStreamSource(remote.stream);
     const tap = new AudioWorkletNode(graph.context, 'remote-assist-pcm-tap', { numberOfOutputs: 1, outputChannelCount: [1] });
     tap.port.onmessage = (e: MessageEvent<ArrayBuffer>) => {
-      if (this.open) this.options.post({ type: 'viewerVoicePcm', pcm: pcmToBase64(new Int16Array(e.data)) });
+      if (this.open) this.options.post({ type: 'viewerVoicePcm', pcm: new Uint8Array(e.data) });
     };
     // The graph only runs nodes that lead to the destination; the tap's output is silence.
     node.connect(tap).connect(graph.context.destination);

@@ -10,13 +10,20 @@ declare class AudioWorkletProcessor {
 }
 declare function registerProcessor(name: string, processor: new () => AudioWorkletProcessor): void;
 
+import { QUIET_BEFORE_DROP_MS, QUIET_PEAK } from '../../audio/StandingQueue';
+
 const FRAME = 480;
-/** Jitter buffer bounds: output (re)starts once `target` is queued; `target` grows after each underrun. */
-const MIN_TARGET = 4 * FRAME;
-const MAX_TARGET = 12 * FRAME;
-/** Beyond target + this, the oldest audio is dropped back to the target, so delay never builds up. */
+/**
+ * Jitter buffer bounds: output (re)starts once `target` is queued; `target` grows after each underrun. The
+ * sharer's WebRTC jitter buffer absorbs network jitter; this one only evens out the extension's posts.
+ */
+const MIN_TARGET = 2 * FRAME;
+const MAX_TARGET = 8 * FRAME;
+/** Beyond target + this, the oldest audio is dropped back to the target, speech or not. */
 const SLACK = 10 * FRAME;
 /** Quiet time (in render quanta of 128 samples, ≈ 5 s) after which the target shrinks one frame. */
+/** Samples between reports of the buffer's depth (100 ms). */
+const REPORT_EVERY = 4800;
 const SHRINK_AFTER = Math.round((5 * 48_000) / 128);
 
 /**
@@ -30,6 +37,9 @@ class PcmSource extends AudioWorkletProcessor {
   private playing = false;
   private target = MIN_TARGET;
   private steady = 0;
+  private sinceReport = 0;
+  /** Quiet samples played in a row. */
+  private quietRun = 0;
 
   constructor() {
     super();
@@ -40,6 +50,15 @@ class PcmSource extends AudioWorkletProcessor {
     return this.write - this.read;
   }
 
+  private quietAhead(n: number): boolean {
+    const limit = QUIET_PEAK;
+    for (let i = 0; i < n; i++) {
+      const v = this.ring[(this.read + i) % this.ring.length];
+      if (v > limit || v < -limit) return false;
+    }
+    return true;
+  }
+
   private push(samples: Int16Array): void {
     for (let i = 0; i < samples.length; i++) this.ring[this.write++ % this.ring.length] = samples[i] / 32768;
     if (this.queued > this.target + SLACK) this.read = this.write - this.target;
@@ -47,6 +66,11 @@ class PcmSource extends AudioWorkletProcessor {
 
   process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {
     const out = outputs[0][0];
+    if ((this.sinceReport += out.length) >= REPORT_EVERY) {
+      // How much audio waits here: this buffer's share of mouth-to-ear (read by bench:voice).
+      this.sinceReport = 0;
+      this.port.postMessage({ queuedMs: (this.queued / sampleRate) * 1000, targetMs: (this.target / sampleRate) * 1000 });
+    }
     if (!this.playing && this.queued >= this.target) this.playing = true;
     if (this.playing && this.queued < out.length) {
       // Ran dry mid-speech: wait for more next time.
@@ -58,6 +82,12 @@ class PcmSource extends AudioWorkletProcessor {
       out.fill(0);
       return true;
     }
+    // A burst (the extension stalled, then posted its backlog) leaves more queued than the target; it would
+    // stay as delay for the rest of the call, so silence between sentences beyond the target is skipped.
+    const quietBeforeDrop = (QUIET_BEFORE_DROP_MS / 1000) * sampleRate;
+    while (this.queued - out.length > this.target && this.quietRun >= quietBeforeDrop && this.quietAhead(out.length)) this.read += out.length;
+    const quiet = this.quietAhead(out.length);
+    this.quietRun = quiet ? this.quietRun + out.length : 0;
     for (let i = 0; i < out.length; i++) out[i] = this.ring[this.read++ % this.ring.length];
     if (++this.steady >= SHRINK_AFTER) {
       this.steady = 0;

@@ -4,7 +4,8 @@
  * Chromium pointed at the test's PulseAudio; acquireVsCodeApi is stood in for, as the webview tests do.
  */
 import { build } from 'esbuild';
-import { readFileSync } from 'fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import { createServer, Server } from 'http';
 import { AddressInfo } from 'net';
 import { join } from 'path';
@@ -29,23 +30,33 @@ async function bundle(entry: string): Promise<string> {
   return result.outputFiles[0].text;
 }
 
+export interface ProductPanelOptions {
+  /** Chromium to run (e.g. a NetLab namespace's wrapper, chromiumIn()). */
+  readonly executablePath?: string;
+  /**
+   * Serves the page's files from `dir` (written once the page is built) and resolves to their origin: where
+   * Chromium runs in another network namespace the test's loopback server is out of its reach.
+   */
+  readonly serve?: (dir: string) => Promise<string>;
+}
+
 export class ProductPanel {
   readonly problems: string[] = [];
   /** Messages the page posted, validated as the extension does. */
   onMessage: (message: WebviewMessage) => void = () => undefined;
   private page!: Page;
   private browser!: Browser;
-  private server!: Server;
+  private server: Server | undefined;
   private outbox: ExtensionMessage[] = [];
   private flushing: Promise<void> | undefined;
 
-  static async open(env: NodeJS.ProcessEnv): Promise<ProductPanel> {
+  static async open(env: NodeJS.ProcessEnv, options: ProductPanelOptions = {}): Promise<ProductPanel> {
     const p = new ProductPanel();
-    await p.start(env);
+    await p.start(env, options);
     return p;
   }
 
-  private async start(env: NodeJS.ProcessEnv): Promise<void> {
+  private async start(env: NodeJS.ProcessEnv, options: ProductPanelOptions): Promise<void> {
     const files: Record<string, [string, string | Buffer]> = {
       '/panel.js': ['text/javascript', await bundle('src/webview/panel/main.ts')],
       '/voice-worklet.js': ['text/javascript', await bundle('src/webview/voice/worklet.ts')],
@@ -53,13 +64,19 @@ export class ProductPanel {
       '/codicon.css': ['text/css', readFileSync(join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.css'))],
       '/codicon.ttf': ['font/ttf', readFileSync(join(ROOT, 'node_modules/@vscode/codicons/dist/codicon.ttf'))],
     };
-    this.server = createServer((req, res) => {
-      const file = files[(req.url ?? '').split('?')[0]];
-      if (!file) return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': file[0] }).end(file[1]);
-    });
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
-    const origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    let origin: string;
+    const dir = options.serve ? mkdtempSync(join(tmpdir(), 'ra-panel-')) : undefined;
+    if (options.serve && dir) {
+      origin = await options.serve(dir);
+    } else {
+      this.server = createServer((req, res) => {
+        const file = files[(req.url ?? '').split('?')[0]];
+        if (!file) return void res.writeHead(404).end();
+        res.writeHead(200, { 'content-type': file[0] }).end(file[1]);
+      });
+      await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+      origin = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    }
     files['/index.html'] = [
       'text/html',
       buildWebviewHtml({
@@ -71,8 +88,9 @@ export class ProductPanel {
         voiceWorkletUri: `${origin}/voice-worklet.js`,
       }),
     ];
+    if (dir) for (const [name, [, body]] of Object.entries(files)) writeFileSync(join(dir, name), body);
     this.browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: options.executablePath ?? '/usr/bin/chromium',
       env,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
@@ -85,6 +103,7 @@ export class ProductPanel {
     this.page.on('response', (r) => {
       if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) this.problems.push(`${r.status()} ${r.url()}`);
     });
+    await this.page.addInitScript({ content: await bundle('test/audio/support/pageVoiceProbe.ts') });
     await this.page.exposeFunction('__remoteAssistToExtension', (messages: unknown[]) => {
       for (const message of messages) this.onMessage(parseMessage(WebviewMessage, message));
     });
@@ -107,7 +126,7 @@ export class ProductPanel {
         return pc;
       };
       window.RTCPeerConnection.prototype = NativePeerConnection.prototype;
-      window.acquireVsCodeApi = () => ({ postMessage: (m) => { outbox.push(m); if (!flushing) void flush(); }, getState: () => undefined, setState: () => undefined });
+      window.acquireVsCodeApi = () => ({ postMessage: (m) => { window.__raVoiceProbe('panelOut', m); outbox.push(m); if (!flushing) void flush(); }, getState: () => undefined, setState: () => undefined });
       document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));
     `);
     await this.page.goto(`${origin}/index.html`);
@@ -132,6 +151,14 @@ export class ProductPanel {
     return this.page.evaluate(() => {
       const video = document.querySelector('video');
       return video?.srcObject instanceof MediaStream ? video.srcObject.getTracks().map((t) => t.kind).sort() : [];
+    });
+  }
+
+  /** Speech onsets seen in the page since the last call (see pageVoiceProbe.ts). */
+  takeVoiceOnsets(): Promise<{ point: string; at: number; value?: number }[]> {
+    return this.page.evaluate(() => {
+      const w = window as unknown as { __raVoiceOnsets: { point: string; at: number; value?: number }[] };
+      return w.__raVoiceOnsets.splice(0);
     });
   }
 
