@@ -6,8 +6,9 @@
 import * as path from 'path';
 import * as esbuild from 'esbuild';
 import { HostSupervisor } from '../../src/host/supervisor';
-import type { HostStats, Quality } from '../../src/protocol/host';
-import { SystemUnderTest, UDP_IP_HEADER_BYTES, WireBytes } from './SystemUnderTest';
+import { HostStats, Quality } from '../../src/protocol/host';
+import { qualityFor } from '../../src/session/QualityPresets';
+import { SystemSpec, SystemUnderTest } from './SystemUnderTest';
 import { ViewerPage } from './ViewerPage';
 import NODE_EXTERNALS from '../../scripts/node-externals.json';
 
@@ -29,11 +30,11 @@ export async function buildHost(): Promise<void> {
 }
 
 export class OursSystem implements SystemUnderTest {
-  readonly name = 'ours' as const;
   /** The host's own per-second reports (frames handed to / sent by the encoder, encode and pacer times). */
   readonly hostStats: (HostStats & { atMs: number })[] = [];
 
   private constructor(
+    readonly spec: SystemSpec,
     readonly viewer: ViewerPage,
     private readonly host: HostSupervisor,
   ) {
@@ -42,7 +43,8 @@ export class OursSystem implements SystemUnderTest {
     host.onControlRequested(() => host.grantControl());
   }
 
-  static async start(display: string, width: number, height: number, quality: Quality): Promise<OursSystem> {
+  static async start(spec: SystemSpec, display: string, width: number, height: number): Promise<OursSystem> {
+    const quality = Quality.parse(process.env.BENCH_QUALITY ? JSON.parse(process.env.BENCH_QUALITY) : qualityFor(spec.preset ?? 'Auto'));
     const viewer = await ViewerPage.open('oursViewer.ts', width, height);
     const errors: string[] = [];
     const debug = process.env.BENCH_DEBUG ? (m: string) => process.stderr.write(`${m}\n`) : () => undefined;
@@ -64,7 +66,7 @@ export class OursSystem implements SystemUnderTest {
         setTimeout(() => reject(new Error(`viewer did not connect within 30 s ${errors.join('; ')}`)), 30_000).unref(),
       );
       await Promise.race([connected, timeout]);
-      return new OursSystem(viewer, host);
+      return new OursSystem(spec, viewer, host);
     } catch (err) {
       await host.stop().catch(() => undefined);
       host.dispose();
@@ -75,13 +77,6 @@ export class OursSystem implements SystemUnderTest {
 
   sharerPids(): number[] {
     return this.host.pid === undefined ? [] : [this.host.pid];
-  }
-
-  async wireBytes(): Promise<WireBytes> {
-    const s = await this.viewer.page.evaluate(() => window.benchOurs.stats());
-    const down = s.bytesReceived ?? 0;
-    const up = s.bytesSent ?? 0;
-    return { down, up, downIp: down + UDP_IP_HEADER_BYTES * (s.packetsReceived ?? 0), upIp: up + UDP_IP_HEADER_BYTES * (s.packetsSent ?? 0) };
   }
 
   /**
