@@ -10,7 +10,7 @@
  * Environment: BENCH_ROUNDS (5), BENCH_TRIALS (latency and click trials per run, 15), BENCH_SECONDS (scene
  * length, 5), BENCH_IDLE_S (10), BENCH_SIZES (1920x1080,3840x2160), BENCH_SCENES (all: latency, motion, drag,
  * buildlog, typing, idle, rtt), BENCH_SCENES_4K (latency,motion,drag,idle), BENCH_SYSTEMS (ids from MATRIX in
- * SystemUnderTest.ts), BENCH_QUALITY (a JSON Quality for ours instead of the preset), BENCH_DEBUG.
+ * SystemUnderTest.ts), BENCH_SYSTEMS_4K (as BENCH_SYSTEMS), BENCH_QUALITY (a JSON Quality for ours instead of the preset), BENCH_DEBUG.
  */
 import { execFileSync } from 'child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
@@ -107,6 +107,8 @@ async function main(): Promise<void> {
   const scenes4k = list<SceneName>('BENCH_SCENES_4K', SCENES, ['latency', 'motion', 'drag', 'idle']);
   const ids = list('BENCH_SYSTEMS', MATRIX.map((s) => s.id));
   const systems = MATRIX.filter((s) => ids.includes(s.id));
+  const ids4k = list('BENCH_SYSTEMS_4K', MATRIX.map((s) => s.id), ids);
+  const systems4k = MATRIX.filter((s) => ids4k.includes(s.id));
   if (vethMtu() !== MTU) throw new Error(`the veth's MTU is ${vethMtu()}, not ${MTU}`);
 
   const raw: RawRun = {
@@ -115,7 +117,7 @@ async function main(): Promise<void> {
     finishedAt: '',
     load: { start: readFileSync('/proc/loadavg', 'utf8').trim(), end: '', samples: [] },
     cpus: readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? 0,
-    settings: { rounds, ...options, mtu: MTU, scenes: scenes.join(','), scenes4k: scenes4k.join(','), network: 'veth pair between two network namespaces; bytes = the veth counters (Ethernet frames), both directions' },
+    settings: { rounds, ...options, mtu: MTU, scenes: scenes.join(','), scenes4k: scenes4k.join(','), systems4k: systems4k.map((s) => s.id).join(','), network: 'veth pair between two network namespaces; bytes = the veth counters (Ethernet frames), both directions' },
     versions: versions(),
     systems,
     connects: [],
@@ -127,7 +129,9 @@ async function main(): Promise<void> {
 
   for (const { width, height } of sizes) {
     const size = `${width}x${height}`;
-    const sizeScenes = width * height > 1920 * 1080 ? scenes4k : scenes;
+    const large = width * height > 1920 * 1080;
+    const sizeScenes = large ? scenes4k : scenes;
+    const sizeSystems = large ? systems4k : systems;
     const display = await startXvfb(width, height);
     let player: ScenePlayer | undefined;
     try {
@@ -135,7 +139,7 @@ async function main(): Promise<void> {
       const xvfb = xvfbPid(display.display);
       for (let round = 0; round < rounds; round++) {
         // rotate the order each round, so no system always runs first, last or after the same neighbour
-        const order = systems.map((_, i) => systems[(i + round) % systems.length]);
+        const order = sizeSystems.map((_, i) => sizeSystems[(i + round) % sizeSystems.length]);
         for (const spec of order) {
           raw.load.samples.push({ at: new Date().toISOString(), load1: loadavg() });
           log(`${size} round ${round + 1}/${rounds} · ${spec.id} (load ${loadavg()})`);
