@@ -89,6 +89,9 @@ export class OursSystem implements SystemUnderTest {
     return {
       ...receiver,
       hostFrames: sum((s) => s.fps),
+      /** Seconds the host spent sending video rather than lossless regions. */
+      hostVideoSeconds: sum((s) => (s.mode === 'video' ? 1 : 0)),
+      hostRegionFrames: sum((s) => s.regionFps ?? 0),
       hostEncodedFrames: sum((s) => s.encodedFps ?? 0),
       hostEncodeMs: sum((s) => (s.encodeMs ?? 0) * (s.encodedFps ?? 0)),
       hostSendDelayMs: sum((s) => (s.sendDelayMs ?? 0) * (s.encodedFps ?? 0)),

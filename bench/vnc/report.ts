@@ -126,6 +126,45 @@ function comparison(title: string, all: Map<string, Figures>, oursIds: string[],
   return [...lines, ''];
 }
 
+/** Met only if the whole interval clears the target (against the other side's least favourable bound). */
+function judge(ours: Interval | undefined, limit: { lo: number; hi: number } | undefined, better: 'lower' | 'higher'): string {
+  if (!ours || !limit || !Number.isFinite(ours.value) || !Number.isFinite(limit.lo)) return 'not measured';
+  if (better === 'lower') return ours.hi <= limit.lo ? 'met' : ours.lo > limit.hi ? '**missed**' : 'undecided (intervals straddle the target)';
+  return ours.lo >= limit.hi ? 'met' : ours.hi < limit.lo ? '**missed**' : 'undecided (intervals straddle the target)';
+}
+
+const scaled = (i: Interval | undefined, k: number): { lo: number; hi: number } | undefined => i && { lo: i.lo * k, hi: i.hi * k };
+const fixed = (v: number): { lo: number; hi: number } => ({ lo: v, hi: v });
+
+/** Issue 14's targets: ours at Auto against the best VNC set-up per figure. */
+export function targets(raw: RawRun): string[] {
+  const vncIds = raw.systems.filter((s) => s.kind !== 'ours').map((s) => s.id);
+  const lines = ['## Issue 14 targets: ours at Auto vs the best VNC set-up per figure', '', '| target | ours (Auto) | best VNC | verdict |', '| --- | --- | --- | --- |'];
+  for (const size of sizesOf(raw)) {
+    const all = new Map(raw.systems.map((s) => [s.id, figures(raw, s.id, size)]));
+    const o = (key: string): Interval | undefined => all.get('ours-auto')?.get(key);
+    const v = (key: string) => best(all, vncIds, key);
+    const row = (label: string, key: string, limit: { lo: number; hi: number } | undefined, better: 'lower' | 'higher', digits = 1): void => {
+      const b = v(key);
+      lines.push(`| ${size}: ${label} | ${fmt(o(key), digits)} | ${b ? `${fmt(b.interval, digits)} ${b.id}` : '—'} | ${judge(o(key), limit, better)} |`);
+    };
+    const uhd = size !== '1920x1080';
+    row('latency p50 ≤ ½ best VNC', 'latency_p50', scaled(v('latency_p50')?.interval, 0.5), 'lower');
+    row(`latency p50 ≤ ${uhd ? 50 : 30} ms`, 'latency_p50', fixed(uhd ? 50 : 30), 'lower');
+    row('latency p95 ≤ 60 ms', 'latency_p95', fixed(60), 'lower');
+    row('frames painted ≥ 2× best VNC', 'motion_fps', scaled(v('motion_fps')?.interval, 2), 'higher');
+    if (uhd) row('frames painted ≥ 30 /s', 'motion_fps', fixed(30), 'higher');
+    row('sharer CPU per painted frame ≤ best VNC', 'motion_cpu_ms_per_frame', v('motion_cpu_ms_per_frame')?.interval, 'lower', 2);
+    if (!uhd) {
+      row('typing bytes (both ways) ≤ best VNC', 'typing_kbps_both', v('typing_kbps_both')?.interval, 'lower');
+      row('idle CPU ≤ 1 % of a core', 'idle_cpu', fixed(1), 'lower', 2);
+    }
+  }
+  const t = pixelTally(raw, 'ours-auto');
+  lines.push(`| every scene ends pixel-exact | ${t.exact} of ${t.checked} | — | ${t.checked && t.exact === t.checked ? 'met' : '**missed**'} |`, '');
+  return lines;
+}
+
 interface Summary {
   [key: string]: string | number | boolean | null;
 }
@@ -182,9 +221,10 @@ export function markdown(raw: RawRun, file: string): string {
     ...raw.systems.map((s) => `- system \`${s.id}\`: ${s.kind} ${s.tuning}${s.preset ? `, preset ${s.preset}` : ''}${s.args?.length ? `, ${s.args.join(' ')}` : ''}`),
     '',
   ];
+  out.push(...targets(raw));
   for (const size of sizesOf(raw)) {
     const all = new Map(raw.systems.map((s) => [s.id, figures(raw, s.id, size)]));
-    const ids = raw.systems.map((s) => s.id);
+    const ids = raw.systems.map((s) => s.id).filter((id) => raw.runs.some((r) => r.system === id && r.size === size));
     out.push(`## ${size}`, '', `| figure | ${ids.join(' | ')} |`, `| --- | ${ids.map(() => '---').join(' | ')} |`);
     for (const m of METRICS) {
       if (!ids.some((id) => all.get(id)?.has(m.key))) continue;

@@ -263,8 +263,9 @@ async function drag(ctx: SceneContext, o: SceneOptions): Promise<Body> {
   try {
     await sleep(1000);
     const end = Date.now() + o.seconds * 1000;
+    const details0 = await ctx.system.details();
     const { value, costs } = await measured(ctx, () => patchTrials(ctx, 1000, () => Date.now() > end));
-    return { latencyMs: value.samples, missed: value.missed, costs };
+    return { latencyMs: value.samples, missed: value.missed, costs, details: delta(details0, await ctx.system.details()) };
   } finally {
     await ctx.player.stopDrag();
   }
@@ -275,12 +276,13 @@ async function buildlog(ctx: SceneContext, o: SceneOptions): Promise<Body> {
   const log = await ctx.player.openBuildLog(o.seconds, 200);
   await ctx.system.viewer.setCells([]);
   await sleep(500);
+  const details0 = await ctx.system.details();
   const { costs } = await measured(ctx, async () => {
     log.go();
     const deadline = Date.now() + o.seconds * 1000 + 10_000;
     while (!log.done() && Date.now() < deadline) await sleep(50);
   });
-  return { costs };
+  return { costs, details: delta(details0, await ctx.system.details()) };
 }
 
 const TYPED = 'The quick brown fox jumps over the lazy dog; pack my box with five dozen liquor jugs. 0123456789 ';
