@@ -5,6 +5,9 @@ const path = require('path');
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+/** `--only server` builds just dist/server.js (as `npm run server` does), with the same options as the full build. */
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined;
 
 /**
  * vscode, native addons and the SQLite WebAssembly build (it loads its .wasm beside it) stay outside the
@@ -46,12 +49,15 @@ const bundles = [
 ];
 
 async function main() {
+  const selected = only === undefined ? bundles : bundles.filter(([, outfile]) => path.basename(outfile, '.js') === only);
+  if (selected.length === 0) throw new Error(`esbuild.js: no bundle named ${only}`);
   const contexts = [];
-  for (const [entry, outfile, options] of bundles) {
+  for (const [entry, outfile, options] of selected) {
     if (!fs.existsSync(path.join(__dirname, entry))) {
       throw new Error(`esbuild.js: entry point ${entry} is missing`);
     }
-    contexts.push(await esbuild.context({ ...options, entryPoints: [entry], outfile }));
+    // a single bundle built before running it (npm run server) reports only warnings
+    contexts.push(await esbuild.context({ ...options, entryPoints: [entry], outfile, ...(only ? { logLevel: 'warning' } : {}) }));
   }
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));
