@@ -28,6 +28,7 @@ import { makeFile, sha256File } from '../../test/files/support/files';
 import { RssMeter } from './RssMeter';
 import { ScpPeer } from './ScpPeer';
 import { ThreadCpu } from './ThreadCpu';
+import { saveRun } from '../resultsStore';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const wrtc = require('@roamhq/wrtc');
@@ -180,6 +181,7 @@ async function overScp(file: string, inbox: string): Promise<{ seconds?: number;
 }
 
 async function main(): Promise<void> {
+  const startedAt = new Date();
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'ra-bench-files-'));
   try {
     const file = path.join(dir, 'payload.bin');
@@ -215,20 +217,20 @@ async function main(): Promise<void> {
     console.log(`bare data channel (${stripes} channel${stripes > 1 ? 's' : ''}, 512 MiB, no engine): ${bare.seconds.toFixed(1)} s, ${bareMbPerS.toFixed(1)} MB/s`);
     console.log(`  ${describeThreads(bare)}`);
     console.log(`data channel / ${scpMbPerS ? 'scp' : 'TCP'}: ${((mbPerS / peerMbPerS) * 100).toFixed(0)} % (target ≥ 60 %)`);
-    console.log(
-      JSON.stringify({
-        bench: 'files',
-        bytes: BYTES,
-        mb_per_s: Math.round(mbPerS * 10) / 10,
-        rss_growth_mb: Math.max(dc.senderGrowth, dc.receiverGrowth),
-        sha256_ok: dcOk && scpOk && tcpOk,
-        scp_mb_per_s: Math.round(peerMbPerS * 10) / 10,
-        tcp_mb_per_s: Math.round(tcpMbPerS * 10) / 10,
-        peer: scpMbPerS ? 'scp' : 'tcp',
-        channel_mb_per_s: Math.round(bareMbPerS * 10) / 10,
-        udp_rcvbuf_bytes: udpReceiveBuffer,
-      }),
-    );
+    const summary = {
+      bench: 'files',
+      bytes: BYTES,
+      mb_per_s: Math.round(mbPerS * 10) / 10,
+      rss_growth_mb: Math.max(dc.senderGrowth, dc.receiverGrowth),
+      sha256_ok: dcOk && scpOk && tcpOk,
+      scp_mb_per_s: Math.round(peerMbPerS * 10) / 10,
+      tcp_mb_per_s: Math.round(tcpMbPerS * 10) / 10,
+      peer: scpMbPerS ? 'scp' : 'tcp',
+      channel_mb_per_s: Math.round(bareMbPerS * 10) / 10,
+      udp_rcvbuf_bytes: udpReceiveBuffer,
+    };
+    saveRun('files', startedAt, summary);
+    console.log(JSON.stringify(summary));
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

@@ -12,6 +12,7 @@ import { X11Display } from '../../src/host/x11/X11Display';
 import { buildHost } from '../../test/host/support/buildHost';
 import { startXvfb } from '../../test/support/xvfb';
 import { qualityFor } from '../../src/session/QualityPresets';
+import { saveRun } from '../resultsStore';
 import { MARKER } from './marker';
 import { startScene } from './scene';
 import { openViewerPage } from './viewerBrowser';
@@ -20,8 +21,9 @@ const WIDTH = 1920;
 const HEIGHT = 1080;
 const MOVING_S = Number(process.env.BENCH_MOVING_S ?? 15);
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 15);
-/** The product's quality preset (Best = LAN by default; BENCH_PRESET picks another). */
-const QUALITY = qualityFor(process.env.BENCH_PRESET ?? 'Best');
+/** The product's quality preset: its default, Auto, unless BENCH_PRESET picks another. */
+const PRESET = process.env.BENCH_PRESET ?? 'Auto';
+const QUALITY = qualityFor(PRESET);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -45,8 +47,28 @@ async function until(what: string, probe: () => boolean | Promise<boolean>, time
   }
 }
 
+/**
+ * The page clock minus this process's clock, from the round trip with the smallest delay (as bench/vnc
+ * does), and half that round trip: how far off the offset can be.
+ */
+async function pageClockOffset(page: { evaluate<T>(f: () => T): Promise<T> }): Promise<{ offsetMs: number; uncertaintyMs: number }> {
+  let best = Infinity;
+  let offsetMs = 0;
+  for (let i = 0; i < 15; i++) {
+    const before = performance.timeOrigin + performance.now();
+    const pageNow = await page.evaluate(() => performance.timeOrigin + performance.now());
+    const after = performance.timeOrigin + performance.now();
+    if (after - before < best) {
+      best = after - before;
+      offsetMs = pageNow - (before + after) / 2;
+    }
+  }
+  return { offsetMs, uncertaintyMs: best / 2 };
+}
+
 async function main(): Promise<void> {
-  log(`bench:host on ${WIDTH}x${HEIGHT}, quality ${JSON.stringify(QUALITY)}, load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const startedAt = new Date();
+  log(`bench:host on ${WIDTH}x${HEIGHT}, preset ${PRESET} ${JSON.stringify(QUALITY)}, load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const xvfb = await startXvfb(WIDTH, HEIGHT);
   const cleanup: (() => Promise<void> | void)[] = [() => xvfb.stop()];
   try {
@@ -79,11 +101,18 @@ async function main(): Promise<void> {
     const moving = await viewer.page.evaluate(() => window.remoteAssist.takePainted());
     const movingSeconds = (performance.now() - t0) / 1000;
     const cpuMoving = ((cpuSeconds(hostPid) - cpu0) / movingSeconds) * 100;
+    const clock = await pageClockOffset(viewer.page);
+    // Every painted frame whose marker names a drawn tick is a sample, negative ones included (they would
+    // mean a clock or marker fault, and must show); a marker naming no drawn tick is counted as unmatched.
     const latencies: number[] = [];
+    let unmatched = 0;
     for (const p of moving.painted) {
       const drawn = scene.drawnAt.get(p.seq);
-      if (drawn !== undefined && p.at >= drawn) latencies.push(p.at - drawn);
+      if (drawn === undefined) unmatched++;
+      else latencies.push(p.at - clock.offsetMs - drawn);
     }
+    const negative = latencies.filter((l) => l < 0).length;
+    log(`latency samples: ${latencies.length} (${negative} negative, ${unmatched} painted markers naming no drawn tick); page clock calibrated to ±${clock.uncertaintyMs.toFixed(2)} ms`);
     // rVFC fires once per new frame presented, so distinct painted frames per second is what users see.
     const framesPainted = moving.painted.length;
     const fps = framesPainted / movingSeconds;
@@ -117,19 +146,23 @@ async function main(): Promise<void> {
     log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores shared with other work)`);
 
     const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-    log(
-      JSON.stringify({
-        bench: 'host',
-        width: WIDTH,
-        height: HEIGHT,
-        fps: round(fps),
-        latency_p50_ms: round(percentile(latencies, 50)),
-        latency_p95_ms: round(percentile(latencies, 95)),
-        cpu_pct_moving: round(cpuMoving),
-        cpu_pct_idle: round(cpuIdle, 2),
-        kbps_idle: round(kbpsIdle),
-      }),
-    );
+    const summary = {
+      bench: 'host',
+      preset: PRESET.toLowerCase(),
+      width: WIDTH,
+      height: HEIGHT,
+      fps: round(fps),
+      latency_p50_ms: round(percentile(latencies, 50)),
+      latency_p95_ms: round(percentile(latencies, 95)),
+      latency_samples: latencies.length,
+      latency_negative: negative,
+      latency_unmatched: unmatched,
+      cpu_pct_moving: round(cpuMoving),
+      cpu_pct_idle: round(cpuIdle, 2),
+      kbps_idle: round(kbpsIdle),
+    };
+    saveRun('host', startedAt, summary, { quality: QUALITY, clockUncertaintyMs: clock.uncertaintyMs, latencies, escapesMs: escapes });
+    log(JSON.stringify(summary));
   } finally {
     for (const step of cleanup) await step();
   }

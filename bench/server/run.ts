@@ -13,6 +13,7 @@ import { parseArgs } from 'util';
 import { build } from 'esbuild';
 import NODE_EXTERNALS from '../../scripts/node-externals.json';
 import { cpuMs } from './proc';
+import { saveRun } from '../resultsStore';
 
 const ROOT = join(__dirname, '..', '..');
 const { values } = parseArgs({ options: { clients: { type: 'string' }, rate: { type: 'string' }, seconds: { type: 'string' }, profile: { type: 'string' } } });
@@ -41,6 +42,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
+  const startedAt = new Date();
   if (fdLimit() < clients + 256) throw new Error(`open file limit ${fdLimit()} is too low for ${clients} clients: run \`ulimit -n ${clients + 1024}\` first`);
   const bundle = join(ROOT, 'dist/bench-server/server.js');
   await build({ entryPoints: [join(ROOT, 'src/server/main.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node20', external: NODE_EXTERNALS, logLevel: 'silent' });
@@ -119,16 +121,16 @@ async function main(): Promise<void> {
     // the machine may be shared: say how busy it was, since the round trip tail depends on it
     console.log(`load average at the end (1/5 min) on ${cpus().length} cores: ${loadavg().slice(0, 2).map((l) => l.toFixed(1)).join(' / ')}`);
     for (const w of workers) w.send({ op: 'exit' });
-    console.log(
-      JSON.stringify({
-        bench: 'server',
-        clients,
-        rss_mb: peakRss,
-        invites_per_s: invitesPerS,
-        invite_rtt_p50_ms: Number(percentile(rtts, 50).toFixed(1)),
-        invite_rtt_p99_ms: Number(percentile(rtts, 99).toFixed(1)),
-      }),
-    );
+    const summary = {
+      bench: 'server',
+      clients,
+      rss_mb: peakRss,
+      invites_per_s: invitesPerS,
+      invite_rtt_p50_ms: Number(percentile(rtts, 50).toFixed(1)),
+      invite_rtt_p99_ms: Number(percentile(rtts, 99).toFixed(1)),
+    };
+    saveRun('server', startedAt, summary);
+    console.log(JSON.stringify(summary));
   } finally {
     for (const child of children) child.kill('SIGTERM');
     rmSync(data, { recursive: true, force: true });

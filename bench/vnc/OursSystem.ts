@@ -6,8 +6,9 @@
 import * as path from 'path';
 import * as esbuild from 'esbuild';
 import { HostSupervisor } from '../../src/host/supervisor';
-import type { HostStats, Quality } from '../../src/protocol/host';
-import { SystemUnderTest, UDP_IP_HEADER_BYTES, WireBytes } from './SystemUnderTest';
+import { HostStats, Quality } from '../../src/protocol/host';
+import { qualityFor } from '../../src/session/QualityPresets';
+import { SystemSpec, SystemUnderTest } from './SystemUnderTest';
 import { ViewerPage } from './ViewerPage';
 import NODE_EXTERNALS from '../../scripts/node-externals.json';
 
@@ -29,13 +30,13 @@ export async function buildHost(): Promise<void> {
 }
 
 export class OursSystem implements SystemUnderTest {
-  readonly name = 'ours' as const;
   /** The host's own per-second reports (frames handed to / sent by the encoder, encode and pacer times). */
   readonly hostStats: (HostStats & { atMs: number })[] = [];
   /** Chat lines the host received from the viewer, with when (performance.now()). */
   readonly chats: { text: string; atMs: number }[] = [];
 
   private constructor(
+    readonly spec: SystemSpec,
     readonly viewer: ViewerPage,
     private readonly host: HostSupervisor,
   ) {
@@ -46,7 +47,8 @@ export class OursSystem implements SystemUnderTest {
   }
 
   /** `where`: launchers running the host's node and the viewer's Chromium elsewhere (network lab namespaces). */
-  static async start(display: string, width: number, height: number, quality: Quality, where: { nodePath?: string; chromiumPath?: string } = {}): Promise<OursSystem> {
+  static async start(spec: SystemSpec, display: string, width: number, height: number, where: { nodePath?: string; chromiumPath?: string } = {}): Promise<OursSystem> {
+    const quality = Quality.parse(process.env.BENCH_QUALITY ? JSON.parse(process.env.BENCH_QUALITY) : qualityFor(spec.preset ?? 'Auto'));
     const viewer = await ViewerPage.open('oursViewer.ts', width, height, where.chromiumPath);
     const errors: string[] = [];
     const debug = process.env.BENCH_DEBUG ? (m: string) => process.stderr.write(`${m}\n`) : () => undefined;
@@ -68,7 +70,7 @@ export class OursSystem implements SystemUnderTest {
         setTimeout(() => reject(new Error(`viewer did not connect within 30 s ${errors.join('; ')}`)), 30_000).unref(),
       );
       await Promise.race([connected, timeout]);
-      return new OursSystem(viewer, host);
+      return new OursSystem(spec, viewer, host);
     } catch (err) {
       await host.stop().catch(() => undefined);
       host.dispose();
@@ -81,13 +83,6 @@ export class OursSystem implements SystemUnderTest {
     return this.host.pid === undefined ? [] : [this.host.pid];
   }
 
-  async wireBytes(): Promise<WireBytes> {
-    const s = await this.viewer.page.evaluate(() => window.benchOurs.stats());
-    const down = s.bytesReceived ?? 0;
-    const up = s.bytesSent ?? 0;
-    return { down, up, downIp: down + UDP_IP_HEADER_BYTES * (s.packetsReceived ?? 0), upIp: up + UDP_IP_HEADER_BYTES * (s.packetsSent ?? 0) };
-  }
-
   /**
    * Receiver stats (cumulative) plus the host's per-second reports summed so far: frames handed to the
    * encoder, frames it sent, and encode and pacer milliseconds weighted by frames sent.
@@ -98,6 +93,9 @@ export class OursSystem implements SystemUnderTest {
     return {
       ...receiver,
       hostFrames: sum((s) => s.fps),
+      /** Seconds the host spent sending video rather than lossless regions. */
+      hostVideoSeconds: sum((s) => (s.mode === 'video' ? 1 : 0)),
+      hostRegionFrames: sum((s) => s.regionFps ?? 0),
       hostEncodedFrames: sum((s) => s.encodedFps ?? 0),
       hostEncodeMs: sum((s) => (s.encodeMs ?? 0) * (s.encodedFps ?? 0)),
       hostSendDelayMs: sum((s) => (s.sendDelayMs ?? 0) * (s.encodedFps ?? 0)),

@@ -4,44 +4,49 @@ import { ViewerPage } from './ViewerPage';
 
 export { freePort } from '../../scripts/stack/poll';
 
-export type SystemName = 'ours' | 'vnc';
-
-export interface WireBytes {
-  /** Sharer → viewer, the protocol's payload (RFB; ours: DTLS records carrying SRTP/SCTP). */
-  readonly down: number;
-  /** Viewer → sharer, likewise. */
-  readonly up: number;
-  /** Sharer → viewer as IP packets: payload plus WebSocket/TCP/IP or UDP/IP headers of every packet. */
-  readonly downIp: number;
-  readonly upIp: number;
+/** One cell of the matrix: which sharing software, set up how. */
+export interface SystemSpec {
+  /** Short id used in results, e.g. `x11vnc-tuned`. */
+  readonly id: string;
+  readonly kind: 'ours' | 'x11vnc' | 'x0vnc';
+  /** `default`: as installed; `tuned`: as an expert would set it up for a LAN. */
+  readonly tuning: 'default' | 'tuned';
+  /** Our quality preset (ours only). */
+  readonly preset?: string;
+  /** Extra server arguments beyond the fixed connection ones (VNC only). */
+  readonly args?: readonly string[];
 }
 
-/** IPv4 + UDP headers of one datagram. */
-export const UDP_IP_HEADER_BYTES = 28;
-/** IPv4 + TCP headers with the timestamp option (Linux default) of one segment. */
-export const TCP_IP_HEADER_BYTES = 52;
+export const MATRIX: readonly SystemSpec[] = [
+  { id: 'ours-auto', kind: 'ours', tuning: 'default', preset: 'Auto' },
+  { id: 'ours-best', kind: 'ours', tuning: 'tuned', preset: 'Best' },
+  { id: 'x11vnc-default', kind: 'x11vnc', tuning: 'default', args: [] },
+  // x11vnc's own advice for a fast link: no deferral or wait between updates, no naps, no X-server waits
+  { id: 'x11vnc-tuned', kind: 'x11vnc', tuning: 'tuned', args: ['-defer', '1', '-wait', '1', '-nonap', '-nowait_bog'] },
+  { id: 'x11vnc-threads', kind: 'x11vnc', tuning: 'tuned', args: ['-defer', '1', '-wait', '1', '-nonap', '-nowait_bog', '-threads'] },
+  { id: 'x0vnc-default', kind: 'x0vnc', tuning: 'default', args: [] },
+  // TigerVNC's scraping server polls every 30 ms and holds itself to 35 % of a core unless told otherwise
+  { id: 'x0vnc-tuned', kind: 'x0vnc', tuning: 'tuned', args: ['-PollingCycle', '10', '-MaxProcessorUsage', '100'] },
+];
 
 export interface SystemUnderTest {
-  readonly name: SystemName;
+  readonly spec: SystemSpec;
   readonly viewer: ViewerPage;
-  /** Roots of the sharing side's process trees (what the sharer's machine pays). */
+  /** Roots of the sharing side's process trees (what the sharer's machine pays, websockify included). */
   sharerPids(): number[];
-  /** Cumulative bytes on the wire since the session began. */
-  wireBytes(): Promise<WireBytes>;
-  /** Stage costs the system can report (decoder, jitter buffer, …), cumulative counters. */
+  /** Stage costs the system can report (decoder, host stats, …), cumulative counters. */
   details(): Promise<Record<string, number>>;
   /** Makes clicks in the viewer reach the sharer's screen. */
   enableInput(): Promise<void>;
   dispose(): Promise<void>;
 }
 
-
-/** Polls until something accepts TCP connections on `port`. */
-export async function waitForPort(port: number, timeoutMs: number, alive: () => boolean): Promise<void> {
+/** Polls until something accepts TCP connections on `host:port`. */
+export async function waitForPort(host: string, port: number, timeoutMs: number, alive: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port });
+      const socket = net.connect({ host, port });
       socket.once('connect', () => {
         socket.destroy();
         resolve(true);

@@ -1,15 +1,20 @@
 /**
- * A viewer page in its own headless Chromium: bundles a page entry (bench/vnc/page/*.ts) with esbuild,
- * serves it through playwright's request routing (so a Chromium inside a network-lab namespace loads it
- * too), finds the browser's pid for CPU accounting and converts page timestamps to this process's clock.
+ * A viewer page in its own headless Chromium in the viewer's network namespace: bundles a page entry
+ * (bench/vnc/page/*.ts) with esbuild, serves it through Playwright's routing (no socket: the page lives in
+ * another namespace), finds the browser's pid for CPU accounting and converts page timestamps to this
+ * process's clock.
  */
 import { randomUUID } from 'crypto';
 import { readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
 import * as esbuild from 'esbuild';
 import { Browser, chromium, Page } from 'playwright-core';
-import type { Cell, Observation } from './page/probe';
+import { viewerChromium } from './Netns';
+import type { Cell, Observation, PictureHash } from './page/probe';
 import { nowMs } from './ScenePlayer';
+
+/** Answered by Playwright, never fetched; a loopback origin, which Chromium lets open connections to private addresses (the veth). */
+const PAGE_URL = 'http://127.0.0.1:9/viewer.html';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -20,8 +25,8 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--autoplay-policy=no-user-gesture-required',
-  // host candidates stay plain IPs so the Node peer on this machine can reach the page (no mDNS); the page
-  // may open a WebSocket to a network lab's private address (Local Network Access would block it)
+  // host candidates stay plain IPs so the Node peer on this machine can reach the page (no mDNS)
+  // and the page may open WebSockets to the sharer's address (Local Network Access would block them)
   '--disable-features=WebRtcHideLocalIpsWithMdns,LocalNetworkAccessChecks',
 ];
 
@@ -68,15 +73,15 @@ export class ViewerPage {
   ) {}
 
   /** `executablePath`: another Chromium launcher, e.g. the network lab's chromiumIn() for a namespace. */
-  static async open(entry: string, width: number, height: number, executablePath = '/usr/bin/chromium'): Promise<ViewerPage> {
+  static async open(entry: string, width: number, height: number, executablePath?: string): Promise<ViewerPage> {
     const script = await bundle(entry);
     const tag = `--bench-viewer=${randomUUID()}`;
     const html = `<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0;overflow:hidden;background:#000"><script type="module">${script.replace(/<\/script/g, '<\\/script')}</script></body></html>`;
-    const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, tag] });
+    const browser = await chromium.launch({ executablePath: executablePath ?? viewerChromium(), args: [...CHROMIUM_ARGS, tag] });
     try {
       const page = await browser.newPage({ viewport: { width, height } });
-      await page.route(`${ORIGIN}/**`, (route) => route.fulfill({ contentType: 'text/html', body: html }));
-      await page.goto(`${ORIGIN}/viewer.html`);
+      await page.route(PAGE_URL, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html }));
+      await page.goto(PAGE_URL);
       // module scripts may still be awaiting (noVNC probes codecs with top-level await)
       await page.waitForFunction(() => window.benchProbe !== undefined, undefined, { timeout: 20_000 });
       const viewer = new ViewerPage(browser, page, findPidByArg(tag));
@@ -121,14 +126,13 @@ export class ViewerPage {
       observations: out.observations.map((o) => ({
         ...o,
         t: this.toLocal(o.t),
-        frame: o.frame && {
-          receiveMs: o.frame.receiveMs === undefined ? undefined : this.toLocal(o.frame.receiveMs),
-          captureMs: o.frame.captureMs === undefined ? undefined : this.toLocal(o.frame.captureMs),
-          expectedDisplayMs: this.toLocal(o.frame.expectedDisplayMs),
-          processingMs: o.frame.processingMs,
-        },
       })),
     };
+  }
+
+  /** Row hashes of the picture the page shows (for the pixel check). */
+  picture(skip: Cell): Promise<PictureHash> {
+    return this.page.evaluate((c) => window.benchProbe.picture(c), skip);
   }
 
   async close(): Promise<void> {

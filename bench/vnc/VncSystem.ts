@@ -1,10 +1,12 @@
 /**
- * The classic peer: x11vnc (Debian, default polling settings) on the display, the counting
- * websocket bridge, and noVNC (npm) at 1:1 in its own headless Chromium.
+ * The classic peers: x11vnc (libvncserver speaks WebSockets on its RFB port, so noVNC connects straight to
+ * it) or TigerVNC's scraping server X0tigervnc (no WebSocket: websockify in front, its CPU counted on the
+ * sharer's side), each listening on the sharer's end of the veth, and noVNC at 1:1 in Chromium on the
+ * viewer's side.
  */
-import { ChildProcess, fork, spawn } from 'child_process';
-import * as path from 'path';
-import { freePort, SystemUnderTest, waitForPort, WireBytes } from './SystemUnderTest';
+import { ChildProcess, spawn } from 'child_process';
+import { SHARER_ADDR } from './Netns';
+import { freePort, SystemSpec, SystemUnderTest, waitForPort } from './SystemUnderTest';
 import { ViewerPage } from './ViewerPage';
 
 function exited(child: ChildProcess): Promise<void> {
@@ -14,13 +16,38 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-export class VncSystem implements SystemUnderTest {
-  readonly name = 'vnc' as const;
+const debugStdio = (): ['ignore', 'ignore', 'inherit' | 'ignore'] => ['ignore', 'ignore', process.env.BENCH_DEBUG ? 'inherit' : 'ignore'];
 
+/** The server processes for `spec`, and the WebSocket port noVNC connects to. */
+async function startServer(spec: SystemSpec, display: string): Promise<{ processes: ChildProcess[]; wsPort: number }> {
+  const rfbPort = await freePort();
+  if (spec.kind === 'x11vnc') {
+    const x11vnc = spawn('x11vnc', ['-display', display, '-rfbport', String(rfbPort), '-listen', SHARER_ADDR, '-nopw', '-forever', '-shared', ...(process.env.BENCH_DEBUG ? [] : ['-quiet']), ...(spec.args ?? [])], {
+      stdio: debugStdio(),
+    });
+    await waitForPort(SHARER_ADDR, rfbPort, 20_000, () => x11vnc.exitCode === null);
+    return { processes: [x11vnc], wsPort: rfbPort };
+  }
+  const server = spawn('X0tigervnc', ['-display', display, '-rfbport', String(rfbPort), '-interface', '127.0.0.1', '-SecurityTypes', 'None', '-AlwaysShared', ...(spec.args ?? [])], {
+    stdio: debugStdio(),
+  });
+  const wsPort = await freePort();
+  const websockify = spawn('websockify', [`${SHARER_ADDR}:${wsPort}`, `127.0.0.1:${rfbPort}`], { stdio: debugStdio() });
+  try {
+    await waitForPort('127.0.0.1', rfbPort, 20_000, () => server.exitCode === null);
+    await waitForPort(SHARER_ADDR, wsPort, 20_000, () => websockify.exitCode === null);
+  } catch (err) {
+    for (const p of [server, websockify]) p.kill('SIGTERM');
+    throw err;
+  }
+  return { processes: [server, websockify], wsPort };
+}
+
+export class VncSystem implements SystemUnderTest {
   private constructor(
+    readonly spec: SystemSpec,
     readonly viewer: ViewerPage,
-    private readonly x11vnc: ChildProcess,
-    private readonly bridge: ChildProcess,
+    private readonly processes: ChildProcess[],
   ) {}
 
   /**
@@ -31,6 +58,7 @@ export class VncSystem implements SystemUnderTest {
    * 300 ms): libvncserver reads the handshake with a short timeout. websockify is what noVNC deploys with.
    */
   static async startInLab(
+    spec: SystemSpec,
     display: string,
     width: number,
     height: number,
@@ -62,7 +90,7 @@ export class VncSystem implements SystemUnderTest {
     }
     const page = viewer;
     return {
-      name: 'vnc',
+      spec,
       viewer: page,
       sharerPids: () => [x11vnc.pid as number, websockify.pid as number],
       wireBytes: () => lab.bytes(),
@@ -76,50 +104,24 @@ export class VncSystem implements SystemUnderTest {
     };
   }
 
-  static async start(display: string, width: number, height: number): Promise<VncSystem> {
-    const vncPort = await freePort();
-    const wsPort = await freePort();
-    const x11vnc = spawn('x11vnc', ['-display', display, '-rfbport', String(vncPort), '-localhost', '-nopw', '-forever', '-shared', ...(process.env.BENCH_DEBUG ? [] : ['-quiet'])], {
-      stdio: ['ignore', 'ignore', process.env.BENCH_DEBUG ? 'inherit' : 'ignore'],
-    });
-    const bridge = fork(path.join(__dirname, 'WsTcpBridge.ts'), [String(wsPort), String(vncPort)], {
-      execArgv: ['--require', 'tsx/cjs'],
-      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    });
+  static async start(spec: SystemSpec, display: string, width: number, height: number): Promise<VncSystem> {
+    const { processes, wsPort } = await startServer(spec, display);
     let viewer: ViewerPage | undefined;
     try {
-      await waitForPort(vncPort, 20_000, () => x11vnc.exitCode === null);
-      await new Promise<void>((resolve, reject) => {
-        bridge.once('message', () => resolve());
-        bridge.once('exit', (code) => reject(new Error(`bridge exited with ${code}`)));
-      });
       viewer = await ViewerPage.open('novncViewer.ts', width, height);
-      const page = viewer.page;
-      await page.evaluate((url) => window.benchVnc.connect(url), `ws://127.0.0.1:${wsPort}`);
-      return new VncSystem(viewer, x11vnc, bridge);
+      if (process.env.BENCH_DEBUG) viewer.page.on('console', (m) => process.stderr.write(`page: ${m.text()}\n`));
+      await viewer.page.evaluate((url) => window.benchVnc.connect(url), `ws://${SHARER_ADDR}:${wsPort}`);
+      return new VncSystem(spec, viewer, processes);
     } catch (err) {
       await viewer?.close();
-      x11vnc.kill('SIGTERM');
-      bridge.kill('SIGTERM');
-      await Promise.all([exited(x11vnc), exited(bridge)]);
+      for (const p of processes) p.kill('SIGTERM');
+      await Promise.all(processes.map(exited));
       throw err;
     }
   }
 
-  /** x11vnc alone: the bridge stands in for websockify, which is not part of the VNC server. */
   sharerPids(): number[] {
-    return [this.x11vnc.pid as number];
-  }
-
-  wireBytes(): Promise<WireBytes> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('bridge did not report bytes within 5 s')), 5000);
-      this.bridge.once('message', (m: WireBytes) => {
-        clearTimeout(timer);
-        resolve({ down: m.down, up: m.up, downIp: m.downIp, upIp: m.upIp });
-      });
-      this.bridge.send({ type: 'bytes' });
-    });
+    return this.processes.map((p) => p.pid as number);
   }
 
   async details(): Promise<Record<string, number>> {
@@ -127,14 +129,13 @@ export class VncSystem implements SystemUnderTest {
   }
 
   async enableInput(): Promise<void> {
-    // noVNC sends pointer events unless viewOnly; x11vnc applies them (no -viewonly)
+    // noVNC sends pointer events unless viewOnly; both servers apply them
   }
 
   async dispose(): Promise<void> {
     await this.viewer.page.evaluate(() => window.benchVnc.disconnect()).catch(() => undefined);
     await this.viewer.close();
-    this.x11vnc.kill('SIGTERM');
-    this.bridge.kill('SIGTERM');
-    await Promise.all([exited(this.x11vnc), exited(this.bridge)]);
+    for (const p of this.processes) p.kill('SIGTERM');
+    await Promise.all(this.processes.map(exited));
   }
 }

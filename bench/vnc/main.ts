@@ -1,33 +1,32 @@
 /**
- * `npm run bench`: Remote Assist against x11vnc + noVNC, side by side in one run (issue 8). One 1920×1080
- * Xvfb display and one scene player; for each scene each system is started fresh, measured and stopped,
- * alternating which goes first so a change in the machine's load does not favour one side.
- * Writes bench/results/vs-vnc.{md,json,png}; the tables go to stdout and the last line is the JSON summary.
+ * `npm run bench`: Remote Assist against x11vnc and TigerVNC's scraping server, each viewed in noVNC, in one
+ * run (issue 14). The sharer's side (Xvfb, the servers, our host, this process) and the viewers' Chromium sit
+ * in two network namespaces joined by a veth pair (MTU 1500), whose counters count every system's bytes alike.
+ * Rounds interleave the systems (the order rotates each round); in a round each system is started fresh,
+ * connected (= its viewer shows the X framebuffer pixel for pixel) and plays every scene.
+ * Writes the raw results to bench/results/vs-vnc/<start time>.json (a file per run), then the tables
+ * (bench/results/vs-vnc.md, README) from every raw file; the last stdout line is the issue's JSON.
  *
- * Environment: BENCH_TRIALS (latency and click trials, default 50), BENCH_IDLE_S (30), BENCH_MOTION_S (10),
- * BENCH_SCENES (comma list of latency,motion,typing,idle,rtt), BENCH_SYSTEMS (ours,vnc),
- * BENCH_PRESET (the product's quality preset for our host: Auto, Low, Balanced, Best; default Best, the LAN
- * setting, as both run on one machine), BENCH_QUALITY (a JSON Quality instead of a preset), BENCH_DEBUG.
+ * Environment: BENCH_ROUNDS (5), BENCH_TRIALS (latency and click trials per run, 15), BENCH_SECONDS (scene
+ * length, 5), BENCH_IDLE_S (10), BENCH_SIZES (1920x1080,3840x2160), BENCH_SCENES (all: latency, motion, drag,
+ * buildlog, typing, idle, rtt), BENCH_SCENES_4K (latency,motion,drag,idle), BENCH_SYSTEMS (ids from MATRIX in
+ * SystemUnderTest.ts), BENCH_SYSTEMS_4K (as BENCH_SYSTEMS), BENCH_QUALITY (a JSON Quality for ours instead of the preset), BENCH_DEBUG.
  */
 import { execFileSync } from 'child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
-import { Quality } from '../../src/protocol/host';
-import { QUALITY_PRESETS, qualityFor } from '../../src/session/QualityPresets';
 import { startXvfb } from '../../test/support/xvfb';
+import { insideSharerNamespace, MTU, runInsideNamespaces, vethMtu } from './Netns';
 import { buildHost, OursSystem } from './OursSystem';
-import { BenchResults, chartSvg, markdownTables, renderPng, summaryJson, SystemResults } from './report';
+import { RawRun, RESULTS_DIR, writeReports } from './report';
 import { ScenePlayer } from './ScenePlayer';
-import { idleScene, inputRttScene, latencyScene, motionScene, SceneContext, typingScene } from './scenes';
+import { pixelCheck, playScene, SceneContext, SceneName, SceneOptions, SceneRun, SCENES } from './scenes';
 import { profileStages } from './StageProfile';
-import { mean } from './stats';
-import { SystemName, SystemUnderTest } from './SystemUnderTest';
+import { MATRIX, SystemSpec, SystemUnderTest } from './SystemUnderTest';
 import { VncSystem } from './VncSystem';
 
-const WIDTH = 1920;
-const HEIGHT = 1080;
-const RESULTS = path.join(__dirname, '..', 'results');
-const TYPED = 'The quick brown fox jumps over the lazy dog; pack my box with five dozen liquor jugs. 0123456789 ';
+const ROOT = path.join(__dirname, '..', '..');
+const RAW_DIR = path.join(RESULTS_DIR, 'vs-vnc');
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const int = (name: string, fallback: number): number => {
@@ -36,161 +35,187 @@ const int = (name: string, fallback: number): number => {
   return value;
 };
 
-type SceneName = 'latency' | 'motion' | 'typing' | 'idle' | 'rtt';
-const ALL_SCENES: SceneName[] = ['latency', 'motion', 'typing', 'idle', 'rtt'];
-
-function list<T extends string>(name: string, all: readonly T[]): T[] {
+function list<T extends string>(name: string, all: readonly T[], fallback: readonly T[] = all): T[] {
   const raw = process.env[name];
-  if (!raw) return [...all];
+  if (!raw) return [...fallback];
   const items = raw.split(',').map((s) => s.trim()) as T[];
   for (const item of items) if (!all.includes(item)) throw new Error(`${name}: unknown "${item}" (known: ${all.join(', ')})`);
   return items;
 }
 
-/** Which code was measured: the commit, and whether the host or viewer had uncommitted changes. */
-function sourceState(): string {
-  const git = (...args: string[]): string => execFileSync('git', args, { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' }).trim();
+const sh = (cmd: string): string => {
   try {
-    const dirty = git('status', '--porcelain', '--', 'src/host', 'src/webview/viewer', 'src/protocol');
-    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in src/host, src/webview/viewer or src/protocol' : ''}`;
-  } catch {
-    return 'unknown (not a git checkout)';
+    return execFileSync('sh', ['-c', cmd], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (err) {
+    return `unavailable (${(err as Error).message.split('\n')[0]})`;
   }
+};
+
+/** What was measured, read now: the commit, the servers' own version strings and the Debian packages. */
+function versions(): Record<string, string> {
+  const git = (...args: string[]): string => sh(`git -C ${ROOT} ${args.join(' ')}`);
+  const dirty = git('status', '--porcelain', '--', 'src/host', 'src/webview/viewer', 'src/protocol', 'src/session/QualityPresets.ts');
+  return {
+    commit: `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in the measured source' : ''}`,
+    x11vnc: sh('x11vnc -version 2>&1 | head -1'),
+    X0tigervnc: sh('X0tigervnc -version 2>&1 | head -1'),
+    websockify: sh("dpkg-query -W -f '${Version}' websockify"),
+    packages: sh("dpkg-query -W -f '${Package} ${Version}\\n' x11vnc libvncserver1 tigervnc-scraping-server websockify chromium xvfb xterm | tr '\\n' ';'"),
+    novnc: (JSON.parse(readFileSync(path.join(ROOT, 'node_modules', '@novnc', 'novnc', 'package.json'), 'utf8')) as { version: string }).version,
+    node: process.version,
+    kernel: sh('uname -r'),
+  };
 }
 
 function checkTools(): void {
-  for (const tool of ['x11vnc', 'Xvfb', 'xterm', 'xdotool', '/usr/bin/chromium']) {
-    try {
-      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    } catch {
-      throw new Error(`${tool} is not installed (Debian: apt-get install -y x11vnc xvfb xterm xdotool chromium)`);
+  for (const tool of ['x11vnc', 'X0tigervnc', 'websockify', 'Xvfb', 'xterm', 'xdotool', 'python3', '/usr/bin/chromium']) {
+    if (sh(`command -v ${tool}`).startsWith('unavailable')) {
+      throw new Error(`${tool} is not installed (Debian: apt-get install -y x11vnc tigervnc-scraping-server websockify xvfb xterm xdotool python3 chromium)`);
     }
   }
+}
+
+const loadavg = (): number => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+
+function xvfbPid(display: string): number {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (argv[0].endsWith('Xvfb') && argv[1] === display) return Number(name);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  throw new Error(`no Xvfb for ${display}`);
+}
+
+function startSystem(spec: SystemSpec, display: string, width: number, height: number): Promise<SystemUnderTest> {
+  return spec.kind === 'ours' ? OursSystem.start(spec, display, width, height) : VncSystem.start(spec, display, width, height);
 }
 
 async function main(): Promise<void> {
   checkTools();
-  const trials = int('BENCH_TRIALS', 50);
-  const idleSeconds = int('BENCH_IDLE_S', 30);
-  const motionSeconds = int('BENCH_MOTION_S', 10);
-  const scenes = list('BENCH_SCENES', ALL_SCENES);
-  const systems = list<SystemName>('BENCH_SYSTEMS', ['vnc', 'ours']);
-  const preset = process.env.BENCH_PRESET ?? 'Best';
-  if (!(QUALITY_PRESETS as readonly string[]).includes(preset)) throw new Error(`BENCH_PRESET must be one of ${QUALITY_PRESETS.join(', ')}`);
-  const quality = Quality.parse(process.env.BENCH_QUALITY ? JSON.parse(process.env.BENCH_QUALITY) : qualityFor(preset));
+  const rounds = int('BENCH_ROUNDS', 5);
+  const options: SceneOptions = { trials: int('BENCH_TRIALS', 15), seconds: int('BENCH_SECONDS', 5), idleSeconds: int('BENCH_IDLE_S', 10) };
+  const sizes = (process.env.BENCH_SIZES ?? '1920x1080,3840x2160').split(',').map((s) => {
+    const m = /^(\d+)x(\d+)$/.exec(s.trim());
+    if (!m) throw new Error(`BENCH_SIZES: "${s}" is not WIDTHxHEIGHT`);
+    return { width: Number(m[1]), height: Number(m[2]) };
+  });
+  const scenes = list<SceneName>('BENCH_SCENES', SCENES);
+  const scenes4k = list<SceneName>('BENCH_SCENES_4K', SCENES, ['latency', 'motion', 'drag', 'idle']);
+  const ids = list('BENCH_SYSTEMS', MATRIX.map((s) => s.id));
+  const systems = MATRIX.filter((s) => ids.includes(s.id));
+  const ids4k = list('BENCH_SYSTEMS_4K', MATRIX.map((s) => s.id), ids);
+  const systems4k = MATRIX.filter((s) => ids4k.includes(s.id));
+  if (vethMtu() !== MTU) throw new Error(`the veth's MTU is ${vethMtu()}, not ${MTU}`);
 
-  const results: BenchResults = {
+  const raw: RawRun = {
+    bench: 'vs-vnc',
     startedAt: new Date().toISOString(),
     finishedAt: '',
-    load: { start: readFileSync('/proc/loadavg', 'utf8').trim(), end: '', otherCpuPctMean: NaN },
-    settings: {
-      display: `${WIDTH}x${HEIGHT}x24 Xvfb`,
-      latencyTrials: trials,
-      clickTrials: trials,
-      motionSeconds,
-      idleSeconds,
-      typing: '10 characters per second, xdotool into xterm',
-      oursQuality: `${process.env.BENCH_QUALITY ? 'BENCH_QUALITY' : `preset ${preset}`} ${JSON.stringify(quality)}`,
-      vnc: 'x11vnc 0.9.16 defaults (-localhost -nopw -forever -shared), noVNC @novnc/novnc defaults (tight, quality 6, compression 2), 1:1',
-      measuredSource: sourceState(),
-      cpus: String(readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? '?'),
-    },
-    systems: { ours: { errors: [], clockUncertaintyMs: 0 }, vnc: { errors: [], clockUncertaintyMs: 0 } },
+    load: { start: readFileSync('/proc/loadavg', 'utf8').trim(), end: '', samples: [] },
+    cpus: readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? 0,
+    settings: { rounds, ...options, mtu: MTU, scenes: scenes.join(','), scenes4k: scenes4k.join(','), systems4k: systems4k.map((s) => s.id).join(','), network: 'veth pair between two network namespaces; bytes = the veth counters (Ethernet frames), both directions' },
+    versions: versions(),
+    systems,
+    connects: [],
+    runs: [],
+    errors: [],
   };
-  log(`bench vs-vnc: scenes ${scenes.join(',')}; systems ${systems.join(',')}; load ${results.load.start}`);
+  log(`bench vs-vnc: ${rounds} rounds × ${systems.map((s) => s.id).join(', ')}; sizes ${sizes.map((s) => `${s.width}x${s.height}`).join(', ')}; load ${raw.load.start}`);
+  if (systems.some((s) => s.kind === 'ours')) await buildHost();
 
-  mkdirSync(RESULTS, { recursive: true });
-  if (systems.includes('ours')) {
+  for (const { width, height } of sizes) {
+    const size = `${width}x${height}`;
+    const large = width * height > 1920 * 1080;
+    const sizeScenes = large ? scenes4k : scenes;
+    const sizeSystems = large ? systems4k : systems;
+    const display = await startXvfb(width, height);
+    let player: ScenePlayer | undefined;
     try {
-      await buildHost();
-    } catch (err) {
-      // the VNC side is still worth measuring; the report names why ours is missing
-      results.systems.ours.errors.push(`host build: ${(err as Error).message.split('\n')[0]}`);
-      systems.splice(systems.indexOf('ours'), 1);
-    }
-  }
-  const display = await startXvfb(WIDTH, HEIGHT);
-  const others: number[] = [];
-  let player: ScenePlayer | undefined;
-  try {
-    player = await ScenePlayer.open(display.display);
-    for (const [i, scene] of scenes.entries()) {
-      const order = i % 2 === 0 ? systems : [...systems].reverse();
-      for (const name of order) {
-        const r: SystemResults = results.systems[name];
-        log(`${scene} · ${name}`);
-        let system: SystemUnderTest | undefined;
-        try {
-          system = name === 'vnc' ? await VncSystem.start(display.display, WIDTH, HEIGHT) : await OursSystem.start(display.display, WIDTH, HEIGHT, quality);
-          r.clockUncertaintyMs = Math.max(r.clockUncertaintyMs, system.viewer.uncertaintyMs);
-          const ctx: SceneContext = { system, player, log };
-          switch (scene) {
-            case 'latency':
-              r.latency = await latencyScene(ctx, trials);
-              others.push(r.latency.costs.otherCpuPct);
-              break;
-            case 'motion':
-              r.motion = await motionScene(ctx, motionSeconds);
-              others.push(r.motion.costs.otherCpuPct);
-              break;
-            case 'typing':
-              r.typing = await typingScene(ctx, TYPED, path.join(RESULTS, `vs-vnc-typing-${name}.jpg`));
-              others.push(r.typing.otherCpuPct);
-              break;
-            case 'idle':
-              r.idle = await idleScene(ctx, idleSeconds);
-              others.push(r.idle.otherCpuPct);
-              break;
-            case 'rtt':
-              r.rtt = await inputRttScene(ctx, trials);
-              break;
+      player = await ScenePlayer.open(display.display);
+      const xvfb = xvfbPid(display.display);
+      for (let round = 0; round < rounds; round++) {
+        // rotate the order each round, so no system always runs first, last or after the same neighbour
+        const order = sizeSystems.map((_, i) => sizeSystems[(i + round) % sizeSystems.length]);
+        for (const spec of order) {
+          raw.load.samples.push({ at: new Date().toISOString(), load1: loadavg() });
+          log(`${size} round ${round + 1}/${rounds} · ${spec.id} (load ${loadavg()})`);
+          let system: SystemUnderTest | undefined;
+          try {
+            const t0 = performance.now();
+            system = await startSystem(spec, display.display, width, height);
+            const ctx: SceneContext = { system, player, xvfbPid: xvfb, log };
+            await system.viewer.setCells([]);
+            const pixel = await pixelCheck(ctx, 30_000);
+            raw.connects.push({ system: spec.id, round, size, ms: performance.now() - t0, pixel });
+            if (!pixel.exact) throw new Error(`the viewer never showed the screen exactly (${pixel.kind}, ${pixel.rowsDifferent} rows differ, ${pixel.firstRow}–${pixel.lastRow})`);
+            for (const scene of sizeScenes) {
+              const run: SceneRun = { scene, system: spec.id, round, size };
+              try {
+                Object.assign(run, await playScene(ctx, scene, options));
+              } catch (err) {
+                run.error = (err as Error).message.split('\n')[0];
+              }
+              log(`  ${scene}: ${run.error ?? summaryOf(run)}`);
+              raw.runs.push(run);
+            }
+          } catch (err) {
+            const message = `${size} round ${round + 1} ${spec.id}: ${(err as Error).message.split('\n')[0]}`;
+            log(`  failed: ${message}`);
+            raw.errors.push(message);
+          } finally {
+            await system?.dispose().catch((err: Error) => log(`  cleanup: ${err.message}`));
           }
-        } catch (err) {
-          const message = `${scene}: ${(err as Error).message.split('\n')[0]}`;
-          log(`  failed: ${message}`);
-          r.errors.push(message);
-        } finally {
-          await system?.dispose().catch((err: Error) => log(`  cleanup: ${err.message}`));
         }
       }
+      if (systems.some((s) => s.kind === 'ours') && size === '1920x1080') {
+        log('stage profile (host capture and conversion)');
+        raw.stages = await profileStages(display.display, player, 60).catch((err: Error) => {
+          raw.errors.push(`stage profile: ${err.message}`);
+          return undefined;
+        });
+      }
+    } finally {
+      await player?.dispose();
+      await display.stop();
     }
-    if (systems.includes('ours')) {
-      log('stage profile (host capture and conversion)');
-      results.stages = await profileStages(display.display, player, 60).catch((err: Error) => {
-        results.systems.ours.errors.push(`stage profile: ${err.message}`);
-        return undefined;
-      });
-    }
-  } finally {
-    await player?.dispose();
-    await display.stop();
   }
-  results.finishedAt = new Date().toISOString();
-  results.load.end = readFileSync('/proc/loadavg', 'utf8').trim();
-  results.load.otherCpuPctMean = mean(others);
-
-  const tables = markdownTables(results);
-  const header = [
-    `# Remote Assist vs x11vnc + noVNC — ${results.startedAt}`,
-    '',
-    `Generated by \`npm run bench\` (bench/vnc/main.ts). Load average at start ${results.load.start}, at end ${results.load.end}; ` +
-      `the rest of the machine kept ${results.load.otherCpuPctMean.toFixed(0)} % of a core busy on average during the scenes (${results.settings.cpus} cores). ` +
-      `Page clocks calibrated to within ${Math.max(results.systems.ours.clockUncertaintyMs, results.systems.vnc.clockUncertaintyMs).toFixed(1)} ms.`,
-    '',
-    ...Object.entries(results.settings).map(([k, v]) => `- ${k}: ${v}`),
-    '',
-  ].join('\n');
-  writeFileSync(path.join(RESULTS, 'vs-vnc.md'), `${header}\n${tables}\n\n![chart](vs-vnc.png)\n`);
-  writeFileSync(path.join(RESULTS, 'vs-vnc.json'), JSON.stringify(results, null, 1));
-  await renderPng(chartSvg(results), path.join(RESULTS, 'vs-vnc.png'));
-  process.stdout.write(`${tables}\n\n${summaryJson(results)}\n`);
+  raw.finishedAt = new Date().toISOString();
+  raw.load.end = readFileSync('/proc/loadavg', 'utf8').trim();
+  mkdirSync(RAW_DIR, { recursive: true });
+  const file = path.join(RAW_DIR, `${raw.startedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(raw)}\n`);
+  log(`raw results: ${path.relative(ROOT, file)}`);
+  process.stdout.write(`${writeReports(file)}\n`);
 }
 
-main().then(
-  // libwebrtc (loaded for the stage profile) can crash while the event loop drains: leave explicitly
-  () => process.exit(0),
-  (err: Error) => {
-    log(`bench failed: ${err.stack ?? err.message}`);
-    process.exit(1);
-  },
-);
+function summaryOf(run: SceneRun): string {
+  const parts: string[] = [];
+  if (run.latencyMs?.length) parts.push(`latency p50 ${[...run.latencyMs].sort((a, b) => a - b)[Math.floor(run.latencyMs.length / 2)].toFixed(1)} ms (${run.latencyMs.length}, ${run.missed ?? 0} missed)`);
+  if (run.fps !== undefined) parts.push(`${run.fps.toFixed(1)} fps of ${run.sceneFps?.toFixed(1)}`);
+  if (run.costs) parts.push(`sharer ${run.costs.sharerCpuPct.toFixed(1)} %, ${(run.costs.downKbps + run.costs.upKbps).toFixed(0)} kbit/s`);
+  if (run.pixel) parts.push(run.pixel.exact ? `pixel-exact after ${run.pixel.settleMs.toFixed(0)} ms` : `NOT exact (${run.pixel.kind}, ${run.pixel.rowsDifferent} rows)`);
+  return parts.join('; ');
+}
+
+if (insideSharerNamespace()) {
+  main().then(
+    // libwebrtc (loaded for the stage profile) can crash while the event loop drains: leave explicitly
+    () => process.exit(0),
+    (err: Error) => {
+      log(`bench failed: ${err.stack ?? err.message}`);
+      process.exit(1);
+    },
+  );
+} else {
+  runInsideNamespaces().then(
+    (code) => process.exit(code),
+    (err: Error) => {
+      log(`bench failed: ${err.message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,77 +1,81 @@
 /**
- * The five scenes, each played on the shared display while one system shows it: latency, full motion,
- * typing, idle, input round trip. Every wait is a poll with a deadline; gaps between trials are spacing,
- * not assertions.
+ * The scenes, each played on the shared display while one system shows it. Every scene starts with the same
+ * warm-up and ends with the same pixel check (the viewer's canvas against the X framebuffer). Every wait is a
+ * poll with a deadline; gaps between trials are spacing, not assertions.
  */
 import { cpuPercent, machineBusy, memoryMiB, sampleCpu } from './ProcessMeter';
+import { vethCounters } from './Netns';
 import { LAYOUT, nowMs, ScenePlayer } from './ScenePlayer';
 import type { Observation } from './page/probe';
 import { SystemUnderTest } from './SystemUnderTest';
 
+export const SCENES = ['latency', 'motion', 'drag', 'buildlog', 'typing', 'idle', 'rtt'] as const;
+export type SceneName = (typeof SCENES)[number];
+
 export interface Costs {
-  /** CPU of the sharing side's processes, % of one core. */
+  /** CPU of the sharing side's processes (server + websockify, or our host), % of one core. */
   sharerCpuPct: number;
+  /** CPU of the X server meanwhile (the scene's drawing plus what the sharer's screen reads cost it). */
+  xvfbCpuPct: number;
   /** CPU of the viewer (the whole headless Chromium), % of one core. */
   viewerCpuPct: number;
   sharerMemMiB: number;
   viewerMemMiB: number;
-  /** Sharer → viewer bytes per second of the protocol's payload (RFB; ours: DTLS records). */
-  downBytesPerSec: number;
-  upBytesPerSec: number;
-  /** The same as IP packets on the wire: headers of every packet (TCP ACKs, UDP datagrams) included. */
-  downIpBytesPerSec: number;
-  upIpBytesPerSec: number;
-  /** Everything else busy on the machine meanwhile (other engineers), % of one core. */
+  /** On the veth, as Ethernet frames: sharer → viewer and back, kbit/s. */
+  downKbps: number;
+  upKbps: number;
+  downPackets: number;
+  upPackets: number;
+  /** Everything else busy on the machine meanwhile (other work, the bench itself), % of one core. */
   otherCpuPct: number;
   seconds: number;
 }
 
-export interface LatencyTrial {
-  ms: number;
-  /** WebRTC only: X change → last packet of the frame received, and receive → on screen. */
-  toReceiveMs?: number;
-  receiveToShownMs?: number;
-  decodeMs?: number;
+export interface PixelCheck {
+  /** What the viewer showed: its canvas, or (ours) the lossy video. */
+  kind: 'canvas' | 'video' | 'none';
+  exact: boolean;
+  /** Rows of the viewer's picture that differ from the X framebuffer's at the deadline (0 when exact). */
+  rowsDifferent: number;
+  /** The first and last differing row (where to look), when not exact. */
+  firstRow?: number;
+  lastRow?: number;
+  /** From the start of the check until the picture matched (or the deadline). */
+  settleMs: number;
 }
 
-export interface LatencyResult {
-  /** Untimed-for-the-figures changes right after connecting (WebRTC starts at a low bandwidth estimate). */
-  warmupMs: number[];
-  trials: LatencyTrial[];
-  missed: number;
-  costs: Costs;
-  /** Change of the system's counters over the scene (ours: frames the host encoded vs received). */
-  details: Record<string, number>;
-}
-
-export interface MotionResult {
-  /** Distinct scene frames the viewer painted per second. */
-  fps: number;
-  /** Frames per second the scene player drew. */
-  sceneFps: number;
-  costs: Costs;
-  details: Record<string, number>;
-}
-
-export interface RttTrial {
-  ms: number;
-  /** viewer click → ButtonPress at the X client */
-  inputLegMs: number;
-  /** ButtonPress → the viewer shows the new colour */
-  displayLegMs: number;
-  /** WebRTC only: ButtonPress → last packet of the frame with the new colour received */
-  pressToReceiveMs?: number;
-}
-
-export interface RttResult {
-  trials: RttTrial[];
-  missed: number;
+export interface SceneRun {
+  scene: SceneName;
+  system: string;
+  round: number;
+  size: string;
+  costs?: Costs;
+  /** Glass-to-glass samples, ms: X request handed to the server → the viewer page shows it. Negative kept. */
+  latencyMs?: number[];
+  /** Changes never shown within the deadline. */
+  missed?: number;
+  /** Distinct frames painted per second (motion) and drawn by the scene. */
+  fps?: number;
+  sceneFps?: number;
+  /** Click round trip split (rtt). */
+  inputLegMs?: number[];
+  displayLegMs?: number[];
+  pixel?: PixelCheck;
+  details?: Record<string, number>;
+  error?: string;
 }
 
 export interface SceneContext {
   readonly system: SystemUnderTest;
   readonly player: ScenePlayer;
+  readonly xvfbPid: number;
   readonly log: (line: string) => void;
+}
+
+export interface SceneOptions {
+  trials: number;
+  seconds: number;
+  idleSeconds: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -81,37 +85,40 @@ function near(a: number, b: number, tolerance = 60): boolean {
   return [16, 8, 0].every((s) => Math.abs(((a >> s) & 255) - ((b >> s) & 255)) <= tolerance);
 }
 
-/** Measures CPU, memory and bytes of both sides around `body`. */
+/** Measures CPU, memory and bytes on the veth around `body`. */
 async function measured<T>(ctx: SceneContext, body: () => Promise<T>): Promise<{ value: T; costs: Costs }> {
   const sharer = ctx.system.sharerPids();
   const viewer = [ctx.system.viewer.pid];
-  const bytes0 = await ctx.system.wireBytes();
+  const wire0 = vethCounters();
   const machine0 = machineBusy();
   const s0 = sampleCpu(sharer);
   const v0 = sampleCpu(viewer);
+  const x0 = sampleCpu([ctx.xvfbPid]);
   const t0 = performance.now();
   const value = await body();
   const s1 = sampleCpu(sharer);
   const v1 = sampleCpu(viewer);
+  const x1 = sampleCpu([ctx.xvfbPid]);
   const machine1 = machineBusy();
+  const wire1 = vethCounters();
   const seconds = (performance.now() - t0) / 1000;
-  const bytes1 = await ctx.system.wireBytes();
   const sharerCpuPct = cpuPercent(s0, s1);
   const viewerCpuPct = cpuPercent(v0, v1);
+  const xvfbCpuPct = cpuPercent(x0, x1);
   const machinePct = (100 * (machine1.busy - machine0.busy)) / seconds;
   return {
     value,
     costs: {
       sharerCpuPct,
+      xvfbCpuPct,
       viewerCpuPct,
       sharerMemMiB: memoryMiB(sharer),
       viewerMemMiB: memoryMiB(viewer),
-      downBytesPerSec: (bytes1.down - bytes0.down) / seconds,
-      upBytesPerSec: (bytes1.up - bytes0.up) / seconds,
-      downIpBytesPerSec: (bytes1.downIp - bytes0.downIp) / seconds,
-      upIpBytesPerSec: (bytes1.upIp - bytes0.upIp) / seconds,
-      // the bench process, Xvfb and the scene's own clients are counted as "other" too
-      otherCpuPct: Math.max(0, machinePct - sharerCpuPct - viewerCpuPct),
+      downKbps: ((wire1.downBytes - wire0.downBytes) * 8) / 1000 / seconds,
+      upKbps: ((wire1.upBytes - wire0.upBytes) * 8) / 1000 / seconds,
+      downPackets: wire1.downPackets - wire0.downPackets,
+      upPackets: wire1.upPackets - wire0.upPackets,
+      otherCpuPct: Math.max(0, machinePct - sharerCpuPct - viewerCpuPct - xvfbCpuPct),
       seconds,
     },
   };
@@ -122,21 +129,17 @@ async function waitForObservation(
   ctx: SceneContext,
   match: (o: Observation) => boolean,
   timeoutMs: number,
-): Promise<{ observation?: Observation; clicks: number[]; last?: Observation; ticks: number }> {
+): Promise<{ observation?: Observation; clicks: number[] }> {
   const deadline = Date.now() + timeoutMs;
   const clicks: number[] = [];
-  let last: Observation | undefined;
-  let ticks = 0;
   while (Date.now() < deadline) {
     const drained = await ctx.system.viewer.drain();
-    ticks += drained.ticks;
     clicks.push(...drained.clicks);
     const observation = drained.observations.find(match);
-    if (observation) return { observation, clicks, ticks };
-    last = drained.observations.at(-1) ?? last;
+    if (observation) return { observation, clicks };
     await sleep(20); // page timestamps give the precision; polling slower only saves CPU
   }
-  return { clicks, last, ticks };
+  return { clicks };
 }
 
 function delta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
@@ -145,53 +148,60 @@ function delta(before: Record<string, number>, after: Record<string, number>): R
 
 const PALETTE = [0xff0000, 0x00ff00, 0x0000ff, 0xffff00, 0x00ffff, 0xff00ff, 0xffffff, 0x000000];
 
-/** One patch change: when it was made and the observation that showed it (undefined after 3 s). */
-async function patchTrial(ctx: SceneContext, colour: number): Promise<{ changedAt: number; observation?: Observation }> {
+/** One patch change: ms until the viewer showed it, or undefined after 3 s. */
+async function patchTrial(ctx: SceneContext, colour: number): Promise<number | undefined> {
   await ctx.system.viewer.drain();
   const changedAt = await ctx.player.setPatch(colour);
-  const { observation, last, ticks } = await waitForObservation(ctx, (o) => near(o.values[0], colour), 3000);
-  if (!observation) {
-    const seen = last ? `#${last.values[0].toString(16).padStart(6, '0')}` : 'no change at all';
-    ctx.log(`  patch #${colour.toString(16).padStart(6, '0')} not shown within 3 s (last seen: ${seen}; ${ticks} frames painted meanwhile)`);
-  }
-  return { changedAt, observation };
+  const { observation } = await waitForObservation(ctx, (o) => near(o.values[0], colour), 3000);
+  return observation ? observation.t - changedAt : undefined;
 }
 
-const WARMUP_TRIALS = 5;
-
-export async function latencyScene(ctx: SceneContext, trials: number): Promise<LatencyResult> {
-  const { system } = ctx;
-  await system.viewer.setCells([LAYOUT.patch]);
-  const warmupMs: number[] = [];
-  for (let i = 0; i < WARMUP_TRIALS; i++) {
-    const { changedAt, observation } = await patchTrial(ctx, i % 2 ? 0x808080 : 0x404040);
-    warmupMs.push(observation ? observation.t - changedAt : NaN);
-    await sleep(300);
+/** Patch trials spaced 150–350 ms apart (randomised so they do not lock to a capture or poll period). */
+async function patchTrials(ctx: SceneContext, count: number, until?: () => boolean): Promise<{ samples: number[]; missed: number }> {
+  await ctx.system.viewer.setCells([LAYOUT.patch]);
+  const samples: number[] = [];
+  let missed = 0;
+  for (let i = 0; i < count && !until?.(); i++) {
+    const ms = await patchTrial(ctx, PALETTE[i % PALETTE.length]);
+    if (ms === undefined) missed++;
+    else samples.push(ms);
+    await sleep(150 + Math.random() * 200);
   }
-  const details0 = await system.details();
-  const { value, costs } = await measured(ctx, async () => {
-    const out: LatencyTrial[] = [];
-    let missed = 0;
-    for (let i = 0; i < trials; i++) {
-      const { changedAt, observation } = await patchTrial(ctx, PALETTE[i % PALETTE.length]);
-      if (!observation) {
-        missed++;
-        continue;
-      }
-      const f = observation.frame;
-      out.push({
-        ms: observation.t - changedAt,
-        toReceiveMs: f?.receiveMs === undefined ? undefined : f.receiveMs - changedAt,
-        receiveToShownMs: f?.receiveMs === undefined ? undefined : observation.t - f.receiveMs,
-        decodeMs: f?.processingMs,
-      });
-      // spacing so trials do not overlap; randomised so they do not lock to a capture or poll period
-      await sleep(150 + Math.random() * 200);
+  return { samples, missed };
+}
+
+/** The same warm-up before every scene for every system: three patch changes, not counted. */
+export async function warmUp(ctx: SceneContext): Promise<void> {
+  await ctx.system.viewer.setCells([LAYOUT.patch]);
+  for (const colour of [0x404040, 0x808080, 0x202020]) {
+    await patchTrial(ctx, colour);
+    await sleep(200);
+  }
+}
+
+/**
+ * Parks the pointer, then waits until the viewer's canvas equals the X framebuffer, row for row (the
+ * parked cursor's box left out: X0tigervnc paints the cursor into the picture), or `timeoutMs` passes.
+ */
+export async function pixelCheck(ctx: SceneContext, timeoutMs: number): Promise<PixelCheck> {
+  await ctx.player.parkPointer();
+  const skip = ctx.player.cursorBox();
+  const start = performance.now();
+  const screen = await ctx.player.screenHashes(skip);
+  let rowsDifferent = screen.length;
+  let kind: PixelCheck['kind'] = 'none';
+  let different: number[] = [];
+  for (;;) {
+    const picture = await ctx.system.viewer.picture(skip);
+    kind = picture.kind;
+    if (picture.kind === 'canvas' && picture.rows.length === screen.length) {
+      different = screen.flatMap((h, y) => (picture.rows[y] === h ? [] : [y]));
+      rowsDifferent = different.length;
+      if (rowsDifferent === 0) return { kind, exact: true, rowsDifferent, settleMs: performance.now() - start };
     }
-    return { out, missed };
-  });
-  ctx.log(`  latency: ${value.out.length} trials, ${value.missed} missed; warm-up ${warmupMs.map((m) => m.toFixed(0)).join(' ')} ms`);
-  return { warmupMs, trials: value.out, missed: value.missed, costs, details: delta(details0, await system.details()) };
+    if (performance.now() - start > timeoutMs) return { kind, exact: false, rowsDifferent, firstRow: different[0], lastRow: different.at(-1), settleMs: performance.now() - start };
+    await sleep(100);
+  }
 }
 
 function decodeMarker(values: number[]): number {
@@ -203,67 +213,106 @@ function decodeMarker(values: number[]): number {
   return n;
 }
 
-export async function motionScene(ctx: SceneContext, seconds: number): Promise<MotionResult> {
+type Body = Omit<SceneRun, 'scene' | 'system' | 'round' | 'size' | 'pixel'>;
+
+async function latency(ctx: SceneContext, o: SceneOptions): Promise<Body> {
+  const details0 = await ctx.system.details();
+  const { value, costs } = await measured(ctx, () => patchTrials(ctx, o.trials));
+  return { latencyMs: value.samples, missed: value.missed, costs, details: delta(details0, await ctx.system.details()) };
+}
+
+/** Full-screen scrolling text at up to 60 frames/s; frames painted, and latency per frame from its marker. */
+async function motion(ctx: SceneContext, o: SceneOptions): Promise<Body> {
   const { system, player } = ctx;
-  const cells = Array.from({ length: LAYOUT.markerBits }, (_, bit) => LAYOUT.markerCell(bit));
-  await system.viewer.setCells(cells);
+  await system.viewer.setCells(Array.from({ length: LAYOUT.markerBits }, (_, bit) => LAYOUT.markerCell(bit)));
   player.startMotion(60);
   try {
-    // let both systems reach a steady state before counting (WebRTC's bandwidth estimate ramps up)
-    await sleep(3000);
+    await sleep(2000); // the same ramp for everyone: WebRTC's bandwidth estimate, VNC's update pipeline
     await system.viewer.drain();
     const details0 = await system.details();
     const framesStart = player.framesDrawn();
     const { value, costs } = await measured(ctx, async () => {
-      const seen = new Set<number>();
-      const end = Date.now() + seconds * 1000;
+      const seen = new Map<number, number>();
+      const end = Date.now() + o.seconds * 1000;
       while (Date.now() < end) {
         await sleep(250);
-        for (const o of (await system.viewer.drain()).observations) seen.add(decodeMarker(o.values));
+        for (const ob of (await system.viewer.drain()).observations) {
+          const n = decodeMarker(ob.values);
+          if (!seen.has(n)) seen.set(n, ob.t);
+        }
       }
-      return seen.size;
+      return seen;
     });
-    const details = delta(details0, await system.details());
-    return { fps: value / costs.seconds, sceneFps: (player.framesDrawn() - framesStart) / costs.seconds, costs, details };
+    const latencyMs: number[] = [];
+    let undecodable = 0;
+    for (const [n, t] of value) {
+      const drawn = player.frameTime(n);
+      if (drawn === undefined) undecodable++;
+      else latencyMs.push(t - drawn);
+    }
+    const details = { ...delta(details0, await system.details()), undecodableMarkers: undecodable };
+    return { fps: value.size / costs.seconds, sceneFps: (player.framesDrawn() - framesStart) / costs.seconds, latencyMs, costs, details };
   } finally {
     await player.stopMotion();
   }
 }
 
-/** Types `text` into an xterm; `screenshot` (a path) keeps what the viewer showed at the end. */
-export async function typingScene(ctx: SceneContext, text: string, screenshot?: string): Promise<Costs> {
-  const { system, player } = ctx;
-  await system.viewer.setCells([]);
-  await player.openXterm();
+/** A photo-like window dragged in circles at 60 moves/s, with patch latency trials meanwhile. */
+async function drag(ctx: SceneContext, o: SceneOptions): Promise<Body> {
+  await ctx.player.startDrag(60);
   try {
-    await sleep(1500); // the xterm's first paint is not typing
-    const { costs } = await measured(ctx, () => player.typeIntoXterm(text, 10));
-    if (screenshot) {
-      await sleep(1000); // the last keystroke's paint
-      await system.viewer.page.screenshot({ path: screenshot, type: 'jpeg', quality: 70 });
-    }
-    return costs;
+    await sleep(1000);
+    const end = Date.now() + o.seconds * 1000;
+    const details0 = await ctx.system.details();
+    const { value, costs } = await measured(ctx, () => patchTrials(ctx, 1000, () => Date.now() > end));
+    return { latencyMs: value.samples, missed: value.missed, costs, details: delta(details0, await ctx.system.details()) };
   } finally {
-    await player.closeXterm();
+    await ctx.player.stopDrag();
   }
 }
 
-export async function idleScene(ctx: SceneContext, seconds: number): Promise<Costs> {
+/** A terminal printing a build log at 200 lines/s; the pixel check after it says how soon the viewer caught up. */
+async function buildlog(ctx: SceneContext, o: SceneOptions): Promise<Body> {
+  const log = await ctx.player.openBuildLog(o.seconds, 200);
+  await ctx.system.viewer.setCells([]);
+  await sleep(500);
+  const details0 = await ctx.system.details();
+  const { costs } = await measured(ctx, async () => {
+    log.go();
+    const deadline = Date.now() + o.seconds * 1000 + 10_000;
+    while (!log.done() && Date.now() < deadline) await sleep(50);
+  });
+  return { costs, details: delta(details0, await ctx.system.details()) };
+}
+
+const TYPED = 'The quick brown fox jumps over the lazy dog; pack my box with five dozen liquor jugs. 0123456789 ';
+
+async function typing(ctx: SceneContext, o: SceneOptions): Promise<Body> {
+  await ctx.system.viewer.setCells([]);
+  await ctx.player.openXterm();
+  await sleep(1000); // the xterm's first paint is not typing
+  const { costs } = await measured(ctx, () => ctx.player.typeIntoXterm(TYPED.slice(0, o.seconds * 10), 10));
+  return { costs };
+}
+
+async function idle(ctx: SceneContext, o: SceneOptions): Promise<Body> {
   await ctx.system.viewer.setCells([]);
   await ctx.player.parkPointer();
   await sleep(2000); // let the last updates drain
-  const { costs } = await measured(ctx, () => sleep(seconds * 1000));
-  return costs;
+  const { costs } = await measured(ctx, () => sleep(o.idleSeconds * 1000));
+  return { costs };
 }
 
-export async function inputRttScene(ctx: SceneContext, trials: number): Promise<RttResult> {
+async function rtt(ctx: SceneContext, o: SceneOptions): Promise<Body> {
   const { system, player } = ctx;
   const target = LAYOUT.clickTarget;
   await system.viewer.setCells([target]);
   await system.enableInput();
-  const out: RttTrial[] = [];
+  const latencyMs: number[] = [];
+  const inputLegMs: number[] = [];
+  const displayLegMs: number[] = [];
   let missed = 0;
-  for (let i = 0; i < trials; i++) {
+  for (let i = 0; i < o.trials; i++) {
     const clicksBefore = player.clickLog().length;
     await system.viewer.drain();
     const x = target.x + 20 + Math.floor(Math.random() * (target.w - 40));
@@ -277,25 +326,30 @@ export async function inputRttScene(ctx: SceneContext, trials: number): Promise<
     const deadline = Date.now() + 3000;
     while (player.clickLog().length === clicksBefore && Date.now() < deadline) await sleep(2);
     const press = player.clickLog()[clicksBefore];
-    if (!press) {
+    const found = press && (await waitForObservation(ctx, (ob) => near(ob.values[0], press.colour), 3000));
+    if (!press || !found?.observation) {
       missed++;
       continue;
     }
-    const { observation, clicks } = await waitForObservation(ctx, (o) => near(o.values[0], press.colour), 3000);
-    const clickedAt = clicks[0] ?? sentAt;
-    if (!observation) {
-      missed++;
-      continue;
-    }
-    const receiveMs = observation.frame?.receiveMs;
-    out.push({
-      ms: observation.t - clickedAt,
-      inputLegMs: press.atMs - clickedAt,
-      displayLegMs: observation.t - press.atMs,
-      pressToReceiveMs: receiveMs === undefined ? undefined : receiveMs - press.atMs,
-    });
+    const clickedAt = found.clicks[0] ?? sentAt;
+    latencyMs.push(found.observation.t - clickedAt);
+    inputLegMs.push(press.atMs - clickedAt);
+    displayLegMs.push(found.observation.t - press.atMs);
     await sleep(150 + Math.random() * 200);
   }
-  ctx.log(`  input round trip: ${out.length} trials, ${missed} missed`);
-  return { trials: out, missed };
+  return { latencyMs, inputLegMs, displayLegMs, missed };
+}
+
+const BODIES: Record<SceneName, (ctx: SceneContext, o: SceneOptions) => Promise<Body>> = { latency, motion, drag, buildlog, typing, idle, rtt };
+
+/** Warm-up, the scene, then the pixel check, with whatever the scene left on screen cleaned up. */
+export async function playScene(ctx: SceneContext, scene: SceneName, o: SceneOptions): Promise<Body & { pixel: PixelCheck }> {
+  await warmUp(ctx);
+  try {
+    const body = await BODIES[scene](ctx, o);
+    return { ...body, pixel: await pixelCheck(ctx, 8000) };
+  } finally {
+    if (scene === 'typing') await ctx.player.closeXterm();
+    if (scene === 'buildlog') await ctx.player.closeBuildLog();
+  }
 }

@@ -25,6 +25,10 @@ export interface XClient {
   ): void;
   ChangeWindowAttributes(wid: number, values: Record<string, number>): void;
   MapWindow(wid: number): void;
+  MoveWindow(wid: number, x: number, y: number): void;
+  CreatePixmap(pid: number, drawable: number, depth: number, width: number, height: number): void;
+  PutImage(format: number, drawable: number, gc: number, width: number, height: number, dstX: number, dstY: number, leftPad: number, depth: number, data: Buffer): void;
+  GetImage(format: number, drawable: number, x: number, y: number, width: number, height: number, planeMask: number, cb: (err: Error | null, image: { data: Buffer }) => void): void;
   UnmapWindow(wid: number): void;
   RaiseWindow(wid: number): void;
   DestroyWindow(wid: number): void;

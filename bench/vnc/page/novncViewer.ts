@@ -1,4 +1,4 @@
-/** Viewer page for the VNC side: noVNC at 1:1 on the whole page, connected through the counting bridge. */
+/** Viewer page for the VNC servers: noVNC at 1:1 on the whole page, straight to the server's WebSocket. */
 import RFB from '@novnc/novnc';
 import './probe';
 
@@ -17,11 +17,12 @@ window.benchVnc = {
     document.body.append(target);
     const client = new RFB(target, url, { shared: true });
     rfb = client;
-    client.scaleViewport = false; // 1:1, like our viewer at 1920×1080
+    client.scaleViewport = false; // 1:1, like our viewer
     client.resizeSession = false;
     return new Promise((resolve, reject) => {
       client.addEventListener('connect', () => {
-        window.benchProbe.watchCanvas(target.querySelector('canvas') as HTMLCanvasElement);
+        const canvas = target.querySelector('canvas') as HTMLCanvasElement;
+        window.benchProbe.watch(() => ({ kind: 'canvas', canvas }));
         resolve();
       });
       client.addEventListener('disconnect', () => reject(new Error('noVNC disconnected')));

@@ -38,20 +38,22 @@ window.benchOurs = {
     document.body.append(container);
     const v = new RemoteViewer(container, (payload) => void window.benchSendSignal(payload));
     viewer = v;
-    // What the user sees, from whichever comes first: the first presented video frame, or the screen
-    // regions canvas showing. Both layers are watched from then on: the video while the canvas is hidden.
+    // The sampler reads what the helper sees: the region canvas while it shows, else the video.
+    window.benchProbe.watch(() =>
+      v.showsCanvas ? { kind: 'canvas', canvas: v.canvas } : { kind: 'video', video: v.video, scale: v.video.videoWidth / screenWidth },
+    );
+    // Started once the host's first picture arrives on either layer; "connected" is decided by the bench's
+    // pixel check, the same for every system.
     return new Promise((resolve, reject) => {
       let started = false;
-      const watch = (size: { width: number; height: number }) => {
+      const done = (size: { width: number; height: number }) => {
         if (started) return;
         started = true;
-        window.benchProbe.watchVideo(v.video, screenWidth, () => v.showsCanvas);
-        window.benchProbe.watchPaints(v.canvas, () => v.showsCanvas, (listener) => v.onRegionsPainted(listener));
         resolve(size);
       };
-      v.video.requestVideoFrameCallback(() => watch({ width: v.video.videoWidth, height: v.video.videoHeight }));
+      v.video.requestVideoFrameCallback(() => done({ width: v.video.videoWidth, height: v.video.videoHeight }));
       v.onRegionsMode((mode) => {
-        if (mode === 'regions') watch({ width: v.canvas.width, height: v.canvas.height });
+        if (mode === 'regions') done({ width: v.canvas.width, height: v.canvas.height });
       });
       v.onError((e) => reject(new Error(`${e.code}: ${e.message}`)));
     });

@@ -1,8 +1,9 @@
 /**
- * In the viewer page: watches what the page actually renders (a <video>'s presented frames, our screen
- * regions canvas at the animation frame after each update painted on it, or noVNC's canvas on every
- * animation frame), reads the average colour of a few screen cells, and records each change with the
- * page's wall clock (timeOrigin + now, comparable with the bench process after calibration).
+ * In every viewer page, the one sampler: on every animation frame it reads a few screen cells from what the
+ * page shows (a canvas, or our <video> while the region canvas is hidden) and records each change with the
+ * page's wall clock (timeOrigin + now, comparable with the bench process after calibration). The same code
+ * path, at the same rate, for every system. `picture()` hashes every row of the shown canvas for the pixel
+ * check against the X framebuffer.
  */
 
 export interface Cell {
@@ -12,33 +13,31 @@ export interface Cell {
   readonly h: number;
 }
 
-/** What requestVideoFrameCallback knew about the frame that showed the change (epoch ms). */
-export interface FrameTiming {
-  readonly receiveMs?: number;
-  readonly captureMs?: number;
-  readonly expectedDisplayMs: number;
-  readonly processingMs?: number;
-}
-
 export interface Observation {
   /** When the page saw the new pixels (epoch ms). */
   readonly t: number;
   /** Average colour of each cell, 0xRRGGBB. */
   readonly values: number[];
-  readonly frame?: FrameTiming;
+}
+
+/** What the page shows now: a canvas at screen size, or a video whose pixels are `scale` × screen pixels. */
+export type Surface = { readonly kind: 'canvas'; readonly canvas: HTMLCanvasElement } | { readonly kind: 'video'; readonly video: HTMLVideoElement; readonly scale: number };
+
+export interface PictureHash {
+  readonly kind: 'canvas' | 'video' | 'none';
+  readonly width: number;
+  readonly height: number;
+  /** FNV-1a of each row's R, G, B bytes (the same hash the bench computes over the X framebuffer). */
+  readonly rows: number[];
 }
 
 export interface ProbeApi {
-  /** Samples each presented frame, except while `hidden()` says another layer covers the video. */
-  watchVideo(video: HTMLVideoElement, screenWidth: number, hidden?: () => boolean): void;
-  watchCanvas(canvas: HTMLCanvasElement): void;
-  /**
-   * A canvas of screen size that changes only when `onPaint` says so: samples at the animation frame
-   * after each paint (the frame that shows it), while `shown()`.
-   */
-  watchPaints(canvas: HTMLCanvasElement, shown: () => boolean, onPaint: (listener: () => void) => void): void;
+  /** Starts the sampler on whatever `surface()` returns at each animation frame. */
+  watch(surface: () => Surface | undefined): void;
   setCells(cells: Cell[]): void;
   drain(): { observations: Observation[]; ticks: number; clicks: number[] };
+  /** Row hashes of the shown canvas, leaving out `skip` (where a cursor may be painted). */
+  picture(skip: Cell): PictureHash;
   now(): number;
 }
 
@@ -60,6 +59,7 @@ let last: number[] = [];
 let observations: Observation[] = [];
 let clicks: number[] = [];
 let ticks = 0;
+let current: (() => Surface | undefined) | undefined;
 const scratch = document.createElement('canvas');
 const ctx = scratch.getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D;
 
@@ -103,48 +103,25 @@ function read(source: CanvasImageSource, scale: number): number[] {
   return values;
 }
 
-function record(t: number, values: number[], frame?: FrameTiming): void {
+function sample(): void {
+  requestAnimationFrame(sample);
+  const s = current?.();
+  if (!s || !cells.length) return;
+  if (s.kind === 'video' && !s.video.videoWidth) return;
+  const values = s.kind === 'canvas' ? read(s.canvas, 1) : read(s.video, s.scale);
   ticks++;
   if (!changed(values, last)) return;
   last = values;
-  observations.push({ t, values, frame });
+  observations.push({ t: epoch(performance.now()), values });
 }
 
 window.addEventListener('pointerdown', (e) => clicks.push(epoch(e.timeStamp)), { capture: true });
 
 window.benchProbe = {
-  watchVideo(video, screenWidth, hidden = () => false) {
-    const onFrame = (_now: number, meta: VideoFrameCallbackMetadata): void => {
-      video.requestVideoFrameCallback(onFrame);
-      if (hidden()) return;
-      const t = epoch(performance.now());
-      const values = read(video, video.videoWidth / screenWidth);
-      record(t, values, {
-        receiveMs: meta.receiveTime === undefined ? undefined : epoch(meta.receiveTime),
-        captureMs: meta.captureTime === undefined ? undefined : epoch(meta.captureTime),
-        expectedDisplayMs: epoch(meta.expectedDisplayTime),
-        processingMs: meta.processingDuration === undefined ? undefined : meta.processingDuration * 1000,
-      });
-    };
-    video.requestVideoFrameCallback(onFrame);
-  },
-  watchCanvas(canvas) {
-    const onFrame = (): void => {
-      record(epoch(performance.now()), read(canvas, 1));
-      requestAnimationFrame(onFrame);
-    };
-    requestAnimationFrame(onFrame);
-  },
-  watchPaints(canvas, shown, onPaint) {
-    let queued = false;
-    onPaint(() => {
-      if (queued || !shown()) return;
-      queued = true;
-      requestAnimationFrame(() => {
-        queued = false;
-        if (shown()) record(epoch(performance.now()), read(canvas, 1));
-      });
-    });
+  watch(surface) {
+    const first = !current;
+    current = surface;
+    if (first) requestAnimationFrame(sample);
   },
   setCells(next) {
     cells = next;
@@ -158,6 +135,26 @@ window.benchProbe = {
     clicks = [];
     ticks = 0;
     return out;
+  },
+  picture(skip) {
+    const s = current?.();
+    if (!s) return { kind: 'none', width: 0, height: 0, rows: [] };
+    if (s.kind === 'video') return { kind: 'video', width: s.video.videoWidth, height: s.video.videoHeight, rows: [] };
+    const { width, height } = s.canvas;
+    const data = (s.canvas.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, width, height).data;
+    const rows: number[] = [];
+    for (let y = 0; y < height; y++) {
+      let h = 0x811c9dc5;
+      const skipping = y >= skip.y && y < skip.y + skip.h;
+      for (let o = y * width * 4, end = o + width * 4, x = 0; o < end; o += 4, x++) {
+        if (skipping && x >= skip.x && x < skip.x + skip.w) continue;
+        h = Math.imul(h ^ data[o], 0x01000193);
+        h = Math.imul(h ^ data[o + 1], 0x01000193);
+        h = Math.imul(h ^ data[o + 2], 0x01000193);
+      }
+      rows.push(h >>> 0);
+    }
+    return { kind: 'canvas', width, height, rows };
   },
   now: () => epoch(performance.now()),
 };
