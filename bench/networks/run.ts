@@ -2,8 +2,9 @@
  * npm run bench:networks — the product and x11vnc + noVNC side by side over shaped links (issue 12):
  * the network lab puts the sharer (our host process, or x11vnc) and the helper (our viewer, or noVNC, in
  * Chromium) in two namespaces and shapes the sharer's link per profile. Per profile and system: time to
- * connect, screen latency (a patch changes colour → the viewer shows it; the vs-VNC bench's scene),
- * frames/s and kbit/s under full-screen motion, and for ours the chat delay (helper → sharer) while the
+ * connect, screen latency (a patch changes colour → the viewer shows it) and frames/s and kbit/s under
+ * full-screen motion — the vs-VNC bench's latency and motion scenes (playScene: warm-up, scene, pixel check),
+ * bytes counted on the helper's interface — and for ours the chat delay (helper → sharer) while the
  * screen moves. Ours runs the Auto preset. Raw results go to bench/results/networks.json; the last line
  * is the JSON summary. Needs root (namespaces).
  * Options: BENCH_TRIALS (latency trials, default 15), BENCH_MOTION_S (default 10), BENCH_PROFILES
@@ -11,13 +12,14 @@
  */
 import { writeFileSync } from 'fs';
 import * as path from 'path';
-import { qualityFor } from '../../src/session/QualityPresets';
 import { chromiumIn, NetLab } from '../../test/support/netlab';
 import { startXvfb } from '../../test/support/xvfb';
+import { VethCounters } from '../vnc/Netns';
 import { buildHost, OursSystem } from '../vnc/OursSystem';
+import { xvfbPid } from '../vnc/ProcessMeter';
 import { ScenePlayer } from '../vnc/ScenePlayer';
-import { latencyScene, motionScene, SceneContext } from '../vnc/scenes';
-import { SystemName, SystemUnderTest, WireBytes } from '../vnc/SystemUnderTest';
+import { playScene, SceneContext, SceneOptions } from '../vnc/scenes';
+import { MATRIX, SystemSpec, SystemUnderTest } from '../vnc/SystemUnderTest';
 import { VncSystem } from '../vnc/VncSystem';
 
 const WIDTH = 1920;
@@ -31,6 +33,12 @@ const PROFILES = {
   fast: { rateKbit: 100_000, delayMs: 10, lossPct: 0 },
 } as const;
 type ProfileName = keyof typeof PROFILES;
+type SystemName = 'ours' | 'vnc';
+/** Ours with the Auto preset, x11vnc as installed (websockify in front, see VncSystem.startInLab). */
+const SPECS: Record<SystemName, SystemSpec> = {
+  ours: MATRIX.find((s) => s.id === 'ours-auto') as SystemSpec,
+  vnc: MATRIX.find((s) => s.id === 'x11vnc-default') as SystemSpec,
+};
 
 interface SystemFigures {
   connectMs?: number;
@@ -52,12 +60,14 @@ function percentile(values: number[], p: number): number | undefined {
 
 const round = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? undefined : Math.round(v * 10) / 10);
 
-/** Sends a chat line every 400 ms until `until` settles; the delay of each to reach the host. */
-async function chatDuring(system: OursSystem, until: Promise<unknown>): Promise<number[]> {
+/** While the motion scene scrolls the screen, sends a chat line every 400 ms; the delay of each to reach the host. */
+async function chatDuringMotion(system: OursSystem, player: ScenePlayer, scene: Promise<unknown>): Promise<number[]> {
   const delays: number[] = [];
   let done = false;
-  void until.finally(() => (done = true));
-  for (let i = 0; !done; i++) {
+  const settle = () => void (done = true);
+  scene.then(settle, settle);
+  while (!done && !player.moving()) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; !done && player.moving(); i++) {
     const text = `chat ${i} ${Date.now()}`;
     const sent = performance.now();
     await system.viewer.page.evaluate((t) => window.benchOurs.sendChat(t), text);
@@ -73,6 +83,7 @@ async function chatDuring(system: OursSystem, until: Promise<unknown>): Promise<
 async function main(): Promise<void> {
   const trials = Number(process.env.BENCH_TRIALS ?? 15);
   const motionSeconds = Number(process.env.BENCH_MOTION_S ?? 10);
+  const options: SceneOptions = { trials, seconds: motionSeconds, idleSeconds: 0 };
   const profiles = (process.env.BENCH_PROFILES?.split(',') ?? Object.keys(PROFILES)) as ProfileName[];
   await buildHost();
   const lab = await NetLab.create({ prefix: 'rk' });
@@ -82,12 +93,14 @@ async function main(): Promise<void> {
   try {
     await lab.addSite('office', { nat: 'endpointIndependent', hosts: ['sharer', 'helper'] });
     const sharer = lab.host('sharer').address;
-    const helperBytes = async (): Promise<WireBytes> => {
-      const read = async (what: string) => Number((await lab.exec('helper', 'cat', [`/sys/class/net/eth0/statistics/${what}`])).stdout.trim());
-      const [down, up] = await Promise.all([read('rx_bytes'), read('tx_bytes')]);
-      return { down, up, downIp: down, upIp: up };
+    // every byte between sharer and helper crosses the helper's interface: down = what it receives
+    const helperBytes = async (): Promise<VethCounters> => {
+      const { stdout } = await lab.exec('helper', 'cat', ['rx_bytes', 'tx_bytes', 'rx_packets', 'tx_packets'].map((c) => `/sys/class/net/eth0/statistics/${c}`));
+      const [downBytes, upBytes, downPackets, upPackets] = stdout.trim().split('\n').map(Number);
+      return { downBytes, upBytes, downPackets, upPackets };
     };
     player = await ScenePlayer.open(display.display);
+    const xvfb = xvfbPid(display.display);
     for (const name of profiles) {
       await lab.shape('sharer', PROFILES[name]);
       log(`profile ${name}: ${JSON.stringify(PROFILES[name])}`);
@@ -99,30 +112,33 @@ async function main(): Promise<void> {
           const started = performance.now();
           system =
             systemName === 'ours'
-              ? await OursSystem.start(display.display, WIDTH, HEIGHT, qualityFor('Auto'), { nodePath: lab.executable('sharer', process.execPath), chromiumPath: chromiumIn(lab, 'helper') })
-              : await VncSystem.startInLab(display.display, WIDTH, HEIGHT, {
+              ? await OursSystem.start(SPECS.ours, display.display, WIDTH, HEIGHT, { nodePath: lab.executable('sharer', process.execPath), chromiumPath: chromiumIn(lab, 'helper') })
+              : await VncSystem.startInLab(SPECS.vnc, display.display, WIDTH, HEIGHT, {
                   spawn: (command, args) => lab.spawn('sharer', command, args, { stdio: ['ignore', 'ignore', process.env.BENCH_DEBUG ? 'inherit' : 'ignore'] }),
                   address: sharer,
                   chromiumPath: chromiumIn(lab, 'helper'),
                   listening: async (port) => (await lab.exec('sharer', 'ss', ['-Hltn'])).stdout.includes(`:${port} `),
-                  bytes: helperBytes,
                 });
           r.connectMs = round(performance.now() - started);
-          const ctx: SceneContext = { system, player, log };
-          const latency = await latencyScene(ctx, trials);
-          const ms = latency.trials.map((t) => t.ms);
+          const ctx: SceneContext = { system, player, xvfbPid: xvfb, log, wire: helperBytes };
+          const latency = await playScene(ctx, 'latency', options);
+          const ms = latency.latencyMs ?? [];
           r.latencyP50Ms = round(percentile(ms, 50));
           r.latencyP95Ms = round(percentile(ms, 95));
           r.latencyMissed = latency.missed;
-          const motion = motionScene(ctx, motionSeconds);
+          const motion = playScene(ctx, 'motion', options);
           if (system instanceof OursSystem) {
-            const chats = await chatDuring(system, motion);
+            // the scene must have ended before the system is disposed, also when chatting failed
+            const chats = await chatDuringMotion(system, player, motion).catch(async (err: Error) => {
+              await motion.catch(() => undefined);
+              throw err;
+            });
             r.chatMs = chats.map((c) => round(c) ?? -1);
             r.chatP95Ms = round(percentile(chats, 95));
           }
           const m = await motion;
           r.fps = round(m.fps);
-          r.kbps = round((m.costs.downIpBytesPerSec * 8) / 1000);
+          r.kbps = round(m.costs?.downKbps);
           log(`  ${systemName}: ${JSON.stringify({ ...r, chatMs: undefined })}`);
         } catch (err) {
           r.errors.push((err as Error).message.split('\n')[0]);

@@ -86,3 +86,17 @@ export function machineBusy(): { busy: number; total: number } {
   const total = cpu.reduce((a, b) => a + b, 0);
   return { busy: (total - idle) / TICKS_PER_SECOND, total: total / TICKS_PER_SECOND };
 }
+
+/** The pid of the Xvfb serving `display` (its CPU is counted with each scene). */
+export function xvfbPid(display: string): number {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (argv[0].endsWith('Xvfb') && argv[1] === display) return Number(name);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  throw new Error(`no Xvfb for ${display}`);
+}

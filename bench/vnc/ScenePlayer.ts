@@ -203,6 +203,11 @@ export class ScenePlayer {
     }, 1000 / fps);
   }
 
+  /** True between startMotion() and stopMotion(). */
+  moving(): boolean {
+    return this.motionTimer !== undefined;
+  }
+
   /** Frames drawn since motion started. */
   framesDrawn(): number {
     return this.motionFrames;

@@ -30,9 +30,6 @@ export const CHROMIUM_ARGS = [
   '--disable-features=WebRtcHideLocalIpsWithMdns,LocalNetworkAccessChecks',
 ];
 
-/** Answered by playwright's routing, never looked up on a network. */
-const ORIGIN = 'http://viewer.bench.test';
-
 async function bundle(entry: string): Promise<string> {
   const result = await esbuild.build({
     entryPoints: [path.join(__dirname, 'page', entry)],

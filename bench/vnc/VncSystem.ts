@@ -16,6 +16,11 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
+async function stopAll(processes: readonly ChildProcess[]): Promise<void> {
+  for (const p of processes) p.kill('SIGTERM');
+  await Promise.all(processes.map(exited));
+}
+
 const debugStdio = (): ['ignore', 'ignore', 'inherit' | 'ignore'] => ['ignore', 'ignore', process.env.BENCH_DEBUG ? 'inherit' : 'ignore'];
 
 /** The server processes for `spec`, and the WebSocket port noVNC connects to. */
@@ -52,28 +57,25 @@ export class VncSystem implements SystemUnderTest {
 
   /**
    * Over a network lab's link: x11vnc and websockify run in `lab.spawn`'s namespace, websockify listening on
-   * `lab.address`, and noVNC (in Chromium from `lab.chromiumPath`) connects to it; bytes come from
-   * `lab.bytes` (the viewer's interface counters). x11vnc's own WebSocket support on the RFB port fails
-   * its handshake once the round trip is long ("webSocketsHandshake: unknown connection error" at
-   * 300 ms): libvncserver reads the handshake with a short timeout. websockify is what noVNC deploys with.
+   * `lab.address`, and noVNC (in Chromium from `lab.chromiumPath`) connects to it; the bench counts bytes on
+   * the lab's interfaces. x11vnc's own WebSocket support on the RFB port fails its handshake once the round
+   * trip is long ("webSocketsHandshake: unknown connection error" at 300 ms): libvncserver reads the
+   * handshake with a short timeout. websockify is what noVNC deploys with.
    */
   static async startInLab(
     spec: SystemSpec,
     display: string,
     width: number,
     height: number,
-    lab: { spawn(command: string, args: string[]): ChildProcess; address: string; chromiumPath: string; listening(port: number): Promise<boolean>; bytes(): Promise<WireBytes> },
-  ): Promise<SystemUnderTest> {
+    lab: { spawn(command: string, args: string[]): ChildProcess; address: string; chromiumPath: string; listening(port: number): Promise<boolean> },
+  ): Promise<VncSystem> {
+    if (spec.kind !== 'x11vnc') throw new Error(`startInLab runs x11vnc, not ${spec.kind}`);
     const port = await freePort();
     const wsPort = await freePort();
-    const x11vnc = lab.spawn('x11vnc', ['-display', display, '-rfbport', String(port), '-listen', lab.address, '-nopw', '-forever', '-shared', ...(process.env.BENCH_DEBUG ? [] : ['-quiet'])]);
+    const x11vnc = lab.spawn('x11vnc', ['-display', display, '-rfbport', String(port), '-listen', lab.address, '-nopw', '-forever', '-shared', ...(process.env.BENCH_DEBUG ? [] : ['-quiet']), ...(spec.args ?? [])]);
     const websockify = lab.spawn('websockify', [`${lab.address}:${wsPort}`, `${lab.address}:${port}`]);
+    const processes = [x11vnc, websockify];
     let viewer: ViewerPage | undefined;
-    const stop = async () => {
-      x11vnc.kill('SIGTERM');
-      websockify.kill('SIGTERM');
-      await Promise.all([exited(x11vnc), exited(websockify)]);
-    };
     try {
       const deadline = Date.now() + 20_000;
       while (!(await lab.listening(port)) || !(await lab.listening(wsPort))) {
@@ -83,25 +85,12 @@ export class VncSystem implements SystemUnderTest {
       viewer = await ViewerPage.open('novncViewer.ts', width, height, lab.chromiumPath);
       if (process.env.BENCH_DEBUG) viewer.page.on('console', (m) => process.stderr.write(`noVNC page: ${m.text()}\n`));
       await viewer.page.evaluate((url) => window.benchVnc.connect(url), `ws://${lab.address}:${wsPort}`);
+      return new VncSystem(spec, viewer, processes);
     } catch (err) {
       await viewer?.close();
-      await stop();
+      await stopAll(processes);
       throw err;
     }
-    const page = viewer;
-    return {
-      spec,
-      viewer: page,
-      sharerPids: () => [x11vnc.pid as number, websockify.pid as number],
-      wireBytes: () => lab.bytes(),
-      details: async () => ({}),
-      enableInput: async () => undefined,
-      dispose: async () => {
-        await page.page.evaluate(() => window.benchVnc.disconnect()).catch(() => undefined);
-        await page.close();
-        await stop();
-      },
-    };
   }
 
   static async start(spec: SystemSpec, display: string, width: number, height: number): Promise<VncSystem> {
@@ -114,8 +103,7 @@ export class VncSystem implements SystemUnderTest {
       return new VncSystem(spec, viewer, processes);
     } catch (err) {
       await viewer?.close();
-      for (const p of processes) p.kill('SIGTERM');
-      await Promise.all(processes.map(exited));
+      await stopAll(processes);
       throw err;
     }
   }
@@ -135,7 +123,6 @@ export class VncSystem implements SystemUnderTest {
   async dispose(): Promise<void> {
     await this.viewer.page.evaluate(() => window.benchVnc.disconnect()).catch(() => undefined);
     await this.viewer.close();
-    for (const p of this.processes) p.kill('SIGTERM');
-    await Promise.all(this.processes.map(exited));
+    await stopAll(this.processes);
   }
 }

@@ -13,11 +13,12 @@
  * SystemUnderTest.ts), BENCH_SYSTEMS_4K (as BENCH_SYSTEMS), BENCH_QUALITY (a JSON Quality for ours instead of the preset), BENCH_DEBUG.
  */
 import { execFileSync } from 'child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { startXvfb } from '../../test/support/xvfb';
 import { insideSharerNamespace, MTU, runInsideNamespaces, vethMtu } from './Netns';
 import { buildHost, OursSystem } from './OursSystem';
+import { xvfbPid } from './ProcessMeter';
 import { RawRun, RESULTS_DIR, writeReports } from './report';
 import { ScenePlayer } from './ScenePlayer';
 import { pixelCheck, playScene, SceneContext, SceneName, SceneOptions, SceneRun, SCENES } from './scenes';
@@ -76,19 +77,6 @@ function checkTools(): void {
 }
 
 const loadavg = (): number => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
-
-function xvfbPid(display: string): number {
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      if (argv[0].endsWith('Xvfb') && argv[1] === display) return Number(name);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  throw new Error(`no Xvfb for ${display}`);
-}
 
 function startSystem(spec: SystemSpec, display: string, width: number, height: number): Promise<SystemUnderTest> {
   return spec.kind === 'ours' ? OursSystem.start(spec, display, width, height) : VncSystem.start(spec, display, width, height);

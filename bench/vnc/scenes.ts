@@ -4,7 +4,7 @@
  * poll with a deadline; gaps between trials are spacing, not assertions.
  */
 import { cpuPercent, machineBusy, memoryMiB, sampleCpu } from './ProcessMeter';
-import { vethCounters } from './Netns';
+import { VethCounters, vethCounters } from './Netns';
 import { LAYOUT, nowMs, ScenePlayer } from './ScenePlayer';
 import type { Observation } from './page/probe';
 import { SystemUnderTest } from './SystemUnderTest';
@@ -70,6 +70,8 @@ export interface SceneContext {
   readonly player: ScenePlayer;
   readonly xvfbPid: number;
   readonly log: (line: string) => void;
+  /** Where the bytes are counted, if not on the bench's veth (vethCounters): e.g. a network lab host's interface. */
+  readonly wire?: () => Promise<VethCounters>;
 }
 
 export interface SceneOptions {
@@ -85,11 +87,11 @@ function near(a: number, b: number, tolerance = 60): boolean {
   return [16, 8, 0].every((s) => Math.abs(((a >> s) & 255) - ((b >> s) & 255)) <= tolerance);
 }
 
-/** Measures CPU, memory and bytes on the veth around `body`. */
+/** Measures CPU, memory and bytes on the veth (or `ctx.wire`) around `body`. */
 async function measured<T>(ctx: SceneContext, body: () => Promise<T>): Promise<{ value: T; costs: Costs }> {
   const sharer = ctx.system.sharerPids();
   const viewer = [ctx.system.viewer.pid];
-  const wire0 = vethCounters();
+  const wire0 = ctx.wire ? await ctx.wire() : vethCounters();
   const machine0 = machineBusy();
   const s0 = sampleCpu(sharer);
   const v0 = sampleCpu(viewer);
@@ -100,7 +102,7 @@ async function measured<T>(ctx: SceneContext, body: () => Promise<T>): Promise<{
   const v1 = sampleCpu(viewer);
   const x1 = sampleCpu([ctx.xvfbPid]);
   const machine1 = machineBusy();
-  const wire1 = vethCounters();
+  const wire1 = ctx.wire ? await ctx.wire() : vethCounters();
   const seconds = (performance.now() - t0) / 1000;
   const sharerCpuPct = cpuPercent(s0, s1);
   const viewerCpuPct = cpuPercent(v0, v1);
