@@ -9,7 +9,7 @@ import { execFileSync } from 'child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { join, relative } from 'path';
 import { binaryMachines } from './machine';
-import { libnutPackage, machinesFor, parseTarget, requiredBinaries, RUNTIME_PACKAGES, splitTarget, Target, TARGETS } from './targets';
+import { libnutPackage, machinesFor, uiohookPrebuild, parseTarget, requiredBinaries, RUNTIME_PACKAGES, splitTarget, Target, TARGETS } from './targets';
 
 const ROOT = join(__dirname, '..', '..');
 const log = (line: string) => process.stderr.write(`package: ${line}\n`);
@@ -62,6 +62,12 @@ function ignoreRules(target: Target): string[] {
     'node_modules/**/build/Makefile',
     // headers node-mac-permissions was compiled with
     'node_modules/node-addon-api/**',
+    // uiohook-napi (the local-ESC watcher beside libnut): its loader and this platform's prebuilt binary only
+    'node_modules/uiohook-napi/libuiohook/**',
+    'node_modules/uiohook-napi/src/**',
+    'node_modules/uiohook-napi/binding.gyp',
+    'node_modules/uiohook-napi/prebuilds/**',
+    ...(uiohookPrebuild(target) ? [`!node_modules/uiohook-napi/prebuilds/${target}/**`] : []),
   ];
 }
 

@@ -58,3 +58,11 @@ export function libnutPackage(target: Target): string | undefined {
   if (cpu !== 'x64') return undefined;
   return os === 'win32' ? '@nut-tree-fork/libnut-win32' : '@nut-tree-fork/libnut-linux';
 }
+
+/**
+ * uiohook-napi ships every platform's prebuilt binary in one package; its linux-arm64 one is an x86-64 build
+ * (checked in 1.5.5), so arm64 Linux goes without it — there the X11 backend watches ESC through XInput 2.
+ */
+export function uiohookPrebuild(target: Target): boolean {
+  return target !== 'linux-arm64';
+}

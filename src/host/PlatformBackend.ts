@@ -1,6 +1,7 @@
 /**
  * Picks what captures the screen and applies input on this machine: X11 (complete: damage-driven capture,
- * cursor, monitors, XTEST input, local ESC) or libnut on Windows/macOS (view only for now). Anything else
+ * cursor, monitors, XTEST input, local ESC) or libnut on Windows/macOS (capture and input through libnut, local
+ * ESC through uiohook-napi; view only where uiohook does not load). Anything else
  * fails with a clear ERR_PLATFORM_UNSUPPORTED — never a silent black screen.
  */
 import { ScreenChoice } from '../protocol/host';
@@ -11,6 +12,8 @@ import { openCapture } from './capture/createCapture';
 import { CursorTracker, ScreenCapture } from './capture/ScreenCapture';
 import { EscapeWatcher } from './input/EscapeWatcher';
 import { InputInjector } from './input/InputInjector';
+import { LibnutControl, LibnutInput } from './input/LibnutInput';
+import { loadUiohook, Uiohook, UiohookEscapeWatcher } from './input/UiohookEscapeWatcher';
 import { X11EscapeWatcher } from './input/X11EscapeWatcher';
 import { X11Input } from './input/X11Input';
 import { X11Display } from './x11/X11Display';
@@ -73,6 +76,20 @@ function openLibnut(screen: ScreenChoice, resources: DisposableStore): PlatformB
   const libnut = loadLibnut();
   const capture = resources.add(LibnutCapture.open(libnut));
   const cursor = resources.add(new LibnutCursor(libnut, capture.density));
+  const control = openLibnutControl(libnut as unknown as LibnutControl, capture.density, resources);
   // libnut reports failures by throwing from its calls, which the capture handles itself.
-  return { capture, cursor, resources, onError: () => ({ dispose: () => undefined }) };
+  return { capture, cursor, control, resources, onError: () => ({ dispose: () => undefined }) };
+}
+
+/** Control needs the local-ESC watcher: without uiohook the session stays view only (the gate refuses control). */
+function openLibnutControl(libnut: LibnutControl, density: number, resources: DisposableStore): PlatformBackend['control'] {
+  let hook: Uiohook;
+  try {
+    hook = loadUiohook();
+  } catch {
+    return undefined;
+  }
+  const injector = resources.add(new LibnutInput(libnut, density));
+  const escape = resources.add(new UiohookEscapeWatcher(hook, injector));
+  return { injector, escape };
 }

@@ -65,6 +65,9 @@ describe('npm run package -- --target <platform>', function () {
       }
       assert.ok(natives.includes(`node_modules/@roamhq/wrtc-${target}/wrtc.node`), `${target}: WebRTC binary missing`);
       if (!target.startsWith('linux')) assert.ok(natives.some((f) => f.startsWith('node_modules/@nut-tree-fork/libnut-')), `${target}: libnut binary missing`);
+      // the local-ESC watcher for libnut's control (arm64 Linux: upstream's binary is x86-64; X11 watches ESC there)
+      assert.strictEqual(natives.includes(`node_modules/uiohook-napi/prebuilds/${target}/uiohook-napi.node`), target !== 'linux-arm64', `${target}: uiohook binary`);
+      if (target.startsWith('darwin')) assert.ok(natives.includes('node_modules/@nut-tree-fork/node-mac-permissions/build/Release/permissions.node'), `${target}: macOS permission checks`);
       // what the extension does not load
       assert.deepStrictEqual(files.filter((f) => f === 'dist/server.js' || f.endsWith('.map') || f.includes('better-sqlite3') || f.includes('webview-ui-toolkit') || f.startsWith('src/')), []);
       assert.deepStrictEqual(files.filter((f) => f.startsWith('node_modules/@vscode/codicons/') && !/codicon\.(css|ttf)$|package\.json$/.test(f)), []);
