@@ -11,6 +11,7 @@ import { HostVoiceEndpoint } from '../audio/HostVoiceEndpoint';
 import type { TalkController, TalkFactory } from '../audio/TalkController';
 import { HostFilesEndpoint } from '../files/FilesEndpoint';
 import type { FilesFactory, SessionFiles } from '../files/SessionFiles';
+import { settingsUrlFor } from '../host/capture/macPermissions';
 import type { HostSupervisor } from '../host/supervisor';
 import { Logger } from '../common/logger';
 import { SessionError } from './AssistanceSession';
@@ -23,6 +24,8 @@ import { SessionTexts as T } from './SessionTexts';
 export interface SharerPrompts {
   askConsent(helperName: string): Promise<boolean>;
   askControl(helperName: string): Promise<boolean>;
+  /** A permission the system withholds (macOS): the message, and a button to the System Settings page for it. */
+  offerSystemSettings?(message: string, settingsUrl: string): Promise<void>;
 }
 
 /** The machine's rules, read fresh each time (the user may change them mid-session). */
@@ -119,6 +122,8 @@ export class SharerSession extends SessionSide implements ActiveSession {
     this.store.add(
       host.onError((e) => {
         this.log.error(`host ${e.code}: ${e.message}`);
+        const settingsUrl = settingsUrlFor(e.code);
+        if (settingsUrl) void this.prompts.offerSystemSettings?.(e.message, settingsUrl);
         if (e.fatal) void this.fail(T.sharingFailed(e.message));
       }),
     );
