@@ -83,7 +83,7 @@ function checkBinaries(dir: string, target: Target, ignored: (file: string) => b
   }
   const allowed = machinesFor(target);
   for (const file of walk(join(dir, 'node_modules')).filter((f) => f.endsWith('.node'))) {
-    const rel = relative(dir, file);
+    const rel = relative(dir, file).replace(/\\/g, '/');
     if (ignored(rel)) continue;
     const machines = binaryMachines(readFileSync(file));
     if (!machines.some((m) => allowed.includes(m))) throw new Error(`package: ${rel} is built for ${machines.join(', ') || 'an unknown machine'}, not ${target}`);
@@ -110,7 +110,8 @@ function packageTarget(target: Target, out: string): { target: Target; vsix: str
   const { os, cpu } = splitTarget(target);
   log(`${target}: installing ${RUNTIME_PACKAGES.join(', ')} for ${os}/${cpu} from the npm registry`);
   // --ignore-scripts: nothing is compiled here; each platform's binaries come prebuilt
-  execFileSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', `--os=${os}`, `--cpu=${cpu}`], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  // npm is npm.cmd on Windows, which Node runs only through a shell
+  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', `--os=${os}`, `--cpu=${cpu}`], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
   const rules = ignoreRules(target);
   checkBinaries(dir, target, matcher(rules));
   writeFileSync(join(dir, '.vscodeignore'), `${rules.join('\n')}\n`);
