@@ -10,7 +10,7 @@ import { AddressInfo, createServer } from 'net';
 import { networkInterfaces } from 'os';
 import { NetworkClient } from '../network/NetworkClient';
 import type { Link } from '../protocol/network';
-import { RunningServer, startServer } from '../server/startServer';
+import { RunningServer, startEmbeddedServer } from './EmbeddedServer';
 import { IDisposable, DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { formatInvitationLink, InvitationLink } from './InvitationLink';
@@ -76,7 +76,7 @@ export class DirectLinks implements IDisposable {
       const address = options.address || lanAddress();
       // The link must name the port, so a free one is chosen before the server starts.
       const port = options.port || (await freePort());
-      this.server = await startServer({ host: '0.0.0.0', port, publicUrl: `ws://${address}:${port}`, joinPassword: this.joinKey, logger: this.log });
+      this.server = await startEmbeddedServer({ host: '0.0.0.0', port, publicUrl: `ws://${address}:${port}`, joinPassword: this.joinKey, logger: this.log });
       this.log.info(`direct invitation links served at ws://${address}:${port}`);
     }
     if (!this.sharerClient) {

@@ -7,7 +7,7 @@ import { join } from 'path';
 import type { Logger } from '../common/logger';
 import { Alias } from '../protocol/network';
 import type { ToolbarAction } from '../protocol/webview';
-import { RunningServer, startServer } from '../server/startServer';
+import { RunningServer, startEmbeddedServer } from '../session/EmbeddedServer';
 import type { AssistanceNetwork } from '../session/AssistanceNetwork';
 import type { AssistSettings } from '../session/AssistSettings';
 import { DirectLinks, lanAddress } from '../session/DirectLinks';
@@ -257,7 +257,7 @@ export class Commands implements vscode.Disposable {
     const address = this.s.settings.directAddress() || lanAddress();
     const dataDir = join(this.s.context.globalStorageUri.fsPath, 'team-server');
     const publicUrl = `ws://${address}:${TEAM_SERVER_PORT}`;
-    this.teamServer = await startServer({ host: '0.0.0.0', port: TEAM_SERVER_PORT, dataDir, publicUrl, inviteExpiryMs: this.s.settings.invitationExpiryMs(), logger: this.s.log });
+    this.teamServer = await startEmbeddedServer({ host: '0.0.0.0', port: TEAM_SERVER_PORT, dataDir, publicUrl, inviteExpiryMs: this.s.settings.invitationExpiryMs(), logger: this.s.log });
     this.s.log.info(`team server listening on port ${TEAM_SERVER_PORT}, data in ${dataDir}`);
     const choice = await vscode.window.showInformationMessage(
       `A team server is running on this machine at ${publicUrl} while VS Code is open. Teammates set "Remote Assist: Server Url" to this address and sign in.`,

@@ -54,9 +54,13 @@ describe('npm run package -- --target <platform>', function () {
       const dir = unpacked.get(target)!;
       const manifest = readFileSync(join(dir, '..', 'extension.vsixmanifest'), 'utf8');
       assert.match(manifest, new RegExp(`TargetPlatform="${target}"`));
-      for (const file of ['package.json', 'dist/extension.js', 'dist/host.js', 'dist/webview/panel.js', 'dist/webview/chat.js', 'dist/webview/voice-worklet.js', 'media/help.md', 'node_modules/@vscode/codicons/dist/codicon.css', 'node_modules/@vscode/codicons/dist/codicon.ttf']) {
+      for (const file of ['package.json', 'dist/extension.js', 'dist/embedded-server.js', 'dist/host.js', 'dist/webview/panel.js', 'dist/webview/chat.js', 'dist/webview/voice-worklet.js', 'media/help.md', 'node_modules/@vscode/codicons/dist/codicon.css', 'node_modules/@vscode/codicons/dist/codicon.ttf']) {
         assert.ok(existsSync(join(dir, file)), `${target}: ${file} is missing`);
       }
+      // activation loads extension.js only: the server, its SQLite and Redis code wait in embedded-server.js
+      const extension = readFileSync(join(dir, 'dist/extension.js'), 'utf8');
+      assert.ok(!extension.includes('node-sqlite3-wasm') && !extension.includes('CREATE TABLE accounts'), `${target}: server code in extension.js`);
+      assert.ok(extension.includes('require("./embedded-server.js")'), `${target}: extension.js loads the server bundle`);
       const files = walk(dir).map((f) => relative(dir, f));
       const natives = files.filter((f) => f.endsWith('.node'));
       for (const file of natives) {
