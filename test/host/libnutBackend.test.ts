@@ -10,7 +10,8 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { near, TEST_QUALITY, TestDisplay, TestSession } from './support/session';
 import { until } from './support/poll';
-import { XK, XProbe } from './support/xprobe';
+import { helperEscapeThenSharerEscape } from './support/escapeScenario';
+import { XProbe } from './support/xprobe';
 
 describe('host: libnut backend (libnut capture and input, uiohook ESC)', function () {
   this.timeout(120_000);
@@ -109,17 +110,7 @@ describe('host: libnut backend (libnut capture and input, uiohook ESC)', functio
   });
 
   it("does not revoke on the helper's ESC; the sharer's ESC ends control and releases held keys", async function () {
-    await page().keyboard.press('Escape');
-    await page().keyboard.type('x\n');
-    await until('the helper ESC line', () => read().endsWith('\x1bx\n'), 20_000, 50, read);
-    assert.strictEqual(lastControl()?.granted, true, "the helper's ESC must not end control");
-    await page().keyboard.down('Shift');
-    await until('Shift held on the display', async () => (await probe.keysDown()).includes(XK.Shift_L));
-    await display.run('xdotool', ['key', 'Escape']);
-    await until('control revoked by local ESC', () => lastControl()?.granted === false);
-    assert.strictEqual(lastControl()?.reason, 'localEscape');
-    await until('Shift released', async () => !(await probe.keysDown()).includes(XK.Shift_L));
-    await page().keyboard.up('Shift');
+    await helperEscapeThenSharerEscape({ session, display, probe, read });
     await page().keyboard.type('after revoke\n');
     await display.run('xdotool', ['type', 'local']);
     await display.run('xdotool', ['key', 'Return']);

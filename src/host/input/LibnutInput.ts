@@ -4,6 +4,7 @@
  * buttons released on revoke, and a count of the ESC presses it injected for the local-ESC watcher.
  */
 import { PointerButton } from '../../protocol/peer';
+import { HeldInput } from './HeldInput';
 import { InputInjector } from './InputInjector';
 import { mapLibnutKey, shortcutKeyName } from './libnutKeys';
 
@@ -20,11 +21,7 @@ export interface LibnutControl {
 const BUTTON: Readonly<Partial<Record<PointerButton, string>>> = { left: 'left', middle: 'middle', right: 'right' };
 const SHORTCUT_MODIFIERS = new Set(['control', 'right_control', 'alt', 'right_alt', 'command', 'right_cmd']);
 
-export class LibnutInput implements InputInjector {
-  /** KeyboardEvent code (or key) → the libnut key held down for it. */
-  private readonly heldKeys = new Map<string, string>();
-  private readonly heldButtons = new Set<string>();
-  private injectedEscapes = 0;
+export class LibnutInput extends HeldInput<string, string> implements InputInjector {
   private disposed = false;
 
   constructor(
@@ -32,23 +29,10 @@ export class LibnutInput implements InputInjector {
     /** Physical pixels per point (2 on a Retina display): captured pixels → libnut's logical coordinates. */
     private readonly density: number,
   ) {
+    super();
     // libnut sleeps after every event by default (10 ms): input must not queue behind sleeps
     nut.setKeyboardDelay(0);
     nut.setMouseDelay(0);
-  }
-
-  get holding(): boolean {
-    return this.heldKeys.size > 0 || this.heldButtons.size > 0;
-  }
-
-  consumeInjectedEscape(): boolean {
-    if (this.injectedEscapes === 0) return false;
-    this.injectedEscapes--;
-    return true;
-  }
-
-  forgetInjectedEscapes(): void {
-    this.injectedEscapes = 0;
   }
 
   pointerMove(x: number, y: number): void {
@@ -90,7 +74,7 @@ export class LibnutInput implements InputInjector {
     if (previous === name && mapped.kind === 'key' && mapped.modifier) return true;
     if (previous !== undefined) this.nut.keyToggle(previous, 'up');
     this.heldKeys.set(id, name);
-    if (name === 'escape') this.injectedEscapes++;
+    if (name === 'escape') this.escapeSent();
     this.nut.keyToggle(name, 'down');
     return true;
   }
