@@ -26,8 +26,9 @@ describe('npm run package -- --target <platform>', function () {
 
   before(function () {
     scratch = mkdtempSync(join(tmpdir(), 'ra-package-'));
-    const out = execFileSync('npm', ['run', '--silent', 'package', '--', '--target', 'all'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    for (const line of out.trim().split('\n')) {
+    // the README's command, as written
+    const out = execFileSync('npm', ['run', 'package', '--', '--target', 'all'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    for (const line of out.split('\n').filter((l) => l.startsWith('{'))) {
       const report = JSON.parse(line) as { target: Target; vsix: string; bytes: number };
       reports.set(report.target, report);
       const dir = join(scratch, report.target);
