@@ -1,11 +1,7 @@
 #!/usr/bin/env bash
-# Builds every bundle for production and packs the extension into remote-assist.vsix with @vscode/vsce.
-# The native modules (@roamhq/wrtc, better-sqlite3) ship inside the .vsix; .vscodeignore lists them.
+# npm run package [-- --target <linux-x64|linux-arm64|darwin-x64|darwin-arm64|win32-x64|all>]: one .vsix per
+# target with only that platform's native binaries (scripts/package/main.ts). Without a target: this machine's
+# platform, as remote-assist.vsix. Prints one JSON line per .vsix (target, path, size in bytes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-node esbuild.js --production >&2
-# The native modules are built for this machine: mark the .vsix for its platform (e.g. linux-x64).
-TARGET="$(node -p 'process.platform + "-" + process.arch')"
-# No public repository or LICENSE file yet: say so instead of answering vsce's prompts.
-npx vsce package --target "$TARGET" --no-update-package-json --allow-missing-repository --skip-license --out remote-assist.vsix >&2
-echo "$PWD/remote-assist.vsix"
+exec node_modules/.bin/tsx scripts/package/main.ts "$@"

@@ -69,6 +69,7 @@ export class HostSession {
         return;
       case 'grantControl':
         if (this._state !== 'connected' || !this.gate) return this.report('ERR_BAD_COMMAND', `cannot grant control while ${this._state}`);
+        if (this.backend?.controlUnavailable) return this.report(this.backend.controlUnavailable.code, this.backend.controlUnavailable.message);
         try {
           this.gate.grant();
         } catch (err) {

@@ -1,6 +1,7 @@
 /**
  * Picks what captures the screen and applies input on this machine: X11 (complete: damage-driven capture,
- * cursor, monitors, XTEST input, local ESC) or libnut on Windows/macOS (view only for now). Anything else
+ * cursor, monitors, XTEST input, local ESC) or libnut on Windows/macOS (capture and input through libnut, local
+ * ESC through uiohook-napi; view only where uiohook does not load). Anything else
  * fails with a clear ERR_PLATFORM_UNSUPPORTED — never a silent black screen.
  */
 import { ScreenChoice } from '../protocol/host';
@@ -8,9 +9,12 @@ import { DisposableStore, Emitter, Event } from '../common/lifecycle';
 import { HostError } from './HostError';
 import { LibnutCapture, LibnutCursor, loadLibnut } from './capture/LibnutCapture';
 import { openCapture } from './capture/createCapture';
+import { checkMacPermission } from './capture/macPermissions';
 import { CursorTracker, ScreenCapture } from './capture/ScreenCapture';
 import { EscapeWatcher } from './input/EscapeWatcher';
 import { InputInjector } from './input/InputInjector';
+import { LibnutControl, LibnutInput } from './input/LibnutInput';
+import { loadUiohook, Uiohook, UiohookEscapeWatcher } from './input/UiohookEscapeWatcher';
 import { X11EscapeWatcher } from './input/X11EscapeWatcher';
 import { X11Input } from './input/X11Input';
 import { X11Display } from './x11/X11Display';
@@ -20,6 +24,8 @@ export interface PlatformBackend {
   readonly cursor: CursorTracker;
   /** Input and the local-ESC watcher; absent where remote control is not supported yet. */
   readonly control?: { readonly injector: InputInjector; readonly escape: EscapeWatcher };
+  /** Why control cannot be granted here though the platform supports it (a missing macOS permission). */
+  readonly controlUnavailable?: HostError;
   /** Everything above, and the connections behind it. */
   readonly resources: DisposableStore;
   /** Asynchronous failures of the display (X errors without a callback); worth reporting, not fatal. */
@@ -71,8 +77,26 @@ async function openX11(displayName: string, screen: ScreenChoice, resources: Dis
 function openLibnut(screen: ScreenChoice, resources: DisposableStore): PlatformBackend {
   if (screen !== 'all') throw new HostError('ERR_PLATFORM_UNSUPPORTED', 'Choosing one monitor is not supported on this system yet; share the whole screen.');
   const libnut = loadLibnut();
+  // macOS: without Screen Recording the capture shows only the desktop background; say so instead.
+  const noScreen = process.platform === 'darwin' ? checkMacPermission('screen') : undefined;
+  if (noScreen) throw noScreen;
   const capture = resources.add(LibnutCapture.open(libnut));
   const cursor = resources.add(new LibnutCursor(libnut, capture.density));
+  const controlUnavailable = process.platform === 'darwin' ? checkMacPermission('accessibility') : undefined;
+  const control = controlUnavailable ? undefined : openLibnutControl(libnut as unknown as LibnutControl, capture.density, resources);
   // libnut reports failures by throwing from its calls, which the capture handles itself.
-  return { capture, cursor, resources, onError: () => ({ dispose: () => undefined }) };
+  return { capture, cursor, control, controlUnavailable, resources, onError: () => ({ dispose: () => undefined }) };
+}
+
+/** Control needs the local-ESC watcher: without uiohook the session stays view only (the gate refuses control). */
+function openLibnutControl(libnut: LibnutControl, density: number, resources: DisposableStore): PlatformBackend['control'] {
+  let hook: Uiohook;
+  try {
+    hook = loadUiohook();
+  } catch {
+    return undefined;
+  }
+  const injector = resources.add(new LibnutInput(libnut, density));
+  const escape = resources.add(new UiohookEscapeWatcher(hook, injector));
+  return { injector, escape };
 }

@@ -118,6 +118,8 @@ export const HostErrorCode = z.enum([
   'ERR_PEER_PROTOCOL', // the helper sent something invalid (reported, ignored)
   'ERR_INPUT_FLOOD', // the helper exceeded the input rate limit
   'ERR_INTERNAL',
+  'ERR_PERMISSION_SCREEN_RECORDING', // macOS: VS Code lacks the Screen Recording permission
+  'ERR_PERMISSION_ACCESSIBILITY', // macOS: VS Code lacks the Accessibility permission (control)
 ]);
 export type HostErrorCode = z.infer<typeof HostErrorCode>;
 

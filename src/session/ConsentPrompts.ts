@@ -19,4 +19,9 @@ export class ConsentPrompts implements SharerPrompts {
     const answer = await vscode.window.showWarningMessage(T.controlQuestion(helperName), { modal: true, detail: T.controlQuestionDetail }, 'Yes', 'No');
     return answer === 'Yes';
   }
+
+  async offerSystemSettings(message: string, settingsUrl: string): Promise<void> {
+    const answer = await vscode.window.showErrorMessage(message, 'Open System Settings');
+    if (answer === 'Open System Settings') await vscode.env.openExternal(vscode.Uri.parse(settingsUrl));
+  }
 }

@@ -12,7 +12,7 @@ import { NetworkClient } from '../network/NetworkClient';
 import type { Link } from '../protocol/network';
 import { generateLanCertificate } from '../server/LanCertificate';
 import type { IceOptions } from '../server/IceCredentials';
-import { RunningServer, startServer } from '../server/startServer';
+import { RunningServer, startEmbeddedServer } from './EmbeddedServer';
 import { IDisposable, DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { formatInvitationLink, InvitationLink } from './InvitationLink';
@@ -72,7 +72,7 @@ export class DirectLinks implements IDisposable {
       const address = options.address || lanAddress();
       const { cert, key, fingerprint } = await generateLanCertificate(address);
       // bound to the address the link names only, on the port asked for or a free one
-      const running = await startServer({ host: address, port: options.port, tls: { cert, key }, joinPassword: this.joinKey, ...options.ice, logger: this.log });
+      const running = await startEmbeddedServer({ host: address, port: options.port, tls: { cert, key }, joinPassword: this.joinKey, ...options.ice, logger: this.log });
       this.server = { running, url: running.url, fingerprint };
       this.log.info(`direct invitation links served at ${running.url} (certificate SHA-256 ${fingerprint})`);
     }

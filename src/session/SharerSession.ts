@@ -11,6 +11,7 @@ import { HostVoiceEndpoint } from '../audio/HostVoiceEndpoint';
 import type { TalkController, TalkFactory } from '../audio/TalkController';
 import { HostFilesEndpoint } from '../files/FilesEndpoint';
 import type { FilesFactory, SessionFiles } from '../files/SessionFiles';
+import { settingsUrlFor } from '../host/capture/macPermissions';
 import type { HostSupervisor } from '../host/supervisor';
 import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
@@ -29,6 +30,8 @@ export interface SharerPrompts {
   askControl(helperName: string): Promise<boolean>;
   /** The host process crashed: offer "Restart Sharing" (calls `restart` when chosen). */
   offerRestart?(restart: () => void): void;
+  /** A permission the system withholds (macOS): the message, and a button to the System Settings page for it. */
+  offerSystemSettings?(message: string, settingsUrl: string): Promise<void>;
 }
 
 /** A new peer connection that is not up after this long is replaced by another. */
@@ -193,6 +196,8 @@ export class SharerSession extends SessionSide implements ActiveSession {
     hostStore.add(
       host.onError((e) => {
         this.log.error(`host ${e.code}: ${e.message}`);
+        const settingsUrl = settingsUrlFor(e.code);
+        if (settingsUrl) void this.prompts.offerSystemSettings?.(e.message, settingsUrl);
         // Before the first connection a fatal error means sharing cannot start; later, the exit handler decides.
         if (e.fatal && this.model.phase === 'connecting' && current()) void this.fail(T.sharingFailed(e.message));
       }),

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Logger } from '../common/logger';
 import { pinnedServerAddress } from '../network/serverAddress';
 import { generateLanCertificate } from '../server/LanCertificate';
-import { RunningServer, startServer } from '../server/startServer';
+import { RunningServer, startEmbeddedServer } from './EmbeddedServer';
 
 const CERTIFICATE_DAYS = 365;
 
@@ -52,11 +52,11 @@ export async function startTeamServer(dataDir: string, address: string, inviteEx
   const options = { host: address, dataDir, tls: { cert: saved.cert, key: saved.key }, joinPassword: saved.joinPassword, inviteExpiryMs, ...ice, logger: log };
   let server: RunningServer;
   try {
-    server = await startServer({ ...options, port: saved.port });
+    server = await startEmbeddedServer({ ...options, port: saved.port });
   } catch (err) {
     if (saved.port === 0) throw err;
     log.warn(`team server: port ${saved.port} is taken (${err instanceof Error ? err.message : String(err)}); picking a free one`);
-    server = await startServer({ ...options, port: 0 });
+    server = await startEmbeddedServer({ ...options, port: 0 });
   }
   saved = { ...saved, port: server.port };
   writeFileSync(file, JSON.stringify(saved), { mode: 0o600 });

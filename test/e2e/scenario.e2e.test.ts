@@ -62,13 +62,13 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
 
   const aliceHostScript = () => join(scene.stack.installedExtensionDir(ALICE), 'dist/host.js');
 
-  it('0. the installed extension loads its native modules (@roamhq/wrtc, better-sqlite3)', function () {
+  it('0. the installed extension loads its native modules (@roamhq/wrtc, the WebAssembly SQLite)', function () {
     const dir = scene.stack.installedExtensionDir(ALICE);
     const script = `
       const wrtc = require(${JSON.stringify(join(dir, 'node_modules/@roamhq/wrtc'))});
       const pc = new wrtc.RTCPeerConnection(); pc.close();
-      const Database = require(${JSON.stringify(join(dir, 'node_modules/better-sqlite3'))});
-      const db = new Database(':memory:'); const row = db.prepare('select 6*7 as answer').get(); db.close();
+      const { Database } = require(${JSON.stringify(join(dir, 'node_modules/node-sqlite3-wasm'))});
+      const db = new Database(':memory:'); const row = db.get('select 6*7 as answer'); db.close();
       process.stdout.write(JSON.stringify(row)); process.exit(0);`;
     assert.strictEqual(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }), '{"answer":42}');
   });

@@ -9,7 +9,8 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { TestDisplay, TestSession } from './support/session';
 import { until } from './support/poll';
-import { XK, XProbe } from './support/xprobe';
+import { helperEscapeThenSharerEscape } from './support/escapeScenario';
+import { XProbe } from './support/xprobe';
 
 describe('host: control (viewer keyboard and mouse → XTEST, gated)', function () {
   this.timeout(120_000);
@@ -193,21 +194,8 @@ describe('host: control (viewer keyboard and mouse → XTEST, gated)', function 
   });
 
   it("does not revoke on the helper's own ESC, but does on the sharer's", async function () {
-    await page().keyboard.press('Escape');
-    await page().keyboard.type('x\n');
-    await until('the helper ESC line', () => read().endsWith('\x1bx\n'), 20_000, 50, read);
-    assert.strictEqual(lastControl()?.granted, true, "the helper's ESC must not end control");
-
-    // Hold Shift through the viewer, then the sharer presses ESC on their own keyboard.
-    await page().keyboard.down('Shift');
-    await until('Shift held on the display', async () => (await probe.keysDown()).includes(XK.Shift_L));
-    await display.run('xdotool', ['key', 'Escape']);
-    await until('control revoked by local ESC', () => lastControl()?.granted === false);
-    assert.strictEqual(lastControl()?.reason, 'localEscape');
+    await helperEscapeThenSharerEscape({ session, display, probe, read });
     await viewerControl(false);
-    // Revoking released what the helper held.
-    await until('Shift released', async () => !(await probe.keysDown()).includes(XK.Shift_L));
-    await page().keyboard.up('Shift');
     // The sharer's ESC still reached their application (it was not stolen).
     await display.run('xdotool', ['type', 'y']);
     await display.run('xdotool', ['key', 'Return']);

@@ -17,9 +17,10 @@ function freeDisplayNumber(): number {
   throw new Error('no free X display number');
 }
 
-export async function startXvfb(width = 1280, height = 720): Promise<XDisplay> {
+/** `extraArgs`: more Xvfb options, e.g. `-terminate` (the server ends when its last client disconnects). */
+export async function startXvfb(width = 1280, height = 720, extraArgs: readonly string[] = []): Promise<XDisplay> {
   const n = freeDisplayNumber();
-  const proc: ChildProcess = spawn('Xvfb', [`:${n}`, '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp'], {
+  const proc: ChildProcess = spawn('Xvfb', [`:${n}`, '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', ...extraArgs], {
     stdio: 'ignore',
   });
   const deadline = Date.now() + 10_000;

@@ -37,6 +37,29 @@ describe('extension manifest', () => {
     assert.ok(!Object.keys(props).some((k) => /token|secret|password/i.test(k)));
   });
 
+  it('declares what works in untrusted and virtual workspaces', () => {
+    const caps = pkg.capabilities;
+    assert.strictEqual(caps.untrustedWorkspaces.supported, true);
+    assert.match(caps.untrustedWorkspaces.description, /no workspace can set it/);
+    assert.strictEqual(caps.virtualWorkspaces.supported, true);
+    assert.match(caps.virtualWorkspaces.description, /Send a File .* this machine's own disk/);
+  });
+
+  it('keeps every setting but the screen quality out of workspaces, and whole numbers integer and bounded', () => {
+    const props = c.configuration.properties as Record<string, { type: string; scope?: string; minimum?: number; maximum?: number; default: unknown }>;
+    // Quality only shapes the picture this machine sends; any other setting could expose the machine or its user.
+    const workspaceSettable = Object.entries(props).filter(([, p]) => p.scope !== 'machine' && p.scope !== 'application').map(([key]) => key);
+    assert.deepStrictEqual(workspaceSettable, ['remoteAssist.quality']);
+    assert.strictEqual(props['remoteAssist.quality'].scope, 'window');
+    assert.strictEqual(props['remoteAssist.displayName'].scope, 'application');
+    assert.deepStrictEqual(Object.values(props).filter((p) => p.type === 'number'), []);
+    for (const [key, p] of Object.entries(props).filter(([, p]) => p.type === 'integer')) {
+      assert.ok(Number.isInteger(p.minimum) && Number.isInteger(p.maximum), `${key} has integer bounds`);
+      assert.ok(Number.isInteger(p.default) && (p.default as number) >= p.minimum! && (p.default as number) <= p.maximum!, `${key}'s default is within them`);
+    }
+    assert.deepStrictEqual(Object.keys(props).filter((k) => props[k].type === 'integer'), ['remoteAssist.invitationExpiryMinutes', 'remoteAssist.directPort', 'remoteAssist.files.maxSizeMB']);
+  });
+
   it('puts Accept and Decline on keys for a focused invitation', () => {
     const bound = c.keybindings.filter((k: { when: string }) => k.when.includes('focusedView == remoteAssist.invitations')).map((k: { command: string }) => k.command);
     assert.deepStrictEqual(bound.sort(), ['remoteAssist.acceptInvitation', 'remoteAssist.declineInvitation']);

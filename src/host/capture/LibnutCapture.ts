@@ -2,8 +2,7 @@
  * Capture through @nut-tree-fork/libnut (the native core of nut-js), the maintained cross-platform library
  * that installs from the registry with prebuilt binaries: the backend for Windows and macOS, where no X
  * server exists. Those systems offer it no change notification, so it compares frames: at the frame rate
- * while the screen moves, twice a second once it has been still for a while. View only: remote control
- * needs a local-ESC watcher, which this backend does not have yet.
+ * while the screen moves, twice a second once it has been still for a while. Input: ../input/LibnutInput.ts.
  */
 import { HostError } from '../HostError';
 import { Emitter } from '../../common/lifecycle';

@@ -7,6 +7,7 @@
  */
 import { PointerButton } from '../../protocol/peer';
 import { X11Display } from '../x11/X11Display';
+import { HeldInput } from './HeldInput';
 import { InputInjector } from './InputInjector';
 import { KEYSYM, mapKey } from './keysyms';
 
@@ -41,18 +42,14 @@ interface Held {
   readonly keysym: number;
 }
 
-export class X11Input implements InputInjector {
+export class X11Input extends HeldInput<Held, number> implements InputInjector {
   /** keysym → [keycode, level] with the lowest level found (0 plain, 1 Shift). */
   private readonly keycodeOf = new Map<number, [number, number]>();
   private readonly spares: number[] = [];
   private readonly sparesBound = new Map<number, number>();
   private nextSpare = 0;
-  private readonly heldKeys = new Map<string, Held>();
   /** Keycodes whose autorepeat we turned off, and whether the sharer had it on. */
   private readonly repeatSuspended = new Map<number, boolean>();
-  private readonly heldButtons = new Set<number>();
-  /** ESC presses we injected whose raw key event the ESC watcher has not seen yet. */
-  private injectedEscapes = 0;
   private disposed = false;
   /** Every keycode the sharer's keymap has for ESC (for the local-ESC watcher). */
   readonly escapeKeycodes: number[] = [];
@@ -66,6 +63,7 @@ export class X11Input implements InputInjector {
     /** The sharer's per-key autorepeat bits (GetKeyboardControl), keycode k at bit k. */
     private readonly autoRepeats: Buffer,
   ) {
+    super();
     mapping.forEach((row, i) => {
       const keycode = x.keycodes.min + i;
       if (row.every((k) => k === 0)) {
@@ -88,20 +86,6 @@ export class X11Input implements InputInjector {
     const mapping = await display.call<number[][]>((cb) => display.client.GetKeyboardMapping(display.keycodes.min, count, cb));
     const control = await display.call<{ autoRepeats: Buffer }>((cb) => (display.client as unknown as KeyboardControl).GetKeyboardControl(cb));
     return new X11Input(display, xtest, origin, mapping[0]?.length ?? 2, mapping, Buffer.from(control.autoRepeats));
-  }
-
-  get holding(): boolean {
-    return this.heldKeys.size > 0 || this.heldButtons.size > 0;
-  }
-
-  consumeInjectedEscape(): boolean {
-    if (this.injectedEscapes === 0) return false;
-    this.injectedEscapes--;
-    return true;
-  }
-
-  forgetInjectedEscapes(): void {
-    this.injectedEscapes = 0;
   }
 
   pointerMove(x: number, y: number): void {
@@ -205,7 +189,7 @@ export class X11Input implements InputInjector {
   }
 
   private fakeKey(keycode: number, down: boolean, keysym: number): void {
-    if (keysym === KEYSYM.escape && down) this.injectedEscapes++;
+    if (keysym === KEYSYM.escape && down) this.escapeSent();
     if (down) this.suspendRepeat(keycode);
     this.xtest.FakeInput(down ? this.xtest.KeyPress : this.xtest.KeyRelease, keycode, 0, this.x.root, 0, 0);
     if (!down) this.restoreRepeat(keycode);

@@ -1,0 +1,99 @@
+/**
+ * The README's packaging commands, run as written: one .vsix per platform, each unpacked and checked — entry
+ * points present, only that platform's native binaries (read from each .node file's header), nothing the
+ * extension does not load (standalone server, source maps, native SQLite, the toolkit's files) — and the
+ * linux-x64 one's native modules load and work here.
+ */
+import * as assert from 'assert';
+import { execFileSync, spawnSync } from 'child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, relative } from 'path';
+import { binaryMachines } from '../../scripts/package/machine';
+import { machinesFor, Target, TARGETS } from '../../scripts/package/targets';
+
+const ROOT = join(__dirname, '..', '..');
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+describe('npm run package -- --target <platform>', function () {
+  this.timeout(600_000);
+  let scratch: string;
+  const reports = new Map<Target, { vsix: string; bytes: number }>();
+  const unpacked = new Map<Target, string>();
+
+  before(function () {
+    scratch = mkdtempSync(join(tmpdir(), 'ra-package-'));
+    // the README's command, as written
+    const out = execFileSync('npm', ['run', 'package', '--', '--target', 'all'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    for (const line of out.split('\n').filter((l) => l.startsWith('{'))) {
+      const report = JSON.parse(line) as { target: Target; vsix: string; bytes: number };
+      reports.set(report.target, report);
+      const dir = join(scratch, report.target);
+      execFileSync('unzip', ['-q', report.vsix, '-d', dir]);
+      unpacked.set(report.target, join(dir, 'extension'));
+    }
+  });
+
+  after(function () {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    for (const target of TARGETS) rmSync(join(ROOT, `remote-assist-${target}.vsix`), { force: true });
+  });
+
+  it('builds one .vsix per platform and reports its size', function () {
+    assert.deepStrictEqual([...reports.keys()], [...TARGETS]);
+    for (const [target, { vsix, bytes }] of reports) {
+      assert.strictEqual(vsix, join(ROOT, `remote-assist-${target}.vsix`));
+      assert.ok(bytes > 1_000_000 && bytes < 20_000_000, `${target}: ${bytes} bytes`);
+    }
+  });
+
+  for (const target of TARGETS) {
+    it(`${target}: the entry points, and only ${target} native binaries`, function () {
+      const dir = unpacked.get(target)!;
+      const manifest = readFileSync(join(dir, '..', 'extension.vsixmanifest'), 'utf8');
+      assert.match(manifest, new RegExp(`TargetPlatform="${target}"`));
+      for (const file of ['package.json', 'dist/extension.js', 'dist/embedded-server.js', 'dist/host.js', 'dist/webview/panel.js', 'dist/webview/chat.js', 'dist/webview/voice-worklet.js', 'media/help.md', 'node_modules/@vscode/codicons/dist/codicon.css', 'node_modules/@vscode/codicons/dist/codicon.ttf']) {
+        assert.ok(existsSync(join(dir, file)), `${target}: ${file} is missing`);
+      }
+      // activation loads extension.js only: the server, its SQLite and Redis code wait in embedded-server.js
+      const extension = readFileSync(join(dir, 'dist/extension.js'), 'utf8');
+      assert.ok(!extension.includes('node-sqlite3-wasm') && !extension.includes('CREATE TABLE accounts'), `${target}: server code in extension.js`);
+      assert.ok(extension.includes('require("./embedded-server.js")'), `${target}: extension.js loads the server bundle`);
+      const files = walk(dir).map((f) => relative(dir, f));
+      const natives = files.filter((f) => f.endsWith('.node'));
+      for (const file of natives) {
+        const machines = binaryMachines(readFileSync(join(dir, file)));
+        assert.ok(machines.some((m) => machinesFor(target).includes(m)), `${target}: ${file} is built for ${machines.join(', ') || 'an unknown machine'}`);
+      }
+      assert.ok(natives.includes(`node_modules/@roamhq/wrtc-${target}/wrtc.node`), `${target}: WebRTC binary missing`);
+      if (!target.startsWith('linux')) assert.ok(natives.some((f) => f.startsWith('node_modules/@nut-tree-fork/libnut-')), `${target}: libnut binary missing`);
+      // the local-ESC watcher for libnut's control (arm64 Linux: upstream's binary is x86-64; X11 watches ESC there)
+      assert.strictEqual(natives.includes(`node_modules/uiohook-napi/prebuilds/${target}/uiohook-napi.node`), target !== 'linux-arm64', `${target}: uiohook binary`);
+      if (target.startsWith('darwin')) assert.ok(natives.includes('node_modules/@nut-tree-fork/node-mac-permissions/build/Release/permissions.node'), `${target}: macOS permission checks`);
+      // what the extension does not load
+      assert.deepStrictEqual(files.filter((f) => f === 'dist/server.js' || f.endsWith('.map') || f.includes('better-sqlite3') || f.includes('webview-ui-toolkit') || f.startsWith('src/')), []);
+      assert.deepStrictEqual(files.filter((f) => f.startsWith('node_modules/@vscode/codicons/') && !/codicon\.(css|ttf)$|package\.json$/.test(f)), []);
+    });
+  }
+
+  it('linux-x64: the unpacked extension loads WebRTC and the WebAssembly SQLite it runs its embedded server on', function () {
+    const dir = unpacked.get('linux-x64')!;
+    const script = `
+      const wrtc = require(${JSON.stringify(join(dir, 'node_modules/@roamhq/wrtc'))});
+      const pc = new wrtc.RTCPeerConnection(); pc.close();
+      const { Database } = require(${JSON.stringify(join(dir, 'node_modules/node-sqlite3-wasm'))});
+      const db = new Database(':memory:'); const row = db.get('select 6*7 as answer'); db.close();
+      process.stdout.write(JSON.stringify(row)); process.exit(0);`;
+    assert.strictEqual(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }), '{"answer":42}');
+  });
+
+  it('refuses a platform it has no binaries for, saying which ones it builds', function () {
+    const run = spawnSync('npm', ['run', '--silent', 'package', '--', '--target', 'linux-ia32'], { cwd: ROOT, encoding: 'utf8' });
+    assert.notStrictEqual(run.status, 0);
+    assert.match(run.stderr, /unknown target "linux-ia32"; use one of linux-x64, linux-arm64, darwin-x64, darwin-arm64, win32-x64/);
+    assert.ok(!existsSync(join(ROOT, 'remote-assist-linux-ia32.vsix')));
+  });
+});
