@@ -38,10 +38,10 @@ function row(b: Bench): string {
   const rel = path.relative(path.join(__dirname, '..'), file);
   if (b.name === 'vs-vnc') {
     const raw = readJson<RawRun>(file);
-    return `| \`${b.command}\` — ${b.what} | ${raw.startedAt.slice(0, 16).replace('T', ' ')} UTC, load ${raw.load.start.split(' ')[0]} (max ${Math.max(...raw.load.samples.map((s) => s.load1))}) on ${raw.cpus} cores, [raw](${rel}) | \`${JSON.stringify(summary(raw))}\` | ${b.target} |`;
+    return `| \`${b.command}\` — ${b.what} | ${raw.startedAt.slice(0, 16).replace('T', ' ')} UTC, load ${raw.load.start.split(' ')[0]} (max ${Math.max(...raw.load.samples.map((s) => s.load1))}) on ${raw.cpus} cores, raw: \`${rel}\` | \`${JSON.stringify(summary(raw))}\` | ${b.target} |`;
   }
   const run = readJson<StoredRun>(file);
-  return `| \`${b.command}\` — ${b.what} | ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC, load ${run.loadavg[0]} on ${run.cpus} cores, [raw](${rel}) | \`${JSON.stringify(run.summary)}\` | ${b.target} |`;
+  return `| \`${b.command}\` — ${b.what} | ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC, load ${run.loadavg[0]} on ${run.cpus} cores, raw: \`${rel}\` | \`${JSON.stringify(run.summary)}\` | ${b.target} |`;
 }
 
 export function benchTable(): string {
