@@ -46,7 +46,8 @@ describe('npm run package -- --target <platform>', function () {
     assert.deepStrictEqual([...reports.keys()], [...TARGETS]);
     for (const [target, { vsix, bytes }] of reports) {
       assert.strictEqual(vsix, join(ROOT, `remote-assist-${target}.vsix`));
-      assert.ok(bytes > 1_000_000 && bytes < 20_000_000, `${target}: ${bytes} bytes`);
+      // libwebrtc is most of it; sharp's libvips (JPEG for slow links) adds ~9 MB compressed
+      assert.ok(bytes > 1_000_000 && bytes < 32_000_000, `${target}: ${bytes} bytes`);
     }
   });
 
