@@ -104,7 +104,7 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
   let bobPanel: Frame;
 
   it("4. Alice says Yes; Bob's panel shows \"Connected to Alice.\" and Alice's display", async function () {
-    await scene.alice.clickDialogButton(/Do you want to let Bob view your screen/, 'Yes');
+    await scene.alice.clickDialogButton(/Do you want to let Bob \(\S+\) view your screen/, 'Yes');
     bobPanel = await scene.bob.webviewFrame(PANEL, 'Remote Assistance panel');
     await bobPanel.locator('.status-line', { hasText: 'Connected to Alice.' }).waitFor({ timeout: UI_TIMEOUT_MS });
     // The known-colour window on Alice's display, found in the remote desktop as Bob's browser paints it
@@ -243,7 +243,7 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     await bobPanel.locator('.status-line', { hasText: 'Disconnected from Alice.' }).waitFor({ timeout: UI_TIMEOUT_MS });
 
     await openLink(scene.bob, link, password);
-    await scene.alice.clickDialogButton(/Do you want to let Bob view your screen/, 'Yes');
+    await scene.alice.clickDialogButton(/Do you want to let Bob \(\S+\) view your screen/, 'Yes');
     const panel = await scene.bob.webviewFrame(PANEL, 'Remote Assistance panel');
     await panel.locator('.status-line', { hasText: 'Connected to Alice.' }).waitFor({ timeout: UI_TIMEOUT_MS });
     await toolbarButton(panel, 'Disconnect').click();
