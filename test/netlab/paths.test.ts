@@ -25,6 +25,7 @@ import { ToolbarDispatch } from '../../src/views/ToolbarDispatch';
 import { WebviewRouter } from '../../src/views/WebviewRouter';
 import { buildHost } from '../host/support/buildHost';
 import { chromiumIn, Coturn, NetLab } from '../support/netlab';
+import { aliceAndBob } from '../support/contacts';
 import { displayEnv, runOnDisplay, startXvfb, XDisplay } from '../support/xvfb';
 import { near, samplePicture } from '../webview/support/helperPicture';
 import { until, WebviewHarness } from '../webview/support/WebviewHarness';
@@ -81,12 +82,7 @@ describe('Sessions across NAT and firewalls (NetLab + coturn + real host process
     xclients.push(spawn('xterm', ['-name', 'typed', '-geometry', '60x10+100+100', '-e', 'sh', '-c', `cat > ${join(work, 'typed.txt')}`], { env: env(), stdio: 'ignore' }));
     await x('xdotool', ['search', '--sync', '--onlyvisible', '--classname', 'typed']);
     await x('xsetroot', ['-solid', '#2040c0']);
-    alice = new NetworkClient({ logger: quiet });
-    bob = new NetworkClient({ logger: quiet });
-    await alice.connect(server.url, { alias: 'alice', displayName: 'Alice' });
-    await bob.connect(server.url, { alias: 'bob', displayName: 'Bob' });
-    await alice.addContact('bob');
-    await bob.acceptContact('alice');
+    ({ alice, bob } = await aliceAndBob(server.url, quiet));
   });
 
   after(async () => {

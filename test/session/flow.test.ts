@@ -23,6 +23,7 @@ import { SharerSession } from '../../src/session/SharerSession';
 import { ToolbarDispatch } from '../../src/views/ToolbarDispatch';
 import { WebviewRouter } from '../../src/views/WebviewRouter';
 import { buildHost } from '../host/support/buildHost';
+import { aliceAndBob } from '../support/contacts';
 import { displayEnv, runOnDisplay, startXvfb, XDisplay } from '../support/xvfb';
 import { near, samplePicture } from '../webview/support/helperPicture';
 import { until, WebviewHarness } from '../webview/support/WebviewHarness';
@@ -77,12 +78,7 @@ describe('Remote Assistance flow (server + host on Xvfb + panel in Chromium, rea
     // After the xterm: Xvfb resets the root window when its last client leaves.
     await x('xsetroot', ['-solid', '#2040c0']);
 
-    alice = new NetworkClient({ logger: quiet });
-    bob = new NetworkClient({ logger: quiet });
-    await alice.connect(server.url, { alias: 'alice', displayName: 'Alice' });
-    await bob.connect(server.url, { alias: 'bob', displayName: 'Bob' });
-    await alice.addContact('bob');
-    await bob.acceptContact('alice');
+    ({ alice, bob } = await aliceAndBob(server.url, quiet));
     panel = await WebviewHarness.open('panel');
   });
 
