@@ -76,7 +76,8 @@ export const HostControlMessage = z.discriminatedUnion('type', [
     height: z.number().int().min(1).max(CURSOR_MAX_SIZE),
     xhot: z.number().int().min(0).max(CURSOR_MAX_SIZE),
     yhot: z.number().int().min(0).max(CURSOR_MAX_SIZE),
-    rgba: z.string().max(Math.ceil((CURSOR_MAX_SIZE * CURSOR_MAX_SIZE * 4) / 3) * 4 + 4),
+    // base64, checked here: the viewer decodes it with atob, which throws on anything else
+    rgba: z.base64().max(Math.ceil((CURSOR_MAX_SIZE * CURSOR_MAX_SIZE * 4) / 3) * 4 + 4),
   }),
 ]);
 export type HostControlMessage = z.infer<typeof HostControlMessage>;
