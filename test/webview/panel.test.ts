@@ -134,7 +134,7 @@ describe('Remote Assistance panel (headless Chromium, real WebRTC)', function ()
     // A failed send puts the text back with the reason: nothing is lost.
     await h.send({ type: 'reply', requestId: second.requestId, ok: false, message: 'The connection to Alice was lost.' });
     await until(() => input.inputValue().then((v) => v === 'second, with the Send button'), 'the text back in the box');
-    assert.strictEqual(await h.page.locator('.chat-error').textContent(), 'The connection to Alice was lost.');
+    await until(() => h.page.locator('.chat-error').textContent().then((t) => t === 'The connection to Alice was lost.'), 'the reason beside the box');
 
     sharer!.sendChat('Can you open the terminal?');
     const incoming = await h.waitFor(is('viewerChat'), 'the sharer\'s chat forwarded to the extension');
