@@ -1,6 +1,6 @@
 /**
  * Every benchmark run's raw result, kept: bench/results/<bench>/<start time>.json, a file per run, never
- * overwritten. `npm run bench:tables` (bench/tables.ts) builds the README's benchmark table from these files.
+ * overwritten. `npm run bench:tables` (bench/tables.ts) builds bench/README.md's benchmark table from these files.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
 import { cpus, loadavg } from 'os';

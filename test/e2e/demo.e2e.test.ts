@@ -30,7 +30,7 @@ describe('npm run demo', function () {
   it('starts two workbenches, serves both addresses, and leaves nothing behind on Ctrl+C', async function () {
     this.timeout(600_000);
     let output = '';
-    demo = spawn('npm', ['run', '--silent', 'demo'], { cwd: REPO_ROOT, env: { ...process.env, DISPLAY: '' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    demo = spawn('npm', ['run', 'demo'], { cwd: REPO_ROOT, env: { ...process.env, DISPLAY: '' }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     demo.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     demo.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | string | null>((resolve) => demo?.once('exit', (code, signal) => resolve(code ?? signal)));
