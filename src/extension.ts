@@ -13,6 +13,7 @@ import { parseInvitationUri } from './session/InvitationLink';
 import { QUALITY_DESCRIPTIONS, QUALITY_PRESETS, QualityPreset } from './session/QualityPresets';
 import { SessionCoordinator } from './session/SessionCoordinator';
 import { SessionFeatures } from './session/SessionFeatures';
+import { SessionResume } from './session/SessionResume';
 import { SharerSession } from './session/SharerSession';
 import { AssistancePanel } from './views/AssistancePanel';
 import { ChatViewProvider } from './views/ChatViewProvider';
@@ -28,6 +29,8 @@ import { userMessage } from './views/userErrors';
 
 /** Session features other parts register into (Send a File, Start Talking). */
 export const sessionFeatures = new SessionFeatures();
+/** Keeps a live session for a window reload; called by deactivate, before the subscriptions are disposed. */
+let suspendForReload: (() => void) | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const subs = context.subscriptions;
@@ -36,6 +39,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const settings = new AssistSettings(log);
   const historyDir = path.join(context.globalStorageUri.fsPath, 'chat');
   const ctx = () => ({ myName: settings.displayName(), historyDir });
+  // What the last window left open when it reloaded: its client id lets this window rejoin that session.
+  const resumeDir = (context.storageUri ?? context.globalStorageUri).fsPath;
+  const resumed = SessionResume.take(resumeDir, log);
 
   const network = new AssistanceNetwork(
     {
@@ -45,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): void {
       delete: (url) => Promise.resolve(context.secrets.delete(`deviceToken:${url}`)),
     },
     log,
+    resumed?.clientId,
   );
   subs.push(network);
 
@@ -52,16 +59,16 @@ export function activate(context: vscode.ExtensionContext): void {
   const files = filesFactory(log);
   const sessions = new SessionCoordinator(
     {
-      sharer: (session, client) =>
+      sharer: (session, client, resumedFrom) =>
         new SharerSession(session, client, ctx(), new ConsentPrompts(), settings, () => new HostSupervisor({
           hostScript: path.join(context.extensionUri.fsPath, 'dist', 'host.js'),
           // Inside VS Code the extension host runs on Electron's binary: run it as plain Node for the host.
           env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
           logger: log,
-        }), log, talk, files),
-      helper: (session, client) => {
+        }), log, talk, files, resumedFrom),
+      helper: (session, client, resumedFrom) => {
         panel.open(session.peer.displayName);
-        const helper = new HelperSession(session, client, ctx(), (m) => panel.post(m), log, talk, files);
+        const helper = new HelperSession(session, client, ctx(), (m) => panel.post(m), log, talk, files, resumedFrom);
         panel.attach(helper);
         return helper;
       },
@@ -71,6 +78,9 @@ export function activate(context: vscode.ExtensionContext): void {
   );
   subs.push(sessions);
   sessions.watch(network.client);
+  const reload = new SessionResume(resumeDir, network, sessions, log);
+  if (resumed) reload.expect(resumed, settings.serverUrl());
+  suspendForReload = () => reload.suspend();
   subs.push(registerVoice(sessionFeatures, () => sessions.active));
   subs.push(registerFiles(sessionFeatures, () => sessions.active, log));
 
@@ -143,5 +153,8 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 export function deactivate(): void {
-  // context.subscriptions dispose everything: sessions end, the host process stops, servers close.
+  // A live session is left open for a reloaded window (SessionResume); then context.subscriptions dispose
+  // everything: other sessions end, the host process stops, servers close.
+  suspendForReload?.();
+  suspendForReload = undefined;
 }

@@ -9,8 +9,15 @@ export const RelayMessage = z.discriminatedUnion('type', [
   /** A simple-peer signal object between the sharer's host process and the helper's viewer. */
   /** `epoch` counts the sharer's peer connections in this session: a higher one means a new connection. */
   z.object({ type: z.literal('rtc'), payload: z.record(z.string(), z.unknown()), epoch: z.number().int().min(0).max(1_000_000).optional() }),
-  /** The helper's side lost its peer connection (or its panel reloaded) and asks for a new one. */
-  z.object({ type: z.literal('rejoin') }),
+  /**
+   * The helper's side lost its peer connection (or its panel reloaded) and asks for a new one. `fresh`: the
+   * helper's window reloaded, so no connection on its way can reach it: the sharer starts a new one at once.
+   */
+  z.object({ type: z.literal('rejoin'), fresh: z.boolean().optional() }),
+  /** This side's VS Code window is reloading or closing: the session waits for it for the server's grace period. */
+  z.object({ type: z.literal('away') }),
+  /** The sharer's window reloaded and the sharer chose not to resume sharing: the session ends. */
+  z.object({ type: z.literal('resumeDeclined') }),
   /** The sharer's side refused a control request: the machine does not allow it, or the sharer said No. */
   z.object({ type: z.literal('controlRefused'), reason: z.enum(['notAllowed', 'declined']) }),
   /** The helper's Settings: a quality preset the sharer's side applies to the running stream. */

@@ -30,6 +30,24 @@ export interface ActiveSession extends IDisposable {
   disconnect(): Promise<void>;
 }
 
+/** A session that can outlive this window's reload (both sides implement it). */
+export interface SuspendableSession extends ActiveSession {
+  /** Up or recovering, so it can wait for this window to reload (see suspend). */
+  readonly canSuspend: boolean;
+  /** The sharer's current peer connection number. */
+  readonly connectionEpoch: number;
+  /**
+   * The window is going away: releases everything here (no more sharing) but leaves the session open on the
+   * server for its grace period, for a reloaded window to rejoin. False when it cannot wait.
+   */
+  suspend(): boolean;
+}
+
+/** What a reloaded window's session continues from (read from the resume record). */
+export interface ResumedFrom {
+  readonly epoch: number;
+}
+
 /** Display name and logging shared by both sides. */
 export interface SessionContext {
   readonly myName: string;

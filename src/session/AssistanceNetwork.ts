@@ -24,8 +24,10 @@ export class AssistanceNetwork implements IDisposable {
   constructor(
     private readonly tokens: TokenStore,
     private readonly log: Logger,
+    /** The client id the last window used, to rejoin the session it left open (a fresh random one otherwise). */
+    clientId?: string,
   ) {
-    this.client = this.store.add(new NetworkClient({ logger: log }));
+    this.client = this.store.add(new NetworkClient({ logger: log, clientId }));
     this.store.add(
       this.client.onDidChangeConnectionState((state) => {
         log.info(`assistance network: ${state}`);

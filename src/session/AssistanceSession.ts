@@ -47,6 +47,11 @@ export interface SessionInit {
   /** History restored from a previous run, shown before anything new. */
   readonly restored?: readonly ChatEntry[];
   readonly now?: () => number;
+  /**
+   * The session goes on after this window reloaded. The helper comes back `reconnecting` (the sharer said Yes
+   * before); the sharer comes back in `consent`, to be asked again whether to resume sharing.
+   */
+  readonly resumed?: boolean;
 }
 
 const PHASE_EDGES: Record<SessionPhase, readonly SessionPhase[]> = {
@@ -78,6 +83,7 @@ export class AssistanceSession {
   private _control: ControlPhase = 'viewOnly';
   private endedBy: EndedBy | undefined;
   private everConnected = false;
+  private readonly resumed: boolean;
   private readonly entries: ChatEntry[];
   private readonly sink: HistorySink | undefined;
   private readonly now: () => number;
@@ -89,7 +95,12 @@ export class AssistanceSession {
     this.sink = init.sink;
     this.now = init.now ?? Date.now;
     this.entries = [...(init.restored ?? [])];
-    if (this.role === 'helper') this.status(T.invitationAccepted(this.peerName));
+    this.resumed = init.resumed ?? false;
+    if (this.resumed && this.role === 'helper') {
+      this._phase = 'reconnecting';
+      this.everConnected = true;
+      this.status(T.resumingHelper(this.peerName));
+    } else if (this.role === 'helper') this.status(T.invitationAccepted(this.peerName));
   }
 
   get phase(): SessionPhase {
@@ -107,7 +118,8 @@ export class AssistanceSession {
   get statusLine(): string {
     switch (this._phase) {
       case 'consent':
-        return this.role === 'helper' ? T.waitingForConsent(this.peerName) : T.helperAccepted(this.peerName);
+        if (this.role === 'helper') return T.waitingForConsent(this.peerName);
+        return this.resumed ? T.resumeWaiting(this.peerName) : T.helperAccepted(this.peerName);
       case 'connecting':
         return T.connecting(this.peerName);
       case 'connected':

@@ -9,6 +9,11 @@ export class ConsentPrompts implements SharerPrompts {
     return answer === 'Yes';
   }
 
+  async askResume(helperName: string): Promise<boolean> {
+    const answer = await vscode.window.showWarningMessage(T.resumeQuestion(helperName), { modal: true, detail: T.resumeDetail }, 'Yes', 'No');
+    return answer === 'Yes';
+  }
+
   offerRestart(restart: () => void): void {
     void vscode.window.showErrorMessage(T.hostCrashedToast, T.restartSharing).then((choice) => {
       if (choice === T.restartSharing) restart();

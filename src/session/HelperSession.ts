@@ -15,22 +15,23 @@ import type { ExtensionMessage, WebviewMessage } from '../protocol/webview';
 import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { SessionError } from './AssistanceSession';
-import type { ActiveSession, SessionContext } from './ActiveSession';
+import type { ResumedFrom, SessionContext, SuspendableSession } from './ActiveSession';
 import type { QualityPreset } from './QualityPresets';
 import { SessionSide } from './SessionSide';
+import { SessionTexts as T } from './SessionTexts';
 
 /** Where viewer commands go: the panel webview (which queues them until its page is ready). */
 export type ViewerPost = (message: ExtensionMessage) => void;
 export type ViewerReport = Extract<WebviewMessage, { type: `viewer${string}` }>;
 
-export class HelperSession extends SessionSide implements ActiveSession {
+export class HelperSession extends SessionSide implements SuspendableSession {
   readonly talk: TalkController | undefined;
   private readonly voice: HelperVoice | undefined;
   files: SessionFiles | undefined;
   private filesRelay: RelayChannel | undefined;
   private filesStore = new DisposableStore();
-  /** The sharer's current peer connection (its signals' epoch). */
-  private epoch = 0;
+  /** This window reloaded and has not asked for a connection yet: the first rejoin is a fresh one. */
+  private freshRejoin: boolean;
 
   constructor(
     session: Session,
@@ -40,8 +41,10 @@ export class HelperSession extends SessionSide implements ActiveSession {
     log: Logger,
     talkFactory?: TalkFactory,
     private readonly filesFactory?: FilesFactory,
+    resumed?: ResumedFrom,
   ) {
-    super(session, client, 'helper', ctx, log);
+    super(session, client, 'helper', ctx, log, resumed);
+    this.freshRejoin = resumed !== undefined;
     const peerName = session.peer.displayName;
     if (talkFactory) {
       // The helper's microphone and speaker are opened here in Node; the panel's peer carries the audio.
@@ -50,6 +53,8 @@ export class HelperSession extends SessionSide implements ActiveSession {
       this.talk = this.store.add(talkFactory(peerName, voice, (line) => this.guard('voice', () => this.model.note(line))));
     }
     this.openFiles();
+    // Back after a window reload, `reconnecting`: the rejoin window runs until the sharer's new connection is up.
+    if (resumed) this.connectionLost();
   }
 
   /**
@@ -173,6 +178,9 @@ export class HelperSession extends SessionSide implements ActiveSession {
       case 'rejoin':
         this.log.warn(`session ${this.model.sessionId}: the sharer sent a helper-only message; dropped`);
         break;
+      case 'resumeDeclined':
+        this.finish('peer', T.peerDeclinedResume(this.model.peerName));
+        break;
       case 'controlRefused':
         this.guard('controlRefused', () => this.model.refuseControl(message.reason));
         break;
@@ -186,7 +194,9 @@ export class HelperSession extends SessionSide implements ActiveSession {
   private askToRejoin(): void {
     if (this.model.phase !== 'connected' && this.model.phase !== 'reconnecting') return;
     this.connectionLost();
-    void this.channel.send({ type: 'rejoin' }).catch((err: Error) => this.log.warn(`rejoin not relayed: ${err.message}`));
+    const fresh = this.freshRejoin;
+    this.freshRejoin = false;
+    void this.channel.send({ type: 'rejoin', ...(fresh ? { fresh } : {}) }).catch((err: Error) => this.log.warn(`rejoin not relayed: ${err.message}`));
   }
 
   protected override onRelease(): void {

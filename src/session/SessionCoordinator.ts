@@ -8,12 +8,19 @@ import type { Session } from '../protocol/network';
 import type { SessionView } from '../protocol/webview';
 import { IDisposable, DisposableStore, Emitter } from '../common/lifecycle';
 import { Logger } from '../common/logger';
-import type { ActiveSession } from './ActiveSession';
+import type { ActiveSession, ResumedFrom, SuspendableSession } from './ActiveSession';
 import { ChatLog } from './ChatLog';
 
+/** `resumed`: the session goes on after this window reloaded (see SessionResume). */
 export interface SessionFactory {
-  sharer(session: Session, client: NetworkClient): ActiveSession & { start(): Promise<void> };
-  helper(session: Session, client: NetworkClient): ActiveSession;
+  sharer(session: Session, client: NetworkClient, resumed?: ResumedFrom): SuspendableSession & { start(): Promise<void> };
+  helper(session: Session, client: NetworkClient, resumed?: ResumedFrom): SuspendableSession;
+}
+
+/** The session the last window left open, which this window takes up when the network hands it back. */
+export interface ExpectedResume extends ResumedFrom {
+  readonly sessionId: string;
+  readonly role: Session['role'];
 }
 
 export class SessionCoordinator implements IDisposable {
@@ -21,7 +28,8 @@ export class SessionCoordinator implements IDisposable {
   /** A session started or ended. */
   readonly onDidChangeActive = this._onDidChangeActive.event;
   private readonly store = new DisposableStore();
-  private current: ActiveSession | undefined;
+  private current: SuspendableSession | undefined;
+  private expected: ExpectedResume | undefined;
 
   constructor(
     private readonly factory: SessionFactory,
@@ -29,13 +37,23 @@ export class SessionCoordinator implements IDisposable {
     private readonly log: Logger,
   ) {}
 
-  get active(): ActiveSession | undefined {
+  get active(): SuspendableSession | undefined {
     return this.current;
   }
 
   /** Builds sessions for what `client` reports; dispose the result when the client goes away. */
   watch(client: NetworkClient): IDisposable {
     return this.store.add(client.onDidStartSession((session) => this.begin(session, client)));
+  }
+
+  /** The next time the network starts `resume.sessionId` (signed in again as the same client), it is resumed. */
+  expectResume(resume: ExpectedResume): void {
+    this.expected = resume;
+  }
+
+  /** The window is going away: the session in progress is suspended (left open on the server); false if there is none that can wait. */
+  suspend(): boolean {
+    return this.current?.suspend() ?? false;
   }
 
   /** The most recent stored session, read-only, for the chat view after a restart. */
@@ -58,17 +76,20 @@ export class SessionCoordinator implements IDisposable {
       void client.endSession(session.id).catch(() => undefined);
       return;
     }
-    this.log.info(`session ${session.id} started as ${session.role} with ${session.peer.displayName} (${session.peer.alias}) via ${session.via}`);
-    let active: ActiveSession;
+    const expected = this.expected;
+    const resumed = expected?.sessionId === session.id && expected.role === session.role ? { epoch: expected.epoch } : undefined;
+    if (resumed) this.expected = undefined;
+    this.log.info(`session ${session.id} ${resumed ? 'resumed' : 'started'} as ${session.role} with ${session.peer.displayName} (${session.peer.alias}) via ${session.via}`);
+    let active: SuspendableSession;
     if (session.role === 'sharer') {
-      const sharer = this.factory.sharer(session, client);
+      const sharer = this.factory.sharer(session, client, resumed);
       active = sharer;
       void sharer.start().catch((err: Error) => {
         this.log.error(`session ${session.id}: ${err.message}`);
         void sharer.disconnect();
       });
     } else {
-      active = this.factory.helper(session, client);
+      active = this.factory.helper(session, client, resumed);
     }
     this.current = active;
     active.onDidEnd(() => {

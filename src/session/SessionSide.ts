@@ -10,10 +10,12 @@ import type { ConnectionPath, IceServer } from '../protocol/ice';
 import type { Session } from '../protocol/network';
 import type { RelayMessage } from '../protocol/relay';
 import type { SessionEndReason } from '../protocol/network';
+import { join } from 'path';
 import { AssistanceSession } from './AssistanceSession';
-import type { SessionContext } from './ActiveSession';
-import { ChatLog } from './ChatLog';
+import type { ResumedFrom, SessionContext } from './ActiveSession';
+import { ChatLog, chatLogFileName } from './ChatLog';
 import { SessionChannel } from './SessionChannel';
+import { SessionTexts as T } from './SessionTexts';
 
 /** How long both sides try to recover a lost peer connection before the session ends. */
 export const REJOIN_WINDOW_MS = 60_000;
@@ -32,7 +34,11 @@ export abstract class SessionSide {
   protected readonly store = new DisposableStore();
   protected readonly channel: SessionChannel;
   protected finished = false;
+  /** The sharer's current peer connection: each new one has a higher number, which tags its signaling. */
+  protected epoch: number;
   private rejoinDeadline: ReturnType<typeof setTimeout> | undefined;
+  /** The other side said its window is reloading or closing. */
+  private peerAway = false;
 
   constructor(
     session: Session,
@@ -40,17 +46,23 @@ export abstract class SessionSide {
     role: 'sharer' | 'helper',
     protected readonly ctx: SessionContext,
     protected readonly log: Logger,
+    resumed?: ResumedFrom,
   ) {
     const peerName = session.peer.displayName;
+    // After a window reload the history so far comes back from this session's log, which goes on growing.
+    const restored = resumed ? ChatLog.read(join(ctx.historyDir, chatLogFileName(session.id)))?.entries : undefined;
     this.model = new AssistanceSession({
       sessionId: session.id,
       role,
       peerName,
       sink: ChatLog.open(ctx.historyDir, { kind: 'session', sessionId: session.id, role, peerName, startedAt: session.startedAt }),
+      restored,
+      resumed: resumed !== undefined,
     });
+    this.epoch = resumed?.epoch ?? 0;
     this.iceServers = session.iceServers;
     this.channel = this.store.add(new SessionChannel(client, session.id, log));
-    this.store.add(this.channel.onMessage((m) => this.onRelay(m)));
+    this.store.add(this.channel.onMessage((m) => (m.type === 'away' ? this.onPeerAway() : this.onRelay(m))));
     this.store.add(this.channel.onEnded((reason) => this.onChannelEnded(reason)));
     this.store.add({ dispose: () => clearTimeout(this.rejoinDeadline) });
   }
@@ -65,14 +77,51 @@ export abstract class SessionSide {
     if (this.model.phase !== 'reconnecting' || this.rejoinDeadline) return;
     this.rejoinDeadline = setTimeout(() => {
       this.log.info(`session ${this.model.sessionId}: no connection within ${REJOIN_WINDOW_MS / 1000} s; ending`);
-      void this.disconnect();
+      void this.expire();
     }, this.ctx.rejoinWindowMs ?? REJOIN_WINDOW_MS);
+  }
+
+  private async expire(): Promise<void> {
+    if (this.finished) return;
+    await this.channel.end();
+    this.finish('me', this.peerAway ? T.peerDidNotComeBack(this.model.peerName) : undefined);
+  }
+
+  /** The other side's window is reloading or closing: say so; it has the rejoin window to come back. */
+  private onPeerAway(): void {
+    if (this.finished || (this.model.phase !== 'connected' && this.model.phase !== 'reconnecting')) return;
+    this.peerAway = true;
+    this.model.note(T.peerAway(this.model.peerName));
+  }
+
+  /** A session that can wait for this window to come back: it is up or recovering, not being set up. */
+  get canSuspend(): boolean {
+    return !this.finished && (this.model.phase === 'connected' || this.model.phase === 'reconnecting');
+  }
+
+  /** The sharer's current peer connection number (what a resumed session counts on from). */
+  get connectionEpoch(): number {
+    return this.epoch;
+  }
+
+  /**
+   * VS Code is reloading or closing (the extension cannot tell which): everything here is released — the host
+   * process stops, so nothing is shared — but the session stays open on the server, which keeps it for its
+   * grace period for this client to come back. The other side is told. False if it cannot wait (then end it).
+   */
+  suspend(): boolean {
+    if (!this.canSuspend) return false;
+    void this.channel.send({ type: 'away' }).catch(() => undefined);
+    this.model.note(T.suspended(this.model.peerName));
+    this.release();
+    return true;
   }
 
   /** A peer connection answers again (the same after ICE recovered, or a new one): `connected` again. */
   protected connectionRestored(): void {
     clearTimeout(this.rejoinDeadline);
     this.rejoinDeadline = undefined;
+    this.peerAway = false;
     if (this.model.phase === 'reconnecting') this.model.reconnected();
   }
 
@@ -83,7 +132,8 @@ export abstract class SessionSide {
       this.log.warn(`session ${this.model.sessionId}: the assistance network no longer knows this session; continuing peer to peer`);
       return;
     }
-    this.finish(reason === 'connectionLost' ? 'error' : 'peer');
+    const problem = reason === 'peerOffline' && this.peerAway ? T.peerDidNotComeBack(this.model.peerName) : undefined;
+    this.finish(reason === 'connectionLost' ? 'error' : 'peer', problem);
   }
 
   /** Direct or relayed, and the round trip, from this side's getStats (undefined until known). */

@@ -42,5 +42,14 @@ export const SessionTexts = {
   qualityCapped: (helper: string, asked: string, allowed: string) =>
     `${helper} asked for ${asked} quality; your setting "Remote Assist: Quality" allows ${allowed} at most, so ${allowed} it is.`,
   sharingFailed: (why: string) => `Screen sharing stopped: ${why}`,
+  suspended: (peer: string) => `VS Code is reloading or closing: the session with ${peer} stays open for a short while for this window to come back.`,
+  peerAway: (peer: string) => `${peer}'s VS Code window is reloading or closing. Waiting for ${peer} to come back…`,
+  peerDidNotComeBack: (peer: string) => `${peer}'s VS Code window did not come back; the session ended.`,
+  resumingHelper: (sharer: string) => `VS Code reloaded: rejoining the session with ${sharer}…`,
+  resumeQuestion: (helper: string) => `VS Code reloaded while you were sharing your screen with ${helper}. Resume sharing with ${helper}?`,
+  resumeDetail: 'Nothing on your screen is shared again until you answer Yes. No ends the session.',
+  resumeWaiting: (helper: string) => `Waiting for you to resume sharing with ${helper}…`,
+  resumeDeclined: (helper: string) => `You chose not to resume sharing with ${helper}.`,
+  peerDeclinedResume: (sharer: string) => `${sharer} reloaded VS Code and chose not to resume sharing.`,
   notAvailableYet: (feature: string) => `${feature} is not available yet in this version of Remote Assist. Nothing was sent.`,
 } as const;

@@ -16,7 +16,7 @@ import type { HostSupervisor } from '../host/supervisor';
 import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { SessionError } from './AssistanceSession';
-import type { ActiveSession, SessionContext } from './ActiveSession';
+import type { ResumedFrom, SessionContext, SuspendableSession } from './ActiveSession';
 import { cappedPreset, QualityPreset, qualityFor } from './QualityPresets';
 import { SessionSide } from './SessionSide';
 import { SessionTexts as T } from './SessionTexts';
@@ -28,6 +28,8 @@ import { SessionTexts as T } from './SessionTexts';
 export interface SharerPrompts {
   askConsent(helperName: string): Promise<boolean>;
   askControl(helperName: string): Promise<boolean>;
+  /** After a window reload: resume sharing with the helper? Without this question nothing is shared again. */
+  askResume?(helperName: string): Promise<boolean>;
   /** The host process crashed: offer "Restart Sharing" (calls `restart` when chosen). */
   offerRestart?(restart: () => void): void;
   /** A permission the system withholds (macOS): the message, and a button to the System Settings page for it. */
@@ -36,6 +38,8 @@ export interface SharerPrompts {
 
 /** A new peer connection that is not up after this long is replaced by another. */
 const ATTEMPT_MS = 20_000;
+/** A helper's fresh rejoin starts a new host process at most this often (the attempt timer covers the rest). */
+const FRESH_REJOIN_MIN_MS = 3_000;
 
 /** The machine's rules, read fresh each time (the user may change them mid-session). */
 export interface SharerPolicy {
@@ -43,14 +47,14 @@ export interface SharerPolicy {
   qualityPreset(): QualityPreset;
 }
 
-export class SharerSession extends SessionSide implements ActiveSession {
+export class SharerSession extends SessionSide implements SuspendableSession {
   private host: HostSupervisor | undefined;
   /** The preset the stream uses now: the sharer's setting, or less if the helper asked for less. */
   private preset: QualityPreset | undefined;
   /** What belongs to the current host process (its supervisor, talk, files, listeners). */
   private hostStore = new DisposableStore();
   private hostConnected = false;
-  private epoch = 0;
+  private hostStartedAt = 0;
   private attemptTimer: ReturnType<typeof setTimeout> | undefined;
   talk: TalkController | undefined;
   files: SessionFiles | undefined;
@@ -65,8 +69,9 @@ export class SharerSession extends SessionSide implements ActiveSession {
     log: Logger,
     private readonly talkFactory?: TalkFactory,
     private readonly filesFactory?: FilesFactory,
+    private readonly resumed?: ResumedFrom,
   ) {
-    super(session, client, 'sharer', ctx, log);
+    super(session, client, 'sharer', ctx, log, resumed);
     this.helper = T.vouchedName(session.peer);
   }
 
@@ -75,12 +80,30 @@ export class SharerSession extends SessionSide implements ActiveSession {
 
   /** Asks the sharer; only on Yes is anything shared. */
   async start(): Promise<void> {
+    if (this.resumed) return this.resume();
     const yes = await this.prompts.askConsent(this.helper);
     if (this.model.phase !== 'consent') return; // the helper left while the question was open
     if (!yes) {
       this.model.consentRefused();
       await this.channel.end();
       this.release();
+      return;
+    }
+    this.model.consentGiven();
+    this.startHost();
+  }
+
+  /**
+   * The window reloaded mid-session: the sharer is asked again, never re-shared silently. Yes starts a new host
+   * process and peer connection in the same session; No (or no way to ask) ends it, with a line on both sides.
+   */
+  private async resume(): Promise<void> {
+    const yes = (await this.prompts.askResume?.(this.helper)) ?? false;
+    if (this.model.phase !== 'consent') return; // the helper left, or the session ran out, while the question was open
+    if (!yes) {
+      await this.channel.send({ type: 'resumeDeclined' }).catch((err: Error) => this.log.warn(`resume refusal not relayed: ${err.message}`));
+      await this.channel.end();
+      this.finish('me', T.resumeDeclined(this.helper));
       return;
     }
     this.model.consentGiven();
@@ -146,6 +169,7 @@ export class SharerSession extends SessionSide implements ActiveSession {
     const epoch = ++this.epoch;
     const host = (this.host = hostStore.add(this.createHost()));
     this.hostConnected = false;
+    this.hostStartedAt = Date.now();
     const current = () => this.host === host && !this.finished;
     if (this.talkFactory) {
       const endpoint = hostStore.add(new HostVoiceEndpoint(host, this.log));
@@ -287,27 +311,41 @@ export class SharerSession extends SessionSide implements ActiveSession {
         else this.log.warn(`session ${this.model.sessionId}: signaling without a running host was dropped`);
         break;
       case 'rejoin':
-        this.onRejoin();
+        this.onRejoin(message.fresh === true);
         break;
       case 'qualityRequest':
         this.guard('qualityRequest', () => this.onQualityRequest(message.preset));
         break;
       case 'controlRefused':
+      case 'resumeDeclined':
         this.log.warn(`session ${this.model.sessionId}: the helper sent a sharer-only message; dropped`);
         break;
     }
   }
 
-  /** The helper lost its peer connection or its panel reloaded: a new connection, unless one is on its way. */
-  private onRejoin(): void {
+  /**
+   * The helper lost its peer connection or its panel reloaded: a new connection, unless one is on its way.
+   * `fresh` (the helper's window reloaded): one on its way went to the window that is gone, so a new one now.
+   */
+  private onRejoin(fresh: boolean): void {
     if (this.model.phase !== 'connected' && this.model.phase !== 'reconnecting') return;
     this.connectionLost();
     if (!this.host) {
       this.log.info(`session ${this.model.sessionId}: rejoin asked while sharing is stopped; waiting for Restart Sharing`);
       return;
     }
-    if (!this.hostConnected) return;
-    this.startHost();
+    if (!this.hostConnected && !fresh) return;
+    const wait = this.hostConnected ? 0 : this.hostStartedAt + FRESH_REJOIN_MIN_MS - Date.now();
+    if (wait <= 0) {
+      this.startHost();
+      return;
+    }
+    // Connection `epoch` only just started (its offer likely went to the window that is gone): replace it soon.
+    const host = this.host;
+    clearTimeout(this.attemptTimer);
+    this.attemptTimer = setTimeout(() => {
+      if (this.host === host && !this.finished && !this.hostConnected && this.model.phase === 'reconnecting') this.startHost();
+    }, wait);
   }
 
   /** Sharing broke (unsupported platform, no display, the host died): say why, and end on both sides. */
