@@ -30,7 +30,7 @@ import { userMessage } from './views/userErrors';
 /** Session features other parts register into (Send a File, Start Talking). */
 export const sessionFeatures = new SessionFeatures();
 /** Keeps a live session for a window reload; called by deactivate, before the subscriptions are disposed. */
-let suspendForReload: (() => void) | undefined;
+let suspendForReload: (() => Promise<unknown>) | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const subs = context.subscriptions;
@@ -152,9 +152,10 @@ export function activate(context: vscode.ExtensionContext): void {
   resume();
 }
 
-export function deactivate(): void {
+export async function deactivate(): Promise<void> {
   // A live session is left open for a reloaded window (SessionResume); then context.subscriptions dispose
   // everything: other sessions end, the host process stops, servers close.
-  suspendForReload?.();
+  const suspend = suspendForReload;
   suspendForReload = undefined;
+  await suspend?.();
 }

@@ -40,7 +40,7 @@ export interface SuspendableSession extends ActiveSession {
    * The window is going away: releases everything here (no more sharing) but leaves the session open on the
    * server for its grace period, for a reloaded window to rejoin. False when it cannot wait.
    */
-  suspend(): boolean;
+  suspend(): Promise<boolean>;
 }
 
 /** What a reloaded window's session continues from (read from the resume record). */

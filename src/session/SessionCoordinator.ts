@@ -52,8 +52,8 @@ export class SessionCoordinator implements IDisposable {
   }
 
   /** The window is going away: the session in progress is suspended (left open on the server); false if there is none that can wait. */
-  suspend(): boolean {
-    return this.current?.suspend() ?? false;
+  async suspend(): Promise<boolean> {
+    return (await this.current?.suspend()) ?? false;
   }
 
   /** The most recent stored session, read-only, for the chat view after a restart. */

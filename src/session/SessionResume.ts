@@ -45,7 +45,7 @@ export class SessionResume {
    * At deactivation: if a session on the assistance network is up or recovering, writes the record and
    * suspends it (the peer is told). Otherwise nothing; disposing ends sessions as before. Returns the record.
    */
-  suspend(now = Date.now()): ResumeRecord | undefined {
+  async suspend(now = Date.now()): Promise<ResumeRecord | undefined> {
     const active = this.sessions.active;
     const { client, serverUrl } = this.network;
     const account = client.account;
@@ -69,7 +69,7 @@ export class SessionResume {
       this.log.error(`could not keep session ${session.id} for a reload: ${(err as Error).message}`);
       return undefined;
     }
-    if (!this.sessions.suspend()) return undefined;
+    if (!(await this.sessions.suspend())) return undefined;
     this.log.info(`session ${session.id} left open for ${session.peer.alias} while this window reloads (or closes)`);
     return record;
   }

@@ -19,6 +19,8 @@ import { SessionTexts as T } from './SessionTexts';
 
 /** How long both sides try to recover a lost peer connection before the session ends. */
 export const REJOIN_WINDOW_MS = 60_000;
+/** How long a window going away waits for the server to take its 'away' notice. */
+const AWAY_NOTICE_MS = 1_000;
 
 export abstract class SessionSide {
   readonly model: AssistanceSession;
@@ -107,13 +109,17 @@ export abstract class SessionSide {
   /**
    * VS Code is reloading or closing (the extension cannot tell which): everything here is released — the host
    * process stops, so nothing is shared — but the session stays open on the server, which keeps it for its
-   * grace period for this client to come back. The other side is told. False if it cannot wait (then end it).
+   * grace period for this client to come back. The other side is told (waiting up to a second for the server
+   * to take the message, as the connection closes next). False if it cannot wait (then end it).
    */
-  suspend(): boolean {
+  async suspend(): Promise<boolean> {
     if (!this.canSuspend) return false;
-    void this.channel.send({ type: 'away' }).catch(() => undefined);
+    const told = this.channel.send({ type: 'away' }).catch(() => undefined);
     this.model.note(T.suspended(this.model.peerName));
     this.release();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([told, new Promise((resolve) => (timer = setTimeout(resolve, AWAY_NOTICE_MS)))]);
+    clearTimeout(timer);
     return true;
   }
 
