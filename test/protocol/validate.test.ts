@@ -49,4 +49,12 @@ describe('protocol validation', () => {
     assert.deepEqual(decode({ type: 'rtc', payload: {} }), { type: 'rtc', payload: {} });
     for (const epoch of [-1, 1.5, '2', 1e9]) assert.equal(codeOf(() => decode({ type: 'rtc', payload: {}, epoch })), 'ERR_MALFORMED', `epoch ${epoch}`);
   });
+
+  it('relay: a window reload\'s messages (fresh rejoin, away, resume declined) pass; anything more is refused', () => {
+    const decode = (m: object) => decodeMessage(RelayMessage, JSON.stringify(m), RELAY_MESSAGE_MAX_BYTES);
+    assert.deepEqual(decode({ type: 'rejoin', fresh: true }), { type: 'rejoin', fresh: true });
+    assert.deepEqual(decode({ type: 'away' }), { type: 'away' });
+    assert.deepEqual(decode({ type: 'resumeDeclined' }), { type: 'resumeDeclined' });
+    assert.equal(codeOf(() => decode({ type: 'rejoin', fresh: 'yes' })), 'ERR_MALFORMED');
+  });
 });
