@@ -135,6 +135,26 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     await waitForChatLine(bobPanel, 'Sent from my sidebar with Send.');
   });
 
+  // Issue 13 (Faults): a window reload on either side rejoins the live session.
+  it('5b. each window reloads mid-session: Alice is asked to resume sharing, Bob\'s panel comes back connected', async function () {
+    await reloadWindow(scene.alice);
+    await waitForChatLine(bobPanel, "Alice's VS Code window is reloading or closing.");
+    // Nothing is shared again until Alice says Yes.
+    await scene.alice.clickDialogButton(/Resume sharing with Bob \(\S+\)\?/, 'Yes');
+    await bobPanel.locator('.status-line', { hasText: 'Connected to Alice.' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await seesKnownColour(bobPanel);
+
+    await reloadWindow(scene.bob);
+    // VS Code restores the panel (its serializer); the session comes back to it and a new connection is made.
+    bobPanel = await scene.bob.webviewFrame(PANEL, 'restored Remote Assistance panel');
+    await bobPanel.locator('.status-line', { hasText: 'Connected to Alice.' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await waitForChatLine(bobPanel, 'Thanks Bob! The tests fail in the terminal.');
+    await seesKnownColour(bobPanel);
+    const aliceChat = await scene.alice.webviewFrame(CHAT_VIEW, 'sidebar chat', PANEL);
+    await waitForChatLine(aliceChat, "Bob's VS Code window is reloading or closing.");
+    assert.strictEqual(processesMatching(aliceHostScript()).size, 1, "one host process runs for Alice");
+  });
+
   it('6. Take Control: refused while disabled, then allowed; Bob types into the xterm on Alice\'s display', async function () {
     await toolbarButton(bobPanel, 'Take Control').click();
     await bobPanel.getByText('Remote Control of this computer is not allowed.').first().waitFor({ timeout: UI_TIMEOUT_MS });
@@ -285,6 +305,18 @@ async function sendChat(frame: Frame, text: string, how: 'enter' | 'button'): Pr
   if (how === 'enter') await frame.page().keyboard.press('Enter');
   else await pane.locator('vscode-button.chat-send').click();
   await waitForChatLine(frame, text);
+}
+
+/** VS Code's "Reload Window" as the browser does it: the page reloads, the workbench and its extension host start again. */
+async function reloadWindow(wb: Workbench): Promise<void> {
+  await wb.page.reload({ waitUntil: 'domcontentloaded' });
+  await wb.page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 120_000 });
+}
+
+/** The known-colour window of Alice's display shows in Bob's rendered remote desktop. */
+async function seesKnownColour(panel: Frame): Promise<void> {
+  const desktop = panel.locator(REMOTE_DESKTOP);
+  await pollUntil('the known-colour window in the rendered remote desktop', async () => colourFraction(await desktop.screenshot(), KNOWN_COLOUR) > 0.05, { timeoutMs: UI_TIMEOUT_MS, intervalMs: 1000 });
 }
 
 async function waitForChatLine(frame: Frame, text: string): Promise<void> {
