@@ -30,7 +30,7 @@ export class HelperSession extends SessionSide implements SuspendableSession {
   files: SessionFiles | undefined;
   private filesRelay: RelayChannel | undefined;
   private filesStore = new DisposableStore();
-  /** This window reloaded and has not asked for a connection yet: the first rejoin is a fresh one. */
+  /** This window reloaded and has not asked for a connection yet: its first rejoin is a fresh one. */
   private freshRejoin: boolean;
 
   constructor(
@@ -53,8 +53,9 @@ export class HelperSession extends SessionSide implements SuspendableSession {
       this.talk = this.store.add(talkFactory(peerName, voice, (line) => this.guard('voice', () => this.model.note(line))));
     }
     this.openFiles();
-    // Back after a window reload, `reconnecting`: the rejoin window runs until the sharer's new connection is up.
-    if (resumed) this.connectionLost();
+    // Back after a window reload, `reconnecting`: asks the sharer for a new connection at once (the restored
+    // panel may first show the last history, so its own rejoin cannot be counted on) and the rejoin window runs.
+    if (resumed) this.askToRejoin();
   }
 
   /**

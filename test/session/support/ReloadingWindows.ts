@@ -121,6 +121,7 @@ export class ReloadingWindows {
   async open(party: Party): Promise<Window> {
     const found = SessionResume.take(party.storage, quiet);
     const client = this.fx.client({ logger: quiet, clientId: found?.clientId });
+    let helper: HelperSession | undefined;
     const sessions = new SessionCoordinator(
       {
         sharer: (session, c, resumed) => {
@@ -148,11 +149,8 @@ export class ReloadingWindows {
         },
         helper: (session, c, resumed) => {
           if (party !== this.bob) throw new Error('only Bob helps in these tests');
-          // Bob's panel: the page VS Code restores (or opens) for the session, wired to this window's router.
-          const router = (this.router = new WebviewRouter({ post: (m) => void this.panel.send(m), viewerReport: (r) => helper.handleViewerReport(r), log: quiet }));
-          const helper = new HelperSession(session, c, { myName: party.displayName, historyDir: party.historyDir }, (m) => router.post(m), quiet, undefined, undefined, resumed);
-          this.panel.listener = (m) => router.receive(m);
-          router.receive({ type: 'ready' });
+          const router = this.router!;
+          helper = new HelperSession(session, c, { myName: party.displayName, historyDir: party.historyDir }, (m) => router.post(m), quiet, undefined, undefined, resumed);
           router.show(helper);
           return helper;
         },
@@ -161,6 +159,18 @@ export class ReloadingWindows {
       quiet,
     );
     sessions.watch(client);
+    if (party === this.bob) {
+      // Bob's panel, as AssistancePanel wires it: the page VS Code restored after a reload shows the last
+      // history (idle view) until the session comes back to it.
+      const router = (this.router = new WebviewRouter({
+        post: (m) => void this.panel.send(m),
+        viewerReport: (r) => helper?.handleViewerReport(r),
+        idleView: () => sessions.lastStoredView(),
+        log: quiet,
+      }));
+      this.panel.listener = (m) => router.receive(m);
+      router.receive({ type: 'ready' });
+    }
     const serverUrl = this.server.url;
     const resume = new SessionResume(party.storage, { client, serverUrl }, sessions, quiet);
     if (found) resume.expect(found, serverUrl);
