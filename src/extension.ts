@@ -20,8 +20,10 @@ import { Commands } from './views/Commands';
 import { ContactsTreeProvider } from './views/ContactsTreeProvider';
 import { ContextKeys } from './views/ContextKeys';
 import { ControlNotice } from './views/ControlNotice';
+import { InvitationBadge } from './views/InvitationBadge';
 import { InvitationToasts } from './views/InvitationToasts';
 import { InvitationsTreeProvider } from './views/InvitationsTreeProvider';
+import { PresenceStatusBar } from './views/PresenceStatusBar';
 import { SessionStatusBar } from './views/SessionStatusBar';
 import { ToolbarDispatch } from './views/ToolbarDispatch';
 import { userMessage } from './views/userErrors';
@@ -100,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const contacts = new ContactsTreeProvider(network.client);
   const invitations = new InvitationsTreeProvider(network.client);
   const invitationsView = vscode.window.createTreeView('remoteAssist.invitations', { treeDataProvider: invitations });
+  const presence = new PresenceStatusBar(network.client);
   subs.push(
     contacts,
     invitations,
@@ -110,6 +113,8 @@ export function activate(context: vscode.ExtensionContext): void {
     new ControlNotice(sessions),
     new ContextKeys(network, sessions, invitations),
     new InvitationToasts(network.client, log),
+    presence,
+    new InvitationBadge(invitations, invitationsView),
   );
 
   // A window reload brings the panel back (with the last session's history, or the session if it is live).
@@ -119,7 +124,7 @@ export function activate(context: vscode.ExtensionContext): void {
     if (!(active instanceof SharerSession)) throw new Error('You are not sharing your screen in a session.');
     active.restartSharing();
   };
-  const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, toolbar, showPanel: () => panel.reveal(), restartSharing, log });
+  const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, presence, toolbar, showPanel: () => panel.reveal(), restartSharing, log });
   subs.push(commands);
   subs.push(
     vscode.window.registerUriHandler({

@@ -265,7 +265,12 @@ export class NetworkClient extends Disposable {
   async blockContact(alias: string): Promise<void> {
     await this.request({ type: 'blockContact', alias }, 'ok');
   }
-  /** Sets this user's chosen presence; once accepted it is restored after every reconnect. (`busy` is set by sessions.) */
+  /** The presence this user chose (restored after every reconnect). */
+  get presence(): ChosenPresence {
+    return this.chosenPresence;
+  }
+
+  /** Sets this user's chosen presence; once accepted it is restored after every reconnect. (`busy` is also set by sessions.) */
   async setPresence(status: ChosenPresence): Promise<void> {
     await this.request({ type: 'setPresence', status }, 'ok');
     this.chosenPresence = status;

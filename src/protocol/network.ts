@@ -49,8 +49,11 @@ const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed client id'
 const Epoch = z.number().int().nonnegative();
 
 export const PresenceStatus = z.enum(['online', 'away', 'busy', 'offline']);
-/** What a user can choose; `busy` is derived while in a session and `offline` when no device is connected. */
-export const ChosenPresence = z.enum(['online', 'away']);
+/**
+ * What a user can choose. `busy` is also derived while in a session and `offline` when no device is
+ * connected; `appearOffline` shows the user as offline to contacts (who then cannot invite them).
+ */
+export const ChosenPresence = z.enum(['online', 'away', 'busy', 'appearOffline']);
 
 export const Person = z.object({ alias: Alias, displayName: DisplayName });
 

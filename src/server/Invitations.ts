@@ -82,7 +82,8 @@ export class Invitations implements IDisposable {
   /** The invitee accepts: the session starts between the inviting client and the accepting client. */
   async accept(by: Identity, id: string): Promise<Session> {
     const row = this.answerable(by, id, 'invitee');
-    if ((await this.ctx.presence.of([row.fromAlias])).get(row.fromAlias) === 'offline') {
+    // reachable, not shown: an inviter who appears offline still waits for this answer
+    if (!(await this.ctx.presence.reachable(row.fromAlias))) {
       throw new ServiceError('ERR_CONTACT_OFFLINE', `${row.fromAlias} is offline now`);
     }
     this.close(row, 'accepted');

@@ -16,6 +16,7 @@ import { InvitationLink, isExpired, parseInvitationLink, timeLeft } from '../ses
 import { startTeamServer, type TeamServer } from '../session/TeamServer';
 import type { ContactItem } from './ContactsTreeProvider';
 import type { InvitationItem, InvitationsTreeProvider } from './InvitationsTreeProvider';
+import type { PresenceStatusBar } from './PresenceStatusBar';
 import type { ToolbarDispatch } from './ToolbarDispatch';
 import { userMessage } from './userErrors';
 
@@ -26,6 +27,7 @@ export interface CommandServices {
   readonly direct: DirectLinks;
   readonly invitations: InvitationsTreeProvider;
   readonly invitationsView: vscode.TreeView<InvitationItem>;
+  readonly presence: PresenceStatusBar;
   readonly toolbar: ToolbarDispatch;
   readonly showPanel: () => void;
   /** The sharer's "Restart Sharing" after the host process crashed. */
@@ -54,6 +56,7 @@ export class Commands implements vscode.Disposable {
     reg('signIn', () => this.signIn());
     reg('signOut', () => s.network.signOut());
     reg('addContact', () => this.addContact());
+    reg('setPresence', () => s.presence.choose());
     reg('removeContact', (item: ContactItem) => this.removeContact(item));
     reg('acceptContact', (item: ContactItem) => s.network.client.acceptContact(item.contact.alias));
     reg('askForHelp', (item?: ContactItem) => this.askForHelp(item));
