@@ -200,6 +200,7 @@ export class AssistanceSession {
   grantControl(): void {
     this.moveControl('grantControl', 'requested', 'granted');
     this.status(this.role === 'helper' ? T.controlGrantedHelper(this.peerName) : T.controlGrantedSharer(this.peerName));
+    if (this.role === 'helper') this.status(T.controlMouseAdvice);
     this.changed();
   }
 

@@ -11,7 +11,8 @@ import { plainTextWarning, splitServerAddress } from '../network/serverAddress';
 import type { IceOptions } from '../server/IceCredentials';
 import type { AssistanceNetwork } from '../session/AssistanceNetwork';
 import type { AssistSettings } from '../session/AssistSettings';
-import { DirectLinks, lanAddress } from '../session/DirectLinks';
+import { DirectLinks, lanAddress, type CreatedLink } from '../session/DirectLinks';
+import { invitationMailto } from '../session/InvitationMail';
 import { InvitationLink, isExpired, parseInvitationLink, timeLeft } from '../session/InvitationLink';
 import { startTeamServer, type TeamServer } from '../session/TeamServer';
 import type { ContactItem } from './ContactsTreeProvider';
@@ -61,6 +62,7 @@ export class Commands implements vscode.Disposable {
     reg('acceptContact', (item: ContactItem) => s.network.client.acceptContact(item.contact.alias));
     reg('askForHelp', (item?: ContactItem) => this.askForHelp(item));
     reg('createInvitationLink', () => this.createInvitationLink());
+    reg('sendInvitationByEmail', () => this.sendInvitationByEmail());
     reg('openInvitationLink', (link?: InvitationLink) => this.openInvitationLink(link));
     reg('acceptInvitation', (item?: InvitationItem) => this.answerInvitation(item, 'accept'));
     reg('declineInvitation', (item?: InvitationItem) => this.answerInvitation(item, 'decline'));
@@ -185,13 +187,34 @@ export class Commands implements vscode.Disposable {
     void vscode.window.showInformationMessage(`Invitation sent to ${name}. It expires in ${timeLeft(invitation.expiresAt).replace(/ left$/, '')}.`);
   }
 
-  private async createInvitationLink(): Promise<void> {
+  /** A new invitation link: on the team server when signed in, else served by this machine. */
+  private async newLink(): Promise<CreatedLink> {
     const expiry = this.s.settings.invitationExpiryMs();
-    const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating an invitation link…' }, async () =>
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating an invitation link…' }, async () =>
       this.s.network.signedIn
         ? DirectLinks.createOn(this.s.network.client, expiry, splitServerAddress(this.s.network.serverUrl ?? '').fingerprint)
         : this.s.direct.create(this.s.settings.displayName(), expiry, { port: this.s.settings.directPort(), address: this.s.settings.directAddress(), ice: await this.iceOptions() }),
     );
+  }
+
+  /** Composes a mail with the link in the user's mail program; the password is shown here, to pass on another way. */
+  private async sendInvitationByEmail(): Promise<void> {
+    const created = await this.newLink();
+    const mailto = invitationMailto({ sharerName: this.s.settings.displayName(), link: created.link, expiresAt: created.expiresAt });
+    const opened = await vscode.env.openExternal(vscode.Uri.parse(mailto, true));
+    this.s.log.info(`invitation mail ${opened ? 'handed to the mail program' : 'could not be opened'}`);
+    const choice = await vscode.window.showInformationMessage(
+      opened ? 'Your mail program has the invitation. Send the password another way — by phone or chat, not in the same mail.' : 'No mail program opened. Copy the link into a mail yourself, and send the password another way.',
+      { modal: true, detail: `${opened ? '' : `Link: ${created.link}\n\n`}Password: ${created.password}` },
+      'Copy Password',
+      ...(opened ? [] : ['Copy Link']),
+    );
+    if (choice === 'Copy Password') await vscode.env.clipboard.writeText(created.password);
+    if (choice === 'Copy Link') await vscode.env.clipboard.writeText(created.link);
+  }
+
+  private async createInvitationLink(): Promise<void> {
+    const created = await this.newLink();
     const expires = new Date(created.expiresAt).toLocaleString();
     const choice = await vscode.window.showInformationMessage(
       'Your Remote Assistance invitation is ready.',

@@ -13,6 +13,8 @@ export class InvitationToasts implements vscode.Disposable {
       log.info(`invitation ${invitation.id} from ${invitation.from.alias}${invitation.note ? `: ${invitation.note}` : ''}`);
       // The exact sentence; the note is shown with the invitation in the Invitations view.
       const answer = await vscode.window.showInformationMessage(T.invitationToast(invitation.from.displayName), 'Accept', 'Decline');
+      // answered meanwhile (Alt+T / Alt+D, the Invitations view, another device) or expired: nothing to do
+      if (client.invitations.find((i) => i.id === invitation.id)?.status !== 'pending') return;
       try {
         if (answer === 'Accept') await client.acceptInvitation(invitation.id);
         else if (answer === 'Decline') await client.declineInvitation(invitation.id);
