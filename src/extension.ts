@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import { registerVoice, talkFactory } from './audio/VoiceFeature';
 import { filesFactory, registerFiles } from './files/FilesFeature';
 import { HostSupervisor } from './host/supervisor';
+import { ProblemDocuments } from './problem/ProblemDocuments';
+import { ProblemReview } from './problem/ProblemReview';
 import { AssistanceNetwork } from './session/AssistanceNetwork';
 import { AssistSettings } from './session/AssistSettings';
 import { ConsentPrompts } from './session/ConsentPrompts';
@@ -103,6 +105,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const invitations = new InvitationsTreeProvider(network.client);
   const invitationsView = vscode.window.createTreeView('remoteAssist.invitations', { treeDataProvider: invitations });
   const presence = new PresenceStatusBar(network.client);
+  const problemDocuments = new ProblemDocuments();
+  subs.push(problemDocuments);
   subs.push(
     contacts,
     invitations,
@@ -124,7 +128,7 @@ export function activate(context: vscode.ExtensionContext): void {
     if (!(active instanceof SharerSession)) throw new Error('You are not sharing your screen in a session.');
     active.restartSharing();
   };
-  const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, presence, toolbar, showPanel: () => panel.reveal(), restartSharing, log });
+  const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, presence, problemReview: new ProblemReview(context, problemDocuments), problemDocuments, toolbar, showPanel: () => panel.reveal(), restartSharing, log });
   subs.push(commands);
   subs.push(
     vscode.window.registerUriHandler({

@@ -18,6 +18,10 @@ import { startTeamServer, type TeamServer } from '../session/TeamServer';
 import type { ContactItem } from './ContactsTreeProvider';
 import type { InvitationItem, InvitationsTreeProvider } from './InvitationsTreeProvider';
 import type { PresenceStatusBar } from './PresenceStatusBar';
+import type { ProblemDocuments } from '../problem/ProblemDocuments';
+import type { ProblemReview } from '../problem/ProblemReview';
+import { renderProblem } from '../problem/renderProblem';
+import type { Invitation } from '../protocol/network';
 import type { ToolbarDispatch } from './ToolbarDispatch';
 import { userMessage } from './userErrors';
 
@@ -29,6 +33,8 @@ export interface CommandServices {
   readonly invitations: InvitationsTreeProvider;
   readonly invitationsView: vscode.TreeView<InvitationItem>;
   readonly presence: PresenceStatusBar;
+  readonly problemReview: ProblemReview;
+  readonly problemDocuments: ProblemDocuments;
   readonly toolbar: ToolbarDispatch;
   readonly showPanel: () => void;
   /** The sharer's "Restart Sharing" after the host process crashed. */
@@ -67,6 +73,7 @@ export class Commands implements vscode.Disposable {
     reg('acceptInvitation', (item?: InvitationItem) => this.answerInvitation(item, 'accept'));
     reg('declineInvitation', (item?: InvitationItem) => this.answerInvitation(item, 'decline'));
     reg('cancelInvitation', (item?: InvitationItem) => this.answerInvitation(item, 'cancel'));
+    reg('showProblem', (item?: InvitationItem | Invitation) => this.showProblem(item && 'invitation' in item ? item.invitation : item));
     const toolbar: [string, ToolbarAction][] = [
       ['takeControl', 'takeControl'],
       ['stopControl', 'stopControl'],
@@ -183,7 +190,9 @@ export class Commands implements vscode.Disposable {
     }
     const note = await vscode.window.showInputBox({ title: `Ask ${name} for Help`, prompt: 'What is wrong? (optional)', placeHolder: 'e.g. tests fail only on my machine', validateInput: (v) => (v.length > 500 ? 'At most 500 characters.' : undefined) });
     if (note === undefined) return;
-    const invitation = await client.invite(alias, note.trim() || undefined, this.s.settings.invitationExpiryMs());
+    const review = await this.s.problemReview.run(name ?? alias);
+    if (review === 'cancelled') return;
+    const invitation = await client.invite(alias, note.trim() || undefined, this.s.settings.invitationExpiryMs(), review.bundle);
     void vscode.window.showInformationMessage(`Invitation sent to ${name}. It expires in ${timeLeft(invitation.expiresAt).replace(/ left$/, '')}.`);
   }
 
@@ -291,6 +300,16 @@ export class Commands implements vscode.Disposable {
     if (answer === 'accept') await client.acceptInvitation(chosen.id);
     else if (answer === 'decline') await client.declineInvitation(chosen.id);
     else await client.cancelInvitation(chosen.id);
+  }
+
+  /** The problem attached to an invitation, as a read-only document (the helper reads it before accepting). */
+  private async showProblem(given: Invitation | undefined): Promise<void> {
+    const invitation = given ?? this.s.invitations.open().find((i) => i.incoming && i.invitation.hasProblem)?.invitation;
+    if (!invitation) return;
+    const problem = await this.s.network.client.getProblem(invitation.id);
+    const incoming = invitation.to.alias === this.s.network.client.account?.alias;
+    const from = incoming ? `${invitation.from.displayName} (${invitation.from.alias})` : 'You';
+    await this.s.problemDocuments.show(invitation.id, `Problem from ${invitation.from.displayName}`, renderProblem({ from, note: invitation.note, createdAt: invitation.createdAt }, problem));
   }
 
   /** STUN/TURN from the settings, with coturn's secret from VS Code's secret storage. */
