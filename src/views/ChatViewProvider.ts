@@ -1,6 +1,7 @@
 /** The sidebar Chat view: the session in progress on either side, or the last one's history after a restart. */
 import * as vscode from 'vscode';
 import type { Logger } from '../common/logger';
+import { editorPointing } from '../pointing/editorPointing';
 import type { SessionCoordinator } from '../session/SessionCoordinator';
 import { webviewHtml, webviewOptions } from './webviewResources';
 import { WebviewRouter } from './WebviewRouter';
@@ -10,6 +11,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private router: WebviewRouter | undefined;
   private view: vscode.WebviewView | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly pointing = editorPointing();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -32,6 +34,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     const router = (this.router = new WebviewRouter({
       post: (m) => void view.webview.postMessage(m),
       idleView: () => this.sessions.lastStoredView(),
+      pointing: this.pointing,
       log: this.log,
     }));
     router.show(this.sessions.active);
