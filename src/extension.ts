@@ -6,6 +6,7 @@ import { filesFactory, registerFiles } from './files/FilesFeature';
 import { HostSupervisor } from './host/supervisor';
 import { ProblemDocuments } from './problem/ProblemDocuments';
 import { ProblemReview } from './problem/ProblemReview';
+import { SessionRecords } from './record/SessionRecords';
 import { AssistanceNetwork } from './session/AssistanceNetwork';
 import { AssistSettings } from './session/AssistSettings';
 import { ConsentPrompts } from './session/ConsentPrompts';
@@ -101,6 +102,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const direct = new DirectLinks((client) => sessions.watch(client), log);
   subs.push(direct);
 
+  const chatView = new ChatViewProvider(context.extensionUri, sessions, log);
+  subs.push(chatView);
   const contacts = new ContactsTreeProvider(network.client);
   const invitations = new InvitationsTreeProvider(network.client);
   const invitationsView = vscode.window.createTreeView('remoteAssist.invitations', { treeDataProvider: invitations });
@@ -112,7 +115,8 @@ export function activate(context: vscode.ExtensionContext): void {
     invitations,
     invitationsView,
     vscode.window.createTreeView('remoteAssist.contacts', { treeDataProvider: contacts }),
-    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(context.extensionUri, sessions, log)),
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chatView),
+    new SessionRecords({ historyDir, sessions, myName: () => settings.displayName(), showInChat: (view) => chatView.showPast(view) }),
     new SessionStatusBar(sessions),
     new ControlNotice(sessions),
     new ContextKeys(network, sessions, invitations),

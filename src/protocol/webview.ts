@@ -29,7 +29,13 @@ export const ChatEntry = z.discriminatedUnion('kind', [
     /** Sharer's chat only: spans of `text` that name a file in the sharer's workspace (src/pointing/). */
     codeLinks: z.array(z.object({ start: z.number().int().min(0).max(CHAT_TEXT_MAX), end: z.number().int().min(1).max(CHAT_TEXT_MAX) })).max(20).optional(),
   }),
-  z.object({ kind: z.literal('status'), text: z.string().min(1).max(1000), at: z.number().int().min(0) }),
+  z.object({
+    kind: z.literal('status'),
+    text: z.string().min(1).max(1000),
+    at: z.number().int().min(0),
+    /** A completed file transfer's SHA-256 (hex), kept for the session's record (Export Session…). */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  }),
 ]);
 export type ChatEntry = z.infer<typeof ChatEntry>;
 

@@ -228,9 +228,9 @@ export class AssistanceSession {
   }
 
   /** A status line from a session feature (Start Talking, Send a File) or a fault; while connected or reconnecting. */
-  note(text: string): void {
+  note(text: string, sha256?: string): void {
     if (this._phase !== 'connected' && this._phase !== 'reconnecting') throw this.illegal('note', `the session is ${this._phase}`);
-    this.status(text);
+    this.status(text, sha256);
   }
 
   /** Records a chat message written here (`me`) or received from the peer; only while connected. */
@@ -267,8 +267,8 @@ export class AssistanceSession {
     return new SessionError('ERR_ILLEGAL_TRANSITION', `${action} is not allowed now: ${why}`);
   }
 
-  private status(text: string): void {
-    this.append({ kind: 'status', text, at: this.now() });
+  private status(text: string, sha256?: string): void {
+    this.append({ kind: 'status', text, at: this.now(), ...(sha256 ? { sha256 } : {}) });
   }
 
   private append(entry: ChatEntry): void {
