@@ -4,6 +4,9 @@ import * as vscode from 'vscode';
 import { registerVoice, talkFactory } from './audio/VoiceFeature';
 import { filesFactory, registerFiles } from './files/FilesFeature';
 import { HostSupervisor } from './host/supervisor';
+import { ProblemDocuments } from './problem/ProblemDocuments';
+import { ProblemReview } from './problem/ProblemReview';
+import { SessionRecords } from './record/SessionRecords';
 import { AssistanceNetwork } from './session/AssistanceNetwork';
 import { AssistSettings } from './session/AssistSettings';
 import { ConsentPrompts } from './session/ConsentPrompts';
@@ -21,8 +24,10 @@ import { Commands } from './views/Commands';
 import { ContactsTreeProvider } from './views/ContactsTreeProvider';
 import { ContextKeys } from './views/ContextKeys';
 import { ControlNotice } from './views/ControlNotice';
+import { InvitationBadge } from './views/InvitationBadge';
 import { InvitationToasts } from './views/InvitationToasts';
 import { InvitationsTreeProvider } from './views/InvitationsTreeProvider';
+import { PresenceStatusBar } from './views/PresenceStatusBar';
 import { SessionStatusBar } from './views/SessionStatusBar';
 import { ToolbarDispatch } from './views/ToolbarDispatch';
 import { userMessage } from './views/userErrors';
@@ -107,19 +112,27 @@ export function activate(context: vscode.ExtensionContext): void {
   const direct = new DirectLinks((client) => sessions.watch(client), log);
   subs.push(direct);
 
+  const chatView = new ChatViewProvider(context.extensionUri, sessions, log);
+  subs.push(chatView);
   const contacts = new ContactsTreeProvider(network.client);
   const invitations = new InvitationsTreeProvider(network.client);
   const invitationsView = vscode.window.createTreeView('remoteAssist.invitations', { treeDataProvider: invitations });
+  const presence = new PresenceStatusBar(network.client);
+  const problemDocuments = new ProblemDocuments();
+  subs.push(problemDocuments);
   subs.push(
     contacts,
     invitations,
     invitationsView,
     vscode.window.createTreeView('remoteAssist.contacts', { treeDataProvider: contacts }),
-    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, new ChatViewProvider(context.extensionUri, sessions, log)),
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewType, chatView),
+    new SessionRecords({ historyDir, sessions, myName: () => settings.displayName(), showInChat: (view) => chatView.showPast(view) }),
     new SessionStatusBar(sessions),
     new ControlNotice(sessions),
     new ContextKeys(network, sessions, invitations),
     new InvitationToasts(network.client, log),
+    presence,
+    new InvitationBadge(invitations, invitationsView),
   );
 
   // A window reload brings the panel back (with the last session's history, or the session if it is live).
@@ -129,7 +142,7 @@ export function activate(context: vscode.ExtensionContext): void {
     if (!(active instanceof SharerSession)) throw new Error('You are not sharing your screen in a session.');
     active.restartSharing();
   };
-  const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, toolbar, showPanel: () => panel.reveal(), restartSharing, log });
+  const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, presence, problemReview: new ProblemReview(context, problemDocuments), problemDocuments, toolbar, showPanel: () => panel.reveal(), restartSharing, log });
   subs.push(commands);
   subs.push(
     vscode.window.registerUriHandler({

@@ -321,6 +321,7 @@ export class FileTransferEngine implements IDisposable {
     if (!transfer.is('verifying')) return;
     if (transfer.bytes !== transfer.size) return this.stop(transfer, 'ERR_SIZE_MISMATCH', true);
     if (transfer.hasher.digestHex() !== sha256) return this.stop(transfer, 'ERR_HASH_MISMATCH', true);
+    transfer.sha256 = sha256;
     let savedPath: string;
     try {
       savedPath = await transfer.sink!.commit();
@@ -401,7 +402,8 @@ export class FileTransferEngine implements IDisposable {
         if (transfer.bytes >= transfer.size) {
           transfer.moveTo('verifying');
           this.changed(transfer);
-          this.sendMessage({ type: 'end', id: transfer.id, sha256: transfer.hasher.digestHex() });
+          transfer.sha256 = transfer.hasher.digestHex();
+          this.sendMessage({ type: 'end', id: transfer.id, sha256: transfer.sha256 });
           continue;
         }
         if (transfer.bytes >= transfer.creditUpTo) {

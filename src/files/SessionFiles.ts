@@ -28,7 +28,7 @@ export interface FilesUi {
 }
 
 /** Creates a session's file feature once its endpoint exists (the sharer's host process, or the helper's peer). */
-export type FilesFactory = (peerName: string, endpoint: FilesEndpoint, history: (line: string) => void) => SessionFiles;
+export type FilesFactory = (peerName: string, endpoint: FilesEndpoint, history: (line: string, sha256?: string) => void) => SessionFiles;
 
 export class SessionFiles implements IDisposable {
   private readonly store = new DisposableStore();
@@ -40,7 +40,7 @@ export class SessionFiles implements IDisposable {
     private readonly ui: FilesUi,
     private readonly peerName: string,
     /** Adds a status line to the session's history. */
-    private readonly history: (line: string) => void,
+    private readonly history: (line: string, sha256?: string) => void,
     private readonly log: Logger,
     private maxIncomingBytes: number,
   ) {
@@ -114,7 +114,7 @@ export class SessionFiles implements IDisposable {
     if (before !== transfer.state) {
       this.states.set(transfer.key, transfer.state);
       const line = FileTexts.historyLine(transfer, this.peerName);
-      if (line) this.history(line);
+      if (line) this.history(line, transfer.sha256);
     }
     if (transfer.state === 'transferring' || transfer.state === 'verifying') {
       let display = this.progress.get(transfer.key);

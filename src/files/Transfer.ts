@@ -24,6 +24,8 @@ export class Transfer {
   bytes = 0;
   code: FileErrorCode | undefined;
   savedPath: string | undefined;
+  /** The verified SHA-256 (hex), once the receiver matched it. */
+  sha256: string | undefined;
   readonly rate: TransferRate;
   readonly hasher: Hasher;
   /** send: the receiver's credit — bytes below this may be sent. */
@@ -78,6 +80,7 @@ export class Transfer {
       secondsLeft: bytesPerSecond > 0 ? (this.size - this.bytes) / bytesPerSecond : undefined,
       code: this.code,
       savedPath: this.savedPath,
+      ...(this.state === 'completed' && this.sha256 ? { sha256: this.sha256 } : {}),
     };
   }
 }

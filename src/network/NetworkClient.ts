@@ -14,6 +14,7 @@ import {
   type ServerReply,
   type Session,
 } from '../protocol/network';
+import type { ProblemBundle } from '../protocol/bundle';
 import { decodeMessage, ProtocolError } from '../protocol/validate';
 import { ConnectionStateMachine, type ConnectionState } from './ConnectionStateMachine';
 import { Disposable, Emitter, toDisposable, type Event } from '../common/lifecycle';
@@ -265,7 +266,12 @@ export class NetworkClient extends Disposable {
   async blockContact(alias: string): Promise<void> {
     await this.request({ type: 'blockContact', alias }, 'ok');
   }
-  /** Sets this user's chosen presence; once accepted it is restored after every reconnect. (`busy` is set by sessions.) */
+  /** The presence this user chose (restored after every reconnect). */
+  get presence(): ChosenPresence {
+    return this.chosenPresence;
+  }
+
+  /** Sets this user's chosen presence; once accepted it is restored after every reconnect. (`busy` is also set by sessions.) */
   async setPresence(status: ChosenPresence): Promise<void> {
     await this.request({ type: 'setPresence', status }, 'ok');
     this.chosenPresence = status;
@@ -278,8 +284,8 @@ export class NetworkClient extends Disposable {
    * Invites the online contact `alias` to help; fails with ERR_CONTACT_OFFLINE when they are offline.
    * `expiresInMs` defaults to the server's invitation expiry.
    */
-  async invite(alias: string, note?: string, expiresInMs?: number): Promise<Invitation> {
-    const reply = await this.request({ type: 'invite', alias, note, expiresInMs }, 'invitation');
+  async invite(alias: string, note?: string, expiresInMs?: number, problem?: ProblemBundle): Promise<Invitation> {
+    const reply = await this.request({ type: 'invite', alias, note, expiresInMs, problem }, 'invitation');
     return this.state.rememberInvitation(reply.invitation);
   }
   /** Accepts an invitation sent to this user; the session starts (onDidStartSession fires first). */
@@ -294,6 +300,11 @@ export class NetworkClient extends Disposable {
     await this.request({ type: 'cancelInvitation', invitationId }, 'ok');
   }
   /** Fetches the invitations the server lists for this user (sent and received). */
+  /** The problem bundle attached to an invitation this user sent or received. */
+  async getProblem(invitationId: string): Promise<ProblemBundle> {
+    return (await this.request({ type: 'getProblem', invitationId }, 'problem')).problem;
+  }
+
   async listInvitations(): Promise<readonly Invitation[]> {
     const reply = await this.request({ type: 'listInvitations' }, 'invitations');
     return this.state.replaceInvitations(reply.invitations);

@@ -94,6 +94,8 @@ export const TransferSnapshot = z.object({
   code: FileErrorCode.optional(),
   /** Where the received file was saved (completed receives). */
   savedPath: z.string().max(4096).optional(),
+  /** The SHA-256 both sides agreed on (hex), once completed. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type TransferSnapshot = z.infer<typeof TransferSnapshot>;
 

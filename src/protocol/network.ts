@@ -5,6 +5,7 @@
  * Both ends validate with `decodeMessage(ClientMessage | ServerMessage, text, MAX_MESSAGE_BYTES)`.
  */
 import { z } from 'zod';
+import { ProblemBundle } from './bundle';
 import { IceServers } from './ice';
 
 /** Largest message either side accepts (bytes of JSON text); larger ones get ERR_TOO_LARGE. */
@@ -49,8 +50,11 @@ const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'malformed client id'
 const Epoch = z.number().int().nonnegative();
 
 export const PresenceStatus = z.enum(['online', 'away', 'busy', 'offline']);
-/** What a user can choose; `busy` is derived while in a session and `offline` when no device is connected. */
-export const ChosenPresence = z.enum(['online', 'away']);
+/**
+ * What a user can choose. `busy` is also derived while in a session and `offline` when no device is
+ * connected; `appearOffline` shows the user as offline to contacts (who then cannot invite them).
+ */
+export const ChosenPresence = z.enum(['online', 'away', 'busy', 'appearOffline']);
 
 export const Person = z.object({ alias: Alias, displayName: DisplayName });
 
@@ -77,6 +81,8 @@ export const Invitation = z.object({
   expiresAt: Epoch,
   expiresInMs: z.number().int().nonnegative(),
   status: InvitationStatus,
+  /** The sharer attached a problem bundle: the two parties fetch it with getProblem. */
+  hasProblem: z.boolean().optional(),
 });
 
 /** An invitation link: anyone signed in who holds id + secret can redeem it once before it expires. */
@@ -124,6 +130,7 @@ export const NetworkErrorCode = z.enum([
   // invitations, links, sessions
   'ERR_CONTACT_OFFLINE',
   'ERR_NO_SUCH_INVITATION',
+  'ERR_NO_PROBLEM',
   'ERR_NOT_INVITEE',
   'ERR_NOT_INVITER',
   'ERR_INVITATION_CLOSED',
@@ -156,7 +163,9 @@ export const ClientMessage = z.discriminatedUnion('type', [
   req('setPresence', { status: ChosenPresence }),
   /** Revokes this connection's device token (signing out for good); the server then closes the connection. */
   req('signOut', {}),
-  req('invite', { alias: Alias, note: z.string().max(MAX_NOTE_LENGTH).optional(), expiresInMs: z.number().int().positive().optional() }),
+  req('invite', { alias: Alias, note: z.string().max(MAX_NOTE_LENGTH).optional(), expiresInMs: z.number().int().positive().optional(), problem: ProblemBundle.optional() }),
+  /** The problem bundle of an invitation this user sent or received. */
+  req('getProblem', { invitationId: Id }),
   req('acceptInvitation', { invitationId: Id }),
   req('declineInvitation', { invitationId: Id }),
   req('cancelInvitation', { invitationId: Id }),
@@ -189,6 +198,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('invitation'), id: RequestId, invitation: Invitation }),
   z.object({ type: z.literal('invitations'), id: RequestId, invitations: z.array(Invitation) }),
+  z.object({ type: z.literal('problem'), id: RequestId, problem: ProblemBundle }),
   z.object({ type: z.literal('link'), id: RequestId, link: Link }),
   z.object({ type: z.literal('session'), id: RequestId, session: Session }),
   // events

@@ -26,8 +26,16 @@ export const ChatEntry = z.discriminatedUnion('kind', [
     author: z.string().max(128),
     text: z.string().min(1).max(CHAT_TEXT_MAX),
     at: z.number().int().min(0),
+    /** Sharer's chat only: spans of `text` that name a file in the sharer's workspace (src/pointing/). */
+    codeLinks: z.array(z.object({ start: z.number().int().min(0).max(CHAT_TEXT_MAX), end: z.number().int().min(1).max(CHAT_TEXT_MAX) })).max(20).optional(),
   }),
-  z.object({ kind: z.literal('status'), text: z.string().min(1).max(1000), at: z.number().int().min(0) }),
+  z.object({
+    kind: z.literal('status'),
+    text: z.string().min(1).max(1000),
+    at: z.number().int().min(0),
+    /** A completed file transfer's SHA-256 (hex), kept for the session's record (Export Session…). */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  }),
 ]);
 export type ChatEntry = z.infer<typeof ChatEntry>;
 
@@ -73,6 +81,8 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('sendChat'), requestId: RequestId, text: ChatText }),
   z.object({ type: z.literal('toolbar'), requestId: RequestId, action: ToolbarAction }),
+  /** Sharer's chat: a `path:line[:col]` link was clicked; the extension checks it again before opening anything. */
+  z.object({ type: z.literal('openCodeReference'), requestId: RequestId, text: z.string().min(3).max(1100) }),
   /** Panel only: the embedded RemoteViewer's events, forwarded so the extension can relay and record them. */
   z.object({ type: z.literal('viewerSignal'), payload: SignalPayload }),
   z.object({ type: z.literal('viewerConnected') }),

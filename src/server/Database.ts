@@ -66,6 +66,8 @@ const migrations: readonly string[] = [
    CREATE INDEX sessions_sharer ON sessions(sharer, sharerClient) WHERE endedAt IS NULL;
    CREATE INDEX sessions_helper ON sessions(helper, helperClient) WHERE endedAt IS NULL;`,
   `CREATE INDEX invitations_pending ON invitations(expiresAt) WHERE status = 'pending';`,
+  // the problem bundle the sharer attached (validated JSON, at most MAX_BUNDLE_BYTES), or NULL
+  `ALTER TABLE invitations ADD COLUMN problem TEXT;`,
 ];
 
 export type SqliteDriver = 'native' | 'wasm';

@@ -61,7 +61,9 @@ export class Dispatcher {
         await this.presence.changed(me.alias);
         return ok;
       case 'invite':
-        return { type: 'invitation', id, invitation: await this.invitations.invite(me, message.alias, message.note, message.expiresInMs) };
+        return { type: 'invitation', id, invitation: await this.invitations.invite(me, message.alias, message.note, message.expiresInMs, message.problem) };
+      case 'getProblem':
+        return { type: 'problem', id, problem: this.invitations.problem(me, message.invitationId) };
       case 'acceptInvitation':
         return { type: 'session', id, session: await this.invitations.accept(me, message.invitationId) };
       case 'declineInvitation':

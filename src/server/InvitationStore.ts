@@ -11,6 +11,8 @@ export interface InvitationRow {
   expiresAt: number;
   status: InvitationStatus;
   closedAt: number | null;
+  /** The attached problem bundle's JSON text (validated before it was stored), or null. */
+  problem: string | null;
 }
 
 /** Invitations, kept while pending and for a while after they close so both sides can list them. */
@@ -28,7 +30,7 @@ export class InvitationStore {
 
   constructor(db: Db) {
     this.insert = db.prepare(
-      "INSERT INTO invitations (id, fromAlias, fromClient, toAlias, note, createdAt, expiresAt, status) VALUES (@id, @fromAlias, @fromClient, @toAlias, @note, @createdAt, @expiresAt, 'pending')",
+      "INSERT INTO invitations (id, fromAlias, fromClient, toAlias, note, createdAt, expiresAt, status, problem) VALUES (@id, @fromAlias, @fromClient, @toAlias, @note, @createdAt, @expiresAt, 'pending', @problem)",
     );
     this.select = db.prepare<[string], InvitationRow>('SELECT * FROM invitations WHERE id = ?');
     this.close = db.prepare("UPDATE invitations SET status = ?, closedAt = ? WHERE id = ? AND status = 'pending'");

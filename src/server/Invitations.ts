@@ -1,3 +1,4 @@
+import { ProblemBundle } from '../protocol/bundle';
 import type { Invitation, InvitationStatus, Session } from '../protocol/network';
 import type { IDisposable } from '../common/lifecycle';
 import type { Identity } from './ClientConnection';
@@ -36,7 +37,7 @@ export class Invitations implements IDisposable {
   }
 
   /** `expiresInMs`: the inviter's choice (default: the server's invitation expiry), at most the link limit. */
-  async invite(from: Identity, toAlias: string, note: string | undefined, expiresInMs?: number): Promise<Invitation> {
+  async invite(from: Identity, toAlias: string, note: string | undefined, expiresInMs?: number, problem?: ProblemBundle): Promise<Invitation> {
     const ttl = expiresInMs ?? this.ctx.inviteExpiryMs;
     if (ttl > this.ctx.limits.maxLinkExpiryMs) {
       throw new ServiceError('ERR_MALFORMED', `an invitation may live at most ${this.ctx.limits.maxLinkExpiryMs} ms`);
@@ -71,6 +72,7 @@ export class Invitations implements IDisposable {
       note: note ?? '',
       createdAt: now,
       expiresAt: now + ttl,
+      problem: problem ? JSON.stringify(problem) : null,
     });
     this.scheduleExpiry(row);
     const invitation = this.toWire(row);
@@ -82,7 +84,8 @@ export class Invitations implements IDisposable {
   /** The invitee accepts: the session starts between the inviting client and the accepting client. */
   async accept(by: Identity, id: string): Promise<Session> {
     const row = this.answerable(by, id, 'invitee');
-    if ((await this.ctx.presence.of([row.fromAlias])).get(row.fromAlias) === 'offline') {
+    // reachable, not shown: an inviter who appears offline still waits for this answer
+    if (!(await this.ctx.presence.reachable(row.fromAlias))) {
       throw new ServiceError('ERR_CONTACT_OFFLINE', `${row.fromAlias} is offline now`);
     }
     this.close(row, 'accepted');
@@ -96,6 +99,22 @@ export class Invitations implements IDisposable {
 
   cancel(by: Identity, id: string): void {
     this.close(this.answerable(by, id, 'inviter'), 'cancelled');
+  }
+
+  /** The problem bundle of an invitation, for its two parties only (others learn nothing, as for answers). */
+  problem(by: Identity, id: string): ProblemBundle {
+    const row = this.ctx.invitations.get(id);
+    if (!row || (row.toAlias !== by.alias && row.fromAlias !== by.alias)) throw new ServiceError('ERR_NO_SUCH_INVITATION', `no invitation ${id}`);
+    if (row.problem === null) throw new ServiceError('ERR_NO_PROBLEM', 'nothing was attached to this invitation');
+    // validated before it was stored; validated again, as the store is a file anyone with access could edit
+    let parsed: ReturnType<typeof ProblemBundle.safeParse> | undefined;
+    try {
+      parsed = ProblemBundle.safeParse(JSON.parse(row.problem));
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed?.success) throw new ServiceError('ERR_INTERNAL', 'the stored problem bundle is damaged');
+    return parsed.data;
   }
 
   list(alias: string): Invitation[] {
@@ -113,6 +132,7 @@ export class Invitations implements IDisposable {
       expiresAt: row.expiresAt,
       expiresInMs: row.status === 'pending' ? Math.max(0, row.expiresAt - Date.now()) : 0,
       status: row.status,
+      ...(row.problem !== null ? { hasProblem: true } : {}),
     };
   }
 

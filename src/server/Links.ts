@@ -74,7 +74,7 @@ export class Links implements IDisposable {
     if (row.expiresAt <= Date.now()) throw new ServiceError('ERR_EXPIRED', 'the invitation link has expired');
     if (row.redeemedAt !== null) throw new ServiceError('ERR_LINK_USED', 'the invitation link was already used');
     if (row.creator === by.alias) throw new ServiceError('ERR_SELF', 'you cannot redeem your own link');
-    if ((await this.ctx.presence.of([row.creator])).get(row.creator) === 'offline') {
+    if (!(await this.ctx.presence.reachable(row.creator))) {
       throw new ServiceError('ERR_CONTACT_OFFLINE', `${row.creator} is offline; the link stays valid`);
     }
     if (!this.ctx.links.markRedeemed(id)) throw new ServiceError('ERR_LINK_USED', 'the invitation link was already used');

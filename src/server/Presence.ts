@@ -1,4 +1,4 @@
-import type { Contact, PresenceStatus } from '../protocol/network';
+import type { ChosenPresence, Contact, PresenceStatus } from '../protocol/network';
 import type { Logger } from '../common/logger';
 import type { Cluster, NodePresence } from './Cluster';
 import type { ConnectionRegistry } from './ConnectionRegistry';
@@ -8,9 +8,20 @@ import type { SessionStore } from './SessionStore';
 /** Presence changes closer together than this are pushed once; well inside the one-second promise. */
 const PRESENCE_COALESCE_MS = 50;
 
+/** When devices chose differently, the most available choice wins. */
+const CHOICE_RANK: Record<ChosenPresence, number> = { online: 3, busy: 2, away: 1, appearOffline: 0 };
+
+/** The choice of several devices (or processes): the highest ranked one. */
+function strongest(choices: Iterable<ChosenPresence>): ChosenPresence | undefined {
+  let best: ChosenPresence | undefined;
+  for (const c of choices) if (best === undefined || CHOICE_RANK[c] > CHOICE_RANK[best]) best = c;
+  return best;
+}
+
 /**
- * Presence: offline without a connection anywhere, busy while in a session, otherwise online if any device
- * chose online, else away. Every change is pushed at once to the alias's mutual contacts.
+ * Presence: offline without a connection anywhere or when every device chose to appear offline; busy while
+ * in a session; otherwise what the devices chose (online over busy over away). Every change is pushed at
+ * once to the alias's mutual contacts.
  */
 export class Presence {
   private readonly lastPushed = new Map<string, PresenceStatus>();
@@ -31,8 +42,7 @@ export class Presence {
   local(alias: string): NodePresence | undefined {
     const connections = this.registry.of(alias);
     if (!connections || connections.size === 0) return undefined;
-    let status: NodePresence['status'] = 'away';
-    for (const connection of connections) if (connection.presence === 'online') status = 'online';
+    const status = strongest([...connections].map((c) => c.presence)) ?? 'online';
     return { status, connections: connections.size };
   }
 
@@ -49,14 +59,18 @@ export class Presence {
       const views = [...(remote.get(alias) ?? [])];
       const local = this.local(alias);
       if (local) views.push(local);
+      const chosen = strongest(views.map((v) => v.status));
       let status: PresenceStatus = 'offline';
-      if (views.length > 0) {
-        if (this.sessions.hasOpen(alias)) status = 'busy';
-        else status = views.some((v) => v.status === 'online') ? 'online' : 'away';
-      }
+      if (chosen !== undefined && chosen !== 'appearOffline') status = this.sessions.hasOpen(alias) ? 'busy' : chosen;
       result.set(alias, status);
     }
     return result;
+  }
+
+  /** True when the alias has a connection on any process, whatever it shows its contacts. */
+  async reachable(alias: string): Promise<boolean> {
+    if (this.local(alias)) return true;
+    return ((await this.cluster.remotePresence([alias])).get(alias) ?? []).length > 0;
   }
 
   /** The alias's contact list as its owner sees it, presence included for mutual contacts. */

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { ServerMessage, type ServerEvent } from '../protocol/network';
+import { ChosenPresence, ServerMessage, type ServerEvent } from '../protocol/network';
 import { parseMessage } from '../protocol/validate';
 import type { Logger } from '../common/logger';
 import type { Cluster, LostProcess, NodePresence } from './Cluster';
@@ -112,7 +112,8 @@ export class RedisCluster implements Cluster {
       for (const [node, value] of Object.entries(hash as Record<string, string>)) {
         if (node === this.nodeId || !(await this.isAlive(node))) continue;
         const [status, connections] = value.split(':');
-        if (status === 'online' || status === 'away') list.push({ status, connections: Number(connections) || 0 });
+        const chosen = ChosenPresence.safeParse(status);
+        if (chosen.success) list.push({ status: chosen.data, connections: Number(connections) || 0 });
       }
       if (list.length > 0) result.set(aliases[i], list);
     }

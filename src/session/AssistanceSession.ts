@@ -212,6 +212,7 @@ export class AssistanceSession {
   grantControl(): void {
     this.moveControl('grantControl', 'requested', 'granted');
     this.status(this.role === 'helper' ? T.controlGrantedHelper(this.peerName) : T.controlGrantedSharer(this.peerName));
+    if (this.role === 'helper') this.status(T.controlMouseAdvice);
     this.changed();
   }
 
@@ -239,9 +240,9 @@ export class AssistanceSession {
   }
 
   /** A status line from a session feature (Start Talking, Send a File) or a fault; while connected or reconnecting. */
-  note(text: string): void {
+  note(text: string, sha256?: string): void {
     if (this._phase !== 'connected' && this._phase !== 'reconnecting') throw this.illegal('note', `the session is ${this._phase}`);
-    this.status(text);
+    this.status(text, sha256);
   }
 
   /** Records a chat message written here (`me`) or received from the peer; only while connected. */
@@ -278,8 +279,8 @@ export class AssistanceSession {
     return new SessionError('ERR_ILLEGAL_TRANSITION', `${action} is not allowed now: ${why}`);
   }
 
-  private status(text: string): void {
-    this.append({ kind: 'status', text, at: this.now() });
+  private status(text: string, sha256?: string): void {
+    this.append({ kind: 'status', text, at: this.now(), ...(sha256 ? { sha256 } : {}) });
   }
 
   private append(entry: ChatEntry): void {

@@ -69,7 +69,7 @@ export class HelperSession extends SessionSide implements SuspendableSession {
     this.filesStore = this.store.add(new DisposableStore());
     const { relay, endpoint } = helperFilesEndpoint((m) => this.toViewer(m), this.log);
     this.filesRelay = relay;
-    this.files = this.filesStore.add(this.filesFactory(this.model.peerName, endpoint, (line) => this.guard('files', () => this.model.note(line))));
+    this.files = this.filesStore.add(this.filesFactory(this.model.peerName, endpoint, (line, sha256) => this.guard('files', () => this.model.note(line, sha256))));
   }
 
   /** What the panel's RemoteViewer reported (already validated by the panel controller). */

@@ -1,7 +1,7 @@
 /** Every user-visible sentence of a session, in one place, exactly as the product owner wrote them. */
 
 export const SessionTexts = {
-  invitationToast: (sharer: string) => `${sharer} is inviting you to start using Remote Assistance. Do you want to accept?`,
+  invitationToast: (sharer: string) => `${sharer} is inviting you to start using Remote Assistance. Do you want to Accept (Alt+T) or Decline (Alt+D) the invitation?`,
   invitationAccepted: (sharer: string) => `You have accepted the invitation from ${sharer} to start using Remote Assistance.`,
   helperAccepted: (helper: string) => `${helper} has accepted your invitation.`,
   /** A person as a question about them names them: the chosen display name and the alias the server vouches for. */
@@ -30,6 +30,8 @@ export const SessionTexts = {
   controlDeclined: (sharer: string) => `${sharer} did not allow you to take control.`,
   controlDeclinedSharer: (helper: string) => `You did not allow ${helper} to take control.`,
   controlGrantedHelper: (sharer: string) => `${sharer} has allowed you to share control. Click the remote desktop to type; ${sharer} can stop it with ESC.`,
+  /** The seed's advice to the helper when control starts. */
+  controlMouseAdvice: 'It is recommended that the remote user does not use the mouse while you control the computer.',
   controlGrantedSharer: (helper: string) => `${helper} is sharing control of your computer. Press ESC or choose Stop Control to stop.`,
   controlEndedByEscape: (sharer: string) => `${sharer} pressed ESC: control ended.`,
   controlEndedByEscapeSharer: 'You pressed ESC: control ended.',

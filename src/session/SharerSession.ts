@@ -176,7 +176,7 @@ export class SharerSession extends SessionSide implements SuspendableSession {
       this.talk = hostStore.add(this.talkFactory(this.model.peerName, endpoint, (line) => this.guard('voice', () => this.model.note(line))));
     }
     if (this.filesFactory) {
-      this.files = hostStore.add(this.filesFactory(this.model.peerName, new HostFilesEndpoint(host, this.log), (line) => this.guard('files', () => this.model.note(line))));
+      this.files = hostStore.add(this.filesFactory(this.model.peerName, new HostFilesEndpoint(host, this.log), (line, sha256) => this.guard('files', () => this.model.note(line, sha256))));
     }
     hostStore.add(host.onSignal((payload) => void this.channel.send({ type: 'rtc', payload, epoch }).catch((err: Error) => this.log.warn(`signal not relayed: ${err.message}`))));
     hostStore.add(

@@ -1,6 +1,8 @@
 /** The sidebar Chat view: the session in progress on either side, or the last one's history after a restart. */
 import * as vscode from 'vscode';
 import type { Logger } from '../common/logger';
+import { editorPointing } from '../pointing/editorPointing';
+import type { SessionView } from '../protocol/webview';
 import type { SessionCoordinator } from '../session/SessionCoordinator';
 import { webviewHtml, webviewOptions } from './webviewResources';
 import { WebviewRouter } from './WebviewRouter';
@@ -10,6 +12,9 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   private router: WebviewRouter | undefined;
   private view: vscode.WebviewView | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly pointing = editorPointing();
+  /** A past session chosen in Past Sessions…, shown while no session is active. */
+  private past: SessionView | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -18,6 +23,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   ) {
     this.subscriptions.push(
       sessions.onDidChangeActive((active) => {
+        if (active) this.past = undefined;
         this.router?.show(active);
         // The sharer chats here (the helper has the panel): bring the view up when a session starts.
         if (active?.model.role === 'sharer' && !this.view?.visible) void vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
@@ -31,7 +37,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.router?.dispose();
     const router = (this.router = new WebviewRouter({
       post: (m) => void view.webview.postMessage(m),
-      idleView: () => this.sessions.lastStoredView(),
+      idleView: () => this.past ?? this.sessions.lastStoredView(),
+      pointing: this.pointing,
       log: this.log,
     }));
     router.show(this.sessions.active);
@@ -46,6 +53,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
       if (!view.visible) router.reset();
     });
     view.webview.html = webviewHtml(view.webview, this.extensionUri, 'chat', 'Remote Assistance Chat');
+  }
+
+  /** Shows a past session's history (while no session is active). */
+  async showPast(view: SessionView): Promise<void> {
+    this.past = view;
+    await vscode.commands.executeCommand(`${ChatViewProvider.viewType}.focus`);
+    this.router?.show(this.sessions.active);
   }
 
   dispose(): void {

@@ -11,11 +11,17 @@ import { plainTextWarning, splitServerAddress } from '../network/serverAddress';
 import type { IceOptions } from '../server/IceCredentials';
 import type { AssistanceNetwork } from '../session/AssistanceNetwork';
 import type { AssistSettings } from '../session/AssistSettings';
-import { DirectLinks, lanAddress } from '../session/DirectLinks';
+import { DirectLinks, lanAddress, type CreatedLink } from '../session/DirectLinks';
+import { invitationMailto } from '../session/InvitationMail';
 import { InvitationLink, isExpired, parseInvitationLink, timeLeft } from '../session/InvitationLink';
 import { startTeamServer, type TeamServer } from '../session/TeamServer';
 import type { ContactItem } from './ContactsTreeProvider';
 import type { InvitationItem, InvitationsTreeProvider } from './InvitationsTreeProvider';
+import type { PresenceStatusBar } from './PresenceStatusBar';
+import type { ProblemDocuments } from '../problem/ProblemDocuments';
+import type { ProblemReview } from '../problem/ProblemReview';
+import { renderProblem } from '../problem/renderProblem';
+import type { Invitation } from '../protocol/network';
 import type { ToolbarDispatch } from './ToolbarDispatch';
 import { userMessage } from './userErrors';
 
@@ -26,6 +32,9 @@ export interface CommandServices {
   readonly direct: DirectLinks;
   readonly invitations: InvitationsTreeProvider;
   readonly invitationsView: vscode.TreeView<InvitationItem>;
+  readonly presence: PresenceStatusBar;
+  readonly problemReview: ProblemReview;
+  readonly problemDocuments: ProblemDocuments;
   readonly toolbar: ToolbarDispatch;
   readonly showPanel: () => void;
   /** The sharer's "Restart Sharing" after the host process crashed. */
@@ -54,14 +63,17 @@ export class Commands implements vscode.Disposable {
     reg('signIn', () => this.signIn());
     reg('signOut', () => s.network.signOut());
     reg('addContact', () => this.addContact());
+    reg('setPresence', () => s.presence.choose());
     reg('removeContact', (item: ContactItem) => this.removeContact(item));
     reg('acceptContact', (item: ContactItem) => s.network.client.acceptContact(item.contact.alias));
     reg('askForHelp', (item?: ContactItem) => this.askForHelp(item));
     reg('createInvitationLink', () => this.createInvitationLink());
+    reg('sendInvitationByEmail', () => this.sendInvitationByEmail());
     reg('openInvitationLink', (link?: InvitationLink) => this.openInvitationLink(link));
     reg('acceptInvitation', (item?: InvitationItem) => this.answerInvitation(item, 'accept'));
     reg('declineInvitation', (item?: InvitationItem) => this.answerInvitation(item, 'decline'));
     reg('cancelInvitation', (item?: InvitationItem) => this.answerInvitation(item, 'cancel'));
+    reg('showProblem', (item?: InvitationItem | Invitation) => this.showProblem(item && 'invitation' in item ? item.invitation : item));
     const toolbar: [string, ToolbarAction][] = [
       ['takeControl', 'takeControl'],
       ['stopControl', 'stopControl'],
@@ -178,17 +190,40 @@ export class Commands implements vscode.Disposable {
     }
     const note = await vscode.window.showInputBox({ title: `Ask ${name} for Help`, prompt: 'What is wrong? (optional)', placeHolder: 'e.g. tests fail only on my machine', validateInput: (v) => (v.length > 500 ? 'At most 500 characters.' : undefined) });
     if (note === undefined) return;
-    const invitation = await client.invite(alias, note.trim() || undefined, this.s.settings.invitationExpiryMs());
+    const review = await this.s.problemReview.run(name ?? alias);
+    if (review === 'cancelled') return;
+    const invitation = await client.invite(alias, note.trim() || undefined, this.s.settings.invitationExpiryMs(), review.bundle);
     void vscode.window.showInformationMessage(`Invitation sent to ${name}. It expires in ${timeLeft(invitation.expiresAt).replace(/ left$/, '')}.`);
   }
 
-  private async createInvitationLink(): Promise<void> {
+  /** A new invitation link: on the team server when signed in, else served by this machine. */
+  private async newLink(): Promise<CreatedLink> {
     const expiry = this.s.settings.invitationExpiryMs();
-    const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating an invitation link…' }, async () =>
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Creating an invitation link…' }, async () =>
       this.s.network.signedIn
         ? DirectLinks.createOn(this.s.network.client, expiry, splitServerAddress(this.s.network.serverUrl ?? '').fingerprint)
         : this.s.direct.create(this.s.settings.displayName(), expiry, { port: this.s.settings.directPort(), address: this.s.settings.directAddress(), ice: await this.iceOptions() }),
     );
+  }
+
+  /** Composes a mail with the link in the user's mail program; the password is shown here, to pass on another way. */
+  private async sendInvitationByEmail(): Promise<void> {
+    const created = await this.newLink();
+    const mailto = invitationMailto({ sharerName: this.s.settings.displayName(), link: created.link, expiresAt: created.expiresAt });
+    const opened = await vscode.env.openExternal(vscode.Uri.parse(mailto, true));
+    this.s.log.info(`invitation mail ${opened ? 'handed to the mail program' : 'could not be opened'}`);
+    const choice = await vscode.window.showInformationMessage(
+      opened ? 'Your mail program has the invitation. Send the password another way — by phone or chat, not in the same mail.' : 'No mail program opened. Copy the link into a mail yourself, and send the password another way.',
+      { modal: true, detail: `${opened ? '' : `Link: ${created.link}\n\n`}Password: ${created.password}` },
+      'Copy Password',
+      ...(opened ? [] : ['Copy Link']),
+    );
+    if (choice === 'Copy Password') await vscode.env.clipboard.writeText(created.password);
+    if (choice === 'Copy Link') await vscode.env.clipboard.writeText(created.link);
+  }
+
+  private async createInvitationLink(): Promise<void> {
+    const created = await this.newLink();
     const expires = new Date(created.expiresAt).toLocaleString();
     const choice = await vscode.window.showInformationMessage(
       'Your Remote Assistance invitation is ready.',
@@ -265,6 +300,16 @@ export class Commands implements vscode.Disposable {
     if (answer === 'accept') await client.acceptInvitation(chosen.id);
     else if (answer === 'decline') await client.declineInvitation(chosen.id);
     else await client.cancelInvitation(chosen.id);
+  }
+
+  /** The problem attached to an invitation, as a read-only document (the helper reads it before accepting). */
+  private async showProblem(given: Invitation | undefined): Promise<void> {
+    const invitation = given ?? this.s.invitations.open().find((i) => i.incoming && i.invitation.hasProblem)?.invitation;
+    if (!invitation) return;
+    const problem = await this.s.network.client.getProblem(invitation.id);
+    const incoming = invitation.to.alias === this.s.network.client.account?.alias;
+    const from = incoming ? `${invitation.from.displayName} (${invitation.from.alias})` : 'You';
+    await this.s.problemDocuments.show(invitation.id, `Problem from ${invitation.from.displayName}`, renderProblem({ from, note: invitation.note, createdAt: invitation.createdAt }, problem));
   }
 
   /** STUN/TURN from the settings, with coturn's secret from VS Code's secret storage. */

@@ -11,8 +11,15 @@ export class InvitationToasts implements vscode.Disposable {
   constructor(client: NetworkClient, log: Logger) {
     this.subscription = client.onDidReceiveInvitation(async (invitation) => {
       log.info(`invitation ${invitation.id} from ${invitation.from.alias}${invitation.note ? `: ${invitation.note}` : ''}`);
-      // The exact sentence; the note is shown with the invitation in the Invitations view.
-      const answer = await vscode.window.showInformationMessage(T.invitationToast(invitation.from.displayName), 'Accept', 'Decline');
+      // The exact sentence, then the sharer's note; attached details open from the toast or the Invitations view.
+      const text = T.invitationToast(invitation.from.displayName) + (invitation.note ? ` “${invitation.note.replace(/\s+/g, ' ')}”` : '');
+      const answer = await vscode.window.showInformationMessage(text, 'Accept', 'Decline', ...(invitation.hasProblem ? ['Show Problem'] : []));
+      if (answer === 'Show Problem') {
+        await vscode.commands.executeCommand('remoteAssist.showProblem', invitation);
+        return;
+      }
+      // answered meanwhile (Alt+T / Alt+D, the Invitations view, another device) or expired: nothing to do
+      if (client.invitations.find((i) => i.id === invitation.id)?.status !== 'pending') return;
       try {
         if (answer === 'Accept') await client.acceptInvitation(invitation.id);
         else if (answer === 'Decline') await client.declineInvitation(invitation.id);

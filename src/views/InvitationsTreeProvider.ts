@@ -15,9 +15,11 @@ export class InvitationItem extends vscode.TreeItem {
     const left = timeLeft(invitation.expiresAt);
     this.id = `invitation:${invitation.id}`;
     this.description = [invitation.note && `“${invitation.note}”`, left].filter(Boolean).join(' · ');
-    this.tooltip = `${incoming ? `${who} is asking you for help.` : `Waiting for ${who} to answer.`}${invitation.note ? `\n${invitation.note}` : ''}\n${left}`;
+    this.tooltip = `${incoming ? `${who} is asking you for help.` : `Waiting for ${who} to answer.`}${invitation.note ? `\n${invitation.note}` : ''}${invitation.hasProblem ? '\nDetails of the problem are attached: click to read them.' : ''}\n${left}`;
     this.accessibilityInformation = { label: `${incoming ? 'Invitation from' : 'Invitation to'} ${who}${invitation.note ? `: ${invitation.note}` : ''}, ${left}` };
-    this.contextValue = incoming ? 'invitation.incoming' : 'invitation.outgoing';
+    this.contextValue = `${incoming ? 'invitation.incoming' : 'invitation.outgoing'}${invitation.hasProblem ? '.problem' : ''}`;
+    // clicking an invitation with a problem attached opens it (read-only), before accepting
+    if (invitation.hasProblem) this.command = { command: 'remoteAssist.showProblem', title: 'Show Problem', arguments: [invitation] };
     this.iconPath = new vscode.ThemeIcon(incoming ? 'mail' : 'send');
   }
 }

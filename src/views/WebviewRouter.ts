@@ -7,7 +7,7 @@ import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import type { ActiveSession } from '../session/ActiveSession';
 import type { ViewerReport } from '../session/HelperSession';
-import { ExtensionMessage, RequestId, SessionView, ToolbarAction, WebviewMessage } from '../protocol/webview';
+import { ChatEntry, ExtensionMessage, RequestId, SessionView, ToolbarAction, WebviewMessage } from '../protocol/webview';
 import { parseMessage, ProtocolError } from '../protocol/validate';
 
 export interface WebviewRouterOptions {
@@ -19,6 +19,11 @@ export interface WebviewRouterOptions {
   readonly viewerReport?: (report: ViewerReport) => void;
   /** Shown when no session is active (e.g. the last session's history after a restart). */
   readonly idleView?: () => SessionView | null;
+  /** The sharer's `path:line` links: which spans of a message are links, and opening one (src/pointing/). */
+  readonly pointing?: {
+    links(entry: ChatEntry): ChatEntry;
+    open(text: string): Promise<void>;
+  };
   readonly log: Logger;
 }
 
@@ -41,7 +46,7 @@ export class WebviewRouter {
     if (session) {
       const s = session.model;
       this.sessionStore.add(s.onDidChange(() => this.post({ type: 'state', view: this.currentView() })));
-      this.sessionStore.add(s.onDidAppend((entry) => this.post({ type: 'chatEntry', sessionId: s.sessionId, entry })));
+      this.sessionStore.add(s.onDidAppend((entry) => this.post({ type: 'chatEntry', sessionId: s.sessionId, entry: this.withLinks(entry) })));
     }
     this.post({ type: 'state', view: this.currentView() });
   }
@@ -90,6 +95,13 @@ export class WebviewRouter {
           return undefined;
         });
         break;
+      case 'openCodeReference':
+        void this.answer(message.requestId, async () => {
+          if (!this.options.pointing || this.session?.model.role !== 'sharer') throw new Error('Links to code open only on the sharing side.');
+          await this.options.pointing.open(message.text);
+          return undefined;
+        });
+        break;
       case 'toolbar':
         void this.answer(message.requestId, async () => {
           if (!this.options.toolbar) throw new Error('This view has no toolbar.');
@@ -111,7 +123,20 @@ export class WebviewRouter {
     const session = this.session;
     if (!session) return this.options.idleView?.() ?? null;
     // The helper's panel builds its peer connection with these.
-    return session.model.role === 'helper' ? { ...session.model.view, iceServers: [...session.iceServers] } : session.model.view;
+    if (session.model.role === 'helper') return { ...session.model.view, iceServers: [...session.iceServers] };
+    const view = session.model.view;
+    return this.options.pointing ? { ...view, history: view.history.map((e) => this.withLinks(e)) } : view;
+  }
+
+  /** On the sharer's side, marks which `path:line` spans of a message open a file. */
+  private withLinks(entry: ChatEntry): ChatEntry {
+    if (!this.options.pointing || this.session?.model.role !== 'sharer' || entry.kind !== 'message') return entry;
+    try {
+      return this.options.pointing.links(entry);
+    } catch (err) {
+      this.options.log.warn(`code links: ${(err as Error).message}`);
+      return entry;
+    }
   }
 
   private async answer(requestId: number, work: () => Promise<string | undefined>): Promise<void> {

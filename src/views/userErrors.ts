@@ -15,6 +15,7 @@ const NETWORK_TEXTS: Partial<Record<NetworkError['code'], string>> = {
   ERR_NO_SUCH_LINK: 'This invitation link does not exist on its server (it may have expired).',
   ERR_INVITATION_CLOSED: 'This invitation is no longer open.',
   ERR_NO_SUCH_INVITATION: 'This invitation no longer exists.',
+  ERR_NO_PROBLEM: 'Nothing was attached to this invitation.',
   ERR_RATE_LIMITED: 'Too many attempts. Wait a minute and try again.',
   ERR_CONNECTION_LOST: 'The connection to the assistance server was lost.',
   ERR_NOT_CONNECTED: 'You are not connected to an assistance server.',

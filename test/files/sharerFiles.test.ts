@@ -45,6 +45,8 @@ describe('Send a File on the sharer side (SessionFiles + host process)', functio
   this.timeout(120_000);
   const record = emptyRecord();
   const history: string[] = [];
+  /** The SHA-256 each completed line carries for the session's record. */
+  const digests: string[] = [];
   const ui = new SharerAtKeyboard();
   let display: TestDisplay;
   let supervisor: HostSupervisor;
@@ -62,7 +64,10 @@ describe('Send a File on the sharer side (SessionFiles + host process)', functio
     helperInbox = await tempDir('sf-helper');
     display = await TestDisplay.start(640, 480);
     supervisor = await startHost(display, (p) => helper.signal(p), record);
-    files = new SessionFiles(new HostFilesEndpoint(supervisor, silentLogger), ui, 'Bob', (line) => history.push(line), silentLogger, 50 * MiB);
+    files = new SessionFiles(new HostFilesEndpoint(supervisor, silentLogger), ui, 'Bob', (line, sha256) => {
+      history.push(line);
+      if (sha256) digests.push(sha256);
+    }, silentLogger, 50 * MiB);
     helper = new NodeHelperPeer((p) => supervisor.signal(p));
     const pc = (helper.peer as unknown as { _pc: RTCPeerConnection })._pc;
     const channel = pc.createDataChannel(FILES_CHANNEL.label, { negotiated: true, id: FILES_CHANNEL.id, ordered: true }) as unknown as FileChannel;
@@ -89,6 +94,7 @@ describe('Send a File on the sharer side (SessionFiles + host process)', functio
     assert.deepEqual(ui.asked[0], { peerName: 'Bob', name: 'logs.zip', size: 20 * MiB });
     await until('the completed line', () => history.some((l) => l.includes('was saved to')));
     assert.equal(await sha256File(path.join(sharerInbox, 'saved-logs.zip')), hash);
+    assert.deepEqual(digests, [hash], 'the completed line carries the verified SHA-256 for the record');
     assert.deepEqual(history, [
       'Bob offered "logs.zip" (21 MB).',
       'You accepted "logs.zip" (21 MB) from Bob.',

@@ -88,6 +88,38 @@ describe('server: contacts and presence', () => {
     for (const ms of [away, online, offline]) assert.ok(ms < 1_000, `presence took ${ms} ms`);
   });
 
+  it('carries Busy and Appear Offline to contacts; one who appears offline cannot be invited, yet can still be answered', async () => {
+    const server = await fx.server();
+    const gina = await fx.user(server, 'gina');
+    const hank = await fx.user(server, 'hank');
+    await befriend(gina, hank);
+    const sees = (status: PresenceStatus) => nextEvent(hank.onDidChangePresence, (p) => p.alias === 'gina' && p.presence === status, 1_000);
+    let seen = sees('busy');
+    await gina.setPresence('busy');
+    await seen;
+    assert.equal(hank.contacts.find((c) => c.alias === 'gina')?.presence, 'busy');
+
+    seen = sees('offline');
+    await gina.setPresence('appearOffline');
+    await seen;
+    assert.equal(hank.contacts.find((c) => c.alias === 'gina')?.presence, 'offline');
+    assert.equal(await errorCode(hank.invite('gina')), 'ERR_CONTACT_OFFLINE');
+
+    // gina, appearing offline, asks hank for help: his answer reaches her
+    const invitation = await gina.invite('hank', 'build fails');
+    const started = nextEvent(gina.onDidStartSession);
+    const session = await hank.acceptInvitation(invitation.id);
+    assert.equal((await started).id, session.id);
+    assert.equal(session.peer.alias, 'gina');
+
+    // a second device (online) makes her visible again: busy, as she is in a session
+    seen = sees('busy');
+    const ginaLaptop = fx.client();
+    await ginaLaptop.connect(server.url, { token: gina.token! });
+    await seen;
+    assert.equal(await errorCode(gina.setPresence('invisible' as never)), 'ERR_MALFORMED');
+  });
+
   it('marks a frozen client offline by ping/pong', async function () {
     this.timeout(30_000);
     const heartbeatMs = 500;

@@ -26,7 +26,7 @@ function assertRefused(fn: () => void, code: 'ERR_ILLEGAL_TRANSITION' | 'ERR_SES
 describe('AssistanceSession', () => {
   describe('texts', () => {
     it('are exactly the product owner\'s sentences', () => {
-      assert.strictEqual(SessionTexts.invitationToast('Alice'), 'Alice is inviting you to start using Remote Assistance. Do you want to accept?');
+      assert.strictEqual(SessionTexts.invitationToast('Alice'), 'Alice is inviting you to start using Remote Assistance. Do you want to Accept (Alt+T) or Decline (Alt+D) the invitation?');
       assert.strictEqual(SessionTexts.invitationAccepted('Alice'), 'You have accepted the invitation from Alice to start using Remote Assistance.');
       assert.strictEqual(SessionTexts.connected('Alice'), 'Connected to Alice.');
       assert.strictEqual(SessionTexts.disconnected('Alice'), 'Disconnected from Alice.');
@@ -159,6 +159,7 @@ describe('AssistanceSession', () => {
       assert.deepStrictEqual(statuses(s).slice(3), [
         'Waiting for Alice to allow you to take control…',
         'Alice has allowed you to share control. Click the remote desktop to type; Alice can stop it with ESC.',
+        'It is recommended that the remote user does not use the mouse while you control the computer.',
         'Alice pressed ESC: control ended.',
         'Screen View Only',
       ]);

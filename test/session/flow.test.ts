@@ -150,7 +150,7 @@ describe('Remote Assistance flow (server + host on Xvfb + panel in Chromium, rea
 
   it('invitation → consent → connected: Bob sees Alice\'s real desktop', async () => {
     const { invitationToast } = await startSession(true);
-    assert.strictEqual(invitationToast, 'Alice is inviting you to start using Remote Assistance. Do you want to accept?');
+    assert.strictEqual(invitationToast, 'Alice is inviting you to start using Remote Assistance. Do you want to Accept (Alt+T) or Decline (Alt+D) the invitation?');
     // the question names the helper by display name and by the alias the server vouches for
     assert.strictEqual(asked.at(-1), 'Bob (bob)');
     await until(() => helper!.model.phase === 'connected' && sharer!.model.phase === 'connected', 'both sides connected', 40_000);

@@ -64,4 +64,12 @@ describe('extension manifest', () => {
     const bound = c.keybindings.filter((k: { when: string }) => k.when.includes('focusedView == remoteAssist.invitations')).map((k: { command: string }) => k.command);
     assert.deepStrictEqual(bound.sort(), ['remoteAssist.acceptInvitation', 'remoteAssist.declineInvitation']);
   });
+
+  it('answers a pending invitation with the seed\'s keys, Alt+T and Alt+D, and only while one is pending', () => {
+    const keyed = (key: string) => c.keybindings.filter((k: { key: string }) => k.key === key);
+    for (const [key, command] of [['alt+t', 'remoteAssist.acceptInvitation'], ['alt+d', 'remoteAssist.declineInvitation']]) {
+      assert.deepStrictEqual(keyed(key).map((k: { command: string }) => k.command), [command], key);
+      assert.match(keyed(key)[0].when, /^remoteAssist\.hasIncomingInvitation\b/, key);
+    }
+  });
 });

@@ -59,4 +59,21 @@ describe('sidebar chat view (headless Chromium)', function () {
     assert.strictEqual(h.received.filter(sendChat).length, 0);
     assert.deepStrictEqual(h.problems, []);
   });
+
+  it('shows the sharer the path:line spans the extension marked as links; a click asks the extension to open it, and a refusal shows beside the box', async () => {
+    const text = 'look at src/app.ts:2:11 and <b>../secret.txt:1</b>';
+    await h.send({ type: 'chatEntry', sessionId: 'abc12345', entry: { kind: 'message', from: 'peer', author: 'Bob', text, at: Date.now(), codeLinks: [{ start: 8, end: 23 }] } });
+    const line = h.page.locator('.chat-history li').last();
+    await until(() => line.locator('a.code-link').count().then((n) => n === 1), 'one code link');
+    assert.strictEqual(await line.locator('a.code-link').textContent(), 'src/app.ts:2:11');
+    assert.strictEqual(await line.locator('.text').textContent(), text, 'the rest stays plain text (no HTML from the peer)');
+    assert.strictEqual(await line.locator('b').count(), 0);
+    const open = (m: WebviewMessage): m is Extract<WebviewMessage, { type: 'openCodeReference' }> => m.type === 'openCodeReference';
+    await line.locator('a.code-link').click();
+    const asked = await h.waitFor(open, 'openCodeReference on click');
+    assert.strictEqual(asked.text, 'src/app.ts:2:11');
+    await h.send({ type: 'reply', requestId: asked.requestId, ok: false, message: 'src/app.ts:2:11 is not a file in your workspace; nothing was opened.' });
+    await until(() => h.page.locator('.chat-error').textContent().then((t) => t === 'src/app.ts:2:11 is not a file in your workspace; nothing was opened.'), 'the refusal beside the box');
+    assert.deepStrictEqual(h.problems, []);
+  });
 });

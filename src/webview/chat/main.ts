@@ -11,7 +11,10 @@ const bridge = new WebviewBridge();
 const statusLine = h('span', { class: 'status-line' });
 const status = h('div', { class: 'session-status', role: 'status', 'aria-live': 'polite' }, icon('comment-discussion'), statusLine);
 const notice = h('div', { class: 'notice', role: 'alert', hidden: true });
-const chat = new ChatPane((text) => bridge.request({ type: 'sendChat', text }));
+const chat = new ChatPane(
+  (text) => bridge.request({ type: 'sendChat', text }),
+  (text) => bridge.request({ type: 'openCodeReference', text }),
+);
 document.body.append(status, notice, chat.element);
 
 function render(view: SessionView | null): void {

@@ -21,7 +21,11 @@ export class ChatPane {
   private sessionId: string | undefined;
   private canSend = false;
 
-  constructor(private readonly send: (text: string) => Promise<Reply>) {
+  /** `openReference`: the sharer's chat view opens `path:line` links through the extension. */
+  constructor(
+    private readonly send: (text: string) => Promise<Reply>,
+    private readonly openReference?: (text: string) => Promise<Reply>,
+  ) {
     this.list = h('ol', { class: 'chat-history', 'aria-label': 'Chat history', 'aria-live': 'polite', tabindex: '0' });
     // The toolkit names the field after its text content (shown as a label; visually hidden in CSS).
     this.field = h('vscode-text-field', { class: 'chat-input', placeholder: 'Type a message and press Enter', maxlength: String(CHAT_TEXT_MAX) }, 'Message') as TextFieldElement;
@@ -67,11 +71,34 @@ export class ChatPane {
             { class: `entry message from-${entry.from}` },
             h('span', { class: 'author' }, `${entry.author}:`),
             ' ',
-            h('span', { class: 'text' }, entry.text),
+            h('span', { class: 'text' }, ...this.textWithLinks(entry)),
           );
     item.title = time;
     this.list.append(item);
     this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  /** The message's text, with the spans the extension marked as code links made clickable. */
+  private textWithLinks(entry: Extract<ChatEntry, { kind: 'message' }>): (string | HTMLElement)[] {
+    const links = this.openReference ? [...(entry.codeLinks ?? [])].sort((a, b) => a.start - b.start) : [];
+    const parts: (string | HTMLElement)[] = [];
+    let at = 0;
+    for (const { start, end } of links) {
+      if (start < at || end <= start || end > entry.text.length) continue;
+      parts.push(entry.text.slice(at, start));
+      const text = entry.text.slice(start, end);
+      const link = h('a', { class: 'code-link', href: '#', title: `Open ${text} in the editor` }, text);
+      link.addEventListener('click', (e) => {
+        e.preventDefault();
+        void this.openReference?.(text).then((reply) => {
+          this.error.textContent = reply.ok ? '' : reply.message ?? 'The file could not be opened.';
+        });
+      });
+      parts.push(link);
+      at = end;
+    }
+    parts.push(entry.text.slice(at));
+    return parts.filter((p) => p !== '');
   }
 
   private setEnabled(on: boolean): void {
