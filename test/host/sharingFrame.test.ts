@@ -8,6 +8,7 @@ import * as assert from 'assert';
 import { X11Display, X11Event } from '../../src/host/x11/X11Display';
 import { FRAME_COLORS, frameStrips } from '../../src/host/x11/X11SharingFrame';
 import { until } from './support/poll';
+import { countColour, screenImage } from './support/screenImage';
 import { near, TestDisplay, TestSession } from './support/session';
 
 const WIDTH = 1280;
@@ -22,18 +23,11 @@ const TARGET = { x: 0, y: 0, width: 400, height: 400, color: 0xd0d0d0 };
 interface WindowCalls {
   CreateWindow(id: number, parent: number, x: number, y: number, w: number, h: number, border: number, depth: number, cls: number, visual: number, values: object): void;
   MapWindow(id: number): void;
-  GetImage(format: number, drawable: number, x: number, y: number, w: number, h: number, planes: number, cb: (err: Error | null, image: { data: Buffer }) => void): void;
 }
 
 /** Pixels of a colour on the X server's root window (what `xwd -root` would show), read from the server itself. */
 async function rootPixels(x: X11Display, rgb: number): Promise<number> {
-  const ZPixmap = 2;
-  const client = x.client as unknown as WindowCalls;
-  const image = await x.call<{ data: Buffer }>((cb) => client.GetImage(ZPixmap, x.root, 0, 0, WIDTH, HEIGHT, 0xffffffff, cb));
-  const [r, g, b] = [(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff];
-  let count = 0;
-  for (let i = 0; i + 3 < image.data.length; i += 4) if (image.data[i] === b && image.data[i + 1] === g && image.data[i + 2] === r) count++;
-  return count;
+  return countColour(await screenImage(x, WIDTH, HEIGHT), rgb);
 }
 
 /** Pixels near a colour in the helper's regions picture (the canvas, exact), over the whole screen. */

@@ -54,3 +54,11 @@ export function drawPhoto(x: X11Display, left: number, top: number, width: numbe
   }
   client.FreeGC(gc);
 }
+
+/** Pixels of exactly `rgb` (0xRRGGBB) in a BGRX image, e.g. the sharing frame's colour on the X screen. */
+export function countColour(bgrx: Buffer, rgb: number): number {
+  const [r, g, b] = [(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff];
+  let count = 0;
+  for (let i = 0; i + 3 < bgrx.length; i += 4) if (bgrx[i] === b && bgrx[i + 1] === g && bgrx[i + 2] === r) count++;
+  return count;
+}
