@@ -77,7 +77,7 @@ async function openX11(displayName: string, screen: ScreenChoice, resources: Dis
   resources.add(inputDisplay.onError((err) => errors.fire(err)));
   const injector = resources.add(await X11Input.open(inputDisplay, region));
   const escape = resources.add(await X11EscapeWatcher.open(inputDisplay, injector.escapeKeycodes, injector));
-  const frame = resources.add(await X11SharingFrame.open(inputDisplay, region));
+  const frame = resources.add(await X11SharingFrame.open(displayName, region));
   return { capture, cursor, control: { injector, escape }, frame, resources, onError: errors.event };
 }
 

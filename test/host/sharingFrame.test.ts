@@ -1,8 +1,8 @@
 /**
  * The sharing frame, through the real host process on a real Xvfb display: its pixels are on the X
  * screen while pixels are sent (green, orange while the helper controls), never in the helper's picture
- * (regions and video), clicks fall through it to the window below, and it is gone after Disconnect and
- * after the host process dies.
+ * (regions and video), it stays above windows mapped later, clicks fall through it to the window below,
+ * and it is gone after Disconnect and after the host process dies.
  */
 import * as assert from 'assert';
 import { X11Display, X11Event } from '../../src/host/x11/X11Display';
@@ -23,6 +23,7 @@ const TARGET = { x: 0, y: 0, width: 400, height: 400, color: 0xd0d0d0 };
 interface WindowCalls {
   CreateWindow(id: number, parent: number, x: number, y: number, w: number, h: number, border: number, depth: number, cls: number, visual: number, values: object): void;
   MapWindow(id: number): void;
+  DestroyWindow(id: number): void;
 }
 
 /** Pixels of a colour on the X server's root window (what `xwd -root` would show), read from the server itself. */
@@ -91,6 +92,16 @@ describe('host: the sharing frame on the sharer screen', function () {
       const inPicture = await viewerPixels(session, GREEN);
       console.log(`      frame: ${FRAME_AREA} px = ${((FRAME_AREA / (WIDTH * HEIGHT)) * 100).toFixed(2)} % of ${WIDTH}x${HEIGHT} on the display; ${inPicture} px (${((inPicture / (WIDTH * HEIGHT)) * 100).toFixed(2)} %) in the helper picture`);
       assert.strictEqual(inPicture, 0);
+    });
+
+    it('stays on top when another window is mapped over it', async function () {
+      const client = x.client as unknown as WindowCalls;
+      const cover = x.client.AllocID();
+      client.CreateWindow(cover, x.root, 0, 500, 300, 200, 0, 0, 1, 0, { backgroundPixel: 0x808080, overrideRedirect: 1 });
+      client.MapWindow(cover);
+      await until('the grey window on screen', async () => (await rootPixels(x, 0x808080)) > 0);
+      await until('the whole frame on top again', async () => (await rootPixels(x, GREEN)) === FRAME_AREA);
+      client.DestroyWindow(cover);
     });
 
     it('lets a click on a pixel under the frame reach the window below', async function () {

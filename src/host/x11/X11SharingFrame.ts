@@ -3,11 +3,12 @@
  * even outside VS Code — that pixels are leaving the machine: green while sharing, orange while the helper
  * controls. An override-redirect window (no window manager decorates or moves it) shaped with the SHAPE
  * extension to four thin strips, with an empty input shape so every click falls through to the window
- * below. It lives on the host's X connection, so the server removes it the moment the host process ends.
+ * below. It has its own X connection, so the server removes it the moment the host process ends, and it
+ * raises itself again whenever another window is mapped or restacked over it.
  */
 import { IDisposable } from '../../common/lifecycle';
 import { ScreenRegion } from '../capture/ScreenCapture';
-import { X11Display } from './X11Display';
+import { X11Display, X11Event } from './X11Display';
 
 /** Thickness of each strip, screen pixels. */
 export const FRAME_THICKNESS = 4;
@@ -51,18 +52,36 @@ interface ShapeExtension {
 }
 
 const INPUT_OUTPUT = 1;
+const SUBSTRUCTURE_NOTIFY = 0x80000;
+/** Another client raising its window over and over gets the frame back on top at most this often. */
+const RAISE_MIN_MS = 100;
 
 export class X11SharingFrame implements IDisposable {
   private mode: FrameMode | undefined;
   private disposed = false;
+  private raiseTimer: NodeJS.Timeout | undefined;
+  private lastRaiseAt = -Infinity;
+  private readonly listener = (ev: X11Event) => this.onEvent(ev);
 
   private constructor(
     private readonly x: X11Display,
     private readonly window: number,
-  ) {}
+  ) {
+    x.client.on('event', this.listener);
+  }
 
-  /** Creates the (hidden) frame around `region`; ERR_DISPLAY when the server lacks SHAPE. */
-  static async open(display: X11Display, region: ScreenRegion): Promise<X11SharingFrame> {
+  /** Creates the (hidden) frame around `region` on its own connection to `displayName`; ERR_DISPLAY when the server lacks SHAPE. */
+  static async open(displayName: string, region: ScreenRegion): Promise<X11SharingFrame> {
+    const display = await X11Display.connect(displayName);
+    try {
+      return await X11SharingFrame.create(display, region);
+    } catch (err) {
+      display.dispose();
+      throw err;
+    }
+  }
+
+  private static async create(display: X11Display, region: ScreenRegion): Promise<X11SharingFrame> {
     const shape = await display.extension<ShapeExtension>('shape');
     const client = display.client as unknown as WindowCalls;
     const window = display.client.AllocID();
@@ -73,9 +92,24 @@ export class X11SharingFrame implements IDisposable {
     shape.Rectangles(shape.Op.Set, shape.Kind.Bounding, window, 0, 0, frameStrips(region.width, region.height));
     // No input region at all: the frame never takes a click, a scroll or the pointer from what is under it.
     shape.Rectangles(shape.Op.Set, shape.Kind.Input, window, 0, 0, []);
+    // Told when any top-level window is mapped or restacked, to stay above it.
+    client.ChangeWindowAttributes(display.root, { eventMask: SUBSTRUCTURE_NOTIFY });
     const frame = new X11SharingFrame(display, window);
     await frame.sync();
     return frame;
+  }
+
+  private onEvent(ev: X11Event): void {
+    if (this.mode === undefined || this.raiseTimer) return;
+    const other = ev.name === 'MapNotify' ? ev.wid : ev.name === 'ConfigureNotify' ? ev.wid1 : undefined;
+    if (other === undefined || other === this.window) return;
+    const wait = Math.max(0, this.lastRaiseAt + RAISE_MIN_MS - performance.now());
+    this.raiseTimer = setTimeout(() => {
+      this.raiseTimer = undefined;
+      if (this.mode === undefined || this.disposed) return;
+      this.lastRaiseAt = performance.now();
+      (this.x.client as unknown as WindowCalls).RaiseWindow(this.window);
+    }, wait);
   }
 
   /** The current look: undefined while hidden. */
@@ -110,6 +144,9 @@ export class X11SharingFrame implements IDisposable {
     if (this.disposed) return;
     this.hide();
     this.disposed = true;
+    clearTimeout(this.raiseTimer);
+    this.x.client.removeListener('event', this.listener);
     (this.x.client as unknown as WindowCalls).DestroyWindow(this.window);
+    this.x.dispose();
   }
 }
