@@ -49,6 +49,7 @@ export class HostSession {
   private statsTimer: NodeJS.Timeout | undefined;
   private lastStats = { at: performance.now(), frames: 0, bytes: 0, encoded: 0, encodeTime: 0, sendDelay: 0, packets: 0, keyFrames: 0, pli: 0, regionFrames: 0, regionBytes: 0, regionMs: 0 };
   private stopping: Promise<void> | undefined;
+  private linkDown = false;
 
   constructor(private readonly options: HostSessionOptions) {}
 
@@ -113,6 +114,7 @@ export class HostSession {
       gate.onDidChange((s) => {
         if (s.granted) control?.escape.start();
         else control?.escape.stop();
+        this.updateFrame();
         this.options.emit({ type: 'control', granted: s.granted, reason: s.reason });
       }),
     );
@@ -127,6 +129,9 @@ export class HostSession {
     this.store.add(
       link.onLink((state) => {
         this.options.emit({ type: 'link', state });
+        // Nothing is sent while the link is down: the frame goes, and comes back with the pixels.
+        this.linkDown = state === 'interrupted';
+        this.updateFrame();
         // Control never survives a drop: held keys and buttons are released at once (told after the link
         // event, so the extension records the loss rather than a plain Stop Control).
         if (state === 'interrupted') gate.revoke('disconnected');
@@ -165,8 +170,17 @@ export class HostSession {
     const region = this.backend?.capture.region;
     for (const service of this.services) service.onConnected?.();
     this.pipeline?.start();
+    this.updateFrame();
     this.options.emit({ type: 'connected', width: region?.width ?? 0, height: region?.height ?? 0 });
     this.statsTimer = setInterval(() => void this.emitStats(), 1000);
+  }
+
+  /** The frame on the sharer's screen: shown exactly while pixels are sent, orange while the helper controls. */
+  private updateFrame(): void {
+    const frame = this.backend?.frame;
+    if (!frame) return;
+    if (this._state !== 'connected' || this.linkDown) frame.hide();
+    else frame.show(this.gate?.granted ? 'controlling' : 'sharing');
   }
 
   private channel(spec: ChannelSpec): ChannelPort {
@@ -237,6 +251,7 @@ export class HostSession {
     if (this._state === 'stopped') return;
     this.transition('stopped');
     clearInterval(this.statsTimer);
+    this.updateFrame();
     this.gate?.revoke(reason);
     const injector = this.backend?.control?.injector;
     injector?.releaseAll();

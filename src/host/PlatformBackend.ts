@@ -18,6 +18,8 @@ import { loadUiohook, Uiohook, UiohookEscapeWatcher } from './input/UiohookEscap
 import { X11EscapeWatcher } from './input/X11EscapeWatcher';
 import { X11Input } from './input/X11Input';
 import { X11Display } from './x11/X11Display';
+import { X11SharingFrame } from './x11/X11SharingFrame';
+import { FrameMaskedCapture } from './capture/FrameMaskedCapture';
 
 export interface PlatformBackend {
   readonly capture: ScreenCapture;
@@ -30,6 +32,8 @@ export interface PlatformBackend {
   readonly resources: DisposableStore;
   /** Asynchronous failures of the display (X errors without a callback); worth reporting, not fatal. */
   readonly onError: Event<Error>;
+  /** The frame drawn around the shared area while pixels are sent (absent where none can be drawn yet). */
+  readonly frame?: X11SharingFrame;
 }
 
 export type BackendKind = 'x11' | 'libnut';
@@ -60,10 +64,12 @@ export async function openBackend(kind: BackendKind, env: NodeJS.ProcessEnv, scr
 
 async function openX11(displayName: string, screen: ScreenChoice, resources: DisposableStore): Promise<PlatformBackend> {
   const errors = resources.add(new Emitter<Error>());
-  const { capture, cursor, display } = await openCapture(displayName, screen);
+  const opened = await openCapture(displayName, screen);
+  const { cursor, display } = opened;
   resources.add(display);
   resources.add(display.onError((err) => errors.fire(err)));
-  resources.add(capture);
+  // The frame's strips are blacked out of every grab, so the frame never reaches the helper.
+  const capture = resources.add(new FrameMaskedCapture(opened.capture));
   resources.add(cursor);
   const region = capture.region;
   // Input and the ESC watcher get their own connection so big frame reads never delay them.
@@ -71,7 +77,8 @@ async function openX11(displayName: string, screen: ScreenChoice, resources: Dis
   resources.add(inputDisplay.onError((err) => errors.fire(err)));
   const injector = resources.add(await X11Input.open(inputDisplay, region));
   const escape = resources.add(await X11EscapeWatcher.open(inputDisplay, injector.escapeKeycodes, injector));
-  return { capture, cursor, control: { injector, escape }, resources, onError: errors.event };
+  const frame = resources.add(await X11SharingFrame.open(displayName, region));
+  return { capture, cursor, control: { injector, escape }, frame, resources, onError: errors.event };
 }
 
 function openLibnut(screen: ScreenChoice, resources: DisposableStore): PlatformBackend {

@@ -60,6 +60,8 @@ export const SessionView = z.object({
   history: z.array(ChatEntry).max(HISTORY_MAX_ENTRIES),
   /** Helper's panel only: the ICE servers its viewer's peer connection uses (from the session). */
   iceServers: IceServers.optional(),
+  /** Once ended: who ended it, or `refused` when the sharer said No before anything was shared. */
+  ending: z.enum(['refused', 'me', 'peer', 'error']).optional(),
 });
 export type SessionView = z.infer<typeof SessionView>;
 

@@ -84,6 +84,8 @@ export class AssistanceSession {
   private endedBy: EndedBy | undefined;
   private everConnected = false;
   private readonly resumed: boolean;
+  /** Helper: the sharer ended the session while asked for consent (said No). */
+  private peerRefused = false;
   private readonly entries: ChatEntry[];
   private readonly sink: HistorySink | undefined;
   private readonly now: () => number;
@@ -142,7 +144,15 @@ export class AssistanceSession {
       control: this._control,
       statusLine: this.statusLine,
       history: this.entries.slice(-HISTORY_MAX_ENTRIES),
+      ending: this.ending,
     };
+  }
+
+  /** Who ended the session (`refused`: the sharer said No before anything was shared); undefined while it lives. */
+  private get ending(): SessionView['ending'] {
+    if (this._phase !== 'ended') return undefined;
+    if (this.peerRefused) return 'refused';
+    return this.endedBy;
   }
 
   /** Sharer: answered Yes to the consent modal. Helper: the sharer's first signal arrived (they said Yes). */
@@ -196,7 +206,8 @@ export class AssistanceSession {
     this._control = 'viewOnly';
     this.endedBy = by;
     if (problem) this.status(problem.slice(0, 1000));
-    if (wasConsent && by === 'peer' && this.role === 'helper') this.status(T.peerRefusedConsent(this.peerName));
+    this.peerRefused = wasConsent && by === 'peer' && this.role === 'helper';
+    if (this.peerRefused) this.status(T.peerRefusedConsent(this.peerName));
     this.status(T.disconnected(this.peerName));
     this.changed();
   }

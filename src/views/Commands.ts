@@ -24,6 +24,7 @@ import { renderProblem } from '../problem/renderProblem';
 import type { Invitation } from '../protocol/network';
 import type { ToolbarDispatch } from './ToolbarDispatch';
 import { userMessage } from './userErrors';
+import { StatusNotice } from './StatusNotice';
 
 export interface CommandServices {
   readonly context: vscode.ExtensionContext;
@@ -47,8 +48,12 @@ const TURN_SECRET_KEY = 'turnSecret';
 export class Commands implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private teamServer: TeamServer | undefined;
+  /** What happened, without a question: the status bar, not a toast. */
+  private readonly notice: StatusNotice;
 
   constructor(private readonly s: CommandServices) {
+    this.notice = new StatusNotice(s.log);
+    this.disposables.push(this.notice);
     const reg = (id: string, fn: (...args: never[]) => unknown) =>
       this.disposables.push(
         vscode.commands.registerCommand(`remoteAssist.${id}`, async (...args: never[]) => {
@@ -144,7 +149,7 @@ export class Commands implements vscode.Disposable {
         await this.s.network.signIn(serverUrl, alias.trim(), displayName, joinPassword);
       }
     });
-    if (this.s.network.signedIn) void vscode.window.showInformationMessage(`Signed in to ${serverUrl} as ${displayName} (${alias.trim()}).`);
+    if (this.s.network.signedIn) this.notice.report(`Signed in to ${serverUrl} as ${displayName} (${alias.trim()}).`, 'pass');
   }
 
   private async addContact(): Promise<void> {
@@ -155,7 +160,7 @@ export class Commands implements vscode.Disposable {
     });
     if (!alias) return;
     await this.s.network.client.addContact(alias.trim());
-    void vscode.window.showInformationMessage(`Contact request sent to ${alias.trim()}.`);
+    this.notice.report(`Contact request sent to ${alias.trim()}.`, 'person-add');
   }
 
   private async removeContact(item: ContactItem | undefined): Promise<void> {
@@ -193,7 +198,7 @@ export class Commands implements vscode.Disposable {
     const review = await this.s.problemReview.run(name ?? alias);
     if (review === 'cancelled') return;
     const invitation = await client.invite(alias, note.trim() || undefined, this.s.settings.invitationExpiryMs(), review.bundle);
-    void vscode.window.showInformationMessage(`Invitation sent to ${name}. It expires in ${timeLeft(invitation.expiresAt).replace(/ left$/, '')}.`);
+    this.notice.report(`Invitation sent to ${name}. It expires in ${timeLeft(invitation.expiresAt).replace(/ left$/, '')}.`, 'mail');
   }
 
   /** A new invitation link: on the team server when signed in, else served by this machine. */
@@ -328,12 +333,12 @@ export class Commands implements vscode.Disposable {
     if (secret === undefined) return;
     if (secret === '') await this.s.context.secrets.delete(TURN_SECRET_KEY);
     else await this.s.context.secrets.store(TURN_SECRET_KEY, secret);
-    void vscode.window.showInformationMessage(secret === '' ? 'The TURN secret was removed.' : 'The TURN secret is stored. Invitation links and a team server started from now on use it.');
+    this.notice.report(secret === '' ? 'The TURN secret was removed.' : 'The TURN secret is stored. Invitation links and a team server started from now on use it.', 'key');
   }
 
   private async startTeamServer(): Promise<void> {
     if (this.teamServer) {
-      void vscode.window.showInformationMessage(`The team server is already running at ${this.teamServer.address}.`);
+      this.notice.report(`The team server is already running at ${this.teamServer.address}.`, 'server');
       return;
     }
     const address = this.s.settings.directAddress() || lanAddress();

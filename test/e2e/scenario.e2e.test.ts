@@ -16,6 +16,9 @@ import { ALICE, BOB } from '../../scripts/stack/EmbeddedStack';
 import { KNOWN_COLOUR } from '../../scripts/stack/SharedDisplay';
 import { HEARD, hearSentence, speak } from '../audio/support/speech';
 import { colourFraction } from './support/pixels';
+import { X11Display } from '../../src/host/x11/X11Display';
+import { FRAME_COLORS, frameStrips } from '../../src/host/x11/X11SharingFrame';
+import { countColour, screenImage } from '../host/support/screenImage';
 import { processesMatching } from './support/processes';
 import { RESULTS_DIR, Scene } from './support/Scene';
 import { UI_TIMEOUT_MS, Workbench } from './support/Workbench';
@@ -97,11 +100,29 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     await scene.alice.answerInput('What is wrong?', 'tests fail only on my machine');
   });
 
+  // ── issue 21 (clarity): quiet notices ──
+  it('2a. what happened without a question (signed in, contact request sent, invitation sent) is in the status bar, not a toast', async function () {
+    await scene.alice.page.locator('.part.statusbar', { hasText: 'Invitation sent to Bob.' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    for (const wb of [scene.alice, scene.bob]) {
+      const toasts = wb.page.locator('.notifications-toasts .notification-toast', { hasText: /Signed in to|Contact request sent|Invitation sent/ });
+      assert.strictEqual(await toasts.count(), 0, `${wb.name} has no toast for what needs no answer`);
+    }
+  });
+  // ── end issue 21 ──
+
   it('3. Bob sees the invitation toast and clicks Accept', async function () {
     await scene.bob.clickToastButton('Alice is inviting you to start using Remote Assistance. Do you want to accept?', 'Accept');
   });
 
   let bobPanel: Frame;
+
+  // ── issue 21 (clarity): the panel while Alice decides ──
+  it("3a. Bob's panel says it waits for Alice; nothing is shared and no frame is drawn yet", async function () {
+    const panel = await scene.bob.webviewFrame(PANEL, 'Remote Assistance panel');
+    await panel.locator('.phase-card[data-phase="waiting"]', { hasText: 'Waiting for Alice to say yes' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.strictEqual(await framePixels(FRAME_COLORS.sharing), 0, "no sharing frame on Alice's display before she says Yes");
+  });
+  // ── end issue 21 ──
 
   it("4. Alice says Yes; Bob's panel shows \"Connected to Alice.\" and Alice's display", async function () {
     await scene.alice.clickDialogButton(/Do you want to let Bob \(\S+\) view your screen/, 'Yes');
@@ -119,6 +140,18 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     // The host process that captures Alice's display runs from her installed extension.
     assert.strictEqual(processesMatching(aliceHostScript()).size, 1, "Alice's host process runs");
   });
+
+  // ── issue 21 (clarity): the sharing frame while connected ──
+  it("4a. a green frame around Alice's display while it is shared, never in Bob's picture; Bob's panel says what he can do", async function () {
+    const { width, height } = scene.stack.sharedDisplay;
+    const area = frameStrips(width, height).reduce((sum, [, , w, h]) => sum + w * h, 0);
+    await pollUntil("the whole green frame on Alice's display", async () => (await framePixels(FRAME_COLORS.sharing)) === area, { timeoutMs: UI_TIMEOUT_MS });
+    const inPicture = colourFraction(await bobPanel.locator(REMOTE_DESKTOP).screenshot(), rgb(FRAME_COLORS.sharing), 24);
+    console.log(`      frame: ${((area / (width * height)) * 100).toFixed(2)} % of Alice's ${width}x${height} display, ${(inPicture * 100).toFixed(2)} % of Bob's picture`);
+    assert.strictEqual(inPicture, 0, "no frame colour in Bob's picture");
+    await bobPanel.locator('.phase-card[data-phase="connected"]', { hasText: 'Connected to Alice' }).waitFor({ timeout: UI_TIMEOUT_MS });
+  });
+  // ── end issue 21 ──
 
   it('5. chat both ways, in the panel and the sidebar chat view, with ENTER and with Send', async function () {
     await sendChat(bobPanel, 'Hi Alice, I can see your screen.', 'enter');
@@ -183,6 +216,16 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     await bobPanel.page().keyboard.press('Enter');
     await pollUntil('"e2e-42" in the xterm on Alice\'s display', () => display.transcript().includes('e2e-42'), { timeoutMs: UI_TIMEOUT_MS });
   });
+
+  // ── issue 21 (clarity): the frame while Bob controls ──
+  it("6a. the frame on Alice's display is orange while Bob controls", async function () {
+    const { width, height } = scene.stack.sharedDisplay;
+    const area = frameStrips(width, height).reduce((sum, [, , w, h]) => sum + w * h, 0);
+    await pollUntil("the orange frame on Alice's display", async () => (await framePixels(FRAME_COLORS.controlling)) === area, { timeoutMs: UI_TIMEOUT_MS });
+    assert.strictEqual(colourFraction(await bobPanel.locator(REMOTE_DESKTOP).screenshot(), rgb(FRAME_COLORS.controlling), 24), 0, "no frame colour in Bob's picture");
+    await bobPanel.locator('.phase-card[data-phase="connected"]', { hasText: "You control Alice's computer" }).waitFor({ timeout: UI_TIMEOUT_MS });
+  });
+  // ── end issue 21 ──
 
   it('7. ESC on Alice\'s display ends control on both sides', async function () {
     const pressedAt = Date.now();
@@ -252,6 +295,14 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     await pollUntil("Alice's host process to exit", () => processesMatching(aliceHostScript()).size === 0, { timeoutMs: UI_TIMEOUT_MS });
   });
 
+  // ── issue 21 (clarity): after Disconnect ──
+  it("10a. Bob's panel says the session ended, and the frame is gone from Alice's display", async function () {
+    await bobPanel.locator('.phase-card[data-phase="ended"]', { hasText: 'Disconnected from Alice' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.strictEqual(await framePixels(FRAME_COLORS.sharing), 0, 'no green frame');
+    assert.strictEqual(await framePixels(FRAME_COLORS.controlling), 0, 'no orange frame');
+  });
+  // ── end issue 21 ──
+
   it('11. an invitation link: a wrong password is refused, the right one joins, and it works only once', async function () {
     await scene.alice.runCommand('Remote Assist: Create Invitation Link…');
     const { link, password } = await readInvitationLink(scene.alice);
@@ -273,7 +324,37 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     await scene.bob.toast('This invitation link has already been used.');
     assert.strictEqual(await scene.alice.page.locator('.monaco-dialog-box').count(), 0, 'Alice is not asked again');
   });
+
+  // ── issue 21 (clarity): the sharer says No ──
+  it("12. Alice asks for help again but then says No: Bob's panel says so, and nothing was shared", async function () {
+    await scene.alice.runCommand('Remote Assist: Ask for Help…');
+    await scene.alice.pick('Bob');
+    await scene.alice.answerInput('What is wrong?', 'never mind, it works now');
+    await scene.bob.clickToastButton('Alice is inviting you to start using Remote Assistance. Do you want to accept?', 'Accept');
+    const panel = await scene.bob.webviewFrame(PANEL, 'Remote Assistance panel');
+    await panel.locator('.phase-card[data-phase="waiting"]', { hasText: 'Waiting for Alice to say yes' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await scene.alice.clickDialogButton(/Do you want to let Bob \(\S+\) view your screen/, 'No');
+    await panel.locator('.phase-card[data-phase="refused"]', { hasText: 'Alice said no' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.strictEqual(await framePixels(FRAME_COLORS.sharing), 0, "no frame on Alice's display");
+    assert.strictEqual(processesMatching(aliceHostScript()).size, 0, 'no host process ran');
+  });
+  // ── end issue 21 ──
+
+  /** Pixels of the sharing frame's colour on Alice's display, read from her X server. */
+  async function framePixels(colour: number): Promise<number> {
+    const { display, width, height } = scene.stack.sharedDisplay;
+    const x = await X11Display.connect(display);
+    try {
+      return countColour(await screenImage(x, width, height), colour);
+    } finally {
+      x.dispose();
+    }
+  }
 });
+
+function rgb(colour: number): { r: number; g: number; b: number } {
+  return { r: (colour >> 16) & 0xff, g: (colour >> 8) & 0xff, b: colour & 0xff };
+}
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');

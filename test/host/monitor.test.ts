@@ -6,6 +6,9 @@ import { buildHost } from './support/buildHost';
 import { until } from './support/poll';
 import { near, TEST_QUALITY, TestDisplay } from './support/session';
 import { XProbe } from './support/xprobe';
+import { countColour, screenImage } from './support/screenImage';
+import { X11Display } from '../../src/host/x11/X11Display';
+import { FRAME_COLORS, frameStrips } from '../../src/host/x11/X11SharingFrame';
 
 describe('host: sharing one monitor (RANDR 1.5)', function () {
   this.timeout(120_000);
@@ -52,6 +55,17 @@ describe('host: sharing one monitor (RANDR 1.5)', function () {
     // The green window at screen x=700 is at x=60 on this monitor.
     await until('the green window at its monitor position', async () => near(await color(90, 130), [0, 200, 0]));
     assert.ok(near(await color(400, 600), [0x20, 0x40, 0xc0]));
+  });
+
+  it('draws the sharing frame around that monitor only', async function () {
+    const x = await X11Display.connect(display.x.display);
+    try {
+      const area = frameStrips(640, 720).reduce((sum, [, , w, h]) => sum + w * h, 0);
+      await until('the frame around the right monitor', async () => countColour(await screenImage(x, 640, 720, 640, 0), FRAME_COLORS.sharing) === area);
+      assert.strictEqual(countColour(await screenImage(x, 640, 720, 0, 0), FRAME_COLORS.sharing), 0, 'none on the left monitor');
+    } finally {
+      x.dispose();
+    }
   });
 
   it('places input relative to the monitor', async function () {

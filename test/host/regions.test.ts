@@ -13,7 +13,7 @@ import { startScene } from '../../bench/host/scene';
 import { NodeHelperPeer } from './support/nodePeer';
 import { until } from './support/poll';
 import { ScreenDecoder } from './support/ScreenDecoder';
-import { drawPhoto, screenImage } from './support/screenImage';
+import { drawPhoto, sentImage } from './support/screenImage';
 import { emptyRecord, startHost, TEST_QUALITY, TestDisplay } from './support/session';
 
 const W = 1024;
@@ -40,7 +40,7 @@ describe('host: lossless screen regions (Xvfb → host → screen channel → re
   const converged = (what: string, timeoutMs = 30_000) =>
     until(
       what,
-      async () => decoder.mode === 'regions' && decoder.width === W && (lastDiff = decoder.differences(await screenImage(x, W, H))) === 0,
+      async () => decoder.mode === 'regions' && decoder.width === W && (lastDiff = decoder.differences(await sentImage(x, W, H))) === 0,
       timeoutMs,
       100,
       () => `${lastDiff} pixels differ, mode ${decoder.mode}, decode errors ${decodeErrors.map((e) => e.message).join('; ')}`,

@@ -6,7 +6,7 @@ import { buildHost } from './support/buildHost';
 import { NodeHelperPeer } from './support/nodePeer';
 import { until } from './support/poll';
 import { ScreenDecoder } from './support/ScreenDecoder';
-import { screenImage } from './support/screenImage';
+import { sentImage } from './support/screenImage';
 import { TEST_QUALITY, TestDisplay } from './support/session';
 
 describe('host: lossless regions of one monitor (RANDR 1.5)', function () {
@@ -24,7 +24,7 @@ describe('host: lossless regions of one monitor (RANDR 1.5)', function () {
   const converged = (what: string) =>
     until(
       what,
-      async () => decoder.mode === 'regions' && decoder.width === 640 && (lastDiff = decoder.differences(await screenImage(x, 640, 720, 640, 0))) === 0,
+      async () => decoder.mode === 'regions' && decoder.width === 640 && (lastDiff = decoder.differences(await sentImage(x, 640, 720, 640, 0, { x: 640, y: 0, width: 640, height: 720 }))) === 0,
       30_000,
       100,
       () => `${lastDiff} pixels differ, size ${decoder.width}x${decoder.height}, decode errors ${decodeErrors.map((e) => e.message).join('; ')}`,

@@ -15,7 +15,7 @@ import { join } from 'path';
 import { X11Display } from '../../src/host/x11/X11Display';
 import { qualityFor } from '../../src/session/QualityPresets';
 import { until } from '../host/support/poll';
-import { screenImage } from '../host/support/screenImage';
+import { screenImage, sentImage } from '../host/support/screenImage';
 import { TestDisplay, TestSession } from '../host/support/session';
 import { chromiumIn, NetLab } from '../support/netlab';
 
@@ -44,7 +44,7 @@ describe('slow link: 256 kbit/s, 300 ms RTT, 1 % loss (network lab, Auto quality
   async function differences(r = { x: 0, y: 0, w: W, h: H }): Promise<number> {
     const [b64, bgrx] = await Promise.all([
       page().evaluate(([x, y, w, h]) => window.remoteAssist.canvasPixels(x, y, w, h), [r.x, r.y, r.w, r.h] as const),
-      screenImage(x, r.w, r.h, r.x, r.y),
+      sentImage(x, r.w, r.h, r.x, r.y),
     ]);
     const rgba = Buffer.from(b64, 'base64');
     let count = 0;

@@ -11,7 +11,7 @@ import { join } from 'path';
 import { X11Display } from '../../src/host/x11/X11Display';
 import { startScene } from '../../bench/host/scene';
 import { until } from '../host/support/poll';
-import { screenImage } from '../host/support/screenImage';
+import { screenImage, sentImage } from '../host/support/screenImage';
 import { near, TEST_QUALITY, TestDisplay, TestSession } from '../host/support/session';
 
 const SHOTS = join(__dirname, '..', '..', 'test-results', 'webview');
@@ -31,7 +31,7 @@ describe('viewer: screen regions end to end (Xvfb → host → WebRTC → canvas
 
   /** Pixels where the viewer's canvas (RGBA) and the X screen (BGRX) differ, and the first of them. */
   async function differences(): Promise<{ count: number; first?: string }> {
-    const [b64, bgrx] = await Promise.all([page().evaluate(([w, h]) => window.remoteAssist.canvasPixels(0, 0, w, h), [W, H] as const), screenImage(x, W, H)]);
+    const [b64, bgrx] = await Promise.all([page().evaluate(([w, h]) => window.remoteAssist.canvasPixels(0, 0, w, h), [W, H] as const), sentImage(x, W, H)]);
     const rgba = Buffer.from(b64, 'base64');
     let count = 0;
     let first: string | undefined;

@@ -18,6 +18,21 @@ const BUTTONS: { action: ToolbarAction; label: string; codicon: string }[] = [
   { action: 'help', label: 'Help', codicon: 'question' },
 ];
 
+/** Each button's tooltip by its current label, in the words of Windows Remote Assistance. */
+export const TOOLTIPS: Readonly<Record<string, string>> = {
+  'Take Control': 'Click this button to take control of the remote computer.',
+  'Waiting for Permission…': 'You asked to take control; the other person is deciding.',
+  'Stop Control': 'Click this button to stop controlling the remote computer.',
+  'Send a File': 'Click this button to send a file to the remote computer.',
+  'Start Talking': 'Click this button to start talking with the other person.',
+  'Stop Talking': 'Click this button to stop talking with the other person.',
+  Mute: 'Click this button to mute your microphone.',
+  Unmute: 'Click this button to turn your microphone back on.',
+  Settings: 'Click this button to change the picture quality for your connection speed.',
+  Disconnect: 'Click this button to end the Remote Assistance session.',
+  Help: 'Click this button to get help with Remote Assistance.',
+};
+
 export class Toolbar {
   readonly element: HTMLElement;
   private readonly buttons = new Map<ToolbarAction, Button>();
@@ -36,7 +51,7 @@ export class Toolbar {
     for (const { action, label, codicon } of BUTTONS) {
       const text = action === 'takeControl' ? this.controlLabel : document.createTextNode(label);
       this.labels.set(action, text);
-      const button = h('vscode-button', { appearance: action === 'disconnect' ? 'primary' : 'secondary', 'aria-label': label, 'data-action': action }, icon(codicon, 'start'), text) as Button;
+      const button = h('vscode-button', { appearance: action === 'disconnect' ? 'primary' : 'secondary', 'aria-label': label, title: TOOLTIPS[label], 'data-action': action }, icon(codicon, 'start'), text) as Button;
       button.addEventListener('click', () => {
         if (!button.disabled) this.press(action === 'takeControl' ? this.controlAction : action);
       });
@@ -56,6 +71,7 @@ export class Toolbar {
     const label = control === 'granted' ? 'Stop Control' : control === 'requested' ? 'Waiting for Permission…' : 'Take Control';
     this.controlLabel.textContent = label;
     controlButton.setAttribute('aria-label', label);
+    controlButton.title = TOOLTIPS[label];
     controlButton.disabled = !connected || control === 'requested';
     this.buttons.get('sendFile')!.disabled = !connected;
     this.buttons.get('startTalking')!.disabled = !connected;
@@ -89,6 +105,7 @@ export class Toolbar {
     const button = this.buttons.get(action)!;
     this.labels.get(action)!.textContent = label;
     button.setAttribute('aria-label', label);
+    button.title = TOOLTIPS[label];
     button.setAttribute('aria-pressed', String(pressed));
     button.querySelector('.codicon')!.className = `codicon codicon-${codicon}`;
   }

@@ -18,6 +18,7 @@ import { ViewerFilesRelay } from '../../files/ViewerFilesRelay';
 import { TransferList } from '../../files/TransferList';
 import { FileDropTarget } from '../../files/FileDropTarget';
 import { Toolbar } from './Toolbar';
+import { PhaseCard } from './PhaseCard';
 
 registerToolkit();
 const bridge = new WebviewBridge();
@@ -27,18 +28,24 @@ const statusBar = h('div', { class: 'session-status', role: 'status', 'aria-live
 const notice = h('div', { class: 'notice', role: 'alert', hidden: true });
 const toolbar = new Toolbar((action) => void press(action));
 const chat = new ChatPane((text) => bridge.request({ type: 'sendChat', text }));
-const scaleButton = h('vscode-button', { appearance: 'icon', class: 'scale', 'aria-label': 'Actual Size (1:1)', title: 'Actual Size (1:1)' }, icon('screen-full'));
+const SCALE_TOOLTIPS = {
+  fit: 'Click this button to show the remote desktop at its actual size (1:1).',
+  '1:1': 'Click this button to fit the remote desktop into the panel.',
+} as const;
+const scaleButton = h('vscode-button', { appearance: 'icon', class: 'scale', 'aria-label': 'Actual Size (1:1)', title: SCALE_TOOLTIPS.fit }, icon('screen-full'));
 const keyboardHint = h('span', { class: 'keyboard-hint', 'aria-live': 'polite' });
 /** Direct or Relayed (TURN over UDP/TCP/TLS) and the round trip, from the viewer's getStats. */
 const pathIndicator = h('span', { class: 'connection-path', role: 'status', hidden: true });
 const quality = new ConnectionQuality();
+/** Where the desktop is, what is happening and what the helper can do next: the panel never sits blank. */
+const phaseCard = new PhaseCard((action) => void press(action));
 const desktopHeader = h('div', { class: 'desktop-header' }, h('span', { class: 'desktop-title' }, 'Remote desktop'), pathIndicator, keyboardHint, quality.element, scaleButton);
 const desktop = h('div', { class: 'desktop', role: 'application', 'aria-label': 'Remote desktop' });
 const layout = h(
   'main',
   { class: 'layout' },
   h('section', { class: 'chat-column', 'aria-label': 'Chat' }, chat.element),
-  h('section', { class: 'desktop-column', 'aria-label': 'Remote desktop' }, desktopHeader, desktop),
+  h('section', { class: 'desktop-column', 'aria-label': 'Remote desktop' }, desktopHeader, phaseCard.element, desktop),
 );
 const transfers = new TransferList();
 new FileDropTarget(document.body, (uris) => bridge.post({ type: 'viewerFilesDropped', uris }));
@@ -154,7 +161,7 @@ scaleButton.addEventListener('click', () => {
   viewer?.setScale(scale);
   const label = scale === 'fit' ? 'Actual Size (1:1)' : 'Fit to Panel';
   scaleButton.setAttribute('aria-label', label);
-  scaleButton.title = label;
+  scaleButton.title = SCALE_TOOLTIPS[scale];
   scaleButton.replaceChildren(icon(scale === 'fit' ? 'screen-full' : 'screen-normal'));
 });
 
@@ -166,6 +173,7 @@ function render(next: SessionView | null): void {
   statusLine.textContent = next?.statusLine ?? 'No Remote Assistance session.';
   document.body.dataset.phase = next?.phase ?? 'none';
   toolbar.update(next?.phase ?? 'ended', next?.control ?? 'viewOnly');
+  phaseCard.show(next);
   chat.show(next);
   desktop.setAttribute('aria-label', next ? `Remote desktop of ${next.peerName}` : 'Remote desktop');
   if (next && next.phase !== 'ended') ensureViewer();
