@@ -18,12 +18,14 @@ import { ViewerFilesRelay } from '../../files/ViewerFilesRelay';
 import { TransferList } from '../../files/TransferList';
 import { FileDropTarget } from '../../files/FileDropTarget';
 import { Toolbar } from './Toolbar';
+import { SessionGuards } from './SessionGuards';
 
 registerToolkit();
 const bridge = new WebviewBridge();
 
 const statusLine = h('span', { class: 'status-line' });
-const statusBar = h('div', { class: 'session-status', role: 'status', 'aria-live': 'polite' }, icon('vm-connect'), statusLine);
+const guards = new SessionGuards();
+const statusBar = h('div', { class: 'session-status', role: 'status', 'aria-live': 'polite' }, icon('vm-connect'), statusLine, guards.badges);
 const notice = h('div', { class: 'notice', role: 'alert', hidden: true });
 const toolbar = new Toolbar((action) => void press(action));
 const chat = new ChatPane((text) => bridge.request({ type: 'sendChat', text }));
@@ -38,7 +40,7 @@ const layout = h(
   'main',
   { class: 'layout' },
   h('section', { class: 'chat-column', 'aria-label': 'Chat' }, chat.element),
-  h('section', { class: 'desktop-column', 'aria-label': 'Remote desktop' }, desktopHeader, desktop),
+  h('section', { class: 'desktop-column', 'aria-label': 'Remote desktop' }, desktopHeader, h('div', { class: 'desktop-frame' }, desktop, guards.veil)),
 );
 const transfers = new TransferList();
 new FileDropTarget(document.body, (uris) => bridge.post({ type: 'viewerFilesDropped', uris }));
@@ -79,8 +81,10 @@ function ensureViewer(): RemoteViewer {
   });
   v.onChat((text) => bridge.post({ type: 'viewerChat', text }));
   v.onStats((stats) => quality.update(stats));
-  v.onControlState(({ granted, reason }) => {
-    bridge.post({ type: 'viewerControl', granted, reason });
+  v.onVerification((code) => bridge.post({ type: 'viewerVerification', code }));
+  v.onSharing((paused) => bridge.post({ type: 'viewerSharing', paused }));
+  v.onControlState(({ granted, reason, remainingMs }) => {
+    bridge.post({ type: 'viewerControl', granted, reason, remainingMs });
     updateKeyboard();
   });
   v.onPath((path) => {
@@ -164,6 +168,7 @@ function render(next: SessionView | null): void {
   if (firstState && (next?.phase === 'connected' || next?.phase === 'reconnecting')) bridge.post({ type: 'viewerRejoin' });
   firstState = false;
   statusLine.textContent = next?.statusLine ?? 'No Remote Assistance session.';
+  guards.show(next);
   document.body.dataset.phase = next?.phase ?? 'none';
   toolbar.update(next?.phase ?? 'ended', next?.control ?? 'viewOnly');
   chat.show(next);
