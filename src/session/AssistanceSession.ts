@@ -80,6 +80,8 @@ export class AssistanceSession {
   private _verificationCode: string | undefined;
   private _controlEndsAt: number | undefined;
   private _paused = false;
+  /** The consent question went unanswered (not a No): the end says so instead. */
+  private consentExpired = false;
   private everConnected = false;
   private readonly entries: ChatEntry[];
   private readonly sink: HistorySink | undefined;
@@ -118,6 +120,7 @@ export class AssistanceSession {
       case 'reconnecting':
         return T.connectionLost;
       case 'ended':
+        if (this.consentExpired && this.role === 'helper') return T.consentTimedOut(this.peerName);
         return this.endedBy === 'peer' && this.role === 'helper' && !this.everConnected
           ? T.peerRefusedConsent(this.peerName)
           : T.disconnected(this.peerName);
@@ -183,6 +186,7 @@ export class AssistanceSession {
   /** The sharer did not answer the consent question in time: the session ends here, said plainly on both sides. */
   consentTimedOut(): void {
     if (this._phase !== 'consent') throw this.illegal('consentTimedOut', `the session is ${this._phase}`);
+    this.consentExpired = true;
     this.status(this.role === 'sharer' ? T.consentTimedOutSharer(this.peerName) : T.consentTimedOut(this.peerName));
     this.end(this.role === 'sharer' ? 'me' : 'peer');
   }
@@ -239,7 +243,7 @@ export class AssistanceSession {
     this._control = 'viewOnly';
     this.endedBy = by;
     if (problem) this.status(problem.slice(0, 1000));
-    if (wasConsent && by === 'peer' && this.role === 'helper') this.status(T.peerRefusedConsent(this.peerName));
+    if (wasConsent && by === 'peer' && this.role === 'helper' && !this.consentExpired) this.status(T.peerRefusedConsent(this.peerName));
     this.status(T.disconnected(this.peerName));
     this.changed();
   }
