@@ -142,7 +142,12 @@ export function activate(context: vscode.ExtensionContext): void {
     if (!(active instanceof SharerSession)) throw new Error('You are not sharing your screen in a session.');
     active.restartSharing();
   };
-  const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, presence, problemReview: new ProblemReview(context, problemDocuments), problemDocuments, toolbar, showPanel: () => panel.reveal(), restartSharing, log });
+  const sharing = () => {
+    const active = sessions.active;
+    if (!(active instanceof SharerSession)) throw new Error('You are not sharing your screen in a session.');
+    return active;
+  };
+  const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, presence, problemReview: new ProblemReview(context, problemDocuments), problemDocuments, toolbar, showPanel: () => panel.reveal(), restartSharing, sharing, log });
   subs.push(commands);
   subs.push(
     vscode.window.registerUriHandler({

@@ -26,8 +26,15 @@ export interface GateCounters {
 
 export type GateRejection = { code: 'ERR_INPUT_FLOOD' | 'ERR_PEER_PROTOCOL'; message: string };
 
+export interface ControlChange {
+  granted: boolean;
+  reason: ControlReason;
+  /** While a timed grant runs: how long it has left, ms. */
+  remainingMs?: number;
+}
+
 export class ControlGate {
-  private readonly _onDidChange = new Emitter<{ granted: boolean; reason: ControlReason }>();
+  private readonly _onDidChange = new Emitter<ControlChange>();
   readonly onDidChange = this._onDidChange.event;
   private readonly _onReject = new Emitter<GateRejection>();
   /** Input refused for a reason worth reporting (rate-limited to one report per second per code). */
@@ -37,6 +44,8 @@ export class ControlGate {
   private tokens: number;
   private refilledAt = performance.now();
   private readonly reportedAt = new Map<string, number>();
+  private limitTimer: ReturnType<typeof setTimeout> | undefined;
+  private endsAt: number | undefined;
 
   constructor(
     /** Absent where remote control is not supported yet: then grant() refuses. */
@@ -51,17 +60,30 @@ export class ControlGate {
     return this._granted;
   }
 
-  grant(): void {
+  /** Time left on a timed grant, ms (undefined: until stopped, or not granted). */
+  get remainingMs(): number | undefined {
+    return this.endsAt === undefined ? undefined : Math.max(0, Math.round(this.endsAt - performance.now()));
+  }
+
+  /** Grants control; with `limitMs` it ends by itself when that runs out, exactly as ESC ends it. */
+  grant(limitMs?: number): void {
     if (!this.injector) throw new HostError('ERR_PLATFORM_UNSUPPORTED', 'Remote control of this computer is not supported on this system yet (view only).');
     if (this._granted) return;
     this._granted = true;
-    this._onDidChange.fire({ granted: true, reason: 'granted' });
+    if (limitMs !== undefined) {
+      this.endsAt = performance.now() + limitMs;
+      this.limitTimer = setTimeout(() => this.revoke('expired'), limitMs);
+    }
+    this._onDidChange.fire({ granted: true, reason: 'granted', remainingMs: this.remainingMs });
   }
 
   /** Ends control and releases every key and button the helper holds. No-op when not granted. */
   revoke(reason: Exclude<ControlReason, 'granted'>): void {
     if (!this._granted) return;
     this._granted = false;
+    clearTimeout(this.limitTimer);
+    this.limitTimer = undefined;
+    this.endsAt = undefined;
     this.injector?.releaseAll();
     this._onDidChange.fire({ granted: false, reason });
   }

@@ -5,7 +5,9 @@
  */
 import { HostCommand, HostErrorCode, HostEvent, SignalPayload } from '../protocol/host';
 import { ControlGate } from './ControlGate';
-import { DisposableStore } from '../common/lifecycle';
+import { DisposableStore, Emitter } from '../common/lifecycle';
+import { peerConnection } from '../common/peerConnection';
+import { connectionVerificationCode } from '../common/verificationCode';
 import { Logger } from '../common/logger';
 import { HostError } from './HostError';
 import { chooseBackend, openBackend, PlatformBackend } from './PlatformBackend';
@@ -50,6 +52,7 @@ export class HostSession {
   private lastStats = { at: performance.now(), frames: 0, bytes: 0, encoded: 0, encodeTime: 0, sendDelay: 0, packets: 0, keyFrames: 0, pli: 0, regionFrames: 0, regionBytes: 0, regionMs: 0 };
   private stopping: Promise<void> | undefined;
   private linkDown = false;
+  private readonly _onDidChangePaused = this.store.add(new Emitter<boolean>());
 
   constructor(private readonly options: HostSessionOptions) {}
 
@@ -70,15 +73,23 @@ export class HostSession {
         return;
       case 'grantControl':
         if (this._state !== 'connected' || !this.gate) return this.report('ERR_BAD_COMMAND', `cannot grant control while ${this._state}`);
-        if (this.backend?.controlUnavailable) return this.report(this.backend.controlUnavailable.code, this.backend.controlUnavailable.message);
+        // A refusal ends the request on both sides (controlRefused), never leaves it pending.
+        if (this.backend?.controlUnavailable) return this.options.emit({ type: 'controlRefused', code: this.backend.controlUnavailable.code, message: this.backend.controlUnavailable.message });
         try {
-          this.gate.grant();
+          this.gate.grant(command.limitMs);
         } catch (err) {
-          this.report(err instanceof HostError ? err.code : 'ERR_INTERNAL', (err as Error).message);
+          this.options.emit({ type: 'controlRefused', code: err instanceof HostError ? err.code : 'ERR_INTERNAL', message: (err as Error).message });
         }
         return;
       case 'revokeControl':
         this.gate?.revoke('revoked');
+        return;
+      case 'setPaused':
+        this.setPaused(command.paused);
+        return;
+      case 'panic':
+        this.gate?.revoke('panic');
+        this.setPaused(true);
         return;
       case 'setQuality':
         this.pipeline?.setQuality(command.quality);
@@ -90,6 +101,15 @@ export class HostSession {
       default:
         for (const service of this.services) service.onCommand?.(command);
     }
+  }
+
+  private setPaused(paused: boolean): void {
+    const pipeline = this.pipeline;
+    if (!pipeline || pipeline.isPaused === paused) return;
+    pipeline.setPaused(paused);
+    this.updateFrame();
+    this._onDidChangePaused.fire(paused);
+    this.options.emit({ type: 'paused', paused });
   }
 
   /** Ends the session: releases input, tears everything down; resolves once the display has the releases. */
@@ -115,7 +135,7 @@ export class HostSession {
         if (s.granted) control?.escape.start();
         else control?.escape.stop();
         this.updateFrame();
-        this.options.emit({ type: 'control', granted: s.granted, reason: s.reason });
+        this.options.emit({ type: 'control', granted: s.granted, reason: s.reason, remainingMs: s.remainingMs });
       }),
     );
     this.store.add(gate.onReject((r) => this.report(r.code, r.message)));
@@ -153,6 +173,8 @@ export class HostSession {
       gate,
       cursor: backend.cursor,
       screen: region,
+      paused: () => pipeline.isPaused,
+      onDidChangePaused: this._onDidChangePaused.event,
       refreshVideo: () => pipeline.refresh(),
       emit: (event) => this.options.emit(event),
       report: (code, message) => this.report(code, message),
@@ -172,15 +194,29 @@ export class HostSession {
     this.pipeline?.start();
     this.updateFrame();
     this.options.emit({ type: 'connected', width: region?.width ?? 0, height: region?.height ?? 0 });
+    this.emitVerification();
     this.statsTimer = setInterval(() => void this.emitStats(), 1000);
   }
 
-  /** The frame on the sharer's screen: shown exactly while pixels are sent, orange while the helper controls. */
+  /** The frame on the sharer's screen: shown exactly while pixels are sent (not while paused), orange while the helper controls. */
   private updateFrame(): void {
     const frame = this.backend?.frame;
     if (!frame) return;
-    if (this._state !== 'connected' || this.linkDown) frame.hide();
+    if (this._state !== 'connected' || this.linkDown || this.pipeline?.isPaused) frame.hide();
     else frame.show(this.gate?.granted ? 'controlling' : 'sharing');
+  }
+
+  /** The code the sharer compares with what the helper reads out: from this connection's two DTLS fingerprints. */
+  private emitVerification(): void {
+    const link = this.link;
+    if (!link) return;
+    connectionVerificationCode(peerConnection(link.instance)).then(
+      (code) => {
+        if (code && this._state === 'connected') this.options.emit({ type: 'verification', code });
+        else if (!code) this.report('ERR_PEER', 'the connection carries no DTLS fingerprint; no verification code');
+      },
+      (err: Error) => this.report('ERR_INTERNAL', `verification code: ${err.message}`),
+    );
   }
 
   private channel(spec: ChannelSpec): ChannelPort {

@@ -75,6 +75,11 @@ async function openX11(displayName: string, screen: ScreenChoice, resources: Dis
   // Input and the ESC watcher get their own connection so big frame reads never delay them.
   const inputDisplay = resources.add(await X11Display.connect(displayName));
   resources.add(inputDisplay.onError((err) => errors.fire(err)));
+  // An X server without XTEST can still be watched: view only, and a control request is refused clearly.
+  if (!(await inputDisplay.hasExtension('XTEST'))) {
+    const controlUnavailable = new HostError('ERR_PLATFORM_UNSUPPORTED', `The X display ${displayName} does not offer XTEST, so it cannot be controlled remotely (view only).`);
+    return { capture, cursor, controlUnavailable, resources, onError: errors.event };
+  }
   const injector = resources.add(await X11Input.open(inputDisplay, region));
   const escape = resources.add(await X11EscapeWatcher.open(inputDisplay, injector.escapeKeycodes, injector));
   const frame = resources.add(await X11SharingFrame.open(displayName, region));

@@ -46,9 +46,18 @@ export class HostSupervisor implements IDisposable {
   private readonly _onLink = new Emitter<'interrupted' | 'restored'>();
   /** The peer connection stopped answering (control already revoked in the host) or answers again. */
   readonly onLink = this._onLink.event;
-  private readonly _onControl = new Emitter<{ granted: boolean; reason: ControlReason }>();
+  private readonly _onControl = new Emitter<{ granted: boolean; reason: ControlReason; remainingMs?: number }>();
   /** Control state changes, including `{ granted: false, reason: 'localEscape' }`. */
   readonly onControl = this._onControl.event;
+  private readonly _onControlRefused = new Emitter<{ code: string; message: string }>();
+  /** grantControl could not be honoured here (no XTEST, a withheld permission): the request ends. */
+  readonly onControlRefused = this._onControlRefused.event;
+  private readonly _onVerification = new Emitter<string>();
+  /** The live peer connection's verification code ("123 456"). */
+  readonly onVerification = this._onVerification.event;
+  private readonly _onPaused = new Emitter<boolean>();
+  /** Sharing was paused or resumed in the host. */
+  readonly onPaused = this._onPaused.event;
   private readonly _onControlRequested = new Emitter<void>();
   /** The helper asked for control; ask the sharer, then call grantControl() or not. */
   readonly onControlRequested = this._onControlRequested.event;
@@ -143,8 +152,19 @@ export class HostSupervisor implements IDisposable {
     this.send({ type: 'signal', payload });
   }
 
-  grantControl(): void {
-    this.send({ type: 'grantControl' });
+  /** `limitMs`: a timed grant, ended by the host itself when it runs out. */
+  grantControl(limitMs?: number): void {
+    this.send({ type: 'grantControl', limitMs });
+  }
+
+  /** Pauses or resumes sharing: nothing is captured or sent while paused. */
+  setPaused(paused: boolean): void {
+    this.send({ type: 'setPaused', paused });
+  }
+
+  /** The panic chord: control revoked and sharing paused in one step. */
+  panic(): void {
+    this.send({ type: 'panic' });
   }
 
   revokeControl(): void {
@@ -188,7 +208,7 @@ export class HostSupervisor implements IDisposable {
       child.once('exit', () => clearTimeout(timer));
       child.disconnect?.();
     }
-    for (const e of [this._onSignal, this._onConnected, this._onDisconnected, this._onLink, this._onControl, this._onControlRequested, this._onChat, this._onStats, this._onError, this._onService, this._onExit]) {
+    for (const e of [this._onSignal, this._onConnected, this._onDisconnected, this._onLink, this._onControl, this._onControlRefused, this._onVerification, this._onPaused, this._onControlRequested, this._onChat, this._onStats, this._onError, this._onService, this._onExit]) {
       e.dispose();
     }
   }
@@ -228,7 +248,16 @@ export class HostSupervisor implements IDisposable {
         this._onLink.fire(event.state);
         break;
       case 'control':
-        this._onControl.fire({ granted: event.granted, reason: event.reason });
+        this._onControl.fire({ granted: event.granted, reason: event.reason, remainingMs: event.remainingMs });
+        break;
+      case 'controlRefused':
+        this._onControlRefused.fire({ code: event.code, message: event.message });
+        break;
+      case 'verification':
+        this._onVerification.fire(event.code);
+        break;
+      case 'paused':
+        this._onPaused.fire(event.paused);
         break;
       case 'controlRequested':
         this._onControlRequested.fire();

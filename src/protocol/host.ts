@@ -39,6 +39,9 @@ export type SignalPayload = z.infer<typeof SignalPayload>;
 
 export const ChatText = z.string().min(1).max(4000);
 
+/** "123 456": six digits derived from both DTLS fingerprints (src/common/verificationCode.ts). */
+export const VerificationCode = z.string().regex(/^\d{3} \d{3}$/);
+
 export const HostCommand = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('start'),
@@ -47,8 +50,13 @@ export const HostCommand = z.discriminatedUnion('type', [
     iceServers: IceServers.optional(),
   }),
   z.object({ type: z.literal('signal'), payload: SignalPayload }),
-  z.object({ type: z.literal('grantControl') }),
+  /** `limitMs`: a timed grant; the host itself ends control when it runs out (as ESC would). */
+  z.object({ type: z.literal('grantControl'), limitMs: z.number().int().min(1).max(24 * 3600_000).optional() }),
   z.object({ type: z.literal('revokeControl') }),
+  /** Pause sharing: nothing is captured or sent until resumed (the viewer keeps its last picture). */
+  z.object({ type: z.literal('setPaused'), paused: z.boolean() }),
+  /** The panic chord: revoke control and pause sharing in one step. */
+  z.object({ type: z.literal('panic') }),
   z.object({ type: z.literal('setQuality'), quality: Quality }),
   z.object({ type: z.literal('sendChat'), text: ChatText }),
   z.object({ type: z.literal('stop') }),
@@ -65,6 +73,8 @@ export const ControlReason = z.enum([
   'helperReleased', // the helper gave it back
   'disconnected', // the peer went away
   'stopped', // sharing stopped
+  'expired', // a timed grant ran out
+  'panic', // the sharer's panic chord (control revoked, sharing paused)
 ]);
 export type ControlReason = z.infer<typeof ControlReason>;
 
@@ -131,7 +141,14 @@ export const HostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('disconnected'), reason: z.string().max(500) }),
   /** The peer connection stopped answering (ICE disconnected; control was revoked) or answers again. */
   z.object({ type: z.literal('link'), state: z.enum(['interrupted', 'restored']) }),
-  z.object({ type: z.literal('control'), granted: z.boolean(), reason: ControlReason }),
+  /** `remainingMs`: while a timed grant runs, how long it has left. */
+  z.object({ type: z.literal('control'), granted: z.boolean(), reason: ControlReason, remainingMs: z.number().int().min(0).optional() }),
+  /** grantControl could not be honoured (no XTEST, a withheld permission, an unsupported system). */
+  z.object({ type: z.literal('controlRefused'), code: z.string().regex(/^ERR_[A-Z_]{1,40}$/), message: z.string().max(2000) }),
+  /** The 6-digit code of the live peer connection (src/common/verificationCode.ts). */
+  z.object({ type: z.literal('verification'), code: VerificationCode }),
+  /** Sharing was paused or resumed (setPaused or panic). */
+  z.object({ type: z.literal('paused'), paused: z.boolean() }),
   /** The helper asked for control; the extension decides (consent, setting) and may grantControl. */
   z.object({ type: z.literal('controlRequested') }),
   z.object({ type: z.literal('chat'), text: ChatText }),

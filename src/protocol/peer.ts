@@ -62,8 +62,12 @@ export const HostControlMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('controlState'),
     granted: z.boolean(),
-    reason: z.enum(['granted', 'revoked', 'localEscape', 'helperReleased', 'disconnected', 'stopped']),
+    reason: z.enum(['granted', 'revoked', 'localEscape', 'helperReleased', 'disconnected', 'stopped', 'expired', 'panic']),
+    /** While a timed grant runs: how long it has left, ms. */
+    remainingMs: z.number().int().min(0).max(24 * 3600_000).optional(),
   }),
+  /** The sharer paused or resumed sharing; while paused nothing is captured or sent. */
+  z.object({ type: z.literal('sharing'), paused: z.boolean() }),
   /** Size of the shared screen; input coordinates refer to it. */
   z.object({ type: z.literal('screen'), width: z.number().int().min(1).max(32_767), height: z.number().int().min(1).max(32_767) }),
   /** Cursor hot-spot position in screen space; `serial` names the shape. */

@@ -18,8 +18,13 @@ export const RelayMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('away') }),
   /** The sharer's window reloaded and the sharer chose not to resume sharing: the session ends. */
   z.object({ type: z.literal('resumeDeclined') }),
-  /** The sharer's side refused a control request: the machine does not allow it, or the sharer said No. */
-  z.object({ type: z.literal('controlRefused'), reason: z.enum(['notAllowed', 'declined']) }),
+  /**
+   * The sharer's side refused a control request: the machine does not allow it, the sharer said No, the host
+   * cannot apply input here (view only), or the question went unanswered.
+   */
+  z.object({ type: z.literal('controlRefused'), reason: z.enum(['notAllowed', 'declined', 'unavailable', 'timedOut']) }),
+  /** The sharer did not answer the consent question in time; the session ends right after. */
+  z.object({ type: z.literal('consentTimedOut') }),
   /** The helper's Settings: a quality preset the sharer's side applies to the running stream. */
   z.object({ type: z.literal('qualityRequest'), preset: z.enum(['Auto', 'Low', 'Balanced', 'Best']) }),
 ]);

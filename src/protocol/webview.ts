@@ -58,6 +58,12 @@ export const SessionView = z.object({
   control: ControlPhase,
   statusLine: z.string().max(500),
   history: z.array(ChatEntry).max(HISTORY_MAX_ENTRIES),
+  /** The live peer connection's verification code ("123 456"), once known; both sides show the same. */
+  verificationCode: z.string().regex(/^\d{3} \d{3}$/).optional(),
+  /** A timed grant's end on this side's clock (ms since the epoch), while it runs. */
+  controlEndsAt: z.number().int().min(0).optional(),
+  /** The sharer paused sharing. */
+  paused: z.boolean().optional(),
   /** Helper's panel only: the ICE servers its viewer's peer connection uses (from the session). */
   iceServers: IceServers.optional(),
   /** Once ended: who ended it, or `refused` when the sharer said No before anything was shared. */
@@ -94,7 +100,11 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   /** A freshly loaded panel page found a live session: it has no peer connection and asks for one. */
   z.object({ type: z.literal('viewerRejoin') }),
   z.object({ type: z.literal('viewerChat'), text: z.string().min(1).max(CHAT_TEXT_MAX) }),
-  z.object({ type: z.literal('viewerControl'), granted: z.boolean(), reason: z.string().max(64) }),
+  z.object({ type: z.literal('viewerControl'), granted: z.boolean(), reason: z.string().max(64), remainingMs: z.number().int().min(0).max(24 * 3600_000).optional() }),
+  /** The viewer's peer connection's verification code. */
+  z.object({ type: z.literal('viewerVerification'), code: z.string().regex(/^\d{3} \d{3}$/) }),
+  /** The sharer paused or resumed sharing. */
+  z.object({ type: z.literal('viewerSharing'), paused: z.boolean() }),
   z.object({ type: z.literal('viewerError'), message: z.string().max(2000) }),
   /** The selected candidate pair from the viewer's getStats (about once a second while connected). */
   z.object({ type: z.literal('viewerPath'), path: ConnectionPath }),

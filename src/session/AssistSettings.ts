@@ -59,6 +59,12 @@ export class AssistSettings implements SharerPolicy {
     await this.config.update('quality', preset, vscode.ConfigurationTarget.Global);
   }
 
+  /** Minutes between "Continue sharing?" questions; 0 never asks. Machine scope: no workspace can change it. */
+  continueSharingMinutes(): number {
+    const minutes = this.config.get<number>('continueSharingMinutes', 30);
+    return Number.isInteger(minutes) && minutes >= 0 && minutes <= 1440 ? minutes : 30;
+  }
+
   directPort(): number {
     const port = this.config.get<number>('directPort', 0);
     return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 0;

@@ -30,8 +30,8 @@ export class SessionError extends Error {
 /** Who ended something: this side, the other side, or a failure. */
 export type EndedBy = 'me' | 'peer' | 'error';
 /** Why control ended: this side or the other stopped it, or ESC was pressed on the sharer's machine. */
-export type ControlEndedBy = 'me' | 'peer' | 'escape';
-export type ControlRefusal = 'notAllowed' | 'declined';
+export type ControlEndedBy = 'me' | 'peer' | 'escape' | 'expired' | 'panic';
+export type ControlRefusal = 'notAllowed' | 'declined' | 'unavailable' | 'timedOut';
 
 export interface HistorySink {
   append(entry: ChatEntry): void;
@@ -82,6 +82,11 @@ export class AssistanceSession {
   private _phase: SessionPhase = 'consent';
   private _control: ControlPhase = 'viewOnly';
   private endedBy: EndedBy | undefined;
+  private _verificationCode: string | undefined;
+  private _controlEndsAt: number | undefined;
+  private _paused = false;
+  /** The consent question went unanswered (not a No): the end says so instead. */
+  private consentExpired = false;
   private everConnected = false;
   private readonly resumed: boolean;
   /** Helper: the sharer ended the session while asked for consent (said No). */
@@ -129,6 +134,7 @@ export class AssistanceSession {
       case 'reconnecting':
         return T.connectionLost;
       case 'ended':
+        if (this.consentExpired && this.role === 'helper') return T.consentTimedOut(this.peerName);
         return this.endedBy === 'peer' && this.role === 'helper' && !this.everConnected
           ? T.peerRefusedConsent(this.peerName)
           : T.disconnected(this.peerName);
@@ -145,6 +151,9 @@ export class AssistanceSession {
       statusLine: this.statusLine,
       history: this.entries.slice(-HISTORY_MAX_ENTRIES),
       ending: this.ending,
+      verificationCode: this._verificationCode,
+      controlEndsAt: this._control === 'granted' ? this._controlEndsAt : undefined,
+      paused: this._paused || undefined,
     };
   }
 
@@ -153,6 +162,55 @@ export class AssistanceSession {
     if (this._phase !== 'ended') return undefined;
     if (this.peerRefused) return 'refused';
     return this.endedBy;
+  }
+
+  /** The live peer connection's code ("123 456"), as this side computed it. */
+  get verificationCode(): string | undefined {
+    return this._verificationCode;
+  }
+
+  /** When a timed grant ends, on this side's clock (undefined: until stopped). */
+  get controlEndsAt(): number | undefined {
+    return this._control === 'granted' ? this._controlEndsAt : undefined;
+  }
+
+  get paused(): boolean {
+    return this._paused;
+  }
+
+  /** This side's peer connection told its code (each new connection has its own). */
+  setVerificationCode(code: string): void {
+    if (this._phase === 'ended') throw new SessionError('ERR_SESSION_ENDED', 'setVerificationCode: the session has already ended');
+    if (this._verificationCode === code) return;
+    this._verificationCode = code;
+    this.changed();
+  }
+
+  /** A timed grant: it runs out `remainingMs` from now (the host ends it then). Only while granted. */
+  setControlLimit(remainingMs: number): void {
+    if (this._control !== 'granted') throw this.illegal('setControlLimit', `control is ${this._control}`);
+    const first = this._controlEndsAt === undefined;
+    this._controlEndsAt = this.now() + remainingMs;
+    if (first) this.status(T.controlLimit(formatMinutes(remainingMs)));
+    this.changed();
+  }
+
+  /** The sharer paused or resumed sharing (recorded once the host confirms it). */
+  setPaused(paused: boolean): void {
+    if (this._phase !== 'connected' && this._phase !== 'reconnecting') throw this.illegal('setPaused', `the session is ${this._phase}`);
+    if (this._paused === paused) return;
+    this._paused = paused;
+    if (this.role === 'sharer') this.status(paused ? T.sharingPausedSharer : T.sharingResumedSharer);
+    else this.status(paused ? T.sharingPaused(this.peerName) : T.sharingResumed(this.peerName));
+    this.changed();
+  }
+
+  /** The sharer did not answer the consent question in time: the session ends here, said plainly on both sides. */
+  consentTimedOut(): void {
+    if (this._phase !== 'consent') throw this.illegal('consentTimedOut', `the session is ${this._phase}`);
+    this.consentExpired = true;
+    this.status(this.role === 'sharer' ? T.consentTimedOutSharer(this.peerName) : T.consentTimedOut(this.peerName));
+    this.end(this.role === 'sharer' ? 'me' : 'peer');
   }
 
   /** Sharer: answered Yes to the consent modal. Helper: the sharer's first signal arrived (they said Yes). */
@@ -185,6 +243,7 @@ export class AssistanceSession {
     this.movePhase('connectionLost', 'connected', 'reconnecting');
     const hadControl = this._control !== 'viewOnly';
     this._control = 'viewOnly';
+    this._controlEndsAt = undefined;
     this.status(T.connectionLost);
     if (hadControl) this.status(T.controlEndedByLoss);
     this.changed();
@@ -206,7 +265,7 @@ export class AssistanceSession {
     this._control = 'viewOnly';
     this.endedBy = by;
     if (problem) this.status(problem.slice(0, 1000));
-    this.peerRefused = wasConsent && by === 'peer' && this.role === 'helper';
+    this.peerRefused = wasConsent && by === 'peer' && this.role === 'helper' && !this.consentExpired;
     if (this.peerRefused) this.status(T.peerRefusedConsent(this.peerName));
     this.status(T.disconnected(this.peerName));
     this.changed();
@@ -222,18 +281,29 @@ export class AssistanceSession {
   /** The sharer said Yes and the host process granted control. */
   grantControl(): void {
     this.moveControl('grantControl', 'requested', 'granted');
+    this._controlEndsAt = undefined;
     this.status(this.role === 'helper' ? T.controlGrantedHelper(this.peerName) : T.controlGrantedSharer(this.peerName));
     if (this.role === 'helper') this.status(T.controlMouseAdvice);
     this.changed();
   }
 
   /** The request was refused: the sharer's machine does not allow remote control, or the sharer said No. */
-  refuseControl(why: ControlRefusal): void {
+  refuseControl(why: ControlRefusal, detail = ''): void {
     this.moveControl('refuseControl', 'requested', 'viewOnly');
-    if (why === 'notAllowed') {
-      this.status(this.role === 'helper' ? T.controlNotAllowed : T.controlNotAllowedSharer(this.peerName));
-    } else {
-      this.status(this.role === 'helper' ? T.controlDeclined(this.peerName) : T.controlDeclinedSharer(this.peerName));
+    const helper = this.role === 'helper';
+    switch (why) {
+      case 'notAllowed':
+        this.status(helper ? T.controlNotAllowed : T.controlNotAllowedSharer(this.peerName));
+        break;
+      case 'declined':
+        this.status(helper ? T.controlDeclined(this.peerName) : T.controlDeclinedSharer(this.peerName));
+        break;
+      case 'unavailable':
+        this.status(helper ? T.controlUnavailable(this.peerName) : T.controlUnavailableSharer(this.peerName, detail));
+        break;
+      case 'timedOut':
+        this.status(helper ? T.controlTimedOut(this.peerName) : T.controlTimedOutSharer(this.peerName));
+        break;
     }
     this.changed();
   }
@@ -241,8 +311,13 @@ export class AssistanceSession {
   /** Control went back to the sharer: Stop Control on either side, or ESC on the sharer's machine. */
   endControl(by: ControlEndedBy): void {
     this.moveControl('endControl', 'granted', 'viewOnly');
+    this._controlEndsAt = undefined;
     if (by === 'escape') {
       this.status(this.role === 'helper' ? T.controlEndedByEscape(this.peerName) : T.controlEndedByEscapeSharer);
+    } else if (by === 'expired') {
+      this.status(T.controlExpired);
+    } else if (by === 'panic') {
+      this.status(this.role === 'helper' ? T.controlEndedByPanic(this.peerName) : T.controlEndedByPanicSharer);
     } else {
       this.status(T.controlEnded(by === 'me' ? 'You' : this.peerName));
     }
@@ -305,4 +380,12 @@ export class AssistanceSession {
   private changed(): void {
     this._onDidChange.fire(this.view);
   }
+}
+
+/** "5 minutes", "1 minute", "30 seconds". */
+function formatMinutes(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes >= 1) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  return `${seconds} second${seconds === 1 ? '' : 's'}`;
 }

@@ -1,6 +1,6 @@
 /** The sharer's modal questions. Only an explicit Yes counts: closing the dialog is a No. */
 import * as vscode from 'vscode';
-import type { SharerPrompts } from './SharerSession';
+import type { ControlAnswer, SharerPrompts } from './SharerSession';
 import { SessionTexts as T } from './SessionTexts';
 
 export class ConsentPrompts implements SharerPrompts {
@@ -20,9 +20,24 @@ export class ConsentPrompts implements SharerPrompts {
     });
   }
 
-  async askControl(helperName: string): Promise<boolean> {
-    const answer = await vscode.window.showWarningMessage(T.controlQuestion(helperName), { modal: true, detail: T.controlQuestionDetail }, 'Yes', 'No');
-    return answer === 'Yes';
+  /** Yes for 5, 15 or 30 minutes or until stopped; the detail asks to compare the verification code first. */
+  async askControl(helperName: string, info: { verificationCode?: string }): Promise<ControlAnswer> {
+    const detail = [info.verificationCode ? T.verificationPrompt(helperName, info.verificationCode) : undefined, T.controlQuestionDetail].filter(Boolean).join('\n\n');
+    const choices = new Map<string, ControlAnswer>([
+      ['Allow for 5 Minutes', { minutes: 5 }],
+      ['Allow for 15 Minutes', { minutes: 15 }],
+      ['Allow for 30 Minutes', { minutes: 30 }],
+      ['Allow Until Stopped', true],
+      ['No', false],
+    ]);
+    const answer = await vscode.window.showWarningMessage(T.controlQuestion(helperName), { modal: true, detail }, ...choices.keys());
+    return answer === undefined ? false : (choices.get(answer) ?? false);
+  }
+
+  /** Not modal: it must not block VS Code; no answer within the prompt's time ends the session anyway. */
+  async askContinue(helperName: string): Promise<boolean> {
+    const answer = await vscode.window.showWarningMessage(T.continueQuestion(helperName), { detail: T.continueDetail }, 'Continue Sharing', 'Stop Sharing');
+    return answer === 'Continue Sharing';
   }
 
   async offerSystemSettings(message: string, settingsUrl: string): Promise<void> {

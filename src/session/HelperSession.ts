@@ -100,7 +100,13 @@ export class HelperSession extends SessionSide implements SuspendableSession {
         this.guard('chat', () => this.model.chat('peer', report.text, this.ctx.myName));
         break;
       case 'viewerControl':
-        this.onControlState(report.granted, report.reason);
+        this.onControlState(report.granted, report.reason, report.remainingMs);
+        break;
+      case 'viewerVerification':
+        this.guard('verification', () => this.model.setVerificationCode(report.code));
+        break;
+      case 'viewerSharing':
+        this.guard('sharing', () => this.model.setPaused(report.paused));
         break;
       case 'viewerPath':
         this.setPath(report.path);
@@ -148,13 +154,17 @@ export class HelperSession extends SessionSide implements SuspendableSession {
     await this.channel.send({ type: 'qualityRequest', preset });
   }
 
-  private onControlState(granted: boolean, reason: string): void {
+  private onControlState(granted: boolean, reason: string, remainingMs: number | undefined): void {
     if (granted) {
-      if (this.model.control === 'requested') this.model.grantControl();
+      if (this.model.control === 'requested') {
+        this.model.grantControl();
+        if (remainingMs !== undefined) this.model.setControlLimit(remainingMs);
+      }
       return;
     }
     if (this.model.control === 'granted') {
-      this.model.endControl(reason === 'localEscape' ? 'escape' : reason === 'helperReleased' ? 'me' : 'peer');
+      const by = ({ localEscape: 'escape', helperReleased: 'me', expired: 'expired', panic: 'panic' } as const)[reason as 'localEscape'];
+      this.model.endControl(by ?? 'peer');
     }
   }
 
@@ -184,6 +194,10 @@ export class HelperSession extends SessionSide implements SuspendableSession {
         break;
       case 'controlRefused':
         this.guard('controlRefused', () => this.model.refuseControl(message.reason));
+        break;
+      case 'consentTimedOut':
+        this.guard('consentTimedOut', () => this.model.consentTimedOut());
+        if (this.model.phase === 'ended') this.finish('peer');
         break;
       case 'qualityRequest':
         this.log.warn(`session ${this.model.sessionId}: the sharer sent a helper-only message; dropped`);

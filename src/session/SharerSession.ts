@@ -15,7 +15,8 @@ import { settingsUrlFor } from '../host/capture/macPermissions';
 import type { HostSupervisor } from '../host/supervisor';
 import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
-import { SessionError } from './AssistanceSession';
+import type { ControlReason } from '../protocol/host';
+import { ControlEndedBy, SessionError } from './AssistanceSession';
 import type { ResumedFrom, SessionContext, SuspendableSession } from './ActiveSession';
 import { cappedPreset, QualityPreset, qualityFor } from './QualityPresets';
 import { SessionSide } from './SessionSide';
@@ -27,13 +28,41 @@ import { SessionTexts as T } from './SessionTexts';
  */
 export interface SharerPrompts {
   askConsent(helperName: string): Promise<boolean>;
-  askControl(helperName: string): Promise<boolean>;
+  /**
+   * Yes (until stopped), a timed Yes (`{ minutes }`), or No. `verificationCode` is the live connection's code
+   * for the sharer to compare with what the helper reads out of their panel.
+   */
+  askControl(helperName: string, info: { verificationCode?: string }): Promise<ControlAnswer>;
   /** After a window reload: resume sharing with the helper? Without this question nothing is shared again. */
   askResume?(helperName: string): Promise<boolean>;
+  /** Every `continueSharingMinutes`: keep sharing? (No, or no answer within a minute, ends the session.) */
+  askContinue?(helperName: string): Promise<boolean>;
   /** The host process crashed: offer "Restart Sharing" (calls `restart` when chosen). */
   offerRestart?(restart: () => void): void;
   /** A permission the system withholds (macOS): the message, and a button to the System Settings page for it. */
   offerSystemSettings?(message: string, settingsUrl: string): Promise<void>;
+}
+
+/** The sharer's answer to a control request: No, Yes until stopped, or Yes for so many minutes. */
+export type ControlAnswer = boolean | { readonly minutes: number };
+
+/** How long the sharer's questions wait, and how long "a minute" is for timed grants and Continue sharing? (tests shorten it). */
+export interface SharerTiming {
+  readonly consentPromptMs: number;
+  readonly controlPromptMs: number;
+  readonly continuePromptMs: number;
+  readonly minuteMs: number;
+}
+
+export const DEFAULT_SHARER_TIMING: SharerTiming = { consentPromptMs: 120_000, controlPromptMs: 120_000, continuePromptMs: 60_000, minuteMs: 60_000 };
+
+const TIMED_OUT = Symbol('timedOut');
+
+/** The answer, or TIMED_OUT when none came within `ms` (a late answer is then ignored). */
+function answerWithin<T>(answer: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)));
+  return Promise.race([answer, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A new peer connection that is not up after this long is replaced by another. */
@@ -45,7 +74,12 @@ const FRESH_REJOIN_MIN_MS = 3_000;
 export interface SharerPolicy {
   allowRemoteControl(): boolean;
   qualityPreset(): QualityPreset;
+  /** Minutes between "Continue sharing?" questions (0: never); absent: every 30. */
+  continueSharingMinutes?(): number;
 }
+
+/** How the host's reason for ending control reads in the history. */
+const CONTROL_ENDED_BY: Partial<Record<ControlReason, ControlEndedBy>> = { localEscape: 'escape', helperReleased: 'peer', expired: 'expired', panic: 'panic' };
 
 export class SharerSession extends SessionSide implements SuspendableSession {
   private host: HostSupervisor | undefined;
@@ -56,6 +90,8 @@ export class SharerSession extends SessionSide implements SuspendableSession {
   private hostConnected = false;
   private hostStartedAt = 0;
   private attemptTimer: ReturnType<typeof setTimeout> | undefined;
+  private continueTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly timing: SharerTiming;
   talk: TalkController | undefined;
   files: SessionFiles | undefined;
 
@@ -73,6 +109,7 @@ export class SharerSession extends SessionSide implements SuspendableSession {
   ) {
     super(session, client, 'sharer', ctx, log, resumed);
     this.helper = T.vouchedName(session.peer);
+    this.timing = { ...DEFAULT_SHARER_TIMING, ...ctx.sharerTiming };
   }
 
   /** The helper as the consent and control questions name them. */
@@ -81,8 +118,15 @@ export class SharerSession extends SessionSide implements SuspendableSession {
   /** Asks the sharer; only on Yes is anything shared. */
   async start(): Promise<void> {
     if (this.resumed) return this.resume();
-    const yes = await this.prompts.askConsent(this.helper);
+    const yes = await answerWithin(this.prompts.askConsent(this.helper), this.timing.consentPromptMs);
     if (this.model.phase !== 'consent') return; // the helper left while the question was open
+    if (yes === TIMED_OUT) {
+      this.model.consentTimedOut();
+      await this.channel.send({ type: 'consentTimedOut' }).catch((err: Error) => this.log.warn(`consent time-out not relayed: ${err.message}`));
+      await this.channel.end();
+      this.release();
+      return;
+    }
     if (!yes) {
       this.model.consentRefused();
       await this.channel.end();
@@ -125,6 +169,20 @@ export class SharerSession extends SessionSide implements SuspendableSession {
     if (this.model.control !== 'granted') throw new SessionError('ERR_ILLEGAL_TRANSITION', `${this.model.peerName} is not in control.`);
     // The history records it when the host confirms (onControl), so it is true when written.
     this.host?.revokeControl();
+  }
+
+  /** Pause (or resume) sharing: the host stops capturing and sending; recorded when the host confirms. */
+  setPaused(paused: boolean): void {
+    if ((this.model.phase !== 'connected' && this.model.phase !== 'reconnecting') || this.host?.state !== 'running') {
+      throw new SessionError('ERR_ILLEGAL_TRANSITION', 'You are not sharing your screen.');
+    }
+    this.host.setPaused(paused);
+  }
+
+  /** The panic chord: control revoked and sharing paused in one step in the host. */
+  panic(): void {
+    if (this.host?.state !== 'running') throw new SessionError('ERR_ILLEGAL_TRANSITION', 'You are not sharing your screen.');
+    this.host.panic();
   }
 
   /** The sharer's own choice (Settings): applied as it is. */
@@ -184,8 +242,10 @@ export class SharerSession extends SessionSide implements SuspendableSession {
         this.log.info(`session ${this.model.sessionId}: ${this.model.peerName} connected (connection ${epoch}), sharing ${width}x${height}`);
         this.hostConnected = true;
         clearTimeout(this.attemptTimer);
-        if (this.model.phase === 'connecting') this.model.peerConnected();
-        else this.connectionRestored();
+        if (this.model.phase === 'connecting') {
+          this.model.peerConnected();
+          this.scheduleContinue();
+        } else this.connectionRestored();
       }),
     );
     hostStore.add(
@@ -209,14 +269,26 @@ export class SharerSession extends SessionSide implements SuspendableSession {
     hostStore.add(host.onChat((text) => this.guard('chat', () => this.model.chat('peer', text, this.ctx.myName))));
     hostStore.add(host.onControlRequested(() => current() && void this.onControlRequested()));
     hostStore.add(
-      host.onControl(({ granted, reason }) => {
+      host.onControl(({ granted, reason, remainingMs }) => {
         if (!current()) return;
-        if (granted && this.model.control === 'requested') this.model.grantControl();
-        else if (!granted && this.model.control === 'granted') {
-          this.model.endControl(reason === 'localEscape' ? 'escape' : reason === 'helperReleased' ? 'peer' : 'me');
+        if (granted && this.model.control === 'requested') {
+          this.model.grantControl();
+          if (remainingMs !== undefined) this.model.setControlLimit(remainingMs);
+        } else if (!granted && this.model.control === 'granted') {
+          this.model.endControl(CONTROL_ENDED_BY[reason] ?? 'me');
         }
       }),
     );
+    hostStore.add(
+      host.onControlRefused(({ code, message }) => {
+        if (!current() || !this.stillAsking()) return;
+        this.log.warn(`session ${this.model.sessionId}: the host refused control (${code}): ${message}`);
+        this.model.refuseControl('unavailable', message);
+        void this.channel.send({ type: 'controlRefused', reason: 'unavailable' }).catch((err: Error) => this.log.warn(`refusal not relayed: ${err.message}`));
+      }),
+    );
+    hostStore.add(host.onVerification((code) => current() && this.guard('verification', () => this.model.setVerificationCode(code))));
+    hostStore.add(host.onPaused((paused) => current() && this.guard('paused', () => this.model.setPaused(paused))));
     hostStore.add(
       host.onError((e) => {
         this.log.error(`host ${e.code}: ${e.message}`);
@@ -286,11 +358,17 @@ export class SharerSession extends SessionSide implements SuspendableSession {
       await this.channel.send({ type: 'controlRefused', reason: 'notAllowed' });
       return;
     }
-    const yes = await this.prompts.askControl(this.helper);
+    const answer = await answerWithin(this.prompts.askControl(this.helper, { verificationCode: this.model.verificationCode }), this.timing.controlPromptMs);
     if (!this.stillAsking()) return;
+    if (answer === TIMED_OUT) {
+      this.model.refuseControl('timedOut');
+      await this.channel.send({ type: 'controlRefused', reason: 'timedOut' });
+      return;
+    }
+    const yes = answer !== false;
     // The setting is read again: it may have been switched off while the question was open.
     if (yes && this.policy.allowRemoteControl() && this.host) {
-      this.host.grantControl();
+      this.host.grantControl(typeof answer === 'object' ? Math.round(answer.minutes * this.timing.minuteMs) : undefined);
       return;
     }
     this.model.refuseControl(yes ? 'notAllowed' : 'declined');
@@ -318,6 +396,7 @@ export class SharerSession extends SessionSide implements SuspendableSession {
         break;
       case 'controlRefused':
       case 'resumeDeclined':
+      case 'consentTimedOut':
         this.log.warn(`session ${this.model.sessionId}: the helper sent a sharer-only message; dropped`);
         break;
     }
@@ -355,8 +434,30 @@ export class SharerSession extends SessionSide implements SuspendableSession {
     this.finish('error', problem);
   }
 
+  /**
+   * Every `continueSharingMinutes` the sharer is asked whether to go on; No, or no answer within the prompt's
+   * time, ends the session (a forgotten session does not stay open for days).
+   */
+  private scheduleContinue(): void {
+    const minutes = this.policy.continueSharingMinutes?.() ?? 30;
+    const ask = this.prompts.askContinue?.bind(this.prompts);
+    if (!ask || !(minutes > 0)) return;
+    clearTimeout(this.continueTimer);
+    this.continueTimer = setTimeout(() => void this.askContinue(ask), minutes * this.timing.minuteMs);
+  }
+
+  private async askContinue(ask: (helper: string) => Promise<boolean>): Promise<void> {
+    if (this.finished) return;
+    const answer = await answerWithin(ask(this.helper), this.timing.continuePromptMs);
+    if (this.finished) return;
+    if (answer === true) return this.scheduleContinue();
+    if (answer === TIMED_OUT) this.guard('continue', () => this.model.note(T.continueUnanswered));
+    await this.disconnect();
+  }
+
   protected override onRelease(): void {
     clearTimeout(this.attemptTimer);
+    clearTimeout(this.continueTimer);
     // Disposing the supervisor (in the store) sends `stop` at once and kills the process if it does not exit in time.
     this.host = undefined;
   }

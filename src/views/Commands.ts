@@ -40,6 +40,8 @@ export interface CommandServices {
   readonly showPanel: () => void;
   /** The sharer's "Restart Sharing" after the host process crashed. */
   readonly restartSharing: () => void;
+  /** The session in which this machine shares its screen (throws a user-readable error when there is none). */
+  readonly sharing: () => { setPaused(paused: boolean): void; panic(): void };
   readonly log: vscode.LogOutputChannel & Logger;
 }
 
@@ -98,6 +100,10 @@ export class Commands implements vscode.Disposable {
     reg('setTurnSecret', () => this.setTurnSecret());
     reg('showPanel', () => s.showPanel());
     reg('restartSharing', () => s.restartSharing());
+    reg('pauseSharing', () => s.sharing().setPaused(true));
+    reg('resumeSharing', () => s.sharing().setPaused(false));
+    // The panic chord: control revoked and sharing paused in one step.
+    reg('panic', () => s.sharing().panic());
     reg('showLog', () => s.log.show());
   }
 

@@ -16,6 +16,7 @@ export class ContextKeys implements vscode.Disposable {
       set('sessionActive', !!s && s.phase !== 'ended');
       set('role', s?.role ?? '');
       set('control', s?.control ?? '');
+      set('paused', s?.paused ?? false);
     };
     const invites = () => {
       const open = invitations.open();

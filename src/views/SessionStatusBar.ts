@@ -13,6 +13,9 @@ import { SessionTexts as T } from '../session/SessionTexts';
 export class SessionStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('remoteAssist.status', vscode.StatusBarAlignment.Left, 100);
   private sessionListener: IDisposable | undefined;
+  /** Re-renders once a second while a timed grant counts down. */
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private current: ActiveSession | undefined;
   private readonly subscription: IDisposable;
 
   constructor(sessions: SessionCoordinator) {
@@ -34,6 +37,13 @@ export class SessionStatusBar implements vscode.Disposable {
 
   private render(active: ActiveSession | undefined): void {
     const s = active?.model;
+    const counting = s !== undefined && s.phase !== 'ended' && s.controlEndsAt !== undefined;
+    this.current = active;
+    if (counting && !this.ticker) this.ticker = setInterval(() => this.render(this.current), 1000);
+    else if (!counting && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
     if (!s || s.phase === 'ended') {
       this.item.hide();
       return;
@@ -41,7 +51,7 @@ export class SessionStatusBar implements vscode.Disposable {
     const peer = s.peerName;
     this.item.backgroundColor = undefined;
     if (s.role === 'sharer' && s.control === 'granted') {
-      this.item.text = `$(remote) ${T.statusBarControl(peer)}`;
+      this.item.text = `$(remote) ${T.statusBarControl(peer)}${countdown(s.controlEndsAt)}`;
       this.item.tooltip = `${peer} controls your mouse and keyboard. Press ESC or click here (Stop Control) to stop.`;
       this.item.command = 'remoteAssist.stopControl';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
@@ -49,12 +59,16 @@ export class SessionStatusBar implements vscode.Disposable {
       this.item.text = `$(sync~spin) ${s.statusLine}`;
       this.item.tooltip = s.statusLine;
       this.item.command = s.role === 'helper' ? 'remoteAssist.showPanel' : s.phase === 'reconnecting' ? 'remoteAssist.restartSharing' : undefined;
+    } else if (s.role === 'sharer' && s.paused) {
+      this.item.text = `$(debug-pause) ${T.statusBarPaused}`;
+      this.item.tooltip = `${peer} sees the picture from before you paused. Click to resume sharing.`;
+      this.item.command = 'remoteAssist.resumeSharing';
     } else if (s.role === 'sharer') {
       this.item.text = `$(broadcast) ${T.statusBarSharing(peer)}`;
       this.item.tooltip = `${peer} sees your screen. Click to disconnect.`;
       this.item.command = 'remoteAssist.disconnect';
     } else {
-      this.item.text = `$(vm-connect) ${s.control === 'granted' ? T.statusBarControlling(peer) : T.statusBarViewing(peer)}`;
+      this.item.text = `$(vm-connect) ${s.control === 'granted' ? T.statusBarControlling(peer) + countdown(s.controlEndsAt) : T.statusBarViewing(peer)}`;
       this.item.tooltip = 'Show the Remote Assistance panel';
       this.item.command = 'remoteAssist.showPanel';
     }
@@ -68,8 +82,16 @@ export class SessionStatusBar implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearInterval(this.ticker);
     this.sessionListener?.dispose();
     this.subscription.dispose();
     this.item.dispose();
   }
+}
+
+/** " · 14:59 left" while a timed grant runs. */
+function countdown(endsAt: number | undefined): string {
+  if (endsAt === undefined) return '';
+  const seconds = Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
+  return ` · ${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')} left`;
 }

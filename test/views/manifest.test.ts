@@ -57,7 +57,7 @@ describe('extension manifest', () => {
       assert.ok(Number.isInteger(p.minimum) && Number.isInteger(p.maximum), `${key} has integer bounds`);
       assert.ok(Number.isInteger(p.default) && (p.default as number) >= p.minimum! && (p.default as number) <= p.maximum!, `${key}'s default is within them`);
     }
-    assert.deepStrictEqual(Object.keys(props).filter((k) => props[k].type === 'integer'), ['remoteAssist.invitationExpiryMinutes', 'remoteAssist.directPort', 'remoteAssist.network.turnCredentialHours', 'remoteAssist.files.maxSizeMB']);
+    assert.deepStrictEqual(Object.keys(props).filter((k) => props[k].type === 'integer'), ['remoteAssist.continueSharingMinutes', 'remoteAssist.invitationExpiryMinutes', 'remoteAssist.directPort', 'remoteAssist.network.turnCredentialHours', 'remoteAssist.files.maxSizeMB']);
   });
 
   it('puts Accept and Decline on keys for a focused invitation', () => {

@@ -22,11 +22,13 @@ export class ControlService implements HostService {
   constructor(private readonly ctx: HostServiceContext) {
     const control = (this.control = ctx.channel(PEER_CHANNELS.control));
     const input = ctx.channel(PEER_CHANNELS.input);
-    this.store.add(ctx.gate.onDidChange((state) => this.send({ type: 'controlState', granted: state.granted, reason: state.reason })));
+    this.store.add(ctx.gate.onDidChange((state) => this.send({ type: 'controlState', granted: state.granted, reason: state.reason, remainingMs: state.remainingMs })));
+    this.store.add(ctx.onDidChangePaused((paused) => this.send({ type: 'sharing', paused })));
     this.store.add(
       control.onOpen(() => {
         this.send({ type: 'screen', width: ctx.screen.width, height: ctx.screen.height });
-        this.send({ type: 'controlState', granted: ctx.gate.granted, reason: ctx.gate.granted ? 'granted' : 'revoked' });
+        this.send({ type: 'controlState', granted: ctx.gate.granted, reason: ctx.gate.granted ? 'granted' : 'revoked', remainingMs: ctx.gate.remainingMs });
+        if (ctx.paused()) this.send({ type: 'sharing', paused: true });
       }),
     );
     this.store.add(control.onMessage((data) => this.onControl(data)));

@@ -5,7 +5,7 @@
 import type Peer from 'simple-peer';
 import { HostCommand, HostErrorCode, HostEvent } from '../../protocol/host';
 import { ControlGate } from '../ControlGate';
-import { IDisposable } from '../../common/lifecycle';
+import { Event, IDisposable } from '../../common/lifecycle';
 import { Logger } from '../../common/logger';
 import { CursorTracker, ScreenRegion } from '../capture/ScreenCapture';
 import { ChannelPort } from '../peer/ChannelPort';
@@ -19,6 +19,9 @@ export interface HostServiceContext {
   readonly gate: ControlGate;
   readonly cursor: CursorTracker;
   readonly screen: ScreenRegion;
+  /** Whether the sharer paused sharing (nothing about the screen is sent then), and its changes. */
+  paused(): boolean;
+  readonly onDidChangePaused: Event<boolean>;
   /** Sends the current screen again (the viewer lost a key frame). */
   refreshVideo(): void;
   /** Sends an event to the extension. */

@@ -51,6 +51,7 @@ export class ScreenPipeline implements IDisposable {
   /** The viewer sent something invalid on the screen channel (ignored). */
   readonly onProblem = this._onProblem.event;
   private timer: NodeJS.Timeout | undefined;
+  private paused = false;
   private calmTimer: NodeJS.Timeout | undefined;
   private resetTimer: NodeJS.Timeout | undefined;
   private enterTimer: NodeJS.Timeout | undefined;
@@ -155,6 +156,27 @@ export class ScreenPipeline implements IDisposable {
     this.store.add(screen.onProblem((message) => this._onProblem.fire(message)));
   }
 
+  /**
+   * Pause sharing: no grab, no frame, no region until resumed (the viewer keeps its last picture). Damage
+   * seen meanwhile stays pending, so resuming sends what changed.
+   */
+  setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    if (paused) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    // A grab encoded as the pause began was never sent: a whole screen keeps the viewer's canvas true.
+    if (this.screen?.isOpen && this.policy.state !== 'video') this.resetWanted = true;
+    this.forceFrame();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   /** Starts sending (once the peer is connected): a first video frame now, regions as soon as possible. */
   start(): void {
     this.running = true;
@@ -243,7 +265,7 @@ export class ScreenPipeline implements IDisposable {
   }
 
   private schedule(): void {
-    if (!this.running || this.timer || this.busy || !this.wantsGrab()) return;
+    if (!this.running || this.paused || this.timer || this.busy || !this.wantsGrab()) return;
     const wait = Math.max(0, this.lastFrameAt + 1000 / this.fps - performance.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
@@ -252,7 +274,7 @@ export class ScreenPipeline implements IDisposable {
   }
 
   private async frame(): Promise<void> {
-    if (!this.running || this.busy || !this.wantsGrab()) return;
+    if (!this.running || this.paused || this.busy || !this.wantsGrab()) return;
     this.busy = true;
     // Keep to the frame grid when a timer fires a little late, so the rate reaches the cap instead of just under it.
     const now = performance.now();
@@ -263,7 +285,8 @@ export class ScreenPipeline implements IDisposable {
     try {
       const changed = this.capture.isDirty || forced;
       const bgrx = await this.capture.grab();
-      if (!this.running) return;
+      // Paused while the grab was on its way: that picture is not sent.
+      if (!this.running || this.paused) return;
       const { width, height } = this.capture.region;
       if (this.videoActive && changed) this.video.send(bgrx, width, height);
       if (this.resetWanted && this.screen?.canSend) await this.sendRegions(bgrx);
@@ -291,7 +314,7 @@ export class ScreenPipeline implements IDisposable {
       this.resetWanted = false;
       this.lastResetAt = performance.now();
       const frame = await this.encoder.reset(bgrx);
-      if (!this.running) return;
+      if (!this.running || this.paused) return;
       screen.restart();
       this.record(frame);
       screen.sendFrame(frame);
@@ -309,7 +332,7 @@ export class ScreenPipeline implements IDisposable {
     let frame = await this.encoder.encode(bgrx);
     if (frame) this.lastChangeSentAt = performance.now();
     else if (this.refineWanted) frame = await this.encoder.refine(bgrx, this.link?.settings.encoder.updateBytes ?? 1024 * 1024);
-    if (!frame || !this.running) return;
+    if (!frame || !this.running || this.paused) return;
     this.record(frame);
     screen.sendFrame(frame);
     if (this.policy.sent(frame.bytes, frame.pixelBytes, performance.now())) {

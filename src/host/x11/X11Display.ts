@@ -35,6 +35,10 @@ export interface X11Screen {
   readonly root_depth: number;
 }
 
+interface QueryExtension {
+  QueryExtension(name: string, cb: (err: Error | null, ext?: { present: boolean }) => void): void;
+}
+
 export class X11Display implements IDisposable {
   private closed = false;
   private readonly _onError = new Emitter<Error>();
@@ -84,6 +88,11 @@ export class X11Display implements IDisposable {
         else resolve(ext as T);
       });
     });
+  }
+
+  /** Whether the server offers an extension, by its protocol name (e.g. 'XTEST'), without loading it. */
+  hasExtension(protocolName: string): Promise<boolean> {
+    return this.call<{ present: boolean } | undefined>((cb) => (this.client as unknown as QueryExtension).QueryExtension(protocolName, cb)).then((r) => Boolean(r?.present));
   }
 
   call<T>(fn: (cb: Callback<T>) => void): Promise<T> {

@@ -19,12 +19,14 @@ import { TransferList } from '../../files/TransferList';
 import { FileDropTarget } from '../../files/FileDropTarget';
 import { Toolbar } from './Toolbar';
 import { PhaseCard } from './PhaseCard';
+import { SessionGuards } from './SessionGuards';
 
 registerToolkit();
 const bridge = new WebviewBridge();
 
 const statusLine = h('span', { class: 'status-line' });
-const statusBar = h('div', { class: 'session-status', role: 'status', 'aria-live': 'polite' }, icon('vm-connect'), statusLine);
+const guards = new SessionGuards();
+const statusBar = h('div', { class: 'session-status', role: 'status', 'aria-live': 'polite' }, icon('vm-connect'), statusLine, guards.badges);
 const notice = h('div', { class: 'notice', role: 'alert', hidden: true });
 const toolbar = new Toolbar((action) => void press(action));
 const chat = new ChatPane((text) => bridge.request({ type: 'sendChat', text }));
@@ -45,7 +47,7 @@ const layout = h(
   'main',
   { class: 'layout' },
   h('section', { class: 'chat-column', 'aria-label': 'Chat' }, chat.element),
-  h('section', { class: 'desktop-column', 'aria-label': 'Remote desktop' }, desktopHeader, phaseCard.element, desktop),
+  h('section', { class: 'desktop-column', 'aria-label': 'Remote desktop' }, desktopHeader, phaseCard.element, h('div', { class: 'desktop-frame' }, desktop, guards.veil)),
 );
 const transfers = new TransferList();
 new FileDropTarget(document.body, (uris) => bridge.post({ type: 'viewerFilesDropped', uris }));
@@ -86,8 +88,10 @@ function ensureViewer(): RemoteViewer {
   });
   v.onChat((text) => bridge.post({ type: 'viewerChat', text }));
   v.onStats((stats) => quality.update(stats));
-  v.onControlState(({ granted, reason }) => {
-    bridge.post({ type: 'viewerControl', granted, reason });
+  v.onVerification((code) => bridge.post({ type: 'viewerVerification', code }));
+  v.onSharing((paused) => bridge.post({ type: 'viewerSharing', paused }));
+  v.onControlState(({ granted, reason, remainingMs }) => {
+    bridge.post({ type: 'viewerControl', granted, reason, remainingMs });
     updateKeyboard();
   });
   v.onPath((path) => {
@@ -171,6 +175,7 @@ function render(next: SessionView | null): void {
   if (firstState && (next?.phase === 'connected' || next?.phase === 'reconnecting')) bridge.post({ type: 'viewerRejoin' });
   firstState = false;
   statusLine.textContent = next?.statusLine ?? 'No Remote Assistance session.';
+  guards.show(next);
   document.body.dataset.phase = next?.phase ?? 'none';
   toolbar.update(next?.phase ?? 'ended', next?.control ?? 'viewOnly');
   phaseCard.show(next);

@@ -21,6 +21,7 @@ import { IDisposable, DisposableStore, Emitter, Event, toDisposable } from '../.
 import { selectedPath, StatsLike } from '../../common/connectionPath';
 import type { ConnectionPath } from '../../protocol/ice';
 import { IceLinkWatch, LinkState, peerConnection } from '../../common/peerConnection';
+import { connectionVerificationCode } from '../../common/verificationCode';
 import { decodeChannelMessage } from './decode';
 import { KeyboardCapture } from './KeyboardCapture';
 import { PointerCapture } from './PointerCapture';
@@ -71,8 +72,14 @@ export class RemoteViewer implements IDisposable {
   readonly onLink = this._onLink.event;
   private readonly _onChat = new Emitter<string>();
   readonly onChat = this._onChat.event;
-  private readonly _onControlState = new Emitter<{ granted: boolean; reason: ControlReason }>();
+  private readonly _onControlState = new Emitter<{ granted: boolean; reason: ControlReason; remainingMs?: number }>();
   readonly onControlState = this._onControlState.event;
+  private readonly _onVerification = new Emitter<string>();
+  /** This peer connection's verification code ("123 456"), once connected. */
+  readonly onVerification = this._onVerification.event;
+  private readonly _onSharing = new Emitter<boolean>();
+  /** The sharer paused (true) or resumed (false) sharing; the picture stays frozen meanwhile. */
+  readonly onSharing = this._onSharing.event;
   private readonly _onStats = new Emitter<ViewerStats>();
   readonly onStats = this._onStats.event;
   private readonly _onPath = new Emitter<ConnectionPath>();
@@ -241,7 +248,7 @@ export class RemoteViewer implements IDisposable {
     this.peer.destroy();
     this.video.srcObject = null;
     this.root.remove();
-    for (const e of [this._onConnected, this._onDisconnected, this._onLink, this._onChat, this._onControlState, this._onStats, this._onPath, this._onError]) e.dispose();
+    for (const e of [this._onConnected, this._onDisconnected, this._onLink, this._onChat, this._onControlState, this._onVerification, this._onSharing, this._onStats, this._onPath, this._onError]) e.dispose();
   }
 
   /** A screen is interactive: show each frame as soon as it decodes instead of smoothing with a buffer. */
@@ -285,15 +292,24 @@ export class RemoteViewer implements IDisposable {
         this.screen = { width: message.width, height: message.height };
         this.connected = true;
         this.layout();
-        if (first) this._onConnected.fire({ ...this.screen });
+        if (first) {
+          this._onConnected.fire({ ...this.screen });
+          void connectionVerificationCode(peerConnection(this.peer)).then(
+            (code) => code && !this.disposed && this._onVerification.fire(code),
+            (err: Error) => this._onError.fire({ code: 'ERR_VERIFICATION', message: err.message }),
+          );
+        }
         break;
       }
+      case 'sharing':
+        this._onSharing.fire(message.paused);
+        break;
       case 'controlState':
         if (!message.granted) this.keyboard?.releaseAll();
         this.granted = message.granted;
         // In control the remote cursor is the pointer; when only watching, the helper keeps their own.
         this.stage.style.cursor = message.granted ? 'none' : 'default';
-        this._onControlState.fire({ granted: message.granted, reason: message.reason });
+        this._onControlState.fire({ granted: message.granted, reason: message.reason, remainingMs: message.remainingMs });
         break;
       case 'cursor':
         this.cursor.move(message.x, message.y, message.serial);

@@ -16,7 +16,7 @@ import { FilesUi, SessionFiles } from '../../../src/files/SessionFiles';
 import type { TransferSnapshot } from '../../../src/protocol/files';
 import { HelperSession } from '../../../src/session/HelperSession';
 import { SessionFeatures } from '../../../src/session/SessionFeatures';
-import { SharerSession } from '../../../src/session/SharerSession';
+import { SharerPolicy, SharerPrompts, SharerSession, SharerTiming } from '../../../src/session/SharerSession';
 import { ToolbarDispatch } from '../../../src/views/ToolbarDispatch';
 import { WebviewRouter } from '../../../src/views/WebviewRouter';
 import { freePort } from '../../../scripts/stack/poll';
@@ -37,6 +37,14 @@ export interface TwoPartiesOptions {
   readonly hostNodePath?: string;
   /** Runs Bob's panel in this Chromium (e.g. NetLab's chromiumIn()). */
   readonly chromiumPath?: string;
+  /** Alice's answers (default: Yes to everything at once). */
+  readonly prompts?: Partial<SharerPrompts>;
+  readonly policy?: Partial<SharerPolicy>;
+  readonly sharerTiming?: Partial<SharerTiming>;
+  /** Extra Xvfb arguments (e.g. `-extension XTEST` for a display that cannot be controlled). */
+  readonly xvfbArgs?: readonly string[];
+  /** false: resolve once Alice's session started, without waiting for the connection (a consent test). */
+  readonly awaitConnected?: boolean;
 }
 
 /** A user's Send a File answers: every offer saved into `inbox`; the latest progress of each transfer kept. */
@@ -153,7 +161,7 @@ export class TwoParties {
   private async start(): Promise<void> {
     this.serverArgs = ['--port', String(await freePort()), '--data', join(this.work, 'server')];
     let hostScript: string;
-    [this.display, hostScript, this.server] = await Promise.all([startXvfb(1280, 720), buildHost(), spawnServer(this.fx, this.serverArgs)]);
+    [this.display, hostScript, this.server] = await Promise.all([startXvfb(1280, 720, this.options.xvfbArgs), buildHost(), spawnServer(this.fx, this.serverArgs)]);
     const x = (cmd: string, args: string[]) =>
       new Promise<void>((resolve, reject) => spawn(cmd, args, { env: this.env(), stdio: 'ignore' }).on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`${cmd} exited ${c}`)))));
     // An xterm whose keystrokes land in a file: what Bob types with control granted must arrive there.
@@ -186,9 +194,9 @@ export class TwoParties {
     this.sharer = new SharerSession(
       aliceSession,
       this.alice,
-      { myName: 'Alice', historyDir: join(this.work, 'alice') },
-      { askConsent: async () => true, askControl: async () => true, offerRestart: (restart) => (this.restartOffered = restart) },
-      { allowRemoteControl: () => true, qualityPreset: () => 'Best' },
+      { myName: 'Alice', historyDir: join(this.work, 'alice'), sharerTiming: this.options.sharerTiming },
+      { askConsent: async () => true, askControl: async () => true, offerRestart: (restart) => (this.restartOffered = restart), ...this.options.prompts },
+      { allowRemoteControl: () => true, qualityPreset: () => 'Best', ...this.options.policy },
       () => {
         const h = new HostSupervisor({ hostScript, nodePath: this.options.hostNodePath, env: this.env(), logger: quiet });
         this.hosts.push(h);
@@ -198,6 +206,10 @@ export class TwoParties {
       undefined,
       files(this.aliceFiles),
     );
+    if (this.options.awaitConnected === false) {
+      void this.sharer.start();
+      return;
+    }
     await this.sharer.start();
     await until(() => this.bothConnected(), 'both sides connected', 40_000);
     await until(() => this.seesDesktop(), 'Alice\'s desktop in Bob\'s panel', 30_000);
