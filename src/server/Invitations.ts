@@ -59,9 +59,12 @@ export class Invitations implements IDisposable {
     if (this.ctx.invitations.sentSince(from.alias, since) >= limits.invitationsPerSender) {
       throw new ServiceError('ERR_RATE_LIMITED', 'you sent many invitations recently; wait a few minutes');
     }
-    if ((await this.ctx.presence.of([to])).get(to) === 'offline') {
+    const presence = (await this.ctx.presence.of([to])).get(to);
+    if (presence === 'offline') {
       throw new ServiceError('ERR_CONTACT_OFFLINE', `${to} is offline; an invitation link can reach them another way`);
     }
+    // a toast they cannot act on helps nobody: the inviter hears it at once instead
+    if (presence === 'busy') throw new ServiceError('ERR_CONTACT_BUSY', `${to} is in another Remote Assistance session`);
     const now = Date.now();
     const row = this.ctx.invitations.create({
       id: randomToken(16),

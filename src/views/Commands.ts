@@ -7,6 +7,7 @@ import { join } from 'path';
 import type { Logger } from '../common/logger';
 import { Alias } from '../protocol/network';
 import type { ToolbarAction } from '../protocol/webview';
+import { NetworkError } from '../network/NetworkError';
 import { plainTextWarning, splitServerAddress } from '../network/serverAddress';
 import type { IceOptions } from '../server/IceCredentials';
 import type { AssistanceNetwork } from '../session/AssistanceNetwork';
@@ -178,7 +179,14 @@ export class Commands implements vscode.Disposable {
     }
     const note = await vscode.window.showInputBox({ title: `Ask ${name} for Help`, prompt: 'What is wrong? (optional)', placeHolder: 'e.g. tests fail only on my machine', validateInput: (v) => (v.length > 500 ? 'At most 500 characters.' : undefined) });
     if (note === undefined) return;
-    const invitation = await client.invite(alias, note.trim() || undefined, this.s.settings.invitationExpiryMs());
+    let invitation;
+    try {
+      invitation = await client.invite(alias, note.trim() || undefined, this.s.settings.invitationExpiryMs());
+    } catch (err) {
+      if (!(err instanceof NetworkError && err.code === 'ERR_CONTACT_BUSY')) throw err;
+      void vscode.window.showInformationMessage(userMessage(err, name));
+      return;
+    }
     void vscode.window.showInformationMessage(`Invitation sent to ${name}. It expires in ${timeLeft(invitation.expiresAt).replace(/ left$/, '')}.`);
   }
 

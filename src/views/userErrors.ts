@@ -21,7 +21,9 @@ const NETWORK_TEXTS: Partial<Record<NetworkError['code'], string>> = {
   ERR_TIMEOUT: 'The assistance server did not answer in time.',
 };
 
-export function userMessage(err: unknown): string {
+/** `contact`: the display name of the person the failed request was about, where there is one. */
+export function userMessage(err: unknown, contact?: string): string {
+  if (err instanceof NetworkError && err.code === 'ERR_CONTACT_BUSY') return `${contact ?? 'That contact'} is helping someone else.`;
   if (err instanceof NetworkError) return NETWORK_TEXTS[err.code] ?? `${err.message} (${err.code})`;
   if (err instanceof Error) {
     const code = (err as Error & { code?: unknown }).code;
