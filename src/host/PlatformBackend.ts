@@ -18,12 +18,15 @@ import { loadUiohook, Uiohook, UiohookEscapeWatcher } from './input/UiohookEscap
 import { X11EscapeWatcher } from './input/X11EscapeWatcher';
 import { X11Input } from './input/X11Input';
 import { X11Display } from './x11/X11Display';
+import { X11Windows } from './x11/X11Windows';
 
 export interface PlatformBackend {
   readonly capture: ScreenCapture;
   readonly cursor: CursorTracker;
   /** Input and the local-ESC watcher; absent where remote control is not supported yet. */
   readonly control?: { readonly injector: InputInjector; readonly escape: EscapeWatcher };
+  /** The top-level windows, for redaction and scoped control (X11 only; on the capture's connection). */
+  readonly windows?: X11Windows;
   /** Why control cannot be granted here though the platform supports it (a missing macOS permission). */
   readonly controlUnavailable?: HostError;
   /** Everything above, and the connections behind it. */
@@ -65,13 +68,14 @@ async function openX11(displayName: string, screen: ScreenChoice, resources: Dis
   resources.add(display.onError((err) => errors.fire(err)));
   resources.add(capture);
   resources.add(cursor);
+  const windows = resources.add(await X11Windows.open(display));
   const region = capture.region;
   // Input and the ESC watcher get their own connection so big frame reads never delay them.
   const inputDisplay = resources.add(await X11Display.connect(displayName));
   resources.add(inputDisplay.onError((err) => errors.fire(err)));
   const injector = resources.add(await X11Input.open(inputDisplay, region));
   const escape = resources.add(await X11EscapeWatcher.open(inputDisplay, injector.escapeKeycodes, injector));
-  return { capture, cursor, control: { injector, escape }, resources, onError: errors.event };
+  return { capture, cursor, windows, control: { injector, escape }, resources, onError: errors.event };
 }
 
 function openLibnut(screen: ScreenChoice, resources: DisposableStore): PlatformBackend {

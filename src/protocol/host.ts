@@ -39,15 +39,33 @@ export type SignalPayload = z.infer<typeof SignalPayload>;
 
 export const ChatText = z.string().min(1).max(4000);
 
+/** Windows hidden from the helper: case-insensitive text found in a window's title or WM_CLASS. */
+export const RedactRules = z.array(z.string().trim().min(1).max(100)).max(64);
+/** The setting's default (package.json repeats it): password managers and key-ring / PIN prompts. */
+export const DEFAULT_REDACT_WINDOWS: readonly string[] = ['KeePassXC', 'KeePass', '1Password', 'Bitwarden', 'LastPass', 'Enpass', 'Proton Pass', 'gcr-prompter', 'pinentry', 'seahorse', 'kwalletd', 'polkit'];
+/** An X window id (a top-level the host listed). */
+export const WindowId = z.number().int().min(1).max(0xffffffff);
+/** A top-level window as the sharer picks it from a list. */
+export const WindowInfo = z.object({ id: WindowId, title: z.string().max(256), className: z.string().max(256) });
+export type WindowInfo = z.infer<typeof WindowInfo>;
+
 export const HostCommand = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('start'),
     quality: Quality,
     screen: ScreenChoice.default('all'),
     iceServers: IceServers.optional(),
+    redactWindows: RedactRules.default([]),
   }),
   z.object({ type: z.literal('signal'), payload: SignalPayload }),
-  z.object({ type: z.literal('grantControl') }),
+  /** `window`: control only inside this top-level window (its current rectangle); absent: the whole screen. */
+  z.object({ type: z.literal('grantControl'), window: WindowId.optional() }),
+  /** Lists the top-level windows (answered with a `windows` event), for the sharer to pick one. */
+  z.object({ type: z.literal('listWindows') }),
+  /** Shows the helper only this window (everything else black); absent: the whole screen again. */
+  z.object({ type: z.literal('shareWindow'), window: WindowId.optional() }),
+  /** New redaction rules (the setting changed mid-session). */
+  z.object({ type: z.literal('setRedaction'), rules: RedactRules }),
   z.object({ type: z.literal('revokeControl') }),
   z.object({ type: z.literal('setQuality'), quality: Quality }),
   z.object({ type: z.literal('sendChat'), text: ChatText }),
@@ -117,6 +135,8 @@ export const HostErrorCode = z.enum([
   'ERR_PEER', // WebRTC failure
   'ERR_PEER_PROTOCOL', // the helper sent something invalid (reported, ignored)
   'ERR_INPUT_FLOOD', // the helper exceeded the input rate limit
+  'ERR_INPUT_REFUSED', // the helper's input fell on a hidden window or outside the window control is scoped to
+  'ERR_WINDOW_NOT_FOUND', // the window chosen to share or control is gone
   'ERR_INTERNAL',
   'ERR_PERMISSION_SCREEN_RECORDING', // macOS: VS Code lacks the Screen Recording permission
   'ERR_PERMISSION_ACCESSIBILITY', // macOS: VS Code lacks the Accessibility permission (control)
@@ -135,6 +155,8 @@ export const HostEvent = z.discriminatedUnion('type', [
   /** The helper asked for control; the extension decides (consent, setting) and may grantControl. */
   z.object({ type: z.literal('controlRequested') }),
   z.object({ type: z.literal('chat'), text: ChatText }),
+  /** The answer to listWindows: viewable top-level windows with a title, top of the stack first. */
+  z.object({ type: z.literal('windows'), windows: z.array(WindowInfo).max(256) }),
   z.object({ type: z.literal('stats'), stats: HostStats }),
   z.object({ type: z.literal('error'), code: HostErrorCode, message: z.string().max(2000), fatal: z.boolean() }),
   /** A message from one registered host service to the extension; the service's own schema describes it. */
