@@ -130,7 +130,8 @@ export class HostSession {
     if (this._state !== 'starting') return;
     const region = backend.capture.region;
     const control = backend.control;
-    const privacy = (this.privacy = this.store.add(new SessionPrivacy(backend.capture, backend.windows, command.redactWindows ?? [])));
+    const privacy = (this.privacy = this.store.add(new SessionPrivacy(backend.capture, backend.windows, command.redactWindows ?? [], command.shareWindow)));
+    if (!backend.windows && (command.redactWindows?.length ?? 0) > 0) this.options.log.warn('windows cannot be listed on this system: none is hidden from the helper');
     const gate = (this.gate = new ControlGate(control?.injector, region, DEFAULT_GATE_LIMITS, privacy.fence));
     this.store.add({ dispose: () => gate.dispose() });
     if (control) this.store.add(control.escape.onEscape(() => gate.revoke('localEscape')));

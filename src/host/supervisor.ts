@@ -27,6 +27,8 @@ export interface StartOptions {
   readonly iceServers?: IceServer[];
   /** Windows hidden from the helper (remoteAssist.privacy.redactWindows). */
   readonly redactWindows?: readonly string[];
+  /** Show only this window from the start. */
+  readonly shareWindow?: number;
 }
 
 export interface HostError {
@@ -116,7 +118,7 @@ export class HostSupervisor implements IDisposable {
         this._onExit.fire({ code, signal });
       });
     });
-    this.send({ type: 'start', quality: options.quality, screen: options.screen ?? 'all', iceServers: options.iceServers, redactWindows: [...(options.redactWindows ?? [])] });
+    this.send({ type: 'start', quality: options.quality, screen: options.screen ?? 'all', iceServers: options.iceServers, redactWindows: [...(options.redactWindows ?? [])], shareWindow: options.shareWindow });
   }
 
   /**

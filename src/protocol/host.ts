@@ -56,6 +56,8 @@ export const HostCommand = z.discriminatedUnion('type', [
     screen: ScreenChoice.default('all'),
     iceServers: IceServers.optional(),
     redactWindows: RedactRules.default([]),
+    /** Show only this window from the start (the sharer chose "Only One Window…" before a reconnect). */
+    shareWindow: WindowId.optional(),
   }),
   z.object({ type: z.literal('signal'), payload: SignalPayload }),
   /** `window`: control only inside this top-level window (its current rectangle); absent: the whole screen. */

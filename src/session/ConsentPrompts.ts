@@ -1,5 +1,6 @@
 /** The sharer's modal questions. Only an explicit Yes counts: closing the dialog is a No. */
 import * as vscode from 'vscode';
+import type { WindowInfo } from '../protocol/host';
 import type { SharerPrompts } from './SharerSession';
 import { SessionTexts as T } from './SessionTexts';
 
@@ -15,9 +16,16 @@ export class ConsentPrompts implements SharerPrompts {
     });
   }
 
-  async askControl(helperName: string): Promise<boolean> {
-    const answer = await vscode.window.showWarningMessage(T.controlQuestion(helperName), { modal: true, detail: T.controlQuestionDetail }, 'Yes', 'No');
-    return answer === 'Yes';
+  async askControl(helperName: string): Promise<boolean | 'oneWindow'> {
+    const answer = await vscode.window.showWarningMessage(T.controlQuestion(helperName), { modal: true, detail: T.controlQuestionDetail }, 'Yes', T.oneWindow, 'No');
+    return answer === T.oneWindow ? 'oneWindow' : answer === 'Yes';
+  }
+
+  async pickWindow(windows: readonly WindowInfo[], purpose: 'control' | 'share'): Promise<number | 'wholeScreen' | undefined> {
+    const items = windows.map((w) => ({ label: w.title, description: w.className, id: w.id as number | 'wholeScreen' }));
+    if (purpose === 'share') items.unshift({ label: T.wholeScreen, description: '', id: 'wholeScreen' });
+    const picked = await vscode.window.showQuickPick(items, { title: purpose === 'control' ? T.oneWindow : 'Only One Window…', placeHolder: purpose === 'control' ? T.pickControlWindow : T.pickSharedWindow, ignoreFocusOut: true });
+    return picked?.id;
   }
 
   async offerSystemSettings(message: string, settingsUrl: string): Promise<void> {

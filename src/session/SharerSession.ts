@@ -13,6 +13,8 @@ import { HostFilesEndpoint } from '../files/FilesEndpoint';
 import type { FilesFactory, SessionFiles } from '../files/SessionFiles';
 import { settingsUrlFor } from '../host/capture/macPermissions';
 import type { HostSupervisor } from '../host/supervisor';
+import { DEFAULT_REDACT_WINDOWS, type WindowInfo } from '../protocol/host';
+import { listHostWindows } from './hostWindows';
 import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { SessionError } from './AssistanceSession';
@@ -27,7 +29,10 @@ import { SessionTexts as T } from './SessionTexts';
  */
 export interface SharerPrompts {
   askConsent(helperName: string): Promise<boolean>;
-  askControl(helperName: string): Promise<boolean>;
+  /** Yes, No, or 'oneWindow': yes, but only inside one window the sharer picks next (pickWindow). */
+  askControl(helperName: string): Promise<boolean | 'oneWindow'>;
+  /** Which window (its id), or undefined when the sharer cancels; `wholeScreen` offers the whole screen first. */
+  pickWindow?(windows: readonly WindowInfo[], purpose: 'control' | 'share'): Promise<number | 'wholeScreen' | undefined>;
   /** The host process crashed: offer "Restart Sharing" (calls `restart` when chosen). */
   offerRestart?(restart: () => void): void;
   /** A permission the system withholds (macOS): the message, and a button to the System Settings page for it. */
@@ -41,6 +46,8 @@ const ATTEMPT_MS = 20_000;
 export interface SharerPolicy {
   allowRemoteControl(): boolean;
   qualityPreset(): QualityPreset;
+  /** Windows hidden from the helper (title or class text); DEFAULT_REDACT_WINDOWS when absent. */
+  redactWindows?(): readonly string[];
 }
 
 export class SharerSession extends SessionSide implements ActiveSession {
@@ -54,6 +61,8 @@ export class SharerSession extends SessionSide implements ActiveSession {
   private attemptTimer: ReturnType<typeof setTimeout> | undefined;
   talk: TalkController | undefined;
   files: SessionFiles | undefined;
+  /** "Only One Window…": the window the helper sees alone (kept for the host of a reconnect). */
+  private sharedWindow: number | undefined;
 
   constructor(
     session: Session,
@@ -229,7 +238,7 @@ export class SharerSession extends SessionSide implements ActiveSession {
     }
     this.preset = this.policy.qualityPreset();
     hostStore.add(host.onStats((stats) => stats.path && this.setPath(stats.path)));
-    host.start({ quality: qualityFor(this.preset), iceServers: [...this.iceServers] });
+    host.start({ quality: qualityFor(this.preset), iceServers: [...this.iceServers], redactWindows: this.policy.redactWindows?.() ?? DEFAULT_REDACT_WINDOWS, shareWindow: this.sharedWindow });
   }
 
   /**
@@ -262,15 +271,45 @@ export class SharerSession extends SessionSide implements ActiveSession {
       await this.channel.send({ type: 'controlRefused', reason: 'notAllowed' });
       return;
     }
-    const yes = await this.prompts.askControl(this.helper);
+    const answer = await this.prompts.askControl(this.helper);
     if (!this.stillAsking()) return;
+    const window = answer === 'oneWindow' ? await this.pickControlWindow() : undefined;
+    if (!this.stillAsking()) return;
+    const yes = answer === true || window !== undefined;
     // The setting is read again: it may have been switched off while the question was open.
     if (yes && this.policy.allowRemoteControl() && this.host) {
-      this.host.grantControl();
+      this.host.grantControl(window);
       return;
     }
     this.model.refuseControl(yes ? 'notAllowed' : 'declined');
     await this.channel.send({ type: 'controlRefused', reason: yes ? 'notAllowed' : 'declined' });
+  }
+
+  /** The window control is limited to, or undefined when the sharer cancels (or none can be listed). */
+  private async pickControlWindow(): Promise<number | undefined> {
+    if (!this.host || !this.prompts.pickWindow) return undefined;
+    try {
+      const picked = await this.prompts.pickWindow(await listHostWindows(this.host), 'control');
+      return typeof picked === 'number' ? picked : undefined;
+    } catch (err) {
+      this.log.warn(`session ${this.model.sessionId}: no window to limit control to: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** "Only One Window…": the sharer picks a window (or the whole screen again); the helper sees only that. */
+  async shareOneWindow(): Promise<void> {
+    const host = this.host;
+    if (!host || !this.prompts.pickWindow || !this.hostConnected) throw new SessionError('ERR_ILLEGAL_TRANSITION', 'Nothing is being shared right now.');
+    const picked = await this.prompts.pickWindow(await listHostWindows(host), 'share');
+    if (picked === undefined || this.host !== host) return;
+    this.sharedWindow = picked === 'wholeScreen' ? undefined : picked;
+    host.shareWindow(this.sharedWindow);
+  }
+
+  /** The redaction setting changed: the host hides by the new rules at once. */
+  setRedaction(rules: readonly string[]): void {
+    this.host?.setRedaction(rules);
   }
 
   /** Read through a call so TypeScript does not narrow the state across the awaited question. */

@@ -31,6 +31,8 @@ export interface CommandServices {
   readonly showPanel: () => void;
   /** The sharer's "Restart Sharing" after the host process crashed. */
   readonly restartSharing: () => void;
+  /** The sharer's "Only One Window…" (or the whole screen again). */
+  readonly shareOneWindow: () => Promise<void>;
   readonly log: vscode.LogOutputChannel & Logger;
 }
 
@@ -82,6 +84,7 @@ export class Commands implements vscode.Disposable {
     reg('setTurnSecret', () => this.setTurnSecret());
     reg('showPanel', () => s.showPanel());
     reg('restartSharing', () => s.restartSharing());
+    reg('shareOneWindow', () => s.shareOneWindow());
     reg('showLog', () => s.log.show());
   }
 

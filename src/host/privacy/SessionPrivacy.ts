@@ -24,8 +24,11 @@ export class SessionPrivacy implements IDisposable {
     capture: ScreenCapture,
     private readonly windows: X11Windows | undefined,
     rules: readonly string[],
+    sharedWindow?: number,
   ) {
+    if (sharedWindow !== undefined && !windows) throw new HostError('ERR_PLATFORM_UNSUPPORTED', 'Sharing only one window is not supported on this system yet.');
     this.privacy = new WindowPrivacy(rules);
+    this.privacy.shareOnly(sharedWindow);
     this.store.add(this.privacy);
     this.capture = windows ? this.store.add(new RedactingCapture(capture, windows, this.privacy)) : capture;
     this.fence = windows && new WindowFence(windows, this.privacy, capture.region);

@@ -16,7 +16,7 @@ import { FilesUi, SessionFiles } from '../../../src/files/SessionFiles';
 import type { TransferSnapshot } from '../../../src/protocol/files';
 import { HelperSession } from '../../../src/session/HelperSession';
 import { SessionFeatures } from '../../../src/session/SessionFeatures';
-import { SharerSession } from '../../../src/session/SharerSession';
+import { SharerSession, type SharerPrompts } from '../../../src/session/SharerSession';
 import { ToolbarDispatch } from '../../../src/views/ToolbarDispatch';
 import { WebviewRouter } from '../../../src/views/WebviewRouter';
 import { freePort } from '../../../scripts/stack/poll';
@@ -37,6 +37,8 @@ export interface TwoPartiesOptions {
   readonly hostNodePath?: string;
   /** Runs Bob's panel in this Chromium (e.g. NetLab's chromiumIn()). */
   readonly chromiumPath?: string;
+  /** Alice's answers where a test needs others than Yes (e.g. control of one window only). */
+  readonly prompts?: Partial<SharerPrompts>;
 }
 
 /** A user's Send a File answers: every offer saved into `inbox`; the latest progress of each transfer kept. */
@@ -187,7 +189,7 @@ export class TwoParties {
       aliceSession,
       this.alice,
       { myName: 'Alice', historyDir: join(this.work, 'alice') },
-      { askConsent: async () => true, askControl: async () => true, offerRestart: (restart) => (this.restartOffered = restart) },
+      { askConsent: async () => true, askControl: async () => true, offerRestart: (restart) => (this.restartOffered = restart), ...this.options.prompts },
       { allowRemoteControl: () => true, qualityPreset: () => 'Best' },
       () => {
         const h = new HostSupervisor({ hostScript, nodePath: this.options.hostNodePath, env: this.env(), logger: quiet });
