@@ -22,7 +22,7 @@ const SCREEN = { x: 0, y: 0, width: 1000, height: 800 };
 const terminal = win(1, 'bash — ~/src', 'XTerm', 100, 100, 300, 200);
 const vault = win(2, 'Passwords.kdbx', 'KeePassXC', 500, 100, 200, 200);
 const editor = win(3, 'main.ts - Visual Studio Code', 'Code', 50, 250, 400, 300);
-const snapshot = (windows: TopWindow[], focus?: number): WindowSnapshot => ({ generation: 1, windows, focus });
+const snapshot = (windows: readonly TopWindow[], focus?: number): WindowSnapshot => ({ generation: 1, windows, focus });
 const click = (x: number, y: number): InputMessage => ({ type: 'pointerButton', button: 'left', down: true, x, y });
 
 describe('host: window privacy decisions', () => {

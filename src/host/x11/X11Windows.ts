@@ -41,7 +41,7 @@ export interface WindowSnapshot {
 type Callback<T> = (err: Error | null, value: T) => void;
 interface WindowRequests {
   QueryTree(w: number, cb: Callback<{ children: number[] }>): void;
-  GetWindowAttributes(w: number, cb: Callback<{ mapState: number; overrideRedirect: number }>): void;
+  GetWindowAttributes(w: number, cb: Callback<{ mapState: number; overrideRedirect: number; myEventMasks: number }>): void;
   GetGeometry(w: number, cb: Callback<{ xPos: number; yPos: number; width: number; height: number; borderWidth: number }>): void;
   GetProperty(del: number, w: number, prop: number, type: number, offset: number, length: number, cb: Callback<{ type: number; data: Buffer }>): void;
   InternAtom(onlyIfExists: boolean, name: string, cb: Callback<number>): void;
@@ -86,7 +86,9 @@ export class X11Windows implements IDisposable {
     const req = display.client as unknown as WindowRequests;
     const intern = (name: string) => display.call<number>((cb) => req.InternAtom(false, name, cb));
     const [utf8, netName, wmState, clientList, active] = await Promise.all(['UTF8_STRING', '_NET_WM_NAME', 'WM_STATE', '_NET_CLIENT_LIST', '_NET_ACTIVE_WINDOW'].map(intern));
-    await display.call((cb) => req.ChangeWindowAttributes(display.root, { eventMask: ROOT_MASK }, cb as Callback<unknown>)).catch(() => undefined);
+    // Added to what this connection already selects on the root (another watcher may share it).
+    const { myEventMasks } = await display.call<{ mapState: number; overrideRedirect: number; myEventMasks: number }>((cb) => req.GetWindowAttributes(display.root, cb));
+    req.ChangeWindowAttributes(display.root, { eventMask: myEventMasks | ROOT_MASK });
     const windows = new X11Windows(display, { utf8, netName, wmState, clientList, active });
     await windows.settled();
     return windows;
