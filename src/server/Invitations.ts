@@ -43,6 +43,8 @@ export class Invitations implements IDisposable {
     }
     const to = toAlias.toLowerCase();
     if (to === from.alias) throw new ServiceError('ERR_SELF', 'you cannot invite yourself');
+    // one session at a time: a helper who accepted would see it end at once
+    if (this.ctx.sessions.hasOpen(from.alias)) throw new ServiceError('ERR_IN_SESSION', 'you are already in a Remote Assistance session; disconnect first');
     // the same answer whether or not the alias exists: a stranger learns nothing about who is on the server
     if (this.ctx.contacts.status(from.alias, to) !== 'accepted') {
       throw new ServiceError('ERR_NOT_A_CONTACT', `${to} is not in your contacts`);
@@ -85,9 +87,13 @@ export class Invitations implements IDisposable {
   /** The invitee accepts: the session starts between the inviting client and the accepting client. */
   async accept(by: Identity, id: string): Promise<Session> {
     const row = this.answerable(by, id, 'invitee');
-    if ((await this.ctx.presence.of([row.fromAlias])).get(row.fromAlias) === 'offline') {
+    // Either side already in a session: the invitation stays open, and the one who accepted hears why.
+    if (this.ctx.sessions.hasOpen(by.alias)) throw new ServiceError('ERR_IN_SESSION', 'you are already in a Remote Assistance session; disconnect first');
+    const presence = (await this.ctx.presence.of([row.fromAlias])).get(row.fromAlias);
+    if (presence === 'offline') {
       throw new ServiceError('ERR_CONTACT_OFFLINE', `${row.fromAlias} is offline now`);
     }
+    if (presence === 'busy') throw new ServiceError('ERR_CONTACT_BUSY', `${row.fromAlias} is in another Remote Assistance session`);
     this.close(row, 'accepted');
     const session = this.relay.start({ alias: row.fromAlias, clientId: row.fromClient }, by, 'invitation');
     return this.relay.view(session, by.alias);

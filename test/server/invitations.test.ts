@@ -131,8 +131,15 @@ describe('server: invitations and the signaling relay', () => {
     const carol = await fx.user(server, 'carol2');
     await befriend(alice, bob);
     await befriend(carol, bob);
+    await befriend(alice, carol);
+    // alice's invitation arrived before bob got busy: it stays open while he is
+    const early = await alice.invite('bob2', 'whenever you can');
     const first = await carol.invite('bob2');
     const session = await bob.acceptInvitation(first.id);
+    assert.equal(await errorCode(bob.acceptInvitation(early.id)), 'ERR_IN_SESSION', 'one session at a time for the helper');
+    assert.equal(await errorCode(carol.invite('alice2')), 'ERR_IN_SESSION', 'nor can carol, who is sharing, invite someone else');
+    assert.equal((await bob.listInvitations()).find((i) => i.id === early.id)?.status, 'pending');
+    await alice.cancelInvitation(early.id);
     await waitFor('bob busy for alice', () => alice.contacts.find((c) => c.alias === 'bob2')?.presence === 'busy');
 
     const toasts: string[] = [];
@@ -144,7 +151,7 @@ describe('server: invitations and the signaling relay', () => {
     assert.equal(userMessage(refusal, 'Bob'), 'Bob is helping someone else.');
     // nothing was created: bob's list and alice's open invitations stay as they were
     assert.equal((await alice.listInvitations()).filter((i) => i.status === 'pending').length, 0);
-    assert.ok(!(await bob.listInvitations()).some((i) => i.from.alias === 'alice2'));
+    assert.ok(!(await bob.listInvitations()).some((i) => i.from.alias === 'alice2' && i.id !== early.id));
 
     // once bob's session ends, alice's invitation goes through
     await bob.endSession(session.id);
