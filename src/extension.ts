@@ -137,16 +137,14 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // A window reload brings the panel back (with the last session's history, or the session if it is live).
   subs.push(vscode.window.registerWebviewPanelSerializer(AssistancePanel.viewType, { deserializeWebviewPanel: async (restored) => panel.adopt(restored, () => sessions.lastStoredView()) }));
-  const restartSharing = () => {
-    const active = sessions.active;
-    if (!(active instanceof SharerSession)) throw new Error('You are not sharing your screen in a session.');
-    active.restartSharing();
-  };
   const sharing = () => {
     const active = sessions.active;
     if (!(active instanceof SharerSession)) throw new Error('You are not sharing your screen in a session.');
     return active;
   };
+  const restartSharing = () => sharing().restartSharing();
+  // A new redaction setting reaches a running session at once.
+  subs.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('remoteAssist.privacy.redactWindows') && sessions.active instanceof SharerSession && sessions.active.setRedaction(settings.redactWindows())));
   const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, presence, problemReview: new ProblemReview(context, problemDocuments), problemDocuments, toolbar, showPanel: () => panel.reveal(), restartSharing, sharing, log });
   subs.push(commands);
   subs.push(

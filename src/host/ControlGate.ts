@@ -8,6 +8,7 @@ import { InputMessage } from '../protocol/peer';
 import { Emitter } from '../common/lifecycle';
 import { HostError } from './HostError';
 import { InputInjector } from './input/InputInjector';
+import { InputFence } from './privacy/WindowFence';
 
 export interface GateLimits {
   /** Sustained input events per second. */
@@ -24,7 +25,7 @@ export interface GateCounters {
   rejected: number;
 }
 
-export type GateRejection = { code: 'ERR_INPUT_FLOOD' | 'ERR_PEER_PROTOCOL'; message: string };
+export type GateRejection = { code: 'ERR_INPUT_FLOOD' | 'ERR_PEER_PROTOCOL' | 'ERR_INPUT_REFUSED'; message: string };
 
 export interface ControlChange {
   granted: boolean;
@@ -52,6 +53,8 @@ export class ControlGate {
     private readonly injector: InputInjector | undefined,
     private readonly screen: { readonly width: number; readonly height: number },
     private readonly limits: GateLimits = DEFAULT_GATE_LIMITS,
+    /** Windows the helper's input must not reach (redaction, a scoped grant). */
+    private readonly fence?: InputFence,
   ) {
     this.tokens = limits.burst;
   }
@@ -103,6 +106,12 @@ export class ControlGate {
     if ('x' in message && (message.x >= this.screen.width || message.y >= this.screen.height)) {
       this.counters.rejected++;
       this.report('ERR_PEER_PROTOCOL', `input at ${message.x},${message.y} is outside the ${this.screen.width}x${this.screen.height} screen`);
+      return false;
+    }
+    const refusal = this.fence?.refusal(message);
+    if (refusal) {
+      this.counters.rejected++;
+      this.report('ERR_INPUT_REFUSED', refusal);
       return false;
     }
     switch (message.type) {

@@ -4,7 +4,7 @@
  * It owns capture, input, the control gate, the video pipeline, the peer and the services.
  */
 import { HostCommand, HostErrorCode, HostEvent, SignalPayload } from '../protocol/host';
-import { ControlGate } from './ControlGate';
+import { ControlGate, DEFAULT_GATE_LIMITS } from './ControlGate';
 import { DisposableStore, Emitter } from '../common/lifecycle';
 import { peerConnection } from '../common/peerConnection';
 import { connectionVerificationCode } from '../common/verificationCode';
@@ -15,6 +15,7 @@ import { ChannelPort } from './peer/ChannelPort';
 import { ChannelSpec, PeerLink } from './peer/PeerLink';
 import { HostService, HostServiceContext, HostServiceFactory } from './services/HostService';
 import { ScreenPipeline } from './video/ScreenPipeline';
+import { SessionPrivacy } from './privacy/SessionPrivacy';
 import { PEER_CHANNELS } from '../protocol/peer';
 
 export type SessionState = 'idle' | 'starting' | 'offering' | 'connected' | 'stopped';
@@ -44,6 +45,9 @@ export class HostSession {
   private gate: ControlGate | undefined;
   private pipeline: ScreenPipeline | undefined;
   private link: PeerLink | undefined;
+  private privacy: SessionPrivacy | undefined;
+  /** Counts grants and revokes, so a scoped grant still reading the window list loses to a later revoke. */
+  private grants = 0;
   private services: HostService[] = [];
   private readonly ports = new Map<string, ChannelPort>();
   private readonly pendingSignals: SignalPayload[] = [];
@@ -75,19 +79,26 @@ export class HostSession {
         if (this._state !== 'connected' || !this.gate) return this.report('ERR_BAD_COMMAND', `cannot grant control while ${this._state}`);
         // A refusal ends the request on both sides (controlRefused), never leaves it pending.
         if (this.backend?.controlUnavailable) return this.options.emit({ type: 'controlRefused', code: this.backend.controlUnavailable.code, message: this.backend.controlUnavailable.message });
-        try {
-          this.gate.grant(command.limitMs);
-        } catch (err) {
-          this.options.emit({ type: 'controlRefused', code: err instanceof HostError ? err.code : 'ERR_INTERNAL', message: (err as Error).message });
-        }
+        void this.grant(this.gate, command.window, command.limitMs);
+        return;
+      case 'listWindows':
+      case 'shareWindow':
+      case 'setRedaction':
+        if (!this.privacy) return this.report('ERR_BAD_COMMAND', `${command.type} is not accepted while ${this._state}`);
+        void this.privacy.handle(command).then(
+          (windows) => windows && this.options.emit({ type: 'windows', windows }),
+          (err: Error) => this.report(err instanceof HostError ? err.code : 'ERR_INTERNAL', err.message),
+        );
         return;
       case 'revokeControl':
+        this.grants++;
         this.gate?.revoke('revoked');
         return;
       case 'setPaused':
         this.setPaused(command.paused);
         return;
       case 'panic':
+        this.grants++;
         this.gate?.revoke('panic');
         this.setPaused(true);
         return;
@@ -100,6 +111,21 @@ export class HostSession {
         return;
       default:
         for (const service of this.services) service.onCommand?.(command);
+    }
+  }
+
+  /** Scopes control to `window` (or the whole screen), then grants (for `limitMs` when timed); a window that is gone refuses the grant. */
+  private async grant(gate: ControlGate, window: number | undefined, limitMs: number | undefined): Promise<void> {
+    const asked = ++this.grants;
+    try {
+      // The whole screen needs no look at the windows: granted at once, as before.
+      if (window !== undefined || this.privacy?.scoped) await this.privacy?.scopeControl(window);
+      // A revoke (or another grant) came while the window list was read: it wins.
+      if (asked !== this.grants || this._state !== 'connected') return;
+      gate.grant(limitMs);
+    } catch (err) {
+      // A refusal ends the request on both sides (controlRefused), never leaves it pending.
+      this.options.emit({ type: 'controlRefused', code: err instanceof HostError ? err.code : 'ERR_INTERNAL', message: (err as Error).message });
     }
   }
 
@@ -127,7 +153,9 @@ export class HostSession {
     if (this._state !== 'starting') return;
     const region = backend.capture.region;
     const control = backend.control;
-    const gate = (this.gate = new ControlGate(control?.injector, region));
+    const privacy = (this.privacy = this.store.add(new SessionPrivacy(backend.capture, backend.windows, command.redactWindows ?? [], command.shareWindow)));
+    if (!backend.windows && (command.redactWindows?.length ?? 0) > 0) this.options.log.warn('windows cannot be listed on this system: none is hidden from the helper');
+    const gate = (this.gate = new ControlGate(control?.injector, region, DEFAULT_GATE_LIMITS, privacy.fence));
     this.store.add({ dispose: () => gate.dispose() });
     if (control) this.store.add(control.escape.onEscape(() => gate.revoke('localEscape')));
     this.store.add(
@@ -140,7 +168,7 @@ export class HostSession {
     );
     this.store.add(gate.onReject((r) => this.report(r.code, r.message)));
 
-    const pipeline = (this.pipeline = this.store.add(new ScreenPipeline(backend.capture, command.quality, this.options.log)));
+    const pipeline = (this.pipeline = this.store.add(new ScreenPipeline(privacy.capture, command.quality, this.options.log)));
     this.store.add(pipeline.onError((err) => this.report(err instanceof HostError ? err.code : 'ERR_INTERNAL', err.message)));
     const link = (this.link = new PeerLink(pipeline.track, command.quality, command.iceServers));
     this.store.add(link);

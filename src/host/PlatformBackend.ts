@@ -20,12 +20,15 @@ import { X11Input } from './input/X11Input';
 import { X11Display } from './x11/X11Display';
 import { X11SharingFrame } from './x11/X11SharingFrame';
 import { FrameMaskedCapture } from './capture/FrameMaskedCapture';
+import { X11Windows } from './x11/X11Windows';
 
 export interface PlatformBackend {
   readonly capture: ScreenCapture;
   readonly cursor: CursorTracker;
   /** Input and the local-ESC watcher; absent where remote control is not supported yet. */
   readonly control?: { readonly injector: InputInjector; readonly escape: EscapeWatcher };
+  /** The top-level windows, for redaction and scoped control (X11 only; on the capture's connection). */
+  readonly windows?: X11Windows;
   /** Why control cannot be granted here though the platform supports it (a missing macOS permission). */
   readonly controlUnavailable?: HostError;
   /** Everything above, and the connections behind it. */
@@ -71,19 +74,20 @@ async function openX11(displayName: string, screen: ScreenChoice, resources: Dis
   // The frame's strips are blacked out of every grab, so the frame never reaches the helper.
   const capture = resources.add(new FrameMaskedCapture(opened.capture));
   resources.add(cursor);
+  const windows = resources.add(await X11Windows.open(display));
   const region = capture.region;
   // Input and the ESC watcher get their own connection so big frame reads never delay them.
   const inputDisplay = resources.add(await X11Display.connect(displayName));
   resources.add(inputDisplay.onError((err) => errors.fire(err)));
+  const frame = resources.add(await X11SharingFrame.open(displayName, region));
   // An X server without XTEST can still be watched: view only, and a control request is refused clearly.
   if (!(await inputDisplay.hasExtension('XTEST'))) {
     const controlUnavailable = new HostError('ERR_PLATFORM_UNSUPPORTED', `The X display ${displayName} does not offer XTEST, so it cannot be controlled remotely (view only).`);
-    return { capture, cursor, controlUnavailable, resources, onError: errors.event };
+    return { capture, cursor, windows, controlUnavailable, frame, resources, onError: errors.event };
   }
   const injector = resources.add(await X11Input.open(inputDisplay, region));
   const escape = resources.add(await X11EscapeWatcher.open(inputDisplay, injector.escapeKeycodes, injector));
-  const frame = resources.add(await X11SharingFrame.open(displayName, region));
-  return { capture, cursor, control: { injector, escape }, frame, resources, onError: errors.event };
+  return { capture, cursor, windows, control: { injector, escape }, frame, resources, onError: errors.event };
 }
 
 function openLibnut(screen: ScreenChoice, resources: DisposableStore): PlatformBackend {

@@ -6,7 +6,7 @@
 import { ChildProcess, fork } from 'child_process';
 import * as path from 'path';
 import type { IceServer } from '../protocol/ice';
-import { ControlReason, HostCommand, HostErrorCode, HostEvent, HostStats, Quality, ScreenChoice, SignalPayload } from '../protocol/host';
+import { ControlReason, HostCommand, HostErrorCode, HostEvent, HostStats, Quality, ScreenChoice, SignalPayload, WindowInfo } from '../protocol/host';
 import { parseMessage, ProtocolError } from '../protocol/validate';
 import { IDisposable, Emitter } from '../common/lifecycle';
 import { Logger, silentLogger } from '../common/logger';
@@ -25,6 +25,10 @@ export interface StartOptions {
   readonly quality: Quality;
   readonly screen?: ScreenChoice;
   readonly iceServers?: IceServer[];
+  /** Windows hidden from the helper (remoteAssist.privacy.redactWindows). */
+  readonly redactWindows?: readonly string[];
+  /** Show only this window from the start. */
+  readonly shareWindow?: number;
 }
 
 export interface HostError {
@@ -70,6 +74,9 @@ export class HostSupervisor implements IDisposable {
   private readonly _onService = new Emitter<{ service: string; message: unknown }>();
   /** Messages from host services registered by other features (files, voice). */
   readonly onService = this._onService.event;
+  private readonly _onWindows = new Emitter<WindowInfo[]>();
+  /** The answer to listWindows(). */
+  readonly onWindows = this._onWindows.event;
   private readonly _onExit = new Emitter<{ code: number | null; signal: NodeJS.Signals | null }>();
   readonly onExit = this._onExit.event;
 
@@ -120,7 +127,7 @@ export class HostSupervisor implements IDisposable {
         this._onExit.fire({ code, signal });
       });
     });
-    this.send({ type: 'start', quality: options.quality, screen: options.screen ?? 'all', iceServers: options.iceServers });
+    this.send({ type: 'start', quality: options.quality, screen: options.screen ?? 'all', iceServers: options.iceServers, redactWindows: [...(options.redactWindows ?? [])], shareWindow: options.shareWindow });
   }
 
   /**
@@ -152,14 +159,28 @@ export class HostSupervisor implements IDisposable {
     this.send({ type: 'signal', payload });
   }
 
-  /** `limitMs`: a timed grant, ended by the host itself when it runs out. */
-  grantControl(limitMs?: number): void {
-    this.send({ type: 'grantControl', limitMs });
+  /** `limitMs`: a timed grant, ended by the host itself when it runs out; `window`: control only inside that top-level window (from listWindows), absent: the whole screen. */
+  grantControl(limitMs?: number, window?: number): void {
+    this.send({ type: 'grantControl', limitMs, window });
   }
 
   /** Pauses or resumes sharing: nothing is captured or sent while paused. */
   setPaused(paused: boolean): void {
     this.send({ type: 'setPaused', paused });
+  }
+
+  /** Asks for the top-level windows; they come as onWindows. */
+  listWindows(): void {
+    this.send({ type: 'listWindows' });
+  }
+
+  /** Shows the helper only `window` (undefined: the whole screen again). */
+  shareWindow(window: number | undefined): void {
+    this.send({ type: 'shareWindow', window });
+  }
+
+  setRedaction(rules: readonly string[]): void {
+    this.send({ type: 'setRedaction', rules: [...rules] });
   }
 
   /** The panic chord: control revoked and sharing paused in one step. */
@@ -208,7 +229,7 @@ export class HostSupervisor implements IDisposable {
       child.once('exit', () => clearTimeout(timer));
       child.disconnect?.();
     }
-    for (const e of [this._onSignal, this._onConnected, this._onDisconnected, this._onLink, this._onControl, this._onControlRefused, this._onVerification, this._onPaused, this._onControlRequested, this._onChat, this._onStats, this._onError, this._onService, this._onExit]) {
+    for (const e of [this._onSignal, this._onConnected, this._onDisconnected, this._onLink, this._onControl, this._onControlRefused, this._onVerification, this._onPaused, this._onControlRequested, this._onChat, this._onStats, this._onError, this._onService, this._onWindows, this._onExit]) {
       e.dispose();
     }
   }
@@ -273,6 +294,9 @@ export class HostSupervisor implements IDisposable {
         break;
       case 'service':
         this._onService.fire({ service: event.service, message: event.message });
+        break;
+      case 'windows':
+        this._onWindows.fire(event.windows);
         break;
       case 'log':
         this.log[event.level](`host: ${event.message}`);

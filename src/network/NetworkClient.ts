@@ -281,7 +281,7 @@ export class NetworkClient extends Disposable {
   // Invitations and links
 
   /**
-   * Invites the online contact `alias` to help; fails with ERR_CONTACT_OFFLINE when they are offline.
+   * Invites the online contact `alias` to help; fails with ERR_CONTACT_OFFLINE when they are offline and ERR_CONTACT_BUSY while they are in another session.
    * `expiresInMs` defaults to the server's invitation expiry.
    */
   async invite(alias: string, note?: string, expiresInMs?: number, problem?: ProblemBundle): Promise<Invitation> {

@@ -41,6 +41,15 @@ export const ChatText = z.string().min(1).max(4000);
 
 /** "123 456": six digits derived from both DTLS fingerprints (src/common/verificationCode.ts). */
 export const VerificationCode = z.string().regex(/^\d{3} \d{3}$/);
+/** Windows hidden from the helper: case-insensitive text found in a window's title or WM_CLASS. */
+export const RedactRules = z.array(z.string().trim().min(1).max(100)).max(64);
+/** The setting's default (package.json repeats it): password managers and key-ring / PIN prompts. */
+export const DEFAULT_REDACT_WINDOWS: readonly string[] = ['KeePassXC', 'KeePass', '1Password', 'Bitwarden', 'LastPass', 'Enpass', 'Proton Pass', 'gcr-prompter', 'pinentry', 'seahorse', 'kwalletd', 'polkit'];
+/** An X window id (a top-level the host listed). */
+export const WindowId = z.number().int().min(1).max(0xffffffff);
+/** A top-level window as the sharer picks it from a list. */
+export const WindowInfo = z.object({ id: WindowId, title: z.string().max(256), className: z.string().max(256) });
+export type WindowInfo = z.infer<typeof WindowInfo>;
 
 export const HostCommand = z.discriminatedUnion('type', [
   z.object({
@@ -48,10 +57,22 @@ export const HostCommand = z.discriminatedUnion('type', [
     quality: Quality,
     screen: ScreenChoice.default('all'),
     iceServers: IceServers.optional(),
+    redactWindows: RedactRules.default([]),
+    /** Show only this window from the start (the sharer chose "Only One Window…" before a reconnect). */
+    shareWindow: WindowId.optional(),
   }),
   z.object({ type: z.literal('signal'), payload: SignalPayload }),
-  /** `limitMs`: a timed grant; the host itself ends control when it runs out (as ESC would). */
-  z.object({ type: z.literal('grantControl'), limitMs: z.number().int().min(1).max(24 * 3600_000).optional() }),
+  /**
+   * `limitMs`: a timed grant; the host itself ends control when it runs out (as ESC would). `window`: control
+   * only inside this top-level window (its current rectangle); absent: the whole screen.
+   */
+  z.object({ type: z.literal('grantControl'), limitMs: z.number().int().min(1).max(24 * 3600_000).optional(), window: WindowId.optional() }),
+  /** Lists the top-level windows (answered with a `windows` event), for the sharer to pick one. */
+  z.object({ type: z.literal('listWindows') }),
+  /** Shows the helper only this window (everything else black); absent: the whole screen again. */
+  z.object({ type: z.literal('shareWindow'), window: WindowId.optional() }),
+  /** New redaction rules (the setting changed mid-session). */
+  z.object({ type: z.literal('setRedaction'), rules: RedactRules }),
   z.object({ type: z.literal('revokeControl') }),
   /** Pause sharing: nothing is captured or sent until resumed (the viewer keeps its last picture). */
   z.object({ type: z.literal('setPaused'), paused: z.boolean() }),
@@ -127,6 +148,8 @@ export const HostErrorCode = z.enum([
   'ERR_PEER', // WebRTC failure
   'ERR_PEER_PROTOCOL', // the helper sent something invalid (reported, ignored)
   'ERR_INPUT_FLOOD', // the helper exceeded the input rate limit
+  'ERR_INPUT_REFUSED', // the helper's input fell on a hidden window or outside the window control is scoped to
+  'ERR_WINDOW_NOT_FOUND', // the window chosen to share or control is gone
   'ERR_INTERNAL',
   'ERR_PERMISSION_SCREEN_RECORDING', // macOS: VS Code lacks the Screen Recording permission
   'ERR_PERMISSION_ACCESSIBILITY', // macOS: VS Code lacks the Accessibility permission (control)
@@ -152,6 +175,8 @@ export const HostEvent = z.discriminatedUnion('type', [
   /** The helper asked for control; the extension decides (consent, setting) and may grantControl. */
   z.object({ type: z.literal('controlRequested') }),
   z.object({ type: z.literal('chat'), text: ChatText }),
+  /** The answer to listWindows: viewable top-level windows with a title, top of the stack first. */
+  z.object({ type: z.literal('windows'), windows: z.array(WindowInfo).max(256) }),
   z.object({ type: z.literal('stats'), stats: HostStats }),
   z.object({ type: z.literal('error'), code: HostErrorCode, message: z.string().max(2000), fatal: z.boolean() }),
   /** A message from one registered host service to the extension; the service's own schema describes it. */

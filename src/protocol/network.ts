@@ -129,6 +129,8 @@ export const NetworkErrorCode = z.enum([
   'ERR_NO_REQUEST',
   // invitations, links, sessions
   'ERR_CONTACT_OFFLINE',
+  'ERR_CONTACT_BUSY', // the other party is in another session
+  'ERR_IN_SESSION', // you are in a session already (one at a time)
   'ERR_NO_SUCH_INVITATION',
   'ERR_NO_PROBLEM',
   'ERR_NOT_INVITEE',

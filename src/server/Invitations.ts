@@ -44,6 +44,8 @@ export class Invitations implements IDisposable {
     }
     const to = toAlias.toLowerCase();
     if (to === from.alias) throw new ServiceError('ERR_SELF', 'you cannot invite yourself');
+    // one session at a time: a helper who accepted would see it end at once
+    if (this.ctx.sessions.hasOpen(from.alias)) throw new ServiceError('ERR_IN_SESSION', 'you are already in a Remote Assistance session; disconnect first');
     // the same answer whether or not the alias exists: a stranger learns nothing about who is on the server
     if (this.ctx.contacts.status(from.alias, to) !== 'accepted') {
       throw new ServiceError('ERR_NOT_A_CONTACT', `${to} is not in your contacts`);
@@ -63,6 +65,9 @@ export class Invitations implements IDisposable {
     if ((await this.ctx.presence.of([to])).get(to) === 'offline') {
       throw new ServiceError('ERR_CONTACT_OFFLINE', `${to} is offline; an invitation link can reach them another way`);
     }
+    // in another session, a toast they cannot act on helps nobody: the inviter hears it at once instead
+    // (a chosen Busy still takes invitations)
+    if (this.ctx.sessions.hasOpen(to)) throw new ServiceError('ERR_CONTACT_BUSY', `${to} is in another Remote Assistance session`);
     const now = Date.now();
     const row = this.ctx.invitations.create({
       id: randomToken(16),
@@ -84,10 +89,14 @@ export class Invitations implements IDisposable {
   /** The invitee accepts: the session starts between the inviting client and the accepting client. */
   async accept(by: Identity, id: string): Promise<Session> {
     const row = this.answerable(by, id, 'invitee');
+    // Either side already in a session: the invitation stays open, and the one who accepted hears why.
+    if (this.ctx.sessions.hasOpen(by.alias)) throw new ServiceError('ERR_IN_SESSION', 'you are already in a Remote Assistance session; disconnect first');
     // reachable, not shown: an inviter who appears offline still waits for this answer
     if (!(await this.ctx.presence.reachable(row.fromAlias))) {
       throw new ServiceError('ERR_CONTACT_OFFLINE', `${row.fromAlias} is offline now`);
     }
+    // in another session (not a chosen Busy, which still takes invitations)
+    if (this.ctx.sessions.hasOpen(row.fromAlias)) throw new ServiceError('ERR_CONTACT_BUSY', `${row.fromAlias} is in another Remote Assistance session`);
     this.close(row, 'accepted');
     const session = this.relay.start({ alias: row.fromAlias, clientId: row.fromClient }, by, 'invitation');
     return this.relay.view(session, by.alias);

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../common/logger';
 import { cleanDisplayName } from '../protocol/network';
 import { StunUrl, TurnUrl } from '../protocol/ice';
+import { DEFAULT_REDACT_WINDOWS, RedactRules } from '../protocol/host';
 import type { IceOptions } from '../server/IceCredentials';
 import { QUALITY_PRESETS, QualityPreset } from './QualityPresets';
 import type { SharerPolicy } from './SharerSession';
@@ -42,6 +43,19 @@ export class AssistSettings implements SharerPolicy {
   allowRemoteControl(): boolean {
     const inspected = this.config.inspect<boolean>('allowRemoteControl');
     return inspected?.globalValue === true;
+  }
+
+  /**
+   * Windows hidden from the helper. Machine-scoped like allowRemoteControl: a workspace must not be able to
+   * reveal a password manager, so only the user's own value counts; a bad one falls back to the defaults.
+   */
+  redactWindows(): readonly string[] {
+    const value = this.config.inspect<unknown>('privacy.redactWindows')?.globalValue;
+    if (value === undefined) return DEFAULT_REDACT_WINDOWS;
+    const parsed = RedactRules.safeParse(value);
+    if (parsed.success) return parsed.data;
+    this.log.warn(`setting remoteAssist.privacy.redactWindows ignored (${parsed.error.issues[0]?.message ?? 'invalid'}); hiding the default windows`);
+    return DEFAULT_REDACT_WINDOWS;
   }
 
   invitationExpiryMs(): number {

@@ -1,5 +1,6 @@
 /** The sharer's modal questions. Only an explicit Yes counts: closing the dialog is a No. */
 import * as vscode from 'vscode';
+import type { WindowInfo } from '../protocol/host';
 import type { ControlAnswer, SharerPrompts } from './SharerSession';
 import { SessionTexts as T } from './SessionTexts';
 
@@ -20,7 +21,7 @@ export class ConsentPrompts implements SharerPrompts {
     });
   }
 
-  /** Yes for 5, 15 or 30 minutes or until stopped; the detail asks to compare the verification code first. */
+  /** Yes for 5, 15 or 30 minutes or until stopped, or in one window only; the detail asks to compare the verification code first. */
   async askControl(helperName: string, info: { verificationCode?: string }): Promise<ControlAnswer> {
     const detail = [info.verificationCode ? T.verificationPrompt(helperName, info.verificationCode) : undefined, T.controlQuestionDetail].filter(Boolean).join('\n\n');
     const choices = new Map<string, ControlAnswer>([
@@ -28,6 +29,7 @@ export class ConsentPrompts implements SharerPrompts {
       ['Allow for 15 Minutes', { minutes: 15 }],
       ['Allow for 30 Minutes', { minutes: 30 }],
       ['Allow Until Stopped', true],
+      [T.oneWindow, 'oneWindow'],
       ['No', false],
     ]);
     const answer = await vscode.window.showWarningMessage(T.controlQuestion(helperName), { modal: true, detail }, ...choices.keys());
@@ -38,6 +40,13 @@ export class ConsentPrompts implements SharerPrompts {
   async askContinue(helperName: string): Promise<boolean> {
     const answer = await vscode.window.showWarningMessage(T.continueQuestion(helperName), { detail: T.continueDetail }, 'Continue Sharing', 'Stop Sharing');
     return answer === 'Continue Sharing';
+  }
+
+  async pickWindow(windows: readonly WindowInfo[], purpose: 'control' | 'share'): Promise<number | 'wholeScreen' | undefined> {
+    const items = windows.map((w) => ({ label: w.title, description: w.className, id: w.id as number | 'wholeScreen' }));
+    if (purpose === 'share') items.unshift({ label: T.wholeScreen, description: '', id: 'wholeScreen' });
+    const picked = await vscode.window.showQuickPick(items, { title: purpose === 'control' ? T.oneWindow : 'Only One Window…', placeHolder: purpose === 'control' ? T.pickControlWindow : T.pickSharedWindow, ignoreFocusOut: true });
+    return picked?.id;
   }
 
   async offerSystemSettings(message: string, settingsUrl: string): Promise<void> {

@@ -27,6 +27,11 @@ export const SessionTexts = {
   controlRequested: (sharer: string) => `Waiting for ${sharer} to allow you to take control…`,
   controlQuestion: (helper: string) => `${helper} would like to share control of your computer to help solve the problem. Do you want to allow ${helper} to share control?`,
   controlQuestionDetail: 'To stop control at any time, press ESC or choose Stop Control.',
+  /** The control question's third answer: yes, inside one window only. */
+  oneWindow: 'One Window…',
+  pickControlWindow: 'Which window may the helper control? Input anywhere else is refused.',
+  pickSharedWindow: 'Which window should the helper see? Everything else is shown black.',
+  wholeScreen: 'Whole Screen',
   controlDeclined: (sharer: string) => `${sharer} did not allow you to take control.`,
   controlDeclinedSharer: (helper: string) => `You did not allow ${helper} to take control.`,
   controlGrantedHelper: (sharer: string) => `${sharer} has allowed you to share control. Click the remote desktop to type; ${sharer} can stop it with ESC.`,

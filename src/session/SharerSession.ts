@@ -13,6 +13,8 @@ import { HostFilesEndpoint } from '../files/FilesEndpoint';
 import type { FilesFactory, SessionFiles } from '../files/SessionFiles';
 import { settingsUrlFor } from '../host/capture/macPermissions';
 import type { HostSupervisor } from '../host/supervisor';
+import { DEFAULT_REDACT_WINDOWS, type WindowInfo } from '../protocol/host';
+import { listHostWindows } from './hostWindows';
 import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import type { ControlReason } from '../protocol/host';
@@ -29,10 +31,13 @@ import { SessionTexts as T } from './SessionTexts';
 export interface SharerPrompts {
   askConsent(helperName: string): Promise<boolean>;
   /**
-   * Yes (until stopped), a timed Yes (`{ minutes }`), or No. `verificationCode` is the live connection's code
+   * Yes (until stopped), a timed Yes (`{ minutes }`), 'oneWindow' (yes, until stopped, but only inside one
+   * window the sharer picks next with pickWindow), or No. `verificationCode` is the live connection's code
    * for the sharer to compare with what the helper reads out of their panel.
    */
   askControl(helperName: string, info: { verificationCode?: string }): Promise<ControlAnswer>;
+  /** Which window (its id), or undefined when the sharer cancels; `wholeScreen` offers the whole screen first. */
+  pickWindow?(windows: readonly WindowInfo[], purpose: 'control' | 'share'): Promise<number | 'wholeScreen' | undefined>;
   /** After a window reload: resume sharing with the helper? Without this question nothing is shared again. */
   askResume?(helperName: string): Promise<boolean>;
   /** Every `continueSharingMinutes`: keep sharing? (No, or no answer within a minute, ends the session.) */
@@ -44,7 +49,7 @@ export interface SharerPrompts {
 }
 
 /** The sharer's answer to a control request: No, Yes until stopped, or Yes for so many minutes. */
-export type ControlAnswer = boolean | { readonly minutes: number };
+export type ControlAnswer = boolean | { readonly minutes: number } | 'oneWindow';
 
 /** How long the sharer's questions wait, and how long "a minute" is for timed grants and Continue sharing? (tests shorten it). */
 export interface SharerTiming {
@@ -76,6 +81,8 @@ export interface SharerPolicy {
   qualityPreset(): QualityPreset;
   /** Minutes between "Continue sharing?" questions (0: never); absent: every 30. */
   continueSharingMinutes?(): number;
+  /** Windows hidden from the helper (title or class text); DEFAULT_REDACT_WINDOWS when absent. */
+  redactWindows?(): readonly string[];
 }
 
 /** How the host's reason for ending control reads in the history. */
@@ -94,6 +101,8 @@ export class SharerSession extends SessionSide implements SuspendableSession {
   private readonly timing: SharerTiming;
   talk: TalkController | undefined;
   files: SessionFiles | undefined;
+  /** "Only One Window…": the window the helper sees alone (kept for the host of a reconnect). */
+  private sharedWindow: number | undefined;
 
   constructor(
     session: Session,
@@ -325,7 +334,7 @@ export class SharerSession extends SessionSide implements SuspendableSession {
     }
     this.preset = this.policy.qualityPreset();
     hostStore.add(host.onStats((stats) => stats.path && this.setPath(stats.path)));
-    host.start({ quality: qualityFor(this.preset), iceServers: [...this.iceServers] });
+    host.start({ quality: qualityFor(this.preset), iceServers: [...this.iceServers], redactWindows: this.policy.redactWindows?.() ?? DEFAULT_REDACT_WINDOWS, shareWindow: this.sharedWindow });
   }
 
   /**
@@ -365,14 +374,43 @@ export class SharerSession extends SessionSide implements SuspendableSession {
       await this.channel.send({ type: 'controlRefused', reason: 'timedOut' });
       return;
     }
-    const yes = answer !== false;
+    const window = answer === 'oneWindow' ? await this.pickControlWindow() : undefined;
+    if (!this.stillAsking()) return;
+    const yes = answer === 'oneWindow' ? window !== undefined : answer !== false;
     // The setting is read again: it may have been switched off while the question was open.
     if (yes && this.policy.allowRemoteControl() && this.host) {
-      this.host.grantControl(typeof answer === 'object' ? Math.round(answer.minutes * this.timing.minuteMs) : undefined);
+      this.host.grantControl(typeof answer === 'object' ? Math.round(answer.minutes * this.timing.minuteMs) : undefined, window);
       return;
     }
     this.model.refuseControl(yes ? 'notAllowed' : 'declined');
     await this.channel.send({ type: 'controlRefused', reason: yes ? 'notAllowed' : 'declined' });
+  }
+
+  /** The window control is limited to, or undefined when the sharer cancels (or none can be listed). */
+  private async pickControlWindow(): Promise<number | undefined> {
+    if (!this.host || !this.prompts.pickWindow) return undefined;
+    try {
+      const picked = await this.prompts.pickWindow(await listHostWindows(this.host), 'control');
+      return typeof picked === 'number' ? picked : undefined;
+    } catch (err) {
+      this.log.warn(`session ${this.model.sessionId}: no window to limit control to: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** "Only One Window…": the sharer picks a window (or the whole screen again); the helper sees only that. */
+  async shareOneWindow(): Promise<void> {
+    const host = this.host;
+    if (!host || !this.prompts.pickWindow || !this.hostConnected) throw new SessionError('ERR_ILLEGAL_TRANSITION', 'Nothing is being shared right now.');
+    const picked = await this.prompts.pickWindow(await listHostWindows(host), 'share');
+    if (picked === undefined || this.host !== host) return;
+    this.sharedWindow = picked === 'wholeScreen' ? undefined : picked;
+    host.shareWindow(this.sharedWindow);
+  }
+
+  /** The redaction setting changed: the host hides by the new rules at once. */
+  setRedaction(rules: readonly string[]): void {
+    this.host?.setRedaction(rules);
   }
 
   /** Read through a call so TypeScript does not narrow the state across the awaited question. */

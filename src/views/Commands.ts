@@ -7,6 +7,7 @@ import { join } from 'path';
 import type { Logger } from '../common/logger';
 import { Alias } from '../protocol/network';
 import type { ToolbarAction } from '../protocol/webview';
+import { NetworkError } from '../network/NetworkError';
 import { plainTextWarning, splitServerAddress } from '../network/serverAddress';
 import type { IceOptions } from '../server/IceCredentials';
 import type { AssistanceNetwork } from '../session/AssistanceNetwork';
@@ -41,7 +42,7 @@ export interface CommandServices {
   /** The sharer's "Restart Sharing" after the host process crashed. */
   readonly restartSharing: () => void;
   /** The session in which this machine shares its screen (throws a user-readable error when there is none). */
-  readonly sharing: () => { setPaused(paused: boolean): void; panic(): void };
+  readonly sharing: () => { setPaused(paused: boolean): void; panic(): void; shareOneWindow(): Promise<void> };
   readonly log: vscode.LogOutputChannel & Logger;
 }
 
@@ -104,6 +105,7 @@ export class Commands implements vscode.Disposable {
     reg('resumeSharing', () => s.sharing().setPaused(false));
     // The panic chord: control revoked and sharing paused in one step.
     reg('panic', () => s.sharing().panic());
+    reg('shareOneWindow', () => s.sharing().shareOneWindow());
     reg('showLog', () => s.log.show());
   }
 
@@ -203,7 +205,14 @@ export class Commands implements vscode.Disposable {
     if (note === undefined) return;
     const review = await this.s.problemReview.run(name ?? alias);
     if (review === 'cancelled') return;
-    const invitation = await client.invite(alias, note.trim() || undefined, this.s.settings.invitationExpiryMs(), review.bundle);
+    let invitation;
+    try {
+      invitation = await client.invite(alias, note.trim() || undefined, this.s.settings.invitationExpiryMs(), review.bundle);
+    } catch (err) {
+      if (!(err instanceof NetworkError && err.code === 'ERR_CONTACT_BUSY')) throw err;
+      void vscode.window.showInformationMessage(userMessage(err, name));
+      return;
+    }
     this.notice.report(`Invitation sent to ${name}. It expires in ${timeLeft(invitation.expiresAt).replace(/ left$/, '')}.`, 'mail');
   }
 

@@ -24,7 +24,7 @@ export class InvitationToasts implements vscode.Disposable {
         if (answer === 'Accept') await client.acceptInvitation(invitation.id);
         else if (answer === 'Decline') await client.declineInvitation(invitation.id);
       } catch (err) {
-        void vscode.window.showErrorMessage(userMessage(err));
+        void vscode.window.showErrorMessage(userMessage(err, invitation.from.displayName));
       }
     });
   }

@@ -3,6 +3,7 @@ import { NetworkError } from '../network/NetworkError';
 
 const NETWORK_TEXTS: Partial<Record<NetworkError['code'], string>> = {
   ERR_CONTACT_OFFLINE: 'That contact is offline. Invitations go only to contacts who are online.',
+  ERR_IN_SESSION: 'You are already in a Remote Assistance session. Disconnect it first.',
   ERR_ALIAS_TAKEN: 'That alias is taken on this server. Choose another one.',
   ERR_BAD_TOKEN: 'This device is no longer signed in to the server. Sign in again.',
   ERR_BAD_JOIN_PASSWORD: 'The server\'s join password is wrong.',
@@ -22,7 +23,9 @@ const NETWORK_TEXTS: Partial<Record<NetworkError['code'], string>> = {
   ERR_TIMEOUT: 'The assistance server did not answer in time.',
 };
 
-export function userMessage(err: unknown): string {
+/** `contact`: the display name of the person the failed request was about, where there is one. */
+export function userMessage(err: unknown, contact?: string): string {
+  if (err instanceof NetworkError && err.code === 'ERR_CONTACT_BUSY') return `${contact ?? 'That contact'} is helping someone else.`;
   if (err instanceof NetworkError) return NETWORK_TEXTS[err.code] ?? `${err.message} (${err.code})`;
   if (err instanceof Error) {
     const code = (err as Error & { code?: unknown }).code;

@@ -1,5 +1,7 @@
 import { strict as assert } from 'assert';
 import type { Session } from '../../src/protocol/network';
+import { NetworkError } from '../../src/network/NetworkError';
+import { userMessage } from '../../src/views/userErrors';
 import { befriend, errorCode, Fixture, nextEvent, waitFor } from './support';
 
 describe('server: invitations and the signaling relay', () => {
@@ -120,6 +122,45 @@ describe('server: invitations and the signaling relay', () => {
     frankLaptop.disconnect();
     await waitFor('frank offline for erin', () => erin.contacts.find((c) => c.alias === 'frank')?.presence === 'offline', 2_000);
     assert.equal(await errorCode(erin.invite('frank')), 'ERR_CONTACT_OFFLINE');
+  });
+
+  it('a second invitation to a contact who is helping someone else is refused with ERR_CONTACT_BUSY, and reaches no toast', async () => {
+    const server = await fx.server();
+    const alice = await fx.user(server, 'alice2');
+    const bob = await fx.user(server, 'bob2', 'Bob');
+    const carol = await fx.user(server, 'carol2');
+    await befriend(alice, bob);
+    await befriend(carol, bob);
+    await befriend(alice, carol);
+    // alice's invitation arrived before bob got busy: it stays open while he is
+    const early = await alice.invite('bob2', 'whenever you can');
+    const first = await carol.invite('bob2');
+    const session = await bob.acceptInvitation(first.id);
+    assert.equal(await errorCode(bob.acceptInvitation(early.id)), 'ERR_IN_SESSION', 'one session at a time for the helper');
+    assert.equal(await errorCode(carol.invite('alice2')), 'ERR_IN_SESSION', 'nor can carol, who is sharing, invite someone else');
+    assert.equal((await bob.listInvitations()).find((i) => i.id === early.id)?.status, 'pending');
+    await alice.cancelInvitation(early.id);
+    await waitFor('bob busy for alice', () => alice.contacts.find((c) => c.alias === 'bob2')?.presence === 'busy');
+
+    const toasts: string[] = [];
+    const listener = bob.onDidReceiveInvitation((i) => toasts.push(i.id));
+    let refusal: unknown;
+    await alice.invite('bob2', 'are you free?').catch((err: unknown) => (refusal = err));
+    assert.ok(refusal instanceof NetworkError, `expected a NetworkError, got ${String(refusal)}`);
+    assert.equal(refusal.code, 'ERR_CONTACT_BUSY');
+    assert.equal(userMessage(refusal, 'Bob'), 'Bob is helping someone else.');
+    // nothing was created: bob's list and alice's open invitations stay as they were
+    assert.equal((await alice.listInvitations()).filter((i) => i.status === 'pending').length, 0);
+    assert.ok(!(await bob.listInvitations()).some((i) => i.from.alias === 'alice2' && i.id !== early.id));
+
+    // once bob's session ends, alice's invitation goes through
+    await bob.endSession(session.id);
+    await waitFor('bob online for alice', () => alice.contacts.find((c) => c.alias === 'bob2')?.presence === 'online');
+    const received = nextEvent(bob.onDidReceiveInvitation, (i) => i.from.alias === 'alice2');
+    const sent = await alice.invite('bob2', 'are you free now?');
+    assert.equal((await received).id, sent.id);
+    listener.dispose();
+    assert.deepEqual(toasts, [sent.id], 'bob heard only of the invitation sent once he was free');
   });
 
   it('a third user cannot answer someone else\'s invitation nor inject signals into their session', async () => {

@@ -2,6 +2,7 @@
 import assert from 'assert';
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { DEFAULT_REDACT_WINDOWS, RedactRules } from '../../src/protocol/host';
 
 const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -35,6 +36,14 @@ describe('extension manifest', () => {
     assert.deepStrictEqual(props['remoteAssist.quality'].enum, ['Auto', 'Low', 'Balanced', 'Best']);
     for (const key of ['serverUrl', 'displayName', 'invitationExpiryMinutes']) assert.ok(props[`remoteAssist.${key}`], key);
     assert.ok(!Object.keys(props).some((k) => /token|secret|password/i.test(k)));
+  });
+
+  it('hides password managers by default, and only the user (never a workspace) can change which windows', () => {
+    const setting = c.configuration.properties['remoteAssist.privacy.redactWindows'];
+    assert.deepStrictEqual(setting.default, DEFAULT_REDACT_WINDOWS);
+    assert.strictEqual(setting.scope, 'machine');
+    assert.ok(RedactRules.safeParse(setting.default).success);
+    assert.deepStrictEqual([setting.maxItems, setting.items.maxLength], [64, 100], 'the same bounds as the host command');
   });
 
   it('declares what works in untrusted and virtual workspaces', () => {

@@ -3,7 +3,7 @@
  * in headless Chromium, with signals relayed directly between them. Everything is cleaned up by close().
  */
 import { ChildProcess, spawn } from 'child_process';
-import { HostError, HostSupervisor } from '../../../src/host/supervisor';
+import { HostError, HostSupervisor, StartOptions } from '../../../src/host/supervisor';
 import { ControlReason, HostStats, Quality } from '../../../src/protocol/host';
 import { openViewerPage, ViewerPage } from '../../../bench/host/viewerBrowser';
 import { startXvfb, XDisplay } from '../../support/xvfb';
@@ -101,6 +101,8 @@ export class TestSession {
     quality: Quality = TEST_QUALITY,
     extraEnv: NodeJS.ProcessEnv = {},
     where: { nodePath?: string; chromiumPath?: string } = {},
+    /** More of the start command (redaction rules, …). */
+    start: Omit<StartOptions, 'quality'> = {},
   ): Promise<TestSession> {
     const hostScript = await buildHost();
     const viewer = await openViewerPage({ width: display.x.width, height: display.x.height }, where.chromiumPath);
@@ -120,7 +122,7 @@ export class TestSession {
     supervisor.onStats((s) => r.stats.push(s));
     supervisor.onControlRequested(() => r.controlRequests++);
     supervisor.onExit(() => (r.exited = true));
-    supervisor.start({ quality });
+    supervisor.start({ ...start, quality });
     // A fatal host error ends the wait at once, with its message.
     const outcome = await until('host and viewer to connect', async () => r.errors.find((e) => e.fatal) ?? (r.connected && (await session.viewerEvents('connected')).length > 0 && 'connected'), 30_000);
     if (outcome !== 'connected') throw new Error(`host failed: ${outcome.code} ${outcome.message}`);

@@ -37,7 +37,7 @@ export interface TwoPartiesOptions {
   readonly hostNodePath?: string;
   /** Runs Bob's panel in this Chromium (e.g. NetLab's chromiumIn()). */
   readonly chromiumPath?: string;
-  /** Alice's answers (default: Yes to everything at once). */
+  /** Alice's answers (default: Yes to everything at once; e.g. control of one window only). */
   readonly prompts?: Partial<SharerPrompts>;
   readonly policy?: Partial<SharerPolicy>;
   readonly sharerTiming?: Partial<SharerTiming>;
