@@ -85,6 +85,8 @@ const migrations: readonly string[] = [
      alias TEXT NOT NULL,
      deviceId TEXT,
      kind TEXT NOT NULL CHECK (kind IN ('signedOut', 'disabled', 'removed')),
+     -- removed: the account's contacts (JSON aliases), whose lists lose it
+     formerContacts TEXT NOT NULL DEFAULT '[]',
      at INTEGER NOT NULL
    );
    CREATE TABLE audit_log (

@@ -91,7 +91,8 @@ describe('server: one person, several devices', () => {
     assert.equal(await errorCode(laptop.acceptInvitation(invitation.id)), 'ERR_INVITATION_CLOSED');
     assert.equal(laptop.sessions.length, 0, 'the session belongs to the device that accepted');
 
-    // presence: online while either device is connected
+    // presence: the person's, while either device is connected (busy: the desktop is in a session)
+    await waitFor('bob sees alice busy', () => bob.contacts.find((c) => c.alias === 'alice')?.presence === 'busy');
     const before = server.connectionCount;
     laptop.disconnect();
     await waitFor('the server to see the laptop leave', () => server.connectionCount === before - 1);

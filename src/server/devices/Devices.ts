@@ -118,7 +118,7 @@ export class Devices implements IDisposable {
    */
   publish(alias: string, kind: AccountEvent['kind'], deviceId: string | null = null): void {
     this.events.append(alias, kind, deviceId);
-    setImmediate(() => this.apply({ seq: 0, alias, kind, deviceId, at: Date.now() }));
+    setImmediate(() => this.apply({ seq: 0, alias, kind, deviceId, formerContacts: [], at: Date.now() }));
   }
 
   /** Reads the events written since the last poll, by this process or any other. */
@@ -142,6 +142,16 @@ export class Devices implements IDisposable {
     // disabled or removed: nobody may wait on this account's invitations or stay in a session with it
     this.invitations.withdrawAllOf(event.alias);
     this.relay.endAllOf(event.alias);
-    if (event.kind === 'removed') this.ctx.accounts.forget(event.alias);
+    if (event.kind === 'removed') {
+      this.ctx.accounts.forget(event.alias);
+      // every process tells its own connections (a delivery through the cluster would reach each many times)
+      for (const other of event.formerContacts) {
+        if (!this.ctx.registry.of(other)) continue;
+        this.ctx.presence.contactList(other).then(
+          (contacts) => this.ctx.registry.deliver(other, { type: 'contacts', contacts }),
+          (err: unknown) => this.ctx.logger.warn(`contacts of ${other} after a removal: ${String(err)}`),
+        );
+      }
+    }
   }
 }
