@@ -21,6 +21,7 @@ import { ContactsTreeProvider } from './views/ContactsTreeProvider';
 import { ContextKeys } from './views/ContextKeys';
 import { ControlNotice } from './views/ControlNotice';
 import { InvitationToasts } from './views/InvitationToasts';
+import { DeviceCommands } from './views/DeviceCommands';
 import { InvitationsTreeProvider } from './views/InvitationsTreeProvider';
 import { SessionStatusBar } from './views/SessionStatusBar';
 import { ToolbarDispatch } from './views/ToolbarDispatch';
@@ -121,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, toolbar, showPanel: () => panel.reveal(), restartSharing, log });
   subs.push(commands);
+  subs.push(new DeviceCommands(network, settings, log));
   subs.push(
     vscode.window.registerUriHandler({
       handleUri: async (uri) => {

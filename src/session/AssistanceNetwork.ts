@@ -2,7 +2,9 @@
  * This machine's account on the team server: one NetworkClient, signed in with the device token kept in
  * SecretStorage (never in settings), resumed when VS Code starts.
  */
+import { hostname } from 'os';
 import { NetworkClient } from '../network/NetworkClient';
+import { cleanDisplayName } from '../protocol/network';
 import { NetworkError } from '../network/NetworkError';
 import { IDisposable, DisposableStore, Emitter } from '../common/lifecycle';
 import { Logger } from '../common/logger';
@@ -61,14 +63,32 @@ export class AssistanceNetwork implements IDisposable {
   async signIn(serverUrl: string, alias: string, displayName: string, joinPassword?: string): Promise<void> {
     this.reset();
     this.url = serverUrl;
-    await this.client.connect(serverUrl, { alias, displayName, joinPassword });
+    await this.client.connect(serverUrl, { alias, displayName, joinPassword, deviceName: thisDeviceName() });
     const token = this.client.token;
     if (token) await this.tokens.store(serverUrl, token);
+  }
+
+  /** Joins the account whose other device showed `code` ("Add Another Device…") and keeps this device's own token. */
+  async signInWithCode(serverUrl: string, code: string): Promise<void> {
+    this.reset();
+    this.url = serverUrl;
+    await this.client.connect(serverUrl, { code, deviceName: thisDeviceName() });
+    const token = this.client.token;
+    if (token) await this.tokens.store(serverUrl, token);
+  }
+
+  /** Signs every device of the account out (this one too) and forgets this device's token. */
+  async signOutEverywhere(): Promise<void> {
+    const url = this.url;
+    await this.client.signOutEverywhere();
+    if (url) await this.tokens.delete(url);
   }
 
   /** Signs out and forgets this device's token for the server. */
   async signOut(): Promise<void> {
     const url = this.url;
+    // the server revokes this device's token too, so "Signed-In Devices" no longer lists it
+    if (this.signedIn) await this.client.signOut().catch((err: unknown) => this.log.warn(`sign-out on the server failed: ${String(err)}`));
     this.reset();
     if (url) await this.tokens.delete(url);
   }
@@ -81,4 +101,9 @@ export class AssistanceNetwork implements IDisposable {
   private reset(): void {
     if (this.client.connectionState !== 'disconnected') this.client.disconnect();
   }
+}
+
+/** How this device is listed under "Signed-In Devices" on the account's other devices. */
+function thisDeviceName(): string {
+  return cleanDisplayName(`VS Code on ${hostname()}`) || 'VS Code';
 }
