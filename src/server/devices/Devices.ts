@@ -135,10 +135,17 @@ export class Devices implements IDisposable {
 
   private apply(event: AccountEvent): void {
     const close = event.kind === 'signedOut' ? CLOSE_SIGNED_OUT : CLOSE_DISABLED;
+    const clients = new Set<string>();
     for (const connection of [...(this.ctx.registry.of(event.alias) ?? [])]) {
-      if (event.deviceId === null || connection.identity?.deviceId === event.deviceId) connection.close(close.code, close.reason);
+      if (event.deviceId !== null && connection.identity?.deviceId !== event.deviceId) continue;
+      clients.add(connection.identity!.clientId);
+      connection.close(close.code, close.reason);
     }
-    if (event.kind === 'signedOut') return;
+    if (event.kind === 'signedOut') {
+      // a signed-out device cannot come back: its sessions end now instead of after the grace period
+      if (clients.size > 0) this.relay.endAllOf(event.alias, clients);
+      return;
+    }
     // disabled or removed: nobody may wait on this account's invitations or stay in a session with it
     this.invitations.withdrawAllOf(event.alias);
     this.relay.endAllOf(event.alias);
