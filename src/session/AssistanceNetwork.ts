@@ -20,6 +20,9 @@ export class AssistanceNetwork implements IDisposable {
   readonly client: NetworkClient;
   private readonly _onDidChangeSignedIn = new Emitter<boolean>();
   readonly onDidChangeSignedIn = this._onDidChangeSignedIn.event;
+  private readonly _onDidLoseSignIn = new Emitter<NetworkError>();
+  /** The server refused this device's sign-in on a reconnect: signed out elsewhere, or the account disabled. */
+  readonly onDidLoseSignIn = this._onDidLoseSignIn.event;
   private readonly store = new DisposableStore();
   private url: string | undefined;
 
@@ -32,6 +35,12 @@ export class AssistanceNetwork implements IDisposable {
       this.client.onDidChangeConnectionState((state) => {
         log.info(`assistance network: ${state}`);
         this._onDidChangeSignedIn.fire(state === 'signedIn');
+        // signed out from another device or by the administrator: the token is dead, forget it
+        const refusal = state === 'disconnected' ? this.client.reconnectRefusal : undefined;
+        if (refusal && this.url) {
+          if (refusal.code === 'ERR_BAD_TOKEN') void this.tokens.delete(this.url);
+          this._onDidLoseSignIn.fire(refusal);
+        }
       }),
     );
   }
@@ -96,6 +105,7 @@ export class AssistanceNetwork implements IDisposable {
   dispose(): void {
     this.store.dispose();
     this._onDidChangeSignedIn.dispose();
+    this._onDidLoseSignIn.dispose();
   }
 
   private reset(): void {

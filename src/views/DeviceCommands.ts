@@ -59,6 +59,8 @@ export class DeviceCommands implements vscode.Disposable {
     reg('signInWithCode', () => this.signInWithCode());
     reg('showDevices', () => this.showDevices());
     reg('signOutEverywhere', () => this.signOutEverywhere());
+    // without this the sidebar would just show "Sign In" again, and nobody would know why
+    this.disposables.push(network.onDidLoseSignIn((refusal) => void vscode.window.showWarningMessage(userMessage(refusal))));
   }
 
   dispose(): void {
