@@ -26,6 +26,7 @@ import { ContextKeys } from './views/ContextKeys';
 import { ControlNotice } from './views/ControlNotice';
 import { InvitationBadge } from './views/InvitationBadge';
 import { InvitationToasts } from './views/InvitationToasts';
+import { DeviceCommands } from './views/DeviceCommands';
 import { InvitationsTreeProvider } from './views/InvitationsTreeProvider';
 import { PresenceStatusBar } from './views/PresenceStatusBar';
 import { SessionStatusBar } from './views/SessionStatusBar';
@@ -147,6 +148,7 @@ export function activate(context: vscode.ExtensionContext): void {
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('remoteAssist.privacy.redactWindows') && sessions.active instanceof SharerSession && sessions.active.setRedaction(settings.redactWindows())));
   const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, presence, problemReview: new ProblemReview(context, problemDocuments), problemDocuments, toolbar, showPanel: () => panel.reveal(), restartSharing, sharing, log });
   subs.push(commands);
+  subs.push(new DeviceCommands(network, settings, log));
   subs.push(
     vscode.window.registerUriHandler({
       handleUri: async (uri) => {

@@ -8,6 +8,7 @@ import {
   ServerMessage,
   type ChosenPresence,
   type Contact,
+  type Device,
   type Invitation,
   type Link,
   type Person,
@@ -30,7 +31,9 @@ export type { PresenceChange, SessionEnd, SignalEvent } from './NetworkState';
 /** How to sign in when connecting and after every reconnect. */
 export type Credentials =
   | { token: string; joinPassword?: string }
-  | { alias: string; displayName: string; joinPassword?: string };
+  | { alias: string; displayName: string; joinPassword?: string; deviceName?: string }
+  /** A one-time code shown by a device already signed in to the account ("Add Another Device…"). */
+  | { code: string; deviceName: string };
 
 export interface NetworkClientOptions {
   logger?: Logger;
@@ -244,6 +247,34 @@ export class NetworkClient extends Disposable {
   }
 
   // ------------------------------------------------------------------------------------------------------
+  // Devices of this account
+
+  /** Joins the account whose device showed `code` (5 minutes, single use); returns the new device token. */
+  async signInWithCode(code: string, deviceName: string): Promise<string> {
+    this.assertState('connected');
+    await this.authenticate({ code, deviceName });
+    return this.currentToken as string;
+  }
+  /** A one-time code another device enters with signInWithCode to join this account. */
+  async createDeviceCode(): Promise<{ code: string; expiresInMs: number }> {
+    const reply = await this.request({ type: 'createDeviceCode' }, 'deviceCode');
+    return { code: reply.code, expiresInMs: reply.expiresInMs };
+  }
+  /** The account's signed-in devices (name, last seen, whether connected, which one is this). */
+  async listDevices(): Promise<Device[]> {
+    return (await this.request({ type: 'listDevices' }, 'devices')).devices;
+  }
+  /** Signs one device out (its token stops working; its connections close). */
+  async signOutDevice(deviceId: string): Promise<void> {
+    await this.request({ type: 'signOutDevice', deviceId }, 'ok');
+  }
+  /** Signs every device of the account out, this one included; the client then disconnects as disconnect() does. */
+  async signOutEverywhere(): Promise<void> {
+    await this.request({ type: 'signOutEverywhere' }, 'ok');
+    this.disconnect();
+  }
+
+  // ------------------------------------------------------------------------------------------------------
   // Contacts and presence
 
   /** Asks `alias` to become a contact; they see an incoming request and accept or decline. */
@@ -404,17 +435,20 @@ export class NetworkClient extends Disposable {
     const message: Request =
       'token' in credentials
         ? { type: 'signInWithToken', token: credentials.token, joinPassword: credentials.joinPassword, clientId: this.clientId }
-        : {
-            type: 'signIn',
-            alias: credentials.alias,
-            displayName: credentials.displayName,
-            joinPassword: credentials.joinPassword,
-            clientId: this.clientId,
-          };
+        : 'code' in credentials
+          ? { type: 'signInWithCode', code: credentials.code, deviceName: credentials.deviceName, clientId: this.clientId }
+          : {
+              type: 'signIn',
+              alias: credentials.alias,
+              displayName: credentials.displayName,
+              joinPassword: credentials.joinPassword,
+              clientId: this.clientId,
+              deviceName: credentials.deviceName,
+            };
     const reply = await this.send(message, 'signedIn');
     this.currentToken = reply.token ?? ('token' in credentials ? credentials.token : undefined);
-    // reconnects sign in with the device token, never by creating the account again
-    this.credentials = { token: this.currentToken as string, joinPassword: credentials.joinPassword };
+    // reconnects sign in with the device token, never by creating the account (or using the code) again
+    this.credentials = { token: this.currentToken as string, joinPassword: 'code' in credentials ? undefined : credentials.joinPassword };
     this.currentAccount = reply.account;
     this.backoffMs = this.initialBackoffMs;
     this.machine.to('signedIn');
@@ -500,7 +534,7 @@ export class NetworkClient extends Disposable {
       this.closeSocket();
       if (this.stateNow() !== 'connecting') return;
       const code = err instanceof NetworkError ? err.code : 'ERR_NOT_CONNECTED';
-      if (code === 'ERR_BAD_TOKEN' || code === 'ERR_BAD_JOIN_PASSWORD' || code === 'ERR_ALIAS_TAKEN') {
+      if (code === 'ERR_BAD_TOKEN' || code === 'ERR_BAD_JOIN_PASSWORD' || code === 'ERR_ALIAS_TAKEN' || code === 'ERR_ACCOUNT_DISABLED') {
         this.logger.error(`reconnect refused (${code}); staying disconnected`);
         this.refusal = err as NetworkError;
         this.machine.to('disconnected');

@@ -69,6 +69,23 @@ export const Contact = z.object({
   presence: PresenceStatus,
 });
 
+// ---- devices of one account (several devices, one-time codes) ----
+/** A one-time device code as typed: 8 letters and digits of Crockford's base 32, with an optional dash. */
+export const DeviceCode = z.string().regex(/^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$/, 'a device code is 8 letters and digits, like K7QD-3MXP');
+/** What a device is called in "Signed-In Devices" (e.g. "VS Code on laptop"); the same rules as a display name. */
+export const DeviceName = DisplayName;
+/** One signed-in device of the account, as listed to its owner. */
+export const Device = z.object({
+  id: Id,
+  name: z.string().max(64),
+  createdAt: Epoch,
+  lastSeenAt: Epoch,
+  /** The device asking. */
+  current: z.boolean(),
+  /** It has a connection on the server now. */
+  connected: z.boolean(),
+});
+
 export const InvitationStatus = z.enum(['pending', 'accepted', 'declined', 'cancelled', 'expired']);
 
 /** A request from a sharer (`from`) to a helper (`to`). `expiresInMs` is the remaining time when sent. */
@@ -141,6 +158,10 @@ export const NetworkErrorCode = z.enum([
   'ERR_BAD_SECRET',
   'ERR_LINK_USED',
   'ERR_NO_SUCH_SESSION',
+  // devices and administration
+  'ERR_BAD_CODE',
+  'ERR_NO_SUCH_DEVICE',
+  'ERR_ACCOUNT_DISABLED',
   'ERR_INTERNAL',
 ]);
 export type NetworkErrorCode = z.infer<typeof NetworkErrorCode>;
@@ -153,7 +174,7 @@ const req = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
 
 export const ClientMessage = z.discriminatedUnion('type', [
   /** Creates the account (alias must be free) and a device token for this device. */
-  req('signIn', { alias: Alias, displayName: DisplayName, joinPassword: Secret.optional(), clientId: ClientId }),
+  req('signIn', { alias: Alias, displayName: DisplayName, joinPassword: Secret.optional(), clientId: ClientId, deviceName: DeviceName.optional() }),
   /** Signs in with a device token from an earlier signIn. */
   req('signInWithToken', { token: Secret, joinPassword: Secret.optional(), clientId: ClientId }),
   req('addContact', { alias: Alias }),
@@ -174,6 +195,16 @@ export const ClientMessage = z.discriminatedUnion('type', [
   req('listInvitations', {}),
   req('createLink', { expiresInMs: z.number().int().positive().optional() }),
   req('redeemLink', { linkId: Id, secret: Secret }),
+  // ---- devices of one account ----
+  /** A one-time code (5 minutes, single use) another device enters with signInWithCode to join this account. */
+  req('createDeviceCode', {}),
+  /** Joins the account that created `code` as a new device, with its own device token. */
+  req('signInWithCode', { code: DeviceCode, deviceName: DeviceName, clientId: ClientId }),
+  req('listDevices', {}),
+  /** Revokes one device's token; its connections are closed. */
+  req('signOutDevice', { deviceId: Id }),
+  /** Revokes every device token of the account, this one included; every connection is closed. */
+  req('signOutEverywhere', {}),
   req('signal', { sessionId: Id, payload: z.string().min(1).max(MAX_SIGNAL_PAYLOAD) }),
   req('endSession', { sessionId: Id }),
 ]);
@@ -190,7 +221,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('signedIn'),
     id: RequestId,
-    /** Present only in the reply to signIn: keep it to sign in again (it is shown once). */
+    /** Present only in the reply to signIn and signInWithCode: keep it to sign in again (it is shown once). */
     token: Secret.optional(),
     account: Person,
     contacts: z.array(Contact),
@@ -203,6 +234,8 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('problem'), id: RequestId, problem: ProblemBundle }),
   z.object({ type: z.literal('link'), id: RequestId, link: Link }),
   z.object({ type: z.literal('session'), id: RequestId, session: Session }),
+  z.object({ type: z.literal('deviceCode'), id: RequestId, code: DeviceCode, expiresAt: Epoch, expiresInMs: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('devices'), id: RequestId, devices: z.array(Device).max(1000) }),
   // events
   z.object({ type: z.literal('contacts'), contacts: z.array(Contact) }),
   z.object({ type: z.literal('presence'), alias: Alias, presence: PresenceStatus }),
@@ -224,6 +257,7 @@ export type Link = z.infer<typeof Link>;
 export type Session = z.infer<typeof Session>;
 export type SessionRole = z.infer<typeof SessionRole>;
 export type SessionEndReason = z.infer<typeof SessionEndReason>;
+export type Device = z.infer<typeof Device>;
 
 /** Messages the server sends as events (no request id). */
 export type ServerEvent = Extract<ServerMessage, { type: 'contacts' | 'presence' | 'invitationReceived' | 'invitationChanged' | 'sessionStarted' | 'signalReceived' | 'sessionEnded' }>;

@@ -12,15 +12,13 @@ export class AccountStore {
   private readonly selectAccount;
   private readonly insertDevice;
   private readonly selectDevice;
-  private readonly deleteDevice;
   private readonly cache = new Map<string, Person>();
 
   constructor(db: Db) {
     this.insertAccount = db.prepare('INSERT OR IGNORE INTO accounts (alias, displayName, createdAt) VALUES (?, ?, ?)');
     this.selectAccount = db.prepare<[string], Person>('SELECT alias, displayName FROM accounts WHERE alias = ?');
-    this.insertDevice = db.prepare('INSERT INTO devices (id, alias, tokenHash, createdAt) VALUES (?, ?, ?, ?)');
+    this.insertDevice = db.prepare('INSERT INTO devices (id, alias, tokenHash, createdAt, lastSeenAt, name) VALUES (?, ?, ?, ?, ?, ?)');
     this.selectDevice = db.prepare<[string], { alias: string; tokenHash: Buffer }>('SELECT alias, tokenHash FROM devices WHERE id = ?');
-    this.deleteDevice = db.prepare('DELETE FROM devices WHERE id = ?');
   }
 
   /** Creates the account; ERR_ALIAS_TAKEN if the alias exists. */
@@ -40,7 +38,7 @@ export class AccountStore {
     // a name stored before the display-name rules tightened is shown cleaned rather than refused by every client
     const person = stored && { alias: stored.alias, displayName: cleanDisplayName(stored.displayName) || stored.alias };
     if (person) {
-      // accounts are never renamed or deleted, so a cached entry cannot go stale (even across processes)
+      // accounts are never renamed; a removed one is forgotten when its removal event arrives (forget)
       if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
       this.cache.set(key, person);
     }
@@ -48,10 +46,11 @@ export class AccountStore {
   }
 
   /** Issues a device token `<deviceId>.<secret>` for the account; only its hash is kept. */
-  issueDeviceToken(alias: string): { token: string; deviceId: string } {
+  issueDeviceToken(alias: string, name = ''): { token: string; deviceId: string } {
     const deviceId = randomToken(12);
     const secret = randomToken(32);
-    this.insertDevice.run(deviceId, alias, hashSecret(secret), Date.now());
+    const now = Date.now();
+    this.insertDevice.run(deviceId, alias, hashSecret(secret), now, now, name);
     return { token: `${deviceId}.${secret}`, deviceId };
   }
 
@@ -65,8 +64,8 @@ export class AccountStore {
     return { account: this.get(device.alias) as Person, deviceId };
   }
 
-  /** The token stops working; connections already signed in with it are closed by the caller. */
-  revokeDevice(deviceId: string): void {
-    this.deleteDevice.run(deviceId);
+  /** Drops the cached name of a removed account. */
+  forget(alias: string): void {
+    this.cache.delete(alias.toLowerCase());
   }
 }

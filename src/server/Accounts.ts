@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'crypto';
 import type { Person, ServerMessage } from '../protocol/network';
 import type { ClientConnection, SignedInIdentity } from './ClientConnection';
+import type { Devices } from './devices/Devices';
 import type { IDisposable } from '../common/lifecycle';
 import type { Invitations } from './Invitations';
 import type { ServerContext } from './ServerContext';
@@ -24,6 +25,7 @@ export class Accounts implements IDisposable {
     private readonly ctx: ServerContext,
     private readonly relay: SessionRelay,
     private readonly invitations: Invitations,
+    private readonly devices: Devices,
   ) {
     this.creations = new WindowCounter(ctx.limits.accountsPerAddress, ctx.limits.accountWindowMs);
     this.failures = new WindowCounter(ctx.limits.signInFailuresPerAddress, ctx.limits.signInFailureWindowMs);
@@ -39,7 +41,7 @@ export class Accounts implements IDisposable {
   }
 
   /** Creates the account and a device token, then binds the connection. */
-  async signIn(connection: ClientConnection, id: number, alias: string, displayName: string, joinPassword: string | undefined, clientId: string): Promise<SignedIn> {
+  async signIn(connection: ClientConnection, id: number, alias: string, displayName: string, joinPassword: string | undefined, clientId: string, deviceName = ''): Promise<SignedIn> {
     const address = connection.remoteAddress;
     this.checkFailures(address);
     this.checkJoinPassword(address, joinPassword);
@@ -50,7 +52,7 @@ export class Accounts implements IDisposable {
     if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
     const account = this.ctx.accounts.create(alias, displayName);
     this.creations.record(address);
-    const { token, deviceId } = this.ctx.accounts.issueDeviceToken(account.alias);
+    const { token, deviceId } = this.ctx.accounts.issueDeviceToken(account.alias, deviceName);
     this.ctx.logger.debug(`account ${account.alias} created`);
     return { ...(await this.bind(connection, id, account, deviceId, clientId, true)), token };
   }
@@ -68,10 +70,28 @@ export class Accounts implements IDisposable {
     return this.bind(connection, id, authenticated.account, authenticated.deviceId, clientId);
   }
 
+  /** Joins the account that issued the one-time code as a new device with a token of its own (no join password: a member vouched). */
+  async signInWithCode(connection: ClientConnection, id: number, code: string, deviceName: string, clientId: string): Promise<SignedIn> {
+    this.checkFailures(connection.remoteAddress);
+    let alias;
+    try {
+      alias = this.devices.redeemCode(code);
+    } catch (err) {
+      this.failures.record(connection.remoteAddress);
+      throw err;
+    }
+    this.devices.checkEnabled(alias);
+    if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
+    const { token, deviceId } = this.ctx.accounts.issueDeviceToken(alias, deviceName);
+    this.ctx.logger.debug(`device ${deviceId} joined ${alias} with a code`);
+    return { ...(await this.bind(connection, id, this.ctx.accounts.get(alias) as Person, deviceId, clientId)), token };
+  }
+
   /** The connection closed: presence and the client's sessions are updated. */
   left(connection: ClientConnection): void {
     const identity = connection.identity;
     if (!identity) return;
+    this.devices.seen(identity.deviceId);
     const lastOfAlias = this.ctx.registry.remove(connection);
     if (lastOfAlias) this.ctx.cluster.unwatch(identity.alias);
     if (!this.ctx.registry.hasClient(identity.alias, identity.clientId)) {
@@ -102,18 +122,18 @@ export class Accounts implements IDisposable {
   signOut(connection: ClientConnection): void {
     const deviceId = connection.identity?.deviceId;
     if (!deviceId) return;
-    this.ctx.accounts.revokeDevice(deviceId);
-    for (const other of this.ctx.registry.of(connection.identity!.alias) ?? []) {
-      if (other.identity?.deviceId === deviceId) other.close(1000, 'signed out');
-    }
+    // every process closes the device's connections (the event reaches them through the shared store)
+    this.devices.signOutDevice(connection.identity!, deviceId);
   }
 
   private async bind(connection: ClientConnection, id: number, account: Person, deviceId: string, clientId: string, isNew = false): Promise<SignedIn> {
+    this.devices.checkEnabled(account.alias);
     if (!isNew && (await this.ctx.presence.connectionCount(account.alias)) >= this.ctx.limits.maxConnectionsPerAccount) {
       throw new ServiceError('ERR_TOO_MANY_CONNECTIONS', `at most ${this.ctx.limits.maxConnectionsPerAccount} connections per account`);
     }
     if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
     const identity: SignedInIdentity = { alias: account.alias, clientId, deviceId };
+    this.devices.seen(deviceId);
     const firstOfClient = !this.ctx.registry.hasClient(identity.alias, identity.clientId);
     connection.identity = identity;
     if (this.ctx.registry.add(connection)) this.ctx.cluster.watch(account.alias);

@@ -68,6 +68,37 @@ const migrations: readonly string[] = [
   `CREATE INDEX invitations_pending ON invitations(expiresAt) WHERE status = 'pending';`,
   // the problem bundle the sharer attached (validated JSON, at most MAX_BUNDLE_BYTES), or NULL
   `ALTER TABLE invitations ADD COLUMN problem TEXT;`,
+  // several devices per account, one-time device codes, the cross-process account event feed, the audit log
+  `ALTER TABLE accounts ADD COLUMN disabledAt INTEGER;
+   ALTER TABLE devices ADD COLUMN name TEXT NOT NULL DEFAULT '';
+   ALTER TABLE devices ADD COLUMN lastSeenAt INTEGER;
+   CREATE INDEX devices_alias ON devices(alias);
+   CREATE TABLE device_codes (
+     codeHash BLOB PRIMARY KEY,
+     alias TEXT NOT NULL REFERENCES accounts(alias) ON DELETE CASCADE,
+     issuer TEXT NOT NULL CHECK (issuer IN ('device', 'admin')),
+     createdAt INTEGER NOT NULL,
+     expiresAt INTEGER NOT NULL,
+     usedAt INTEGER
+   );
+   CREATE INDEX device_codes_alias ON device_codes(alias, createdAt);
+   CREATE TABLE account_events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     alias TEXT NOT NULL,
+     deviceId TEXT,
+     kind TEXT NOT NULL CHECK (kind IN ('signedOut', 'disabled', 'removed')),
+     -- removed: the account's contacts (JSON aliases), whose lists lose it
+     formerContacts TEXT NOT NULL DEFAULT '[]',
+     at INTEGER NOT NULL
+   );
+   CREATE TABLE audit_log (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     actor TEXT NOT NULL,
+     action TEXT NOT NULL,
+     alias TEXT NOT NULL,
+     detail TEXT NOT NULL
+   );`,
 ];
 
 export type SqliteDriver = 'native' | 'wasm';

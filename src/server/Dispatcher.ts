@@ -1,7 +1,8 @@
 import type { ClientMessage, ServerReply } from '../protocol/network';
 import type { Accounts } from './Accounts';
-import type { ClientConnection, Identity } from './ClientConnection';
+import type { ClientConnection, SignedInIdentity } from './ClientConnection';
 import type { Contacts } from './Contacts';
+import type { Devices } from './devices/Devices';
 import type { Invitations } from './Invitations';
 import type { Links } from './Links';
 import type { Presence } from './Presence';
@@ -17,23 +18,25 @@ export class Dispatcher {
     private readonly invitations: Invitations,
     private readonly links: Links,
     private readonly relay: SessionRelay,
+    private readonly devices: Devices,
   ) {}
 
   async handle(connection: ClientConnection, message: ClientMessage): Promise<ServerReply> {
     const { id } = message;
-    if (message.type === 'signIn' || message.type === 'signInWithToken') {
+    if (message.type === 'signIn' || message.type === 'signInWithToken' || message.type === 'signInWithCode') {
       // a second sign-in racing the first would bind one socket to two accounts
       if (connection.identity || connection.signingIn) throw new ServiceError('ERR_ALREADY_SIGNED_IN', 'this connection is already signed in');
       connection.signingIn = true;
       try {
+        if (message.type === 'signInWithCode') return await this.accounts.signInWithCode(connection, id, message.code, message.deviceName, message.clientId);
         return await (message.type === 'signIn'
-          ? this.accounts.signIn(connection, id, message.alias, message.displayName, message.joinPassword, message.clientId)
+          ? this.accounts.signIn(connection, id, message.alias, message.displayName, message.joinPassword, message.clientId, message.deviceName)
           : this.accounts.signInWithToken(connection, id, message.token, message.clientId));
       } finally {
         connection.signingIn = false;
       }
     }
-    const me: Identity | undefined = connection.identity;
+    const me: SignedInIdentity | undefined = connection.identity;
     if (!me) throw new ServiceError('ERR_NOT_SIGNED_IN', 'sign in first');
     const ok = { type: 'ok', id } as const;
     switch (message.type) {
@@ -78,6 +81,16 @@ export class Dispatcher {
         return { type: 'link', id, link: this.links.create(me, message.expiresInMs) };
       case 'redeemLink':
         return { type: 'session', id, session: await this.links.redeem(me, connection.remoteAddress, message.linkId, message.secret) };
+      case 'createDeviceCode':
+        return { type: 'deviceCode', id, ...this.devices.createCode(me) };
+      case 'listDevices':
+        return { type: 'devices', id, devices: this.devices.list(me) };
+      case 'signOutDevice':
+        this.devices.signOutDevice(me, message.deviceId);
+        return ok;
+      case 'signOutEverywhere':
+        this.devices.signOutEverywhere(me);
+        return ok;
       case 'signal':
         this.relay.signal(me, message.sessionId, message.payload);
         return ok;

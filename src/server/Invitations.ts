@@ -126,6 +126,11 @@ export class Invitations implements IDisposable {
     return parsed.data;
   }
 
+  /** The account was disabled or removed: its pending invitations, sent or received, are cancelled. */
+  withdrawAllOf(alias: string): void {
+    for (const row of this.ctx.invitations.listFor(alias)) if (row.status === 'pending') this.close(row, 'cancelled', false);
+  }
+
   list(alias: string): Invitation[] {
     return this.ctx.invitations.listFor(alias).map((row) => this.toWire(row));
   }

@@ -54,6 +54,10 @@ export interface Limits {
   maxLinkExpiryMs: number;
   /** Closed invitations stay listed this long. */
   closedInvitationRetentionMs: number;
+  /** A one-time device code ("Add Another Device…") lives this long; an account may make deviceCodesPerWindow of them per deviceCodeWindowMs. */
+  deviceCodeTtlMs: number;
+  deviceCodesPerWindow: number;
+  deviceCodeWindowMs: number;
 }
 
 export const defaultLimits: Limits = {
@@ -89,4 +93,7 @@ export const defaultLimits: Limits = {
   linkFailureWindowMs: 10 * 60_000,
   maxLinkExpiryMs: 7 * 24 * 3600_000,
   closedInvitationRetentionMs: 24 * 3600_000,
+  deviceCodeTtlMs: 5 * 60_000,
+  deviceCodesPerWindow: 5,
+  deviceCodeWindowMs: 10 * 60_000,
 };

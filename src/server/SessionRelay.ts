@@ -71,6 +71,17 @@ export class SessionRelay implements IDisposable {
     this.ctx.sessions.markBack(identity.alias, identity.clientId);
   }
 
+  /**
+   * The account was disabled or removed, or devices of it signed out (`clients`: only those clients'
+   * sessions): the sessions end now and the other party is told (peerOffline).
+   */
+  endAllOf(alias: string, clients?: ReadonlySet<string>): void {
+    for (const row of this.ctx.sessions.openOfAlias(alias)) {
+      if (clients && !clients.has(row.sharer === alias ? row.sharerClient : row.helperClient)) continue;
+      this.finish(row, row.sharer === alias ? 'connectionLost' : 'peerOffline', row.helper === alias ? 'connectionLost' : 'peerOffline');
+    }
+  }
+
   /** Ends sessions whose party has been away longer than the grace period. */
   endStale(): void {
     for (const row of this.ctx.sessions.stale(Date.now() - this.ctx.limits.sessionGraceMs)) {

@@ -27,6 +27,7 @@ export class SessionStore {
   private readonly selectStale;
   private readonly prune;
   private readonly markAllAwayStatement;
+  private readonly selectOpenOfAlias;
 
   constructor(db: Db) {
     this.insert = db.prepare(
@@ -50,6 +51,9 @@ export class SessionStore {
       'SELECT * FROM sessions WHERE endedAt IS NULL AND (sharerAwaySince <= ? OR helperAwaySince <= ?)',
     );
     this.prune = db.prepare('DELETE FROM sessions WHERE endedAt IS NOT NULL');
+    this.selectOpenOfAlias = db.prepare<[string, string], SessionRow>(
+      'SELECT * FROM sessions WHERE sharer = ? AND endedAt IS NULL UNION ALL SELECT * FROM sessions WHERE helper = ? AND endedAt IS NULL',
+    );
     this.markAllAwayStatement = db.prepare(
       'UPDATE sessions SET sharerAwaySince = coalesce(sharerAwaySince, @now), helperAwaySince = coalesce(helperAwaySince, @now) WHERE endedAt IS NULL',
     );
@@ -71,6 +75,11 @@ export class SessionStore {
 
   openFor(alias: string, clientId: string): SessionRow[] {
     return this.selectOpenFor.all(alias, clientId, alias, clientId);
+  }
+
+  /** Open sessions of any client of `alias`. */
+  openOfAlias(alias: string): SessionRow[] {
+    return this.selectOpenOfAlias.all(alias, alias);
   }
 
   hasOpen(alias: string): boolean {

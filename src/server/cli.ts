@@ -9,6 +9,7 @@ import type { ServerOptions } from './startServer';
 export const HELP = `Remote Assist — assistance network server
 
 Usage: npm run server -- [options]        (or: node dist/server.js [options])
+       npm run server -- accounts list|show|disable|enable|reset-devices|remove [ALIAS]   (see accounts --help)
 
   --port N              TCP port (default 7420; 0 picks a free port)
   --host ADDRESS        address to listen on (default 127.0.0.1, loopback only; 0.0.0.0 for a team)

@@ -1,8 +1,13 @@
+import { runAccountsCommand } from './admin/accountsCommand';
 import { HELP, parseCli, stderrLogger } from './cli';
 import { startServer } from './startServer';
 
 /** CLI entry: `node dist/server.js --port 7420 --data DIR …`; stops cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
+  if (process.argv[2] === 'accounts') {
+    process.exitCode = runAccountsCommand(process.argv.slice(3), process.stdout, process.stderr);
+    return;
+  }
   let parsed;
   try {
     parsed = parseCli(process.argv.slice(2), process.env);

@@ -14,6 +14,7 @@ import { Contacts } from './Contacts';
 import { ContactStore } from './ContactStore';
 import { openDatabase, type SqliteDriver } from './Database';
 import { Dispatcher } from './Dispatcher';
+import { Devices } from './devices/Devices';
 import { Gateway } from './Gateway';
 import { IceCredentials, type IceOptions } from './IceCredentials';
 import { Invitations } from './Invitations';
@@ -166,9 +167,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const invitations = new Invitations(ctx, relay);
   const links = new Links(ctx, relay);
-  const accounts = new Accounts(ctx, relay, invitations);
+  const devices = new Devices(db, ctx, relay, invitations);
+  const accounts = new Accounts(ctx, relay, invitations, devices);
   const contactRequests = new Contacts(ctx);
-  const dispatcher = new Dispatcher(accounts, contactRequests, presence, invitations, links, relay);
+  const dispatcher = new Dispatcher(accounts, contactRequests, presence, invitations, links, relay, devices);
   const gateway = new Gateway(wss, ctx, dispatcher, accounts);
   live.gateway = gateway;
   logger.info(`assistance network listening on ${url}${options.dataDir ? ` (data in ${options.dataDir})` : ' (in-memory data)'}`);
@@ -188,6 +190,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       invitations.dispose();
       links.dispose();
       accounts.dispose();
+      devices.dispose();
       contactRequests.dispose();
       cluster.dispose();
       db.close();

@@ -2,7 +2,9 @@
  * This machine's account on the team server: one NetworkClient, signed in with the device token kept in
  * SecretStorage (never in settings), resumed when VS Code starts.
  */
+import { hostname } from 'os';
 import { NetworkClient } from '../network/NetworkClient';
+import { cleanDisplayName } from '../protocol/network';
 import { NetworkError } from '../network/NetworkError';
 import { IDisposable, DisposableStore, Emitter } from '../common/lifecycle';
 import { Logger } from '../common/logger';
@@ -18,6 +20,9 @@ export class AssistanceNetwork implements IDisposable {
   readonly client: NetworkClient;
   private readonly _onDidChangeSignedIn = new Emitter<boolean>();
   readonly onDidChangeSignedIn = this._onDidChangeSignedIn.event;
+  private readonly _onDidLoseSignIn = new Emitter<NetworkError>();
+  /** The server refused this device's sign-in on a reconnect: signed out elsewhere, or the account disabled. */
+  readonly onDidLoseSignIn = this._onDidLoseSignIn.event;
   private readonly store = new DisposableStore();
   private url: string | undefined;
 
@@ -32,6 +37,12 @@ export class AssistanceNetwork implements IDisposable {
       this.client.onDidChangeConnectionState((state) => {
         log.info(`assistance network: ${state}`);
         this._onDidChangeSignedIn.fire(state === 'signedIn');
+        // signed out from another device or by the administrator: the token is dead, forget it
+        const refusal = state === 'disconnected' ? this.client.reconnectRefusal : undefined;
+        if (refusal && this.url) {
+          if (refusal.code === 'ERR_BAD_TOKEN') void this.tokens.delete(this.url);
+          this._onDidLoseSignIn.fire(refusal);
+        }
       }),
     );
   }
@@ -63,14 +74,32 @@ export class AssistanceNetwork implements IDisposable {
   async signIn(serverUrl: string, alias: string, displayName: string, joinPassword?: string): Promise<void> {
     this.reset();
     this.url = serverUrl;
-    await this.client.connect(serverUrl, { alias, displayName, joinPassword });
+    await this.client.connect(serverUrl, { alias, displayName, joinPassword, deviceName: thisDeviceName() });
     const token = this.client.token;
     if (token) await this.tokens.store(serverUrl, token);
+  }
+
+  /** Joins the account whose other device showed `code` ("Add Another Device…") and keeps this device's own token. */
+  async signInWithCode(serverUrl: string, code: string): Promise<void> {
+    this.reset();
+    this.url = serverUrl;
+    await this.client.connect(serverUrl, { code, deviceName: thisDeviceName() });
+    const token = this.client.token;
+    if (token) await this.tokens.store(serverUrl, token);
+  }
+
+  /** Signs every device of the account out (this one too) and forgets this device's token. */
+  async signOutEverywhere(): Promise<void> {
+    const url = this.url;
+    await this.client.signOutEverywhere();
+    if (url) await this.tokens.delete(url);
   }
 
   /** Signs out and forgets this device's token for the server. */
   async signOut(): Promise<void> {
     const url = this.url;
+    // the server revokes this device's token too, so "Signed-In Devices" no longer lists it
+    if (this.signedIn) await this.client.signOut().catch((err: unknown) => this.log.warn(`sign-out on the server failed: ${String(err)}`));
     this.reset();
     if (url) await this.tokens.delete(url);
   }
@@ -78,9 +107,15 @@ export class AssistanceNetwork implements IDisposable {
   dispose(): void {
     this.store.dispose();
     this._onDidChangeSignedIn.dispose();
+    this._onDidLoseSignIn.dispose();
   }
 
   private reset(): void {
     if (this.client.connectionState !== 'disconnected') this.client.disconnect();
   }
+}
+
+/** How this device is listed under "Signed-In Devices" on the account's other devices. */
+function thisDeviceName(): string {
+  return cleanDisplayName(`VS Code on ${hostname()}`) || 'VS Code';
 }

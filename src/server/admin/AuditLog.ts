@@ -1,0 +1,41 @@
+import { appendFileSync } from 'fs';
+import { join } from 'path';
+import type { Db } from '../Database';
+
+export interface AuditEntry {
+  seq: number;
+  at: number;
+  /** Who acted: the operating-system user running the command (or what --by named). */
+  actor: string;
+  action: string;
+  alias: string;
+  detail: string;
+}
+
+/**
+ * Every administrator action: a row in the store (for `accounts show`) and a JSON line in
+ * `<dataDir>/audit.log` (for whoever ships logs elsewhere). Never holds a secret such as a device code.
+ */
+export class AuditLog {
+  private readonly insert;
+  private readonly selectFor;
+
+  constructor(
+    db: Db,
+    private readonly dataDir: string,
+  ) {
+    this.insert = db.prepare('INSERT INTO audit_log (at, actor, action, alias, detail) VALUES (?, ?, ?, ?, ?)');
+    this.selectFor = db.prepare<[string, number], AuditEntry>('SELECT * FROM (SELECT * FROM audit_log WHERE alias = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq');
+  }
+
+  write(actor: string, action: string, alias: string, detail: string): void {
+    const at = Date.now();
+    this.insert.run(at, actor, action, alias, detail);
+    appendFileSync(join(this.dataDir, 'audit.log'), `${JSON.stringify({ at: new Date(at).toISOString(), actor, action, alias, detail })}\n`, { mode: 0o600 });
+  }
+
+  /** The newest `limit` entries about `alias`, oldest first. */
+  about(alias: string, limit = 20): AuditEntry[] {
+    return this.selectFor.all(alias, limit);
+  }
+}

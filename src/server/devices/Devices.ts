@@ -1,0 +1,164 @@
+import type { Device } from '../../protocol/network';
+import type { IDisposable } from '../../common/lifecycle';
+import type { Identity, SignedInIdentity } from '../ClientConnection';
+import type { Db } from '../Database';
+import type { Invitations } from '../Invitations';
+import type { ServerContext } from '../ServerContext';
+import { ServiceError } from '../ServiceError';
+import type { SessionRelay } from '../SessionRelay';
+import { AccountEventLog, type AccountEvent } from './AccountEventLog';
+import { DeviceCodeStore } from './DeviceCodeStore';
+import { DeviceStore } from './DeviceStore';
+
+/** How often each process reads the account event feed: a disabled account is disconnected within this. */
+const EVENT_POLL_MS = 250;
+/** Events and used codes are kept a day (long enough for any process that was briefly stalled). */
+const KEEP_MS = 24 * 60 * 60_000;
+
+/** The WebSocket close code and reason a device hears when its token stops working or its account is disabled. */
+export const CLOSE_SIGNED_OUT = { code: 4001, reason: 'signed out' } as const;
+export const CLOSE_DISABLED = { code: 4003, reason: 'account disabled' } as const;
+
+/**
+ * One person, several devices: one-time codes that let a new device join the account, the list of signed-in
+ * devices, signing one or all of them out, and acting at once on the account events any process (or the
+ * admin command) writes — closing the connections of a signed-out device or a disabled account, withdrawing
+ * that account's invitations and ending its sessions.
+ */
+export class Devices implements IDisposable {
+  readonly store: DeviceStore;
+  readonly codes: DeviceCodeStore;
+  readonly events: AccountEventLog;
+  private lastSeq: number;
+  private readonly poller: NodeJS.Timeout;
+  private readonly pruner: NodeJS.Timeout;
+
+  constructor(
+    db: Db,
+    private readonly ctx: ServerContext,
+    private readonly relay: SessionRelay,
+    private readonly invitations: Invitations,
+  ) {
+    this.store = new DeviceStore(db);
+    this.codes = new DeviceCodeStore(db);
+    this.events = new AccountEventLog(db);
+    this.lastSeq = this.events.last();
+    this.poller = setInterval(() => this.poll(), EVENT_POLL_MS);
+    this.poller.unref();
+    this.pruner = setInterval(() => {
+      this.codes.pruneOlderThan(KEEP_MS);
+      this.events.pruneOlderThan(KEEP_MS);
+    }, 60 * 60_000);
+    this.pruner.unref();
+  }
+
+  dispose(): void {
+    clearInterval(this.poller);
+    clearInterval(this.pruner);
+  }
+
+  /** A code for `me`'s account that a new device enters; rate-limited per account (across processes). */
+  createCode(me: Identity): { code: string; expiresAt: number; expiresInMs: number } {
+    const { deviceCodesPerWindow: max, deviceCodeWindowMs: window, deviceCodeTtlMs: ttl } = this.ctx.limits;
+    // a stolen session cannot mint codes without end
+    if (this.codes.issuedSince(me.alias, 'device', Date.now() - window) >= max) {
+      throw new ServiceError('ERR_RATE_LIMITED', `at most ${max} device codes per ${Math.round(window / 60_000)} minutes; use one of those or wait`);
+    }
+    const { code, expiresAt } = this.codes.issue(me.alias, 'device', ttl);
+    this.ctx.logger.debug(`device code issued for ${me.alias}`);
+    return { code, expiresAt, expiresInMs: ttl };
+  }
+
+  /** Uses the code: the account the new device joins. ERR_BAD_CODE for a wrong, used or expired code. */
+  redeemCode(code: string): string {
+    const alias = this.codes.redeem(code);
+    if (!alias) throw new ServiceError('ERR_BAD_CODE', 'that code is wrong, used or expired; ask the other device for a new one');
+    return alias;
+  }
+
+  /** ERR_ACCOUNT_DISABLED when an administrator disabled the account. */
+  checkEnabled(alias: string): void {
+    if (this.store.disabledAt(alias) !== undefined) {
+      throw new ServiceError('ERR_ACCOUNT_DISABLED', 'this account is disabled on this server; ask its administrator');
+    }
+  }
+
+  list(me: SignedInIdentity): Device[] {
+    const connected = new Set<string>();
+    for (const connection of this.ctx.registry.of(me.alias) ?? []) if (connection.identity) connected.add(connection.identity.deviceId);
+    return this.store.list(me.alias).map((row) => ({
+      ...row,
+      current: row.id === me.deviceId,
+      connected: connected.has(row.id),
+      lastSeenAt: connected.has(row.id) ? Date.now() : row.lastSeenAt,
+    }));
+  }
+
+  /** Revokes one of `me`'s devices (this one too); its connections on every process close. */
+  signOutDevice(me: Identity, deviceId: string): void {
+    if (!this.store.revoke(me.alias, deviceId)) throw new ServiceError('ERR_NO_SUCH_DEVICE', 'no such device on your account');
+    this.publish(me.alias, 'signedOut', deviceId);
+  }
+
+  /** Revokes every device token and open code of the account; every connection of it closes. */
+  signOutEverywhere(me: Identity): void {
+    this.store.revokeAll(me.alias);
+    this.codes.revokeAll(me.alias);
+    this.publish(me.alias, 'signedOut', null);
+  }
+
+  /** A device connected or left: its "last seen" moves. */
+  seen(deviceId: string): void {
+    this.store.touch(deviceId);
+  }
+
+  /**
+   * Writes the event for the other processes and acts on it here on the next turn (acting again when the poll
+   * reads it is harmless): the reply to the request that caused it goes out before any close frame.
+   */
+  publish(alias: string, kind: AccountEvent['kind'], deviceId: string | null = null): void {
+    this.events.append(alias, kind, deviceId);
+    setImmediate(() => this.apply({ seq: 0, alias, kind, deviceId, formerContacts: [], at: Date.now() }));
+  }
+
+  /** Reads the events written since the last poll, by this process or any other. */
+  poll(): void {
+    for (const event of this.events.after(this.lastSeq)) {
+      this.lastSeq = event.seq;
+      try {
+        this.apply(event);
+      } catch (err) {
+        this.ctx.logger.error(`account event ${event.kind} ${event.alias}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+
+  private apply(event: AccountEvent): void {
+    const close = event.kind === 'signedOut' ? CLOSE_SIGNED_OUT : CLOSE_DISABLED;
+    const clients = new Set<string>();
+    for (const connection of [...(this.ctx.registry.of(event.alias) ?? [])]) {
+      if (event.deviceId !== null && connection.identity?.deviceId !== event.deviceId) continue;
+      clients.add(connection.identity!.clientId);
+      connection.close(close.code, close.reason);
+    }
+    if (event.kind === 'signedOut') {
+      // a signed-out device cannot come back: its sessions end now instead of after the grace period
+      if (clients.size > 0) this.relay.endAllOf(event.alias, clients);
+      return;
+    }
+    // disabled or removed: nobody may wait on this account's invitations or stay in a session with it
+    this.invitations.withdrawAllOf(event.alias);
+    this.relay.endAllOf(event.alias);
+    if (event.kind === 'removed') {
+      this.ctx.accounts.forget(event.alias);
+      // every process tells its own connections (a delivery through the cluster would reach each many times)
+      for (const other of event.formerContacts) {
+        if (!this.ctx.registry.of(other)) continue;
+        this.ctx.presence.contactList(other).then(
+          (contacts) => this.ctx.registry.deliver(other, { type: 'contacts', contacts }),
+          (err: unknown) => this.ctx.logger.warn(`contacts of ${other} after a removal: ${String(err)}`),
+        );
+      }
+    }
+  }
+}
