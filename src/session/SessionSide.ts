@@ -91,7 +91,8 @@ export abstract class SessionSide {
 
   /** The other side's window is reloading or closing: say so; it has the rejoin window to come back. */
   private onPeerAway(): void {
-    if (this.finished || (this.model.phase !== 'connected' && this.model.phase !== 'reconnecting')) return;
+    // Said once per absence: a peer repeating it adds nothing to the history.
+    if (this.finished || this.peerAway || (this.model.phase !== 'connected' && this.model.phase !== 'reconnecting')) return;
     this.peerAway = true;
     this.model.note(T.peerAway(this.model.peerName));
   }

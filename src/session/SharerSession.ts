@@ -72,7 +72,7 @@ function answerWithin<T>(answer: Promise<T>, ms: number): Promise<T | typeof TIM
 
 /** A new peer connection that is not up after this long is replaced by another. */
 const ATTEMPT_MS = 20_000;
-/** A helper's fresh rejoin starts a new host process at most this often (the attempt timer covers the rest). */
+/** A helper's fresh rejoin starts a new host process at most this often (one arriving sooner is served when this has passed). */
 const FRESH_REJOIN_MIN_MS = 3_000;
 
 /** The machine's rules, read fresh each time (the user may change them mid-session). */
