@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 
-export const PROBLEM_SCHEME = 'remote-assist-problem';
+const PROBLEM_SCHEME = 'remote-assist-problem';
 
 export class ProblemDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly texts = new Map<string, string>();

@@ -11,9 +11,12 @@ function fenced(text: string): string {
   return `${fence}text\n${text}\n${fence}`;
 }
 
-/** Inline text with markdown and HTML characters escaped. */
+/**
+ * Inline text with the characters escaped that could make links, images, HTML, code or emphasis of it
+ * (`[`, `]`, `<`, `&`, backticks, `*`, `_`, `|`, `~`, `\\`); what stays is readable in the raw document too.
+ */
 export function escapeInline(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, '\\$&');
+  return text.replace(/[\\`*_[\]<>&|~]/g, '\\$&');
 }
 
 export interface ProblemHeader {

@@ -41,8 +41,3 @@ export const ProblemBundle = z
 export type ProblemBundle = z.infer<typeof ProblemBundle>;
 export type BundleDiagnostic = z.infer<typeof BundleDiagnostic>;
 export type BundleExtension = z.infer<typeof BundleExtension>;
-
-/** True when the bundle has nothing in it (then none is sent). */
-export function isEmptyBundle(bundle: ProblemBundle): boolean {
-  return Object.values(bundle).every((v) => v === undefined);
-}

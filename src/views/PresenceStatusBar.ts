@@ -7,7 +7,7 @@ import { DisposableStore } from '../common/lifecycle';
 import type { NetworkClient } from '../network/NetworkClient';
 import type { ChosenPresence } from '../protocol/network';
 
-export const PRESENCE_CHOICES: readonly { status: ChosenPresence; label: string; icon: string; detail: string }[] = [
+const PRESENCE_CHOICES: readonly { status: ChosenPresence; label: string; icon: string; detail: string }[] = [
   { status: 'online', label: 'Online', icon: 'circle-filled', detail: 'Contacts see you online and can ask you for help.' },
   { status: 'away', label: 'Away', icon: 'clock', detail: 'Contacts see you away; they can still ask you for help.' },
   { status: 'busy', label: 'Busy', icon: 'circle-slash', detail: 'Contacts see you busy; they can still ask you for help.' },

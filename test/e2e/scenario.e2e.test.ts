@@ -93,11 +93,19 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     }
   });
 
-  it('2. Alice runs "Ask for Help…" from the command palette and picks Bob', async function () {
+  it('2. Alice runs "Ask for Help…" from the command palette, picks Bob and attaches the problem after reviewing it', async function () {
     await scene.alice.runCommand('Remote Assist: Ask for Help…');
     await scene.alice.pick('Bob');
     // The optional note: what is wrong.
     await scene.alice.answerInput('What is wrong?', 'tests fail only on my machine');
+    // The last lines of an output channel (her Remote Assist log), then each part reviewed before it goes.
+    const outputs = scene.alice.quickInput().filter({ hasText: 'the last lines of which output?' });
+    await outputs.locator('.quick-input-list .monaco-list-row', { hasText: /^Remote Assist/ }).first().click();
+    const review = scene.alice.quickInput().filter({ hasText: 'attach to the invitation' });
+    await review.waitFor({ state: 'visible' });
+    await review.locator('.quick-input-list .monaco-list-row', { hasText: 'Output: Remote Assist' }).first().click();
+    await review.locator('.quick-input-box input').press('Enter');
+    await review.waitFor({ state: 'hidden' });
   });
 
   // ── issue 21 (clarity): quiet notices ──
@@ -110,11 +118,21 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
   });
   // ── end issue 21 ──
 
-  it('3. Bob sees the invitation toast and clicks Accept', async function () {
-    await scene.bob.clickToastButton('Alice is inviting you to start using Remote Assistance. Do you want to accept?', 'Accept');
+  it('3. Bob sees the seed\'s toast with the note and the count on the Assistance icon, reads the problem, and accepts with Alt+T', async function () {
+    await scene.bob.toast('Alice is inviting you to start using Remote Assistance. Do you want to Accept (Alt+T) or Decline (Alt+D) the invitation? “tests fail only on my machine”');
+    const badge = scene.bob.page.locator('.part.activitybar .action-item', { has: scene.bob.page.locator('[aria-label^="Assistance"]') }).first().locator('.badge-content');
+    await pollUntil('the badge to count one invitation', async () => (await badge.textContent().catch(() => '')) === '1', { timeoutMs: UI_TIMEOUT_MS });
+    await scene.bob.openActivity('Assistance');
+    await (await scene.bob.treeItem('Invitations', 'From Alice')).click();
+    const problem = scene.bob.page.locator('.editor-instance .view-lines');
+    for (const line of ['Alice (alice) is asking for help', '## Note', '## Environment', '## Output: Remote Assist']) {
+      await problem.filter({ hasText: line }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    }
+    await scene.bob.page.keyboard.press('Alt+t');
   });
 
   let bobPanel: Frame;
+  let bobsFileSha256 = '';
 
   // ── issue 21 (clarity): the panel while Alice decides ──
   it("3a. Bob's panel says it waits for Alice; nothing is shared and no frame is drawn yet", async function () {
@@ -188,6 +206,16 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     assert.strictEqual(processesMatching(aliceHostScript()).size, 1, "one host process runs for Alice");
   });
 
+  it('5c. Bob points at code: README.md:1 is a link in Alice\'s chat that opens her file; a path outside her workspace stays text', async function () {
+    await sendChat(bobPanel, 'Look at README.md:1 and ../../etc/passwd:1', 'enter');
+    const aliceChat = await scene.alice.webviewFrame(CHAT_VIEW, 'sidebar chat', PANEL);
+    const line = aliceChat.locator('.chat-history li', { hasText: 'Look at README.md:1' }).first();
+    await line.waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.deepStrictEqual(await line.locator('a.code-link').allTextContents(), ['README.md:1']);
+    await line.locator('a.code-link').click();
+    await scene.alice.page.locator('.tabs-container .tab.active', { hasText: 'README.md' }).waitFor({ timeout: UI_TIMEOUT_MS });
+  });
+
   it('6. Take Control: refused while disabled, then allowed; Bob types into the xterm on Alice\'s display', async function () {
     await toolbarButton(bobPanel, 'Take Control').click();
     await bobPanel.getByText('Remote Control of this computer is not allowed.').first().waitFor({ timeout: UI_TIMEOUT_MS });
@@ -246,6 +274,7 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     const aliceDownloads = scene.stack.downloads(ALICE);
     const bobDownloads = scene.stack.downloads(BOB);
     const bobsFile = writeRandomFile(join(bobDownloads, 'build-log.txt'), 300_000);
+    bobsFileSha256 = bobsFile.sha256;
     await toolbarButton(bobPanel, 'Send a File').click();
     await scene.bob.answerFileDialog('Send a File to Alice', 'Send', 'build-log.txt');
     await scene.alice.clickDialogButton(/Bob wants to send you "build-log.txt" \(300 KB\)/, 'Save As…');
@@ -302,6 +331,14 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     assert.strictEqual(await framePixels(FRAME_COLORS.controlling), 0, 'no orange frame');
   });
   // ── end issue 21 ──
+
+  it('10b. Alice exports the session as markdown: who, when, control with its duration, voice, files with SHA-256', async function () {
+    await scene.alice.runCommand('Remote Assist: Export Session…');
+    const record = scene.alice.page.locator('.editor-instance .view-lines');
+    for (const line of ['# Remote Assistance session: Bob helping Alice', '- Helper: Bob', /-\sControl\sgranted\s\d\d:\d\d:\d\d\s–\s\d\d:\d\d:\d\d\s\(/, /-\sVoice\son\s\d\d:\d\d:\d\d\s–\s/, `\`${bobsFileSha256}\``]) {
+      await record.filter({ hasText: line }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    }
+  });
 
   it('11. an invitation link: a wrong password is refused, the right one joins, and it works only once', async function () {
     await scene.alice.runCommand('Remote Assist: Create Invitation Link…');

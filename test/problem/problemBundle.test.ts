@@ -120,10 +120,10 @@ describe('the problem travels with the invitation', () => {
 
     // what the helper reads: every part, and nothing from the other machine becomes a link or HTML
     const doc = renderProblem({ from: 'Alice](https://evil.example)<img src=x>', note: 'see ``` here', createdAt: invitation.createdAt }, problem);
-    assert.match(doc, /^# Alice\\\]\\\(https:\/\/evil\\\.example\\\)\\<img src=x\\> is asking for help$/m);
+    assert.match(doc, /^# Alice\\\]\(https:\/\/evil\.example\)\\<img src=x\\> is asking for help$/m);
     assert.match(doc, /^````text\nsee ``` here\n````$/m);
-    assert.match(doc, /- \*\*error\*\* line 12, column 5 \(ts\): Type 'string' is not assignable to type 'number'\\\./);
+    assert.match(doc, /- \*\*error\*\* line 12, column 5 \(ts\): Type 'string' is not assignable to type 'number'\./);
     assert.match(doc, /## Output: Git \(last \d+ lines\)/);
-    assert.match(doc, /- Operating system: Linux 6\\\.1\\\.0 x64/);
+    assert.match(doc, /- Operating system: Linux 6\.1\.0 x64/);
   });
 });

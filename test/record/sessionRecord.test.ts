@@ -75,16 +75,16 @@ describe('a record of the session (Export Session…, Past Sessions…)', () => 
       '- Helper: Bob',
       '- Started: 2026-12-06 09:00:00 UTC',
       '- Ended: 2026-12-06 10:01:40 UTC (1 h 1 min 40 s)',
-      '- 09:00:05 Screen and chat allowed: You allowed Bob to view your screen and chat with you\\.',
-      '- Control granted 09:01:00 – 09:02:35 (1 min 35 s), ended: You pressed ESC: control ended\\.',
-      '- 09:03:20 Control refused: You did not allow Bob to take control\\.',
+      '- 09:00:05 Screen and chat allowed: You allowed Bob to view your screen and chat with you.',
+      '- Control granted 09:01:00 – 09:02:35 (1 min 35 s), ended: You pressed ESC: control ended.',
+      '- 09:03:20 Control refused: You did not allow Bob to take control.',
       '- Control in total: 1 min 35 s',
-      '- Voice on 09:05:00 – 09:05:42 (42 s), ended: Bob ended the voice conversation\\.',
-      `| 09:06:40 | Bob → Alice | build\\|log\\.txt | 300 KB | \`${DIGEST}\` |`,
+      '- Voice on 09:05:00 – 09:05:42 (42 s), ended: Bob ended the voice conversation.',
+      `| 09:06:40 | Bob → Alice | build\\|log.txt | 300 KB | \`${DIGEST}\` |`,
       '- 09:00:20 **Bob:** ` Open src/app.ts:12 please `',
       '- 09:00:25 **Alice:** `` Done. See `this` | <b>here</b> ``',
-      '- 09:00:07 _Connected to Bob\\._',
-      '- 10:01:40 _Disconnected from Bob\\._',
+      '- 09:00:07 _Connected to Bob._',
+      '- 10:01:40 _Disconnected from Bob._',
     ]) {
       assert.ok(md.split('\n').includes(line), `missing line: ${line}\n---\n${md}`);
     }
