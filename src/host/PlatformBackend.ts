@@ -74,12 +74,12 @@ async function openX11(displayName: string, screen: ScreenChoice, resources: Dis
   // The frame's strips are blacked out of every grab, so the frame never reaches the helper.
   const capture = resources.add(new FrameMaskedCapture(opened.capture));
   resources.add(cursor);
-  const windows = resources.add(await X11Windows.open(display));
   const region = capture.region;
+  const frame = resources.add(await X11SharingFrame.open(displayName, region));
+  const windows = resources.add(await X11Windows.open(display, [frame.window]));
   // Input and the ESC watcher get their own connection so big frame reads never delay them.
   const inputDisplay = resources.add(await X11Display.connect(displayName));
   resources.add(inputDisplay.onError((err) => errors.fire(err)));
-  const frame = resources.add(await X11SharingFrame.open(displayName, region));
   // An X server without XTEST can still be watched: view only, and a control request is refused clearly.
   if (!(await inputDisplay.hasExtension('XTEST'))) {
     const controlUnavailable = new HostError('ERR_PLATFORM_UNSUPPORTED', `The X display ${displayName} does not offer XTEST, so it cannot be controlled remotely (view only).`);

@@ -160,8 +160,8 @@ export class HostSupervisor implements IDisposable {
   }
 
   /** `limitMs`: a timed grant, ended by the host itself when it runs out; `window`: control only inside that top-level window (from listWindows), absent: the whole screen. */
-  grantControl(limitMs?: number, window?: number): void {
-    this.send({ type: 'grantControl', limitMs, window });
+  grantControl(scope: { readonly limitMs?: number; readonly window?: number } = {}): void {
+    this.send({ type: 'grantControl', limitMs: scope.limitMs, window: scope.window });
   }
 
   /** Pauses or resumes sharing: nothing is captured or sent while paused. */

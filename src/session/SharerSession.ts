@@ -379,7 +379,7 @@ export class SharerSession extends SessionSide implements SuspendableSession {
     const yes = answer === 'oneWindow' ? window !== undefined : answer !== false;
     // The setting is read again: it may have been switched off while the question was open.
     if (yes && this.policy.allowRemoteControl() && this.host) {
-      this.host.grantControl(typeof answer === 'object' ? Math.round(answer.minutes * this.timing.minuteMs) : undefined, window);
+      this.host.grantControl({ limitMs: typeof answer === 'object' ? Math.round(answer.minutes * this.timing.minuteMs) : undefined, window });
       return;
     }
     this.model.refuseControl(yes ? 'notAllowed' : 'declined');

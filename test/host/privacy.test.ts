@@ -226,8 +226,11 @@ describe('host: control scoped to one window, and Only One Window…', function 
   });
 
   it('refuses a grant for a window that does not exist, with a clear code', async function () {
-    session.supervisor.grantControl(0x7fffffff);
-    await until('ERR_WINDOW_NOT_FOUND', () => session.record.errors.find((e) => e.code === 'ERR_WINDOW_NOT_FOUND'));
+    const refusals: { code: string }[] = [];
+    const listener = session.supervisor.onControlRefused((r) => refusals.push(r));
+    session.supervisor.grantControl({ window: 0x7fffffff });
+    // refused as a control refusal (both sides end the request), with the coded reason
+    await until('ERR_WINDOW_NOT_FOUND', () => refusals.find((r) => r.code === 'ERR_WINDOW_NOT_FOUND')).finally(() => listener.dispose());
     assert.ok(!session.record.controls.some((c) => c.granted), 'control was not granted');
   });
 
@@ -235,7 +238,7 @@ describe('host: control scoped to one window, and Only One Window…', function 
     const terminal = windows.find((w) => w.title === 'terminal') as WindowInfo;
     await page().evaluate(() => window.remoteAssist.requestControl());
     await until('the control request', () => session.record.controlRequests > 0);
-    session.supervisor.grantControl(terminal.id);
+    session.supervisor.grantControl({ window: terminal.id });
     await until('control granted', () => session.record.controls.at(-1)?.granted);
     const g = await geometry(display, 'terminal');
     assert.equal(await click(g.x + 30, g.y + 30), 'applied');

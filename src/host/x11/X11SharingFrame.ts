@@ -65,7 +65,8 @@ export class X11SharingFrame implements IDisposable {
 
   private constructor(
     private readonly x: X11Display,
-    private readonly window: number,
+    /** The frame's X window: never one of the windows the sharer shares, hides or picks. */
+    readonly window: number,
   ) {
     x.client.on('event', this.listener);
   }

@@ -77,19 +77,20 @@ export class X11Windows implements IDisposable {
   private constructor(
     private readonly x: X11Display,
     private readonly atoms: { utf8: number; netName: number; wmState: number; clientList: number; active: number },
+    private readonly ignored: ReadonlySet<number>,
   ) {
     x.client.on('event', this.listener);
   }
 
-  /** Starts watching the display's windows; resolves with the first settled list. */
-  static async open(display: X11Display): Promise<X11Windows> {
+  /** Starts watching the display's windows (except `ignored`: this host's own, such as the sharing frame); resolves with the first settled list. */
+  static async open(display: X11Display, ignored: readonly number[] = []): Promise<X11Windows> {
     const req = display.client as unknown as WindowRequests;
     const intern = (name: string) => display.call<number>((cb) => req.InternAtom(false, name, cb));
     const [utf8, netName, wmState, clientList, active] = await Promise.all(['UTF8_STRING', '_NET_WM_NAME', 'WM_STATE', '_NET_CLIENT_LIST', '_NET_ACTIVE_WINDOW'].map(intern));
     // Added to what this connection already selects on the root (another watcher may share it).
     const { myEventMasks } = await display.call<{ mapState: number; overrideRedirect: number; myEventMasks: number }>((cb) => req.GetWindowAttributes(display.root, cb));
     req.ChangeWindowAttributes(display.root, { eventMask: myEventMasks | ROOT_MASK });
-    const windows = new X11Windows(display, { utf8, netName, wmState, clientList, active });
+    const windows = new X11Windows(display, { utf8, netName, wmState, clientList, active }, new Set(ignored));
     await windows.settled();
     return windows;
   }
@@ -154,7 +155,7 @@ export class X11Windows implements IDisposable {
     const req = this.x.client as unknown as WindowRequests;
     const root = this.x.root;
     const { children } = await this.x.call<{ children: number[] }>((cb) => req.QueryTree(root, cb));
-    const found = await Promise.all(children.map((frame) => this.readFrame(frame).catch(() => undefined)));
+    const found = await Promise.all(children.filter((frame) => !this.ignored.has(frame)).map((frame) => this.readFrame(frame).catch(() => undefined)));
     const windows = found.filter((w): w is TopWindow => w !== undefined);
     for (const id of this.selected) if (!windows.some((w) => w.id === id || w.frame === id)) this.selected.delete(id);
     return { windows, focus: await this.readFocus(windows) };
