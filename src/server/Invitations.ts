@@ -98,11 +98,6 @@ export class Invitations implements IDisposable {
     this.close(this.answerable(by, id, 'inviter'), 'cancelled');
   }
 
-  /** The account was disabled or removed: its pending invitations, sent or received, are cancelled. */
-  withdrawAllOf(alias: string): void {
-    for (const row of this.ctx.invitations.listFor(alias)) if (row.status === 'pending') this.close(row, 'cancelled', false);
-  }
-
   list(alias: string): Invitation[] {
     return this.ctx.invitations.listFor(alias).map((row) => this.toWire(row));
   }
@@ -119,6 +114,11 @@ export class Invitations implements IDisposable {
       expiresInMs: row.status === 'pending' ? Math.max(0, row.expiresAt - Date.now()) : 0,
       status: row.status,
     };
+  }
+
+  /** The account was disabled or removed: its pending invitations, sent or received, are cancelled. */
+  withdrawAllOf(alias: string): void {
+    for (const row of this.ctx.invitations.listFor(alias)) if (row.status === 'pending') this.close(row, 'cancelled', false);
   }
 
   dispose(): void {

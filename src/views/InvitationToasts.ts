@@ -5,44 +5,24 @@ import type { Logger } from '../common/logger';
 import { SessionTexts as T } from '../session/SessionTexts';
 import { userMessage } from './userErrors';
 
-/** The line a device shows when another device of the same account answered first. */
-export const answeredElsewhere = (sharer: string, status: 'accepted' | 'declined') => `${sharer}'s invitation was ${status} on another of your devices.`;
-
 export class InvitationToasts implements vscode.Disposable {
-  private readonly subscriptions: { dispose(): void }[] = [];
-  /** Invitations whose toast is open here, unanswered. */
-  private readonly open = new Set<string>();
+  private readonly subscription: { dispose(): void };
 
   constructor(client: NetworkClient, log: Logger) {
-    this.subscriptions.push(
-      client.onDidReceiveInvitation(async (invitation) => {
-        log.info(`invitation ${invitation.id} from ${invitation.from.alias}${invitation.note ? `: ${invitation.note}` : ''}`);
-        this.open.add(invitation.id);
-        // The exact sentence; the note is shown with the invitation in the Invitations view.
-        const answer = await vscode.window.showInformationMessage(T.invitationToast(invitation.from.displayName), 'Accept', 'Decline');
-        const now = client.invitations.find((i) => i.id === invitation.id);
-        this.open.delete(invitation.id);
-        // another device of this account answered while the toast was up: it said so already
-        if (answer && now && now.status !== 'pending') return;
-        try {
-          if (answer === 'Accept') await client.acceptInvitation(invitation.id);
-          else if (answer === 'Decline') await client.declineInvitation(invitation.id);
-        } catch (err) {
-          void vscode.window.showErrorMessage(userMessage(err));
-        }
-      }),
-      // VS Code cannot close a notification from code: the open toast is answered by a line saying who answered
-      client.onDidChangeInvitation((invitation) => {
-        if (!this.open.has(invitation.id) || (invitation.status !== 'accepted' && invitation.status !== 'declined')) return;
-        if (invitation.to.alias !== client.account?.alias) return;
-        this.open.delete(invitation.id);
-        log.info(`invitation ${invitation.id} ${invitation.status} on another device`);
-        void vscode.window.showInformationMessage(answeredElsewhere(invitation.from.displayName, invitation.status));
-      }),
-    );
+    this.subscription = client.onDidReceiveInvitation(async (invitation) => {
+      log.info(`invitation ${invitation.id} from ${invitation.from.alias}${invitation.note ? `: ${invitation.note}` : ''}`);
+      // The exact sentence; the note is shown with the invitation in the Invitations view.
+      const answer = await vscode.window.showInformationMessage(T.invitationToast(invitation.from.displayName), 'Accept', 'Decline');
+      try {
+        if (answer === 'Accept') await client.acceptInvitation(invitation.id);
+        else if (answer === 'Decline') await client.declineInvitation(invitation.id);
+      } catch (err) {
+        void vscode.window.showErrorMessage(userMessage(err));
+      }
+    });
   }
 
   dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
+    this.subscription.dispose();
   }
 }
