@@ -1,7 +1,7 @@
 import { strict as assert } from 'assert';
 import { AnsweredElsewhere } from '../../src/network/AnsweredElsewhere';
 import type { NetworkClient } from '../../src/network/NetworkClient';
-import { befriend, errorCode, Fixture, nextEvent, waitFor } from './support';
+import { befriend, errorCode, Fixture, nextEvent, RawClient, waitFor } from './support';
 
 /** A second device of an account: a fresh client that signs in with a code the first device showed. */
 async function addDevice(fx: Fixture, url: string, first: NetworkClient, name: string): Promise<NetworkClient> {
@@ -138,6 +138,24 @@ describe('server: one person, several devices', () => {
     await Promise.all([seen, seenToo]);
     assert.deepEqual(heard, { laptop: [`${first.id} accepted`], desktop: [`${second.id} declined`] });
     for (const tracker of trackers) tracker.dispose();
+  });
+
+  it('survives a device that signs out twice at once (the second finds its token gone)', async () => {
+    const server = await fx.server();
+    const alice = await fx.user(server, 'alice');
+    const { code } = await alice.createDeviceCode();
+    const raw = await RawClient.open(server.url);
+    const signedIn = await raw.request({ type: 'signInWithCode', id: 1, code, deviceName: 'Raw', clientId: 'raw-client-0001' });
+    assert.equal(signedIn.type, 'signedIn');
+    // both leave before the server acts on either
+    raw.socket.send(JSON.stringify({ type: 'signOut', id: 2 }));
+    raw.socket.send(JSON.stringify({ type: 'signOutEverywhere', id: 3 }));
+    raw.socket.send(JSON.stringify({ type: 'signOut', id: 4 }));
+    await waitFor('the raw device closed', () => raw.closed);
+    assert.equal(raw.closed?.code, 4001);
+    await waitFor('alice signed out too', () => alice.connectionState === 'disconnected');
+    const next = await fx.user(server, 'bob');
+    assert.equal(next.connectionState, 'signedIn', 'the server still serves');
   });
 
   it('signs one device out from another, then every device out at once', async () => {
