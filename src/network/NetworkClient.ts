@@ -82,6 +82,8 @@ export class NetworkClient extends Disposable {
   private socket: WebSocket | undefined;
   private url: string | undefined;
   private credentials: Credentials | undefined;
+  /** Invitations this device answered (AnsweredElsewhere tells the others apart); a handful a day. */
+  private readonly answered = new Set<string>();
   private backoffMs: number;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private deadTimer: NodeJS.Timeout | undefined;
@@ -255,6 +257,10 @@ export class NetworkClient extends Disposable {
     await this.authenticate({ code, deviceName });
     return this.currentToken as string;
   }
+  /** This device (not another of the account) asked to accept or decline the invitation. */
+  answeredHere(invitationId: string): boolean {
+    return this.answered.has(invitationId);
+  }
   /** A one-time code another device enters with signInWithCode to join this account. */
   async createDeviceCode(): Promise<{ code: string; expiresInMs: number }> {
     const reply = await this.request({ type: 'createDeviceCode' }, 'deviceCode');
@@ -321,9 +327,11 @@ export class NetworkClient extends Disposable {
   }
   /** Accepts an invitation sent to this user; the session starts (onDidStartSession fires first). */
   async acceptInvitation(invitationId: string): Promise<Session> {
+    this.answered.add(invitationId);
     return (await this.request({ type: 'acceptInvitation', invitationId }, 'session')).session;
   }
   async declineInvitation(invitationId: string): Promise<void> {
+    this.answered.add(invitationId);
     await this.request({ type: 'declineInvitation', invitationId }, 'ok');
   }
   /** Cancels an invitation this user sent. */

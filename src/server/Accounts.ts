@@ -118,12 +118,9 @@ export class Accounts implements IDisposable {
     }
   }
 
-  /** Revokes the connection's device token and closes every connection here that used it. */
+  /** Revokes the connection's device token; every process closes the connections that used it. */
   signOut(connection: ClientConnection): void {
-    const deviceId = connection.identity?.deviceId;
-    if (!deviceId) return;
-    // every process closes the device's connections (the event reaches them through the shared store)
-    this.devices.signOutDevice(connection.identity!, deviceId);
+    if (connection.identity) this.devices.signOutThis(connection.identity);
   }
 
   private async bind(connection: ClientConnection, id: number, account: Person, deviceId: string, clientId: string, isNew = false): Promise<SignedIn> {

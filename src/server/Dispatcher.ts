@@ -56,8 +56,8 @@ export class Dispatcher {
         await this.contacts.block(me, message.alias);
         return ok;
       case 'signOut':
-        // the reply goes out before the close frame
-        setImmediate(() => this.accounts.signOut(connection));
+        // the connections close on the next turn: the reply goes out before the close frame
+        this.accounts.signOut(connection);
         return ok;
       case 'setPresence':
         connection.presence = message.status;

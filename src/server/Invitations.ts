@@ -126,11 +126,6 @@ export class Invitations implements IDisposable {
     return parsed.data;
   }
 
-  /** The account was disabled or removed: its pending invitations, sent or received, are cancelled. */
-  withdrawAllOf(alias: string): void {
-    for (const row of this.ctx.invitations.listFor(alias)) if (row.status === 'pending') this.close(row, 'cancelled', false);
-  }
-
   list(alias: string): Invitation[] {
     return this.ctx.invitations.listFor(alias).map((row) => this.toWire(row));
   }
@@ -148,6 +143,11 @@ export class Invitations implements IDisposable {
       status: row.status,
       ...(row.problem !== null ? { hasProblem: true } : {}),
     };
+  }
+
+  /** The account was disabled or removed: its pending invitations, sent or received, are cancelled. */
+  withdrawAllOf(alias: string): void {
+    for (const row of this.ctx.invitations.listFor(alias)) if (row.status === 'pending') this.close(row, 'cancelled', false);
   }
 
   dispose(): void {

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../common/logger';
 import { DeviceCode, type Device } from '../protocol/network';
+import { AnsweredElsewhere } from '../network/AnsweredElsewhere';
 import { plainTextWarning } from '../network/serverAddress';
 import type { AssistanceNetwork } from '../session/AssistanceNetwork';
 import type { AssistSettings } from '../session/AssistSettings';
@@ -21,6 +22,7 @@ export const DeviceTexts = {
   signOutDevice: (name: string) => `Sign out ${name}? It must be added again with a code from a signed-in device.`,
   signOutEverywhere: 'Sign out every device of your account, this one included? Each must sign in again with a code from a signed-in device or be reset by the server\'s administrator.',
   signedOutEverywhere: 'Every device of your account is signed out.',
+  answeredElsewhere: (sharer: string, status: 'accepted' | 'declined') => `${sharer}'s invitation was ${status} on another of your devices.`,
 } as const;
 
 /** A device's name as listed: what it was called, or a neutral word. */
@@ -61,6 +63,15 @@ export class DeviceCommands implements vscode.Disposable {
     reg('signOutEverywhere', () => this.signOutEverywhere());
     // without this the sidebar would just show "Sign In" again, and nobody would know why
     this.disposables.push(network.onDidLoseSignIn((refusal) => void vscode.window.showWarningMessage(userMessage(refusal))));
+    // the invitation toast cannot be closed from code: a line under it says that another device answered
+    const answered = new AnsweredElsewhere(network.client);
+    this.disposables.push(
+      answered,
+      answered.onDidAnswerElsewhere((invitation) => {
+        log.info(`invitation ${invitation.id} ${invitation.status} on another device`);
+        void vscode.window.showInformationMessage(DeviceTexts.answeredElsewhere(invitation.from.displayName, invitation.status));
+      }),
+    );
   }
 
   dispose(): void {

@@ -4,7 +4,7 @@ import { NetworkError } from '../network/NetworkError';
 const NETWORK_TEXTS: Partial<Record<NetworkError['code'], string>> = {
   ERR_CONTACT_OFFLINE: 'That contact is offline. Invitations go only to contacts who are online.',
   ERR_IN_SESSION: 'You are already in a Remote Assistance session. Disconnect it first.',
-  ERR_ALIAS_TAKEN: 'That alias is taken on this server. Choose another one.',
+  ERR_ALIAS_TAKEN: 'That alias is taken on this server. If it is yours, run "Sign In with a Code from Another Device…" with a code from your signed-in device or your administrator; otherwise choose another one.',
   ERR_BAD_TOKEN: 'This device is no longer signed in to the server. Sign in again.',
   ERR_BAD_JOIN_PASSWORD: 'The server\'s join password is wrong.',
   ERR_NO_SUCH_USER: 'Nobody with that alias is on this server.',

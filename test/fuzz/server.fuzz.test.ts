@@ -35,6 +35,12 @@ const VALID: object[] = [
   { type: 'redeemLink', id: 15, linkId: `link-${id8}`, secret: 'secret-secret' },
   { type: 'signal', id: 16, sessionId: `sess-${id8}`, payload: '{"type":"offer","sdp":"v=0"}' },
   { type: 'endSession', id: 17, sessionId: `sess-${id8}` },
+  // devices of one account
+  { type: 'createDeviceCode', id: 18 },
+  { type: 'signInWithCode', id: 19, code: 'K7QD-3MXP', deviceName: 'Fuzz laptop', clientId: `client-${id8}` },
+  { type: 'listDevices', id: 20 },
+  { type: 'signOutDevice', id: 21, deviceId: `dev-${id8}` },
+  { type: 'signOutEverywhere', id: 22 },
 ];
 
 type Answer = { kind: 'message'; message: { type: string; id?: unknown; code?: string } } | { kind: 'closed'; code: number };
@@ -142,8 +148,8 @@ describe('fuzz: assistance server protocol (real server process, raw WebSockets)
     const texts = sample(mutatedTexts(VALID), MESSAGES, 1);
     const bytes = sample(mutatedBytes(VALID.map((v) => Buffer.from(JSON.stringify(v)))), Math.ceil(MESSAGES / 20), 2);
     const all = sample(fc.shuffledSubarray([...texts, ...bytes], { minLength: texts.length + bytes.length }), 1, 3)[0]
-      // A valid signOut revokes the device token: the fuzzer would then lose its account, not find a bug.
-      .filter((m) => isValid(m).type !== 'signOut');
+      // A valid signOut (or signOutEverywhere) revokes the device token: the fuzzer would then lose its account, not find a bug.
+      .filter((m) => isValid(m).type !== 'signOut' && isValid(m).type !== 'signOutEverywhere');
     const pid = server.child.pid as number;
     let warmRss = 0;
     let sent = 0;

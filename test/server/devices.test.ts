@@ -1,6 +1,7 @@
 import { strict as assert } from 'assert';
+import { AnsweredElsewhere } from '../../src/network/AnsweredElsewhere';
 import type { NetworkClient } from '../../src/network/NetworkClient';
-import { befriend, errorCode, Fixture, nextEvent, waitFor } from './support';
+import { befriend, errorCode, Fixture, nextEvent, RawClient, waitFor } from './support';
 
 /** A second device of an account: a fresh client that signs in with a code the first device showed. */
 async function addDevice(fx: Fixture, url: string, first: NetworkClient, name: string): Promise<NetworkClient> {
@@ -100,6 +101,61 @@ describe('server: one person, several devices', () => {
     assert.equal(bob.contacts.find((c) => c.alias === 'alice')?.presence, 'busy', 'the desktop, in the session, still counts');
     desktop.disconnect();
     await waitFor('alice offline for bob', () => bob.contacts.find((c) => c.alias === 'alice')?.presence === 'offline');
+  });
+
+  it('tells each device that another device answered an invitation it was shown, and only then', async () => {
+    const server = await fx.server();
+    const laptop = await fx.user(server, 'alice');
+    const bob = await fx.user(server, 'bob');
+    await befriend(bob, laptop);
+    const desktop = await addDevice(fx, server.url, laptop, 'Desktop');
+    const heard = { laptop: [] as string[], desktop: [] as string[] };
+    const trackers = (['laptop', 'desktop'] as const).map((name) => {
+      const tracker = new AnsweredElsewhere(name === 'laptop' ? laptop : desktop);
+      tracker.onDidAnswerElsewhere((i) => heard[name].push(`${i.id} ${i.status}`));
+      return tracker;
+    });
+
+    const first = await bob.invite('alice');
+    await waitFor('both devices shown the first', () => laptop.invitations.some((i) => i.id === first.id) && desktop.invitations.some((i) => i.id === first.id));
+    await desktop.acceptInvitation(first.id);
+    await waitFor('the laptop told', () => heard.laptop.length === 1);
+    assert.deepEqual(heard.laptop, [`${first.id} accepted`]);
+    await bob.endSession((await waitFor('bob has the session', () => bob.sessions[0])).id);
+
+    const second = await bob.invite('alice');
+    await waitFor('both devices shown the second', () => laptop.invitations.some((i) => i.id === second.id) && desktop.invitations.some((i) => i.id === second.id));
+    await laptop.declineInvitation(second.id);
+    await waitFor('the desktop told', () => heard.desktop.length === 1);
+    assert.deepEqual(heard.desktop, [`${second.id} declined`]);
+
+    // cancelled by the inviter: nobody answered, nobody is told that a device did
+    const third = await bob.invite('alice');
+    await waitFor('both devices shown the third', () => laptop.invitations.some((i) => i.id === third.id) && desktop.invitations.some((i) => i.id === third.id));
+    const seen = nextEvent(laptop.onDidChangeInvitation, (i) => i.id === third.id && i.status === 'cancelled');
+    const seenToo = nextEvent(desktop.onDidChangeInvitation, (i) => i.id === third.id && i.status === 'cancelled');
+    await bob.cancelInvitation(third.id);
+    await Promise.all([seen, seenToo]);
+    assert.deepEqual(heard, { laptop: [`${first.id} accepted`], desktop: [`${second.id} declined`] });
+    for (const tracker of trackers) tracker.dispose();
+  });
+
+  it('survives a device that signs out twice at once (the second finds its token gone)', async () => {
+    const server = await fx.server();
+    const alice = await fx.user(server, 'alice');
+    const { code } = await alice.createDeviceCode();
+    const raw = await RawClient.open(server.url);
+    const signedIn = await raw.request({ type: 'signInWithCode', id: 1, code, deviceName: 'Raw', clientId: 'raw-client-0001' });
+    assert.equal(signedIn.type, 'signedIn');
+    // both leave before the server acts on either
+    raw.socket.send(JSON.stringify({ type: 'signOut', id: 2 }));
+    raw.socket.send(JSON.stringify({ type: 'signOutEverywhere', id: 3 }));
+    raw.socket.send(JSON.stringify({ type: 'signOut', id: 4 }));
+    await waitFor('the raw device closed', () => raw.closed);
+    assert.equal(raw.closed?.code, 4001);
+    await waitFor('alice signed out too', () => alice.connectionState === 'disconnected');
+    const next = await fx.user(server, 'bob');
+    assert.equal(next.connectionState, 'signedIn', 'the server still serves');
   });
 
   it('signs one device out from another, then every device out at once', async () => {

@@ -100,6 +100,12 @@ export class Devices implements IDisposable {
     this.publish(me.alias, 'signedOut', deviceId);
   }
 
+  /** Signs the asking device out; its token may be gone already (a second sign-out racing the first). */
+  signOutThis(me: SignedInIdentity): void {
+    this.store.revoke(me.alias, me.deviceId);
+    this.publish(me.alias, 'signedOut', me.deviceId);
+  }
+
   /** Revokes every device token and open code of the account; every connection of it closes. */
   signOutEverywhere(me: Identity): void {
     this.store.revokeAll(me.alias);
@@ -118,18 +124,31 @@ export class Devices implements IDisposable {
    */
   publish(alias: string, kind: AccountEvent['kind'], deviceId: string | null = null): void {
     this.events.append(alias, kind, deviceId);
-    setImmediate(() => this.apply({ seq: 0, alias, kind, deviceId, formerContacts: [], at: Date.now() }));
+    setImmediate(() => this.applySafely({ seq: 0, alias, kind, deviceId, formerContacts: [], at: Date.now() }));
   }
 
   /** Reads the events written since the last poll, by this process or any other. */
   poll(): void {
-    for (const event of this.events.after(this.lastSeq)) {
+    let events: AccountEvent[];
+    try {
+      events = this.events.after(this.lastSeq);
+    } catch (err) {
+      // a busy store: the next poll reads what this one missed
+      this.ctx.logger.warn(`account events: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    for (const event of events) {
       this.lastSeq = event.seq;
-      try {
-        this.apply(event);
-      } catch (err) {
-        this.ctx.logger.error(`account event ${event.kind} ${event.alias}: ${err instanceof Error ? err.message : String(err)}`);
-      }
+      this.applySafely(event);
+    }
+  }
+
+  /** A failure here (the store closing under a shutdown) is logged; it must never take the process down. */
+  private applySafely(event: AccountEvent): void {
+    try {
+      this.apply(event);
+    } catch (err) {
+      this.ctx.logger.error(`account event ${event.kind} ${event.alias}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
