@@ -38,6 +38,7 @@ export class ControlGate {
   private tokens: number;
   private refilledAt = performance.now();
   private readonly reportedAt = new Map<string, number>();
+  private replaying = false;
 
   constructor(
     /** Absent where remote control is not supported yet: then grant() refuses. */
@@ -65,6 +66,7 @@ export class ControlGate {
   revoke(reason: Exclude<ControlReason, 'granted'>): void {
     if (!this._granted) return;
     this._granted = false;
+    this.fence?.clear();
     this.injector?.releaseAll();
     this._onDidChange.fire({ granted: false, reason });
   }
@@ -86,6 +88,8 @@ export class ControlGate {
       this.report('ERR_PEER_PROTOCOL', `input at ${message.x},${message.y} is outside the ${this.screen.width}x${this.screen.height} screen`);
       return false;
     }
+    // Input waits while the window list catches up with the display, then comes back through here.
+    if (this.fence && !this.replaying && this.fence.hold(message, (m) => this.replay(m))) return true;
     const refusal = this.fence?.refusal(message);
     if (refusal) {
       this.counters.rejected++;
@@ -120,6 +124,15 @@ export class ControlGate {
     this.revoke('stopped');
     this._onDidChange.dispose();
     this._onReject.dispose();
+  }
+
+  private replay(message: InputMessage): void {
+    this.replaying = true;
+    try {
+      this.handle(message);
+    } finally {
+      this.replaying = false;
+    }
   }
 
   private takeToken(): boolean {

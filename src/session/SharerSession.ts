@@ -278,7 +278,8 @@ export class SharerSession extends SessionSide implements ActiveSession {
     const yes = answer === true || window !== undefined;
     // The setting is read again: it may have been switched off while the question was open.
     if (yes && this.policy.allowRemoteControl() && this.host) {
-      this.host.grantControl(window);
+      this.host.grantControl(window?.id);
+      if (window) this.model.note(T.controlLimited(this.helper, window.title));
       return;
     }
     this.model.refuseControl(yes ? 'notAllowed' : 'declined');
@@ -286,11 +287,12 @@ export class SharerSession extends SessionSide implements ActiveSession {
   }
 
   /** The window control is limited to, or undefined when the sharer cancels (or none can be listed). */
-  private async pickControlWindow(): Promise<number | undefined> {
+  private async pickControlWindow(): Promise<WindowInfo | undefined> {
     if (!this.host || !this.prompts.pickWindow) return undefined;
     try {
-      const picked = await this.prompts.pickWindow(await listHostWindows(this.host), 'control');
-      return typeof picked === 'number' ? picked : undefined;
+      const windows = await listHostWindows(this.host);
+      const picked = await this.prompts.pickWindow(windows, 'control');
+      return windows.find((w) => w.id === picked);
     } catch (err) {
       this.log.warn(`session ${this.model.sessionId}: no window to limit control to: ${(err as Error).message}`);
       return undefined;
