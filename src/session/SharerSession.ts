@@ -295,6 +295,7 @@ export class SharerSession extends SessionSide implements ActiveSession {
       return windows.find((w) => w.id === picked);
     } catch (err) {
       this.log.warn(`session ${this.model.sessionId}: no window to limit control to: ${(err as Error).message}`);
+      this.model.note(T.oneWindowUnavailable((err as Error).message));
       return undefined;
     }
   }
