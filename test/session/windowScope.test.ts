@@ -65,6 +65,7 @@ describe('session: control limited to one window the sharer picks', function () 
     await t.panel.page.mouse.click(p.x, p.y);
     await until(() => rejected() > before, 'the host to count the refused click', 10_000);
     assert.equal(t.probe.buttonPresses.length, presses, 'no button press reached the display');
+    await until(() => t.panel.page.locator('.keyboard-hint').textContent().then((text) => text === 'Alice\'s computer refused that: this part of the screen is not open to your control.'), 'Bob\'s panel to say it was refused');
   });
 
   it('refuses Bob\'s keys once Alice points at another window (its keys would land there)', async function () {
