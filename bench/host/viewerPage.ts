@@ -59,6 +59,7 @@ const api = {
     viewer.onDisconnected((reason) => record('disconnected', { reason }));
     viewer.onChat((text) => record('chat', { text }));
     viewer.onControlState((state) => record('control', state));
+    viewer.onInputRefused(() => record('inputRefused', {}));
     viewer.onStats((stats) => record('stats', { ...stats }));
     viewer.onError((error) => record('error', error));
     viewer.onRegionsMode((mode) => record('regionsMode', { mode }));

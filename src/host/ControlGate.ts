@@ -47,6 +47,7 @@ export class ControlGate {
   private readonly reportedAt = new Map<string, number>();
   private limitTimer: ReturnType<typeof setTimeout> | undefined;
   private endsAt: number | undefined;
+  private replaying = false;
 
   constructor(
     /** Absent where remote control is not supported yet: then grant() refuses. */
@@ -87,6 +88,7 @@ export class ControlGate {
     clearTimeout(this.limitTimer);
     this.limitTimer = undefined;
     this.endsAt = undefined;
+    this.fence?.clear();
     this.injector?.releaseAll();
     this._onDidChange.fire({ granted: false, reason });
   }
@@ -108,6 +110,8 @@ export class ControlGate {
       this.report('ERR_PEER_PROTOCOL', `input at ${message.x},${message.y} is outside the ${this.screen.width}x${this.screen.height} screen`);
       return false;
     }
+    // Input waits while the window list catches up with the display, then comes back through here.
+    if (this.fence && !this.replaying && this.fence.hold(message, (m) => this.replay(m))) return true;
     const refusal = this.fence?.refusal(message);
     if (refusal) {
       this.counters.rejected++;
@@ -142,6 +146,15 @@ export class ControlGate {
     this.revoke('stopped');
     this._onDidChange.dispose();
     this._onReject.dispose();
+  }
+
+  private replay(message: InputMessage): void {
+    this.replaying = true;
+    try {
+      this.handle(message);
+    } finally {
+      this.replaying = false;
+    }
   }
 
   private takeToken(): boolean {

@@ -70,6 +70,8 @@ export const HostControlMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sharing'), paused: z.boolean() }),
   /** Size of the shared screen; input coordinates refer to it. */
   z.object({ type: z.literal('screen'), width: z.number().int().min(1).max(32_767), height: z.number().int().min(1).max(32_767) }),
+  /** The sharer's computer refused the helper's input there (a hidden window, or outside the one window allowed); no reason, so nothing about the windows leaks. */
+  z.object({ type: z.literal('inputRefused') }),
   /** Cursor hot-spot position in screen space; `serial` names the shape. */
   z.object({ type: z.literal('cursor'), x: z.number().int(), y: z.number().int(), serial: z.number().int() }),
   /** A cursor image, premultiplied-free RGBA, base64. */

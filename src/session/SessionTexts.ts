@@ -32,6 +32,8 @@ export const SessionTexts = {
   pickControlWindow: 'Which window may the helper control? Input anywhere else is refused.',
   pickSharedWindow: 'Which window should the helper see? Everything else is shown black.',
   wholeScreen: 'Whole Screen',
+  oneWindowUnavailable: (why: string) => `Control could not be limited to one window: ${why}`,
+  controlLimited: (helper: string, title: string) => `${helper} may control only the window "${title}"; input anywhere else is refused.`,
   controlDeclined: (sharer: string) => `${sharer} did not allow you to take control.`,
   controlDeclinedSharer: (helper: string) => `You did not allow ${helper} to take control.`,
   controlGrantedHelper: (sharer: string) => `${sharer} has allowed you to share control. Click the remote desktop to type; ${sharer} can stop it with ESC.`,

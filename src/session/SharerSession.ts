@@ -379,7 +379,8 @@ export class SharerSession extends SessionSide implements SuspendableSession {
     const yes = answer === 'oneWindow' ? window !== undefined : answer !== false;
     // The setting is read again: it may have been switched off while the question was open.
     if (yes && this.policy.allowRemoteControl() && this.host) {
-      this.host.grantControl({ limitMs: typeof answer === 'object' ? Math.round(answer.minutes * this.timing.minuteMs) : undefined, window });
+      this.host.grantControl({ limitMs: typeof answer === 'object' ? Math.round(answer.minutes * this.timing.minuteMs) : undefined, window: window?.id });
+      if (window) this.model.note(T.controlLimited(this.helper, window.title));
       return;
     }
     this.model.refuseControl(yes ? 'notAllowed' : 'declined');
@@ -387,13 +388,15 @@ export class SharerSession extends SessionSide implements SuspendableSession {
   }
 
   /** The window control is limited to, or undefined when the sharer cancels (or none can be listed). */
-  private async pickControlWindow(): Promise<number | undefined> {
+  private async pickControlWindow(): Promise<WindowInfo | undefined> {
     if (!this.host || !this.prompts.pickWindow) return undefined;
     try {
-      const picked = await this.prompts.pickWindow(await listHostWindows(this.host), 'control');
-      return typeof picked === 'number' ? picked : undefined;
+      const windows = await listHostWindows(this.host);
+      const picked = await this.prompts.pickWindow(windows, 'control');
+      return windows.find((w) => w.id === picked);
     } catch (err) {
       this.log.warn(`session ${this.model.sessionId}: no window to limit control to: ${(err as Error).message}`);
+      this.model.note(T.oneWindowUnavailable((err as Error).message));
       return undefined;
     }
   }

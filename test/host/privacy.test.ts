@@ -151,6 +151,9 @@ function describePath(path: 'regions' | 'video'): void {
       const pressesBefore = probe.buttonPresses.length;
       await page.mouse.click(inside.x, inside.y);
       await until('ERR_INPUT_REFUSED from the host', () => session.record.errors.find((e) => e.code === 'ERR_INPUT_REFUSED'));
+      // The helper hears that it was refused, and nothing about which window is there.
+      const told = await until('the viewer to hear of the refusal', async () => (await session.viewerEvents('inputRefused'))[0]);
+      assert.deepEqual(Object.keys(told).sort(), ['at', 'type']);
       // The pointer may go anywhere the helper may reach; it never got into the hidden window.
       const outside = await page.evaluate(() => window.remoteAssist.pagePoint(40, 650, 1280, 720));
       await page.mouse.click(outside.x, outside.y);

@@ -52,6 +52,8 @@ describe('session: control limited to one window the sharer picks', function () 
   it('offers the windows by title and grants control inside the chosen one: Bob types into the terminal', async function () {
     await t.takeControl();
     assert.ok(offered.some((w) => w.title === 'other') && offered.length >= 2, JSON.stringify(offered));
+    const chosen = offered.find((w) => w.title !== 'other')!;
+    assert.ok(t.sharer.model.history.some((e) => e.kind === 'status' && e.text === `Bob (bob) may control only the window "${chosen.title}"; input anywhere else is refused.`), 'Alice\'s history says which window');
     await t.panel.page.keyboard.type('inside\n');
     await until(() => t.typed.includes('inside\n'), 'the line in Alice\'s terminal');
   });
@@ -63,13 +65,14 @@ describe('session: control limited to one window the sharer picks', function () 
     await t.panel.page.mouse.click(p.x, p.y);
     await until(() => rejected() > before, 'the host to count the refused click', 10_000);
     assert.equal(t.probe.buttonPresses.length, presses, 'no button press reached the display');
+    await until(() => t.panel.page.locator('.keyboard-hint').textContent().then((text) => text === 'Alice\'s computer refused that: this part of the screen is not open to your control.'), 'Bob\'s panel to say it was refused');
   });
 
   it('refuses Bob\'s keys once Alice points at another window (its keys would land there)', async function () {
     await new Promise<void>((resolve, reject) => spawn('xdotool', ['mousemove', '760', '440'], { env: t.env(), stdio: 'ignore' }).on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`xdotool ${c}`)))));
     const before = rejected();
     await t.panel.page.keyboard.type('outside\n');
-    await until(() => rejected() > before, 'the host to count the refused keys', 10_000);
+    await until(() => rejected() > before, `the host to count the refused keys (terminal: ${JSON.stringify(t.typed)}, other: ${JSON.stringify(read(otherFile()))})`, 10_000);
     assert.equal(read(otherFile()), '', 'nothing reached the other window');
     assert.ok(!t.typed.includes('outside'), 'nor the terminal');
   });

@@ -32,6 +32,8 @@ export class ControlService implements HostService {
       }),
     );
     this.store.add(control.onMessage((data) => this.onControl(data)));
+    // The helper learns that input was refused (at most once a second, as the gate reports), never why.
+    this.store.add(ctx.gate.onReject((r) => r.code === 'ERR_INPUT_REFUSED' && this.send({ type: 'inputRefused' })));
     this.store.add(input.onMessage((data) => this.onInput(data)));
   }
 

@@ -94,6 +94,7 @@ function ensureViewer(): RemoteViewer {
     bridge.post({ type: 'viewerControl', granted, reason, remainingMs });
     updateKeyboard();
   });
+  v.onInputRefused(() => showRefused());
   v.onPath((path) => {
     showPath(path);
     bridge.post({ type: 'viewerPath', path });
@@ -127,6 +128,14 @@ function closeViewer(): void {
   viewer?.dispose();
   viewer = undefined;
   updateKeyboard();
+}
+
+/** Refused input is said where the keyboard hint is, for a few seconds. */
+let refusedTimer: ReturnType<typeof setTimeout> | undefined;
+function showRefused(): void {
+  keyboardHint.textContent = `${view?.peerName ?? 'The sharer'}'s computer refused that: this part of the screen is not open to your control.`;
+  clearTimeout(refusedTimer);
+  refusedTimer = setTimeout(updateKeyboard, 4000);
 }
 
 /** Keyboard goes to the remote machine only while control is granted and the desktop has focus. */

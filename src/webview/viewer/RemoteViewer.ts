@@ -85,6 +85,9 @@ export class RemoteViewer implements IDisposable {
   private readonly _onPath = new Emitter<ConnectionPath>();
   /** The selected candidate pair from getStats, about once a second while connected. */
   readonly onPath = this._onPath.event;
+  private readonly _onInputRefused = new Emitter<void>();
+  /** The sharer's computer refused input (a hidden window, or outside the window control is limited to). */
+  readonly onInputRefused = this._onInputRefused.event;
   private readonly _onError = new Emitter<{ code: string; message: string }>();
   readonly onError = this._onError.event;
 
@@ -248,7 +251,7 @@ export class RemoteViewer implements IDisposable {
     this.peer.destroy();
     this.video.srcObject = null;
     this.root.remove();
-    for (const e of [this._onConnected, this._onDisconnected, this._onLink, this._onChat, this._onControlState, this._onVerification, this._onSharing, this._onStats, this._onPath, this._onError]) e.dispose();
+    for (const e of [this._onConnected, this._onDisconnected, this._onLink, this._onChat, this._onControlState, this._onVerification, this._onSharing, this._onStats, this._onPath, this._onInputRefused, this._onError]) e.dispose();
   }
 
   /** A screen is interactive: show each frame as soon as it decodes instead of smoothing with a buffer. */
@@ -310,6 +313,9 @@ export class RemoteViewer implements IDisposable {
         // In control the remote cursor is the pointer; when only watching, the helper keeps their own.
         this.stage.style.cursor = message.granted ? 'none' : 'default';
         this._onControlState.fire({ granted: message.granted, reason: message.reason, remainingMs: message.remainingMs });
+        break;
+      case 'inputRefused':
+        this._onInputRefused.fire();
         break;
       case 'cursor':
         this.cursor.move(message.x, message.y, message.serial);
