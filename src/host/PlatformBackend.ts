@@ -10,6 +10,7 @@ import { HostError } from './HostError';
 import { LibnutCapture, LibnutCursor, loadLibnut } from './capture/LibnutCapture';
 import { openCapture } from './capture/createCapture';
 import { checkMacPermission } from './capture/macPermissions';
+import { ScreenArea } from './capture/ScreenArea';
 import { CursorTracker, ScreenCapture } from './capture/ScreenCapture';
 import { EscapeWatcher } from './input/EscapeWatcher';
 import { InputInjector } from './input/InputInjector';
@@ -19,8 +20,19 @@ import { X11EscapeWatcher } from './input/X11EscapeWatcher';
 import { X11Input } from './input/X11Input';
 import { X11Display } from './x11/X11Display';
 
+/** What is shared: the live area, the sharer's choice, and switching it where the platform can. */
+export interface SharedScreen {
+  readonly area: ScreenArea;
+  readonly current: ScreenChoice;
+  /** Shares another monitor (or all); absent where only the whole screen can be shared. */
+  choose?(choice: ScreenChoice): Promise<boolean>;
+  /** The chosen monitor went away (the area stays within what was shared). */
+  readonly onError: Event<HostError>;
+}
+
 export interface PlatformBackend {
   readonly capture: ScreenCapture;
+  readonly screens: SharedScreen;
   readonly cursor: CursorTracker;
   /** Input and the local-ESC watcher; absent where remote control is not supported yet. */
   readonly control?: { readonly injector: InputInjector; readonly escape: EscapeWatcher };
@@ -60,18 +72,18 @@ export async function openBackend(kind: BackendKind, env: NodeJS.ProcessEnv, scr
 
 async function openX11(displayName: string, screen: ScreenChoice, resources: DisposableStore): Promise<PlatformBackend> {
   const errors = resources.add(new Emitter<Error>());
-  const { capture, cursor, display } = await openCapture(displayName, screen);
+  const { capture, cursor, display, screens } = await openCapture(displayName, screen);
   resources.add(display);
   resources.add(display.onError((err) => errors.fire(err)));
+  resources.add(screens);
   resources.add(capture);
   resources.add(cursor);
-  const region = capture.region;
   // Input and the ESC watcher get their own connection so big frame reads never delay them.
   const inputDisplay = resources.add(await X11Display.connect(displayName));
   resources.add(inputDisplay.onError((err) => errors.fire(err)));
-  const injector = resources.add(await X11Input.open(inputDisplay, region));
+  const injector = resources.add(await X11Input.open(inputDisplay, screens.area));
   const escape = resources.add(await X11EscapeWatcher.open(inputDisplay, injector.escapeKeycodes, injector));
-  return { capture, cursor, control: { injector, escape }, resources, onError: errors.event };
+  return { capture, cursor, screens, control: { injector, escape }, resources, onError: errors.event };
 }
 
 function openLibnut(screen: ScreenChoice, resources: DisposableStore): PlatformBackend {
@@ -81,11 +93,12 @@ function openLibnut(screen: ScreenChoice, resources: DisposableStore): PlatformB
   const noScreen = process.platform === 'darwin' ? checkMacPermission('screen') : undefined;
   if (noScreen) throw noScreen;
   const capture = resources.add(LibnutCapture.open(libnut));
+  const screens: SharedScreen = { area: resources.add(new ScreenArea(capture.region, true)), current: 'all', onError: () => ({ dispose: () => undefined }) };
   const cursor = resources.add(new LibnutCursor(libnut, capture.density));
   const controlUnavailable = process.platform === 'darwin' ? checkMacPermission('accessibility') : undefined;
   const control = controlUnavailable ? undefined : openLibnutControl(libnut as unknown as LibnutControl, capture.density, resources);
   // libnut reports failures by throwing from its calls, which the capture handles itself.
-  return { capture, cursor, control, controlUnavailable, resources, onError: () => ({ dispose: () => undefined }) };
+  return { capture, cursor, screens, control, controlUnavailable, resources, onError: () => ({ dispose: () => undefined }) };
 }
 
 /** Control needs the local-ESC watcher: without uiohook the session stays view only (the gate refuses control). */
