@@ -119,7 +119,12 @@ export function activate(context: vscode.ExtensionContext): void {
     if (!(active instanceof SharerSession)) throw new Error('You are not sharing your screen in a session.');
     active.restartSharing();
   };
-  const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, toolbar, showPanel: () => panel.reveal(), restartSharing, log });
+  const chooseScreen = async () => {
+    const active = sessions.active;
+    if (!(active instanceof SharerSession)) throw new Error('You are not sharing your screen in a session.');
+    await active.chooseScreen();
+  };
+  const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, toolbar, showPanel: () => panel.reveal(), restartSharing, chooseScreen, log });
   subs.push(commands);
   subs.push(
     vscode.window.registerUriHandler({

@@ -1,5 +1,6 @@
 /** The sharer's modal questions. Only an explicit Yes counts: closing the dialog is a No. */
 import * as vscode from 'vscode';
+import type { MonitorInfo, ScreenChoice } from '../protocol/host';
 import type { SharerPrompts } from './SharerSession';
 import { SessionTexts as T } from './SessionTexts';
 
@@ -23,5 +24,22 @@ export class ConsentPrompts implements SharerPrompts {
   async offerSystemSettings(message: string, settingsUrl: string): Promise<void> {
     const answer = await vscode.window.showErrorMessage(message, 'Open System Settings');
     if (answer === 'Open System Settings') await vscode.env.openExternal(vscode.Uri.parse(settingsUrl));
+  }
+
+  async pickScreen(monitors: readonly MonitorInfo[], current: ScreenChoice, midSession: boolean): Promise<ScreenChoice | undefined> {
+    const right = Math.max(...monitors.map((m) => m.x + m.width));
+    const bottom = Math.max(...monitors.map((m) => m.y + m.height));
+    const items: (vscode.QuickPickItem & { choice: ScreenChoice })[] = [
+      { label: 'All monitors', description: `${right}×${bottom}`, choice: 'all' },
+      ...monitors.map((m) => ({
+        label: `Monitor ${m.name}`,
+        description: `${m.width}×${m.height} at ${m.x},${m.y}${m.primary ? ' · primary' : ''}`,
+        choice: { monitor: m.name },
+      })),
+    ];
+    const same = (c: ScreenChoice) => JSON.stringify(c) === JSON.stringify(current);
+    for (const item of items) if (same(item.choice)) item.detail = 'Shared now';
+    const picked = await vscode.window.showQuickPick(items, { title: T.pickScreenTitle, placeHolder: midSession ? T.pickScreenPromptMidSession : T.pickScreenPrompt, ignoreFocusOut: true });
+    return picked?.choice;
   }
 }

@@ -13,6 +13,7 @@ import { HostFilesEndpoint } from '../files/FilesEndpoint';
 import type { FilesFactory, SessionFiles } from '../files/SessionFiles';
 import { settingsUrlFor } from '../host/capture/macPermissions';
 import type { HostSupervisor } from '../host/supervisor';
+import type { MonitorInfo, ScreenChoice } from '../protocol/host';
 import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { SessionError } from './AssistanceSession';
@@ -32,6 +33,8 @@ export interface SharerPrompts {
   offerRestart?(restart: () => void): void;
   /** A permission the system withholds (macOS): the message, and a button to the System Settings page for it. */
   offerSystemSettings?(message: string, settingsUrl: string): Promise<void>;
+  /** Which monitor (or all) to share; undefined when the sharer cancels. Asked only with two or more monitors. */
+  pickScreen?(monitors: readonly MonitorInfo[], current: ScreenChoice, midSession: boolean): Promise<ScreenChoice | undefined>;
 }
 
 /** A new peer connection that is not up after this long is replaced by another. */
@@ -54,6 +57,8 @@ export class SharerSession extends SessionSide implements ActiveSession {
   private attemptTimer: ReturnType<typeof setTimeout> | undefined;
   talk: TalkController | undefined;
   files: SessionFiles | undefined;
+  /** What the sharer chose to share (at consent, or since): every new host process starts on it. */
+  private screen: ScreenChoice = 'all';
 
   constructor(
     session: Session,
@@ -83,8 +88,47 @@ export class SharerSession extends SessionSide implements ActiveSession {
       this.release();
       return;
     }
+    // Which monitor: part of the consent, so cancelling the picker shares nothing.
+    const screen = await this.askScreen(false);
+    if (this.model.phase !== 'consent') return;
+    if (!screen) {
+      this.model.consentRefused();
+      await this.channel.end();
+      this.release();
+      return;
+    }
+    this.screen = screen;
     this.model.consentGiven();
     this.startHost();
+  }
+
+  /**
+   * The sharer's choice among the display's monitors, or 'all' when there is nothing to choose (one monitor,
+   * no picker, or monitors that cannot be listed); undefined when the sharer cancelled.
+   */
+  private async askScreen(midSession: boolean): Promise<ScreenChoice | undefined> {
+    if (!this.prompts.pickScreen) return this.screen;
+    const probe = this.createHost();
+    let monitors: MonitorInfo[];
+    try {
+      monitors = await probe.listMonitors();
+    } catch (err) {
+      this.log.warn(`session ${this.model.sessionId}: monitors could not be listed (${(err as Error).message}); offering the whole screen`);
+      monitors = [];
+    } finally {
+      probe.dispose();
+    }
+    if (monitors.length < 2) return this.screen;
+    return this.prompts.pickScreen(monitors, this.screen, midSession);
+  }
+
+  /** "Choose Screen to Share…" mid-session: the helper's viewer follows with the new monitor's size. */
+  async chooseScreen(): Promise<void> {
+    if (this.model.phase !== 'connected' || this.host?.state !== 'running') throw new SessionError('ERR_ILLEGAL_TRANSITION', 'You are not sharing your screen in a session.');
+    const host = this.host;
+    const screen = await this.askScreen(true);
+    if (!screen || this.host !== host || host.state !== 'running') return;
+    host.selectScreen(screen);
   }
 
   async sendChat(text: string): Promise<void> {
@@ -183,6 +227,14 @@ export class SharerSession extends SessionSide implements ActiveSession {
       }),
     );
     hostStore.add(host.onChat((text) => this.guard('chat', () => this.model.chat('peer', text, this.ctx.myName))));
+    hostStore.add(
+      host.onScreen(({ screen, width, height }) => {
+        if (!current()) return;
+        const changed = JSON.stringify(screen) !== JSON.stringify(this.screen);
+        this.screen = screen;
+        if (changed) this.guard('screen', () => this.model.note(T.sharingScreen(screen === 'all' ? undefined : screen.monitor, width, height)));
+      }),
+    );
     hostStore.add(host.onControlRequested(() => current() && void this.onControlRequested()));
     hostStore.add(
       host.onControl(({ granted, reason }) => {
@@ -198,6 +250,7 @@ export class SharerSession extends SessionSide implements ActiveSession {
         this.log.error(`host ${e.code}: ${e.message}`);
         const settingsUrl = settingsUrlFor(e.code);
         if (settingsUrl) void this.prompts.offerSystemSettings?.(e.message, settingsUrl);
+        if (e.code === 'ERR_MONITOR_NOT_FOUND' && current()) this.guard('screen', () => this.model.note(T.monitorNotFound(e.message)));
         // Before the first connection a fatal error means sharing cannot start; later, the exit handler decides.
         if (e.fatal && this.model.phase === 'connecting' && current()) void this.fail(T.sharingFailed(e.message));
       }),
@@ -229,7 +282,7 @@ export class SharerSession extends SessionSide implements ActiveSession {
     }
     this.preset = this.policy.qualityPreset();
     hostStore.add(host.onStats((stats) => stats.path && this.setPath(stats.path)));
-    host.start({ quality: qualityFor(this.preset), iceServers: [...this.iceServers] });
+    host.start({ quality: qualityFor(this.preset), screen: this.screen, iceServers: [...this.iceServers] });
   }
 
   /**

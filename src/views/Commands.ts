@@ -30,6 +30,8 @@ export interface CommandServices {
   readonly showPanel: () => void;
   /** The sharer's "Restart Sharing" after the host process crashed. */
   readonly restartSharing: () => void;
+  /** The sharer's "Choose Screen to Share…" mid-session (another monitor, or all). */
+  readonly chooseScreen: () => Promise<void>;
   readonly log: vscode.LogOutputChannel & Logger;
 }
 
@@ -81,6 +83,7 @@ export class Commands implements vscode.Disposable {
     reg('setTurnSecret', () => this.setTurnSecret());
     reg('showPanel', () => s.showPanel());
     reg('restartSharing', () => s.restartSharing());
+    reg('chooseScreen', () => s.chooseScreen());
     reg('showLog', () => s.log.show());
   }
 

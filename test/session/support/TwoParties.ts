@@ -16,7 +16,7 @@ import { FilesUi, SessionFiles } from '../../../src/files/SessionFiles';
 import type { TransferSnapshot } from '../../../src/protocol/files';
 import { HelperSession } from '../../../src/session/HelperSession';
 import { SessionFeatures } from '../../../src/session/SessionFeatures';
-import { SharerSession } from '../../../src/session/SharerSession';
+import { SharerPrompts, SharerSession } from '../../../src/session/SharerSession';
 import { ToolbarDispatch } from '../../../src/views/ToolbarDispatch';
 import { WebviewRouter } from '../../../src/views/WebviewRouter';
 import { freePort } from '../../../scripts/stack/poll';
@@ -37,6 +37,10 @@ export interface TwoPartiesOptions {
   readonly hostNodePath?: string;
   /** Runs Bob's panel in this Chromium (e.g. NetLab's chromiumIn()). */
   readonly chromiumPath?: string;
+  /** RANDR monitors on Alice's display, as `xrandr --setmonitor` takes them: [name, geometry]. */
+  readonly monitors?: readonly (readonly [string, string])[];
+  /** Alice's monitor picker (asked after her Yes when there are two or more monitors). */
+  readonly pickScreen?: SharerPrompts['pickScreen'];
 }
 
 /** A user's Send a File answers: every offer saved into `inbox`; the latest progress of each transfer kept. */
@@ -160,6 +164,7 @@ export class TwoParties {
     this.xclients.push(spawn('xterm', ['-name', 'typed', '-geometry', '60x10+100+100', '-e', 'sh', '-c', `cat > ${join(this.work, 'typed.txt')}`], { env: this.env(), stdio: 'ignore' }));
     await x('xdotool', ['search', '--sync', '--onlyvisible', '--classname', 'typed']);
     await x('xsetroot', ['-solid', '#2040c0']);
+    for (const [name, geometry] of this.options.monitors ?? []) await x('xrandr', ['--setmonitor', name, geometry, 'none']);
     this.probe = await XProbe.open(this.display.display);
     this.alice = this.fx.client({ logger: quiet });
     this.bob = this.fx.client({ logger: quiet });
@@ -187,7 +192,7 @@ export class TwoParties {
       aliceSession,
       this.alice,
       { myName: 'Alice', historyDir: join(this.work, 'alice') },
-      { askConsent: async () => true, askControl: async () => true, offerRestart: (restart) => (this.restartOffered = restart) },
+      { askConsent: async () => true, askControl: async () => true, offerRestart: (restart) => (this.restartOffered = restart), pickScreen: this.options.pickScreen },
       { allowRemoteControl: () => true, qualityPreset: () => 'Best' },
       () => {
         const h = new HostSupervisor({ hostScript, nodePath: this.options.hostNodePath, env: this.env(), logger: quiet });
