@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
         }), log, talk, files),
       helper: (session, client) => {
         panel.open(session.peer.displayName);
-        const helper = new HelperSession(session, client, ctx(), (m) => panel.post(m), log, talk, files);
+        const helper = new HelperSession(session, client, ctx(), (m) => panel.post(m), log, talk, files, vscode.env.clipboard);
         panel.attach(helper);
         return helper;
       },
@@ -124,7 +124,17 @@ export function activate(context: vscode.ExtensionContext): void {
     if (!(active instanceof SharerSession)) throw new Error('You are not sharing your screen in a session.');
     await active.chooseScreen();
   };
-  const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, toolbar, showPanel: () => panel.reveal(), restartSharing, chooseScreen, log });
+  const clipboardSync = async () => {
+    const active = sessions.active;
+    if (!(active instanceof SharerSession)) throw new Error('You are not sharing your screen in a session.');
+    await active.chooseClipboard();
+  };
+  const sendClipboard = async () => {
+    const active = sessions.active;
+    if (!(active instanceof HelperSession)) throw new Error('You are not helping in a session.');
+    await active.sendClipboard();
+  };
+  const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, toolbar, showPanel: () => panel.reveal(), restartSharing, chooseScreen, clipboardSync, sendClipboard, log });
   subs.push(commands);
   subs.push(
     vscode.window.registerUriHandler({

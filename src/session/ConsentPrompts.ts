@@ -1,6 +1,8 @@
 /** The sharer's modal questions. Only an explicit Yes counts: closing the dialog is a No. */
 import * as vscode from 'vscode';
 import type { MonitorInfo, ScreenChoice } from '../protocol/host';
+import type { ClipboardAllowed } from '../protocol/clipboard';
+import { ClipboardTexts as C } from './ClipboardTexts';
 import type { SharerPrompts } from './SharerSession';
 import { SessionTexts as T } from './SessionTexts';
 
@@ -41,5 +43,15 @@ export class ConsentPrompts implements SharerPrompts {
     for (const item of items) if (same(item.choice)) item.detail = 'Shared now';
     const picked = await vscode.window.showQuickPick(items, { title: T.pickScreenTitle, placeHolder: midSession ? T.pickScreenPromptMidSession : T.pickScreenPrompt, ignoreFocusOut: true });
     return picked?.choice;
+  }
+
+  async pickClipboard(helperName: string, current: ClipboardAllowed): Promise<ClipboardAllowed | undefined> {
+    const items: (vscode.QuickPickItem & { key: keyof ClipboardAllowed })[] = [
+      { label: C.toHelperItem(helperName), picked: current.toHelper, key: 'toHelper' },
+      { label: C.toSharerItem(helperName), picked: current.toSharer, key: 'toSharer' },
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: C.pickTitle, placeHolder: C.pickPrompt, canPickMany: true, ignoreFocusOut: true });
+    if (!picked) return undefined;
+    return { toHelper: picked.some((i) => i.key === 'toHelper'), toSharer: picked.some((i) => i.key === 'toSharer') };
   }
 }

@@ -14,6 +14,7 @@ import type { RelayMessage } from '../protocol/relay';
 import type { ExtensionMessage, WebviewMessage } from '../protocol/webview';
 import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
+import { HelperClipboard, SystemClipboard } from './HelperClipboard';
 import { SessionError } from './AssistanceSession';
 import type { ActiveSession, SessionContext } from './ActiveSession';
 import type { QualityPreset } from './QualityPresets';
@@ -25,6 +26,7 @@ export type ViewerReport = Extract<WebviewMessage, { type: `viewer${string}` }>;
 
 export class HelperSession extends SessionSide implements ActiveSession {
   readonly talk: TalkController | undefined;
+  private readonly clipboard: HelperClipboard | undefined;
   private readonly voice: HelperVoice | undefined;
   files: SessionFiles | undefined;
   private filesRelay: RelayChannel | undefined;
@@ -40,9 +42,11 @@ export class HelperSession extends SessionSide implements ActiveSession {
     log: Logger,
     talkFactory?: TalkFactory,
     private readonly filesFactory?: FilesFactory,
+    systemClipboard?: SystemClipboard,
   ) {
     super(session, client, 'helper', ctx, log);
     const peerName = session.peer.displayName;
+    if (systemClipboard) this.clipboard = new HelperClipboard(peerName, systemClipboard, (m) => this.toViewer(m), (line) => this.guard('clipboard', () => this.model.note(line)), log);
     if (talkFactory) {
       // The helper's microphone and speaker are opened here in Node; the panel's peer carries the audio.
       const voice = (this.voice = new HelperVoice((m) => this.toViewer(m)));
@@ -93,6 +97,9 @@ export class HelperSession extends SessionSide implements ActiveSession {
       case 'viewerChat':
         this.guard('chat', () => this.model.chat('peer', report.text, this.ctx.myName));
         break;
+      case 'viewerClipboard':
+        this.clipboard?.receive(report.message).catch((err: Error) => this.log.warn(`clipboard: ${err.message}`));
+        break;
       case 'viewerControl':
         this.onControlState(report.granted, report.reason);
         break;
@@ -118,6 +125,13 @@ export class HelperSession extends SessionSide implements ActiveSession {
         this.files?.sendDropped(report.uris);
         break;
     }
+  }
+
+  /** "Send Clipboard Text": the helper's clipboard goes to the sharer, whose host decides. */
+  async sendClipboard(): Promise<void> {
+    if (this.model.phase !== 'connected') throw new SessionError('ERR_ILLEGAL_TRANSITION', `You are not connected to ${this.model.peerName}.`);
+    if (!this.clipboard) throw new SessionError('ERR_ILLEGAL_TRANSITION', 'Clipboard sync is not available here.');
+    await this.clipboard.send();
   }
 
   async sendChat(text: string): Promise<void> {

@@ -14,6 +14,8 @@ import type { FilesFactory, SessionFiles } from '../files/SessionFiles';
 import { settingsUrlFor } from '../host/capture/macPermissions';
 import type { HostSupervisor } from '../host/supervisor';
 import type { MonitorInfo, ScreenChoice } from '../protocol/host';
+import type { ClipboardAllowed } from '../protocol/clipboard';
+import { SharerClipboard } from './SharerClipboard';
 import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { SessionError } from './AssistanceSession';
@@ -33,6 +35,8 @@ export interface SharerPrompts {
   offerRestart?(restart: () => void): void;
   /** A permission the system withholds (macOS): the message, and a button to the System Settings page for it. */
   offerSystemSettings?(message: string, settingsUrl: string): Promise<void>;
+  /** Clipboard sync: which directions to allow now (undefined: cancelled, nothing changes). */
+  pickClipboard?(helperName: string, current: ClipboardAllowed): Promise<ClipboardAllowed | undefined>;
   /** Which monitor (or all) to share; undefined when the sharer cancels. Asked only with two or more monitors. */
   pickScreen?(monitors: readonly MonitorInfo[], current: ScreenChoice, midSession: boolean): Promise<ScreenChoice | undefined>;
 }
@@ -59,6 +63,8 @@ export class SharerSession extends SessionSide implements ActiveSession {
   files: SessionFiles | undefined;
   /** What the sharer chose to share (at consent, or since): every new host process starts on it. */
   private screen: ScreenChoice = 'all';
+  /** Clipboard sync for this session: both directions off until the sharer turns one on. */
+  private readonly clipboard: SharerClipboard;
 
   constructor(
     session: Session,
@@ -73,6 +79,20 @@ export class SharerSession extends SessionSide implements ActiveSession {
   ) {
     super(session, client, 'sharer', ctx, log);
     this.helper = T.vouchedName(session.peer);
+    this.clipboard = new SharerClipboard(session.peer.displayName, (line) => this.guard('clipboard', () => this.model.note(line)), log);
+  }
+
+  /** "Clipboard Sync…": the sharer turns each direction on or off for this session. */
+  async chooseClipboard(): Promise<void> {
+    if (this.model.phase !== 'connected') throw new SessionError('ERR_ILLEGAL_TRANSITION', 'You are not sharing your screen in a session.');
+    const allowed = await this.prompts.pickClipboard?.(this.helper, this.clipboard.allowed);
+    if (allowed) this.setClipboard(allowed);
+  }
+
+  /** Turns clipboard directions on or off for this session (the host enforces them). */
+  setClipboard(allowed: ClipboardAllowed): void {
+    if (this.model.phase !== 'connected') throw new SessionError('ERR_ILLEGAL_TRANSITION', 'You are not sharing your screen in a session.');
+    this.clipboard.set(allowed, this.host);
   }
 
   /** The helper as the consent and control questions name them. */
@@ -198,6 +218,7 @@ export class SharerSession extends SessionSide implements ActiveSession {
     if (this.filesFactory) {
       this.files = hostStore.add(this.filesFactory(this.model.peerName, new HostFilesEndpoint(host, this.log), (line) => this.guard('files', () => this.model.note(line))));
     }
+    for (const d of this.clipboard.attach(host)) hostStore.add(d);
     hostStore.add(host.onSignal((payload) => void this.channel.send({ type: 'rtc', payload, epoch }).catch((err: Error) => this.log.warn(`signal not relayed: ${err.message}`))));
     hostStore.add(
       host.onConnected(({ width, height }) => {

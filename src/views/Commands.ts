@@ -32,6 +32,9 @@ export interface CommandServices {
   readonly restartSharing: () => void;
   /** The sharer's "Choose Screen to Share…" mid-session (another monitor, or all). */
   readonly chooseScreen: () => Promise<void>;
+  /** The sharer's "Clipboard Sync…" and the helper's "Send Clipboard Text". */
+  readonly clipboardSync: () => Promise<void>;
+  readonly sendClipboard: () => Promise<void>;
   readonly log: vscode.LogOutputChannel & Logger;
 }
 
@@ -84,6 +87,8 @@ export class Commands implements vscode.Disposable {
     reg('showPanel', () => s.showPanel());
     reg('restartSharing', () => s.restartSharing());
     reg('chooseScreen', () => s.chooseScreen());
+    reg('clipboardSync', () => s.clipboardSync());
+    reg('sendClipboard', () => s.sendClipboard());
     reg('showLog', () => s.log.show());
   }
 

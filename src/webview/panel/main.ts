@@ -78,6 +78,7 @@ function ensureViewer(): RemoteViewer {
     updateKeyboard();
   });
   v.onChat((text) => bridge.post({ type: 'viewerChat', text }));
+  v.onClipboard((message) => bridge.post({ type: 'viewerClipboard', message }));
   v.onStats((stats) => quality.update(stats));
   v.onControlState(({ granted, reason }) => {
     bridge.post({ type: 'viewerControl', granted, reason });
@@ -193,6 +194,9 @@ function handle(message: Exclude<ExtensionMessage, { type: 'reply' }>): void {
       break;
     case 'viewerSendChat':
       viewer?.sendChat(message.text);
+      break;
+    case 'viewerSendClipboard':
+      viewer?.sendClipboard(message.text);
       break;
     case 'viewerRequestControl':
       viewer?.requestControl();

@@ -15,6 +15,7 @@ import type { Session } from '../../../src/protocol/network';
 import { FilesUi, SessionFiles } from '../../../src/files/SessionFiles';
 import type { TransferSnapshot } from '../../../src/protocol/files';
 import { HelperSession } from '../../../src/session/HelperSession';
+import type { SystemClipboard } from '../../../src/session/HelperClipboard';
 import { SessionFeatures } from '../../../src/session/SessionFeatures';
 import { SharerPrompts, SharerSession } from '../../../src/session/SharerSession';
 import { ToolbarDispatch } from '../../../src/views/ToolbarDispatch';
@@ -41,6 +42,9 @@ export interface TwoPartiesOptions {
   readonly monitors?: readonly (readonly [string, string])[];
   /** Alice's monitor picker (asked after her Yes when there are two or more monitors). */
   readonly pickScreen?: SharerPrompts['pickScreen'];
+  /** Alice's Clipboard Sync answer, and Bob's system clipboard (vscode.env.clipboard in VS Code). */
+  readonly pickClipboard?: SharerPrompts['pickClipboard'];
+  readonly helperClipboard?: SystemClipboard;
 }
 
 /** A user's Send a File answers: every offer saved into `inbox`; the latest progress of each transfer kept. */
@@ -182,7 +186,7 @@ export class TwoParties {
     const [aliceSession, bobSession] = await Promise.all([aliceStarted, bobStarted]);
     const files = (user: FilesUser) => (peerName: string, endpoint: ConstructorParameters<typeof SessionFiles>[0], history: (line: string) => void) =>
       new SessionFiles(endpoint, user, peerName, history, quiet, 1024 * 1024 * 1024);
-    this.helper = new HelperSession(bobSession, this.bob, { myName: 'Bob', historyDir: join(this.work, 'bob') }, (m) => this.router.post(m), quiet, undefined, files(this.bobFiles));
+    this.helper = new HelperSession(bobSession, this.bob, { myName: 'Bob', historyDir: join(this.work, 'bob') }, (m) => this.router.post(m), quiet, undefined, files(this.bobFiles), this.options.helperClipboard);
     const dispatch = new ToolbarDispatch(() => this.helper, new SessionFeatures(), { settings: async () => undefined, help: async () => undefined });
     this.router = new WebviewRouter({ post: (m) => void this.panel.send(m), toolbar: (a) => dispatch.run(a), viewerReport: (r) => this.helper.handleViewerReport(r), log: quiet });
     this.panel.listener = (m) => this.router.receive(m);
@@ -192,7 +196,7 @@ export class TwoParties {
       aliceSession,
       this.alice,
       { myName: 'Alice', historyDir: join(this.work, 'alice') },
-      { askConsent: async () => true, askControl: async () => true, offerRestart: (restart) => (this.restartOffered = restart), pickScreen: this.options.pickScreen },
+      { askConsent: async () => true, askControl: async () => true, offerRestart: (restart) => (this.restartOffered = restart), pickScreen: this.options.pickScreen, pickClipboard: this.options.pickClipboard },
       { allowRemoteControl: () => true, qualityPreset: () => 'Best' },
       () => {
         const h = new HostSupervisor({ hostScript, nodePath: this.options.hostNodePath, env: this.env(), logger: quiet });
