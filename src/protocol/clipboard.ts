@@ -12,10 +12,11 @@ export const CLIPBOARD_CHANNEL = { label: 'clipboard', id: 14, ordered: true } a
 export const CLIPBOARD_MAX_BYTES = 32 * 1024;
 /**
  * What a channel message may carry at all: more than the limit, so that text over it reaches the sharer's
- * host and is refused there with ERR_CLIPBOARD_TOO_LARGE (anything bigger still is refused unread).
+ * host and is refused there with ERR_CLIPBOARD_TOO_LARGE (anything bigger still is refused unread). Below
+ * the 256 KiB a WebRTC data channel message may have.
  */
-export const CLIPBOARD_TEXT_MAX_CHARS = 256 * 1024;
-export const CLIPBOARD_MESSAGE_MAX_BYTES = 1024 * 1024;
+export const CLIPBOARD_TEXT_MAX_CHARS = 64 * 1024;
+export const CLIPBOARD_MESSAGE_MAX_BYTES = 192 * 1024;
 
 export const ClipboardDirection = z.enum(['toHelper', 'toSharer']);
 export type ClipboardDirection = z.infer<typeof ClipboardDirection>;
