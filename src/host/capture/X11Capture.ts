@@ -50,7 +50,11 @@ export class X11Capture implements ScreenCapture {
     this.wholeScreen = region.whole;
     this.damageId = this.createDamage();
     x.client.on('event', this.listener);
-    this.areaListener = region.onDidChange(() => (this.resizing = this.follow()));
+    this.areaListener = region.onDidChange(() => {
+      const resizing = (this.resizing = this.follow());
+      // A failure surfaces at the next grab; until then it must not count as unhandled.
+      resizing.catch(() => undefined);
+    });
   }
 
   /** Opens capture of `region` (followed as it changes) on its own X connection. */

@@ -53,7 +53,7 @@ export class X11ScreenFollower implements IDisposable {
       this.clip(ev.width as number, ev.height as number);
     } else if (ev.type !== this.notifyEvent) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.enqueue(() => this.follow()), SETTLE_MS);
+    this.timer = setTimeout(() => void this.enqueue(() => this.follow()).catch((err: Error) => this.fail(err)), SETTLE_MS);
   };
 
   private constructor(
@@ -108,8 +108,12 @@ export class X11ScreenFollower implements IDisposable {
       // The chosen monitor is gone: never widen what is shared; its old rectangle stays, cut to the screen.
       const { region } = await resolveChoice(this.display, 'all');
       this.clip(region.width, region.height);
-      this._onError.fire(err instanceof HostError ? err : new HostError('ERR_DISPLAY', (err as Error).message));
+      this.fail(err as Error);
     }
+  }
+
+  private fail(err: Error): void {
+    if (!this.disposed) this._onError.fire(err instanceof HostError ? err : new HostError('ERR_DISPLAY', err.message));
   }
 
   /** The screen is now `width`x`height`: the whole of it, or the chosen monitor's rectangle cut to it. */

@@ -58,8 +58,13 @@ export class ClipboardService implements HostService {
     this.ctx.log.info(`clipboard: sharer → helper ${allowed.toHelper ? 'on' : 'off'}, helper → sharer ${allowed.toSharer ? 'on' : 'off'}`);
     // Watching starts with the first Yes (what was on the clipboard before is never sent); the helper is told
     // once every copy from now on is seen.
-    const ready = allowed.toHelper ? this.open().then(() => undefined) : Promise.resolve();
-    void ready.catch(() => undefined).then(() => this.allowed === allowed && this.sendPeer({ type: 'clipboardAllowed', allowed }));
+    const ready = allowed.toHelper
+      ? this.open().then(
+          () => undefined,
+          (err: Error) => this.tell({ type: 'refused', direction: 'toHelper', bytes: 0, code: 'ERR_CLIPBOARD_UNAVAILABLE', message: err.message.slice(0, 500) }),
+        )
+      : Promise.resolve();
+    void ready.then(() => this.allowed === allowed && this.sendPeer({ type: 'clipboardAllowed', allowed }));
   }
 
   private open(): Promise<XClipboard> {
@@ -70,8 +75,8 @@ export class ClipboardService implements HostService {
         return clipboard;
       },
       (err: Error) => {
+        // Tried again next time (xclip installed meanwhile, the display back).
         this.clipboard = undefined;
-        this.tell({ type: 'refused', direction: 'toHelper', bytes: 0, code: 'ERR_CLIPBOARD_UNAVAILABLE', message: err.message.slice(0, 500) });
         throw err;
       },
     );
