@@ -74,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): void {
         }), log, talk, files, resumedFrom),
       helper: (session, client, resumedFrom) => {
         panel.open(session.peer.displayName);
-        const helper = new HelperSession(session, client, ctx(), (m) => panel.post(m), log, talk, files, resumedFrom);
+        const helper = new HelperSession(session, client, ctx(), (m) => panel.post(m), log, talk, files, resumedFrom, vscode.env.clipboard);
         panel.attach(helper);
         return helper;
       },
@@ -146,7 +146,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const restartSharing = () => sharing().restartSharing();
   // A new redaction setting reaches a running session at once.
   subs.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('remoteAssist.privacy.redactWindows') && sessions.active instanceof SharerSession && sessions.active.setRedaction(settings.redactWindows())));
-  const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, presence, problemReview: new ProblemReview(context, problemDocuments), problemDocuments, toolbar, showPanel: () => panel.reveal(), restartSharing, sharing, log });
+  const sendClipboard = async () => {
+    const active = sessions.active;
+    if (!(active instanceof HelperSession)) throw new Error('You are not helping in a session.');
+    await active.sendClipboard();
+  };
+  const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, presence, problemReview: new ProblemReview(context, problemDocuments), problemDocuments, toolbar, showPanel: () => panel.reveal(), restartSharing, sharing, sendClipboard, log });
   subs.push(commands);
   subs.push(new DeviceCommands(network, settings, log));
   subs.push(

@@ -8,6 +8,7 @@
  */
 import { spawn } from 'child_process';
 import { loadavg } from 'os';
+import { ScreenArea } from '../../src/host/capture/ScreenArea';
 import { X11Capture } from '../../src/host/capture/X11Capture';
 import { EncodedFrame, RegionEncoder } from '../../src/host/regions/RegionEncoder';
 import { X11Display } from '../../src/host/x11/X11Display';
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
   log(`bench:regions ${WIDTH}x${HEIGHT}, ${FRAMES} frames per run, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const xvfb = await startXvfb(WIDTH, HEIGHT);
   const display = await X11Display.connect(xvfb.display);
-  const capture = await X11Capture.open(display, { x: 0, y: 0, width: WIDTH, height: HEIGHT });
+  const capture = await X11Capture.open(display, new ScreenArea({ x: 0, y: 0, width: WIDTH, height: HEIGHT }, true));
   const results: Record<string, Record<string, number>> = {};
   try {
     // Scene: one text line scrolls per tick; frames are taken as the host takes them, after damage.

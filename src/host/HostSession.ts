@@ -3,7 +3,7 @@
  *   idle → starting → offering → connected → stopped   (any state → stopped on stop or failure)
  * It owns capture, input, the control gate, the video pipeline, the peer and the services.
  */
-import { HostCommand, HostErrorCode, HostEvent, SignalPayload } from '../protocol/host';
+import { HostCommand, HostErrorCode, HostEvent, ScreenChoice, SignalPayload } from '../protocol/host';
 import { ControlGate, DEFAULT_GATE_LIMITS } from './ControlGate';
 import { DisposableStore, Emitter } from '../common/lifecycle';
 import { peerConnection } from '../common/peerConnection';
@@ -109,6 +109,9 @@ export class HostSession {
       case 'stop':
         void this.stop('stopped');
         return;
+      case 'selectScreen':
+        this.selectScreen(command.screen);
+        return;
       default:
         for (const service of this.services) service.onCommand?.(command);
     }
@@ -151,7 +154,7 @@ export class HostSession {
     this.store.add(backend.resources);
     this.store.add(backend.onError((err) => this.report('ERR_DISPLAY', `the display refused a request: ${err.message}`)));
     if (this._state !== 'starting') return;
-    const region = backend.capture.region;
+    const region = backend.screens.area;
     const control = backend.control;
     const privacy = (this.privacy = this.store.add(new SessionPrivacy(backend.capture, backend.windows, command.redactWindows ?? [], command.shareWindow)));
     if (!backend.windows && (command.redactWindows?.length ?? 0) > 0) this.options.log.warn('windows cannot be listed on this system: none is hidden from the helper');
@@ -188,6 +191,8 @@ export class HostSession {
     // REMOTE_ASSIST_SCREEN=video keeps to the video track (diagnostics, and tests of the video path).
     if (this.options.env.REMOTE_ASSIST_SCREEN !== 'video') pipeline.attachScreen(this.channel(PEER_CHANNELS.screen));
     this.store.add(pipeline.onProblem((message) => this.report('ERR_PEER_PROTOCOL', message)));
+    this.store.add(region.onDidChange(() => this.screenChanged()));
+    this.store.add(backend.screens.onError((err) => this.report(err.code, err.message)));
     this.store.add(
       link.onClose((reason) => {
         this.options.emit({ type: 'disconnected', reason });
@@ -212,6 +217,31 @@ export class HostSession {
     if (this._state !== 'starting') return;
     this.transition('offering');
     for (const payload of this.pendingSignals.splice(0)) this.signal(payload);
+  }
+
+  /** The sharer chose another monitor (or all): a monitor that is not there is refused, nothing changes. */
+  private selectScreen(choice: ScreenChoice): void {
+    const screens = this.backend?.screens;
+    if (!screens || this._state === 'stopped') return this.report('ERR_BAD_COMMAND', `cannot choose a screen while ${this._state}`);
+    if (!screens.choose) return this.report('ERR_PLATFORM_UNSUPPORTED', 'Choosing one monitor is not supported on this system yet; the whole screen is shared.');
+    screens.choose(choice).then(
+      // The same area again moves nothing; the extension still hears that the choice stands.
+      (changed) => changed || this.emitScreen(),
+      (err: Error) => this.report(err instanceof HostError ? err.code : 'ERR_DISPLAY', err.message),
+    );
+  }
+
+  /** What is shared moved or changed size: the picture, the cursor and the input bounds follow it. */
+  private screenChanged(): void {
+    this.pipeline?.resize();
+    this.backend?.cursor.refresh();
+    this.emitScreen();
+  }
+
+  private emitScreen(): void {
+    const screens = this.backend?.screens;
+    if (!screens || this._state === 'stopped') return;
+    this.options.emit({ type: 'screen', screen: screens.current, width: screens.area.width, height: screens.area.height });
   }
 
   private onConnected(): void {

@@ -10,6 +10,7 @@ import { HostError } from './HostError';
 import { LibnutCapture, LibnutCursor, loadLibnut } from './capture/LibnutCapture';
 import { openCapture } from './capture/createCapture';
 import { checkMacPermission } from './capture/macPermissions';
+import { ScreenArea } from './capture/ScreenArea';
 import { CursorTracker, ScreenCapture } from './capture/ScreenCapture';
 import { EscapeWatcher } from './input/EscapeWatcher';
 import { InputInjector } from './input/InputInjector';
@@ -22,8 +23,19 @@ import { X11SharingFrame } from './x11/X11SharingFrame';
 import { FrameMaskedCapture } from './capture/FrameMaskedCapture';
 import { X11Windows } from './x11/X11Windows';
 
+/** What is shared: the live area, the sharer's choice, and switching it where the platform can. */
+export interface SharedScreen {
+  readonly area: ScreenArea;
+  readonly current: ScreenChoice;
+  /** Shares another monitor (or all); absent where only the whole screen can be shared. */
+  choose?(choice: ScreenChoice): Promise<boolean>;
+  /** The chosen monitor went away (the area stays within what was shared). */
+  readonly onError: Event<HostError>;
+}
+
 export interface PlatformBackend {
   readonly capture: ScreenCapture;
+  readonly screens: SharedScreen;
   readonly cursor: CursorTracker;
   /** Input and the local-ESC watcher; absent where remote control is not supported yet. */
   readonly control?: { readonly injector: InputInjector; readonly escape: EscapeWatcher };
@@ -68,14 +80,15 @@ export async function openBackend(kind: BackendKind, env: NodeJS.ProcessEnv, scr
 async function openX11(displayName: string, screen: ScreenChoice, resources: DisposableStore): Promise<PlatformBackend> {
   const errors = resources.add(new Emitter<Error>());
   const opened = await openCapture(displayName, screen);
-  const { cursor, display } = opened;
+  const { cursor, display, screens } = opened;
   resources.add(display);
   resources.add(display.onError((err) => errors.fire(err)));
+  resources.add(screens);
+  // The frame follows the live area; it has its own connection and is opened before the window list, which ignores it.
+  const frame = resources.add(await X11SharingFrame.open(displayName, screens.area));
   // The frame's strips are blacked out of every grab, so the frame never reaches the helper.
-  const capture = resources.add(new FrameMaskedCapture(opened.capture));
+  const capture = resources.add(new FrameMaskedCapture(opened.capture, frame));
   resources.add(cursor);
-  const region = capture.region;
-  const frame = resources.add(await X11SharingFrame.open(displayName, region));
   const windows = resources.add(await X11Windows.open(display, [frame.window]));
   // Input and the ESC watcher get their own connection so big frame reads never delay them.
   const inputDisplay = resources.add(await X11Display.connect(displayName));
@@ -83,11 +96,11 @@ async function openX11(displayName: string, screen: ScreenChoice, resources: Dis
   // An X server without XTEST can still be watched: view only, and a control request is refused clearly.
   if (!(await inputDisplay.hasExtension('XTEST'))) {
     const controlUnavailable = new HostError('ERR_PLATFORM_UNSUPPORTED', `The X display ${displayName} does not offer XTEST, so it cannot be controlled remotely (view only).`);
-    return { capture, cursor, windows, controlUnavailable, frame, resources, onError: errors.event };
+    return { capture, cursor, screens, windows, controlUnavailable, frame, resources, onError: errors.event };
   }
-  const injector = resources.add(await X11Input.open(inputDisplay, region));
+  const injector = resources.add(await X11Input.open(inputDisplay, screens.area));
   const escape = resources.add(await X11EscapeWatcher.open(inputDisplay, injector.escapeKeycodes, injector));
-  return { capture, cursor, windows, control: { injector, escape }, frame, resources, onError: errors.event };
+  return { capture, cursor, screens, windows, control: { injector, escape }, frame, resources, onError: errors.event };
 }
 
 function openLibnut(screen: ScreenChoice, resources: DisposableStore): PlatformBackend {
@@ -97,11 +110,12 @@ function openLibnut(screen: ScreenChoice, resources: DisposableStore): PlatformB
   const noScreen = process.platform === 'darwin' ? checkMacPermission('screen') : undefined;
   if (noScreen) throw noScreen;
   const capture = resources.add(LibnutCapture.open(libnut));
+  const screens: SharedScreen = { area: resources.add(new ScreenArea(capture.region, true)), current: 'all', onError: () => ({ dispose: () => undefined }) };
   const cursor = resources.add(new LibnutCursor(libnut, capture.density));
   const controlUnavailable = process.platform === 'darwin' ? checkMacPermission('accessibility') : undefined;
   const control = controlUnavailable ? undefined : openLibnutControl(libnut as unknown as LibnutControl, capture.density, resources);
   // libnut reports failures by throwing from its calls, which the capture handles itself.
-  return { capture, cursor, control, controlUnavailable, resources, onError: () => ({ dispose: () => undefined }) };
+  return { capture, cursor, screens, control, controlUnavailable, resources, onError: () => ({ dispose: () => undefined }) };
 }
 
 /** Control needs the local-ESC watcher: without uiohook the session stays view only (the gate refuses control). */

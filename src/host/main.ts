@@ -8,6 +8,7 @@ import { parseMessage } from '../protocol/validate';
 import { Logger } from '../common/logger';
 import { HostSession } from './HostSession';
 import { releaseHeldInput } from './input/releaseHeldInput';
+import { listDisplayMonitors } from './capture/X11Monitors';
 import { hostServices } from './services';
 
 function emit(event: HostEvent): void {
@@ -41,9 +42,23 @@ async function releaseInput(): Promise<void> {
   }
 }
 
+/** `--list-monitors`: print the display's monitors (RANDR 1.5) as one JSON line, for the sharer's picker. */
+async function listMonitorsAndExit(): Promise<void> {
+  try {
+    const monitors = await listDisplayMonitors(process.env.DISPLAY ?? '');
+    process.stdout.write(`${JSON.stringify(monitors)}\n`, () => exit(0));
+  } catch (err) {
+    process.stderr.write(`remote-assist host: could not list monitors: ${(err as Error).message}\n`, () => exit(1));
+  }
+}
+
 function main(): void {
   if (process.argv.includes('--release-input')) {
     void releaseInput();
+    return;
+  }
+  if (process.argv.includes('--list-monitors')) {
+    void listMonitorsAndExit();
     return;
   }
   if (!process.send) {

@@ -6,7 +6,7 @@
 import { ChildProcess, fork } from 'child_process';
 import * as path from 'path';
 import type { IceServer } from '../protocol/ice';
-import { ControlReason, HostCommand, HostErrorCode, HostEvent, HostStats, Quality, ScreenChoice, SignalPayload, WindowInfo } from '../protocol/host';
+import { ControlReason, HostCommand, HostErrorCode, HostEvent, HostStats, MonitorInfo, MonitorList, Quality, ScreenChoice, SignalPayload, WindowInfo } from '../protocol/host';
 import { parseMessage, ProtocolError } from '../protocol/validate';
 import { IDisposable, Emitter } from '../common/lifecycle';
 import { Logger, silentLogger } from '../common/logger';
@@ -77,6 +77,9 @@ export class HostSupervisor implements IDisposable {
   private readonly _onWindows = new Emitter<WindowInfo[]>();
   /** The answer to listWindows(). */
   readonly onWindows = this._onWindows.event;
+  private readonly _onScreen = new Emitter<{ screen: ScreenChoice; width: number; height: number }>();
+  /** What is shared changed: another monitor was chosen, or the resolution changed (RANDR). */
+  readonly onScreen = this._onScreen.event;
   private readonly _onExit = new Emitter<{ code: number | null; signal: NodeJS.Signals | null }>();
   readonly onExit = this._onExit.event;
 
@@ -154,6 +157,42 @@ export class HostSupervisor implements IDisposable {
     });
   }
 
+  /**
+   * The monitors of the host's display (a short-lived host process in `--list-monitors` mode), for the
+   * sharer's picker; empty where monitors cannot be chosen (no X11 display). Rejects on a display error.
+   */
+  listMonitors(timeoutMs = 5000): Promise<MonitorInfo[]> {
+    const env = this.options.env ?? process.env;
+    if (!env.DISPLAY || env.WAYLAND_DISPLAY || process.platform === 'win32' || process.platform === 'darwin') return Promise.resolve([]);
+    const script = this.options.hostScript ?? path.join(__dirname, 'host.js');
+    return new Promise<MonitorInfo[]>((resolve, reject) => {
+      const child = fork(script, ['--list-monitors'], { execPath: this.options.nodePath ?? process.execPath, execArgv: [], env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+      let out = '';
+      let err = '';
+      child.stdout?.setEncoding('utf8').on('data', (t: string) => (out += t));
+      child.stderr?.setEncoding('utf8').on('data', (t: string) => (err += t));
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.once('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        if (code !== 0) return reject(new Error(err.trim() || `listing monitors failed (exit ${code})`));
+        try {
+          resolve(MonitorList.parse(JSON.parse(out)));
+        } catch (e) {
+          reject(new Error(`the host listed monitors badly: ${(e as Error).message}`));
+        }
+      });
+    });
+  }
+
+  /** Shares another monitor (or all) from now on; onScreen confirms, onError(ERR_MONITOR_NOT_FOUND) refuses. */
+  selectScreen(screen: ScreenChoice): void {
+    this.send({ type: 'selectScreen', screen });
+  }
+
   /** Passes the helper's simple-peer signal object in. */
   signal(payload: SignalPayload): void {
     this.send({ type: 'signal', payload });
@@ -229,7 +268,7 @@ export class HostSupervisor implements IDisposable {
       child.once('exit', () => clearTimeout(timer));
       child.disconnect?.();
     }
-    for (const e of [this._onSignal, this._onConnected, this._onDisconnected, this._onLink, this._onControl, this._onControlRefused, this._onVerification, this._onPaused, this._onControlRequested, this._onChat, this._onStats, this._onError, this._onService, this._onWindows, this._onExit]) {
+    for (const e of [this._onSignal, this._onConnected, this._onDisconnected, this._onLink, this._onControl, this._onControlRefused, this._onVerification, this._onPaused, this._onControlRequested, this._onChat, this._onStats, this._onError, this._onService, this._onWindows, this._onScreen, this._onExit]) {
       e.dispose();
     }
   }
@@ -300,6 +339,9 @@ export class HostSupervisor implements IDisposable {
         break;
       case 'log':
         this.log[event.level](`host: ${event.message}`);
+        break;
+      case 'screen':
+        this._onScreen.fire({ screen: event.screen, width: event.width, height: event.height });
         break;
       case 'stopped':
         break;

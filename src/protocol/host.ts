@@ -81,6 +81,8 @@ export const HostCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('setQuality'), quality: Quality }),
   z.object({ type: z.literal('sendChat'), text: ChatText }),
   z.object({ type: z.literal('stop') }),
+  /** The sharer chose another monitor (or all) mid-session; refused with ERR_MONITOR_NOT_FOUND, nothing changes. */
+  z.object({ type: z.literal('selectScreen'), screen: ScreenChoice }),
   /** A message for one registered host service (files, voice, …); that service validates `message`. */
   z.object({ type: z.literal('service'), service: z.string().min(1).max(32), message: z.unknown() }),
 ]);
@@ -183,6 +185,8 @@ export const HostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('service'), service: z.string().min(1).max(32), message: z.unknown() }),
   /** Diagnostics for the extension's log channel (the host prints nothing itself). */
   z.object({ type: z.literal('log'), level: z.enum(['debug', 'info', 'warn', 'error']), message: z.string().max(4000) }),
+  /** What is shared changed (another monitor, a new resolution): its size now; the viewer got a new RESET. */
+  z.object({ type: z.literal('screen'), screen: ScreenChoice, width: z.number().int().min(1), height: z.number().int().min(1) }),
   /** Sharing ended; the process exits right after. */
   z.object({ type: z.literal('stopped') }),
 ]);
@@ -190,3 +194,15 @@ export type HostEvent = z.infer<typeof HostEvent>;
 
 /** Upper bound on one IPC message from the extension (JSON text). */
 export const HOST_COMMAND_MAX_BYTES = 64 * 1024;
+
+/** One monitor of the sharer's display, as `dist/host.js --list-monitors` prints them (a JSON array). */
+export const MonitorInfo = z.object({
+  name: z.string().min(1).max(64),
+  primary: z.boolean(),
+  x: z.number().int(),
+  y: z.number().int(),
+  width: z.number().int().min(1),
+  height: z.number().int().min(1),
+});
+export type MonitorInfo = z.infer<typeof MonitorInfo>;
+export const MonitorList = z.array(MonitorInfo).max(64);

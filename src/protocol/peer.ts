@@ -5,6 +5,7 @@
  * their own protocol files and use the ids reserved for them here.
  */
 import { z } from 'zod';
+import { CLIPBOARD_CHANNEL } from './clipboard';
 
 /** Negotiated data channels: label, fixed SCTP stream id, delivery. */
 export const PEER_CHANNELS = {
@@ -16,6 +17,8 @@ export const PEER_CHANNELS = {
   chat: { label: 'chat', id: 12, ordered: true },
   /** Lossless screen updates (host → viewer) and their acks; see screen.ts. */
   screen: { label: 'screen', id: 13, ordered: true },
+  /** Clipboard text with the sharer's consent (both ways); see clipboard.ts. */
+  clipboard: CLIPBOARD_CHANNEL,
 } as const;
 /** Ids 20–29 are reserved for file transfer, 30–39 for voice. */
 export const PEER_CHANNEL_RESERVED = { files: [20, 29], voice: [30, 39] } as const;

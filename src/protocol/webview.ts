@@ -4,6 +4,7 @@
  * Messages that expect an answer carry a `requestId`; the extension answers each with one `reply`.
  */
 import { z } from 'zod';
+import { CLIPBOARD_TEXT_MAX_CHARS, PeerClipboardMessage } from './clipboard';
 import { PanelFilesCommand, PanelFilesEvent } from './files';
 import { ConnectionPath, IceServers } from './ice';
 import { PanelVoiceCommand, PanelVoiceEvent } from './voice';
@@ -100,6 +101,8 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   /** A freshly loaded panel page found a live session: it has no peer connection and asks for one. */
   z.object({ type: z.literal('viewerRejoin') }),
   z.object({ type: z.literal('viewerChat'), text: z.string().min(1).max(CHAT_TEXT_MAX) }),
+  /** Panel only: the clipboard channel's messages from the sharer's host (src/protocol/clipboard.ts). */
+  z.object({ type: z.literal('viewerClipboard'), message: PeerClipboardMessage }),
   z.object({ type: z.literal('viewerControl'), granted: z.boolean(), reason: z.string().max(64), remainingMs: z.number().int().min(0).max(24 * 3600_000).optional() }),
   /** The viewer's peer connection's verification code. */
   z.object({ type: z.literal('viewerVerification'), code: z.string().regex(/^\d{3} \d{3}$/) }),
@@ -129,6 +132,8 @@ export const ExtensionMessage = z.discriminatedUnion('type', [
   /** `epoch` names the sharer's peer connection: a new one replaces the viewer's peer. */
   z.object({ type: z.literal('viewerSignal'), payload: SignalPayload, epoch: z.number().int().min(0).max(1_000_000).optional() }),
   z.object({ type: z.literal('viewerSendChat'), text: ChatText }),
+  /** Panel only: the helper's clipboard text for the sharer (the sharer's host decides). */
+  z.object({ type: z.literal('viewerSendClipboard'), text: z.string().min(1).max(CLIPBOARD_TEXT_MAX_CHARS) }),
   z.object({ type: z.literal('viewerRequestControl') }),
   z.object({ type: z.literal('viewerReleaseControl') }),
   z.object({ type: z.literal('viewerClose') }),

@@ -1,6 +1,8 @@
 /** The sharer's modal questions. Only an explicit Yes counts: closing the dialog is a No. */
 import * as vscode from 'vscode';
-import type { WindowInfo } from '../protocol/host';
+import type { MonitorInfo, ScreenChoice, WindowInfo } from '../protocol/host';
+import type { ClipboardAllowed } from '../protocol/clipboard';
+import { ClipboardTexts as C } from './ClipboardTexts';
 import type { ControlAnswer, SharerPrompts } from './SharerSession';
 import { SessionTexts as T } from './SessionTexts';
 
@@ -52,5 +54,32 @@ export class ConsentPrompts implements SharerPrompts {
   async offerSystemSettings(message: string, settingsUrl: string): Promise<void> {
     const answer = await vscode.window.showErrorMessage(message, 'Open System Settings');
     if (answer === 'Open System Settings') await vscode.env.openExternal(vscode.Uri.parse(settingsUrl));
+  }
+
+  async pickScreen(monitors: readonly MonitorInfo[], current: ScreenChoice, midSession: boolean): Promise<ScreenChoice | undefined> {
+    const right = Math.max(...monitors.map((m) => m.x + m.width));
+    const bottom = Math.max(...monitors.map((m) => m.y + m.height));
+    const items: (vscode.QuickPickItem & { choice: ScreenChoice })[] = [
+      { label: 'All monitors', description: `${right}×${bottom}`, choice: 'all' },
+      ...monitors.map((m) => ({
+        label: `Monitor ${m.name}`,
+        description: `${m.width}×${m.height} at ${m.x},${m.y}${m.primary ? ' · primary' : ''}`,
+        choice: { monitor: m.name },
+      })),
+    ];
+    const same = (c: ScreenChoice) => JSON.stringify(c) === JSON.stringify(current);
+    for (const item of items) if (same(item.choice)) item.detail = 'Shared now';
+    const picked = await vscode.window.showQuickPick(items, { title: T.pickScreenTitle, placeHolder: midSession ? T.pickScreenPromptMidSession : T.pickScreenPrompt, ignoreFocusOut: true });
+    return picked?.choice;
+  }
+
+  async pickClipboard(helperName: string, current: ClipboardAllowed): Promise<ClipboardAllowed | undefined> {
+    const items: (vscode.QuickPickItem & { key: keyof ClipboardAllowed })[] = [
+      { label: C.toHelperItem(helperName), picked: current.toHelper, key: 'toHelper' },
+      { label: C.toSharerItem(helperName), picked: current.toSharer, key: 'toSharer' },
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: C.pickTitle, placeHolder: C.pickPrompt, canPickMany: true, ignoreFocusOut: true });
+    if (!picked) return undefined;
+    return { toHelper: picked.some((i) => i.key === 'toHelper'), toSharer: picked.some((i) => i.key === 'toSharer') };
   }
 }

@@ -14,6 +14,7 @@ import type { RelayMessage } from '../protocol/relay';
 import type { ExtensionMessage, WebviewMessage } from '../protocol/webview';
 import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
+import { HelperClipboard, SystemClipboard } from './HelperClipboard';
 import { SessionError } from './AssistanceSession';
 import type { ResumedFrom, SessionContext, SuspendableSession } from './ActiveSession';
 import type { QualityPreset } from './QualityPresets';
@@ -26,6 +27,7 @@ export type ViewerReport = Extract<WebviewMessage, { type: `viewer${string}` }>;
 
 export class HelperSession extends SessionSide implements SuspendableSession {
   readonly talk: TalkController | undefined;
+  private readonly clipboard: HelperClipboard | undefined;
   private readonly voice: HelperVoice | undefined;
   files: SessionFiles | undefined;
   private filesRelay: RelayChannel | undefined;
@@ -42,10 +44,12 @@ export class HelperSession extends SessionSide implements SuspendableSession {
     talkFactory?: TalkFactory,
     private readonly filesFactory?: FilesFactory,
     resumed?: ResumedFrom,
+    systemClipboard?: SystemClipboard,
   ) {
     super(session, client, 'helper', ctx, log, resumed);
     this.freshRejoin = resumed !== undefined;
     const peerName = session.peer.displayName;
+    if (systemClipboard) this.clipboard = new HelperClipboard(peerName, systemClipboard, (m) => this.toViewer(m), (line) => this.guard('clipboard', () => this.model.note(line)), log);
     if (talkFactory) {
       // The helper's microphone and speaker are opened here in Node; the panel's peer carries the audio.
       const voice = (this.voice = new HelperVoice((m) => this.toViewer(m)));
@@ -99,6 +103,9 @@ export class HelperSession extends SessionSide implements SuspendableSession {
       case 'viewerChat':
         this.guard('chat', () => this.model.chat('peer', report.text, this.ctx.myName));
         break;
+      case 'viewerClipboard':
+        this.clipboard?.receive(report.message).catch((err: Error) => this.log.warn(`clipboard: ${err.message}`));
+        break;
       case 'viewerControl':
         this.onControlState(report.granted, report.reason, report.remainingMs);
         break;
@@ -130,6 +137,13 @@ export class HelperSession extends SessionSide implements SuspendableSession {
         this.files?.sendDropped(report.uris);
         break;
     }
+  }
+
+  /** "Send Clipboard Text": the helper's clipboard goes to the sharer, whose host decides. */
+  async sendClipboard(): Promise<void> {
+    if (this.model.phase !== 'connected') throw new SessionError('ERR_ILLEGAL_TRANSITION', `You are not connected to ${this.model.peerName}.`);
+    if (!this.clipboard) throw new SessionError('ERR_ILLEGAL_TRANSITION', 'Clipboard sync is not available here.');
+    await this.clipboard.send();
   }
 
   async sendChat(text: string): Promise<void> {

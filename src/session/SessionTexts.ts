@@ -70,6 +70,12 @@ export const SessionTexts = {
   qualityRequested: (helper: string, preset: string) => `${helper} asked for ${preset} quality.`,
   qualityCapped: (helper: string, asked: string, allowed: string) =>
     `${helper} asked for ${asked} quality; your setting "Remote Assist: Quality" allows ${allowed} at most, so ${allowed} it is.`,
+  pickScreenTitle: 'Remote Assist: Choose Screen to Share',
+  pickScreenPrompt: 'Which monitor may your helper see? (Press Escape to share nothing.)',
+  pickScreenPromptMidSession: 'Which monitor may your helper see from now on? (Press Escape to keep the current one.)',
+  sharingScreen: (monitor: string | undefined, width: number, height: number) =>
+    monitor ? `You are now sharing monitor ${monitor} (${width}×${height}).` : `You are now sharing all monitors (${width}×${height}).`,
+  monitorNotFound: (why: string) => `The monitor could not be shared: ${why}`,
   sharingFailed: (why: string) => `Screen sharing stopped: ${why}`,
   suspended: (peer: string) => `VS Code is reloading or closing: the session with ${peer} stays open for a short while for this window to come back.`,
   peerAway: (peer: string) => `${peer}'s VS Code window is reloading or closing. Waiting for ${peer} to come back…`,

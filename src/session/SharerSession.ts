@@ -13,8 +13,10 @@ import { HostFilesEndpoint } from '../files/FilesEndpoint';
 import type { FilesFactory, SessionFiles } from '../files/SessionFiles';
 import { settingsUrlFor } from '../host/capture/macPermissions';
 import type { HostSupervisor } from '../host/supervisor';
-import { DEFAULT_REDACT_WINDOWS, type WindowInfo } from '../protocol/host';
+import { DEFAULT_REDACT_WINDOWS, type MonitorInfo, type ScreenChoice, type WindowInfo } from '../protocol/host';
+import type { ClipboardAllowed } from '../protocol/clipboard';
 import { listHostWindows } from './hostWindows';
+import { SharerClipboard } from './SharerClipboard';
 import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import type { ControlReason } from '../protocol/host';
@@ -46,6 +48,10 @@ export interface SharerPrompts {
   offerRestart?(restart: () => void): void;
   /** A permission the system withholds (macOS): the message, and a button to the System Settings page for it. */
   offerSystemSettings?(message: string, settingsUrl: string): Promise<void>;
+  /** Clipboard sync: which directions to allow now (undefined: cancelled, nothing changes). */
+  pickClipboard?(helperName: string, current: ClipboardAllowed): Promise<ClipboardAllowed | undefined>;
+  /** Which monitor (or all) to share; undefined when the sharer cancels. Asked only with two or more monitors. */
+  pickScreen?(monitors: readonly MonitorInfo[], current: ScreenChoice, midSession: boolean): Promise<ScreenChoice | undefined>;
 }
 
 /** The sharer's answer to a control request: No, Yes until stopped, or Yes for so many minutes. */
@@ -103,6 +109,10 @@ export class SharerSession extends SessionSide implements SuspendableSession {
   files: SessionFiles | undefined;
   /** "Only One Window…": the window the helper sees alone (kept for the host of a reconnect). */
   private sharedWindow: number | undefined;
+  /** What the sharer chose to share (at consent, or since): every new host process starts on it. */
+  private screen: ScreenChoice = 'all';
+  /** Clipboard sync for this session: both directions off until the sharer turns one on. */
+  private readonly clipboard: SharerClipboard;
 
   constructor(
     session: Session,
@@ -119,6 +129,20 @@ export class SharerSession extends SessionSide implements SuspendableSession {
     super(session, client, 'sharer', ctx, log, resumed);
     this.helper = T.vouchedName(session.peer);
     this.timing = { ...DEFAULT_SHARER_TIMING, ...ctx.sharerTiming };
+    this.clipboard = new SharerClipboard(session.peer.displayName, (line) => this.guard('clipboard', () => this.model.note(line)), log);
+  }
+
+  /** "Clipboard Sync…": the sharer turns each direction on or off for this session. */
+  async chooseClipboard(): Promise<void> {
+    if (this.model.phase !== 'connected') throw new SessionError('ERR_ILLEGAL_TRANSITION', 'You are not sharing your screen in a session.');
+    const allowed = await this.prompts.pickClipboard?.(this.helper, this.clipboard.allowed);
+    if (allowed) this.setClipboard(allowed);
+  }
+
+  /** Turns clipboard directions on or off for this session (the host enforces them). */
+  setClipboard(allowed: ClipboardAllowed): void {
+    if (this.model.phase !== 'connected') throw new SessionError('ERR_ILLEGAL_TRANSITION', 'You are not sharing your screen in a session.');
+    this.clipboard.set(allowed, this.host);
   }
 
   /** The helper as the consent and control questions name them. */
@@ -142,6 +166,16 @@ export class SharerSession extends SessionSide implements SuspendableSession {
       this.release();
       return;
     }
+    // Which monitor: part of the consent, so cancelling the picker shares nothing.
+    const screen = await this.askScreen(false);
+    if (this.model.phase !== 'consent') return;
+    if (!screen) {
+      this.model.consentRefused();
+      await this.channel.end();
+      this.release();
+      return;
+    }
+    this.screen = screen;
     this.model.consentGiven();
     this.startHost();
   }
@@ -153,14 +187,47 @@ export class SharerSession extends SessionSide implements SuspendableSession {
   private async resume(): Promise<void> {
     const yes = (await this.prompts.askResume?.(this.helper)) ?? false;
     if (this.model.phase !== 'consent') return; // the helper left, or the session ran out, while the question was open
-    if (!yes) {
+    // The monitor is part of the consent: asked again too (the reloaded window does not remember it).
+    const screen = yes ? await this.askScreen(false) : undefined;
+    if (this.model.phase !== 'consent') return;
+    if (!screen) {
       await this.channel.send({ type: 'resumeDeclined' }).catch((err: Error) => this.log.warn(`resume refusal not relayed: ${err.message}`));
       await this.channel.end();
       this.finish('me', T.resumeDeclined(this.helper));
       return;
     }
+    this.screen = screen;
     this.model.consentGiven();
     this.startHost();
+  }
+
+  /**
+   * The sharer's choice among the display's monitors, or 'all' when there is nothing to choose (one monitor,
+   * no picker, or monitors that cannot be listed); undefined when the sharer cancelled.
+   */
+  private async askScreen(midSession: boolean): Promise<ScreenChoice | undefined> {
+    if (!this.prompts.pickScreen) return this.screen;
+    const probe = this.createHost();
+    let monitors: MonitorInfo[];
+    try {
+      monitors = await probe.listMonitors();
+    } catch (err) {
+      this.log.warn(`session ${this.model.sessionId}: monitors could not be listed (${(err as Error).message}); offering the whole screen`);
+      monitors = [];
+    } finally {
+      probe.dispose();
+    }
+    if (monitors.length < 2) return this.screen;
+    return this.prompts.pickScreen(monitors, this.screen, midSession);
+  }
+
+  /** "Choose Screen to Share…" mid-session: the helper's viewer follows with the new monitor's size. */
+  async chooseScreen(): Promise<void> {
+    if (this.model.phase !== 'connected' || this.host?.state !== 'running') throw new SessionError('ERR_ILLEGAL_TRANSITION', 'You are not sharing your screen in a session.');
+    const host = this.host;
+    const screen = await this.askScreen(true);
+    if (!screen || this.host !== host || host.state !== 'running') return;
+    host.selectScreen(screen);
   }
 
   async sendChat(text: string): Promise<void> {
@@ -245,6 +312,7 @@ export class SharerSession extends SessionSide implements SuspendableSession {
     if (this.filesFactory) {
       this.files = hostStore.add(this.filesFactory(this.model.peerName, new HostFilesEndpoint(host, this.log), (line, sha256) => this.guard('files', () => this.model.note(line, sha256))));
     }
+    for (const d of this.clipboard.attach(host)) hostStore.add(d);
     hostStore.add(host.onSignal((payload) => void this.channel.send({ type: 'rtc', payload, epoch }).catch((err: Error) => this.log.warn(`signal not relayed: ${err.message}`))));
     hostStore.add(
       host.onConnected(({ width, height }) => {
@@ -276,6 +344,14 @@ export class SharerSession extends SessionSide implements SuspendableSession {
       }),
     );
     hostStore.add(host.onChat((text) => this.guard('chat', () => this.model.chat('peer', text, this.ctx.myName))));
+    hostStore.add(
+      host.onScreen(({ screen, width, height }) => {
+        if (!current()) return;
+        const changed = JSON.stringify(screen) !== JSON.stringify(this.screen);
+        this.screen = screen;
+        if (changed) this.guard('screen', () => this.model.note(T.sharingScreen(screen === 'all' ? undefined : screen.monitor, width, height)));
+      }),
+    );
     hostStore.add(host.onControlRequested(() => current() && void this.onControlRequested()));
     hostStore.add(
       host.onControl(({ granted, reason, remainingMs }) => {
@@ -303,6 +379,7 @@ export class SharerSession extends SessionSide implements SuspendableSession {
         this.log.error(`host ${e.code}: ${e.message}`);
         const settingsUrl = settingsUrlFor(e.code);
         if (settingsUrl) void this.prompts.offerSystemSettings?.(e.message, settingsUrl);
+        if (e.code === 'ERR_MONITOR_NOT_FOUND' && current()) this.guard('screen', () => this.model.note(T.monitorNotFound(e.message)));
         // Before the first connection a fatal error means sharing cannot start; later, the exit handler decides.
         if (e.fatal && this.model.phase === 'connecting' && current()) void this.fail(T.sharingFailed(e.message));
       }),
@@ -334,7 +411,13 @@ export class SharerSession extends SessionSide implements SuspendableSession {
     }
     this.preset = this.policy.qualityPreset();
     hostStore.add(host.onStats((stats) => stats.path && this.setPath(stats.path)));
-    host.start({ quality: qualityFor(this.preset), iceServers: [...this.iceServers], redactWindows: this.policy.redactWindows?.() ?? DEFAULT_REDACT_WINDOWS, shareWindow: this.sharedWindow });
+    host.start({
+      quality: qualityFor(this.preset),
+      screen: this.screen,
+      iceServers: [...this.iceServers],
+      redactWindows: this.policy.redactWindows?.() ?? DEFAULT_REDACT_WINDOWS,
+      shareWindow: this.sharedWindow,
+    });
   }
 
   /**

@@ -42,7 +42,17 @@ export interface CommandServices {
   /** The sharer's "Restart Sharing" after the host process crashed. */
   readonly restartSharing: () => void;
   /** The session in which this machine shares its screen (throws a user-readable error when there is none). */
-  readonly sharing: () => { setPaused(paused: boolean): void; panic(): void; shareOneWindow(): Promise<void> };
+  readonly sharing: () => {
+    setPaused(paused: boolean): void;
+    panic(): void;
+    shareOneWindow(): Promise<void>;
+    /** "Choose Screen to Share…" mid-session (another monitor, or all). */
+    chooseScreen(): Promise<void>;
+    /** "Clipboard Sync…": which directions are allowed. */
+    chooseClipboard(): Promise<void>;
+  };
+  /** The helper's "Send Clipboard Text". */
+  readonly sendClipboard: () => Promise<void>;
   readonly log: vscode.LogOutputChannel & Logger;
 }
 
@@ -106,6 +116,9 @@ export class Commands implements vscode.Disposable {
     // The panic chord: control revoked and sharing paused in one step.
     reg('panic', () => s.sharing().panic());
     reg('shareOneWindow', () => s.sharing().shareOneWindow());
+    reg('chooseScreen', () => s.sharing().chooseScreen());
+    reg('clipboardSync', () => s.sharing().chooseClipboard());
+    reg('sendClipboard', () => s.sendClipboard());
     reg('showLog', () => s.log.show());
   }
 

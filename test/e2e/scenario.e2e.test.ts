@@ -186,6 +186,38 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     await waitForChatLine(bobPanel, 'Sent from my sidebar with Send.');
   });
 
+  it('5a. Alice gets a second monitor and chooses which one Bob sees; Bob\'s picture follows, then all again', async function () {
+    const display = scene.stack.sharedDisplay;
+    const x = (args: string[]) => execFileSync('xrandr', args, { env: { ...process.env, DISPLAY: display.display } });
+    const half = display.width / 2;
+    x(['--setmonitor', 'LEFT', `${half}/100x${display.height}/100+0+0`, 'none']);
+    x(['--setmonitor', 'RIGHT', `${half}/100x${display.height}/100+${half}+0`, 'none']);
+    const desktop = bobPanel.locator(REMOTE_DESKTOP);
+    const aspect = async () => {
+      const box = await desktop.boundingBox();
+      return box ? box.width / box.height : 0;
+    };
+    const whole = display.width / display.height;
+    try {
+      await scene.alice.runCommand('Remote Assist: Choose Screen to Share…');
+      await scene.alice.pick('Monitor RIGHT');
+      // Bob's remote desktop takes the right monitor's shape, and the known-colour window (right of the middle) fills more of it.
+      await pollUntil('Bob\'s remote desktop in the right monitor\'s shape', async () => Math.abs((await aspect()) - half / display.height) < 0.05, { timeoutMs: UI_TIMEOUT_MS, intervalMs: 500 });
+      const right = await pollUntil('the known-colour window filling the right monitor', async () => {
+        const fraction = colourFraction(await desktop.screenshot(), KNOWN_COLOUR);
+        return fraction > 0.2 ? fraction : undefined;
+      }, { timeoutMs: UI_TIMEOUT_MS, intervalMs: 1000 });
+      console.log(`      known colour covers ${(right * 100).toFixed(1)} % of the right monitor in Bob's panel`);
+      await scene.screenshots('5a. Bob sees the right monitor only');
+      await scene.alice.runCommand('Remote Assist: Choose Screen to Share…');
+      await scene.alice.pick('All monitors');
+      await pollUntil('Bob\'s remote desktop whole again', async () => Math.abs((await aspect()) - whole) < 0.05, { timeoutMs: UI_TIMEOUT_MS, intervalMs: 500 });
+    } finally {
+      x(['--delmonitor', 'LEFT']);
+      x(['--delmonitor', 'RIGHT']);
+    }
+  });
+
   // Issue 13 (Faults): a window reload on either side rejoins the live session.
   it('5b. each window reloads mid-session: Alice is asked to resume sharing, Bob\'s panel comes back connected', async function () {
     await reloadWindow(scene.alice);

@@ -1,17 +1,23 @@
 /**
  * Keeps the sharing frame out of what is sent: every grab has the frame's strips painted black, whether
  * the frame is on screen at that moment or not, so the helper's picture (regions and video alike) never
- * shows it and never flickers when it appears, changes colour or goes.
+ * shows it and never flickers when it appears, changes colour or goes. When the shared area moves or
+ * changes size, a grab waits until the frame is around the new area, and the strips are those of the area
+ * the grab was taken at.
  */
 import { frameStrips } from '../x11/X11SharingFrame';
 import { ScreenCapture, ScreenRegion } from './ScreenCapture';
 
-export class FrameMaskedCapture implements ScreenCapture {
-  private readonly strips: readonly [number, number, number, number][];
+/** Where the frame is drawn: settled() resolves once it is around the current area. */
+export interface MovingFrame {
+  settled(): Promise<void>;
+}
 
-  constructor(private readonly inner: ScreenCapture) {
-    this.strips = frameStrips(inner.region.width, inner.region.height);
-  }
+export class FrameMaskedCapture implements ScreenCapture {
+  constructor(
+    private readonly inner: ScreenCapture,
+    private readonly frame: MovingFrame,
+  ) {}
 
   get region(): ScreenRegion {
     return this.inner.region;
@@ -26,9 +32,17 @@ export class FrameMaskedCapture implements ScreenCapture {
   }
 
   async grab(): Promise<Buffer> {
+    // A frame still where the area was could sit inside the new area, outside the strips masked below.
+    await this.frame.settled();
     const bgrx = await this.inner.grab();
-    const stride = this.inner.region.width * 4;
-    for (const [x, y, w, h] of this.strips) {
+    const { width, height } = this.inner.region;
+    if (bgrx.length !== width * height * 4) {
+      // The area changed during the grab (that frame is not sent): never hand on pixels the mask did not fit.
+      bgrx.fill(0);
+      return bgrx;
+    }
+    const stride = width * 4;
+    for (const [x, y, w, h] of frameStrips(width, height)) {
       for (let row = y; row < y + h; row++) bgrx.fill(0, row * stride + x * 4, row * stride + (x + w) * 4);
     }
     return bgrx;

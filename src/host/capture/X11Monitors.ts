@@ -91,3 +91,13 @@ export async function monitorRegion(display: X11Display, name: string): Promise<
   }
   return { x: found.x, y: found.y, width: found.width, height: found.height };
 }
+
+/** The monitors of display `name` on a connection of their own (the sharer's picker, before sharing). */
+export async function listDisplayMonitors(name: string): Promise<Monitor[]> {
+  const display = await X11Display.connect(name);
+  try {
+    return await listMonitors(display);
+  } finally {
+    display.dispose();
+  }
+}

@@ -24,6 +24,8 @@ export class ControlService implements HostService {
     const input = ctx.channel(PEER_CHANNELS.input);
     this.store.add(ctx.gate.onDidChange((state) => this.send({ type: 'controlState', granted: state.granted, reason: state.reason, remainingMs: state.remainingMs })));
     this.store.add(ctx.onDidChangePaused((paused) => this.send({ type: 'sharing', paused })));
+    // The viewer maps the helper's pointer onto this size: it follows a new resolution or monitor at once.
+    this.store.add(ctx.screen.onDidChange((area) => this.send({ type: 'screen', width: area.width, height: area.height })));
     this.store.add(
       control.onOpen(() => {
         this.send({ type: 'screen', width: ctx.screen.width, height: ctx.screen.height });

@@ -7,7 +7,8 @@ import { HostCommand, HostErrorCode, HostEvent } from '../../protocol/host';
 import { ControlGate } from '../ControlGate';
 import { Event, IDisposable } from '../../common/lifecycle';
 import { Logger } from '../../common/logger';
-import { CursorTracker, ScreenRegion } from '../capture/ScreenCapture';
+import { ScreenArea } from '../capture/ScreenArea';
+import { CursorTracker } from '../capture/ScreenCapture';
 import { ChannelPort } from '../peer/ChannelPort';
 import { ChannelSpec } from '../peer/PeerLink';
 
@@ -18,7 +19,8 @@ export interface HostServiceContext {
   readonly peer: Peer.Instance;
   readonly gate: ControlGate;
   readonly cursor: CursorTracker;
-  readonly screen: ScreenRegion;
+  /** What is shared, live: it changes with RANDR and the sharer's choice of monitor (onDidChange). */
+  readonly screen: ScreenArea;
   /** Whether the sharer paused sharing (nothing about the screen is sent then), and its changes. */
   paused(): boolean;
   readonly onDidChangePaused: Event<boolean>;

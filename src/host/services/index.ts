@@ -1,5 +1,6 @@
 /** The services of a sharing session, one line each; add yours here. */
 import { VoiceService } from '../audio/VoiceService';
+import { ClipboardService } from '../clipboard/ClipboardService';
 import { FilesService } from '../files/FilesService';
 import { ChatService } from './ChatService';
 import { ControlService } from './ControlService';
@@ -12,4 +13,5 @@ export const hostServices: readonly HostServiceFactory[] = [
   (ctx) => new ChatService(ctx),
   (ctx) => new VoiceService(ctx),
   (ctx) => new FilesService(ctx),
+  (ctx) => new ClipboardService(ctx),
 ];

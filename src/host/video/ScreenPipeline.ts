@@ -39,7 +39,9 @@ export interface RegionStats {
 export class ScreenPipeline implements IDisposable {
   private readonly store = new DisposableStore();
   private readonly video: VideoFeed;
-  private readonly encoder: RegionEncoder;
+  private encoder: RegionEncoder;
+  /** Counts changes of the shared area: a frame grabbed before one is dropped, not sent at a stale size. */
+  private areaGeneration = 0;
   private readonly policy: ModePolicy;
   /** Auto quality's link measurement (undefined: a manual preset, always lossless). */
   private link: LinkQuality | undefined;
@@ -77,7 +79,7 @@ export class ScreenPipeline implements IDisposable {
     private readonly log: Logger = silentLogger,
   ) {
     this.video = this.store.add(new VideoFeed(quality.scale));
-    this.encoder = this.store.add(new RegionEncoder(capture.region.width, capture.region.height));
+    this.encoder = new RegionEncoder(capture.region.width, capture.region.height);
     this.policy = new ModePolicy(quality.maxKbps);
     this.store.add(capture.onDamage(() => this.schedule()));
     this.applyQuality();
@@ -193,6 +195,26 @@ export class ScreenPipeline implements IDisposable {
     if (this.video.setQuality(quality) && this.policy.state !== 'regions') this.forceFrame();
   }
 
+  /**
+   * The shared area moved or changed size (RANDR, another monitor): the viewer gets a RESET at the new size
+   * and the whole picture, or a video frame of it.
+   */
+  resize(): void {
+    this.areaGeneration++;
+    // An encode in progress keeps its encoder; the next frame starts with one of the new size.
+    if (!this.busy) this.newEncoder();
+    if (this.screen?.isOpen) this.resetWanted = true;
+    this.forceFrame();
+  }
+
+  private newEncoder(): void {
+    const { width, height } = this.capture.region;
+    if (this.encoder.width === width && this.encoder.height === height) return;
+    this.encoder.dispose();
+    this.encoder = new RegionEncoder(width, height);
+    this.applyTier();
+  }
+
   /** The viewer's video decoder needs a key frame (PLI while the screen is still). */
   refresh(): void {
     if (this.policy.state === 'regions') return;
@@ -282,11 +304,13 @@ export class ScreenPipeline implements IDisposable {
     this.lastFrameAt = now - this.lastFrameAt - interval < interval ? Math.max(this.lastFrameAt + interval, now - interval) : now;
     const forced = this.forced;
     this.forced = false;
+    const generation = this.areaGeneration;
+    this.newEncoder();
     try {
       const changed = this.capture.isDirty || forced;
       const bgrx = await this.capture.grab();
-      // Paused while the grab was on its way: that picture is not sent.
-      if (!this.running || this.paused) return;
+      // Paused while the grab was on its way, or grabbed at an area that has since changed: not sent.
+      if (!this.running || this.paused || generation !== this.areaGeneration) return;
       const { width, height } = this.capture.region;
       if (this.videoActive && changed) this.video.send(bgrx, width, height);
       if (this.resetWanted && this.screen?.canSend) await this.sendRegions(bgrx);
@@ -294,7 +318,8 @@ export class ScreenPipeline implements IDisposable {
       else if (this.screen?.canSend) await this.sendRegions(bgrx);
       else this.regionsBehind = true;
     } catch (err) {
-      this._onError.fire(err as Error);
+      // A grab of the old area after the screen changed under it is expected; the next frame has the new one.
+      if (generation === this.areaGeneration) this._onError.fire(err as Error);
     } finally {
       this.busy = false;
       this.schedule();
@@ -367,6 +392,7 @@ export class ScreenPipeline implements IDisposable {
     clearInterval(this.linkTimer);
     clearTimeout(this.resetTimer);
     clearTimeout(this.enterTimer);
+    this.encoder.dispose();
     this.store.dispose();
     this._onError.dispose();
     this._onProblem.dispose();

@@ -16,6 +16,7 @@ export interface X11Client {
   on(event: 'error' | 'end' | 'close', listener: (err?: Error) => void): void;
   removeListener(event: string, listener: (...args: never[]) => void): void;
   QueryPointer(window: number, cb: Callback<{ rootX: number; rootY: number; keyMask: number }>): void;
+  GetGeometry(drawable: number, cb: Callback<{ x: number; y: number; width: number; height: number }>): void;
   QueryKeymap(cb: Callback<Buffer>): void;
   GetKeyboardMapping(first: number, count: number, cb: Callback<number[][]>): void;
   ChangeKeyboardMapping(first: number, perKeycode: number, keysyms: number[]): void;

@@ -4,9 +4,11 @@
  * controls. An override-redirect window (no window manager decorates or moves it) shaped with the SHAPE
  * extension to four thin strips, with an empty input shape so every click falls through to the window
  * below. It has its own X connection, so the server removes it the moment the host process ends, and it
- * raises itself again whenever another window is mapped or restacked over it.
+ * raises itself again whenever another window is mapped or restacked over it. It follows the shared area
+ * when that moves or changes size (a new resolution, another monitor).
  */
 import { IDisposable } from '../../common/lifecycle';
+import { ScreenArea } from '../capture/ScreenArea';
 import { ScreenRegion } from '../capture/ScreenCapture';
 import { X11Display, X11Event } from './X11Display';
 
@@ -43,6 +45,7 @@ interface WindowCalls {
   RaiseWindow(id: number): void;
   ClearArea(id: number, x: number, y: number, w: number, h: number, exposures: number): void;
   DestroyWindow(id: number): void;
+  MoveResizeWindow(id: number, x: number, y: number, w: number, h: number): void;
 }
 
 interface ShapeExtension {
@@ -62,42 +65,70 @@ export class X11SharingFrame implements IDisposable {
   private raiseTimer: NodeJS.Timeout | undefined;
   private lastRaiseAt = -Infinity;
   private readonly listener = (ev: X11Event) => this.onEvent(ev);
+  /** The last move sent to the server, resolved once the server has it (the frame is around the area). */
+  private moving: Promise<void> = Promise.resolve();
+  private readonly areaListener: IDisposable;
 
   private constructor(
     private readonly x: X11Display,
+    private readonly shape: ShapeExtension,
     /** The frame's X window: never one of the windows the sharer shares, hides or picks. */
     readonly window: number,
+    area: ScreenArea,
   ) {
     x.client.on('event', this.listener);
+    this.areaListener = area.onDidChange((region) => {
+      this.moveTo(region);
+      // A failed round trip means the connection is gone; the frame goes with it.
+      this.moving = this.sync().catch(() => undefined);
+    });
   }
 
-  /** Creates the (hidden) frame around `region` on its own connection to `displayName`; ERR_DISPLAY when the server lacks SHAPE. */
-  static async open(displayName: string, region: ScreenRegion): Promise<X11SharingFrame> {
+  /**
+   * Creates the (hidden) frame around `area` on its own connection to `displayName`, kept around it as it
+   * changes; ERR_DISPLAY when the server lacks SHAPE.
+   */
+  static async open(displayName: string, area: ScreenArea): Promise<X11SharingFrame> {
     const display = await X11Display.connect(displayName);
     try {
-      return await X11SharingFrame.create(display, region);
+      return await X11SharingFrame.create(display, area);
     } catch (err) {
       display.dispose();
       throw err;
     }
   }
 
-  private static async create(display: X11Display, region: ScreenRegion): Promise<X11SharingFrame> {
+  private static async create(display: X11Display, area: ScreenArea): Promise<X11SharingFrame> {
     const shape = await display.extension<ShapeExtension>('shape');
     const client = display.client as unknown as WindowCalls;
     const window = display.client.AllocID();
-    client.CreateWindow(window, display.root, region.x, region.y, region.width, region.height, 0, 0, INPUT_OUTPUT, 0, {
+    client.CreateWindow(window, display.root, area.x, area.y, area.width, area.height, 0, 0, INPUT_OUTPUT, 0, {
       overrideRedirect: 1,
       backgroundPixel: FRAME_COLORS.sharing,
     });
-    shape.Rectangles(shape.Op.Set, shape.Kind.Bounding, window, 0, 0, frameStrips(region.width, region.height));
+    shape.Rectangles(shape.Op.Set, shape.Kind.Bounding, window, 0, 0, frameStrips(area.width, area.height));
     // No input region at all: the frame never takes a click, a scroll or the pointer from what is under it.
     shape.Rectangles(shape.Op.Set, shape.Kind.Input, window, 0, 0, []);
     // Told when any top-level window is mapped or restacked, to stay above it.
     client.ChangeWindowAttributes(display.root, { eventMask: SUBSTRUCTURE_NOTIFY });
-    const frame = new X11SharingFrame(display, window);
+    const frame = new X11SharingFrame(display, shape, window, area);
     await frame.sync();
     return frame;
+  }
+
+  /** Puts the frame's four strips around `region` (whether shown or hidden). */
+  private moveTo(region: ScreenRegion): void {
+    if (this.disposed) return;
+    (this.x.client as unknown as WindowCalls).MoveResizeWindow(this.window, region.x, region.y, region.width, region.height);
+    this.shape.Rectangles(this.shape.Op.Set, this.shape.Kind.Bounding, this.window, 0, 0, frameStrips(region.width, region.height));
+  }
+
+  /** Resolves once the server has put the frame around the area as it is now (no strip left where it was). */
+  async settled(): Promise<void> {
+    for (let m = this.moving; ; m = this.moving) {
+      await m;
+      if (m === this.moving) return;
+    }
   }
 
   private onEvent(ev: X11Event): void {
@@ -145,6 +176,7 @@ export class X11SharingFrame implements IDisposable {
     if (this.disposed) return;
     this.hide();
     this.disposed = true;
+    this.areaListener.dispose();
     clearTimeout(this.raiseTimer);
     this.x.client.removeListener('event', this.listener);
     (this.x.client as unknown as WindowCalls).DestroyWindow(this.window);

@@ -87,6 +87,7 @@ function ensureViewer(): RemoteViewer {
     updateKeyboard();
   });
   v.onChat((text) => bridge.post({ type: 'viewerChat', text }));
+  v.onClipboard((message) => bridge.post({ type: 'viewerClipboard', message }));
   v.onStats((stats) => quality.update(stats));
   v.onVerification((code) => bridge.post({ type: 'viewerVerification', code }));
   v.onSharing((paused) => bridge.post({ type: 'viewerSharing', paused }));
@@ -215,6 +216,9 @@ function handle(message: Exclude<ExtensionMessage, { type: 'reply' }>): void {
       break;
     case 'viewerSendChat':
       viewer?.sendChat(message.text);
+      break;
+    case 'viewerSendClipboard':
+      viewer?.sendClipboard(message.text);
       break;
     case 'viewerRequestControl':
       viewer?.requestControl();

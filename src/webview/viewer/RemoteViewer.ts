@@ -17,6 +17,7 @@ import {
   ViewerControlMessage,
 } from '../../protocol/peer';
 import type { ScreenViewerMessage } from '../../protocol/screen';
+import { CLIPBOARD_MESSAGE_MAX_BYTES, PeerClipboardMessage } from '../../protocol/clipboard';
 import { IDisposable, DisposableStore, Emitter, Event, toDisposable } from '../../common/lifecycle';
 import { selectedPath, StatsLike } from '../../common/connectionPath';
 import type { ConnectionPath } from '../../protocol/ice';
@@ -72,6 +73,9 @@ export class RemoteViewer implements IDisposable {
   readonly onLink = this._onLink.event;
   private readonly _onChat = new Emitter<string>();
   readonly onChat = this._onChat.event;
+  private readonly _onClipboard = new Emitter<PeerClipboardMessage>();
+  /** Clipboard text from the sharer, and the sharer's answers to the helper's (relayed to the extension). */
+  readonly onClipboard = this._onClipboard.event;
   private readonly _onControlState = new Emitter<{ granted: boolean; reason: ControlReason; remainingMs?: number }>();
   readonly onControlState = this._onControlState.event;
   private readonly _onVerification = new Emitter<string>();
@@ -206,6 +210,11 @@ export class RemoteViewer implements IDisposable {
     this.sendOn(PEER_CHANNELS.chat.label, message);
   }
 
+  /** Sends the helper's clipboard text to the sharer, whose host decides (consent, size) and answers. */
+  sendClipboard(text: string): void {
+    this.sendOn(PEER_CHANNELS.clipboard.label, { type: 'clipboardText', text } satisfies PeerClipboardMessage);
+  }
+
   /** Asks the sharer for control; the answer arrives as onControlState. */
   requestControl(): void {
     this.sendOn(PEER_CHANNELS.control.label, { type: 'requestControl' } satisfies ViewerControlMessage);
@@ -251,7 +260,7 @@ export class RemoteViewer implements IDisposable {
     this.peer.destroy();
     this.video.srcObject = null;
     this.root.remove();
-    for (const e of [this._onConnected, this._onDisconnected, this._onLink, this._onChat, this._onControlState, this._onVerification, this._onSharing, this._onStats, this._onPath, this._onInputRefused, this._onError]) e.dispose();
+    for (const e of [this._onConnected, this._onDisconnected, this._onLink, this._onChat, this._onClipboard, this._onControlState, this._onVerification, this._onSharing, this._onStats, this._onPath, this._onInputRefused, this._onError]) e.dispose();
   }
 
   /** A screen is interactive: show each frame as soon as it decodes instead of smoothing with a buffer. */
@@ -283,6 +292,7 @@ export class RemoteViewer implements IDisposable {
     try {
       if (label === PEER_CHANNELS.control.label) this.receiveControl(decodeChannelMessage(HostControlMessage, data, HOST_CONTROL_MAX_BYTES));
       else if (label === PEER_CHANNELS.chat.label) this._onChat.fire(decodeChannelMessage(ChatMessage, data, 16 * 1024).text);
+      else if (label === PEER_CHANNELS.clipboard.label) this._onClipboard.fire(decodeChannelMessage(PeerClipboardMessage, data, CLIPBOARD_MESSAGE_MAX_BYTES));
     } catch (err) {
       this._onError.fire({ code: (err as { code?: string }).code ?? 'ERR_MALFORMED', message: (err as Error).message });
     }

@@ -15,6 +15,7 @@ import type { Session } from '../../../src/protocol/network';
 import { FilesUi, SessionFiles } from '../../../src/files/SessionFiles';
 import type { TransferSnapshot } from '../../../src/protocol/files';
 import { HelperSession } from '../../../src/session/HelperSession';
+import type { SystemClipboard } from '../../../src/session/HelperClipboard';
 import { SessionFeatures } from '../../../src/session/SessionFeatures';
 import { SharerPolicy, SharerPrompts, SharerSession, SharerTiming } from '../../../src/session/SharerSession';
 import { ToolbarDispatch } from '../../../src/views/ToolbarDispatch';
@@ -45,6 +46,13 @@ export interface TwoPartiesOptions {
   readonly xvfbArgs?: readonly string[];
   /** false: resolve once Alice's session started, without waiting for the connection (a consent test). */
   readonly awaitConnected?: boolean;
+  /** RANDR monitors on Alice's display, as `xrandr --setmonitor` takes them: [name, geometry]. */
+  readonly monitors?: readonly (readonly [string, string])[];
+  /** Alice's monitor picker (asked after her Yes when there are two or more monitors). */
+  readonly pickScreen?: SharerPrompts['pickScreen'];
+  /** Alice's Clipboard Sync answer, and Bob's system clipboard (vscode.env.clipboard in VS Code). */
+  readonly pickClipboard?: SharerPrompts['pickClipboard'];
+  readonly helperClipboard?: SystemClipboard;
 }
 
 /** A user's Send a File answers: every offer saved into `inbox`; the latest progress of each transfer kept. */
@@ -168,6 +176,7 @@ export class TwoParties {
     this.xclients.push(spawn('xterm', ['-name', 'typed', '-geometry', '60x10+100+100', '-e', 'sh', '-c', `cat > ${join(this.work, 'typed.txt')}`], { env: this.env(), stdio: 'ignore' }));
     await x('xdotool', ['search', '--sync', '--onlyvisible', '--classname', 'typed']);
     await x('xsetroot', ['-solid', '#2040c0']);
+    for (const [name, geometry] of this.options.monitors ?? []) await x('xrandr', ['--setmonitor', name, geometry, 'none']);
     this.probe = await XProbe.open(this.display.display);
     this.alice = this.fx.client({ logger: quiet });
     this.bob = this.fx.client({ logger: quiet });
@@ -185,7 +194,7 @@ export class TwoParties {
     const [aliceSession, bobSession] = await Promise.all([aliceStarted, bobStarted]);
     const files = (user: FilesUser) => (peerName: string, endpoint: ConstructorParameters<typeof SessionFiles>[0], history: (line: string) => void) =>
       new SessionFiles(endpoint, user, peerName, history, quiet, 1024 * 1024 * 1024);
-    this.helper = new HelperSession(bobSession, this.bob, { myName: 'Bob', historyDir: join(this.work, 'bob') }, (m) => this.router.post(m), quiet, undefined, files(this.bobFiles));
+    this.helper = new HelperSession(bobSession, this.bob, { myName: 'Bob', historyDir: join(this.work, 'bob') }, (m) => this.router.post(m), quiet, undefined, files(this.bobFiles), undefined, this.options.helperClipboard);
     const dispatch = new ToolbarDispatch(() => this.helper, new SessionFeatures(), { settings: async () => undefined, help: async () => undefined });
     this.router = new WebviewRouter({ post: (m) => void this.panel.send(m), toolbar: (a) => dispatch.run(a), viewerReport: (r) => this.helper.handleViewerReport(r), log: quiet });
     this.panel.listener = (m) => this.router.receive(m);
@@ -195,7 +204,14 @@ export class TwoParties {
       aliceSession,
       this.alice,
       { myName: 'Alice', historyDir: join(this.work, 'alice'), sharerTiming: this.options.sharerTiming },
-      { askConsent: async () => true, askControl: async () => true, offerRestart: (restart) => (this.restartOffered = restart), ...this.options.prompts },
+      {
+        askConsent: async () => true,
+        askControl: async () => true,
+        offerRestart: (restart) => (this.restartOffered = restart),
+        pickScreen: this.options.pickScreen,
+        pickClipboard: this.options.pickClipboard,
+        ...this.options.prompts,
+      },
       { allowRemoteControl: () => true, qualityPreset: () => 'Best', ...this.options.policy },
       () => {
         const h = new HostSupervisor({ hostScript, nodePath: this.options.hostNodePath, env: this.env(), logger: quiet });
