@@ -5,13 +5,18 @@
  * (the sharer only after saying Yes again), a window that never comes back ends it on both sides.
  */
 import assert from 'assert';
+import { execFile } from 'child_process';
 import { copyFileSync, mkdirSync, statSync } from 'fs';
 import { join } from 'path';
+import { promisify } from 'util';
 import { RESUME_FILE } from '../../src/session/ResumeRecord';
 import { SessionTexts as T } from '../../src/session/SessionTexts';
 import { errorCode } from '../server/support';
 import { until } from '../webview/support/WebviewHarness';
+import { samplePicture } from '../webview/support/helperPicture';
 import { Party, ReloadingWindows } from './support/ReloadingWindows';
+
+const execFileAsync = promisify(execFile);
 
 type Entry = { kind: string; text: string };
 const statuses = (history: readonly Entry[]) => history.filter((e) => e.kind === 'status').map((e) => e.text);
@@ -135,12 +140,33 @@ describe('Window reload mid-session (server on loopback, host on Xvfb, panel in 
     await until(() => w.seesDesktop(), 'Alice\'s desktop again', 30_000);
   });
 
+  it('Alice\'s window reloads while the display has two monitors: the monitor is asked again after Yes, and only the one she picks is shared', async () => {
+    const xrandr = (args: string[]) => execFileAsync('xrandr', args, { env: w.env() });
+    await xrandr(['--setmonitor', 'LEFT', '640/170x720/190+0+0', 'none']);
+    await xrandr(['--setmonitor', 'RIGHT', '640/170x720/190+640+0', 'none']);
+    try {
+      w.alice.screenAnswer = { monitor: 'RIGHT' };
+      await w.close(w.alice);
+      await w.open(w.alice);
+      await until(() => w.alice.screensOffered.length === 1, 'Alice asked which monitor to share');
+      assert.strictEqual(w.alice.resumeAsked.length, 3, 'after the resume question');
+      assert.ok(['LEFT', 'RIGHT'].every((m) => w.alice.screensOffered[0].includes(m)), `offered ${w.alice.screensOffered[0].join(', ')}`);
+      await until(() => w.bothConnected(), 'both connected again', 40_000);
+      await until(() => samplePicture(w.panel.page).then((p) => p?.width === 640 && p.height === 720), 'Bob\'s picture the right monitor only (640x720)', 30_000);
+    } finally {
+      w.alice.screenAnswer = undefined;
+      await xrandr(['--delmonitor', 'LEFT']);
+      await xrandr(['--delmonitor', 'RIGHT']);
+    }
+  });
+
   it('Alice\'s window reloads and she answers No: the session ends with a clear line on both sides, nothing shared', async () => {
     const bobSide = w.bob.session!;
     const hostsBefore = w.hosts.length;
+    const askedBefore = w.alice.resumeAsked.length;
     w.alice.resumeAnswer = false;
     await w.reload(w.alice);
-    await until(() => w.alice.resumeAsked.length === 3, 'Alice asked to resume');
+    await until(() => w.alice.resumeAsked.length === askedBefore + 1, 'Alice asked to resume');
     await until(() => bobSide.model.phase === 'ended', 'Bob\'s side ended', 20_000);
     assert.deepStrictEqual(statuses(bobSide.model.history).slice(-2), [T.peerDeclinedResume('Alice'), 'Disconnected from Alice.']);
     await until(() => w.alice.session === undefined, 'Alice\'s side ended');

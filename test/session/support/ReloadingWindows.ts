@@ -12,6 +12,7 @@ import { join } from 'path';
 import { HostSupervisor } from '../../../src/host/supervisor';
 import type { NetworkClient } from '../../../src/network/NetworkClient';
 import type { ResumeRecord } from '../../../src/protocol/resume';
+import type { MonitorInfo, ScreenChoice } from '../../../src/protocol/host';
 import type { SuspendableSession } from '../../../src/session/ActiveSession';
 import { HelperSession } from '../../../src/session/HelperSession';
 import { SessionCoordinator } from '../../../src/session/SessionCoordinator';
@@ -47,6 +48,9 @@ export class Party {
   resumeAnswer = true;
   readonly resumeAsked: string[] = [];
   readonly consentAsked: string[] = [];
+  /** Sharer: the monitor picker's answer, when the window has a picker (set before the window opens), and the monitors each pick offered. */
+  screenAnswer: ScreenChoice | undefined;
+  readonly screensOffered: string[][] = [];
 
   constructor(
     readonly alias: string,
@@ -134,6 +138,7 @@ export class ReloadingWindows {
               askConsent: async (helper) => (party.consentAsked.push(helper), true),
               askControl: async () => true,
               askResume: async (helper) => (party.resumeAsked.push(helper), party.resumeAnswer),
+              ...(party.screenAnswer && { pickScreen: async (monitors: readonly MonitorInfo[]) => (party.screensOffered.push(monitors.map((m) => m.name)), party.screenAnswer) }),
             },
             { allowRemoteControl: () => false, qualityPreset: () => 'Best' },
             () => {
