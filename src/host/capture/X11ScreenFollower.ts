@@ -70,6 +70,8 @@ export class X11ScreenFollower implements IDisposable {
     const randr = await display.extension<RandrEvents>('randr');
     const { region, whole } = await resolveChoice(display, choice);
     const follower = new X11ScreenFollower(display, new ScreenArea(region, whole), choice, randr.firstEvent + RR_NOTIFY);
+    // RRSelectInput has its own mask per client and window: the core root mask X11Windows ORs in on this
+    // connection is left as it is, and nothing else selects RANDR events here.
     randr.SelectInput(display.root, randr.NotifyMask.ScreenChange | randr.NotifyMask.CrtcChange | randr.NotifyMask.OutputChange);
     return follower;
   }
