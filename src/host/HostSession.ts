@@ -128,6 +128,7 @@ export class HostSession {
     const gate = (this.gate = new ControlGate(control?.injector, region));
     this.store.add({ dispose: () => gate.dispose() });
     if (control) this.store.add(control.escape.onEscape(() => gate.revoke('localEscape')));
+    if (backend.panic) this.store.add(backend.panic.onPanic(() => this.handle({ type: 'panic' })));
     this.store.add(
       gate.onDidChange((s) => {
         if (s.granted) control?.escape.start();

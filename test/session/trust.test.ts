@@ -81,14 +81,16 @@ describe('the sharer stays in charge (server + host on Xvfb + panel in Chromium,
       ['sharer command (status bar, notification, keybinding)', () => sharerCommand.run('stopControl')],
       // ESC on Alice's own keyboard
       ['ESC', () => runX(t, 'xdotool', ['key', 'Escape'])],
-      // the panic chord's command
-      ['panic', async () => t.sharer.panic()],
+      // the Panic command (Ctrl+Shift+Alt+End while VS Code has the focus)
+      ['panic command', async () => t.sharer.panic()],
+      // the panic chord on Alice's own keyboard, wherever the focus is (the host watches for it)
+      ['panic chord', () => runX(t, 'xdotool', ['key', 'ctrl+shift+alt+End'])],
     ];
     for (const [place, act] of places) {
       if (t.helper.model.control !== 'granted') await t.takeControl();
       if (t.sharer.model.paused) {
         t.sharer.setPaused(false);
-        await until(() => !t.sharer.model.paused, 'resumed');
+        await until(() => !t.sharer.model.paused && !t.helper.model.paused, 'resumed');
       }
       const before = revokes.length;
       const at = performance.now();
@@ -99,7 +101,7 @@ describe('the sharer stays in charge (server + host on Xvfb + panel in Chromium,
       assert.ok(ms <= 100, `${place}: ${ms.toFixed(1)} ms to the host's revoke`);
       await until(() => t.helper.model.control === 'viewOnly' && t.sharer.model.control === 'viewOnly', `control ended on both sides after ${place}`);
     }
-    assert.deepStrictEqual(revokes.slice(-4).map((r) => r.reason), ['helperReleased', 'revoked', 'localEscape', 'panic']);
+    assert.deepStrictEqual(revokes.slice(-5).map((r) => r.reason), ['helperReleased', 'revoked', 'localEscape', 'panic', 'panic']);
   });
 
   it('the panic key ended control and paused sharing together, said on both sides', async () => {
