@@ -139,6 +139,7 @@ export class HostSession {
     this.store.add(gate.onReject((r) => this.report(r.code, r.message)));
 
     const pipeline = (this.pipeline = this.store.add(new ScreenPipeline(backend.capture, command.quality, this.options.log)));
+    if (command.paused) pipeline.setPaused(true);
     this.store.add(pipeline.onError((err) => this.report(err instanceof HostError ? err.code : 'ERR_INTERNAL', err.message)));
     const link = (this.link = new PeerLink(pipeline.track, command.quality, command.iceServers));
     this.store.add(link);

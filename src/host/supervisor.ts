@@ -25,6 +25,8 @@ export interface StartOptions {
   readonly quality: Quality;
   readonly screen?: ScreenChoice;
   readonly iceServers?: IceServer[];
+  /** Start paused (a new connection while the sharer has sharing paused): nothing is sent until resumed. */
+  readonly paused?: boolean;
 }
 
 export interface HostError {
@@ -120,7 +122,7 @@ export class HostSupervisor implements IDisposable {
         this._onExit.fire({ code, signal });
       });
     });
-    this.send({ type: 'start', quality: options.quality, screen: options.screen ?? 'all', iceServers: options.iceServers });
+    this.send({ type: 'start', quality: options.quality, screen: options.screen ?? 'all', iceServers: options.iceServers, paused: options.paused });
   }
 
   /**

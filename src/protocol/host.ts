@@ -48,6 +48,8 @@ export const HostCommand = z.discriminatedUnion('type', [
     quality: Quality,
     screen: ScreenChoice.default('all'),
     iceServers: IceServers.optional(),
+    /** Start with sharing paused (a new connection while the sharer has paused). */
+    paused: z.boolean().optional(),
   }),
   z.object({ type: z.literal('signal'), payload: SignalPayload }),
   /** `limitMs`: a timed grant; the host itself ends control when it runs out (as ESC would). */

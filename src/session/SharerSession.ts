@@ -301,7 +301,8 @@ export class SharerSession extends SessionSide implements ActiveSession {
     }
     this.preset = this.policy.qualityPreset();
     hostStore.add(host.onStats((stats) => stats.path && this.setPath(stats.path)));
-    host.start({ quality: qualityFor(this.preset), iceServers: [...this.iceServers] });
+    // A new connection keeps sharing paused if the sharer paused it: nothing is sent until they resume.
+    host.start({ quality: qualityFor(this.preset), iceServers: [...this.iceServers], paused: this.model.paused });
   }
 
   /**

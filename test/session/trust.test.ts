@@ -165,6 +165,37 @@ describe('the sharer stays in charge (server + host on Xvfb + panel in Chromium,
     }
   });
 
+  it('a new connection while paused stays paused: what is drawn meanwhile never reaches Bob', async () => {
+    t.sharer.setPaused(true);
+    await until(() => t.helper.model.paused, 'paused at Bob');
+    await runX(t, 'xsetroot', ['-solid', '#20c040']);
+    // The host process dies (kill -9) and Alice chooses Restart Sharing: a new process and peer connection.
+    const crashed = t.hosts.at(-1)!;
+    process.kill(crashed.pid!, 'SIGKILL');
+    await until(() => t.restartOffered !== undefined && t.sharer.model.phase === 'reconnecting', 'Restart Sharing offered');
+    t.restartOffered!();
+    await until(() => t.bothConnected() && t.hosts.at(-1) !== crashed, 'connected again', 40_000);
+    const host = t.hosts.at(-1)!;
+    const stats: { fps: number; regionFps?: number }[] = [];
+    const d = host.onStats((s) => stats.push(s));
+    try {
+      const seen: [number, number, number][] = [];
+      await until(async () => {
+        const p = await samplePicture(t.panel.page);
+        if (p) seen.push(p.rgb);
+        return stats.length >= 3;
+      }, 'three seconds of the new host\'s statistics', 15_000);
+      assert.ok(!seen.some((rgb) => near(rgb, [0x20, 0xc0, 0x40])), 'the green drawn while paused reached Bob');
+      assert.ok(stats.every((s) => s.fps === 0 && (s.regionFps ?? 0) === 0), `the new host sent frames while paused: ${JSON.stringify(stats)}`);
+    } finally {
+      d.dispose();
+    }
+    assert.ok(t.sharer.model.paused && t.helper.model.paused);
+    t.sharer.setPaused(false);
+    await until(() => samplePicture(t.panel.page).then((p) => p !== undefined && near(p.rgb, [0x20, 0xc0, 0x40])), 'the green desktop after resuming', 15_000);
+    await runX(t, 'xsetroot', ['-solid', '#2040c0']);
+  });
+
   it('a control question nobody answers times out, and Bob reads why', async () => {
     controlAnswer = undefined;
     try {
