@@ -239,6 +239,21 @@ describe('refusals end the request on both sides (server + host on Xvfb + panel 
     assert.ok(t.bothConnected());
   });
 
+  it('a sharer\'s side that never answers Take Control: Bob stops waiting, and a grant that comes later is given straight back', async () => {
+    let answer: ((a: boolean) => void) | undefined;
+    t = await TwoParties.connect({ prompts: { askControl: () => new Promise<boolean>((resolve) => (answer = resolve)) }, sharerTiming: { controlPromptMs: 600_000 }, controlAnswerMs: 1500 });
+    const host = t.hosts.at(-1)!;
+    const controls: { granted: boolean; reason: string }[] = [];
+    host.onControl((c) => controls.push(c));
+    await t.panel.page.locator('vscode-button[data-action="takeControl"]').press('Enter');
+    await until(() => t!.panel.page.locator('.chat-history .entry.status .text').last().textContent().then((x) => x === 'Alice did not answer your request to take control in time.'), 'the time-out in Bob\'s panel', 10_000);
+    assert.strictEqual(t.helper.model.control, 'viewOnly');
+    answer!(true);
+    await until(() => controls.length >= 2, 'the late grant and its return', 10_000);
+    assert.deepStrictEqual(controls.slice(0, 2), [{ granted: true, reason: 'granted', remainingMs: undefined }, { granted: false, reason: 'helperReleased', remainingMs: undefined }]);
+    assert.strictEqual(t.helper.model.control, 'viewOnly');
+  });
+
   it('a consent question nobody answers times out: the session ends and Bob reads why', async () => {
     t = await TwoParties.connect({ prompts: { askConsent: never }, sharerTiming: { consentPromptMs: 1000 }, awaitConnected: false });
     await until(() => t!.sharer.model.phase === 'ended' && t!.helper.model.phase === 'ended', 'both sides ended', 20_000);
