@@ -106,6 +106,7 @@ export class HostSession {
     const pipeline = this.pipeline;
     if (!pipeline || pipeline.isPaused === paused) return;
     pipeline.setPaused(paused);
+    this.gate?.suspend(paused);
     this._onDidChangePaused.fire(paused);
     this.options.emit({ type: 'paused', paused });
   }
@@ -139,7 +140,10 @@ export class HostSession {
     this.store.add(gate.onReject((r) => this.report(r.code, r.message)));
 
     const pipeline = (this.pipeline = this.store.add(new ScreenPipeline(backend.capture, command.quality, this.options.log)));
-    if (command.paused) pipeline.setPaused(true);
+    if (command.paused) {
+      pipeline.setPaused(true);
+      gate.suspend(true);
+    }
     this.store.add(pipeline.onError((err) => this.report(err instanceof HostError ? err.code : 'ERR_INTERNAL', err.message)));
     const link = (this.link = new PeerLink(pipeline.track, command.quality, command.iceServers));
     this.store.add(link);

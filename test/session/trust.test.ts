@@ -14,6 +14,7 @@ import type { ControlAnswer } from '../../src/session/SharerSession';
 import { ToolbarDispatch } from '../../src/views/ToolbarDispatch';
 import { until } from '../webview/support/WebviewHarness';
 import { near, samplePicture } from '../webview/support/helperPicture';
+import { KEYSYM, SharerKeyboard } from './support/SharerKeyboard';
 import { statuses, TwoParties } from './support/TwoParties';
 
 const SHOTS = join(__dirname, '..', '..', 'test-results', 'trust');
@@ -32,6 +33,7 @@ describe('the sharer stays in charge (server + host on Xvfb + panel in Chromium,
   /** Every control change the host process reported, with the time it reached Alice's extension. */
   const revokes: { reason: ControlReason; at: number }[] = [];
   const figures: string[] = [];
+  let keyboard: SharerKeyboard;
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -50,10 +52,12 @@ describe('the sharer stays in charge (server + host on Xvfb + panel in Chromium,
       sharerTiming: { controlPromptMs: 1500, continuePromptMs: 1500, minuteMs: MINUTE_MS },
     });
     t.hosts.at(-1)!.onControl((c) => !c.granted && revokes.push({ reason: c.reason, at: performance.now() }));
+    keyboard = await SharerKeyboard.open(t.display.display);
   });
 
   after(async () => {
     if (figures.length) console.log(`      stop control → host revoke: ${figures.join('; ')}`);
+    keyboard?.dispose();
     await t?.dispose();
   });
 
@@ -80,11 +84,11 @@ describe('the sharer stays in charge (server + host on Xvfb + panel in Chromium,
       // Alice's status bar item, her notification's Stop Control and the Ctrl+Alt+End keybinding all run remoteAssist.stopControl
       ['sharer command (status bar, notification, keybinding)', () => sharerCommand.run('stopControl')],
       // ESC on Alice's own keyboard
-      ['ESC', () => runX(t, 'xdotool', ['key', 'Escape'])],
+      ['ESC', () => keyboard.chord(KEYSYM.Escape)],
       // the Panic command (Ctrl+Shift+Alt+End while VS Code has the focus)
       ['panic command', async () => t.sharer.panic()],
       // the panic chord on Alice's own keyboard, wherever the focus is (the host watches for it)
-      ['panic chord', () => runX(t, 'xdotool', ['key', 'ctrl+shift+alt+End'])],
+      ['panic chord', () => keyboard.chord(KEYSYM.Control_L, KEYSYM.Shift_L, KEYSYM.Alt_L, KEYSYM.End)],
     ];
     for (const [place, act] of places) {
       if (t.helper.model.control !== 'granted') await t.takeControl();
@@ -142,6 +146,37 @@ describe('the sharer stays in charge (server + host on Xvfb + panel in Chromium,
     await until(() => veil.isHidden(), 'the veil gone');
     assert.strictEqual(statuses(t.helper.model.history).at(-1), 'Alice resumed sharing.');
     await runX(t, 'xsetroot', ['-solid', '#2040c0']);
+  });
+
+  it('while paused, input from Bob (who sees a frozen picture) is dropped; after resuming it works again', async () => {
+    await t.takeControl();
+    const host = t.hosts.at(-1)!;
+    const dropped: number[] = [];
+    const d = host.onStats((s) => dropped.push(s.inputDropped));
+    try {
+      t.sharer.setPaused(true);
+      await until(() => t.helper.model.paused, 'paused at Bob');
+      const typed = t.typed;
+      await until(() => dropped.length > 0, 'the host\'s statistics');
+      const before = dropped.at(-1)!;
+      await t.panel.page.keyboard.type('blind');
+      // Ten key events (five down, five up) counted as dropped by the host's gate: none was applied.
+      await until(() => dropped.at(-1)! >= before + 10, 'Bob\'s keys dropped by the gate', 10_000);
+      assert.strictEqual(t.helper.model.control, 'granted');
+      t.sharer.setPaused(false);
+      await until(() => !t.helper.model.paused, 'resumed at Bob');
+      await t.panel.page.keyboard.type('seen');
+      await t.panel.page.keyboard.press('Enter');
+      // The xterm's line arrives whole on Enter: "seen", and no letter of "blind" before it (the line may start
+      // with the escape sequences of the ESC and End presses of the tests before).
+      await until(() => t.typed.endsWith('seen\n') && t.typed.length > typed.length, 'Bob\'s keys in the xterm after resuming', 10_000);
+      const line = t.typed.slice(typed.length, -'seen\n'.length);
+      assert.ok(!/[a-z]/.test(line), `keys typed while paused reached the xterm: ${JSON.stringify(line)}`);
+    } finally {
+      d.dispose();
+    }
+    await t.panel.page.locator('vscode-button[data-action="takeControl"]').press('Enter');
+    await until(() => t.helper.model.control === 'viewOnly' && t.sharer.model.control === 'viewOnly', 'control given back');
   });
 
   it('a timed grant counts down on both sides and ends at zero as ESC does', async () => {
