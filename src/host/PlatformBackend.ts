@@ -72,7 +72,9 @@ async function openX11(displayName: string, screen: ScreenChoice, resources: Dis
   // Input and the ESC watcher get their own connection so big frame reads never delay them.
   const inputDisplay = resources.add(await X11Display.connect(displayName));
   resources.add(inputDisplay.onError((err) => errors.fire(err)));
-  const panic = resources.add(await X11PanicChord.open(displayName));
+  // Without XInput 2 the chord cannot be watched; the Panic command in VS Code still works.
+  const chord = await X11PanicChord.open(displayName).catch(() => undefined);
+  const panic = chord && resources.add(chord);
   // An X server without XTEST can still be watched: view only, and a control request is refused clearly.
   if (!(await inputDisplay.hasExtension('XTEST'))) {
     const controlUnavailable = new HostError('ERR_PLATFORM_UNSUPPORTED', `The X display ${displayName} does not offer XTEST, so it cannot be controlled remotely (view only).`);
