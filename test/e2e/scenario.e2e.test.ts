@@ -181,6 +181,14 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
       ended("Alice's status bar", scene.alice.page.locator('.part.statusbar', { hasText: 'Bob is in control' }).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS })),
     ]);
     console.log(`      control ended after ESC (as seen by UI polling): ${figures.join(', ')}`);
+
+    // Pause Sharing from Alice's command palette: Bob's picture freezes under "Alice paused sharing.", then resumes.
+    await scene.alice.runCommand('Remote Assist: Pause Sharing');
+    await bobPanel.locator('.paused-veil', { hasText: 'Alice paused sharing.' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await scene.alice.page.locator('.part.statusbar', { hasText: 'Sharing paused' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await scene.alice.runCommand('Remote Assist: Resume Sharing');
+    await waitForChatLine(bobPanel, 'Alice resumed sharing.');
+    await bobPanel.locator('.paused-veil').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
   });
 
   it('8. Send a File both ways: the receiver chooses Save As…, the file arrives intact and both histories say so', async function () {
