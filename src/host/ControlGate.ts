@@ -46,6 +46,7 @@ export class ControlGate {
   private refilledAt = performance.now();
   private readonly reportedAt = new Map<string, number>();
   private limitTimer: ReturnType<typeof setTimeout> | undefined;
+  private suspended = false;
   private endsAt: number | undefined;
   private replaying = false;
 
@@ -93,10 +94,20 @@ export class ControlGate {
     this._onDidChange.fire({ granted: false, reason });
   }
 
+  /**
+   * While sharing is paused the helper sees a frozen picture: their input would land blind, so it is dropped
+   * (control stays granted; what they held is released now).
+   */
+  suspend(suspended: boolean): void {
+    if (this.suspended === suspended) return;
+    this.suspended = suspended;
+    if (suspended && this._granted) this.injector?.releaseAll();
+  }
+
   /** Applies one validated input message if control is granted; returns whether it was applied. */
   handle(message: InputMessage): boolean {
     const injector = this.injector;
-    if (!this._granted || !injector) {
+    if (!this._granted || !injector || this.suspended) {
       this.counters.dropped++;
       return false;
     }

@@ -137,6 +137,7 @@ export class HostSession {
     if (!pipeline || pipeline.isPaused === paused) return;
     pipeline.setPaused(paused);
     this.updateFrame();
+    this.gate?.suspend(paused);
     this._onDidChangePaused.fire(paused);
     this.options.emit({ type: 'paused', paused });
   }
@@ -161,6 +162,7 @@ export class HostSession {
     const gate = (this.gate = new ControlGate(control?.injector, region, DEFAULT_GATE_LIMITS, privacy.fence));
     this.store.add({ dispose: () => gate.dispose() });
     if (control) this.store.add(control.escape.onEscape(() => gate.revoke('localEscape')));
+    if (backend.panic) this.store.add(backend.panic.onPanic(() => this.handle({ type: 'panic' })));
     this.store.add(
       gate.onDidChange((s) => {
         if (s.granted) control?.escape.start();
@@ -172,6 +174,10 @@ export class HostSession {
     this.store.add(gate.onReject((r) => this.report(r.code, r.message)));
 
     const pipeline = (this.pipeline = this.store.add(new ScreenPipeline(privacy.capture, command.quality, this.options.log)));
+    if (command.paused) {
+      pipeline.setPaused(true);
+      gate.suspend(true);
+    }
     this.store.add(pipeline.onError((err) => this.report(err instanceof HostError ? err.code : 'ERR_INTERNAL', err.message)));
     const link = (this.link = new PeerLink(pipeline.track, command.quality, command.iceServers));
     this.store.add(link);

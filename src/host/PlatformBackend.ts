@@ -18,6 +18,7 @@ import { LibnutControl, LibnutInput } from './input/LibnutInput';
 import { loadUiohook, Uiohook, UiohookEscapeWatcher } from './input/UiohookEscapeWatcher';
 import { X11EscapeWatcher } from './input/X11EscapeWatcher';
 import { X11Input } from './input/X11Input';
+import { X11PanicChord } from './input/X11PanicChord';
 import { X11Display } from './x11/X11Display';
 import { X11SharingFrame } from './x11/X11SharingFrame';
 import { FrameMaskedCapture } from './capture/FrameMaskedCapture';
@@ -41,6 +42,8 @@ export interface PlatformBackend {
   readonly control?: { readonly injector: InputInjector; readonly escape: EscapeWatcher };
   /** The top-level windows, for redaction and scoped control (X11 only; on the capture's connection). */
   readonly windows?: X11Windows;
+  /** The sharer's panic chord (Ctrl+Shift+Alt+End) on their own keyboard, wherever the focus is; where it can be watched. */
+  readonly panic?: { readonly onPanic: Event<void> };
   /** Why control cannot be granted here though the platform supports it (a missing macOS permission). */
   readonly controlUnavailable?: HostError;
   /** Everything above, and the connections behind it. */
@@ -93,14 +96,17 @@ async function openX11(displayName: string, screen: ScreenChoice, resources: Dis
   // Input and the ESC watcher get their own connection so big frame reads never delay them.
   const inputDisplay = resources.add(await X11Display.connect(displayName));
   resources.add(inputDisplay.onError((err) => errors.fire(err)));
+  // Without XInput 2 the chord cannot be watched; the Panic command in VS Code still works.
+  const chord = await X11PanicChord.open(displayName).catch(() => undefined);
+  const panic = chord && resources.add(chord);
   // An X server without XTEST can still be watched: view only, and a control request is refused clearly.
   if (!(await inputDisplay.hasExtension('XTEST'))) {
     const controlUnavailable = new HostError('ERR_PLATFORM_UNSUPPORTED', `The X display ${displayName} does not offer XTEST, so it cannot be controlled remotely (view only).`);
-    return { capture, cursor, screens, windows, controlUnavailable, frame, resources, onError: errors.event };
+    return { capture, cursor, screens, windows, panic, controlUnavailable, frame, resources, onError: errors.event };
   }
   const injector = resources.add(await X11Input.open(inputDisplay, screens.area));
   const escape = resources.add(await X11EscapeWatcher.open(inputDisplay, injector.escapeKeycodes, injector));
-  return { capture, cursor, screens, windows, control: { injector, escape }, frame, resources, onError: errors.event };
+  return { capture, cursor, screens, windows, control: { injector, escape }, panic, frame, resources, onError: errors.event };
 }
 
 function openLibnut(screen: ScreenChoice, resources: DisposableStore): PlatformBackend {

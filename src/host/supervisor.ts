@@ -29,6 +29,8 @@ export interface StartOptions {
   readonly redactWindows?: readonly string[];
   /** Show only this window from the start. */
   readonly shareWindow?: number;
+  /** Start paused (a new connection while the sharer has sharing paused): nothing is sent until resumed. */
+  readonly paused?: boolean;
 }
 
 export interface HostError {
@@ -130,7 +132,7 @@ export class HostSupervisor implements IDisposable {
         this._onExit.fire({ code, signal });
       });
     });
-    this.send({ type: 'start', quality: options.quality, screen: options.screen ?? 'all', iceServers: options.iceServers, redactWindows: [...(options.redactWindows ?? [])], shareWindow: options.shareWindow });
+    this.send({ type: 'start', quality: options.quality, screen: options.screen ?? 'all', iceServers: options.iceServers, redactWindows: [...(options.redactWindows ?? [])], shareWindow: options.shareWindow, paused: options.paused });
   }
 
   /**

@@ -60,6 +60,8 @@ export const HostCommand = z.discriminatedUnion('type', [
     redactWindows: RedactRules.default([]),
     /** Show only this window from the start (the sharer chose "Only One Window…" before a reconnect). */
     shareWindow: WindowId.optional(),
+    /** Start with sharing paused (a new connection while the sharer has paused). */
+    paused: z.boolean().optional(),
   }),
   z.object({ type: z.literal('signal'), payload: SignalPayload }),
   /**

@@ -54,6 +54,8 @@ export interface SessionContext {
   readonly historyDir: string;
   /** How long a lost connection may take to come back (default REJOIN_WINDOW_MS, 60 s). */
   readonly rejoinWindowMs?: number;
+  /** Helper: how long to wait for the sharer's side to answer Take Control before giving up (default 150 s). */
+  readonly controlAnswerMs?: number;
   /** The sharer's question and grant timings (defaults in SharerSession's DEFAULT_SHARER_TIMING); tests shorten them. */
   readonly sharerTiming?: Partial<import('./SharerSession').SharerTiming>;
 }

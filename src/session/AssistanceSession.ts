@@ -197,8 +197,8 @@ export class AssistanceSession {
 
   /** The sharer paused or resumed sharing (recorded once the host confirms it). */
   setPaused(paused: boolean): void {
-    if (this._phase !== 'connected' && this._phase !== 'reconnecting') throw this.illegal('setPaused', `the session is ${this._phase}`);
     if (this._paused === paused) return;
+    if (this._phase !== 'connected' && this._phase !== 'reconnecting') throw this.illegal('setPaused', `the session is ${this._phase}`);
     this._paused = paused;
     if (this.role === 'sharer') this.status(paused ? T.sharingPausedSharer : T.sharingResumedSharer);
     else this.status(paused ? T.sharingPaused(this.peerName) : T.sharingResumed(this.peerName));

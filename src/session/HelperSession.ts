@@ -25,6 +25,9 @@ import { SessionTexts as T } from './SessionTexts';
 export type ViewerPost = (message: ExtensionMessage) => void;
 export type ViewerReport = Extract<WebviewMessage, { type: `viewer${string}` }>;
 
+/** How long the helper waits for the sharer's side to answer Take Control (its own question times out at 120 s). */
+const CONTROL_ANSWER_MS = 150_000;
+
 export class HelperSession extends SessionSide implements SuspendableSession {
   readonly talk: TalkController | undefined;
   private readonly clipboard: HelperClipboard | undefined;
@@ -34,6 +37,7 @@ export class HelperSession extends SessionSide implements SuspendableSession {
   private filesStore = new DisposableStore();
   /** This window reloaded and has not asked for a connection yet: its first rejoin is a fresh one. */
   private freshRejoin: boolean;
+  private controlAnswerTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     session: Session,
@@ -155,6 +159,14 @@ export class HelperSession extends SessionSide implements SuspendableSession {
   takeControl(): void {
     this.model.requestControl();
     this.toViewer({ type: 'viewerRequestControl' });
+    // The sharer's side refuses an unanswered question after two minutes; a side that never answers at all
+    // (gone quiet, or not trusted to) must not leave this one waiting forever.
+    clearTimeout(this.controlAnswerTimer);
+    this.controlAnswerTimer = setTimeout(() => {
+      if (this.finished || this.model.phase !== 'connected' || this.model.control !== 'requested') return;
+      this.log.warn(`session ${this.model.sessionId}: no answer to Take Control within ${CONTROL_ANSWER_MS / 1000} s`);
+      this.model.refuseControl('timedOut');
+    }, this.ctx.controlAnswerMs ?? CONTROL_ANSWER_MS);
   }
 
   stopControl(): void {
@@ -173,6 +185,10 @@ export class HelperSession extends SessionSide implements SuspendableSession {
       if (this.model.control === 'requested') {
         this.model.grantControl();
         if (remainingMs !== undefined) this.model.setControlLimit(remainingMs);
+      } else if (this.model.control === 'viewOnly') {
+        // A grant after this side stopped waiting for it: given straight back, never held unawares.
+        this.log.warn(`session ${this.model.sessionId}: control granted after the request ended; giving it back`);
+        this.toViewer({ type: 'viewerReleaseControl' });
       }
       return;
     }
@@ -229,6 +245,7 @@ export class HelperSession extends SessionSide implements SuspendableSession {
   }
 
   protected override onRelease(): void {
+    clearTimeout(this.controlAnswerTimer);
     this.toViewer({ type: 'viewerClose' });
   }
 }

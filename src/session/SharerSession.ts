@@ -411,12 +411,14 @@ export class SharerSession extends SessionSide implements SuspendableSession {
     }
     this.preset = this.policy.qualityPreset();
     hostStore.add(host.onStats((stats) => stats.path && this.setPath(stats.path)));
+    // A new connection keeps sharing paused if the sharer paused it: nothing is sent until they resume.
     host.start({
       quality: qualityFor(this.preset),
       screen: this.screen,
       iceServers: [...this.iceServers],
       redactWindows: this.policy.redactWindows?.() ?? DEFAULT_REDACT_WINDOWS,
       shareWindow: this.sharedWindow,
+      paused: this.model.paused,
     });
   }
 

@@ -260,7 +260,12 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
       await toolbarButton(bobPanel, 'Take Control').click({ timeout: 5_000 }).catch(() => undefined);
       return controlQuestion.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
     }, { timeoutMs: UI_TIMEOUT_MS });
-    await scene.alice.clickDialogButton(/would like to share control/, 'Yes');
+    // The question carries the connection's verification code; Bob's panel shows the same one.
+    const asked = (await controlQuestion.textContent()) ?? '';
+    const code = /read out the code in their panel: (\d{3} \d{3})\./.exec(asked)?.[1];
+    assert.ok(code, `the control question shows a verification code: ${asked}`);
+    assert.strictEqual(await bobPanel.locator('.verification-code').textContent(), `Verification code: ${code}`);
+    await scene.alice.clickDialogButton(/would like to share control/, 'Allow Until Stopped');
     await toolbarButton(bobPanel, 'Stop Control').waitFor({ timeout: UI_TIMEOUT_MS });
     await scene.alice.page.locator('.part.statusbar', { hasText: 'Bob is in control' }).waitFor({ timeout: UI_TIMEOUT_MS });
 
@@ -299,6 +304,14 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
       ended("Alice's status bar", scene.alice.page.locator('.part.statusbar', { hasText: 'Bob is in control' }).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS })),
     ]);
     console.log(`      control ended after ESC (as seen by UI polling): ${figures.join(', ')}`);
+
+    // Pause Sharing from Alice's command palette: Bob's picture freezes under "Alice paused sharing.", then resumes.
+    await scene.alice.runCommand('Remote Assist: Pause Sharing');
+    await bobPanel.locator('.paused-veil', { hasText: 'Alice paused sharing.' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await scene.alice.page.locator('.part.statusbar', { hasText: 'Sharing paused' }).waitFor({ timeout: UI_TIMEOUT_MS });
+    await scene.alice.runCommand('Remote Assist: Resume Sharing');
+    await waitForChatLine(bobPanel, 'Alice resumed sharing.');
+    await bobPanel.locator('.paused-veil').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
   });
 
   it('8. Send a File both ways: the receiver chooses Save As…, the file arrives intact and both histories say so', async function () {

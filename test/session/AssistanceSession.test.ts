@@ -292,4 +292,67 @@ describe('AssistanceSession', () => {
       assert.deepStrictEqual(s.history[0], restored[0]);
     });
   });
+
+  describe('the sharer stays in charge', () => {
+    it('a timed grant records when it ends, and its end reads the same on both sides', () => {
+      for (const role of ['sharer', 'helper'] as const) {
+        const s = connected(role);
+        s.requestControl();
+        s.grantControl();
+        s.setControlLimit(15 * 60_000);
+        assert.strictEqual(statuses(s).at(-1), 'Control ends by itself in 15 minutes.');
+        assert.ok(s.controlEndsAt !== undefined && s.view.controlEndsAt === s.controlEndsAt);
+        s.endControl('expired');
+        assert.deepStrictEqual(statuses(s).slice(-2), ['The time allowed for control ran out: control ended.', 'Screen View Only']);
+        assert.strictEqual(s.controlEndsAt, undefined);
+        assertRefused(() => s.setControlLimit(1000), 'ERR_ILLEGAL_TRANSITION');
+      }
+    });
+
+    it('refusals by the host and unanswered questions end the request with a line on each side', () => {
+      const helper = connected('helper');
+      const sharer = connected('sharer');
+      for (const [why, helperLine, sharerLine] of [
+        ['unavailable', 'Alice\'s computer cannot be controlled remotely (view only).', 'Bob asked to take control, but this computer cannot be controlled remotely: no XTEST'],
+        ['timedOut', 'Alice did not answer your request to take control in time.', 'You did not answer Bob\'s request to take control in time; it was refused.'],
+      ] as const) {
+        helper.requestControl();
+        sharer.requestControl();
+        helper.refuseControl(why);
+        sharer.refuseControl(why, 'no XTEST');
+        assert.strictEqual(statuses(helper).at(-1), helperLine);
+        assert.strictEqual(statuses(sharer).at(-1), sharerLine);
+        assert.strictEqual(helper.control, 'viewOnly');
+      }
+    });
+
+    it('an unanswered consent question ends the session and says so, not "did not allow"', () => {
+      const helper = make('helper');
+      helper.consentTimedOut();
+      assert.strictEqual(helper.phase, 'ended');
+      assert.deepStrictEqual(statuses(helper).slice(1), ['Alice did not answer in time.', 'Disconnected from Alice.']);
+      assert.strictEqual(helper.statusLine, 'Alice did not answer in time.');
+      assertRefused(() => connected('sharer').consentTimedOut(), 'ERR_ILLEGAL_TRANSITION');
+    });
+
+    it('pause and resume are recorded once each; the panic key ends control', () => {
+      const helper = connected('helper');
+      helper.setPaused(true);
+      helper.setPaused(true);
+      helper.setPaused(false);
+      assert.deepStrictEqual(statuses(helper).slice(-2), ['Alice paused sharing.', 'Alice resumed sharing.']);
+      helper.requestControl();
+      helper.grantControl();
+      helper.endControl('panic');
+      assert.strictEqual(statuses(helper).at(-2), 'Alice ended control with the panic key.');
+    });
+
+    it('keeps the verification code in the view, and refuses it once ended', () => {
+      const s = connected('sharer');
+      s.setVerificationCode('123 456');
+      assert.strictEqual(s.view.verificationCode, '123 456');
+      s.end('me');
+      assertRefused(() => s.setVerificationCode('654 321'), 'ERR_SESSION_ENDED');
+    });
+  });
 });

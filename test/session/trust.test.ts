@@ -14,6 +14,7 @@ import type { ControlAnswer } from '../../src/session/SharerSession';
 import { ToolbarDispatch } from '../../src/views/ToolbarDispatch';
 import { until } from '../webview/support/WebviewHarness';
 import { near, samplePicture } from '../webview/support/helperPicture';
+import { KEYSYM, SharerKeyboard } from './support/SharerKeyboard';
 import { statuses, TwoParties } from './support/TwoParties';
 
 const SHOTS = join(__dirname, '..', '..', 'test-results', 'trust');
@@ -32,6 +33,7 @@ describe('the sharer stays in charge (server + host on Xvfb + panel in Chromium,
   /** Every control change the host process reported, with the time it reached Alice's extension. */
   const revokes: { reason: ControlReason; at: number }[] = [];
   const figures: string[] = [];
+  let keyboard: SharerKeyboard;
 
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -50,10 +52,12 @@ describe('the sharer stays in charge (server + host on Xvfb + panel in Chromium,
       sharerTiming: { controlPromptMs: 1500, continuePromptMs: 1500, minuteMs: MINUTE_MS },
     });
     t.hosts.at(-1)!.onControl((c) => !c.granted && revokes.push({ reason: c.reason, at: performance.now() }));
+    keyboard = await SharerKeyboard.open(t.display.display);
   });
 
   after(async () => {
     if (figures.length) console.log(`      stop control → host revoke: ${figures.join('; ')}`);
+    keyboard?.dispose();
     await t?.dispose();
   });
 
@@ -80,15 +84,17 @@ describe('the sharer stays in charge (server + host on Xvfb + panel in Chromium,
       // Alice's status bar item, her notification's Stop Control and the Ctrl+Alt+End keybinding all run remoteAssist.stopControl
       ['sharer command (status bar, notification, keybinding)', () => sharerCommand.run('stopControl')],
       // ESC on Alice's own keyboard
-      ['ESC', () => runX(t, 'xdotool', ['key', 'Escape'])],
-      // the panic chord's command
-      ['panic', async () => t.sharer.panic()],
+      ['ESC', () => keyboard.chord(KEYSYM.Escape)],
+      // the Panic command (Ctrl+Shift+Alt+End while VS Code has the focus)
+      ['panic command', async () => t.sharer.panic()],
+      // the panic chord on Alice's own keyboard, wherever the focus is (the host watches for it)
+      ['panic chord', () => keyboard.chord(KEYSYM.Control_L, KEYSYM.Shift_L, KEYSYM.Alt_L, KEYSYM.End)],
     ];
     for (const [place, act] of places) {
       if (t.helper.model.control !== 'granted') await t.takeControl();
       if (t.sharer.model.paused) {
         t.sharer.setPaused(false);
-        await until(() => !t.sharer.model.paused, 'resumed');
+        await until(() => !t.sharer.model.paused && !t.helper.model.paused, 'resumed');
       }
       const before = revokes.length;
       const at = performance.now();
@@ -99,7 +105,7 @@ describe('the sharer stays in charge (server + host on Xvfb + panel in Chromium,
       assert.ok(ms <= 100, `${place}: ${ms.toFixed(1)} ms to the host's revoke`);
       await until(() => t.helper.model.control === 'viewOnly' && t.sharer.model.control === 'viewOnly', `control ended on both sides after ${place}`);
     }
-    assert.deepStrictEqual(revokes.slice(-4).map((r) => r.reason), ['helperReleased', 'revoked', 'localEscape', 'panic']);
+    assert.deepStrictEqual(revokes.slice(-5).map((r) => r.reason), ['helperReleased', 'revoked', 'localEscape', 'panic', 'panic']);
   });
 
   it('the panic key ended control and paused sharing together, said on both sides', async () => {
@@ -142,6 +148,37 @@ describe('the sharer stays in charge (server + host on Xvfb + panel in Chromium,
     await runX(t, 'xsetroot', ['-solid', '#2040c0']);
   });
 
+  it('while paused, input from Bob (who sees a frozen picture) is dropped; after resuming it works again', async () => {
+    await t.takeControl();
+    const host = t.hosts.at(-1)!;
+    const dropped: number[] = [];
+    const d = host.onStats((s) => dropped.push(s.inputDropped));
+    try {
+      t.sharer.setPaused(true);
+      await until(() => t.helper.model.paused, 'paused at Bob');
+      const typed = t.typed;
+      await until(() => dropped.length > 0, 'the host\'s statistics');
+      const before = dropped.at(-1)!;
+      await t.panel.page.keyboard.type('blind');
+      // Ten key events (five down, five up) counted as dropped by the host's gate: none was applied.
+      await until(() => dropped.at(-1)! >= before + 10, 'Bob\'s keys dropped by the gate', 10_000);
+      assert.strictEqual(t.helper.model.control, 'granted');
+      t.sharer.setPaused(false);
+      await until(() => !t.helper.model.paused, 'resumed at Bob');
+      await t.panel.page.keyboard.type('seen');
+      await t.panel.page.keyboard.press('Enter');
+      // The xterm's line arrives whole on Enter: "seen", and no letter of "blind" before it (the line may start
+      // with the escape sequences of the ESC and End presses of the tests before).
+      await until(() => t.typed.endsWith('seen\n') && t.typed.length > typed.length, 'Bob\'s keys in the xterm after resuming', 10_000);
+      const line = t.typed.slice(typed.length, -'seen\n'.length);
+      assert.ok(!/[a-z]/.test(line), `keys typed while paused reached the xterm: ${JSON.stringify(line)}`);
+    } finally {
+      d.dispose();
+    }
+    await t.panel.page.locator('vscode-button[data-action="takeControl"]').press('Enter');
+    await until(() => t.helper.model.control === 'viewOnly' && t.sharer.model.control === 'viewOnly', 'control given back');
+  });
+
   it('a timed grant counts down on both sides and ends at zero as ESC does', async () => {
     controlAnswer = { minutes: 3 }; // 6 s here
     try {
@@ -161,6 +198,37 @@ describe('the sharer stays in charge (server + host on Xvfb + panel in Chromium,
     } finally {
       controlAnswer = true;
     }
+  });
+
+  it('a new connection while paused stays paused: what is drawn meanwhile never reaches Bob', async () => {
+    t.sharer.setPaused(true);
+    await until(() => t.helper.model.paused, 'paused at Bob');
+    await runX(t, 'xsetroot', ['-solid', '#20c040']);
+    // The host process dies (kill -9) and Alice chooses Restart Sharing: a new process and peer connection.
+    const crashed = t.hosts.at(-1)!;
+    process.kill(crashed.pid!, 'SIGKILL');
+    await until(() => t.restartOffered !== undefined && t.sharer.model.phase === 'reconnecting', 'Restart Sharing offered');
+    t.restartOffered!();
+    await until(() => t.bothConnected() && t.hosts.at(-1) !== crashed, 'connected again', 40_000);
+    const host = t.hosts.at(-1)!;
+    const stats: { fps: number; regionFps?: number }[] = [];
+    const d = host.onStats((s) => stats.push(s));
+    try {
+      const seen: [number, number, number][] = [];
+      await until(async () => {
+        const p = await samplePicture(t.panel.page);
+        if (p) seen.push(p.rgb);
+        return stats.length >= 3;
+      }, 'three seconds of the new host\'s statistics', 15_000);
+      assert.ok(!seen.some((rgb) => near(rgb, [0x20, 0xc0, 0x40])), 'the green drawn while paused reached Bob');
+      assert.ok(stats.every((s) => s.fps === 0 && (s.regionFps ?? 0) === 0), `the new host sent frames while paused: ${JSON.stringify(stats)}`);
+    } finally {
+      d.dispose();
+    }
+    assert.ok(t.sharer.model.paused && t.helper.model.paused);
+    t.sharer.setPaused(false);
+    await until(() => samplePicture(t.panel.page).then((p) => p !== undefined && near(p.rgb, [0x20, 0xc0, 0x40])), 'the green desktop after resuming', 15_000);
+    await runX(t, 'xsetroot', ['-solid', '#2040c0']);
   });
 
   it('a control question nobody answers times out, and Bob reads why', async () => {
@@ -204,6 +272,21 @@ describe('refusals end the request on both sides (server + host on Xvfb + panel 
     assert.match(statuses(t.sharer.model.history).at(-1)!, /^Bob asked to take control, but this computer cannot be controlled remotely: The X display :\d+ does not offer XTEST/);
     // Still watching: the session goes on.
     assert.ok(t.bothConnected());
+  });
+
+  it('a sharer\'s side that never answers Take Control: Bob stops waiting, and a grant that comes later is given straight back', async () => {
+    let answer: ((a: boolean) => void) | undefined;
+    t = await TwoParties.connect({ prompts: { askControl: () => new Promise<boolean>((resolve) => (answer = resolve)) }, sharerTiming: { controlPromptMs: 600_000 }, controlAnswerMs: 1500 });
+    const host = t.hosts.at(-1)!;
+    const controls: { granted: boolean; reason: string }[] = [];
+    host.onControl((c) => controls.push(c));
+    await t.panel.page.locator('vscode-button[data-action="takeControl"]').press('Enter');
+    await until(() => t!.panel.page.locator('.chat-history .entry.status .text').last().textContent().then((x) => x === 'Alice did not answer your request to take control in time.'), 'the time-out in Bob\'s panel', 10_000);
+    assert.strictEqual(t.helper.model.control, 'viewOnly');
+    answer!(true);
+    await until(() => controls.length >= 2, 'the late grant and its return', 10_000);
+    assert.deepStrictEqual(controls.slice(0, 2), [{ granted: true, reason: 'granted', remainingMs: undefined }, { granted: false, reason: 'helperReleased', remainingMs: undefined }]);
+    assert.strictEqual(t.helper.model.control, 'viewOnly');
   });
 
   it('a consent question nobody answers times out: the session ends and Bob reads why', async () => {

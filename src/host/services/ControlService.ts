@@ -30,7 +30,7 @@ export class ControlService implements HostService {
       control.onOpen(() => {
         this.send({ type: 'screen', width: ctx.screen.width, height: ctx.screen.height });
         this.send({ type: 'controlState', granted: ctx.gate.granted, reason: ctx.gate.granted ? 'granted' : 'revoked', remainingMs: ctx.gate.remainingMs });
-        if (ctx.paused()) this.send({ type: 'sharing', paused: true });
+        this.send({ type: 'sharing', paused: ctx.paused() });
       }),
     );
     this.store.add(control.onMessage((data) => this.onControl(data)));

@@ -72,6 +72,9 @@ function showNotice(text: string): void {
 }
 
 async function press(action: ToolbarAction): Promise<void> {
+  // Stop Control goes straight to the sharer's host from here (the extension's round trip would add to it);
+  // the extension still hears of it and records the end when the host confirms.
+  if (action === 'stopControl') viewer?.releaseControl();
   const reply = await bridge.request({ type: 'toolbar', action });
   if (reply.message) showNotice(reply.message);
 }

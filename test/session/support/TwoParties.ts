@@ -44,6 +44,8 @@ export interface TwoPartiesOptions {
   readonly sharerTiming?: Partial<SharerTiming>;
   /** Extra Xvfb arguments (e.g. `-extension XTEST` for a display that cannot be controlled). */
   readonly xvfbArgs?: readonly string[];
+  /** Bob's wait for an answer to Take Control (HelperSession's default otherwise). */
+  readonly controlAnswerMs?: number;
   /** false: resolve once Alice's session started, without waiting for the connection (a consent test). */
   readonly awaitConnected?: boolean;
   /** RANDR monitors on Alice's display, as `xrandr --setmonitor` takes them: [name, geometry]. */
@@ -194,7 +196,7 @@ export class TwoParties {
     const [aliceSession, bobSession] = await Promise.all([aliceStarted, bobStarted]);
     const files = (user: FilesUser) => (peerName: string, endpoint: ConstructorParameters<typeof SessionFiles>[0], history: (line: string) => void) =>
       new SessionFiles(endpoint, user, peerName, history, quiet, 1024 * 1024 * 1024);
-    this.helper = new HelperSession(bobSession, this.bob, { myName: 'Bob', historyDir: join(this.work, 'bob') }, (m) => this.router.post(m), quiet, undefined, files(this.bobFiles), undefined, this.options.helperClipboard);
+    this.helper = new HelperSession(bobSession, this.bob, { myName: 'Bob', historyDir: join(this.work, 'bob'), controlAnswerMs: this.options.controlAnswerMs }, (m) => this.router.post(m), quiet, undefined, files(this.bobFiles), undefined, this.options.helperClipboard);
     const dispatch = new ToolbarDispatch(() => this.helper, new SessionFeatures(), { settings: async () => undefined, help: async () => undefined });
     this.router = new WebviewRouter({ post: (m) => void this.panel.send(m), toolbar: (a) => dispatch.run(a), viewerReport: (r) => this.helper.handleViewerReport(r), log: quiet });
     this.panel.listener = (m) => this.router.receive(m);
