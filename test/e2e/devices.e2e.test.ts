@@ -15,7 +15,7 @@ import { NetworkClient } from '../../src/network/NetworkClient';
 import { CHROMIUM_ARGS, RESULTS_DIR } from './support/Scene';
 import { UI_TIMEOUT_MS, Workbench } from './support/Workbench';
 
-const TOAST = 'Bob is inviting you to start using Remote Assistance. Do you want to accept?';
+const TOAST = 'Bob is inviting you to start using Remote Assistance. Do you want to Accept (Alt+T) or Decline (Alt+D) the invitation?';
 
 describe('One person, several devices, in two VS Code workbenches', function () {
   const stack = new EmbeddedStack({ logDir: join(RESULTS_DIR, 'devices-logs') });

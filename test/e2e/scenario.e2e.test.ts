@@ -412,7 +412,14 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     await scene.alice.runCommand('Remote Assist: Ask for Help…');
     await scene.alice.pick('Bob');
     await scene.alice.answerInput('What is wrong?', 'never mind, it works now');
-    await scene.bob.clickToastButton('Alice is inviting you to start using Remote Assistance. Do you want to accept?', 'Accept');
+    // No output lines this time; the review is sent as it stands.
+    const outputs = scene.alice.quickInput().filter({ hasText: 'the last lines of which output?' });
+    await outputs.locator('.quick-input-list .monaco-list-row', { hasText: 'No output' }).first().click();
+    const review = scene.alice.quickInput().filter({ hasText: 'attach to the invitation' });
+    await review.waitFor({ state: 'visible' });
+    await review.locator('.quick-input-box input').press('Enter');
+    await review.waitFor({ state: 'hidden' });
+    await scene.bob.clickToastButton('Alice is inviting you to start using Remote Assistance. Do you want to Accept (Alt+T) or Decline (Alt+D) the invitation?', 'Accept');
     const panel = await scene.bob.webviewFrame(PANEL, 'Remote Assistance panel');
     await panel.locator('.phase-card[data-phase="waiting"]', { hasText: 'Waiting for Alice to say yes' }).waitFor({ timeout: UI_TIMEOUT_MS });
     await scene.alice.clickDialogButton(/Do you want to let Bob \(\S+\) view your screen/, 'No');
