@@ -16,7 +16,7 @@ import { join } from 'path';
 import { parseArgs } from 'util';
 import { silentLogger } from '../../src/common/logger';
 import { FilesUi, SessionFiles } from '../../src/files/SessionFiles';
-import { HostFilesEndpoint } from '../../src/files/FilesEndpoint';
+import { HostFilesEndpoint } from '../../src/common/files/FilesEndpoint';
 import { HostSupervisor } from '../../src/host/supervisor';
 import { NetworkClient } from '../../src/network/NetworkClient';
 import type { Session } from '../../src/protocol/network';

@@ -12,7 +12,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'fs';
 import { loadavg, tmpdir } from 'os';
 import { join } from 'path';
-import { OnsetDetector } from '../../src/audio/OnsetDetector';
+import { OnsetDetector } from '../../src/common/audio/OnsetDetector';
 import { HelperVoice } from '../../src/audio/HelperVoice';
 import { HostVoiceEndpoint } from '../../src/audio/HostVoiceEndpoint';
 import { TalkController } from '../../src/audio/TalkController';

@@ -5,8 +5,8 @@
  * controller drives either side.
  */
 import { Emitter } from '../common/lifecycle';
-import { FRAME_BYTES, FRAME_SAMPLES, PcmFrame } from './AudioFormat';
-import { LocalTalk } from './LocalTalk';
+import { FRAME_BYTES, FRAME_SAMPLES, PcmFrame } from '../common/audio/AudioFormat';
+import { LocalTalk } from '../common/audio/LocalTalk';
 import type { VoiceEndpoint } from './TalkController';
 import { parseMessage } from '../protocol/validate';
 import { HostVoiceCommand, HostVoiceEvent, PanelVoiceCommand, PanelVoiceEvent } from '../protocol/voice';

@@ -8,7 +8,7 @@
 import { IDisposable, DisposableStore, Emitter, Event } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { HostVoiceCommand, HostVoiceEvent, VoicePeerMessage } from '../protocol/voice';
-import { MicMode } from './MicGate';
+import { MicMode } from '../common/audio/MicGate';
 import { VoiceCallInput, VoiceCallPhase, VoiceCallState, VoiceCallStateError } from './VoiceCallState';
 import { VoiceTexts } from './VoiceTexts';
 

@@ -4,7 +4,7 @@
  * error naming the setting, never passed to the audio tools.
  */
 import { AudioDeviceName } from '../protocol/voice';
-import { AudioError } from './AudioError';
+import { AudioError } from '../common/audio/AudioError';
 import type { VoiceSettings } from './TalkController';
 
 export const VOICE_SETTING_KEYS = {

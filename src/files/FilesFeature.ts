@@ -10,9 +10,9 @@ import * as vscode from 'vscode';
 import type { Logger } from '../common/logger';
 import type { ActiveSession } from '../session/ActiveSession';
 import type { SessionFeatures } from '../session/SessionFeatures';
-import { FileTexts } from './FileTexts';
+import { FileTexts } from '../common/files/FileTexts';
 import { FilesFactory, FilesUi, ProgressDisplay, SessionFiles } from './SessionFiles';
-import { sanitizeFileName } from './fileName';
+import { sanitizeFileName } from '../common/files/fileName';
 
 const MB = 1024 * 1024;
 const DEFAULT_MAX_MB = 4096;

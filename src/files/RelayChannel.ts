@@ -5,7 +5,7 @@
  * across the relay.
  */
 import type { PanelFilesCommand, PanelFilesEvent } from '../protocol/files';
-import type { ChannelEvent, FileChannel } from './FileChannel';
+import type { ChannelEvent, FileChannel } from '../common/files/FileChannel';
 
 type ChannelEventType = Parameters<FileChannel['addEventListener']>[0];
 

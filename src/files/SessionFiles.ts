@@ -8,9 +8,9 @@ import { fileURLToPath } from 'url';
 import { IDisposable, DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import type { FilesHostEvent, TransferSnapshot, TransferState } from '../protocol/files';
-import type { FilesEndpoint } from './FilesEndpoint';
-import { FileTexts } from './FileTexts';
-import { isFinished } from './Transfer';
+import type { FilesEndpoint } from '../common/files/FilesEndpoint';
+import { FileTexts } from '../common/files/FileTexts';
+import { isFinished } from '../common/files/Transfer';
 
 /** A running transfer's progress display (a VS Code notification with Cancel, and the panel). */
 export interface ProgressDisplay {

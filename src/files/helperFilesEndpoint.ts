@@ -1,9 +1,9 @@
 /** The helper's files endpoint: the engine runs in the extension, on the channel the panel relays. */
 import type { Logger } from '../common/logger';
 import type { PanelFilesCommand } from '../protocol/files';
-import { EngineEndpoint } from './EngineEndpoint';
-import { FileTransferEngine } from './FileTransferEngine';
-import { createNodeHasher } from './nodeHasher';
+import { EngineEndpoint } from '../common/files/EngineEndpoint';
+import { FileTransferEngine } from '../common/files/FileTransferEngine';
+import { createNodeHasher } from '../common/files/nodeHasher';
 import { RelayChannel } from './RelayChannel';
 
 export function helperFilesEndpoint(toPanel: (command: PanelFilesCommand) => void, log: Logger): { relay: RelayChannel; endpoint: EngineEndpoint } {

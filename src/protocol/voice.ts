@@ -72,7 +72,7 @@ export const HostVoiceEvent = z.discriminatedUnion('type', [
 ]);
 export type HostVoiceEvent = z.infer<typeof HostVoiceEvent>;
 
-/** One 10 ms frame of 48 kHz mono s16le (src/audio/AudioFormat.ts FRAME_BYTES). */
+/** One 10 ms frame of 48 kHz mono s16le (src/common/audio/AudioFormat.ts FRAME_BYTES). */
 export const VOICE_FRAME_BYTES = 960;
 /** At most 100 ms of audio per PCM message. */
 export const VOICE_PCM_MAX_BYTES = 10 * VOICE_FRAME_BYTES;

@@ -9,7 +9,7 @@ import type { Session } from '../protocol/network';
 import type { RelayMessage } from '../protocol/relay';
 import { HostVoiceEndpoint } from '../audio/HostVoiceEndpoint';
 import type { TalkController, TalkFactory } from '../audio/TalkController';
-import { HostFilesEndpoint } from '../files/FilesEndpoint';
+import { HostFilesEndpoint } from '../common/files/FilesEndpoint';
 import type { FilesFactory, SessionFiles } from '../files/SessionFiles';
 import { settingsUrlFor } from '../host/capture/macPermissions';
 import type { HostSupervisor } from '../host/supervisor';

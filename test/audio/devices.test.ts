@@ -1,8 +1,8 @@
 /** The audio system as a user's machine presents it: devices, defaults, and clear errors when it is missing. */
 import assert from 'assert';
-import { AudioError } from '../../src/audio/AudioError';
-import { LocalVoice } from '../../src/audio/LocalVoice';
-import { PulseAudioSystem } from '../../src/audio/PulseAudioSystem';
+import { AudioError } from '../../src/common/audio/AudioError';
+import { LocalVoice } from '../../src/common/audio/LocalVoice';
+import { PulseAudioSystem } from '../../src/common/audio/PulseAudioSystem';
 import { TestPulseAudio, startPulseAudio } from './support/pulseaudio';
 
 async function rejectsWith(promise: Promise<unknown>, code: string): Promise<AudioError> {

@@ -6,14 +6,14 @@
 import assert from 'assert';
 import { spawn } from 'child_process';
 import { join } from 'path';
-import { EchoCanceller } from '../../src/audio/EchoCanceller';
-import { PulseAudioSystem } from '../../src/audio/PulseAudioSystem';
+import { EchoCanceller } from '../../src/common/audio/EchoCanceller';
+import { PulseAudioSystem } from '../../src/common/audio/PulseAudioSystem';
 import { TestPulseAudio, startPulseAudio } from './support/pulseaudio';
 import { Recorder, bestMatch, dbfs, envelope, playInto, speak } from './support/speech';
 
 const ORPHAN_SCRIPT = `
-const { EchoCanceller } = require('./src/audio/EchoCanceller');
-const { PulseAudioSystem } = require('./src/audio/PulseAudioSystem');
+const { EchoCanceller } = require('./src/common/audio/EchoCanceller');
+const { PulseAudioSystem } = require('./src/common/audio/PulseAudioSystem');
 EchoCanceller.create(new PulseAudioSystem(process.env), 'sharer_mic', 'sharer_speaker').then(() => { console.log('loaded'); setInterval(() => {}, 1000); });
 `;
 

@@ -2,8 +2,8 @@
  * The speaker's queue against a real PulseAudio sink: a backlog (the stream starting, a burst after a stall)
  * must not stay as delay for the rest of the call: silence beyond the target is dropped.
  */
-import { FRAME_SAMPLES, PcmFrame } from '../../src/audio/AudioFormat';
-import { SpeakerPlayback } from '../../src/audio/SpeakerPlayback';
+import { FRAME_SAMPLES, PcmFrame } from '../../src/common/audio/AudioFormat';
+import { SpeakerPlayback } from '../../src/common/audio/SpeakerPlayback';
 import { pollUntil } from '../../scripts/stack/poll';
 import { TestPulseAudio, startPulseAudio } from './support/pulseaudio';
 

@@ -5,10 +5,10 @@
 import { strict as assert } from 'assert';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { FileTransferEngine } from '../../src/files/FileTransferEngine';
-import { NodeFileSink } from '../../src/files/NodeFileSink';
-import { NodeFileSource } from '../../src/files/NodeFileSource';
-import { createNodeHasher } from '../../src/files/nodeHasher';
+import { FileTransferEngine } from '../../src/common/files/FileTransferEngine';
+import { NodeFileSink } from '../../src/common/files/NodeFileSink';
+import { NodeFileSource } from '../../src/common/files/NodeFileSource';
+import { createNodeHasher } from '../../src/common/files/nodeHasher';
 import { connectPeerPair, PeerPair } from './support/peerPair';
 import { acceptInto, listDir, makeFile, sha256File, tempDir, TransferLog, until } from './support/files';
 

@@ -4,8 +4,8 @@
  * while still reporting the channel open (measured: bench/files/README.md).
  */
 import { strict as assert } from 'assert';
-import { FileTransferEngine } from '../../src/files/FileTransferEngine';
-import { createNodeHasher } from '../../src/files/nodeHasher';
+import { FileTransferEngine } from '../../src/common/files/FileTransferEngine';
+import { createNodeHasher } from '../../src/common/files/nodeHasher';
 import { RelayChannel } from '../../src/files/RelayChannel';
 import { FILE_FRAME_HEADER_BYTES, FILE_FRAME_MAX_BYTES } from '../../src/protocol/files';
 

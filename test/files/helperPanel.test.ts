@@ -8,7 +8,7 @@ import { strict as assert } from 'assert';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import { HostFilesEndpoint } from '../../src/files/FilesEndpoint';
+import { HostFilesEndpoint } from '../../src/common/files/FilesEndpoint';
 import { helperFilesEndpoint } from '../../src/files/helperFilesEndpoint';
 import { FilesUi, ProgressDisplay, SessionFiles } from '../../src/files/SessionFiles';
 import { silentLogger } from '../../src/common/logger';

@@ -6,10 +6,10 @@
 import { strict as assert } from 'assert';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { FileTransferEngine } from '../../src/files/FileTransferEngine';
-import { NodeFileSource } from '../../src/files/NodeFileSource';
-import { createNodeHasher } from '../../src/files/nodeHasher';
-import type { FileChannel } from '../../src/files/FileChannel';
+import { FileTransferEngine } from '../../src/common/files/FileTransferEngine';
+import { NodeFileSource } from '../../src/common/files/NodeFileSource';
+import { createNodeHasher } from '../../src/common/files/nodeHasher';
+import type { FileChannel } from '../../src/common/files/FileChannel';
 import { HostSupervisor } from '../../src/host/supervisor';
 import { FILES_CHANNEL, FILES_SERVICE, FilesHostCommand, FilesHostEvent, TransferSnapshot } from '../../src/protocol/files';
 import { NodeHelperPeer } from '../host/support/nodePeer';

@@ -2,9 +2,9 @@
 import { strict as assert } from 'assert';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { FileTransferEngine } from '../../src/files/FileTransferEngine';
-import { NodeFileSource } from '../../src/files/NodeFileSource';
-import { createNodeHasher } from '../../src/files/nodeHasher';
+import { FileTransferEngine } from '../../src/common/files/FileTransferEngine';
+import { NodeFileSource } from '../../src/common/files/NodeFileSource';
+import { createNodeHasher } from '../../src/common/files/nodeHasher';
 import { connectPeerPair, PeerPair } from './support/peerPair';
 import { acceptInto, listDir, makeFile, sha256File, tempDir, TransferLog } from './support/files';
 

@@ -6,11 +6,11 @@
 import { strict as assert } from 'assert';
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { FileTransferEngine } from '../../src/files/FileTransferEngine';
-import { HostFilesEndpoint } from '../../src/files/FilesEndpoint';
-import { NodeFileSource } from '../../src/files/NodeFileSource';
-import { createNodeHasher } from '../../src/files/nodeHasher';
-import type { FileChannel } from '../../src/files/FileChannel';
+import { FileTransferEngine } from '../../src/common/files/FileTransferEngine';
+import { HostFilesEndpoint } from '../../src/common/files/FilesEndpoint';
+import { NodeFileSource } from '../../src/common/files/NodeFileSource';
+import { createNodeHasher } from '../../src/common/files/nodeHasher';
+import type { FileChannel } from '../../src/common/files/FileChannel';
 import { FilesUi, ProgressDisplay, SessionFiles } from '../../src/files/SessionFiles';
 import { silentLogger } from '../../src/common/logger';
 import { HostSupervisor } from '../../src/host/supervisor';

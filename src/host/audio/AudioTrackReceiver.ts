@@ -2,7 +2,7 @@
  * Reads a remote WebRTC audio track (wrtc RTCAudioSink) as 48 kHz mono 10 ms frames, whatever rate and
  * channel count the decoder hands out (it starts at 16 kHz before the first packet arrives).
  */
-import { FRAME_SAMPLES, PcmFrame, SAMPLE_RATE } from '../../audio/AudioFormat';
+import { FRAME_SAMPLES, PcmFrame, SAMPLE_RATE } from '../../common/audio/AudioFormat';
 import { Emitter } from '../../common/lifecycle';
 import { RTCAudioData, WrtcAudio, WrtcAudioSink } from './WrtcAudio';
 

@@ -1,5 +1,5 @@
 /** Turns 10 ms PCM frames into a WebRTC audio track (wrtc RTCAudioSource; Opus is negotiated by WebRTC). */
-import { CHANNELS, FRAME_SAMPLES, PcmFrame, SAMPLE_RATE } from '../../audio/AudioFormat';
+import { CHANNELS, FRAME_SAMPLES, PcmFrame, SAMPLE_RATE } from '../../common/audio/AudioFormat';
 import { WrtcAudio, WrtcAudioSource } from './WrtcAudio';
 
 export class AudioTrackSender {

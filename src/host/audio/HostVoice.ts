@@ -4,8 +4,8 @@
  * sends the microphone as an Opus track and plays the helper's track: nothing is heard before the sharer agreed.
  */
 import type SimplePeer from 'simple-peer';
-import { LocalTalk } from '../../audio/LocalTalk';
-import type { LocalVoice } from '../../audio/LocalVoice';
+import { LocalTalk } from '../../common/audio/LocalTalk';
+import type { LocalVoice } from '../../common/audio/LocalVoice';
 import { IDisposable } from '../../common/lifecycle';
 import { ProtocolError, decodeMessage, parseMessage } from '../../protocol/validate';
 import {
@@ -16,7 +16,7 @@ import {
 } from '../../protocol/voice';
 import { AudioTrackReceiver } from './AudioTrackReceiver';
 import { AudioTrackSender } from './AudioTrackSender';
-import { VoiceTrace } from '../../audio/VoiceTrace';
+import { VoiceTrace } from '../../common/audio/VoiceTrace';
 import { WrtcAudio, loadWrtcAudio } from './WrtcAudio';
 
 /** Handshake messages the helper may send per second; more are dropped (a prompt flood is an attack). */

@@ -6,9 +6,9 @@
 import { HostCommand } from '../../protocol/host';
 import { FILES_CHANNEL, FILES_HOST_MESSAGE_MAX_BYTES, FILES_SERVICE, FilesHostCommand, FilesHostEvent } from '../../protocol/files';
 import { parseMessage, ProtocolError } from '../../protocol/validate';
-import { EngineEndpoint } from '../../files/EngineEndpoint';
-import { FileTransferEngine } from '../../files/FileTransferEngine';
-import { createNodeHasher } from '../../files/nodeHasher';
+import { EngineEndpoint } from '../../common/files/EngineEndpoint';
+import { FileTransferEngine } from '../../common/files/FileTransferEngine';
+import { createNodeHasher } from '../../common/files/nodeHasher';
 import { HostService, HostServiceContext } from '../services/HostService';
 import { PortChannel } from './PortChannel';
 

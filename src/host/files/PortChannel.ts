@@ -4,7 +4,7 @@
  * since wrtc fires no open event for negotiated channels.
  */
 import type { IDisposable } from '../../common/lifecycle';
-import type { ChannelEvent, FileChannel } from '../../files/FileChannel';
+import type { ChannelEvent, FileChannel } from '../../common/files/FileChannel';
 import type { ChannelPort } from '../peer/ChannelPort';
 
 type ChannelEventType = Parameters<FileChannel['addEventListener']>[0];

@@ -10,7 +10,7 @@ declare class AudioWorkletProcessor {
 }
 declare function registerProcessor(name: string, processor: new () => AudioWorkletProcessor): void;
 
-import { QUIET_BEFORE_DROP_MS, QUIET_PEAK } from '../../audio/StandingQueue';
+import { QUIET_BEFORE_DROP_MS, QUIET_PEAK } from '../../common/audio/StandingQueue';
 
 const FRAME = 480;
 /**

@@ -3,7 +3,7 @@
  * speech starts in the helper's microphone PCM arriving from the extension (`panelIn`) and in the sharer's
  * PCM the panel posts back (`panelOut`), as VoiceTrace does in Node, into `window.__raVoiceOnsets`.
  */
-import { OnsetDetector } from '../../../src/audio/OnsetDetector';
+import { OnsetDetector } from '../../../src/common/audio/OnsetDetector';
 
 interface ProbeWindow {
   __raVoiceOnsets: { point: string; at: number; value?: number }[];

@@ -3,8 +3,8 @@ import { createHash, randomBytes } from 'crypto';
 import { createReadStream, promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { FileTransferEngine, IncomingOffer } from '../../../src/files/FileTransferEngine';
-import { NodeFileSink } from '../../../src/files/NodeFileSink';
+import type { FileTransferEngine, IncomingOffer } from '../../../src/common/files/FileTransferEngine';
+import { NodeFileSink } from '../../../src/common/files/NodeFileSink';
 import type { TransferSnapshot, TransferState } from '../../../src/protocol/files';
 
 export async function tempDir(label: string): Promise<string> {

@@ -1,7 +1,7 @@
 /** Two real WebRTC peers (simple-peer + @roamhq/wrtc) on loopback, each with the negotiated files channel. */
 import Peer from 'simple-peer';
 import { FILES_CHANNEL } from '../../../src/protocol/files';
-import type { FileChannel } from '../../../src/files/FileChannel';
+import type { FileChannel } from '../../../src/common/files/FileChannel';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const wrtc = require('@roamhq/wrtc');

@@ -15,10 +15,10 @@ import {
   FileErrorCode,
   FilePeerMessage,
   TransferSnapshot,
-} from '../protocol/files';
-import { decodeMessage } from '../protocol/validate';
-import { IDisposable, Emitter } from '../common/lifecycle';
-import { Logger, silentLogger } from '../common/logger';
+} from '../../protocol/files';
+import { decodeMessage } from '../../protocol/validate';
+import { IDisposable, Emitter } from '../lifecycle';
+import { Logger, silentLogger } from '../logger';
 import type { ByteSink, ByteSource, Hasher } from './ByteStreams';
 import type { ChannelEvent, FileChannel } from './FileChannel';
 import { FileTransferError } from './FileTransferError';

@@ -5,7 +5,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import { AudioError } from './AudioError';
 import { CHANNELS, SAMPLE_RATE } from './AudioFormat';
-import { Emitter } from '../common/lifecycle';
+import { Emitter } from '../lifecycle';
 import { checkDeviceName } from './PulseAudioSystem';
 
 export interface AudioProcessOptions {

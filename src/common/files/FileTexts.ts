@@ -1,5 +1,5 @@
 /** What users read about transfers: history lines, prompts and progress. */
-import type { FileErrorCode, TransferSnapshot } from '../protocol/files';
+import type { FileErrorCode, TransferSnapshot } from '../../protocol/files';
 import { FILE_ERROR_TEXT } from './FileTransferError';
 
 export function formatBytes(bytes: number): string {

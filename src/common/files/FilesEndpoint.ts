@@ -3,10 +3,10 @@
  * process's files service, reached through the supervisor's service envelope; each event is validated,
  * since it comes from another process.
  */
-import { IDisposable, Event } from '../common/lifecycle';
-import { Logger } from '../common/logger';
-import { FILES_SERVICE, FilesHostCommand, FilesHostEvent } from '../protocol/files';
-import { HostServiceEndpoint, ServiceHost } from '../host/HostServiceEndpoint';
+import { IDisposable, Event } from '../lifecycle';
+import { Logger } from '../logger';
+import { FILES_SERVICE, FilesHostCommand, FilesHostEvent } from '../../protocol/files';
+import { HostServiceEndpoint, ServiceHost } from '../../host/HostServiceEndpoint';
 
 export interface FilesEndpoint extends IDisposable {
   send(command: FilesHostCommand): void;

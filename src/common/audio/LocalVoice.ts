@@ -6,7 +6,7 @@
 import { AudioError } from './AudioError';
 import { PcmFrame } from './AudioFormat';
 import { EchoCanceller } from './EchoCanceller';
-import { Emitter } from '../common/lifecycle';
+import { Emitter } from '../lifecycle';
 import { LevelMeter } from './LevelMeter';
 import { MicGate, MicMode } from './MicGate';
 import { MicrophoneCapture } from './MicrophoneCapture';

@@ -1,5 +1,5 @@
 /** One transfer's record and its state machine; an illegal transition throws. */
-import type { FileErrorCode, TransferDirection, TransferSnapshot, TransferState } from '../protocol/files';
+import type { FileErrorCode, TransferDirection, TransferSnapshot, TransferState } from '../../protocol/files';
 import type { ByteSink, ByteSource, Hasher } from './ByteStreams';
 import { TransferRate } from './TransferRate';
 

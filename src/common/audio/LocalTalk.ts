@@ -5,7 +5,7 @@
  * the helper's HelperVoice bridges it to the panel webview.
  */
 import type { z } from 'zod';
-import type { HostVoiceCommand, HostVoiceEvent } from '../protocol/voice';
+import type { HostVoiceCommand, HostVoiceEvent } from '../../protocol/voice';
 import { AudioError } from './AudioError';
 import { LocalVoice } from './LocalVoice';
 

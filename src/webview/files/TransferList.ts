@@ -2,10 +2,10 @@
  * In the helper's panel: one row per transfer with a progress bar and "bytes · rate · time left", or how it
  * ended. Finished rows stay a little while so the outcome can be read, then go.
  */
-import { h, icon } from '../webview/common/dom';
-import type { TransferSnapshot } from '../protocol/files';
-import { FileTexts, formatBytes } from './FileTexts';
-import { FILE_ERROR_TEXT } from './FileTransferError';
+import { h, icon } from '../common/dom';
+import type { TransferSnapshot } from '../../protocol/files';
+import { FileTexts, formatBytes } from '../../common/files/FileTexts';
+import { FILE_ERROR_TEXT } from '../../common/files/FileTransferError';
 
 const FINISHED_VISIBLE_MS = 10_000;
 

@@ -3,9 +3,9 @@
  * create the temporary file only on accept) and reports the engine's offers and progress as events. The
  * host's files service uses it behind its IPC; the helper's extension uses it directly.
  */
-import { Emitter } from '../common/lifecycle';
-import { Logger } from '../common/logger';
-import type { FilesHostCommand, FilesHostEvent } from '../protocol/files';
+import { Emitter } from '../lifecycle';
+import { Logger } from '../logger';
+import type { FilesHostCommand, FilesHostEvent } from '../../protocol/files';
 import type { FilesEndpoint } from './FilesEndpoint';
 import type { FileTransferEngine } from './FileTransferEngine';
 import { FileTransferError } from './FileTransferError';

@@ -5,8 +5,8 @@
  * The extension is told the channel closed when the channel, or the peer under it, goes away.
  */
 import type Peer from 'simple-peer';
-import { peerConnection } from '../common/peerConnection';
-import { FILE_FRAME_MAX_BYTES, FILES_CHANNEL, PanelFilesCommand, PanelFilesEvent } from '../protocol/files';
+import { peerConnection } from '../../common/peerConnection';
+import { FILE_FRAME_MAX_BYTES, FILES_CHANNEL, PanelFilesCommand, PanelFilesEvent } from '../../protocol/files';
 
 const LOW_WATER_BYTES = 1024 * 1024;
 

@@ -1,7 +1,7 @@
 /** Records the microphone as 10 ms PCM frames (parec). */
 import { PcmFrame } from './AudioFormat';
 import { AudioProcess, AudioProcessOptions } from './AudioProcess';
-import { Emitter } from '../common/lifecycle';
+import { Emitter } from '../lifecycle';
 import { PcmFramer } from './PcmFramer';
 
 /**

@@ -1,5 +1,5 @@
 /** Errors of the file transfer engine, with the stable code both users see. */
-import type { FileErrorCode } from '../protocol/files';
+import type { FileErrorCode } from '../../protocol/files';
 
 export class FileTransferError extends Error {
   constructor(
