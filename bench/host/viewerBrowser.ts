@@ -67,7 +67,8 @@ export async function openViewerPage(viewport: { width: number; height: number }
   const script = await buildBundle();
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+    // The real viewer runs in a secure context (a VS Code webview), where crypto.subtle exists; so does this page.
+    browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${ORIGIN}`], headless: true });
     const page = await browser.newPage({ viewport });
     await page.route(`${ORIGIN}/**`, (route) => {
       const url = new URL(route.request().url());

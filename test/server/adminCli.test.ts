@@ -46,12 +46,12 @@ describe('server: accounts administration from the command line, against a runni
     const json = JSON.parse(listedJson.slice(listedJson.indexOf('\n['))) as { alias: string }[];
     assert.deepEqual(json.map((a) => a.alias), ['alice', 'bob', 'carol']);
 
-    // alice helps bob in a session, and has invited carol
+    // alice has invited carol, then helps bob in a session (one session at a time: the invitation comes first)
+    const toCarol = await alice.invite('carol', 'later?');
+    await waitFor('carol has the invitation', () => carol.invitations.some((i) => i.id === toCarol.id));
     const invitation = await bob.invite('alice');
     const session = await alice.acceptInvitation(invitation.id);
     await waitFor('bob has the session', () => bob.sessions.some((s) => s.id === session.id));
-    const toCarol = await alice.invite('carol', 'later?');
-    await waitFor('carol has the invitation', () => carol.invitations.some((i) => i.id === toCarol.id));
     const aliceToken = alice.token!;
 
     const bobTold = nextEvent(bob.onDidEndSession, (e) => e.sessionId === session.id);

@@ -85,7 +85,9 @@ export class WebviewHarness {
       }),
     ];
 
-    this.browser = await chromium.launch({ executablePath: executablePath ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...args], env });
+    // A VS Code webview is a secure context (vscode-webview://), where crypto.subtle exists; so is this page.
+    const secure = executablePath ? [`--unsafely-treat-insecure-origin-as-secure=${origin}`] : [];
+    this.browser = await chromium.launch({ executablePath: executablePath ?? '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...secure, ...args], env });
     const context = await this.browser.newContext({ viewport: size, colorScheme: 'dark' });
     if (executablePath !== '/usr/bin/chromium') {
       await context.route(`${origin}/**`, async (route) => {
