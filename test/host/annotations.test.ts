@@ -131,9 +131,16 @@ describe('host: look here and drawing on the sharer screen', function () {
       const shown = performance.now();
       // The helper sees their own stroke in the picture, where the sharer sees it.
       await until('the stroke in the helper picture', async () => near(await session.color(400, 248, 4, 4), PINK_RGB, 24));
+      const full = await pinkOnDisplay(x);
+      // A one-colour window has no alpha: it fades by thinning (every other row of cells) before it goes.
+      await until('the stroke to thin as it fades', async () => {
+        const n = await pinkOnDisplay(x);
+        return n > 0 && n < full * 0.7;
+      }, 8_000);
+      const thinAt = performance.now() - shown;
       await until('the stroke to fade', async () => (await pinkOnDisplay(x)) === 0, 10_000);
       const lasted = performance.now() - shown;
-      console.log(`      stroke shown ${Math.round(lasted)} ms`);
+      console.log(`      stroke shown ${Math.round(lasted)} ms, thinning from ${Math.round(thinAt)} ms`);
       assert.ok(lasted > 4_000 && lasted < 6_500, `the stroke showed ${Math.round(lasted)} ms`);
       await until('the sharer history hears of drawing', () => notes.some((n) => n.type === 'drawing'));
       assert.strictEqual(probe.buttonPresses.length, 0, 'no button press reached the display');

@@ -1,14 +1,16 @@
 /**
  * What the overlay shows, over time: each "look here" marker pulses for MARKER_MS, each stroke stays for
- * STROKE_MS and then goes. Bounded: at most MAX_MARKERS markers and MAX_RECTS rectangles of strokes at once
+ * STROKE_MS and then goes, fading out over its last FADE_MS (a one-colour shaped window has no alpha: the
+ * stroke thins to every other row of cells, then is gone). Bounded: at most MAX_MARKERS markers and MAX_RECTS rectangles of strokes at once
  * (the oldest give way). Empty means the overlay is unmapped.
  */
 import { IDisposable } from '../../common/lifecycle';
 import type { OverlayRect, ScreenOverlay } from '../x11/X11Overlay';
-import { markerShape } from './markShapes';
+import { CELL, markerShape } from './markShapes';
 
 export const MARKER_MS = 3000;
 export const STROKE_MS = 5000;
+export const FADE_MS = 1000;
 /** How often a pulsing marker is redrawn. */
 const PULSE_FRAME_MS = 80;
 const PULSE_PERIOD_MS = 750;
@@ -72,7 +74,7 @@ export class AnnotationScene implements IDisposable {
     this.strokes = this.strokes.filter((s) => now < s.until);
     const { width, height } = this.size();
     const rects: OverlayRect[] = [];
-    for (const s of this.strokes) rects.push(...s.rects);
+    for (const s of this.strokes) rects.push(...(s.until - now <= FADE_MS ? s.rects.filter((r) => Math.floor(r[1] / CELL) % 2 === 0) : s.rects));
     for (const m of this.markers) {
       const phase = ((now - m.at) % PULSE_PERIOD_MS) / PULSE_PERIOD_MS;
       const radius = RING_MIN + (RING_MAX - RING_MIN) * (0.5 - 0.5 * Math.cos(2 * Math.PI * phase));
@@ -82,7 +84,7 @@ export class AnnotationScene implements IDisposable {
     const next = [
       ...(this.markers.length > 0 ? [PULSE_FRAME_MS] : []),
       ...this.markers.map((m) => m.at + MARKER_MS - now),
-      ...this.strokes.map((s) => s.until - now),
+      ...this.strokes.map((s) => (s.until - now > FADE_MS ? s.until - FADE_MS - now : s.until - now)),
     ];
     if (next.length > 0) this.timer = setTimeout(() => this.render(), Math.max(1, Math.min(...next)));
   }

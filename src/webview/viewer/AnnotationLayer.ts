@@ -23,6 +23,8 @@ export class AnnotationLayer implements IDisposable {
   private readonly canvas: HTMLCanvasElement;
   private readonly context: CanvasRenderingContext2D | null;
   private points: Point[] | undefined;
+  /** The pointer whose Alt+click pointed: its release is not input either (any other release is). */
+  private pointing: number | undefined;
   private previewTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly listeners: [EventTarget, string, EventListener, boolean][] = [];
 
@@ -39,7 +41,7 @@ export class AnnotationLayer implements IDisposable {
     this.context = this.canvas.getContext('2d');
     // Captured on the root, before the desktop's own pointer handling sees the click: it never becomes input.
     this.listen(root, 'pointerdown', (e) => this.onAltClick(e as PointerEvent), true);
-    this.listen(root, 'pointerup', (e) => (e as PointerEvent).altKey && this.mode === 'off' && e.stopPropagation(), true);
+    this.listen(root, 'pointerup', (e) => this.onAltRelease(e as PointerEvent), true);
     this.listen(this.canvas, 'pointerdown', (e) => this.onDown(e as PointerEvent), false);
     this.listen(this.canvas, 'pointermove', (e) => this.onMove(e as PointerEvent), false);
     this.listen(this.canvas, 'pointerup', (e) => this.onUp(e as PointerEvent), false);
@@ -84,7 +86,14 @@ export class AnnotationLayer implements IDisposable {
     if (!p) return;
     e.preventDefault();
     e.stopPropagation();
+    this.pointing = e.pointerId;
     this.send({ type: 'lookHere', x: p.x, y: p.y });
+  }
+
+  private onAltRelease(e: PointerEvent): void {
+    if (this.pointing !== e.pointerId) return;
+    this.pointing = undefined;
+    e.stopPropagation();
   }
 
   private locate(e: PointerEvent): Point | undefined {
