@@ -16,6 +16,7 @@ import { until } from './support/poll';
 import { countColour, screenImage } from './support/screenImage';
 import { HostRecord, near, startHost, TestDisplay, TestSession, emptyRecord } from './support/session';
 import { XProbe } from './support/xprobe';
+import { noteAnnotations } from '../../src/session/sharerAnnotations';
 
 const WIDTH = 1024;
 const HEIGHT = 700;
@@ -66,6 +67,8 @@ describe('host: look here and drawing on the sharer screen', function () {
   describe('from the viewer page', function () {
     let session: TestSession;
     const notes: AnnotationServiceEvent[] = [];
+    /** The sharer's history lines, as the sharer's session writes them from the host's events. */
+    const history: string[] = [];
     const page = () => session.viewer.page;
     const pagePoint = (sx: number, sy: number) => page().evaluate(([a, b, w, h]) => window.remoteAssist.pagePoint(a, b, w, h), [sx, sy, WIDTH, HEIGHT] as const);
 
@@ -92,6 +95,7 @@ describe('host: look here and drawing on the sharer screen', function () {
     before(async function () {
       session = await TestSession.open(display);
       session.supervisor.onService(({ service, message }) => service === ANNOTATE_SERVICE && notes.push(AnnotationServiceEvent.parse(message)));
+      noteAnnotations(session.supervisor, 'Bob', (line) => history.push(line), console);
       await until('the regions canvas in the viewer', () => page().evaluate(() => window.remoteAssist.showsCanvas()));
       await until('the target window in the helper picture', async () => near(await session.color(300, 300, 40, 40), [0xd0, 0xd0, 0xd0]));
     });
@@ -121,6 +125,7 @@ describe('host: look here and drawing on the sharer screen', function () {
       assert.strictEqual(probe.buttonPresses.length, 0, 'no button press reached the display');
       assert.strictEqual(clicks.length, 0, 'the window under the marker got no click');
       await until('the sharer history hears of it', () => notes.some((n) => n.type === 'pointed'));
+      assert.deepStrictEqual(history, ['Bob pointed at the screen.']);
       assert.strictEqual(session.record.controls.filter((c) => c.granted).length, 0, 'control was never granted');
     });
 
@@ -143,6 +148,7 @@ describe('host: look here and drawing on the sharer screen', function () {
       console.log(`      stroke shown ${Math.round(lasted)} ms, thinning from ${Math.round(thinAt)} ms`);
       assert.ok(lasted > 4_000 && lasted < 6_500, `the stroke showed ${Math.round(lasted)} ms`);
       await until('the sharer history hears of drawing', () => notes.some((n) => n.type === 'drawing'));
+      assert.deepStrictEqual(history, ['Bob pointed at the screen.', 'Bob is drawing on your screen.']);
       assert.strictEqual(probe.buttonPresses.length, 0, 'no button press reached the display');
       assert.strictEqual(clicks.length, 0, 'the window under the stroke got no click');
     });
