@@ -16,7 +16,8 @@ const PULSE_FRAME_MS = 80;
 const PULSE_PERIOD_MS = 750;
 const RING_MIN = 10;
 const RING_MAX = 26;
-const MAX_MARKERS = 8;
+/** As many as the helper may send in MARKER_MS (10 a second). */
+const MAX_MARKERS = 30;
 /** Rectangles all strokes on screen may use together (one shape request stays far below the X request limit). */
 export const MAX_RECTS = 6000;
 
