@@ -107,8 +107,8 @@ describe('host: look here and drawing on the sharer screen', function () {
     it('Alt+click puts a pulsing marker at the point for about 3 s, without control and without any click', async function () {
       assert.strictEqual(await pinkOnDisplay(x), 0, 'nothing drawn before');
       const [px, py] = [400, 300];
-      await altClick(px, py);
       const asked = performance.now();
+      await altClick(px, py);
       await until('the marker at the point on the X display', async () => (await pinkOnDisplay(x, px - 6, py - 6, 12, 12)) >= 36);
       const shown = performance.now();
       // It pulses: the ring around the dot takes different sizes while it shows.
