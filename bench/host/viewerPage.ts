@@ -60,6 +60,7 @@ const api = {
     viewer.onChat((text) => record('chat', { text }));
     viewer.onControlState((state) => record('control', state));
     viewer.onInputRefused(() => record('inputRefused', {}));
+    viewer.onAnnotationRefused(({ code, message }) => record('annotationRefused', { code, message }));
     viewer.onStats((stats) => record('stats', { ...stats }));
     viewer.onError((error) => record('error', error));
     viewer.onRegionsMode((mode) => record('regionsMode', { mode }));
@@ -78,6 +79,13 @@ const api = {
   },
   setKeyboardCapture(on: boolean): void {
     viewer?.setKeyboardCapture(on);
+  },
+  /** Pen or arrow: drags draw on the sharer's screen; off: pointer input again (Alt+click points). */
+  setAnnotationMode(mode: 'off' | 'pen' | 'arrow'): void {
+    viewer?.setAnnotationMode(mode);
+  },
+  clearAnnotations(): void {
+    viewer?.clearAnnotations();
   },
   setScale(scale: 'fit' | '1:1'): void {
     viewer?.setScale(scale);

@@ -212,6 +212,7 @@ export class HostSession {
       gate,
       cursor: backend.cursor,
       screen: region,
+      overlay: backend.overlay,
       paused: () => pipeline.isPaused,
       onDidChangePaused: this._onDidChangePaused.event,
       refreshVideo: () => pipeline.refresh(),

@@ -23,6 +23,7 @@ import { X11Display } from './x11/X11Display';
 import { X11SharingFrame } from './x11/X11SharingFrame';
 import { FrameMaskedCapture } from './capture/FrameMaskedCapture';
 import { X11Windows } from './x11/X11Windows';
+import { X11Overlay } from './x11/X11Overlay';
 
 /** What is shared: the live area, the sharer's choice, and switching it where the platform can. */
 export interface SharedScreen {
@@ -52,6 +53,8 @@ export interface PlatformBackend {
   readonly onError: Event<Error>;
   /** The frame drawn around the shared area while pixels are sent (absent where none can be drawn yet). */
   readonly frame?: X11SharingFrame;
+  /** Where the helper's marks are drawn on the sharer's screen (absent where none can be drawn yet). */
+  readonly overlay?: X11Overlay;
 }
 
 export type BackendKind = 'x11' | 'libnut';
@@ -92,7 +95,9 @@ async function openX11(displayName: string, screen: ScreenChoice, resources: Dis
   // The frame's strips are blacked out of every grab, so the frame never reaches the helper.
   const capture = resources.add(new FrameMaskedCapture(opened.capture, frame));
   resources.add(cursor);
-  const windows = resources.add(await X11Windows.open(display, [frame.window]));
+  // The helper's marks: in the picture (the helper sees them where the sharer does), never in the window list.
+  const overlay = resources.add(await X11Overlay.open(displayName, screens.area, [frame.window]));
+  const windows = resources.add(await X11Windows.open(display, [frame.window, overlay.window]));
   // Input and the ESC watcher get their own connection so big frame reads never delay them.
   const inputDisplay = resources.add(await X11Display.connect(displayName));
   resources.add(inputDisplay.onError((err) => errors.fire(err)));
@@ -102,11 +107,11 @@ async function openX11(displayName: string, screen: ScreenChoice, resources: Dis
   // An X server without XTEST can still be watched: view only, and a control request is refused clearly.
   if (!(await inputDisplay.hasExtension('XTEST'))) {
     const controlUnavailable = new HostError('ERR_PLATFORM_UNSUPPORTED', `The X display ${displayName} does not offer XTEST, so it cannot be controlled remotely (view only).`);
-    return { capture, cursor, screens, windows, panic, controlUnavailable, frame, resources, onError: errors.event };
+    return { capture, cursor, screens, windows, panic, controlUnavailable, frame, overlay, resources, onError: errors.event };
   }
   const injector = resources.add(await X11Input.open(inputDisplay, screens.area));
   const escape = resources.add(await X11EscapeWatcher.open(inputDisplay, injector.escapeKeycodes, injector));
-  return { capture, cursor, screens, windows, control: { injector, escape }, panic, frame, resources, onError: errors.event };
+  return { capture, cursor, screens, windows, control: { injector, escape }, panic, frame, overlay, resources, onError: errors.event };
 }
 
 function openLibnut(screen: ScreenChoice, resources: DisposableStore): PlatformBackend {

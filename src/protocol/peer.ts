@@ -19,6 +19,8 @@ export const PEER_CHANNELS = {
   screen: { label: 'screen', id: 13, ordered: true },
   /** Clipboard text with the sharer's consent (both ways); see clipboard.ts. */
   clipboard: CLIPBOARD_CHANNEL,
+  /** "Look here" points and drawn strokes (viewer → host), refusals (host → viewer); see AnnotationMessage. */
+  annotate: { label: 'annotate', id: 15, ordered: true },
 } as const;
 /** Ids 20–29 are reserved for file transfer, 30–39 for voice. */
 export const PEER_CHANNEL_RESERVED = { files: [20, 29], voice: [30, 39] } as const;
@@ -95,3 +97,38 @@ export const HOST_CONTROL_MAX_BYTES = 128 * 1024;
 export const ChatMessage = z.discriminatedUnion('type', [z.object({ type: z.literal('chat'), text: z.string().min(1).max(4000) })]);
 export type ChatMessage = z.infer<typeof ChatMessage>;
 export const CHAT_MAX_BYTES = 16 * 1024;
+
+/**
+ * Annotations: the helper points at ("look here") or draws on the sharer's screen, in the shared screen's
+ * pixel space. The sharer's host draws them as an overlay that ignores input; they never become input and
+ * need no control. Bounded here (points per stroke, bytes) and on the host (rate, inside the screen, length).
+ */
+export const ANNOTATION_MAX_POINTS = 256;
+export const ANNOTATION_MAX_BYTES = 8 * 1024;
+export const AnnotationTool = z.enum(['pen', 'arrow']);
+export type AnnotationTool = z.infer<typeof AnnotationTool>;
+export const AnnotationMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('lookHere'), x: Coord, y: Coord }),
+  /** A pen line through the points, or an arrow from the first point to the last. */
+  z.object({ type: z.literal('stroke'), tool: AnnotationTool, points: z.array(z.tuple([Coord, Coord])).min(1).max(ANNOTATION_MAX_POINTS) }),
+  z.object({ type: z.literal('clear') }),
+]);
+export type AnnotationMessage = z.infer<typeof AnnotationMessage>;
+
+export const AnnotationRefusal = z.enum([
+  'ERR_PEER_PROTOCOL', // not a valid annotation message (unknown type, too many points, too large)
+  'ERR_ANNOTATION_OFF_SCREEN', // a point outside the shared screen
+  'ERR_ANNOTATION_TOO_LONG', // a stroke longer than the host draws
+  'ERR_ANNOTATION_FLOOD', // more marks a second than the host accepts
+  'ERR_ANNOTATION_PAUSED', // the sharer paused sharing (or pressed panic): nothing is drawn
+  'ERR_ANNOTATION_UNAVAILABLE', // this system cannot draw on the sharer's screen
+]);
+export type AnnotationRefusal = z.infer<typeof AnnotationRefusal>;
+/** Host → viewer: a mark was refused and nothing was drawn. */
+export const HostAnnotationMessage = z.discriminatedUnion('type', [z.object({ type: z.literal('refused'), code: AnnotationRefusal, message: z.string().max(500) })]);
+export type HostAnnotationMessage = z.infer<typeof HostAnnotationMessage>;
+
+/** Host → extension (service events): the helper pointed, or started drawing, on the sharer's screen. */
+export const ANNOTATE_SERVICE = 'annotate';
+export const AnnotationServiceEvent = z.discriminatedUnion('type', [z.object({ type: z.literal('pointed') }), z.object({ type: z.literal('drawing') })]);
+export type AnnotationServiceEvent = z.infer<typeof AnnotationServiceEvent>;

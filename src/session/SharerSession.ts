@@ -17,6 +17,7 @@ import { DEFAULT_REDACT_WINDOWS, type MonitorInfo, type ScreenChoice, type Windo
 import type { ClipboardAllowed } from '../protocol/clipboard';
 import { listHostWindows } from './hostWindows';
 import { SharerClipboard } from './SharerClipboard';
+import { noteAnnotations } from './sharerAnnotations';
 import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import type { ControlReason } from '../protocol/host';
@@ -313,6 +314,7 @@ export class SharerSession extends SessionSide implements SuspendableSession {
       this.files = hostStore.add(this.filesFactory(this.model.peerName, new HostFilesEndpoint(host, this.log), (line, sha256) => this.guard('files', () => this.model.note(line, sha256))));
     }
     for (const d of this.clipboard.attach(host)) hostStore.add(d);
+    hostStore.add(noteAnnotations(host, this.model.peerName, (line) => this.guard('annotations', () => this.model.note(line)), this.log));
     hostStore.add(host.onSignal((payload) => void this.channel.send({ type: 'rtc', payload, epoch }).catch((err: Error) => this.log.warn(`signal not relayed: ${err.message}`))));
     hostStore.add(
       host.onConnected(({ width, height }) => {

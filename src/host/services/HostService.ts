@@ -11,6 +11,7 @@ import { ScreenArea } from '../capture/ScreenArea';
 import { CursorTracker } from '../capture/ScreenCapture';
 import { ChannelPort } from '../peer/ChannelPort';
 import { ChannelSpec } from '../peer/PeerLink';
+import type { ScreenOverlay } from '../x11/X11Overlay';
 
 export interface HostServiceContext {
   /** The negotiated channel for `spec` (shared by services that name the same one); open it when constructed. */
@@ -21,6 +22,8 @@ export interface HostServiceContext {
   readonly cursor: CursorTracker;
   /** What is shared, live: it changes with RANDR and the sharer's choice of monitor (onDidChange). */
   readonly screen: ScreenArea;
+  /** Draws the helper's marks on the sharer's screen, ignoring input (absent where none can be drawn yet). */
+  readonly overlay?: ScreenOverlay;
   /** Whether the sharer paused sharing (nothing about the screen is sent then), and its changes. */
   paused(): boolean;
   readonly onDidChangePaused: Event<boolean>;

@@ -1,6 +1,7 @@
 /** The services of a sharing session, one line each; add yours here. */
 import { VoiceService } from '../audio/VoiceService';
 import { ClipboardService } from '../clipboard/ClipboardService';
+import { AnnotationService } from '../annotations/AnnotationService';
 import { FilesService } from '../files/FilesService';
 import { ChatService } from './ChatService';
 import { ControlService } from './ControlService';
@@ -14,4 +15,5 @@ export const hostServices: readonly HostServiceFactory[] = [
   (ctx) => new VoiceService(ctx),
   (ctx) => new FilesService(ctx),
   (ctx) => new ClipboardService(ctx),
+  (ctx) => new AnnotationService(ctx),
 ];

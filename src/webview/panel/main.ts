@@ -18,6 +18,7 @@ import { ViewerFilesRelay } from '../files/ViewerFilesRelay';
 import { TransferList } from '../files/TransferList';
 import { FileDropTarget } from '../files/FileDropTarget';
 import { Toolbar } from './Toolbar';
+import { AnnotationBar } from './AnnotationBar';
 import { PhaseCard } from './PhaseCard';
 import { SessionGuards } from './SessionGuards';
 
@@ -41,7 +42,9 @@ const pathIndicator = h('span', { class: 'connection-path', role: 'status', hidd
 const quality = new ConnectionQuality();
 /** Where the desktop is, what is happening and what the helper can do next: the panel never sits blank. */
 const phaseCard = new PhaseCard((action) => void press(action));
-const desktopHeader = h('div', { class: 'desktop-header' }, h('span', { class: 'desktop-title' }, 'Remote desktop'), pathIndicator, keyboardHint, quality.element, scaleButton);
+/** Pen, Arrow and Clear: the helper's marks on the sharer's screen (Alt+click points without them). */
+const annotationBar = new AnnotationBar((mode) => viewer?.setAnnotationMode(mode), () => viewer?.clearAnnotations());
+const desktopHeader = h('div', { class: 'desktop-header' }, h('span', { class: 'desktop-title' }, 'Remote desktop'), pathIndicator, keyboardHint, quality.element, annotationBar.element, scaleButton);
 const desktop = h('div', { class: 'desktop', role: 'application', 'aria-label': 'Remote desktop' });
 const layout = h(
   'main',
@@ -99,12 +102,14 @@ function ensureViewer(): RemoteViewer {
     updateKeyboard();
   });
   v.onInputRefused(() => showRefused());
+  v.onAnnotationRefused(({ message }) => showNotice(`Not shown on the sharer's screen: ${message}`));
   v.onPath((path) => {
     showPath(path);
     bridge.post({ type: 'viewerPath', path });
   });
   v.onError(({ code, message }) => bridge.post({ type: 'viewerError', message: `${code}: ${message}`.slice(0, 2000) }));
   v.setScale(scale);
+  v.setAnnotationMode(annotationBar.current);
   // Start Talking: the helper's audio is captured and played by the extension; this bridges it to the peer.
   voice = new VoiceBridge(v.peerInstance, { workletUrl: document.body.dataset.voiceWorklet ?? '', post: (e) => bridge.post(e) });
   // Send a File: the engine and the disk are in the extension; this relays the files channel.
@@ -191,6 +196,7 @@ function render(next: SessionView | null): void {
   guards.show(next);
   document.body.dataset.phase = next?.phase ?? 'none';
   toolbar.update(next?.phase ?? 'ended', next?.control ?? 'viewOnly');
+  annotationBar.enable(next?.phase === 'connected');
   phaseCard.show(next);
   chat.show(next);
   desktop.setAttribute('aria-label', next ? `Remote desktop of ${next.peerName}` : 'Remote desktop');

@@ -8,9 +8,12 @@
 import './processShim';
 import Peer from 'simple-peer';
 import {
+  ANNOTATION_MAX_BYTES,
+  AnnotationMessage,
   CHANNEL_HIGH_WATER_BYTES,
   ChatMessage,
   HOST_CONTROL_MAX_BYTES,
+  HostAnnotationMessage,
   HostControlMessage,
   InputMessage,
   PEER_CHANNELS,
@@ -23,6 +26,7 @@ import { selectedPath, StatsLike } from '../../common/connectionPath';
 import type { ConnectionPath } from '../../protocol/ice';
 import { IceLinkWatch, LinkState, peerConnection } from '../../common/peerConnection';
 import { connectionVerificationCode } from '../../common/verificationCode';
+import { AnnotationLayer, AnnotationMode } from './AnnotationLayer';
 import { decodeChannelMessage } from './decode';
 import { KeyboardCapture } from './KeyboardCapture';
 import { PointerCapture } from './PointerCapture';
@@ -94,6 +98,9 @@ export class RemoteViewer implements IDisposable {
   readonly onInputRefused = this._onInputRefused.event;
   private readonly _onError = new Emitter<{ code: string; message: string }>();
   readonly onError = this._onError.event;
+  private readonly _onAnnotationRefused = new Emitter<{ code: string; message: string }>();
+  /** The sharer's computer refused a "look here" or a stroke (paused, too many, …): nothing was drawn. */
+  readonly onAnnotationRefused = this._onAnnotationRefused.event;
 
   /** The element showing the remote desktop (read-only use: e.g. requestVideoFrameCallback in benches). */
   readonly video: HTMLVideoElement;
@@ -107,6 +114,7 @@ export class RemoteViewer implements IDisposable {
   private readonly root: HTMLDivElement;
   private readonly stage: HTMLDivElement;
   private readonly cursor: RemoteCursor;
+  private readonly annotations: AnnotationLayer;
   private readonly store = new DisposableStore();
   private readonly peer: Peer.Instance;
   private readonly channels = new Map<string, RTCDataChannel>();
@@ -156,6 +164,10 @@ export class RemoteViewer implements IDisposable {
     const resize = new ResizeObserver(() => this.layout());
     resize.observe(this.root);
     this.store.add({ dispose: () => resize.disconnect() });
+    // Alt+click ("look here") and drawing are taken before the desktop's pointer input sees them.
+    this.annotations = this.store.add(
+      new AnnotationLayer(this.root, this.stage, (x, y) => this.toScreen(x, y), () => this.screen, (m) => this.sendOn(PEER_CHANNELS.annotate.label, m satisfies AnnotationMessage)),
+    );
     this.store.add(
       new PointerCapture(this.stage, (x, y) => this.toScreen(x, y), (m) => this.sendInput(m)),
     );
@@ -225,6 +237,16 @@ export class RemoteViewer implements IDisposable {
     this.sendOn(PEER_CHANNELS.control.label, { type: 'releaseControl' } satisfies ViewerControlMessage);
   }
 
+  /** Pen or arrow: drags on the desktop draw on the sharer's screen (not input); off: back to pointer input. */
+  setAnnotationMode(mode: AnnotationMode): void {
+    this.annotations.setMode(mode);
+  }
+
+  /** Removes the helper's marks from the sharer's screen. */
+  clearAnnotations(): void {
+    this.annotations.clear();
+  }
+
   /** While on, keys typed in the viewer go to the remote machine (when control is granted). */
   setKeyboardCapture(on: boolean): void {
     if (on && !this.keyboard) {
@@ -260,7 +282,7 @@ export class RemoteViewer implements IDisposable {
     this.peer.destroy();
     this.video.srcObject = null;
     this.root.remove();
-    for (const e of [this._onConnected, this._onDisconnected, this._onLink, this._onChat, this._onClipboard, this._onControlState, this._onVerification, this._onSharing, this._onStats, this._onPath, this._onInputRefused, this._onError]) e.dispose();
+    for (const e of [this._onConnected, this._onDisconnected, this._onLink, this._onChat, this._onClipboard, this._onControlState, this._onVerification, this._onSharing, this._onStats, this._onPath, this._onInputRefused, this._onError, this._onAnnotationRefused]) e.dispose();
   }
 
   /** A screen is interactive: show each frame as soon as it decodes instead of smoothing with a buffer. */
@@ -293,6 +315,7 @@ export class RemoteViewer implements IDisposable {
       if (label === PEER_CHANNELS.control.label) this.receiveControl(decodeChannelMessage(HostControlMessage, data, HOST_CONTROL_MAX_BYTES));
       else if (label === PEER_CHANNELS.chat.label) this._onChat.fire(decodeChannelMessage(ChatMessage, data, 16 * 1024).text);
       else if (label === PEER_CHANNELS.clipboard.label) this._onClipboard.fire(decodeChannelMessage(PeerClipboardMessage, data, CLIPBOARD_MESSAGE_MAX_BYTES));
+      else if (label === PEER_CHANNELS.annotate.label) this._onAnnotationRefused.fire(decodeChannelMessage(HostAnnotationMessage, data, ANNOTATION_MAX_BYTES));
     } catch (err) {
       this._onError.fire({ code: (err as { code?: string }).code ?? 'ERR_MALFORMED', message: (err as Error).message });
     }
@@ -305,6 +328,8 @@ export class RemoteViewer implements IDisposable {
         this.screen = { width: message.width, height: message.height };
         this.connected = true;
         this.layout();
+        // A drawing canvas takes the new size.
+        this.annotations.setMode(this.annotations.current);
         if (first) {
           this._onConnected.fire({ ...this.screen });
           void connectionVerificationCode(peerConnection(this.peer)).then(

@@ -2,3 +2,4 @@
 export { RemoteViewer } from './RemoteViewer';
 export type { ControlReason, RemoteViewerOptions, ViewerScale, ViewerStats } from './RemoteViewer';
 export type { RegionMode } from './RegionReceiver';
+export type { AnnotationMode } from './AnnotationLayer';

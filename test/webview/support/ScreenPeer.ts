@@ -13,6 +13,7 @@ export class ScreenPeer {
   readonly chats: string[] = [];
   readonly controlMessages: unknown[] = [];
   readonly inputs: unknown[] = [];
+  readonly annotations: unknown[] = [];
   private readonly peer: Peer.Instance;
   private readonly timer: NodeJS.Timeout;
   private readonly channels = new Map<string, RTCDataChannel>();
@@ -86,6 +87,7 @@ export class ScreenPeer {
         if (spec.label === 'chat') this.chats.push((JSON.parse(String(e.data)) as { text: string }).text);
         if (spec.label === 'control') this.controlMessages.push(JSON.parse(String(e.data)));
         if (spec.label === 'input') this.inputs.push(JSON.parse(String(e.data)));
+        if (spec.label === 'annotate') this.annotations.push(JSON.parse(String(e.data)));
       };
     }
   }
