@@ -11,6 +11,8 @@ import {
   type Device,
   type Invitation,
   type Link,
+  type AccountSummary,
+  type AdminAction,
   type Person,
   type ServerReply,
   type Session,
@@ -33,7 +35,9 @@ export type Credentials =
   | { token: string; joinPassword?: string }
   | { alias: string; displayName: string; joinPassword?: string; deviceName?: string }
   /** A one-time code shown by a device already signed in to the account ("Add Another Device…"). */
-  | { code: string; deviceName: string };
+  | { code: string; deviceName: string }
+  /** An ID token from the company's identity provider carrying a nonce from oidcChallenge (company sign-in). */
+  | { idToken: string; deviceName?: string };
 
 export interface NetworkClientOptions {
   logger?: Logger;
@@ -257,6 +261,31 @@ export class NetworkClient extends Disposable {
     await this.authenticate({ code, deviceName });
     return this.currentToken as string;
   }
+  // ------------------------------------------------------------------------------------------------------
+  // Company sign-in (OpenID Connect) and administration
+
+  /** On a connected client (not signed in): the server's identity provider and a one-time nonce for the ID token. */
+  async oidcChallenge(): Promise<{ issuer: string; clientId: string; nonce: string }> {
+    this.assertState('connected');
+    const { issuer, clientId, nonce } = await this.send({ type: 'oidcChallenge' }, 'oidcChallenge');
+    return { issuer, clientId, nonce };
+  }
+  /** Signs in with an ID token from the company's identity provider (the server validates it); returns the new device token. */
+  async signInWithIdToken(idToken: string, deviceName?: string): Promise<string> {
+    this.assertState('connected');
+    await this.authenticate({ idToken, deviceName });
+    return this.currentToken as string;
+  }
+  /** Every account on the server (administrators named by the server's --admins only). */
+  async adminListAccounts(): Promise<AccountSummary[]> {
+    return (await this.request({ type: 'adminListAccounts' }, 'adminAccounts')).accounts;
+  }
+  /** Disables, enables, resets the devices of or removes an account (administrators only); audited on the server. */
+  async adminAccount(action: AdminAction, alias: string): Promise<{ detail: string; code?: string; expiresAt?: number }> {
+    const { detail, code, expiresAt } = await this.request({ type: 'adminAccount', action, alias }, 'adminDone');
+    return { detail, code, expiresAt };
+  }
+
   /** This device (not another of the account) asked to accept or decline the invitation. */
   answeredHere(invitationId: string): boolean {
     return this.answered.has(invitationId);
@@ -445,7 +474,9 @@ export class NetworkClient extends Disposable {
         ? { type: 'signInWithToken', token: credentials.token, joinPassword: credentials.joinPassword, clientId: this.clientId }
         : 'code' in credentials
           ? { type: 'signInWithCode', code: credentials.code, deviceName: credentials.deviceName, clientId: this.clientId }
-          : {
+          : 'idToken' in credentials
+            ? { type: 'signInWithIdToken', idToken: credentials.idToken, deviceName: credentials.deviceName, clientId: this.clientId }
+            : {
               type: 'signIn',
               alias: credentials.alias,
               displayName: credentials.displayName,
@@ -456,7 +487,7 @@ export class NetworkClient extends Disposable {
     const reply = await this.send(message, 'signedIn');
     this.currentToken = reply.token ?? ('token' in credentials ? credentials.token : undefined);
     // reconnects sign in with the device token, never by creating the account (or using the code) again
-    this.credentials = { token: this.currentToken as string, joinPassword: 'code' in credentials ? undefined : credentials.joinPassword };
+    this.credentials = { token: this.currentToken as string, joinPassword: 'code' in credentials || 'idToken' in credentials ? undefined : credentials.joinPassword };
     this.currentAccount = reply.account;
     this.backoffMs = this.initialBackoffMs;
     this.machine.to('signedIn');

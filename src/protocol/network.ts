@@ -86,6 +86,21 @@ export const Device = z.object({
   connected: z.boolean(),
 });
 
+// ---- company sign-in and administration ----
+/** Longest ID token accepted (characters); a real one is 1–3 KB. */
+export const MAX_ID_TOKEN_LENGTH = 16 * 1024;
+/** What an administrator may do to an account from VS Code (the same as the accounts command). */
+export const AdminAction = z.enum(['disable', 'enable', 'reset-devices', 'remove']);
+/** One account as an administrator's list shows it. */
+export const AccountSummary = z.object({
+  alias: Alias,
+  displayName: z.string().max(256),
+  createdAt: Epoch,
+  disabledAt: Epoch.nullable(),
+  devices: z.number().int().nonnegative(),
+  lastSeenAt: Epoch.nullable(),
+});
+
 export const InvitationStatus = z.enum(['pending', 'accepted', 'declined', 'cancelled', 'expired']);
 
 /** A request from a sharer (`from`) to a helper (`to`). `expiresInMs` is the remaining time when sent. */
@@ -162,6 +177,12 @@ export const NetworkErrorCode = z.enum([
   'ERR_BAD_CODE',
   'ERR_NO_SUCH_DEVICE',
   'ERR_ACCOUNT_DISABLED',
+  // company sign-in (OpenID Connect) and administrators
+  'ERR_OIDC_DISABLED',
+  'ERR_OIDC_UNAVAILABLE',
+  'ERR_BAD_ID_TOKEN',
+  'ERR_NOT_ADMIN',
+  'ERR_NO_SUCH_ACCOUNT',
   'ERR_INTERNAL',
 ]);
 export type NetworkErrorCode = z.infer<typeof NetworkErrorCode>;
@@ -205,6 +226,14 @@ export const ClientMessage = z.discriminatedUnion('type', [
   req('signOutDevice', { deviceId: Id }),
   /** Revokes every device token of the account, this one included; every connection is closed. */
   req('signOutEverywhere', {}),
+  // ---- company sign-in (OpenID Connect) ----
+  /** Before signing in: the identity provider to use and a nonce, valid on this connection only, that the ID token must carry. */
+  req('oidcChallenge', {}),
+  /** Signs in (creating the account on first use) with an ID token from the identity provider carrying this connection's nonce. */
+  req('signInWithIdToken', { idToken: z.string().min(1).max(MAX_ID_TOKEN_LENGTH), deviceName: DeviceName.optional(), clientId: ClientId }),
+  // ---- administrators (the server's --admins) ----
+  req('adminListAccounts', {}),
+  req('adminAccount', { action: AdminAction, alias: Alias }),
   req('signal', { sessionId: Id, payload: z.string().min(1).max(MAX_SIGNAL_PAYLOAD) }),
   req('endSession', { sessionId: Id }),
 ]);
@@ -236,6 +265,11 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session'), id: RequestId, session: Session }),
   z.object({ type: z.literal('deviceCode'), id: RequestId, code: DeviceCode, expiresAt: Epoch, expiresInMs: z.number().int().nonnegative() }),
   z.object({ type: z.literal('devices'), id: RequestId, devices: z.array(Device).max(1000) }),
+  /** The identity provider (issuer URL, this server's client id) and the nonce the ID token must carry. */
+  z.object({ type: z.literal('oidcChallenge'), id: RequestId, issuer: z.string().url().max(2048), clientId: z.string().min(1).max(256), nonce: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/) }),
+  z.object({ type: z.literal('adminAccounts'), id: RequestId, accounts: z.array(AccountSummary).max(100_000) }),
+  /** What the action did, in a line; reset-devices also gives the one-time code for the person. */
+  z.object({ type: z.literal('adminDone'), id: RequestId, alias: Alias, detail: z.string().max(1024), code: DeviceCode.optional(), expiresAt: Epoch.optional() }),
   // events
   z.object({ type: z.literal('contacts'), contacts: z.array(Contact) }),
   z.object({ type: z.literal('presence'), alias: Alias, presence: PresenceStatus }),
@@ -258,6 +292,8 @@ export type Session = z.infer<typeof Session>;
 export type SessionRole = z.infer<typeof SessionRole>;
 export type SessionEndReason = z.infer<typeof SessionEndReason>;
 export type Device = z.infer<typeof Device>;
+export type AdminAction = z.infer<typeof AdminAction>;
+export type AccountSummary = z.infer<typeof AccountSummary>;
 
 /** Messages the server sends as events (no request id). */
 export type ServerEvent = Extract<ServerMessage, { type: 'contacts' | 'presence' | 'invitationReceived' | 'invitationChanged' | 'sessionStarted' | 'signalReceived' | 'sessionEnded' }>;

@@ -4,6 +4,7 @@ import type { ClientConnection, SignedInIdentity } from './ClientConnection';
 import type { Devices } from './devices/Devices';
 import type { IDisposable } from '../common/lifecycle';
 import type { Invitations } from './Invitations';
+import type { CompanySignIn } from './oidc/CompanySignIn';
 import type { ServerContext } from './ServerContext';
 import { ServiceError } from './ServiceError';
 import type { SessionRelay } from './SessionRelay';
@@ -26,6 +27,8 @@ export class Accounts implements IDisposable {
     private readonly relay: SessionRelay,
     private readonly invitations: Invitations,
     private readonly devices: Devices,
+    /** Set when the server was started with --oidc-issuer and --oidc-client-id. */
+    private readonly company: CompanySignIn | undefined,
   ) {
     this.creations = new WindowCounter(ctx.limits.accountsPerAddress, ctx.limits.accountWindowMs);
     this.failures = new WindowCounter(ctx.limits.signInFailuresPerAddress, ctx.limits.signInFailureWindowMs);
@@ -85,6 +88,38 @@ export class Accounts implements IDisposable {
     const { token, deviceId } = this.ctx.accounts.issueDeviceToken(alias, deviceName);
     this.ctx.logger.debug(`device ${deviceId} joined ${alias} with a code`);
     return { ...(await this.bind(connection, id, this.ctx.accounts.get(alias) as Person, deviceId, clientId)), token };
+  }
+
+  /** The identity provider and a one-time nonce for company sign-in. */
+  oidcChallenge(): { issuer: string; clientId: string; nonce: string } {
+    return this.companySignIn().challenge();
+  }
+
+  /**
+   * Company sign-in: the server validates the ID token itself (signature, issuer, audience, expiry, nonce),
+   * then signs in to the identity's account (made on first use) with a device token of its own. The identity
+   * provider vouches for the person, so no join password is asked.
+   */
+  async signInWithIdToken(connection: ClientConnection, id: number, idToken: string, deviceName: string | undefined, clientId: string): Promise<SignedIn> {
+    const company = this.companySignIn();
+    this.checkFailures(connection.remoteAddress);
+    let account: Person;
+    try {
+      account = await company.account(idToken);
+    } catch (err) {
+      if (err instanceof ServiceError && err.code === 'ERR_BAD_ID_TOKEN') this.failures.record(connection.remoteAddress);
+      throw err;
+    }
+    this.devices.checkEnabled(account.alias);
+    if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
+    const { token, deviceId } = this.ctx.accounts.issueDeviceToken(account.alias, deviceName);
+    this.ctx.logger.debug(`device ${deviceId} signed in to ${account.alias} with the company identity provider`);
+    return { ...(await this.bind(connection, id, account, deviceId, clientId)), token };
+  }
+
+  private companySignIn(): CompanySignIn {
+    if (!this.company) throw new ServiceError('ERR_OIDC_DISABLED', 'this server does not offer company sign-in (it was started without --oidc-issuer)');
+    return this.company;
   }
 
   /** The connection closed: presence and the client's sessions are updated. */

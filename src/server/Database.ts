@@ -99,6 +99,19 @@ const migrations: readonly string[] = [
      alias TEXT NOT NULL,
      detail TEXT NOT NULL
    );`,
+  // company sign-in: which identity (issuer, subject) owns which account, and the nonces ID tokens must carry
+  `CREATE TABLE oidc_identities (
+     issuer TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     alias TEXT NOT NULL REFERENCES accounts(alias) ON DELETE CASCADE,
+     linkedAt INTEGER NOT NULL,
+     PRIMARY KEY (issuer, subject)
+   );
+   CREATE TABLE oidc_nonces (
+     nonceHash BLOB PRIMARY KEY,
+     expiresAt INTEGER NOT NULL,
+     usedAt INTEGER
+   );`,
 ];
 
 export type SqliteDriver = 'native' | 'wasm';

@@ -1,5 +1,6 @@
 import type { ClientMessage, ServerReply } from '../protocol/network';
 import type { Accounts } from './Accounts';
+import type { AdminRequests } from './admin/AdminRequests';
 import type { ClientConnection, SignedInIdentity } from './ClientConnection';
 import type { Contacts } from './Contacts';
 import type { Devices } from './devices/Devices';
@@ -19,15 +20,18 @@ export class Dispatcher {
     private readonly links: Links,
     private readonly relay: SessionRelay,
     private readonly devices: Devices,
+    private readonly admin: AdminRequests,
   ) {}
 
   async handle(connection: ClientConnection, message: ClientMessage): Promise<ServerReply> {
     const { id } = message;
-    if (message.type === 'signIn' || message.type === 'signInWithToken' || message.type === 'signInWithCode') {
+    if (message.type === 'oidcChallenge') return { type: 'oidcChallenge', id, ...this.accounts.oidcChallenge() };
+    if (message.type === 'signIn' || message.type === 'signInWithToken' || message.type === 'signInWithCode' || message.type === 'signInWithIdToken') {
       // a second sign-in racing the first would bind one socket to two accounts
       if (connection.identity || connection.signingIn) throw new ServiceError('ERR_ALREADY_SIGNED_IN', 'this connection is already signed in');
       connection.signingIn = true;
       try {
+        if (message.type === 'signInWithIdToken') return await this.accounts.signInWithIdToken(connection, id, message.idToken, message.deviceName, message.clientId);
         if (message.type === 'signInWithCode') return await this.accounts.signInWithCode(connection, id, message.code, message.deviceName, message.clientId);
         return await (message.type === 'signIn'
           ? this.accounts.signIn(connection, id, message.alias, message.displayName, message.joinPassword, message.clientId, message.deviceName)
@@ -91,6 +95,10 @@ export class Dispatcher {
       case 'signOutEverywhere':
         this.devices.signOutEverywhere(me);
         return ok;
+      case 'adminListAccounts':
+        return { type: 'adminAccounts', id, accounts: this.admin.list(me) };
+      case 'adminAccount':
+        return { type: 'adminDone', id, ...this.admin.act(me, message.action, message.alias) };
       case 'signal':
         this.relay.signal(me, message.sessionId, message.payload);
         return ok;

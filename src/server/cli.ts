@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
 import type { Logger } from '../common/logger';
+import { Alias } from '../protocol/network';
 import { parseDuration } from './duration';
 import type { Limits } from './Limits';
 import { IceCredentials } from './IceCredentials';
@@ -39,6 +40,18 @@ Usage: npm run server -- [options]        (or: node dist/server.js [options])
                         (username expiry:alias, HMAC-SHA1 password), never a fixed password (or env
                         REMOTE_ASSIST_TURN_SECRET)
   --turn-ttl DUR        how long such a credential is valid: 30m, 12h, 2d (default 12h)
+  --oidc-issuer URL     company sign-in (OpenID Connect): the identity provider's issuer URL, e.g.
+                        https://login.example.com/realms/staff (https; http only on loopback). People sign in
+                        in their browser (authorization code with PKCE) or with a code on another device
+                        (device flow); this server validates each ID token itself (signature from the issuer's
+                        JWKS, issuer, audience, expiry, nonce). Needs --oidc-client-id.
+  --oidc-client-id ID   the client id registered at the identity provider for Remote Assist: a public client
+                        (no secret) with PKCE, the device-code grant, and the redirect URI
+                        vscode://remote-assist.remote-assist/oidc (plus code-server's address, if used).
+                        The alias comes from preferred_username (else email, up to the @), the display
+                        name from name; no password is kept.
+  --admins ALIAS,...    accounts that may list, disable, enable, reset-devices and remove accounts from VS Code
+                        ("Remote Assist: Administer Accounts…"); each action goes to the audit log
   --verbose             log debug messages
   --help                show this help
 
@@ -74,6 +87,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
       turn: { type: 'string', multiple: true },
       'turn-secret': { type: 'string' },
       'turn-ttl': { type: 'string' },
+      'oidc-issuer': { type: 'string' },
+      'oidc-client-id': { type: 'string' },
+      admins: { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -102,9 +118,33 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
     turn: values.turn,
     turnSecret: values['turn-secret'] ?? (env.REMOTE_ASSIST_TURN_SECRET || undefined),
     turnTtlMs: values['turn-ttl'] ? parseDuration(values['turn-ttl']) : undefined,
+    oidc: oidcOptions(values['oidc-issuer'], values['oidc-client-id']),
+    admins: values.admins === undefined ? undefined : adminList(values.admins),
   };
   new IceCredentials(options); // throws on a bad --stun/--turn/--turn-secret/--turn-ttl, before anything starts
   return { help: false, verbose: values.verbose ?? false, options };
+}
+
+function oidcOptions(issuer: string | undefined, clientId: string | undefined): ServerOptions['oidc'] {
+  if (issuer === undefined && clientId === undefined) return undefined;
+  if (!issuer || !clientId) throw new Error('--oidc-issuer and --oidc-client-id go together');
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new Error(`--oidc-issuer must be a URL, got ${issuer}`);
+  }
+  const loopback = url.hostname === 'localhost' || url.hostname === '[::1]' || url.hostname.startsWith('127.');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new Error(`--oidc-issuer must be an https:// URL (http:// only on loopback), got ${issuer}`);
+  if (url.search || url.hash) throw new Error(`--oidc-issuer must have no query or fragment, got ${issuer}`);
+  return { issuer, clientId };
+}
+
+function adminList(text: string): string[] {
+  const aliases = text.split(',').map((a) => a.trim()).filter(Boolean);
+  for (const alias of aliases) if (!Alias.safeParse(alias).success) throw new Error(`--admins takes aliases separated by commas, got ${JSON.stringify(alias)}`);
+  if (aliases.length === 0) throw new Error('--admins needs at least one alias');
+  return aliases.map((a) => a.toLowerCase());
 }
 
 function positiveInteger(option: string, text: string): number {

@@ -7,6 +7,10 @@ import { WebSocketServer } from 'ws';
 import type { IDisposable } from '../common/lifecycle';
 import { silentLogger, type Logger } from '../common/logger';
 import { Accounts } from './Accounts';
+import { AdminRequests } from './admin/AdminRequests';
+import { CompanySignIn } from './oidc/CompanySignIn';
+import { OidcStore } from './oidc/OidcStore';
+import { OidcVerifier, type OidcOptions } from './oidc/OidcVerifier';
 import { AccountStore } from './AccountStore';
 import { LocalCluster, type Cluster } from './Cluster';
 import { ConnectionRegistry } from './ConnectionRegistry';
@@ -55,6 +59,10 @@ export interface ServerOptions extends IceOptions {
   healthToken?: string;
   logger?: Logger;
   limits?: Partial<Limits>;
+  /** Company sign-in: ID tokens from this OpenID provider, for this client id, sign people in. */
+  oidc?: OidcOptions;
+  /** Accounts that may list, disable, enable, reset and remove accounts from VS Code. */
+  admins?: string[];
 }
 
 export interface RunningServer extends IDisposable {
@@ -168,9 +176,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const invitations = new Invitations(ctx, relay);
   const links = new Links(ctx, relay);
   const devices = new Devices(db, ctx, relay, invitations);
-  const accounts = new Accounts(ctx, relay, invitations, devices);
+  const company = options.oidc && new CompanySignIn(new OidcVerifier(options.oidc, logger), new OidcStore(db), ctx.accounts, logger);
+  const accounts = new Accounts(ctx, relay, invitations, devices, company);
   const contactRequests = new Contacts(ctx);
-  const dispatcher = new Dispatcher(accounts, contactRequests, presence, invitations, links, relay, devices);
+  const dispatcher = new Dispatcher(accounts, contactRequests, presence, invitations, links, relay, devices, new AdminRequests(db, options.dataDir, options.admins ?? [], logger));
   const gateway = new Gateway(wss, ctx, dispatcher, accounts);
   live.gateway = gateway;
   logger.info(`assistance network listening on ${url}${options.dataDir ? ` (data in ${options.dataDir})` : ' (in-memory data)'}`);

@@ -49,7 +49,7 @@ export class AccountsAdmin {
 
   constructor(
     private readonly db: Db,
-    dataDir: string,
+    dataDir: string | undefined,
     private readonly actor: string,
   ) {
     this.devices = new DeviceStore(db);

@@ -22,7 +22,8 @@ export class AuditLog {
 
   constructor(
     db: Db,
-    private readonly dataDir: string,
+    /** Without one (an in-memory server) the entries stay in the store only. */
+    private readonly dataDir: string | undefined,
   ) {
     this.insert = db.prepare('INSERT INTO audit_log (at, actor, action, alias, detail) VALUES (?, ?, ?, ?, ?)');
     this.selectFor = db.prepare<[string, number], AuditEntry>('SELECT * FROM (SELECT * FROM audit_log WHERE alias = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq');
@@ -31,7 +32,7 @@ export class AuditLog {
   write(actor: string, action: string, alias: string, detail: string): void {
     const at = Date.now();
     this.insert.run(at, actor, action, alias, detail);
-    appendFileSync(join(this.dataDir, 'audit.log'), `${JSON.stringify({ at: new Date(at).toISOString(), actor, action, alias, detail })}\n`, { mode: 0o600 });
+    if (this.dataDir !== undefined) appendFileSync(join(this.dataDir, 'audit.log'), `${JSON.stringify({ at: new Date(at).toISOString(), actor, action, alias, detail })}\n`, { mode: 0o600 });
   }
 
   /** The newest `limit` entries about `alias`, oldest first. */
