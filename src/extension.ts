@@ -13,6 +13,7 @@ import { ConsentPrompts } from './session/ConsentPrompts';
 import { DirectLinks } from './session/DirectLinks';
 import { HelperSession } from './session/HelperSession';
 import { parseInvitationUri } from './session/InvitationLink';
+import { CompanySignInCommands, OIDC_CALLBACK_PATH } from './views/CompanySignInCommands';
 import { QUALITY_DESCRIPTIONS, QUALITY_PRESETS, QualityPreset } from './session/QualityPresets';
 import { SessionCoordinator } from './session/SessionCoordinator';
 import { SessionFeatures } from './session/SessionFeatures';
@@ -154,12 +155,16 @@ export function activate(context: vscode.ExtensionContext): void {
   const commands = new Commands({ context, network, settings, direct, invitations, invitationsView, presence, problemReview: new ProblemReview(context, problemDocuments), problemDocuments, toolbar, showPanel: () => panel.reveal(), restartSharing, sharing, sendClipboard, log });
   subs.push(commands);
   subs.push(new DeviceCommands(network, settings, log));
+  const company = new CompanySignInCommands(network, settings, log);
+  subs.push(company);
   subs.push(
     vscode.window.registerUriHandler({
       handleUri: async (uri) => {
         log.info(`opened ${uri.path}`);
         try {
-          await commands.openLinkFromUri(parseInvitationUri(uri.path, uri.query));
+          // the identity provider's answer to a company sign-in; everything else is an invitation link
+          if (uri.path === OIDC_CALLBACK_PATH) company.handleCallback(uri.query);
+          else await commands.openLinkFromUri(parseInvitationUri(uri.path, uri.query));
         } catch (err) {
           void vscode.window.showErrorMessage(userMessage(err));
         }

@@ -6,6 +6,7 @@ import { hostname } from 'os';
 import { NetworkClient } from '../network/NetworkClient';
 import { cleanDisplayName } from '../protocol/network';
 import { NetworkError } from '../network/NetworkError';
+import type { OidcChallenge } from '../network/oidc/CompanyIdentityProvider';
 import { IDisposable, DisposableStore, Emitter } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 
@@ -84,6 +85,28 @@ export class AssistanceNetwork implements IDisposable {
     this.reset();
     this.url = serverUrl;
     await this.client.connect(serverUrl, { code, deviceName: thisDeviceName() });
+    const token = this.client.token;
+    if (token) await this.tokens.store(serverUrl, token);
+  }
+
+  /** Company sign-in, first step: the server's identity provider and a one-time nonce (a short connection of its own). */
+  async oidcChallenge(serverUrl: string): Promise<OidcChallenge> {
+    this.reset();
+    this.url = serverUrl;
+    await this.client.connect(serverUrl);
+    try {
+      return await this.client.oidcChallenge();
+    } finally {
+      // the person may take minutes in the browser; the server keeps the nonce, not this connection
+      this.client.disconnect();
+    }
+  }
+
+  /** Company sign-in, last step: the ID token signs this device in (the account is made on first use); keeps the device token. */
+  async signInWithIdToken(serverUrl: string, idToken: string): Promise<void> {
+    this.reset();
+    this.url = serverUrl;
+    await this.client.connect(serverUrl, { idToken, deviceName: thisDeviceName() });
     const token = this.client.token;
     if (token) await this.tokens.store(serverUrl, token);
   }

@@ -1,21 +1,8 @@
 import { strict as assert } from 'assert';
 import { AssistanceNetwork, type TokenStore } from '../../src/session/AssistanceNetwork';
+import { MemoryTokens } from './support/MemoryTokens';
 import { silentLogger } from '../../src/common/logger';
 import { errorCode, Fixture, nextEvent } from '../server/support';
-
-/** Tokens kept in memory, per server address: SecretStorage's contract without VS Code. */
-class MemoryTokens implements TokenStore {
-  readonly map = new Map<string, string>();
-  async get(url: string) {
-    return this.map.get(url);
-  }
-  async store(url: string, token: string) {
-    this.map.set(url, token);
-  }
-  async delete(url: string) {
-    this.map.delete(url);
-  }
-}
 
 describe('AssistanceNetwork: this machine\'s devices of one account', () => {
   const fx = new Fixture();
