@@ -15,10 +15,14 @@ const RUN_BY: Readonly<Record<string, { readonly file: string; readonly evidence
   'npm run demo': { file: 'test/e2e/demo.e2e.test.ts', evidence: "spawn('npm', ['run', 'demo']" },
   'npm test': { file: '.ci/run', evidence: 'npm test' },
   'npm run package -- --target all': { file: 'test/package/package.test.ts', evidence: "['run', 'package', '--', '--target', 'all']" },
-  // these two read their command line from README.md and run it through a shell
+  // these read their command line from README.md and run it through a shell
   'npm run server -- --port 7420 --data ./data': { file: 'test/server/readme.test.ts', evidence: "join(ROOT, 'README.md')" },
   'REMOTE_ASSIST_TURN_SECRET="$TURN_SECRET" npm run server -- --port 7420 --data ./data --stun stun:turn.example.com:3478 --turn turn:turn.example.com:3478 --turn \'turn:turn.example.com:3478?transport=tcp\' --turn \'turns:turn.example.com:443?transport=tcp\'':
     { file: 'test/netlab/readmeServer.test.ts', evidence: "join(ROOT, 'README.md')" },
+  'npm run server -- --port 7420 --data ./data --oidc-issuer "$OIDC_ISSUER" --oidc-client-id remote-assist --admins alice': {
+    file: 'test/server/readmeOidc.test.ts',
+    evidence: "join(ROOT, 'README.md')",
+  },
 };
 
 /** The README's ```bash blocks, one entry per command: continuation lines joined, comments dropped. */

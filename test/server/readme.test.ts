@@ -1,45 +1,19 @@
 import { strict as assert } from 'assert';
-import { execFileSync, spawn, type ChildProcess } from 'child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'fs';
-import { createConnection } from 'net';
-import { tmpdir } from 'os';
-import { dirname, join } from 'path';
+import { spawn, type ChildProcess } from 'child_process';
+import { existsSync, readFileSync, rmSync } from 'fs';
+import { join } from 'path';
 import { pollUntil, PollAborted } from '../../scripts/stack/poll';
-import { Fixture } from './support';
+import { Fixture, freshCopy, portInUse } from './support';
 
 const ROOT = join(__dirname, '..', '..');
 
 /** The README's command that starts the assistance network on its own, exactly as printed there. */
 function readmeServerCommand(): string {
   const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
-  const found = lines.filter((line) => line.startsWith('npm run server'));
+  // the plain one; the company sign-in command beside it adds --oidc-* options (test/server/readmeOidc.test.ts)
+  const found = lines.filter((line) => /^npm run server -- --port \d+ --data \S+$/.test(line));
   assert.equal(found.length, 1, `the README should show one server command, found ${JSON.stringify(found)}`);
   return found[0];
-}
-
-/** The repository's tracked files as they are in the working tree, without dist/ or data: a fresh clone. */
-function freshCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ra-readme-server-'));
-  const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
-  for (const file of files) {
-    if (!existsSync(join(ROOT, file))) continue; // deleted in the working tree
-    mkdirSync(dirname(join(dir, file)), { recursive: true });
-    cpSync(join(ROOT, file), join(dir, file));
-  }
-  // `npm ci` would fill node_modules from the lock file; the installed one is the same
-  symlinkSync(realpathSync(join(ROOT, 'node_modules')), join(dir, 'node_modules'));
-  return dir;
-}
-
-function portInUse(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 describe("README: the assistance network server's command", function () {

@@ -1,8 +1,9 @@
 /** Helpers for the server's integration tests: real servers on loopback, real clients, polling waits. */
-import { spawn, type ChildProcess } from 'child_process';
-import { mkdtempSync, rmSync } from 'fs';
+import { execFileSync, spawn, type ChildProcess } from 'child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'fs';
+import { createConnection } from 'net';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import { build } from 'esbuild';
 import WebSocket from 'ws';
 import { ServerMessage } from '../../src/protocol/network';
@@ -203,4 +204,30 @@ export class RawClient {
   close(): void {
     this.socket.terminate();
   }
+}
+
+/** The repository's tracked files as they are in the working tree, without dist/ or data: a fresh clone. */
+export function freshCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ra-readme-server-'));
+  const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+  for (const file of files) {
+    if (!existsSync(join(ROOT, file))) continue; // deleted in the working tree
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    cpSync(join(ROOT, file), join(dir, file));
+  }
+  // `npm ci` would fill node_modules from the lock file; the installed one is the same
+  symlinkSync(realpathSync(join(ROOT, 'node_modules')), join(dir, 'node_modules'));
+  return dir;
+}
+
+/** True when something listens on 127.0.0.1:`port`. */
+export function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
