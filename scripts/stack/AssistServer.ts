@@ -7,6 +7,8 @@ export interface AssistServerOptions {
   readonly repoRoot: string;
   readonly dataDir: string;
   readonly logDir: string;
+  /** More command-line options (e.g. --oidc-issuer URL --oidc-client-id ID). */
+  readonly args?: readonly string[];
 }
 
 export class AssistServer {
@@ -22,7 +24,7 @@ export class AssistServer {
 
   static async start(options: AssistServerOptions): Promise<AssistServer> {
     const port = await freePort();
-    const proc = new SpawnedProcess('assistance server', process.execPath, [join(options.repoRoot, 'dist/server.js'), '--port', String(port), '--data', options.dataDir], {
+    const proc = new SpawnedProcess('assistance server', process.execPath, [join(options.repoRoot, 'dist/server.js'), '--port', String(port), '--data', options.dataDir, ...(options.args ?? [])], {
       logFile: join(options.logDir, 'server.log'),
       cwd: options.repoRoot,
     });

@@ -37,6 +37,8 @@ export interface EmbeddedStackOptions {
   readonly signedIn?: boolean;
   /** Audio for Start Talking: the PulseAudio server and each person's microphone and speaker there. */
   readonly audio?: { readonly pulseServer: string; readonly devices: (person: Person) => { microphone: string; speaker: string } };
+  /** More options for the assistance server's command line. */
+  readonly serverArgs?: readonly string[];
 }
 
 /** Installs (or reuses) code-server through scripts/code-server.sh and returns its directory. */
@@ -101,7 +103,7 @@ export class EmbeddedStack {
         logDir: this.options.logDir,
       });
       check();
-      this.server = await AssistServer.start({ repoRoot: REPO_ROOT, dataDir: join(this.workDir, 'server-data'), logDir: this.options.logDir });
+      this.server = await AssistServer.start({ repoRoot: REPO_ROOT, dataDir: join(this.workDir, 'server-data'), logDir: this.options.logDir, args: this.options.serverArgs });
       const tokens = this.options.signedIn ? await createContactPair(this.server.url, ALICE, BOB) : new Map<string, string>();
       // One after the other: two extension installs at once crowd a 2-core machine.
       for (const person of [ALICE, BOB]) {
