@@ -13,6 +13,7 @@ import { WindowCounter } from './WindowCounter';
 
 type SignedIn = Extract<ServerMessage, { type: 'signedIn' }>;
 
+
 /**
  * Sign-in (new account or device token), binding a connection to its account, and its departure. New
  * accounts and wrong secrets (join password, device token) are counted per network address.
@@ -20,6 +21,8 @@ type SignedIn = Extract<ServerMessage, { type: 'signedIn' }>;
 export class Accounts implements IDisposable {
   private readonly creations: WindowCounter;
   private readonly failures: WindowCounter;
+  /** Nonces for company sign-in are rows in the store: bounded per address. */
+  private readonly challenges: WindowCounter;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -32,9 +35,11 @@ export class Accounts implements IDisposable {
   ) {
     this.creations = new WindowCounter(ctx.limits.accountsPerAddress, ctx.limits.accountWindowMs);
     this.failures = new WindowCounter(ctx.limits.signInFailuresPerAddress, ctx.limits.signInFailureWindowMs);
+    this.challenges = new WindowCounter(ctx.limits.oidcChallengesPerAddress, ctx.limits.signInFailureWindowMs);
     this.sweeper = setInterval(() => {
       this.creations.sweep();
       this.failures.sweep();
+      this.challenges.sweep();
     }, 60_000);
     this.sweeper.unref();
   }
@@ -91,8 +96,11 @@ export class Accounts implements IDisposable {
   }
 
   /** The identity provider and a one-time nonce for company sign-in. */
-  oidcChallenge(): { issuer: string; clientId: string; nonce: string } {
-    return this.companySignIn().challenge();
+  oidcChallenge(connection: ClientConnection): { issuer: string; clientId: string; nonce: string } {
+    const company = this.companySignIn();
+    if (this.challenges.exceeded(connection.remoteAddress)) throw new ServiceError('ERR_RATE_LIMITED', 'too many company sign-ins from your network address; try again later');
+    this.challenges.record(connection.remoteAddress);
+    return company.challenge();
   }
 
   /**

@@ -35,6 +35,8 @@ export interface Limits {
   /** Wrong join passwords or device tokens from one network address within signInFailureWindowMs. */
   signInFailuresPerAddress: number;
   signInFailureWindowMs: number;
+  /** Company sign-ins (oidcChallenge, each a nonce kept 15 minutes) one network address may start within signInFailureWindowMs. */
+  oidcChallengesPerAddress: number;
   /** A session ends when one party's client stays away longer than this. */
   sessionGraceMs: number;
   maxPendingInvitationsPerAccount: number;
@@ -80,6 +82,7 @@ export const defaultLimits: Limits = {
   accountWindowMs: 3600_000,
   signInFailuresPerAddress: 20,
   signInFailureWindowMs: 10 * 60_000,
+  oidcChallengesPerAddress: 100,
   sessionGraceMs: 30_000,
   maxPendingInvitationsPerAccount: 20,
   invitationsPerPair: 5,

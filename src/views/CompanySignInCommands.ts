@@ -10,6 +10,7 @@ import type { DeviceAuthorization } from '../network/oidc/CompanyIdentityProvide
 import type { AssistanceNetwork } from '../session/AssistanceNetwork';
 import type { AssistSettings } from '../session/AssistSettings';
 import { CompanySignIn } from '../session/CompanySignIn';
+import { NetworkError } from '../network/NetworkError';
 import { userMessage } from './userErrors';
 
 /** The path of the extension URI the identity provider redirects to (vscode://remote-assist.remote-assist/oidc). */
@@ -58,7 +59,7 @@ export class CompanySignInCommands implements vscode.Disposable {
             await fn();
           } catch (err) {
             log.error(`remoteAssist.${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-            void vscode.window.showErrorMessage(userMessage(err));
+            void vscode.window.showErrorMessage(companyMessage(err));
           }
         }),
       );
@@ -144,6 +145,15 @@ export class CompanySignInCommands implements vscode.Disposable {
     const copy = await vscode.window.showInformationMessage(`${done.detail} Code: ${done.code} (works once, for 30 minutes).`, { modal: true }, 'Copy Code');
     if (copy) await vscode.env.clipboard.writeText(done.code);
   }
+}
+
+/**
+ * What the server says is more precise here than the general text for its code: an alias taken by an account
+ * made without company sign-in, an administrator acting on their own account.
+ */
+function companyMessage(err: unknown): string {
+  if (err instanceof NetworkError && (err.code === 'ERR_ALIAS_TAKEN' || err.code === 'ERR_SELF')) return err.message.charAt(0).toUpperCase() + err.message.slice(1) + '.';
+  return userMessage(err);
 }
 
 /** An AbortSignal that follows a VS Code cancellation token. */

@@ -23,6 +23,9 @@ const NETWORK_TEXTS: Partial<Record<NetworkError['code'], string>> = {
   ERR_NO_SUCH_DEVICE: 'That device is not signed in any more.',
   ERR_CONNECTION_LOST: 'The connection to the assistance server was lost.',
   ERR_NOT_CONNECTED: 'You are not connected to an assistance server.',
+  ERR_OIDC_DISABLED: 'This assistance server does not offer company sign-in. Use "Sign In…" or a code from another device.',
+  ERR_OIDC_UNAVAILABLE: 'The assistance server could not reach your company\'s identity provider. Try again later.',
+  ERR_NOT_ADMIN: 'You are not an administrator of this assistance server.',
   ERR_TIMEOUT: 'The assistance server did not answer in time.',
 };
 

@@ -157,6 +157,17 @@ describe('server: company sign-in (OpenID Connect) against a real OpenID provide
     assert.equal(aliasFromClaims({}), undefined);
   });
 
+  it('bounds the company sign-ins one address may start (each keeps a nonce in the store)', async () => {
+    const limited = await fx.server({ oidc: { issuer: provider.issuer, clientId: CLIENT_ID }, limits: { oidcChallengesPerAddress: 2 } });
+    const client = fx.client();
+    await client.connect(limited.url);
+    await client.oidcChallenge();
+    await client.oidcChallenge();
+    const r = await refusal(client.oidcChallenge());
+    assert.equal(r.code, 'ERR_RATE_LIMITED');
+    assert.match(r.message, /too many company sign-ins/);
+  });
+
   it('says clearly when the server offers no company sign-in', async () => {
     const plain = await fx.server();
     const client = fx.client();
