@@ -16,7 +16,7 @@ describe('server: command line, health and TLS', () => {
   it('documents every option in --help and rejects bad ones', async () => {
     const bundle = await buildServer();
     const { stdout } = await run(process.execPath, [bundle, '--help']);
-    for (const option of ['--port', '--host', '--data', '--tls-cert', '--tls-key', '--join-password', '--invite-expiry', '--redis', '--max-connections-per-address', '--accounts-per-address', '--health-token', '--stun', '--turn', '--turn-secret', '--turn-ttl', '--help', '/healthz']) {
+    for (const option of ['--port', '--host', '--data', '--tls-cert', '--tls-key', '--join-password', '--invite-expiry', '--redis', '--max-connections-per-address', '--accounts-per-address', '--health-token', '--stun', '--turn', '--turn-secret', '--turn-ttl', '--oidc-issuer', '--oidc-client-id', '--admins', '--help', '/healthz']) {
       assert.ok(stdout.includes(option), `--help lacks ${option}`);
     }
     const turnBad = [

@@ -142,6 +142,12 @@ describe('server: company sign-in (OpenID Connect) against a real OpenID provide
     assert.equal(r.code, 'ERR_BAD_ID_TOKEN');
     assert.match(r.message, /nonce/);
     assert.ok((await aliases()).includes('mallory'));
+
+    // a disabled account stays out, whatever the provider says
+    await ops.adminAccount('disable', 'mallory');
+    const f = await challenged();
+    r = await refusal(f.client.signInWithIdToken(await browserIdToken(f.idp, 'sub-mallory')));
+    assert.equal(r.code, 'ERR_ACCOUNT_DISABLED');
   });
 
   it('does not hand an account made without the provider to an identity of the same name', async () => {
