@@ -88,26 +88,39 @@ export class CompanySignInCommands implements vscode.Disposable {
     const picked = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: CompanyTexts.pickTitle });
     if (!picked) return;
     const progress = { location: vscode.ProgressLocation.Notification, cancellable: true };
-    if (picked.device) {
-      let code = '';
-      await vscode.window.withProgress({ ...progress, title: CompanyTexts.pickTitle }, (report, token) =>
-        this.company.withDeviceCode(
-          serverUrl,
-          idp,
-          (device) => {
-            code = device.userCode;
-            report.report({ message: CompanyTexts.waitingCode(code) });
-            void this.showDeviceCode(device);
-          },
-          abortOn(token),
-        ),
-      );
-    } else {
-      // in code-server the vscode:// address becomes the workbench's own https address
-      const redirect = await vscode.env.asExternalUri(vscode.Uri.parse(`${vscode.env.uriScheme}://remote-assist.remote-assist${OIDC_CALLBACK_PATH}`));
-      await vscode.window.withProgress({ ...progress, title: CompanyTexts.waitingBrowser }, (_report, token) =>
-        this.company.withBrowser(serverUrl, idp, redirect.toString(true), (url) => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))), abortOn(token)),
-      );
+    let cancelled = false;
+    const abortOn = (token: vscode.CancellationToken): AbortSignal => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => {
+        cancelled = true;
+        controller.abort();
+      });
+      return controller.signal;
+    };
+    try {
+      if (picked.device) {
+        await vscode.window.withProgress({ ...progress, title: CompanyTexts.pickTitle }, (report, token) =>
+          this.company.withDeviceCode(
+            serverUrl,
+            idp,
+            (device) => {
+              report.report({ message: CompanyTexts.waitingCode(device.userCode) });
+              void this.showDeviceCode(device);
+            },
+            abortOn(token),
+          ),
+        );
+      } else {
+        // in code-server the vscode:// address becomes the workbench's own https address
+        const redirect = await vscode.env.asExternalUri(vscode.Uri.parse(`${vscode.env.uriScheme}://remote-assist.remote-assist${OIDC_CALLBACK_PATH}`));
+        await vscode.window.withProgress({ ...progress, title: CompanyTexts.waitingBrowser }, (_report, token) =>
+          this.company.withBrowser(serverUrl, idp, redirect.toString(true), (url) => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))), abortOn(token)),
+        );
+      }
+    } catch (err) {
+      // the person pressed Cancel: nothing to report
+      if (cancelled) return;
+      throw err;
     }
     const alias = this.network.client.account?.alias;
     this.log.info(`company sign-in: signed in as ${alias}`);
@@ -154,11 +167,4 @@ export class CompanySignInCommands implements vscode.Disposable {
 function companyMessage(err: unknown): string {
   if (err instanceof NetworkError && (err.code === 'ERR_ALIAS_TAKEN' || err.code === 'ERR_SELF')) return err.message.charAt(0).toUpperCase() + err.message.slice(1) + '.';
   return userMessage(err);
-}
-
-/** An AbortSignal that follows a VS Code cancellation token. */
-function abortOn(token: vscode.CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  token.onCancellationRequested(() => controller.abort());
-  return controller.signal;
 }
