@@ -83,7 +83,10 @@ export class CompanySignInCommands implements vscode.Disposable {
       return;
     }
     const idp = await this.company.provider(serverUrl);
-    const choices: { label: string; detail: string; device: boolean }[] = [{ label: CompanyTexts.browser, detail: CompanyTexts.browserDetail, device: false }];
+    const choices: { label: string; detail: string; device: boolean }[] = [];
+    // a browser-based workbench (code-server) comes back through an address that changes with every sign-in
+    // (…/callback?vscode-reqid=N…), which no provider accepts as a registered redirect URI: the code only
+    if (vscode.env.uiKind !== vscode.UIKind.Web || !idp.offersDeviceFlow) choices.push({ label: CompanyTexts.browser, detail: CompanyTexts.browserDetail, device: false });
     if (idp.offersDeviceFlow) choices.push({ label: CompanyTexts.code, detail: CompanyTexts.codeDetail, device: true });
     const picked = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: CompanyTexts.pickTitle });
     if (!picked) return;
@@ -111,7 +114,6 @@ export class CompanySignInCommands implements vscode.Disposable {
           ),
         );
       } else {
-        // in code-server the vscode:// address becomes the workbench's own https address
         const redirect = await vscode.env.asExternalUri(vscode.Uri.parse(`${vscode.env.uriScheme}://remote-assist.remote-assist${OIDC_CALLBACK_PATH}`));
         await vscode.window.withProgress({ ...progress, title: CompanyTexts.waitingBrowser }, (_report, token) =>
           this.company.withBrowser(serverUrl, idp, redirect.toString(true), (url) => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))), abortOn(token)),

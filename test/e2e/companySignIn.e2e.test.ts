@@ -52,8 +52,8 @@ describe('Company sign-in and administration in a VS Code workbench', function (
   });
 
   it('1. "Sign In with Company Account…" with a code: the toast shows it, the person enters it at the provider, VS Code is signed in', async function () {
+    // a browser-based workbench offers the code only (its way back from the browser changes with every sign-in)
     await alice.runCommand('Remote Assist: Sign In with Company Account…');
-    await alice.pick('Sign in with a code on another device');
     const toast = await alice.toast(/and enter \S+ to sign in to Remote Assist/);
     const text = (await toast.innerText()).replace(/\s+/g, ' ');
     const [, page, code] = /Open (\S+) on any device and enter (\S+) to sign in/.exec(text) ?? [];
