@@ -3,6 +3,9 @@
  * (code-server) driven in headless Chromium: Alice asks Bob for help through the real assistance server, the
  * real host process shares a real X display over real WebRTC, and Bob chats, takes control, types into it,
  * exchanges files with Alice and talks with her (PulseAudio null sinks as their microphones and speakers).
+ * Alice stays in charge (issue 15): she compares the verification code, stops control from every place (each
+ * timed to her host's revoke), grants 30 seconds that run out, and pauses; Bob points and draws on her real
+ * display without any input reaching it (issue 16).
  * Steps run in order and stop at the first failure; every step leaves screenshots under test-results/e2e/.
  */
 import assert from 'assert';
