@@ -169,6 +169,8 @@ export class HostSession {
         else control?.escape.stop();
         this.updateFrame();
         this.options.emit({ type: 'control', granted: s.granted, reason: s.reason, remainingMs: s.remainingMs });
+        // A line in the sharer's log for each grant and end: when and why control changed, as the gate saw it.
+        this.options.log.info(s.granted ? `control granted${s.remainingMs === undefined ? '' : ` for ${s.remainingMs} ms`}` : `control ended (${s.reason})`);
       }),
     );
     this.store.add(gate.onReject((r) => this.report(r.code, r.message)));

@@ -6,6 +6,7 @@ import { cleanDisplayName } from '../protocol/network';
 import { StunUrl, TurnUrl } from '../protocol/ice';
 import { DEFAULT_REDACT_WINDOWS, RedactRules } from '../protocol/host';
 import type { IceOptions } from '../server/IceCredentials';
+import { controlTimeLimits, DEFAULT_CONTROL_TIME_LIMITS } from './ControlTimeLimits';
 import { QUALITY_PRESETS, QualityPreset } from './QualityPresets';
 import type { SharerPolicy } from './SharerSession';
 
@@ -56,6 +57,13 @@ export class AssistSettings implements SharerPolicy {
     if (parsed.success) return parsed.data;
     this.log.warn(`setting remoteAssist.privacy.redactWindows ignored (${parsed.error.issues[0]?.message ?? 'invalid'}); hiding the default windows`);
     return DEFAULT_REDACT_WINDOWS;
+  }
+
+  /** Minutes offered for a timed grant of control. Machine scope like allowRemoteControl: only the user's own value counts. */
+  controlTimeLimits(): readonly number[] {
+    const { limits, problem } = controlTimeLimits(this.config.inspect<unknown>('controlTimeLimits')?.globalValue);
+    if (problem) this.log.warn(`setting remoteAssist.controlTimeLimits ignored (${problem}); offering ${DEFAULT_CONTROL_TIME_LIMITS.join(', ')} minutes`);
+    return limits;
   }
 
   invitationExpiryMs(): number {

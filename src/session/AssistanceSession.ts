@@ -382,10 +382,10 @@ export class AssistanceSession {
   }
 }
 
-/** "5 minutes", "1 minute", "30 seconds". */
+/** "5 minutes", "1 minute", "30 seconds", "90 seconds": whole minutes (give or take the trip here) read in minutes. */
 function formatMinutes(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes >= 1) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
   const seconds = Math.max(1, Math.round(ms / 1000));
+  const minutes = Math.round(seconds / 60);
+  if (minutes >= 1 && Math.abs(seconds - minutes * 60) <= 2) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
   return `${seconds} second${seconds === 1 ? '' : 's'}`;
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { MonitorInfo, ScreenChoice, WindowInfo } from '../protocol/host';
 import type { ClipboardAllowed } from '../protocol/clipboard';
 import { ClipboardTexts as C } from './ClipboardTexts';
+import { DEFAULT_CONTROL_TIME_LIMITS, timeLimitText } from './ControlTimeLimits';
 import type { ControlAnswer, SharerPrompts } from './SharerSession';
 import { SessionTexts as T } from './SessionTexts';
 
@@ -23,13 +24,11 @@ export class ConsentPrompts implements SharerPrompts {
     });
   }
 
-  /** Yes for 5, 15 or 30 minutes or until stopped, or in one window only; the detail asks to compare the verification code first. */
-  async askControl(helperName: string, info: { verificationCode?: string }): Promise<ControlAnswer> {
+  /** Yes for each time limit (5, 15 or 30 minutes by default) or until stopped, or in one window only; the detail asks to compare the verification code first. */
+  async askControl(helperName: string, info: { verificationCode?: string; timeLimits?: readonly number[] }): Promise<ControlAnswer> {
     const detail = [info.verificationCode ? T.verificationPrompt(helperName, info.verificationCode) : undefined, T.controlQuestionDetail].filter(Boolean).join('\n\n');
     const choices = new Map<string, ControlAnswer>([
-      ['Allow for 5 Minutes', { minutes: 5 }],
-      ['Allow for 15 Minutes', { minutes: 15 }],
-      ['Allow for 30 Minutes', { minutes: 30 }],
+      ...(info.timeLimits ?? DEFAULT_CONTROL_TIME_LIMITS).map((minutes): [string, ControlAnswer] => [`Allow for ${timeLimitText(minutes)}`, { minutes }]),
       ['Allow Until Stopped', true],
       [T.oneWindow, 'oneWindow'],
       ['No', false],

@@ -36,9 +36,10 @@ export interface SharerPrompts {
   /**
    * Yes (until stopped), a timed Yes (`{ minutes }`), 'oneWindow' (yes, until stopped, but only inside one
    * window the sharer picks next with pickWindow), or No. `verificationCode` is the live connection's code
-   * for the sharer to compare with what the helper reads out of their panel.
+   * for the sharer to compare with what the helper reads out of their panel; `timeLimits` the minutes offered
+   * for a timed Yes.
    */
-  askControl(helperName: string, info: { verificationCode?: string }): Promise<ControlAnswer>;
+  askControl(helperName: string, info: { verificationCode?: string; timeLimits?: readonly number[] }): Promise<ControlAnswer>;
   /** Which window (its id), or undefined when the sharer cancels; `wholeScreen` offers the whole screen first. */
   pickWindow?(windows: readonly WindowInfo[], purpose: 'control' | 'share'): Promise<number | 'wholeScreen' | undefined>;
   /** After a window reload: resume sharing with the helper? Without this question nothing is shared again. */
@@ -90,6 +91,8 @@ export interface SharerPolicy {
   continueSharingMinutes?(): number;
   /** Windows hidden from the helper (title or class text); DEFAULT_REDACT_WINDOWS when absent. */
   redactWindows?(): readonly string[];
+  /** Minutes offered for a timed grant; DEFAULT_CONTROL_TIME_LIMITS when absent. */
+  controlTimeLimits?(): readonly number[];
 }
 
 /** How the host's reason for ending control reads in the history. */
@@ -454,7 +457,7 @@ export class SharerSession extends SessionSide implements SuspendableSession {
       await this.channel.send({ type: 'controlRefused', reason: 'notAllowed' });
       return;
     }
-    const answer = await answerWithin(this.prompts.askControl(this.helper, { verificationCode: this.model.verificationCode }), this.timing.controlPromptMs);
+    const answer = await answerWithin(this.prompts.askControl(this.helper, { verificationCode: this.model.verificationCode, timeLimits: this.policy.controlTimeLimits?.() }), this.timing.controlPromptMs);
     if (!this.stillAsking()) return;
     if (answer === TIMED_OUT) {
       this.model.refuseControl('timedOut');

@@ -3,6 +3,9 @@
  * (code-server) driven in headless Chromium: Alice asks Bob for help through the real assistance server, the
  * real host process shares a real X display over real WebRTC, and Bob chats, takes control, types into it,
  * exchanges files with Alice and talks with her (PulseAudio null sinks as their microphones and speakers).
+ * Alice stays in charge (issue 15): she compares the verification code, stops control from every place (each
+ * timed to her host's revoke), grants 30 seconds that run out, and pauses; Bob points and draws on her real
+ * display without any input reaching it (issue 16).
  * Steps run in order and stop at the first failure; every step leaves screenshots under test-results/e2e/.
  */
 import assert from 'assert';
@@ -19,7 +22,11 @@ import { colourFraction } from './support/pixels';
 import { X11Display } from '../../src/host/x11/X11Display';
 import { FRAME_COLORS, frameStrips } from '../../src/host/x11/X11SharingFrame';
 import { countColour, screenImage } from '../host/support/screenImage';
+import { ExtensionLog } from './support/ExtensionLog';
 import { processesMatching } from './support/processes';
+import { XProbe } from '../host/support/xprobe';
+import { OVERLAY_COLOR } from '../../src/host/x11/X11Overlay';
+import { SpawnedProcess } from '../../scripts/stack/SpawnedProcess';
 import { RESULTS_DIR, Scene } from './support/Scene';
 import { UI_TIMEOUT_MS, Workbench } from './support/Workbench';
 
@@ -64,6 +71,10 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
   });
 
   const aliceHostScript = () => join(scene.stack.installedExtensionDir(ALICE), 'dist/host.js');
+  /** Alice's Remote Assist log (her extension's output channel, with the host process's lines). */
+  const aliceLog = new ExtensionLog(() => scene.stack.workbench(ALICE).logsDir);
+  /** Stop Control, each way: ms from the click or key press to the host's revoke (in Alice's log). */
+  const stopFigures: Partial<Record<'helperButton' | 'sharerStatusBar' | 'sharerNotification' | 'keybinding' | 'esc', number>> = {};
 
   it('0. the installed extension loads its native modules (@roamhq/wrtc, the WebAssembly SQLite)', function () {
     const dir = scene.stack.installedExtensionDir(ALICE);
@@ -260,25 +271,23 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
       await toolbarButton(bobPanel, 'Take Control').click({ timeout: 5_000 }).catch(() => undefined);
       return controlQuestion.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
     }, { timeoutMs: UI_TIMEOUT_MS });
-    // The question carries the connection's verification code; Bob's panel shows the same one.
+    // The question carries the connection's verification code; Bob's panel shows the same one: six digits.
     const asked = (await controlQuestion.textContent()) ?? '';
-    const code = /read out the code in their panel: (\d{3} \d{3})\./.exec(asked)?.[1];
+    const code = /read out the code in their panel: ([\d ]+)\./.exec(asked)?.[1];
     assert.ok(code, `the control question shows a verification code: ${asked}`);
-    assert.strictEqual(await bobPanel.locator('.verification-code').textContent(), `Verification code: ${code}`);
+    const bobsCode = /^Verification code: ([\d ]+)$/.exec((await bobPanel.locator('.verification-code').textContent()) ?? '')?.[1];
+    console.log(`      verification code: Alice's question ${code}, Bob's panel ${bobsCode}`);
+    assert.strictEqual(code.replace(/ /g, '').length, 6, 'six digits');
+    assert.strictEqual(bobsCode, code, "Bob's panel shows the code of Alice's question");
+    await scene.screenshots('6. the verification code in Alice\'s question and in Bob\'s panel');
     await scene.alice.clickDialogButton(/would like to share control/, 'Allow Until Stopped');
     await toolbarButton(bobPanel, 'Stop Control').waitFor({ timeout: UI_TIMEOUT_MS });
     await scene.alice.page.locator('.part.statusbar', { hasText: 'Bob is in control' }).waitFor({ timeout: UI_TIMEOUT_MS });
 
-    // Bob clicks into the xterm as he sees it (focus follows the pointer on Alice's display).
+    // Bob clicks into the xterm as he sees it and types; the shell computes 6*7, so "e2e-42" appears only if
+    // the typed command really ran on Alice's display.
+    await typeIntoXterm('echo e2e-$((6*7))');
     const display = scene.stack.sharedDisplay;
-    const desktop = bobPanel.locator(REMOTE_DESKTOP);
-    const box = await desktop.boundingBox();
-    assert.ok(box, 'the remote desktop has a size');
-    const xterm = display.layout.xterm;
-    await desktop.click({ position: { x: ((xterm.x + xterm.width / 2) / display.width) * box.width, y: ((xterm.y + xterm.height / 2) / display.height) * box.height } });
-    // The shell computes 6*7, so "e2e-42" appears only if the typed command really ran on Alice's display.
-    await bobPanel.page().keyboard.type('echo e2e-$((6*7))', { delay: 40 });
-    await bobPanel.page().keyboard.press('Enter');
     await pollUntil('"e2e-42" in the xterm on Alice\'s display', () => display.transcript().includes('e2e-42'), { timeoutMs: UI_TIMEOUT_MS });
   });
 
@@ -293,6 +302,7 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
   // ── end issue 21 ──
 
   it('7. ESC on Alice\'s display ends control on both sides', async function () {
+    const revokes = aliceLog.count(CONTROL_ENDED);
     const pressedAt = Date.now();
     execFileSync('xdotool', ['key', 'Escape'], { env: { ...process.env, DISPLAY: scene.stack.sharedDisplay.display } });
     const ended = async (what: string, wait: Promise<unknown>) => {
@@ -304,15 +314,177 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
       ended("Alice's status bar", scene.alice.page.locator('.part.statusbar', { hasText: 'Bob is in control' }).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS })),
     ]);
     console.log(`      control ended after ESC (as seen by UI polling): ${figures.join(', ')}`);
+    stopFigures.esc = (await aliceLog.next(CONTROL_ENDED, revokes, 'localEscape')) - pressedAt;
+    // Her ESC also reached the xterm, whose shell now reads the next key as Meta+key: Ctrl+C gives a fresh line.
+    execFileSync('xdotool', ['key', 'ctrl+c'], { env: { ...process.env, DISPLAY: scene.stack.sharedDisplay.display } });
+  });
 
-    // Pause Sharing from Alice's command palette: Bob's picture freezes under "Alice paused sharing.", then resumes.
+  // ── issue 15: the sharer stays in charge ──
+  it("7a. Stop Control from every place: Bob's button, Alice's status bar item, her notification and her keybinding (each timed to the host's revoke)", async function () {
+    const alice = scene.alice.page;
+    // Each way starts from a fresh grant; the time runs from the click or key press as the browser dispatched it.
+    const ways: [keyof typeof stopFigures, string, () => Promise<number>][] = [
+      ['helperButton', 'helperReleased', () => stamped(bobPanel, 'click', () => toolbarButton(bobPanel, 'Stop Control').click())],
+      ['sharerStatusBar', 'revoked', () => stamped(alice.mainFrame(), 'click', () => alice.locator('.part.statusbar .statusbar-item', { hasText: 'Bob is in control' }).first().click())],
+      ['sharerNotification', 'revoked', async () => {
+        const toast = alice.locator('.notifications-toasts .notification-toast', { hasText: 'Bob is sharing control of your computer.' }).last();
+        return stamped(alice.mainFrame(), 'click', () => toast.getByRole('button', { name: 'Stop Control', exact: true }).click());
+      }],
+      ['keybinding', 'revoked', async () => {
+        // The keybinding works wherever Alice's keyboard is in the workbench: here, her editor.
+        await alice.locator('.editor-instance .view-lines').first().click();
+        return stamped(alice.mainFrame(), 'keydown', () => alice.keyboard.press('Control+Alt+End'), 'End');
+      }],
+    ];
+    for (const [way, reason, stop] of ways) {
+      if (way === 'sharerNotification') await scene.alice.runCommand('Notifications: Clear All Notifications');
+      await grantControl('Allow Until Stopped');
+      const revokes = aliceLog.count(CONTROL_ENDED);
+      const at = await stop();
+      stopFigures[way] = (await aliceLog.next(CONTROL_ENDED, revokes, reason)) - at;
+      await toolbarButton(bobPanel, 'Take Control').waitFor({ timeout: UI_TIMEOUT_MS });
+      await alice.locator('.part.statusbar', { hasText: 'Bob is in control' }).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    }
+    // Figures only (the issue asks ≤ 100 ms each): this machine's load decides them, so nothing is asserted.
+    console.log(JSON.stringify({ stopControlToHostRevokeMs: stopFigures }));
+  });
+
+  it('7b. Alice offers 30 seconds of control (her setting) and allows it: the countdown shows on both sides, and at zero control ends as with ESC', async function () {
+    // Her remote settings.json, as "Preferences: Open Remote Settings (JSON)" edits it: the time limits offered.
+    setMachineSetting(scene.stack.workbench(ALICE).userDataDir, 'remoteAssist.controlTimeLimits', [0.5, 5, 15]);
+    const revokes = aliceLog.count(CONTROL_ENDED);
+    // The setting is read when Bob asks: he asks until Alice's question offers the new limit, as with Allow Remote Control.
+    const offered = scene.alice.page.locator('.monaco-dialog-box', { hasText: /would like to share control/ }).getByRole('button', { name: 'Allow for 30 Seconds', exact: true });
+    await pollUntil("Alice's question to offer 30 seconds", async () => {
+      await toolbarButton(bobPanel, 'Take Control').click({ timeout: 5_000 }).catch(() => undefined);
+      if (await offered.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false)) return true;
+      // An older question (before her extension read the setting) is answered No, and Bob asks again.
+      await scene.alice.clickDialogButton(/would like to share control/, 'No').catch(() => undefined);
+      return false;
+    }, { timeoutMs: UI_TIMEOUT_MS });
+    await offered.click();
+    const aliceCountdown = scene.alice.page.locator('.part.statusbar .statusbar-item', { hasText: /Bob is in control.* · 0:[0-3]\d left/ }).first();
+    await aliceCountdown.waitFor({ timeout: UI_TIMEOUT_MS });
+    const bobCountdown = bobPanel.locator('.control-countdown', { hasText: /^Control ends in 0:[0-3]\d$/ });
+    await bobCountdown.waitFor({ timeout: UI_TIMEOUT_MS });
+    console.log(`      countdown: Alice's status bar "${(await aliceCountdown.textContent())?.trim()}", Bob's panel "${await bobCountdown.textContent()}"`);
+    await waitForChatLine(bobPanel, 'Control ends by itself in 30 seconds.');
+    await scene.screenshots('7b. the countdown in Alice\'s status bar and Bob\'s panel');
+
+    // Bob's keys reach the xterm while the time runs.
+    await typeIntoXterm('echo timed-$((5*5))');
+    await pollUntil('"timed-25" in the xterm on Alice\'s display', () => scene.stack.sharedDisplay.transcript().includes('timed-25'), { timeoutMs: UI_TIMEOUT_MS });
+
+    // At zero the host ends control, as if Alice had pressed ESC; both sides say so.
+    await aliceLog.next(CONTROL_ENDED, revokes, 'expired');
+    await toolbarButton(bobPanel, 'Take Control').waitFor({ timeout: UI_TIMEOUT_MS });
+    await scene.alice.page.locator('.part.statusbar', { hasText: 'Bob is in control' }).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+    await waitForChatLine(bobPanel, 'The time allowed for control ran out: control ended.');
+    await waitForChatLine(await scene.alice.webviewFrame(CHAT_VIEW, 'sidebar chat', PANEL), 'The time allowed for control ran out: control ended.');
+
+    // Bob's keys no longer reach the xterm: Alice's own command, typed after his, shows and his does not.
+    await typeIntoXterm('echo late-$((6*9))');
+    execFileSync('xdotool', ['type', '--delay', '20', 'echo alice-$((7*7))'], { env: { ...process.env, DISPLAY: scene.stack.sharedDisplay.display } });
+    execFileSync('xdotool', ['key', 'Return'], { env: { ...process.env, DISPLAY: scene.stack.sharedDisplay.display } });
+    await pollUntil('"alice-49" in the xterm on Alice\'s display', () => scene.stack.sharedDisplay.transcript().includes('alice-49'), { timeoutMs: UI_TIMEOUT_MS });
+    assert.ok(!scene.stack.sharedDisplay.transcript().includes('late-54'), "Bob's keys after the time ran out did not reach the xterm");
+  });
+
+  it('7c. Alice pauses sharing: Bob sees "Alice paused sharing." over a frozen picture; a window opened meanwhile reaches him only after she resumes', async function () {
+    const display = scene.stack.sharedDisplay;
     await scene.alice.runCommand('Remote Assist: Pause Sharing');
     await bobPanel.locator('.paused-veil', { hasText: 'Alice paused sharing.' }).waitFor({ timeout: UI_TIMEOUT_MS });
     await scene.alice.page.locator('.part.statusbar', { hasText: 'Sharing paused' }).waitFor({ timeout: UI_TIMEOUT_MS });
-    await scene.alice.runCommand('Remote Assist: Resume Sharing');
-    await waitForChatLine(bobPanel, 'Alice resumed sharing.');
-    await bobPanel.locator('.paused-veil').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    // A yellow window, below the xterm, opened on Alice's display while she is paused.
+    const w = { x: Math.round(display.width * 0.05), y: Math.round(display.height * 0.6), width: Math.round(display.width * 0.3), height: Math.round(display.height * 0.22) };
+    const yellow = new SpawnedProcess('yellow window', 'xlogo', ['-geometry', `${w.width}x${w.height}+${w.x}+${w.y}`, '-bg', PAUSED_COLOUR.hex, '-fg', PAUSED_COLOUR.hex], {
+      logFile: join(RESULTS_DIR, 'logs', 'windows-paused.log'),
+      env: { ...process.env, DISPLAY: display.display },
+    });
+    try {
+      await pollUntil("the yellow window on Alice's display", async () => (await displayPixels(PAUSED_COLOUR.value)) >= w.width * w.height * 0.9, { timeoutMs: UI_TIMEOUT_MS });
+      // Alice's chat reaches Bob while paused: the connection works, and the picture still is the one from before.
+      const aliceChat = await scene.alice.webviewFrame(CHAT_VIEW, 'sidebar chat', PANEL);
+      await sendChat(aliceChat, 'I paused for a moment.', 'enter');
+      await waitForChatLine(bobPanel, 'I paused for a moment.');
+      const desktop = bobPanel.locator(REMOTE_DESKTOP);
+      for (let look = 0; look < 5; look++) {
+        assert.strictEqual(colourFraction(await desktop.screenshot(), PAUSED_COLOUR, 24), 0, `no yellow in Bob's picture while paused (look ${look + 1})`);
+        await seesKnownColour(bobPanel);
+      }
+      await scene.screenshots('7c. paused: Alice has a yellow window Bob does not see');
+      await scene.alice.runCommand('Remote Assist: Resume Sharing');
+      await waitForChatLine(bobPanel, 'Alice resumed sharing.');
+      await bobPanel.locator('.paused-veil').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+      const share = await pollUntil('the yellow window in Bob\'s picture after resuming', async () => {
+        const fraction = colourFraction(await desktop.screenshot(), PAUSED_COLOUR, 24);
+        return fraction > 0.03 ? fraction : undefined;
+      }, { timeoutMs: UI_TIMEOUT_MS, intervalMs: 500 });
+      console.log(`      after resuming the yellow window covers ${(share * 100).toFixed(1)} % of Bob's picture`);
+      await scene.screenshots('7c. resumed: Bob sees the yellow window');
+    } finally {
+      await yellow.stop();
+    }
   });
+  // ── end issue 15 ──
+
+  // ── issue 16: look here and drawing ──
+  it("7d. Bob Alt+clicks on Alice's screen and draws with the Pen: a marker and his stroke appear on her real display, and neither is input", async function () {
+    const display = scene.stack.sharedDisplay;
+    const probe = await XProbe.open(display.display);
+    try {
+      await probe.watchButtons();
+      const desktop = bobPanel.locator(REMOTE_DESKTOP);
+      /** Where a point of Alice's screen is on Bob's page, as his remote desktop shows it now. */
+      const toPage = async (sx: number, sy: number) => {
+        const box = await desktop.boundingBox();
+        assert.ok(box, 'the remote desktop has a size');
+        return { x: box.x + (sx / display.width) * box.width, y: box.y + (sy / display.height) * box.height };
+      };
+      const page = scene.bob.page;
+      // Look here: Alt+click on the remote desktop (no control is granted now).
+      const [px, py] = [Math.round(display.width * 0.75), Math.round(display.height * 0.72)];
+      const point = await toPage(px, py);
+      const asked = Date.now();
+      await page.keyboard.down('Alt');
+      await page.mouse.click(point.x, point.y);
+      await page.keyboard.up('Alt');
+      await pollUntil("the marker at the point on Alice's display", async () => (await displayPixels(OVERLAY_COLOR, px - 6, py - 6, 12, 12)) >= 36, { timeoutMs: UI_TIMEOUT_MS, intervalMs: 20 });
+      console.log(`      marker on Alice's display ${Date.now() - asked} ms after the Alt+click`);
+      scene.displayScreenshot(join(RESULTS_DIR, '7d-look-here-marker-display.png'));
+      // It pulses: the ring around the point takes different sizes.
+      const sizes = new Set<number>();
+      await pollUntil('the marker to pulse', async () => {
+        sizes.add(await displayPixels(OVERLAY_COLOR, px - 40, py - 40, 80, 80));
+        return sizes.size >= 3;
+      }, { timeoutMs: 3_000, intervalMs: 20 });
+      await pollUntil('the marker to go', async () => (await displayPixels(OVERLAY_COLOR)) === 0, { timeoutMs: UI_TIMEOUT_MS });
+
+      // The Pen: a drag across the remote desktop draws a stroke on Alice's display.
+      const pen = bobPanel.locator('.annotation-bar vscode-button[data-annotate="pen"]');
+      await pen.click();
+      await pollUntil('the Pen to be on', async () => (await pen.getAttribute('aria-pressed')) === 'true', { timeoutMs: UI_TIMEOUT_MS });
+      const [x0, x1, sy] = [Math.round(display.width * 0.55), Math.round(display.width * 0.9), Math.round(display.height * 0.85)];
+      const from = await toPage(x0, sy);
+      const to = await toPage(x1, sy);
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      await page.mouse.move(to.x, to.y, { steps: 20 });
+      await page.mouse.up();
+      const length = x1 - x0;
+      await pollUntil("the stroke on Alice's display", async () => (await displayPixels(OVERLAY_COLOR, x0, sy - 10, length, 20)) > length * 6, { timeoutMs: UI_TIMEOUT_MS, intervalMs: 50 });
+      scene.displayScreenshot(join(RESULTS_DIR, '7d-pen-stroke-display.png'));
+      await scene.screenshots("7d. Bob's pen stroke on Alice's display");
+      await pen.click();
+      await bobPanel.locator('.annotation-bar vscode-button[data-annotate="clear"]').click();
+      await pollUntil('no mark after Clear', async () => (await displayPixels(OVERLAY_COLOR)) === 0, { timeoutMs: UI_TIMEOUT_MS });
+      // Neither the marker nor the stroke was input: no button press reached Alice's display.
+      assert.deepStrictEqual(probe.buttonPresses, [], 'no button press reached the display');
+    } finally {
+      probe.close();
+    }
+  });
+  // ── end issue 16 ──
 
   it('8. Send a File both ways: the receiver chooses Save As…, the file arrives intact and both histories say so', async function () {
     // Each side's dialogs open in their Downloads folder (remoteAssist.files.defaultFolder).
@@ -430,16 +602,73 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
   // ── end issue 21 ──
 
   /** Pixels of the sharing frame's colour on Alice's display, read from her X server. */
-  async function framePixels(colour: number): Promise<number> {
-    const { display, width, height } = scene.stack.sharedDisplay;
-    const x = await X11Display.connect(display);
+  function framePixels(colour: number): Promise<number> {
+    return displayPixels(colour);
+  }
+
+  /** Pixels of one colour in a rectangle of Alice's display (the whole screen by default), read from her X server. */
+  async function displayPixels(colour: number, left = 0, top = 0, width = scene.stack.sharedDisplay.width, height = scene.stack.sharedDisplay.height): Promise<number> {
+    const x = await X11Display.connect(scene.stack.sharedDisplay.display);
     try {
-      return countColour(await screenImage(x, width, height), colour);
+      return countColour(await screenImage(x, width, height, left, top), colour);
     } finally {
       x.dispose();
     }
   }
+
+  /** Bob asks for control and Alice answers `answer`; resolves once both sides show it granted. */
+  async function grantControl(answer: string): Promise<void> {
+    await toolbarButton(bobPanel, 'Take Control').click();
+    await scene.alice.clickDialogButton(/would like to share control/, answer);
+    await toolbarButton(bobPanel, 'Stop Control').waitFor({ timeout: UI_TIMEOUT_MS });
+    await scene.alice.page.locator('.part.statusbar', { hasText: 'Bob is in control' }).waitFor({ timeout: UI_TIMEOUT_MS });
+  }
+
+  /** Bob clicks into the xterm as he sees it and types a command line (focus follows the pointer on Alice's display). */
+  async function typeIntoXterm(line: string): Promise<void> {
+    const display = scene.stack.sharedDisplay;
+    const desktop = bobPanel.locator(REMOTE_DESKTOP);
+    const box = await desktop.boundingBox();
+    assert.ok(box, 'the remote desktop has a size');
+    const xterm = display.layout.xterm;
+    await desktop.click({ position: { x: ((xterm.x + xterm.width / 2) / display.width) * box.width, y: ((xterm.y + xterm.height / 2) / display.height) * box.height } });
+    await bobPanel.page().keyboard.type(line, { delay: 40 });
+    await bobPanel.page().keyboard.press('Enter');
+  }
 });
+
+/** The host's line in Alice's log when control ends: "host: control ended (reason)". */
+const CONTROL_ENDED = /host: control ended \((\w+)\)/;
+/** A colour nothing else on Alice's display or in the workbenches has: the window opened while paused. */
+const PAUSED_COLOUR = { r: 255, g: 255, b: 0, hex: '#ffff00', value: 0xffff00 } as const;
+
+/**
+ * Runs `action` and returns when the browser dispatched its `type` event in `frame` (ms since the epoch, the
+ * clock the logs use): the moment of the click or key press itself, without the driver's own time.
+ */
+async function stamped(frame: Frame, type: 'click' | 'keydown', action: () => Promise<void>, key?: string): Promise<number> {
+  // Page code as text: the test runner's transform would add helpers to a function that the page lacks.
+  await frame.evaluate(`(() => {
+    window.raStamp = undefined;
+    const listener = (e) => {
+      if (${JSON.stringify(key ?? '')} && e.key !== ${JSON.stringify(key ?? '')}) return;
+      window.raStamp = Date.now();
+      window.removeEventListener(${JSON.stringify(type)}, listener, true);
+    };
+    window.addEventListener(${JSON.stringify(type)}, listener, true);
+  })()`);
+  const before = Date.now();
+  await action();
+  const at = await frame.evaluate(() => (window as unknown as { raStamp?: number }).raStamp);
+  return at ?? before;
+}
+
+/** Alice's remote settings.json (machine-scoped settings live there in code-server), with one setting changed. */
+function setMachineSetting(userDataDir: string, key: string, value: unknown): void {
+  const file = join(userDataDir, 'Machine', 'settings.json');
+  const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  writeFileSync(file, JSON.stringify({ ...settings, [key]: value }, null, 2));
+}
 
 function rgb(colour: number): { r: number; g: number; b: number } {
   return { r: (colour >> 16) & 0xff, g: (colour >> 8) & 0xff, b: colour & 0xff };

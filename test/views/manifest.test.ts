@@ -3,6 +3,7 @@ import assert from 'assert';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { DEFAULT_REDACT_WINDOWS, RedactRules } from '../../src/protocol/host';
+import { ControlTimeLimits, DEFAULT_CONTROL_TIME_LIMITS } from '../../src/session/ControlTimeLimits';
 
 const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -44,6 +45,13 @@ describe('extension manifest', () => {
     assert.strictEqual(setting.scope, 'machine');
     assert.ok(RedactRules.safeParse(setting.default).success);
     assert.deepStrictEqual([setting.maxItems, setting.items.maxLength], [64, 100], 'the same bounds as the host command');
+  });
+
+  it('offers 5, 15 and 30 minutes of control by default, and only the user (never a workspace) can change them', () => {
+    const setting = c.configuration.properties['remoteAssist.controlTimeLimits'];
+    assert.deepStrictEqual([setting.default, setting.scope], [DEFAULT_CONTROL_TIME_LIMITS, 'machine']);
+    assert.ok(ControlTimeLimits.safeParse(setting.default).success);
+    assert.deepStrictEqual([setting.items.minimum, setting.items.maximum, setting.minItems, setting.maxItems], [0.25, 1440, 1, 4], 'the same bounds as the check in the extension');
   });
 
   it('declares what works in untrusted and virtual workspaces', () => {
