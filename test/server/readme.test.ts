@@ -9,12 +9,17 @@ import { Fixture } from './support';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** The README's command that starts the assistance network on its own, exactly as printed there. */
-function readmeServerCommand(): string {
+/** The README's one command line that starts with `start`, exactly as printed there. */
+function readmeCommand(start: string): string {
   const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
-  const found = lines.filter((line) => line.startsWith('npm run server'));
-  assert.equal(found.length, 1, `the README should show one server command, found ${JSON.stringify(found)}`);
+  const found = lines.filter((line) => line.startsWith(start));
+  assert.equal(found.length, 1, `the README should show one ${start} command, found ${JSON.stringify(found)}`);
   return found[0];
+}
+
+/** The README's command that starts the assistance network on its own. */
+function readmeServerCommand(): string {
+  return readmeCommand('npm run server');
 }
 
 /** The repository's tracked files as they are in the working tree, without dist/ or data: a fresh clone. */
@@ -87,6 +92,10 @@ describe("README: the assistance network server's command", function () {
     const client = fx.client();
     await client.connect(`ws://127.0.0.1:${port}`, { alias: 'newcomer', displayName: 'Newcomer' });
     assert.equal(client.connectionState, 'signedIn');
+    // the README's metrics command, run as written on the server's machine, shows the sign-in
+    const metrics = execFileSync('bash', ['-c', readmeCommand('curl -s http://127.0.0.1:7420/metrics')], { encoding: 'utf8' });
+    assert.match(metrics, /^remote_assist_sign_ins_total\{result="ok"\} 1$/m);
+    assert.match(metrics, /^remote_assist_connected_clients 1$/m);
     client.dispose();
     assert.ok(existsSync(join(dir, 'data')), 'the store is in ./data');
 
