@@ -1,7 +1,9 @@
 import { strict as assert } from 'assert';
-import { execFileSync, type ChildProcess } from 'child_process';
+import { execFileSync, spawn, type ChildProcess } from 'child_process';
+import Redis from 'ioredis';
 import type { Logger } from '../../src/common/logger';
-import { befriend, errorCode, Fixture, nextEvent, RawClient, spawnServer, waitFor, type ServerProcess } from './support';
+import { FailoverProxy } from './FailoverProxy';
+import { befriend, errorCode, Fixture, freePort, nextEvent, RawClient, spawnServer, waitFor, type ServerProcess } from './support';
 
 /** One parsed line of the server's JSON log. */
 interface LogLine {
@@ -164,5 +166,45 @@ describe('server: operations (JSON log, /metrics, graceful shutdown)', function 
     assert.equal(await code, 0);
     assert.equal(logLines(server).find((l) => l.event === 'shutdown.drained')?.remaining, 1);
     stuck.close();
+  });
+
+  describe('with Redis scale-out behind a balancer', () => {
+    const redisFx = new Fixture();
+    let redisPort = 0;
+    before(async () => {
+      redisPort = await freePort();
+      redisFx.track(spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
+      const probe = new Redis(redisPort, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 100 });
+      probe.on('error', () => undefined);
+      await waitFor('redis up', () => probe.connect().then(() => true, () => false));
+      probe.disconnect();
+    });
+    after(() => redisFx.dispose());
+
+    it('on SIGTERM hands its clients to another process: they reconnect through the balancer, reachable as before', async () => {
+      const args = ['--port', '0', '--data', fx.tempDir(), '--redis', `redis://127.0.0.1:${redisPort}`, '--redis-node-ttl', '1.5s'];
+      const [east, west] = await Promise.all([spawnServer(fx, args), spawnServer(fx, args)]);
+      const balancer = await FailoverProxy.start([east.port, west.port]);
+      try {
+        const alice = await fx.user({ url: balancer.url }, 'alice');
+        const bob = await fx.user(west, 'bob');
+        await befriend(alice, bob);
+        await waitFor('alice on east', async () => sample((await metrics(east.port)).text, 'remote_assist_connected_clients') === 1);
+
+        const backOnWest = nextEvent(alice.onDidChangeConnectionState, (state) => state === 'signedIn', 20_000);
+        const code = exited(east.child);
+        east.child.kill('SIGTERM');
+        assert.equal(await code, 0);
+        await backOnWest;
+        await waitFor('both on west', async () => sample((await metrics(west.port)).text, 'remote_assist_connected_clients') === 2);
+        await waitFor('bob to see alice online', () => bob.contacts.find((c) => c.alias === 'alice')?.presence === 'online');
+
+        const received = nextEvent(alice.onDidReceiveInvitation);
+        await bob.invite('alice', 'after the restart');
+        assert.equal((await received).from.alias, 'bob');
+      } finally {
+        await balancer.close();
+      }
+    });
   });
 });
