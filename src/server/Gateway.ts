@@ -87,8 +87,8 @@ export class Gateway implements IDisposable {
     socket.on('error', (err) => this.ctx.logger.debug(`connection ${connection.id} (${connection.remoteAddress}): ${err.message}`));
     socket.on('close', (code, reason) => {
       clearTimeout(signInTimer);
-      this.metrics.connection('closed');
       const alias = connection.identity?.alias;
+      this.metrics.connection('closed', alias !== undefined);
       this.ctx.logger.info(`connection ${connection.id} from ${address} closed (${code})`, { event: 'connection.closed', connection: connection.id, address, alias, code, reason: reason.toString() });
       this.connections.delete(connection);
       const left = (this.perAddress.get(address) ?? 1) - 1;

@@ -43,8 +43,8 @@ Usage: npm run server -- [options]        (or: node dist/server.js [options])
   --verbose             log debug messages
   --help                show this help
 
-GET /healthz answers 200 with {"status":"ok"}. GET /metrics answers in Prometheus text format (connected
-clients, sign-ins, invitations, relay messages, errors, event-loop lag and process figures), to loopback
+GET /healthz answers 200 with {"status":"ok"}. GET /metrics answers in Prometheus text format (connected and
+signed-in clients, sign-ins, invitations, relay messages, errors, event-loop lag and process figures), to loopback
 and to "Authorization: Bearer" the --health-token only.
 The log is one JSON line per event on stderr (level, time, event, address, alias, …); stdout has only
 the {"listening":…} line. SIGTERM or SIGINT: stop accepting, ask every client to reconnect (close code

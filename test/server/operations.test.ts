@@ -90,6 +90,7 @@ describe('server: operations (JSON log, /metrics, graceful shutdown)', function 
     assert.equal(sample(after, 'remote_assist_errors_total{code="ERR_BAD_TOKEN"}'), 1);
     assert.equal(sample(after, 'remote_assist_invitations_total'), 1);
     assert.equal(sample(after, 'remote_assist_connections_total'), 3);
+    assert.equal(sample(after, 'remote_assist_signed_in_clients'), 2);
 
     const lines = await waitFor('the refused sign-in in the log', () => {
       const all = logLines(server);
@@ -196,7 +197,7 @@ describe('server: operations (JSON log, /metrics, graceful shutdown)', function 
         east.child.kill('SIGTERM');
         assert.equal(await code, 0);
         await backOnWest;
-        await waitFor('both on west', async () => sample((await metrics(west.port)).text, 'remote_assist_connected_clients') === 2);
+        await waitFor('both signed in on west', async () => sample((await metrics(west.port)).text, 'remote_assist_signed_in_clients') === 2);
         await waitFor('bob to see alice online', () => bob.contacts.find((c) => c.alias === 'alice')?.presence === 'online');
 
         const received = nextEvent(alice.onDidReceiveInvitation);
