@@ -69,6 +69,12 @@ export class ClientConnection {
     this.socket.close(code, reason);
   }
 
+  /** Calls `listener` once the socket has closed (at once if it already has). */
+  onClosed(listener: () => void): void {
+    if (this.socket.readyState === this.socket.CLOSED) listener();
+    else this.socket.once('close', () => listener());
+  }
+
   terminate(): void {
     this.socket.terminate();
   }

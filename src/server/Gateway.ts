@@ -7,6 +7,7 @@ import type { Accounts } from './Accounts';
 import { ClientConnection } from './ClientConnection';
 import type { Dispatcher } from './Dispatcher';
 import type { ServerContext } from './ServerContext';
+import { noMetrics, type ServerMetrics } from './ServerMetrics';
 import { ServiceError } from './ServiceError';
 
 /** Each connection is pinged once per heartbeat, in one of this many slices. */
@@ -31,6 +32,7 @@ export class Gateway implements IDisposable {
     private readonly ctx: ServerContext,
     private readonly dispatcher: Dispatcher,
     private readonly accounts: Accounts,
+    private readonly metrics: ServerMetrics = noMetrics,
   ) {
     wss.on('connection', (socket, request) => this.accept(socket, request));
     // ping a slice of the connections at a time: 10,000 pings at once would stall the event loop
@@ -44,6 +46,17 @@ export class Gateway implements IDisposable {
   dispose(): void {
     clearInterval(this.heartbeat);
     for (const connection of this.connections) connection.close(1001, 'server shutting down');
+  }
+
+  /**
+   * Asks every client to reconnect (close code 1012, service restart): a client reconnects after any drop,
+   * and behind a balancer or with Redis scale-out it lands on another process. Resolves once all are gone.
+   */
+  async drain(): Promise<void> {
+    clearInterval(this.heartbeat);
+    const gone = [...this.connections].map((connection) => new Promise<void>((resolve) => connection.onClosed(resolve)));
+    for (const connection of this.connections) connection.close(1012, 'server restarting; reconnect');
+    await Promise.all(gone);
   }
 
   private accept(socket: WebSocket, request: IncomingMessage): void {
@@ -60,18 +73,23 @@ export class Gateway implements IDisposable {
       return;
     }
     this.perAddress.set(address, fromAddress + 1);
+    this.metrics.connection('opened');
     const connection = new ClientConnection(socket, address, limits, (c) =>
       this.ctx.logger.warn(`closing connection ${c.id} (${c.identity?.alias ?? 'anonymous'}): more than ${limits.maxQueuedBytes} bytes queued unread`),
     );
     this.connections.add(connection);
+    this.ctx.logger.info(`connection ${connection.id} opened from ${address}`, { event: 'connection.opened', connection: connection.id, address });
     const signInTimer = setTimeout(() => {
       if (!connection.identity) connection.close(1008, 'sign in first');
     }, limits.signInTimeoutMs);
     socket.on('pong', () => (connection.alive = true));
     socket.on('message', (data, isBinary) => this.onMessage(connection, data, isBinary));
     socket.on('error', (err) => this.ctx.logger.debug(`connection ${connection.id} (${connection.remoteAddress}): ${err.message}`));
-    socket.on('close', () => {
+    socket.on('close', (code, reason) => {
       clearTimeout(signInTimer);
+      const alias = connection.identity?.alias;
+      this.metrics.connection('closed', alias !== undefined);
+      this.ctx.logger.info(`connection ${connection.id} from ${address} closed (${code})`, { event: 'connection.closed', connection: connection.id, address, alias, code, reason: reason.toString() });
       this.connections.delete(connection);
       const left = (this.perAddress.get(address) ?? 1) - 1;
       if (left > 0) this.perAddress.set(address, left);
@@ -102,20 +120,39 @@ export class Gateway implements IDisposable {
       return;
     }
     this.dispatcher.handle(connection, message).then(
-      (reply: ServerReply) => connection.send(reply),
+      (reply: ServerReply) => {
+        this.answered(connection, message, 'ok');
+        connection.send(reply);
+      },
       (err: unknown) => {
         if (err instanceof ServiceError) {
+          this.answered(connection, message, err.code);
           connection.send({ type: 'error', id: message.id, code: err.code, message: err.message.slice(0, 1024) });
         } else {
-          this.ctx.logger.error(`${message.type} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+          this.answered(connection, message, 'ERR_INTERNAL');
+          this.ctx.logger.error(`${message.type} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, { event: 'request.failed', request: message.type, connection: connection.id, address: connection.remoteAddress });
           connection.send({ type: 'error', id: message.id, code: 'ERR_INTERNAL', message: 'internal server error' });
         }
       },
     );
   }
 
+  /** Counts the answer and logs the events an operator follows: sign-ins (and refusals) and invitations. */
+  private answered(connection: ClientConnection, message: ClientMessage, outcome: 'ok' | NetworkErrorCode): void {
+    this.metrics.request(message.type, outcome);
+    const fields = { connection: connection.id, address: connection.remoteAddress, alias: connection.identity?.alias };
+    if (message.type === 'signIn' || message.type === 'signInWithToken' || message.type === 'signInWithCode') {
+      if (outcome === 'ok') this.ctx.logger.info(`${fields.alias} signed in from ${fields.address}`, { event: 'signIn.ok', method: message.type, ...fields });
+      else this.ctx.logger.warn(`sign-in from ${fields.address} refused: ${outcome}`, { event: 'signIn.refused', method: message.type, code: outcome, ...fields });
+    } else if (message.type === 'invite') {
+      if (outcome === 'ok') this.ctx.logger.info(`${fields.alias} invited ${message.alias}`, { event: 'invitation.sent', to: message.alias, ...fields });
+      else this.ctx.logger.info(`invitation from ${fields.alias} to ${message.alias} refused: ${outcome}`, { event: 'invitation.refused', to: message.alias, code: outcome, ...fields });
+    }
+  }
+
   /** Answers a refused request with its code, or closes the connection once it keeps sending such requests. */
   private refuse(connection: ClientConnection, error: { code: NetworkErrorCode; message: string }, data: RawData, bytes: number): void {
+    this.metrics.request('refused', error.code);
     if (connection.refuse()) {
       this.ctx.logger.warn(`closing connection ${connection.id} (${connection.identity?.alias ?? 'anonymous'}): ${this.ctx.limits.abuseThreshold} refused requests within ${this.ctx.limits.abuseWindowMs} ms`);
       connection.close(1008, 'too many refused requests');

@@ -30,7 +30,9 @@ Usage: npm run server -- [options]        (or: node dist/server.js [options])
                         new accounts one network address may create per hour (default 100)
   --health-token TOKEN  GET /healthz with "Authorization: Bearer TOKEN" also tells connections and uptime
                         (or env REMOTE_ASSIST_HEALTH_TOKEN); without it only loopback sees more than
-                        {"status":"ok"}
+                        {"status":"ok"}. The same goes for GET /metrics (401/403 to others).
+  --shutdown-grace DUR  on SIGTERM: how long connected clients get to reconnect elsewhere before the rest
+                        are closed (default 10s)
   --stun URL            STUN server handed to both parties of each session, e.g. stun:turn.example.com:3478
                         (repeatable)
   --turn URL            TURN server for when no direct path exists (repeatable): turn:HOST:3478 (UDP),
@@ -55,13 +57,18 @@ Usage: npm run server -- [options]        (or: node dist/server.js [options])
   --verbose             log debug messages
   --help                show this help
 
-GET /healthz answers 200 with {"status":"ok"}.
+GET /healthz answers 200 with {"status":"ok"}. GET /metrics answers in Prometheus text format (connected and
+signed-in clients, sign-ins, invitations, relay messages, errors, event-loop lag and process figures), to loopback
+and to "Authorization: Bearer" the --health-token only.
+The log is one JSON line per event on stderr (level, time, event, address, alias, …); stdout has only
+the {"listening":…} line. SIGTERM or SIGINT: stop accepting, ask every client to reconnect (close code
+1012; behind a balancer they land on another process), close within --shutdown-grace, exit 0.
 Other limits (per connection, per account and per address; see README): messages of 64 KB and 20/s per
 connection, at most 8 connections per account, wrong join passwords or device tokens 20 per 10 minutes
 per address, invitations 5 per contact and 60 in all per 10 minutes, a socket that sends no request within
 10 s is closed, a connection that leaves 8 MB unread is closed.`;
 
-export type CliResult = { help: true } | { help: false; options: ServerOptions; verbose: boolean };
+export type CliResult = { help: true } | { help: false; options: ServerOptions; verbose: boolean; shutdownGraceMs: number };
 
 /** Turns argv into server options; throws an Error with a readable message on bad input. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
@@ -90,6 +97,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
       'oidc-issuer': { type: 'string' },
       'oidc-client-id': { type: 'string' },
       admins: { type: 'string' },
+      'shutdown-grace': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -122,7 +130,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
     admins: values.admins === undefined ? undefined : adminList(values.admins),
   };
   new IceCredentials(options); // throws on a bad --stun/--turn/--turn-secret/--turn-ttl, before anything starts
-  return { help: false, verbose: values.verbose ?? false, options };
+  const shutdownGraceMs = values['shutdown-grace'] ? parseDuration(values['shutdown-grace']) : 10_000;
+  return { help: false, verbose: values.verbose ?? false, shutdownGraceMs, options };
 }
 
 function oidcOptions(issuer: string | undefined, clientId: string | undefined): ServerOptions['oidc'] {
@@ -151,10 +160,4 @@ function positiveInteger(option: string, text: string): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${option} must be a positive whole number, got ${text}`);
   return n;
-}
-
-/** Timestamped lines on stderr, the CLI's log. */
-export function stderrLogger(verbose: boolean): Logger {
-  const line = (level: string) => (message: string) => process.stderr.write(`${new Date().toISOString()} ${level} ${message}\n`);
-  return { debug: verbose ? line('debug') : () => undefined, info: line('info'), warn: line('warn'), error: line('error') };
 }

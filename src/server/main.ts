@@ -1,8 +1,13 @@
 import { runAccountsCommand } from './admin/accountsCommand';
-import { HELP, parseCli, stderrLogger } from './cli';
+import { HELP, parseCli } from './cli';
+import { jsonLogger } from './ops/jsonLogger';
+import { PromMetrics } from './ops/PromMetrics';
 import { startServer } from './startServer';
 
-/** CLI entry: `node dist/server.js --port 7420 --data DIR …`; stops cleanly on SIGINT/SIGTERM. */
+/**
+ * CLI entry: `node dist/server.js --port 7420 --data DIR …`. Logs JSON lines, serves /metrics, and on
+ * SIGTERM/SIGINT hands its clients to the other processes (they reconnect) before it exits 0.
+ */
 async function main(): Promise<void> {
   if (process.argv[2] === 'accounts') {
     process.exitCode = runAccountsCommand(process.argv.slice(3), process.stdout, process.stderr);
@@ -19,15 +24,21 @@ async function main(): Promise<void> {
     process.stdout.write(`${HELP}\n`);
     return;
   }
-  const logger = stderrLogger(parsed.verbose);
-  const server = await startServer({ ...parsed.options, logger });
+  const logger = jsonLogger(parsed.verbose);
+  const server = await startServer({ ...parsed.options, logger, metrics: new PromMetrics() });
   // one line on stdout so scripts and tests can find the address
   process.stdout.write(`${JSON.stringify({ listening: server.url, port: server.port })}\n`);
   const stop = (signal: string) => {
-    logger.info(`${signal}: shutting down`);
-    server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+    logger.info(`${signal}: shutting down; clients are asked to reconnect`, { event: 'shutdown', signal, clients: server.connectionCount, graceMs: parsed.shutdownGraceMs });
+    server.shutdown(parsed.shutdownGraceMs).then(
+      () => {
+        logger.info('stopped', { event: 'stopped' });
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`, { event: 'shutdown.failed' });
+        process.exit(1);
+      },
     );
   };
   process.once('SIGINT', () => stop('SIGINT'));

@@ -29,6 +29,7 @@ import { LinkStore } from './LinkStore';
 import { Presence } from './Presence';
 import { RedisCluster } from './RedisCluster';
 import type { ServerContext } from './ServerContext';
+import type { MetricsEndpoint, ServerMetrics } from './ServerMetrics';
 import { SessionRelay } from './SessionRelay';
 import { SessionStore } from './SessionStore';
 import { guardSockets } from './SocketGuard';
@@ -57,6 +58,8 @@ export interface ServerOptions extends IceOptions {
   publicUrl?: string;
   /** GET /healthz tells connections, uptime and clustering to loopback and to `Authorization: Bearer <this>`; others get {"status":"ok"}. */
   healthToken?: string;
+  /** Counts connections and requests and answers GET /metrics (same access as /healthz's details); without it /metrics is 404. */
+  metrics?: ServerMetrics & MetricsEndpoint;
   logger?: Logger;
   limits?: Partial<Limits>;
   /** Company sign-in: ID tokens from this OpenID provider, for this client id, sign people in. */
@@ -73,6 +76,11 @@ export interface RunningServer extends IDisposable {
   readonly connectionCount: number;
   /** Stops accepting, closes every connection and the store. */
   close(): Promise<void>;
+  /**
+   * Graceful stop (SIGTERM): stops accepting, asks every client to reconnect (elsewhere, behind a balancer),
+   * waits up to `graceMs` for them to leave, then closes as close() does.
+   */
+  shutdown(graceMs: number): Promise<void>;
 }
 
 /** The scheme of the VS Code URI that opens an invitation link in the extension. */
@@ -97,12 +105,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const started = Date.now();
   const live: { gateway?: Gateway } = {};
+  const trusted = (req: IncomingMessage) => isLoopback(req.socket.remoteAddress) || bearerMatches(req.headers.authorization, options.healthToken);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/metrics' && options.metrics) {
+      serveMetrics(req, res, options.metrics, trusted(req));
+      return;
+    }
     let body: object | undefined;
     if (req.method === 'GET' && path === '/healthz') {
       body = { status: 'ok' };
-      if (isLoopback(req.socket.remoteAddress) || bearerMatches(req.headers.authorization, options.healthToken)) {
+      if (trusted(req)) {
         body = { ...body, uptimeS: Math.round((Date.now() - started) / 1000), connections: live.gateway?.size ?? 0, clustered: !cluster.single };
       }
     }
@@ -180,17 +193,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const accounts = new Accounts(ctx, relay, invitations, devices, company);
   const contactRequests = new Contacts(ctx);
   const dispatcher = new Dispatcher(accounts, contactRequests, presence, invitations, links, relay, devices, new AdminRequests(db, options.dataDir, options.admins ?? [], logger));
-  const gateway = new Gateway(wss, ctx, dispatcher, accounts);
+  const gateway = new Gateway(wss, ctx, dispatcher, accounts, options.metrics);
   live.gateway = gateway;
-  logger.info(`assistance network listening on ${url}${options.dataDir ? ` (data in ${options.dataDir})` : ' (in-memory data)'}`);
+  logger.info(`assistance network listening on ${url}${options.dataDir ? ` (data in ${options.dataDir})` : ' (in-memory data)'}`, { event: 'listening', url, clustered: !cluster.single });
 
+  // the listening socket closes once; its promise settles when every connection of it has ended too
+  let listening: Promise<void> | undefined;
+  const stopListening = () => (listening ??= new Promise<void>((resolve) => http.close(() => resolve())));
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       gateway.dispose();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-      const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
+      const httpClosed = stopListening();
       // idle keep-alive connections (a health probe) would hold close() open for seconds
       http.closeAllConnections();
       await httpClosed;
@@ -205,6 +221,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       db.close();
     })());
 
+  const shutdown = async (graceMs: number) => {
+    // no new connections from here; those open are asked to go and given graceMs to do so
+    void stopListening();
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
+    const drained = await Promise.race([gateway.drain().then(() => true), bound]);
+    clearTimeout(timer);
+    logger.info(drained ? 'every client left' : `${gateway.size} clients still connected after ${graceMs} ms; closing them`, { event: 'shutdown.drained', remaining: gateway.size });
+    await close();
+  };
+
   return {
     url,
     port,
@@ -212,8 +239,29 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return gateway.size;
     },
     close,
+    shutdown,
     dispose: () => void close(),
   };
+}
+
+/** GET /metrics: the registry's text to loopback and to the health token; 401 without credentials, 403 with wrong ones. */
+function serveMetrics(req: IncomingMessage, res: ServerResponse, metrics: MetricsEndpoint, trusted: boolean): void {
+  if (!trusted) {
+    const status = req.headers.authorization === undefined ? 401 : 403;
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
+    res.end(JSON.stringify({ error: status === 401 ? 'unauthorized' : 'forbidden' }));
+    return;
+  }
+  metrics.render().then(
+    (text) => {
+      res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
+      res.end(text);
+    },
+    () => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'metrics unavailable' }));
+    },
+  );
 }
 
 function isLoopback(address: string | undefined): boolean {

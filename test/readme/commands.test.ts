@@ -17,6 +17,7 @@ const RUN_BY: Readonly<Record<string, { readonly file: string; readonly evidence
   'npm run package -- --target all': { file: 'test/package/package.test.ts', evidence: "['run', 'package', '--', '--target', 'all']" },
   // these read their command line from README.md and run it through a shell
   'npm run server -- --port 7420 --data ./data': { file: 'test/server/readme.test.ts', evidence: "join(ROOT, 'README.md')" },
+  'curl -s http://127.0.0.1:7420/metrics': { file: 'test/server/readme.test.ts', evidence: "readmeCommand('curl -s http://127.0.0.1:7420/metrics')" },
   'REMOTE_ASSIST_TURN_SECRET="$TURN_SECRET" npm run server -- --port 7420 --data ./data --stun stun:turn.example.com:3478 --turn turn:turn.example.com:3478 --turn \'turn:turn.example.com:3478?transport=tcp\' --turn \'turns:turn.example.com:443?transport=tcp\'':
     { file: 'test/netlab/readmeServer.test.ts', evidence: "join(ROOT, 'README.md')" },
   'npm run server -- --port 7420 --data ./data --oidc-issuer "$OIDC_ISSUER" --oidc-client-id remote-assist --admins alice': {

@@ -16,7 +16,7 @@ describe('server: command line, health and TLS', () => {
   it('documents every option in --help and rejects bad ones', async () => {
     const bundle = await buildServer();
     const { stdout } = await run(process.execPath, [bundle, '--help']);
-    for (const option of ['--port', '--host', '--data', '--tls-cert', '--tls-key', '--join-password', '--invite-expiry', '--redis', '--max-connections-per-address', '--accounts-per-address', '--health-token', '--stun', '--turn', '--turn-secret', '--turn-ttl', '--oidc-issuer', '--oidc-client-id', '--admins', '--help', '/healthz']) {
+    for (const option of ['--port', '--host', '--data', '--tls-cert', '--tls-key', '--join-password', '--invite-expiry', '--redis', '--max-connections-per-address', '--accounts-per-address', '--health-token', '--stun', '--turn', '--turn-secret', '--turn-ttl', '--oidc-issuer', '--oidc-client-id', '--admins', '--shutdown-grace', '--help', '/healthz', '/metrics']) {
       assert.ok(stdout.includes(option), `--help lacks ${option}`);
     }
     const turnBad = [
@@ -26,7 +26,7 @@ describe('server: command line, health and TLS', () => {
       ['--stun', 'stun:relay.example.com:99999'],
       ['--turn', 'turns:relay.example.com:443?transport=tcp', '--turn-secret', 'a-long-enough-secret', '--turn-ttl', '10s'],
     ];
-    for (const bad of [['--port', 'x'], ['--max-connections-per-address', '0'], ['--invite-expiry', 'soon'], ['--tls-cert', 'a.pem'], ['--frobnicate'], ...turnBad]) {
+    for (const bad of [['--port', 'x'], ['--max-connections-per-address', '0'], ['--invite-expiry', 'soon'], ['--shutdown-grace', 'soon'], ['--tls-cert', 'a.pem'], ['--frobnicate'], ...turnBad]) {
       const failed = await run(process.execPath, [bundle, ...bad]).then(
         () => undefined,
         (err: { code: number; stderr: string }) => err,

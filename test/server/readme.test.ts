@@ -1,5 +1,5 @@
 import { strict as assert } from 'assert';
-import { spawn, type ChildProcess } from 'child_process';
+import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import { existsSync, readFileSync, rmSync } from 'fs';
 import { join } from 'path';
 import { pollUntil, PollAborted } from '../../scripts/stack/poll';
@@ -7,10 +7,18 @@ import { Fixture, freshCopy, portInUse } from './support';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** The README's command that starts the assistance network on its own, exactly as printed there. */
+/** The README's one command line that starts with `start`, exactly as printed there. */
+function readmeCommand(start: string): string {
+  const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
+  const found = lines.filter((line) => line.startsWith(start));
+  assert.equal(found.length, 1, `the README should show one ${start} command, found ${JSON.stringify(found)}`);
+  return found[0];
+}
+
+/** The README's command that starts the assistance network on its own, exactly as printed there: the plain one;
+ * the company sign-in command beside it adds --oidc-* options (test/server/readmeOidc.test.ts). */
 function readmeServerCommand(): string {
   const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
-  // the plain one; the company sign-in command beside it adds --oidc-* options (test/server/readmeOidc.test.ts)
   const found = lines.filter((line) => /^npm run server -- --port \d+ --data \S+$/.test(line));
   assert.equal(found.length, 1, `the README should show one server command, found ${JSON.stringify(found)}`);
   return found[0];
@@ -61,6 +69,10 @@ describe("README: the assistance network server's command", function () {
     const client = fx.client();
     await client.connect(`ws://127.0.0.1:${port}`, { alias: 'newcomer', displayName: 'Newcomer' });
     assert.equal(client.connectionState, 'signedIn');
+    // the README's metrics command, run as written on the server's machine, shows the sign-in
+    const metrics = execFileSync('bash', ['-c', readmeCommand('curl -s http://127.0.0.1:7420/metrics')], { encoding: 'utf8' });
+    assert.match(metrics, /^remote_assist_sign_ins_total\{result="ok"\} 1$/m);
+    assert.match(metrics, /^remote_assist_connected_clients 1$/m);
     client.dispose();
     assert.ok(existsSync(join(dir, 'data')), 'the store is in ./data');
 

@@ -133,6 +133,8 @@ export interface ServerProcess {
   child: ChildProcess;
   url: string;
   port: number;
+  /** Everything the process wrote to stderr so far (its log). */
+  stderr(): string;
 }
 
 /** Runs the built server as its own process and waits for its "listening" line. */
@@ -150,7 +152,7 @@ export async function spawnServer(fixture: Fixture, args: string[], env: NodeJS.
       if (!line) return;
       clearTimeout(timer);
       const { listening, port } = JSON.parse(line) as { listening: string; port: number };
-      resolve({ child, url: listening, port });
+      resolve({ child, url: listening, port, stderr: () => stderr });
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
