@@ -115,13 +115,15 @@ function verdict(metric: Metric, ours: Interval | undefined, theirs: Interval | 
   return oursBetter ? '**ours better**' : '**VNC better**';
 }
 
+/** A headline table: per figure the best set-up of each side, and what that set-up costs when the screen is still. */
 function comparison(title: string, all: Map<string, Figures>, oursIds: string[], vncIds: string[]): string[] {
-  const lines = [`#### ${title}`, '', '| figure | ours | VNC | verdict |', '| --- | --- | --- | --- |'];
+  const lines = [`#### ${title}`, '', '| figure | ours | VNC | verdict | idle CPU of those set-ups, % of a core (ours / VNC) |', '| --- | --- | --- | --- | --- |'];
+  const idle = (id: string | undefined): string => fmt(id === undefined ? undefined : all.get(id)?.get('idle_cpu'), 2);
   for (const m of METRICS) {
     const o = best(all, oursIds, m.key);
     const v = best(all, vncIds, m.key);
     if (!o && !v) continue;
-    lines.push(`| ${m.label} | ${o ? `${fmt(o.interval, m.digits)} ${o.id}` : '—'} | ${v ? `${fmt(v.interval, m.digits)} ${v.id}` : '—'} | ${verdict(m, o?.interval, v?.interval)} |`);
+    lines.push(`| ${m.label} | ${o ? `${fmt(o.interval, m.digits)} ${o.id}` : '—'} | ${v ? `${fmt(v.interval, m.digits)} ${v.id}` : '—'} | ${verdict(m, o?.interval, v?.interval)} | ${idle(o?.id)} / ${idle(v?.id)} |`);
   }
   return [...lines, ''];
 }
