@@ -1,7 +1,7 @@
 /**
  * `npm run bench:tables`: regenerates bench/README.md's benchmark table (between the bench-table markers) and
  * bench/results/vs-vnc.md from the raw result files under bench/results/<bench>/ — the newest file of each
- * benchmark. A benchmark without a raw file yet is listed as such, with the command that makes one.
+ * benchmark (every benchmark writes one per run through bench/resultsStore.ts). A benchmark without a raw file yet is listed as such, with the command that makes one.
  */
 import { readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
@@ -23,7 +23,13 @@ const BENCHES: readonly Bench[] = [
   { name: 'server', command: 'npm run bench:server', what: '10,000 signed-in clients with 4 contacts each, invitations at a sustained 500/s', target: '< 600 MB, 500/s, p99 < 50 ms' },
   { name: 'host', command: 'npm run bench:host', what: '1920×1080 continuous scrolling to a viewer page in Chromium, the product default (Auto)', target: '≥ 30 fps, p50 ≤ 60 ms, idle ≤ 3 % CPU, ≤ 20 kbit/s' },
   { name: 'files', command: 'npm run bench:files', what: "1 GiB over the session's data channel vs scp, TCP and the bare channel", target: '≥ 60 % of scp, < 64 MB' },
-  { name: 'voice', command: 'npm run bench:voice', what: 'mouth-to-ear through the host process and the panel, both ways', target: '≤ 250 ms' },
+  { name: 'server-oversized', command: 'npm run bench:server-oversized', what: 'oversized frames flooding the server while an honest client keeps asking', target: 'every frame refused or its connection closed; honest p99 unaffected' },
+  { name: 'regions', command: 'npm run bench:regions', what: "the host's lossless-region stages (diff, scroll detection, deflate) on a recorded 1080p scene and typing", target: 'no mismatched frame' },
+  { name: 'voice', command: 'npm run bench:voice', what: 'mouth-to-ear through the host process and the panel, both ways, echo cancellation on', target: '≤ 150 ms' },
+  { name: 'rejoin', command: 'npm run bench:rejoin', what: "a 10 s cut of the sharer's link mid-session, 5 times: link back → both sides Connected", target: '≤ 5 s' },
+  { name: 'networks', command: 'npm run bench:networks', what: "ours (Auto) and x11vnc + websockify + noVNC over the network lab's shaped links (256 kbit/s 300 ms 1 %, 2 Mbit/s 80 ms 0.5 %, 100 Mbit/s 20 ms)", target: '256 kbit/s: chat p95 < 1000 ms, latency ≤ VNC' },
+  { name: 'soak', command: 'npm run soak', what: 'one busy session for 30 minutes: memory, descriptors and CPU of every process', target: 'flat memory and descriptors, 0 errors' },
+  { name: 'activation', command: 'npm run bench:activation', what: 'what activating the extension loads (extension.js with and without the embedded server)', target: 'smaller, faster activation' },
   {
     name: 'vs-vnc',
     command: 'npm run bench',

@@ -12,6 +12,7 @@ import { loadavg } from 'os';
 import { join } from 'path';
 import { build } from 'esbuild';
 import NODE_EXTERNALS from '../../scripts/node-externals.json';
+import { saveRun } from '../resultsStore';
 
 const ROOT = join(__dirname, '..', '..');
 const RUNS = 9;
@@ -55,6 +56,7 @@ async function bundle(outfile: string, lazy: boolean): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const startedAt = new Date();
   // inside the checkout, so the bundles find node_modules as dist/ does
   mkdirSync(join(ROOT, 'bench', 'results', 'tmp'), { recursive: true });
   const dir = mkdtempSync(join(ROOT, 'bench', 'results', 'tmp', 'activation-'));
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
       load_average_1m: Number(loadavg()[0].toFixed(1)),
     };
     console.log(`extension.js ${result.before_kb} KB → ${result.after_kb} KB; loading it ${result.before_load_ms} → ${result.after_load_ms} ms (median of ${RUNS}); the server bundle, loaded on first use: ${result.server_load_ms} ms`);
+    saveRun('activation', startedAt, result);
     console.log(JSON.stringify(result));
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import { X11Display } from '../../src/host/x11/X11Display';
 import { ScreenDecoder } from '../../test/host/support/ScreenDecoder';
 import { startXvfb } from '../../test/support/xvfb';
 import { startScene } from './scene';
+import { saveRun } from '../resultsStore';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;
@@ -86,6 +87,7 @@ function describe(name: string, level: number, r: Run): Record<string, number> {
 }
 
 async function main(): Promise<void> {
+  const startedAt = new Date();
   log(`bench:regions ${WIDTH}x${HEIGHT}, ${FRAMES} frames per run, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const xvfb = await startXvfb(WIDTH, HEIGHT);
   const display = await X11Display.connect(xvfb.display);
@@ -122,20 +124,20 @@ async function main(): Promise<void> {
     xterm.kill('SIGKILL');
     log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     const best = results[`scene_l${LEVELS[0]}`];
-    log(
-      JSON.stringify({
-        bench: 'regions',
-        width: WIDTH,
-        height: HEIGHT,
-        level: LEVELS[0],
-        scene_diff_ms: best.diff_ms,
-        scene_scroll_ms: best.scroll_ms,
-        scene_encode_ms: best.encode_ms,
-        scene_kb_per_frame: best.kb_per_frame,
-        typing_bytes_per_key: results[`typing_l${LEVELS[0]}`].bytes_per_frame,
-        mismatched_frames: Object.values(results).reduce((n, r) => n + r.mismatched_frames, 0),
-      }),
-    );
+    const summary = {
+      bench: 'regions',
+      width: WIDTH,
+      height: HEIGHT,
+      level: LEVELS[0],
+      scene_diff_ms: best.diff_ms,
+      scene_scroll_ms: best.scroll_ms,
+      scene_encode_ms: best.encode_ms,
+      scene_kb_per_frame: best.kb_per_frame,
+      typing_bytes_per_key: results[`typing_l${LEVELS[0]}`].bytes_per_frame,
+      mismatched_frames: Object.values(results).reduce((n, r) => n + r.mismatched_frames, 0),
+    };
+    saveRun('regions', startedAt, summary, { results });
+    log(JSON.stringify(summary));
   } finally {
     capture.dispose();
     display.dispose();

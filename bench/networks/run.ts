@@ -5,13 +5,11 @@
  * connect, screen latency (a patch changes colour → the viewer shows it) and frames/s and kbit/s under
  * full-screen motion — the vs-VNC bench's latency and motion scenes (playScene: warm-up, scene, pixel check),
  * bytes counted on the helper's interface — and for ours the chat delay (helper → sharer) while the
- * screen moves. Ours runs the Auto preset. Raw results go to bench/results/networks.json; the last line
+ * screen moves. Ours runs the Auto preset. Raw results go to bench/results/networks/<start time>.json (bench/resultsStore.ts); the last line
  * is the JSON summary. Needs root (namespaces).
  * Options: BENCH_TRIALS (latency trials, default 15), BENCH_MOTION_S (default 10), BENCH_PROFILES
  * (comma-separated names: slow, medium, fast), BENCH_SYSTEMS (vnc,ours), BENCH_DEBUG (x11vnc's log).
  */
-import { writeFileSync } from 'fs';
-import * as path from 'path';
 import { chromiumIn, NetLab } from '../../test/support/netlab';
 import { startXvfb } from '../../test/support/xvfb';
 import { VethCounters } from '../vnc/Netns';
@@ -21,10 +19,10 @@ import { ScenePlayer } from '../vnc/ScenePlayer';
 import { playScene, SceneContext, SceneOptions } from '../vnc/scenes';
 import { MATRIX, SystemSpec, SystemUnderTest } from '../vnc/SystemUnderTest';
 import { VncSystem } from '../vnc/VncSystem';
+import { saveRun } from '../resultsStore';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;
-const RESULTS = path.join(__dirname, '..', 'results', 'networks.json');
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 const PROFILES = {
@@ -81,6 +79,7 @@ async function chatDuringMotion(system: OursSystem, player: ScenePlayer, scene: 
 }
 
 async function main(): Promise<void> {
+  const startedAt = new Date();
   const trials = Number(process.env.BENCH_TRIALS ?? 15);
   const motionSeconds = Number(process.env.BENCH_MOTION_S ?? 10);
   const options: SceneOptions = { trials, seconds: motionSeconds, idleSeconds: 0 };
@@ -153,8 +152,6 @@ async function main(): Promise<void> {
     await display.stop();
     await lab.dispose();
   }
-  const raw = { startedAt: new Date().toISOString(), load: process.env.BENCH_LOAD, settings: { trials, motionSeconds, profiles: PROFILES, display: `${WIDTH}x${HEIGHT}`, ours: 'preset Auto' }, results };
-  writeFileSync(RESULTS, JSON.stringify(raw, null, 1));
   for (const [name, r] of Object.entries(results)) {
     log(`${name.padEnd(7)} ours: connect ${r.ours.connectMs} ms, latency p50 ${r.ours.latencyP50Ms} ms, ${r.ours.fps} fps, ${r.ours.kbps} kbit/s, chat p95 ${r.ours.chatP95Ms} ms`);
     log(`${''.padEnd(7)} vnc:  connect ${r.vnc.connectMs} ms, latency p50 ${r.vnc.latencyP50Ms} ms, ${r.vnc.fps} fps, ${r.vnc.kbps} kbit/s`);
@@ -174,6 +171,7 @@ async function main(): Promise<void> {
     rejoin_ms: null,
     files_link_pct: null,
   };
+  saveRun('networks', startedAt, summary, { settings: { trials, motionSeconds, profiles: PROFILES, display: `${WIDTH}x${HEIGHT}`, ours: 'preset Auto' }, results });
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 }
 

@@ -7,11 +7,13 @@
 import { NetLab, chromiumIn } from '../../test/support/netlab';
 import { until } from '../../test/webview/support/WebviewHarness';
 import { TwoParties } from '../../test/session/support/TwoParties';
+import { saveRun } from '../resultsStore';
 
 const CUTS = Number(process.env.REJOIN_CUTS ?? 5);
 const CUT_MS = Number(process.env.REJOIN_CUT_MS ?? 10_000);
 
 async function main(): Promise<void> {
+  const startedAt = new Date();
   const lab = await NetLab.create({ prefix: 'rr' });
   let t: TwoParties | undefined;
   const rejoinMs: number[] = [];
@@ -40,7 +42,9 @@ async function main(): Promise<void> {
     await lab.dispose();
   }
   const sorted = [...rejoinMs].sort((a, b) => a - b);
-  console.log(JSON.stringify({ bench: 'rejoin', cuts: CUTS, cut_ms: CUT_MS, rejoin_ms: rejoinMs, rejoin_p50_ms: sorted[Math.floor((sorted.length - 1) / 2)], rejoin_max_ms: sorted.at(-1), paths: how }));
+  const summary = { bench: 'rejoin', cuts: CUTS, cut_ms: CUT_MS, rejoin_ms: rejoinMs, rejoin_p50_ms: sorted[Math.floor((sorted.length - 1) / 2)], rejoin_max_ms: sorted.at(-1), paths: how };
+  saveRun('rejoin', startedAt, summary);
+  console.log(JSON.stringify(summary));
   process.exit(0);
 }
 

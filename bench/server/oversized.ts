@@ -14,6 +14,7 @@ import { build } from 'esbuild';
 import WebSocket from 'ws';
 import NODE_EXTERNALS from '../../scripts/node-externals.json';
 import { cpuMs } from './proc';
+import { saveRun } from '../resultsStore';
 
 const ROOT = join(__dirname, '..', '..');
 const { values } = parseArgs({ options: { frames: { type: 'string' }, connections: { type: 'string' }, entry: { type: 'string' } } });
@@ -32,6 +33,7 @@ function open(url: string): Promise<WebSocket> {
 }
 
 async function main(): Promise<void> {
+  const startedAt = new Date();
   const bundle = join(ROOT, 'dist/bench-oversized/server.js');
   await build({ entryPoints: [resolve(values.entry ?? join(ROOT, 'src/server/main.ts'))], outfile: bundle, bundle: true, platform: 'node', target: 'node20', external: NODE_EXTERNALS, logLevel: 'silent' });
   const data = mkdtempSync(join(tmpdir(), 'ra-bench-oversized-'));
@@ -80,7 +82,9 @@ async function main(): Promise<void> {
     const p99 = rtts[Math.min(rtts.length - 1, Math.floor(rtts.length * 0.99))];
     console.log(`${frames} frames of ${(FRAME.length / 1024).toFixed(0)} KB over ${connections} connections: ${replies} refusals, ${closed} connections closed; server CPU ${serverCpu} ms; honest requests p99 ${p99.toFixed(1)} ms`);
     for (const socket of [...sockets, honest]) socket.terminate();
-    console.log(JSON.stringify({ bench: 'server-oversized', frames, frame_kb: Math.round(FRAME.length / 1024), server_cpu_ms_per_frame: Number((serverCpu / frames).toFixed(2)), honest_rtt_p99_ms: Number(p99.toFixed(1)), closed_connections: closed }));
+    const summary = { bench: 'server-oversized', frames, frame_kb: Math.round(FRAME.length / 1024), server_cpu_ms_per_frame: Number((serverCpu / frames).toFixed(2)), honest_rtt_p99_ms: Number(p99.toFixed(1)), closed_connections: closed };
+    saveRun('server-oversized', startedAt, summary);
+    console.log(JSON.stringify(summary));
   } finally {
     server.kill('SIGTERM');
     rmSync(data, { recursive: true, force: true });

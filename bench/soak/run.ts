@@ -32,6 +32,7 @@ import { startXvfb } from '../../test/support/xvfb';
 import { until, WebviewHarness } from '../../test/webview/support/WebviewHarness';
 import { memoryMiB, processTree } from '../vnc/ProcessMeter';
 import { startScene } from '../host/scene';
+import { saveRun } from '../resultsStore';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, 'round-seconds': { type: 'string', default: '10' } } });
 const MINUTES = Number(values.minutes);
@@ -87,6 +88,7 @@ function savingUi(inbox: string): FilesUi {
 }
 
 async function main(): Promise<void> {
+  const startedAt = new Date();
   const work = mkdtempSync(join(tmpdir(), 'ra-soak-'));
   const fixture = new Fixture();
   const cleanups: (() => unknown)[] = [() => rmSync(work, { recursive: true, force: true }), () => fixture.dispose()];
@@ -239,17 +241,17 @@ async function main(): Promise<void> {
     const first = minutes[0];
     const span = (minutes.length - 1) * 60;
     const by = (f: (g: Group) => number) => Object.fromEntries((Object.keys(end) as Group[]).map((g) => [g, f(g)]));
-    log(
-      JSON.stringify({
-        bench: 'soak',
-        minutes: minutes.length - 1,
-        rounds: round,
-        rss_growth_mb: by((g) => r1(end[g].memMiB - base[g].memMiB)),
-        fd_growth: by((g) => end[g].fds - base[g].fds),
-        cpu_pct: by((g) => r1(((end[g].cpu - first[g].cpu) / Math.max(1, span)) * 100)),
-        errors,
-      }),
-    );
+    const summary = {
+      bench: 'soak',
+      minutes: minutes.length - 1,
+      rounds: round,
+      rss_growth_mb: by((g) => r1(end[g].memMiB - base[g].memMiB)),
+      fd_growth: by((g) => end[g].fds - base[g].fds),
+      cpu_pct: by((g) => r1(((end[g].cpu - first[g].cpu) / Math.max(1, span)) * 100)),
+      errors,
+    };
+    saveRun('soak', startedAt, summary, { minutes });
+    log(JSON.stringify(summary));
   } finally {
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
   }

@@ -13,6 +13,7 @@ import { ViewerPage } from './ViewerPage';
 import NODE_EXTERNALS from '../../scripts/node-externals.json';
 
 const ROOT = path.join(__dirname, '..', '..');
+const LINK_TIERS = HostStats.shape.link.unwrap().shape.tier.options;
 const HOST_BUNDLE = path.join(ROOT, 'dist', 'bench-vnc', 'host.js');
 
 /** Bundles the host exactly like esbuild.js does for dist/host.js, into a private path. */
@@ -99,6 +100,9 @@ export class OursSystem implements SystemUnderTest {
       hostEncodedFrames: sum((s) => s.encodedFps ?? 0),
       hostEncodeMs: sum((s) => (s.encodeMs ?? 0) * (s.encodedFps ?? 0)),
       hostSendDelayMs: sum((s) => (s.sendDelayMs ?? 0) * (s.encodedFps ?? 0)),
+      // Auto's view of the link, a report a second: seconds in each tier, and the approximate tiles it left
+      ...Object.fromEntries(LINK_TIERS.map((tier) => [`hostLink_${tier}_seconds`, sum((s) => (s.link?.tier === tier ? 1 : 0))])),
+      hostApproximateTilesLast: this.hostStats.at(-1)?.link?.approximateTiles ?? 0,
     };
   }
 

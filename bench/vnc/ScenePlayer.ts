@@ -54,16 +54,17 @@ time.sleep(3600)
 `;
 
 /**
- * FNV-1a of each row's R, G, B bytes of a BGRX image whose first row is `top`, skipping `skip` (the viewer
- * page hashes its canvas the same way).
+ * FNV-1a of each row's R, G, B bytes of a BGRX image whose first row is `top` of a `screenHeight` screen,
+ * skipping `skip` and a `border` px edge of the screen (the viewer page hashes its canvas the same way).
  */
-export function rowHashes(bgrx: Buffer, width: number, height: number, top: number, skip: Rect): number[] {
+export function rowHashes(bgrx: Buffer, width: number, height: number, top: number, skip: Rect, border: number, screenHeight: number): number[] {
   const rows: number[] = [];
   for (let y = 0; y < height; y++) {
     let h = 0x811c9dc5;
     const skipping = top + y >= skip.y && top + y < skip.y + skip.h;
+    const edge = top + y < border || top + y >= screenHeight - border;
     for (let o = y * width * 4, end = o + width * 4, x = 0; o < end; o += 4, x++) {
-      if (skipping && x >= skip.x && x < skip.x + skip.w) continue;
+      if (edge || x < border || x >= width - border || (skipping && x >= skip.x && x < skip.x + skip.w)) continue;
       h = Math.imul(h ^ bgrx[o + 2], 0x01000193);
       h = Math.imul(h ^ bgrx[o + 1], 0x01000193);
       h = Math.imul(h ^ bgrx[o], 0x01000193);
@@ -99,7 +100,7 @@ export class ScenePlayer {
   private constructor(
     private readonly X: XClient,
     private readonly root: number,
-    private readonly display: string,
+    readonly displayName: string,
     private readonly width: number,
     private readonly height: number,
     private readonly patchWin: number,
@@ -249,7 +250,7 @@ export class ScenePlayer {
   async openXterm(): Promise<void> {
     const { x, y, columns, rows } = LAYOUT.xterm;
     this.xterm = spawn('xterm', ['-geometry', `${columns}x${rows}+${x}+${y}`, '-bg', 'black', '-fg', 'white', '-e', 'cat'], {
-      env: { ...process.env, DISPLAY: this.display },
+      env: { ...process.env, DISPLAY: this.displayName },
       stdio: 'ignore',
     });
     await this.waitForWindow('xterm');
@@ -260,7 +261,7 @@ export class ScenePlayer {
    * one xdotool call per character on an absolute schedule (xdotool's own --delay does not keep the rate).
    */
   async typeIntoXterm(text: string, charsPerSecond: number): Promise<void> {
-    const env = { ...process.env, DISPLAY: this.display };
+    const env = { ...process.env, DISPLAY: this.displayName };
     const { x, y } = LAYOUT.xterm;
     await execFileAsync('xdotool', ['mousemove', String(x + 200), String(y + 100)], { env });
     const start = performance.now();
@@ -345,7 +346,7 @@ export class ScenePlayer {
     const go = path.join(dir, 'go');
     const done = path.join(dir, 'done');
     const term = spawn('xterm', ['-geometry', '200x60+40+40', '-bg', '#1e1e1e', '-fg', '#d4d4d4', '-class', 'RbBuildLog', '-e', 'sh', '-c', `python3 ${script} ${go} ${done} ${seconds} ${linesPerSecond} 2>${path.join(dir, 'errors')}`], {
-      env: { ...process.env, DISPLAY: this.display },
+      env: { ...process.env, DISPLAY: this.displayName },
       stdio: 'ignore',
     });
     this.buildLog = { term, dir };
@@ -370,7 +371,7 @@ export class ScenePlayer {
     const deadline = Date.now() + 15_000;
     for (;;) {
       const { stdout } = await execFileAsync('xdotool', ['search', '--onlyvisible', '--class', cls], {
-        env: { ...process.env, DISPLAY: this.display },
+        env: { ...process.env, DISPLAY: this.displayName },
       }).catch(() => ({ stdout: '' }));
       if (stdout.trim()) return;
       if (Date.now() > deadline) throw new Error(`${cls} did not appear within 15 s`);
@@ -383,8 +384,8 @@ export class ScenePlayer {
     return { x: this.width - 40 - 32, y: this.height - 40 - 32, w: 64, h: 64 };
   }
 
-  /** Row hashes of the whole X framebuffer without `skip` (core GetImage, in strips). */
-  async screenHashes(skip: Rect): Promise<number[]> {
+  /** Row hashes of the whole X framebuffer without `skip` and a `border` px edge (core GetImage, in strips). */
+  async screenHashes(skip: Rect, border: number): Promise<number[]> {
     const strip = 64;
     const rows: number[] = [];
     for (let y = 0; y < this.height; y += strip) {
@@ -392,7 +393,7 @@ export class ScenePlayer {
       const image = await new Promise<{ data: Buffer }>((resolve, reject) =>
         this.X.GetImage(2, this.root, 0, y, this.width, h, 0xffffffff, (err, img) => (err ? reject(err) : resolve(img))),
       );
-      rows.push(...rowHashes(image.data, this.width, h, y, skip));
+      rows.push(...rowHashes(image.data, this.width, h, y, skip, border, this.height));
     }
     return rows;
   }
@@ -400,7 +401,7 @@ export class ScenePlayer {
   /** Moves the pointer off every scene element so idle means idle. */
   async parkPointer(): Promise<void> {
     await execFileAsync('xdotool', ['mousemove', String(this.width - 40), String(this.height - 40)], {
-      env: { ...process.env, DISPLAY: this.display },
+      env: { ...process.env, DISPLAY: this.displayName },
     });
   }
 

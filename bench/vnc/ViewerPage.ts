@@ -128,8 +128,8 @@ export class ViewerPage {
   }
 
   /** Row hashes of the picture the page shows (for the pixel check). */
-  picture(skip: Cell): Promise<PictureHash> {
-    return this.page.evaluate((c) => window.benchProbe.picture(c), skip);
+  picture(skip: Cell, border: number): Promise<PictureHash> {
+    return this.page.evaluate(([c, b]) => window.benchProbe.picture(c, b), [skip, border] as const);
   }
 
   async close(): Promise<void> {

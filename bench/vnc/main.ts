@@ -25,6 +25,7 @@ import { pixelCheck, playScene, SceneContext, SceneName, SceneOptions, SceneRun,
 import { profileStages } from './StageProfile';
 import { MATRIX, SystemSpec, SystemUnderTest } from './SystemUnderTest';
 import { VncSystem } from './VncSystem';
+import { qualityFor } from '../../src/session/QualityPresets';
 
 const ROOT = path.join(__dirname, '..', '..');
 const RAW_DIR = path.join(RESULTS_DIR, 'vs-vnc');
@@ -105,7 +106,12 @@ async function main(): Promise<void> {
     finishedAt: '',
     load: { start: readFileSync('/proc/loadavg', 'utf8').trim(), end: '', samples: [] },
     cpus: readFileSync('/proc/cpuinfo', 'utf8').match(/^processor/gm)?.length ?? 0,
-    settings: { rounds, ...options, mtu: MTU, scenes: scenes.join(','), scenes4k: scenes4k.join(','), systems4k: systems4k.map((s) => s.id).join(','), network: 'veth pair between two network namespaces; bytes = the veth counters (Ethernet frames), both directions' },
+    settings: {
+      rounds,
+      ...options,
+      // what each of our presets resolves to in this build (read now, not restated)
+      ...Object.fromEntries(systems.filter((s) => s.kind === 'ours').map((s) => [`${s.id} quality`, JSON.stringify(qualityFor(s.preset ?? 'Auto'))])),
+      mtu: MTU, scenes: scenes.join(','), scenes4k: scenes4k.join(','), systems4k: systems4k.map((s) => s.id).join(','), network: 'veth pair between two network namespaces; bytes = the veth counters (Ethernet frames), both directions' },
     versions: versions(),
     systems,
     connects: [],

@@ -115,13 +115,15 @@ function verdict(metric: Metric, ours: Interval | undefined, theirs: Interval | 
   return oursBetter ? '**ours better**' : '**VNC better**';
 }
 
+/** A headline table: per figure the best set-up of each side, and what that set-up costs when the screen is still. */
 function comparison(title: string, all: Map<string, Figures>, oursIds: string[], vncIds: string[]): string[] {
-  const lines = [`#### ${title}`, '', '| figure | ours | VNC | verdict |', '| --- | --- | --- | --- |'];
+  const lines = [`#### ${title}`, '', '| figure | ours | VNC | verdict | idle CPU of those set-ups, % of a core (ours / VNC) |', '| --- | --- | --- | --- | --- |'];
+  const idle = (id: string | undefined): string => fmt(id === undefined ? undefined : all.get(id)?.get('idle_cpu'), 2);
   for (const m of METRICS) {
     const o = best(all, oursIds, m.key);
     const v = best(all, vncIds, m.key);
     if (!o && !v) continue;
-    lines.push(`| ${m.label} | ${o ? `${fmt(o.interval, m.digits)} ${o.id}` : '—'} | ${v ? `${fmt(v.interval, m.digits)} ${v.id}` : '—'} | ${verdict(m, o?.interval, v?.interval)} |`);
+    lines.push(`| ${m.label} | ${o ? `${fmt(o.interval, m.digits)} ${o.id}` : '—'} | ${v ? `${fmt(v.interval, m.digits)} ${v.id}` : '—'} | ${verdict(m, o?.interval, v?.interval)} | ${idle(o?.id)} / ${idle(v?.id)} |`);
   }
   return [...lines, ''];
 }
@@ -205,6 +207,18 @@ export function summary(raw: RawRun): Summary {
   };
 }
 
+/** Per size and round, the first scene whose pixel check failed (later failures of that round may be its leftovers). */
+function firstFailures(raw: RawRun, system: string): SceneRun[] {
+  const seen = new Set<string>();
+  return raw.runs.filter((r) => {
+    if (r.system !== system || !r.pixel || r.pixel.exact) return false;
+    const key = `${r.size} ${r.round}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function markdown(raw: RawRun, file: string): string {
   const loads = raw.load.samples.map((s) => s.load1);
   const out = [
@@ -237,10 +251,19 @@ export function markdown(raw: RawRun, file: string): string {
     out.push(...comparison(`${size}: defaults (ours at Auto vs each VNC server as installed; the better of them per figure)`, all, oursIds.filter((id) => defaults.includes(id)), vncIds.filter((id) => defaults.includes(id))));
     out.push(...comparison(`${size}: best vs best (every set-up of each side; the best per figure)`, all, oursIds, vncIds));
   }
-  out.push('## Pixel checks (viewer canvas = X framebuffer at the end of each scene)', '', '| system | exact | checked | showing video |', '| --- | ---: | ---: | ---: |');
+  out.push(
+    '## Pixel checks (viewer canvas = X framebuffer at the end of each scene)',
+    '',
+    'A system that leaves a wrong picture and never repairs it fails every later scene of that round too: "first failed in" counts only the scene where a round went wrong.',
+    '',
+    '| system | exact | checked | showing video | first failed in (rounds) |',
+    '| --- | ---: | ---: | ---: | --- |',
+  );
   for (const s of raw.systems) {
     const t = pixelTally(raw, s.id);
-    out.push(`| ${s.id} | ${t.exact} | ${t.checked} | ${t.video} |`);
+    const first = new Map<string, number>();
+    for (const f of firstFailures(raw, s.id)) first.set(f.scene, (first.get(f.scene) ?? 0) + 1);
+    out.push(`| ${s.id} | ${t.exact} | ${t.checked} | ${t.video} | ${[...first].map(([scene, n]) => `${scene} (${n})`).join(', ') || '—'} |`);
   }
   const failed = raw.runs.filter((r) => r.pixel && !r.pixel.exact);
   if (failed.length) out.push('', 'Not exact: ' + failed.map((r) => `${r.system} ${r.size} ${r.scene} round ${r.round + 1} (${r.pixel?.kind}, ${r.pixel?.rowsDifferent} rows)`).join('; '));

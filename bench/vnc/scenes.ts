@@ -3,6 +3,11 @@
  * warm-up and ends with the same pixel check (the viewer's canvas against the X framebuffer). Every wait is a
  * poll with a deadline; gaps between trials are spacing, not assertions.
  */
+import { execFile } from 'child_process';
+import * as os from 'os';
+import * as path from 'path';
+import { promisify } from 'util';
+import { FRAME_THICKNESS } from '../../src/host/x11/X11SharingFrame';
 import { cpuPercent, machineBusy, memoryMiB, sampleCpu } from './ProcessMeter';
 import { VethCounters, vethCounters } from './Netns';
 import { LAYOUT, nowMs, ScenePlayer } from './ScenePlayer';
@@ -80,6 +85,7 @@ export interface SceneOptions {
   idleSeconds: number;
 }
 
+const execFileAsync = promisify(execFile);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** True when every channel of `a` is within `tolerance` of `b`'s. */
@@ -182,28 +188,41 @@ export async function warmUp(ctx: SceneContext): Promise<void> {
 }
 
 /**
- * Parks the pointer, then waits until the viewer's canvas equals the X framebuffer, row for row (the
- * parked cursor's box left out: X0tigervnc paints the cursor into the picture), or `timeoutMs` passes.
+ * Parks the pointer, then waits until the viewer's canvas equals the X framebuffer, row for row, or
+ * `timeoutMs` passes. Left out for every system alike: the parked cursor's box (X0tigervnc paints the cursor
+ * into the picture) and the screen's outer FRAME_THICKNESS px, where our host draws the sharer's sharing
+ * frame on the X display and sends black instead (by design: the helper never sees the frame).
  */
 export async function pixelCheck(ctx: SceneContext, timeoutMs: number): Promise<PixelCheck> {
   await ctx.player.parkPointer();
   const skip = ctx.player.cursorBox();
   const start = performance.now();
-  const screen = await ctx.player.screenHashes(skip);
+  const screen = await ctx.player.screenHashes(skip, FRAME_THICKNESS);
   let rowsDifferent = screen.length;
   let kind: PixelCheck['kind'] = 'none';
   let different: number[] = [];
   for (;;) {
-    const picture = await ctx.system.viewer.picture(skip);
+    const picture = await ctx.system.viewer.picture(skip, FRAME_THICKNESS);
     kind = picture.kind;
     if (picture.kind === 'canvas' && picture.rows.length === screen.length) {
       different = screen.flatMap((h, y) => (picture.rows[y] === h ? [] : [y]));
       rowsDifferent = different.length;
       if (rowsDifferent === 0) return { kind, exact: true, rowsDifferent, settleMs: performance.now() - start };
     }
-    if (performance.now() - start > timeoutMs) return { kind, exact: false, rowsDifferent, firstRow: different[0], lastRow: different.at(-1), settleMs: performance.now() - start };
+    if (performance.now() - start > timeoutMs) {
+      if (process.env.BENCH_DEBUG) await saveMismatch(ctx);
+      return { kind, exact: false, rowsDifferent, firstRow: different[0], lastRow: different.at(-1), settleMs: performance.now() - start };
+    }
     await sleep(100);
   }
+}
+
+/** BENCH_DEBUG: what the viewer showed and what X had, side by side in the temp dir, to look at. */
+async function saveMismatch(ctx: SceneContext): Promise<void> {
+  const stem = path.join(os.tmpdir(), `rb-bench-mismatch-${ctx.system.spec.id}-${Date.now()}`);
+  await ctx.system.viewer.page.screenshot({ path: `${stem}-viewer.png` });
+  await execFileAsync('import', ['-window', 'root', `${stem}-x.png`], { env: { ...process.env, DISPLAY: ctx.player.displayName } }).catch(() => undefined);
+  ctx.log(`  pixel check failed: ${stem}-viewer.png vs ${stem}-x.png`);
 }
 
 function decodeMarker(values: number[]): number {
@@ -314,7 +333,8 @@ async function rtt(ctx: SceneContext, o: SceneOptions): Promise<Body> {
   const inputLegMs: number[] = [];
   const displayLegMs: number[] = [];
   let missed = 0;
-  for (let i = 0; i < o.trials; i++) {
+  // trial 0 warms the input path (control just granted, the server's first pointer event) and is not counted
+  for (let i = 0; i <= o.trials; i++) {
     const clicksBefore = player.clickLog().length;
     await system.viewer.drain();
     const x = target.x + 20 + Math.floor(Math.random() * (target.w - 40));
@@ -329,6 +349,10 @@ async function rtt(ctx: SceneContext, o: SceneOptions): Promise<Body> {
     while (player.clickLog().length === clicksBefore && Date.now() < deadline) await sleep(2);
     const press = player.clickLog()[clicksBefore];
     const found = press && (await waitForObservation(ctx, (ob) => near(ob.values[0], press.colour), 3000));
+    if (i === 0) {
+      await sleep(200);
+      continue;
+    }
     if (!press || !found?.observation) {
       missed++;
       continue;

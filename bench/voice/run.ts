@@ -24,6 +24,7 @@ import { chromiumIn, NetLab } from '../../test/support/netlab';
 import { ProductPanel } from '../../test/audio/support/productPanel';
 import { startPulseAudio } from '../../test/audio/support/pulseaudio';
 import { HEARD, mouthToEar, sayAndHear, speak } from '../../test/audio/support/speech';
+import { saveRun } from '../resultsStore';
 
 const TARGET_MS = 150;
 const SHAPE = { rateKbit: 2000, delayMs: 40, lossPct: 0.5 };
@@ -131,6 +132,7 @@ async function run(
   supervisor: HostSupervisor,
   readTrace: (since: number) => { point: string; at: number; value?: number }[],
 ): Promise<void> {
+  const startedAt = new Date();
   const endpoint = new HostVoiceEndpoint(supervisor, silentLogger);
   const helperVoice = new HelperVoice((m) => panel.post(m), { env: pulse.env });
   const common = { askToTalk: async () => true, history: () => undefined, showError: (m: string) => console.error(m), log: silentLogger };
@@ -225,6 +227,7 @@ async function run(
     };
     console.log(`median mouth-to-ear: sharer→helper ${summary.sharerToHelperMedianMs} ms, helper→sharer ${summary.helperToSharerMedianMs} ms (target ≤ ${TARGET_MS} ms)`);
     if (!shaped) for (const key of ['sharerToHelper', 'helperToSharer'] as const) explainMiss(key, summary[`${key}MedianMs`], summary[`${key}Stages`]);
+    saveRun('voice', startedAt, summary, { latencyMs: latency, correlations, buffersMs: buffers });
     console.log(JSON.stringify(summary));
   } finally {
     sharer.dispose();

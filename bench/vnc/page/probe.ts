@@ -36,8 +36,8 @@ export interface ProbeApi {
   watch(surface: () => Surface | undefined): void;
   setCells(cells: Cell[]): void;
   drain(): { observations: Observation[]; ticks: number; clicks: number[] };
-  /** Row hashes of the shown canvas, leaving out `skip` (where a cursor may be painted). */
-  picture(skip: Cell): PictureHash;
+  /** Row hashes of the shown canvas, leaving out `skip` (where a cursor may be painted) and a `border` px edge. */
+  picture(skip: Cell, border: number): PictureHash;
   now(): number;
 }
 
@@ -136,7 +136,7 @@ window.benchProbe = {
     ticks = 0;
     return out;
   },
-  picture(skip) {
+  picture(skip, border) {
     const s = current?.();
     if (!s) return { kind: 'none', width: 0, height: 0, rows: [] };
     if (s.kind === 'video') return { kind: 'video', width: s.video.videoWidth, height: s.video.videoHeight, rows: [] };
@@ -146,8 +146,9 @@ window.benchProbe = {
     for (let y = 0; y < height; y++) {
       let h = 0x811c9dc5;
       const skipping = y >= skip.y && y < skip.y + skip.h;
+      const edge = y < border || y >= height - border;
       for (let o = y * width * 4, end = o + width * 4, x = 0; o < end; o += 4, x++) {
-        if (skipping && x >= skip.x && x < skip.x + skip.w) continue;
+        if (edge || x < border || x >= width - border || (skipping && x >= skip.x && x < skip.x + skip.w)) continue;
         h = Math.imul(h ^ data[o], 0x01000193);
         h = Math.imul(h ^ data[o + 1], 0x01000193);
         h = Math.imul(h ^ data[o + 2], 0x01000193);
