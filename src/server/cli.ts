@@ -1,6 +1,5 @@
 import { readFileSync } from 'fs';
 import { parseArgs } from 'util';
-import type { Logger } from '../common/logger';
 import { Alias } from '../protocol/network';
 import { parseDuration } from './duration';
 import type { Limits } from './Limits';
