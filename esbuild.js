@@ -60,6 +60,8 @@ const bundles = [
   ['src/webview/panel/main.ts', 'dist/webview/panel.js', browser],
   ['src/webview/chat/main.ts', 'dist/webview/chat.js', browser],
   ['src/webview/voice/worklet.ts', 'dist/webview/voice-worklet.js', browser],
+  // the helper's page in a plain browser, served by the assistance server at /join
+  ['src/browser/main.ts', 'dist/browser/helper.js', browser],
 ];
 
 async function main() {

@@ -3,6 +3,7 @@ import { createServer as createHttpsServer } from 'https';
 import { timingSafeEqual } from 'crypto';
 import type { AddressInfo } from 'net';
 import { networkInterfaces } from 'os';
+import { join } from 'path';
 import { WebSocketServer } from 'ws';
 import type { IDisposable } from '../common/lifecycle';
 import { silentLogger, type Logger } from '../common/logger';
@@ -16,6 +17,7 @@ import { openDatabase, type SqliteDriver } from './Database';
 import { Dispatcher } from './Dispatcher';
 import { Devices } from './devices/Devices';
 import { Gateway } from './Gateway';
+import { HelperPage } from './HelperPage';
 import { IceCredentials, type IceOptions } from './IceCredentials';
 import { Invitations } from './Invitations';
 import { InvitationStore } from './InvitationStore';
@@ -53,6 +55,8 @@ export interface ServerOptions extends IceOptions {
   publicUrl?: string;
   /** GET /healthz tells connections, uptime and clustering to loopback and to `Authorization: Bearer <this>`; others get {"status":"ok"}. */
   healthToken?: string;
+  /** The package root whose dist/browser, media and codicons the helper's browser page (GET /join) is served from. */
+  webRoot?: string;
   logger?: Logger;
   limits?: Partial<Limits>;
 }
@@ -89,8 +93,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const started = Date.now();
   const live: { gateway?: Gateway } = {};
+  // dist/server.js and src/server/startServer.ts both sit one folder below the package root
+  const helperPage = new HelperPage(options.webRoot ?? join(__dirname, '..'));
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (helperPage.handle(req, res, path)) return;
     let body: object | undefined;
     if (req.method === 'GET' && path === '/healthz') {
       body = { status: 'ok' };
@@ -107,13 +114,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout: limits.headersTimeoutMs, ...timeouts }, onRequest)
     : createHttpServer(timeouts, onRequest);
   guardSockets(http, limits, logger);
+  const ownOrigins = new Set<string>();
   const wss = new WebSocketServer({
     server: http,
     maxPayload: limits.maxFrameBytes,
     perMessageDeflate: false,
-    // clients are Node processes (extension hosts), which send no Origin; a web page always does, so a page
-    // the user happens to visit cannot reach a server on their machine through their browser
-    verifyClient: ({ req }: { req: IncomingMessage }) => req.headers.origin === undefined,
+    // clients are Node processes (extension hosts), which send no Origin, or this server's own helper page; any
+    // other page the user happens to visit cannot reach a server on their machine through their browser
+    verifyClient: ({ req }: { req: IncomingMessage }) => req.headers.origin === undefined || ownOrigins.has(req.headers.origin),
   });
 
   try {
@@ -135,6 +143,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const url = `${scheme}://${wildcard ? '127.0.0.1' : formatHost(host)}:${port}`;
   // links travel to other machines: on every interface, name one that others can reach
   const publicUrl = options.publicUrl ?? (wildcard ? `${scheme}://${formatHost(reachableAddress() ?? '127.0.0.1')}:${port}` : url);
+  // the helper page's origin under the names this server goes by (never whatever Host a request claims: a
+  // rebound DNS name would otherwise pass for this server's own page)
+  for (const address of [url, publicUrl]) ownOrigins.add(pageOrigin(address));
 
   const sessions = new SessionStore(db);
   const contacts = new ContactStore(db);
@@ -214,6 +225,13 @@ function isLoopback(address: string | undefined): boolean {
 function bearerMatches(header: string | undefined, token: string | undefined): boolean {
   if (token === undefined || header === undefined || !header.startsWith('Bearer ')) return false;
   return timingSafeEqual(hashSecret(header.slice('Bearer '.length)), hashSecret(token));
+}
+
+/** The http(s) origin of the page a ws(s) server address serves. */
+export function pageOrigin(serverUrl: string): string {
+  const u = new URL(serverUrl);
+  u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
+  return u.origin;
 }
 
 function formatHost(host: string): string {

@@ -1,0 +1,48 @@
+/**
+ * Plays VS Code's part for the panel page in a plain browser: `acquireVsCodeApi()` hands the panel's messages
+ * to the product's WebviewRouter (validation, requests and replies, queueing until ready), and the router's
+ * messages come back as the page's own `message` events, where the panel's bridge validates them again.
+ * Imported before the panel so its bridge finds the API.
+ */
+import { silentLogger, type Logger } from '../common/logger';
+import type { ExtensionMessage } from '../protocol/webview';
+import { SessionFeatures } from '../session/SessionFeatures';
+import { ToolbarDispatch } from '../views/ToolbarDispatch';
+import { WebviewRouter } from '../views/WebviewRouter';
+import type { BrowserHelperSession } from './BrowserHelperSession';
+
+const log: Logger = { ...silentLogger, warn: (m) => console.warn(m), error: (m) => console.error(m) };
+
+let session: BrowserHelperSession | undefined;
+
+const HELP_TEXT =
+  'You are helping from a browser. Chat on the left; Take Control asks the sharer, who can take it back at any time with Esc; Disconnect ends the session for both of you.';
+
+/** Into the page, as a webview receives from its extension (only this window can send these: see the page's COOP). */
+function toPage(message: ExtensionMessage): void {
+  window.dispatchEvent(new MessageEvent('message', { data: message, origin: location.origin, source: window }));
+}
+
+const dispatch = new ToolbarDispatch(() => session, new SessionFeatures(), {
+  settings: async () => 'Quality settings are not available in the browser yet.',
+  help: async () => toPage({ type: 'notice', text: HELP_TEXT }),
+});
+
+export const router = new WebviewRouter({
+  post: (m) => queueMicrotask(() => toPage(m)),
+  toolbar: (action) => dispatch.run(action),
+  viewerReport: (report) => session?.handleViewerReport(report),
+  log,
+});
+
+/** The session the panel shows from now on. */
+export function showSession(next: BrowserHelperSession): void {
+  session = next;
+  router.show(next);
+}
+
+export { log as pageLog, toPage };
+
+(globalThis as unknown as { acquireVsCodeApi: () => { postMessage(m: unknown): void } }).acquireVsCodeApi = () => ({
+  postMessage: (m: unknown) => router.receive(m),
+});

@@ -1,0 +1,239 @@
+/**
+ * Help from any browser: the helper has no VS Code. The assistance server serves the helper's page at /join;
+ * Bob opens the invitation's web address in headless Chromium (a plain page, no workbench), types his name and
+ * the password, Alice's real SharerSession asks her, and her real host process on Xvfb shares the screen over
+ * real WebRTC with the browser's own RTCPeerConnection. Only Alice's answers to her questions come from the test.
+ */
+import assert from 'assert';
+import { ChildProcess, spawn } from 'child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { build } from 'esbuild';
+import { Browser, chromium, Page } from 'playwright-core';
+import { HostSupervisor } from '../../src/host/supervisor';
+import { NetworkClient } from '../../src/network/NetworkClient';
+import type { Session } from '../../src/protocol/network';
+import { RunningServer, startServer } from '../../src/server/startServer';
+import { browserLink, formatInvitationLink, parseInvitationLink } from '../../src/session/InvitationLink';
+import { SharerSession } from '../../src/session/SharerSession';
+import { buildHost } from '../host/support/buildHost';
+import { displayEnv, runOnDisplay, startXvfb, XDisplay } from '../support/xvfb';
+import { near, samplePicture } from '../webview/support/helperPicture';
+import { until } from '../webview/support/WebviewHarness';
+
+const ROOT = join(__dirname, '..', '..');
+const SHOTS = join(ROOT, 'test-results', 'browser');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The page's bundle as esbuild.js builds it, into a package root the server serves from. */
+async function webRoot(dir: string): Promise<string> {
+  await build({
+    entryPoints: [join(ROOT, 'src/browser/main.ts')],
+    outfile: join(dir, 'dist', 'browser', 'helper.js'),
+    bundle: true,
+    platform: 'browser',
+    target: 'chrome114',
+    format: 'iife',
+    define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false' },
+    logLevel: 'silent',
+  });
+  mkdirSync(join(dir, 'node_modules', '@vscode'), { recursive: true });
+  rmSync(join(dir, 'media'), { force: true, recursive: true });
+  for (const [from, to] of [[join(ROOT, 'media'), join(dir, 'media')], [join(ROOT, 'node_modules', '@vscode', 'codicons'), join(dir, 'node_modules', '@vscode', 'codicons')]]) {
+    await new Promise<void>((resolve, reject) => spawn('ln', ['-s', from, to]).on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`ln ${c}`)))));
+  }
+  return dir;
+}
+
+function statuses(history: readonly { kind: string; text: string }[]): string[] {
+  return history.filter((e) => e.kind === 'status').map((e) => e.text);
+}
+
+describe('Help from any browser (server page + host on Xvfb + plain Chromium page, real WebRTC)', function () {
+  this.timeout(120_000);
+  let display: XDisplay;
+  const xclients: ChildProcess[] = [];
+  let server: RunningServer;
+  let alice: NetworkClient;
+  let browser: Browser;
+  let page: Page;
+  let work: string;
+  let hostScript: string;
+  const asked: string[] = [];
+  const hosts: HostSupervisor[] = [];
+  let sharer: SharerSession | undefined;
+  const problems: string[] = [];
+  const requested: string[] = [];
+
+  const env = () => displayEnv(display);
+  const x = (cmd: string, args: string[]) => runOnDisplay(display, cmd, args);
+  const text = (selector: string) => page.locator(selector).first().textContent();
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    work = mkdtempSync(join(tmpdir(), 'ra-browser-'));
+    const root = await webRoot(join(work, 'package'));
+    [display, hostScript, server] = await Promise.all([startXvfb(1280, 720), buildHost(), startServer({ port: 0, logger: quiet, webRoot: root })]);
+    xclients.push(spawn('xterm', ['-name', 'typed', '-geometry', '60x10+100+100', '-e', 'sh', '-c', `cat > ${join(work, 'typed.txt')}`], { env: env(), stdio: 'ignore' }));
+    await x('xdotool', ['search', '--sync', '--onlyvisible', '--classname', 'typed']);
+    await x('xsetroot', ['-solid', '#2040c0']);
+    alice = new NetworkClient({ logger: quiet });
+    await alice.connect(server.url, { alias: 'alice', displayName: 'Alice' });
+    alice.onDidStartSession((session: Session) => {
+      sharer = new SharerSession(
+        session,
+        alice,
+        { myName: 'Alice', historyDir: join(work, 'alice') },
+        { askConsent: async (helper) => (asked.push(helper), true), askControl: async (helper) => (asked.push(helper), true) },
+        { allowRemoteControl: () => true, qualityPreset: () => 'Best' },
+        () => {
+          const h = new HostSupervisor({ hostScript, env: env(), logger: quiet });
+          hosts.push(h);
+          return h;
+        },
+        quiet,
+      );
+      void sharer.start();
+    });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme: 'dark' })).newPage();
+    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => requested.push(r.url()));
+    await page.addInitScript(`document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`);
+  });
+
+  after(async () => {
+    sharer?.dispose();
+    for (const h of hosts) await h.stop(500).catch(() => undefined);
+    await browser?.close();
+    alice?.dispose();
+    await server?.close();
+    for (const c of xclients) c.kill('SIGKILL');
+    await display?.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  /** Alice's link (the password apart) as the web address Bob opens. */
+  async function aliceLink(expiresInMs?: number): Promise<{ url: string; password: string }> {
+    const link = await alice.createLink(expiresInMs);
+    const parsed = parseInvitationLink(formatInvitationLink(link.url, link.expiresAt));
+    return { url: browserLink({ ...parsed, secret: undefined }), password: link.secret };
+  }
+
+  async function open(url: string): Promise<void> {
+    await page.goto('about:blank');
+    await page.goto(url);
+    await page.locator('.join-form').waitFor();
+  }
+
+  it('the page is served with a strict Content-Security-Policy and nothing secret in any request', async () => {
+    const { url, password } = await aliceLink();
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/join#id=[A-Za-z0-9_-]+&expires=\d+$/);
+    const response = await fetch(url.split('#')[0]);
+    assert.strictEqual(response.status, 200);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /^default-src 'none'; script-src 'nonce-[A-Za-z0-9_-]+'; /);
+    assert.match(csp, /connect-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.strictEqual(response.headers.get('cross-origin-opener-policy'), 'same-origin');
+    // Another site's page cannot open the server's WebSocket through the user's browser.
+    const port = new URL(server.url).port;
+    const foreign = await page.evaluate((p) => new Promise<string>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${p}`);
+      ws.onopen = () => resolve('open');
+      ws.onerror = () => resolve('refused');
+    }), port);
+    assert.strictEqual(foreign, 'refused');
+    // (the browser reports that refusal as a console error)
+    problems.length = 0;
+    await open(url);
+    const id = new URL(url).hash.match(/id=([^&]+)/)![1];
+    assert.ok(requested.every((r) => !r.includes(id) && !r.includes(password)), `a request carried the link: ${requested.join(' ')}`);
+    // The fragment leaves the address bar once read.
+    assert.strictEqual(new URL(page.url()).hash, '');
+    await page.screenshot({ path: join(SHOTS, 'join-form.png') });
+  });
+
+  it('a wrong password is refused clearly in the page, and an expired link before anything is sent', async () => {
+    const { url } = await aliceLink();
+    await open(url);
+    await page.locator('.join-name').fill('Bob');
+    await page.locator('.join-password').fill('not the password');
+    await page.locator('.join-connect').click();
+    await until(() => text('.join-problem').then((t) => t === 'The password is wrong. Check it with the person who invited you and try again.'), 'the wrong password refused');
+    assert.strictEqual(sharer, undefined, 'no session started');
+    await page.screenshot({ path: join(SHOTS, 'wrong-password.png') });
+
+    const expired = await aliceLink(1);
+    await open(expired.url);
+    await until(() => text('.join-problem').then((t) => t === 'This invitation has expired. Ask for a new one.'), 'the expired link refused');
+    assert.strictEqual(await page.locator('.join-connect').isDisabled(), true);
+    // Without the expiry in the link, the server refuses it all the same.
+    await open(expired.url.replace(/&expires=\d+/, ''));
+    await page.locator('.join-name').fill('Bob');
+    await page.locator('.join-password').fill(expired.password);
+    await page.locator('.join-connect').click();
+    await until(() => text('.join-problem').then((t) => t === 'This invitation has expired. Ask for a new one.'), 'the server refusing the expired link');
+    assert.strictEqual(sharer, undefined, 'no session started');
+  });
+
+  it('Bob joins with the password: Alice is asked, says yes, Bob sees her live screen and "Connected to Alice."; chat both ways', async () => {
+    const { url, password } = await aliceLink();
+    await open(url);
+    await page.locator('.join-name').fill('Bob');
+    await page.locator('.join-password').fill(password);
+    await page.locator('.join-connect').click();
+    await until(() => sharer?.model.phase === 'connected', 'Alice connected', 40_000);
+    assert.match(asked[0], /^Bob \(guest-[A-Za-z0-9]+\)$/);
+    await until(() => text('.session-status .status-line').then((t) => t === 'Connected to Alice.'), 'the status line in Bob\'s page', 30_000);
+    assert.strictEqual(await page.locator('.join-overlay').count(), 0);
+    await until(() => samplePicture(page).then((p) => p && near(p.rgb, [0x20, 0x40, 0xc0])), 'Alice\'s blue desktop in Bob\'s page', 30_000);
+    assert.deepStrictEqual(statuses(sharer!.model.history), ['You allowed Bob to view your screen and chat with you.', 'Connected to Bob.', 'Screen View Only']);
+
+    const input = page.locator('vscode-text-field.chat-input input');
+    await input.click();
+    await page.keyboard.type('Hi Alice, I am in a browser.');
+    await page.keyboard.press('Enter');
+    await until(() => sharer!.model.history.some((e) => e.kind === 'message' && e.from === 'peer' && e.author === 'Bob' && e.text === 'Hi Alice, I am in a browser.'), 'Bob\'s message at Alice');
+    await sharer!.sendChat('Welcome, Bob.');
+    await until(() => page.locator('.chat-history .from-peer .text').last().textContent().then((t) => t === 'Welcome, Bob.'), 'Alice\'s message in Bob\'s page');
+    await page.screenshot({ path: join(SHOTS, 'connected.png') });
+  });
+
+  it('Take Control: Alice is asked, says yes; Bob\'s keys reach her xterm; ESC on her machine ends it', async () => {
+    await page.locator('vscode-button[data-action="takeControl"]').press('Enter');
+    await until(() => sharer!.model.control === 'granted', 'control granted at Alice', 20_000);
+    assert.match(asked.at(-1)!, /^Bob \(guest-/);
+    await until(() => page.locator('.chat-history .entry.status .text').allTextContents().then((t) => t.includes('Alice has allowed you to share control. Click the remote desktop to type; Alice can stop it with ESC.')), 'the grant in Bob\'s page');
+    const box = (await page.locator('video').boundingBox())!;
+    await page.mouse.click(box.x + (300 / 1280) * box.width, box.y + (150 / 720) * box.height);
+    await until(() => text('.keyboard-hint').then((t) => /^Your keyboard and mouse control Alice's computer/.test(t ?? '')), 'the keyboard captured');
+    await page.keyboard.type('typed in a browser');
+    await page.keyboard.press('Enter');
+    await until(() => {
+      try {
+        return readFileSync(join(work, 'typed.txt'), 'utf8') === 'typed in a browser\n';
+      } catch {
+        return false;
+      }
+    }, 'Bob\'s keystrokes in Alice\'s xterm', 20_000);
+    await page.screenshot({ path: join(SHOTS, 'in-control.png') });
+    await x('xdotool', ['key', 'Escape']);
+    await until(() => sharer!.model.control === 'viewOnly', 'control ended by ESC', 10_000);
+    await until(() => page.locator('.chat-history .entry.status .text').last().textContent().then((t) => t === 'Screen View Only'), 'Screen View Only in Bob\'s page');
+  });
+
+  it('Disconnect in the page ends the session on both sides, host process included', async () => {
+    const host = hosts.at(-1)!;
+    await page.locator('vscode-button[data-action="disconnect"]').press('Enter');
+    await until(() => sharer!.model.phase === 'ended', 'Alice\'s side ended', 20_000);
+    await until(() => host.state === 'exited', 'the host process gone', 10_000);
+    await until(() => text('.session-status .status-line').then((t) => t === 'Disconnected from Alice.'), 'the page\'s status line');
+    assert.strictEqual(statuses(sharer!.model.history).at(-1), 'Disconnected from Bob.');
+    await page.screenshot({ path: join(SHOTS, 'disconnected.png') });
+    assert.deepStrictEqual(problems, []);
+  });
+});
