@@ -15,7 +15,9 @@ import type { ActiveSession } from '../session/ActiveSession';
 import { AssistanceSession, SessionError } from '../session/AssistanceSession';
 import type { ViewerReport } from '../session/HelperSession';
 import { SessionTexts as T } from '../session/SessionTexts';
+import { BrowserFiles } from './BrowserFiles';
 import type { BrowserSignaling } from './BrowserSignaling';
+import { askToSave } from './FileOfferPrompt';
 
 /** As in the extension: the sharer's own question times out at 120 s. */
 const CONTROL_ANSWER_MS = 150_000;
@@ -35,6 +37,8 @@ export class BrowserHelperSession implements ActiveSession {
   private finished = false;
   private controlAnswerTimer: ReturnType<typeof setTimeout> | undefined;
   private rejoinDeadline: ReturnType<typeof setTimeout> | undefined;
+  /** Send a File on the viewer's current peer connection (a new connection gets a fresh engine). */
+  private transfers: BrowserFiles | undefined;
 
   constructor(
     private readonly session: Session,
@@ -47,7 +51,20 @@ export class BrowserHelperSession implements ActiveSession {
     this.iceServers = session.iceServers;
     this.store.add(signaling.onSignal(({ sessionId, payload }) => sessionId === session.id && this.onPayload(payload)));
     this.store.add(signaling.onSessionEnded(({ sessionId, reason }) => sessionId === session.id && this.onEnded(reason)));
-    this.store.add({ dispose: () => (clearTimeout(this.controlAnswerTimer), clearTimeout(this.rejoinDeadline)) });
+    this.store.add({ dispose: () => (clearTimeout(this.controlAnswerTimer), clearTimeout(this.rejoinDeadline), this.transfers?.dispose()) });
+    this.openFiles();
+  }
+
+  /** Transfers on an old connection end as it closing (ERR_DISCONNECTED); the new one starts clean. */
+  private openFiles(): void {
+    this.transfers?.dispose();
+    this.transfers = new BrowserFiles(this.model.peerName, (m) => this.toViewer(m), (line, sha256) => this.guard('files', () => this.model.note(line, sha256)), askToSave, this.log);
+  }
+
+  /** Send a File: the files the helper picked go to the sharer, who accepts each one. */
+  sendFiles(files: Iterable<File>): void {
+    if (this.model.phase !== 'connected') throw new SessionError('ERR_ILLEGAL_TRANSITION', `You are not connected to ${this.model.peerName}.`);
+    this.transfers?.send(files);
   }
 
   /** What the panel's RemoteViewer reported (already validated by the WebviewRouter). */
@@ -91,8 +108,15 @@ export class BrowserHelperSession implements ActiveSession {
       case 'viewerError':
         this.log.warn(`viewer: ${report.message}`);
         break;
+      case 'viewerFilesOpen':
+      case 'viewerFilesClose':
+      case 'viewerFilesText':
+      case 'viewerFilesFrame':
+      case 'viewerFilesDrained':
+        this.transfers?.receive(report);
+        break;
       default:
-        // Clipboard, files and voice reports: not part of the browser page yet.
+        // Clipboard and voice reports, and dropped file URIs (a page gets no paths): not part of the browser page yet.
         break;
     }
   }
@@ -149,6 +173,7 @@ export class BrowserHelperSession implements ActiveSession {
         // The sharer's host only signals after the sharer said Yes.
         if (this.model.phase === 'consent') this.model.consentGiven();
         if (epoch > this.epoch && this.model.phase === 'connected') this.lost();
+        if (epoch > this.epoch && this.epoch > 0) this.openFiles();
         this.epoch = epoch;
         this.toViewer({ type: 'viewerSignal', payload: message.payload, epoch });
         break;

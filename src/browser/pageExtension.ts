@@ -23,7 +23,20 @@ function toPage(message: ExtensionMessage): void {
   window.dispatchEvent(new MessageEvent('message', { data: message, origin: location.origin, source: window }));
 }
 
-const dispatch = new ToolbarDispatch(() => session, new SessionFeatures(), {
+const features = new SessionFeatures();
+/** Send a File: the browser's own file picker (the toolbar click is the user's gesture it needs). */
+features.register('sendFile', async () => {
+  const picker = Object.assign(document.createElement('input'), { type: 'file', multiple: true, hidden: true });
+  picker.addEventListener('change', () => {
+    if (picker.files?.length) session?.sendFiles(picker.files);
+    picker.remove();
+  });
+  document.body.append(picker);
+  picker.click();
+  return undefined;
+});
+
+const dispatch = new ToolbarDispatch(() => session, features, {
   settings: async () => 'Quality settings are not available in the browser yet.',
   help: async () => toPage({ type: 'notice', text: HELP_TEXT }),
 });

@@ -11,7 +11,10 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { build } from 'esbuild';
 import { Browser, chromium, Page } from 'playwright-core';
+import { createHash } from 'crypto';
+import { writeFileSync } from 'fs';
 import { HostSupervisor } from '../../src/host/supervisor';
+import { SessionFiles } from '../../src/files/SessionFiles';
 import { NetworkClient } from '../../src/network/NetworkClient';
 import type { Session } from '../../src/protocol/network';
 import { RunningServer, startServer } from '../../src/server/startServer';
@@ -74,6 +77,7 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
     work = mkdtempSync(join(tmpdir(), 'ra-browser-'));
+    mkdirSync(join(work, 'alice-inbox'));
     const root = await webRoot(join(work, 'package'));
     [display, hostScript, server] = await Promise.all([startXvfb(1280, 720), buildHost(), startServer({ port: 0, logger: quiet, webRoot: root })]);
     xclients.push(spawn('xterm', ['-name', 'typed', '-geometry', '60x10+100+100', '-e', 'sh', '-c', `cat > ${join(work, 'typed.txt')}`], { env: env(), stdio: 'ignore' }));
@@ -94,6 +98,20 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
           return h;
         },
         quiet,
+        undefined,
+        (peerName, endpoint, history) =>
+          new SessionFiles(
+            endpoint,
+            {
+              // Alice saves what Bob sends into her inbox; she watches progress in the panel's list only.
+              askSave: async (offer) => (asked.push(`file ${offer.name} from ${offer.peerName}`), { path: join(work, 'alice-inbox', offer.name), overwrite: false }),
+              showProgress: () => ({ update() {}, close() {} }),
+            },
+            peerName,
+            history,
+            quiet,
+            64 * 1024 * 1024,
+          ),
       );
       void sharer.start();
     });
@@ -224,6 +242,38 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
     await x('xdotool', ['key', 'Escape']);
     await until(() => sharer!.model.control === 'viewOnly', 'control ended by ESC', 10_000);
     await until(() => page.locator('.chat-history .entry.status .text').last().textContent().then((t) => t === 'Screen View Only'), 'Screen View Only in Bob\'s page');
+  });
+
+  it('Send a File both ways: Alice accepts what Bob picks; Bob saves what Alice sends as a verified download', async () => {
+    const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+    // Bob's file: 3 MiB of varied bytes, picked with the browser's own file chooser.
+    const fromBob = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0; i < fromBob.length; i++) fromBob[i] = (i * 7 + (i >> 10)) & 0xff;
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('vscode-button[data-action="sendFile"]').click()]);
+    await chooser.setFiles({ name: 'trace.bin', mimeType: 'application/octet-stream', buffer: fromBob });
+    await until(() => {
+      try {
+        return sha(readFileSync(join(work, 'alice-inbox', 'trace.bin'))) === sha(fromBob);
+      } catch {
+        return false;
+      }
+    }, 'Bob\'s file in Alice\'s inbox', 60_000);
+    assert.ok(asked.includes('file trace.bin from Bob'));
+    await until(() => statuses(sharer!.model.history).some((t) => /^"trace\.bin" \(3\.1 MB\) from Bob was saved to .*trace\.bin; its SHA-256 matched\.$/.test(t)), 'the received line in Alice\'s history');
+    await until(() => page.locator('.chat-history .entry.status .text').allTextContents().then((t) => t.some((l) => l === '"trace.bin" (3.1 MB) was sent to Alice; its SHA-256 matched.')), 'the sent line in Bob\'s page');
+
+    // Alice's file: Bob is asked in the page, saves it, and gets exactly her bytes.
+    const fromAlice = join(work, 'notes.txt');
+    writeFileSync(fromAlice, 'the failing test is test/flaky.test.ts:42\n'.repeat(2000));
+    sharer!.files!.send([fromAlice]);
+    await page.locator('.file-offer').waitFor();
+    assert.match((await text('.file-offer p')) ?? '', /^Alice wants to send you "notes\.txt" \(/);
+    await page.screenshot({ path: join(SHOTS, 'file-offer.png') });
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.locator('.file-offer .offer-save').click()]);
+    assert.strictEqual(download.suggestedFilename(), 'notes.txt');
+    assert.strictEqual(sha(readFileSync((await download.path())!)), sha(readFileSync(fromAlice)));
+    await until(() => page.locator('.chat-history .entry.status .text').allTextContents().then((t) => t.some((l) => /^"notes\.txt" \(.*\) from Alice was saved to your browser's downloads; its SHA-256 matched\.$/.test(l))), 'the received line in Bob\'s page');
+    await page.screenshot({ path: join(SHOTS, 'files.png') });
   });
 
   it('Disconnect in the page ends the session on both sides, host process included', async () => {
