@@ -1,9 +1,10 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import { createServer as createHttpsServer } from 'https';
 import { timingSafeEqual } from 'crypto';
+import { existsSync } from 'fs';
 import type { AddressInfo } from 'net';
 import { networkInterfaces } from 'os';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import { WebSocketServer } from 'ws';
 import type { IDisposable } from '../common/lifecycle';
 import { silentLogger, type Logger } from '../common/logger';
@@ -93,8 +94,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const started = Date.now();
   const live: { gateway?: Gateway } = {};
-  // dist/server.js and src/server/startServer.ts both sit one folder below the package root
-  const helperPage = new HelperPage(options.webRoot ?? join(__dirname, '..'));
+  const helperPage = new HelperPage(options.webRoot ?? packageRoot(__dirname));
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (helperPage.handle(req, res, path)) return;
@@ -225,6 +225,12 @@ function isLoopback(address: string | undefined): boolean {
 function bearerMatches(header: string | undefined, token: string | undefined): boolean {
   if (token === undefined || header === undefined || !header.startsWith('Bearer ')) return false;
   return timingSafeEqual(hashSecret(header.slice('Bearer '.length)), hashSecret(token));
+}
+
+/** The folder holding package.json above `from`: the extension's root from dist/*.js, the repository's from src/server. */
+function packageRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'package.json'))) return dir;
+  return from;
 }
 
 /** The http(s) origin of the page a ws(s) server address serves. */

@@ -19,6 +19,7 @@ import { NetworkClient } from '../../src/network/NetworkClient';
 import type { Session } from '../../src/protocol/network';
 import { RunningServer, startServer } from '../../src/server/startServer';
 import { browserLink, formatInvitationLink, parseInvitationLink } from '../../src/session/InvitationLink';
+import { DirectLinks } from '../../src/session/DirectLinks';
 import { SharerSession } from '../../src/session/SharerSession';
 import { buildHost } from '../host/support/buildHost';
 import { displayEnv, runOnDisplay, startXvfb, XDisplay } from '../support/xvfb';
@@ -30,11 +31,11 @@ const SHOTS = join(ROOT, 'test-results', 'browser');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** The page's bundle as esbuild.js builds it, into a package root the server serves from. */
-async function webRoot(dir: string): Promise<string> {
+/** The page's bundle as esbuild.js builds it (dist/browser/helper.js, where every server serves it from). */
+async function buildPage(): Promise<void> {
   await build({
     entryPoints: [join(ROOT, 'src/browser/main.ts')],
-    outfile: join(dir, 'dist', 'browser', 'helper.js'),
+    outfile: join(ROOT, 'dist', 'browser', 'helper.js'),
     bundle: true,
     platform: 'browser',
     target: 'chrome114',
@@ -42,12 +43,6 @@ async function webRoot(dir: string): Promise<string> {
     define: { global: 'globalThis', 'process.env.NODE_DEBUG': 'false' },
     logLevel: 'silent',
   });
-  mkdirSync(join(dir, 'node_modules', '@vscode'), { recursive: true });
-  rmSync(join(dir, 'media'), { force: true, recursive: true });
-  for (const [from, to] of [[join(ROOT, 'media'), join(dir, 'media')], [join(ROOT, 'node_modules', '@vscode', 'codicons'), join(dir, 'node_modules', '@vscode', 'codicons')]]) {
-    await new Promise<void>((resolve, reject) => spawn('ln', ['-s', from, to]).on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`ln ${c}`)))));
-  }
-  return dir;
 }
 
 function statuses(history: readonly { kind: string; text: string }[]): string[] {
@@ -78,17 +73,23 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
     mkdirSync(SHOTS, { recursive: true });
     work = mkdtempSync(join(tmpdir(), 'ra-browser-'));
     mkdirSync(join(work, 'alice-inbox'));
-    const root = await webRoot(join(work, 'package'));
-    [display, hostScript, server] = await Promise.all([startXvfb(1280, 720), buildHost(), startServer({ port: 0, logger: quiet, webRoot: root })]);
+    await buildPage();
+    [display, hostScript, server] = await Promise.all([startXvfb(1280, 720), buildHost(), startServer({ port: 0, logger: quiet })]);
     xclients.push(spawn('xterm', ['-name', 'typed', '-geometry', '60x10+100+100', '-e', 'sh', '-c', `cat > ${join(work, 'typed.txt')}`], { env: env(), stdio: 'ignore' }));
     await x('xdotool', ['search', '--sync', '--onlyvisible', '--classname', 'typed']);
     await x('xsetroot', ['-solid', '#2040c0']);
     alice = new NetworkClient({ logger: quiet });
     await alice.connect(server.url, { alias: 'alice', displayName: 'Alice' });
-    alice.onDidStartSession((session: Session) => {
+    alice.onDidStartSession((session: Session) => startSharer(session, alice));
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    page = await newPage();
+  });
+
+  /** Alice's extension: her real SharerSession, with the real host process on the Xvfb display. */
+  function startSharer(session: Session, client: NetworkClient): void {
       sharer = new SharerSession(
         session,
-        alice,
+        client,
         { myName: 'Alice', historyDir: join(work, 'alice') },
         { askConsent: async (helper) => (asked.push(helper), true), askControl: async (helper) => (asked.push(helper), true) },
         { allowRemoteControl: () => true, qualityPreset: () => 'Best' },
@@ -114,14 +115,17 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
           ),
       );
       void sharer.start();
-    });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme: 'dark' })).newPage();
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => requested.push(r.url()));
-    await page.addInitScript(`document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`);
-  });
+  }
+
+  /** Bob's browser tab (a certificate the browser does not know is accepted only where asked, as Bob would click through). */
+  async function newPage(acceptCertificate = false): Promise<Page> {
+    const p = await (await browser.newContext({ viewport: { width: 1280, height: 720 }, colorScheme: 'dark', ignoreHTTPSErrors: acceptCertificate })).newPage();
+    p.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+    p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    p.on('request', (r) => requested.push(r.url()));
+    await p.addInitScript(`document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));`);
+    return p;
+  }
 
   after(async () => {
     sharer?.dispose();
@@ -285,5 +289,27 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
     assert.strictEqual(statuses(sharer!.model.history).at(-1), 'Disconnected from Bob.');
     await page.screenshot({ path: join(SHOTS, 'disconnected.png') });
     assert.deepStrictEqual(problems, []);
+  });
+
+  it('from the sharer\'s own direct-link server (TLS with its generated certificate): Bob joins, Alice says yes, he sees her screen', async () => {
+    const direct = new DirectLinks((client) => client.onDidStartSession((session) => startSharer(session, client)), quiet);
+    try {
+      const created = await direct.create('Alice', 10 * 60_000, { port: 0, address: '127.0.0.1' });
+      assert.match(created.browserLink, /^https:\/\/127\.0\.0\.1:\d+\/join#id=[A-Za-z0-9_-]+&expires=\d+&join=[A-Za-z0-9_-]+$/);
+      page = await newPage(true);
+      await open(created.browserLink);
+      await page.locator('.join-name').fill('Bob');
+      await page.locator('.join-password').fill(created.password);
+      await page.locator('.join-connect').click();
+      await until(() => sharer?.model.phase === 'connected', 'Alice connected over her direct link', 40_000);
+      await until(() => text('.session-status .status-line').then((t) => t === 'Connected to Alice.'), 'the status line in Bob\'s page', 30_000);
+      await until(() => samplePicture(page).then((p) => p && near(p.rgb, [0x20, 0x40, 0xc0])), 'Alice\'s blue desktop in Bob\'s page', 30_000);
+      await page.screenshot({ path: join(SHOTS, 'direct-link.png') });
+      await page.locator('vscode-button[data-action="disconnect"]').press('Enter');
+      await until(() => sharer!.model.phase === 'ended', 'Alice\'s side ended', 20_000);
+      assert.deepStrictEqual(problems, []);
+    } finally {
+      direct.dispose();
+    }
   });
 });
