@@ -36,6 +36,8 @@ features.register('sendFile', async () => {
   return undefined;
 });
 
+features.register('startTalking', async () => 'Start Talking is not available in the browser yet: talk by phone, or help from VS Code. Nothing was sent.');
+
 const dispatch = new ToolbarDispatch(() => session, features, {
   settings: async () => 'Quality settings are not available in the browser yet.',
   help: async () => toPage({ type: 'notice', text: HELP_TEXT }),

@@ -60,6 +60,8 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
   let work: string;
   let hostScript: string;
   const asked: string[] = [];
+  /** Alice's answer to "let Bob view your screen?". */
+  let consent = true;
   const hosts: HostSupervisor[] = [];
   let sharer: SharerSession | undefined;
   const problems: string[] = [];
@@ -91,7 +93,7 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
         session,
         client,
         { myName: 'Alice', historyDir: join(work, 'alice') },
-        { askConsent: async (helper) => (asked.push(helper), true), askControl: async (helper) => (asked.push(helper), true) },
+        { askConsent: async (helper) => (asked.push(helper), consent), askControl: async (helper) => (asked.push(helper), true) },
         { allowRemoteControl: () => true, qualityPreset: () => 'Best' },
         () => {
           const h = new HostSupervisor({ hostScript, env: env(), logger: quiet });
@@ -311,5 +313,31 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
     } finally {
       direct.dispose();
     }
+  });
+
+  it('Alice says No: nothing is shared, Bob reads that she did not allow it; the used link is then refused', async () => {
+    page = await newPage();
+    const before = hosts.length;
+    const { url, password } = await aliceLink();
+    consent = false;
+    try {
+      await open(url);
+      await page.locator('.join-name').fill('Bob');
+      await page.locator('.join-password').fill(password);
+      await page.locator('.join-connect').click();
+      await until(() => text('.session-status .status-line').then((t) => t === 'Alice did not allow the connection.'), 'the refusal in Bob\'s page', 30_000);
+    } finally {
+      consent = true;
+    }
+    assert.strictEqual(hosts.length, before, 'no host process started');
+    assert.deepStrictEqual(statuses(sharer!.model.history), ['You did not allow Bob to view your screen.']);
+    await page.screenshot({ path: join(SHOTS, 'refused.png') });
+
+    await open(url);
+    await page.locator('.join-name').fill('Bob');
+    await page.locator('.join-password').fill(password);
+    await page.locator('.join-connect').click();
+    await until(() => text('.join-problem').then((t) => t === 'This invitation was already used. Ask for a new one.'), 'the used link refused');
+    assert.deepStrictEqual(problems, []);
   });
 });
