@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { build } from 'esbuild';
+import { createServer as createNetServer, type AddressInfo } from 'net';
 import { Browser, chromium, Page } from 'playwright-core';
 import { createHash } from 'crypto';
 import { writeFileSync } from 'fs';
@@ -339,5 +340,41 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
     await page.locator('.join-connect').click();
     await until(() => text('.join-problem').then((t) => t === 'This invitation was already used. Ask for a new one.'), 'the used link refused');
     assert.deepStrictEqual(problems, []);
+  });
+
+  it('from a team server on the LAN over plain http (not a secure context): the page works, the verification code included', async () => {
+    // a free port, so the server's public address can name it; the browser reaches "lan.test" on loopback
+    const port = await new Promise<number>((resolve) => {
+      const probe = createNetServer().listen(0, '127.0.0.1', () => {
+        const { port: p } = probe.address() as AddressInfo;
+        probe.close(() => resolve(p));
+      });
+    });
+    const lan = await startServer({ port, logger: quiet, publicUrl: `ws://lan.test:${port}` });
+    const carol = new NetworkClient({ logger: quiet });
+    const lanBrowser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP lan.test 127.0.0.1'] });
+    try {
+      await carol.connect(lan.url, { alias: 'carol', displayName: 'Alice' });
+      carol.onDidStartSession((session) => startSharer(session, carol));
+      const link = await carol.createLink();
+      const url = browserLink({ ...parseInvitationLink(formatInvitationLink(link.url, link.expiresAt)), secret: undefined });
+      assert.match(url, new RegExp(`^http://lan\\.test:${port}/join#`));
+      page = await (await lanBrowser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+      page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+      await open(url);
+      assert.strictEqual(await page.evaluate(() => window.isSecureContext), false);
+      await page.locator('.join-name').fill('Bob');
+      await page.locator('.join-password').fill(link.secret);
+      await page.locator('.join-connect').click();
+      await until(() => samplePicture(page).then((p) => p && near(p.rgb, [0x20, 0x40, 0xc0])), 'Alice\'s blue desktop in Bob\'s page', 40_000);
+      await until(() => sharer?.model.verificationCode !== undefined && text('.verification-code, .session-status').then((t) => t?.includes(sharer!.model.verificationCode!)), 'the same verification code on both sides', 20_000);
+      await page.locator('vscode-button[data-action="disconnect"]').press('Enter');
+      await until(() => sharer!.model.phase === 'ended', 'Alice\'s side ended', 20_000);
+      assert.deepStrictEqual(problems, []);
+    } finally {
+      await lanBrowser.close();
+      carol.dispose();
+      await lan.close();
+    }
   });
 });
