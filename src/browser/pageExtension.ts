@@ -9,11 +9,15 @@ import type { ExtensionMessage } from '../protocol/webview';
 import { SessionFeatures } from '../session/SessionFeatures';
 import { ToolbarDispatch } from '../views/ToolbarDispatch';
 import { WebviewRouter } from '../views/WebviewRouter';
+import type { QualityPreset } from '../session/QualityPresets';
 import type { BrowserHelperSession } from './BrowserHelperSession';
+import { pickQuality } from './QualityPicker';
 
 const log: Logger = { ...silentLogger, warn: (m) => console.warn(m), error: (m) => console.error(m) };
 
 let session: BrowserHelperSession | undefined;
+/** The helper's last pick in Settings (the sharer's side caps it). */
+let quality: QualityPreset = 'Auto';
 
 const HELP_TEXT =
   'You are helping from a browser. Chat on the left; Take Control asks the sharer, who can take it back at any time with Esc; Disconnect ends the session for both of you.';
@@ -39,7 +43,20 @@ features.register('sendFile', async () => {
 features.register('startTalking', async () => 'Start Talking is not available in the browser yet: talk by phone, or help from VS Code. Nothing was sent.');
 
 const dispatch = new ToolbarDispatch(() => session, features, {
-  settings: async () => 'Quality settings are not available in the browser yet.',
+  // answered at once: the picker stays open as long as the helper likes, and the request must not wait on it
+  settings: async () => {
+    void pickQuality(quality).then(async (preset) => {
+      if (!preset || !session) return;
+      quality = preset;
+      try {
+        await session.setQuality(preset);
+        toPage({ type: 'notice', text: `Screen quality: ${preset}.` });
+      } catch (err) {
+        toPage({ type: 'notice', text: (err as Error).message });
+      }
+    });
+    return undefined;
+  },
   help: async () => toPage({ type: 'notice', text: HELP_TEXT }),
 });
 

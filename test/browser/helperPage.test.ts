@@ -251,6 +251,16 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
     await until(() => page.locator('.chat-history .entry.status .text').last().textContent().then((t) => t === 'Screen View Only'), 'Screen View Only in Bob\'s page');
   });
 
+  it('Settings: Bob asks for Low quality from the page; Alice\'s history records it', async () => {
+    await page.locator('vscode-button[data-action="settings"]').click();
+    await page.locator('.quality-picker').waitFor();
+    await page.screenshot({ path: join(SHOTS, 'settings.png') });
+    await page.locator('.quality-option[data-preset="Low"]').click();
+    await until(() => statuses(sharer!.model.history).includes('Bob asked for Low quality.'), 'the request in Alice\'s history');
+    await until(() => text('.notice').then((t) => t === 'Screen quality: Low.'), 'the notice in Bob\'s page');
+    assert.strictEqual(sharer!.quality, 'Low');
+  });
+
   it('Send a File both ways: Alice accepts what Bob picks; Bob saves what Alice sends as a verified download', async () => {
     const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
     // Bob's file: 3 MiB of varied bytes, picked with the browser's own file chooser.
