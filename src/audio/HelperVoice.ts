@@ -73,6 +73,9 @@ export class HelperVoice implements VoiceEndpoint {
       case 'viewerVoiceError':
         this.emit({ type: 'voiceError', code: event.code, message: event.message });
         return;
+      case 'viewerVoiceStarted':
+        // Only the browser page's own microphone reports this; here LocalTalk says when audio started.
+        return;
     }
   }
 

@@ -15,14 +15,22 @@ import type { ActiveSession } from '../session/ActiveSession';
 import { AssistanceSession, SessionError } from '../session/AssistanceSession';
 import type { ViewerReport } from '../session/HelperSession';
 import { SessionTexts as T } from '../session/SessionTexts';
+import { TalkController } from '../audio/TalkController';
 import { BrowserFiles } from './BrowserFiles';
 import type { BrowserSignaling } from './BrowserSignaling';
+import { BrowserVoice } from './BrowserVoice';
 import { askToSave } from './FileOfferPrompt';
 
 /** As in the extension: the sharer's own question times out at 120 s. */
 const CONTROL_ANSWER_MS = 150_000;
 /** As in the extension: a lost peer connection has this long to come back. */
 const REJOIN_WINDOW_MS = 60_000;
+
+/** How the page asks the helper about a voice conversation and shows what went wrong with it. */
+export interface TalkPrompts {
+  askToTalk(peerName: string): Promise<boolean>;
+  showError(message: string): void;
+}
 
 export class BrowserHelperSession implements ActiveSession {
   readonly model: AssistanceSession;
@@ -39,6 +47,9 @@ export class BrowserHelperSession implements ActiveSession {
   private rejoinDeadline: ReturnType<typeof setTimeout> | undefined;
   /** Send a File on the viewer's current peer connection (a new connection gets a fresh engine). */
   private transfers: BrowserFiles | undefined;
+  /** Start Talking, with the browser's microphone and speaker (the same consent flow as the extension's). */
+  readonly talk: TalkController;
+  private readonly voice: BrowserVoice;
 
   constructor(
     private readonly session: Session,
@@ -46,6 +57,7 @@ export class BrowserHelperSession implements ActiveSession {
     private readonly myName: string,
     private readonly toViewer: (message: ExtensionMessage) => void,
     private readonly log: Logger,
+    prompts: TalkPrompts,
   ) {
     this.model = new AssistanceSession({ sessionId: session.id, role: 'helper', peerName: session.peer.displayName });
     this.iceServers = session.iceServers;
@@ -53,6 +65,19 @@ export class BrowserHelperSession implements ActiveSession {
     this.store.add(signaling.onSessionEnded(({ sessionId, reason }) => sessionId === session.id && this.onEnded(reason)));
     this.store.add({ dispose: () => (clearTimeout(this.controlAnswerTimer), clearTimeout(this.rejoinDeadline), this.transfers?.dispose()) });
     this.openFiles();
+    const voice = new BrowserVoice((m) => this.toViewer(m));
+    this.talk = new TalkController({
+      peerName: this.model.peerName,
+      endpoint: voice,
+      // The browser picks the devices; its echo cancellation is always on, and the page has no push-to-talk.
+      settings: () => ({ input: '', output: '', echoCancel: true, micMode: 'open' }),
+      askToTalk: (peer) => prompts.askToTalk(peer),
+      history: (line) => this.guard('voice', () => this.model.note(line)),
+      showError: (message) => prompts.showError(message),
+      log,
+    });
+    this.store.add({ dispose: () => (this.talk.dispose(), voice.dispose()) });
+    this.voice = voice;
   }
 
   /** Transfers on an old connection end as it closing (ERR_DISCONNECTED); the new one starts clean. */
@@ -108,6 +133,12 @@ export class BrowserHelperSession implements ActiveSession {
       case 'viewerError':
         this.log.warn(`viewer: ${report.message}`);
         break;
+      case 'viewerVoicePeer':
+      case 'viewerVoicePcm':
+      case 'viewerVoiceError':
+      case 'viewerVoiceStarted':
+        this.voice.receive(report);
+        break;
       case 'viewerFilesOpen':
       case 'viewerFilesClose':
       case 'viewerFilesText':
@@ -116,7 +147,7 @@ export class BrowserHelperSession implements ActiveSession {
         this.transfers?.receive(report);
         break;
       default:
-        // Clipboard and voice reports, and dropped file URIs (a page gets no paths): not part of the browser page yet.
+        // Clipboard reports and dropped file URIs (a page gets no paths): not part of the browser page yet.
         break;
     }
   }
@@ -173,7 +204,11 @@ export class BrowserHelperSession implements ActiveSession {
         // The sharer's host only signals after the sharer said Yes.
         if (this.model.phase === 'consent') this.model.consentGiven();
         if (epoch > this.epoch && this.model.phase === 'connected') this.lost();
-        if (epoch > this.epoch && this.epoch > 0) this.openFiles();
+        if (epoch > this.epoch && this.epoch > 0) {
+          // Voice and files lived on the old connection: talking stops (start again), transfers fail cleanly.
+          this.talk.reset();
+          this.openFiles();
+        }
         this.epoch = epoch;
         this.toViewer({ type: 'viewerSignal', payload: message.payload, epoch });
         break;

@@ -4,7 +4,7 @@
  * session running here instead of in an extension host.
  */
 import '../webview/common/pageGlobals';
-import { pageLog, router, showSession } from './pageExtension';
+import { pageLog, router, showSession, talkPrompts } from './pageExtension';
 import '../webview/panel/main';
 import { BrowserHelperSession } from './BrowserHelperSession';
 import { BrowserSignaling, SignalingError } from './BrowserSignaling';
@@ -38,7 +38,7 @@ async function join(answer: JoinAnswer): Promise<void> {
       signaling = opened;
     }
     const session = await signaling.redeemLink(l.id, answer.password);
-    showSession(new BrowserHelperSession(session, signaling, answer.name, (m) => router.post(m), pageLog));
+    showSession(new BrowserHelperSession(session, signaling, answer.name, (m) => router.post(m), pageLog, talkPrompts));
     form.close();
   } catch (err) {
     if (err instanceof SignalingError) form.fail(refusalText(err.code, err.message));

@@ -12,6 +12,10 @@ import { WebviewRouter } from '../views/WebviewRouter';
 import type { QualityPreset } from '../session/QualityPresets';
 import type { BrowserHelperSession } from './BrowserHelperSession';
 import { pickQuality } from './QualityPicker';
+import { askInPage } from './PageQuestion';
+import { toggleMute, toggleTalking } from '../audio/talkToggles';
+import { VoiceTexts } from '../audio/VoiceTexts';
+import type { IDisposable } from '../common/lifecycle';
 
 const log: Logger = { ...silentLogger, warn: (m) => console.warn(m), error: (m) => console.error(m) };
 
@@ -20,7 +24,7 @@ let session: BrowserHelperSession | undefined;
 let quality: QualityPreset = 'Auto';
 
 const HELP_TEXT =
-  'You are helping from a browser. Chat on the left; Take Control asks the sharer, who can take it back at any time with Esc; Disconnect ends the session for both of you.';
+  'You are helping from a browser. Chat on the left; Take Control asks the sharer, who can take it back at any time with Esc; Start Talking asks the sharer for a voice conversation with the microphone and speaker of this browser (a headset avoids echo); Disconnect ends the session for both of you.';
 
 /** Into the page, as a webview receives from its extension (only this window can send these: see the page's COOP). */
 function toPage(message: ExtensionMessage): void {
@@ -40,7 +44,22 @@ features.register('sendFile', async () => {
   return undefined;
 });
 
-features.register('startTalking', async () => 'Start Talking is not available in the browser yet: talk by phone, or help from VS Code. Nothing was sent.');
+/** Start Talking: the browser's microphone and speaker; the sharer accepts first, as in VS Code. */
+features.register('startTalking', async (s) => toggleTalking(s));
+features.register('toggleMute', async (s) => toggleMute(s));
+
+/** The voice conversation's questions and errors, in the page. */
+export const talkPrompts = {
+  askToTalk: (peer: string) =>
+    askInPage({
+      text: VoiceTexts.askToTalk(peer),
+      label: 'Voice conversation',
+      kind: 'talk-offer',
+      yes: { text: 'Accept', class: 'talk-accept' },
+      no: { text: 'Decline', class: 'talk-decline' },
+    }),
+  showError: (message: string) => toPage({ type: 'notice', text: message }),
+};
 
 const dispatch = new ToolbarDispatch(() => session, features, {
   // answered at once: the picker stays open as long as the helper likes, and the request must not wait on it
@@ -67,10 +86,17 @@ export const router = new WebviewRouter({
   log,
 });
 
+let talkWatch: IDisposable | undefined;
+
 /** The session the panel shows from now on. */
 export function showSession(next: BrowserHelperSession): void {
   session = next;
   router.show(next);
+  // The toolbar's Start/Stop Talking and Mute follow the session's talk state, as the extension's panel does.
+  talkWatch?.dispose();
+  talkWatch = next.talk.onDidChange(({ phase, muted, peerMuted, micMode, talkHeld, local, remote }) =>
+    router.post({ type: 'talkState', talk: { phase, muted, peerMuted, micMode, talkHeld, local, remote } }),
+  );
 }
 
 export { log as pageLog, toPage };

@@ -128,6 +128,7 @@ export class HelperSession extends SessionSide implements SuspendableSession {
       case 'viewerVoicePeer':
       case 'viewerVoicePcm':
       case 'viewerVoiceError':
+      case 'viewerVoiceStarted':
         this.voice?.receive(report);
         break;
       case 'viewerFilesOpen':

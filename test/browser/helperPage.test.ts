@@ -15,6 +15,10 @@ import { Browser, chromium, Page } from 'playwright-core';
 import { createHash } from 'crypto';
 import { writeFileSync } from 'fs';
 import { HostSupervisor } from '../../src/host/supervisor';
+import { TalkController } from '../../src/audio/TalkController';
+import { VoiceTexts } from '../../src/audio/VoiceTexts';
+import { startPulseAudio, type TestPulseAudio } from '../audio/support/pulseaudio';
+import { HEARD, dbfs, hearSentence, sayAndHear, speak } from '../audio/support/speech';
 import { SessionFiles } from '../../src/files/SessionFiles';
 import { NetworkClient } from '../../src/network/NetworkClient';
 import type { Session } from '../../src/protocol/network';
@@ -67,6 +71,14 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
   let sharer: SharerSession | undefined;
   const problems: string[] = [];
   const requested: string[] = [];
+  /** Two users' audio devices (sharer_*, helper_*): Alice's host and Bob's Chromium each use their own. */
+  let pulse: TestPulseAudio;
+  let aliceTalk: TalkController | undefined;
+  /** Alice's answer to "Bob wants to start a voice conversation". */
+  let talkAnswer = true;
+  const aliceVoiceErrors: string[] = [];
+  let sentenceA: string;
+  let sentenceB: string;
 
   const env = () => displayEnv(display);
   const x = (cmd: string, args: string[]) => runOnDisplay(display, cmd, args);
@@ -77,14 +89,23 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
     work = mkdtempSync(join(tmpdir(), 'ra-browser-'));
     mkdirSync(join(work, 'alice-inbox'));
     await buildPage();
-    [display, hostScript, server] = await Promise.all([startXvfb(1280, 720), buildHost(), startServer({ port: 0, logger: quiet })]);
+    [display, hostScript, server, pulse] = await Promise.all([startXvfb(1280, 720), buildHost(), startServer({ port: 0, logger: quiet }), startPulseAudio(['sharer', 'helper'])]);
+    sentenceA = await speak(pulse.dir, 'a', 'Please open the terminal and run the build again.');
+    sentenceB = await speak(pulse.dir, 'b', 'I can see the error now, it is on line forty two.');
     xclients.push(spawn('xterm', ['-name', 'typed', '-geometry', '60x10+100+100', '-e', 'sh', '-c', `cat > ${join(work, 'typed.txt')}`], { env: env(), stdio: 'ignore' }));
     await x('xdotool', ['search', '--sync', '--onlyvisible', '--classname', 'typed']);
     await x('xsetroot', ['-solid', '#2040c0']);
     alice = new NetworkClient({ logger: quiet });
     await alice.connect(server.url, { alias: 'alice', displayName: 'Alice' });
     alice.onDidStartSession((session: Session) => startSharer(session, alice));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    // Bob's browser uses his microphone and speaker (through the test's PulseAudio), unmuted, and asks him
+    // nothing before opening the microphone (as if he had clicked Allow).
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream'],
+      ignoreDefaultArgs: ['--mute-audio'],
+      env: { ...pulse.env, PULSE_SOURCE: 'helper_mic', PULSE_SINK: 'helper_speaker' },
+    });
     page = await newPage();
   });
 
@@ -97,12 +118,21 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
         { askConsent: async (helper) => (asked.push(helper), consent), askControl: async (helper) => (asked.push(helper), true) },
         { allowRemoteControl: () => true, qualityPreset: () => 'Best' },
         () => {
-          const h = new HostSupervisor({ hostScript, env: env(), logger: quiet });
+          const h = new HostSupervisor({ hostScript, env: { ...pulse.env, ...env() }, logger: quiet });
           hosts.push(h);
           return h;
         },
         quiet,
-        undefined,
+        (peerName, endpoint, history) =>
+          (aliceTalk = new TalkController({
+            peerName,
+            endpoint,
+            settings: () => ({ input: 'sharer_mic', output: 'sharer_speaker', echoCancel: false, micMode: 'open' }),
+            askToTalk: async (peer) => (asked.push(`talk ${peer}`), talkAnswer),
+            history,
+            showError: (message) => aliceVoiceErrors.push(message),
+            log: quiet,
+          })),
         (peerName, endpoint, history) =>
           new SessionFiles(
             endpoint,
@@ -138,6 +168,7 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
     await server?.close();
     for (const c of xclients) c.kill('SIGKILL');
     await display?.stop();
+    await pulse?.stop();
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -291,6 +322,43 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
     assert.strictEqual(sha(readFileSync((await download.path())!)), sha(readFileSync(fromAlice)));
     await until(() => page.locator('.chat-history .entry.status .text').allTextContents().then((t) => t.some((l) => /^"notes\.txt" \(.*\) from Alice was saved to your browser's downloads; its SHA-256 matched\.$/.test(l))), 'the received line in Bob\'s page');
     await page.screenshot({ path: join(SHOTS, 'files.png') });
+  });
+
+  it('Start Talking: Bob asks from the page, Alice declines; Alice asks, Bob accepts in the page; each hears the other; Stop Talking ends it', async () => {
+    const talk = page.locator('vscode-button[data-action="startTalking"]');
+    const pageStatuses = () => page.locator('.chat-history .entry.status .text').allTextContents();
+    talkAnswer = false;
+    await talk.press('Enter');
+    await until(() => pageStatuses().then((t) => t.includes(VoiceTexts.declinedBy('Alice'))), 'Alice\'s No in Bob\'s page', 20_000);
+    assert.match(asked.at(-1)!, /^talk Bob/);
+    assert.strictEqual(aliceTalk!.current.phase, 'idle');
+    talkAnswer = true;
+
+    // Alice asks; the page asks Bob, who accepts.
+    aliceTalk!.start();
+    await page.locator('.talk-offer').waitFor();
+    assert.match((await page.locator('.talk-offer p').textContent())!, /^Alice wants to start a voice conversation\. Do you want to accept\?$/);
+    await page.screenshot({ path: join(SHOTS, 'talk-question.png') });
+    await page.locator('.talk-accept').click();
+    await until(() => aliceTalk!.current.live, 'Alice\'s audio live', 30_000);
+    await until(() => pageStatuses().then((t) => t.includes(VoiceTexts.started('Alice'))), 'the start in Bob\'s page (his microphone open)', 30_000);
+    await until(() => talk.textContent().then((t) => t?.includes('Stop Talking') ?? false), 'the Stop Talking button');
+
+    const toAlice = await hearSentence(pulse, 'helper_mic_feed', 'helper_mic', 'sharer_speaker.monitor', sentenceB);
+    assert.ok(toAlice.correlation >= HEARD, `Alice hears Bob's browser microphone (correlation ${toAlice.correlation.toFixed(2)}); ${problems.join(' | ')}`);
+    const toBob = await hearSentence(pulse, 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor', sentenceA);
+    assert.ok(toBob.correlation >= HEARD, `Bob's page plays Alice (correlation ${toBob.correlation.toFixed(2)})`);
+    console.log(`      mouth-to-ear: Bob→Alice ${toAlice.latencyMs.toFixed(0)} ms, Alice→Bob ${toBob.latencyMs.toFixed(0)} ms`);
+    await page.screenshot({ path: join(SHOTS, 'talking.png') });
+
+    await talk.press('Enter');
+    await until(() => aliceTalk!.current.phase === 'idle' && !aliceTalk!.current.live, 'Alice\'s side stopped', 20_000);
+    assert.ok(statuses(sharer!.model.history).some((t) => t.endsWith(' ended the voice conversation.')));
+    await until(() => pageStatuses().then((t) => t.includes(VoiceTexts.stopped)), 'the end in Bob\'s page');
+    const after = await sayAndHear(pulse, 'helper_mic_feed', 'helper_mic', 'sharer_speaker.monitor', sentenceB);
+    assert.ok(dbfs(after.ear) < -70, `Alice hears nothing once Bob stopped (${dbfs(after.ear).toFixed(1)} dBFS)`);
+    assert.deepStrictEqual(aliceVoiceErrors, []);
+    assert.deepStrictEqual(problems, []);
   });
 
   it('Disconnect in the page ends the session on both sides, host process included', async () => {
