@@ -16,6 +16,7 @@ import { AssistanceSession, SessionError } from '../session/AssistanceSession';
 import type { ViewerReport } from '../session/HelperSession';
 import { SessionTexts as T } from '../session/SessionTexts';
 import { TalkController } from '../audio/TalkController';
+import { VoiceTexts } from '../audio/VoiceTexts';
 import { BrowserFiles } from './BrowserFiles';
 import type { BrowserSignaling } from './BrowserSignaling';
 import { BrowserVoice } from './BrowserVoice';
@@ -74,6 +75,7 @@ export class BrowserHelperSession implements ActiveSession {
       askToTalk: (peer) => prompts.askToTalk(peer),
       history: (line) => this.guard('voice', () => this.model.note(line)),
       showError: (message) => prompts.showError(message),
+      failedText: VoiceTexts.browserFailed,
       log,
     });
     this.store.add({ dispose: () => (this.talk.dispose(), voice.dispose()) });

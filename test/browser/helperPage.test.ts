@@ -420,7 +420,7 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
     assert.deepStrictEqual(problems, []);
   });
 
-  it('from a team server on the LAN over plain http (not a secure context): the page works, the verification code included', async () => {
+  it('from a team server on the LAN over plain http (not a secure context): the page works, the verification code included; Start Talking says there is no microphone', async () => {
     // a free port, so the server's public address can name it; the browser reaches "lan.test" on loopback
     const port = await new Promise<number>((resolve) => {
       const probe = createNetServer().listen(0, '127.0.0.1', () => {
@@ -446,6 +446,16 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
       await page.locator('.join-connect').click();
       await until(() => samplePicture(page).then((p) => p && near(p.rgb, [0x20, 0x40, 0xc0])), 'Alice\'s blue desktop in Bob\'s page', 40_000);
       await until(() => sharer?.model.verificationCode !== undefined && text('.verification-code, .session-status').then((t) => t?.includes(sharer!.model.verificationCode!)), 'the same verification code on both sides', 20_000);
+      // No microphone outside a secure context: once Alice accepts, the page says why and the conversation ends on both sides.
+      await page.locator('vscode-button[data-action="startTalking"]').press('Enter');
+      await until(
+        () => text('.notice').then((t) => t === 'No microphone for the voice conversation (the browser gives a microphone only to pages over https or from this computer). Allow the microphone for this page, or help from VS Code.'),
+        'the page saying no microphone could open',
+        20_000,
+      );
+      await until(() => aliceTalk!.current.phase === 'idle' && !aliceTalk!.current.live, 'Alice\'s side stopped', 20_000);
+      assert.ok(statuses(sharer!.model.history).some((t) => t.endsWith(' ended the voice conversation.')));
+      await page.screenshot({ path: join(SHOTS, 'talk-no-microphone.png') });
       await page.locator('vscode-button[data-action="disconnect"]').press('Enter');
       await until(() => sharer!.model.phase === 'ended', 'Alice\'s side ended', 20_000);
       assert.deepStrictEqual(problems, []);
