@@ -324,7 +324,7 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
     await page.screenshot({ path: join(SHOTS, 'files.png') });
   });
 
-  it('Start Talking: Bob asks from the page, Alice declines; Alice asks, Bob accepts in the page; each hears the other; Stop Talking ends it', async () => {
+  it('Start Talking: Bob asks from the page, Alice declines; Alice asks, Bob accepts in the page; each hears the other; Mute silences Bob; Stop Talking ends it', async () => {
     const talk = page.locator('vscode-button[data-action="startTalking"]');
     const pageStatuses = () => page.locator('.chat-history .entry.status .text').allTextContents();
     talkAnswer = false;
@@ -350,6 +350,17 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
     assert.ok(toBob.correlation >= HEARD, `Bob's page plays Alice (correlation ${toBob.correlation.toFixed(2)})`);
     console.log(`      mouth-to-ear: Bob→Alice ${toAlice.latencyMs.toFixed(0)} ms, Alice→Bob ${toBob.latencyMs.toFixed(0)} ms`);
     await page.screenshot({ path: join(SHOTS, 'talking.png') });
+
+    // Mute in the page: Alice reads it and hears silence from Bob's microphone; Unmute brings him back.
+    await page.locator('vscode-button[data-action="toggleMute"]').press('Enter');
+    await until(() => statuses(sharer!.model.history).some((t) => t.endsWith(' muted the microphone.')), 'Alice reading that Bob muted', 20_000);
+    const muted = await sayAndHear(pulse, 'helper_mic_feed', 'helper_mic', 'sharer_speaker.monitor', sentenceB);
+    assert.ok(dbfs(muted.mouth) > -40, 'Bob spoke');
+    assert.ok(dbfs(muted.ear) < -70, `Alice hears silence while Bob is muted (${dbfs(muted.ear).toFixed(1)} dBFS)`);
+    await page.locator('vscode-button[data-action="toggleMute"]').press('Enter');
+    await until(() => statuses(sharer!.model.history).some((t) => t.endsWith(' unmuted the microphone.')), 'Alice reading that Bob unmuted', 20_000);
+    const unmuted = await hearSentence(pulse, 'helper_mic_feed', 'helper_mic', 'sharer_speaker.monitor', sentenceB);
+    assert.ok(unmuted.correlation >= HEARD, `Alice hears Bob again after Unmute (correlation ${unmuted.correlation.toFixed(2)})`);
 
     await talk.press('Enter');
     await until(() => aliceTalk!.current.phase === 'idle' && !aliceTalk!.current.live, 'Alice\'s side stopped', 20_000);
