@@ -74,7 +74,8 @@ export class HelperVoice implements VoiceEndpoint {
         this.emit({ type: 'voiceError', code: event.code, message: event.message });
         return;
       case 'viewerVoiceStarted':
-        // Only the browser page's own microphone reports this; here LocalTalk says when audio started.
+      case 'viewerVoiceLevel':
+        // Only the browser page's own audio reports these; here LocalTalk starts and measures the audio.
         return;
     }
   }

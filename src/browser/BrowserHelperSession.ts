@@ -139,6 +139,7 @@ export class BrowserHelperSession implements ActiveSession {
       case 'viewerVoicePcm':
       case 'viewerVoiceError':
       case 'viewerVoiceStarted':
+      case 'viewerVoiceLevel':
         this.voice.receive(report);
         break;
       case 'viewerFilesOpen':

@@ -56,6 +56,9 @@ export class BrowserVoice implements VoiceEndpoint {
         return;
       case 'viewerVoiceError':
         return this._onEvent.fire({ type: 'voiceError', code: event.code, message: event.message });
+      case 'viewerVoiceLevel':
+        if (this.running) this._onEvent.fire({ type: 'voiceLevel', local: event.local, remote: event.remote });
+        return;
       case 'viewerVoicePcm':
         // The page plays the sharer's track itself; PCM is the extension's path only.
         return;

@@ -106,5 +106,7 @@ export const PanelVoiceEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('viewerVoiceError'), code: VoiceErrorCode, message: z.string().max(2000) }),
   /** The browser page's microphone is open and its track is on the peer connection (the page only). */
   z.object({ type: z.literal('viewerVoiceStarted') }),
+  /** The browser page's meter readings (its audio does not pass through the extension). */
+  z.object({ type: z.literal('viewerVoiceLevel'), local: Level, remote: Level }),
 ]);
 export type PanelVoiceEvent = z.infer<typeof PanelVoiceEvent>;

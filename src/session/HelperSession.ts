@@ -129,6 +129,7 @@ export class HelperSession extends SessionSide implements SuspendableSession {
       case 'viewerVoicePcm':
       case 'viewerVoiceError':
       case 'viewerVoiceStarted':
+      case 'viewerVoiceLevel':
         this.voice?.receive(report);
         break;
       case 'viewerFilesOpen':

@@ -344,11 +344,28 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
     await until(() => pageStatuses().then((t) => t.includes(VoiceTexts.started('Alice'))), 'the start in Bob\'s page (his microphone open)', 30_000);
     await until(() => talk.textContent().then((t) => t?.includes('Stop Talking') ?? false), 'the Stop Talking button');
 
+    // The toolbar's meters in the page, at their highest while each one speaks.
+    await page.evaluate(() => {
+      const w = window as unknown as { __meters: Record<string, number>; __meterTimer: ReturnType<typeof setInterval> };
+      w.__meters = { local: 0, remote: 0 };
+      w.__meterTimer = setInterval(() => {
+        for (const side of ['local', 'remote']) {
+          const value = Number(document.querySelector(`.talk-meter[data-side="${side}"]`)?.getAttribute('aria-valuenow') ?? 0);
+          w.__meters[side] = Math.max(w.__meters[side], value);
+        }
+      }, 20);
+    });
     const toAlice = await hearSentence(pulse, 'helper_mic_feed', 'helper_mic', 'sharer_speaker.monitor', sentenceB);
     assert.ok(toAlice.correlation >= HEARD, `Alice hears Bob's browser microphone (correlation ${toAlice.correlation.toFixed(2)}); ${problems.join(' | ')}`);
     const toBob = await hearSentence(pulse, 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor', sentenceA);
     assert.ok(toBob.correlation >= HEARD, `Bob's page plays Alice (correlation ${toBob.correlation.toFixed(2)})`);
-    console.log(`      mouth-to-ear: Bob→Alice ${toAlice.latencyMs.toFixed(0)} ms, Alice→Bob ${toBob.latencyMs.toFixed(0)} ms`);
+    const meters = await page.evaluate(() => {
+      const w = window as unknown as { __meters: Record<string, number>; __meterTimer: ReturnType<typeof setInterval> };
+      clearInterval(w.__meterTimer);
+      return w.__meters;
+    });
+    console.log(`      mouth-to-ear: Bob→Alice ${toAlice.latencyMs.toFixed(0)} ms, Alice→Bob ${toBob.latencyMs.toFixed(0)} ms; page meters at most ${meters.local}% / ${meters.remote}%`);
+    assert.ok(meters.local > 50 && meters.remote > 50, `the page's meters moved with each voice (microphone ${meters.local}%, Alice ${meters.remote}%)`);
     await page.screenshot({ path: join(SHOTS, 'talking.png') });
 
     // Mute in the page: Alice reads it and hears silence from Bob's microphone; Unmute brings him back.

@@ -12,6 +12,7 @@ import { peerConnection } from '../../common/peerConnection';
 import { parseMessage } from '../../protocol/validate';
 import { PanelVoiceCommand, PanelVoiceEvent, VOICE_CHANNEL, VOICE_PEER_MAX_BYTES, VoiceErrorCode, VoicePeerMessage } from '../../protocol/voice';
 import { decodeChannelMessage } from '../viewer/decode';
+import { BrowserMeters } from './BrowserMeters';
 
 export interface VoiceBridgeOptions {
   /** URL of dist/webview/voice-worklet.js (allowed by the page's CSP). */
@@ -51,6 +52,8 @@ export class VoiceBridge implements IDisposable {
   private sent: { track: MediaStreamTrack; stream: MediaStream } | undefined;
   /** Browser audio: the microphone track live now. */
   private microphone: MediaStreamTrack | undefined;
+  /** Browser audio: the meters while talking. */
+  private meters: BrowserMeters | undefined;
 
   constructor(
     private readonly peer: Peer.Instance,
@@ -131,13 +134,19 @@ export class VoiceBridge implements IDisposable {
       this.sent = { track, stream: this.sent.stream };
     }
     this.microphone = track;
-    if (this.remote) this.remote.element.muted = false;
+    this.meters = new BrowserMeters(stream, (levels) => this.options.post({ type: 'viewerVoiceLevel', ...levels }));
+    if (this.remote) {
+      this.remote.element.muted = false;
+      this.meters.setRemote(this.remote.stream);
+    }
     this.options.post({ type: 'viewerVoiceStarted' });
   }
 
   private stopBrowserAudio(): void {
     this.microphone?.stop();
     this.microphone = undefined;
+    this.meters?.dispose();
+    this.meters = undefined;
     if (this.remote) this.remote.element.muted = true;
   }
 
@@ -177,6 +186,7 @@ export class VoiceBridge implements IDisposable {
     void element.play().catch(() => undefined);
     this.stopListening();
     this.remote = { stream, element };
+    this.meters?.setRemote(stream);
     if (this.open && !this.options.browserAudio) void this.listen();
   };
 
@@ -221,6 +231,7 @@ export class VoiceBridge implements IDisposable {
     this.disposed = true;
     this.open = false;
     this.microphone?.stop();
+    this.meters?.dispose();
     this.peer.off('track', this.onTrack);
     this.stopListening();
     if (this.remote) this.remote.element.srcObject = null;
