@@ -5,9 +5,13 @@ const path = require('path');
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
-/** `--only server` builds just dist/server.js (as `npm run server` does), with the same options as the full build. */
+/**
+ * `--only server,helper` builds just dist/server.js and the helper's browser page it serves (as `npm run server`
+ * does), with the same options as the full build.
+ */
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined;
+const onlyNames = only === undefined ? undefined : only.split(',');
 
 /**
  * vscode, native addons and the SQLite WebAssembly build (it loads its .wasm beside it) stay outside the
@@ -60,11 +64,13 @@ const bundles = [
   ['src/webview/panel/main.ts', 'dist/webview/panel.js', browser],
   ['src/webview/chat/main.ts', 'dist/webview/chat.js', browser],
   ['src/webview/voice/worklet.ts', 'dist/webview/voice-worklet.js', browser],
+  // the helper's page in a plain browser, served by the assistance server at /join
+  ['src/browser/main.ts', 'dist/browser/helper.js', browser],
 ];
 
 async function main() {
-  const selected = only === undefined ? bundles : bundles.filter(([, outfile]) => path.basename(outfile, '.js') === only);
-  if (selected.length === 0) throw new Error(`esbuild.js: no bundle named ${only}`);
+  const selected = onlyNames === undefined ? bundles : bundles.filter(([, outfile]) => onlyNames.includes(path.basename(outfile, '.js')));
+  if (onlyNames !== undefined && selected.length !== onlyNames.length) throw new Error(`esbuild.js: no bundle named ${only}`);
   const contexts = [];
   for (const [entry, outfile, options] of selected) {
     if (!fs.existsSync(path.join(__dirname, entry))) {

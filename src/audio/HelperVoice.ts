@@ -73,6 +73,10 @@ export class HelperVoice implements VoiceEndpoint {
       case 'viewerVoiceError':
         this.emit({ type: 'voiceError', code: event.code, message: event.message });
         return;
+      case 'viewerVoiceStarted':
+      case 'viewerVoiceLevel':
+        // Only the browser page's own audio reports these; here LocalTalk starts and measures the audio.
+        return;
     }
   }
 

@@ -38,6 +38,8 @@ export interface TalkControllerOptions {
   readonly history: (line: string) => void;
   /** An error the user must see (no microphone, no audio system, …). */
   readonly showError: (message: string) => void;
+  /** How a failure reads (default: VoiceTexts.failed, which points at the extension's settings). */
+  readonly failedText?: (code: string, detail: string) => string;
   readonly log: Logger;
 }
 
@@ -130,7 +132,7 @@ export class TalkController implements IDisposable {
         this.options.log.warn(`voice: ${event.code} ${event.message}`);
         if (event.code === 'ERR_VOICE_STATE' || event.code === 'ERR_WEBRTC') return;
         // Our audio could not start or broke: say why, and end the conversation on both sides.
-        this.options.showError(VoiceTexts.failed(event.code, event.message));
+        this.options.showError((this.options.failedText ?? VoiceTexts.failed)(event.code, event.message));
         if (this.state.phase !== 'idle') this.stop();
         return;
     }
@@ -182,7 +184,7 @@ export class TalkController implements IDisposable {
     } catch (err) {
       // A bad setting: say which, and end the conversation rather than start with a guess.
       const code = (err as { code?: string }).code ?? 'ERR_BAD_DEVICE_NAME';
-      this.options.showError(VoiceTexts.failed(code, (err as Error).message));
+      this.options.showError((this.options.failedText ?? VoiceTexts.failed)(code, (err as Error).message));
       this.stop();
       return;
     }

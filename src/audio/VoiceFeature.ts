@@ -10,6 +10,7 @@ import { Logger } from '../common/logger';
 import type { ActiveSession } from '../session/ActiveSession';
 import type { SessionFeatures } from '../session/SessionFeatures';
 import { TalkController, TalkFactory } from './TalkController';
+import { toggleMute, toggleTalking } from './talkToggles';
 import { statusText } from './VoiceStatus';
 import { readVoiceSettings } from './voiceSettings';
 import { VoiceTexts } from './VoiceTexts';
@@ -31,25 +32,6 @@ export function talkFactory(log: Logger): TalkFactory {
     created.fire({ controller, peerName });
     return controller;
   };
-}
-
-/** What the Start Talking button does with a session: start when idle, otherwise stop. */
-export function toggleTalking(session: ActiveSession): string | undefined {
-  const talk = session.talk;
-  if (!talk || session.model.phase !== 'connected') return VoiceTexts.notConnected;
-  if (talk.current.phase === 'idle') talk.start();
-  else talk.stop();
-  return undefined;
-}
-
-/** What Mute/Unmute does: mutes or unmutes, or with push-to-talk presses or releases the talk key. */
-export function toggleMute(session: ActiveSession | undefined): string | undefined {
-  const talk = session?.talk;
-  if (!talk || talk.current.phase !== 'talking') return VoiceTexts.notTalking;
-  // VS Code reports no key release, so push-to-talk is pressed and released by this command (or a click).
-  if (talk.current.micMode === 'pushToTalk') talk.setTalkKey(!talk.current.talkHeld);
-  else talk.setMuted(!talk.current.muted);
-  return undefined;
 }
 
 export function registerVoice(features: SessionFeatures, activeSession: () => ActiveSession | undefined): vscode.Disposable {

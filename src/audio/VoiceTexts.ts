@@ -12,6 +12,11 @@ export const VoiceTexts = {
   declinedBy: (peer: string) => `${peer} declined the voice conversation.`,
   youDeclined: (peer: string) => `You declined the voice conversation with ${peer}.`,
   peerMuted: (peer: string, muted: boolean) => (muted ? `${peer} muted the microphone.` : `${peer} unmuted the microphone.`),
+  /** The browser page: no settings to point at, only the browser's own permission. */
+  browserFailed: (code: string, detail: string) =>
+    code === 'ERR_NO_MICROPHONE'
+      ? `No microphone for the voice conversation (${detail}). Allow the microphone for this page, or help from VS Code.`
+      : `The voice conversation failed (${detail}).`,
   failed: (code: string, detail: string) =>
     `${code in AUDIO_ERROR_HINTS ? AUDIO_ERROR_HINTS[code as AudioErrorCode] : 'Voice failed.'} (${detail})`,
 } as const;

@@ -4,8 +4,9 @@
  * description and the other's from the remote description; sorted, both sides hash the same pair. A relay that
  * terminates DTLS itself (a man in the middle swapping fingerprints in the signaling) holds different
  * certificates towards each side, so the two codes differ. Runs in Node (host process) and in the browser
- * (the panel's viewer): both have Web Crypto.
+ * (the panel's viewer, the browser page) with the same SHA-256 code.
  */
+import { sha256 } from '@noble/hashes/sha2';
 
 /** The `a=fingerprint:` lines of one SDP, normalised ("sha-256 AB:CD:…"); session- or media-level. */
 export function sdpFingerprints(sdp: string): string[] {
@@ -23,7 +24,8 @@ export async function verificationCode(localSdp: string, remoteSdp: string): Pro
   const remote = sdpFingerprints(remoteSdp);
   if (local.length === 0 || remote.length === 0) return undefined;
   const material = [local.join(','), remote.join(',')].sort().join('\n');
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(`remote-assist-verification\n${material}`)));
+  // not crypto.subtle: a browser page served over plain http on a LAN is not a secure context and has none
+  const digest = sha256(new TextEncoder().encode(`remote-assist-verification\n${material}`));
   const n = ((digest[0] << 24) | (digest[1] << 16) | (digest[2] << 8) | digest[3]) >>> 0;
   const digits = String(n % 1_000_000).padStart(6, '0');
   return `${digits.slice(0, 3)} ${digits.slice(3)}`;

@@ -58,7 +58,7 @@ export function parseMessage<S extends MessageUnion>(schema: S, value: unknown):
 
 /** Decodes a JSON text of at most `maxBytes` bytes and validates it. */
 export function decodeMessage<S extends MessageUnion>(schema: S, text: string, maxBytes: number): z.output<S> {
-  if (Buffer.byteLength(text) > maxBytes) {
+  if (utf8Length(text) > maxBytes) {
     throw new ProtocolError('ERR_TOO_LARGE', `message exceeds ${maxBytes} bytes`);
   }
   let value: unknown;
@@ -68,4 +68,9 @@ export function decodeMessage<S extends MessageUnion>(schema: S, text: string, m
     throw new ProtocolError('ERR_NOT_JSON', 'message is not valid JSON');
   }
   return parseMessage(schema, value);
+}
+
+/** UTF-8 size of `text`, in Node (the server, the extension) and in a browser page alike. */
+function utf8Length(text: string): number {
+  return typeof Buffer === 'undefined' ? new TextEncoder().encode(text).byteLength : Buffer.byteLength(text);
 }

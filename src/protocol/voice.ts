@@ -91,6 +91,8 @@ export const PanelVoiceCommand = z.discriminatedUnion('type', [
   /** Helper's microphone: s16le 48 kHz mono, whole 10 ms frames. */
   z.object({ type: z.literal('viewerVoicePcm'), pcm: PcmBytes }),
   z.object({ type: z.literal('viewerVoiceClose') }),
+  /** The browser page's own microphone track (the extension's is muted in Node, not in the panel). */
+  z.object({ type: z.literal('viewerVoiceMute'), muted: z.boolean() }),
   /** Send a handshake message to the sharer. */
   z.object({ type: z.literal('viewerVoicePeer'), message: VoicePeerMessage }),
 ]);
@@ -102,5 +104,9 @@ export const PanelVoiceEvent = z.discriminatedUnion('type', [
   /** What the helper hears from the sharer, for playback in Node on the chosen (echo-cancelled) speaker. */
   z.object({ type: z.literal('viewerVoicePcm'), pcm: PcmBytes }),
   z.object({ type: z.literal('viewerVoiceError'), code: VoiceErrorCode, message: z.string().max(2000) }),
+  /** The browser page's microphone is open and its track is on the peer connection (the page only). */
+  z.object({ type: z.literal('viewerVoiceStarted') }),
+  /** The browser page's meter readings (its audio does not pass through the extension). */
+  z.object({ type: z.literal('viewerVoiceLevel'), local: Level, remote: Level }),
 ]);
 export type PanelVoiceEvent = z.infer<typeof PanelVoiceEvent>;

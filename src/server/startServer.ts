@@ -1,8 +1,10 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import { createServer as createHttpsServer } from 'https';
 import { timingSafeEqual } from 'crypto';
+import { existsSync } from 'fs';
 import type { AddressInfo } from 'net';
 import { networkInterfaces } from 'os';
+import { dirname, join } from 'path';
 import { WebSocketServer } from 'ws';
 import type { IDisposable } from '../common/lifecycle';
 import { silentLogger, type Logger } from '../common/logger';
@@ -20,6 +22,7 @@ import { openDatabase, type SqliteDriver } from './Database';
 import { Dispatcher } from './Dispatcher';
 import { Devices } from './devices/Devices';
 import { Gateway } from './Gateway';
+import { HelperPage } from './HelperPage';
 import { IceCredentials, type IceOptions } from './IceCredentials';
 import { Invitations } from './Invitations';
 import { InvitationStore } from './InvitationStore';
@@ -60,6 +63,8 @@ export interface ServerOptions extends IceOptions {
   healthToken?: string;
   /** Counts connections and requests and answers GET /metrics (same access as /healthz's details); without it /metrics is 404. */
   metrics?: ServerMetrics & MetricsEndpoint;
+  /** The package root whose dist/browser, media and codicons the helper's browser page (GET /join) is served from. */
+  webRoot?: string;
   logger?: Logger;
   limits?: Partial<Limits>;
   /** Company sign-in: ID tokens from this OpenID provider, for this client id, sign people in. */
@@ -106,8 +111,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const started = Date.now();
   const live: { gateway?: Gateway } = {};
   const trusted = (req: IncomingMessage) => isLoopback(req.socket.remoteAddress) || bearerMatches(req.headers.authorization, options.healthToken);
+  const helperPage = new HelperPage(options.webRoot ?? packageRoot(__dirname));
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (helperPage.handle(req, res, path)) return;
     if (req.method === 'GET' && path === '/metrics' && options.metrics) {
       serveMetrics(req, res, options.metrics, trusted(req));
       return;
@@ -128,13 +135,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout: limits.headersTimeoutMs, ...timeouts }, onRequest)
     : createHttpServer(timeouts, onRequest);
   guardSockets(http, limits, logger);
+  const ownOrigins = new Set<string>();
   const wss = new WebSocketServer({
     server: http,
     maxPayload: limits.maxFrameBytes,
     perMessageDeflate: false,
-    // clients are Node processes (extension hosts), which send no Origin; a web page always does, so a page
-    // the user happens to visit cannot reach a server on their machine through their browser
-    verifyClient: ({ req }: { req: IncomingMessage }) => req.headers.origin === undefined,
+    // clients are Node processes (extension hosts), which send no Origin, or this server's own helper page; any
+    // other page the user happens to visit cannot reach a server on their machine through their browser
+    verifyClient: ({ req }: { req: IncomingMessage }) => req.headers.origin === undefined || ownOrigins.has(req.headers.origin),
   });
 
   try {
@@ -156,6 +164,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const url = `${scheme}://${wildcard ? '127.0.0.1' : formatHost(host)}:${port}`;
   // links travel to other machines: on every interface, name one that others can reach
   const publicUrl = options.publicUrl ?? (wildcard ? `${scheme}://${formatHost(reachableAddress() ?? '127.0.0.1')}:${port}` : url);
+  // the helper page's origin under the names this server goes by (never whatever Host a request claims: a
+  // rebound DNS name would otherwise pass for this server's own page)
+  for (const address of [url, publicUrl]) ownOrigins.add(pageOrigin(address));
 
   const sessions = new SessionStore(db);
   const contacts = new ContactStore(db);
@@ -271,6 +282,19 @@ function isLoopback(address: string | undefined): boolean {
 function bearerMatches(header: string | undefined, token: string | undefined): boolean {
   if (token === undefined || header === undefined || !header.startsWith('Bearer ')) return false;
   return timingSafeEqual(hashSecret(header.slice('Bearer '.length)), hashSecret(token));
+}
+
+/** The folder holding package.json above `from`: the extension's root from dist/*.js, the repository's from src/server. */
+function packageRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'package.json'))) return dir;
+  return from;
+}
+
+/** The http(s) origin of the page a ws(s) server address serves. */
+export function pageOrigin(serverUrl: string): string {
+  const u = new URL(serverUrl);
+  u.protocol = u.protocol === 'wss:' ? 'https:' : 'http:';
+  return u.origin;
 }
 
 function formatHost(host: string): string {

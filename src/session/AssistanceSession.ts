@@ -308,6 +308,25 @@ export class AssistanceSession {
     this.changed();
   }
 
+  /**
+   * Helper: what the sharer's host reported of control (`reason` is the host's word for an end). Returns true
+   * for a grant that arrived after this side stopped waiting for it: it must be given straight back, never held unawares.
+   */
+  controlReported(granted: boolean, reason: string, remainingMs: number | undefined): boolean {
+    if (granted) {
+      if (this._control === 'requested') {
+        this.grantControl();
+        if (remainingMs !== undefined) this.setControlLimit(remainingMs);
+      }
+      return this._control === 'viewOnly';
+    }
+    if (this._control === 'granted') {
+      const by = ({ localEscape: 'escape', helperReleased: 'me', expired: 'expired', panic: 'panic' } as const)[reason as 'localEscape'];
+      this.endControl(by ?? 'peer');
+    }
+    return false;
+  }
+
   /** Control went back to the sharer: Stop Control on either side, or ESC on the sharer's machine. */
   endControl(by: ControlEndedBy): void {
     this.moveControl('endControl', 'granted', 'viewOnly');

@@ -15,7 +15,7 @@ import type { IceOptions } from '../server/IceCredentials';
 import { RunningServer, startEmbeddedServer } from './EmbeddedServer';
 import { IDisposable, DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
-import { formatInvitationLink, InvitationLink } from './InvitationLink';
+import { browserLink, formatInvitationLink, InvitationLink, parseInvitationLink } from './InvitationLink';
 
 export interface DirectLinkOptions {
   /** Port to listen on for direct links (0: a free port). */
@@ -32,6 +32,8 @@ export interface DirectLinkOptions {
 /** A link to send, and the password to send apart from it (the link alone does not let anyone in). */
 export interface CreatedLink {
   readonly link: string;
+  /** The same invitation for a helper without VS Code: the server's /join page (secrets in the fragment, no password). */
+  readonly browserLink: string;
   readonly password: string;
   readonly expiresAt: number;
 }
@@ -52,7 +54,7 @@ function throwawayAlias(): string {
 export function shareableLink(link: Link, join?: string, fingerprint?: string): CreatedLink {
   const url = new URL(formatInvitationLink(link.url, link.expiresAt, join, fingerprint));
   url.searchParams.delete('secret');
-  return { link: url.toString(), password: link.secret, expiresAt: link.expiresAt };
+  return { link: url.toString(), browserLink: browserLink(parseInvitationLink(url.toString())), password: link.secret, expiresAt: link.expiresAt };
 }
 
 export class DirectLinks implements IDisposable {

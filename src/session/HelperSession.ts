@@ -128,6 +128,8 @@ export class HelperSession extends SessionSide implements SuspendableSession {
       case 'viewerVoicePeer':
       case 'viewerVoicePcm':
       case 'viewerVoiceError':
+      case 'viewerVoiceStarted':
+      case 'viewerVoiceLevel':
         this.voice?.receive(report);
         break;
       case 'viewerFilesOpen':
@@ -181,21 +183,9 @@ export class HelperSession extends SessionSide implements SuspendableSession {
   }
 
   private onControlState(granted: boolean, reason: string, remainingMs: number | undefined): void {
-    if (granted) {
-      if (this.model.control === 'requested') {
-        this.model.grantControl();
-        if (remainingMs !== undefined) this.model.setControlLimit(remainingMs);
-      } else if (this.model.control === 'viewOnly') {
-        // A grant after this side stopped waiting for it: given straight back, never held unawares.
-        this.log.warn(`session ${this.model.sessionId}: control granted after the request ended; giving it back`);
-        this.toViewer({ type: 'viewerReleaseControl' });
-      }
-      return;
-    }
-    if (this.model.control === 'granted') {
-      const by = ({ localEscape: 'escape', helperReleased: 'me', expired: 'expired', panic: 'panic' } as const)[reason as 'localEscape'];
-      this.model.endControl(by ?? 'peer');
-    }
+    if (!this.model.controlReported(granted, reason, remainingMs)) return;
+    this.log.warn(`session ${this.model.sessionId}: control granted after the request ended; giving it back`);
+    this.toViewer({ type: 'viewerReleaseControl' });
   }
 
   protected override onRelay(message: RelayMessage): void {

@@ -88,3 +88,21 @@ export function timeLeft(expiresAt: number, now = Date.now()): string {
   const rest = minutes % 60;
   return rest ? `${hours} h ${rest} min left` : `${hours} h left`;
 }
+
+/**
+ * The same invitation as a web address for a helper without VS Code: the server's /join page, with the link id,
+ * expiry and join key in the fragment (browsers never send it, so no server log holds them). Like the vscode://
+ * link it carries no password unless `withSecret`.
+ */
+export function browserLink(link: InvitationLink, withSecret = false): string {
+  const page = new URL(link.server);
+  page.protocol = page.protocol === 'wss:' ? 'https:' : 'http:';
+  page.pathname = '/join';
+  page.search = '';
+  const fragment = new URLSearchParams({ id: link.id });
+  if (link.expiresAt !== undefined) fragment.set('expires', String(link.expiresAt));
+  if (link.join !== undefined) fragment.set('join', link.join);
+  if (withSecret && link.secret !== undefined) fragment.set('secret', link.secret);
+  page.hash = fragment.toString();
+  return page.toString();
+}

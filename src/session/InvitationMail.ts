@@ -8,6 +8,8 @@ export interface InvitationMail {
   readonly sharerName: string;
   /** The invitation link, without its password. */
   readonly link: string;
+  /** The same invitation as a web address, for a helper without VS Code (no password either). */
+  readonly browserLink?: string;
   readonly expiresAt: number;
 }
 
@@ -22,6 +24,7 @@ export function invitationMailText(mail: InvitationMail): { subject: string; bod
       'With the Remote Assist extension installed, open this link (or run "Remote Assist: Open Invitation Link…" and paste it):',
       mail.link,
       '',
+      ...(mail.browserLink ? ['Without VS Code, open this address in a web browser:', mail.browserLink, ''] : []),
       `The invitation works once, until ${expires}.`,
       `${mail.sharerName} will give you the password another way (by phone or chat), not in this mail.`,
     ].join('\r\n'),
@@ -30,7 +33,7 @@ export function invitationMailText(mail: InvitationMail): { subject: string; bod
 
 /** The mailto: URI, percent-encoded as RFC 6068 asks (spaces as %20, line breaks as %0D%0A). */
 export function invitationMailto(mail: InvitationMail): string {
-  if (/[?&]secret=/.test(mail.link)) throw new Error('an invitation mail must not carry the password');
+  if (/[?&#]secret=/.test(`${mail.link} ${mail.browserLink ?? ''}`)) throw new Error('an invitation mail must not carry the password');
   const { subject, body } = invitationMailText(mail);
   return `mailto:?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(body)}`;
 }

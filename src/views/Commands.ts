@@ -242,7 +242,7 @@ export class Commands implements vscode.Disposable {
   /** Composes a mail with the link in the user's mail program; the password is shown here, to pass on another way. */
   private async sendInvitationByEmail(): Promise<void> {
     const created = await this.newLink();
-    const mailto = invitationMailto({ sharerName: this.s.settings.displayName(), link: created.link, expiresAt: created.expiresAt });
+    const mailto = invitationMailto({ sharerName: this.s.settings.displayName(), link: created.link, browserLink: created.browserLink, expiresAt: created.expiresAt });
     const opened = await vscode.env.openExternal(vscode.Uri.parse(mailto, true));
     this.s.log.info(`invitation mail ${opened ? 'handed to the mail program' : 'could not be opened'}`);
     const choice = await vscode.window.showInformationMessage(
@@ -263,12 +263,12 @@ export class Commands implements vscode.Disposable {
       {
         modal: true,
         // One "Password:" in the text, right before the value: people and scripts read it the same way.
-        detail: `Send both to your helper, ideally by two different channels. The invitation works once, until ${expires}.\n\nLink: ${created.link}\n\nPassword: ${created.password}`,
+        detail: `Send both to your helper, ideally by two different channels. The invitation works once, until ${expires}.\n\nLink: ${created.link}\n\nWithout VS Code, in a web browser: ${created.browserLink}\n\nPassword: ${created.password}`,
       },
       'Copy Link and Password',
     );
     if (choice) {
-      await vscode.env.clipboard.writeText(`Remote Assistance invitation\nLink: ${created.link}\nPassword: ${created.password}\nExpires: ${expires}`);
+      await vscode.env.clipboard.writeText(`Remote Assistance invitation\nLink: ${created.link}\nIn a web browser: ${created.browserLink}\nPassword: ${created.password}\nExpires: ${expires}`);
     }
   }
 

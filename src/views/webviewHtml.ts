@@ -14,6 +14,8 @@ export interface WebviewPage {
   /** Panel: the voice AudioWorklet module. A worklet cannot carry a nonce, so script-src also allows the
    *  webview's own resources (only the extension's localResourceRoots). */
   readonly voiceWorkletUri?: string;
+  /** Where the page may connect (a browser page's WebSocket to its own server); nowhere when unset. */
+  readonly connectSrc?: string;
   /** A fresh nonce for every render; tests may pass their own. */
   readonly nonce?: string;
 }
@@ -24,11 +26,10 @@ export function newNonce(): string {
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Strict CSP: only our nonce'd script runs; media and images only from the webview or local streams. */
-export function buildWebviewHtml(page: WebviewPage): string {
-  const nonce = page.nonce ?? newNonce();
+/** The page's Content-Security-Policy (also sent as a header where a server serves the page). */
+export function webviewCsp(page: WebviewPage, nonce: string): string {
   const src = page.cspSource;
-  const csp = [
+  return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'${page.voiceWorkletUri ? ` ${src}` : ''}`,
     // The toolkit (FAST) probes :focus-visible with a <style> carrying the nonce from the csp-nonce meta.
@@ -36,7 +37,14 @@ export function buildWebviewHtml(page: WebviewPage): string {
     `font-src ${src}`,
     `img-src ${src} data: blob:`,
     `media-src ${src} blob: mediastream:`,
+    ...(page.connectSrc ? [`connect-src ${page.connectSrc}`] : []),
   ].join('; ');
+}
+
+/** Strict CSP: only our nonce'd script runs; media and images only from the webview or local streams. */
+export function buildWebviewHtml(page: WebviewPage): string {
+  const nonce = page.nonce ?? newNonce();
+  const csp = webviewCsp(page, nonce);
   const styles = page.styleUris.map((u) => `<link rel="stylesheet" href="${escape(u)}">`).join('\n  ');
   return `<!DOCTYPE html>
 <html lang="en">

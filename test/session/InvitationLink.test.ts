@@ -1,5 +1,6 @@
 import assert from 'assert';
-import { formatInvitationLink, isExpired, parseInvitationLink, parseInvitationUri, timeLeft } from '../../src/session/InvitationLink';
+import { parseJoinFragment } from '../../src/browser/joinLink';
+import { browserLink, formatInvitationLink, isExpired, parseInvitationLink, parseInvitationUri, timeLeft } from '../../src/session/InvitationLink';
 
 const good = 'vscode://remote-assist.remote-assist/redeem?server=ws%3A%2F%2F192.168.1.20%3A7420&id=AbCdEf123456&secret=s3cr3t';
 
@@ -46,5 +47,17 @@ describe('InvitationLink', () => {
     assert.strictEqual(timeLeft(12 * 60_000 - 5, 0), '12 min left');
     assert.strictEqual(timeLeft(125 * 60_000, 0), '2 h 5 min left');
     assert.strictEqual(timeLeft(120 * 60_000, 0), '2 h left');
+  });
+
+  it('as a web address for a browser, keeps the id, expiry and join key in the fragment and the password out', () => {
+    const direct = parseInvitationLink(formatInvitationLink(good.replace('ws%3A', 'wss%3A'), 1_900_000_000_000, 'k3y_of-the-sharers-server'));
+    const web = browserLink(direct);
+    assert.strictEqual(web, 'https://192.168.1.20:7420/join#id=AbCdEf123456&expires=1900000000000&join=k3y_of-the-sharers-server');
+    assert.ok(!web.includes('s3cr3t'));
+    assert.strictEqual(browserLink(parseInvitationLink(good), true), 'http://192.168.1.20:7420/join#id=AbCdEf123456&secret=s3cr3t');
+    // what the page reads back
+    assert.deepStrictEqual(parseJoinFragment(new URL(web).hash), { link: { id: 'AbCdEf123456', expiresAt: 1_900_000_000_000, join: 'k3y_of-the-sharers-server' } });
+    assert.deepStrictEqual(parseJoinFragment(''), { problem: 'This page needs the whole invitation link. Open the link you were sent, or paste it into the address bar.' });
+    assert.deepStrictEqual(parseJoinFragment('#id=short'), { problem: 'The invitation link is damaged: malformed link id.' });
   });
 });

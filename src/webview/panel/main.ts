@@ -110,8 +110,13 @@ function ensureViewer(): RemoteViewer {
   v.onError(({ code, message }) => bridge.post({ type: 'viewerError', message: `${code}: ${message}`.slice(0, 2000) }));
   v.setScale(scale);
   v.setAnnotationMode(annotationBar.current);
-  // Start Talking: the helper's audio is captured and played by the extension; this bridges it to the peer.
-  voice = new VoiceBridge(v.peerInstance, { workletUrl: document.body.dataset.voiceWorklet ?? '', post: (e) => bridge.post(e) });
+  // Start Talking: the helper's audio is captured and played by the extension, which this bridges to the peer;
+  // in the browser page (no extension) the browser's own microphone and speaker are used instead.
+  voice = new VoiceBridge(v.peerInstance, {
+    workletUrl: document.body.dataset.voiceWorklet ?? '',
+    post: (e) => bridge.post(e),
+    browserAudio: document.body.classList.contains('browser-page'),
+  });
   // Send a File: the engine and the disk are in the extension; this relays the files channel.
   files = new ViewerFilesRelay(v.peerInstance, (e) => bridge.post(e));
   viewer = v;
@@ -241,6 +246,7 @@ function handle(message: Exclude<ExtensionMessage, { type: 'reply' }>): void {
     case 'viewerVoiceOpen':
     case 'viewerVoicePcm':
     case 'viewerVoiceClose':
+    case 'viewerVoiceMute':
     case 'viewerVoicePeer':
       voice?.handle(message);
       break;

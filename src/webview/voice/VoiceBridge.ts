@@ -3,19 +3,34 @@
  * extension captures and plays audio in Node, and this bridge turns its microphone PCM into a WebRTC track
  * (AudioWorklet → MediaStreamDestination → simple-peer addTrack) and the sharer's track back into PCM for it.
  * It also carries the handshake on the negotiated voice channel. Everything from either side is validated.
+ * In the browser page (no extension) it uses the browser's own audio instead: the microphone from getUserMedia
+ * (echo cancellation on) goes on the peer connection as it is, and the sharer's track plays in the page.
  */
 import type Peer from 'simple-peer';
 import { IDisposable } from '../../common/lifecycle';
 import { peerConnection } from '../../common/peerConnection';
 import { parseMessage } from '../../protocol/validate';
-import { PanelVoiceCommand, PanelVoiceEvent, VOICE_CHANNEL, VOICE_PEER_MAX_BYTES, VoicePeerMessage } from '../../protocol/voice';
+import { PanelVoiceCommand, PanelVoiceEvent, VOICE_CHANNEL, VOICE_PEER_MAX_BYTES, VoiceErrorCode, VoicePeerMessage } from '../../protocol/voice';
 import { decodeChannelMessage } from '../viewer/decode';
+import { BrowserMeters } from './BrowserMeters';
 
 export interface VoiceBridgeOptions {
   /** URL of dist/webview/voice-worklet.js (allowed by the page's CSP). */
   readonly workletUrl: string;
   /** Posts an event to the extension. */
   readonly post: (event: PanelVoiceEvent) => void;
+  /** The browser page: the browser's microphone and speaker, not the extension's PCM. */
+  readonly browserAudio?: boolean;
+}
+
+/** Why the browser's microphone did not open (shown to the helper, and the conversation ends). */
+class MicrophoneError extends Error {
+  constructor(
+    readonly code: VoiceErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 interface AudioGraph {
@@ -33,6 +48,12 @@ export class VoiceBridge implements IDisposable {
     | { stream: MediaStream; element: HTMLAudioElement; listening?: boolean; node?: MediaStreamAudioSourceNode; tap?: AudioWorkletNode }
     | undefined;
   private disposed = false;
+  /** Browser audio: the track first added to the peer (its sender is reused for later talks) and its stream. */
+  private sent: { track: MediaStreamTrack; stream: MediaStream } | undefined;
+  /** Browser audio: the microphone track live now. */
+  private microphone: MediaStreamTrack | undefined;
+  /** Browser audio: the meters while talking. */
+  private meters: BrowserMeters | undefined;
 
   constructor(
     private readonly peer: Peer.Instance,
@@ -63,10 +84,15 @@ export class VoiceBridge implements IDisposable {
         return;
       case 'viewerVoiceOpen':
         this.open = true;
-        void this.start().catch((err: Error) => this.options.post({ type: 'viewerVoiceError', code: 'ERR_WEBRTC', message: err.message.slice(0, 2000) }));
+        void (this.options.browserAudio ? this.startBrowserAudio() : this.start()).catch((err: Error) =>
+          this.options.post({ type: 'viewerVoiceError', code: err instanceof MicrophoneError ? err.code : 'ERR_WEBRTC', message: err.message.slice(0, 2000) }),
+        );
+        return;
+      case 'viewerVoiceMute':
+        if (this.microphone) this.microphone.enabled = !command.muted;
         return;
       case 'viewerVoicePcm':
-        if (!this.open || !this.graph) return;
+        if (!this.open || !this.graph || this.options.browserAudio) return;
         void this.graph.then((g) => {
           // A copy the worklet can own (the message's bytes may sit at any offset of a larger buffer).
           const pcm = command.pcm.slice();
@@ -76,8 +102,52 @@ export class VoiceBridge implements IDisposable {
       case 'viewerVoiceClose':
         this.open = false;
         this.stopListening();
+        this.stopBrowserAudio();
         return;
     }
+  }
+
+  /** The browser's microphone onto the peer connection, and the sharer's voice out of the page's speaker. */
+  private async startBrowserAudio(): Promise<void> {
+    const media = navigator.mediaDevices as MediaDevices | undefined;
+    if (!media?.getUserMedia) {
+      throw new MicrophoneError('ERR_NO_MICROPHONE', 'the browser gives a microphone only to pages over https or from this computer');
+    }
+    let stream: MediaStream;
+    try {
+      stream = await media.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: 1 } });
+    } catch (err) {
+      throw new MicrophoneError('ERR_NO_MICROPHONE', `the browser did not open a microphone: ${(err as Error).name}: ${(err as Error).message}`);
+    }
+    const track = stream.getAudioTracks()[0];
+    // Stopped (or closed) while the browser was opening it.
+    if (!this.open || this.disposed || !track) {
+      stream.getTracks().forEach((t) => t.stop());
+      return;
+    }
+    if (!this.sent) {
+      // Added once per session (one renegotiation); later talks put a new microphone track on the same sender.
+      this.peer.addTrack(track, stream);
+      this.sent = { track, stream };
+    } else {
+      this.peer.replaceTrack(this.sent.track, track, this.sent.stream);
+      this.sent = { track, stream: this.sent.stream };
+    }
+    this.microphone = track;
+    this.meters = new BrowserMeters(stream, (levels) => this.options.post({ type: 'viewerVoiceLevel', ...levels }));
+    if (this.remote) {
+      this.remote.element.muted = false;
+      this.meters.setRemote(this.remote.stream);
+    }
+    this.options.post({ type: 'viewerVoiceStarted' });
+  }
+
+  private stopBrowserAudio(): void {
+    this.microphone?.stop();
+    this.microphone = undefined;
+    this.meters?.dispose();
+    this.meters = undefined;
+    if (this.remote) this.remote.element.muted = true;
   }
 
   private async start(): Promise<void> {
@@ -110,12 +180,14 @@ export class VoiceBridge implements IDisposable {
     const stream = new MediaStream([track]);
     // Chromium feeds a remote track into Web Audio only while a media element also plays it (muted here).
     const element = new Audio();
-    element.muted = true;
+    // (in the browser page this element is what the helper hears, while talking)
+    element.muted = !this.microphone;
     element.srcObject = stream;
     void element.play().catch(() => undefined);
     this.stopListening();
     this.remote = { stream, element };
-    if (this.open) void this.listen();
+    this.meters?.setRemote(stream);
+    if (this.open && !this.options.browserAudio) void this.listen();
   };
 
   private async listen(): Promise<void> {
@@ -158,6 +230,8 @@ export class VoiceBridge implements IDisposable {
   dispose(): void {
     this.disposed = true;
     this.open = false;
+    this.microphone?.stop();
+    this.meters?.dispose();
     this.peer.off('track', this.onTrack);
     this.stopListening();
     if (this.remote) this.remote.element.srcObject = null;
