@@ -6,6 +6,7 @@
  * a probe in the page), and when a direction misses its target the stage that grew against
  * bench/voice/baseline.json is named. Prints a table and, last, one JSON line.
  *   npx tsx bench/voice/run.ts [rounds=20] [--shaped] [--arrivals=FILE]
+ * --no-save: keeps no raw result (bench/results/voice/<start>.json otherwise).
  * --arrivals: writes when each PCM message reached the panel ([ms, samples]) for bench/voice/replayWorklet.ts.
  * --shaped: the host process and Chromium run in two NetLab namespaces (test/support/netlab) on one LAN whose
  * link to the helper is shaped to 2 Mbit/s, 80 ms round trip, 0.5 % loss each way.
@@ -25,6 +26,7 @@ import { chromiumIn, NetLab } from '../../test/support/netlab';
 import { ProductPanel } from '../../test/audio/support/productPanel';
 import { startPulseAudio } from '../../test/audio/support/pulseaudio';
 import { HEARD, mouthToEar, sayAndHear, speak } from '../../test/audio/support/speech';
+import { saveRun } from '../resultsStore';
 
 const TARGET_MS = 150;
 const SHAPE = { rateKbit: 2000, delayMs: 40, lossPct: 0.5 };
@@ -159,6 +161,9 @@ async function run(
     const stageMs: Record<Direction, Record<string, number[]>> = { sharerToHelper: {}, helperToSharer: {} };
     const buffers: Record<string, number[]> = {};
     const correlations: number[] = [];
+    /** Each round as printed, kept with the run (bench/results/voice). */
+    const roundLog: Record<string, unknown>[] = [];
+    const startedAt = new Date();
     let jb = await panel.audioReceiveTotals();
     const rtpStart = jb;
     /** The worklet's running count of underruns (it ran dry while playing) at the first and last report. */
@@ -205,6 +210,7 @@ async function run(
         const match = mouthToEar(heard.mouth, heard.mouthStart, heard.ear, heard.earStart);
         correlations.push(match.correlation);
         if (match.correlation >= HEARD) latency[key].push(match.latencyMs);
+        roundLog.push({ direction: key, round: i + 1, latencyMs: Math.round(match.latencyMs), correlation: Math.round(match.correlation * 100) / 100, stages: stageText, buffers: bufferText });
         console.log(
           `${key.padEnd(15)} round ${String(i + 1).padStart(2)}: ${match.latencyMs.toFixed(0).padStart(4)} ms (correlation ${match.correlation.toFixed(2)}) ` +
             `${stageText.join(' | ')}  [${bufferText.join(', ')}]`,
@@ -244,6 +250,7 @@ async function run(
     };
     console.log(`median mouth-to-ear: sharer→helper ${summary.sharerToHelperMedianMs} ms, helper→sharer ${summary.helperToSharerMedianMs} ms (target ≤ ${TARGET_MS} ms)`);
     if (!shaped) for (const key of ['sharerToHelper', 'helperToSharer'] as const) explainMiss(key, summary[`${key}MedianMs`], summary[`${key}Stages`]);
+    if (!process.argv.includes('--no-save')) saveRun('voice', startedAt, summary, { rounds: roundLog });
     console.log(JSON.stringify(summary));
   } finally {
     sharer.dispose();
