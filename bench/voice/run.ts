@@ -6,8 +6,8 @@
  * a probe in the page), and when a direction misses its target the stage that grew against
  * bench/voice/baseline.json is named. Prints a table and, last, one JSON line.
  *   npx tsx bench/voice/run.ts [rounds=20] [--shaped] [--arrivals=FILE]
- * --no-save: keeps no raw result (bench/results/voice/<start>.json otherwise).
- * --arrivals: writes when each PCM message reached the panel ([ms, samples]) for bench/voice/replayWorklet.ts.
+ * --no-save: keeps no raw result (bench/results/voice/<start>.json otherwise, voice-shaped/ with --shaped).
+ * --arrivals: writes when each PCM message reached the panel ([ms, samples, loud]) for bench/voice/replayWorklet.ts.
  * --shaped: the host process and Chromium run in two NetLab namespaces (test/support/netlab) on one LAN whose
  * link to the helper is shaped to 2 Mbit/s, 80 ms round trip, 0.5 % loss each way.
  */
@@ -250,7 +250,7 @@ async function run(
     };
     console.log(`median mouth-to-ear: sharer→helper ${summary.sharerToHelperMedianMs} ms, helper→sharer ${summary.helperToSharerMedianMs} ms (target ≤ ${TARGET_MS} ms)`);
     if (!shaped) for (const key of ['sharerToHelper', 'helperToSharer'] as const) explainMiss(key, summary[`${key}MedianMs`], summary[`${key}Stages`]);
-    if (!process.argv.includes('--no-save')) saveRun('voice', startedAt, summary, { rounds: roundLog });
+    if (!process.argv.includes('--no-save')) saveRun(shaped ? 'voice-shaped' : 'voice', startedAt, summary, { rounds: roundLog });
     console.log(JSON.stringify(summary));
   } finally {
     sharer.dispose();
