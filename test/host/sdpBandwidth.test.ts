@@ -1,6 +1,5 @@
 /** The bitrate cap written into SDP (pure function; the live effect is measured by bench:host). */
 import * as assert from 'assert';
-import { setAudioPacketTime } from '../../src/host/peer/sdpAudio';
 import { setVideoBandwidth } from '../../src/host/peer/sdpBandwidth';
 
 const SDP = [
@@ -45,15 +44,5 @@ describe('host: SDP bandwidth', function () {
     const lower = setVideoBandwidth(once, 500);
     assert.ok(lower.includes('b=AS:500') && !lower.includes('b=AS:6000'));
     assert.ok(lower.includes('a=fmtp:96 x-google-start-bitrate=500;x-google-max-bitrate=500'));
-  });
-});
-
-describe('host: SDP audio packet time', function () {
-  it('asks for 10 ms voice packets in the audio section only, once, after its c= line', function () {
-    const twice = setAudioPacketTime(setAudioPacketTime(SDP.replace('a=rtpmap:111', 'a=ptime:20\r\na=rtpmap:111')));
-    const out = twice.split('\r\n');
-    assert.deepStrictEqual(out.filter((l) => l.startsWith('a=ptime')), ['a=ptime:10']);
-    assert.deepStrictEqual(out.slice(1, 5), ['m=audio 9 UDP/TLS/RTP/SAVPF 111', 'c=IN IP4 0.0.0.0', 'a=ptime:10', 'a=rtpmap:111 opus/48000/2']);
-    assert.strictEqual(setAudioPacketTime(SDP).replace('a=ptime:10\r\n', ''), SDP);
   });
 });

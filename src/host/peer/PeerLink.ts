@@ -13,7 +13,6 @@ import { IceLinkWatch, LinkState, peerConnection } from '../../common/peerConnec
 import { HostError } from '../HostError';
 import { wrtc } from '../wrtc';
 import { ChannelPort } from './ChannelPort';
-import { setAudioPacketTime } from './sdpAudio';
 import { setVideoBandwidth } from './sdpBandwidth';
 
 /** ICE answers again by itself after short outages; a restart first after this long without an answer… */
@@ -71,7 +70,7 @@ export class PeerLink implements IDisposable {
       wrtc: wrtc as unknown as Peer.Options['wrtc'],
       config: { iceServers: [...iceServers] },
       streams: [stream],
-      sdpTransform: (sdp: string) => setAudioPacketTime(setVideoBandwidth(sdp, this.maxKbps, this.minKbps)),
+      sdpTransform: (sdp: string) => setVideoBandwidth(sdp, this.maxKbps, this.minKbps),
     });
     this.peer.on('signal', (data) => this._onSignal.fire(data as unknown as SignalPayload));
     this.peer.on('connect', () => {
@@ -104,9 +103,8 @@ export class PeerLink implements IDisposable {
     const kind = payload.type;
     let data: Peer.SignalData;
     if (kind === 'answer' && typeof payload.sdp === 'string' && payload.sdp.length < 100_000) {
-      // The answer's video section sets what libwebrtc sends; the cap is ours to enforce. Its audio
-      // section sets the voice's packet time.
-      data = { type: 'answer', sdp: setAudioPacketTime(setVideoBandwidth(payload.sdp, this.maxKbps, this.minKbps)) };
+      // The answer's video section sets what libwebrtc sends; the cap is ours to enforce.
+      data = { type: 'answer', sdp: setVideoBandwidth(payload.sdp, this.maxKbps, this.minKbps) };
     } else if (payload.candidate && typeof payload.candidate === 'object') {
       const c = payload.candidate as Record<string, unknown>;
       if (typeof c.candidate !== 'string' || c.candidate.length > 1000) throw new HostError('ERR_PEER_PROTOCOL', 'invalid ICE candidate');
