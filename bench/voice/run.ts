@@ -5,7 +5,9 @@
  * cost is timed from where the sentence's onset passes it (REMOTE_ASSIST_VOICE_TRACE in the Node processes,
  * a probe in the page), and when a direction misses its target the stage that grew against
  * bench/voice/baseline.json is named. Prints a table and, last, one JSON line.
- *   npx tsx bench/voice/run.ts [rounds=20] [--shaped]
+ *   npx tsx bench/voice/run.ts [rounds=20] [--shaped] [--arrivals=FILE]
+ * --no-save: keeps no raw result (bench/results/voice/<start>.json otherwise, voice-shaped/ with --shaped).
+ * --arrivals: writes when each PCM message reached the panel ([ms, samples, loud]) for bench/voice/replayWorklet.ts.
  * --shaped: the host process and Chromium run in two NetLab namespaces (test/support/netlab) on one LAN whose
  * link to the helper is shaped to 2 Mbit/s, 80 ms round trip, 0.5 % loss each way.
  */
@@ -132,7 +134,6 @@ async function run(
   supervisor: HostSupervisor,
   readTrace: (since: number) => { point: string; at: number; value?: number }[],
 ): Promise<void> {
-  const startedAt = new Date();
   const endpoint = new HostVoiceEndpoint(supervisor, silentLogger);
   const helperVoice = new HelperVoice((m) => panel.post(m), { env: pulse.env });
   const common = { askToTalk: async () => true, history: () => undefined, showError: (m: string) => console.error(m), log: silentLogger };
@@ -160,7 +161,13 @@ async function run(
     const stageMs: Record<Direction, Record<string, number[]>> = { sharerToHelper: {}, helperToSharer: {} };
     const buffers: Record<string, number[]> = {};
     const correlations: number[] = [];
+    /** Each round as printed, kept with the run (bench/results/voice). */
+    const roundLog: Record<string, unknown>[] = [];
+    const startedAt = new Date();
     let jb = await panel.audioReceiveTotals();
+    const rtpStart = jb;
+    /** The worklet's running count of underruns (it ran dry while playing) at the first and last report. */
+    const underruns: { first?: number; last?: number } = {};
     const cpuStart = process.cpuUsage();
     const wallStart = performance.now();
     for (let i = 0; i < rounds; i++) {
@@ -177,13 +184,17 @@ async function run(
           if (o.value === undefined) at[o.point] ??= o.at;
           else (values[o.point] ??= []).push(o.value);
         }
+        if (values.workletUnderruns?.length) {
+          underruns.first ??= Math.min(...values.workletUnderruns);
+          underruns.last = Math.max(...values.workletUnderruns);
+        }
         if (key === 'sharerToHelper') {
           const now = await panel.audioReceiveTotals();
           values.panelJitterBuffer = [((now.jitterBufferDelay - jb.jitterBufferDelay) / Math.max(1, now.emitted - jb.emitted)) * 1000];
           jb = now;
         }
         // Buffers that serve this direction.
-        const mine = key === 'sharerToHelper' ? ['panelJitterBuffer', 'helperSpeakerQueue'] : ['workletQueue', 'hostJitterBuffer', 'hostSpeakerQueue'];
+        const mine = key === 'sharerToHelper' ? ['panelJitterBuffer', 'helperSpeakerQueue'] : ['panelInJitter', 'workletQueue', 'workletTarget', 'hostJitterBuffer', 'hostSpeakerQueue'];
         const bufferText = mine.map((k) => {
           const m = median(values[k] ?? []);
           if (m !== null) (buffers[k] ??= []).push(m);
@@ -199,13 +210,18 @@ async function run(
         const match = mouthToEar(heard.mouth, heard.mouthStart, heard.ear, heard.earStart);
         correlations.push(match.correlation);
         if (match.correlation >= HEARD) latency[key].push(match.latencyMs);
+        roundLog.push({ direction: key, round: i + 1, latencyMs: Math.round(match.latencyMs), correlation: Math.round(match.correlation * 100) / 100, stages: stageText, buffers: bufferText });
         console.log(
           `${key.padEnd(15)} round ${String(i + 1).padStart(2)}: ${match.latencyMs.toFixed(0).padStart(4)} ms (correlation ${match.correlation.toFixed(2)}) ` +
             `${stageText.join(' | ')}  [${bufferText.join(', ')}]`,
         );
       }
     }
+    const arrivalsFile = process.argv.find((a) => a.startsWith('--arrivals='))?.slice('--arrivals='.length);
+    if (arrivalsFile) writeFileSync(arrivalsFile, JSON.stringify(await panel.takeArrivals()));
     const cpu = process.cpuUsage(cpuStart);
+    const rtpEnd = await panel.audioReceiveTotals();
+    const rtpSeconds = (performance.now() - wallStart) / 1000;
     const stages = (key: Direction) => Object.fromEntries(STAGES[key].map(([, stage]) => [`${stage}Ms`, median(stageMs[key][stage] ?? [])]));
     const summary = {
       bench: 'voice',
@@ -220,6 +236,13 @@ async function run(
       sharerToHelperStages: stages('sharerToHelper'),
       helperToSharerStages: stages('helperToSharer'),
       buffersMedianMs: Object.fromEntries(Object.entries(buffers).map(([k, v]) => [k, median(v)])),
+      /** Times the panel's microphone worklet ran dry while playing (each one a gap in the helper's voice). */
+      workletUnderruns: underruns.last !== undefined ? underruns.last - (underruns.first ?? 0) : null,
+      /** Opus packets a second each way (50: 20 ms packets, 100: 10 ms), counted in the panel. */
+      audioPacketsPerSecond: {
+        sharerToHelper: Math.round((rtpEnd.packetsReceived - rtpStart.packetsReceived) / rtpSeconds),
+        helperToSharer: Math.round((rtpEnd.packetsSent - rtpStart.packetsSent) / rtpSeconds),
+      },
       /** The helper's extension-side voice (HelperVoice, parec/pacat pipes) and the test's recorders share this process. */
       helperNodeCpuPercent: Math.round(((cpu.user + cpu.system) / 1000 / (performance.now() - wallStart)) * 1000) / 10,
       loadAverage1mStart: Math.round(loadStart * 10) / 10,
@@ -227,7 +250,7 @@ async function run(
     };
     console.log(`median mouth-to-ear: sharer→helper ${summary.sharerToHelperMedianMs} ms, helper→sharer ${summary.helperToSharerMedianMs} ms (target ≤ ${TARGET_MS} ms)`);
     if (!shaped) for (const key of ['sharerToHelper', 'helperToSharer'] as const) explainMiss(key, summary[`${key}MedianMs`], summary[`${key}Stages`]);
-    saveRun('voice', startedAt, summary, { latencyMs: latency, correlations, buffersMs: buffers });
+    if (!process.argv.includes('--no-save')) saveRun(shaped ? 'voice-shaped' : 'voice', startedAt, summary, { rounds: roundLog });
     console.log(JSON.stringify(summary));
   } finally {
     sharer.dispose();

@@ -5,30 +5,39 @@
  *  - remote-assist-pcm-tap: cuts the sharer's remote track into 10 ms s16 frames and posts them back.
  */
 declare const sampleRate: number;
+declare const currentFrame: number;
 declare class AudioWorkletProcessor {
   readonly port: MessagePort;
 }
 declare function registerProcessor(name: string, processor: new () => AudioWorkletProcessor): void;
 
+import { ArrivalJitter } from '../../common/audio/ArrivalJitter';
 import { QUIET_BEFORE_DROP_MS, QUIET_PEAK } from '../../common/audio/StandingQueue';
 
 const FRAME = 480;
+/** Samples the graph renders per process() call. */
+const QUANTUM = 128;
 /**
- * Jitter buffer bounds: output (re)starts once `target` is queued; `target` grows after each underrun. The
- * sharer's WebRTC jitter buffer absorbs network jitter; this one only evens out the extension's posts.
+ * Buffer bounds: output (re)starts once `target` is queued. The target is one message (10 ms) and a render
+ * quantum plus what the arrivals of the last seconds needed (their lateness spread, see ArrivalJitter): about
+ * 15–20 ms when the extension's posts come evenly, more while they come in bursts, and back down within
+ * seconds once they are even again (it used to grow a frame per underrun and shrink a frame per 5 s).
+ * The sharer's WebRTC jitter buffer absorbs network jitter; this one only evens out the extension's posts.
  */
-const MIN_TARGET = 2 * FRAME;
+const MIN_TARGET = FRAME;
 const MAX_TARGET = 8 * FRAME;
+/** Arrivals this far back count (2 s); a pause of 0.5 s starts afresh (talk stopped, or the capture stalled). */
+const JITTER_WINDOW = 2 * 48_000;
+const NEW_STREAM_GAP = 24_000;
 /** Beyond target + this, the oldest audio is dropped back to the target, speech or not. */
 const SLACK = 10 * FRAME;
-/** Quiet time (in render quanta of 128 samples, ≈ 5 s) after which the target shrinks one frame. */
 /** Samples between reports of the buffer's depth (100 ms). */
 const REPORT_EVERY = 4800;
-const SHRINK_AFTER = Math.round((5 * 48_000) / 128);
 
 /**
- * postMessage from the extension host arrives in bursts on a busy machine; a fixed small buffer chopped
- * speech. The target adapts: one frame more after every underrun, one less after quiet seconds.
+ * The helper's microphone PCM, posted from the extension in 10 ms frames, played into the graph. postMessage
+ * from the extension host arrives unevenly on a busy machine; the buffer holds what the current unevenness
+ * needs and no more.
  */
 class PcmSource extends AudioWorkletProcessor {
   private readonly ring = new Float32Array(32 * FRAME);
@@ -36,10 +45,12 @@ class PcmSource extends AudioWorkletProcessor {
   private write = 0;
   private playing = false;
   private target = MIN_TARGET;
-  private steady = 0;
+  private readonly jitter = new ArrivalJitter(JITTER_WINDOW, NEW_STREAM_GAP);
   private sinceReport = 0;
   /** Quiet samples played in a row. */
   private quietRun = 0;
+  /** Times the buffer ran dry while playing (reported with the depth). */
+  private underruns = 0;
 
   constructor() {
     super();
@@ -60,6 +71,10 @@ class PcmSource extends AudioWorkletProcessor {
   }
 
   private push(samples: Int16Array): void {
+    // Between two messages the buffer plays one message's worth, plus up to one quantum of rounding, plus
+    // however late the next one may come.
+    const spread = this.jitter.note(currentFrame, samples.length);
+    this.target = Math.min(MAX_TARGET, Math.max(MIN_TARGET, samples.length + QUANTUM + spread));
     for (let i = 0; i < samples.length; i++) this.ring[this.write++ % this.ring.length] = samples[i] / 32768;
     if (this.queued > this.target + SLACK) this.read = this.write - this.target;
   }
@@ -69,14 +84,13 @@ class PcmSource extends AudioWorkletProcessor {
     if ((this.sinceReport += out.length) >= REPORT_EVERY) {
       // How much audio waits here: this buffer's share of mouth-to-ear (read by bench:voice).
       this.sinceReport = 0;
-      this.port.postMessage({ queuedMs: (this.queued / sampleRate) * 1000, targetMs: (this.target / sampleRate) * 1000 });
+      this.port.postMessage({ queuedMs: (this.queued / sampleRate) * 1000, targetMs: (this.target / sampleRate) * 1000, underruns: this.underruns });
     }
     if (!this.playing && this.queued >= this.target) this.playing = true;
     if (this.playing && this.queued < out.length) {
-      // Ran dry mid-speech: wait for more next time.
+      // Ran dry: wait until the target is queued again (the late arrival has raised it).
       this.playing = false;
-      this.target = Math.min(MAX_TARGET, this.target + FRAME);
-      this.steady = 0;
+      this.underruns++;
     }
     if (!this.playing) {
       out.fill(0);
@@ -89,10 +103,6 @@ class PcmSource extends AudioWorkletProcessor {
     const quiet = this.quietAhead(out.length);
     this.quietRun = quiet ? this.quietRun + out.length : 0;
     for (let i = 0; i < out.length; i++) out[i] = this.ring[this.read++ % this.ring.length];
-    if (++this.steady >= SHRINK_AFTER) {
-      this.steady = 0;
-      this.target = Math.max(MIN_TARGET, this.target - FRAME);
-    }
     return true;
   }
 }

@@ -154,6 +154,11 @@ export class ProductPanel {
     });
   }
 
+  /** The helper's PCM arrivals in the page so far, [ms, samples, loud] (see pageVoiceProbe.ts). */
+  takeArrivals(): Promise<[number, number, number][]> {
+    return this.page.evaluate(() => (window as unknown as { __raArrivals: [number, number, number][] }).__raArrivals.splice(0));
+  }
+
   /** Speech onsets seen in the page since the last call (see pageVoiceProbe.ts). */
   takeVoiceOnsets(): Promise<{ point: string; at: number; value?: number }[]> {
     return this.page.evaluate(() => {
@@ -162,15 +167,21 @@ export class ProductPanel {
     });
   }
 
-  /** Totals of the sharer's audio in the page's receiver: jitter buffer delay (s) and samples emitted. */
-  audioReceiveTotals(): Promise<{ jitterBufferDelay: number; emitted: number }> {
+  /**
+   * Totals of the page's audio RTP: the sharer's audio in its receiver (jitter buffer delay in s, samples
+   * emitted, packets) and the packets of the helper's voice it sent.
+   */
+  audioReceiveTotals(): Promise<{ jitterBufferDelay: number; emitted: number; packetsReceived: number; packetsSent: number }> {
     return this.page.evaluate(async () => {
-      const totals = { jitterBufferDelay: 0, emitted: 0 };
+      const totals = { jitterBufferDelay: 0, emitted: 0, packetsReceived: 0, packetsSent: 0 };
       for (const pc of (window as unknown as { __raPeerConnections: RTCPeerConnection[] }).__raPeerConnections) {
         (await pc.getStats()).forEach((s) => {
-          if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
+          if (s.kind !== 'audio') return;
+          if (s.type === 'outbound-rtp') totals.packetsSent += s.packetsSent ?? 0;
+          if (s.type !== 'inbound-rtp') return;
           totals.jitterBufferDelay += s.jitterBufferDelay ?? 0;
           totals.emitted += s.jitterBufferEmittedCount ?? 0;
+          totals.packetsReceived += s.packetsReceived ?? 0;
         });
       }
       return totals;

@@ -106,45 +106,123 @@ export function dbfs(samples: Int16Array): number {
 export function bestMatch(a: Float64Array, b: Float64Array, maxLag: number, minOverlap = 50): { correlation: number; lag: number } {
   let best = { correlation: -1, lag: 0 };
   for (let lag = -maxLag; lag <= maxLag; lag++) {
-    let n = 0;
-    let sa = 0;
-    let sb = 0;
-    for (let t = 0; t < a.length; t++) {
-      if (t + lag < 0 || t + lag >= b.length) continue;
-      sa += a[t];
-      sb += b[t + lag];
-      n++;
-    }
-    if (n < minOverlap) continue;
-    const ma = sa / n;
-    const mb = sb / n;
-    let cov = 0;
-    let va = 0;
-    let vb = 0;
-    for (let t = 0; t < a.length; t++) {
-      if (t + lag < 0 || t + lag >= b.length) continue;
-      const da = a[t] - ma;
-      const db = b[t + lag] - mb;
-      cov += da * db;
-      va += da * da;
-      vb += db * db;
-    }
-    const r = va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : 0;
+    const overlap = Math.min(a.length, b.length - lag) - Math.max(0, -lag);
+    if (overlap < minOverlap) continue;
+    const r = correlationAt(a, b, lag, 0, a.length);
     if (r > best.correlation) best = { correlation: r, lag };
   }
   return best;
 }
 
+/** Pearson correlation of `a[t]` and `b[t + lag]` over t in [from, to) (where b has the sample). */
+function correlationAt(a: Float64Array, b: Float64Array, lag: number, from: number, to: number): number {
+  let n = 0;
+  let sa = 0;
+  let sb = 0;
+  for (let t = from; t < to; t++) {
+    if (t + lag < 0 || t + lag >= b.length) continue;
+    sa += a[t];
+    sb += b[t + lag];
+    n++;
+  }
+  if (n === 0) return 0;
+  const ma = sa / n;
+  const mb = sb / n;
+  let cov = 0;
+  let va = 0;
+  let vb = 0;
+  for (let t = from; t < to; t++) {
+    if (t + lag < 0 || t + lag >= b.length) continue;
+    const da = a[t] - ma;
+    const db = b[t + lag] - mb;
+    cov += da * db;
+    va += da * da;
+    vb += db * db;
+  }
+  return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : 0;
+}
+
 /**
- * Mouth-to-ear: how much later the ear recording holds the mouth's sound, in ms, from the envelope lag and
- * the two recordings' start times. 20 ms windows tolerate the odd dropped frame of a busy machine and
- * still resolve latency well within the 250 ms budget.
+ * RMS per window in four bands (below 300 Hz, 300–1000, 1000–3000, above 3000 Hz; one-pole filters): where a
+ * sentence's voiced sounds and its fricatives fall tells two sentences of the same rhythm apart better than
+ * their loudness alone.
+ */
+export function bandEnvelopes(samples: Int16Array, windowMs = 20): Float64Array[] {
+  const n = (RATE * windowMs) / 1000;
+  const windows = Math.floor(samples.length / n);
+  const cut = [300, 1000, 3000].map((hz) => 1 - Math.exp((-2 * Math.PI * hz) / RATE));
+  const low = [0, 0, 0];
+  const out = [0, 1, 2, 3].map(() => new Float64Array(windows));
+  for (let w = 0; w < windows; w++) {
+    const sum = [0, 0, 0, 0];
+    for (let i = w * n; i < (w + 1) * n; i++) {
+      const v = samples[i];
+      for (let k = 0; k < 3; k++) low[k] += cut[k] * (v - low[k]);
+      const bands = [low[0], low[1] - low[0], low[2] - low[1], v - low[2]];
+      for (let k = 0; k < 4; k++) sum[k] += bands[k] * bands[k];
+    }
+    for (let k = 0; k < 4; k++) out[k][w] = Math.sqrt(sum[k] / n);
+  }
+  return out;
+}
+
+/** Mean over the bands of correlationAt. */
+function bandCorrelation(a: Float64Array[], b: Float64Array[], lag: number, from: number, to: number): number {
+  return a.reduce((sum, band, k) => sum + correlationAt(band, b[k], lag, from, to), 0) / a.length;
+}
+
+/** Length of the pieces a sentence is compared in, and how far each piece's lag may stray from the sentence's. */
+export const PIECE_MS = 1000;
+export const PIECE_DRIFT_MS = 120;
+
+/**
+ * Mouth-to-ear: how much later the ear recording holds the mouth's sound, in ms, and how well it matches.
+ * The delay is not one number over a sentence: a receiver's jitter buffer grows or shrinks while it plays
+ * (more so on a loaded machine), so one lag for the whole sentence misaligns its end and the correlation falls
+ * although every word was heard. The sentence is therefore found at one lag first (20 ms windows, ±1.5 s),
+ * then each 1 s piece of the mouth takes its own lag within ±120 ms of that, and the correlation is that of
+ * the mouth with the ear so re-aligned (band envelopes, so that the freedom of each piece does not make
+ * another sentence of the same rhythm match); the latency is the median lag of the pieces that hold sound.
  */
 export function mouthToEar(mouth: Int16Array, mouthStart: number, ear: Int16Array, earStart: number): { correlation: number; latencyMs: number } {
   const windowMs = 20;
-  const a = envelope(mouth, windowMs);
-  const b = envelope(ear, windowMs);
-  const { correlation, lag } = bestMatch(a, b, Math.round(1500 / windowMs), 25);
+  const a = bandEnvelopes(mouth, windowMs);
+  const b = bandEnvelopes(ear, windowMs);
+  const loudness = envelope(mouth, windowMs);
+  const windows = loudness.length;
+  const maxLag = Math.round(1500 / windowMs);
+  let coarse = { correlation: -2, lag: 0 };
+  for (let lag = -maxLag; lag <= maxLag; lag++) {
+    if (Math.min(windows, b[0].length - lag) - Math.max(0, -lag) < 25) continue;
+    const r = bandCorrelation(a, b, lag, 0, windows);
+    if (r > coarse.correlation) coarse = { correlation: r, lag };
+  }
+  const piece = PIECE_MS / windowMs;
+  const drift = PIECE_DRIFT_MS / windowMs;
+  const aligned = a.map(() => new Float64Array(windows));
+  const lags: number[] = [];
+  let first = windows;
+  let last = 0;
+  const quiet = Math.max(...loudness) * 0.05;
+  for (let from = 0; from < windows; from += piece) {
+    const to = Math.min(windows, from + piece);
+    let lag = coarse.lag;
+    if (loudness.subarray(from, to).some((v) => v > quiet)) {
+      let best = -Infinity;
+      for (let l = coarse.lag - drift; l <= coarse.lag + drift; l++) {
+        const r = bandCorrelation(a, b, l, from, to);
+        if (r > best) [best, lag] = [r, l];
+      }
+      lags.push(lag);
+    }
+    for (let t = Math.max(from, -lag); t < Math.min(to, b[0].length - lag); t++) {
+      for (let k = 0; k < a.length; k++) aligned[k][t] = b[k][t + lag];
+      first = Math.min(first, t);
+      last = t + 1;
+    }
+  }
+  const correlation = first < last ? bandCorrelation(a, aligned, 0, first, last) : 0;
+  const lag = lags.length ? [...lags].sort((x, y) => x - y)[Math.floor((lags.length - 1) / 2)] : coarse.lag;
   // Mouth window t is at mouthStart + t·w and the ear hears it in window t + lag, at earStart + (t + lag)·w.
   return { correlation, latencyMs: earStart - mouthStart + lag * windowMs };
 }
