@@ -25,6 +25,7 @@ import { renderProblem } from '../problem/renderProblem';
 import type { Invitation } from '../protocol/network';
 import type { ToolbarDispatch } from './ToolbarDispatch';
 import { userMessage } from './userErrors';
+import { registerCommand } from './registerCommand';
 import { StatusNotice } from './StatusNotice';
 
 export interface CommandServices {
@@ -67,17 +68,7 @@ export class Commands implements vscode.Disposable {
   constructor(private readonly s: CommandServices) {
     this.notice = new StatusNotice(s.log);
     this.disposables.push(this.notice);
-    const reg = (id: string, fn: (...args: never[]) => unknown) =>
-      this.disposables.push(
-        vscode.commands.registerCommand(`remoteAssist.${id}`, async (...args: never[]) => {
-          try {
-            await fn(...args);
-          } catch (err) {
-            s.log.error(`remoteAssist.${id}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-            void vscode.window.showErrorMessage(userMessage(err));
-          }
-        }),
-      );
+    const reg = (id: string, fn: (...args: never[]) => unknown) => this.disposables.push(registerCommand(id, fn, s.log));
     reg('signIn', () => this.signIn());
     reg('signOut', () => s.network.signOut());
     reg('addContact', () => this.addContact());

@@ -12,6 +12,7 @@ import type { AssistSettings } from '../session/AssistSettings';
 import { CompanySignIn } from '../session/CompanySignIn';
 import { NetworkError } from '../network/NetworkError';
 import { userMessage } from './userErrors';
+import { registerCommand } from './registerCommand';
 
 /** The path of the extension URI the identity provider redirects to (vscode://remote-assist.remote-assist/oidc). */
 export const OIDC_CALLBACK_PATH = '/oidc';
@@ -52,17 +53,7 @@ export class CompanySignInCommands implements vscode.Disposable {
   ) {
     this.company = new CompanySignIn(network);
     this.disposables.push(this.company);
-    const reg = (id: string, fn: () => Promise<void>) =>
-      this.disposables.push(
-        vscode.commands.registerCommand(`remoteAssist.${id}`, async () => {
-          try {
-            await fn();
-          } catch (err) {
-            log.error(`remoteAssist.${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-            void vscode.window.showErrorMessage(companyMessage(err));
-          }
-        }),
-      );
+    const reg = (id: string, fn: () => Promise<void>) => this.disposables.push(registerCommand(id, fn, log, companyMessage));
     reg('signInWithCompany', () => this.signIn());
     reg('administerAccounts', () => this.administer());
   }

@@ -10,6 +10,7 @@ import { plainTextWarning } from '../network/serverAddress';
 import type { AssistanceNetwork } from '../session/AssistanceNetwork';
 import type { AssistSettings } from '../session/AssistSettings';
 import { userMessage } from './userErrors';
+import { registerCommand } from './registerCommand';
 
 export const DeviceTexts = {
   codeShown: (code: string, minutes: number) =>
@@ -46,17 +47,7 @@ export class DeviceCommands implements vscode.Disposable {
     private readonly settings: AssistSettings,
     private readonly log: Logger,
   ) {
-    const reg = (id: string, fn: () => Promise<void>) =>
-      this.disposables.push(
-        vscode.commands.registerCommand(`remoteAssist.${id}`, async () => {
-          try {
-            await fn();
-          } catch (err) {
-            log.error(`remoteAssist.${id}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-            void vscode.window.showErrorMessage(userMessage(err));
-          }
-        }),
-      );
+    const reg = (id: string, fn: () => Promise<void>) => this.disposables.push(registerCommand(id, fn, log));
     reg('addDevice', () => this.addDevice());
     reg('signInWithCode', () => this.signInWithCode());
     reg('showDevices', () => this.showDevices());
