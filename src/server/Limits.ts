@@ -83,7 +83,7 @@ export const defaultLimits: Limits = {
   signInFailuresPerAddress: 20,
   signInFailureWindowMs: 10 * 60_000,
   oidcChallengesPerAddress: 100,
-  sessionGraceMs: 30_000,
+  sessionGraceMs: 60_000,
   maxPendingInvitationsPerAccount: 20,
   invitationsPerPair: 5,
   invitationsPerSender: 60,
