@@ -253,6 +253,7 @@ describe('Remote Assistance panel (headless Chromium, real WebRTC)', function ()
     await h.send({ type: 'state', view: view({ phase: 'ended', statusLine: 'Disconnected from Alice.' }) });
     await until(() => h.page.locator('.status-line').textContent().then((t) => t === 'Disconnected from Alice.'), 'the disconnected status line');
     await until(() => h.page.locator('video').count().then((n) => n === 0), 'the viewer closed');
+    assert.strictEqual(await h.page.locator('.connection-quality summary').textContent(), 'Not connected', 'no figure of the ended session stays up');
     assert.strictEqual(await h.page.locator('vscode-text-field.chat-input').evaluate((e) => (e as HTMLInputElement).disabled), true);
     await h.page.screenshot({ path: join(SHOTS, 'panel-disconnected.png') });
     assert.deepStrictEqual(h.problems, []);

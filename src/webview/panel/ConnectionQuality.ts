@@ -38,6 +38,14 @@ export class ConnectionQuality {
     this.path = path ?? '—';
   }
 
+  /** No session, or it ended: nothing is measured any more, so no figure of the last one stays up. */
+  reset(): void {
+    this.summaryText.textContent = 'Not connected';
+    this.element.dataset.rating = 'none';
+    this.element.open = false;
+    this.rows.replaceChildren();
+  }
+
   update(stats: ViewerStats): void {
     const fps = shownFps(stats);
     const latency = stats.rttMs === undefined ? '— ms' : `${Math.round(stats.rttMs)} ms`;

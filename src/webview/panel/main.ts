@@ -135,6 +135,7 @@ function showPath(path: ConnectionPath | undefined): void {
 
 function closeViewer(): void {
   showPath(undefined);
+  quality.reset();
   voice?.dispose();
   voice = undefined;
   files?.dispose();
