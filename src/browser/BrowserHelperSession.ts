@@ -12,7 +12,7 @@ import { RELAY_MESSAGE_MAX_BYTES, RelayMessage } from '../protocol/relay';
 import { decodeMessage, ProtocolError } from '../protocol/validate';
 import type { ExtensionMessage } from '../protocol/webview';
 import type { ActiveSession } from '../session/ActiveSession';
-import { AssistanceSession, SessionError } from '../session/AssistanceSession';
+import { AssistanceSession, CONTROL_ANSWER_MS, REJOIN_WINDOW_MS, SessionError } from '../session/AssistanceSession';
 import type { ViewerReport } from '../session/HelperSession';
 import { SessionTexts as T } from '../session/SessionTexts';
 import { TalkController } from '../audio/TalkController';
@@ -22,10 +22,6 @@ import type { BrowserSignaling } from './BrowserSignaling';
 import { BrowserVoice } from './BrowserVoice';
 import { askToSave } from './FileOfferPrompt';
 
-/** As in the extension: the sharer's own question times out at 120 s. */
-const CONTROL_ANSWER_MS = 150_000;
-/** As in the extension: a lost peer connection has this long to come back. */
-const REJOIN_WINDOW_MS = 60_000;
 
 /** How the page asks the helper about a voice conversation and shows what went wrong with it. */
 export interface TalkPrompts {

@@ -15,6 +15,11 @@ import { HISTORY_MAX_ENTRIES } from '../protocol/webview';
 import { Emitter } from '../common/lifecycle';
 import { SessionTexts as T } from './SessionTexts';
 
+/** How long both sides try to recover a lost peer connection before the session ends. */
+export const REJOIN_WINDOW_MS = 60_000;
+/** How long the helper waits for the sharer's side to answer Take Control (its own question times out at 120 s). */
+export const CONTROL_ANSWER_MS = 150_000;
+
 export type SessionErrorCode = 'ERR_ILLEGAL_TRANSITION' | 'ERR_SESSION_ENDED' | 'ERR_BAD_CHAT';
 
 export class SessionError extends Error {

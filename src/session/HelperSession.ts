@@ -15,7 +15,7 @@ import type { ExtensionMessage, WebviewMessage } from '../protocol/webview';
 import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import { HelperClipboard, SystemClipboard } from './HelperClipboard';
-import { SessionError } from './AssistanceSession';
+import { CONTROL_ANSWER_MS, SessionError } from './AssistanceSession';
 import type { ResumedFrom, SessionContext, SuspendableSession } from './ActiveSession';
 import type { QualityPreset } from './QualityPresets';
 import { SessionSide } from './SessionSide';
@@ -25,8 +25,6 @@ import { SessionTexts as T } from './SessionTexts';
 export type ViewerPost = (message: ExtensionMessage) => void;
 export type ViewerReport = Extract<WebviewMessage, { type: `viewer${string}` }>;
 
-/** How long the helper waits for the sharer's side to answer Take Control (its own question times out at 120 s). */
-const CONTROL_ANSWER_MS = 150_000;
 
 export class HelperSession extends SessionSide implements SuspendableSession {
   readonly talk: TalkController | undefined;

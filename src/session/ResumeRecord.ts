@@ -7,7 +7,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, write
 import { join } from 'path';
 import { RESUME_RECORD_MAX_BYTES, ResumeFile, ResumeRecord } from '../protocol/resume';
 import { decodeMessage, ProtocolError } from '../protocol/validate';
-import { REJOIN_WINDOW_MS } from './SessionSide';
+import { REJOIN_WINDOW_MS } from './AssistanceSession';
 
 export const RESUME_FILE = 'resume.json';
 

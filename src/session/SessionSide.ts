@@ -11,14 +11,12 @@ import type { Session } from '../protocol/network';
 import type { RelayMessage } from '../protocol/relay';
 import type { SessionEndReason } from '../protocol/network';
 import { join } from 'path';
-import { AssistanceSession } from './AssistanceSession';
+import { AssistanceSession, REJOIN_WINDOW_MS } from './AssistanceSession';
 import type { ResumedFrom, SessionContext } from './ActiveSession';
 import { ChatLog, chatLogFileName } from './ChatLog';
 import { SessionChannel } from './SessionChannel';
 import { SessionTexts as T } from './SessionTexts';
 
-/** How long both sides try to recover a lost peer connection before the session ends. */
-export const REJOIN_WINDOW_MS = 60_000;
 /** How long a window going away waits for the server to take its 'away' notice. */
 const AWAY_NOTICE_MS = 1_000;
 
