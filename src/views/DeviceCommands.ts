@@ -10,6 +10,7 @@ import { plainTextWarning } from '../network/serverAddress';
 import type { AssistanceNetwork } from '../session/AssistanceNetwork';
 import type { AssistSettings } from '../session/AssistSettings';
 import { userMessage } from './userErrors';
+import { askSafely } from './safeQuestion';
 
 export const DeviceTexts = {
   codeShown: (code: string, minutes: number) =>
@@ -145,7 +146,7 @@ export class DeviceCommands implements vscode.Disposable {
     const warning = plainTextWarning(serverUrl);
     if (warning) {
       this.log.warn(warning);
-      const go = await vscode.window.showWarningMessage(warning, { modal: true }, 'Sign In Anyway');
+      const go = await askSafely({ message: warning, safe: "Don't Sign In", risky: ['Sign In Anyway'] });
       if (go !== 'Sign In Anyway') return undefined;
     }
     return serverUrl;
