@@ -14,6 +14,7 @@ import { toggleMute, toggleTalking } from './talkToggles';
 import { statusText } from './VoiceStatus';
 import { readVoiceSettings } from './voiceSettings';
 import { VoiceTexts } from './VoiceTexts';
+import { askSafely } from '../views/safeQuestion';
 
 /** Every controller the factory makes, for the status bar (one session at a time shows). */
 const created = new Emitter<{ controller: TalkController; peerName: string }>();
@@ -24,7 +25,7 @@ export function talkFactory(log: Logger): TalkFactory {
       peerName,
       endpoint,
       settings: () => readVoiceSettings((key) => vscode.workspace.getConfiguration('remoteAssist').get(key)),
-      askToTalk: async (peer) => (await vscode.window.showInformationMessage(VoiceTexts.askToTalk(peer), { modal: true }, 'Accept', 'Decline')) === 'Accept',
+      askToTalk: async (peer) => (await askSafely({ message: VoiceTexts.askToTalk(peer), safe: 'Decline', risky: ['Accept'], severity: 'information' })) === 'Accept',
       history,
       showError: (message) => void vscode.window.showErrorMessage(message),
       log,

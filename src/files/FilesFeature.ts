@@ -13,6 +13,7 @@ import type { SessionFeatures } from '../session/SessionFeatures';
 import { FileTexts } from '../common/files/FileTexts';
 import { FilesFactory, FilesUi, ProgressDisplay, SessionFiles } from './SessionFiles';
 import { sanitizeFileName } from '../common/files/fileName';
+import { askSafely } from '../views/safeQuestion';
 
 const MB = 1024 * 1024;
 const DEFAULT_MAX_MB = 4096;
@@ -78,12 +79,13 @@ class NotificationProgress implements ProgressDisplay {
 export function vscodeFilesUi(log: Logger): FilesUi {
   return {
     async askSave({ peerName, name, size }) {
-      const answer = await vscode.window.showInformationMessage(
-        FileTexts.askSave(peerName, name, size),
-        { modal: true, detail: 'Nothing is written to your disk unless you choose where to save it.' },
-        'Save As…',
-        'Decline',
-      );
+      const answer = await askSafely({
+        message: FileTexts.askSave(peerName, name, size),
+        detail: 'Nothing is written to your disk unless you choose where to save it.',
+        safe: 'Decline',
+        risky: ['Save As…'],
+        severity: 'information',
+      });
       if (answer !== 'Save As…') return undefined;
       const target = await vscode.window.showSaveDialog({
         defaultUri: vscode.Uri.file(path.join(defaultFolder(log), sanitizeFileName(name))),

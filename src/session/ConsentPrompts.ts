@@ -1,5 +1,6 @@
-/** The sharer's modal questions. Only an explicit Yes counts: closing the dialog is a No. */
+/** The sharer's modal questions. Only an explicit Yes counts: Enter, Escape and closing the dialog are a No. */
 import * as vscode from 'vscode';
+import { askSafely } from '../views/safeQuestion';
 import type { MonitorInfo, ScreenChoice, WindowInfo } from '../protocol/host';
 import type { ClipboardAllowed } from '../protocol/clipboard';
 import { ClipboardTexts as C } from './ClipboardTexts';
@@ -9,13 +10,11 @@ import { SessionTexts as T } from './SessionTexts';
 
 export class ConsentPrompts implements SharerPrompts {
   async askConsent(helperName: string): Promise<boolean> {
-    const answer = await vscode.window.showWarningMessage(T.consentQuestion(helperName), { modal: true, detail: T.consentDetail }, 'Yes', 'No');
-    return answer === 'Yes';
+    return (await askSafely({ message: T.consentQuestion(helperName), detail: T.consentDetail, safe: 'No', risky: ['Yes'] })) === 'Yes';
   }
 
   async askResume(helperName: string): Promise<boolean> {
-    const answer = await vscode.window.showWarningMessage(T.resumeQuestion(helperName), { modal: true, detail: T.resumeDetail }, 'Yes', 'No');
-    return answer === 'Yes';
+    return (await askSafely({ message: T.resumeQuestion(helperName), detail: T.resumeDetail, safe: 'No', risky: ['Yes'] })) === 'Yes';
   }
 
   offerRestart(restart: () => void): void {
@@ -24,16 +23,15 @@ export class ConsentPrompts implements SharerPrompts {
     });
   }
 
-  /** Yes for each time limit (5, 15 or 30 minutes by default) or until stopped, or in one window only; the detail asks to compare the verification code first. */
+  /** No (the default: Enter picks it), then Yes for each time limit (5, 15 or 30 minutes by default) or until stopped, or in one window only; the detail asks to compare the verification code first. */
   async askControl(helperName: string, info: { verificationCode?: string; timeLimits?: readonly number[] }): Promise<ControlAnswer> {
     const detail = [info.verificationCode ? T.verificationPrompt(helperName, info.verificationCode) : undefined, T.controlQuestionDetail].filter(Boolean).join('\n\n');
     const choices = new Map<string, ControlAnswer>([
       ...(info.timeLimits ?? DEFAULT_CONTROL_TIME_LIMITS).map((minutes): [string, ControlAnswer] => [`Allow for ${timeLimitText(minutes)}`, { minutes }]),
       ['Allow Until Stopped', true],
       [T.oneWindow, 'oneWindow'],
-      ['No', false],
     ]);
-    const answer = await vscode.window.showWarningMessage(T.controlQuestion(helperName), { modal: true, detail }, ...choices.keys());
+    const answer = await askSafely({ message: T.controlQuestion(helperName), detail, safe: 'No', risky: [...choices.keys()] });
     return answer === undefined ? false : (choices.get(answer) ?? false);
   }
 

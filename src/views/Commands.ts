@@ -27,6 +27,7 @@ import type { ToolbarDispatch } from './ToolbarDispatch';
 import { userMessage } from './userErrors';
 import { registerCommand } from './registerCommand';
 import { StatusNotice } from './StatusNotice';
+import { askSafely } from './safeQuestion';
 
 export interface CommandServices {
   readonly context: vscode.ExtensionContext;
@@ -140,7 +141,7 @@ export class Commands implements vscode.Disposable {
     const warning = plainTextWarning(serverUrl);
     if (warning) {
       this.s.log.warn(warning);
-      const go = await vscode.window.showWarningMessage(warning, { modal: true }, 'Sign In Anyway');
+      const go = await askSafely({ message: warning, safe: "Don't Sign In", risky: ['Sign In Anyway'] });
       if (go !== 'Sign In Anyway') return;
     }
     const alias = await vscode.window.showInputBox({
@@ -294,7 +295,7 @@ export class Commands implements vscode.Disposable {
     const warning = plainTextWarning(target.server);
     if (warning) {
       this.s.log.warn(warning);
-      const go = await vscode.window.showWarningMessage(warning, { modal: true }, 'Join Anyway');
+      const go = await askSafely({ message: warning, safe: "Don't Join", risky: ['Join Anyway'] });
       if (go !== 'Join Anyway') return;
     }
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Joining the Remote Assistance session…' }, async () => {

@@ -11,6 +11,7 @@ import type { AssistanceNetwork } from '../session/AssistanceNetwork';
 import type { AssistSettings } from '../session/AssistSettings';
 import { userMessage } from './userErrors';
 import { registerCommand } from './registerCommand';
+import { askSafely } from './safeQuestion';
 
 export const DeviceTexts = {
   codeShown: (code: string, minutes: number) =>
@@ -136,7 +137,7 @@ export class DeviceCommands implements vscode.Disposable {
     const warning = plainTextWarning(serverUrl);
     if (warning) {
       this.log.warn(warning);
-      const go = await vscode.window.showWarningMessage(warning, { modal: true }, 'Sign In Anyway');
+      const go = await askSafely({ message: warning, safe: "Don't Sign In", risky: ['Sign In Anyway'] });
       if (go !== 'Sign In Anyway') return undefined;
     }
     return serverUrl;

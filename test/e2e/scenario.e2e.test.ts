@@ -13,7 +13,7 @@ import { execFileSync } from 'child_process';
 import { createHash, randomBytes } from 'crypto';
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import type { Frame } from 'playwright-core';
+import type { Frame, Locator } from 'playwright-core';
 import { PollAborted, pollUntil } from '../../scripts/stack/poll';
 import { ALICE, BOB } from '../../scripts/stack/EmbeddedStack';
 import { KNOWN_COLOUR } from '../../scripts/stack/SharedDisplay';
@@ -280,6 +280,17 @@ describe('Remote Assistance end to end in two VS Code workbenches', function () 
     assert.strictEqual(code.replace(/ /g, '').length, 6, 'six digits');
     assert.strictEqual(bobsCode, code, "Bob's panel shows the code of Alice's question");
     await scene.screenshots('6. the verification code in Alice\'s question and in Bob\'s panel');
+    // A reflex Enter is a No: the workbench focuses the dialog's first button, which must be the safe one.
+    assert.strictEqual(await focusedButton(controlQuestion), 'No', "the control question's default button is No");
+    await scene.alice.page.keyboard.press('Enter');
+    await controlQuestion.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    await bobPanel.getByText('Alice did not allow you to take control.').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.ok(!(await toolbarButton(bobPanel, 'Stop Control').isVisible()), 'Enter did not grant control');
+    assert.ok(!(await scene.alice.page.locator('.part.statusbar', { hasText: 'Bob is in control' }).isVisible()), 'Alice is not controlled after Enter');
+    await pollUntil('Alice to be asked for control again', async () => {
+      await toolbarButton(bobPanel, 'Take Control').click({ timeout: 5_000 }).catch(() => undefined);
+      return controlQuestion.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+    }, { timeoutMs: UI_TIMEOUT_MS });
     await scene.alice.clickDialogButton(/would like to share control/, 'Allow Until Stopped');
     await toolbarButton(bobPanel, 'Stop Control').waitFor({ timeout: UI_TIMEOUT_MS });
     await scene.alice.page.locator('.part.statusbar', { hasText: 'Bob is in control' }).waitFor({ timeout: UI_TIMEOUT_MS });
@@ -689,6 +700,11 @@ async function signIn(wb: Workbench, alias: string): Promise<void> {
   await wb.answerInput('Your alias on', alias);
   await wb.openActivity('Assistance');
   await wb.view('Contacts');
+}
+
+/** The label of the button that has the keyboard focus in `dialog` (the one Enter presses). */
+async function focusedButton(dialog: Locator): Promise<string | undefined> {
+  return dialog.locator('.dialog-buttons .monaco-button').evaluateAll((buttons) => buttons.find((b) => b === document.activeElement)?.textContent?.trim());
 }
 
 function toolbarButton(panel: Frame, label: string) {
