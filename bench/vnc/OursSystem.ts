@@ -41,7 +41,10 @@ export class OursSystem implements SystemUnderTest {
     readonly viewer: ViewerPage,
     private readonly host: HostSupervisor,
   ) {
-    host.onStats((s) => this.hostStats.push({ ...s, atMs: performance.now() }));
+    host.onStats((s) => {
+      this.hostStats.push({ ...s, atMs: performance.now() });
+      if (process.env.BENCH_DEBUG) process.stderr.write(`${spec.id} link ${JSON.stringify(s.link)} regionFps ${s.regionFps}\n`);
+    });
     host.onChat((text) => this.chats.push({ text, atMs: performance.now() }));
     // the sharer says yes to every request: consent is not what is measured here
     host.onControlRequested(() => host.grantControl());

@@ -250,8 +250,18 @@ function checkRect(rect: Rect, screen: { width: number; height: number }): void 
 
 /** Viewer → host, JSON. */
 export const ScreenViewerMessage = z.discriminatedUnion('type', [
-  /** Update `seq` is painted: the host may send more (it keeps only a few updates in flight). */
-  z.object({ type: z.literal('ack'), seq: z.number().int().min(0).max(0xffff_ffff) }),
+  /**
+   * Update `seq` is painted: the host may send more (it keeps only a few updates in flight). `heldMs`: how
+   * long the viewer held it between its arrival and this ack (queued behind earlier updates, inflating,
+   * painting), and `atMs` when it sent the ack (its performance.now()), so the host's Auto quality counts
+   * only the link's share of the delay as the link's.
+   */
+  z.object({
+    type: z.literal('ack'),
+    seq: z.number().int().min(0).max(0xffff_ffff),
+    heldMs: z.number().int().min(0).max(600_000).optional(),
+    atMs: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  }),
   /** The viewer lost its picture (an inflate error, a new canvas): send RESET and the whole screen. */
   z.object({ type: z.literal('refresh') }),
 ]);

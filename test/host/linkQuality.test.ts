@@ -7,39 +7,67 @@
 import * as assert from 'assert';
 import { HostError } from '../../src/host/HostError';
 import { DOWN_MS, LinkQuality, LinkTier, TIERS, UP_MS } from '../../src/host/regions/LinkQuality';
+import { MAX_FRAMES_IN_FLIGHT } from '../../src/host/regions/ScreenChannel';
 
 interface Link {
   kbps: number;
   rttMs: number;
   /** Extra delay (ms) for acks arriving in [from, to): a jitter spike. */
   spike?: { from: number; to: number; ms: number };
+  /**
+   * A busy viewer CPU: each update waits its turn and is inflated and painted for this many ms before its
+   * ack goes out, which says how long it was held unless `hidesHold` (a viewer without heldMs).
+   */
+  viewerMs?: number;
+  hidesHold?: boolean;
+  /** A busy sharer CPU: acks are handled only between its frames of this many ms (its event loop is blocked). */
+  hostBusyMs?: number;
+}
+
+/** The viewer's clock: an origin of its own (the host only ever compares two of its readings). */
+const VIEWER_CLOCK_OFFSET = 123_456;
+
+/** A busy sharer: a frame of `bytes` at most every `everyMs` (its CPU's pace), whatever the window allows. */
+interface Frames {
+  bytes: number;
+  everyMs: number;
 }
 
 class Simulation {
   now = 0;
   private seq = 0;
   private linkFreeAt = 0;
-  private inFlight: { seq: number; bytes: number; ackAt: number }[] = [];
+  private viewerFreeAt = 0;
+  private inFlight: { seq: number; bytes: number; ackAt: number; heldMs: number | undefined; viewerAtMs: number | undefined }[] = [];
   readonly tiers: { at: number; tier: LinkTier }[] = [];
   /** Worst time a message sent now would wait before its last byte leaves (a chat line behind the screen). */
   worstChatWaitMs = 0;
 
   constructor(readonly quality: LinkQuality) {}
 
-  run(link: Link, ms: number, load: 'busy' | 'typing'): this {
+  run(link: Link, ms: number, load: 'busy' | 'typing' | Frames): this {
     const end = this.now + ms;
     let nextTyping = this.now;
+    let nextFrame = this.now;
     for (; this.now < end; this.now += 5) {
-      // Acks that arrived.
-      const arrived = this.inFlight.filter((f) => f.ackAt <= this.now);
-      if (arrived.length > 0) {
+      // Acks that arrived, one by one (the viewer acks each update), once the host's event loop is free.
+      if (!link.hostBusyMs || this.now % link.hostBusyMs === 0) {
+        for (const f of this.inFlight.filter((f) => f.ackAt <= this.now)) this.quality.acked(f.seq, this.now, f.heldMs, f.viewerAtMs);
         this.inFlight = this.inFlight.filter((f) => f.ackAt > this.now);
-        this.quality.acked(Math.max(...arrived.map((f) => f.seq)), this.now, this.inFlight.length === 0);
       }
       const tier = TIERS[this.quality.tier];
+      const inFlightBytes = (): number => this.inFlight.reduce((n, f) => n + f.bytes, 0);
       if (load === 'busy') {
         const bytes = Math.round((tier.encoder.updateBytes ?? 240 * 1024) * 0.25);
-        while (this.inFlight.reduce((n, f) => n + f.bytes, 0) + bytes <= tier.windowBytes || this.inFlight.length === 0) this.send(link, bytes);
+        while (inFlightBytes() + bytes <= tier.windowBytes || this.inFlight.length === 0) this.send(link, bytes);
+      } else if (typeof load === 'object') {
+        // As ScreenChannel: a frame goes when its pace allows, fewer than MAX_FRAMES_IN_FLIGHT are unacked and
+        // the window has room; the rest waits.
+        const room = this.inFlight.length < MAX_FRAMES_IN_FLIGHT && (this.inFlight.length === 0 || inFlightBytes() + load.bytes <= tier.windowBytes);
+        if (this.now >= nextFrame && room) {
+          this.send(link, load.bytes);
+          nextFrame = this.now + Math.max(load.everyMs, 1000 / tier.fps);
+        }
       } else if (this.now >= nextTyping) {
         this.send(link, 300);
         nextTyping = this.now + 200;
@@ -55,9 +83,14 @@ class Simulation {
 
   private send(link: Link, bytes: number): void {
     this.linkFreeAt = Math.max(this.now, this.linkFreeAt) + (bytes * 8) / link.kbps;
-    let ackAt = this.linkFreeAt + link.rttMs;
+    // Arrives half a round trip later, waits for the viewer's CPU, is painted; its ack takes the other half.
+    const arrives = this.linkFreeAt + link.rttMs / 2;
+    this.viewerFreeAt = Math.max(arrives, this.viewerFreeAt) + (link.viewerMs ?? 0);
+    const heldMs = this.viewerFreeAt - arrives;
+    let ackAt = this.viewerFreeAt + link.rttMs / 2;
     if (link.spike && ackAt >= link.spike.from && ackAt < link.spike.to) ackAt += link.spike.ms;
-    this.inFlight.push({ seq: ++this.seq, bytes, ackAt });
+    const hides = link.hidesHold === true;
+    this.inFlight.push({ seq: ++this.seq, bytes, ackAt, heldMs: hides ? undefined : Math.round(heldMs), viewerAtMs: hides ? undefined : Math.round(this.viewerFreeAt + VIEWER_CLOCK_OFFSET) });
     this.quality.sent(this.seq, bytes, this.now);
   }
 
@@ -140,6 +173,49 @@ describe('host: Auto quality by scenario (LinkQuality)', function () {
       assert.strictEqual(sim.changesAfter(10_000), 0, JSON.stringify(sim.tiers));
       assert.strictEqual(quality.tier, 'slow');
       assert.ok(sim.worstChatWaitMs < 1000, `chat could wait ${sim.worstChatWaitMs} ms`);
+    });
+  });
+
+  describe('a fast link with busy CPUs (the vs-VNC scroll on a veth LAN)', function () {
+    // What the bench's sharer produced on a loaded 2-core machine: small scroll frames (COPY plus a few new
+    // lines) at the host's CPU pace, painted by a viewer that takes tens of ms per update.
+    const VETH: Link = { kbps: 1_000_000, rttMs: 1, viewerMs: 45, hostBusyMs: 40 };
+    const SCROLL: Frames = { bytes: 6 * 1024, everyMs: 40 };
+
+    it('is not rated slow: climbs to broadband and holds it, the viewer\'s hold and the host\'s lag taken off the acks', function () {
+      // LAN needs 20 Mbit/s shown, which updates this small cannot show in a round trip: broadband's 30 fps
+      // and exact text are what the scroll needs.
+      const sim = new Simulation(new LinkQuality()).run(VETH, 10_000, SCROLL);
+      assert.deepStrictEqual(
+        sim.tiers.map((t) => t.tier),
+        ['broadband'],
+      );
+      assert.ok(sim.tiers[0].at <= UP_MS + 1000, JSON.stringify(sim.tiers));
+      sim.run(VETH, 30_000, SCROLL);
+      assert.strictEqual(sim.changesAfter(10_000), 0, JSON.stringify(sim.tiers));
+    });
+
+    it('without the hold and time in the acks (an older viewer) the same link reads as slow: the CPUs were the "slow link"', function () {
+      const sim = new Simulation(new LinkQuality()).run({ ...VETH, hidesHold: true }, 20_000, SCROLL);
+      assert.strictEqual(sim.quality.tier, 'slow', JSON.stringify(sim.tiers));
+    });
+
+    it('a slow link is still slow with the same busy viewer: 256 kbit/s goes down to dial-up', function () {
+      const sim = new Simulation(new LinkQuality()).run({ ...SLOW, viewerMs: 45 }, 8000, 'busy');
+      assert.strictEqual(sim.quality.tier, 'dialup', JSON.stringify(sim.tiers));
+      sim.run({ ...SLOW, viewerMs: 45 }, 20_000, SCROLL);
+      assert.strictEqual(sim.quality.tier, 'dialup', JSON.stringify(sim.tiers));
+    });
+
+    it('typing on a slow link with a busy viewer does not climb', function () {
+      const sim = new Simulation(new LinkQuality()).run({ ...SLOW, viewerMs: 45 }, 20_000, 'typing');
+      assert.strictEqual(sim.quality.tier, 'slow', JSON.stringify(sim.tiers));
+    });
+
+    it('on 2 Mbit/s / 80 ms with a busy viewer settles on the slow tier as without one', function () {
+      const sim = new Simulation(new LinkQuality()).run({ ...MEDIUM, viewerMs: 45 }, 70_000, 'busy');
+      assert.strictEqual(sim.changesAfter(10_000), 0, JSON.stringify(sim.tiers));
+      assert.strictEqual(sim.quality.tier, 'slow');
     });
   });
 

@@ -157,6 +157,8 @@ describe('host: lossless screen regions (Xvfb → host → screen channel → re
     helper.send('screen', JSON.stringify({ type: 'ack', seq: 0xffff_fff0 }));
     helper.send('screen', JSON.stringify({ type: 'paint', everything: true }));
     helper.send('screen', JSON.stringify({ type: 'ack', seq: 1, padding: 'x'.repeat(500) }));
+    // The viewer's hold (Auto takes it off the link's delay) must be a sane whole number of ms.
+    for (const heldMs of [-1, 1.5, 600_001, 'soon']) helper.send('screen', JSON.stringify({ type: 'ack', seq: 1, heldMs }));
     for (let i = 0; i < 50; i++) helper.send('screen', JSON.stringify({ type: 'refresh' }));
     await until('the host to report the bad messages', () => record.errors.filter((e) => e.code === 'ERR_PEER_PROTOCOL').length > errorsBefore);
     await until('a refresh to arrive', () => decoder.resets > resetsBefore);

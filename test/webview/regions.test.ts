@@ -20,6 +20,8 @@ type Rgb = [number, number, number];
 /** The sharer's end: negotiated channels like the host's, and a real video track of a solid colour. */
 class RegionsSharer {
   readonly acks: number[] = [];
+  /** Each ack's heldMs: how long the viewer says it held the update (Auto takes it off the link's delay). */
+  readonly held: unknown[] = [];
   readonly inputs: { type: string; [k: string]: unknown }[] = [];
   refreshes = 0;
   videoColour: Rgb | undefined = [0, 200, 0];
@@ -38,8 +40,11 @@ class RegionsSharer {
       const channel = pc.createDataChannel(spec.label, { negotiated: true, id: spec.id, ordered: spec.ordered });
       this.channels.set(spec.label, channel);
       channel.onmessage = (e: MessageEvent) => {
-        const message = JSON.parse(String(e.data)) as { type: string; seq?: number };
-        if (spec.label === 'screen' && message.type === 'ack') this.acks.push(message.seq as number);
+        const message = JSON.parse(String(e.data)) as { type: string; seq?: number; heldMs?: unknown };
+        if (spec.label === 'screen' && message.type === 'ack') {
+          this.acks.push(message.seq as number);
+          this.held.push(message.heldMs);
+        }
         else if (spec.label === 'screen' && message.type === 'refresh') this.refreshes++;
         else if (spec.label === 'input') this.inputs.push(message);
       };
@@ -221,6 +226,8 @@ describe('viewer: lossless screen regions (headless Chromium, real data channel)
     await until('the canvas to show', showsCanvas, 20_000);
     await expectCanvasIsPicture();
     assert.deepStrictEqual(sharer.acks.slice(-(last - first + 1)), Array.from({ length: last - first + 1 }, (_, i) => first + i));
+    const held = sharer.held.slice(-(last - first + 1));
+    assert.ok(held.every((ms) => Number.isInteger(ms) && (ms as number) >= 0), `heldMs ${JSON.stringify(held)}`);
   });
 
   it('lies exactly over the video, under the cursor, and pointer input still reaches the sharer', async function () {

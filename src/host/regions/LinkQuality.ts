@@ -7,6 +7,15 @@
  *   lan ⇄ broadband ⇄ slow ⇄ dialup; down may skip tiers (a measured rate says where), up goes one at a time.
  * Down needs congestion held for DOWN_MS (one late ack is jitter, not a slow link); up needs UP_MS without
  * congestion while updates flow, and the measured rate to allow the next tier.
+ *
+ * Only the link's share of an ack's delay is measured. The viewer reports how long it held each update
+ * (waiting behind earlier ones, inflating, decoding, painting) and when (its clock) it sent the ack; the hold
+ * is taken off, and so is this process's own lag in handling the ack (how much later than the earliest one
+ * an ack was handled, on the viewer's clock: the offset between the clocks cancels). And a sharer whose CPU
+ * sends small updates never fills a fast link, so bytes over time in flight stays a low bound however fast
+ * the link is; how the link's delay grows with the bytes ahead of an update (the slope: serialization; CPU
+ * and distance are the intercept) shows the rate too. Before both, busy CPUs on a veth LAN read as a slow
+ * link: acks handled tens of ms after the bytes arrived, ~2 Mbit/s "measured", Auto held at 15 fps and lossy.
  */
 import { HostError } from '../HostError';
 import { ColourDepth } from './RectPixels';
@@ -54,6 +63,10 @@ const WINDOW_MS = 2000;
  */
 const QUEUE_MS = 250;
 
+/** The slope rate needs this many acks in the window whose bytes ahead spread over this much. */
+const SLOPE_MIN_POINTS = 8;
+const SLOPE_MIN_SPREAD_BYTES = 8 * 1024;
+
 function congestionMs(tier: LinkTier): number {
   const t = TIERS[tier];
   return t.minKbps > 0 ? Math.max(QUEUE_MS, (t.windowBytes * 8) / t.minKbps) : Infinity;
@@ -70,13 +83,14 @@ export interface LinkSample {
 
 export class LinkQuality {
   private _tier: LinkTier;
-  private readonly sentAt = new Map<number, { at: number; bytes: number }>();
-  private acks: { at: number; delay: number; bytes: number }[] = [];
-  /** Busy intervals: time with something in flight. */
-  private busySince: number | undefined;
-  private busy: { from: number; to: number }[] = [];
+  /** Updates in flight: when sent, their bytes, and the bytes in flight with them (theirs included). */
+  private readonly sentAt = new Map<number, { at: number; bytes: number; ahead: number }>();
+  /** Acked updates: sent at `from`, back at `to` less the viewer's hold (the link's share), in ack order. */
+  private acks: { at: number; from: number; to: number; delay: number; bytes: number; ahead: number }[] = [];
   private rtt: number | undefined;
   private minDelay = Infinity;
+  /** Least (handled here − sent by the viewer) of an ack: the clocks' offset plus the return trip. */
+  private minAckTrip = Infinity;
   private congestedSince: number | undefined;
   private clearSince: number | undefined;
   private lastChange = 0;
@@ -106,42 +120,92 @@ export class LinkQuality {
 
   /** An update (its seq) of `bytes` went out at `now`. */
   sent(seq: number, bytes: number, now: number): void {
-    this.sentAt.set(seq, { at: now, bytes });
-    this.busySince ??= now;
+    const ahead = [...this.sentAt.values()].reduce((n, f) => n + f.bytes, bytes);
+    this.sentAt.set(seq, { at: now, bytes, ahead });
   }
 
-  /** The viewer acked everything up to `seq` at `now`; `idle` when nothing is left in flight. */
-  acked(seq: number, now: number, idle: boolean): void {
+  /**
+   * The viewer acked everything up to `seq`, handled here at `now`: it held update `seq` for `heldMs` after
+   * it arrived and sent the ack at `viewerAtMs` on its clock (its CPU and ours, not the link's; from the
+   * viewer, so capped at the delay measured here).
+   */
+  acked(seq: number, now: number, heldMs = 0, viewerAtMs?: number): void {
+    const lag = viewerAtMs !== undefined && Number.isFinite(viewerAtMs) ? this.handlingLag(now - viewerAtMs, seq, now) : 0;
     for (const [s, sent] of this.sentAt) {
       if (s > seq) continue;
-      const delay = now - sent.at;
-      this.acks.push({ at: now, delay, bytes: sent.bytes });
-      this.minDelay = Math.min(this.minDelay, delay);
+      const held = s === seq && Number.isFinite(heldMs) ? Math.max(0, heldMs) : 0;
+      const to = now - Math.min(held + lag, now - sent.at);
+      this.acks.push({ at: now, from: sent.at, to, delay: to - sent.at, bytes: sent.bytes, ahead: sent.ahead });
+      this.minDelay = Math.min(this.minDelay, to - sent.at);
       this.sentAt.delete(s);
     }
-    if (idle && this.busySince !== undefined) {
-      this.busy.push({ from: this.busySince, to: now });
-      this.busySince = undefined;
-    }
+  }
+
+  /**
+   * How much later than the quickest ack this one was handled (this process busy, or descheduled). More than
+   * the whole delay is impossible: the viewer's clock started over (a reloaded page), so measure from here.
+   */
+  private handlingLag(trip: number, seq: number, now: number): number {
+    const sent = this.sentAt.get(seq);
+    if (trip < this.minAckTrip || (sent && trip - this.minAckTrip > now - sent.at)) this.minAckTrip = trip;
+    return trip - this.minAckTrip;
   }
 
   /** Nothing will be acked for what was in flight (a RESET starts over). */
   forget(now: number): void {
+    for (const sent of this.sentAt.values()) this.acks.push({ at: now, from: sent.at, to: now, delay: NaN, bytes: 0, ahead: 0 });
     this.sentAt.clear();
-    if (this.busySince !== undefined) this.busy.push({ from: this.busySince, to: now });
-    this.busySince = undefined;
   }
 
   /** What the link looks like now (also for the stats shown to users). */
   sample(now: number): LinkSample {
     this.prune(now);
     const rttMs = this.rtt ?? (Number.isFinite(this.minDelay) ? this.minDelay : undefined);
-    if (this.acks.length === 0) return { tier: this._tier, rateKbps: undefined, queueMs: undefined, rttMs };
-    const delays = this.acks.map((a) => a.delay).sort((a, b) => a - b);
+    const delays = this.acks.filter((a) => !Number.isNaN(a.delay)).map((a) => a.delay).sort((a, b) => a - b);
+    if (delays.length === 0) return { tier: this._tier, rateKbps: undefined, queueMs: undefined, rttMs };
     const median = delays[delays.length >> 1];
-    const busyMs = this.busy.reduce((n, b) => n + b.to - Math.max(b.from, now - WINDOW_MS), 0) + (this.busySince !== undefined ? now - Math.max(this.busySince, now - WINDOW_MS) : 0);
+    const busyMs = this.busyMs(now);
     const bytes = this.acks.reduce((n, a) => n + a.bytes, 0);
     return { tier: this._tier, rateKbps: busyMs > 0 ? (bytes * 8) / busyMs : undefined, queueMs: Math.max(0, median - (rttMs ?? 0)), rttMs };
+  }
+
+  /**
+   * The link's rate from how its share of the delay grows with the bytes that had to cross before an update's
+   * last byte (least squares: serialization is the slope; the round trip and CPU delays that do not depend
+   * on size are the intercept). Updates sized alike (typing) show nothing; a slope at or under zero means
+   * more bytes did not wait longer: far more than this traffic needs.
+   */
+  private slopeKbps(): number | undefined {
+    const points = this.acks.filter((a) => !Number.isNaN(a.delay));
+    if (points.length < SLOPE_MIN_POINTS) return undefined;
+    const xs = points.map((p) => p.ahead);
+    if (Math.max(...xs) - Math.min(...xs) < SLOPE_MIN_SPREAD_BYTES) return undefined;
+    const mx = xs.reduce((n, x) => n + x, 0) / xs.length;
+    const my = points.reduce((n, p) => n + p.delay, 0) / points.length;
+    const sxy = points.reduce((n, p) => n + (p.ahead - mx) * (p.delay - my), 0);
+    const sxx = xs.reduce((n, x) => n + (x - mx) ** 2, 0);
+    const msPerByte = sxy / sxx;
+    return msPerByte > 0 ? 8 / msPerByte : Infinity;
+  }
+
+  /**
+   * Time in the window with something on the link: the union of the acked updates' link intervals and
+   * of the updates still in flight (until now: their hold is not known yet).
+   */
+  private busyMs(now: number): number {
+    const start = now - WINDOW_MS;
+    const intervals = [...this.acks.map((a) => ({ from: a.from, to: a.to })), ...[...this.sentAt.values()].map((s) => ({ from: s.at, to: now }))]
+      .map((i) => ({ from: Math.max(i.from, start), to: i.to }))
+      .filter((i) => i.to > i.from)
+      .sort((a, b) => a.from - b.from);
+    let total = 0;
+    let end = -Infinity;
+    for (const i of intervals) {
+      if (i.to <= end) continue;
+      total += i.to - Math.max(i.from, end);
+      end = i.to;
+    }
+    return total;
   }
 
   /**
@@ -168,7 +232,10 @@ export class LinkQuality {
     if (now - this.clearSince < UP_MS || now - this.lastChange < UP_MS || this._tier === 'lan') return undefined;
     const up = LINK_TIERS[LINK_TIERS.indexOf(this._tier) - 1];
     // Measured with little queued, the rate is a lower bound; at the next tier's need it is safe to move up.
-    if (s.rateKbps === undefined || s.rateKbps < TIERS[up].minKbps) return undefined;
+    // A sharer whose CPU sends small updates never fills the link, so that bound stays low however fast the
+    // link is: the rate the delay's growth with size shows counts too.
+    const shown = Math.max(s.rateKbps ?? 0, this.slopeKbps() ?? 0);
+    if (shown < TIERS[up].minKbps) return undefined;
     return this.go(up, now);
   }
 
@@ -180,7 +247,6 @@ export class LinkQuality {
     this.clearSince = undefined;
     // What was measured under the old settings says little about the new ones.
     this.acks = [];
-    this.busy = [];
   }
 
   private go(next: LinkTier, now: number): LinkTier {
@@ -190,6 +256,5 @@ export class LinkQuality {
 
   private prune(now: number): void {
     while (this.acks.length > 0 && this.acks[0].at < now - WINDOW_MS) this.acks.shift();
-    this.busy = this.busy.filter((b) => b.to > now - WINDOW_MS);
   }
 }

@@ -22,7 +22,8 @@ export const MAX_BYTES_IN_FLIGHT = 4 * 1024 * 1024;
 /** Told of every update sent and ack received (Auto quality measures the link with it). */
 export interface ScreenFlowObserver {
   sent(seq: number, bytes: number, now: number): void;
-  acked(seq: number, now: number, idle: boolean): void;
+  /** `heldMs`, `viewerAtMs`: how long the viewer says it held the update, and when it acked (its clock). */
+  acked(seq: number, now: number, heldMs: number | undefined, viewerAtMs: number | undefined): void;
   forget(now: number): void;
 }
 
@@ -136,7 +137,7 @@ export class ScreenChannel implements IDisposable {
     this.inFlight = this.inFlight.filter((f) => f.seq > message.seq);
     if (this.inFlight.length === before) return;
     this.frames = this.frames.filter((seq) => seq > message.seq);
-    this.observer?.acked(message.seq, performance.now(), this.inFlight.length === 0 && this.queue.length === 0);
+    this.observer?.acked(message.seq, performance.now(), message.heldMs, message.atMs);
     this.pump();
     this._onAck.fire(message.seq);
   }

@@ -147,7 +147,7 @@ export class ScreenPipeline implements IDisposable {
     const screen = (this.screen = this.store.add(
       new ScreenChannel(port, {
         sent: (seq, bytes, now) => this.link?.sent(seq, bytes, now),
-        acked: (seq, now, idle) => this.link?.acked(seq, now, idle),
+        acked: (seq, now, heldMs, viewerAtMs) => this.link?.acked(seq, now, heldMs, viewerAtMs),
         forget: (now) => this.link?.forget(now),
       }),
     ));

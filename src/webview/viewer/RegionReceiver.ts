@@ -91,7 +91,8 @@ export class RegionReceiver implements IDisposable {
       this.enqueue(0, () => this.fail(new ProtocolError('ERR_TOO_LARGE', `screen messages: more than ${MAX_QUEUED_BYTES} bytes waiting to be painted`)));
       return;
     }
-    this.enqueue(data.byteLength, () => this.handle(parseScreenMessage(data, this.screen)));
+    const arrived = performance.now();
+    this.enqueue(data.byteLength, () => this.handle(parseScreenMessage(data, this.screen), arrived));
   }
 
   dispose(): void {
@@ -110,7 +111,13 @@ export class RegionReceiver implements IDisposable {
       .finally(() => (this.queuedBytes -= bytes));
   }
 
-  private async handle(message: ScreenMessage): Promise<void> {
+  /** Acks an update with how long it was held here since it arrived, and when: the host tells CPU time from the link's. */
+  private ack(seq: number, arrived: number): void {
+    const now = performance.now();
+    this.send({ type: 'ack', seq, heldMs: Math.min(600_000, Math.max(0, Math.round(now - arrived))), atMs: Math.round(now) });
+  }
+
+  private async handle(message: ScreenMessage, arrived: number): Promise<void> {
     switch (message.type) {
       case 'reset':
         this.screen = { width: message.width, height: message.height };
@@ -125,7 +132,7 @@ export class RegionReceiver implements IDisposable {
         return;
       case 'update': {
         if (this.awaitingReset) {
-          this.send({ type: 'ack', seq: message.seq });
+          this.ack(message.seq, arrived);
           return;
         }
         const started = performance.now();
@@ -136,7 +143,7 @@ export class RegionReceiver implements IDisposable {
         this.lastPainted = message.seq;
         this.counters.updates++;
         this.counters.ms += performance.now() - started;
-        this.send({ type: 'ack', seq: message.seq });
+        this.ack(message.seq, arrived);
         if (this.state === 'enteringRegions' && message.seq === this.showAt) this.go('regions');
         this._onPainted.fire(message.seq);
         return;
