@@ -14,7 +14,7 @@ export class AccountStore {
   private readonly selectDevice;
   private readonly cache = new Map<string, Person>();
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.insertAccount = db.prepare('INSERT OR IGNORE INTO accounts (alias, displayName, createdAt) VALUES (?, ?, ?)');
     this.selectAccount = db.prepare<[string], Person>('SELECT alias, displayName FROM accounts WHERE alias = ?');
     this.insertDevice = db.prepare('INSERT INTO devices (id, alias, tokenHash, createdAt, lastSeenAt, name) VALUES (?, ?, ?, ?, ?, ?)');
@@ -22,19 +22,19 @@ export class AccountStore {
   }
 
   /** Creates the account; ERR_ALIAS_TAKEN if the alias exists. */
-  create(alias: string, displayName: string): Person {
+  async create(alias: string, displayName: string): Promise<Person> {
     const key = alias.toLowerCase();
-    if (this.insertAccount.run(key, displayName, Date.now()).changes === 0) {
+    if ((await this.insertAccount.run(key, displayName, Date.now())).changes === 0) {
       throw new ServiceError('ERR_ALIAS_TAKEN', `the alias ${key} is taken; sign in with that account's device token`);
     }
     return { alias: key, displayName };
   }
 
-  get(alias: string): Person | undefined {
+  async get(alias: string): Promise<Person | undefined> {
     const key = alias.toLowerCase();
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const stored = this.selectAccount.get(key);
+    const stored = await this.selectAccount.get(key);
     // a name stored before the display-name rules tightened is shown cleaned rather than refused by every client
     const person = stored && { alias: stored.alias, displayName: cleanDisplayName(stored.displayName) || stored.alias };
     if (person) {
@@ -46,22 +46,27 @@ export class AccountStore {
   }
 
   /** Issues a device token `<deviceId>.<secret>` for the account; only its hash is kept. */
-  issueDeviceToken(alias: string, name = ''): { token: string; deviceId: string } {
+  async issueDeviceToken(alias: string, name = ''): Promise<{ token: string; deviceId: string }> {
     const deviceId = randomToken(12);
     const secret = randomToken(32);
     const now = Date.now();
-    this.insertDevice.run(deviceId, alias, hashSecret(secret), now, now, name);
+    await this.insertDevice.run(deviceId, alias, hashSecret(secret), now, now, name);
     return { token: `${deviceId}.${secret}`, deviceId };
   }
 
   /** The account and device a token belongs to; ERR_BAD_TOKEN for anything else. */
-  authenticate(token: string): { account: Person; deviceId: string } {
+  async authenticate(token: string): Promise<{ account: Person; deviceId: string }> {
     const [deviceId, secret, extra] = token.split('.');
-    const device = deviceId && secret && extra === undefined ? this.selectDevice.get(deviceId) : undefined;
+    const device = deviceId && secret && extra === undefined ? await this.selectDevice.get(deviceId) : undefined;
     if (!device || !secretMatches(secret, device.tokenHash)) {
       throw new ServiceError('ERR_BAD_TOKEN', 'the device token is not valid on this server');
     }
-    return { account: this.get(device.alias) as Person, deviceId };
+    return { account: (await this.get(device.alias)) as Person, deviceId };
+  }
+
+  /** Runs `fn` in one transaction (an account and its first device token, or neither). */
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.db.transaction(fn);
   }
 
   /** Drops the cached name of a removed account. */

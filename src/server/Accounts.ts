@@ -56,11 +56,15 @@ export class Accounts implements IDisposable {
     if (this.creations.exceeded(address)) {
       throw new ServiceError('ERR_RATE_LIMITED', 'too many new accounts from your network address; try again later');
     }
-    // from here to binding nothing awaits, so a socket that is gone never leaves an account nobody holds
-    if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
-    const account = this.ctx.accounts.create(alias, displayName);
+    // a socket that is gone by the commit rolls the account back; from the commit to binding nothing awaits,
+    // so no account is ever left that nobody holds
+    const { account, token, deviceId } = await this.ctx.accounts.transaction(async () => {
+      const created = await this.ctx.accounts.create(alias, displayName);
+      const device = await this.ctx.accounts.issueDeviceToken(created.alias, deviceName);
+      if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
+      return { account: created, ...device };
+    });
     this.creations.record(address);
-    const { token, deviceId } = this.ctx.accounts.issueDeviceToken(account.alias, deviceName);
     this.ctx.logger.debug(`account ${account.alias} created`);
     return { ...(await this.bind(connection, id, account, deviceId, clientId, true)), token };
   }
@@ -70,9 +74,10 @@ export class Accounts implements IDisposable {
     this.checkFailures(connection.remoteAddress);
     let authenticated;
     try {
-      authenticated = this.ctx.accounts.authenticate(token);
+      authenticated = await this.ctx.accounts.authenticate(token);
     } catch (err) {
-      this.failures.record(connection.remoteAddress);
+      // a store that is down is no wrong token: reconnecting clients must not lock their address out
+      if (err instanceof ServiceError && err.code === 'ERR_BAD_TOKEN') this.failures.record(connection.remoteAddress);
       throw err;
     }
     return this.bind(connection, id, authenticated.account, authenticated.deviceId, clientId);
@@ -83,20 +88,20 @@ export class Accounts implements IDisposable {
     this.checkFailures(connection.remoteAddress);
     let alias;
     try {
-      alias = this.devices.redeemCode(code);
+      alias = await this.devices.redeemCode(code);
     } catch (err) {
-      this.failures.record(connection.remoteAddress);
+      if (err instanceof ServiceError && err.code === 'ERR_BAD_CODE') this.failures.record(connection.remoteAddress);
       throw err;
     }
-    this.devices.checkEnabled(alias);
+    await this.devices.checkEnabled(alias);
     if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
-    const { token, deviceId } = this.ctx.accounts.issueDeviceToken(alias, deviceName);
+    const { token, deviceId } = await this.ctx.accounts.issueDeviceToken(alias, deviceName);
     this.ctx.logger.debug(`device ${deviceId} joined ${alias} with a code`);
-    return { ...(await this.bind(connection, id, this.ctx.accounts.get(alias) as Person, deviceId, clientId)), token };
+    return { ...(await this.bind(connection, id, (await this.ctx.accounts.get(alias)) as Person, deviceId, clientId)), token };
   }
 
   /** The identity provider and a one-time nonce for company sign-in. */
-  oidcChallenge(connection: ClientConnection): { issuer: string; clientId: string; nonce: string } {
+  oidcChallenge(connection: ClientConnection): Promise<{ issuer: string; clientId: string; nonce: string }> {
     const company = this.companySignIn();
     if (this.challenges.exceeded(connection.remoteAddress)) throw new ServiceError('ERR_RATE_LIMITED', 'too many company sign-ins from your network address; try again later');
     this.challenges.record(connection.remoteAddress);
@@ -118,9 +123,9 @@ export class Accounts implements IDisposable {
       if (err instanceof ServiceError && err.code === 'ERR_BAD_ID_TOKEN') this.failures.record(connection.remoteAddress);
       throw err;
     }
-    this.devices.checkEnabled(account.alias);
+    await this.devices.checkEnabled(account.alias);
     if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
-    const { token, deviceId } = this.ctx.accounts.issueDeviceToken(account.alias, deviceName);
+    const { token, deviceId } = await this.ctx.accounts.issueDeviceToken(account.alias, deviceName);
     this.ctx.logger.debug(`device ${deviceId} signed in to ${account.alias} with the company identity provider`);
     return { ...(await this.bind(connection, id, account, deviceId, clientId)), token };
   }
@@ -134,7 +139,7 @@ export class Accounts implements IDisposable {
   left(connection: ClientConnection): void {
     const identity = connection.identity;
     if (!identity) return;
-    this.devices.seen(identity.deviceId);
+    void this.devices.seen(identity.deviceId);
     const lastOfAlias = this.ctx.registry.remove(connection);
     if (lastOfAlias) this.ctx.cluster.unwatch(identity.alias);
     if (!this.ctx.registry.hasClient(identity.alias, identity.clientId)) {
@@ -162,18 +167,19 @@ export class Accounts implements IDisposable {
   }
 
   /** Revokes the connection's device token; every process closes the connections that used it. */
-  signOut(connection: ClientConnection): void {
-    if (connection.identity) this.devices.signOutThis(connection.identity);
+  async signOut(connection: ClientConnection): Promise<void> {
+    if (connection.identity) await this.devices.signOutThis(connection.identity);
   }
 
   private async bind(connection: ClientConnection, id: number, account: Person, deviceId: string, clientId: string, isNew = false): Promise<SignedIn> {
-    this.devices.checkEnabled(account.alias);
+    // a new account cannot be disabled yet (and must bind without awaiting: see signIn)
+    if (!isNew) await this.devices.checkEnabled(account.alias);
     if (!isNew && (await this.ctx.presence.connectionCount(account.alias)) >= this.ctx.limits.maxConnectionsPerAccount) {
       throw new ServiceError('ERR_TOO_MANY_CONNECTIONS', `at most ${this.ctx.limits.maxConnectionsPerAccount} connections per account`);
     }
     if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
     const identity: SignedInIdentity = { alias: account.alias, clientId, deviceId };
-    this.devices.seen(deviceId);
+    void this.devices.seen(deviceId);
     const firstOfClient = !this.ctx.registry.hasClient(identity.alias, identity.clientId);
     connection.identity = identity;
     if (this.ctx.registry.add(connection)) this.ctx.cluster.watch(account.alias);
@@ -185,8 +191,8 @@ export class Accounts implements IDisposable {
       id,
       account,
       contacts: await this.ctx.presence.contactList(account.alias),
-      invitations: this.invitations.list(account.alias),
-      sessions: this.relay.openFor(identity),
+      invitations: await this.invitations.list(account.alias),
+      sessions: await this.relay.openFor(identity),
     };
   }
 }

@@ -21,26 +21,26 @@ export class ContactStore {
     this.selectAccepted = db.prepare<[string], { other: string }>("SELECT other FROM contacts WHERE owner = ? AND status = 'accepted'");
   }
 
-  status(owner: string, other: string): ContactStatus | undefined {
-    return this.selectStatus.get(owner, other)?.status;
+  async status(owner: string, other: string): Promise<ContactStatus | undefined> {
+    return (await this.selectStatus.get(owner, other))?.status;
   }
 
-  set(owner: string, other: string, status: ContactStatus | undefined): void {
-    if (status) this.upsert.run(owner, other, status);
-    else this.remove.run(owner, other);
+  async set(owner: string, other: string, status: ContactStatus | undefined): Promise<void> {
+    if (status) await this.upsert.run(owner, other, status);
+    else await this.remove.run(owner, other);
   }
 
   /** Runs `fn` in one transaction, so a handshake step changes both rows or neither. */
-  transaction<T>(fn: () => T): T {
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
     return this.db.transaction(fn);
   }
 
-  list(owner: string): { alias: string; displayName: string; status: ContactStatus }[] {
+  list(owner: string): Promise<{ alias: string; displayName: string; status: ContactStatus }[]> {
     return this.selectList.all(owner);
   }
 
   /** Aliases that are mutual contacts of `owner` (who may see its presence). */
-  accepted(owner: string): string[] {
-    return this.selectAccepted.all(owner).map((row) => row.other);
+  async accepted(owner: string): Promise<string[]> {
+    return (await this.selectAccepted.all(owner)).map((row) => row.other);
   }
 }

@@ -27,72 +27,72 @@ export class Contacts implements IDisposable {
   async add(by: Identity, aliasIn: string): Promise<void> {
     if (this.requests.exceeded(by.alias)) throw new ServiceError('ERR_RATE_LIMITED', 'too many contact requests; try again later');
     this.requests.record(by.alias);
-    const other = this.existing(by, aliasIn);
+    const other = await this.existing(by, aliasIn);
     const store = this.ctx.contacts;
-    store.transaction(() => {
-      const mine = store.status(by.alias, other);
-      const theirs = store.status(other, by.alias);
+    await store.transaction(async () => {
+      const mine = await store.status(by.alias, other);
+      const theirs = await store.status(other, by.alias);
       if (mine === 'accepted') throw new ServiceError('ERR_ALREADY_CONTACT', `${other} is already a contact`);
       if (mine === 'incoming') {
         // they asked first: adding them is accepting
-        store.set(by.alias, other, 'accepted');
-        store.set(other, by.alias, 'accepted');
+        await store.set(by.alias, other, 'accepted');
+        await store.set(other, by.alias, 'accepted');
         return;
       }
-      store.set(by.alias, other, 'outgoing');
-      if (theirs !== 'blocked') store.set(other, by.alias, 'incoming');
+      await store.set(by.alias, other, 'outgoing');
+      if (theirs !== 'blocked') await store.set(other, by.alias, 'incoming');
     });
     await this.notify(by.alias, other);
   }
 
   async accept(by: Identity, aliasIn: string): Promise<void> {
-    const other = this.existing(by, aliasIn);
+    const other = await this.existing(by, aliasIn);
     const store = this.ctx.contacts;
-    store.transaction(() => {
-      if (store.status(by.alias, other) !== 'incoming') throw new ServiceError('ERR_NO_REQUEST', `no contact request from ${other}`);
-      store.set(by.alias, other, 'accepted');
-      store.set(other, by.alias, 'accepted');
+    await store.transaction(async () => {
+      if ((await store.status(by.alias, other)) !== 'incoming') throw new ServiceError('ERR_NO_REQUEST', `no contact request from ${other}`);
+      await store.set(by.alias, other, 'accepted');
+      await store.set(other, by.alias, 'accepted');
     });
     await this.notify(by.alias, other);
   }
 
   async decline(by: Identity, aliasIn: string): Promise<void> {
-    const other = this.existing(by, aliasIn);
+    const other = await this.existing(by, aliasIn);
     const store = this.ctx.contacts;
-    store.transaction(() => {
-      if (store.status(by.alias, other) !== 'incoming') throw new ServiceError('ERR_NO_REQUEST', `no contact request from ${other}`);
-      store.set(by.alias, other, undefined);
-      if (store.status(other, by.alias) === 'outgoing') store.set(other, by.alias, undefined);
+    await store.transaction(async () => {
+      if ((await store.status(by.alias, other)) !== 'incoming') throw new ServiceError('ERR_NO_REQUEST', `no contact request from ${other}`);
+      await store.set(by.alias, other, undefined);
+      if ((await store.status(other, by.alias)) === 'outgoing') await store.set(other, by.alias, undefined);
     });
     await this.notify(by.alias, other);
   }
 
   /** Removes a contact (for both sides), withdraws a request, or lifts a block. */
   async remove(by: Identity, aliasIn: string): Promise<void> {
-    const other = this.existing(by, aliasIn);
+    const other = await this.existing(by, aliasIn);
     const store = this.ctx.contacts;
-    store.transaction(() => {
-      if (!store.status(by.alias, other)) throw new ServiceError('ERR_NOT_A_CONTACT', `${other} is not in your contacts`);
-      store.set(by.alias, other, undefined);
-      if (store.status(other, by.alias) !== 'blocked') store.set(other, by.alias, undefined);
+    await store.transaction(async () => {
+      if (!(await store.status(by.alias, other))) throw new ServiceError('ERR_NOT_A_CONTACT', `${other} is not in your contacts`);
+      await store.set(by.alias, other, undefined);
+      if ((await store.status(other, by.alias)) !== 'blocked') await store.set(other, by.alias, undefined);
     });
     await this.notify(by.alias, other);
   }
 
   async block(by: Identity, aliasIn: string): Promise<void> {
-    const other = this.existing(by, aliasIn);
+    const other = await this.existing(by, aliasIn);
     const store = this.ctx.contacts;
-    store.transaction(() => {
-      store.set(by.alias, other, 'blocked');
-      if (store.status(other, by.alias) !== 'blocked') store.set(other, by.alias, undefined);
+    await store.transaction(async () => {
+      await store.set(by.alias, other, 'blocked');
+      if ((await store.status(other, by.alias)) !== 'blocked') await store.set(other, by.alias, undefined);
     });
     await this.notify(by.alias, other);
   }
 
-  private existing(by: Identity, aliasIn: string): string {
+  private async existing(by: Identity, aliasIn: string): Promise<string> {
     const other = aliasIn.toLowerCase();
     if (other === by.alias) throw new ServiceError('ERR_SELF', 'that is your own alias');
-    if (!this.ctx.accounts.get(other)) throw new ServiceError('ERR_NO_SUCH_USER', `no user ${other}`);
+    if (!(await this.ctx.accounts.get(other))) throw new ServiceError('ERR_NO_SUCH_USER', `no user ${other}`);
     return other;
   }
 

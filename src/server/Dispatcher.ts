@@ -25,7 +25,7 @@ export class Dispatcher {
 
   async handle(connection: ClientConnection, message: ClientMessage): Promise<ServerReply> {
     const { id } = message;
-    if (message.type === 'oidcChallenge') return { type: 'oidcChallenge', id, ...this.accounts.oidcChallenge(connection) };
+    if (message.type === 'oidcChallenge') return { type: 'oidcChallenge', id, ...(await this.accounts.oidcChallenge(connection)) };
     if (message.type === 'signIn' || message.type === 'signInWithToken' || message.type === 'signInWithCode' || message.type === 'signInWithIdToken') {
       // a second sign-in racing the first would bind one socket to two accounts
       if (connection.identity || connection.signingIn) throw new ServiceError('ERR_ALREADY_SIGNED_IN', 'this connection is already signed in');
@@ -61,7 +61,7 @@ export class Dispatcher {
         return ok;
       case 'signOut':
         // the connections close on the next turn: the reply goes out before the close frame
-        this.accounts.signOut(connection);
+        await this.accounts.signOut(connection);
         return ok;
       case 'setPresence':
         connection.presence = message.status;
@@ -70,40 +70,40 @@ export class Dispatcher {
       case 'invite':
         return { type: 'invitation', id, invitation: await this.invitations.invite(me, message.alias, message.note, message.expiresInMs, message.problem) };
       case 'getProblem':
-        return { type: 'problem', id, problem: this.invitations.problem(me, message.invitationId) };
+        return { type: 'problem', id, problem: await this.invitations.problem(me, message.invitationId) };
       case 'acceptInvitation':
         return { type: 'session', id, session: await this.invitations.accept(me, message.invitationId) };
       case 'declineInvitation':
-        this.invitations.decline(me, message.invitationId);
+        await this.invitations.decline(me, message.invitationId);
         return ok;
       case 'cancelInvitation':
-        this.invitations.cancel(me, message.invitationId);
+        await this.invitations.cancel(me, message.invitationId);
         return ok;
       case 'listInvitations':
-        return { type: 'invitations', id, invitations: this.invitations.list(me.alias) };
+        return { type: 'invitations', id, invitations: await this.invitations.list(me.alias) };
       case 'createLink':
-        return { type: 'link', id, link: this.links.create(me, message.expiresInMs) };
+        return { type: 'link', id, link: await this.links.create(me, message.expiresInMs) };
       case 'redeemLink':
         return { type: 'session', id, session: await this.links.redeem(me, connection.remoteAddress, message.linkId, message.secret) };
       case 'createDeviceCode':
-        return { type: 'deviceCode', id, ...this.devices.createCode(me) };
+        return { type: 'deviceCode', id, ...(await this.devices.createCode(me)) };
       case 'listDevices':
-        return { type: 'devices', id, devices: this.devices.list(me) };
+        return { type: 'devices', id, devices: await this.devices.list(me) };
       case 'signOutDevice':
-        this.devices.signOutDevice(me, message.deviceId);
+        await this.devices.signOutDevice(me, message.deviceId);
         return ok;
       case 'signOutEverywhere':
-        this.devices.signOutEverywhere(me);
+        await this.devices.signOutEverywhere(me);
         return ok;
       case 'adminListAccounts':
-        return { type: 'adminAccounts', id, accounts: this.admin.list(me) };
+        return { type: 'adminAccounts', id, accounts: await this.admin.list(me) };
       case 'adminAccount':
-        return { type: 'adminDone', id, ...this.admin.act(me, message.action, message.alias) };
+        return { type: 'adminDone', id, ...(await this.admin.act(me, message.action, message.alias)) };
       case 'signal':
-        this.relay.signal(me, message.sessionId, message.payload);
+        await this.relay.signal(me, message.sessionId, message.payload);
         return ok;
       case 'endSession':
-        this.relay.end(me, message.sessionId);
+        await this.relay.end(me, message.sessionId);
         return ok;
     }
   }

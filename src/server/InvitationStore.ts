@@ -43,45 +43,45 @@ export class InvitationStore {
     this.prune = db.prepare("DELETE FROM invitations WHERE (status = 'pending' AND expiresAt < ?) OR (status <> 'pending' AND closedAt < ?)");
   }
 
-  create(row: Omit<InvitationRow, 'status' | 'closedAt'>): InvitationRow {
-    this.insert.run(row);
+  async create(row: Omit<InvitationRow, 'status' | 'closedAt'>): Promise<InvitationRow> {
+    await this.insert.run(row);
     return { ...row, status: 'pending', closedAt: null };
   }
 
-  get(id: string): InvitationRow | undefined {
+  get(id: string): Promise<InvitationRow | undefined> {
     return this.select.get(id);
   }
 
   /** pending → `status`, atomically (also across processes); false if it was no longer pending. */
-  closePending(id: string, status: Exclude<InvitationStatus, 'pending'>): boolean {
-    return this.close.run(status, Date.now(), id).changes === 1;
+  async closePending(id: string, status: Exclude<InvitationStatus, 'pending'>): Promise<boolean> {
+    return (await this.close.run(status, Date.now(), id)).changes === 1;
   }
 
-  listFor(alias: string): InvitationRow[] {
+  listFor(alias: string): Promise<InvitationRow[]> {
     return this.selectFor.all(alias, alias);
   }
 
-  pendingFrom(alias: string): number {
-    return this.countPending.get(alias)?.n ?? 0;
+  async pendingFrom(alias: string): Promise<number> {
+    return (await this.countPending.get(alias))?.n ?? 0;
   }
 
   /** Invitations `from` created since `since` (any status: cancelled ones count too), to `to` when given. */
-  sentSince(from: string, since: number, to?: string): number {
-    return (to === undefined ? this.countSentSince.get(from, since) : this.countSentToSince.get(from, to, since))?.n ?? 0;
+  async sentSince(from: string, since: number, to?: string): Promise<number> {
+    return (await (to === undefined ? this.countSentSince.get(from, since) : this.countSentToSince.get(from, to, since)))?.n ?? 0;
   }
 
-  allPending(): InvitationRow[] {
+  allPending(): Promise<InvitationRow[]> {
     return this.selectPending.all();
   }
 
   /** Pending invitations past their expiry (their timer was on a process that is gone). */
-  overdue(): InvitationRow[] {
+  overdue(): Promise<InvitationRow[]> {
     return this.selectOverdue.all(Date.now());
   }
 
   /** Forgets invitations that expired more than `keepMs` ago or closed more than `keepMs` ago. */
-  pruneOlderThan(keepMs: number): void {
+  async pruneOlderThan(keepMs: number): Promise<void> {
     const cutoff = Date.now() - keepMs;
-    this.prune.run(cutoff, cutoff);
+    await this.prune.run(cutoff, cutoff);
   }
 }

@@ -25,15 +25,29 @@ export class Invitations implements IDisposable {
     private readonly ctx: ServerContext,
     private readonly relay: SessionRelay,
   ) {
-    for (const row of ctx.invitations.allPending()) this.scheduleExpiry(row);
-    ctx.invitations.pruneOlderThan(ctx.limits.closedInvitationRetentionMs);
-    this.pruner = setInterval(() => ctx.invitations.pruneOlderThan(ctx.limits.closedInvitationRetentionMs), 3600_000);
+    const prune = () => this.background('pruning invitations', () => ctx.invitations.pruneOlderThan(ctx.limits.closedInvitationRetentionMs));
+    this.pruner = setInterval(prune, 3600_000);
     this.pruner.unref();
     // each process times the invitations it created; this catches those of a process that died
-    this.sweeper = setInterval(() => {
-      for (const row of ctx.invitations.overdue()) this.close(row, 'expired', false);
-    }, OVERDUE_SWEEP_MS);
+    this.sweeper = setInterval(
+      () =>
+        this.background('expiring overdue invitations', async () => {
+          for (const row of await ctx.invitations.overdue()) await this.close(row, 'expired', false);
+        }),
+      OVERDUE_SWEEP_MS,
+    );
     this.sweeper.unref();
+  }
+
+  /** Times the pending invitations found in the store and prunes old ones (at start). */
+  async start(): Promise<void> {
+    for (const row of await this.ctx.invitations.allPending()) this.scheduleExpiry(row);
+    await this.ctx.invitations.pruneOlderThan(this.ctx.limits.closedInvitationRetentionMs);
+  }
+
+  /** Work on a timer: a failure (the store unreachable a moment) is logged, and the next run catches up. */
+  private background(what: string, work: () => Promise<void>): void {
+    work().catch((err: unknown) => this.ctx.logger.warn(`${what}: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   /** `expiresInMs`: the inviter's choice (default: the server's invitation expiry), at most the link limit. */
@@ -45,21 +59,21 @@ export class Invitations implements IDisposable {
     const to = toAlias.toLowerCase();
     if (to === from.alias) throw new ServiceError('ERR_SELF', 'you cannot invite yourself');
     // one session at a time: a helper who accepted would see it end at once
-    if (this.ctx.sessions.hasOpen(from.alias)) throw new ServiceError('ERR_IN_SESSION', 'you are already in a Remote Assistance session; disconnect first');
+    if (await this.ctx.sessions.hasOpen(from.alias)) throw new ServiceError('ERR_IN_SESSION', 'you are already in a Remote Assistance session; disconnect first');
     // the same answer whether or not the alias exists: a stranger learns nothing about who is on the server
-    if (this.ctx.contacts.status(from.alias, to) !== 'accepted') {
+    if ((await this.ctx.contacts.status(from.alias, to)) !== 'accepted') {
       throw new ServiceError('ERR_NOT_A_CONTACT', `${to} is not in your contacts`);
     }
     const limits = this.ctx.limits;
-    if (this.ctx.invitations.pendingFrom(from.alias) >= limits.maxPendingInvitationsPerAccount) {
+    if ((await this.ctx.invitations.pendingFrom(from.alias)) >= limits.maxPendingInvitationsPerAccount) {
       throw new ServiceError('ERR_RATE_LIMITED', 'too many open invitations; cancel one or wait for answers');
     }
     // cancelled and answered invitations count too: invite, cancel, invite… must not flood a contact with toasts
     const since = Date.now() - limits.invitationWindowMs;
-    if (this.ctx.invitations.sentSince(from.alias, since, to) >= limits.invitationsPerPair) {
+    if ((await this.ctx.invitations.sentSince(from.alias, since, to)) >= limits.invitationsPerPair) {
       throw new ServiceError('ERR_RATE_LIMITED', `you invited ${to} ${limits.invitationsPerPair} times recently; wait a few minutes`);
     }
-    if (this.ctx.invitations.sentSince(from.alias, since) >= limits.invitationsPerSender) {
+    if ((await this.ctx.invitations.sentSince(from.alias, since)) >= limits.invitationsPerSender) {
       throw new ServiceError('ERR_RATE_LIMITED', 'you sent many invitations recently; wait a few minutes');
     }
     if ((await this.ctx.presence.of([to])).get(to) === 'offline') {
@@ -67,9 +81,9 @@ export class Invitations implements IDisposable {
     }
     // in another session, a toast they cannot act on helps nobody: the inviter hears it at once instead
     // (a chosen Busy still takes invitations)
-    if (this.ctx.sessions.hasOpen(to)) throw new ServiceError('ERR_CONTACT_BUSY', `${to} is in another Remote Assistance session`);
+    if (await this.ctx.sessions.hasOpen(to)) throw new ServiceError('ERR_CONTACT_BUSY', `${to} is in another Remote Assistance session`);
     const now = Date.now();
-    const row = this.ctx.invitations.create({
+    const row = await this.ctx.invitations.create({
       id: randomToken(16),
       fromAlias: from.alias,
       fromClient: from.clientId,
@@ -80,7 +94,7 @@ export class Invitations implements IDisposable {
       problem: problem ? JSON.stringify(problem) : null,
     });
     this.scheduleExpiry(row);
-    const invitation = this.toWire(row);
+    const invitation = await this.toWire(row);
     this.ctx.cluster.deliver(to, { type: 'invitationReceived', invitation });
     this.ctx.cluster.deliver(from.alias, { type: 'invitationChanged', invitation });
     return invitation;
@@ -88,31 +102,31 @@ export class Invitations implements IDisposable {
 
   /** The invitee accepts: the session starts between the inviting client and the accepting client. */
   async accept(by: Identity, id: string): Promise<Session> {
-    const row = this.answerable(by, id, 'invitee');
+    const row = await this.answerable(by, id, 'invitee');
     // Either side already in a session: the invitation stays open, and the one who accepted hears why.
-    if (this.ctx.sessions.hasOpen(by.alias)) throw new ServiceError('ERR_IN_SESSION', 'you are already in a Remote Assistance session; disconnect first');
+    if (await this.ctx.sessions.hasOpen(by.alias)) throw new ServiceError('ERR_IN_SESSION', 'you are already in a Remote Assistance session; disconnect first');
     // reachable, not shown: an inviter who appears offline still waits for this answer
     if (!(await this.ctx.presence.reachable(row.fromAlias))) {
       throw new ServiceError('ERR_CONTACT_OFFLINE', `${row.fromAlias} is offline now`);
     }
     // in another session (not a chosen Busy, which still takes invitations)
-    if (this.ctx.sessions.hasOpen(row.fromAlias)) throw new ServiceError('ERR_CONTACT_BUSY', `${row.fromAlias} is in another Remote Assistance session`);
-    this.close(row, 'accepted');
-    const session = this.relay.start({ alias: row.fromAlias, clientId: row.fromClient }, by, 'invitation');
+    if (await this.ctx.sessions.hasOpen(row.fromAlias)) throw new ServiceError('ERR_CONTACT_BUSY', `${row.fromAlias} is in another Remote Assistance session`);
+    await this.close(row, 'accepted');
+    const session = await this.relay.start({ alias: row.fromAlias, clientId: row.fromClient }, by, 'invitation');
     return this.relay.view(session, by.alias);
   }
 
-  decline(by: Identity, id: string): void {
-    this.close(this.answerable(by, id, 'invitee'), 'declined');
+  async decline(by: Identity, id: string): Promise<void> {
+    await this.close(await this.answerable(by, id, 'invitee'), 'declined');
   }
 
-  cancel(by: Identity, id: string): void {
-    this.close(this.answerable(by, id, 'inviter'), 'cancelled');
+  async cancel(by: Identity, id: string): Promise<void> {
+    await this.close(await this.answerable(by, id, 'inviter'), 'cancelled');
   }
 
   /** The problem bundle of an invitation, for its two parties only (others learn nothing, as for answers). */
-  problem(by: Identity, id: string): ProblemBundle {
-    const row = this.ctx.invitations.get(id);
+  async problem(by: Identity, id: string): Promise<ProblemBundle> {
+    const row = await this.ctx.invitations.get(id);
     if (!row || (row.toAlias !== by.alias && row.fromAlias !== by.alias)) throw new ServiceError('ERR_NO_SUCH_INVITATION', `no invitation ${id}`);
     if (row.problem === null) throw new ServiceError('ERR_NO_PROBLEM', 'nothing was attached to this invitation');
     // validated before it was stored; validated again, as the store is a file anyone with access could edit
@@ -126,16 +140,16 @@ export class Invitations implements IDisposable {
     return parsed.data;
   }
 
-  list(alias: string): Invitation[] {
-    return this.ctx.invitations.listFor(alias).map((row) => this.toWire(row));
+  async list(alias: string): Promise<Invitation[]> {
+    return Promise.all((await this.ctx.invitations.listFor(alias)).map((row) => this.toWire(row)));
   }
 
-  toWire(row: InvitationRow): Invitation {
-    const person = (alias: string) => this.ctx.accounts.get(alias) ?? { alias, displayName: alias };
+  async toWire(row: InvitationRow): Promise<Invitation> {
+    const person = async (alias: string) => (await this.ctx.accounts.get(alias)) ?? { alias, displayName: alias };
     return {
       id: row.id,
-      from: person(row.fromAlias),
-      to: person(row.toAlias),
+      from: await person(row.fromAlias),
+      to: await person(row.toAlias),
       note: row.note,
       createdAt: row.createdAt,
       expiresAt: row.expiresAt,
@@ -146,8 +160,8 @@ export class Invitations implements IDisposable {
   }
 
   /** The account was disabled or removed: its pending invitations, sent or received, are cancelled. */
-  withdrawAllOf(alias: string): void {
-    for (const row of this.ctx.invitations.listFor(alias)) if (row.status === 'pending') this.close(row, 'cancelled', false);
+  async withdrawAllOf(alias: string): Promise<void> {
+    for (const row of await this.ctx.invitations.listFor(alias)) if (row.status === 'pending') await this.close(row, 'cancelled', false);
   }
 
   dispose(): void {
@@ -158,15 +172,15 @@ export class Invitations implements IDisposable {
   }
 
   /** Non-parties learn nothing (ERR_NO_SUCH_INVITATION); the wrong party gets a clear refusal. */
-  private answerable(by: Identity, id: string, as: 'invitee' | 'inviter'): InvitationRow {
-    const row = this.ctx.invitations.get(id);
+  private async answerable(by: Identity, id: string, as: 'invitee' | 'inviter'): Promise<InvitationRow> {
+    const row = await this.ctx.invitations.get(id);
     if (!row || (row.toAlias !== by.alias && row.fromAlias !== by.alias)) {
       throw new ServiceError('ERR_NO_SUCH_INVITATION', `no invitation ${id}`);
     }
     if (as === 'invitee' && row.toAlias !== by.alias) throw new ServiceError('ERR_NOT_INVITEE', 'only the invited contact can answer');
     if (as === 'inviter' && row.fromAlias !== by.alias) throw new ServiceError('ERR_NOT_INVITER', 'only the inviter can cancel');
     if (row.status === 'pending' && row.expiresAt <= Date.now()) {
-      this.close(row, 'expired', false);
+      await this.close(row, 'expired', false);
       throw new ServiceError('ERR_EXPIRED', 'the invitation has expired');
     }
     if (row.status !== 'pending') throw new ServiceError('ERR_INVITATION_CLOSED', `the invitation was already ${row.status}`);
@@ -174,15 +188,15 @@ export class Invitations implements IDisposable {
   }
 
   /** pending → status; loses quietly to a concurrent answer (single use), then reports it closed. */
-  private close(row: InvitationRow, status: Exclude<InvitationStatus, 'pending'>, throwIfLost = true): void {
-    if (!this.ctx.invitations.closePending(row.id, status)) {
+  private async close(row: InvitationRow, status: Exclude<InvitationStatus, 'pending'>, throwIfLost = true): Promise<void> {
+    if (!(await this.ctx.invitations.closePending(row.id, status))) {
       if (!throwIfLost) return;
-      const now = this.ctx.invitations.get(row.id)?.status ?? 'closed';
+      const now = (await this.ctx.invitations.get(row.id))?.status ?? 'closed';
       throw new ServiceError('ERR_INVITATION_CLOSED', `the invitation was already ${now}`);
     }
     clearTimeout(this.timers.get(row.id));
     this.timers.delete(row.id);
-    const invitation = this.toWire({ ...row, status, closedAt: Date.now() });
+    const invitation = await this.toWire({ ...row, status, closedAt: Date.now() });
     this.ctx.cluster.deliver(row.fromAlias, { type: 'invitationChanged', invitation });
     this.ctx.cluster.deliver(row.toAlias, { type: 'invitationChanged', invitation });
   }
@@ -192,7 +206,7 @@ export class Invitations implements IDisposable {
     const delay = Math.min(Math.max(0, row.expiresAt - Date.now()), 2 ** 31 - 1);
     const timer = setTimeout(() => {
       this.timers.delete(row.id);
-      this.close(row, 'expired', false);
+      this.background(`expiring invitation ${row.id}`, () => this.close(row, 'expired', false));
     }, delay);
     timer.unref();
     this.timers.set(row.id, timer);

@@ -26,20 +26,20 @@ export class LinkStore {
     this.prune = db.prepare('DELETE FROM links WHERE expiresAt < ?');
   }
 
-  create(row: Omit<LinkRow, 'redeemedAt'>): void {
-    this.insert.run(row);
+  async create(row: Omit<LinkRow, 'redeemedAt'>): Promise<void> {
+    await this.insert.run(row);
   }
 
-  get(id: string): LinkRow | undefined {
+  get(id: string): Promise<LinkRow | undefined> {
     return this.select.get(id);
   }
 
   /** Marks the link used, atomically; false if someone redeemed it first. */
-  markRedeemed(id: string): boolean {
-    return this.redeem.run(Date.now(), id).changes === 1;
+  async markRedeemed(id: string): Promise<boolean> {
+    return (await this.redeem.run(Date.now(), id)).changes === 1;
   }
 
-  pruneExpired(): void {
-    this.prune.run(Date.now());
+  async pruneExpired(): Promise<void> {
+    await this.prune.run(Date.now());
   }
 }

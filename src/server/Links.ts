@@ -26,17 +26,18 @@ export class Links implements IDisposable {
     this.perLinkAndAccount = new WindowCounter(ctx.limits.linkFailuresPerLink, ctx.limits.linkFailureWindowMs);
     this.perAccount = new WindowCounter(ctx.limits.linkFailuresPerAccount, ctx.limits.linkFailureWindowMs);
     this.perAddress = new WindowCounter(ctx.limits.linkFailuresPerAddress, ctx.limits.linkFailureWindowMs);
-    ctx.links.pruneExpired();
+    const prune = () => ctx.links.pruneExpired().catch((err: unknown) => ctx.logger.warn(`pruning links: ${String(err)}`));
+    void prune();
     this.sweeper = setInterval(() => {
       this.perLinkAndAccount.sweep();
       this.perAccount.sweep();
       this.perAddress.sweep();
-      ctx.links.pruneExpired();
+      void prune();
     }, 60_000);
     this.sweeper.unref();
   }
 
-  create(by: Identity, expiresInMs: number | undefined): Link {
+  async create(by: Identity, expiresInMs: number | undefined): Promise<Link> {
     const ttl = expiresInMs ?? this.ctx.inviteExpiryMs;
     if (ttl > this.ctx.limits.maxLinkExpiryMs) {
       throw new ServiceError('ERR_MALFORMED', `a link may live at most ${this.ctx.limits.maxLinkExpiryMs} ms`);
@@ -44,7 +45,7 @@ export class Links implements IDisposable {
     const id = randomToken(12);
     const secret = randomToken(24);
     const expiresAt = Date.now() + ttl;
-    this.ctx.links.create({ id, secretHash: hashSecret(secret), creator: by.alias, creatorClient: by.clientId, createdAt: Date.now(), expiresAt });
+    await this.ctx.links.create({ id, secretHash: hashSecret(secret), creator: by.alias, creatorClient: by.clientId, createdAt: Date.now(), expiresAt });
     const url = new URL(this.ctx.linkBase);
     url.searchParams.set('id', id);
     url.searchParams.set('secret', secret);
@@ -61,8 +62,8 @@ export class Links implements IDisposable {
       this.perAccount.record(by.alias);
       this.perAddress.record(address);
     };
-    const row = this.ctx.links.get(id);
-    const blocked = row && this.ctx.contacts.status(row.creator, by.alias) === 'blocked';
+    const row = await this.ctx.links.get(id);
+    const blocked = row && (await this.ctx.contacts.status(row.creator, by.alias)) === 'blocked';
     if (!row || blocked) {
       failed();
       throw new ServiceError('ERR_NO_SUCH_LINK', 'no such invitation link');
@@ -77,8 +78,8 @@ export class Links implements IDisposable {
     if (!(await this.ctx.presence.reachable(row.creator))) {
       throw new ServiceError('ERR_CONTACT_OFFLINE', `${row.creator} is offline; the link stays valid`);
     }
-    if (!this.ctx.links.markRedeemed(id)) throw new ServiceError('ERR_LINK_USED', 'the invitation link was already used');
-    const session = this.relay.start({ alias: row.creator, clientId: row.creatorClient }, by, 'link');
+    if (!(await this.ctx.links.markRedeemed(id))) throw new ServiceError('ERR_LINK_USED', 'the invitation link was already used');
+    const session = await this.relay.start({ alias: row.creator, clientId: row.creatorClient }, by, 'link');
     return this.relay.view(session, by.alias);
   }
 

@@ -61,7 +61,7 @@ export class Presence {
       if (local) views.push(local);
       const chosen = strongest(views.map((v) => v.status));
       let status: PresenceStatus = 'offline';
-      if (chosen !== undefined && chosen !== 'appearOffline') status = this.sessions.hasOpen(alias) ? 'busy' : chosen;
+      if (chosen !== undefined && chosen !== 'appearOffline') status = (await this.sessions.hasOpen(alias)) ? 'busy' : chosen;
       result.set(alias, status);
     }
     return result;
@@ -75,7 +75,7 @@ export class Presence {
 
   /** The alias's contact list as its owner sees it, presence included for mutual contacts. */
   async contactList(alias: string): Promise<Contact[]> {
-    const rows = this.contacts.list(alias);
+    const rows = await this.contacts.list(alias);
     const presence = await this.of(rows.filter((r) => r.status === 'accepted').map((r) => r.alias));
     return rows.map((row) => ({ ...row, presence: presence.get(row.alias) ?? 'offline' }));
   }
@@ -116,7 +116,7 @@ export class Presence {
     if (this.lastPushed.get(alias) === status) return;
     if (status === 'offline') this.lastPushed.delete(alias);
     else this.lastPushed.set(alias, status);
-    for (const contact of this.contacts.accepted(alias)) {
+    for (const contact of await this.contacts.accepted(alias)) {
       this.cluster.deliver(contact, { type: 'presence', alias, presence: status });
     }
   }

@@ -41,7 +41,7 @@ export class SessionStore {
     );
     // two EXISTS so each side uses its partial index (an OR would scan the table)
     this.countOpen = db.prepare<[string, string], { n: number }>(
-      'SELECT EXISTS (SELECT 1 FROM sessions WHERE sharer = ? AND endedAt IS NULL) + EXISTS (SELECT 1 FROM sessions WHERE helper = ? AND endedAt IS NULL) AS n',
+      'SELECT CASE WHEN EXISTS (SELECT 1 FROM sessions WHERE sharer = ? AND endedAt IS NULL) THEN 1 ELSE 0 END + CASE WHEN EXISTS (SELECT 1 FROM sessions WHERE helper = ? AND endedAt IS NULL) THEN 1 ELSE 0 END AS n',
     );
     this.markAwaySharer = db.prepare('UPDATE sessions SET sharerAwaySince = ? WHERE endedAt IS NULL AND sharer = ? AND sharerClient = ? AND sharerAwaySince IS NULL');
     this.markAwayHelper = db.prepare('UPDATE sessions SET helperAwaySince = ? WHERE endedAt IS NULL AND helper = ? AND helperClient = ? AND helperAwaySince IS NULL');
@@ -59,58 +59,58 @@ export class SessionStore {
     );
   }
 
-  create(row: Omit<SessionRow, 'endedAt' | 'sharerAwaySince' | 'helperAwaySince'>): SessionRow {
-    this.insert.run(row);
+  async create(row: Omit<SessionRow, 'endedAt' | 'sharerAwaySince' | 'helperAwaySince'>): Promise<SessionRow> {
+    await this.insert.run(row);
     return { ...row, endedAt: null, sharerAwaySince: null, helperAwaySince: null };
   }
 
-  get(id: string): SessionRow | undefined {
+  get(id: string): Promise<SessionRow | undefined> {
     return this.select.get(id);
   }
 
   /** Ends the session, atomically; false if it had already ended. */
-  markEnded(id: string): boolean {
-    return this.end.run(Date.now(), id).changes === 1;
+  async markEnded(id: string): Promise<boolean> {
+    return (await this.end.run(Date.now(), id)).changes === 1;
   }
 
-  openFor(alias: string, clientId: string): SessionRow[] {
+  openFor(alias: string, clientId: string): Promise<SessionRow[]> {
     return this.selectOpenFor.all(alias, clientId, alias, clientId);
   }
 
   /** Open sessions of any client of `alias`. */
-  openOfAlias(alias: string): SessionRow[] {
+  openOfAlias(alias: string): Promise<SessionRow[]> {
     return this.selectOpenOfAlias.all(alias, alias);
   }
 
-  hasOpen(alias: string): boolean {
-    return (this.countOpen.get(alias, alias)?.n ?? 0) > 0;
+  async hasOpen(alias: string): Promise<boolean> {
+    return ((await this.countOpen.get(alias, alias))?.n ?? 0) > 0;
   }
 
   /** The client left; its sessions end if it is not back within the grace period. */
-  markAway(alias: string, clientId: string, since = Date.now()): void {
+  async markAway(alias: string, clientId: string, since = Date.now()): Promise<void> {
     // most clients have no session: a read is far cheaper than two empty write transactions
-    if (this.openFor(alias, clientId).length === 0) return;
-    this.markAwaySharer.run(since, alias, clientId);
-    this.markAwayHelper.run(since, alias, clientId);
+    if ((await this.openFor(alias, clientId)).length === 0) return;
+    await this.markAwaySharer.run(since, alias, clientId);
+    await this.markAwayHelper.run(since, alias, clientId);
   }
 
-  markBack(alias: string, clientId: string): void {
-    if (this.openFor(alias, clientId).length === 0) return;
-    this.markBackSharer.run(alias, clientId);
-    this.markBackHelper.run(alias, clientId);
+  async markBack(alias: string, clientId: string): Promise<void> {
+    if ((await this.openFor(alias, clientId)).length === 0) return;
+    await this.markBackSharer.run(alias, clientId);
+    await this.markBackHelper.run(alias, clientId);
   }
 
   /** Every open session waits for both its clients (after a restart of a lone server). */
-  markAllAway(): void {
-    this.markAllAwayStatement.run({ now: Date.now() });
+  async markAllAway(): Promise<void> {
+    await this.markAllAwayStatement.run({ now: Date.now() });
   }
 
   /** Open sessions with a party away since before `cutoff`. */
-  stale(cutoff: number): SessionRow[] {
+  stale(cutoff: number): Promise<SessionRow[]> {
     return this.selectStale.all(cutoff, cutoff);
   }
 
-  pruneEnded(): void {
-    this.prune.run();
+  async pruneEnded(): Promise<void> {
+    await this.prune.run();
   }
 }

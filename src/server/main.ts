@@ -10,7 +10,7 @@ import { startServer } from './startServer';
  */
 async function main(): Promise<void> {
   if (process.argv[2] === 'accounts') {
-    process.exitCode = runAccountsCommand(process.argv.slice(3), process.stdout, process.stderr);
+    process.exitCode = await runAccountsCommand(process.argv.slice(3), process.stdout, process.stderr);
     return;
   }
   let parsed;

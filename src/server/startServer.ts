@@ -99,13 +99,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const ice = new IceCredentials(options);
   const host = options.host ?? '127.0.0.1';
   const db = openDatabase(options.dataDir, { driver: options.sqlite, logger });
+  // everything below that fails before the server is up closes the store again
+  const undo = async (err: unknown): Promise<never> => {
+    await db.close();
+    throw err;
+  };
   const registry = new ConnectionRegistry();
   let cluster: Cluster;
   try {
     cluster = options.redisUrl ? await RedisCluster.connect(options.redisUrl, registry, logger, options.redisNodeTtlMs) : new LocalCluster(registry);
   } catch (err) {
-    db.close();
-    throw err;
+    return undo(err);
   }
 
   const started = Date.now();
@@ -155,8 +159,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
   } catch (err) {
     cluster.dispose();
-    db.close();
-    throw err;
+    return undo(err);
   }
   const port = (http.address() as AddressInfo).port;
   const scheme = options.tls ? 'wss' : 'ws';
@@ -188,18 +191,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     linkBase: `${LINK_URI}?server=${encodeURIComponent(publicUrl)}`,
   };
   // alone, no client can still be connected after a restart: their sessions start their grace period now
-  if (cluster.single) sessions.markAllAway();
-  sessions.pruneEnded();
+  if (cluster.single) await sessions.markAllAway();
+  await sessions.pruneEnded();
 
   const relay = new SessionRelay(ctx);
   // another process died: its clients' sessions start their grace period, its users' contacts hear of it
   cluster.onProcessLost(({ aliases, clients }) => {
-    for (const { alias, clientId } of clients) if (!registry.hasClient(alias, clientId)) sessions.markAway(alias, clientId);
+    for (const { alias, clientId } of clients) if (!registry.hasClient(alias, clientId)) relay.clientLeft({ alias, clientId });
     for (const alias of aliases) void presence.changed(alias);
   });
   const invitations = new Invitations(ctx, relay);
   const links = new Links(ctx, relay);
   const devices = new Devices(db, ctx, relay, invitations);
+  await Promise.all([invitations.start(), devices.start()]);
   const company = options.oidc && new CompanySignIn(new OidcVerifier(options.oidc, logger), new OidcStore(db), ctx.accounts, logger);
   const accounts = new Accounts(ctx, relay, invitations, devices, company);
   const contactRequests = new Contacts(ctx);
@@ -229,7 +233,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       devices.dispose();
       contactRequests.dispose();
       cluster.dispose();
-      db.close();
+      await db.close();
     })());
 
   const shutdown = async (graceMs: number) => {

@@ -68,40 +68,40 @@ export class AccountsAdmin {
     this.deleteAccount = db.prepare('DELETE FROM accounts WHERE alias = ?');
   }
 
-  list(): AccountSummary[] {
+  list(): Promise<AccountSummary[]> {
     return this.selectSummaries.all();
   }
 
-  show(alias: string): AccountDetail {
-    const summary = this.summary(alias);
+  async show(alias: string): Promise<AccountDetail> {
+    const summary = await this.summary(alias);
     return {
       ...summary,
-      deviceList: this.devices.list(summary.alias),
-      contacts: this.countContacts.get(summary.alias)?.n ?? 0,
-      pendingInvitations: this.countPending.get(summary.alias, summary.alias)?.n ?? 0,
-      audit: this.audit.about(summary.alias),
+      deviceList: await this.devices.list(summary.alias),
+      contacts: (await this.countContacts.get(summary.alias))?.n ?? 0,
+      pendingInvitations: (await this.countPending.get(summary.alias, summary.alias))?.n ?? 0,
+      audit: await this.audit.about(summary.alias),
     };
   }
 
   /** Its devices are disconnected at once, its invitations withdrawn and its sessions ended; it cannot sign in. */
-  disable(alias: string): { changed: boolean } {
-    const { alias: key, disabledAt } = this.summary(alias);
+  async disable(alias: string): Promise<{ changed: boolean }> {
+    const { alias: key, disabledAt } = await this.summary(alias);
     const changed = disabledAt === null;
-    this.db.transaction(() => {
-      if (changed) this.devices.setDisabled(key, Date.now());
+    await this.db.transaction(async () => {
+      if (changed) await this.devices.setDisabled(key, Date.now());
       // sent again when already disabled: a server that was down then still ends what it holds
-      this.events.append(key, 'disabled');
-      this.audit.write(this.actor, 'disable', key, changed ? 'disabled' : 'was already disabled');
+      await this.events.append(key, 'disabled');
+      await this.audit.write(this.actor, 'disable', key, changed ? 'disabled' : 'was already disabled');
     });
     return { changed };
   }
 
-  enable(alias: string): { changed: boolean } {
-    const { alias: key, disabledAt } = this.summary(alias);
+  async enable(alias: string): Promise<{ changed: boolean }> {
+    const { alias: key, disabledAt } = await this.summary(alias);
     const changed = disabledAt !== null;
-    this.db.transaction(() => {
-      if (changed) this.devices.setDisabled(key, null);
-      this.audit.write(this.actor, 'enable', key, changed ? 'enabled' : 'was not disabled');
+    await this.db.transaction(async () => {
+      if (changed) await this.devices.setDisabled(key, null);
+      await this.audit.write(this.actor, 'enable', key, changed ? 'enabled' : 'was not disabled');
     });
     return { changed };
   }
@@ -110,31 +110,31 @@ export class AccountsAdmin {
    * Recovery of a lost device: every device token and open code of the account stops working (its devices are
    * disconnected) and one code is issued that the person enters with "Sign In with a Code from Another Device…".
    */
-  resetDevices(alias: string, codeTtlMs: number): { code: string; expiresAt: number; revoked: number } {
-    const { alias: key } = this.summary(alias);
-    return this.db.transaction(() => {
-      const revoked = this.devices.revokeAll(key);
-      this.codes.revokeAll(key);
-      const { code, expiresAt } = this.codes.issue(key, 'admin', codeTtlMs);
-      this.events.append(key, 'signedOut');
-      this.audit.write(this.actor, 'reset-devices', key, `${revoked} device(s) signed out; a one-time code issued, valid until ${new Date(expiresAt).toISOString()}`);
+  async resetDevices(alias: string, codeTtlMs: number): Promise<{ code: string; expiresAt: number; revoked: number }> {
+    const { alias: key } = await this.summary(alias);
+    return this.db.transaction(async () => {
+      const revoked = await this.devices.revokeAll(key);
+      await this.codes.revokeAll(key);
+      const { code, expiresAt } = await this.codes.issue(key, 'admin', codeTtlMs);
+      await this.events.append(key, 'signedOut');
+      await this.audit.write(this.actor, 'reset-devices', key, `${revoked} device(s) signed out; a one-time code issued, valid until ${new Date(expiresAt).toISOString()}`);
       return { code, expiresAt, revoked };
     });
   }
 
   /** Deletes the account with its devices, codes and contacts; servers disconnect it and update its contacts' lists. */
-  remove(alias: string): void {
-    const { alias: key } = this.summary(alias);
-    this.db.transaction(() => {
-      const formerContacts = this.selectContacts.all(key).map((row) => row.other);
-      this.deleteAccount.run(key);
-      this.events.append(key, 'removed', null, formerContacts);
-      this.audit.write(this.actor, 'remove', key, `removed with ${formerContacts.length} contact entr${formerContacts.length === 1 ? 'y' : 'ies'}`);
+  async remove(alias: string): Promise<void> {
+    const { alias: key } = await this.summary(alias);
+    await this.db.transaction(async () => {
+      const formerContacts = (await this.selectContacts.all(key)).map((row) => row.other);
+      await this.deleteAccount.run(key);
+      await this.events.append(key, 'removed', null, formerContacts);
+      await this.audit.write(this.actor, 'remove', key, `removed with ${formerContacts.length} contact entr${formerContacts.length === 1 ? 'y' : 'ies'}`);
     });
   }
 
-  private summary(alias: string): AccountSummary {
-    const row = this.selectSummary.get(alias.toLowerCase());
+  private async summary(alias: string): Promise<AccountSummary> {
+    const row = await this.selectSummary.get(alias.toLowerCase());
     if (!row) throw new AdminError('ERR_NO_SUCH_ACCOUNT', `no account ${alias.toLowerCase()} in this data directory`);
     return row;
   }

@@ -25,11 +25,11 @@ export class AdminRequests {
     this.admins = new Set(admins.map((a) => a.toLowerCase()));
   }
 
-  list(me: SignedInIdentity): AccountSummary[] {
+  list(me: SignedInIdentity): Promise<AccountSummary[]> {
     return this.as(me).list();
   }
 
-  act(me: SignedInIdentity, action: AdminAction, alias: string): { alias: string; detail: string; code?: string; expiresAt?: number } {
+  async act(me: SignedInIdentity, action: AdminAction, alias: string): Promise<{ alias: string; detail: string; code?: string; expiresAt?: number }> {
     const admin = this.as(me);
     const key = alias.toLowerCase();
     if (key === me.alias && (action === 'disable' || action === 'remove' || action === 'reset-devices')) {
@@ -39,15 +39,15 @@ export class AdminRequests {
       this.logger.info(`admin ${me.alias}: ${action} ${key}`);
       switch (action) {
         case 'disable':
-          return { alias: key, detail: admin.disable(key).changed ? `${key} is disabled; its devices are being disconnected.` : `${key} was already disabled.` };
+          return { alias: key, detail: (await admin.disable(key)).changed ? `${key} is disabled; its devices are being disconnected.` : `${key} was already disabled.` };
         case 'enable':
-          return { alias: key, detail: admin.enable(key).changed ? `${key} is enabled again.` : `${key} was not disabled.` };
+          return { alias: key, detail: (await admin.enable(key)).changed ? `${key} is enabled again.` : `${key} was not disabled.` };
         case 'reset-devices': {
-          const { code, expiresAt, revoked } = admin.resetDevices(key, RESET_CODE_TTL_MS);
+          const { code, expiresAt, revoked } = await admin.resetDevices(key, RESET_CODE_TTL_MS);
           return { alias: key, detail: `${revoked} device(s) of ${key} signed out; give them the one-time code.`, code, expiresAt };
         }
         case 'remove':
-          admin.remove(key);
+          await admin.remove(key);
           return { alias: key, detail: `${key} is removed.` };
       }
     } catch (err) {

@@ -26,17 +26,17 @@ export class AuditLog {
     private readonly dataDir: string | undefined,
   ) {
     this.insert = db.prepare('INSERT INTO audit_log (at, actor, action, alias, detail) VALUES (?, ?, ?, ?, ?)');
-    this.selectFor = db.prepare<[string, number], AuditEntry>('SELECT * FROM (SELECT * FROM audit_log WHERE alias = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq');
+    this.selectFor = db.prepare<[string, number], AuditEntry>('SELECT * FROM (SELECT * FROM audit_log WHERE alias = ? ORDER BY seq DESC LIMIT ?) AS newest ORDER BY seq');
   }
 
-  write(actor: string, action: string, alias: string, detail: string): void {
+  async write(actor: string, action: string, alias: string, detail: string): Promise<void> {
     const at = Date.now();
-    this.insert.run(at, actor, action, alias, detail);
+    await this.insert.run(at, actor, action, alias, detail);
     if (this.dataDir !== undefined) appendFileSync(join(this.dataDir, 'audit.log'), `${JSON.stringify({ at: new Date(at).toISOString(), actor, action, alias, detail })}\n`, { mode: 0o600 });
   }
 
   /** The newest `limit` entries about `alias`, oldest first. */
-  about(alias: string, limit = 20): AuditEntry[] {
+  about(alias: string, limit = 20): Promise<AuditEntry[]> {
     return this.selectFor.all(alias, limit);
   }
 }

@@ -34,7 +34,7 @@ interface Output {
 }
 
 /** Runs `accounts …` (argv after the word "accounts") and returns the exit code. */
-export function runAccountsCommand(argv: string[], out: Output, err: Output): number {
+export async function runAccountsCommand(argv: string[], out: Output, err: Output): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -92,12 +92,12 @@ export function runAccountsCommand(argv: string[], out: Output, err: Output): nu
     const admin = new AccountsAdmin(db, dataDir, values.by ?? `${userInfo().username}@${hostname()}`);
     switch (command) {
       case 'list': {
-        const accounts = admin.list();
+        const accounts = await admin.list();
         out.write(values.json ? `${JSON.stringify(accounts, null, 2)}\n` : table(accounts));
         break;
       }
       case 'show': {
-        const detail = admin.show(alias);
+        const detail = await admin.show(alias);
         if (values.json) {
           out.write(`${JSON.stringify(detail, null, 2)}\n`);
           break;
@@ -112,13 +112,13 @@ export function runAccountsCommand(argv: string[], out: Output, err: Output): nu
         break;
       }
       case 'disable':
-        out.write(admin.disable(alias).changed ? `${alias} is disabled; its devices are being disconnected.\n` : `${alias} was already disabled.\n`);
+        out.write((await admin.disable(alias)).changed ? `${alias} is disabled; its devices are being disconnected.\n` : `${alias} was already disabled.\n`);
         break;
       case 'enable':
-        out.write(admin.enable(alias).changed ? `${alias} is enabled again.\n` : `${alias} was not disabled.\n`);
+        out.write((await admin.enable(alias)).changed ? `${alias} is enabled again.\n` : `${alias} was not disabled.\n`);
         break;
       case 'reset-devices': {
-        const { code, expiresAt, revoked } = admin.resetDevices(alias, codeTtlMs);
+        const { code, expiresAt, revoked } = await admin.resetDevices(alias, codeTtlMs);
         out.write(
           `${revoked} device(s) of ${alias} signed out.\n` +
             `One-time code: ${code}  (valid until ${new Date(expiresAt).toISOString()}, once)\n` +
@@ -127,7 +127,7 @@ export function runAccountsCommand(argv: string[], out: Output, err: Output): nu
         break;
       }
       case 'remove':
-        admin.remove(alias);
+        await admin.remove(alias);
         out.write(`${alias} is removed.\n`);
         break;
     }
@@ -139,7 +139,7 @@ export function runAccountsCommand(argv: string[], out: Output, err: Output): nu
     }
     throw e;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

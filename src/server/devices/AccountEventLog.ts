@@ -34,21 +34,21 @@ export class AccountEventLog {
     this.prune = db.prepare('DELETE FROM account_events WHERE at < ?');
   }
 
-  append(alias: string, kind: AccountEventKind, deviceId: string | null = null, formerContacts: string[] = []): void {
-    this.insert.run(alias, deviceId, kind, JSON.stringify(formerContacts), Date.now());
+  async append(alias: string, kind: AccountEventKind, deviceId: string | null = null, formerContacts: string[] = []): Promise<void> {
+    await this.insert.run(alias, deviceId, kind, JSON.stringify(formerContacts), Date.now());
   }
 
-  after(seq: number): AccountEvent[] {
-    return this.selectAfter.all(seq).map((row) => ({ ...row, formerContacts: parseAliases(row.formerContacts) }));
+  async after(seq: number): Promise<AccountEvent[]> {
+    return (await this.selectAfter.all(seq)).map((row) => ({ ...row, formerContacts: parseAliases(row.formerContacts) }));
   }
 
   /** The newest event's number (0 when there is none): a process that starts acts only on what follows. */
-  last(): number {
-    return this.selectLast.get()?.seq ?? 0;
+  async last(): Promise<number> {
+    return (await this.selectLast.get())?.seq ?? 0;
   }
 
-  pruneOlderThan(keepMs: number): void {
-    this.prune.run(Date.now() - keepMs);
+  async pruneOlderThan(keepMs: number): Promise<void> {
+    await this.prune.run(Date.now() - keepMs);
   }
 }
 

@@ -39,35 +39,35 @@ export class DeviceCodeStore {
   }
 
   /** Issues a code for `alias`, valid for `ttlMs`; only its hash is kept. */
-  issue(alias: string, issuer: CodeIssuer, ttlMs: number): { code: string; expiresAt: number } {
+  async issue(alias: string, issuer: CodeIssuer, ttlMs: number): Promise<{ code: string; expiresAt: number }> {
     const code = newDeviceCode();
     const now = Date.now();
-    this.insert.run(hashSecret(normalizeDeviceCode(code)), alias, issuer, now, now + ttlMs);
+    await this.insert.run(hashSecret(normalizeDeviceCode(code)), alias, issuer, now, now + ttlMs);
     return { code, expiresAt: now + ttlMs };
   }
 
   /** Uses the code once (atomically, also across processes): the account it joins, or undefined. */
-  redeem(typed: string): string | undefined {
+  redeem(typed: string): Promise<string | undefined> {
     const hash = hashSecret(normalizeDeviceCode(typed));
-    return this.db.transaction(() => {
-      const row = this.select.get(hash, Date.now());
-      if (!row || this.markUsed.run(Date.now(), hash).changes !== 1) return undefined;
+    return this.db.transaction(async () => {
+      const row = await this.select.get(hash, Date.now());
+      if (!row || (await this.markUsed.run(Date.now(), hash)).changes !== 1) return undefined;
       return row.alias;
     });
   }
 
   /** Codes `issuer` made for `alias` since `since`, used or not (for the rate limit). */
-  issuedSince(alias: string, issuer: CodeIssuer, since: number): number {
-    return this.countSince.get(alias, issuer, since)?.n ?? 0;
+  async issuedSince(alias: string, issuer: CodeIssuer, since: number): Promise<number> {
+    return (await this.countSince.get(alias, issuer, since))?.n ?? 0;
   }
 
   /** Every open code of the account stops working (sign out everywhere, a reset by an administrator). */
-  revokeAll(alias: string): void {
-    this.deleteFor.run(alias);
+  async revokeAll(alias: string): Promise<void> {
+    await this.deleteFor.run(alias);
   }
 
   /** Forgets codes that expired more than `keepMs` ago (the rate limit looks back less than that). */
-  pruneOlderThan(keepMs: number): void {
-    this.prune.run(Date.now() - keepMs);
+  async pruneOlderThan(keepMs: number): Promise<void> {
+    await this.prune.run(Date.now() - keepMs);
   }
 }

@@ -25,32 +25,32 @@ export class DeviceStore {
     this.updateDisabled = db.prepare('UPDATE accounts SET disabledAt = ? WHERE alias = ?');
   }
 
-  list(alias: string): DeviceRow[] {
+  list(alias: string): Promise<DeviceRow[]> {
     return this.selectAll.all(alias);
   }
 
   /** Records that the device was connected just now ("last seen"). */
-  touch(deviceId: string, at = Date.now()): void {
-    this.touchStatement.run(at, deviceId);
+  async touch(deviceId: string, at = Date.now()): Promise<void> {
+    await this.touchStatement.run(at, deviceId);
   }
 
   /** Revokes one device of `alias`; false if it has no such device. */
-  revoke(alias: string, deviceId: string): boolean {
-    return this.deleteOne.run(deviceId, alias).changes === 1;
+  async revoke(alias: string, deviceId: string): Promise<boolean> {
+    return (await this.deleteOne.run(deviceId, alias)).changes === 1;
   }
 
   /** Revokes every device of `alias`; returns how many there were. */
-  revokeAll(alias: string): number {
-    return this.deleteAll.run(alias).changes;
+  async revokeAll(alias: string): Promise<number> {
+    return (await this.deleteAll.run(alias)).changes;
   }
 
   /** When the account was disabled (undefined: enabled, or no such account). */
-  disabledAt(alias: string): number | undefined {
-    return this.selectDisabled.get(alias)?.disabledAt ?? undefined;
+  async disabledAt(alias: string): Promise<number | undefined> {
+    return (await this.selectDisabled.get(alias))?.disabledAt ?? undefined;
   }
 
   /** Disables (a time) or enables (null) the account; false if there is no such account. */
-  setDisabled(alias: string, at: number | null): boolean {
-    return this.updateDisabled.run(at, alias).changes === 1;
+  async setDisabled(alias: string, at: number | null): Promise<boolean> {
+    return (await this.updateDisabled.run(at, alias)).changes === 1;
   }
 }

@@ -29,7 +29,8 @@ export class Devices implements IDisposable {
   readonly store: DeviceStore;
   readonly codes: DeviceCodeStore;
   readonly events: AccountEventLog;
-  private lastSeq: number;
+  private lastSeq = 0;
+  private polling = false;
   private readonly poller: NodeJS.Timeout;
   private readonly pruner: NodeJS.Timeout;
 
@@ -42,14 +43,17 @@ export class Devices implements IDisposable {
     this.store = new DeviceStore(db);
     this.codes = new DeviceCodeStore(db);
     this.events = new AccountEventLog(db);
-    this.lastSeq = this.events.last();
-    this.poller = setInterval(() => this.poll(), EVENT_POLL_MS);
+    this.poller = setInterval(() => void this.poll(), EVENT_POLL_MS);
     this.poller.unref();
     this.pruner = setInterval(() => {
-      this.codes.pruneOlderThan(KEEP_MS);
-      this.events.pruneOlderThan(KEEP_MS);
+      Promise.all([this.codes.pruneOlderThan(KEEP_MS), this.events.pruneOlderThan(KEEP_MS)]).catch((err: unknown) => this.ctx.logger.warn(`pruning device codes: ${String(err)}`));
     }, 60 * 60_000);
     this.pruner.unref();
+  }
+
+  /** Acts only on the events that follow the start. */
+  async start(): Promise<void> {
+    this.lastSeq = await this.events.last();
   }
 
   dispose(): void {
@@ -58,35 +62,35 @@ export class Devices implements IDisposable {
   }
 
   /** A code for `me`'s account that a new device enters; rate-limited per account (across processes). */
-  createCode(me: Identity): { code: string; expiresAt: number; expiresInMs: number } {
+  async createCode(me: Identity): Promise<{ code: string; expiresAt: number; expiresInMs: number }> {
     const { deviceCodesPerWindow: max, deviceCodeWindowMs: window, deviceCodeTtlMs: ttl } = this.ctx.limits;
     // a stolen session cannot mint codes without end
-    if (this.codes.issuedSince(me.alias, 'device', Date.now() - window) >= max) {
+    if ((await this.codes.issuedSince(me.alias, 'device', Date.now() - window)) >= max) {
       throw new ServiceError('ERR_RATE_LIMITED', `at most ${max} device codes per ${Math.round(window / 60_000)} minutes; use one of those or wait`);
     }
-    const { code, expiresAt } = this.codes.issue(me.alias, 'device', ttl);
+    const { code, expiresAt } = await this.codes.issue(me.alias, 'device', ttl);
     this.ctx.logger.debug(`device code issued for ${me.alias}`);
     return { code, expiresAt, expiresInMs: ttl };
   }
 
   /** Uses the code: the account the new device joins. ERR_BAD_CODE for a wrong, used or expired code. */
-  redeemCode(code: string): string {
-    const alias = this.codes.redeem(code);
+  async redeemCode(code: string): Promise<string> {
+    const alias = await this.codes.redeem(code);
     if (!alias) throw new ServiceError('ERR_BAD_CODE', 'that code is wrong, used or expired; ask the other device for a new one');
     return alias;
   }
 
   /** ERR_ACCOUNT_DISABLED when an administrator disabled the account. */
-  checkEnabled(alias: string): void {
-    if (this.store.disabledAt(alias) !== undefined) {
+  async checkEnabled(alias: string): Promise<void> {
+    if ((await this.store.disabledAt(alias)) !== undefined) {
       throw new ServiceError('ERR_ACCOUNT_DISABLED', 'this account is disabled on this server; ask its administrator');
     }
   }
 
-  list(me: SignedInIdentity): Device[] {
+  async list(me: SignedInIdentity): Promise<Device[]> {
     const connected = new Set<string>();
     for (const connection of this.ctx.registry.of(me.alias) ?? []) if (connection.identity) connected.add(connection.identity.deviceId);
-    return this.store.list(me.alias).map((row) => ({
+    return (await this.store.list(me.alias)).map((row) => ({
       ...row,
       current: row.id === me.deviceId,
       connected: connected.has(row.id),
@@ -95,64 +99,75 @@ export class Devices implements IDisposable {
   }
 
   /** Revokes one of `me`'s devices (this one too); its connections on every process close. */
-  signOutDevice(me: Identity, deviceId: string): void {
-    if (!this.store.revoke(me.alias, deviceId)) throw new ServiceError('ERR_NO_SUCH_DEVICE', 'no such device on your account');
-    this.publish(me.alias, 'signedOut', deviceId);
+  async signOutDevice(me: Identity, deviceId: string): Promise<void> {
+    if (!(await this.store.revoke(me.alias, deviceId))) throw new ServiceError('ERR_NO_SUCH_DEVICE', 'no such device on your account');
+    await this.publish(me.alias, 'signedOut', deviceId);
   }
 
   /** Signs the asking device out; its token may be gone already (a second sign-out racing the first). */
-  signOutThis(me: SignedInIdentity): void {
-    this.store.revoke(me.alias, me.deviceId);
-    this.publish(me.alias, 'signedOut', me.deviceId);
+  async signOutThis(me: SignedInIdentity): Promise<void> {
+    await this.store.revoke(me.alias, me.deviceId);
+    await this.publish(me.alias, 'signedOut', me.deviceId);
   }
 
   /** Revokes every device token and open code of the account; every connection of it closes. */
-  signOutEverywhere(me: Identity): void {
-    this.store.revokeAll(me.alias);
-    this.codes.revokeAll(me.alias);
-    this.publish(me.alias, 'signedOut', null);
+  async signOutEverywhere(me: Identity): Promise<void> {
+    await this.store.revokeAll(me.alias);
+    await this.codes.revokeAll(me.alias);
+    await this.publish(me.alias, 'signedOut', null);
   }
 
-  /** A device connected or left: its "last seen" moves. */
-  seen(deviceId: string): void {
-    this.store.touch(deviceId);
+  /** A device connected or left: its "last seen" moves (best effort: a store that is down misses one). */
+  async seen(deviceId: string): Promise<void> {
+    try {
+      await this.store.touch(deviceId);
+    } catch (err) {
+      this.ctx.logger.warn(`last seen of a device: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /**
    * Writes the event for the other processes and acts on it here on the next turn (acting again when the poll
    * reads it is harmless): the reply to the request that caused it goes out before any close frame.
    */
-  publish(alias: string, kind: AccountEvent['kind'], deviceId: string | null = null): void {
-    this.events.append(alias, kind, deviceId);
-    setImmediate(() => this.applySafely({ seq: 0, alias, kind, deviceId, formerContacts: [], at: Date.now() }));
+  async publish(alias: string, kind: AccountEvent['kind'], deviceId: string | null = null): Promise<void> {
+    await this.events.append(alias, kind, deviceId);
+    setImmediate(() => void this.applySafely({ seq: 0, alias, kind, deviceId, formerContacts: [], at: Date.now() }));
   }
 
   /** Reads the events written since the last poll, by this process or any other. */
-  poll(): void {
-    let events: AccountEvent[];
+  async poll(): Promise<void> {
+    // a slow store must not pile polls up (each would act on the same events)
+    if (this.polling) return;
+    this.polling = true;
     try {
-      events = this.events.after(this.lastSeq);
-    } catch (err) {
-      // a busy store: the next poll reads what this one missed
-      this.ctx.logger.warn(`account events: ${err instanceof Error ? err.message : String(err)}`);
-      return;
-    }
-    for (const event of events) {
-      this.lastSeq = event.seq;
-      this.applySafely(event);
+      let events: AccountEvent[];
+      try {
+        events = await this.events.after(this.lastSeq);
+      } catch (err) {
+        // a busy or unreachable store: the next poll reads what this one missed
+        this.ctx.logger.warn(`account events: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
+      for (const event of events) {
+        this.lastSeq = event.seq;
+        await this.applySafely(event);
+      }
+    } finally {
+      this.polling = false;
     }
   }
 
   /** A failure here (the store closing under a shutdown) is logged; it must never take the process down. */
-  private applySafely(event: AccountEvent): void {
+  private async applySafely(event: AccountEvent): Promise<void> {
     try {
-      this.apply(event);
+      await this.apply(event);
     } catch (err) {
       this.ctx.logger.error(`account event ${event.kind} ${event.alias}: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
-  private apply(event: AccountEvent): void {
+  private async apply(event: AccountEvent): Promise<void> {
     const close = event.kind === 'signedOut' ? CLOSE_SIGNED_OUT : CLOSE_DISABLED;
     const clients = new Set<string>();
     for (const connection of [...(this.ctx.registry.of(event.alias) ?? [])]) {
@@ -162,12 +177,12 @@ export class Devices implements IDisposable {
     }
     if (event.kind === 'signedOut') {
       // a signed-out device cannot come back: its sessions end now instead of after the grace period
-      if (clients.size > 0) this.relay.endAllOf(event.alias, clients);
+      if (clients.size > 0) await this.relay.endAllOf(event.alias, clients);
       return;
     }
     // disabled or removed: nobody may wait on this account's invitations or stay in a session with it
-    this.invitations.withdrawAllOf(event.alias);
-    this.relay.endAllOf(event.alias);
+    await this.invitations.withdrawAllOf(event.alias);
+    await this.relay.endAllOf(event.alias);
     if (event.kind === 'removed') {
       this.ctx.accounts.forget(event.alias);
       // every process tells its own connections (a delivery through the cluster would reach each many times)

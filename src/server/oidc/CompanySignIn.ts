@@ -40,8 +40,8 @@ export class CompanySignIn {
     private readonly logger: Logger,
   ) {}
 
-  challenge(): { issuer: string; clientId: string; nonce: string } {
-    return { issuer: this.verifier.options.issuer, clientId: this.verifier.options.clientId, nonce: this.store.issueNonce(NONCE_TTL_MS) };
+  async challenge(): Promise<{ issuer: string; clientId: string; nonce: string }> {
+    return { issuer: this.verifier.options.issuer, clientId: this.verifier.options.clientId, nonce: await this.store.issueNonce(NONCE_TTL_MS) };
   }
 
   /** Validates the ID token and its nonce (once; a token without one, from the device flow, once and fresh) and returns the account, creating it on first sign-in. */
@@ -49,31 +49,31 @@ export class CompanySignIn {
     const identity = await this.verifier.verify(idToken);
     // after the signature: only a token the provider issued can use up a nonce
     if (identity.nonce !== undefined) {
-      if (!this.store.redeemNonce(identity.nonce)) {
+      if (!(await this.store.redeemNonce(identity.nonce))) {
         throw new ServiceError('ERR_BAD_ID_TOKEN', "the ID token's nonce was not issued by this server, has expired or was used already; sign in again");
       }
     } else {
       // the device-code flow carries no nonce (RFC 8628): a fresh token, accepted once
       if (identity.iat < Date.now() / 1000 - FRESH_S) throw new ServiceError('ERR_BAD_ID_TOKEN', 'the ID token has no nonce and was issued more than 10 minutes ago; sign in again');
-      if (!this.store.useToken(idToken, identity.exp * 1000)) throw new ServiceError('ERR_BAD_ID_TOKEN', 'this ID token was used already; sign in again');
+      if (!(await this.store.useToken(idToken, identity.exp * 1000))) throw new ServiceError('ERR_BAD_ID_TOKEN', 'this ID token was used already; sign in again');
     }
-    return this.store.transaction(() => {
-      const known = this.store.aliasOf(identity.issuer, identity.subject);
-      const existing = known && this.accounts.get(known);
+    return this.store.transaction(async () => {
+      const known = await this.store.aliasOf(identity.issuer, identity.subject);
+      const existing = known && (await this.accounts.get(known));
       if (existing) return existing;
       const alias = aliasFromClaims(identity);
       if (!alias) throw new ServiceError('ERR_BAD_ID_TOKEN', 'the ID token has no preferred_username or email claim that makes an alias (2-32 letters, digits, ".", "_" or "-")');
       const displayName = cleanDisplayName(identity.name ?? '') || alias;
       let person: Person;
       try {
-        person = this.accounts.create(alias, displayName);
+        person = await this.accounts.create(alias, displayName);
       } catch (err) {
         if (err instanceof ServiceError && err.code === 'ERR_ALIAS_TAKEN') {
           throw new ServiceError('ERR_ALIAS_TAKEN', `the alias ${alias} belongs to an account that was not made by company sign-in; ask the server's administrator`);
         }
         throw err;
       }
-      this.store.link(identity.issuer, identity.subject, person.alias);
+      await this.store.link(identity.issuer, identity.subject, person.alias);
       this.logger.info(`company sign-in created the account ${person.alias}`);
       return person;
     });

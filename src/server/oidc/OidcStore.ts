@@ -25,33 +25,33 @@ export class OidcStore {
   }
 
   /** The account this identity signed in to before, if any. */
-  aliasOf(issuer: string, subject: string): string | undefined {
-    return this.selectIdentity.get(issuer, subject)?.alias;
+  async aliasOf(issuer: string, subject: string): Promise<string | undefined> {
+    return (await this.selectIdentity.get(issuer, subject))?.alias;
   }
 
-  link(issuer: string, subject: string, alias: string): void {
-    this.insertIdentity.run(issuer, subject, alias, Date.now());
+  async link(issuer: string, subject: string, alias: string): Promise<void> {
+    await this.insertIdentity.run(issuer, subject, alias, Date.now());
   }
 
   /** A new nonce valid for `ttlMs`; only its hash is kept. */
-  issueNonce(ttlMs: number): string {
+  async issueNonce(ttlMs: number): Promise<string> {
     const nonce = randomToken(24);
-    this.prune.run(Date.now() - ttlMs);
-    this.insertNonce.run(hashSecret(nonce), Date.now() + ttlMs);
+    await this.prune.run(Date.now() - ttlMs);
+    await this.insertNonce.run(hashSecret(nonce), Date.now() + ttlMs);
     return nonce;
   }
 
   /** Uses the nonce once: false if it was never issued, has expired or was used already. */
-  redeemNonce(nonce: string): boolean {
-    return this.useNonce.run(Date.now(), hashSecret(nonce), Date.now()).changes === 1;
+  async redeemNonce(nonce: string): Promise<boolean> {
+    return (await this.useNonce.run(Date.now(), hashSecret(nonce), Date.now())).changes === 1;
   }
 
   /** Records a token without a nonce (device flow) as used until it expires: false if it was used already. */
-  useToken(idToken: string, expiresAt: number): boolean {
-    return this.insertUsedToken.run(hashSecret(`id_token:${idToken}`), expiresAt, Date.now()).changes === 1;
+  async useToken(idToken: string, expiresAt: number): Promise<boolean> {
+    return (await this.insertUsedToken.run(hashSecret(`id_token:${idToken}`), expiresAt, Date.now())).changes === 1;
   }
 
-  transaction<T>(fn: () => T): T {
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
     return this.db.transaction(fn);
   }
 }
