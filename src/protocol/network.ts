@@ -183,6 +183,8 @@ export const NetworkErrorCode = z.enum([
   'ERR_BAD_ID_TOKEN',
   'ERR_NOT_ADMIN',
   'ERR_NO_SUCH_ACCOUNT',
+  // the server's database (PostgreSQL) cannot be reached for a moment: nothing changed, try again
+  'ERR_STORE_UNAVAILABLE',
   'ERR_INTERNAL',
 ]);
 export type NetworkErrorCode = z.infer<typeof NetworkErrorCode>;

@@ -3,6 +3,7 @@ import { join } from 'path';
 import { Logger, silentLogger } from '../common/logger';
 import type { Db } from './Db';
 import { migrations } from './migrations';
+import { openPostgres } from './postgres/PostgresDb';
 import { openNativeSqlite } from './sqlite/NativeSqlite';
 import { asyncSqlite } from './sqlite/SqliteDb';
 import type { SqlDatabase } from './sqlite/SqlDatabase';
@@ -56,4 +57,19 @@ export function openDatabase(dataDir: string | undefined, options: { driver?: Sq
     db.exec(`PRAGMA user_version = ${migrations.length}`);
   });
   return asyncSqlite(db);
+}
+
+export interface StoreOptions {
+  /** postgres://… : the store is that PostgreSQL database (server processes on several machines). */
+  databaseUrl?: string;
+  /** Else SQLite in this directory (in memory without one). */
+  dataDir?: string;
+  sqlite?: SqliteDriver;
+  logger?: Logger;
+}
+
+/** Opens the store the options name: PostgreSQL for a URL, else the embedded SQLite default. */
+export async function openStore(options: StoreOptions): Promise<Db> {
+  if (options.databaseUrl !== undefined) return openPostgres(options.databaseUrl, options.logger ?? silentLogger);
+  return openDatabase(options.dataDir, { driver: options.sqlite, logger: options.logger });
 }

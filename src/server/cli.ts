@@ -14,6 +14,12 @@ Usage: npm run server -- [options]        (or: node dist/server.js [options])
   --port N              TCP port (default 7420; 0 picks a free port)
   --host ADDRESS        address to listen on (default 127.0.0.1, loopback only; 0.0.0.0 for a team)
   --data DIR            directory of the SQLite store (default ./remote-assist-data)
+  --database URL        keep the store in PostgreSQL instead of SQLite, for server processes on several
+                        machines: postgres://USER:PASSWORD@HOST:5432/DB (or env REMOTE_ASSIST_DATABASE_URL,
+                        which keeps the password out of the process list). The schema is created or
+                        migrated at start, once, under an advisory lock. An unreachable database stops the
+                        start (exit 1); while it is away later, requests fail with ERR_STORE_UNAVAILABLE and
+                        work again when it is back. The password is never logged.
   --tls-cert FILE       PEM certificate: serve wss:// (needs --tls-key)
   --tls-key FILE        PEM private key for --tls-cert
   --join-password PW    password new accounts must give (or env REMOTE_ASSIST_JOIN_PASSWORD)
@@ -79,6 +85,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
       port: { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
+      database: { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'join-password': { type: 'string' },
@@ -113,6 +120,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
     port,
     host: values.host ?? '127.0.0.1',
     dataDir: values.data ?? 'remote-assist-data',
+    databaseUrl: databaseUrl(values.database ?? (env.REMOTE_ASSIST_DATABASE_URL || undefined)),
     tls,
     joinPassword: values['join-password'] ?? (env.REMOTE_ASSIST_JOIN_PASSWORD || undefined),
     inviteExpiryMs: values['invite-expiry'] ? parseDuration(values['invite-expiry']) : undefined,
@@ -146,6 +154,19 @@ function oidcOptions(issuer: string | undefined, clientId: string | undefined): 
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new Error(`--oidc-issuer must be an https:// URL (http:// only on loopback), got ${issuer}`);
   if (url.search || url.hash) throw new Error(`--oidc-issuer must have no query or fragment, got ${issuer}`);
   return { issuer, clientId };
+}
+
+function databaseUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  // the message never repeats the text: it may hold a password
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) throw new Error('--database must be a postgres://USER:PASSWORD@HOST:PORT/DB URL');
+  return text;
 }
 
 function adminList(text: string): string[] {

@@ -18,7 +18,7 @@ import { LocalCluster, type Cluster } from './Cluster';
 import { ConnectionRegistry } from './ConnectionRegistry';
 import { Contacts } from './Contacts';
 import { ContactStore } from './ContactStore';
-import { openDatabase, type SqliteDriver } from './Database';
+import { openStore, type SqliteDriver } from './Database';
 import { Dispatcher } from './Dispatcher';
 import { Devices } from './devices/Devices';
 import { Gateway } from './Gateway';
@@ -45,6 +45,8 @@ export interface ServerOptions extends IceOptions {
   host?: string;
   /** Directory for the SQLite store; without it the data lives in memory and is lost on exit. */
   dataDir?: string;
+  /** postgres://user:password@host:port/db: the store is that PostgreSQL database instead of SQLite in dataDir. */
+  databaseUrl?: string;
   /** SQLite driver (default: native where it loads, else WebAssembly). */
   sqlite?: SqliteDriver;
   /** PEM certificate and key: serve wss:// and https:// instead of ws:// and http://. */
@@ -98,7 +100,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // checked before anything opens: a wrong --turn stops the start with a readable message
   const ice = new IceCredentials(options);
   const host = options.host ?? '127.0.0.1';
-  const db = openDatabase(options.dataDir, { driver: options.sqlite, logger });
+  const db = await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, sqlite: options.sqlite, logger });
   // everything below that fails before the server is up closes the store again
   const undo = async (err: unknown): Promise<never> => {
     await db.close();
@@ -210,7 +212,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const dispatcher = new Dispatcher(accounts, contactRequests, presence, invitations, links, relay, devices, new AdminRequests(db, options.dataDir, options.admins ?? [], logger));
   const gateway = new Gateway(wss, ctx, dispatcher, accounts, options.metrics);
   live.gateway = gateway;
-  logger.info(`assistance network listening on ${url}${options.dataDir ? ` (data in ${options.dataDir})` : ' (in-memory data)'}`, { event: 'listening', url, clustered: !cluster.single });
+  logger.info(`assistance network listening on ${url}${options.databaseUrl ? ' (data in PostgreSQL)' : options.dataDir ? ` (data in ${options.dataDir})` : ' (in-memory data)'}`, { event: 'listening', url, clustered: !cluster.single });
 
   // the listening socket closes once; its promise settles when every connection of it has ended too
   let listening: Promise<void> | undefined;

@@ -27,6 +27,7 @@ const NETWORK_TEXTS: Partial<Record<NetworkError['code'], string>> = {
   ERR_OIDC_UNAVAILABLE: 'The assistance server could not reach your company\'s identity provider. Try again later.',
   ERR_NOT_ADMIN: 'You are not an administrator of this assistance server.',
   ERR_TIMEOUT: 'The assistance server did not answer in time.',
+  ERR_STORE_UNAVAILABLE: 'The assistance server cannot reach its database at the moment. Nothing was changed; try again in a minute.',
 };
 
 /** `contact`: the display name of the person the failed request was about, where there is one. */

@@ -2,7 +2,7 @@ import { strict as assert } from 'assert';
 import { execFile, spawn } from 'child_process';
 import { promisify } from 'util';
 import Redis from 'ioredis';
-import { befriend, buildServer, errorCode, Fixture, freePort, nextEvent, spawnServer, waitFor } from './support';
+import { befriend, buildServer, errorCode, Fixture, freePort, nextEvent, spawnServer, storeArgs, waitFor } from './support';
 
 const run = promisify(execFile);
 
@@ -61,7 +61,7 @@ describe('server: one person\'s devices on two processes (Redis), signed out and
 
     // an administrator disables alice: the desktop on west is disconnected and stays out
     const desktopOut = nextEvent(desktop.onDidChangeConnectionState, (s) => s === 'disconnected');
-    const { stdout } = await run(process.execPath, [await buildServer(), 'accounts', 'disable', 'alice', '--data', data]);
+    const { stdout } = await run(process.execPath, [await buildServer(), 'accounts', 'disable', 'alice', '--data', data, ...(await storeArgs(data))]);
     assert.match(stdout, /alice is disabled/);
     await desktopOut;
     assert.equal(desktop.reconnectRefusal?.code, 'ERR_ACCOUNT_DISABLED');

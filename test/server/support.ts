@@ -13,6 +13,7 @@ import { NetworkError } from '../../src/network/NetworkError';
 import type { Event } from '../../src/common/lifecycle';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/startServer';
 import NODE_EXTERNALS from '../../scripts/node-externals.json';
+import { databaseFor, testStoreIsPostgres } from './postgres';
 export { freePort } from '../../scripts/stack/poll';
 
 const ROOT = join(__dirname, '..', '..');
@@ -63,7 +64,9 @@ export class Fixture {
   private readonly dirs: string[] = [];
 
   async server(options: ServerOptions = {}): Promise<RunningServer> {
-    const server = await startServer({ port: 0, ...options });
+    // npm run test:postgres: the same tests against the PostgreSQL store
+    const store = testStoreIsPostgres && options.databaseUrl === undefined ? { databaseUrl: await databaseFor(options.dataDir) } : {};
+    const server = await startServer({ port: 0, ...options, ...store });
     this.servers.push(server);
     return server;
   }
@@ -137,9 +140,18 @@ export interface ServerProcess {
   stderr(): string;
 }
 
+/** Under npm run test:postgres: the --database arguments that stand for the data directory `dataDir`; else none. */
+export async function storeArgs(dataDir: string | undefined): Promise<string[]> {
+  return testStoreIsPostgres ? ['--database', await databaseFor(dataDir)] : [];
+}
+
 /** Runs the built server as its own process and waits for its "listening" line. */
 export async function spawnServer(fixture: Fixture, args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const bundle = await buildServer();
+  if (!args.includes('--database')) {
+    const data = args.indexOf('--data');
+    args = [...args, ...(await storeArgs(data >= 0 ? args[data + 1] : undefined))];
+  }
   const child = fixture.track(spawn(process.execPath, [bundle, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

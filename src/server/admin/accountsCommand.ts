@@ -2,7 +2,7 @@ import { existsSync } from 'fs';
 import { hostname, userInfo } from 'os';
 import { join } from 'path';
 import { parseArgs } from 'util';
-import { openDatabase } from '../Database';
+import { openDatabase, openStore } from '../Database';
 import { parseDuration } from '../duration';
 import { AccountsAdmin, AdminError, type AccountSummary } from './AccountsAdmin';
 
@@ -20,6 +20,8 @@ Usage: npm run server -- accounts COMMAND [ALIAS] [options]
   remove ALIAS --yes      deletes the account, its devices and contacts (cannot be undone)
 
   --data DIR              the server's data directory (default ./remote-assist-data)
+  --database URL          the server's PostgreSQL store, when it runs with --database (or env
+                          REMOTE_ASSIST_DATABASE_URL); the audit log's file stays in --data
   --code-expiry DUR       how long reset-devices' code works: 5m, 30m, 2h (default 30m, at most 24h)
   --by NAME               who acts, for the audit log (default: this machine's user@host)
   --json                  list and show print JSON
@@ -43,6 +45,7 @@ export async function runAccountsCommand(argv: string[], out: Output, err: Outpu
       allowPositionals: true,
       options: {
         data: { type: 'string' },
+        database: { type: 'string' },
         'code-expiry': { type: 'string' },
         by: { type: 'string' },
         json: { type: 'boolean' },
@@ -82,12 +85,19 @@ export async function runAccountsCommand(argv: string[], out: Output, err: Outpu
     return 2;
   }
   const dataDir = values.data ?? 'remote-assist-data';
+  const databaseUrl = values.database ?? (process.env.REMOTE_ASSIST_DATABASE_URL || undefined);
   // never create an empty store by mistyping the directory
-  if (!existsSync(join(dataDir, 'network.sqlite'))) {
+  if (databaseUrl === undefined && !existsSync(join(dataDir, 'network.sqlite'))) {
     err.write(`no server data in ${dataDir} (no network.sqlite); give the server's --data directory\n`);
     return 2;
   }
-  const db = openDatabase(dataDir, { driver: 'native' });
+  let db;
+  try {
+    db = databaseUrl === undefined ? openDatabase(dataDir, { driver: 'native' }) : await openStore({ databaseUrl });
+  } catch (e) {
+    err.write(`${(e as Error).message}\n`);
+    return 1;
+  }
   try {
     const admin = new AccountsAdmin(db, dataDir, values.by ?? `${userInfo().username}@${hostname()}`);
     switch (command) {

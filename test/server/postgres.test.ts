@@ -1,0 +1,57 @@
+/**
+ * The store on PostgreSQL (a real Debian PostgreSQL started by the tests): two server processes starting
+ * together on a fresh database, a start against a database that is not there, and the server's --help.
+ * The rest of the server tests run against PostgreSQL too under `npm run test:postgres`.
+ */
+import { strict as assert } from 'assert';
+import { spawn } from 'child_process';
+import { HELP } from '../../src/server/cli';
+import { migrations } from '../../src/server/migrations';
+import { buildServer, Fixture, freePort, spawnServer } from './support';
+import { sharedPostgres } from './postgres';
+
+describe('server: the store on PostgreSQL', function () {
+  this.timeout(60_000);
+  const fx = new Fixture();
+  after(() => fx.dispose());
+
+  it('starts two processes together on a fresh database: both come up, the schema is applied once, and they share the accounts', async () => {
+    const pg = await sharedPostgres();
+    const url = await pg.createDatabase();
+    const [east, west] = await Promise.all([spawnServer(fx, ['--port', '0', '--database', url]), spawnServer(fx, ['--port', '0', '--database', url])]);
+    const applied = await pg.admin((client) => client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version'), url.split('/').pop());
+    assert.deepEqual(applied.rows.map((r) => r.version), migrations.map((_, i) => i + 1));
+    // an account made through one process signs in through the other
+    const alice = await fx.user({ url: east.url }, 'alice');
+    const laptop = fx.client();
+    await laptop.connect(west.url, { token: alice.token! });
+    assert.equal(laptop.account?.displayName, 'Alice');
+    for (const server of [east, west]) assert.match(server.stderr(), /store: PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1/);
+  });
+
+  it('refuses to start, clearly and without showing the password, when the database cannot be reached or is no URL', async () => {
+    const bundle = await buildServer();
+    const run = async (args: string[]) => {
+      const child = fx.track(spawn(process.execPath, [bundle, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
+      let output = '';
+      child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      return { code, output };
+    };
+    const nobody = await freePort();
+    const unreachable = await run(['--database', `postgres://ra:s3cret-pw@127.0.0.1:${nobody}/ra`]);
+    assert.equal(unreachable.code, 1);
+    assert.match(unreachable.output, /server failed to start: cannot open the PostgreSQL store at postgres:\/\/ra:\*\*\*@127\.0\.0\.1:\d+\/ra: .*ECONNREFUSED/);
+    assert.doesNotMatch(unreachable.output, /s3cret-pw/);
+    const pg = await sharedPostgres();
+    const missing = await run(['--database', pg.url('no_such_database')]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.output, /cannot open the PostgreSQL store at .*no_such_database: database "no_such_database" does not exist/);
+    const notUrl = await run(['--database', 'mysql://ra:s3cret-pw@db/ra']);
+    assert.equal(notUrl.code, 2);
+    assert.match(notUrl.output, /--database must be a postgres:\/\/USER:PASSWORD@HOST:PORT\/DB URL/);
+    assert.doesNotMatch(notUrl.output.split('Usage:')[0], /s3cret-pw/);
+    assert.match(HELP, /--database URL +keep the store in PostgreSQL/);
+  });
+});
