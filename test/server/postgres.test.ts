@@ -1,13 +1,14 @@
 /**
  * The store on PostgreSQL (a real Debian PostgreSQL started by the tests): two server processes starting
- * together on a fresh database, a start against a database that is not there, and the server's --help.
+ * together on a fresh database, a start against a database that is not there, the server's --help, and
+ * PostgreSQL restarted under a running server.
  * The rest of the server tests run against PostgreSQL too under `npm run test:postgres`.
  */
 import { strict as assert } from 'assert';
 import { spawn } from 'child_process';
 import { HELP } from '../../src/server/cli';
 import { migrations } from '../../src/server/migrations';
-import { buildServer, Fixture, freePort, spawnServer } from './support';
+import { befriend, buildServer, errorCode, Fixture, freePort, spawnServer } from './support';
 import { sharedPostgres } from './postgres';
 
 describe('server: the store on PostgreSQL', function () {
@@ -53,5 +54,34 @@ describe('server: the store on PostgreSQL', function () {
     assert.match(notUrl.output, /--database must be a postgres:\/\/USER:PASSWORD@HOST:PORT\/DB URL/);
     assert.doesNotMatch(notUrl.output.split('Usage:')[0], /s3cret-pw/);
     assert.match(HELP, /--database URL +keep the store in PostgreSQL/);
+  });
+
+  it('fails requests with ERR_STORE_UNAVAILABLE while PostgreSQL restarts, writes nothing half, and recovers without a server restart', async () => {
+    const pg = await sharedPostgres();
+    const server = await fx.server({ databaseUrl: await pg.createDatabase() });
+    const alice = await fx.user(server, 'alice');
+    const bob = await fx.user(server, 'bob');
+    const carol = await fx.user(server, 'carol');
+    await befriend(alice, bob);
+    const dropped: string[] = [];
+    alice.onDidChangeConnectionState((state) => dropped.push(String(state)));
+    await pg.restart(async () => {
+      // PostgreSQL is down: each request is refused with the code the client shows, and the server stays up
+      assert.equal(await errorCode(alice.invite('bob')), 'ERR_STORE_UNAVAILABLE');
+      assert.equal(await errorCode(alice.createLink(60_000)), 'ERR_STORE_UNAVAILABLE');
+      // the contact handshake writes two rows in one transaction: neither is written
+      assert.equal(await errorCode(alice.addContact('carol')), 'ERR_STORE_UNAVAILABLE');
+      assert.equal(await errorCode(bob.listInvitations()), 'ERR_STORE_UNAVAILABLE');
+    });
+    // back: the same server and the same connections work again, with nothing of what failed stored
+    assert.deepEqual(await bob.listInvitations(), []);
+    const invitation = await alice.invite('bob', 'after the restart');
+    assert.deepEqual((await bob.listInvitations()).map((i) => [i.id, i.status]), [[invitation.id, 'pending']]);
+    assert.deepEqual(alice.contacts.map((c) => [c.alias, c.status]), [['bob', 'accepted']]);
+    await alice.addContact('carol');
+    assert.ok((await alice.createLink(60_000)).id);
+    assert.equal(server.connectionCount, 3);
+    assert.ok(carol.account);
+    assert.deepEqual(dropped, []);
   });
 });
