@@ -72,6 +72,8 @@ describe('server: the store on PostgreSQL', function () {
       // the contact handshake writes two rows in one transaction: neither is written
       assert.equal(await errorCode(alice.addContact('carol')), 'ERR_STORE_UNAVAILABLE');
       assert.equal(await errorCode(bob.listInvitations()), 'ERR_STORE_UNAVAILABLE');
+      // a device signing in meanwhile hears the same (its client retries on a reconnect; only a bad token ends that)
+      assert.equal(await errorCode(fx.client().connect(server.url, { token: carol.token! })), 'ERR_STORE_UNAVAILABLE');
     });
     // back: the same server and the same connections work again, with nothing of what failed stored
     assert.deepEqual(await bob.listInvitations(), []);
@@ -80,7 +82,10 @@ describe('server: the store on PostgreSQL', function () {
     assert.deepEqual(alice.contacts.map((c) => [c.alias, c.status]), [['bob', 'accepted']]);
     await alice.addContact('carol');
     assert.ok((await alice.createLink(60_000)).id);
-    assert.equal(server.connectionCount, 3);
+    const carolsLaptop = fx.client();
+    await carolsLaptop.connect(server.url, { token: carol.token! });
+    assert.deepEqual(carolsLaptop.contacts.map((c) => [c.alias, c.status]), [['alice', 'incoming']]);
+    assert.equal(server.connectionCount, 4);
     assert.ok(carol.account);
     assert.deepEqual(dropped, []);
   });
