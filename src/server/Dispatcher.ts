@@ -25,7 +25,7 @@ export class Dispatcher {
 
   async handle(connection: ClientConnection, message: ClientMessage): Promise<ServerReply> {
     const { id } = message;
-    if (message.type === 'oidcChallenge') return { type: 'oidcChallenge', id, ...this.accounts.oidcChallenge(connection) };
+    if (message.type === 'oidcChallenge') return { type: 'oidcChallenge', id, ...(await this.accounts.oidcChallenge(connection)) };
     if (message.type === 'signIn' || message.type === 'signInWithToken' || message.type === 'signInWithCode' || message.type === 'signInWithIdToken') {
       // a second sign-in racing the first would bind one socket to two accounts
       if (connection.identity || connection.signingIn) throw new ServiceError('ERR_ALREADY_SIGNED_IN', 'this connection is already signed in');

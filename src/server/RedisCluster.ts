@@ -5,6 +5,7 @@ import type { Logger } from '../common/logger';
 import type { Cluster, LostProcess, NodePresence } from './Cluster';
 import type { ConnectionRegistry } from './ConnectionRegistry';
 import { randomToken } from './secrets';
+import { WindowCounter } from './WindowCounter';
 
 const userChannel = (alias: string) => `ra:u:${alias}`;
 const presenceKey = (alias: string) => `ra:p:${alias}`;
@@ -40,6 +41,8 @@ export class RedisCluster implements Cluster {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly liveNodes = new Map<string, { alive: boolean; checkedAt: number }>();
   private lostHandler: (lost: LostProcess) => void = () => undefined;
+  /** Counting in Redis failed since it was last ready: logged once per outage, not once per refused request. */
+  private countingDown = false;
 
   private constructor(
     url: string,
@@ -51,6 +54,11 @@ export class RedisCluster implements Cluster {
     this.pub = new Redis(url, options);
     this.sub = new Redis(url, options);
     for (const client of [this.pub, this.sub]) client.on('error', (err: Error) => this.logger.warn(`redis: ${err.message}`));
+    this.pub.on('ready', () => {
+      if (!this.countingDown) return;
+      this.countingDown = false;
+      this.logger.info('redis is back: counted requests (sign-ins, link redemptions) are accepted again', { event: 'limits.available' });
+    });
     this.sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.onMessage(message));
     this.heartbeat = setInterval(() => void this.refreshNode().then(() => this.findLostNodes()), nodeTtlMs / 3);
   }
@@ -92,6 +100,15 @@ export class RedisCluster implements Cluster {
 
   onProcessLost(handler: (lost: LostProcess) => void): void {
     this.lostHandler = handler;
+  }
+
+  counter(name: string, max: number, windowMs: number): WindowCounter {
+    return WindowCounter.shared(this.pub, name, max, windowMs, (err) => {
+      if (this.countingDown) return;
+      this.countingDown = true;
+      const reason = err instanceof Error ? err.message : String(err);
+      this.logger.error(`redis unavailable: sign-ins, link redemptions and other counted requests are refused until it is back (${reason})`, { event: 'limits.unavailable' });
+    });
   }
 
   async publishPresence(alias: string, presence: NodePresence | undefined): Promise<void> {

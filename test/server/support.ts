@@ -161,6 +161,20 @@ export async function spawnServer(fixture: Fixture, args: string[], env: NodeJS.
   });
 }
 
+/** A throwaway redis-server on loopback (no persistence) on `port`, resolved once it answers. */
+export async function startRedis(fixture: Fixture, port: number): Promise<ChildProcess> {
+  const redis = fixture.track(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
+  const { default: Redis } = await import('ioredis');
+  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 100 });
+  probe.on('error', () => undefined);
+  try {
+    await waitFor('redis up', () => probe.connect().then(() => true, () => redis.exitCode !== null && Promise.reject(new Error(`redis-server exited with ${redis.exitCode}`))));
+  } finally {
+    probe.disconnect();
+  }
+  return redis;
+}
+
 /** SIGTERM, then SIGKILL if it lingers; resolves when the process is gone. */
 export function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
