@@ -1,3 +1,4 @@
+import proxyaddr from 'proxy-addr';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import { createServer as createHttpsServer } from 'https';
 import { timingSafeEqual } from 'crypto';
@@ -57,6 +58,11 @@ export interface ServerOptions extends IceOptions {
   redisUrl?: string;
   /** With Redis: a process silent this long counts as dead and its users as offline (default 15 s). */
   redisNodeTtlMs?: number;
+  /**
+   * Load balancers in front (addresses or subnets): a connection from one counts as coming from the address it
+   * appended to X-Forwarded-For, so limits per network address apply to the people behind it.
+   */
+  trustedProxies?: string[];
   /** The address clients use, put into invitation links (default: derived from host and port). */
   publicUrl?: string;
   /** GET /healthz tells connections, uptime and clustering to loopback and to `Authorization: Bearer <this>`; others get {"status":"ok"}. */
@@ -98,6 +104,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // checked before anything opens: a wrong --turn stops the start with a readable message
   const ice = new IceCredentials(options);
   const host = options.host ?? '127.0.0.1';
+  const clientAddress = clientAddressOf(options.trustedProxies ?? []);
   const db = openDatabase(options.dataDir, { driver: options.sqlite, logger });
   const registry = new ConnectionRegistry();
   let cluster: Cluster;
@@ -110,7 +117,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const started = Date.now();
   const live: { gateway?: Gateway } = {};
-  const trusted = (req: IncomingMessage) => isLoopback(req.socket.remoteAddress) || bearerMatches(req.headers.authorization, options.healthToken);
+  const trusted = (req: IncomingMessage) => isLoopback(clientAddress.of(req)) || bearerMatches(req.headers.authorization, options.healthToken);
   const helperPage = new HelperPage(options.webRoot ?? packageRoot(__dirname));
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -134,7 +141,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const http: Server = options.tls
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout: limits.headersTimeoutMs, ...timeouts }, onRequest)
     : createHttpServer(timeouts, onRequest);
-  guardSockets(http, limits, logger);
+  guardSockets(http, limits, logger, clientAddress.isProxy);
   const ownOrigins = new Set<string>();
   const wss = new WebSocketServer({
     server: http,
@@ -204,7 +211,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const accounts = new Accounts(ctx, relay, invitations, devices, company);
   const contactRequests = new Contacts(ctx);
   const dispatcher = new Dispatcher(accounts, contactRequests, presence, invitations, links, relay, devices, new AdminRequests(db, options.dataDir, options.admins ?? [], logger));
-  const gateway = new Gateway(wss, ctx, dispatcher, accounts, options.metrics);
+  const gateway = new Gateway(wss, ctx, dispatcher, accounts, options.metrics, clientAddress.of);
   live.gateway = gateway;
   logger.info(`assistance network listening on ${url}${options.dataDir ? ` (data in ${options.dataDir})` : ' (in-memory data)'}`, { event: 'listening', url, clustered: !cluster.single });
 
@@ -252,6 +259,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     close,
     shutdown,
     dispose: () => void close(),
+  };
+}
+
+/** Where a request comes from: its socket's address, or behind a trusted balancer the address the balancer names. */
+function clientAddressOf(trustedProxies: string[]): { of: (req: IncomingMessage) => string; isProxy: (address: string) => boolean } {
+  let trust: (address: string, hop: number) => boolean;
+  try {
+    trust = proxyaddr.compile(trustedProxies);
+  } catch (err) {
+    throw new Error(`--trusted-proxy: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return {
+    of: (req) => (trustedProxies.length === 0 ? (req.socket.remoteAddress ?? 'unknown') : proxyaddr(req, trust)),
+    isProxy: (address) => trustedProxies.length > 0 && trust(address, 0),
   };
 }
 
