@@ -12,5 +12,5 @@ $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
   xvfb xterm x11-apps xdotool x11-utils x11-xserver-utils chromium redis-server openssl x11vnc tigervnc-scraping-server tigervnc-standalone-server xclip websockify ffmpeg imagemagick \
   pulseaudio pulseaudio-utils sox espeak-ng openssh-server \
   iproute2 iptables iputils-ping coturn gcc libnetfilter-queue-dev \
-  libnss3-tools ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev >/dev/null
+  haproxy libnss3-tools ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev >/dev/null
 npm ci --no-audit --no-fund

@@ -41,6 +41,9 @@ export class RedisCluster implements Cluster {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly liveNodes = new Map<string, { alive: boolean; checkedAt: number }>();
   private lostHandler: (lost: LostProcess) => void = () => undefined;
+  private reconnectedHandler: () => void = () => undefined;
+  /** Set once the first connection stood: a later 'ready' is a reconnection. */
+  private connected = false;
   /** Counting in Redis failed since it was last ready: logged once per outage, not once per refused request. */
   private countingDown = false;
 
@@ -55,9 +58,11 @@ export class RedisCluster implements Cluster {
     this.sub = new Redis(url, options);
     for (const client of [this.pub, this.sub]) client.on('error', (err: Error) => this.logger.warn(`redis: ${err.message}`));
     this.pub.on('ready', () => {
-      if (!this.countingDown) return;
-      this.countingDown = false;
-      this.logger.info('redis is back: counted requests (sign-ins, link redemptions) are accepted again', { event: 'limits.available' });
+      if (this.countingDown) {
+        this.countingDown = false;
+        this.logger.info('redis is back: counted requests (sign-ins, link redemptions) are accepted again', { event: 'limits.available' });
+      }
+      if (this.connected) void this.reregister();
     });
     this.sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.onMessage(message));
     this.heartbeat = setInterval(() => void this.refreshNode().then(() => this.findLostNodes()), nodeTtlMs / 3);
@@ -69,6 +74,7 @@ export class RedisCluster implements Cluster {
       await Promise.all([cluster.pub.connect(), cluster.sub.connect()]);
       await cluster.refreshNode();
       await cluster.pub.sadd(NODES, cluster.nodeId);
+      cluster.connected = true;
     } catch (err) {
       cluster.dispose();
       throw err;
@@ -100,6 +106,10 @@ export class RedisCluster implements Cluster {
 
   onProcessLost(handler: (lost: LostProcess) => void): void {
     this.lostHandler = handler;
+  }
+
+  onReconnected(handler: () => void): void {
+    this.reconnectedHandler = handler;
   }
 
   counter(name: string, max: number, windowMs: number): WindowCounter {
@@ -147,6 +157,21 @@ export class RedisCluster implements Cluster {
       .catch(() => undefined)
       .finally(() => this.pub.disconnect());
     this.sub.disconnect();
+  }
+
+  /**
+   * Redis is back after an outage, perhaps restarted empty: this process lists itself again and has what it
+   * holds republished (ioredis resubscribes the channels by itself).
+   */
+  private async reregister(): Promise<void> {
+    try {
+      await this.refreshNode();
+      await this.pub.sadd(NODES, this.nodeId);
+      this.logger.info('redis reconnected: this process registered itself and its users again', { event: 'redis.reconnected', node: this.nodeId });
+      this.reconnectedHandler();
+    } catch (err) {
+      this.logger.warn(`redis: registering again failed: ${String(err)}`);
+    }
   }
 
   private async refreshNode(): Promise<void> {

@@ -204,6 +204,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     for (const { alias, clientId } of clients) if (!registry.hasClient(alias, clientId)) sessions.markAway(alias, clientId);
     for (const alias of aliases) void presence.changed(alias);
   });
+  // Redis came back (perhaps empty): what this process holds is published again, so other processes see it
+  cluster.onReconnected(() => {
+    for (const { alias, clientIds } of registry.clients()) {
+      cluster.watch(alias);
+      for (const clientId of clientIds) cluster.clientPresent(alias, clientId, true);
+      void presence.changed(alias);
+    }
+  });
   const invitations = new Invitations(ctx, relay);
   const links = new Links(ctx, relay);
   const devices = new Devices(db, ctx, relay, invitations);

@@ -137,10 +137,10 @@ export interface ServerProcess {
   stderr(): string;
 }
 
-/** Runs the built server as its own process and waits for its "listening" line. */
-export async function spawnServer(fixture: Fixture, args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+/** Runs the built server as its own process (with `nodePath`, e.g. a wrapper into a namespace) and waits for its "listening" line. */
+export async function spawnServer(fixture: Fixture, args: string[], env: NodeJS.ProcessEnv = {}, nodePath = process.execPath): Promise<ServerProcess> {
   const bundle = await buildServer();
-  const child = fixture.track(spawn(process.execPath, [bundle, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = fixture.track(spawn(nodePath, [bundle, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
@@ -161,11 +161,11 @@ export async function spawnServer(fixture: Fixture, args: string[], env: NodeJS.
   });
 }
 
-/** A throwaway redis-server on loopback (no persistence) on `port`, resolved once it answers. */
-export async function startRedis(fixture: Fixture, port: number): Promise<ChildProcess> {
-  const redis = fixture.track(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
+/** A throwaway redis-server (no persistence) on `bind`:`port`, resolved once it answers. */
+export async function startRedis(fixture: Fixture, port: number, bind = '127.0.0.1'): Promise<ChildProcess> {
+  const redis = fixture.track(spawn('redis-server', ['--port', String(port), '--bind', bind, '--protected-mode', 'no', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
   const { default: Redis } = await import('ioredis');
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 100 });
+  const probe = new Redis(port, bind, { lazyConnect: true, retryStrategy: () => 100 });
   probe.on('error', () => undefined);
   try {
     await waitFor('redis up', () => probe.connect().then(() => true, () => redis.exitCode !== null && Promise.reject(new Error(`redis-server exited with ${redis.exitCode}`))));
