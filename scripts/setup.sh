@@ -13,5 +13,5 @@ $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
   pulseaudio pulseaudio-utils sox espeak-ng openssh-server \
   postgresql \
   iproute2 iptables iputils-ping coturn gcc libnetfilter-queue-dev \
-  libnss3-tools ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev >/dev/null
+  haproxy libnss3-tools ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev >/dev/null
 npm ci --no-audit --no-fund

@@ -9,7 +9,7 @@ import type { ServerContext } from './ServerContext';
 import { ServiceError } from './ServiceError';
 import type { SessionRelay } from './SessionRelay';
 import { hashSecret } from './secrets';
-import { WindowCounter } from './WindowCounter';
+import type { WindowCounter } from './WindowCounter';
 
 type SignedIn = Extract<ServerMessage, { type: 'signedIn' }>;
 
@@ -23,7 +23,6 @@ export class Accounts implements IDisposable {
   private readonly failures: WindowCounter;
   /** Nonces for company sign-in are rows in the store: bounded per address. */
   private readonly challenges: WindowCounter;
-  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -33,27 +32,20 @@ export class Accounts implements IDisposable {
     /** Set when the server was started with --oidc-issuer and --oidc-client-id. */
     private readonly company: CompanySignIn | undefined,
   ) {
-    this.creations = new WindowCounter(ctx.limits.accountsPerAddress, ctx.limits.accountWindowMs);
-    this.failures = new WindowCounter(ctx.limits.signInFailuresPerAddress, ctx.limits.signInFailureWindowMs);
-    this.challenges = new WindowCounter(ctx.limits.oidcChallengesPerAddress, ctx.limits.signInFailureWindowMs);
-    this.sweeper = setInterval(() => {
-      this.creations.sweep();
-      this.failures.sweep();
-      this.challenges.sweep();
-    }, 60_000);
-    this.sweeper.unref();
+    // counted by every process of a cluster: a guesser gains nothing by spreading over them
+    this.creations = ctx.cluster.counter('accounts', ctx.limits.accountsPerAddress, ctx.limits.accountWindowMs);
+    this.failures = ctx.cluster.counter('signInFailures', ctx.limits.signInFailuresPerAddress, ctx.limits.signInFailureWindowMs);
+    this.challenges = ctx.cluster.counter('oidcChallenges', ctx.limits.oidcChallengesPerAddress, ctx.limits.signInFailureWindowMs);
   }
 
-  dispose(): void {
-    clearInterval(this.sweeper);
-  }
+  dispose(): void {}
 
   /** Creates the account and a device token, then binds the connection. */
   async signIn(connection: ClientConnection, id: number, alias: string, displayName: string, joinPassword: string | undefined, clientId: string, deviceName = ''): Promise<SignedIn> {
     const address = connection.remoteAddress;
-    this.checkFailures(address);
-    this.checkJoinPassword(address, joinPassword);
-    if (this.creations.exceeded(address)) {
+    await this.checkFailures(address);
+    await this.checkJoinPassword(address, joinPassword);
+    if (await this.creations.exceeded(address)) {
       throw new ServiceError('ERR_RATE_LIMITED', 'too many new accounts from your network address; try again later');
     }
     // a socket that is gone by the commit rolls the account back; from the commit to binding nothing awaits,
@@ -64,20 +56,21 @@ export class Accounts implements IDisposable {
       if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
       return { account: created, ...device };
     });
-    this.creations.record(address);
+    // counted after the fact without waiting: nothing may await between the commit and binding the account
+    this.creations.record(address).catch(() => undefined);
     this.ctx.logger.debug(`account ${account.alias} created`);
     return { ...(await this.bind(connection, id, account, deviceId, clientId, true)), token };
   }
 
   /** Signs in with a device token (the join password was checked when the token was issued). */
   async signInWithToken(connection: ClientConnection, id: number, token: string, clientId: string): Promise<SignedIn> {
-    this.checkFailures(connection.remoteAddress);
+    await this.checkFailures(connection.remoteAddress);
     let authenticated;
     try {
       authenticated = await this.ctx.accounts.authenticate(token);
     } catch (err) {
       // a store that is down is no wrong token: reconnecting clients must not lock their address out
-      if (err instanceof ServiceError && err.code === 'ERR_BAD_TOKEN') this.failures.record(connection.remoteAddress);
+      if (err instanceof ServiceError && err.code === 'ERR_BAD_TOKEN') await this.failures.record(connection.remoteAddress);
       throw err;
     }
     return this.bind(connection, id, authenticated.account, authenticated.deviceId, clientId);
@@ -85,12 +78,12 @@ export class Accounts implements IDisposable {
 
   /** Joins the account that issued the one-time code as a new device with a token of its own (no join password: a member vouched). */
   async signInWithCode(connection: ClientConnection, id: number, code: string, deviceName: string, clientId: string): Promise<SignedIn> {
-    this.checkFailures(connection.remoteAddress);
+    await this.checkFailures(connection.remoteAddress);
     let alias;
     try {
       alias = await this.devices.redeemCode(code);
     } catch (err) {
-      if (err instanceof ServiceError && err.code === 'ERR_BAD_CODE') this.failures.record(connection.remoteAddress);
+      if (err instanceof ServiceError && err.code === 'ERR_BAD_CODE') await this.failures.record(connection.remoteAddress);
       throw err;
     }
     await this.devices.checkEnabled(alias);
@@ -101,10 +94,10 @@ export class Accounts implements IDisposable {
   }
 
   /** The identity provider and a one-time nonce for company sign-in. */
-  oidcChallenge(connection: ClientConnection): Promise<{ issuer: string; clientId: string; nonce: string }> {
+  async oidcChallenge(connection: ClientConnection): Promise<{ issuer: string; clientId: string; nonce: string }> {
     const company = this.companySignIn();
-    if (this.challenges.exceeded(connection.remoteAddress)) throw new ServiceError('ERR_RATE_LIMITED', 'too many company sign-ins from your network address; try again later');
-    this.challenges.record(connection.remoteAddress);
+    if (await this.challenges.exceeded(connection.remoteAddress)) throw new ServiceError('ERR_RATE_LIMITED', 'too many company sign-ins from your network address; try again later');
+    await this.challenges.record(connection.remoteAddress);
     return company.challenge();
   }
 
@@ -115,12 +108,12 @@ export class Accounts implements IDisposable {
    */
   async signInWithIdToken(connection: ClientConnection, id: number, idToken: string, deviceName: string | undefined, clientId: string): Promise<SignedIn> {
     const company = this.companySignIn();
-    this.checkFailures(connection.remoteAddress);
+    await this.checkFailures(connection.remoteAddress);
     let account: Person;
     try {
       account = await company.account(idToken);
     } catch (err) {
-      if (err instanceof ServiceError && err.code === 'ERR_BAD_ID_TOKEN') this.failures.record(connection.remoteAddress);
+      if (err instanceof ServiceError && err.code === 'ERR_BAD_ID_TOKEN') await this.failures.record(connection.remoteAddress);
       throw err;
     }
     await this.devices.checkEnabled(account.alias);
@@ -150,18 +143,18 @@ export class Accounts implements IDisposable {
   }
 
   /** An address that gave too many wrong secrets is refused before any secret is looked at. */
-  private checkFailures(address: string): void {
-    if (this.failures.exceeded(address)) {
+  private async checkFailures(address: string): Promise<void> {
+    if (await this.failures.exceeded(address)) {
       throw new ServiceError('ERR_RATE_LIMITED', 'too many wrong passwords or tokens from your network address; try again later');
     }
   }
 
-  private checkJoinPassword(address: string, given: string | undefined): void {
+  private async checkJoinPassword(address: string, given: string | undefined): Promise<void> {
     const expected = this.ctx.joinPassword;
     if (expected === undefined) return;
     if (given === undefined || !timingSafeEqual(hashSecret(given), hashSecret(expected))) {
       // a client that gave none was only asking whether the server needs one
-      if (given !== undefined) this.failures.record(address);
+      if (given !== undefined) await this.failures.record(address);
       throw new ServiceError('ERR_BAD_JOIN_PASSWORD', 'this server needs its join password');
     }
   }

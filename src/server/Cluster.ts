@@ -1,6 +1,7 @@
 import type { ChosenPresence, ServerEvent } from '../protocol/network';
 import type { IDisposable } from '../common/lifecycle';
 import type { ConnectionRegistry } from './ConnectionRegistry';
+import { WindowCounter } from './WindowCounter';
 
 /** What one process knows of an alias: its connections there and the presence they chose. */
 export interface NodePresence {
@@ -33,6 +34,10 @@ export interface Cluster extends IDisposable {
   clientPresent(alias: string, clientId: string, present: boolean): void;
   /** Registers what to do when another process is found dead (exactly one survivor handles each). */
   onProcessLost(handler: (lost: LostProcess) => void): void;
+  /** Registers what to do when the shared state came back empty (Redis restarted): republish what this process holds. */
+  onReconnected(handler: () => void): void;
+  /** A counter of events per key within `windowMs` (failed secrets, requests) counted by every process of the cluster. */
+  counter(name: string, max: number, windowMs: number): WindowCounter;
   /** True when no other process can hold connections (sessions can be reset on start). */
   readonly single: boolean;
 }
@@ -50,6 +55,10 @@ export class LocalCluster implements Cluster {
   unwatch(): void {}
   clientPresent(): void {}
   onProcessLost(): void {}
+  onReconnected(): void {}
+  counter(name: string, max: number, windowMs: number): WindowCounter {
+    return WindowCounter.local(name, max, windowMs);
+  }
   async publishPresence(): Promise<void> {}
   async remotePresence(): Promise<Map<string, NodePresence[]>> {
     return new Map();

@@ -41,6 +41,11 @@ export class ConnectionRegistry {
     return false;
   }
 
+  /** Every alias with a connection here, with the client ids of its connections. */
+  *clients(): Iterable<{ alias: string; clientIds: Set<string> }> {
+    for (const [alias, set] of this.byAlias) yield { alias, clientIds: new Set([...set].map((c) => c.identity!.clientId)) };
+  }
+
   get size(): number {
     return this.total;
   }

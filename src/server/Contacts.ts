@@ -2,7 +2,7 @@ import type { IDisposable } from '../common/lifecycle';
 import type { Identity } from './ClientConnection';
 import type { ServerContext } from './ServerContext';
 import { ServiceError } from './ServiceError';
-import { WindowCounter } from './WindowCounter';
+import type { WindowCounter } from './WindowCounter';
 
 /**
  * The Messenger contact handshake. Each side has its own row: A adds B → A `outgoing`, B `incoming`;
@@ -12,21 +12,16 @@ import { WindowCounter } from './WindowCounter';
 export class Contacts implements IDisposable {
   /** Contact requests per account: bounds both spam and probing which aliases exist. */
   private readonly requests: WindowCounter;
-  private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly ctx: ServerContext) {
-    this.requests = new WindowCounter(ctx.limits.contactRequestsPerAccount, ctx.limits.contactRequestWindowMs);
-    this.sweeper = setInterval(() => this.requests.sweep(), 60_000);
-    this.sweeper.unref();
+    this.requests = ctx.cluster.counter('contactRequests', ctx.limits.contactRequestsPerAccount, ctx.limits.contactRequestWindowMs);
   }
 
-  dispose(): void {
-    clearInterval(this.sweeper);
-  }
+  dispose(): void {}
 
   async add(by: Identity, aliasIn: string): Promise<void> {
-    if (this.requests.exceeded(by.alias)) throw new ServiceError('ERR_RATE_LIMITED', 'too many contact requests; try again later');
-    this.requests.record(by.alias);
+    if (await this.requests.exceeded(by.alias)) throw new ServiceError('ERR_RATE_LIMITED', 'too many contact requests; try again later');
+    await this.requests.record(by.alias);
     const other = await this.existing(by, aliasIn);
     const store = this.ctx.contacts;
     await store.transaction(async () => {

@@ -33,6 +33,8 @@ export class Gateway implements IDisposable {
     private readonly dispatcher: Dispatcher,
     private readonly accounts: Accounts,
     private readonly metrics: ServerMetrics = noMetrics,
+    /** The client's network address (behind a trusted balancer, the one it forwarded). */
+    private readonly addressOf: (request: IncomingMessage) => string = (request) => request.socket.remoteAddress ?? 'unknown',
   ) {
     wss.on('connection', (socket, request) => this.accept(socket, request));
     // ping a slice of the connections at a time: 10,000 pings at once would stall the event loop
@@ -65,7 +67,7 @@ export class Gateway implements IDisposable {
       socket.close(1013, 'server full');
       return;
     }
-    const address = request.socket.remoteAddress ?? 'unknown';
+    const address = this.addressOf(request);
     const fromAddress = this.perAddress.get(address) ?? 0;
     if (fromAddress >= limits.maxConnectionsPerAddress) {
       this.ctx.logger.debug(`refusing a connection from ${address}: ${fromAddress} open`);

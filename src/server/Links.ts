@@ -1,7 +1,7 @@
 import type { Link, Session } from '../protocol/network';
 import type { IDisposable } from '../common/lifecycle';
 import type { Identity } from './ClientConnection';
-import { WindowCounter } from './WindowCounter';
+import type { WindowCounter } from './WindowCounter';
 import type { ServerContext } from './ServerContext';
 import { ServiceError } from './ServiceError';
 import type { SessionRelay } from './SessionRelay';
@@ -23,17 +23,13 @@ export class Links implements IDisposable {
     private readonly ctx: ServerContext,
     private readonly relay: SessionRelay,
   ) {
-    this.perLinkAndAccount = new WindowCounter(ctx.limits.linkFailuresPerLink, ctx.limits.linkFailureWindowMs);
-    this.perAccount = new WindowCounter(ctx.limits.linkFailuresPerAccount, ctx.limits.linkFailureWindowMs);
-    this.perAddress = new WindowCounter(ctx.limits.linkFailuresPerAddress, ctx.limits.linkFailureWindowMs);
+    // counted by every process of a cluster: a guesser gains nothing by spreading over them
+    this.perLinkAndAccount = ctx.cluster.counter('linkFailures:link', ctx.limits.linkFailuresPerLink, ctx.limits.linkFailureWindowMs);
+    this.perAccount = ctx.cluster.counter('linkFailures:account', ctx.limits.linkFailuresPerAccount, ctx.limits.linkFailureWindowMs);
+    this.perAddress = ctx.cluster.counter('linkFailures:address', ctx.limits.linkFailuresPerAddress, ctx.limits.linkFailureWindowMs);
     const prune = () => ctx.links.pruneExpired().catch((err: unknown) => ctx.logger.warn(`pruning links: ${String(err)}`));
     void prune();
-    this.sweeper = setInterval(() => {
-      this.perLinkAndAccount.sweep();
-      this.perAccount.sweep();
-      this.perAddress.sweep();
-      void prune();
-    }, 60_000);
+    this.sweeper = setInterval(() => void prune(), 60_000);
     this.sweeper.unref();
   }
 
@@ -54,22 +50,17 @@ export class Links implements IDisposable {
 
   async redeem(by: Identity, address: string, id: string, secret: string): Promise<Session> {
     const linkAndAccount = `${id} ${by.alias}`;
-    if (this.perLinkAndAccount.exceeded(linkAndAccount) || this.perAccount.exceeded(by.alias) || this.perAddress.exceeded(address)) {
-      throw new ServiceError('ERR_RATE_LIMITED', 'too many wrong link secrets; try again later');
-    }
-    const failed = () => {
-      this.perLinkAndAccount.record(linkAndAccount);
-      this.perAccount.record(by.alias);
-      this.perAddress.record(address);
-    };
+    const exceeded = await Promise.all([this.perLinkAndAccount.exceeded(linkAndAccount), this.perAccount.exceeded(by.alias), this.perAddress.exceeded(address)]);
+    if (exceeded.includes(true)) throw new ServiceError('ERR_RATE_LIMITED', 'too many wrong link secrets; try again later');
+    const failed = () => Promise.all([this.perLinkAndAccount.record(linkAndAccount), this.perAccount.record(by.alias), this.perAddress.record(address)]);
     const row = await this.ctx.links.get(id);
     const blocked = row && (await this.ctx.contacts.status(row.creator, by.alias)) === 'blocked';
     if (!row || blocked) {
-      failed();
+      await failed();
       throw new ServiceError('ERR_NO_SUCH_LINK', 'no such invitation link');
     }
     if (!secretMatches(secret, row.secretHash)) {
-      failed();
+      await failed();
       throw new ServiceError('ERR_BAD_SECRET', 'the link secret is wrong');
     }
     if (row.expiresAt <= Date.now()) throw new ServiceError('ERR_EXPIRED', 'the invitation link has expired');

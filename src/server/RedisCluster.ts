@@ -5,6 +5,7 @@ import type { Logger } from '../common/logger';
 import type { Cluster, LostProcess, NodePresence } from './Cluster';
 import type { ConnectionRegistry } from './ConnectionRegistry';
 import { randomToken } from './secrets';
+import { WindowCounter } from './WindowCounter';
 
 const userChannel = (alias: string) => `ra:u:${alias}`;
 const presenceKey = (alias: string) => `ra:p:${alias}`;
@@ -40,6 +41,11 @@ export class RedisCluster implements Cluster {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly liveNodes = new Map<string, { alive: boolean; checkedAt: number }>();
   private lostHandler: (lost: LostProcess) => void = () => undefined;
+  private reconnectedHandler: () => void = () => undefined;
+  /** Set once the first connection stood: a later 'ready' is a reconnection. */
+  private connected = false;
+  /** Counting in Redis failed since it was last ready: logged once per outage, not once per refused request. */
+  private countingDown = false;
 
   private constructor(
     url: string,
@@ -51,6 +57,13 @@ export class RedisCluster implements Cluster {
     this.pub = new Redis(url, options);
     this.sub = new Redis(url, options);
     for (const client of [this.pub, this.sub]) client.on('error', (err: Error) => this.logger.warn(`redis: ${err.message}`));
+    this.pub.on('ready', () => {
+      if (this.countingDown) {
+        this.countingDown = false;
+        this.logger.info('redis is back: counted requests (sign-ins, link redemptions) are accepted again', { event: 'limits.available' });
+      }
+      if (this.connected) void this.reregister();
+    });
     this.sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.onMessage(message));
     this.heartbeat = setInterval(() => void this.refreshNode().then(() => this.findLostNodes()), nodeTtlMs / 3);
   }
@@ -61,6 +74,7 @@ export class RedisCluster implements Cluster {
       await Promise.all([cluster.pub.connect(), cluster.sub.connect()]);
       await cluster.refreshNode();
       await cluster.pub.sadd(NODES, cluster.nodeId);
+      cluster.connected = true;
     } catch (err) {
       cluster.dispose();
       throw err;
@@ -92,6 +106,19 @@ export class RedisCluster implements Cluster {
 
   onProcessLost(handler: (lost: LostProcess) => void): void {
     this.lostHandler = handler;
+  }
+
+  onReconnected(handler: () => void): void {
+    this.reconnectedHandler = handler;
+  }
+
+  counter(name: string, max: number, windowMs: number): WindowCounter {
+    return WindowCounter.shared(this.pub, name, max, windowMs, (err) => {
+      if (this.countingDown) return;
+      this.countingDown = true;
+      const reason = err instanceof Error ? err.message : String(err);
+      this.logger.error(`redis unavailable: sign-ins, link redemptions and other counted requests are refused until it is back (${reason})`, { event: 'limits.unavailable' });
+    });
   }
 
   async publishPresence(alias: string, presence: NodePresence | undefined): Promise<void> {
@@ -130,6 +157,21 @@ export class RedisCluster implements Cluster {
       .catch(() => undefined)
       .finally(() => this.pub.disconnect());
     this.sub.disconnect();
+  }
+
+  /**
+   * Redis is back after an outage, perhaps restarted empty: this process lists itself again and has what it
+   * holds republished (ioredis resubscribes the channels by itself).
+   */
+  private async reregister(): Promise<void> {
+    try {
+      await this.refreshNode();
+      await this.pub.sadd(NODES, this.nodeId);
+      this.logger.info('redis reconnected: this process registered itself and its users again', { event: 'redis.reconnected', node: this.nodeId });
+      this.reconnectedHandler();
+    } catch (err) {
+      this.logger.warn(`redis: registering again failed: ${String(err)}`);
+    }
   }
 
   private async refreshNode(): Promise<void> {

@@ -8,7 +8,13 @@ import type { Limits } from './Limits';
  * (its WebSockets plus a few not yet upgraded), and a socket must send its first request within
  * headersTimeoutMs — one that never speaks is closed instead of holding a descriptor for minutes.
  */
-export function guardSockets(http: Server, limits: Pick<Limits, 'maxConnectionsPerAddress' | 'maxPendingSocketsPerAddress' | 'headersTimeoutMs'>, logger: Logger): void {
+export function guardSockets(
+  http: Server,
+  limits: Pick<Limits, 'maxConnectionsPerAddress' | 'maxPendingSocketsPerAddress' | 'headersTimeoutMs'>,
+  logger: Logger,
+  /** A trusted balancer carries everyone's sockets: its count is not one person's (the Gateway counts per client address). */
+  isProxy: (address: string) => boolean = () => false,
+): void {
   const max = limits.maxConnectionsPerAddress + limits.maxPendingSocketsPerAddress;
   const open = new Map<string, number>();
   // by remote address and port: a TLS server emits 'connection' for the raw socket, 'request' and 'upgrade' for the TLS socket over it
@@ -21,7 +27,7 @@ export function guardSockets(http: Server, limits: Pick<Limits, 'maxConnectionsP
   http.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? 'unknown';
     const count = (open.get(address) ?? 0) + 1;
-    if (count > max) {
+    if (count > max && !isProxy(address)) {
       logger.debug(`refusing a TCP connection from ${address}: ${max} open`);
       socket.destroy();
       return;

@@ -27,6 +27,11 @@ Usage: npm run server -- [options]        (or: node dist/server.js [options])
   --redis URL           share presence and routing with other server processes through Redis
                         (redis://host:port; the processes share the same --data directory)
   --redis-node-ttl DUR  with --redis: a process silent this long counts as dead, its users offline (default 15s)
+  --trusted-proxy ADDRESSES
+                        load balancers in front (comma-separated addresses or subnets, e.g. 10.0.0.5 or
+                        10.0.0.0/24): a connection from one is taken to come from the address it appends to
+                        X-Forwarded-For (HAProxy: option forwardfor), so limits per address apply to people,
+                        not to the balancer; nobody else can claim an address that way
   --public-url URL      address clients use, written into invitation links (default ws[s]://host:port)
   --max-connections-per-address N
                         WebSockets one network address may hold (default 500; raise it for a large
@@ -92,6 +97,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
       'invite-expiry': { type: 'string' },
       redis: { type: 'string' },
       'redis-node-ttl': { type: 'string' },
+      'trusted-proxy': { type: 'string' },
       'public-url': { type: 'string' },
       'max-connections-per-address': { type: 'string' },
       'accounts-per-address': { type: 'string' },
@@ -127,6 +133,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliResult {
     redisUrl: values.redis,
     redisNodeTtlMs: values['redis-node-ttl'] ? parseDuration(values['redis-node-ttl']) : undefined,
     publicUrl: values['public-url'],
+    trustedProxies: values['trusted-proxy']?.split(',').map((address) => address.trim()),
     healthToken: values['health-token'] ?? (env.REMOTE_ASSIST_HEALTH_TOKEN || undefined),
     limits,
     stun: values.stun,

@@ -1,3 +1,4 @@
+import proxyaddr from 'proxy-addr';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import { createServer as createHttpsServer } from 'https';
 import { timingSafeEqual } from 'crypto';
@@ -59,6 +60,11 @@ export interface ServerOptions extends IceOptions {
   redisUrl?: string;
   /** With Redis: a process silent this long counts as dead and its users as offline (default 15 s). */
   redisNodeTtlMs?: number;
+  /**
+   * Load balancers in front (addresses or subnets): a connection from one counts as coming from the address it
+   * appended to X-Forwarded-For, so limits per network address apply to the people behind it.
+   */
+  trustedProxies?: string[];
   /** The address clients use, put into invitation links (default: derived from host and port). */
   publicUrl?: string;
   /** GET /healthz tells connections, uptime and clustering to loopback and to `Authorization: Bearer <this>`; others get {"status":"ok"}. */
@@ -100,6 +106,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // checked before anything opens: a wrong --turn stops the start with a readable message
   const ice = new IceCredentials(options);
   const host = options.host ?? '127.0.0.1';
+  const clientAddress = clientAddressOf(options.trustedProxies ?? []);
   const db = await openStore({ databaseUrl: options.databaseUrl, dataDir: options.dataDir, sqlite: options.sqlite, logger });
   // everything below that fails before the server is up closes the store again
   const undo = async (err: unknown): Promise<never> => {
@@ -116,7 +123,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const started = Date.now();
   const live: { gateway?: Gateway } = {};
-  const trusted = (req: IncomingMessage) => isLoopback(req.socket.remoteAddress) || bearerMatches(req.headers.authorization, options.healthToken);
+  const trusted = (req: IncomingMessage) => isLoopback(clientAddress.of(req)) || bearerMatches(req.headers.authorization, options.healthToken);
   const helperPage = new HelperPage(options.webRoot ?? packageRoot(__dirname));
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -140,7 +147,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const http: Server = options.tls
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout: limits.headersTimeoutMs, ...timeouts }, onRequest)
     : createHttpServer(timeouts, onRequest);
-  guardSockets(http, limits, logger);
+  guardSockets(http, limits, logger, clientAddress.isProxy);
   const ownOrigins = new Set<string>();
   const wss = new WebSocketServer({
     server: http,
@@ -202,6 +209,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     for (const { alias, clientId } of clients) if (!registry.hasClient(alias, clientId)) relay.clientLeft({ alias, clientId });
     for (const alias of aliases) void presence.changed(alias);
   });
+  // Redis came back (perhaps empty): what this process holds is published again, so other processes see it
+  cluster.onReconnected(() => {
+    for (const { alias, clientIds } of registry.clients()) {
+      cluster.watch(alias);
+      for (const clientId of clientIds) cluster.clientPresent(alias, clientId, true);
+      void presence.changed(alias);
+    }
+  });
   const invitations = new Invitations(ctx, relay);
   const links = new Links(ctx, relay);
   const devices = new Devices(db, ctx, relay, invitations);
@@ -210,7 +225,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const accounts = new Accounts(ctx, relay, invitations, devices, company);
   const contactRequests = new Contacts(ctx);
   const dispatcher = new Dispatcher(accounts, contactRequests, presence, invitations, links, relay, devices, new AdminRequests(db, options.dataDir, options.admins ?? [], logger));
-  const gateway = new Gateway(wss, ctx, dispatcher, accounts, options.metrics);
+  const gateway = new Gateway(wss, ctx, dispatcher, accounts, options.metrics, clientAddress.of);
   live.gateway = gateway;
   logger.info(`assistance network listening on ${url}${options.databaseUrl ? ' (data in PostgreSQL)' : options.dataDir ? ` (data in ${options.dataDir})` : ' (in-memory data)'}`, { event: 'listening', url, clustered: !cluster.single });
 
@@ -258,6 +273,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     close,
     shutdown,
     dispose: () => void close(),
+  };
+}
+
+/** Where a request comes from: its socket's address, or behind a trusted balancer the address the balancer names. */
+function clientAddressOf(trustedProxies: string[]): { of: (req: IncomingMessage) => string; isProxy: (address: string) => boolean } {
+  let trust: (address: string, hop: number) => boolean;
+  try {
+    trust = proxyaddr.compile(trustedProxies);
+  } catch (err) {
+    throw new Error(`--trusted-proxy: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return {
+    of: (req) => (trustedProxies.length === 0 ? (req.socket.remoteAddress ?? 'unknown') : proxyaddr(req, trust)),
+    isProxy: (address) => trustedProxies.length > 0 && trust(address, 0),
   };
 }
 

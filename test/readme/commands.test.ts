@@ -24,6 +24,10 @@ const RUN_BY: Readonly<Record<string, { readonly file: string; readonly evidence
     file: 'test/server/readmeOidc.test.ts',
     evidence: "join(ROOT, 'README.md')",
   },
+  'RA_LISTEN=0.0.0.0:7420 RA_BACKEND_1=10.0.0.11:7420 RA_BACKEND_2=10.0.0.12:7420 haproxy -c -f deploy/haproxy/haproxy.cfg': {
+    file: 'test/cluster/deploy.test.ts',
+    evidence: "readmeCommand('RA_LISTEN=')",
+  },
 };
 
 /** The README's ```bash blocks, one entry per command: continuation lines joined, comments dropped. */

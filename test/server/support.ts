@@ -145,14 +145,14 @@ export async function storeArgs(dataDir: string | undefined): Promise<string[]> 
   return testStoreIsPostgres ? ['--database', await databaseFor(dataDir)] : [];
 }
 
-/** Runs the built server as its own process and waits for its "listening" line. */
-export async function spawnServer(fixture: Fixture, args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+/** Runs the built server as its own process (with `nodePath`, e.g. a wrapper into a namespace) and waits for its "listening" line. */
+export async function spawnServer(fixture: Fixture, args: string[], env: NodeJS.ProcessEnv = {}, nodePath = process.execPath): Promise<ServerProcess> {
   const bundle = await buildServer();
   if (!args.includes('--database')) {
     const data = args.indexOf('--data');
     args = [...args, ...(await storeArgs(data >= 0 ? args[data + 1] : undefined))];
   }
-  const child = fixture.track(spawn(process.execPath, [bundle, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = fixture.track(spawn(nodePath, [bundle, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve, reject) => {
@@ -171,6 +171,20 @@ export async function spawnServer(fixture: Fixture, args: string[], env: NodeJS.
       reject(new Error(`server exited with ${code}: ${stderr}`));
     });
   });
+}
+
+/** A throwaway redis-server (no persistence) on `bind`:`port`, resolved once it answers. */
+export async function startRedis(fixture: Fixture, port: number, bind = '127.0.0.1'): Promise<ChildProcess> {
+  const redis = fixture.track(spawn('redis-server', ['--port', String(port), '--bind', bind, '--protected-mode', 'no', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
+  const { default: Redis } = await import('ioredis');
+  const probe = new Redis(port, bind, { lazyConnect: true, retryStrategy: () => 100 });
+  probe.on('error', () => undefined);
+  try {
+    await waitFor('redis up', () => probe.connect().then(() => true, () => redis.exitCode !== null && Promise.reject(new Error(`redis-server exited with ${redis.exitCode}`))));
+  } finally {
+    probe.disconnect();
+  }
+  return redis;
 }
 
 /** SIGTERM, then SIGKILL if it lingers; resolves when the process is gone. */

@@ -34,6 +34,8 @@ export const statuses = (history: readonly Entry[]) => history.filter((e) => e.k
 export const messages = (history: readonly Entry[]) => history.filter((e) => e.kind === 'message').map((e) => e.text);
 
 export interface TwoPartiesOptions {
+  /** Both sign in at this address (e.g. a load balancer in front of a cluster) instead of a server process of their own. */
+  readonly serverUrl?: string;
   /** Runs the host process with this Node (e.g. NetLab's executable() inside a namespace). */
   readonly hostNodePath?: string;
   /** Runs Bob's panel in this Chromium (e.g. NetLab's chromiumIn()). */
@@ -171,7 +173,10 @@ export class TwoParties {
   private async start(): Promise<void> {
     this.serverArgs = ['--port', String(await freePort()), '--data', join(this.work, 'server')];
     let hostScript: string;
-    [this.display, hostScript, this.server] = await Promise.all([startXvfb(1280, 720, this.options.xvfbArgs), buildHost(), spawnServer(this.fx, this.serverArgs)]);
+    let server: ServerProcess | undefined;
+    [this.display, hostScript, server] = await Promise.all([startXvfb(1280, 720, this.options.xvfbArgs), buildHost(), this.options.serverUrl ? undefined : spawnServer(this.fx, this.serverArgs)]);
+    if (server) this.server = server;
+    const url = this.options.serverUrl ?? this.server.url;
     const x = (cmd: string, args: string[]) =>
       new Promise<void>((resolve, reject) => spawn(cmd, args, { env: this.env(), stdio: 'ignore' }).on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`${cmd} exited ${c}`)))));
     // An xterm whose keystrokes land in a file: what Bob types with control granted must arrive there.
@@ -182,8 +187,8 @@ export class TwoParties {
     this.probe = await XProbe.open(this.display.display);
     this.alice = this.fx.client({ logger: quiet });
     this.bob = this.fx.client({ logger: quiet });
-    await this.alice.connect(this.server.url, { alias: 'alice', displayName: 'Alice' });
-    await this.bob.connect(this.server.url, { alias: 'bob', displayName: 'Bob' });
+    await this.alice.connect(url, { alias: 'alice', displayName: 'Alice' });
+    await this.bob.connect(url, { alias: 'bob', displayName: 'Bob' });
     await this.alice.addContact('bob');
     await this.bob.acceptContact('alice');
     this.panel = await WebviewHarness.open('panel', undefined, { executablePath: this.options.chromiumPath });

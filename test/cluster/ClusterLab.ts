@@ -1,0 +1,193 @@
+/**
+ * ClusterLab: the assistance network as a company runs it, on one machine (needs root, iproute2, redis-server,
+ * haproxy). Each "machine" is a network namespace with an address of its own on a bridge; server processes
+ * run inside them; Redis and HAProxy run on the bridge's own address, the balancer started with exactly the
+ * committed deploy/haproxy/haproxy.cfg (addresses through its environment variables). Clients use only the
+ * balancer's address.
+ *
+ *   this machine: bridge clbr0 10.77.0.1/24 — redis-server, haproxy (clients: 127.0.0.1:<port>)
+ *     ├─ veth cl-h1v ↔ eth0 in namespace cl-h1, 10.77.0.11 — server processes on ports 7420, 7421, …
+ *     └─ veth cl-h2v ↔ eth0 in namespace cl-h2, 10.77.0.12 — …
+ *
+ * Everything it creates is named cl…; dispose() (and the next start, after a killed run) removes it.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'child_process';
+import { chmodSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { Fixture, freePort, spawnServer, startRedis, waitFor, type ServerProcess } from '../server/support';
+
+export const BRIDGE = 'clbr0';
+export const BRIDGE_ADDRESS = '10.77.0.1';
+export const HAPROXY_CONFIG = join(__dirname, '..', '..', 'deploy', 'haproxy', 'haproxy.cfg');
+const NAMESPACE = /^cl-h\d+$/;
+const FIRST_PORT = 7420;
+
+const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
+
+/** The store every server process uses: a shared SQLite directory today (`--database postgres://…` once the PostgreSQL store lands). */
+export type DatabaseArgs = (work: string) => string[];
+export const sharedSqlite: DatabaseArgs = (work) => ['--data', join(work, 'data')];
+
+export interface ClusterLabOptions {
+  /** The store arguments of every server process. */
+  readonly database?: DatabaseArgs;
+  /** Machines (namespaces), and server processes on each. The committed HAProxy config names two backends. */
+  readonly machines?: number;
+  readonly processesPerMachine?: number;
+  /** HAProxy configuration file (default: the committed one); the bench writes one with more backends. */
+  readonly haproxyConfig?: string;
+  /** More arguments for every server process. */
+  readonly serverArgs?: readonly string[];
+}
+
+export interface LabServer {
+  readonly name: string;
+  readonly namespace: string;
+  /** host:port the balancer reaches it at. */
+  readonly address: string;
+  process: ServerProcess;
+}
+
+/** Removes the namespaces and bridge of this lab (also those a killed run left behind). */
+export function removeLabNetwork(): void {
+  for (const ns of execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').map((line) => line.split(' ')[0])) {
+    if (NAMESPACE.test(ns)) ip('netns', 'del', ns); // takes its end of the veth, and with it the pair
+  }
+  try {
+    ip('link', 'del', BRIDGE);
+  } catch {
+    // not there
+  }
+}
+
+/** The JSON log lines of one server process with this `event`. */
+export function logEvents(server: LabServer, event: string): Record<string, unknown>[] {
+  return server.process
+    .stderr()
+    .split('\n')
+    .filter((line) => line.startsWith('{') && line.includes(`"event":"${event}"`))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+export class ClusterLab {
+  readonly fx = new Fixture();
+  readonly servers: LabServer[] = [];
+  readonly work = this.fx.tempDir();
+  /** ws:// address of the balancer: the only one clients use. */
+  balancerUrl = '';
+  redisUrl = '';
+  private redisPort = 0;
+  private redis: ChildProcess | undefined;
+  private haproxy: ChildProcess | undefined;
+  private haproxyLog = '';
+  private serverArgs: string[] = [];
+
+  private constructor(private readonly options: ClusterLabOptions) {}
+
+  static async start(options: ClusterLabOptions = {}): Promise<ClusterLab> {
+    if (process.getuid?.() !== 0) throw new Error('ClusterLab needs root: it puts server processes into network namespaces');
+    const lab = new ClusterLab(options);
+    try {
+      await lab.build();
+    } catch (err) {
+      await lab.dispose();
+      throw err;
+    }
+    return lab;
+  }
+
+  /** HAProxy's own log (one line per request or tunnel, and its health-check transitions). */
+  get balancerLog(): string {
+    return this.haproxyLog;
+  }
+
+  /** The running server process where `alias` signed in (from the JSON logs). */
+  serverOf(alias: string): LabServer | undefined {
+    return this.servers.filter((s) => s.process.child.exitCode === null && s.process.child.signalCode === null).find((s) => logEvents(s, 'signIn.ok').some((line) => line.alias === alias));
+  }
+
+  /** Kills a server process without a word (SIGKILL). */
+  kill(server: LabServer): void {
+    server.process.child.kill('SIGKILL');
+  }
+
+  /** Kills Redis (SIGKILL: nothing saved) and starts an empty one on the same address. */
+  async restartRedis(): Promise<void> {
+    const old = this.redis!;
+    const gone = new Promise((resolve) => old.once('exit', resolve));
+    old.kill('SIGKILL');
+    await gone;
+    this.redis = await startRedis(this.fx, this.redisPort, BRIDGE_ADDRESS);
+  }
+
+  async dispose(): Promise<void> {
+    await this.fx.dispose();
+    removeLabNetwork();
+  }
+
+  private async build(): Promise<void> {
+    removeLabNetwork();
+    const machines = this.options.machines ?? 2;
+    ip('link', 'add', BRIDGE, 'type', 'bridge');
+    ip('addr', 'add', `${BRIDGE_ADDRESS}/24`, 'dev', BRIDGE);
+    ip('link', 'set', BRIDGE, 'up');
+    const hosts: { ns: string; address: string; node: string }[] = [];
+    for (let m = 1; m <= machines; m++) {
+      const ns = `cl-h${m}`;
+      const address = `10.77.0.${10 + m}`;
+      ip('netns', 'add', ns);
+      ip('link', 'add', `cl-h${m}v`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns);
+      ip('link', 'set', `cl-h${m}v`, 'master', BRIDGE);
+      ip('link', 'set', `cl-h${m}v`, 'up');
+      ip('-n', ns, 'addr', 'add', `${address}/24`, 'dev', 'eth0');
+      ip('-n', ns, 'link', 'set', 'eth0', 'up');
+      ip('-n', ns, 'link', 'set', 'lo', 'up');
+      // a Node that runs inside the namespace (exec: the process id stays the server's, for SIGKILL)
+      const node = join(this.work, `node-${ns}`);
+      writeFileSync(node, `#!/bin/sh\nexec ip netns exec ${ns} ${process.execPath} "$@"\n`);
+      chmodSync(node, 0o755);
+      hosts.push({ ns, address, node });
+    }
+
+    this.redisPort = await freePort();
+    this.redisUrl = `redis://${BRIDGE_ADDRESS}:${this.redisPort}`;
+    this.redis = await startRedis(this.fx, this.redisPort, BRIDGE_ADDRESS);
+
+    const database = (this.options.database ?? sharedSqlite)(this.work);
+    this.serverArgs = [...database, '--redis', this.redisUrl, '--redis-node-ttl', '1.5s', '--trusted-proxy', BRIDGE_ADDRESS, ...(this.options.serverArgs ?? [])];
+    const starting: Promise<void>[] = [];
+    for (const host of hosts) {
+      for (let k = 0; k < (this.options.processesPerMachine ?? 1); k++) {
+        const port = FIRST_PORT + k;
+        const name = `${host.ns}:${port}`;
+        starting.push(
+          spawnServer(this.fx, ['--host', host.address, '--port', String(port), ...this.serverArgs], {}, host.node).then((process) => {
+            this.servers.push({ name, namespace: host.ns, address: `${host.address}:${port}`, process });
+          }),
+        );
+      }
+    }
+    await Promise.all(starting);
+    this.servers.sort((a, b) => a.name.localeCompare(b.name));
+    await this.startBalancer();
+  }
+
+  private async startBalancer(): Promise<void> {
+    const listen = `127.0.0.1:${await freePort()}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, RA_LISTEN: listen };
+    this.servers.forEach((server, i) => (env[`RA_BACKEND_${i + 1}`] = server.address));
+    const config = this.options.haproxyConfig ?? HAPROXY_CONFIG;
+    execFileSync('haproxy', ['-c', '-q', '-f', config], { env, stdio: 'pipe' });
+    // -db: in the foreground, logging to its stdout
+    this.haproxy = this.fx.track(spawn('haproxy', ['-db', '-f', config], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+    for (const stream of [this.haproxy.stdout!, this.haproxy.stderr!]) stream.on('data', (chunk: Buffer) => (this.haproxyLog += chunk.toString()));
+    this.balancerUrl = `ws://${listen}`;
+    const [host, port] = listen.split(':');
+    await waitFor('haproxy to answer /healthz', () =>
+      fetch(`http://${host}:${port}/healthz`).then(
+        (res) => res.ok,
+        () => this.haproxy!.exitCode !== null && Promise.reject(new Error(`haproxy exited: ${this.haproxyLog}`)),
+      ),
+    );
+  }
+}
