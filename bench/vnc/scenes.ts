@@ -150,8 +150,12 @@ async function waitForObservation(
   return { clicks };
 }
 
-function delta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]));
+/**
+ * What the scene added to each cumulative counter of details(). A key ending in `Last` is a gauge (its latest
+ * value, e.g. hostApproximateTilesLast): it is kept as read, never subtracted (subtracting made it negative).
+ */
+export function delta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, k.endsWith('Last') ? v : v - (before[k] ?? 0)]));
 }
 
 const PALETTE = [0xff0000, 0x00ff00, 0x0000ff, 0xffff00, 0x00ffff, 0xff00ff, 0xffffff, 0x000000];
