@@ -11,7 +11,7 @@ import * as esbuild from 'esbuild';
 import { Browser, chromium, Page } from 'playwright-core';
 import { viewerChromium } from './Netns';
 import type { Cell, Observation, PictureHash } from './page/probe';
-import { nowMs } from './ScenePlayer';
+import { pageClockOffset } from '../pageClock';
 
 /** Answered by Playwright, never fetched; a loopback origin, which Chromium lets open connections to private addresses (the veth). */
 const PAGE_URL = 'http://127.0.0.1:9/viewer.html';
@@ -92,17 +92,9 @@ export class ViewerPage {
 
   /** Estimates the page clock's offset from the round trip with the smallest delay. */
   async calibrate(): Promise<void> {
-    let best = Infinity;
-    for (let i = 0; i < 15; i++) {
-      const before = nowMs();
-      const pageNow = await this.page.evaluate(() => window.benchProbe.now());
-      const after = nowMs();
-      if (after - before < best) {
-        best = after - before;
-        this.offsetMs = pageNow - (before + after) / 2;
-      }
-    }
-    this.uncertaintyMs = best / 2;
+    const clock = await pageClockOffset(() => this.page.evaluate(() => window.benchProbe.now()));
+    this.offsetMs = clock.offsetMs;
+    this.uncertaintyMs = clock.uncertaintyMs;
   }
 
   /** A page timestamp on this process's clock. */
