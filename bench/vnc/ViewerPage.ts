@@ -10,7 +10,7 @@ import * as path from 'path';
 import * as esbuild from 'esbuild';
 import { Browser, chromium, Page } from 'playwright-core';
 import { viewerChromium } from './Netns';
-import type { Cell, Observation, PictureHash } from './page/probe';
+import type { Cell, Grab, Observation, PictureHash } from './page/probe';
 import { pageClockOffset } from '../pageClock';
 
 /** Answered by Playwright, never fetched; a loopback origin, which Chromium lets open connections to private addresses (the veth). */
@@ -44,7 +44,7 @@ async function bundle(entry: string): Promise<string> {
   return result.outputFiles[0].text;
 }
 
-function findPidByArg(arg: string): number {
+export function findPidByArg(arg: string): number {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
@@ -122,6 +122,12 @@ export class ViewerPage {
   /** Row hashes of the picture the page shows (for the pixel check). */
   picture(skip: Cell, border: number): Promise<PictureHash> {
     return this.page.evaluate(([c, b]) => window.benchProbe.picture(c, b), [skip, border] as const);
+  }
+
+  /** The rectangle `r` of what the page shows now, as RGB, with when it was read on this process's clock. */
+  async grab(r: Cell): Promise<{ kind: Grab['kind']; t: number; width: number; height: number; rgb: Buffer }> {
+    const g = await this.page.evaluate((c) => window.benchProbe.grab(c), r);
+    return { kind: g.kind, t: this.toLocal(g.t), width: g.width, height: g.height, rgb: Buffer.from(g.rgbBase64, 'base64') };
   }
 
   async close(): Promise<void> {

@@ -66,6 +66,22 @@ export const METRICS: readonly Metric[] = [
   { key: 'idle_kbps', label: 'idle: kbit/s on the wire', scene: 'idle', better: 'lower', samples: (r) => one(r.costs && r.costs.downKbps + r.costs.upKbps), digits: 2 },
   { key: 'rtt_p50', label: 'click round trip p50, ms', scene: 'rtt', better: 'lower', samples: (r) => r.latencyMs ?? [] },
   { key: 'viewer_cpu_motion', label: 'viewer (Chromium) CPU under scroll, % of a core', scene: 'motion', better: 'lower', samples: (r) => one(r.costs?.viewerCpuPct) },
+  { key: 'editor_latency_p50', label: 'editor (VS Code): latency while scrolling a long file p50, ms', scene: 'editor', better: 'lower', samples: (r) => r.latencyMs ?? [] },
+  { key: 'editor_latency_p95', label: 'editor: latency while scrolling p95, ms', scene: 'editor', better: 'lower', samples: (r) => r.latencyMs ?? [], stat: p95 },
+  { key: 'editor_sharer_cpu', label: 'editor: sharer CPU while scrolling, % of a core', scene: 'editor', better: 'lower', samples: (r) => one(r.costs?.sharerCpuPct) },
+  { key: 'editor_kbps', label: 'editor: scrolling, kbit/s on the wire', scene: 'editor', better: 'lower', samples: (r) => one(r.costs && r.costs.downKbps + r.costs.upKbps), digits: 0 },
+  { key: 'editor_typing_kbps', label: 'editor: typing, kbit/s on the wire, both ways', scene: 'editor', better: 'lower', samples: (r) => one(r.details?.typingKbps) },
+  { key: 'editor_typing_cpu', label: 'editor: typing, sharer CPU, % of a core', scene: 'editor', better: 'lower', samples: (r) => one(r.details?.typingSharerCpuPct), digits: 2 },
+  { key: 'editor_caret_cpu', label: 'editor: caret blinking (idle), sharer CPU, % of a core', scene: 'editor', better: 'lower', samples: (r) => one(r.details?.caretSharerCpuPct), digits: 2 },
+  { key: 'editor_caret_kbps', label: 'editor: caret blinking (idle), kbit/s on the wire', scene: 'editor', better: 'lower', samples: (r) => one(r.details?.caretKbps), digits: 2 },
+  { key: 'photos_latency_p50', label: 'photos page: latency while scrolling p50, ms', scene: 'photos', better: 'lower', samples: (r) => r.latencyMs ?? [] },
+  { key: 'photos_sharer_cpu', label: 'photos page: sharer CPU while scrolling, % of a core', scene: 'photos', better: 'lower', samples: (r) => one(r.costs?.sharerCpuPct) },
+  { key: 'photos_kbps', label: 'photos page: scrolling, kbit/s on the wire', scene: 'photos', better: 'lower', samples: (r) => one(r.costs && r.costs.downKbps + r.costs.upKbps), digits: 0 },
+  { key: 'video_fps', label: 'video (30 frames/s clip): frames painted /s', scene: 'video', better: 'higher', samples: (r) => one(r.fps) },
+  { key: 'video_latency_p50', label: 'video: latency per frame p50, ms', scene: 'video', better: 'lower', samples: (r) => r.latencyMs ?? [] },
+  { key: 'video_psnr_db', label: 'video: PSNR of viewer frames vs the clip, dB (100 = identical)', scene: 'video', better: 'higher', samples: (r) => r.psnrDb ?? [] },
+  { key: 'video_sharer_cpu', label: 'video: sharer CPU, % of a core', scene: 'video', better: 'lower', samples: (r) => one(r.costs?.sharerCpuPct) },
+  { key: 'video_kbps', label: 'video: kbit/s on the wire', scene: 'video', better: 'lower', samples: (r) => one(r.costs && r.costs.downKbps + r.costs.upKbps), digits: 0 },
 ];
 
 export type Figures = Map<string, Interval>;

@@ -11,10 +11,14 @@ import { FRAME_THICKNESS } from '../../src/host/x11/X11SharingFrame';
 import { cpuPercent, machineBusy, memoryMiB, sampleCpu } from './ProcessMeter';
 import { VethCounters, vethCounters } from './Netns';
 import { LAYOUT, nowMs, ScenePlayer } from './ScenePlayer';
-import type { Observation } from './page/probe';
+import type { Cell, Observation } from './page/probe';
+import type { Page } from 'playwright-core';
 import { SystemUnderTest } from './SystemUnderTest';
+import type { DevDesk } from './DevDesk';
+import type { VideoPlayer } from './VideoPlayer';
+import { psnrRgb } from './psnr';
 
-export const SCENES = ['latency', 'motion', 'drag', 'buildlog', 'typing', 'idle', 'rtt'] as const;
+export const SCENES = ['latency', 'motion', 'drag', 'buildlog', 'typing', 'idle', 'rtt', 'editor', 'photos', 'video'] as const;
 export type SceneName = (typeof SCENES)[number];
 
 export interface Costs {
@@ -66,8 +70,18 @@ export interface SceneRun {
   inputLegMs?: number[];
   displayLegMs?: number[];
   pixel?: PixelCheck;
+  /** Video scene: PSNR (dB) of viewer frames against the clip frames they showed; identical = 100. */
+  psnrDb?: number[];
   details?: Record<string, number>;
+  /** Wall time of the whole scene (warm-up, body, pixel check), for planning a run's duration. */
+  wallMs?: number;
   error?: string;
+}
+
+/** The apps the developer scenes show, started on first use and shared by every system at one size. */
+export interface SceneApps {
+  desk(): Promise<DevDesk>;
+  video(): Promise<VideoPlayer>;
 }
 
 export interface SceneContext {
@@ -77,6 +91,8 @@ export interface SceneContext {
   readonly log: (line: string) => void;
   /** Where the bytes are counted, if not on the bench's veth (vethCounters): e.g. a network lab host's interface. */
   readonly wire?: () => Promise<VethCounters>;
+  /** The developer scenes' apps (editor, photos, video); absent where those scenes are not played. */
+  readonly apps?: SceneApps;
 }
 
 export interface SceneOptions {
@@ -249,7 +265,7 @@ async function latency(ctx: SceneContext, o: SceneOptions): Promise<Body> {
 /** Full-screen scrolling text at up to 60 frames/s; frames painted, and latency per frame from its marker. */
 async function motion(ctx: SceneContext, o: SceneOptions): Promise<Body> {
   const { system, player } = ctx;
-  await system.viewer.setCells(Array.from({ length: LAYOUT.markerBits }, (_, bit) => LAYOUT.markerCell(bit)));
+  await system.viewer.setCells(markerCells());
   player.startMotion(60);
   try {
     await sleep(2000); // the same ramp for everyone: WebRTC's bandwidth estimate, VNC's update pipeline
@@ -370,16 +386,225 @@ async function rtt(ctx: SceneContext, o: SceneOptions): Promise<Body> {
   return { latencyMs, inputLegMs, displayLegMs, missed };
 }
 
-const BODIES: Record<SceneName, (ctx: SceneContext, o: SceneOptions) => Promise<Body>> = { latency, motion, drag, buildlog, typing, idle, rtt };
+function appsOf(ctx: SceneContext): SceneApps {
+  if (!ctx.apps) throw new Error('this scene needs the developer apps (SceneContext.apps)');
+  return ctx.apps;
+}
+
+/**
+ * Wheel turns over `page` at `perSecond`, `delta` px each, reversing every `turnMs` so a long page never runs
+ * out; runs until the returned stop() is awaited.
+ */
+function wheelLoop(page: Page, delta: number, perSecond: number, turnMs: number): () => Promise<void> {
+  let running = true;
+  const loop = (async () => {
+    const start = Date.now();
+    for (let i = 0; running; i++) {
+      const direction = Math.floor((Date.now() - start) / turnMs) % 2 === 0 ? 1 : -1;
+      await page.mouse.wheel(0, direction * delta).catch(() => undefined);
+      await sleep(Math.max(0, start + ((i + 1) * 1000) / perSecond - Date.now()));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+  };
+}
+
+/**
+ * A real VS Code editor (code-server in Chromium): scrolling a long file with patch latency trials meanwhile,
+ * then typing a comment at 10 characters/s, then the caret blinking with nothing else happening (a developer's
+ * idle). The scroll's latency and costs are the run's; typing's and the caret's costs are in its details.
+ */
+async function editor(ctx: SceneContext, o: SceneOptions): Promise<Body> {
+  const desk = await appsOf(ctx).desk();
+  const page = await desk.show('editor');
+  await ctx.player.raiseProbes();
+  const { width, height } = ctx.player.size();
+  await page.mouse.move(width * 0.55, height * 0.5);
+  const stopWheel = wheelLoop(page, 120, 20, 2000);
+  let scroll: { value: { samples: number[]; missed: number }; costs: Costs };
+  const details0 = await ctx.system.details();
+  try {
+    await sleep(1000);
+    const end = Date.now() + o.seconds * 1000;
+    scroll = await measured(ctx, () => patchTrials(ctx, 1000, () => Date.now() > end));
+  } finally {
+    await stopWheel();
+  }
+  await ctx.system.viewer.setCells([]);
+  await page.mouse.click(width * 0.55, height * 0.5);
+  await page.keyboard.press('End');
+  await page.keyboard.press('Enter');
+  await sleep(500);
+  const typed = await measured(ctx, async () => {
+    const text = `// ${TYPED}`.slice(0, o.seconds * 10);
+    const start = performance.now();
+    for (const [i, char] of [...text].entries()) {
+      await sleep(Math.max(0, start + i * 100 - performance.now()));
+      await page.keyboard.type(char);
+    }
+  });
+  await sleep(1000); // the last key's repaint is typing, not idle
+  const caret = await measured(ctx, () => sleep(o.idleSeconds * 1000));
+  // leave the file as it was for the next system: remove the typed line
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Shift+End');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  const kbps = (c: Costs): number => c.downKbps + c.upKbps;
+  return {
+    latencyMs: scroll.value.samples,
+    missed: scroll.value.missed,
+    costs: scroll.costs,
+    details: {
+      ...delta(details0, await ctx.system.details()),
+      typingKbps: kbps(typed.costs),
+      typingSharerCpuPct: typed.costs.sharerCpuPct,
+      caretKbps: kbps(caret.costs),
+      caretSharerCpuPct: caret.costs.sharerCpuPct,
+    },
+  };
+}
+
+/** A browser page of photos scrolled with the wheel (smooth scrolling), with patch latency trials meanwhile. */
+async function photos(ctx: SceneContext, o: SceneOptions): Promise<Body> {
+  const desk = await appsOf(ctx).desk();
+  const page = await desk.show('photos');
+  await ctx.player.raiseProbes();
+  const { width, height } = ctx.player.size();
+  await page.mouse.move(width * 0.4, height * 0.5);
+  const stopWheel = wheelLoop(page, 100, 10, 3000);
+  try {
+    await sleep(1000);
+    const end = Date.now() + o.seconds * 1000;
+    const details0 = await ctx.system.details();
+    const { value, costs } = await measured(ctx, () => patchTrials(ctx, 1000, () => Date.now() > end));
+    return { latencyMs: value.samples, missed: value.missed, costs, details: delta(details0, await ctx.system.details()) };
+  } finally {
+    await stopWheel();
+  }
+}
+
+/** Cells of the frame-number marker: where the motion and video scenes write their frame numbers. */
+const markerCells = (): Cell[] => Array.from({ length: LAYOUT.markerBits }, (_, bit) => LAYOUT.markerCell(bit));
+
+/** The frame number in a grabbed RGB picture whose top-left is the screen's (the marker cells' centres). */
+export function markerInGrab(rgb: Uint8Array, width: number): number {
+  const values = markerCells().map((c) => {
+    let r = 0;
+    let g = 0;
+    let b = 0;
+    for (let y = c.y + c.h / 2 - 4; y < c.y + c.h / 2 + 4; y++) {
+      for (let x = c.x + c.w / 2 - 4; x < c.x + c.w / 2 + 4; x++) {
+        const o = (y * width + x) * 3;
+        r += rgb[o];
+        g += rgb[o + 1];
+        b += rgb[o + 2];
+      }
+    }
+    return (Math.round(r / 64) << 16) | (Math.round(g / 64) << 8) | Math.round(b / 64);
+  });
+  return decodeMarker(values);
+}
+
+/** PSNR above this is reported as this (identical pictures have an infinite PSNR, which JSON cannot hold). */
+export const PSNR_IDENTICAL_DB = 100;
+/** Shown frames either side of a grab's marker that its picture may come from (a torn update). */
+const NEIGHBOURS = 3;
+
+/**
+ * A video playing (VideoPlayer: a real H.264 clip at 30 frames/s in a window of a quarter of the screen):
+ * frames painted and latency from its frame marker, as the motion scene, and the picture quality of viewer
+ * frames grabbed meanwhile against the clip frames they showed (PSNR; our host may send this as video).
+ */
+async function video(ctx: SceneContext, o: SceneOptions): Promise<Body> {
+  const { system } = ctx;
+  const player = await appsOf(ctx).video();
+  await system.viewer.setCells(markerCells());
+  await player.start();
+  const grabs: { t: number; rgb: Buffer; width: number; height: number; kind: string }[] = [];
+  try {
+    await sleep(2000); // the same ramp as the motion scene
+    await system.viewer.drain();
+    const details0 = await system.details();
+    const counts0 = player.counts();
+    const { value, costs } = await measured(ctx, async () => {
+      const seen = new Map<number, number>();
+      const end = Date.now() + o.seconds * 1000;
+      let nextGrab = Date.now() + 500;
+      while (Date.now() < end) {
+        await sleep(250);
+        if (Date.now() >= nextGrab && grabs.length < 4) {
+          grabs.push(await system.viewer.grab(player.rect));
+          nextGrab = Date.now() + 700;
+        }
+        for (const ob of (await system.viewer.drain()).observations) {
+          const n = decodeMarker(ob.values);
+          if (!seen.has(n)) seen.set(n, ob.t);
+        }
+      }
+      return seen;
+    });
+    const counts = player.counts();
+    const latencyMs: number[] = [];
+    let undecodable = 0;
+    for (const [n, t] of value) {
+      const shown = player.frame(n);
+      if (shown === undefined) undecodable++;
+      else latencyMs.push(t - shown.at);
+    }
+    // Quality, after the measured part (decoding the clip again costs this process, not the systems). A viewer
+    // may paint the marker and the picture in separate updates (VNC's rectangles), so each grab is compared
+    // with the clip frames shown around its marker's (NEIGHBOURS before and after) and the best one counts.
+    const crop = { top: LAYOUT.markerCell(0).h, bottom: 0, left: FRAME_THICKNESS, right: 0 };
+    const psnrDb: number[] = [];
+    const offsets: number[] = [];
+    for (const g of grabs) {
+      const n = markerInGrab(g.rgb, g.width);
+      const around = Array.from({ length: 2 * NEIGHBOURS + 1 }, (_, k) => n - NEIGHBOURS + k).filter((m) => player.frame(m));
+      if (!around.length) continue;
+      const references = await player.sourceFrames(around.map((m) => (player.frame(m) as { index: number }).index));
+      let best = { db: -Infinity, offset: 0 };
+      for (const m of around) {
+        const ref = references.get((player.frame(m) as { index: number }).index);
+        if (!ref || ref.length !== g.rgb.length) continue;
+        const db = Math.min(PSNR_IDENTICAL_DB, psnrRgb(ref, g.rgb, g.width, g.height, crop));
+        if (db > best.db) best = { db, offset: m - n };
+      }
+      if (Number.isFinite(best.db)) {
+        psnrDb.push(best.db);
+        offsets.push(best.offset);
+      }
+    }
+    const details = {
+      ...delta(details0, await system.details()),
+      undecodableMarkers: undecodable,
+      grabs: grabs.length,
+      grabsOnVideo: grabs.filter((g) => g.kind === 'video').length,
+      grabsUnmatched: grabs.length - psnrDb.length,
+      /** How far (in shown frames) the best-matching clip frame was from the grab's marker, summed over grabs. */
+      grabsMarkerOffsetSum: offsets.reduce((a, b) => a + Math.abs(b), 0),
+      playerStalls: counts.stalls - counts0.stalls,
+    };
+    return { fps: value.size / costs.seconds, sceneFps: (counts.shown - counts0.shown) / costs.seconds, latencyMs, psnrDb, costs, details };
+  } finally {
+    await player.stop();
+  }
+}
+
+const BODIES: Record<SceneName, (ctx: SceneContext, o: SceneOptions) => Promise<Body>> = { latency, motion, drag, buildlog, typing, idle, rtt, editor, photos, video };
 
 /** Warm-up, the scene, then the pixel check, with whatever the scene left on screen cleaned up. */
-export async function playScene(ctx: SceneContext, scene: SceneName, o: SceneOptions): Promise<Body & { pixel: PixelCheck }> {
+export async function playScene(ctx: SceneContext, scene: SceneName, o: SceneOptions): Promise<Body & { pixel: PixelCheck; wallMs: number }> {
+  const start = performance.now();
   await warmUp(ctx);
   try {
     const body = await BODIES[scene](ctx, o);
-    return { ...body, pixel: await pixelCheck(ctx, 8000) };
+    return { ...body, pixel: await pixelCheck(ctx, 8000), wallMs: performance.now() - start };
   } finally {
     if (scene === 'typing') await ctx.player.closeXterm();
     if (scene === 'buildlog') await ctx.player.closeBuildLog();
+    if (scene === 'editor' || scene === 'photos') await (await ctx.apps?.desk())?.hide();
   }
 }
