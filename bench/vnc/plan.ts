@@ -33,19 +33,28 @@ export function applyCliOptions(argv: readonly string[]): void {
   }
 }
 
-/** Seconds of one scene beyond its own length: warm-up, ramps, pixel check, app work (1080p; 4K scales them). */
+/**
+ * Seconds of one scene beyond its own length at 1080p — warm-up, ramps, the pixel check, app work — from the
+ * smoke runs' SceneRun.wallMs (load 9–17 on 2 cores, so on the safe side for a quiet machine).
+ */
 const FIXED_S: Record<SceneName, number> = {
-  latency: 2,
-  motion: 4.5,
-  drag: 3.5,
-  buildlog: 4.5,
-  typing: 3.5,
-  idle: 4,
-  rtt: 2,
-  editor: 7,
-  photos: 3.5,
-  video: 6,
+  latency: 1.5,
+  motion: 4,
+  drag: 5,
+  buildlog: 5,
+  typing: 3,
+  idle: 3,
+  rtt: 1,
+  editor: 11,
+  photos: 6,
+  video: 8,
 };
+/**
+ * A pixel check that never matches waits until nothing has changed for 3 s: x11vnc leaves JPEG residue after
+ * photo-like content and fails most later scenes of a round, X0tigervnc the editor's and photos' (their Tight
+ * JPEG); averaged over the matrix, about this much per scene.
+ */
+const PIXEL_FAIL_ALLOWANCE_S = 1.5;
 
 /** Seconds of the scene's own measured part for these options. */
 function ownSeconds(scene: SceneName, o: SceneOptions): number {
@@ -73,9 +82,11 @@ export interface RunShape {
   options: SceneOptions;
 }
 
-/** Start and connect of one system (ours takes longer to its first exact picture), and the one-off app set-up per size. */
-const START_S = 8;
-const LARGE_FACTOR = 1.6;
+/** Start, connect (ours takes longer to its first exact picture) and stop of one system, averaged over the matrix. */
+const START_S = 6;
+/** 4K: starts, pixel checks and the apps' drawing take about this much longer (smoke runs). */
+const LARGE_FACTOR = 1.8;
+/** code-server and the two Chromium windows, started once per size, and the video clip made once (cached after). */
 const APPS_SETUP_S = 40;
 
 export function estimate(shape: RunShape): { minutes: number; text: string } {
@@ -85,7 +96,7 @@ export function estimate(shape: RunShape): { minutes: number; text: string } {
     const large = size.width * size.height > 1920 * 1080;
     const scenes = large ? shape.scenes4k : shape.scenes;
     const systems = large ? shape.systems4k : shape.systems;
-    const perSystemRound = START_S + scenes.reduce((sum, s) => sum + FIXED_S[s] * (large ? LARGE_FACTOR : 1) + ownSeconds(s, shape.options), 0);
+    const perSystemRound = START_S * (large ? LARGE_FACTOR : 1) + scenes.reduce((sum, s) => sum + (FIXED_S[s] + PIXEL_FAIL_ALLOWANCE_S) * (large ? LARGE_FACTOR : 1) + ownSeconds(s, shape.options), 0);
     const apps = scenes.some((s) => s === 'editor' || s === 'photos' || s === 'video') ? APPS_SETUP_S * (large ? LARGE_FACTOR : 1) : 0;
     const sizeSeconds = perSystemRound * systems * shape.rounds + apps;
     seconds += sizeSeconds;

@@ -222,6 +222,8 @@ export async function pixelCheck(ctx: SceneContext, timeoutMs: number): Promise<
   // either of the last two reads: a screen that keeps changing on its own (a blinking caret) is then
   // matched whenever the viewer shows a picture X really had, however the reads fall against the blink.
   let previous: number[] | undefined;
+  let previousPicture: number[] | undefined;
+  let changedAt = start;
   let rowsDifferent = Infinity;
   let kind: PixelCheck['kind'] = 'none';
   let different: number[] = [];
@@ -229,6 +231,9 @@ export async function pixelCheck(ctx: SceneContext, timeoutMs: number): Promise<
     const screen = await ctx.player.screenHashes(skip, FRAME_THICKNESS);
     const picture = await ctx.system.viewer.picture(skip, FRAME_THICKNESS);
     kind = picture.kind;
+    const same = (a: number[] | undefined, b: number[]): boolean => a !== undefined && a.length === b.length && a.every((h, y) => h === b[y]);
+    if (!same(previous, screen) || !same(previousPicture, picture.rows)) changedAt = performance.now();
+    previousPicture = picture.rows;
     if (picture.kind === 'canvas' && picture.rows.length === screen.length) {
       const diff = (x: number[]): number[] => x.flatMap((h, y) => (picture.rows[y] === h ? [] : [y]));
       different = [screen, previous].filter((x): x is number[] => x !== undefined).map(diff).reduce((a, b) => (b.length < a.length ? b : a));
@@ -238,13 +243,18 @@ export async function pixelCheck(ctx: SceneContext, timeoutMs: number): Promise<
       rowsDifferent = screen.length;
     }
     previous = screen;
-    if (performance.now() - start > timeoutMs) {
+    // a wrong picture that neither the screen nor the viewer has changed for STUCK_MS is never repaired:
+    // waiting out the deadline would only lengthen the run (x11vnc's JPEG residue, for one)
+    if (performance.now() - start > timeoutMs || performance.now() - changedAt > STUCK_MS) {
       if (process.env.BENCH_DEBUG) await saveMismatch(ctx);
       return { kind, exact: false, rowsDifferent, firstRow: different[0], lastRow: different.at(-1), settleMs: performance.now() - start };
     }
     await sleep(100);
   }
 }
+
+/** A wrong picture with no change on either side for this long is final. */
+const STUCK_MS = 3000;
 
 /** BENCH_DEBUG: what the viewer showed and what X had, side by side in the temp dir, to look at. */
 async function saveMismatch(ctx: SceneContext): Promise<void> {
