@@ -218,7 +218,12 @@ function summaryOf(run: SceneRun): string {
   return parts.join('; ');
 }
 
-applyCliOptions(process.argv.slice(2));
+try {
+  applyCliOptions(process.argv.slice(2));
+} catch (err) {
+  log((err as Error).message);
+  process.exit(2);
+}
 if (insideSharerNamespace() || process.env.BENCH_PLAN_ONLY) {
   main().then(
     // libwebrtc (loaded for the stage profile) can crash while the event loop drains: leave explicitly
