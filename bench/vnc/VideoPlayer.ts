@@ -148,29 +148,44 @@ export class VideoPlayer {
     return f && { at: f[0], index: f[1] };
   }
 
-  /** Clip frames `indices` as RGB, decoded again in one pass (the same decoder and conversion as while playing). */
-  async sourceFrames(indices: number[]): Promise<Map<number, Buffer>> {
-    const wanted = [...new Set(indices)].sort((a, b) => a - b);
-    const out = new Map<number, Buffer>();
-    if (!wanted.length) return out;
-    const frameBytes = this.rect.w * this.rect.h * 4;
-    const select = wanted.map((i) => `eq(n\\,${i})`).join('+');
-    const { stdout } = await execFileAsync('ffmpeg', ['-v', 'error', '-i', this.clip, '-vf', `select=${select}`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'bgr0', '-'], {
-      encoding: 'buffer',
-      maxBuffer: frameBytes * wanted.length + 1024,
-    });
-    if (stdout.length !== frameBytes * wanted.length) throw new Error(`decoding clip frames ${wanted.join(',')}: got ${stdout.length} bytes`);
-    wanted.forEach((index, k) => {
-      const bgrx = stdout.subarray(k * frameBytes, (k + 1) * frameBytes);
-      const rgb = Buffer.alloc(this.rect.w * this.rect.h * 3);
-      for (let i = 0, o = 0; o < rgb.length; i += 4, o += 3) {
-        rgb[o] = bgrx[i + 2];
-        rgb[o + 1] = bgrx[i + 1];
-        rgb[o + 2] = bgrx[i];
-      }
-      out.set(index, rgb);
-    });
+  /** Clip frame indices shown between `from` and `to` (this process's clock). */
+  indicesShownBetween(from: number, to: number): Set<number> {
+    const out = new Set<number>();
+    for (const [at, index] of this.frames.values()) if (at >= from && at <= to) out.add(index);
     return out;
+  }
+
+  /**
+   * Decodes the clip once more (the same decoder and conversion as while playing) and hands each frame whose
+   * index is in `wanted` to `visit` as RGB, one frame in memory at a time.
+   */
+  async visitSourceFrames(wanted: Set<number>, visit: (index: number, rgb: Buffer) => void): Promise<void> {
+    if (!wanted.size) return;
+    const frameBytes = this.rect.w * this.rect.h * 4;
+    const rgb = Buffer.alloc(this.rect.w * this.rect.h * 3);
+    const decoder = spawn('ffmpeg', ['-v', 'error', '-i', this.clip, '-f', 'rawvideo', '-pix_fmt', 'bgr0', '-'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let pending: Buffer = Buffer.alloc(0);
+    let index = 0;
+    const last = Math.max(...wanted);
+    await new Promise<void>((resolve, reject) => {
+      decoder.once('error', reject);
+      decoder.once('close', () => resolve());
+      (decoder.stdout as NodeJS.ReadableStream).on('data', (chunk: Buffer) => {
+        pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+        while (pending.length >= frameBytes) {
+          if (wanted.has(index)) {
+            for (let i = 0, o = 0; o < rgb.length; i += 4, o += 3) {
+              rgb[o] = pending[i + 2];
+              rgb[o + 1] = pending[i + 1];
+              rgb[o + 2] = pending[i];
+            }
+            visit(index, rgb);
+          }
+          pending = pending.subarray(frameBytes);
+          if (++index > last) decoder.kill('SIGKILL');
+        }
+      });
+    });
   }
 
   /** Stops playing and unmaps the window. */
