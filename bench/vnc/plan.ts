@@ -47,7 +47,7 @@ const FIXED_S: Record<SceneName, number> = {
   rtt: 1,
   editor: 11,
   photos: 6,
-  video: 8,
+  video: 12,
 };
 /**
  * A pixel check that never matches waits until nothing has changed for 3 s: x11vnc leaves JPEG residue after
