@@ -76,9 +76,9 @@ function versions(): Record<string, string> {
 }
 
 function checkTools(): void {
-  for (const tool of ['x11vnc', 'X0tigervnc', 'websockify', 'Xvfb', 'xterm', 'xdotool', 'python3', '/usr/bin/chromium']) {
+  for (const tool of ['x11vnc', 'X0tigervnc', 'websockify', 'Xvfb', 'xterm', 'xdotool', 'python3', 'ffmpeg', '/usr/bin/chromium']) {
     if (sh(`command -v ${tool}`).startsWith('unavailable')) {
-      throw new Error(`${tool} is not installed (Debian: apt-get install -y x11vnc tigervnc-scraping-server websockify xvfb xterm xdotool python3 chromium)`);
+      throw new Error(`${tool} is not installed (Debian: apt-get install -y x11vnc tigervnc-scraping-server websockify xvfb xterm xdotool python3 ffmpeg chromium)`);
     }
   }
 }
