@@ -33,7 +33,7 @@ const BENCHES: readonly Bench[] = [
   {
     name: 'vs-vnc',
     command: 'npm run bench',
-    what: 'ours at Auto vs the best of x11vnc (default, tuned, -threads) and TigerVNC X0tigervnc (default, tuned), noVNC viewers, veth between two namespaces, 1080p and 4K (bench/results/vs-vnc.md)',
+    what: 'ours at Auto vs the best of x11vnc (default, tuned, -threads) and TigerVNC X0tigervnc (default, tuned), noVNC viewers, veth between two namespaces, 1080p and 4K; synthetic scenes and developer scenes (VS Code editor, photos page, video with PSNR) (bench/results/vs-vnc.md)',
     target: 'latency p50 ≤ ½ best VNC and ≤ 30 ms (4K ≤ 50), fps ≥ 2× best VNC (4K ≥ 30), typing bytes ≤ best VNC, idle ≤ 1 %, CPU per frame ≤ best VNC, pixel-exact',
   },
 ];

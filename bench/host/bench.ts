@@ -12,6 +12,7 @@ import { X11Display } from '../../src/host/x11/X11Display';
 import { buildHost } from '../../test/host/support/buildHost';
 import { startXvfb } from '../../test/support/xvfb';
 import { qualityFor } from '../../src/session/QualityPresets';
+import { pageClockOffset } from '../pageClock';
 import { saveRun } from '../resultsStore';
 import { MARKER } from './marker';
 import { startScene } from './scene';
@@ -45,25 +46,6 @@ async function until(what: string, probe: () => boolean | Promise<boolean>, time
     if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
     await sleep(20);
   }
-}
-
-/**
- * The page clock minus this process's clock, from the round trip with the smallest delay (as bench/vnc
- * does), and half that round trip: how far off the offset can be.
- */
-async function pageClockOffset(page: { evaluate<T>(f: () => T): Promise<T> }): Promise<{ offsetMs: number; uncertaintyMs: number }> {
-  let best = Infinity;
-  let offsetMs = 0;
-  for (let i = 0; i < 15; i++) {
-    const before = performance.timeOrigin + performance.now();
-    const pageNow = await page.evaluate(() => performance.timeOrigin + performance.now());
-    const after = performance.timeOrigin + performance.now();
-    if (after - before < best) {
-      best = after - before;
-      offsetMs = pageNow - (before + after) / 2;
-    }
-  }
-  return { offsetMs, uncertaintyMs: best / 2 };
 }
 
 async function main(): Promise<void> {
@@ -101,7 +83,7 @@ async function main(): Promise<void> {
     const moving = await viewer.page.evaluate(() => window.remoteAssist.takePainted());
     const movingSeconds = (performance.now() - t0) / 1000;
     const cpuMoving = ((cpuSeconds(hostPid) - cpu0) / movingSeconds) * 100;
-    const clock = await pageClockOffset(viewer.page);
+    const clock = await pageClockOffset(() => viewer.page.evaluate(() => performance.timeOrigin + performance.now()));
     // Every painted frame whose marker names a drawn tick is a sample, negative ones included (they would
     // mean a clock or marker fault, and must show); a marker naming no drawn tick is counted as unmatched.
     const latencies: number[] = [];

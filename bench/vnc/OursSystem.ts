@@ -43,7 +43,7 @@ export class OursSystem implements SystemUnderTest {
   ) {
     host.onStats((s) => {
       this.hostStats.push({ ...s, atMs: performance.now() });
-      if (process.env.BENCH_DEBUG) process.stderr.write(`${spec.id} link ${JSON.stringify(s.link)} regionFps ${s.regionFps}\n`);
+      if (process.env.BENCH_DEBUG) process.stderr.write(`${spec.id} ${s.mode} link ${JSON.stringify(s.link)} regionFps ${s.regionFps} regionMs ${s.regionMs} regionKbps ${s.regionKbps}\n`);
     });
     host.onChat((text) => this.chats.push({ text, atMs: performance.now() }));
     // the sharer says yes to every request: consent is not what is measured here
@@ -100,6 +100,8 @@ export class OursSystem implements SystemUnderTest {
       /** Seconds the host spent sending video rather than lossless regions. */
       hostVideoSeconds: sum((s) => (s.mode === 'video' ? 1 : 0)),
       hostRegionFrames: sum((s) => s.regionFps ?? 0),
+      /** Host ms spent on region frames (diff, scroll detection, encode), weighted by frames sent. */
+      hostRegionWorkMs: sum((s) => (s.regionMs ?? 0) * (s.regionFps ?? 0)),
       hostEncodedFrames: sum((s) => s.encodedFps ?? 0),
       hostEncodeMs: sum((s) => (s.encodeMs ?? 0) * (s.encodedFps ?? 0)),
       hostSendDelayMs: sum((s) => (s.sendDelayMs ?? 0) * (s.encodedFps ?? 0)),

@@ -160,6 +160,18 @@ export class ScenePlayer {
     return player;
   }
 
+  /** The screen's size in pixels. */
+  size(): { width: number; height: number } {
+    return { width: this.width, height: this.height };
+  }
+
+  /** Puts the latency patch and the click target back on top (after an app's window was mapped over them). */
+  async raiseProbes(): Promise<void> {
+    this.X.RaiseWindow(this.patchWin);
+    this.X.RaiseWindow(this.clickWin);
+    await this.X.sync();
+  }
+
   /** Paints the latency patch; returns when the request was handed to the X server. */
   async setPatch(colour: number): Promise<number> {
     this.X.ChangeWindowAttributes(this.patchWin, { backgroundPixel: colour });

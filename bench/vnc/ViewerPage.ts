@@ -10,8 +10,8 @@ import * as path from 'path';
 import * as esbuild from 'esbuild';
 import { Browser, chromium, Page } from 'playwright-core';
 import { viewerChromium } from './Netns';
-import type { Cell, Observation, PictureHash } from './page/probe';
-import { nowMs } from './ScenePlayer';
+import type { Cell, Grab, Observation, PictureHash } from './page/probe';
+import { pageClockOffset } from '../pageClock';
 
 /** Answered by Playwright, never fetched; a loopback origin, which Chromium lets open connections to private addresses (the veth). */
 const PAGE_URL = 'http://127.0.0.1:9/viewer.html';
@@ -44,7 +44,7 @@ async function bundle(entry: string): Promise<string> {
   return result.outputFiles[0].text;
 }
 
-function findPidByArg(arg: string): number {
+export function findPidByArg(arg: string): number {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
@@ -92,17 +92,9 @@ export class ViewerPage {
 
   /** Estimates the page clock's offset from the round trip with the smallest delay. */
   async calibrate(): Promise<void> {
-    let best = Infinity;
-    for (let i = 0; i < 15; i++) {
-      const before = nowMs();
-      const pageNow = await this.page.evaluate(() => window.benchProbe.now());
-      const after = nowMs();
-      if (after - before < best) {
-        best = after - before;
-        this.offsetMs = pageNow - (before + after) / 2;
-      }
-    }
-    this.uncertaintyMs = best / 2;
+    const clock = await pageClockOffset(() => this.page.evaluate(() => window.benchProbe.now()));
+    this.offsetMs = clock.offsetMs;
+    this.uncertaintyMs = clock.uncertaintyMs;
   }
 
   /** A page timestamp on this process's clock. */
@@ -130,6 +122,12 @@ export class ViewerPage {
   /** Row hashes of the picture the page shows (for the pixel check). */
   picture(skip: Cell, border: number): Promise<PictureHash> {
     return this.page.evaluate(([c, b]) => window.benchProbe.picture(c, b), [skip, border] as const);
+  }
+
+  /** The rectangle `r` of what the page shows now, as RGB, with when it was read on this process's clock. */
+  async grab(r: Cell): Promise<{ kind: Grab['kind']; t: number; width: number; height: number; rgb: Buffer }> {
+    const g = await this.page.evaluate((c) => window.benchProbe.grab(c), r);
+    return { kind: g.kind, t: this.toLocal(g.t), width: g.width, height: g.height, rgb: Buffer.from(g.rgbBase64, 'base64') };
   }
 
   async close(): Promise<void> {

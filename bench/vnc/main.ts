@@ -7,10 +7,13 @@
  * Writes the raw results to bench/results/vs-vnc/<start time>.json (a file per run), then the tables
  * (bench/results/vs-vnc.md, README) from every raw file; the last stdout line is the issue's JSON.
  *
- * Environment: BENCH_ROUNDS (5), BENCH_TRIALS (latency and click trials per run, 15), BENCH_SECONDS (scene
- * length, 5), BENCH_IDLE_S (10), BENCH_SIZES (1920x1080,3840x2160), BENCH_SCENES (all: latency, motion, drag,
- * buildlog, typing, idle, rtt), BENCH_SCENES_4K (latency,motion,drag,idle), BENCH_SYSTEMS (ids from MATRIX in
- * SystemUnderTest.ts), BENCH_SYSTEMS_4K (as BENCH_SYSTEMS), BENCH_QUALITY (a JSON Quality for ours instead of the preset), BENCH_DEBUG.
+ * Options (bench/vnc/plan.ts; each also an environment variable): --rounds (BENCH_ROUNDS, 5), --trials (latency
+ * and click trials per run, BENCH_TRIALS, 15), --seconds (scene length, BENCH_SECONDS, 5), --idle-seconds
+ * (BENCH_IDLE_S, 10), --sizes (BENCH_SIZES, 1920x1080,3840x2160), --scenes (BENCH_SCENES, all: latency, motion,
+ * drag, buildlog, typing, idle, rtt, editor, photos, video), --scenes-4k (BENCH_SCENES_4K, as --scenes),
+ * --systems (BENCH_SYSTEMS, ids from MATRIX in SystemUnderTest.ts), --systems-4k (BENCH_SYSTEMS_4K, as
+ * --systems), --quality (BENCH_QUALITY, a JSON Quality for ours instead of the preset), --debug (BENCH_DEBUG),
+ * --plan (print the run's estimated duration and run nothing).
  */
 import { execFileSync } from 'child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
@@ -25,6 +28,9 @@ import { pixelCheck, playScene, SceneContext, SceneName, SceneOptions, SceneRun,
 import { profileStages } from './StageProfile';
 import { MATRIX, SystemSpec, SystemUnderTest } from './SystemUnderTest';
 import { VncSystem } from './VncSystem';
+import { DevDesk } from './DevDesk';
+import { VideoPlayer } from './VideoPlayer';
+import { applyCliOptions, estimate } from './plan';
 import { qualityFor } from '../../src/session/QualityPresets';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -70,9 +76,9 @@ function versions(): Record<string, string> {
 }
 
 function checkTools(): void {
-  for (const tool of ['x11vnc', 'X0tigervnc', 'websockify', 'Xvfb', 'xterm', 'xdotool', 'python3', '/usr/bin/chromium']) {
+  for (const tool of ['x11vnc', 'X0tigervnc', 'websockify', 'Xvfb', 'xterm', 'xdotool', 'python3', 'ffmpeg', '/usr/bin/chromium']) {
     if (sh(`command -v ${tool}`).startsWith('unavailable')) {
-      throw new Error(`${tool} is not installed (Debian: apt-get install -y x11vnc tigervnc-scraping-server websockify xvfb xterm xdotool python3 chromium)`);
+      throw new Error(`${tool} is not installed (Debian: apt-get install -y x11vnc tigervnc-scraping-server websockify xvfb xterm xdotool python3 ffmpeg chromium)`);
     }
   }
 }
@@ -84,7 +90,6 @@ function startSystem(spec: SystemSpec, display: string, width: number, height: n
 }
 
 async function main(): Promise<void> {
-  checkTools();
   const rounds = int('BENCH_ROUNDS', 5);
   const options: SceneOptions = { trials: int('BENCH_TRIALS', 15), seconds: int('BENCH_SECONDS', 5), idleSeconds: int('BENCH_IDLE_S', 10) };
   const sizes = (process.env.BENCH_SIZES ?? '1920x1080,3840x2160').split(',').map((s) => {
@@ -93,11 +98,18 @@ async function main(): Promise<void> {
     return { width: Number(m[1]), height: Number(m[2]) };
   });
   const scenes = list<SceneName>('BENCH_SCENES', SCENES);
-  const scenes4k = list<SceneName>('BENCH_SCENES_4K', SCENES, ['latency', 'motion', 'drag', 'idle']);
+  const scenes4k = list<SceneName>('BENCH_SCENES_4K', SCENES, scenes);
   const ids = list('BENCH_SYSTEMS', MATRIX.map((s) => s.id));
   const systems = MATRIX.filter((s) => ids.includes(s.id));
   const ids4k = list('BENCH_SYSTEMS_4K', MATRIX.map((s) => s.id), ids);
   const systems4k = MATRIX.filter((s) => ids4k.includes(s.id));
+  const plan = estimate({ rounds, sizes, scenes, scenes4k, systems: systems.length, systems4k: systems4k.length, options });
+  log(`plan: ${plan.text}`);
+  if (process.env.BENCH_PLAN_ONLY) {
+    process.stdout.write(`${JSON.stringify({ bench: 'vs-vnc-plan', estimated_minutes: plan.minutes })}\n`);
+    return;
+  }
+  checkTools();
   if (vethMtu() !== MTU) throw new Error(`the veth's MTU is ${vethMtu()}, not ${MTU}`);
 
   const raw: RawRun = {
@@ -128,6 +140,13 @@ async function main(): Promise<void> {
     const sizeSystems = large ? systems4k : systems;
     const display = await startXvfb(width, height);
     let player: ScenePlayer | undefined;
+    // the developer scenes' apps: started on first use, shared by every system and round at this size
+    let desk: Promise<DevDesk> | undefined;
+    let videoPlayer: Promise<VideoPlayer> | undefined;
+    const apps = {
+      desk: () => (desk ??= DevDesk.open(display.display, width, height, log)),
+      video: () => (videoPlayer ??= VideoPlayer.open(display.display, { x: 0, y: 0, w: width / 2, h: height / 2 })),
+    };
     try {
       player = await ScenePlayer.open(display.display);
       const xvfb = xvfbPid(display.display);
@@ -141,7 +160,7 @@ async function main(): Promise<void> {
           try {
             const t0 = performance.now();
             system = await startSystem(spec, display.display, width, height);
-            const ctx: SceneContext = { system, player, xvfbPid: xvfb, log };
+            const ctx: SceneContext = { system, player, xvfbPid: xvfb, log, apps };
             await system.viewer.setCells([]);
             const pixel = await pixelCheck(ctx, 30_000);
             raw.connects.push({ system: spec.id, round, size, ms: performance.now() - t0, pixel });
@@ -173,6 +192,8 @@ async function main(): Promise<void> {
         });
       }
     } finally {
+      await (await desk?.catch(() => undefined))?.dispose();
+      await (await videoPlayer?.catch(() => undefined))?.dispose();
       await player?.dispose();
       await display.stop();
     }
@@ -190,12 +211,20 @@ function summaryOf(run: SceneRun): string {
   const parts: string[] = [];
   if (run.latencyMs?.length) parts.push(`latency p50 ${[...run.latencyMs].sort((a, b) => a - b)[Math.floor(run.latencyMs.length / 2)].toFixed(1)} ms (${run.latencyMs.length}, ${run.missed ?? 0} missed)`);
   if (run.fps !== undefined) parts.push(`${run.fps.toFixed(1)} fps of ${run.sceneFps?.toFixed(1)}`);
+  if (run.psnrDb?.length) parts.push(`PSNR ${run.psnrDb.map((p) => p.toFixed(1)).join('/')} dB`);
   if (run.costs) parts.push(`sharer ${run.costs.sharerCpuPct.toFixed(1)} %, ${(run.costs.downKbps + run.costs.upKbps).toFixed(0)} kbit/s`);
   if (run.pixel) parts.push(run.pixel.exact ? `pixel-exact after ${run.pixel.settleMs.toFixed(0)} ms` : `NOT exact (${run.pixel.kind}, ${run.pixel.rowsDifferent} rows)`);
+  if (run.wallMs !== undefined) parts.push(`${(run.wallMs / 1000).toFixed(1)} s`);
   return parts.join('; ');
 }
 
-if (insideSharerNamespace()) {
+try {
+  applyCliOptions(process.argv.slice(2));
+} catch (err) {
+  log((err as Error).message);
+  process.exit(2);
+}
+if (insideSharerNamespace() || process.env.BENCH_PLAN_ONLY) {
   main().then(
     // libwebrtc (loaded for the stage profile) can crash while the event loop drains: leave explicitly
     () => process.exit(0),

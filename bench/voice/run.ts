@@ -26,7 +26,9 @@ import { chromiumIn, NetLab } from '../../test/support/netlab';
 import { ProductPanel } from '../../test/audio/support/productPanel';
 import { startPulseAudio } from '../../test/audio/support/pulseaudio';
 import { HEARD, mouthToEar, sayAndHear, speak } from '../../test/audio/support/speech';
+import { pageClockOffset } from '../pageClock';
 import { saveRun } from '../resultsStore';
+import { qualityFor } from '../../src/session/QualityPresets';
 
 const TARGET_MS = 150;
 const SHAPE = { rateKbit: 2000, delayMs: 40, lossPct: 0.5 };
@@ -148,7 +150,8 @@ async function run(
   };
   supervisor.onSignal((payload) => panel.post({ type: 'viewerSignal', payload }));
   try {
-    supervisor.start({ quality: { maxKbps: shaped ? 500 : 1000, fps: 10, scale: 1 } });
+    // The product's default screen quality (Auto) shares the link with the voice, as users get it.
+    supervisor.start({ quality: qualityFor('Auto') });
     await until('the viewer to connect', () => connected);
     sharer.start();
     await until('both sides live', () => sharer.current.live && helper.current.live);
@@ -164,6 +167,13 @@ async function run(
     /** Each round as printed, kept with the run (bench/results/voice). */
     const roundLog: Record<string, unknown>[] = [];
     const startedAt = new Date();
+    // The page's onsets are on its clock: calibrated as bench/vnc does, and the uncertainty kept with the run.
+    const clock = await pageClockOffset(() => panel.now());
+    console.log(`panel clock calibrated: offset ${clock.offsetMs.toFixed(2)} ms ±${clock.uncertaintyMs.toFixed(2)} ms`);
+    /** Rounds whose ear recording did not match the mouth (not understood), per direction: counted, never hidden. */
+    const lost: Record<Direction, number> = { sharerToHelper: 0, helperToSharer: 0 };
+    /** Stage times below zero (a clock or probe fault): kept in the medians and counted. */
+    let negativeStages = 0;
     let jb = await panel.audioReceiveTotals();
     const rtpStart = jb;
     /** The worklet's running count of underruns (it ran dry while playing) at the first and last report. */
@@ -180,7 +190,8 @@ async function run(
         const heard = await sayAndHear(pulse, feed, mouth, ear, sentence);
         const at: Record<string, number | undefined> = { mouth: onsetIn(heard.mouth, heard.mouthStart), ear: onsetIn(heard.ear, heard.earStart) };
         const values: Record<string, number[]> = {};
-        for (const o of [...readTrace(roundStart), ...(await panel.takeVoiceOnsets())]) {
+        const pageOnsets = (await panel.takeVoiceOnsets()).map((o) => ({ ...o, at: o.at - clock.offsetMs }));
+        for (const o of [...readTrace(roundStart), ...pageOnsets]) {
           if (o.value === undefined) at[o.point] ??= o.at;
           else (values[o.point] ??= []).push(o.value);
         }
@@ -205,11 +216,13 @@ async function run(
           const to = at[point];
           if (from === undefined || to === undefined) return `${stage} ?`;
           (stageMs[key][stage] ??= []).push(to - from);
+          if (to - from < 0) negativeStages++;
           return `${stage} ${(to - from).toFixed(0)}`;
         });
         const match = mouthToEar(heard.mouth, heard.mouthStart, heard.ear, heard.earStart);
         correlations.push(match.correlation);
         if (match.correlation >= HEARD) latency[key].push(match.latencyMs);
+        else lost[key]++;
         roundLog.push({ direction: key, round: i + 1, latencyMs: Math.round(match.latencyMs), correlation: Math.round(match.correlation * 100) / 100, stages: stageText, buffers: bufferText });
         console.log(
           `${key.padEnd(15)} round ${String(i + 1).padStart(2)}: ${match.latencyMs.toFixed(0).padStart(4)} ms (correlation ${match.correlation.toFixed(2)}) ` +
@@ -232,6 +245,13 @@ async function run(
       sharerToHelperMedianMs: median(latency.sharerToHelper),
       helperToSharerMedianMs: median(latency.helperToSharer),
       understoodRounds: latency.sharerToHelper.length + latency.helperToSharer.length,
+      /** Rounds not understood (correlation below HEARD), per direction: out of the medians, counted here. */
+      lostRounds: lost,
+      /** Mouth-to-ear samples below zero among the understood (a clock fault): in the medians, counted here. */
+      negativeLatencies: [...latency.sharerToHelper, ...latency.helperToSharer].filter((ms) => ms < 0).length,
+      negativeStages,
+      quality: 'auto',
+      clockUncertaintyMs: Math.round(clock.uncertaintyMs * 100) / 100,
       minCorrelation: Math.round(Math.min(...correlations) * 100) / 100,
       sharerToHelperStages: stages('sharerToHelper'),
       helperToSharerStages: stages('helperToSharer'),
@@ -248,6 +268,7 @@ async function run(
       loadAverage1mStart: Math.round(loadStart * 10) / 10,
       loadAverage1m: Math.round(loadavg()[0] * 10) / 10,
     };
+    console.log(`not understood: sharer→helper ${lost.sharerToHelper} of ${rounds}, helper→sharer ${lost.helperToSharer} of ${rounds}; negative samples: ${summary.negativeLatencies} mouth-to-ear, ${negativeStages} stage times`);
     console.log(`median mouth-to-ear: sharer→helper ${summary.sharerToHelperMedianMs} ms, helper→sharer ${summary.helperToSharerMedianMs} ms (target ≤ ${TARGET_MS} ms)`);
     if (!shaped) for (const key of ['sharerToHelper', 'helperToSharer'] as const) explainMiss(key, summary[`${key}MedianMs`], summary[`${key}Stages`]);
     if (!process.argv.includes('--no-save')) saveRun(shaped ? 'voice-shaped' : 'voice', startedAt, summary, { rounds: roundLog });

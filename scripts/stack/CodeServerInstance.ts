@@ -17,7 +17,8 @@ export interface CodeServerOptions {
   /** Holds user data, extensions, config and the workspace folder. */
   readonly rootDir: string;
   readonly logDir: string;
-  readonly vsix: string;
+  /** The extension to install first; none for a bare workbench (the vs-VNC bench's editor scene). */
+  readonly vsix?: string;
   /** User settings (settings.json). */
   readonly settings: Record<string, unknown>;
   /** Remote (machine) settings: where machine-scoped settings such as allowRemoteControl live. */
@@ -80,9 +81,11 @@ export class CodeServerInstance {
     const entry = join(options.installDir, 'out/node/entry.js');
     const common = ['--config', configFile, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
 
-    await promisify(execFile)(process.execPath, [entry, ...common, '--force', '--install-extension', options.vsix], { env, timeout: 180_000 }).catch((err: Error & { stdout?: string; stderr?: string }) => {
-      throw new Error(`installing ${options.vsix} into ${options.name}'s code-server failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
-    });
+    if (options.vsix) {
+      await promisify(execFile)(process.execPath, [entry, ...common, '--force', '--install-extension', options.vsix], { env, timeout: 180_000 }).catch((err: Error & { stdout?: string; stderr?: string }) => {
+        throw new Error(`installing ${options.vsix} into ${options.name}'s code-server failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+      });
+    }
 
     const proc = new SpawnedProcess(
       `code-server ${options.name}`,

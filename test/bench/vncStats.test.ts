@@ -5,6 +5,8 @@
 import * as assert from 'assert';
 import { rowHashes } from '../../bench/vnc/ScenePlayer';
 import { bootstrap, separated } from '../../bench/vnc/stats';
+import { delta } from '../../bench/vnc/scenes';
+import { RawRun, summary } from '../../bench/vnc/report';
 
 describe('bench vs-vnc statistics', () => {
   it('gives the pooled median and an interval that holds it; runs that agree give a narrow one', () => {
@@ -58,5 +60,17 @@ describe('bench vs-vnc statistics', () => {
       inside.filter((h, y) => h !== before[y]),
       [inside[5]],
     );
+  });
+
+  it('subtracts cumulative counters but keeps a gauge (…Last) as read, so it never goes negative', () => {
+    assert.deepStrictEqual(delta({ hostFrames: 10, hostApproximateTilesLast: 40 }, { hostFrames: 25, hostApproximateTilesLast: 3 }), { hostFrames: 15, hostApproximateTilesLast: 3 });
+  });
+
+  it("prints exactly the issue's keys, in its order, on the summary line", () => {
+    const raw: RawRun = { bench: 'vs-vnc', startedAt: '', finishedAt: '', load: { start: '1 1 1', end: '', samples: [] }, cpus: 2, settings: { rounds: 1 }, versions: {}, systems: [], connects: [], runs: [], errors: [] };
+    assert.deepStrictEqual(Object.keys(summary(raw)), [
+      'bench', 'preset', 'latency_p50_ms', 'best_vnc_latency_p50_ms', 'fps', 'best_vnc_fps', 'fps_4k', 'latency_4k_p50_ms', 'typing_kbps_both',
+      'best_vnc_typing_kbps_both', 'idle_cpu_pct', 'cpu_ms_per_frame', 'best_vnc_cpu_ms_per_frame', 'pixel_exact', 'runs',
+    ]);
   });
 });

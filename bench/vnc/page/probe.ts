@@ -31,6 +31,16 @@ export interface PictureHash {
   readonly rows: number[];
 }
 
+/** A rectangle of what the page shows, as RGB bytes (base64), for comparing with source frames (PSNR). */
+export interface Grab {
+  readonly kind: 'canvas' | 'video' | 'none';
+  /** When the page read it (epoch ms). */
+  readonly t: number;
+  readonly width: number;
+  readonly height: number;
+  readonly rgbBase64: string;
+}
+
 export interface ProbeApi {
   /** Starts the sampler on whatever `surface()` returns at each animation frame. */
   watch(surface: () => Surface | undefined): void;
@@ -38,6 +48,8 @@ export interface ProbeApi {
   drain(): { observations: Observation[]; ticks: number; clicks: number[] };
   /** Row hashes of the shown canvas, leaving out `skip` (where a cursor may be painted) and a `border` px edge. */
   picture(skip: Cell, border: number): PictureHash;
+  /** The rectangle `r` (screen pixels) of what the page shows now, at screen scale. */
+  grab(r: Cell): Grab;
   now(): number;
 }
 
@@ -156,6 +168,27 @@ window.benchProbe = {
       rows.push(h >>> 0);
     }
     return { kind: 'canvas', width, height, rows };
+  },
+  grab(r) {
+    const s = current?.();
+    const t = epoch(performance.now());
+    if (!s || (s.kind === 'video' && !s.video.videoWidth)) return { kind: 'none', t, width: 0, height: 0, rgbBase64: '' };
+    const canvas = document.createElement('canvas');
+    canvas.width = r.w;
+    canvas.height = r.h;
+    const g = canvas.getContext('2d') as CanvasRenderingContext2D;
+    const scale = s.kind === 'canvas' ? 1 : s.scale;
+    g.drawImage(s.kind === 'canvas' ? s.canvas : s.video, r.x * scale, r.y * scale, r.w * scale, r.h * scale, 0, 0, r.w, r.h);
+    const rgba = g.getImageData(0, 0, r.w, r.h).data;
+    const rgb = new Uint8Array(r.w * r.h * 3);
+    for (let i = 0, o = 0; i < rgba.length; i += 4, o += 3) {
+      rgb[o] = rgba[i];
+      rgb[o + 1] = rgba[i + 1];
+      rgb[o + 2] = rgba[i + 2];
+    }
+    let binary = '';
+    for (let i = 0; i < rgb.length; i += 0x8000) binary += String.fromCharCode(...rgb.subarray(i, i + 0x8000));
+    return { kind: s.kind, t, width: r.w, height: r.h, rgbBase64: btoa(binary) };
   },
   now: () => epoch(performance.now()),
 };

@@ -159,7 +159,12 @@ export class ProductPanel {
     return this.page.evaluate(() => (window as unknown as { __raArrivals: [number, number, number][] }).__raArrivals.splice(0));
   }
 
-  /** Speech onsets seen in the page since the last call (see pageVoiceProbe.ts). */
+  /** The page's wall clock (timeOrigin + now), for a bench to calibrate its timestamps against its own. */
+  now(): Promise<number> {
+    return this.page.evaluate(() => performance.timeOrigin + performance.now());
+  }
+
+  /** Speech onsets seen in the page since the last call (see pageVoiceProbe.ts), on the page's clock. */
   takeVoiceOnsets(): Promise<{ point: string; at: number; value?: number }[]> {
     return this.page.evaluate(() => {
       const w = window as unknown as { __raVoiceOnsets: { point: string; at: number; value?: number }[] };
