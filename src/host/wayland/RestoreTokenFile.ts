@@ -13,10 +13,13 @@ const TOKEN = /^[\w.:-]{1,200}$/;
 export class RestoreTokenFile {
   constructor(readonly path: string) {}
 
-  /** $REMOTE_ASSIST_STATE_DIR, else $XDG_STATE_HOME/remote-assist, else ~/.local/state/remote-assist. */
-  static forEnv(env: NodeJS.ProcessEnv): RestoreTokenFile {
+  /**
+   * In $REMOTE_ASSIST_STATE_DIR, else $XDG_STATE_HOME/remote-assist, else ~/.local/state/remote-assist; one file
+   * per kind of session (the screen cast's and the remote desktop's tokens are not interchangeable).
+   */
+  static forEnv(env: NodeJS.ProcessEnv, kind: 'screen' | 'control'): RestoreTokenFile {
     const dir = env.REMOTE_ASSIST_STATE_DIR || join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'remote-assist');
-    return new RestoreTokenFile(join(dir, 'portal-restore-token'));
+    return new RestoreTokenFile(join(dir, kind === 'screen' ? 'portal-restore-token' : 'portal-restore-token-control'));
   }
 
   read(): string | undefined {

@@ -4,7 +4,7 @@
  * xdg-desktop-portal with its GNOME backend, which shows the real consent dialog. Everything runs with a
  * private HOME and XDG_RUNTIME_DIR and is killed by stop(), process group by process group.
  */
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -80,6 +80,8 @@ export class HeadlessGnome {
       }
       await exited;
     }
+    // xdg-document-portal (activated with the portal) mounts a FUSE file system in the runtime dir.
+    spawnSync('fusermount3', ['-u', '-z', path.join(this.runtimeDir, 'doc')], { stdio: 'ignore' });
     rmSync(this.root, { recursive: true, force: true });
   }
 

@@ -31,12 +31,22 @@ export class LocalUser {
     const castPath = (await cast.getInterface('org.gnome.Mutter.ScreenCast').CreateSession({ 'remote-desktop-session-id': new dbus.Variant('s', id.value) })) as string;
     const castSession = await bus.getProxyObject('org.gnome.Mutter.ScreenCast', castPath);
     const streamPath = (await castSession.getInterface('org.gnome.Mutter.ScreenCast.Session').RecordMonitor('', { 'cursor-mode': new dbus.Variant('u', 1) })) as string;
-    const stream = await bus.getProxyObject('org.gnome.Mutter.ScreenCast', streamPath);
-    const node = new Promise<number>((resolve) => stream.getInterface('org.gnome.Mutter.ScreenCast.Stream').on('PipeWireStreamAdded', resolve));
+    const streamObject = await bus.getProxyObject('org.gnome.Mutter.ScreenCast', streamPath);
+    const node = new Promise<number>((resolve) => streamObject.getInterface('org.gnome.Mutter.ScreenCast.Stream').on('PipeWireStreamAdded', resolve));
     const hands = rdSession.getInterface('org.gnome.Mutter.RemoteDesktop.Session');
     await hands.Start();
-    const eyes = new PipeWireCapture({ node: await node, x: 0, y: 0, width: gnome.width, height: gnome.height }, undefined, gnome.env);
-    await eyes.ready();
+    const stream = { node: await node, x: 0, y: 0, width: gnome.width, height: gnome.height };
+    // A reader started while the new node is still being set up can fail to link ("Failed to set pipeline to PAUSED"): try again.
+    const eyes = await until('the screen cast of the monitor', async () => {
+      const capture = new PipeWireCapture(stream, undefined, gnome.env);
+      try {
+        await capture.ready();
+        return capture;
+      } catch {
+        capture.dispose();
+        return undefined;
+      }
+    }, 20_000, 200);
     return new LocalUser(bus, hands, streamPath, eyes, gnome.width);
   }
 
@@ -69,11 +79,9 @@ export class LocalUser {
     const cx = Math.round(this.width / 2);
     const cy = 360;
     await until('the portal dialog on the screen', () => this.seesDialog(), 20_000);
-    await this.click(cx, cy + 25);
     // Share turns from pale to GNOME blue (#3584e4) once a monitor is selected.
-    await until('the Share button to become active', async () => (await this.colorAt(cx + 180, cy - 138))[0] < 100, 10_000);
-    await this.click(cx + 212, cy - 128);
-    await until('the dialog to close', async () => !(await this.seesDialog()), 10_000);
+    await this.clickUntil(cx, cy + 25, 'the Share button to become active', async () => isBlue(await this.colorAt(cx + 180, cy - 138)));
+    await this.clickUntil(cx + 212, cy - 128, 'the dialog to close', async () => !(await this.seesDialog()));
   }
 
   /** Resolves with the next frame the compositor sends (the screen changed since the last look). */
@@ -86,13 +94,48 @@ export class LocalUser {
   async cancelScreenShare(): Promise<void> {
     const cx = Math.round(this.width / 2);
     await until('the portal dialog on the screen', () => this.seesDialog(), 20_000);
-    await this.click(cx - 210, 360 - 128);
-    await until('the dialog to close', async () => !(await this.seesDialog()), 10_000);
+    await this.clickUntil(cx - 210, 360 - 128, 'the dialog to close', async () => !(await this.seesDialog()));
+  }
+
+  /**
+   * Answers GNOME's "Remote desktop" dialog (the monitor comes selected): switches "Allow remote interaction"
+   * on when `interaction`, then clicks Share.
+   */
+  async allowRemoteDesktop(interaction: boolean): Promise<void> {
+    const cx = Math.round(this.width / 2);
+    await until('the remote desktop dialog on the screen', () => this.seesDialog(), 20_000);
+    // The switch's track turns blue when on.
+    if (interaction) await this.clickUntil(cx + 190, 432, 'remote interaction switched on', async () => isBlue(await this.colorAt(cx + 172, 432)));
+    await this.clickUntil(cx + 212, 360 - 128, 'the dialog to close', async () => !(await this.seesDialog()));
+  }
+
+  /**
+   * Ends the portal's GNOME backend (xdg-desktop-portal-gnome), which owns mutter's sessions for the portal:
+   * mutter closes them and the portal closes its sessions — the Closed signal a sharer's Stop on GNOME Shell's
+   * indicator also ends in. (The indicator itself is GNOME Shell's, which a headless mutter does not run, and
+   * mutter lets only a session's creator Stop it over D-Bus.)
+   */
+  async endPortalBackend(): Promise<void> {
+    const dbusObject = await this.bus.getProxyObject('org.freedesktop.DBus', '/org/freedesktop/DBus');
+    const pid = (await dbusObject.getInterface('org.freedesktop.DBus').GetConnectionUnixProcessID('org.freedesktop.impl.portal.desktop.gnome')) as number;
+    process.kill(pid, 'SIGTERM');
+  }
+
+  /** Clicks, and clicks again while `done` does not hold within a second (a click GTK took as a hover). */
+  private async clickUntil(x: number, y: number, what: string, done: () => Promise<boolean>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.click(x, y);
+      const ok = await until(what, async () => (await done()) || undefined, 1000).catch(() => false);
+      if (ok) return;
+      if (attempt === 10) throw new Error(`timed out clicking ${x},${y} for ${what}`);
+    }
   }
 
   /** Whether the dialog is on the screen now. */
   async seesDialog(): Promise<boolean> {
-    return isDialogGrey(await this.colorAt(Math.round(this.width / 2), 460)) && isDialogGrey(await this.colorAt(Math.round(this.width / 2) - 240, 490));
+    // Two points of the dialog's body below its content, left and right (the same in both GNOME dialogs).
+    const cx = Math.round(this.width / 2);
+    return isDialogGrey(await this.colorAt(cx - 240, 490)) && isDialogGrey(await this.colorAt(cx + 240, 490));
   }
 
   leave(): void {
@@ -104,4 +147,9 @@ export class LocalUser {
 /** The dialog's body (#fafafa); nothing the paint client draws is this light. */
 function isDialogGrey([r, g, b]: Rgb): boolean {
   return r > 240 && g > 240 && b > 240;
+}
+
+/** GNOME's accent blue (#3584e4), of an active button or a switch that is on. */
+function isBlue([r, g, b]: Rgb): boolean {
+  return r < 100 && g > 100 && g < 160 && b > 200;
 }
