@@ -109,18 +109,6 @@ export class LocalUser {
     await this.clickUntil(cx + 212, 360 - 128, 'the dialog to close', async () => !(await this.seesDialog()));
   }
 
-  /**
-   * Ends the portal's GNOME backend (xdg-desktop-portal-gnome), which owns mutter's sessions for the portal:
-   * mutter closes them and the portal closes its sessions — the Closed signal a sharer's Stop on GNOME Shell's
-   * indicator also ends in. (The indicator itself is GNOME Shell's, which a headless mutter does not run, and
-   * mutter lets only a session's creator Stop it over D-Bus.)
-   */
-  async endPortalBackend(): Promise<void> {
-    const dbusObject = await this.bus.getProxyObject('org.freedesktop.DBus', '/org/freedesktop/DBus');
-    const pid = (await dbusObject.getInterface('org.freedesktop.DBus').GetConnectionUnixProcessID('org.freedesktop.impl.portal.desktop.gnome')) as number;
-    process.kill(pid, 'SIGTERM');
-  }
-
   /** Clicks, and clicks again while `done` does not hold within a second (a click GTK took as a hover). */
   private async clickUntil(x: number, y: number, what: string, done: () => Promise<boolean>): Promise<void> {
     for (let attempt = 1; ; attempt++) {
