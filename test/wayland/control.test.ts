@@ -79,7 +79,7 @@ describe('wayland: control through the desktop portal (headless GNOME)', functio
     await gnome?.stop();
   });
 
-  it('applies nothing before the grant, then moves, clicks and types once the sharer allowed remote interaction', async function () {
+  it('applies nothing before the grant, then moves, clicks, scrolls and types once the sharer allowed remote interaction', async function () {
     const p = await page().evaluate(() => window.remoteAssist.pagePoint(700, 300, 1280, 720));
     await page().mouse.move(p.x, p.y);
     await page().mouse.click(p.x, p.y);
@@ -102,6 +102,8 @@ describe('wayland: control through the desktop portal (headless GNOME)', functio
     // mutter presses Shift itself for H and ! (the keysym's level on the sharer's keymap).
     const typed = () => events.slice(from).filter((e) => e.key && e.key !== 'z' && !e.key.startsWith('Shift')).map((e) => e.key).join(' ');
     await until('the typed keys in the client', () => typed() === 'H i exclam', 20_000, 50, () => `${typed()} ${seen()}`);
+    await page().mouse.wheel(0, 120);
+    await until('a wheel notch down in the client', () => events.some((e) => e.scroll === 'down' || (Array.isArray(e.scroll) && (e.scroll[1] as number) > 0)), 20_000, 50, seen);
     // What the helper did before the grant never arrived.
     assert.ok(!events.some((e) => e.key === 'q'), 'a key typed before the grant arrived');
     assert.ok(!events.some((e) => e.motion && e.motion[0] === 700 && e.motion[1] === 300), 'a move made before the grant arrived');

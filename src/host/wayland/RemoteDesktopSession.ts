@@ -1,7 +1,7 @@
 /**
  * One org.freedesktop.portal.RemoteDesktop session: keyboard and pointer the sharer allowed in the portal's
  * dialog ("Allow remote interaction"), with a monitor stream of its own — the portal places absolute pointer
- * motion on a stream. Calls are sent in order on the bus without waiting; flush() waits for the last answer.
+ * motion on a stream. Calls go one after another (each after the portal answered the last); flush() waits for all.
  */
 import * as dbus from 'dbus-next';
 import { Disposable, Emitter, toDisposable } from '../../common/lifecycle';
@@ -113,8 +113,11 @@ export class RemoteDesktopSession extends Disposable {
 
   private send(member: string, signature: string, args: unknown[]): void {
     if (this.closed) return;
-    this.last = this.bus.call(REMOTE_DESKTOP, member, `oa{sv}${signature}`, [this.handle, {}, ...args]).catch((err: HostError) => {
-      if (!this.closed) this._onError.fire(err);
-    });
+    // One call at a time: each is sent once the portal answered the one before, so none can overtake another.
+    this.last = this.last
+      .then(() => (this.closed ? undefined : this.bus.call(REMOTE_DESKTOP, member, `oa{sv}${signature}`, [this.handle, {}, ...args])))
+      .catch((err: HostError) => {
+        if (!this.closed) this._onError.fire(err);
+      });
   }
 }
