@@ -32,8 +32,12 @@ export function machinesFor(target: Target): Machine[] {
   return [`${format}-${cpu}` as Machine];
 }
 
-/** Externals the .vsix does not carry: VS Code itself, and ws's optional speed-ups. */
-const NOT_SHIPPED = ['vscode', 'bufferutil', 'utf-8-validate', NATIVE_SQLITE];
+/**
+ * Externals the .vsix does not carry: VS Code itself, ws's optional speed-ups, and usocket (dbus-next's
+ * descriptor passing for the Wayland portal: it has no prebuilt binaries and nothing is compiled here, so the
+ * packaged host reads the portal's PipeWire node through the default PipeWire socket instead).
+ */
+const NOT_SHIPPED = ['vscode', 'bufferutil', 'utf-8-validate', NATIVE_SQLITE, 'usocket'];
 
 /**
  * Packages the bundles `require` at run time: the bundles' externals (scripts/node-externals.json: native code,

@@ -1,7 +1,8 @@
 /**
  * Picks what captures the screen and applies input on this machine: X11 (complete: damage-driven capture,
  * cursor, monitors, XTEST input, local ESC) or libnut on Windows/macOS (capture and input through libnut, local
- * ESC through uiohook-napi; view only where uiohook does not load). Anything else
+ * ESC through uiohook-napi; view only where uiohook does not load) or Wayland (the desktop portal's ScreenCast
+ * and RemoteDesktop sessions, frames from PipeWire). Anything else
  * fails with a clear ERR_PLATFORM_UNSUPPORTED — never a silent black screen.
  */
 import { ScreenChoice } from '../protocol/host';
@@ -24,6 +25,7 @@ import { X11SharingFrame } from './x11/X11SharingFrame';
 import { FrameMaskedCapture } from './capture/FrameMaskedCapture';
 import { X11Windows } from './x11/X11Windows';
 import { X11Overlay } from './x11/X11Overlay';
+import { openWayland } from './wayland/WaylandBackend';
 
 /** What is shared: the live area, the sharer's choice, and switching it where the platform can. */
 export interface SharedScreen {
@@ -57,15 +59,13 @@ export interface PlatformBackend {
   readonly overlay?: X11Overlay;
 }
 
-export type BackendKind = 'x11' | 'libnut';
+export type BackendKind = 'x11' | 'libnut' | 'wayland';
 
 /** Which backend serves this session, or a clear reason why none can. */
 export function chooseBackend(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): BackendKind {
   if (platform === 'win32' || platform === 'darwin') return 'libnut';
-  // Under Wayland an X display (Xwayland) shows only X clients: sharing it would look like a black screen.
-  if (env.XDG_SESSION_TYPE === 'wayland' || env.WAYLAND_DISPLAY) {
-    throw new HostError('ERR_PLATFORM_UNSUPPORTED', 'Screen sharing is not supported in Wayland sessions yet; log in with an X11 session to share your screen.');
-  }
+  // Under Wayland an X display (Xwayland) shows only X clients: the screen comes through the desktop portal.
+  if (env.XDG_SESSION_TYPE === 'wayland' || env.WAYLAND_DISPLAY) return 'wayland';
   if (!env.DISPLAY) {
     throw new HostError('ERR_PLATFORM_UNSUPPORTED', 'No X11 display (DISPLAY is not set): screen sharing is not supported in this session yet.');
   }
@@ -76,6 +76,7 @@ export function chooseBackend(platform: NodeJS.Platform, env: NodeJS.ProcessEnv)
 export async function openBackend(kind: BackendKind, env: NodeJS.ProcessEnv, screen: ScreenChoice): Promise<PlatformBackend> {
   const resources = new DisposableStore();
   try {
+    if (kind === 'wayland') return await openWayland(env, screen, resources);
     return kind === 'x11' ? await openX11(env.DISPLAY as string, screen, resources) : openLibnut(screen, resources);
   } catch (err) {
     resources.dispose();

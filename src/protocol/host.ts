@@ -157,6 +157,9 @@ export const HostErrorCode = z.enum([
   'ERR_INTERNAL',
   'ERR_PERMISSION_SCREEN_RECORDING', // macOS: VS Code lacks the Screen Recording permission
   'ERR_PERMISSION_ACCESSIBILITY', // macOS: VS Code lacks the Accessibility permission (control)
+  'ERR_PORTAL', // Wayland: the desktop portal is missing, lacks ScreenCast/RemoteDesktop, or failed
+  'ERR_PORTAL_REFUSED', // Wayland: the sharer cancelled the portal's dialog
+  'ERR_PIPEWIRE', // Wayland: the PipeWire stream of the screen cast could not be read or ended
 ]);
 export type HostErrorCode = z.infer<typeof HostErrorCode>;
 

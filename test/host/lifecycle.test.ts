@@ -95,12 +95,12 @@ describe('host: lifecycle', function () {
       }
     }
 
-    it('says clearly that Wayland without X11 is not supported yet', async function () {
-      const env: NodeJS.ProcessEnv = { ...process.env, WAYLAND_DISPLAY: 'wayland-0', XDG_SESSION_TYPE: 'wayland' };
+    it('says clearly when a Wayland session has no desktop portal to share through', async function () {
+      const env: NodeJS.ProcessEnv = { ...process.env, WAYLAND_DISPLAY: 'wayland-0', XDG_SESSION_TYPE: 'wayland', DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/ra-bus' };
       delete env.DISPLAY;
       const error = await fatalError(env);
-      assert.strictEqual(error.code, 'ERR_PLATFORM_UNSUPPORTED');
-      assert.match(error.message, /not supported in Wayland sessions yet/);
+      assert.strictEqual(error.code, 'ERR_PORTAL');
+      assert.match(error.message, /The D-Bus session bus cannot be reached .*the desktop portal is needed to share a Wayland screen/);
       assert.strictEqual(error.fatal, true);
     });
 

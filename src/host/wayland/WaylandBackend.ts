@@ -1,0 +1,72 @@
+/**
+ * The Wayland backend: the screen through the desktop portal's ScreenCast session and its PipeWire stream,
+ * control through a RemoteDesktop session opened when control is granted (WaylandRemoteControl).
+ * The portal asks the sharer which monitor to share (its own dialog, outside our process: we never see the
+ * screen before they answer); "Remember this selection" gives a restore token that the host keeps, so the next
+ * session starts without the dialog. The cursor is drawn into the frames by the compositor.
+ */
+import { DisposableStore, Emitter } from '../../common/lifecycle';
+import { ScreenChoice } from '../../protocol/host';
+import { ScreenArea } from '../capture/ScreenArea';
+import { CursorShape, CursorTracker } from '../capture/ScreenCapture';
+import { HostError } from '../HostError';
+import type { PlatformBackend, SharedScreen } from '../PlatformBackend';
+import { PipeWireCapture } from './PipeWireCapture';
+import { PortalBus } from './PortalBus';
+import { RestoreTokenFile } from './RestoreTokenFile';
+import { ScreenCastSession } from './ScreenCastSession';
+import { WaylandInput } from './WaylandInput';
+import { WaylandRemoteControl } from './WaylandRemoteControl';
+
+export async function openWayland(env: NodeJS.ProcessEnv, screen: ScreenChoice, resources: DisposableStore): Promise<PlatformBackend> {
+  if (screen !== 'all') throw new HostError('ERR_MONITOR_NOT_FOUND', 'On Wayland the monitor to share is chosen in the system dialog: share "all" and pick the monitor there.');
+  const errors = resources.add(new Emitter<Error>());
+  // Reported to the extension with their codes (HostSession reports SharedScreen errors), never fatal here.
+  const screenErrors = resources.add(new Emitter<HostError>());
+  const bus = resources.add(await PortalBus.connect(env.DBUS_SESSION_BUS_ADDRESS));
+  const tokens = RestoreTokenFile.forEnv(env, 'screen');
+  const session = resources.add(await ScreenCastSession.open(bus, tokens.read()));
+  tokens.write(session.restoreToken);
+  resources.add(session.onClosed(() => screenErrors.fire(new HostError('ERR_PORTAL', 'Screen sharing was stopped from the desktop (the portal closed the screen cast): the helper no longer sees your screen.'))));
+  const capture = resources.add(await openStream(session, env));
+  resources.add(capture.onError((err) => screenErrors.fire(err)));
+  const area = resources.add(new ScreenArea(capture.region, true));
+  const screens: SharedScreen = { area, current: 'all', onError: screenErrors.event };
+  const cursor = resources.add(new EmbeddedCursor());
+  const control = resources.add(new WaylandRemoteControl(bus, new WaylandInput(), RestoreTokenFile.forEnv(env, 'control')));
+  resources.add(control.onError((err) => screenErrors.fire(err)));
+  return { capture, cursor, screens, control: { injector: control.input, escape: control }, resources, onError: errors.event };
+}
+
+/**
+ * The stream's reader, once frames flow: nothing is offered before, and a broken PipeWire fails the start
+ * clearly. A reader started while the portal's new node is still being linked can fail at once ("Failed to
+ * set pipeline to PAUSED"), so that is tried a few times.
+ */
+async function openStream(session: ScreenCastSession, env: NodeJS.ProcessEnv): Promise<PipeWireCapture> {
+  for (let attempt = 1; ; attempt++) {
+    const capture = new PipeWireCapture(session.stream, session.pipeWireFd, env);
+    try {
+      await capture.ready();
+      return capture;
+    } catch (err) {
+      capture.dispose();
+      if (attempt === 3) throw err;
+    }
+  }
+}
+
+/** The compositor draws the pointer into the frames (cursor_mode embedded): no separate cursor to send. */
+class EmbeddedCursor implements CursorTracker {
+  private readonly _onMove = new Emitter<{ x: number; y: number; serial: number }>();
+  readonly onMove = this._onMove.event;
+  private readonly _onShape = new Emitter<CursorShape>();
+  readonly onShape = this._onShape.event;
+
+  refresh(): void {}
+
+  dispose(): void {
+    this._onMove.dispose();
+    this._onShape.dispose();
+  }
+}

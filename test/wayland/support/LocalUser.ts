@@ -1,0 +1,143 @@
+/**
+ * The sharer sitting at the headless desktop: eyes and hands through mutter's own D-Bus API (the API the
+ * portal itself and GNOME Shell use; no portal, no dialog). The eyes are a mutter screen cast of the monitor
+ * read with the product's PipeWireCapture; the hands are a mutter remote-desktop session. The tests use them
+ * to answer the portal's consent dialog as a user would — see it, click the monitor, click Share.
+ */
+import * as dbus from 'dbus-next';
+import { PipeWireCapture } from '../../../src/host/wayland/PipeWireCapture';
+import { until } from '../../host/support/poll';
+import { HeadlessGnome } from './HeadlessGnome';
+
+const BTN_LEFT = 0x110;
+export type Rgb = [number, number, number];
+
+export class LocalUser {
+  private constructor(
+    private readonly bus: dbus.MessageBus,
+    private readonly hands: dbus.ClientInterface,
+    private readonly streamPath: string,
+    private readonly eyes: PipeWireCapture,
+    readonly width: number,
+  ) {}
+
+  static async sitDown(gnome: HeadlessGnome): Promise<LocalUser> {
+    const bus = dbus.sessionBus({ busAddress: gnome.env.DBUS_SESSION_BUS_ADDRESS });
+    const remote = await until('mutter on the bus', () => bus.getProxyObject('org.gnome.Mutter.RemoteDesktop', '/org/gnome/Mutter/RemoteDesktop'), 20_000);
+    const rdPath = (await remote.getInterface('org.gnome.Mutter.RemoteDesktop').CreateSession()) as string;
+    const rdSession = await bus.getProxyObject('org.gnome.Mutter.RemoteDesktop', rdPath);
+    const id = (await rdSession.getInterface('org.freedesktop.DBus.Properties').Get('org.gnome.Mutter.RemoteDesktop.Session', 'SessionId')) as dbus.Variant;
+    const cast = await bus.getProxyObject('org.gnome.Mutter.ScreenCast', '/org/gnome/Mutter/ScreenCast');
+    const castPath = (await cast.getInterface('org.gnome.Mutter.ScreenCast').CreateSession({ 'remote-desktop-session-id': new dbus.Variant('s', id.value) })) as string;
+    const castSession = await bus.getProxyObject('org.gnome.Mutter.ScreenCast', castPath);
+    const streamPath = (await castSession.getInterface('org.gnome.Mutter.ScreenCast.Session').RecordMonitor('', { 'cursor-mode': new dbus.Variant('u', 1) })) as string;
+    const streamObject = await bus.getProxyObject('org.gnome.Mutter.ScreenCast', streamPath);
+    const node = new Promise<number>((resolve) => streamObject.getInterface('org.gnome.Mutter.ScreenCast.Stream').on('PipeWireStreamAdded', resolve));
+    const hands = rdSession.getInterface('org.gnome.Mutter.RemoteDesktop.Session');
+    await hands.Start();
+    const stream = { node: await node, x: 0, y: 0, width: gnome.width, height: gnome.height };
+    // A reader started while the new node is still being set up can fail to link ("Failed to set pipeline to PAUSED"): try again.
+    const eyes = await until('the screen cast of the monitor', async () => {
+      const capture = new PipeWireCapture(stream, undefined, gnome.env);
+      try {
+        await capture.ready();
+        return capture;
+      } catch {
+        capture.dispose();
+        return undefined;
+      }
+    }, 20_000, 200);
+    return new LocalUser(bus, hands, streamPath, eyes, gnome.width);
+  }
+
+  /** The colour at a point of the screen as the sharer sees it now. */
+  async colorAt(x: number, y: number): Promise<Rgb> {
+    const frame = await this.eyes.grab();
+    const i = (y * this.width + x) * 4;
+    return [frame[i + 2], frame[i + 1], frame[i]];
+  }
+
+  async click(x: number, y: number): Promise<void> {
+    await this.hands.NotifyPointerMotionAbsolute(this.streamPath, x, y);
+    // GTK takes the press where it last saw the pointer: wait for the motion to reach the screen.
+    await this.nextFrame();
+    await this.hands.NotifyPointerButton(BTN_LEFT, true);
+    await this.hands.NotifyPointerButton(BTN_LEFT, false);
+  }
+
+  /** A key on the sharer's own keyboard (an X keysym). */
+  async press(keysym: number): Promise<void> {
+    await this.hands.NotifyKeyboardKeysym(keysym, true);
+    await this.hands.NotifyKeyboardKeysym(keysym, false);
+  }
+
+  /**
+   * Answers GNOME's "Screen Share" dialog (xdg-desktop-portal-gnome 43; centred, 520×300 on a 1280×720
+   * monitor): waits until it shows, clicks the only monitor in its list, then Share.
+   */
+  async allowScreenShare(): Promise<void> {
+    const cx = Math.round(this.width / 2);
+    const cy = 360;
+    await until('the portal dialog on the screen', () => this.seesDialog(), 20_000);
+    // Share turns from pale to GNOME blue (#3584e4) once a monitor is selected.
+    await this.clickUntil(cx, cy + 25, 'the Share button to become active', async () => isBlue(await this.colorAt(cx + 180, cy - 138)));
+    await this.clickUntil(cx + 212, cy - 128, 'the dialog to close', async () => !(await this.seesDialog()));
+  }
+
+  /** Resolves with the next frame the compositor sends (the screen changed since the last look). */
+  private async nextFrame(): Promise<void> {
+    await this.eyes.grab();
+    await until('a new frame', () => this.eyes.isDirty, 2000).catch(() => undefined);
+  }
+
+  /** Answers the dialog with Cancel. */
+  async cancelScreenShare(): Promise<void> {
+    const cx = Math.round(this.width / 2);
+    await until('the portal dialog on the screen', () => this.seesDialog(), 20_000);
+    await this.clickUntil(cx - 210, 360 - 128, 'the dialog to close', async () => !(await this.seesDialog()));
+  }
+
+  /**
+   * Answers GNOME's "Remote desktop" dialog (the monitor comes selected): switches "Allow remote interaction"
+   * on when `interaction`, then clicks Share.
+   */
+  async allowRemoteDesktop(interaction: boolean): Promise<void> {
+    const cx = Math.round(this.width / 2);
+    await until('the remote desktop dialog on the screen', () => this.seesDialog(), 20_000);
+    // The switch's track turns blue when on.
+    if (interaction) await this.clickUntil(cx + 190, 432, 'remote interaction switched on', async () => isBlue(await this.colorAt(cx + 172, 432)));
+    await this.clickUntil(cx + 212, 360 - 128, 'the dialog to close', async () => !(await this.seesDialog()));
+  }
+
+  /** Clicks, and clicks again while `done` does not hold within a second (a click GTK took as a hover). */
+  private async clickUntil(x: number, y: number, what: string, done: () => Promise<boolean>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.click(x, y);
+      const ok = await until(what, async () => (await done()) || undefined, 1000).catch(() => false);
+      if (ok) return;
+      if (attempt === 10) throw new Error(`timed out clicking ${x},${y} for ${what}`);
+    }
+  }
+
+  /** Whether the dialog is on the screen now. */
+  async seesDialog(): Promise<boolean> {
+    // Two points of the dialog's body below its content, left and right (the same in both GNOME dialogs).
+    const cx = Math.round(this.width / 2);
+    return isDialogGrey(await this.colorAt(cx - 240, 490)) && isDialogGrey(await this.colorAt(cx + 240, 490));
+  }
+
+  leave(): void {
+    this.eyes.dispose();
+    this.bus.disconnect();
+  }
+}
+
+/** The dialog's body (#fafafa); nothing the paint client draws is this light. */
+function isDialogGrey([r, g, b]: Rgb): boolean {
+  return r > 240 && g > 240 && b > 240;
+}
+
+/** GNOME's accent blue (#3584e4), of an active button or a switch that is on. */
+function isBlue([r, g, b]: Rgb): boolean {
+  return r < 100 && g > 100 && g < 160 && b > 200;
+}
