@@ -13,6 +13,7 @@ import { Accounts } from './Accounts';
 import { AdminRequests } from './admin/AdminRequests';
 import { CompanySignIn } from './oidc/CompanySignIn';
 import { OidcStore } from './oidc/OidcStore';
+import { redactUrl } from './postgres/PostgresDb';
 import { OidcVerifier, type OidcOptions } from './oidc/OidcVerifier';
 import { AccountStore } from './AccountStore';
 import { LocalCluster, type Cluster } from './Cluster';
@@ -158,6 +159,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     verifyClient: ({ req }: { req: IncomingMessage }) => req.headers.origin === undefined || ownOrigins.has(req.headers.origin),
   });
 
+  const sessions = new SessionStore(db);
+  try {
+    // alone, no client can still be connected after a restart: their sessions start their grace period now
+    // (before listening: no client can have come back yet)
+    if (cluster.single) await sessions.markAllAway();
+    await sessions.pruneEnded();
+  } catch (err) {
+    cluster.dispose();
+    return undo(err);
+  }
   try {
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
@@ -180,7 +191,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // rebound DNS name would otherwise pass for this server's own page)
   for (const address of [url, publicUrl]) ownOrigins.add(pageOrigin(address));
 
-  const sessions = new SessionStore(db);
   const contacts = new ContactStore(db);
   const presence = new Presence(registry, cluster, contacts, sessions, logger);
   const ctx: ServerContext = {
@@ -199,9 +209,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     joinPassword: options.joinPassword,
     linkBase: `${LINK_URI}?server=${encodeURIComponent(publicUrl)}`,
   };
-  // alone, no client can still be connected after a restart: their sessions start their grace period now
-  if (cluster.single) await sessions.markAllAway();
-  await sessions.pruneEnded();
 
   const relay = new SessionRelay(ctx);
   // another process died: its clients' sessions start their grace period, its users' contacts hear of it
@@ -220,14 +227,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const invitations = new Invitations(ctx, relay);
   const links = new Links(ctx, relay);
   const devices = new Devices(db, ctx, relay, invitations);
-  await Promise.all([invitations.start(), devices.start()]);
   const company = options.oidc && new CompanySignIn(new OidcVerifier(options.oidc, logger), new OidcStore(db), ctx.accounts, logger);
   const accounts = new Accounts(ctx, relay, invitations, devices, company);
   const contactRequests = new Contacts(ctx);
   const dispatcher = new Dispatcher(accounts, contactRequests, presence, invitations, links, relay, devices, new AdminRequests(db, options.dataDir, options.admins ?? [], logger));
   const gateway = new Gateway(wss, ctx, dispatcher, accounts, options.metrics, clientAddress.of);
   live.gateway = gateway;
-  logger.info(`assistance network listening on ${url}${options.databaseUrl ? ' (data in PostgreSQL)' : options.dataDir ? ` (data in ${options.dataDir})` : ' (in-memory data)'}`, { event: 'listening', url, clustered: !cluster.single });
+  // after the gateway: a client that connects meanwhile is served (the store may take a moment on a network)
+  await Promise.all([invitations.start(), devices.start()]);
+  logger.info(`assistance network listening on ${url}${options.databaseUrl ? ` (data in PostgreSQL at ${redactUrl(options.databaseUrl)})` : options.dataDir ? ` (data in ${options.dataDir})` : ' (in-memory data)'}`, { event: 'listening', url, clustered: !cluster.single });
 
   // the listening socket closes once; its promise settles when every connection of it has ended too
   let listening: Promise<void> | undefined;

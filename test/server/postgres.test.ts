@@ -19,7 +19,9 @@ describe('server: the store on PostgreSQL', function () {
   it('starts two processes together on a fresh database: both come up, the schema is applied once, and they share the accounts', async () => {
     const pg = await sharedPostgres();
     const url = await pg.createDatabase();
-    const [east, west] = await Promise.all([spawnServer(fx, ['--port', '0', '--database', url]), spawnServer(fx, ['--port', '0', '--database', url])]);
+    // (the test database trusts loopback: a password in the URL is accepted and must never be shown)
+    const withPassword = url.replace('postgres@', 'postgres:s3cret-pw@');
+    const [east, west] = await Promise.all([spawnServer(fx, ['--port', '0', '--database', withPassword]), spawnServer(fx, ['--port', '0', '--database', url])]);
     const applied = await pg.admin((client) => client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version'), url.split('/').pop());
     assert.deepEqual(applied.rows.map((r) => r.version), migrations.map((_, i) => i + 1));
     // an account made through one process signs in through the other
@@ -27,7 +29,9 @@ describe('server: the store on PostgreSQL', function () {
     const laptop = fx.client();
     await laptop.connect(west.url, { token: alice.token! });
     assert.equal(laptop.account?.displayName, 'Alice');
-    for (const server of [east, west]) assert.match(server.stderr(), /store: PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1/);
+    assert.match(east.stderr(), /listening on ws:\/\/127\.0\.0\.1:\d+ \(data in PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/ra_/);
+    assert.doesNotMatch(east.stderr(), /s3cret-pw/);
+    assert.match(west.stderr(), /listening on ws:\/\/127\.0\.0\.1:\d+ \(data in PostgreSQL at postgres:\/\/postgres@127\.0\.0\.1:\d+\/ra_/);
   });
 
   it('refuses to start, clearly and without showing the password, when the database cannot be reached or is no URL', async () => {

@@ -31,7 +31,8 @@ export class Devices implements IDisposable {
   readonly events: AccountEventLog;
   private lastSeq = 0;
   private polling = false;
-  private readonly poller: NodeJS.Timeout;
+  private disposed = false;
+  private poller: NodeJS.Timeout | undefined;
   private readonly pruner: NodeJS.Timeout;
 
   constructor(
@@ -43,20 +44,22 @@ export class Devices implements IDisposable {
     this.store = new DeviceStore(db);
     this.codes = new DeviceCodeStore(db);
     this.events = new AccountEventLog(db);
-    this.poller = setInterval(() => void this.poll(), EVENT_POLL_MS);
-    this.poller.unref();
     this.pruner = setInterval(() => {
       Promise.all([this.codes.pruneOlderThan(KEEP_MS), this.events.pruneOlderThan(KEEP_MS)]).catch((err: unknown) => this.ctx.logger.warn(`pruning device codes: ${String(err)}`));
     }, 60 * 60_000);
     this.pruner.unref();
   }
 
-  /** Acts only on the events that follow the start. */
+  /** Acts only on the events that follow the start: polls from the newest one on. */
   async start(): Promise<void> {
     this.lastSeq = await this.events.last();
+    if (this.disposed) return;
+    this.poller = setInterval(() => void this.poll(), EVENT_POLL_MS);
+    this.poller.unref();
   }
 
   dispose(): void {
+    this.disposed = true;
     clearInterval(this.poller);
     clearInterval(this.pruner);
   }

@@ -91,7 +91,6 @@ export async function openPostgres(url: string, logger: Logger): Promise<Db> {
     await pool.end().catch(() => undefined);
     throw new Error(`cannot open the PostgreSQL store at ${redactUrl(url)}: ${describe(err)}`);
   }
-  logger.info(`store: PostgreSQL at ${redactUrl(url)}`, { event: 'store.open', engine: 'postgres' });
 
   const inside = new AsyncLocalStorage<PoolClient>();
   const query = async (text: string, values: unknown[]) => {
