@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CLIPBOARD_TEXT_MAX_CHARS, PeerClipboardMessage } from './clipboard';
 import { PanelFilesCommand, PanelFilesEvent } from './files';
 import { ConnectionPath, IceServers } from './ice';
+import { ScreenHiddenReason } from './peer';
 import { PanelVoiceCommand, PanelVoiceEvent } from './voice';
 
 /** Upper bound on one chat message, in characters (the peer protocol allows the same). */
@@ -108,6 +109,8 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('viewerVerification'), code: z.string().regex(/^\d{3} \d{3}$/) }),
   /** The sharer paused or resumed sharing. */
   z.object({ type: z.literal('viewerSharing'), paused: z.boolean() }),
+  /** The sharer's screen is hidden from capture (a Windows security prompt), or back. */
+  z.object({ type: z.literal('viewerScreenHidden'), hidden: z.boolean(), reason: ScreenHiddenReason }),
   z.object({ type: z.literal('viewerError'), message: z.string().max(2000) }),
   /** The selected candidate pair from the viewer's getStats (about once a second while connected). */
   z.object({ type: z.literal('viewerPath'), path: ConnectionPath }),
