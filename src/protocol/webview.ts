@@ -66,6 +66,8 @@ export const SessionView = z.object({
   controlEndsAt: z.number().int().min(0).optional(),
   /** The sharer paused sharing. */
   paused: z.boolean().optional(),
+  /** A Windows security prompt hides the sharer's screen from capture. */
+  screenHidden: z.boolean().optional(),
   /** Helper's panel only: the ICE servers its viewer's peer connection uses (from the session). */
   iceServers: IceServers.optional(),
   /** Once ended: who ended it, or `refused` when the sharer said No before anything was shared. */

@@ -160,6 +160,7 @@ export class AssistanceSession {
       verificationCode: this._verificationCode,
       controlEndsAt: this._control === 'granted' ? this._controlEndsAt : undefined,
       paused: this._paused || undefined,
+      screenHidden: this._screenHidden || undefined,
     };
   }
 

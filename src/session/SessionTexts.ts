@@ -67,6 +67,7 @@ export const SessionTexts = {
   verificationPrompt: (helper: string, code: string) => `Ask ${helper} to read out the code in their panel: ${code}. Allow only if it is the same.`,
   verificationPanel: (code: string) => `Verification code: ${code}`,
   statusBarPaused: 'Sharing paused',
+  statusBarScreenHidden: 'Screen hidden by a Windows security prompt',
   statusBarSharing: (helper: string) => `${helper} is viewing your screen`,
   statusBarControl: (helper: string) => `${helper} is in control — ESC to stop`,
   statusBarViewing: (sharer: string) => `Viewing ${sharer}'s screen`,

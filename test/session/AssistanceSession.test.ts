@@ -358,7 +358,7 @@ describe('AssistanceSession', () => {
       ]);
       const sharer = connected('sharer');
       sharer.setScreenHidden(true);
-      assert.ok(sharer.screenHidden);
+      assert.ok(sharer.screenHidden && sharer.view.screenHidden, 'the sharer\'s status bar shows it from the view');
       assert.strictEqual(statuses(sharer).at(-1), 'Your screen is hidden from Bob by a Windows security prompt (User Account Control). It comes back when the prompt is answered.');
       sharer.end('me');
       assertRefused(() => sharer.setScreenHidden(false), 'ERR_ILLEGAL_TRANSITION');
