@@ -18,6 +18,15 @@ export function rtAudioError(what: string, err: unknown): AudioError {
   return new AudioError('ERR_AUDIO_PROCESS', `RtAudio ${what}: ${message.slice(0, 200)}`);
 }
 
+/**
+ * Most captured audio passed on in one burst (150 ms). When the event loop stalls, RtAudio's callbacks queue up
+ * and arrive back to back; sending all of them would add the stall to the conversation's delay for good (the
+ * PulseAudio microphone caps its bursts the same way).
+ */
+const MAX_BURST_FRAMES = 15;
+/** Callbacks closer together than this belong to one burst (the stream delivers one per 10 ms). */
+const BURST_GAP_MS = 2;
+
 export class RtAudioMicrophone implements Microphone {
   private readonly framer = new PcmFramer();
   private readonly _onFrame = new Emitter<PcmFrame>();
@@ -25,6 +34,10 @@ export class RtAudioMicrophone implements Microphone {
   private readonly _onDidFail = new Emitter<AudioError>();
   readonly onDidFail = this._onDidFail.event;
   private disposed = false;
+  private lastAt = 0;
+  private burstFrames = 0;
+  /** Frames skipped after stalls. */
+  skipped = 0;
 
   constructor(
     private readonly rt: RtAudio,
@@ -55,7 +68,14 @@ export class RtAudioMicrophone implements Microphone {
   private receive(pcm: Buffer): void {
     if (this.disposed) return;
     // The stream's frame size can differ from the one asked for (CoreAudio may round it): re-cut into 10 ms.
-    for (const frame of this.framer.push(pcm)) this._onFrame.fire(frame);
+    const frames = this.framer.push(pcm);
+    const now = performance.now();
+    this.burstFrames = now - this.lastAt < BURST_GAP_MS ? this.burstFrames + frames.length : frames.length;
+    this.lastAt = now;
+    for (const frame of frames) {
+      if (this.burstFrames > MAX_BURST_FRAMES) this.skipped++;
+      else this._onFrame.fire(frame);
+    }
   }
 
   dispose(): void {
