@@ -136,6 +136,8 @@ export class AssistanceSession {
       case 'connecting':
         return T.connecting(this.peerName);
       case 'connected':
+        // While a Windows security prompt hides the screen, the status line says why the picture is black.
+        if (this._screenHidden) return this.role === 'helper' ? T.screenHiddenBySecureDesktop(this.peerName) : T.screenHiddenBySecureDesktopSharer(this.peerName);
         return T.connected(this.peerName);
       case 'reconnecting':
         return T.connectionLost;

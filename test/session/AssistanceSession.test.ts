@@ -351,7 +351,9 @@ describe('AssistanceSession', () => {
       const helper = connected('helper');
       helper.setScreenHidden(true);
       helper.setScreenHidden(true);
+      assert.strictEqual(helper.view.statusLine, "Alice's screen is hidden by a Windows security prompt (User Account Control). It comes back when the prompt is answered.");
       helper.setScreenHidden(false);
+      assert.strictEqual(helper.view.statusLine, 'Connected to Alice.');
       assert.deepStrictEqual(statuses(helper).slice(-2), [
         "Alice's screen is hidden by a Windows security prompt (User Account Control). It comes back when the prompt is answered.",
         "Alice's screen is back.",
