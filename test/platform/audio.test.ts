@@ -17,7 +17,7 @@ import { TestPulseAudio, startPulseAudio } from '../audio/support/pulseaudio';
 /** The API RtAudio must pick on each platform (getApi()'s display name). */
 const EXPECTED_API: Partial<Record<NodeJS.Platform, RegExp>> = { win32: /WASAPI/i, darwin: /Core ?Audio/i, linux: /^Pulse/ };
 
-describe(`platform (${process.platform}): voice through RtAudio (audify)`, function () {
+describe(`platform (${process.platform}): voice through RtAudio (audify) — needs audify's binary for this platform; checks the device list, and opens the devices where the machine has a sound card`, function () {
   this.timeout(60_000);
   let pulse: TestPulseAudio | undefined;
   const saved: NodeJS.ProcessEnv = {};
