@@ -40,6 +40,7 @@ export interface AudioOpenOptions {
   readonly input: string;
   readonly output: string;
   readonly echoCancel: boolean;
+  /** The PulseAudio tools' environment (PULSE_SERVER); RtAudio, inside this process, reads the process's own. */
   readonly env?: NodeJS.ProcessEnv;
 }
 
