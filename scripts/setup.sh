@@ -10,7 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
   xvfb xterm x11-apps xdotool x11-utils x11-xserver-utils chromium redis-server openssl x11vnc tigervnc-scraping-server tigervnc-standalone-server xclip websockify ffmpeg imagemagick \
-  pulseaudio pulseaudio-utils sox espeak-ng openssh-server \
+  pulseaudio pulseaudio-utils sox espeak-ng openssh-server cmake libpulse-dev libasound2-dev \
   postgresql \
   iproute2 iptables iputils-ping coturn gcc libnetfilter-queue-dev \
   haproxy libnss3-tools ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev >/dev/null

@@ -60,6 +60,7 @@ const api = {
     viewer.onChat((text) => record('chat', { text }));
     viewer.onControlState((state) => record('control', state));
     viewer.onInputRefused(() => record('inputRefused', {}));
+    viewer.onScreenHidden((state) => record('screenHidden', state));
     viewer.onAnnotationRefused(({ code, message }) => record('annotationRefused', { code, message }));
     viewer.onStats((stats) => record('stats', { ...stats }));
     viewer.onError((error) => record('error', error));

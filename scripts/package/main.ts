@@ -8,7 +8,9 @@
 import { execFileSync } from 'child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { join, relative } from 'path';
+import { AUDIO_BINARY_FILE, AUDIO_PACKAGE, audioIgnoreRules, stageAudioBinary } from './audioBinary';
 import { binaryMachines } from './machine';
+import { unusedPackages } from './unusedPackages';
 import { libnutPackage, machinesFor, uiohookPrebuild, parseTarget, requiredBinaries, RUNTIME_PACKAGES, splitTarget, Target, TARGETS } from './targets';
 
 const ROOT = join(__dirname, '..', '..');
@@ -68,6 +70,8 @@ function ignoreRules(target: Target): string[] {
     'node_modules/uiohook-napi/binding.gyp',
     'node_modules/uiohook-napi/prebuilds/**',
     ...(uiohookPrebuild(target) ? [`!node_modules/uiohook-napi/prebuilds/${target}/**`] : []),
+    // audify (voice through RtAudio): its loader and this target's binaries only
+    ...audioIgnoreRules(),
   ];
 }
 
@@ -82,7 +86,8 @@ function checkBinaries(dir: string, target: Target, ignored: (file: string) => b
     if (!found) throw new Error(`package: cannot build ${target}: no prebuilt ${what} binary in the npm registry for this platform`);
   }
   const allowed = machinesFor(target);
-  for (const file of walk(join(dir, 'node_modules')).filter((f) => f.endsWith('.node'))) {
+  const native = (f: string) => f.endsWith('.node') || (f.replace(/\\/g, '/').includes(`/${AUDIO_PACKAGE}/build/Release/`) && AUDIO_BINARY_FILE.test(f));
+  for (const file of walk(join(dir, 'node_modules')).filter(native)) {
     const rel = relative(dir, file).replace(/\\/g, '/');
     if (ignored(rel)) continue;
     const machines = binaryMachines(readFileSync(file));
@@ -98,7 +103,7 @@ function matcher(rules: string[]): (file: string) => boolean {
   return (file) => ignore.some((r) => r.test(file)) && !keep.some((r) => r.test(file));
 }
 
-function packageTarget(target: Target, out: string): { target: Target; vsix: string; bytes: number } {
+function packageTarget(target: Target, out: string): { target: Target; vsix: string; bytes: number; voiceBinary: boolean } {
   const dir = join(ROOT, '.package', target);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -112,7 +117,8 @@ function packageTarget(target: Target, out: string): { target: Target; vsix: str
   // --ignore-scripts: nothing is compiled here; each platform's binaries come prebuilt
   // npm is npm.cmd on Windows, which Node runs only through a shell
   execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', `--os=${os}`, `--cpu=${cpu}`], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
-  const rules = ignoreRules(target);
+  const voiceBinary = stageAudioBinary(ROOT, dir, target, log);
+  const rules = [...ignoreRules(target), ...unusedPackages(dir).map((pkg) => `${pkg}/**`)];
   checkBinaries(dir, target, matcher(rules));
   writeFileSync(join(dir, '.vscodeignore'), `${rules.join('\n')}\n`);
   const vsce = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
@@ -121,7 +127,7 @@ function packageTarget(target: Target, out: string): { target: Target; vsix: str
     cwd: dir,
     stdio: ['ignore', 2, 'inherit'],
   });
-  return { target, vsix: out, bytes: statSync(out).size };
+  return { target, vsix: out, bytes: statSync(out).size, voiceBinary };
 }
 
 function main(): void {

@@ -118,9 +118,7 @@ export class TalkController implements IDisposable {
         if (this.state.phase !== 'talking') return;
         this.update({ live: true });
         this.options.history(VoiceTexts.started(this.options.peerName));
-        if (!event.echoCancel && this.options.settings().echoCancel) {
-          this.options.log.warn('voice: echo cancellation is not available here; a headset or push-to-talk avoids echo');
-        }
+        if (!event.echoCancel && this.options.settings().echoCancel) this.options.history(VoiceTexts.noEchoCancel);
         return;
       case 'voiceStopped':
         this.update({ live: false, local: 0, remote: 0 });

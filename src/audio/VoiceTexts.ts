@@ -11,6 +11,8 @@ export const VoiceTexts = {
   stoppedBy: (peer: string) => `${peer} ended the voice conversation.`,
   declinedBy: (peer: string) => `${peer} declined the voice conversation.`,
   youDeclined: (peer: string) => `You declined the voice conversation with ${peer}.`,
+  /** Echo cancellation was asked for and this computer's audio has none (RtAudio on Windows and macOS). */
+  noEchoCancel: 'Echo cancellation is not available on this computer: use a headset, or push-to-talk, so the other side does not hear itself.',
   peerMuted: (peer: string, muted: boolean) => (muted ? `${peer} muted the microphone.` : `${peer} unmuted the microphone.`),
   /** The browser page: no settings to point at, only the browser's own permission. */
   browserFailed: (code: string, detail: string) =>

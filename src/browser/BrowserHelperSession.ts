@@ -124,6 +124,9 @@ export class BrowserHelperSession implements ActiveSession {
       case 'viewerSharing':
         this.guard('sharing', () => this.model.setPaused(report.paused));
         break;
+      case 'viewerScreenHidden':
+        this.guard('screenHidden', () => this.model.setScreenHidden(report.hidden));
+        break;
       case 'viewerPath':
         this.path = report.path;
         this._onDidChangePath.fire(report.path);

@@ -57,6 +57,7 @@ export class HostSession {
   private stopping: Promise<void> | undefined;
   private linkDown = false;
   private readonly _onDidChangePaused = this.store.add(new Emitter<boolean>());
+  private readonly _onDidChangeScreenHidden = this.store.add(new Emitter<boolean>());
 
   constructor(private readonly options: HostSessionOptions) {}
 
@@ -151,7 +152,7 @@ export class HostSession {
   private async start(command: Extract<Command, { type: 'start' }>): Promise<void> {
     this.transition('starting');
     const kind = chooseBackend(this.options.platform, this.options.env);
-    const backend = (this.backend = await openBackend(kind, this.options.env, command.screen ?? 'all'));
+    const backend = (this.backend = await openBackend(kind, this.options.env, command.screen ?? 'all', this.options.platform));
     this.store.add(backend.resources);
     this.store.add(backend.onError((err) => this.report('ERR_DISPLAY', `the display refused a request: ${err.message}`)));
     if (this._state !== 'starting') return;
@@ -174,6 +175,17 @@ export class HostSession {
       }),
     );
     this.store.add(gate.onReject((r) => this.report(r.code, r.message)));
+    // A UAC prompt: the extension tells the sharer, the control channel tells the helper (ControlService).
+    const hidden = backend.screenHidden;
+    if (hidden) {
+      this.store.add(
+        hidden.onDidChange((h) => {
+          this.options.log.info(h ? 'the secure desktop hides the screen from capture' : 'the screen can be captured again');
+          this.options.emit({ type: 'screenHidden', hidden: h, reason: 'secureDesktop' });
+          this._onDidChangeScreenHidden.fire(h);
+        }),
+      );
+    }
 
     const pipeline = (this.pipeline = this.store.add(new ScreenPipeline(privacy.capture, command.quality, this.options.log)));
     if (command.paused) {
@@ -217,6 +229,8 @@ export class HostSession {
       overlay: backend.overlay,
       paused: () => pipeline.isPaused,
       onDidChangePaused: this._onDidChangePaused.event,
+      screenHidden: () => backend.screenHidden?.hidden ?? false,
+      onDidChangeScreenHidden: this._onDidChangeScreenHidden.event,
       refreshVideo: () => pipeline.refresh(),
       emit: (event) => this.options.emit(event),
       report: (code, message) => this.report(code, message),

@@ -53,6 +53,8 @@ export interface PlatformBackend {
   readonly resources: DisposableStore;
   /** Asynchronous failures of the display (X errors without a callback); worth reporting, not fatal. */
   readonly onError: Event<Error>;
+  /** Windows: the secure desktop (a UAC prompt) hides the screen from capture (true) or gives it back (false). */
+  readonly screenHidden?: { readonly hidden: boolean; readonly onDidChange: Event<boolean> };
   /** The frame drawn around the shared area while pixels are sent (absent where none can be drawn yet). */
   readonly frame?: X11SharingFrame;
   /** Where the helper's marks are drawn on the sharer's screen (absent where none can be drawn yet). */
@@ -73,11 +75,12 @@ export function chooseBackend(platform: NodeJS.Platform, env: NodeJS.ProcessEnv)
   return env.REMOTE_ASSIST_CAPTURE === 'libnut' ? 'libnut' : 'x11';
 }
 
-export async function openBackend(kind: BackendKind, env: NodeJS.ProcessEnv, screen: ScreenChoice): Promise<PlatformBackend> {
+/** `platform`: the system the session runs on (main.ts passes process.platform; a test may say win32). */
+export async function openBackend(kind: BackendKind, env: NodeJS.ProcessEnv, screen: ScreenChoice, platform: NodeJS.Platform = process.platform): Promise<PlatformBackend> {
   const resources = new DisposableStore();
   try {
     if (kind === 'wayland') return await openWayland(env, screen, resources);
-    return kind === 'x11' ? await openX11(env.DISPLAY as string, screen, resources) : openLibnut(screen, resources);
+    return kind === 'x11' ? await openX11(env.DISPLAY as string, screen, resources) : openLibnut(screen, resources, platform);
   } catch (err) {
     resources.dispose();
     throw err;
@@ -115,19 +118,21 @@ async function openX11(displayName: string, screen: ScreenChoice, resources: Dis
   return { capture, cursor, screens, windows, control: { injector, escape }, panic, frame, overlay, resources, onError: errors.event };
 }
 
-function openLibnut(screen: ScreenChoice, resources: DisposableStore): PlatformBackend {
+function openLibnut(screen: ScreenChoice, resources: DisposableStore, platform: NodeJS.Platform): PlatformBackend {
   if (screen !== 'all') throw new HostError('ERR_PLATFORM_UNSUPPORTED', 'Choosing one monitor is not supported on this system yet; share the whole screen.');
   const libnut = loadLibnut();
   // macOS: without Screen Recording the capture shows only the desktop background; say so instead.
   const noScreen = process.platform === 'darwin' ? checkMacPermission('screen') : undefined;
   if (noScreen) throw noScreen;
-  const capture = resources.add(LibnutCapture.open(libnut));
+  const capture = resources.add(LibnutCapture.open(libnut, platform === 'win32'));
   const screens: SharedScreen = { area: resources.add(new ScreenArea(capture.region, true)), current: 'all', onError: () => ({ dispose: () => undefined }) };
   const cursor = resources.add(new LibnutCursor(libnut, capture.density));
   const controlUnavailable = process.platform === 'darwin' ? checkMacPermission('accessibility') : undefined;
   const control = controlUnavailable ? undefined : openLibnutControl(libnut as unknown as LibnutControl, capture.density, resources);
   // libnut reports failures by throwing from its calls, which the capture handles itself.
-  return { capture, cursor, screens, control, controlUnavailable, resources, onError: () => ({ dispose: () => undefined }) };
+  const detector = capture.secureDesktop;
+  const screenHidden = detector && { get hidden() { return detector.hidden; }, onDidChange: detector.onDidChange };
+  return { capture, cursor, screens, control, controlUnavailable, screenHidden, resources, onError: () => ({ dispose: () => undefined }) };
 }
 
 /** Control needs the local-ESC watcher: without uiohook the session stays view only (the gate refuses control). */

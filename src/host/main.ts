@@ -66,7 +66,10 @@ function main(): void {
     exit(2);
   }
   let exiting = false;
-  const session = new HostSession({ platform: process.platform, env: process.env, services: hostServices, emit, log });
+  // REMOTE_ASSIST_TEST_PLATFORM=win32 (tests only, and only with the libnut backend on X11): the Windows paths
+  // that need no Windows API — the secure-desktop detector — run against an X display.
+  const testWindows = process.env.REMOTE_ASSIST_TEST_PLATFORM === 'win32' && process.env.REMOTE_ASSIST_CAPTURE === 'libnut';
+  const session = new HostSession({ platform: testWindows ? 'win32' : process.platform, env: process.env, services: hostServices, emit, log });
   const end = (code: number) => {
     if (exiting) return;
     exiting = true;

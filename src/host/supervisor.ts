@@ -64,6 +64,9 @@ export class HostSupervisor implements IDisposable {
   private readonly _onPaused = new Emitter<boolean>();
   /** Sharing was paused or resumed in the host. */
   readonly onPaused = this._onPaused.event;
+  private readonly _onScreenHidden = new Emitter<boolean>();
+  /** A Windows security prompt (the secure desktop) hides the screen from capture, or it is back. */
+  readonly onScreenHidden = this._onScreenHidden.event;
   private readonly _onControlRequested = new Emitter<void>();
   /** The helper asked for control; ask the sharer, then call grantControl() or not. */
   readonly onControlRequested = this._onControlRequested.event;
@@ -270,7 +273,7 @@ export class HostSupervisor implements IDisposable {
       child.once('exit', () => clearTimeout(timer));
       child.disconnect?.();
     }
-    for (const e of [this._onSignal, this._onConnected, this._onDisconnected, this._onLink, this._onControl, this._onControlRefused, this._onVerification, this._onPaused, this._onControlRequested, this._onChat, this._onStats, this._onError, this._onService, this._onWindows, this._onScreen, this._onExit]) {
+    for (const e of [this._onSignal, this._onConnected, this._onDisconnected, this._onLink, this._onControl, this._onControlRefused, this._onVerification, this._onPaused, this._onScreenHidden, this._onControlRequested, this._onChat, this._onStats, this._onError, this._onService, this._onWindows, this._onScreen, this._onExit]) {
       e.dispose();
     }
   }
@@ -320,6 +323,9 @@ export class HostSupervisor implements IDisposable {
         break;
       case 'paused':
         this._onPaused.fire(event.paused);
+        break;
+      case 'screenHidden':
+        this._onScreenHidden.fire(event.hidden);
         break;
       case 'controlRequested':
         this._onControlRequested.fire();

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ConnectionPath, IceServers } from './ice';
+import { ScreenHiddenReason } from './peer';
 
 /** Video quality; every field can change live without reconnecting. */
 export const Quality = z
@@ -179,6 +180,8 @@ export const HostEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('verification'), code: VerificationCode }),
   /** Sharing was paused or resumed (setPaused or panic). */
   z.object({ type: z.literal('paused'), paused: z.boolean() }),
+  /** The screen went black to capture because of `reason` (the Windows secure desktop), or came back. */
+  z.object({ type: z.literal('screenHidden'), hidden: z.boolean(), reason: ScreenHiddenReason }),
   /** The helper asked for control; the extension decides (consent, setting) and may grantControl. */
   z.object({ type: z.literal('controlRequested') }),
   z.object({ type: z.literal('chat'), text: ChatText }),

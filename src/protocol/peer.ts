@@ -63,6 +63,10 @@ export const VIEWER_CONTROL_MAX_BYTES = 256;
 
 export const CURSOR_MAX_SIZE = 128;
 
+/** Why the sharer's screen is hidden from capture (see `screenHidden`). */
+export const ScreenHiddenReason = z.enum(['secureDesktop']);
+export type ScreenHiddenReason = z.infer<typeof ScreenHiddenReason>;
+
 export const HostControlMessage = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('controlState'),
@@ -73,6 +77,11 @@ export const HostControlMessage = z.discriminatedUnion('type', [
   }),
   /** The sharer paused or resumed sharing; while paused nothing is captured or sent. */
   z.object({ type: z.literal('sharing'), paused: z.boolean() }),
+  /**
+   * The sharer's screen cannot be captured for now, and why: `secureDesktop` — Windows switched to the secure
+   * desktop (a User Account Control prompt, Ctrl+Alt+Del), which no capture can see; the helper gets black.
+   */
+  z.object({ type: z.literal('screenHidden'), hidden: z.boolean(), reason: ScreenHiddenReason }),
   /** Size of the shared screen; input coordinates refer to it. */
   z.object({ type: z.literal('screen'), width: z.number().int().min(1).max(32_767), height: z.number().int().min(1).max(32_767) }),
   /** The sharer's computer refused the helper's input there (a hidden window, or outside the one window allowed); no reason, so nothing about the windows leaks. */

@@ -21,8 +21,13 @@ export const VoicePeerMessage = z.discriminatedUnion('type', [
 export type VoicePeerMessage = z.infer<typeof VoicePeerMessage>;
 export const VOICE_PEER_MAX_BYTES = 256;
 
-/** A device name as the audio system spells it; '' = the system default. */
-export const AudioDeviceName = z.string().max(200).regex(/^(|[A-Za-z0-9_.:@+][A-Za-z0-9_.:@+-]*)$/);
+/**
+ * A device name as the audio system spells it; '' = the system default. Windows and macOS name devices in
+ * words ("Microphone (USB Audio)"), so any text without control characters that does not start like an
+ * option; the PulseAudio backend, which passes names to parec/pacat, checks its stricter form itself.
+ */
+// eslint-disable-next-line no-control-regex
+export const AudioDeviceName = z.string().max(200).regex(/^(|[^\s\-\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*)$/);
 export const MicMode = z.enum(['open', 'pushToTalk']);
 export const Level = z.number().min(0).max(1);
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { CLIPBOARD_TEXT_MAX_CHARS, PeerClipboardMessage } from './clipboard';
 import { PanelFilesCommand, PanelFilesEvent } from './files';
 import { ConnectionPath, IceServers } from './ice';
+import { ScreenHiddenReason } from './peer';
 import { PanelVoiceCommand, PanelVoiceEvent } from './voice';
 
 /** Upper bound on one chat message, in characters (the peer protocol allows the same). */
@@ -65,6 +66,8 @@ export const SessionView = z.object({
   controlEndsAt: z.number().int().min(0).optional(),
   /** The sharer paused sharing. */
   paused: z.boolean().optional(),
+  /** A Windows security prompt hides the sharer's screen from capture. */
+  screenHidden: z.boolean().optional(),
   /** Helper's panel only: the ICE servers its viewer's peer connection uses (from the session). */
   iceServers: IceServers.optional(),
   /** Once ended: who ended it, or `refused` when the sharer said No before anything was shared. */
@@ -108,6 +111,8 @@ export const WebviewMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('viewerVerification'), code: z.string().regex(/^\d{3} \d{3}$/) }),
   /** The sharer paused or resumed sharing. */
   z.object({ type: z.literal('viewerSharing'), paused: z.boolean() }),
+  /** The sharer's screen is hidden from capture (a Windows security prompt), or back. */
+  z.object({ type: z.literal('viewerScreenHidden'), hidden: z.boolean(), reason: ScreenHiddenReason }),
   z.object({ type: z.literal('viewerError'), message: z.string().max(2000) }),
   /** The selected candidate pair from the viewer's getStats (about once a second while connected). */
   z.object({ type: z.literal('viewerPath'), path: ConnectionPath }),

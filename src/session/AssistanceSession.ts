@@ -90,6 +90,7 @@ export class AssistanceSession {
   private _verificationCode: string | undefined;
   private _controlEndsAt: number | undefined;
   private _paused = false;
+  private _screenHidden = false;
   /** The consent question went unanswered (not a No): the end says so instead. */
   private consentExpired = false;
   private everConnected = false;
@@ -135,6 +136,8 @@ export class AssistanceSession {
       case 'connecting':
         return T.connecting(this.peerName);
       case 'connected':
+        // While a Windows security prompt hides the screen, the status line says why the picture is black.
+        if (this._screenHidden) return this.role === 'helper' ? T.screenHiddenBySecureDesktop(this.peerName) : T.screenHiddenBySecureDesktopSharer(this.peerName);
         return T.connected(this.peerName);
       case 'reconnecting':
         return T.connectionLost;
@@ -159,6 +162,7 @@ export class AssistanceSession {
       verificationCode: this._verificationCode,
       controlEndsAt: this._control === 'granted' ? this._controlEndsAt : undefined,
       paused: this._paused || undefined,
+      screenHidden: this._screenHidden || undefined,
     };
   }
 
@@ -208,6 +212,20 @@ export class AssistanceSession {
     if (this.role === 'sharer') this.status(paused ? T.sharingPausedSharer : T.sharingResumedSharer);
     else this.status(paused ? T.sharingPaused(this.peerName) : T.sharingResumed(this.peerName));
     this.changed();
+  }
+
+  /** A Windows security prompt (the secure desktop) hides the sharer's screen from capture, or it is back. */
+  setScreenHidden(hidden: boolean): void {
+    if (this._screenHidden === hidden) return;
+    if (this._phase !== 'connected' && this._phase !== 'reconnecting') throw this.illegal('setScreenHidden', `the session is ${this._phase}`);
+    this._screenHidden = hidden;
+    if (this.role === 'sharer') this.status(hidden ? T.screenHiddenBySecureDesktopSharer(this.peerName) : T.screenBackSharer(this.peerName));
+    else this.status(hidden ? T.screenHiddenBySecureDesktop(this.peerName) : T.screenBack(this.peerName));
+    this.changed();
+  }
+
+  get screenHidden(): boolean {
+    return this._screenHidden;
   }
 
   /** The sharer did not answer the consent question in time: the session ends here, said plainly on both sides. */

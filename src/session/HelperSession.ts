@@ -117,6 +117,9 @@ export class HelperSession extends SessionSide implements SuspendableSession {
       case 'viewerSharing':
         this.guard('sharing', () => this.model.setPaused(report.paused));
         break;
+      case 'viewerScreenHidden':
+        this.guard('screenHidden', () => this.model.setScreenHidden(report.hidden));
+        break;
       case 'viewerPath':
         this.setPath(report.path);
         break;

@@ -379,6 +379,7 @@ export class SharerSession extends SessionSide implements SuspendableSession {
     );
     hostStore.add(host.onVerification((code) => current() && this.guard('verification', () => this.model.setVerificationCode(code))));
     hostStore.add(host.onPaused((paused) => current() && this.guard('paused', () => this.model.setPaused(paused))));
+    hostStore.add(host.onScreenHidden((hidden) => current() && this.guard('screenHidden', () => this.model.setScreenHidden(hidden))));
     hostStore.add(
       host.onError((e) => {
         this.log.error(`host ${e.code}: ${e.message}`);

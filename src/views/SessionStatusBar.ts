@@ -63,6 +63,10 @@ export class SessionStatusBar implements vscode.Disposable {
       this.item.text = `$(debug-pause) ${T.statusBarPaused}`;
       this.item.tooltip = `${peer} sees the picture from before you paused. Click to resume sharing.`;
       this.item.command = 'remoteAssist.resumeSharing';
+    } else if (s.role === 'sharer' && s.screenHidden) {
+      this.item.text = `$(shield) ${T.statusBarScreenHidden}`;
+      this.item.tooltip = T.screenHiddenBySecureDesktopSharer(peer);
+      this.item.command = 'remoteAssist.disconnect';
     } else if (s.role === 'sharer') {
       this.item.text = `$(broadcast) ${T.statusBarSharing(peer)}`;
       this.item.tooltip = `${peer} sees your screen. Click to disconnect.`;

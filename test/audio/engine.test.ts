@@ -139,8 +139,14 @@ describe('voice settings', () => {
     });
   });
 
+  it('takes device names as Windows and macOS spell them', () => {
+    const settings = readVoiceSettings((k) => (k === 'voice.microphone' ? 'Microphone (USB Audio Device)' : k === 'voice.speaker' ? 'MacBook Pro Speakers' : undefined));
+    assert.strictEqual(settings.input, 'Microphone (USB Audio Device)');
+    assert.strictEqual(settings.output, 'MacBook Pro Speakers');
+  });
+
   it('refuses a device setting that is not a device name, naming the setting', () => {
-    for (const bad of ['--server=tcp:10.0.0.1', 'a b', 42, 'x'.repeat(201)]) {
+    for (const bad of ['--server=tcp:10.0.0.1', 'a\nb', ' leading space', 42, 'x'.repeat(201)]) {
       assert.throws(
         () => readVoiceSettings((k) => (k === 'voice.speaker' ? bad : undefined)),
         (err: AudioError) => err.code === 'ERR_BAD_DEVICE_NAME' && /remoteAssist\.voice\.speaker/.test(err.message),

@@ -9,7 +9,6 @@
 import assert from 'assert';
 import { HelperVoice } from '../../src/audio/HelperVoice';
 import { HostVoiceEndpoint } from '../../src/audio/HostVoiceEndpoint';
-import { TalkController, VoiceSettings } from '../../src/audio/TalkController';
 import { VoiceTexts } from '../../src/audio/VoiceTexts';
 import { silentLogger } from '../../src/common/logger';
 import { HostSupervisor } from '../../src/host/supervisor';
@@ -18,44 +17,7 @@ import { startXvfb, XDisplay } from '../support/xvfb';
 import { ProductPanel } from './support/productPanel';
 import { TestPulseAudio, startPulseAudio } from './support/pulseaudio';
 import { HEARD, dbfs, hearSentence, sayAndHear, speak } from './support/speech';
-
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-/** One user: their talk controller, what they were asked, their history and the errors they saw. */
-class User {
-  readonly prompts: string[] = [];
-  readonly history: string[] = [];
-  readonly errors: string[] = [];
-  answer = true;
-  settings: VoiceSettings;
-  controller!: TalkController;
-  constructor(device: string) {
-    this.settings = { input: `${device}_mic`, output: `${device}_speaker`, echoCancel: false, micMode: 'open' };
-  }
-  attach(peerName: string, endpoint: ConstructorParameters<typeof TalkController>[0]['endpoint']): void {
-    this.controller = new TalkController({
-      peerName,
-      endpoint,
-      settings: () => this.settings,
-      askToTalk: async (peer) => {
-        this.prompts.push(VoiceTexts.askToTalk(peer));
-        return this.answer;
-      },
-      history: (line) => this.history.push(line),
-      showError: (message) => this.errors.push(message),
-      log: silentLogger,
-    });
-  }
-  get phase() {
-    return this.controller.current.phase;
-  }
-}
+import { TalkUser as User, until } from './support/talkUser';
 
 describe('Start Talking end to end (host process on Xvfb, helper panel in Chromium)', function () {
   this.timeout(180_000);

@@ -21,7 +21,7 @@ function walk(dir: string): string[] {
 describe('npm run package -- --target <platform>', function () {
   this.timeout(600_000);
   let scratch: string;
-  const reports = new Map<Target, { vsix: string; bytes: number }>();
+  const reports = new Map<Target, { vsix: string; bytes: number; voiceBinary: boolean }>();
   const unpacked = new Map<Target, string>();
 
   before(function () {
@@ -29,7 +29,7 @@ describe('npm run package -- --target <platform>', function () {
     // the README's command, as written
     const out = execFileSync('npm', ['run', 'package', '--', '--target', 'all'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     for (const line of out.split('\n').filter((l) => l.startsWith('{'))) {
-      const report = JSON.parse(line) as { target: Target; vsix: string; bytes: number };
+      const report = JSON.parse(line) as { target: Target; vsix: string; bytes: number; voiceBinary: boolean };
       reports.set(report.target, report);
       const dir = join(scratch, report.target);
       execFileSync('unzip', ['-q', report.vsix, '-d', dir]);
@@ -74,21 +74,39 @@ describe('npm run package -- --target <platform>', function () {
       // the local-ESC watcher for libnut's control (arm64 Linux: upstream's binary is x86-64; X11 watches ESC there)
       assert.strictEqual(natives.includes(`node_modules/uiohook-napi/prebuilds/${target}/uiohook-napi.node`), target !== 'linux-arm64', `${target}: uiohook binary`);
       if (target.startsWith('darwin')) assert.ok(natives.includes('node_modules/@nut-tree-fork/node-mac-permissions/build/Release/permissions.node'), `${target}: macOS permission checks`);
+      // voice through RtAudio: audify's binary and its Opus/RtAudio libraries for this target, or — where its
+      // prebuilt binary could not be downloaded (this machine reaches the npm registry only) — none, as reported
+      const audio = files.filter((f) => f.startsWith('node_modules/audify/build/'));
+      if (target === 'linux-x64') assert.ok(reports.get(target)!.voiceBinary, 'linux-x64 (this machine) carries the audify binary the tests ran');
+      if (reports.get(target)!.voiceBinary) {
+        assert.ok(audio.includes('node_modules/audify/build/Release/audify.node'), `${target}: audify binary missing`);
+        for (const file of audio) {
+          const machines = binaryMachines(readFileSync(join(dir, file)));
+          assert.ok(machines.some((m) => machinesFor(target).includes(m)), `${target}: ${file} is built for ${machines.join(', ') || 'an unknown machine'}`);
+        }
+      } else {
+        assert.deepStrictEqual(audio, [], `${target}: reported without voice's binary, so none of another platform's`);
+      }
+      assert.ok(files.includes('node_modules/audify/index.js') && files.includes('node_modules/bindings/bindings.js'), `${target}: audify's loader`);
+      // audify's sources and build tools (cmake-js, prebuild-install and what only they use) stay out
+      assert.deepStrictEqual(files.filter((f) => /^node_modules\/(cmake-js|prebuild-install|node-abi|axios)\/|^node_modules\/audify\/(vendor|src)\//.test(f)), []);
       // what the extension does not load
       assert.deepStrictEqual(files.filter((f) => f === 'dist/server.js' || f.endsWith('.map') || f.includes('better-sqlite3') || f.includes('webview-ui-toolkit') || f.startsWith('src/')), []);
       assert.deepStrictEqual(files.filter((f) => f.startsWith('node_modules/@vscode/codicons/') && !/codicon\.(css|ttf)$|package\.json$/.test(f)), []);
     });
   }
 
-  it('linux-x64: the unpacked extension loads WebRTC and the WebAssembly SQLite it runs its embedded server on', function () {
+  it('linux-x64: the unpacked extension loads WebRTC, the WebAssembly SQLite it runs its embedded server on, and RtAudio', function () {
     const dir = unpacked.get('linux-x64')!;
     const script = `
       const wrtc = require(${JSON.stringify(join(dir, 'node_modules/@roamhq/wrtc'))});
       const pc = new wrtc.RTCPeerConnection(); pc.close();
       const { Database } = require(${JSON.stringify(join(dir, 'node_modules/node-sqlite3-wasm'))});
       const db = new Database(':memory:'); const row = db.get('select 6*7 as answer'); db.close();
-      process.stdout.write(JSON.stringify(row)); process.exit(0);`;
-    assert.strictEqual(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }), '{"answer":42}');
+      const { RtAudio } = require(${JSON.stringify(join(dir, 'node_modules/audify'))});
+      const api = new RtAudio(4).getApi();
+      process.stdout.write(JSON.stringify({ ...row, api })); process.exit(0);`;
+    assert.strictEqual(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }), '{"answer":42,"api":"Pulse"}');
   });
 
   it('refuses a platform it has no binaries for, saying which ones it builds', function () {

@@ -36,6 +36,7 @@ describe('.github/workflows/platforms.yml', () => {
     for (const [, name] of text.matchAll(/npm run (\w[\w:-]*)/g)) assert.ok(scripts[name], `npm run ${name}`);
     const files = [...text.matchAll(/(test\/\S+\.test\.ts)/g)].map((m) => m[1]);
     assert.ok(files.includes('test/platform/desktop.test.ts'));
+    assert.ok(files.includes('test/platform/audio.test.ts'), 'voice through RtAudio on the runners');
     for (const file of files) assert.ok(existsSync(join(ROOT, file)), file);
   });
 });

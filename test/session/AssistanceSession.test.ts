@@ -347,6 +347,25 @@ describe('AssistanceSession', () => {
       assert.strictEqual(statuses(helper).at(-2), 'Alice ended control with the panic key.');
     });
 
+    it('says on both sides when a Windows security prompt hides the screen, and when it is back', () => {
+      const helper = connected('helper');
+      helper.setScreenHidden(true);
+      helper.setScreenHidden(true);
+      assert.strictEqual(helper.view.statusLine, "Alice's screen is hidden by a Windows security prompt (User Account Control). It comes back when the prompt is answered.");
+      helper.setScreenHidden(false);
+      assert.strictEqual(helper.view.statusLine, 'Connected to Alice.');
+      assert.deepStrictEqual(statuses(helper).slice(-2), [
+        "Alice's screen is hidden by a Windows security prompt (User Account Control). It comes back when the prompt is answered.",
+        "Alice's screen is back.",
+      ]);
+      const sharer = connected('sharer');
+      sharer.setScreenHidden(true);
+      assert.ok(sharer.screenHidden && sharer.view.screenHidden, 'the sharer\'s status bar shows it from the view');
+      assert.strictEqual(statuses(sharer).at(-1), 'Your screen is hidden from Bob by a Windows security prompt (User Account Control). It comes back when the prompt is answered.');
+      sharer.end('me');
+      assertRefused(() => sharer.setScreenHidden(false), 'ERR_ILLEGAL_TRANSITION');
+    });
+
     it('keeps the verification code in the view, and refuses it once ended', () => {
       const s = connected('sharer');
       s.setVerificationCode('123 456');

@@ -20,7 +20,8 @@ export class AudioError extends Error {
 
 /** What a user reads for each code (the message adds the detail). */
 export const AUDIO_ERROR_HINTS: Record<AudioErrorCode, string> = {
-  ERR_NO_AUDIO_SYSTEM: 'No audio system found. Voice needs PulseAudio or PipeWire (pulseaudio-utils: parec, pacat, pactl).',
+  ERR_NO_AUDIO_SYSTEM:
+    'No audio system found. On Linux voice needs PulseAudio or PipeWire (pulseaudio-utils: parec, pacat, pactl); on Windows and macOS its audio library (RtAudio) must load.',
   ERR_NO_MICROPHONE: 'No microphone found. Connect one or choose another input in Remote Assist settings.',
   ERR_NO_SPEAKER: 'No speaker or headset found. Connect one or choose another output in Remote Assist settings.',
   ERR_DEVICE_NOT_FOUND: 'The audio device chosen in Remote Assist settings is not present.',

@@ -1,17 +1,17 @@
 /**
  * Voice on one user's own machine: the microphone (through mute / push-to-talk) out as 10 ms frames, the far
  * side's frames in to the speaker, echo cancellation when the audio system offers it, and both meters.
+ * The devices come from the platform's AudioBackend (PulseAudio's tools, or RtAudio).
  * Where the frames travel (a wrtc track in the host process, or the panel webview's peer) is the caller's.
  */
+import { AudioBackend, audioBackendName, Microphone, OpenAudio, Speaker } from './AudioBackend';
 import { AudioError } from './AudioError';
 import { PcmFrame } from './AudioFormat';
-import { EchoCanceller } from './EchoCanceller';
 import { Emitter } from '../lifecycle';
 import { LevelMeter } from './LevelMeter';
 import { MicGate, MicMode } from './MicGate';
-import { MicrophoneCapture } from './MicrophoneCapture';
-import { PulseAudioSystem } from './PulseAudioSystem';
-import { SpeakerPlayback } from './SpeakerPlayback';
+import { pulseAudioBackend } from './PulseAudioBackend';
+import { rtAudioBackend } from './RtAudioBackend';
 import { VoiceTrace } from './VoiceTrace';
 
 export interface LocalVoiceOptions {
@@ -51,15 +51,20 @@ export class LocalVoice {
   private readonly playTrace: VoiceTrace | undefined;
   private disposed = false;
 
+  private readonly mic: Microphone;
+  private readonly speaker: Speaker;
+  /** The devices in use (the echo-cancelled pair when on). */
+  readonly devices: OpenAudio['devices'];
+
   private constructor(
-    private readonly mic: MicrophoneCapture,
-    private readonly speaker: SpeakerPlayback,
-    private readonly canceller: EchoCanceller | undefined,
-    /** The devices in use (the echo-cancelled pair when on). */
-    readonly devices: { input: string; output: string; echoCancel: boolean },
+    private readonly audio: OpenAudio,
     micMode: MicMode,
     env: NodeJS.ProcessEnv | undefined,
   ) {
+    this.mic = audio.mic;
+    this.speaker = audio.speaker;
+    this.devices = audio.devices;
+    const { mic, speaker } = audio;
     this.gate = new MicGate(micMode);
     this.micTrace = VoiceTrace.at('mic', env);
     this.playTrace = VoiceTrace.at('play', env);
@@ -90,18 +95,13 @@ export class LocalVoice {
    * if the module is missing, and says so in `devices.echoCancel`.
    */
   static async open(options: LocalVoiceOptions): Promise<LocalVoice> {
-    const system = new PulseAudioSystem(options.env);
-    await system.probe();
-    const resolved = await system.resolve(options.input, options.output);
-    let canceller: EchoCanceller | undefined;
-    if (options.echoCancel) {
-      canceller = await EchoCanceller.create(system, resolved.input, resolved.output).catch(() => undefined);
-    }
-    const input = canceller?.devices.input ?? resolved.input;
-    const output = canceller?.devices.output ?? resolved.output;
-    const mic = new MicrophoneCapture({ device: input, env: options.env });
-    const speaker = new SpeakerPlayback({ device: output, env: options.env });
-    return new LocalVoice(mic, speaker, canceller, { input, output, echoCancel: canceller !== undefined }, options.micMode, options.env);
+    const audio = await LocalVoice.backend(options.env).open(options);
+    return new LocalVoice(audio, options.micMode, options.env);
+  }
+
+  /** PulseAudio's tools on Linux, RtAudio on Windows and macOS (and on Linux with REMOTE_ASSIST_AUDIO=rtaudio). */
+  static backend(env: NodeJS.ProcessEnv = process.env): AudioBackend {
+    return audioBackendName(env) === 'rtaudio' ? rtAudioBackend : pulseAudioBackend;
   }
 
   /** A frame from the far side. */
@@ -121,6 +121,6 @@ export class LocalVoice {
     this._onMicFrame.dispose();
     this._onLevels.dispose();
     this._onDidFail.dispose();
-    await this.canceller?.dispose();
+    await this.audio.dispose();
   }
 }

@@ -7,6 +7,7 @@
 import { HostError } from '../HostError';
 import { Emitter } from '../../common/lifecycle';
 import { CursorShape, CursorTracker, ScreenCapture, ScreenRegion } from './ScreenCapture';
+import { SecureDesktopDetector } from './SecureDesktopDetector';
 
 interface Bitmap {
   readonly image: Buffer;
@@ -49,6 +50,8 @@ export class LibnutCapture implements ScreenCapture {
   private delivered: Buffer | undefined;
   private changedAt = performance.now();
   private disposed = false;
+  /** Windows only: notices the secure desktop (UAC) hiding the screen. */
+  readonly secureDesktop: SecureDesktopDetector | undefined;
 
   private constructor(
     private readonly nut: Libnut,
@@ -56,18 +59,21 @@ export class LibnutCapture implements ScreenCapture {
     first: Buffer,
     /** Physical pixels per logical pixel (2 on a Retina display), for the cursor position. */
     readonly density: number,
+    watchSecureDesktop: boolean,
   ) {
+    if (watchSecureDesktop) this.secureDesktop = new SecureDesktopDetector({ width: region.width, height: region.height, stride: region.width * 4 });
     this.pending = first;
     this.schedule();
   }
 
-  static open(nut: Libnut): LibnutCapture {
+  /** `watchSecureDesktop`: on Windows, report when a UAC prompt's secure desktop blacks the capture out. */
+  static open(nut: Libnut, watchSecureDesktop = false): LibnutCapture {
     const first = nut.screen.capture();
     if (first.bytesPerPixel !== 4 || first.byteWidth !== first.width * 4) {
       throw new HostError('ERR_PLATFORM_UNSUPPORTED', `unexpected screen image layout (${first.bytesPerPixel} bytes per pixel, ${first.byteWidth} per row)`);
     }
     const density = first.width / (nut.getScreenSize().width || first.width);
-    return new LibnutCapture(nut, { x: 0, y: 0, width: first.width, height: first.height }, aligned(first.image), density);
+    return new LibnutCapture(nut, { x: 0, y: 0, width: first.width, height: first.height }, aligned(first.image), density, watchSecureDesktop);
   }
 
   private grabNow(): Buffer {
@@ -94,14 +100,18 @@ export class LibnutCapture implements ScreenCapture {
 
   private poll(): void {
     try {
-      if (this.pending) return;
+      if (this.pending && !this.secureDesktop) return;
       const image = this.grabNow();
+      // sampled on every poll (256 pixels), so a screen that stays black still counts the time it has been so
+      this.secureDesktop?.observe(image);
+      if (this.pending) return;
       if (this.disposed || (this.delivered && image.equals(this.delivered))) return;
       this.changedAt = performance.now();
       this.pending = image;
       this._onDamage.fire();
     } catch {
-      // A failed grab (screen locked, display asleep) is retried on the next poll.
+      // A failed grab (screen locked, display asleep, the secure desktop) is retried on the next poll.
+      this.secureDesktop?.observe(undefined);
     } finally {
       this.schedule();
     }
@@ -111,6 +121,7 @@ export class LibnutCapture implements ScreenCapture {
     this.disposed = true;
     clearTimeout(this.timer);
     this._onDamage.dispose();
+    this.secureDesktop?.dispose();
   }
 }
 

@@ -24,6 +24,7 @@ export class ControlService implements HostService {
     const input = ctx.channel(PEER_CHANNELS.input);
     this.store.add(ctx.gate.onDidChange((state) => this.send({ type: 'controlState', granted: state.granted, reason: state.reason, remainingMs: state.remainingMs })));
     this.store.add(ctx.onDidChangePaused((paused) => this.send({ type: 'sharing', paused })));
+    this.store.add(ctx.onDidChangeScreenHidden((hidden) => this.send({ type: 'screenHidden', hidden, reason: 'secureDesktop' })));
     // The viewer maps the helper's pointer onto this size: it follows a new resolution or monitor at once.
     this.store.add(ctx.screen.onDidChange((area) => this.send({ type: 'screen', width: area.width, height: area.height })));
     this.store.add(
@@ -31,6 +32,7 @@ export class ControlService implements HostService {
         this.send({ type: 'screen', width: ctx.screen.width, height: ctx.screen.height });
         this.send({ type: 'controlState', granted: ctx.gate.granted, reason: ctx.gate.granted ? 'granted' : 'revoked', remainingMs: ctx.gate.remainingMs });
         this.send({ type: 'sharing', paused: ctx.paused() });
+        if (ctx.screenHidden()) this.send({ type: 'screenHidden', hidden: true, reason: 'secureDesktop' });
       }),
     );
     this.store.add(control.onMessage((data) => this.onControl(data)));

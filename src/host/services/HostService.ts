@@ -27,6 +27,9 @@ export interface HostServiceContext {
   /** Whether the sharer paused sharing (nothing about the screen is sent then), and its changes. */
   paused(): boolean;
   readonly onDidChangePaused: Event<boolean>;
+  /** Whether the screen is hidden from capture (the Windows secure desktop), and its changes. */
+  screenHidden(): boolean;
+  readonly onDidChangeScreenHidden: Event<boolean>;
   /** Sends the current screen again (the viewer lost a key frame). */
   refreshVideo(): void;
   /** Sends an event to the extension. */

@@ -97,6 +97,7 @@ function ensureViewer(): RemoteViewer {
   v.onStats((stats) => quality.update(stats));
   v.onVerification((code) => bridge.post({ type: 'viewerVerification', code }));
   v.onSharing((paused) => bridge.post({ type: 'viewerSharing', paused }));
+  v.onScreenHidden(({ hidden, reason }) => bridge.post({ type: 'viewerScreenHidden', hidden, reason }));
   v.onControlState(({ granted, reason, remainingMs }) => {
     bridge.post({ type: 'viewerControl', granted, reason, remainingMs });
     updateKeyboard();

@@ -15,6 +15,7 @@ import {
   HOST_CONTROL_MAX_BYTES,
   HostAnnotationMessage,
   HostControlMessage,
+  ScreenHiddenReason,
   InputMessage,
   PEER_CHANNELS,
   ViewerControlMessage,
@@ -85,6 +86,9 @@ export class RemoteViewer implements IDisposable {
   private readonly _onVerification = new Emitter<string>();
   /** This peer connection's verification code ("123 456"), once connected. */
   readonly onVerification = this._onVerification.event;
+  private readonly _onScreenHidden = new Emitter<{ hidden: boolean; reason: ScreenHiddenReason }>();
+  /** The sharer's screen is hidden from capture (a Windows security prompt), or back. */
+  readonly onScreenHidden = this._onScreenHidden.event;
   private readonly _onSharing = new Emitter<boolean>();
   /** The sharer paused (true) or resumed (false) sharing; the picture stays frozen meanwhile. */
   readonly onSharing = this._onSharing.event;
@@ -282,7 +286,7 @@ export class RemoteViewer implements IDisposable {
     this.peer.destroy();
     this.video.srcObject = null;
     this.root.remove();
-    for (const e of [this._onConnected, this._onDisconnected, this._onLink, this._onChat, this._onClipboard, this._onControlState, this._onVerification, this._onSharing, this._onStats, this._onPath, this._onInputRefused, this._onError, this._onAnnotationRefused]) e.dispose();
+    for (const e of [this._onConnected, this._onDisconnected, this._onLink, this._onChat, this._onClipboard, this._onControlState, this._onVerification, this._onSharing, this._onScreenHidden, this._onStats, this._onPath, this._onInputRefused, this._onError, this._onAnnotationRefused]) e.dispose();
   }
 
   /** A screen is interactive: show each frame as soon as it decodes instead of smoothing with a buffer. */
@@ -341,6 +345,9 @@ export class RemoteViewer implements IDisposable {
       }
       case 'sharing':
         this._onSharing.fire(message.paused);
+        break;
+      case 'screenHidden':
+        this._onScreenHidden.fire({ hidden: message.hidden, reason: message.reason });
         break;
       case 'controlState':
         if (!message.granted) this.keyboard?.releaseAll();

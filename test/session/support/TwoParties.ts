@@ -57,6 +57,8 @@ export interface TwoPartiesOptions {
   /** Alice's Clipboard Sync answer, and Bob's system clipboard (vscode.env.clipboard in VS Code). */
   readonly pickClipboard?: SharerPrompts['pickClipboard'];
   readonly helperClipboard?: SystemClipboard;
+  /** More environment for Alice's host process (e.g. the libnut backend). */
+  readonly hostEnv?: NodeJS.ProcessEnv;
 }
 
 /** A user's Send a File answers: every offer saved into `inbox`; the latest progress of each transfer kept. */
@@ -221,7 +223,7 @@ export class TwoParties {
       },
       { allowRemoteControl: () => true, qualityPreset: () => 'Best', ...this.options.policy },
       () => {
-        const h = new HostSupervisor({ hostScript, nodePath: this.options.hostNodePath, env: this.env(), logger: quiet });
+        const h = new HostSupervisor({ hostScript, nodePath: this.options.hostNodePath, env: { ...this.env(), ...this.options.hostEnv }, logger: quiet });
         this.hosts.push(h);
         return h;
       },
