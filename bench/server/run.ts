@@ -5,14 +5,14 @@
  * sustained rate. Last line: {"bench":"server","clients":…,"rss_mb":…,"invites_per_s":…,"invite_rtt_p50_ms":…,"invite_rtt_p99_ms":…}
  * Options: --clients 10000 --rate 500 --seconds 10 [--profile DIR]
  */
-import { fork, spawn, type ChildProcess } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { spawn, type ChildProcess } from 'child_process';
+import { mkdtempSync, rmSync } from 'fs';
 import { cpus, loadavg, tmpdir } from 'os';
 import { join } from 'path';
 import { parseArgs } from 'util';
 import { build } from 'esbuild';
 import NODE_EXTERNALS from '../../scripts/node-externals.json';
-import { cpuMs } from './proc';
+import { cpuMs, fdLimit, percentile, rssMb, startWorkers } from './proc';
 import { saveRun } from '../resultsStore';
 
 const ROOT = join(__dirname, '..', '..');
@@ -23,23 +23,6 @@ const seconds = Number(values.seconds ?? 10);
 /** Every simulated client comes from loopback: the per-address limits are raised to let them all in. */
 const LOAD_FROM_ONE_ADDRESS = ['--max-connections-per-address', String(clients + 100), '--accounts-per-address', String(clients + 100)];
 const WORKERS = 2; // sharers on one, helpers on the other: every round trip crosses processes
-
-type Reply = { op: string; ms: number; errors: Record<string, number>; error?: string; [key: string]: unknown };
-
-function fdLimit(): number {
-  const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
-  return Number(line?.split(/\s+/)[3] ?? 1024);
-}
-
-function rssMb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(field));
-  return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 1024);
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 async function main(): Promise<void> {
   const startedAt = new Date();
@@ -65,28 +48,8 @@ async function main(): Promise<void> {
     });
     const baseRss = rssMb(server.pid!, 'VmRSS');
 
-    const workers = Array.from({ length: WORKERS }, (_, worker) => {
-      const child = fork(join(__dirname, 'worker.ts'), [JSON.stringify({ url, clients, worker, workers: WORKERS })], { execArgv: ['--require', 'tsx/cjs'] });
-      children.push(child);
-      return child;
-    });
-    const all = (op: string, extra: object = {}) =>
-      Promise.all(
-        workers.map(
-          (w) =>
-            new Promise<Reply>((resolve, reject) => {
-              const onMessage = (m: Reply) => {
-                if (m.op !== op) return;
-                w.off('message', onMessage);
-                if (m.error) reject(new Error(`${op}: ${m.error}`));
-                else resolve(m);
-              };
-              w.on('message', onMessage);
-              w.send({ op, ...extra });
-            }),
-        ),
-      );
-    await Promise.all(workers.map((w) => new Promise((resolve) => w.once('message', resolve))));
+    const { workers, all } = await startWorkers(url, clients, WORKERS);
+    children.push(...workers);
 
     let started = performance.now();
     await all('connect');

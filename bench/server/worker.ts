@@ -1,6 +1,7 @@
 /**
- * A load process for the server benchmark: holds many signed-in raw WebSocket clients and follows the
- * orchestrator's commands over IPC. Raw ws + JSON keeps this process light so the server gets the CPU.
+ * A load process for the server benchmarks (bench:server, bench:cluster): holds many signed-in raw WebSocket
+ * clients and follows the orchestrator's commands over IPC. Raw ws + JSON keeps this process light so the
+ * server gets the CPU.
  */
 import WebSocket from 'ws';
 
@@ -13,6 +14,16 @@ interface Config {
 
 type Msg = { type: string; id?: number; [key: string]: unknown };
 
+/** How an invitation round goes: whom a sharer invites (offsets in the ring of contacts) and whether it ends each session at once. */
+interface InviteOptions {
+  rate: number;
+  seconds: number;
+  /** Each sharer invites these neighbours in turn (all four are mutual contacts); default [1]. */
+  targets?: number[];
+  /** End each session once the sharer has seen it start, so a sharer can invite again in a later round. */
+  endSessions?: boolean;
+}
+
 const config = JSON.parse(process.argv[2]) as Config;
 const alias = (i: number) => `u${i}`;
 
@@ -23,6 +34,13 @@ class Sim {
   accepted = 0;
   readonly accepting = new Set<string>();
   inviteSentAt = 0;
+  /** Request id of the invitation in flight: an error reply to it frees the sharer. */
+  inviteId = 0;
+  invites = 0;
+  endSessions = false;
+  token = '';
+  /** When the connection dropped during a reconnect storm (0: connected). */
+  lostAt = 0;
 
   constructor(readonly index: number) {}
 
@@ -32,7 +50,30 @@ class Sim {
       this.socket.once('open', () => resolve());
       this.socket.once('error', reject);
       this.socket.on('message', (data) => this.onMessage(JSON.parse(data.toString()) as Msg));
+      this.socket.on('close', () => storm.armed && !this.lostAt && void this.reconnect());
     });
+  }
+
+  /** Reconnects (through the same address: the balancer picks a live process) and signs in with its token. */
+  async reconnect(): Promise<void> {
+    this.lostAt = performance.now();
+    for (;;) {
+      try {
+        await this.open();
+        const signIn = this.request({ type: 'signInWithToken', token: this.token, clientId: `bench-client-${this.index}` });
+        // a socket that closes before the reply never answers
+        const reply = await Promise.race([signIn, new Promise<Msg>((resolve) => setTimeout(() => resolve({ type: 'error', code: 'TIMEOUT' }), 5_000))]);
+        if (reply.type === 'signedIn') break;
+        errors[reply.code as string] = (errors[reply.code as string] ?? 0) + 1;
+      } catch {
+        // refused while the balancer still sent to the dead process: try again
+      }
+      this.socket.removeAllListeners('close');
+      this.socket.terminate();
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    }
+    storm.times.push(performance.now() - this.lostAt);
+    this.lostAt = 0;
   }
 
   request(message: Msg): Promise<Msg> {
@@ -53,6 +94,7 @@ class Sim {
       this.pending.delete(m.id);
       resolve?.(m);
       if (m.type === 'error' && !resolve) errors[m.code as string] = (errors[m.code as string] ?? 0) + 1;
+      if (m.type === 'error' && m.id === this.inviteId) this.inviteSentAt = 0;
       return;
     }
     switch (m.type) {
@@ -76,7 +118,9 @@ class Sim {
         if (session.role === 'sharer' && this.inviteSentAt) {
           rtts.push(performance.now() - this.inviteSentAt);
           // the session stays open, as a real one would for minutes: its busy presence is part of the load
+          // (unless the round asked to end it, so this sharer can invite again in the next one)
           this.inviteSentAt = 0;
+          if (this.endSessions) this.send({ type: 'endSession', sessionId: session.id });
         }
         break;
       }
@@ -86,6 +130,8 @@ class Sim {
 
 const errors: Record<string, number> = {};
 const rtts: number[] = [];
+/** Reconnect storm: armed, every client that loses its connection reconnects and records how long it took. */
+const storm = { armed: false, times: [] as number[] };
 const sims: Sim[] = [];
 for (let i = config.worker; i < config.clients; i += config.workers) sims.push(new Sim(i));
 
@@ -104,6 +150,7 @@ async function connect(): Promise<void> {
     await sim.open();
     const reply = await sim.request({ type: 'signIn', alias: alias(sim.index), displayName: `User ${sim.index}`, clientId: `bench-client-${sim.index}` });
     if (reply.type !== 'signedIn') throw new Error(`sign-in failed: ${JSON.stringify(reply)}`);
+    sim.token = reply.token as string;
   });
 }
 
@@ -119,8 +166,9 @@ async function contacts(): Promise<void> {
   while (sims.some((s) => s.accepted < 4) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 }
 
-/** Sharers (even users, on worker 0) invite their next neighbour at `rate` per second for `seconds`. */
-async function invite(rate: number, seconds: number): Promise<{ sent: number }> {
+/** Sharers (even users, on worker 0) invite a neighbour at `rate` per second for `seconds`. */
+async function invite({ rate, seconds, targets = [1], endSessions = false }: InviteOptions): Promise<{ sent: number }> {
+  rtts.length = 0;
   if (config.worker !== 0) return { sent: 0 };
   const sharers = sims.filter((s) => s.index % 2 === 0);
   let cursor = 0;
@@ -129,11 +177,18 @@ async function invite(rate: number, seconds: number): Promise<{ sent: number }> 
   const total = rate * seconds;
   while (sent < total) {
     const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-    while (sent < due) {
+    // a whole turn of sharers all waiting: wait for replies rather than spin
+    for (let skipped = 0; sent < due && skipped < sharers.length; ) {
       const sharer = sharers[cursor++ % sharers.length];
-      if (sharer.inviteSentAt) continue;
+      if (sharer.inviteSentAt) {
+        skipped++;
+        continue;
+      }
+      const offset = targets[sharer.invites++ % targets.length];
+      sharer.endSessions = endSessions;
       sharer.inviteSentAt = performance.now();
-      sharer.send({ type: 'invite', alias: alias((sharer.index + 1) % config.clients), note: 'bench' });
+      sharer.inviteId = sharer.nextId;
+      sharer.send({ type: 'invite', alias: alias((sharer.index + offset + config.clients) % config.clients), note: 'bench' });
       sent++;
     }
     await new Promise((r) => setTimeout(r, 2));
@@ -143,7 +198,7 @@ async function invite(rate: number, seconds: number): Promise<{ sent: number }> 
   return { sent };
 }
 
-process.on('message', (command: { op: string; rate?: number; seconds?: number }) => {
+process.on('message', (command: { op: string } & Partial<InviteOptions>) => {
   const started = performance.now();
   const done = (extra: object) => process.send!({ op: command.op, ms: performance.now() - started, errors, ...extra });
   const fail = (err: unknown) => process.send!({ op: command.op, error: String(err) });
@@ -155,9 +210,21 @@ process.on('message', (command: { op: string; rate?: number; seconds?: number })
       contacts().then(() => done({ complete: sims.filter((s) => s.accepted >= 4).length }), fail);
       break;
     case 'invite':
-      invite(command.rate!, command.seconds!).then((r) => done({ ...r, rtts }), fail);
+      invite(command as InviteOptions).then((r) => done({ ...r, rtts }), fail);
       break;
+    case 'storm':
+      storm.armed = true;
+      done({});
+      break;
+    case 'stormResult': {
+      // every client that lost its connection is back, or a minute has passed
+      const deadline = Date.now() + 60_000;
+      const wait = () => (sims.some((s) => s.lostAt) && Date.now() < deadline ? setTimeout(wait, 50) : done({ times: storm.times, stillAway: sims.filter((s) => s.lostAt).length }));
+      wait();
+      break;
+    }
     case 'exit':
+      storm.armed = false;
       for (const sim of sims) sim.socket.terminate();
       process.exit(0);
   }

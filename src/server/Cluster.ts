@@ -34,6 +34,13 @@ export interface Cluster extends IDisposable {
   clientPresent(alias: string, clientId: string, present: boolean): void;
   /** Registers what to do when another process is found dead (exactly one survivor handles each). */
   onProcessLost(handler: (lost: LostProcess) => void): void;
+  /**
+   * The alias's contact list changed: every process holding its connections (this one included) reads the list
+   * itself and pushes it. A list read on the process that made the change and routed would race with other
+   * processes' lists; read where it is delivered, the last read goes out last.
+   */
+  contactsChanged(alias: string): void;
+  onContactsChanged(handler: (alias: string) => void): void;
   /** Registers what to do when the shared state came back empty (Redis restarted): republish what this process holds. */
   onReconnected(handler: () => void): void;
   /** A counter of events per key within `windowMs` (failed secrets, requests) counted by every process of the cluster. */
@@ -56,6 +63,13 @@ export class LocalCluster implements Cluster {
   clientPresent(): void {}
   onProcessLost(): void {}
   onReconnected(): void {}
+  private contactsHandler: (alias: string) => void = () => undefined;
+  contactsChanged(alias: string): void {
+    this.contactsHandler(alias);
+  }
+  onContactsChanged(handler: (alias: string) => void): void {
+    this.contactsHandler = handler;
+  }
   counter(name: string, max: number, windowMs: number): WindowCounter {
     return WindowCounter.local(name, max, windowMs);
   }

@@ -13,8 +13,12 @@ export class Contacts implements IDisposable {
   /** Contact requests per account: bounds both spam and probing which aliases exist. */
   private readonly requests: WindowCounter;
 
+  /** The push of each alias's list in progress on this process. */
+  private readonly pushes = new Map<string, Promise<void>>();
+
   constructor(private readonly ctx: ServerContext) {
     this.requests = ctx.cluster.counter('contactRequests', ctx.limits.contactRequestsPerAccount, ctx.limits.contactRequestWindowMs);
+    ctx.cluster.onContactsChanged((alias) => this.push(alias));
   }
 
   dispose(): void {}
@@ -91,10 +95,25 @@ export class Contacts implements IDisposable {
     return other;
   }
 
-  /** Both sides get their fresh contact list (with presence) on every device. */
+  /** Both sides get their fresh contact list (with presence) on every device, on every process; waits for those here. */
   private async notify(a: string, b: string): Promise<void> {
-    const [listA, listB] = await Promise.all([this.ctx.presence.contactList(a), this.ctx.presence.contactList(b)]);
-    this.ctx.cluster.deliver(a, { type: 'contacts', contacts: listA });
-    this.ctx.cluster.deliver(b, { type: 'contacts', contacts: listB });
+    this.ctx.cluster.contactsChanged(a);
+    this.ctx.cluster.contactsChanged(b);
+    await Promise.all([this.pushes.get(a), this.pushes.get(b)]);
+  }
+
+  /** Reads the alias's list and pushes it to its connections on this process, one push at a time per alias: the last read goes out last. */
+  private push(alias: string): void {
+    if (!this.ctx.registry.of(alias)) return;
+    const next = (this.pushes.get(alias) ?? Promise.resolve())
+      .then(async () => {
+        const contacts = await this.ctx.presence.contactList(alias);
+        this.ctx.registry.deliver(alias, { type: 'contacts', contacts });
+      })
+      .catch((err: unknown) => this.ctx.logger.warn(`contacts of ${alias}: ${String(err)}`));
+    this.pushes.set(alias, next);
+    void next.finally(() => {
+      if (this.pushes.get(alias) === next) this.pushes.delete(alias);
+    });
   }
 }

@@ -75,9 +75,18 @@ export class Presence {
 
   /** The alias's contact list as its owner sees it, presence included for mutual contacts. */
   async contactList(alias: string): Promise<Contact[]> {
-    const rows = await this.contacts.list(alias);
-    const presence = await this.of(rows.filter((r) => r.status === 'accepted').map((r) => r.alias));
-    return rows.map((row) => ({ ...row, presence: presence.get(row.alias) ?? 'offline' }));
+    // The rows are read again after the presence lookup (an await) and the list is pushed right after that read:
+    // with several processes changing one list at once, a list read before another process's change must not
+    // be pushed after that process's own push.
+    let rows = await this.contacts.list(alias);
+    for (let attempt = 1; ; attempt++) {
+      const presence = await this.of(rows.filter((r) => r.status === 'accepted').map((r) => r.alias));
+      const now = await this.contacts.list(alias);
+      if (attempt === 3 || now.every((row) => row.status !== 'accepted' || presence.has(row.alias))) {
+        return now.map((row) => ({ ...row, presence: presence.get(row.alias) ?? 'offline' }));
+      }
+      rows = now;
+    }
   }
 
   /**

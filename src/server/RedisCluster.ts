@@ -21,7 +21,9 @@ interface Envelope {
   origin: string;
   alias: string;
   clientId?: string;
-  event: ServerEvent;
+  event?: ServerEvent;
+  /** Not an event: the alias's contact list changed, each process holding its connections reads and pushes it. */
+  contactsChanged?: true;
 }
 
 /**
@@ -42,6 +44,7 @@ export class RedisCluster implements Cluster {
   private readonly liveNodes = new Map<string, { alive: boolean; checkedAt: number }>();
   private lostHandler: (lost: LostProcess) => void = () => undefined;
   private reconnectedHandler: () => void = () => undefined;
+  private contactsHandler: (alias: string) => void = () => undefined;
   /** Set once the first connection stood: a later 'ready' is a reconnection. */
   private connected = false;
   /** Counting in Redis failed since it was last ready: logged once per outage, not once per refused request. */
@@ -110,6 +113,16 @@ export class RedisCluster implements Cluster {
 
   onReconnected(handler: () => void): void {
     this.reconnectedHandler = handler;
+  }
+
+  contactsChanged(alias: string): void {
+    this.contactsHandler(alias);
+    const envelope: Envelope = { origin: this.nodeId, alias, contactsChanged: true };
+    this.pub.publish(userChannel(alias), JSON.stringify(envelope)).catch((err: Error) => this.logger.warn(`redis publish: ${err.message}`));
+  }
+
+  onContactsChanged(handler: (alias: string) => void): void {
+    this.contactsHandler = handler;
   }
 
   counter(name: string, max: number, windowMs: number): WindowCounter {
@@ -229,6 +242,10 @@ export class RedisCluster implements Cluster {
     try {
       envelope = JSON.parse(message.toString()) as Envelope;
       if (envelope.origin === this.nodeId) return;
+      if (envelope.contactsChanged === true) {
+        if (typeof envelope.alias === 'string') this.contactsHandler(envelope.alias);
+        return;
+      }
       // another process wrote it, but a bad event must not reach clients: validate like any other input
       event = parseMessage(ServerMessage, envelope.event);
     } catch (err) {

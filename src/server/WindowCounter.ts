@@ -1,4 +1,6 @@
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import RateLimiterMemory from 'rate-limiter-flexible/lib/RateLimiterMemory';
+import RateLimiterRedis from 'rate-limiter-flexible/lib/RateLimiterRedis';
 import type Redis from 'ioredis';
 import { ServiceError } from './ServiceError';
 

@@ -24,12 +24,20 @@ const FIRST_PORT = 7420;
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
 
-/** The store every server process uses: a shared SQLite directory today (`--database postgres://…` once the PostgreSQL store lands). */
-export type DatabaseArgs = (work: string) => string[];
-export const sharedSqlite: DatabaseArgs = (work) => ['--data', join(work, 'data')];
+/**
+ * The store arguments of every server process, made once per lab: `work` a directory of the lab's own,
+ * `address` the bridge's (reachable from every machine), `fixture` what stops the lab's processes.
+ */
+export type DatabaseArgs = (lab: { work: string; address: string; fixture: Fixture }) => string[] | Promise<string[]>;
+export const sharedSqlite: DatabaseArgs = ({ work }) => ['--data', join(work, 'data')];
+/**
+ * The store of every lab (tests and bench:cluster): a shared SQLite directory until the PostgreSQL store lands;
+ * then this one line becomes a PostgreSQL started for the lab on `address`, as `['--database', 'postgres://…']`.
+ */
+export const LAB_DATABASE: DatabaseArgs = sharedSqlite;
 
 export interface ClusterLabOptions {
-  /** The store arguments of every server process. */
+  /** The store arguments of every server process (default LAB_DATABASE). */
   readonly database?: DatabaseArgs;
   /** Machines (namespaces), and server processes on each. The committed HAProxy config names two backends. */
   readonly machines?: number;
@@ -153,7 +161,7 @@ export class ClusterLab {
     this.redisUrl = `redis://${BRIDGE_ADDRESS}:${this.redisPort}`;
     this.redis = await startRedis(this.fx, this.redisPort, BRIDGE_ADDRESS);
 
-    const database = (this.options.database ?? sharedSqlite)(this.work);
+    const database = await (this.options.database ?? LAB_DATABASE)({ work: this.work, address: BRIDGE_ADDRESS, fixture: this.fx });
     this.serverArgs = [...database, '--redis', this.redisUrl, '--redis-node-ttl', '1.5s', '--trusted-proxy', BRIDGE_ADDRESS, ...(this.options.serverArgs ?? [])];
     const starting: Promise<void>[] = [];
     for (const host of hosts) {

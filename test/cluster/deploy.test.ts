@@ -53,7 +53,7 @@ describe('deploy: the sample HAProxy config and systemd unit', function () {
 
       const second = lab.servers[1];
       lab.kill(second);
-      await waitFor('haproxy to mark it down', () => /assistance_network\/server2 is DOWN/.test(lab.balancerLog), 15_000);
+      await waitFor('haproxy to mark it down', () => /assistance_network\/server2 is DOWN/.test(lab.balancerLog), 30_000);
       // every new client lands on the one left
       const carol = await lab.fx.user({ url: lab.balancerUrl }, 'carol');
       assert.equal(lab.serverOf('carol'), lab.servers[0]);

@@ -5,17 +5,15 @@
 import { strict as assert } from 'assert';
 import type { NetworkClient } from '../../src/network/NetworkClient';
 import { befriend, nextEvent, waitFor } from '../server/support';
-import { ClusterLab, logEvents, sharedSqlite, type LabServer } from './ClusterLab';
-
-// the one line to change for PostgreSQL: (work) => ['--database', 'postgres://…']
-const DATABASE = sharedSqlite;
+import { ClusterLab, logEvents, type LabServer } from './ClusterLab';
 
 describe('cluster: failover behind HAProxy (two machines, Redis, shared store)', function () {
   this.timeout(60_000);
   let lab: ClusterLab;
   before(async function () {
     this.timeout(60_000);
-    lab = await ClusterLab.start({ database: DATABASE });
+    // the store: ClusterLab's LAB_DATABASE (a shared SQLite directory until PostgreSQL lands)
+    lab = await ClusterLab.start();
   });
   after(() => lab?.dispose());
 

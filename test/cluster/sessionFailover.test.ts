@@ -8,14 +8,14 @@ import { spawn } from 'child_process';
 import { near, samplePicture } from '../webview/support/helperPicture';
 import { until } from '../webview/support/WebviewHarness';
 import { statuses, TwoParties } from '../session/support/TwoParties';
-import { ClusterLab, sharedSqlite } from './ClusterLab';
+import { ClusterLab } from './ClusterLab';
 
 describe('cluster: a session survives its sharer\'s server process being killed', function () {
   this.timeout(120_000);
   let lab: ClusterLab;
   let t: TwoParties;
   before(async () => {
-    lab = await ClusterLab.start({ database: sharedSqlite });
+    lab = await ClusterLab.start();
     t = await TwoParties.connect({ serverUrl: lab.balancerUrl });
   });
   after(async () => {

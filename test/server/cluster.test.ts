@@ -87,6 +87,22 @@ describe('server: two processes sharing presence and routing through Redis', () 
     assert.equal((await fetch(`http://127.0.0.1:${east.port}/healthz`)).status, 200);
   });
 
+  it('gives every client its final contact list when users on both processes change their lists at once', async function () {
+    this.timeout(60_000);
+    const args = ['--port', '0', '--data', fx.tempDir(), '--redis', `redis://127.0.0.1:${redisPort}`];
+    const processes = await Promise.all([spawnServer(fx, args), spawnServer(fx, args)]);
+    const ring = await Promise.all(Array.from({ length: 24 }, (_, i) => fx.user(processes[i % 2], `ring${i}`)));
+    // each accepts what comes in as soon as its list shows it, as a person clicking Accept would
+    for (const client of ring) {
+      client.onDidChangeContacts((list) => {
+        for (const c of list) if (c.status === 'incoming') void client.acceptContact(c.alias).catch(() => undefined);
+      });
+    }
+    // everyone adds the next two of the ring at once: each list changes on both processes concurrently
+    await Promise.all(ring.flatMap((client, i) => [1, 2].map((step) => client.addContact(`ring${(i + step) % ring.length}`))));
+    await waitFor('every client to list its four contacts as accepted', () => ring.every((c) => c.contacts.filter((x) => x.status === 'accepted').length === 4), 30_000);
+  });
+
   it('expires the invitations of a process that stopped, from another process', async function () {
     this.timeout(30_000);
     const options = { dataDir: fx.tempDir(), redisUrl: `redis://127.0.0.1:${redisPort}`, inviteExpiryMs: 1_000 };
