@@ -48,6 +48,13 @@ async function send(engine: FileTransferEngine, channel: FileChannel): Promise<v
   if (channel.readyState !== 'open') await new Promise<void>((resolve) => channel.addEventListener('open', () => resolve()));
   const started = process.hrtime.bigint();
   const key = engine.send(await NodeFileSource.open(target));
+  if (process.env.FILES_TRACE) {
+    const trace = setInterval(() => {
+      const s = engine.get(key);
+      process.stderr.write(`send ${((Number(process.hrtime.bigint() - started) / 1e9)).toFixed(1)}s bytes ${s?.bytes} buffered ${channel.bufferedAmount}\n`);
+      if (!s || s.state !== 'transferring') clearInterval(trace);
+    }, 1000);
+  }
   engine.onDidChange((s) => {
     if (s.key !== key) return;
     if (s.state === 'completed') report({ type: 'done', seconds: Number(process.hrtime.bigint() - started) / 1e9 });
