@@ -26,7 +26,7 @@ import { playScene, SceneContext, SceneOptions } from '../vnc/scenes';
 import { MATRIX, SystemSpec, SystemUnderTest } from '../vnc/SystemUnderTest';
 import { VncSystem } from '../vnc/VncSystem';
 import { saveRun } from '../resultsStore';
-import { measureRejoin, RejoinFigures } from '../rejoin/measure';
+import type { RejoinFigures } from '../rejoin/measure';
 import { filesOverLink, FilesFigures } from './files';
 import { measurePaths, PathFigures } from './paths';
 
@@ -121,6 +121,8 @@ async function main(): Promise<void> {
   }
   if (parts.has('rejoin')) {
     log('rejoin: 10 s cuts of the sharer\'s link');
+    // loaded only here: it brings the whole server and session stack
+    const { measureRejoin } = await import('../rejoin/measure');
     rejoin = await measureRejoin({ cuts: Number(process.env.BENCH_REJOIN_CUTS ?? 3), cutMs: 10_000, log: (line) => log(`  ${line}`) });
   }
   if (parts.has('files')) {

@@ -63,7 +63,17 @@ async function send(engine: FileTransferEngine, channel: FileChannel): Promise<v
 }
 
 function receive(engine: FileTransferEngine): void {
-  engine.onDidOffer(async (offer) => engine.accept(offer.key, await NodeFileSink.create(join(target, offer.name), { overwrite: false })));
+  engine.onDidOffer(async (offer) => {
+    engine.accept(offer.key, await NodeFileSink.create(join(target, offer.name), { overwrite: false }));
+    if (process.env.FILES_TRACE) {
+      const started = Date.now();
+      const trace = setInterval(() => {
+        const s = engine.get(offer.key);
+        process.stderr.write(`receive ${((Date.now() - started) / 1000).toFixed(1)}s bytes ${s?.bytes} udp drops ${udpDrops()}\n`);
+        if (!s || s.state !== 'transferring') clearInterval(trace);
+      }, 1000);
+    }
+  });
   engine.onDidChange((s) => {
     if (s.state === 'completed') report({ type: 'done', path: s.savedPath, udpDrops: udpDrops() });
     else if (s.state === 'failed' || s.state === 'cancelled') fail(`receive ${s.state}: ${s.code}`);
