@@ -38,10 +38,12 @@ export async function transferOverLab(lab: NetLab, options: { from: string; to: 
       let savedPath: string | undefined;
       let udpDrops = 0;
       const settle = () => seconds !== undefined && savedPath !== undefined && resolve({ seconds, savedPath, udpDrops });
-      timer = setTimeout(() => reject(new Error(`the transfer took over ${options.timeoutMs / 1000} s`)), options.timeoutMs);
+      let connected = 0;
+      timer = setTimeout(() => reject(new Error(connected < 2 ? `the peers did not connect within ${Math.round(options.timeoutMs / 1000)} s` : `the transfer took over ${Math.round(options.timeoutMs / 1000)} s`)), options.timeoutMs);
       for (const [self, other, name] of [[sender, receiver, 'sender'], [receiver, sender, 'receiver']] as const) {
         self.on('message', (m: PeerMessage) => {
           if (m.type === 'signal') other.send(m);
+          else if (m.type === 'connected') connected++;
           else if (m.type === 'error') reject(new Error(`${name}: ${m.message}`));
           else if (m.type === 'done') {
             if (self === sender) seconds = m.seconds;

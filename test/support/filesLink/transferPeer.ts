@@ -35,7 +35,12 @@ const peer = new Peer({ initiator: role === 'send', wrtc, trickle: true });
 process.on('message', (m: { type: string; signal?: Peer.SignalData }) => m.type === 'signal' && peer.signal(m.signal!));
 peer.on('signal', (signal) => report({ type: 'signal', signal }));
 peer.on('error', (err) => fail(err.message));
+if (process.env.FILES_TRACE) {
+  peer.on('signal', (signal) => process.stderr.write(`${role} signal out ${(signal as { type?: string }).type ?? 'candidate'} ${JSON.stringify((signal as { candidate?: { candidate?: string } }).candidate?.candidate ?? '')}\n`));
+  peer.on('iceStateChange', (ice: string, gathering: string) => process.stderr.write(`${role} ice ${ice} gathering ${gathering}\n`));
+}
 peer.on('connect', () => {
+  report({ type: 'connected' });
   const pc = (peer as unknown as { _pc: RTCPeerConnection })._pc;
   const channel = pc.createDataChannel(FILES_CHANNEL.label, { negotiated: true, id: FILES_CHANNEL.id }) as unknown as FileChannel;
   const engine = new FileTransferEngine(channel, options);
