@@ -39,17 +39,16 @@ if (process.env.FILES_TRACE) {
   peer.on('signal', (signal) => process.stderr.write(`${role} signal out ${(signal as { type?: string }).type ?? 'candidate'} ${JSON.stringify((signal as { candidate?: { candidate?: string } }).candidate?.candidate ?? '')}\n`));
   peer.on('iceStateChange', (ice: string, gathering: string) => process.stderr.write(`${role} ice ${ice} gathering ${gathering}\n`));
 }
-peer.on('connect', () => {
-  report({ type: 'connected' });
-  const pc = (peer as unknown as { _pc: RTCPeerConnection })._pc;
-  const channel = pc.createDataChannel(FILES_CHANNEL.label, { negotiated: true, id: FILES_CHANNEL.id }) as unknown as FileChannel;
-  const engine = new FileTransferEngine(channel, options);
-  if (role === 'send') void send(engine, channel);
-  else receive(engine);
-});
+// Both ends create the negotiated channel before connecting, as the product does: a channel created only on
+// 'connect' could miss the other end's first message (the offer) when that end's channel opened first.
+const pc = (peer as unknown as { _pc: RTCPeerConnection })._pc;
+const channel = pc.createDataChannel(FILES_CHANNEL.label, { negotiated: true, id: FILES_CHANNEL.id }) as unknown as FileChannel;
+const engine = new FileTransferEngine(channel, options);
+if (role === 'send') void send(engine, channel);
+else receive(engine);
+peer.on('connect', () => report({ type: 'connected' }));
 
 async function send(engine: FileTransferEngine, channel: FileChannel): Promise<void> {
-  // A negotiated channel whose other end exists may be open at once, or a moment later.
   if (channel.readyState !== 'open') await new Promise<void>((resolve) => channel.addEventListener('open', () => resolve()));
   const started = process.hrtime.bigint();
   const key = engine.send(await NodeFileSource.open(target));
