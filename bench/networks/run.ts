@@ -115,22 +115,27 @@ async function main(): Promise<void> {
   let paths: PathFigures | undefined;
   let rejoin: RejoinFigures | undefined;
   let files: FilesFigures | undefined;
-  if (parts.has('paths')) {
-    log('paths: test/netlab/paths.test.ts');
-    paths = await measurePaths(log);
-  }
-  if (parts.has('rejoin')) {
-    log('rejoin: 10 s cuts of the sharer\'s link');
+  const errors: Record<string, string> = {};
+  // A part that fails is reported and leaves the others' figures standing.
+  const part = async (name: Part, what: string, run: () => Promise<void>) => {
+    if (!parts.has(name)) return;
+    log(`${name}: ${what}`);
+    await run().catch((err: Error) => {
+      errors[name] = err.message.split('\n')[0];
+      log(`  ${name} failed: ${errors[name]}`);
+    });
+  };
+  await part('paths', 'test/netlab/paths.test.ts', async () => void (paths = await measurePaths(log)));
+  await part('rejoin', "10 s cuts of the sharer's link", async () => {
     // loaded only here: it brings the whole server and session stack
     const { measureRejoin } = await import('../rejoin/measure');
     rejoin = await measureRejoin({ cuts: Number(process.env.BENCH_REJOIN_CUTS ?? 3), cutMs: 10_000, log: (line) => log(`  ${line}`) });
-  }
-  if (parts.has('files')) {
-    log('files: 100 Mbit/s, 20 ms RTT access link, ours and scp taking turns');
+  });
+  await part('files', '100 Mbit/s, 20 ms RTT access link, ours and scp taking turns', async () => {
     files = await filesOverLink({ rounds: Number(process.env.BENCH_FILES_ROUNDS ?? 5), bytes: Number(process.env.BENCH_FILES_MB ?? 128) * 1024 * 1024, log });
     const range = (s: FilesFigures['ours']) => `median ${s.medianPct} % (${s.minPct}–${s.maxPct} %, ${s.runs} runs)`;
     log(`files   ours: ${range(files.ours)} of the link; scp: ${range(files.scp)}`);
-  }
+  });
   for (const [name, r] of Object.entries(results)) {
     log(`${name.padEnd(7)} ours: connect ${r.ours.connectMs} ms, latency p50 ${r.ours.latencyP50Ms} ms, ${r.ours.fps} fps, ${r.ours.kbps} kbit/s, chat p95 ${r.ours.chatP95Ms} ms`);
     log(`${''.padEnd(7)} vnc:  connect ${r.vnc.connectMs} ms, latency p50 ${r.vnc.latencyP50Ms} ms, ${r.vnc.fps} fps, ${r.vnc.kbps} kbit/s`);
@@ -152,6 +157,7 @@ async function main(): Promise<void> {
   };
   saveRun('networks', startedAt, summary, {
     parts: [...parts],
+    errors,
     settings: { profiles: PROFILES, display: `${WIDTH}x${HEIGHT}`, ours: 'preset Auto' },
     results,
     paths,
@@ -237,6 +243,10 @@ async function screenProfiles(): Promise<Record<string, Record<SystemName, Syste
   }
   return results;
 }
+
+// A session part's late promise (e.g. a message posted to a panel already closed after a failed rejoin)
+// must not end the run and lose the other parts' figures.
+process.on('unhandledRejection', (err: Error) => log(`  unhandled: ${err?.message?.split('\n')[0] ?? err}`));
 
 main().then(
   // libwebrtc can crash while the event loop drains: leave explicitly

@@ -11,6 +11,8 @@ export interface RejoinFigures {
   readonly rejoinMs: number[];
   /** Per cut: whether ICE kept the peer connection or a new one was built. */
   readonly how: string[];
+  /** Cuts that one side had not yet noticed when the link came back (their phases then); not in rejoinMs. */
+  readonly unnoticed: string[];
 }
 
 export async function measureRejoin(options: { cuts: number; cutMs: number; log: (line: string) => void }): Promise<RejoinFigures> {
@@ -19,6 +21,7 @@ export async function measureRejoin(options: { cuts: number; cutMs: number; log:
   let t: TwoParties | undefined;
   const rejoinMs: number[] = [];
   const how: string[] = [];
+  const unnoticed: string[] = [];
   try {
     await lab.addSite('office', { nat: 'endpointIndependent', hosts: ['alice', 'bob'] });
     t = await TwoParties.connect({ hostNodePath: lab.executable('alice', process.execPath), chromiumPath: chromiumIn(lab, 'bob') });
@@ -27,9 +30,19 @@ export async function measureRejoin(options: { cuts: number; cutMs: number; log:
       const hostsBefore = parties.hosts.length;
       await lab.cut('alice');
       const cutAt = Date.now();
-      await until(() => parties.sharer.model.phase === 'reconnecting' && parties.helper.model.phase === 'reconnecting', 'both reconnecting', cutMs);
+      const noticed = await until(() => parties.sharer.model.phase === 'reconnecting' && parties.helper.model.phase === 'reconnecting', 'both reconnecting', cutMs).then(
+        () => true,
+        () => false,
+      );
       await new Promise((r) => setTimeout(r, Math.max(0, cutMs - (Date.now() - cutAt))));
+      const phases = `sharer ${parties.sharer.model.phase}, helper ${parties.helper.model.phase}`;
       await lab.restore('alice');
+      if (!noticed) {
+        unnoticed.push(phases);
+        log(`cut ${i + 1}/${cuts}: not both reconnecting within the ${cutMs} ms cut (${phases})`);
+        await until(() => parties.bothConnected(), 'both connected again', 60_000);
+        continue;
+      }
       const back = performance.now();
       await until(() => parties.bothConnected(), 'both connected again', 60_000);
       const ms = Math.round(performance.now() - back);
@@ -42,5 +55,5 @@ export async function measureRejoin(options: { cuts: number; cutMs: number; log:
     await t?.dispose();
     await lab.dispose();
   }
-  return { rejoinMs, how };
+  return { rejoinMs, how, unnoticed };
 }
