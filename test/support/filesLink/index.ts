@@ -1,6 +1,7 @@
 /**
  * A real file transfer between two hosts of the network lab: the product's files engine on a real wrtc
- * data channel, each end its own Node process inside its host's namespace (filesLink/transferPeer.ts), so
+ * data channel of a peer connection that also carries the sharer's screen track (as the product's does),
+ * each end its own Node process inside its host's namespace (filesLink/transferPeer.ts), so
  * every byte crosses the lab's links (and their shaping). Signaling is relayed by this process.
  */
 import { ChildProcess, fork } from 'child_process';

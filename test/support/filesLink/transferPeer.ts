@@ -31,7 +31,11 @@ const options: FileTransferEngineOptions = {
   highWaterBytes: numberFromEnv('FILES_HIGH_WATER'),
 };
 
-const peer = new Peer({ initiator: role === 'send', wrtc, trickle: true });
+// The sharer's end carries a screen video track, as the product's host always does (PeerLink): with a video
+// channel libwebrtc asks for 256 KiB socket buffers (the kernel's default is 208 KiB), which changes how
+// many datagrams a busy receiver can hold. No frame is sent, as for a still screen.
+const screen = role === 'send' ? new wrtc.MediaStream([new wrtc.nonstandard.RTCVideoSource({ isScreencast: true }).createTrack()]) : undefined;
+const peer = new Peer({ initiator: role === 'send', wrtc, trickle: true, ...(screen ? { streams: [screen] } : {}) });
 process.on('message', (m: { type: string; signal?: Peer.SignalData }) => m.type === 'signal' && peer.signal(m.signal!));
 peer.on('signal', (signal) => report({ type: 'signal', signal }));
 peer.on('error', (err) => fail(err.message));
