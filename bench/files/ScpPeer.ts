@@ -25,15 +25,28 @@ async function childrenCpuSeconds(pid: number | 'self'): Promise<number> {
 const SSHD = '/usr/sbin/sshd';
 const START_TIMEOUT_MS = 15_000;
 
+/** Where sshd listens and how commands run: by default on 127.0.0.1 in this namespace; the network lab puts sshd and scp in two hosts' namespaces. */
+export interface ScpPeerOptions {
+  /** The address sshd listens on and scp connects to. */
+  readonly address?: string;
+  /** Turns sshd's command line into the one to run (e.g. inside the receiving host's namespace). */
+  readonly serverCommand?: (command: string, args: string[]) => [string, string[]];
+  /** Turns scp's command line into the one to run (e.g. inside the sending host's namespace). */
+  readonly clientCommand?: (command: string, args: string[]) => [string, string[]];
+}
+const asIs = (command: string, args: string[]): [string, string[]] => [command, args];
 
 export class ScpPeer {
   private constructor(
     private readonly sshd: ChildProcess,
     private readonly dir: string,
     private readonly port: number,
+    private readonly address: string,
+    private readonly clientCommand: (command: string, args: string[]) => [string, string[]],
   ) {}
 
-  static async start(): Promise<{ peer?: ScpPeer; reason?: string }> {
+  static async start(options: ScpPeerOptions = {}): Promise<{ peer?: ScpPeer; reason?: string }> {
+    const address = options.address ?? '127.0.0.1';
     try {
       await fs.access(SSHD);
     } catch {
@@ -48,7 +61,7 @@ export class ScpPeer {
       if (process.getuid?.() === 0) await fs.mkdir('/run/sshd', { recursive: true, mode: 0o755 });
       const port = await freePort();
       const config = [
-        'ListenAddress 127.0.0.1',
+        `ListenAddress ${address}`,
         `Port ${port}`,
         `HostKey ${path.join(dir, 'host_key')}`,
         `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
@@ -62,7 +75,8 @@ export class ScpPeer {
         'Subsystem sftp internal-sftp',
       ].join('\n');
       await fs.writeFile(path.join(dir, 'sshd_config'), `${config}\n`);
-      const sshd = spawn(SSHD, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      // `ip netns exec` execs the command in place, so the pid stays sshd's (for its CPU figures).
+      const sshd = spawn(...(options.serverCommand ?? asIs)(SSHD, ['-D', '-e', '-f', path.join(dir, 'sshd_config')]), { stdio: ['ignore', 'ignore', 'pipe'] });
       const listening = await new Promise<string | undefined>((resolve) => {
         let log = '';
         const settle = (failure: string | undefined): void => {
@@ -82,7 +96,7 @@ export class ScpPeer {
         return { reason: listening };
       }
       sshd.stderr!.resume();
-      return { peer: new ScpPeer(sshd, dir, port) };
+      return { peer: new ScpPeer(sshd, dir, port, address, options.clientCommand ?? asIs) };
     } catch (err) {
       await fs.rm(dir, { recursive: true, force: true });
       return { reason: (err as Error).message };
@@ -99,12 +113,12 @@ export class ScpPeer {
       ...['-F', '/dev/null', '-P', String(this.port), '-i', path.join(this.dir, 'client_key')],
       ...['-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null'],
       file,
-      `${os.userInfo().username}@127.0.0.1:${target}`,
+      `${os.userInfo().username}@${this.address}:${target}`,
     ];
     const clientBefore = await childrenCpuSeconds('self');
     const serverBefore = await childrenCpuSeconds(this.sshd.pid!);
     const started = process.hrtime.bigint();
-    await run('scp', args);
+    await run(...this.clientCommand('scp', args));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     // The listener reaps the session process just after the client is done.
     const deadline = Date.now() + 2000;

@@ -7,8 +7,14 @@
  * bytes counted on the helper's interface — and for ours the chat delay (helper → sharer) while the
  * screen moves. Ours runs the Auto preset. Raw results go to bench/results/networks/<start time>.json (bench/resultsStore.ts); the last line
  * is the JSON summary. Needs root (namespaces).
- * Options: BENCH_TRIALS (latency trials, default 15), BENCH_MOTION_S (default 10), BENCH_PROFILES
- * (comma-separated names: slow, medium, fast), BENCH_SYSTEMS (vnc,ours), BENCH_DEBUG (x11vnc's log).
+ * Then the paths (paths.ts: the five ICE scenarios of test/netlab/paths.test.ts, each a real session whose
+ * selected pair must be the scenario's), rejoin (rejoin/measure.ts: ms from the link returning after a 10 s
+ * cut to "Connected" again) and files (files.ts: the engine vs scp over a 100 Mbit/s, 20 ms access link,
+ * rounds taking turns; files_link_pct is our median % of the link).
+ * Options: `--only screen,paths,rejoin,files` runs just those parts (default all); BENCH_TRIALS (latency
+ * trials, default 15), BENCH_MOTION_S (default 10), BENCH_PROFILES (comma-separated names: slow, medium,
+ * fast), BENCH_SYSTEMS (vnc,ours), BENCH_DEBUG (x11vnc's log), BENCH_REJOIN_CUTS (default 3),
+ * BENCH_FILES_ROUNDS (default 5), BENCH_FILES_MB (file size, default 128).
  */
 import { chromiumIn, NetLab } from '../../test/support/netlab';
 import { startXvfb } from '../../test/support/xvfb';
@@ -20,6 +26,9 @@ import { playScene, SceneContext, SceneOptions } from '../vnc/scenes';
 import { MATRIX, SystemSpec, SystemUnderTest } from '../vnc/SystemUnderTest';
 import { VncSystem } from '../vnc/VncSystem';
 import { saveRun } from '../resultsStore';
+import type { RejoinFigures } from '../rejoin/measure';
+import { filesOverLink, FilesFigures } from './files';
+import { measurePaths, PathFigures } from './paths';
 
 const WIDTH = 1920;
 const HEIGHT = 1080;
@@ -78,8 +87,88 @@ async function chatDuringMotion(system: OursSystem, player: ScenePlayer, scene: 
   return delays;
 }
 
+const PARTS = ['screen', 'paths', 'rejoin', 'files'] as const;
+type Part = (typeof PARTS)[number];
+
+/** `--only a,b` (or `--only=a,b`): the parts to run; all by default. */
+function partsToRun(argv: readonly string[]): Set<Part> {
+  const at = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
+  if (at < 0) return new Set(PARTS);
+  const value = argv[at].includes('=') ? argv[at].slice('--only='.length) : argv[at + 1];
+  const parts = (value ?? '').split(',').filter(Boolean);
+  const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (parts.length === 0 || unknown.length) throw new Error(`--only takes ${PARTS.join(', ')} (comma-separated); got ${value}`);
+  return new Set(parts as Part[]);
+}
+
+const median = (values: number[]): number | undefined => {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length / 2;
+  return sorted.length % 2 ? sorted[Math.floor(mid)] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
 async function main(): Promise<void> {
   const startedAt = new Date();
+  const parts = partsToRun(process.argv.slice(2));
+  const results: Record<string, Record<SystemName, SystemFigures>> = parts.has('screen') ? await screenProfiles() : {};
+  let paths: PathFigures | undefined;
+  let rejoin: RejoinFigures | undefined;
+  let files: FilesFigures | undefined;
+  const errors: Record<string, string> = {};
+  // A part that fails is reported and leaves the others' figures standing.
+  const part = async (name: Part, what: string, run: () => Promise<void>) => {
+    if (!parts.has(name)) return;
+    log(`${name}: ${what}`);
+    await run().catch((err: Error) => {
+      errors[name] = err.message.split('\n')[0];
+      log(`  ${name} failed: ${errors[name]}`);
+    });
+  };
+  await part('paths', 'test/netlab/paths.test.ts', async () => void (paths = await measurePaths(log)));
+  await part('rejoin', "10 s cuts of the sharer's link", async () => {
+    // loaded only here: it brings the whole server and session stack
+    const { measureRejoin } = await import('../rejoin/measure');
+    rejoin = await measureRejoin({ cuts: Number(process.env.BENCH_REJOIN_CUTS ?? 3), cutMs: 10_000, log: (line) => log(`  ${line}`) });
+  });
+  await part('files', '100 Mbit/s, 20 ms RTT access link, ours and scp taking turns', async () => {
+    files = await filesOverLink({ rounds: Number(process.env.BENCH_FILES_ROUNDS ?? 5), bytes: Number(process.env.BENCH_FILES_MB ?? 128) * 1024 * 1024, log });
+    const range = (s: FilesFigures['ours']) => `median ${s.medianPct} % (${s.minPct}–${s.maxPct} %, ${s.runs} runs)`;
+    log(`files   ours: ${range(files.ours)} of the link; scp: ${range(files.scp)}`);
+  });
+  for (const [name, r] of Object.entries(results)) {
+    log(`${name.padEnd(7)} ours: connect ${r.ours.connectMs} ms, latency p50 ${r.ours.latencyP50Ms} ms, ${r.ours.fps} fps, ${r.ours.kbps} kbit/s, chat p95 ${r.ours.chatP95Ms} ms`);
+    log(`${''.padEnd(7)} vnc:  connect ${r.vnc.connectMs} ms, latency p50 ${r.vnc.latencyP50Ms} ms, ${r.vnc.fps} fps, ${r.vnc.kbps} kbit/s`);
+  }
+  const connects = [...Object.values(results).map((r) => r.ours.connectMs), ...Object.values(paths?.connectMs ?? {})].filter((v): v is number => v !== undefined);
+  const summary = {
+    bench: 'networks',
+    stun_ok: paths?.ok.stun_ok ?? null,
+    turn_udp_ok: paths?.ok.turn_udp_ok ?? null,
+    turn_tcp_ok: paths?.ok.turn_tcp_ok ?? null,
+    turns_443_ok: paths?.ok.turns_443_ok ?? null,
+    connect_p50_ms: round(percentile(connects, 50)) ?? null,
+    slow_chat_p95_ms: results.slow?.ours.chatP95Ms ?? null,
+    slow_latency_p50_ms: results.slow?.ours.latencyP50Ms ?? null,
+    vnc_slow_latency_p50_ms: results.slow?.vnc.latencyP50Ms ?? null,
+    rejoin_ms: rejoin ? (round(median(rejoin.rejoinMs)) ?? null) : null,
+    files_link_pct: files?.ours.medianPct ?? null,
+    files_scp_link_pct: files?.scp.medianPct ?? null,
+  };
+  saveRun('networks', startedAt, summary, {
+    parts: [...parts],
+    errors,
+    settings: { profiles: PROFILES, display: `${WIDTH}x${HEIGHT}`, ours: 'preset Auto' },
+    results,
+    paths,
+    rejoin,
+    files,
+  });
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+}
+
+/** The screen part: ours and x11vnc + noVNC per shaped profile. */
+async function screenProfiles(): Promise<Record<string, Record<SystemName, SystemFigures>>> {
   const trials = Number(process.env.BENCH_TRIALS ?? 15);
   const motionSeconds = Number(process.env.BENCH_MOTION_S ?? 10);
   const options: SceneOptions = { trials, seconds: motionSeconds, idleSeconds: 0 };
@@ -152,28 +241,12 @@ async function main(): Promise<void> {
     await display.stop();
     await lab.dispose();
   }
-  for (const [name, r] of Object.entries(results)) {
-    log(`${name.padEnd(7)} ours: connect ${r.ours.connectMs} ms, latency p50 ${r.ours.latencyP50Ms} ms, ${r.ours.fps} fps, ${r.ours.kbps} kbit/s, chat p95 ${r.ours.chatP95Ms} ms`);
-    log(`${''.padEnd(7)} vnc:  connect ${r.vnc.connectMs} ms, latency p50 ${r.vnc.latencyP50Ms} ms, ${r.vnc.fps} fps, ${r.vnc.kbps} kbit/s`);
-  }
-  const connects = Object.values(results).map((r) => r.ours.connectMs).filter((v): v is number => v !== undefined);
-  const summary = {
-    bench: 'networks',
-    // The path scenarios (STUN, TURN over UDP/TCP/TLS 443) belong to the ICE work; not measured here yet.
-    stun_ok: null,
-    turn_udp_ok: null,
-    turn_tcp_ok: null,
-    turns_443_ok: null,
-    connect_p50_ms: round(percentile(connects, 50)) ?? null,
-    slow_chat_p95_ms: results.slow?.ours.chatP95Ms ?? null,
-    slow_latency_p50_ms: results.slow?.ours.latencyP50Ms ?? null,
-    vnc_slow_latency_p50_ms: results.slow?.vnc.latencyP50Ms ?? null,
-    rejoin_ms: null,
-    files_link_pct: null,
-  };
-  saveRun('networks', startedAt, summary, { settings: { trials, motionSeconds, profiles: PROFILES, display: `${WIDTH}x${HEIGHT}`, ours: 'preset Auto' }, results });
-  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  return results;
 }
+
+// A session part's late promise (e.g. a message posted to a panel already closed after a failed rejoin)
+// must not end the run and lose the other parts' figures.
+process.on('unhandledRejection', (err: Error) => log(`  unhandled: ${err?.message?.split('\n')[0] ?? err}`));
 
 main().then(
   // libwebrtc can crash while the event loop drains: leave explicitly

@@ -139,6 +139,24 @@ describe('NetLab: namespaces, NAT, firewalls and shaping for tests (root)', func
     assert.ok(Number(/= ([\d.]+)\//.exec(after)![1]) < 80, after);
   });
 
+  it("shapeSite: the site's access link shaped in its router (htb with a 1000-packet queue each way, loss and delay on forwarded packets); unshapeSite removes it", async () => {
+    const router = lab.site('home').router;
+    await lab.shapeSite('home', { rateKbit: 100_000, delayMs: 10, lossPct: 0.5 });
+    for (const dev of ['wan', 'lan']) {
+      assert.match((await runIn(router, 'tc', ['class', 'show', 'dev', dev])).stdout, /htb 1:1 .*rate 100Mbit ceil 100Mbit burst 12500b/);
+      assert.match((await runIn(router, 'tc', ['qdisc', 'show', 'dev', dev])).stdout, /pfifo 10: parent 1:1 limit 1000p/);
+    }
+    const rules = (await runIn(router, 'iptables', ['-S'])).stdout;
+    assert.match(rules, /-A FORWARD -j shape-site/);
+    assert.match(rules, /-A shape-site -m statistic --mode random --probability 0\.00499999989 -j DROP/);
+    assert.match(rules, /-A shape-site -j NFQUEUE --queue-num 0/);
+    const ping = (await lab.exec('alice', 'ping', ['-U', '-c', '5', '-i', '0.2', PUBLIC_ADDRESS])).stdout;
+    assert.ok(Number(/= ([\d.]+)\//.exec(ping)![1]) >= 20, `the round trip includes both delays: ${ping}`);
+    await lab.unshapeSite('home');
+    assert.doesNotMatch((await runIn(router, 'iptables', ['-S'])).stdout, /shape/);
+    assert.doesNotMatch((await runIn(router, 'tc', ['qdisc', 'show', 'dev', 'wan'])).stdout, /htb/);
+  });
+
   it('executable(): a forked Node keeps its IPC channel inside the namespace (how HostSupervisor runs the host there)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ri-fork-'));
     try {

@@ -59,7 +59,11 @@ const DEFAULTS = {
   maxIncomingBytes: Number.MAX_SAFE_INTEGER,
   // The largest frame Chromium and libwebrtc accept; measured 52 MB/s vs 36 MB/s with 64 KiB frames.
   chunkBytes: FILE_FRAME_MAX_BYTES - FILE_FRAME_HEADER_BYTES,
-  windowBytes: 16 * 1024 * 1024,
+  // A few times a 100 Mbit/s, 20 ms link's bandwidth-delay product (250 KB): enough to keep such a link full,
+  // small enough that SCTP's slow start cannot pour more into the path than a router's queue holds. With
+  // 16 MiB the overshoot lost hundreds of packets at once and libwebrtc's SCTP took 10-90 s to recover
+  // (20 % of the link; bench/files/README.md, "On a shaped link").
+  windowBytes: 1024 * 1024,
   highWaterBytes: 4 * 1024 * 1024,
   maxPendingOffers: 8,
   maxOffersPerMinute: 30,

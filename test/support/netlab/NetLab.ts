@@ -69,6 +69,7 @@ export class NetLab {
   private readonly namespaces: string[] = [];
   private readonly children = new Set<ChildProcess>();
   private readonly shaped = new Set<string>();
+  private readonly shapedSites = new Set<string>();
   private readonly delays = new Map<string, ChildProcess>();
   private readonly filtered = new Set<string>();
   private readonly work: string;
@@ -172,7 +173,11 @@ export class NetLab {
 
   /** Starts a process inside a host's namespace; it is killed by dispose() if still running. */
   spawn(host: string, command: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
-    const [cmd, full] = inNamespace(this.namespaceOf(host), command, args);
+    return this.spawnIn(this.namespaceOf(host), command, args, options);
+  }
+
+  private spawnIn(ns: string, command: string, args: readonly string[], options: SpawnOptions = {}): ChildProcess {
+    const [cmd, full] = inNamespace(ns, command, args);
     const child = spawn(cmd, full, options);
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
@@ -216,14 +221,7 @@ export class NetLab {
       rules.push(['iptables', '-A', 'shape-out', '-m', 'statistic', '--mode', 'random', '--probability', p, '-j', 'DROP']);
     }
     if (shape.delayMs) {
-      const delay = this.spawn(host, await linkDelayBinary(), ['0', String(Math.round(shape.delayMs))], { stdio: ['ignore', 'pipe', 'pipe'] });
-      this.delays.set(host, delay);
-      await new Promise<void>((resolve, reject) => {
-        let errors = '';
-        delay.stderr!.on('data', (d) => (errors += d));
-        delay.stdout!.once('data', () => resolve());
-        delay.once('exit', (code) => reject(new NetLabError('ERR_NETLAB_COMMAND', `linkdelay exited with ${code}: ${errors.trim()}`)));
-      });
+      await this.startDelay(host, h.namespace, shape.delayMs);
       rules.push(['iptables', '-A', 'shape-in', '-j', 'NFQUEUE', '--queue-num', '0']);
       rules.push(['iptables', '-A', 'shape-out', '-j', 'NFQUEUE', '--queue-num', '0']);
     }
@@ -244,14 +242,56 @@ export class NetLab {
     }
     await quietly(h.namespace, 'tc', ['qdisc', 'del', 'dev', 'eth0', 'root']);
     await quietly(this.site(h.site).router, 'tc', ['qdisc', 'del', 'dev', `h-${host}`, 'root']);
-    const delay = this.delays.get(host);
-    if (delay) {
-      this.delays.delete(host);
-      const exited = new Promise((resolve) => delay.once('exit', resolve));
-      delay.kill('SIGKILL');
-      await exited;
-    }
+    await this.stopDelay(host);
     this.shaped.delete(host);
+  }
+
+  /**
+   * Shapes the site's access link in its router, where a real link's bottleneck queue and delay are: rate
+   * with htb on the router's wan (up) and lan (down) interfaces, each with a 1000-packet FIFO (netem's
+   * default limit), loss and delay (linkdelay) in the router's FORWARD chain. Only traffic routed between
+   * the site and elsewhere is shaped (not between two hosts of its LAN). Unlike shape(), no packet is held
+   * while it still counts against the sending socket: a router receives it as a new packet (the kernel
+   * drops the sender's socket reference on IP receive), so the host's TCP small-queue limit and UDP
+   * send buffer see the link as a real one, not 10 ms of delay queued inside the sending host.
+   */
+  async shapeSite(name: string, shape: Shape): Promise<void> {
+    const site = this.site(name);
+    await this.unshapeSite(name);
+    this.shapedSites.add(name);
+    if (shape.rateKbit) {
+      // A burst of 1 ms of the rate (at least a full frame): a 1600-byte bucket at 100 Mbit/s empties in
+      // 128 µs, so a qdisc timer that fires late on a busy machine leaves the link idle, which a real link is not.
+      const burst = String(Math.max(1600, Math.round((shape.rateKbit * 1000) / 8 / 1000)));
+      for (const dev of ['wan', 'lan']) {
+        await runAll(site.router, [
+          ['tc', 'qdisc', 'add', 'dev', dev, 'root', 'handle', '1:', 'htb', 'default', '1'],
+          ['tc', 'class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:1', 'htb', 'rate', `${shape.rateKbit}kbit`, 'ceil', `${shape.rateKbit}kbit`, 'burst', burst, 'cburst', burst],
+          ['tc', 'qdisc', 'add', 'dev', dev, 'parent', '1:1', 'handle', '10:', 'pfifo', 'limit', '1000'],
+        ]);
+      }
+    }
+    const rules: string[][] = [['iptables', '-N', 'shape-site']];
+    if (shape.lossPct) rules.push(['iptables', '-A', 'shape-site', '-m', 'statistic', '--mode', 'random', '--probability', String(shape.lossPct / 100), '-j', 'DROP']);
+    if (shape.delayMs) {
+      await this.startDelay(`site:${name}`, site.router, shape.delayMs);
+      rules.push(['iptables', '-A', 'shape-site', '-j', 'NFQUEUE', '--queue-num', '0']);
+    }
+    rules.push(['iptables', '-I', 'FORWARD', '-j', 'shape-site']);
+    await runAll(site.router, rules);
+  }
+
+  /** Removes the site's shaping. */
+  async unshapeSite(name: string): Promise<void> {
+    if (!this.shapedSites.has(name)) return;
+    const router = this.site(name).router;
+    const quietly = (command: string, args: string[]) => runIn(router, command, args).catch(() => undefined);
+    await quietly('iptables', ['-D', 'FORWARD', '-j', 'shape-site']);
+    await quietly('iptables', ['-F', 'shape-site']);
+    await quietly('iptables', ['-X', 'shape-site']);
+    for (const dev of ['wan', 'lan']) await quietly('tc', ['qdisc', 'del', 'dev', dev, 'root']);
+    await this.stopDelay(`site:${name}`);
+    this.shapedSites.delete(name);
   }
 
   /** Drops every packet to and from the host on its link (a cable pulled, a Wi-Fi gone). */
@@ -323,6 +363,27 @@ export class NetLab {
       ['iptables', '-I', 'FORWARD', '-d', h.address, '-j', chain],
     ]);
     this.filtered.add(host);
+  }
+
+  /** Starts linkdelay (NFQUEUE 0 of namespace `ns`, holding each packet `delayMs`) and waits until it is bound. */
+  private async startDelay(key: string, ns: string, delayMs: number): Promise<void> {
+    const delay = this.spawnIn(ns, await linkDelayBinary(), ['0', String(Math.round(delayMs))], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.delays.set(key, delay);
+    await new Promise<void>((resolve, reject) => {
+      let errors = '';
+      delay.stderr!.on('data', (d) => (errors += d));
+      delay.stdout!.once('data', () => resolve());
+      delay.once('exit', (code) => reject(new NetLabError('ERR_NETLAB_COMMAND', `linkdelay exited with ${code}: ${errors.trim()}`)));
+    });
+  }
+
+  private async stopDelay(key: string): Promise<void> {
+    const delay = this.delays.get(key);
+    if (!delay) return;
+    this.delays.delete(key);
+    const exited = new Promise((resolve) => delay.once('exit', resolve));
+    delay.kill('SIGKILL');
+    await exited;
   }
 
   private ns(suffix: string): string {

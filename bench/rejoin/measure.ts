@@ -1,0 +1,59 @@
+/**
+ * Rejoin after a cut, measured (bench:rejoin, and bench:networks' rejoin_ms): a real session between the
+ * sharer's host process and the helper's panel in two lab namespaces; the sharer's link is cut (iptables
+ * DROP) for `cutMs`, and the figure is the time from the link returning to both sides "Connected" again.
+ */
+import { NetLab, chromiumIn } from '../../test/support/netlab';
+import { until } from '../../test/webview/support/WebviewHarness';
+import { TwoParties } from '../../test/session/support/TwoParties';
+
+export interface RejoinFigures {
+  readonly rejoinMs: number[];
+  /** Per cut: whether ICE kept the peer connection or a new one was built. */
+  readonly how: string[];
+  /** Cuts that one side had not yet noticed when the link came back (their phases then); not in rejoinMs. */
+  readonly unnoticed: string[];
+}
+
+export async function measureRejoin(options: { cuts: number; cutMs: number; log: (line: string) => void }): Promise<RejoinFigures> {
+  const { cuts, cutMs, log } = options;
+  const lab = await NetLab.create({ prefix: 'rr' });
+  let t: TwoParties | undefined;
+  const rejoinMs: number[] = [];
+  const how: string[] = [];
+  const unnoticed: string[] = [];
+  try {
+    await lab.addSite('office', { nat: 'endpointIndependent', hosts: ['alice', 'bob'] });
+    t = await TwoParties.connect({ hostNodePath: lab.executable('alice', process.execPath), chromiumPath: chromiumIn(lab, 'bob') });
+    const parties = t;
+    for (let i = 0; i < cuts; i++) {
+      const hostsBefore = parties.hosts.length;
+      await lab.cut('alice');
+      const cutAt = Date.now();
+      const noticed = await until(() => parties.sharer.model.phase === 'reconnecting' && parties.helper.model.phase === 'reconnecting', 'both reconnecting', cutMs).then(
+        () => true,
+        () => false,
+      );
+      await new Promise((r) => setTimeout(r, Math.max(0, cutMs - (Date.now() - cutAt))));
+      const phases = `sharer ${parties.sharer.model.phase}, helper ${parties.helper.model.phase}`;
+      await lab.restore('alice');
+      if (!noticed) {
+        unnoticed.push(phases);
+        log(`cut ${i + 1}/${cuts}: not both reconnecting within the ${cutMs} ms cut (${phases})`);
+        await until(() => parties.bothConnected(), 'both connected again', 60_000);
+        continue;
+      }
+      const back = performance.now();
+      await until(() => parties.bothConnected(), 'both connected again', 60_000);
+      const ms = Math.round(performance.now() - back);
+      rejoinMs.push(ms);
+      how.push(parties.hosts.length > hostsBefore ? 'new peer connection' : 'same peer connection (ICE)');
+      log(`cut ${i + 1}/${cuts}: ${cutMs} ms, connected again ${ms} ms after the link returned (${how.at(-1)})`);
+      await parties.chatBothWays(`after cut ${i + 1}`, `ok ${i + 1}`);
+    }
+  } finally {
+    await t?.dispose();
+    await lab.dispose();
+  }
+  return { rejoinMs, how, unnoticed };
+}
