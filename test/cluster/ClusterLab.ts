@@ -14,6 +14,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import { chmodSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { TestPostgres } from '../server/postgres';
 import { Fixture, freePort, spawnServer, startRedis, waitFor, type ServerProcess } from '../server/support';
 
 export const BRIDGE = 'clbr0';
@@ -30,11 +31,14 @@ const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
  */
 export type DatabaseArgs = (lab: { work: string; address: string; fixture: Fixture }) => string[] | Promise<string[]>;
 export const sharedSqlite: DatabaseArgs = ({ work }) => ['--data', join(work, 'data')];
-/**
- * The store of every lab (tests and bench:cluster): a shared SQLite directory until the PostgreSQL store lands;
- * then this one line becomes a PostgreSQL started for the lab on `address`, as `['--database', 'postgres://…']`.
- */
-export const LAB_DATABASE: DatabaseArgs = sharedSqlite;
+/** A PostgreSQL of the lab's own on the bridge's address (every machine reaches it), removed with the lab. */
+export const labPostgres: DatabaseArgs = async ({ address, fixture }) => {
+  const pg = await TestPostgres.start({ address, cidr: `${address}/24` });
+  fixture.defer(() => pg.destroy());
+  return ['--database', await pg.createDatabase(address)];
+};
+/** The store of every lab (tests and bench:cluster): one PostgreSQL that the machines share, as a company runs it. */
+export const LAB_DATABASE: DatabaseArgs = labPostgres;
 
 export interface ClusterLabOptions {
   /** The store arguments of every server process (default LAB_DATABASE). */

@@ -12,7 +12,7 @@ describe('cluster: failover behind HAProxy (two machines, Redis, shared store)',
   let lab: ClusterLab;
   before(async function () {
     this.timeout(60_000);
-    // the store: ClusterLab's LAB_DATABASE (a shared SQLite directory until PostgreSQL lands)
+    // the store: ClusterLab's LAB_DATABASE (one PostgreSQL the machines share)
     lab = await ClusterLab.start();
   });
   after(() => lab?.dispose());

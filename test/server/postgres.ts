@@ -7,7 +7,7 @@
  * directory a test gives a server becomes a database of its own (the same directory, the same database).
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'child_process';
-import { chmodSync, chownSync, mkdtempSync, rmSync } from 'fs';
+import { appendFileSync, chmodSync, chownSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir, userInfo } from 'os';
 import { join } from 'path';
 import { Client } from 'pg';
@@ -29,10 +29,14 @@ export class TestPostgres {
   private constructor(
     readonly dir: string,
     readonly port: number,
+    private readonly listen: string,
   ) {}
 
-  /** initdb in a fresh temporary directory, then the server on a free loopback port. */
-  static async start(): Promise<TestPostgres> {
+  /**
+   * initdb in a fresh temporary directory, then the server on a free port of loopback — and of `network`'s
+   * address too when given (`{ address, cidr }`: e.g. a bridge that namespaced machines reach it through).
+   */
+  static async start(network?: { address: string; cidr: string }): Promise<TestPostgres> {
     const dir = mkdtempSync(join(tmpdir(), 'ra-pg-test-'));
     if (userInfo().uid === 0) {
       const postgres = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
@@ -42,21 +46,22 @@ export class TestPostgres {
     chmodSync(dir, 0o700);
     const [cmd, args] = asPostgresUser(join(BIN, 'initdb'), ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync', '--no-instructions']);
     execFileSync(cmd, args, { stdio: 'ignore' });
-    const pg = new TestPostgres(dir, await freePort());
+    if (network) appendFileSync(join(dir, 'data', 'pg_hba.conf'), `host all all ${network.cidr} trust\n`);
+    const pg = new TestPostgres(dir, await freePort(), network ? `127.0.0.1,${network.address}` : '127.0.0.1');
     await pg.run();
     return pg;
   }
 
-  /** A URL for the admin database (`postgres`) or another one. */
-  url(database = 'postgres'): string {
-    return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
+  /** A URL for the admin database (`postgres`) or another one, on `host` (loopback unless told). */
+  url(database = 'postgres', host = '127.0.0.1'): string {
+    return `postgres://postgres@${host}:${this.port}/${database}`;
   }
 
-  /** A new, empty database; its URL. */
-  async createDatabase(): Promise<string> {
+  /** A new, empty database; its URL (on `host`). */
+  async createDatabase(host?: string): Promise<string> {
     const name = `ra_${process.pid}_${++this.databases}`;
     await this.admin((client) => client.query(`CREATE DATABASE ${name}`));
-    return this.url(name);
+    return this.url(name, host);
   }
 
   async admin<T>(use: (client: Client) => Promise<T>, database = 'postgres'): Promise<T> {
@@ -97,7 +102,7 @@ export class TestPostgres {
 
   private async run(): Promise<void> {
     const [cmd, args] = asPostgresUser(join(BIN, 'postgres'), [
-      '-D', join(this.dir, 'data'), '-p', String(this.port), '-k', this.dir, '-c', 'listen_addresses=127.0.0.1',
+      '-D', join(this.dir, 'data'), '-p', String(this.port), '-k', this.dir, '-c', `listen_addresses=${this.listen}`,
       // a test database: nothing needs to survive a crash of the machine
       '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200',
     ]);

@@ -62,6 +62,7 @@ export class Fixture {
   private readonly servers: RunningServer[] = [];
   private readonly processes: ChildProcess[] = [];
   private readonly dirs: string[] = [];
+  private readonly deferred: (() => void | Promise<void>)[] = [];
 
   async server(options: ServerOptions = {}): Promise<RunningServer> {
     // npm run test:postgres: the same tests against the PostgreSQL store
@@ -99,7 +100,13 @@ export class Fixture {
     for (const client of this.clients.splice(0)) client.dispose();
     await Promise.all(this.servers.splice(0).map((s) => s.close()));
     await Promise.all(this.processes.splice(0).map((p) => stopProcess(p)));
+    for (const undo of this.deferred.splice(0).reverse()) await undo();
     for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  }
+
+  /** Something to undo when the fixture is disposed, after its servers and processes have stopped. */
+  defer(undo: () => void | Promise<void>): void {
+    this.deferred.push(undo);
   }
 }
 
