@@ -97,6 +97,6 @@ describe('deploy: the sample HAProxy config and systemd unit', function () {
     assert.equal(parsed.options.host, env.RA_HOST);
     assert.equal(parsed.options.redisUrl, env.RA_REDIS);
     assert.deepEqual(parsed.options.trustedProxies, [env.RA_BALANCER]);
-    assert.equal(parsed.options.dataDir, '/var/lib/remote-assist');
+    assert.equal(parsed.options.databaseUrl, 'postgres://remote-assist@10.0.0.5/remote_assist');
   });
 });
