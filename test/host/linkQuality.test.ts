@@ -1,12 +1,12 @@
 /**
- * Auto quality's tier on simulated links, by scenario (as RustDesk's video_qos tests): startup on a slow
- * and a fast link, a jitter spike, recovery after the link gets fast again, and a sustained medium link.
+ * Auto quality's tier on simulated links, by scenario (as RustDesk's video_qos tests): startup on a slow,
+ * a medium and a fast link, a jitter spike, recovery after the link gets fast again, and a sustained medium link.
  * The simulation is a bottleneck of `kbps` with a round trip of `rttMs`; the host keeps the tier's window
  * of updates in flight (a busy screen) or sends a small update now and then (typing).
  */
 import * as assert from 'assert';
 import { HostError } from '../../src/host/HostError';
-import { DOWN_MS, LinkQuality, LinkTier, TIERS, UP_MS } from '../../src/host/regions/LinkQuality';
+import { DOWN_MS, LinkQuality, LinkTier, START_UP_MS, TIERS, UP_MS } from '../../src/host/regions/LinkQuality';
 import { MAX_FRAMES_IN_FLIGHT } from '../../src/host/regions/ScreenChannel';
 
 interface Link {
@@ -117,13 +117,38 @@ describe('host: Auto quality by scenario (LinkQuality)', function () {
       assert.ok(sim.worstChatWaitMs < 700, `chat could wait ${sim.worstChatWaitMs} ms`);
     });
 
-    it('on 100 Mbit/s with a busy screen, climbs to LAN one tier at a time', function () {
+    it('on 100 Mbit/s with a busy screen, goes straight to LAN within START_UP_MS + 1 s (the first burst shows the rate)', function () {
       const sim = new Simulation(new LinkQuality()).run(FAST, 20_000, 'busy');
       assert.deepStrictEqual(
         sim.tiers.map((t) => t.tier),
-        ['broadband', 'lan'],
+        ['lan'],
       );
-      assert.ok(sim.tiers[1].at <= 2 * UP_MS + 1000, JSON.stringify(sim.tiers));
+      assert.ok(sim.tiers[0].at <= START_UP_MS + 1000, JSON.stringify(sim.tiers));
+    });
+
+    it('on 256 kbit/s never climbs on the way to dial-up (its first burst shows 256 kbit/s)', function () {
+      const sim = new Simulation(new LinkQuality()).run(SLOW, 8000, 'busy');
+      assert.deepStrictEqual(
+        sim.tiers.map((t) => t.tier),
+        ['dialup'],
+      );
+    });
+
+    it('on 2 Mbit/s with an older viewer (no hold or clock in its acks) and acks handled in batches, does not climb either', function () {
+      // Acks handled together would make the first burst look instantaneous: only timed acks form a train.
+      const sim = new Simulation(new LinkQuality()).run({ ...MEDIUM, hidesHold: true, hostBusyMs: 300 }, 10_000, 'busy');
+      assert.ok(
+        sim.tiers.every((t) => t.tier === 'slow' || t.tier === 'dialup'),
+        JSON.stringify(sim.tiers),
+      );
+    });
+
+    it('on 2 Mbit/s / 80 ms never goes above the slow tier it starts in', function () {
+      const sim = new Simulation(new LinkQuality()).run(MEDIUM, 10_000, 'busy');
+      assert.ok(
+        sim.tiers.every((t) => t.tier === 'slow' || t.tier === 'dialup'),
+        JSON.stringify(sim.tiers),
+      );
     });
 
     it('with only typing on a slow link, does not climb (small updates prove no spare rate)', function () {
@@ -151,8 +176,11 @@ describe('host: Auto quality by scenario (LinkQuality)', function () {
       assert.strictEqual(quality.tier, 'lan', JSON.stringify(sim.tiers));
       assert.deepStrictEqual(
         sim.tiers.filter((t) => t.at > 15_000).map((t) => t.tier),
-        ['slow', 'broadband', 'lan'],
+        ['slow', 'lan'],
       );
+      // After a move, up-moves wait UP_MS: no flapping.
+      const [slow, lan] = sim.tiers.filter((t) => t.at > 15_000);
+      assert.ok(lan.at - slow.at >= UP_MS, JSON.stringify(sim.tiers));
     });
 
     it('when the link slows down under load, moves down after DOWN_MS of congestion, not before', function () {
@@ -215,12 +243,12 @@ describe('host: Auto quality by scenario (LinkQuality)', function () {
     it('on 2 Mbit/s / 80 ms with a busy viewer settles on the slow tier as without one', function () {
       const sim = new Simulation(new LinkQuality()).run({ ...MEDIUM, viewerMs: 45 }, 70_000, 'busy');
       assert.strictEqual(sim.changesAfter(10_000), 0, JSON.stringify(sim.tiers));
-      assert.strictEqual(sim.quality.tier, 'slow');
+      assert.strictEqual(sim.quality.tier, 'slow', JSON.stringify(sim.tiers));
     });
   });
 
   it('refuses an illegal transition with an error', function () {
     const quality = new LinkQuality('dialup');
-    assert.throws(() => quality.transition('lan', 0), (err: unknown) => err instanceof HostError && err.code === 'ERR_INTERNAL' && /dialup → lan/.test(err.message));
+    assert.throws(() => quality.transition('dialup', 0), (err: unknown) => err instanceof HostError && err.code === 'ERR_INTERNAL' && /dialup → dialup/.test(err.message));
   });
 });
