@@ -136,7 +136,8 @@ describe('host: Auto quality by scenario (LinkQuality)', function () {
 
     it('on 2 Mbit/s with an older viewer (no hold or clock in its acks) and acks handled in batches, does not climb either', function () {
       // Acks handled together would make the first burst look instantaneous: only timed acks form a train.
-      const sim = new Simulation(new LinkQuality()).run({ ...MEDIUM, hidesHold: true, hostBusyMs: 300 }, 10_000, 'busy');
+      // (Until UP_MS: from then on the delay's slope counts, one tier at a time, as it always did.)
+      const sim = new Simulation(new LinkQuality()).run({ ...MEDIUM, hidesHold: true, hostBusyMs: 300 }, UP_MS - 100, 'busy');
       assert.ok(
         sim.tiers.every((t) => t.tier === 'slow' || t.tier === 'dialup'),
         JSON.stringify(sim.tiers),
@@ -176,11 +177,11 @@ describe('host: Auto quality by scenario (LinkQuality)', function () {
       assert.strictEqual(quality.tier, 'lan', JSON.stringify(sim.tiers));
       assert.deepStrictEqual(
         sim.tiers.filter((t) => t.at > 15_000).map((t) => t.tier),
-        ['slow', 'lan'],
+        ['slow', 'broadband', 'lan'],
       );
-      // After a move, up-moves wait UP_MS: no flapping.
-      const [slow, lan] = sim.tiers.filter((t) => t.at > 15_000);
-      assert.ok(lan.at - slow.at >= UP_MS, JSON.stringify(sim.tiers));
+      // After a move down, up-moves wait UP_MS: no flapping.
+      const ups = sim.tiers.filter((t) => t.at > 15_000);
+      for (let i = 1; i < ups.length; i++) assert.ok(ups[i].at - ups[i - 1].at >= UP_MS, JSON.stringify(sim.tiers));
     });
 
     it('when the link slows down under load, moves down after DOWN_MS of congestion, not before', function () {
@@ -221,6 +222,24 @@ describe('host: Auto quality by scenario (LinkQuality)', function () {
       assert.ok(sim.tiers[0].at <= UP_MS + 1000, JSON.stringify(sim.tiers));
       sim.run(VETH, 30_000, SCROLL);
       assert.strictEqual(sim.changesAfter(10_000), 0, JSON.stringify(sim.tiers));
+    });
+
+    it('with a LAN\'s round trip from ICE, starts climbing after START_UP_MS of acks: broadband within 2 s, not after UP_MS', function () {
+      const quality = new LinkQuality();
+      quality.setRtt(1);
+      const sim = new Simulation(quality).run(VETH, 10_000, SCROLL);
+      assert.strictEqual(sim.tiers[0]?.tier, 'broadband', JSON.stringify(sim.tiers));
+      assert.ok(sim.tiers[0].at <= START_UP_MS + 1000, JSON.stringify(sim.tiers));
+      assert.strictEqual(sim.changesAfter(sim.tiers[0].at), 0, JSON.stringify(sim.tiers));
+    });
+
+    it('a LAN\'s round trip on a link shaped to 256 kbit/s: the start\'s climb is undone, dial-up within a few seconds, then no more climbing', function () {
+      const quality = new LinkQuality();
+      quality.setRtt(1);
+      const sim = new Simulation(quality).run({ ...SLOW, rttMs: 1 }, 8000, 'busy');
+      assert.strictEqual(quality.tier, 'dialup', JSON.stringify(sim.tiers));
+      sim.run({ ...SLOW, rttMs: 1 }, 30_000, 'busy');
+      assert.strictEqual(sim.changesAfter(8000), 0, JSON.stringify(sim.tiers));
     });
 
     it('without the hold and time in the acks (an older viewer) the same link reads as slow: the CPUs were the "slow link"', function () {

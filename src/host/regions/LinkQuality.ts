@@ -6,7 +6,7 @@
  * seconds of screen. Explicit states with an edge table (illegal moves throw):
  *   lan ⇄ broadband ⇄ slow ⇄ dialup; both ways may skip tiers (a measured rate says where).
  * Down needs congestion held for DOWN_MS (one late ack is jitter, not a slow link); up needs UP_MS without
- * congestion while updates flow (START_UP_MS before the first move: the start tier is a guess, not a
+ * congestion while updates flow (START_UP_MS until the first move down: the start tier is a guess, not a
  * measurement), and goes to the highest tier the measured rate allows. Starting at "slow" and climbing one
  * tier per UP_MS kept a fast link below "lan" for ~10 s: seconds to a first exact picture, 4–16 frames/s.
  *
@@ -64,6 +64,8 @@ export const UP_MS = 4000;
  */
 export const START_UP_MS = 1000;
 const START_MIN_ACKS = 8;
+/** A transport round trip (ms) at most this short lets the start go to broadband without a measured rate. */
+export const NEAR_RTT_MS = 3;
 /** Measurements older than this (ms) are forgotten. */
 const WINDOW_MS = 2000;
 /**
@@ -75,7 +77,7 @@ const QUEUE_MS = 250;
 /** The slope rate needs this many acks in the window whose bytes ahead spread over this much. */
 const SLOPE_MIN_POINTS = 8;
 const SLOPE_MIN_SPREAD_BYTES = 8 * 1024;
-/** Updates sent within this many ms of each other form a train; it needs this many; its spread counts at least this. */
+/** Updates sent each within this many ms of the one before form a train; it needs this many; its spread counts at least this. */
 const TRAIN_GAP_MS = 2;
 const TRAIN_MIN_UPDATES = 3;
 const TRAIN_MIN_MS = 1;
@@ -107,8 +109,12 @@ export class LinkQuality {
   private congestedSince: number | undefined;
   private clearSince: number | undefined;
   private lastChange = 0;
-  /** Whether the tier moved since the start (after a move, up-moves wait UP_MS: no flapping). */
-  private moved = false;
+  private moves = 0;
+  /**
+   * Starting: no move down yet. While starting, up-moves need START_UP_MS without congestion (and
+   * START_MIN_ACKS acks under the current tier); after the first move down, UP_MS (no flapping).
+   */
+  private starting = true;
 
   /** Starts in the middle: a first full screen on a slow link must not queue seconds ahead of chat. */
   constructor(start: LinkTier = 'slow') {
@@ -214,8 +220,10 @@ export class LinkQuality {
   private trainKbps(): number | undefined {
     const trains = new Map<number, { to: number; bytes: number }[]>();
     let start = -Infinity;
+    let last = -Infinity;
     for (const a of this.acks.filter((p) => p.timed === true && !Number.isNaN(p.delay)).sort((x, y) => x.from - y.from)) {
-      if (a.from - start > TRAIN_GAP_MS) start = a.from;
+      if (a.from - last > TRAIN_GAP_MS) start = a.from;
+      last = a.from;
       trains.set(start, [...(trains.get(start) ?? []), { to: a.to, bytes: a.bytes }]);
     }
     let best: { bytes: number; kbps: number } | undefined;
@@ -272,23 +280,35 @@ export class LinkQuality {
     if (s.queueMs === undefined) return undefined;
     this.clearSince ??= now;
     if (this._tier === 'lan') return undefined;
-    if (this.moved ? now - this.clearSince < UP_MS || now - this.lastChange < UP_MS : now - this.clearSince < START_UP_MS || this.ackCount() < START_MIN_ACKS) return undefined;
+    if (this.starting ? now - this.clearSince < START_UP_MS || this.ackCount() < START_MIN_ACKS : now - this.clearSince < UP_MS || now - this.lastChange < UP_MS) return undefined;
     // Measured with little queued, the rate is a lower bound; at a tier's need it is safe to move up to it.
     // A sharer whose CPU sends small updates never fills the link, so that bound stays low however fast the
     // link is: the rate the delay's growth with size shows counts too.
-    // Before the first move the slope is not used: the start's burst and the steady flow after it are
-    // measured against different queues (bytes acked late still count as ahead), which can fit any slope.
-    const shown = Math.max(s.rateKbps ?? 0, (this.moved ? this.slopeKbps() : this.trainKbps()) ?? 0);
-    const fits = LINK_TIERS.findIndex((t) => shown >= TIERS[t].minKbps);
-    if (fits < 0 || fits >= LINK_TIERS.indexOf(this._tier)) return undefined;
+    // The slope only after UP_MS of flow: a burst (the first screen, a larger window) and the steady flow
+    // after it are measured against different queues (bytes acked late still count as ahead), which can fit
+    // any slope; before the first move, the first screen's train shows the rate instead.
+    // A transport round trip of a LAN's (host candidates on one switch) lets a start climb to broadband
+    // at once: a viewer busy painting the first screen spreads even a fast link's train, and slow's
+    // small updates show little rate. Wrong (a shaped lab link), it costs a move down after DOWN_MS.
+    const near = this.starting && this.rtt !== undefined && this.rtt <= NEAR_RTT_MS ? TIERS.broadband.minKbps : 0;
+    // A slope is a fit, not a rate that was seen: it moves one tier at a time, as before.
+    const index = LINK_TIERS.indexOf(this._tier);
+    const slope = now - this.clearSince >= UP_MS ? this.slopeKbps() : undefined;
+    const bySlope = slope !== undefined && slope >= TIERS[LINK_TIERS[index - 1]].minKbps ? index - 1 : index;
+    const train = this.moves === 0 ? this.trainKbps() : undefined;
+    const shown = Math.max(s.rateKbps ?? 0, near, train ?? 0);
+    const byRate = LINK_TIERS.findIndex((t) => shown >= TIERS[t].minKbps);
+    const fits = Math.min(bySlope, byRate < 0 ? index : byRate);
+    if (fits >= index) return undefined;
     return this.go(LINK_TIERS[fits], now);
   }
 
   transition(next: LinkTier, now: number): void {
     if (!TRANSITIONS[this._tier].includes(next)) throw new HostError('ERR_INTERNAL', `illegal link tier transition ${this._tier} → ${next}`);
+    if (LINK_TIERS.indexOf(next) > LINK_TIERS.indexOf(this._tier)) this.starting = false;
     this._tier = next;
     this.lastChange = now;
-    this.moved = true;
+    this.moves++;
     this.congestedSince = undefined;
     this.clearSince = undefined;
     // What was measured under the old settings says little about the new ones.
