@@ -196,8 +196,14 @@ export class RegionEncoder implements IDisposable {
       moves = this.scroll.detect(current, this.shadow, band).map((m) => ({ ...m, srcX: m.x }));
       // A window dragged across the screen moved in two dimensions, its old place in the band; it wins over
       // vertical moves covering less (a desktop's pattern repeats vertically here and there).
-      const moved = this.mover.detect(current, this.shadow, bounds(rects) ?? band);
-      if (moved && moved.w * moved.h > moves.reduce((n, m) => n + m.w * m.h, 0)) moves = [moved];
+      // Scrolls elsewhere (a terminal printing) stay: those clear of the moved window's old and new places.
+      const moved = this.mover.detect(current, this.shadow, cluster(rects));
+      if (moved) {
+        const from = { x: moved.srcX, y: moved.srcY, w: moved.w, h: moved.h };
+        const clear = (m: Move) => [m, { x: m.srcX, y: m.srcY, w: m.w, h: m.h }].every((r) => !overlaps(r, moved) && !overlaps(r, from));
+        const kept = moves.filter(clear);
+        if (moved.w * moved.h > moves.filter((m) => !clear(m)).reduce((n, m) => n + m.w * m.h, 0)) moves = [...kept, moved];
+      }
       for (const m of moves) {
         this.moveInShadow(m);
         this.lossy.moved({ x: m.srcX, y: m.srcY, w: m.w, h: m.h }, m);
@@ -332,6 +338,29 @@ export class RegionEncoder implements IDisposable {
   dispose(): void {
     this.deflate?.dispose();
   }
+}
+
+function overlaps(a: Rect, b: Rect): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+const CLUSTER_MAX_RECTS = 256;
+
+/**
+ * The bounds of the changes around the largest one (those touching it, and those touching them): a dragged
+ * window's old and new places, without other changes elsewhere on the screen (a terminal printing, a clock).
+ */
+function cluster(rects: readonly Rect[]): Rect {
+  // Many changes: the whole screen is busy (and the search is skipped for large bands anyway).
+  if (rects.length > CLUSTER_MAX_RECTS) return bounds(rects) as Rect;
+  let band = rects.reduce((a, b) => (b.w * b.h > a.w * a.h ? b : a));
+  const touches = (a: Rect, b: Rect) => a.x <= b.x + b.w && b.x <= a.x + a.w && a.y <= b.y + b.h && b.y <= a.y + a.h;
+  let rest = rects.filter((r) => r !== band);
+  for (let joined = rest.filter((r) => touches(r, band)); joined.length > 0; joined = rest.filter((r) => touches(r, band))) {
+    band = bounds([band, ...joined]) as Rect;
+    rest = rest.filter((r) => !joined.includes(r));
+  }
+  return band;
 }
 
 function bounds(rects: readonly Rect[]): Rect | undefined {
