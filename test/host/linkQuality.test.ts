@@ -1,12 +1,12 @@
 /**
- * Auto quality's tier on simulated links, by scenario (as RustDesk's video_qos tests): startup on a slow
- * and a fast link, a jitter spike, recovery after the link gets fast again, and a sustained medium link.
+ * Auto quality's tier on simulated links, by scenario (as RustDesk's video_qos tests): startup on a slow,
+ * a medium and a fast link, a jitter spike, recovery after the link gets fast again, and a sustained medium link.
  * The simulation is a bottleneck of `kbps` with a round trip of `rttMs`; the host keeps the tier's window
  * of updates in flight (a busy screen) or sends a small update now and then (typing).
  */
 import * as assert from 'assert';
 import { HostError } from '../../src/host/HostError';
-import { DOWN_MS, LinkQuality, LinkTier, TIERS, UP_MS } from '../../src/host/regions/LinkQuality';
+import { DOWN_MS, LinkQuality, LinkTier, START_UP_MS, TIERS, UP_MS } from '../../src/host/regions/LinkQuality';
 import { MAX_FRAMES_IN_FLIGHT } from '../../src/host/regions/ScreenChannel';
 
 interface Link {
@@ -117,13 +117,39 @@ describe('host: Auto quality by scenario (LinkQuality)', function () {
       assert.ok(sim.worstChatWaitMs < 700, `chat could wait ${sim.worstChatWaitMs} ms`);
     });
 
-    it('on 100 Mbit/s with a busy screen, climbs to LAN one tier at a time', function () {
+    it('on 100 Mbit/s with a busy screen, goes straight to LAN within START_UP_MS + 1 s (the first burst shows the rate)', function () {
       const sim = new Simulation(new LinkQuality()).run(FAST, 20_000, 'busy');
       assert.deepStrictEqual(
         sim.tiers.map((t) => t.tier),
-        ['broadband', 'lan'],
+        ['lan'],
       );
-      assert.ok(sim.tiers[1].at <= 2 * UP_MS + 1000, JSON.stringify(sim.tiers));
+      assert.ok(sim.tiers[0].at <= START_UP_MS + 1000, JSON.stringify(sim.tiers));
+    });
+
+    it('on 256 kbit/s never climbs on the way to dial-up (its first burst shows 256 kbit/s)', function () {
+      const sim = new Simulation(new LinkQuality()).run(SLOW, 8000, 'busy');
+      assert.deepStrictEqual(
+        sim.tiers.map((t) => t.tier),
+        ['dialup'],
+      );
+    });
+
+    it('on 2 Mbit/s with an older viewer (no hold or clock in its acks) and acks handled in batches, does not climb either', function () {
+      // Acks handled together would make the first burst look instantaneous: only timed acks form a train.
+      // (Until UP_MS: from then on the delay's slope counts, one tier at a time, as it always did.)
+      const sim = new Simulation(new LinkQuality()).run({ ...MEDIUM, hidesHold: true, hostBusyMs: 300 }, UP_MS - 100, 'busy');
+      assert.ok(
+        sim.tiers.every((t) => t.tier === 'slow' || t.tier === 'dialup'),
+        JSON.stringify(sim.tiers),
+      );
+    });
+
+    it('on 2 Mbit/s / 80 ms never goes above the slow tier it starts in', function () {
+      const sim = new Simulation(new LinkQuality()).run(MEDIUM, 10_000, 'busy');
+      assert.ok(
+        sim.tiers.every((t) => t.tier === 'slow' || t.tier === 'dialup'),
+        JSON.stringify(sim.tiers),
+      );
     });
 
     it('with only typing on a slow link, does not climb (small updates prove no spare rate)', function () {
@@ -153,6 +179,9 @@ describe('host: Auto quality by scenario (LinkQuality)', function () {
         sim.tiers.filter((t) => t.at > 15_000).map((t) => t.tier),
         ['slow', 'broadband', 'lan'],
       );
+      // After a move down, up-moves wait UP_MS: no flapping.
+      const ups = sim.tiers.filter((t) => t.at > 15_000);
+      for (let i = 1; i < ups.length; i++) assert.ok(ups[i].at - ups[i - 1].at >= UP_MS, JSON.stringify(sim.tiers));
     });
 
     it('when the link slows down under load, moves down after DOWN_MS of congestion, not before', function () {
@@ -195,6 +224,24 @@ describe('host: Auto quality by scenario (LinkQuality)', function () {
       assert.strictEqual(sim.changesAfter(10_000), 0, JSON.stringify(sim.tiers));
     });
 
+    it('with a LAN\'s round trip from ICE, starts climbing after START_UP_MS of acks: broadband within 2 s, not after UP_MS', function () {
+      const quality = new LinkQuality();
+      quality.setRtt(1);
+      const sim = new Simulation(quality).run(VETH, 10_000, SCROLL);
+      assert.strictEqual(sim.tiers[0]?.tier, 'broadband', JSON.stringify(sim.tiers));
+      assert.ok(sim.tiers[0].at <= START_UP_MS + 1000, JSON.stringify(sim.tiers));
+      assert.strictEqual(sim.changesAfter(sim.tiers[0].at), 0, JSON.stringify(sim.tiers));
+    });
+
+    it('a LAN\'s round trip on a link shaped to 256 kbit/s: the start\'s climb is undone, dial-up within a few seconds, then no more climbing', function () {
+      const quality = new LinkQuality();
+      quality.setRtt(1);
+      const sim = new Simulation(quality).run({ ...SLOW, rttMs: 1 }, 8000, 'busy');
+      assert.strictEqual(quality.tier, 'dialup', JSON.stringify(sim.tiers));
+      sim.run({ ...SLOW, rttMs: 1 }, 30_000, 'busy');
+      assert.strictEqual(sim.changesAfter(8000), 0, JSON.stringify(sim.tiers));
+    });
+
     it('without the hold and time in the acks (an older viewer) the same link reads as slow: the CPUs were the "slow link"', function () {
       const sim = new Simulation(new LinkQuality()).run({ ...VETH, hidesHold: true }, 20_000, SCROLL);
       assert.strictEqual(sim.quality.tier, 'slow', JSON.stringify(sim.tiers));
@@ -215,12 +262,12 @@ describe('host: Auto quality by scenario (LinkQuality)', function () {
     it('on 2 Mbit/s / 80 ms with a busy viewer settles on the slow tier as without one', function () {
       const sim = new Simulation(new LinkQuality()).run({ ...MEDIUM, viewerMs: 45 }, 70_000, 'busy');
       assert.strictEqual(sim.changesAfter(10_000), 0, JSON.stringify(sim.tiers));
-      assert.strictEqual(sim.quality.tier, 'slow');
+      assert.strictEqual(sim.quality.tier, 'slow', JSON.stringify(sim.tiers));
     });
   });
 
   it('refuses an illegal transition with an error', function () {
     const quality = new LinkQuality('dialup');
-    assert.throws(() => quality.transition('lan', 0), (err: unknown) => err instanceof HostError && err.code === 'ERR_INTERNAL' && /dialup → lan/.test(err.message));
+    assert.throws(() => quality.transition('dialup', 0), (err: unknown) => err instanceof HostError && err.code === 'ERR_INTERNAL' && /dialup → dialup/.test(err.message));
   });
 });

@@ -127,6 +127,42 @@ describe('host: lossless screen regions (Xvfb → host → screen channel → re
     await converged('both panes in the decoded screen');
   });
 
+  it('sends a photo window dragged diagonally as COPY ops from its old place and ends pixel-exact', async function () {
+    const client = x.client as unknown as {
+      CreateWindow(id: number, parent: number, x: number, y: number, w: number, h: number, border: number, depth: number, cls: number, visual: number, values: object): void;
+      MapWindow(id: number): void;
+      MoveWindow(id: number, x: number, y: number): void;
+      DestroyWindow(id: number): void;
+    };
+    const win = x.client.AllocID();
+    const INPUT_OUTPUT = 1;
+    client.CreateWindow(win, x.root, 500, 300, 240, 180, 0, 0, INPUT_OUTPUT, 0, { overrideRedirect: 1, backgroundPixel: 0 });
+    client.MapWindow(win);
+    try {
+      await converged('the new window in the decoded screen');
+      // The photo is drawn into the window's pixels; the server moves them with it (no repaint).
+      drawPhoto(x, 500, 300, 240, 180, 5);
+      await converged('the photo in the decoded screen');
+      const before = decoder.copies.length;
+      for (const [wx, wy] of [
+        [530, 320],
+        [575, 290],
+        [540, 350],
+      ]) {
+        client.MoveWindow(win, wx, wy);
+        await converged(`the window moved to ${wx},${wy}`);
+      }
+      const moves = decoder.copies.slice(before);
+      assert.ok(
+        moves.some((m) => m.dx !== 0 && m.dy !== 0 && m.w >= 200),
+        `no two-dimensional COPY of the window (copies ${JSON.stringify(moves)}, ops ${JSON.stringify(decoder.opCounts)})`,
+      );
+    } finally {
+      client.DestroyWindow(win);
+    }
+    await converged('the window gone from the decoded screen');
+  });
+
   it('holds back while acks are withheld, then converges', async function () {
     // The scene paints the whole root once when it starts; the flood is its area from then on.
     const scene = await startScene(display.x.display, { fps: 30, area: { x: 0, y: 420, width: 560, height: 340 } });

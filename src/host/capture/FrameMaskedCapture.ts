@@ -39,13 +39,20 @@ export class FrameMaskedCapture implements ScreenCapture {
     if (bgrx.length !== width * height * 4) {
       // The area changed during the grab (that frame is not sent): never hand on pixels the mask did not fit.
       bgrx.fill(0);
+      this.inner.markStale?.([{ x: 0, y: 0, width, height }]);
       return bgrx;
     }
     const stride = width * 4;
-    for (const [x, y, w, h] of frameStrips(width, height)) {
+    const strips = frameStrips(width, height);
+    for (const [x, y, w, h] of strips) {
       for (let row = y; row < y + h; row++) bgrx.fill(0, row * stride + x * 4, row * stride + (x + w) * 4);
     }
+    this.inner.markStale?.(strips.map(([x, y, w, h]) => ({ x, y, width: w, height: h })));
     return bgrx;
+  }
+
+  markStale(rects: readonly ScreenRegion[]): void {
+    this.inner.markStale?.(rects);
   }
 
   dispose(): void {

@@ -28,6 +28,11 @@ export interface ScreenCapture extends IDisposable {
   readonly isDirty: boolean;
   /** The region's pixels, BGRX with stride width*4; valid until the next grab. */
   grab(): Promise<Buffer>;
+  /**
+   * The caller overwrote `rects` (region coordinates) of the last grab's pixels (a mask): a capture that reads
+   * only what changed reads them anew at the next grab. Wrappers pass it on.
+   */
+  markStale?(rects: readonly ScreenRegion[]): void;
 }
 
 export interface CursorTracker extends IDisposable {

@@ -5,7 +5,7 @@
  * is taken again; a screen that keeps changing gets a black frame rather than a guess.
  */
 import { DisposableStore, Emitter } from '../../common/lifecycle';
-import { ScreenCapture } from '../capture/ScreenCapture';
+import { ScreenCapture, ScreenRegion } from '../capture/ScreenCapture';
 import { X11Windows } from '../x11/X11Windows';
 import { Rect, WindowPrivacy } from './WindowPrivacy';
 
@@ -47,12 +47,19 @@ export class RedactingCapture implements ScreenCapture {
       const rects = this.privacy.hiddenRects(snapshot, this.region);
       this.lastMask = JSON.stringify(rects);
       blackOut(frame, this.region.width, rects);
+      this.inner.markStale?.(rects);
       return frame;
     }
     this.maskChanged = true;
     const frame = await this.inner.grab();
-    frame.fill(0, 0, this.region.width * this.region.height * 4);
+    const { width, height } = this.region;
+    frame.fill(0, 0, width * height * 4);
+    this.inner.markStale?.([{ x: 0, y: 0, width, height }]);
     return frame;
+  }
+
+  markStale(rects: readonly ScreenRegion[]): void {
+    this.inner.markStale?.(rects);
   }
 
   private checkMask(): void {

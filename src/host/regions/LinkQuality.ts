@@ -4,9 +4,11 @@
  * getStats. Each tier sets the frame rate, the encoder (JPEG for photo-like blocks, colour depth, zlib level,
  * update size) and the bytes kept in flight — few on a slow link, so a chat line never queues behind
  * seconds of screen. Explicit states with an edge table (illegal moves throw):
- *   lan ⇄ broadband ⇄ slow ⇄ dialup; down may skip tiers (a measured rate says where), up goes one at a time.
+ *   lan ⇄ broadband ⇄ slow ⇄ dialup; both ways may skip tiers (a measured rate says where).
  * Down needs congestion held for DOWN_MS (one late ack is jitter, not a slow link); up needs UP_MS without
- * congestion while updates flow, and the measured rate to allow the next tier.
+ * congestion while updates flow (START_UP_MS until the first move down: the start tier is a guess, not a
+ * measurement), and goes to the highest tier the measured rate allows. Starting at "slow" and climbing one
+ * tier per UP_MS kept a fast link below "lan" for ~10 s: seconds to a first exact picture, 4–16 frames/s.
  *
  * Only the link's share of an ack's delay is measured. The viewer reports how long it held each update
  * (waiting behind earlier ones, inflating, decoding, painting) and when (its clock) it sent the ack; the hold
@@ -24,11 +26,12 @@ import { EncoderSettings, EXACT } from './RegionEncoder';
 export type LinkTier = 'lan' | 'broadband' | 'slow' | 'dialup';
 export const LINK_TIERS: readonly LinkTier[] = ['lan', 'broadband', 'slow', 'dialup'];
 
+/** Every move but to the same tier: a measured rate may skip tiers either way. */
 const TRANSITIONS: Readonly<Record<LinkTier, readonly LinkTier[]>> = {
   lan: ['broadband', 'slow', 'dialup'],
   broadband: ['lan', 'slow', 'dialup'],
-  slow: ['broadband', 'dialup'],
-  dialup: ['slow'],
+  slow: ['lan', 'broadband', 'dialup'],
+  dialup: ['lan', 'broadband', 'slow'],
 };
 
 export interface TierSettings {
@@ -55,6 +58,14 @@ export const TIERS: Readonly<Record<LinkTier, TierSettings>> = {
 /** Congestion must last this long (ms) before a move down; no congestion this long before a move up. */
 export const DOWN_MS = 1000;
 export const UP_MS = 4000;
+/**
+ * Before the first move, no congestion this long (ms) with START_MIN_ACKS updates acked is enough to move up:
+ * on a fast link the slow start tier's window already shows the rate within a second of acks.
+ */
+export const START_UP_MS = 1000;
+const START_MIN_ACKS = 8;
+/** A transport round trip (ms) at most this short lets the start go to broadband without a measured rate. */
+export const NEAR_RTT_MS = 3;
 /** Measurements older than this (ms) are forgotten. */
 const WINDOW_MS = 2000;
 /**
@@ -66,6 +77,10 @@ const QUEUE_MS = 250;
 /** The slope rate needs this many acks in the window whose bytes ahead spread over this much. */
 const SLOPE_MIN_POINTS = 8;
 const SLOPE_MIN_SPREAD_BYTES = 8 * 1024;
+/** Updates sent each within this many ms of the one before form a train; it needs this many; its spread counts at least this. */
+const TRAIN_GAP_MS = 2;
+const TRAIN_MIN_UPDATES = 3;
+const TRAIN_MIN_MS = 1;
 
 function congestionMs(tier: LinkTier): number {
   const t = TIERS[tier];
@@ -86,7 +101,7 @@ export class LinkQuality {
   /** Updates in flight: when sent, their bytes, and the bytes in flight with them (theirs included). */
   private readonly sentAt = new Map<number, { at: number; bytes: number; ahead: number }>();
   /** Acked updates: sent at `from`, back at `to` less the viewer's hold (the link's share), in ack order. */
-  private acks: { at: number; from: number; to: number; delay: number; bytes: number; ahead: number }[] = [];
+  private acks: { at: number; from: number; to: number; delay: number; bytes: number; ahead: number; timed?: boolean }[] = [];
   private rtt: number | undefined;
   private minDelay = Infinity;
   /** Least (handled here − sent by the viewer) of an ack: the clocks' offset plus the return trip. */
@@ -94,6 +109,12 @@ export class LinkQuality {
   private congestedSince: number | undefined;
   private clearSince: number | undefined;
   private lastChange = 0;
+  private moves = 0;
+  /**
+   * Starting: no move down yet. While starting, up-moves need START_UP_MS without congestion (and
+   * START_MIN_ACKS acks under the current tier); after the first move down, UP_MS (no flapping).
+   */
+  private starting = true;
 
   /** Starts in the middle: a first full screen on a slow link must not queue seconds ahead of chat. */
   constructor(start: LinkTier = 'slow') {
@@ -135,7 +156,9 @@ export class LinkQuality {
       if (s > seq) continue;
       const held = s === seq && Number.isFinite(heldMs) ? Math.max(0, heldMs) : 0;
       const to = now - Math.min(held + lag, now - sent.at);
-      this.acks.push({ at: now, from: sent.at, to, delay: to - sent.at, bytes: sent.bytes, ahead: sent.ahead });
+      // Timed: its own ack, with the viewer's hold and clock (acks handled in one batch here are told apart).
+      const timed = s === seq && viewerAtMs !== undefined && Number.isFinite(heldMs);
+      this.acks.push({ at: now, from: sent.at, to, delay: to - sent.at, bytes: sent.bytes, ahead: sent.ahead, timed });
       this.minDelay = Math.min(this.minDelay, to - sent.at);
       this.sentAt.delete(s);
     }
@@ -189,6 +212,33 @@ export class LinkQuality {
   }
 
   /**
+   * The link's rate from a train: updates sent back to back (the first full screen) leave the bottleneck
+   * spaced by their serialization, so the spread of their arrivals (the link's share of each ack's time)
+   * over the bytes after the first is the rate. The largest train in the window counts. Only acks that carry
+   * the viewer's hold and clock: without them, acks handled here in one batch would show any rate.
+   */
+  private trainKbps(): number | undefined {
+    const trains = new Map<number, { to: number; bytes: number }[]>();
+    let start = -Infinity;
+    let last = -Infinity;
+    for (const a of this.acks.filter((p) => p.timed === true && !Number.isNaN(p.delay)).sort((x, y) => x.from - y.from)) {
+      if (a.from - last > TRAIN_GAP_MS) start = a.from;
+      last = a.from;
+      trains.set(start, [...(trains.get(start) ?? []), { to: a.to, bytes: a.bytes }]);
+    }
+    let best: { bytes: number; kbps: number } | undefined;
+    for (const train of trains.values()) {
+      if (train.length < TRAIN_MIN_UPDATES) continue;
+      train.sort((x, y) => x.to - y.to);
+      const bytes = train.slice(1).reduce((n, t) => n + t.bytes, 0);
+      if (bytes < SLOPE_MIN_SPREAD_BYTES || (best && best.bytes >= bytes)) continue;
+      const ms = Math.max(TRAIN_MIN_MS, train[train.length - 1].to - train[0].to);
+      best = { bytes, kbps: (bytes * 8) / ms };
+    }
+    return best?.kbps;
+  }
+
+  /**
    * Time in the window with something on the link: the union of the acked updates' link intervals and
    * of the updates still in flight (until now: their hold is not known yet).
    */
@@ -229,20 +279,36 @@ export class LinkQuality {
     this.congestedSince = undefined;
     if (s.queueMs === undefined) return undefined;
     this.clearSince ??= now;
-    if (now - this.clearSince < UP_MS || now - this.lastChange < UP_MS || this._tier === 'lan') return undefined;
-    const up = LINK_TIERS[LINK_TIERS.indexOf(this._tier) - 1];
-    // Measured with little queued, the rate is a lower bound; at the next tier's need it is safe to move up.
+    if (this._tier === 'lan') return undefined;
+    if (this.starting ? now - this.clearSince < START_UP_MS || this.ackCount() < START_MIN_ACKS : now - this.clearSince < UP_MS || now - this.lastChange < UP_MS) return undefined;
+    // Measured with little queued, the rate is a lower bound; at a tier's need it is safe to move up to it.
     // A sharer whose CPU sends small updates never fills the link, so that bound stays low however fast the
     // link is: the rate the delay's growth with size shows counts too.
-    const shown = Math.max(s.rateKbps ?? 0, this.slopeKbps() ?? 0);
-    if (shown < TIERS[up].minKbps) return undefined;
-    return this.go(up, now);
+    // The slope only after UP_MS of flow: a burst (the first screen, a larger window) and the steady flow
+    // after it are measured against different queues (bytes acked late still count as ahead), which can fit
+    // any slope; before the first move, the first screen's train shows the rate instead.
+    // A transport round trip of a LAN's (host candidates on one switch) lets a start climb to broadband
+    // at once: a viewer busy painting the first screen spreads even a fast link's train, and slow's
+    // small updates show little rate. Wrong (a shaped lab link), it costs a move down after DOWN_MS.
+    const near = this.starting && this.rtt !== undefined && this.rtt <= NEAR_RTT_MS ? TIERS.broadband.minKbps : 0;
+    // A slope is a fit, not a rate that was seen: it moves one tier at a time, as before.
+    const index = LINK_TIERS.indexOf(this._tier);
+    const slope = now - this.clearSince >= UP_MS ? this.slopeKbps() : undefined;
+    const bySlope = slope !== undefined && slope >= TIERS[LINK_TIERS[index - 1]].minKbps ? index - 1 : index;
+    const train = this.moves === 0 ? this.trainKbps() : undefined;
+    const shown = Math.max(s.rateKbps ?? 0, near, train ?? 0);
+    const byRate = LINK_TIERS.findIndex((t) => shown >= TIERS[t].minKbps);
+    const fits = Math.min(bySlope, byRate < 0 ? index : byRate);
+    if (fits >= index) return undefined;
+    return this.go(LINK_TIERS[fits], now);
   }
 
   transition(next: LinkTier, now: number): void {
     if (!TRANSITIONS[this._tier].includes(next)) throw new HostError('ERR_INTERNAL', `illegal link tier transition ${this._tier} → ${next}`);
+    if (LINK_TIERS.indexOf(next) > LINK_TIERS.indexOf(this._tier)) this.starting = false;
     this._tier = next;
     this.lastChange = now;
+    this.moves++;
     this.congestedSince = undefined;
     this.clearSince = undefined;
     // What was measured under the old settings says little about the new ones.
@@ -252,6 +318,10 @@ export class LinkQuality {
   private go(next: LinkTier, now: number): LinkTier {
     this.transition(next, now);
     return next;
+  }
+
+  private ackCount(): number {
+    return this.acks.filter((a) => !Number.isNaN(a.delay)).length;
   }
 
   private prune(now: number): void {

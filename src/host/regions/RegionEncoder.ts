@@ -13,7 +13,8 @@ import { COMPACT_LEVEL, DeflateStream, FAST_LEVEL } from './DeflateStream';
 import { FrameDiff, TILE_H } from './FrameDiff';
 import { LossyTiles } from './LossyTiles';
 import { ColourDepth, manyColours, rgb, solidColor, writeRgba } from './RectPixels';
-import { ScrollDetector, ScrollMove } from './ScrollDetector';
+import { Move, MoveDetector } from './MoveDetector';
+import { ScrollDetector } from './ScrollDetector';
 
 /** How the encoder trades exactness for bytes; the link's quality controller picks one. */
 export interface EncoderSettings {
@@ -83,7 +84,7 @@ type Piece = { op: ScreenOp; pixels?: Buffer } | { jpeg: Rect; data: Promise<Buf
 
 /** What one frame changes, decided before any encoding: moves (already applied to the shadow) then rectangles. */
 interface FramePlan {
-  readonly moves: readonly ScrollMove[];
+  readonly moves: readonly Move[];
   readonly rects: readonly Rect[];
   readonly diffMs: number;
   readonly scrollMs: number;
@@ -93,6 +94,7 @@ export class RegionEncoder implements IDisposable {
   private readonly shadow: Buffer;
   private readonly diff: FrameDiff;
   private readonly scroll: ScrollDetector;
+  private readonly mover: MoveDetector;
   private readonly stride: number;
   private deflate: DeflateStream | undefined;
   private seq = 0;
@@ -110,6 +112,7 @@ export class RegionEncoder implements IDisposable {
     this.shadow = Buffer.alloc(width * height * 4);
     this.diff = new FrameDiff(width, height);
     this.scroll = new ScrollDetector(width);
+    this.mover = new MoveDetector(width, height);
     this.stride = width * 4;
     this.lossy = new LossyTiles(width, height);
   }
@@ -186,14 +189,24 @@ export class RegionEncoder implements IDisposable {
     let rects = this.diff.rects(current, this.shadow);
     let diffMs = performance.now() - t;
     let scrollMs = 0;
-    let moves: ScrollMove[] = [];
+    let moves: Move[] = [];
     const band = bounds(rects.filter((r) => r.h >= 2 * TILE_H));
     if (band) {
       t = performance.now();
-      moves = this.scroll.detect(current, this.shadow, band);
+      moves = this.scroll.detect(current, this.shadow, band).map((m) => ({ ...m, srcX: m.x }));
+      // A window dragged across the screen moved in two dimensions, its old place in the band; it wins over
+      // vertical moves covering less (a desktop's pattern repeats vertically here and there).
+      // Scrolls elsewhere (a terminal printing) stay: those clear of the moved window's old and new places.
+      const moved = this.mover.detect(current, this.shadow, cluster(rects));
+      if (moved) {
+        const from = { x: moved.srcX, y: moved.srcY, w: moved.w, h: moved.h };
+        const clear = (m: Move) => [m, { x: m.srcX, y: m.srcY, w: m.w, h: m.h }].every((r) => !overlaps(r, moved) && !overlaps(r, from));
+        const kept = moves.filter(clear);
+        if (moved.w * moved.h > moves.filter((m) => !clear(m)).reduce((n, m) => n + m.w * m.h, 0)) moves = [...kept, moved];
+      }
       for (const m of moves) {
         this.moveInShadow(m);
-        this.lossy.moved({ x: m.x, y: m.srcY, w: m.w, h: m.h }, m);
+        this.lossy.moved({ x: m.srcX, y: m.srcY, w: m.w, h: m.h }, m);
       }
       scrollMs = performance.now() - t;
       if (moves.length > 0) {
@@ -208,7 +221,7 @@ export class RegionEncoder implements IDisposable {
   private async encodePlan(current: Buffer, plan: FramePlan, leading: ScreenOp[], settings = this.settings): Promise<EncodedFrame> {
     const started = performance.now();
     const pieces: Piece[] = leading.map((op) => ({ op }));
-    for (const m of plan.moves) pieces.push({ op: { op: 'copy', x: m.x, y: m.y, w: m.w, h: m.h, srcX: m.x, srcY: m.srcY } });
+    for (const m of plan.moves) pieces.push({ op: { op: 'copy', x: m.x, y: m.y, w: m.w, h: m.h, srcX: m.srcX, srcY: m.srcY } });
     let pixelBytes = 0;
     for (const r of plan.rects) {
       const color = solidColor(current, this.width, r);
@@ -312,11 +325,11 @@ export class RegionEncoder implements IDisposable {
   }
 
   /** Applies a COPY to the shadow exactly as the viewer applies it to its canvas (overlap-safe). */
-  private moveInShadow(m: ScrollMove): void {
+  private moveInShadow(m: Move): void {
     const down = m.y > m.srcY;
     for (let i = 0; i < m.h; i++) {
       const row = down ? m.h - 1 - i : i;
-      const from = (m.srcY + row) * this.stride + m.x * 4;
+      const from = (m.srcY + row) * this.stride + m.srcX * 4;
       const to = (m.y + row) * this.stride + m.x * 4;
       this.shadow.copy(this.shadow, to, from, from + m.w * 4);
     }
@@ -325,6 +338,29 @@ export class RegionEncoder implements IDisposable {
   dispose(): void {
     this.deflate?.dispose();
   }
+}
+
+function overlaps(a: Rect, b: Rect): boolean {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+const CLUSTER_MAX_RECTS = 256;
+
+/**
+ * The bounds of the changes around the largest one (those touching it, and those touching them): a dragged
+ * window's old and new places, without other changes elsewhere on the screen (a terminal printing, a clock).
+ */
+function cluster(rects: readonly Rect[]): Rect {
+  // Many changes: the whole screen is busy (and the search is skipped for large bands anyway).
+  if (rects.length > CLUSTER_MAX_RECTS) return bounds(rects) as Rect;
+  let band = rects.reduce((a, b) => (b.w * b.h > a.w * a.h ? b : a));
+  const touches = (a: Rect, b: Rect) => a.x <= b.x + b.w && b.x <= a.x + a.w && a.y <= b.y + b.h && b.y <= a.y + a.h;
+  let rest = rects.filter((r) => r !== band);
+  for (let joined = rest.filter((r) => touches(r, band)); joined.length > 0; joined = rest.filter((r) => touches(r, band))) {
+    band = bounds([band, ...joined]) as Rect;
+    rest = rest.filter((r) => !joined.includes(r));
+  }
+  return band;
 }
 
 function bounds(rects: readonly Rect[]): Rect | undefined {

@@ -17,7 +17,7 @@ export class ScreenDecoder {
   resets = 0;
   readonly opCounts = { copy: 0, pixels: 0, fill: 0, jpeg: 0 };
   /** Where COPY ops landed, to tell which pane a move was found in. */
-  readonly copies: { seq: number; x: number; w: number; dy: number }[] = [];
+  readonly copies: { seq: number; x: number; w: number; dx: number; dy: number }[] = [];
   private inflate: zlib.InflateRaw | undefined;
   private chunks: Buffer[] = [];
   private tail: Promise<void> = Promise.resolve();
@@ -52,7 +52,7 @@ export class ScreenDecoder {
     for (const op of message.ops) {
       this.opCounts[op.op]++;
       if (op.op === 'copy') {
-        this.copies.push({ seq: message.seq, x: op.x, w: op.w, dy: op.y - op.srcY });
+        this.copies.push({ seq: message.seq, x: op.x, w: op.w, dx: op.x - op.srcX, dy: op.y - op.srcY });
         const down = op.y > op.srcY;
         const rows = Array.from({ length: op.h }, (_, i) => (down ? op.h - 1 - i : i));
         for (const i of rows) {

@@ -1,0 +1,102 @@
+/**
+ * X11 capture reads only what changed: after the first grab, a grab reads the rows DAMAGE reported (and what a
+ * caller overwrote, marked stale), and what it hands on still equals the X server's picture pixel for pixel.
+ * A real Xvfb with an xterm typed into by xdotool; the truth is the server's own core GetImage.
+ */
+import * as assert from 'assert';
+import { FrameMaskedCapture } from '../../src/host/capture/FrameMaskedCapture';
+import { ScreenArea } from '../../src/host/capture/ScreenArea';
+import { X11Capture } from '../../src/host/capture/X11Capture';
+import { X11Display } from '../../src/host/x11/X11Display';
+import { X11SharingFrame } from '../../src/host/x11/X11SharingFrame';
+import { until } from './support/poll';
+import { screenImage, sentImage } from './support/screenImage';
+import { TestDisplay } from './support/session';
+
+const W = 1024;
+const H = 768;
+
+describe('host: X11 capture reads only the damaged rows (Xvfb, xterm, MIT-SHM)', function () {
+  this.timeout(60_000);
+  let display: TestDisplay;
+  let x: X11Display;
+  let capture: X11Capture;
+  const xdotool = (...args: string[]) => display.run('xdotool', args);
+
+  before(async function () {
+    display = await TestDisplay.start(W, H);
+    await display.xterm(['-geometry', '80x24+40+40', '-bg', 'white', '-fg', 'black'], 'typing');
+    x = await X11Display.connect(display.x.display);
+    capture = await X11Capture.open(x, new ScreenArea({ x: 0, y: 0, width: W, height: H }, true));
+  });
+
+  after(async function () {
+    capture?.dispose();
+    x?.dispose();
+    await display?.close();
+  });
+
+  /** Grabs until the frame equals `truth()` (the screen may still be drawing); returns the pixels each grab read. */
+  async function converges(what: string, grab: () => Promise<Buffer>, truth: () => Promise<Buffer>): Promise<number[]> {
+    const reads: number[] = [];
+    let differing = 0;
+    await until(
+      what,
+      async () => {
+        const frame = Buffer.from(await grab());
+        reads.push(capture.lastReadPixels);
+        const expected = await truth();
+        differing = 0;
+        for (let i = 0; i < expected.length; i += 4) if (frame.readUInt32LE(i) << 8 !== expected.readUInt32LE(i) << 8) differing++;
+        return differing === 0;
+      },
+      20_000,
+      100,
+      () => `${differing} pixels differ`,
+    );
+    return reads;
+  }
+
+  it('reads the whole screen first, then only the rows a keystroke changed, and stays exact', async function () {
+    const first = await converges('the first grab to equal the screen', () => capture.grab(), () => screenImage(x, W, H));
+    assert.strictEqual(first[0], W * H, 'the first grab reads the whole screen');
+    await xdotool('mousemove', '200', '100');
+    const reads: number[] = [];
+    for (const key of ['e', 'c', 'h', 'o', 'space', 'x', 'y', 'z']) {
+      await xdotool('key', key);
+      await until(`damage after "${key}"`, () => capture.isDirty);
+      reads.push(...(await converges(`the frame after "${key}" to equal the screen`, () => capture.grab(), () => screenImage(x, W, H))));
+    }
+    const most = Math.max(...reads);
+    assert.ok(most > 0, 'keystrokes were read');
+    // A line of text is ~15 rows of 768: far under a tenth of the screen per grab.
+    assert.ok(most < (W * H) / 10, `a grab read ${most} pixels of ${W * H} (reads ${reads.join(', ')})`);
+  });
+
+  it('reads again what a caller overwrote and marked stale, though the screen did not change there', async function () {
+    const frame = await capture.grab();
+    const rect = { x: 100, y: 300, width: 200, height: 50 };
+    for (let row = rect.y; row < rect.y + rect.height; row++) frame.fill(0x55, (row * W + rect.x) * 4, (row * W + rect.x + rect.width) * 4);
+    capture.markStale([rect]);
+    const reads = await converges('the overwritten rectangle to be read anew', () => capture.grab(), () => screenImage(x, W, H));
+    assert.ok(reads[0] >= rect.width * rect.height, `read ${reads[0]} pixels`);
+  });
+
+  it('behind the sharing frame\'s mask (strips blacked out every grab), a keystroke still reads few pixels and the picture is exact', async function () {
+    const area = new ScreenArea({ x: 0, y: 0, width: W, height: H }, true);
+    const frameWindow = await X11SharingFrame.open(display.x.display, area);
+    const masked = new FrameMaskedCapture(capture, frameWindow);
+    try {
+      await converges('the masked frame to equal the screen less the strips', () => masked.grab(), () => sentImage(x, W, H));
+      const reads: number[] = [];
+      for (const key of ['a', 'b', 'c']) {
+        await xdotool('key', key);
+        await until(`damage after "${key}"`, () => masked.isDirty);
+        reads.push(...(await converges(`the masked frame after "${key}"`, () => masked.grab(), () => sentImage(x, W, H))));
+      }
+      assert.ok(Math.max(...reads) < (W * H) / 10, `reads ${reads.join(', ')} of ${W * H}`);
+    } finally {
+      frameWindow.dispose();
+    }
+  });
+});
