@@ -39,4 +39,13 @@ describe('.github/workflows/platforms.yml', () => {
     assert.ok(files.includes('test/platform/audio.test.ts'), 'voice through RtAudio on the runners');
     for (const file of files) assert.ok(existsSync(join(ROOT, file)), file);
   });
+
+  it('on Windows rebuilds only packages the project depends on, and never usocket (it cannot compile there)', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    const rebuilt = [...text.matchAll(/npm rebuild ([^\n]+)/g)].flatMap((m) => m[1].trim().split(/\s+/));
+    assert.ok(rebuilt.length > 0, 'the Windows install rebuilds the addons it loads');
+    for (const name of rebuilt) assert.ok(manifest.dependencies[name] ?? manifest.devDependencies[name], name);
+    assert.ok(!rebuilt.includes('usocket'));
+    assert.match(text, /npm ci --no-audit --no-fund --ignore-scripts/);
+  });
 });
