@@ -25,7 +25,12 @@ export interface LabNetwork {
   readonly prefix: string;
   readonly subnet: string;
 }
-const DEFAULT_NETWORK: LabNetwork = { prefix: 'cl', subnet: '10.77.0' };
+/** cl… on 10.77.0.0/24, or CLUSTER_LAB_NETWORK=PREFIX:SUBNET (e.g. cc:10.79.0) for a lab beside another one (two checkouts). */
+const DEFAULT_NETWORK: LabNetwork = (() => {
+  const [prefix, subnet] = (process.env.CLUSTER_LAB_NETWORK ?? 'cl:10.77.0').split(':');
+  if (!/^[a-z]{1,6}$/.test(prefix) || !/^10\.\d{1,3}\.\d{1,3}$/.test(subnet ?? '')) throw new Error(`CLUSTER_LAB_NETWORK must be PREFIX:SUBNET like cc:10.79.0, got ${process.env.CLUSTER_LAB_NETWORK}`);
+  return { prefix, subnet };
+})();
 const bridgeOf = (network: LabNetwork) => `${network.prefix}br0`;
 const bridgeAddressOf = (network: LabNetwork) => `${network.subnet}.1`;
 const FIRST_PORT = 7420;
