@@ -62,15 +62,20 @@ class Sim {
     });
   }
 
-  /** Reconnects (through the same address: the balancer picks a live process) and signs in with its token. */
+  /**
+   * Reconnects (through the same address: the balancer picks a live process) and signs in with its token, paced as the
+   * extension's NetworkClient is: first attempt after 250-500 ms (half to all of a 500 ms backoff, jittered), the
+   * backoff doubling after each failure up to 30 s, a request unanswered within 15 s failing.
+   */
   async reconnect(): Promise<void> {
     this.lostAt = performance.now();
-    for (;;) {
+    for (let backoffMs = 500; ; backoffMs = Math.min(backoffMs * 2, 30_000)) {
+      await new Promise((r) => setTimeout(r, backoffMs * (0.5 + Math.random() / 2)));
       try {
         await this.open();
         const signIn = this.request({ type: 'signInWithToken', token: this.token, clientId: `bench-client-${this.index}` });
         // a socket that closes before the reply never answers
-        const reply = await Promise.race([signIn, new Promise<Msg>((resolve) => setTimeout(() => resolve({ type: 'error', code: 'TIMEOUT' }), 5_000))]);
+        const reply = await Promise.race([signIn, new Promise<Msg>((resolve) => setTimeout(() => resolve({ type: 'error', code: 'TIMEOUT' }), 15_000))]);
         if (reply.type === 'signedIn') break;
         errors[reply.code as string] = (errors[reply.code as string] ?? 0) + 1;
       } catch {
@@ -78,7 +83,6 @@ class Sim {
       }
       this.socket.removeAllListeners('close');
       this.socket.terminate();
-      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
     }
     storm.times.push(performance.now() - this.lostAt);
     // wall-clock time (shared by every process on this machine): the orchestrator measures from the moment it killed a process
