@@ -43,6 +43,16 @@ async function signedInClients(address: string): Promise<number> {
   return Number(/^remote_assist_signed_in_clients (\d+)/m.exec(text)?.[1] ?? 0);
 }
 
+/** How many log lines there are of each event. */
+function countEvents(lines: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const line of lines) {
+    const event = /"event":"([^"]+)"/.exec(line)?.[1] ?? /"msg":"([^"]{0,60})/.exec(line)?.[1] ?? 'other';
+    counts[event] = (counts[event] ?? 0) + 1;
+  }
+  return counts;
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date();
   const clients = Number(values.clients ?? 20_000) & ~1;
@@ -134,6 +144,11 @@ async function main(): Promise<void> {
     const stillAway = storm.reduce((n, r) => n + (r.stillAway as number), 0);
     const failoverP99 = round1(percentile(times, 99));
     console.log(`reconnect storm: ${victim.name} killed with ${Math.max(...counts)} clients; ${times.length} signed in again through the balancers (from the kill: p50 ${round1(percentile(times, 50))} ms, p99 ${failoverP99} ms, max ${round1(times.at(-1) ?? NaN)} ms); still away after a minute: ${stillAway}; signed in on the survivors: ${total}`);
+    // the balancers' health-check transitions: a survivor marked down while busy closes its clients too (shutdown-sessions)
+    const transitions = lab.balancerLog.split('\n').filter((line) => /is (DOWN|UP)\b/.test(line));
+    console.log(`balancer health-check transitions (${transitions.length}):\n${transitions.join('\n')}`);
+    // the server processes' own closes of connections that stopped answering
+    console.log(`server log warnings and errors by event: ${JSON.stringify(countEvents(lab.servers.flatMap((s) => s.process.stderr().split('\n')).filter((l) => /"level":"(warn|error)"/.test(l))))}`);
     console.log(`server peak RSS MB: ${servers.map((s, i) => `${s.name} ${peakRss[i]}`).join(', ')}`);
     console.log(`load average at the end (1/5 min) on ${cpus().length} cores: ${loadavg().slice(0, 2).map((l) => l.toFixed(1)).join(' / ')}`);
 
@@ -156,7 +171,7 @@ async function main(): Promise<void> {
       idleRss,
       peakRss,
       steps,
-      storm: { victim: victim.name, clients: Math.max(...counts), reconnected: times.length, stillAway, times: times.map(round1) },
+      storm: { victim: victim.name, clients: Math.max(...counts), reconnected: times.length, stillAway, signedInOnSurvivors: total, balancerTransitions: transitions, times: times.map(round1) },
     });
     console.log(JSON.stringify(summary));
   } catch (err) {

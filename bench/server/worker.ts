@@ -103,7 +103,8 @@ class Sim {
   }
 
   roundTripDone(sessionId: string): void {
-    rtts.push(performance.now() - this.inviteSentAt);
+    lastRoundTripAt = performance.now();
+    rtts.push(lastRoundTripAt - this.inviteSentAt);
     // the session stays open, as a real one would for minutes: its busy presence is part of the load
     // (unless the round asked to end it, so this sharer can invite again in the next one)
     this.inviteSentAt = 0;
@@ -154,6 +155,8 @@ class Sim {
 
 const errors: Record<string, number> = {};
 const rtts: number[] = [];
+/** When the last round trip completed (performance.now()). */
+let lastRoundTripAt = 0;
 /** Reconnect storm: armed, every client that loses its connection reconnects and records how long it took (and when it was signed in again, wall clock). */
 const storm = { armed: false, times: [] as number[], signedInAt: [] as number[] };
 /** The server process (index) each client is signed in on, from the `place` command: for invitations across processes. */
@@ -193,7 +196,7 @@ async function contacts(): Promise<void> {
 }
 
 /** Sharers (even users) invite a neighbour at `rate` per second in all for `seconds`, shared by the load processes that hold sharers. */
-async function invite({ rate: totalRate, seconds, targets = [1], endSessions = false, relay = false, crossOnly = false }: InviteOptions): Promise<{ sent: number }> {
+async function invite({ rate: totalRate, seconds, targets = [1], endSessions = false, relay = false, crossOnly = false }: InviteOptions): Promise<{ sent: number; spanMs?: number }> {
   rtts.length = 0;
   const sharers = sims.filter((s) => s.index % 2 === 0);
   if (sharers.length === 0) return { sent: 0 };
@@ -228,7 +231,8 @@ async function invite({ rate: totalRate, seconds, targets = [1], endSessions = f
   }
   const deadline = Date.now() + 10_000;
   while (sharers.some((s) => s.inviteSentAt) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  return { sent };
+  // from the first invitation to the last round trip completed (one never answered does not stretch it)
+  return { sent, spanMs: Math.max(0, lastRoundTripAt - start) };
 }
 
 /** Every client drops its connection at once and signs in again with its device token (the storm, armed, does the rest). */
