@@ -2,30 +2,38 @@
  * `npm run bench:cluster`: the assistance network as a company runs it, on this machine (root): 4 server
  * processes, 2 on each of two "machines" (network namespaces, test/cluster/ClusterLab.ts), Redis, the shared
  * store and HAProxy with the committed config (one server line per process). Simulated signed-in clients
- * (bench/server/worker.ts) connect through the balancer only, each with four mutual contacts. Measures:
- * - invitations across processes at a rising rate until the round trip's p99 passes 50 ms (the capacity);
- * - a reconnect storm: one process killed (SIGKILL), every client it held reconnects through the balancer;
+ * (bench/server/worker.ts) connect through the balancers only, each with four mutual contacts. One HAProxy
+ * holds two descriptors per client and this machine's hard open-file limit is 20,000 per process, so, as a
+ * company beyond one balancer's capacity does, several HAProxy instances run the same config and the clients
+ * are spread over them (as DNS round-robin would), ~7,000 each; so are the load processes. Measures:
+ * - invitations across processes (sender and receiver signed in on different processes, from the servers'
+ *   sign-in logs) at a rising rate until the round trip's p99 passes 50 ms (the capacity);
+ * - a reconnect storm: one process killed (SIGKILL), every client it held reconnects through its balancer
+ *   and signs in with its device token (time from the kill to signed in again);
  * - memory per server process.
  * Last line: {"bench":"cluster","processes":4,"clients":…,"capacity_invites_per_s":…,"invite_rtt_p99_ms_at_500":…,"failover_reconnect_p99_ms":…,"rss_mb_per_process":…}
- * Options: --clients 20000 --step-seconds 3 --max-rate 4000
+ * Options: --clients 20000 --step-seconds 3 --max-rate 4000 [--balancers N (default: one per 7,000 clients)]
+ *   [--profile DIR: the server processes' V8 CPU profiles]
  */
 import type { ChildProcess } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { cpus, loadavg, tmpdir } from 'os';
 import { join } from 'path';
 import { parseArgs } from 'util';
-import { ClusterLab, HAPROXY_CONFIG } from '../../test/cluster/ClusterLab';
+import { ClusterLab, HAPROXY_CONFIG, logEvents } from '../../test/cluster/ClusterLab';
 import { saveRun } from '../resultsStore';
-import { fdLimit, percentile, rssMb, startWorkers } from '../server/proc';
+import { cpuByRole, cpuSince, fdLimit, percentile, RAMP_RATES, rateRamp, rssMb, startWorkers } from '../server/proc';
 
-const { values } = parseArgs({ options: { clients: { type: 'string' }, 'step-seconds': { type: 'string' }, 'max-rate': { type: 'string' } } });
+const { values } = parseArgs({ options: { clients: { type: 'string' }, 'step-seconds': { type: 'string' }, 'max-rate': { type: 'string' }, balancers: { type: 'string' }, profile: { type: 'string' } } });
 const MACHINES = 2;
 const PER_MACHINE = 2;
 const PROCESSES = MACHINES * PER_MACHINE;
-const RATES = [100, 200, 350, 500, 700, 1000, 1400, 2000, 2800, 4000].filter((r) => r <= Number(values['max-rate'] ?? 4000));
+const RATES = RAMP_RATES.filter((r) => r <= Number(values['max-rate'] ?? 4000));
 const STEP_S = Number(values['step-seconds'] ?? 3);
 const P99_LIMIT_MS = 50;
-const WORKERS = 2;
+/** Clients per balancer and per load process: well within one process's descriptors, with room for a storm's new sockets beside the old. */
+const CLIENTS_PER_BALANCER = 7_000;
+const CLIENTS_PER_WORKER = 7_000;
 const HEALTH_TOKEN = 'bench-cluster';
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -35,14 +43,25 @@ async function signedInClients(address: string): Promise<number> {
   return Number(/^remote_assist_signed_in_clients (\d+)/m.exec(text)?.[1] ?? 0);
 }
 
+/** How many log lines there are of each event. */
+function countEvents(lines: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const line of lines) {
+    const event = /"event":"([^"]+)"/.exec(line)?.[1] ?? /"msg":"([^"]{0,60})/.exec(line)?.[1] ?? 'other';
+    counts[event] = (counts[event] ?? 0) + 1;
+  }
+  return counts;
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date();
-  // HAProxy holds two descriptors per client (client side and server side) within this process's limit
-  const fdCap = Math.floor((fdLimit() - 500) / 2);
-  const wanted = Number(values.clients ?? 20_000);
-  const clients = Math.min(wanted, fdCap) - (Math.min(wanted, fdCap) % 2);
-  const limitedBy = clients < wanted ? `the open-file limit (${fdLimit()}, hard): HAProxy needs two descriptors per client` : undefined;
-  if (limitedBy) console.log(`${wanted} clients asked; ${clients} fit: ${limitedBy}`);
+  const clients = Number(values.clients ?? 20_000) & ~1;
+  // HAProxy holds two descriptors per client (client side and server side) within its process's limit
+  const perBalancerMax = Math.floor((fdLimit() - 500) / 2);
+  const balancers = Number(values.balancers ?? Math.ceil(clients / Math.min(CLIENTS_PER_BALANCER, perBalancerMax)));
+  if (clients / balancers > perBalancerMax) throw new Error(`${balancers} balancer(s) cannot hold ${clients} clients: at most ${perBalancerMax} each`);
+  const workerCount = Math.max(2, Math.ceil(clients / CLIENTS_PER_WORKER));
+  console.log(`${clients} clients over ${balancers} HAProxy instance(s) (open-file limit ${fdLimit()}: at most ${perBalancerMax} clients each) and ${workerCount} load processes`);
 
   // the committed config with one server line per process (it names two)
   const committed = readFileSync(HAPROXY_CONFIG, 'utf8');
@@ -54,6 +73,10 @@ async function main(): Promise<void> {
     machines: MACHINES,
     processesPerMachine: PER_MACHINE,
     haproxyConfig,
+    balancers,
+    // names and a subnet of the bench's own: the cluster tests (cl…, 10.77.0.0/24) may run meanwhile
+    network: { prefix: 'cb', subnet: '10.78.0' },
+    nodeArgs: values.profile ? ['--cpu-prof', '--cpu-prof-dir', values.profile] : [],
     // every client comes through the balancer from this machine's loopback address, forwarded
     serverArgs: ['--max-connections-per-address', String(clients + 100), '--accounts-per-address', String(clients + 100), '--health-token', HEALTH_TOKEN],
   });
@@ -61,42 +84,52 @@ async function main(): Promise<void> {
   try {
     const servers = lab.servers.map((s) => ({ name: s.name, address: s.address, pid: s.process.child.pid! }));
     const baseRss = servers.map((s) => rssMb(s.pid, 'VmRSS'));
-    const started = await startWorkers(lab.balancerUrl, clients, WORKERS);
+    const started = await startWorkers(lab.balancerUrls, clients, workerCount);
     workers.push(...started.workers);
     const all = started.all;
 
+    // where the CPU goes, phase by phase: the server processes, the load processes, PostgreSQL, Redis, HAProxy
+    const roles = { server: servers.map((s) => s.pid), load: started.workers.map((w) => w.pid!) };
+    const cpu: Record<string, Record<string, number>> = {};
+    let cpuBefore = cpuByRole(roles);
+    const cpuPhase = (phase: string, units: number, unit: string) => {
+      const now = cpuByRole(roles);
+      cpu[phase] = cpuSince(cpuBefore, now);
+      cpuBefore = now;
+      cpu[phase] = Object.fromEntries(Object.entries(cpu[phase]).map(([role, ms]) => [role, Math.round(ms)]));
+      console.log(`CPU ms ${phase} per ${unit}: ${Object.entries(cpu[phase]).filter(([, ms]) => ms > 0).map(([role, ms]) => `${role} ${(ms / Math.max(1, units)).toFixed(2)}`).join(', ')}`);
+    };
+
     let startedMs = performance.now();
     await all('connect');
+    cpuPhase('connect', clients, 'sign-in');
     const connectS = (performance.now() - startedMs) / 1000;
     const spread = await Promise.all(servers.map((s) => signedInClients(s.address)));
-    console.log(`${clients} clients signed in through the balancer in ${connectS.toFixed(1)} s (${Math.round(clients / connectS)}/s); per process: ${spread.join(', ')}`);
+    console.log(`${clients} clients signed in through ${balancers} balancer(s) in ${connectS.toFixed(1)} s (${Math.round(clients / connectS)}/s); per process: ${spread.join(', ')}`);
     startedMs = performance.now();
     const complete = (await all('contacts')).reduce((n, r) => n + (r.complete as number), 0);
     console.log(`contacts: ${complete}/${clients} clients with 4 mutual contacts in ${((performance.now() - startedMs) / 1000).toFixed(1)} s`);
     const idleRss = servers.map((s) => rssMb(s.pid, 'VmRSS'));
     console.log(`server RSS MB empty → with clients: ${servers.map((s, i) => `${s.name} ${baseRss[i]} → ${idleRss[i]}`).join(', ')}`);
 
-    // the rate ramp: each step runs STEP_S seconds; the capacity is the last rate whose p99 stays within the limit
-    const steps: { rate: number; completed: number; per_s: number; p50_ms: number; p99_ms: number; errors: Record<string, number> }[] = [];
-    for (const rate of RATES) {
-      const replies = await all('invite', { rate, seconds: STEP_S, targets: [1, -1, 2, -2], endSessions: true });
-      const rtts = replies.flatMap((r) => r.rtts as number[]).sort((a, b) => a - b);
-      const errors: Record<string, number> = {};
-      for (const r of replies) for (const [code, n] of Object.entries(r.errors)) errors[code] = (errors[code] ?? 0) + n;
-      const step = { rate, completed: rtts.length, per_s: Math.round(rtts.length / STEP_S), p50_ms: round1(percentile(rtts, 50)), p99_ms: round1(percentile(rtts, 99)), errors };
-      steps.push(step);
-      console.log(`invitations at ${rate}/s: ${step.completed} round trips (${step.per_s}/s), p50 ${step.p50_ms} ms, p99 ${step.p99_ms} ms; error replies so far ${JSON.stringify(errors)}`);
-      // past the limit the ramp stops, but not before the 500/s step the summary reports
-      if (!(step.p99_ms <= P99_LIMIT_MS) && rate >= 500) break;
-    }
-    const within = steps.filter((s) => s.p99_ms <= P99_LIMIT_MS);
-    const capacity = within.length ? Math.max(...within.map((s) => s.per_s)) : 0;
+    // where each client signed in (the servers' logs): invitations go only to contacts on another process
+    const placement: number[] = new Array<number>(clients).fill(-1);
+    lab.servers.forEach((server, i) => {
+      for (const line of logEvents(server, 'signIn.ok')) placement[Number(String(line.alias).slice(1))] = i;
+    });
+    await all('place', { placement });
+
+    // the rate ramp: each step runs STEP_S seconds; the capacity is the highest rate whose p99 stays within the limit
+    cpuBefore = cpuByRole(roles);
+    const { steps, capacity } = await rateRamp(all, { rates: RATES, stepS: STEP_S, limitMs: P99_LIMIT_MS, invite: { targets: [1, -1], crossOnly: true } });
+    cpuPhase('ramp', steps.reduce((n, s) => n + s.completed, 0), 'invitation');
 
     // the reconnect storm: the process holding the most clients dies without a word
     await all('storm');
     const counts = await Promise.all(servers.map((s) => signedInClients(s.address)));
     const victim = lab.servers[counts.indexOf(Math.max(...counts))];
     const peakRss = servers.map((s) => rssMb(s.pid, 'VmHWM'));
+    const killedAt = Date.now();
     lab.kill(victim);
     const survivors = servers.filter((s) => s.name !== victim.name);
     let total = 0;
@@ -105,10 +138,17 @@ async function main(): Promise<void> {
       if (total >= clients) break;
     }
     const storm = await all('stormResult');
-    const times = storm.flatMap((r) => r.times as number[]).sort((a, b) => a - b);
+    cpuPhase('storm', Math.max(...counts), 'reconnect');
+    // from the kill to each client signed in again (wall clock, shared by the processes)
+    const times = storm.flatMap((r) => (r.signedInAt as number[]).map((t) => t - killedAt)).sort((a, b) => a - b);
     const stillAway = storm.reduce((n, r) => n + (r.stillAway as number), 0);
     const failoverP99 = round1(percentile(times, 99));
-    console.log(`reconnect storm: ${victim.name} killed with ${Math.max(...counts)} clients; ${times.length} reconnected through the balancer (p50 ${round1(percentile(times, 50))} ms, p99 ${failoverP99} ms, max ${round1(times.at(-1) ?? NaN)} ms); still away after a minute: ${stillAway}; signed in on the survivors: ${total}`);
+    console.log(`reconnect storm: ${victim.name} killed with ${Math.max(...counts)} clients; ${times.length} signed in again through the balancers (from the kill: p50 ${round1(percentile(times, 50))} ms, p99 ${failoverP99} ms, max ${round1(times.at(-1) ?? NaN)} ms); still away after a minute: ${stillAway}; signed in on the survivors: ${total}`);
+    // the balancers' health-check transitions: a survivor marked down while busy closes its clients too (shutdown-sessions)
+    const transitions = lab.balancerLog.split('\n').filter((line) => /is (DOWN|UP)\b/.test(line));
+    console.log(`balancer health-check transitions (${transitions.length}):\n${transitions.join('\n')}`);
+    // the server processes' own closes of connections that stopped answering
+    console.log(`server log warnings and errors by event: ${JSON.stringify(countEvents(lab.servers.flatMap((s) => s.process.stderr().split('\n')).filter((l) => /"level":"(warn|error)"/.test(l))))}`);
     console.log(`server peak RSS MB: ${servers.map((s, i) => `${s.name} ${peakRss[i]}`).join(', ')}`);
     console.log(`load average at the end (1/5 min) on ${cpus().length} cores: ${loadavg().slice(0, 2).map((l) => l.toFixed(1)).join(' / ')}`);
 
@@ -121,7 +161,18 @@ async function main(): Promise<void> {
       failover_reconnect_p99_ms: failoverP99,
       rss_mb_per_process: Math.max(...peakRss),
     };
-    saveRun('cluster', startedAt, summary, { wanted, limitedBy, connectS: round1(connectS), spread, baseRss, idleRss, peakRss, steps, storm: { victim: victim.name, clients: Math.max(...counts), reconnected: times.length, stillAway, times: times.map(round1) } });
+    saveRun('cluster', startedAt, summary, {
+      balancers,
+      workers: workerCount,
+      connectS: round1(connectS),
+      spread,
+      cpu,
+      baseRss,
+      idleRss,
+      peakRss,
+      steps,
+      storm: { victim: victim.name, clients: Math.max(...counts), reconnected: times.length, stillAway, signedInOnSurvivors: total, balancerTransitions: transitions, times: times.map(round1) },
+    });
     console.log(JSON.stringify(summary));
   } catch (err) {
     // what the balancer and the processes said last, to tell why

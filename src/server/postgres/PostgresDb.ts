@@ -5,6 +5,7 @@
  * While the database cannot be reached, requests fail with ERR_STORE_UNAVAILABLE and change nothing.
  */
 import { AsyncLocalStorage } from 'async_hooks';
+import { createHash } from 'crypto';
 import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import type { Logger } from '../../common/logger';
 import type { Db } from '../Db';
@@ -93,9 +94,10 @@ export async function openPostgres(url: string, logger: Logger): Promise<Db> {
   }
 
   const inside = new AsyncLocalStorage<PoolClient>();
-  const query = async (text: string, values: unknown[]) => {
+  // each statement named after its text: every connection parses and plans it once, then only binds and executes it
+  const query = async (name: string, text: string, values: unknown[]) => {
     try {
-      return await (inside.getStore() ?? pool).query<Record<string, unknown>>(text, values);
+      return await (inside.getStore() ?? pool).query<Record<string, unknown>>({ name, text, values });
     } catch (err) {
       throw unavailable(err);
     }
@@ -104,9 +106,10 @@ export async function openPostgres(url: string, logger: Logger): Promise<Db> {
     driver: 'postgres',
     prepare: <P extends SqlParams, R>(sql: string) => {
       const statement = toPostgres(sql);
-      const rows = async (params: P): Promise<R[]> => (await query(statement.text, statement.values(params))).rows.map((raw) => statement.row(raw) as R);
+      const name = `ra_${createHash('sha256').update(statement.text).digest('hex').slice(0, 24)}`;
+      const rows = async (params: P): Promise<R[]> => (await query(name, statement.text, statement.values(params))).rows.map((raw) => statement.row(raw) as R);
       return {
-        run: async (...params: P) => ({ changes: (await query(statement.text, statement.values(params))).rowCount ?? 0 }),
+        run: async (...params: P) => ({ changes: (await query(name, statement.text, statement.values(params))).rowCount ?? 0 }),
         get: async (...params: P): Promise<R | undefined> => (await rows(params))[0],
         all: (...params: P) => rows(params),
       };
