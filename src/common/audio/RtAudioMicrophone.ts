@@ -1,22 +1,11 @@
 /** The microphone through RtAudio: an input-only stream whose callback hands 10 ms frames to onFrame. */
 import type { RtAudio } from 'audify';
-import { AudioError } from './AudioError';
 import { CHANNELS, FRAME_SAMPLES, PcmFrame, SAMPLE_RATE } from './AudioFormat';
+import type { AudioError } from './AudioError';
 import type { Microphone } from './AudioBackend';
 import { Emitter } from '../lifecycle';
 import { PcmFramer } from './PcmFramer';
-
-/** audify's RtAudioFormat.RTAUDIO_SINT16 and RtAudioErrorType.WARNING. */
-export const RTAUDIO_SINT16 = 0x2;
-export const RTAUDIO_WARNING = 0;
-/** RtAudioStreamFlags.RTAUDIO_MINIMIZE_LATENCY. */
-export const RTAUDIO_MINIMIZE_LATENCY = 0x2;
-
-/** Turns RtAudio's open/start failures into the error codes the UI explains. */
-export function rtAudioError(what: string, err: unknown): AudioError {
-  const message = (err as Error)?.message ?? String(err);
-  return new AudioError('ERR_AUDIO_PROCESS', `RtAudio ${what}: ${message.slice(0, 200)}`);
-}
+import { closeRtStream, RTAUDIO_MINIMIZE_LATENCY, RTAUDIO_SINT16, RTAUDIO_WARNING, rtAudioError } from './RtAudioStream';
 
 /**
  * Most captured audio passed on in one burst (150 ms). When the event loop stalls, RtAudio's callbacks queue up
@@ -81,12 +70,7 @@ export class RtAudioMicrophone implements Microphone {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    try {
-      if (this.rt.isStreamRunning()) this.rt.stop();
-      if (this.rt.isStreamOpen()) this.rt.closeStream();
-    } catch {
-      // closing a stream whose device is gone: nothing left to release
-    }
+    closeRtStream(this.rt);
     this._onFrame.dispose();
     this._onDidFail.dispose();
   }

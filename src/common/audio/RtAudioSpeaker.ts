@@ -9,7 +9,7 @@ import { CHANNELS, FRAME_MS, FRAME_SAMPLES, PcmFrame, SAMPLE_RATE } from './Audi
 import type { Speaker } from './AudioBackend';
 import { Emitter } from '../lifecycle';
 import { frameBytes } from './PcmFramer';
-import { RTAUDIO_MINIMIZE_LATENCY, RTAUDIO_SINT16, RTAUDIO_WARNING, rtAudioError } from './RtAudioMicrophone';
+import { closeRtStream, RTAUDIO_MINIMIZE_LATENCY, RTAUDIO_SINT16, RTAUDIO_WARNING, rtAudioError } from './RtAudioStream';
 import { isQuiet, QUIET_BEFORE_DROP_MS } from './StandingQueue';
 
 /** Queue kept while frames arrive: one late frame's worth beyond the one playing. */
@@ -89,12 +89,7 @@ export class RtAudioSpeaker implements Speaker {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    try {
-      if (this.rt.isStreamRunning()) this.rt.stop();
-      if (this.rt.isStreamOpen()) this.rt.closeStream();
-    } catch {
-      // closing a stream whose device is gone: nothing left to release
-    }
+    closeRtStream(this.rt);
     this._onDidFail.dispose();
   }
 }
