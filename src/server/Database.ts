@@ -31,23 +31,13 @@ function open(file: string, driver: SqliteDriver | undefined, logger: Logger): S
   }
 }
 
-/**
- * Opens the server's embedded store: `<dataDir>/network.sqlite` (WAL with the native driver, so several
- * server processes on one machine may share it), or an in-memory database when no directory is given.
- * The native driver is used where it loads; elsewhere (desktop VS Code's Electron) the WebAssembly one.
- */
-export function openDatabase(dataDir: string | undefined, options: { driver?: SqliteDriver; logger?: Logger } = {}): Db {
-  const logger = options.logger ?? silentLogger;
-  let db: SqlDatabase;
-  if (dataDir) {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const file = join(dataDir, 'network.sqlite');
-    db = open(file, options.driver, logger);
-    // the contact graph is nobody else's business on a shared machine (SQLite gives -wal/-shm the same mode)
-    chmodSync(file, 0o600);
-  } else {
-    db = open(':memory:', options.driver, logger);
-  }
+/** Another process holds the file's lock past busy_timeout (two processes starting together switch it to WAL at once). */
+function isBusy(err: unknown): boolean {
+  return /^SQLITE_BUSY/.test((err as { code?: string })?.code ?? '') || /database is locked/.test((err as Error)?.message ?? '');
+}
+
+/** Applies the migrations the store has not seen yet, in one write transaction. */
+function migrate(db: SqlDatabase): void {
   db.exec('PRAGMA foreign_keys = ON');
   // IMMEDIATE: two processes starting together must not both run the migrations
   db.transaction(() => {
@@ -56,7 +46,43 @@ export function openDatabase(dataDir: string | undefined, options: { driver?: Sq
     for (let i = version; i < migrations.length; i++) db.exec(migrations[i]);
     db.exec(`PRAGMA user_version = ${migrations.length}`);
   });
-  return asyncSqlite(db);
+}
+
+/** How long a starting process keeps trying while other processes hold the file's lock. */
+const OPEN_BUSY_DEADLINE_MS = 20_000;
+
+/**
+ * Opens the server's embedded store: `<dataDir>/network.sqlite` (WAL with the native driver, so several
+ * server processes on one machine may share it), or an in-memory database when no directory is given.
+ * The native driver is used where it loads; elsewhere (desktop VS Code's Electron) the WebAssembly one.
+ * Processes starting together on one file can find it locked while another switches it to WAL or migrates
+ * (SQLite does not wait for some of those locks): opening is tried again until OPEN_BUSY_DEADLINE_MS.
+ */
+export async function openDatabase(dataDir: string | undefined, options: { driver?: SqliteDriver; logger?: Logger } = {}): Promise<Db> {
+  const logger = options.logger ?? silentLogger;
+  if (!dataDir) {
+    const db = open(':memory:', options.driver, logger);
+    migrate(db);
+    return asyncSqlite(db);
+  }
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = join(dataDir, 'network.sqlite');
+  const deadline = Date.now() + OPEN_BUSY_DEADLINE_MS;
+  for (;;) {
+    let db: SqlDatabase | undefined;
+    try {
+      db = open(file, options.driver, logger);
+      // the contact graph is nobody else's business on a shared machine (SQLite gives -wal/-shm the same mode)
+      chmodSync(file, 0o600);
+      migrate(db);
+      return asyncSqlite(db);
+    } catch (err) {
+      db?.close();
+      if (!isBusy(err) || Date.now() > deadline) throw err;
+      logger.debug(`the store is locked by another process; trying again (${(err as Error).message})`);
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 150));
+    }
+  }
 }
 
 export interface StoreOptions {

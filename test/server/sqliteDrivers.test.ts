@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { isAddonLoadError } from '../../src/server/Database';
-import { befriend, errorCode, Fixture, nextEvent, stopProcess, waitFor } from './support';
+import { befriend, errorCode, Fixture, nextEvent, spawnServer, stopProcess, waitFor } from './support';
 import NODE_EXTERNALS from '../../scripts/node-externals.json';
 
 const ROOT = join(__dirname, '..', '..');
@@ -43,6 +43,17 @@ describe('server: SQLite drivers', function () {
     assert.deepEqual(laptop.contacts.map((c) => [c.alias, c.status]), [['bob', 'accepted']]);
     const listed = await laptop.listInvitations();
     assert.deepEqual(listed.filter((i) => i.id === pending.id).map((i) => [i.status, i.note]), [['pending', 'still there after a restart?']]);
+  });
+
+  it('starts four processes together on one fresh data directory: all come up (none finds it locked) and share the accounts', async () => {
+    const dataDir = fx.tempDir();
+    const servers = await Promise.all([0, 1, 2, 3].map(() => spawnServer(fx, ['--port', '0', '--data', dataDir])));
+    const alice = await fx.user({ url: servers[0].url }, 'alice');
+    for (const server of servers.slice(1)) {
+      const laptop = fx.client();
+      await laptop.connect(server.url, { token: alice.token! });
+      assert.equal(laptop.account?.displayName, 'Alice');
+    }
   });
 
   it('falls back to the WebAssembly driver, and says so, where the native addon does not load', async () => {

@@ -2,7 +2,7 @@ import { existsSync } from 'fs';
 import { hostname, userInfo } from 'os';
 import { join } from 'path';
 import { parseArgs } from 'util';
-import { openDatabase, openStore } from '../Database';
+import { openStore } from '../Database';
 import { parseDuration } from '../duration';
 import { AccountsAdmin, AdminError, type AccountSummary } from './AccountsAdmin';
 
@@ -93,7 +93,7 @@ export async function runAccountsCommand(argv: string[], out: Output, err: Outpu
   }
   let db;
   try {
-    db = databaseUrl === undefined ? openDatabase(dataDir, { driver: 'native' }) : await openStore({ databaseUrl });
+    db = await openStore(databaseUrl === undefined ? { dataDir, sqlite: 'native' } : { databaseUrl });
   } catch (e) {
     err.write(`${(e as Error).message}\n`);
     return 1;
