@@ -13,10 +13,12 @@ export const QUALITY_DESCRIPTIONS: Record<QualityPreset, string> = {
 
 /**
  * Auto caps generously, lets libwebrtc's bandwidth estimation adapt the video's bitrate, and adapts the
- * screen regions to the measured link (LinkQuality: frame rate, JPEG, colour depth, deflate level).
+ * screen regions to the measured link (LinkQuality: frame rate, JPEG, colour depth, deflate level). Its
+ * 60 frames/s is a cap: regions reach it only on a link measured as a LAN and while the sharer's CPU keeps
+ * up (ScreenPipeline); video stays at 30.
  */
 const PRESETS: Record<QualityPreset, Quality> = {
-  Auto: { maxKbps: 6000, fps: 30, scale: 1, adaptive: true },
+  Auto: { maxKbps: 6000, fps: 60, scale: 1, adaptive: true },
   Low: { maxKbps: 300, fps: 5, scale: 0.5 },
   Balanced: { maxKbps: 1500, fps: 15, scale: 0.75 },
   // A LAN is known to be fast: the floor keeps delay-based estimation from mistaking CPU load for congestion,

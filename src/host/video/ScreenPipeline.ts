@@ -28,6 +28,20 @@ const CALM_CHECK_MS = 500;
 const LINK_CHECK_MS = 500;
 /** A lossless refresh waits for the screen to be still this long: its bytes would delay the next change. */
 const REFINE_QUIET_MS = 1000;
+/**
+ * Auto: the video track's frame rate at most (the cap of the preset before Auto let regions climb to 60 on a
+ * LAN: a 1080p VP8 frame costs the sharer several times a region frame's CPU).
+ */
+export const AUTO_VIDEO_FPS = 30;
+/**
+ * Auto: the share of the wall clock frames may take (grab, diff, encode), so the rate follows the sharer's
+ * CPU: frames taking 12 ms allow 60 /s, 20 ms ~37 /s. Without it a slow or busy machine would grab back to
+ * back and hold a whole core.
+ */
+export const AUTO_MAX_DUTY = 0.75;
+/** Weight of the newest frame in the running mean of a frame's time, and the most one frame counts, ms. */
+const FRAME_MS_WEIGHT = 0.2;
+const FRAME_MS_MAX = 100;
 
 export interface RegionStats {
   /** Region frames sent, their bytes and host milliseconds (diff + scroll + encode), since start. */
@@ -58,6 +72,8 @@ export class ScreenPipeline implements IDisposable {
   private resetTimer: NodeJS.Timeout | undefined;
   private enterTimer: NodeJS.Timeout | undefined;
   private lastFrameAt = -Infinity;
+  /** Running mean of a frame's wall time (grab to sent), ms. */
+  private frameMs = 0;
   private lastResetAt = -Infinity;
   private busy = false;
   private running = false;
@@ -95,8 +111,11 @@ export class ScreenPipeline implements IDisposable {
     this.link?.setRtt(ms);
   }
 
+  /** Frames per second at most: the preset's; under Auto also the link tier's, video's and the CPU's. */
   private get fps(): number {
-    return this.link ? Math.min(this.quality.fps, this.link.settings.fps) : this.quality.fps;
+    if (!this.link) return this.quality.fps;
+    const cap = Math.min(this.quality.fps, this.link.settings.fps, this.policy.state === 'video' ? AUTO_VIDEO_FPS : Infinity);
+    return this.frameMs > 0 ? Math.max(1, Math.min(cap, (1000 * AUTO_MAX_DUTY) / this.frameMs)) : cap;
   }
 
   /** Adaptive or not, per the quality; a manual preset is exact with the default window. */
@@ -306,6 +325,7 @@ export class ScreenPipeline implements IDisposable {
     this.forced = false;
     const generation = this.areaGeneration;
     this.newEncoder();
+    const started = performance.now();
     try {
       const changed = this.capture.isDirty || forced;
       const bgrx = await this.capture.grab();
@@ -321,6 +341,9 @@ export class ScreenPipeline implements IDisposable {
       // A grab of the old area after the screen changed under it is expected; the next frame has the new one.
       if (generation === this.areaGeneration) this._onError.fire(err as Error);
     } finally {
+      // A whole screen after a RESET (hundreds of ms at 4K) says little about the next frames.
+      const ms = Math.min(performance.now() - started, FRAME_MS_MAX);
+      this.frameMs = this.frameMs === 0 ? ms : this.frameMs * (1 - FRAME_MS_WEIGHT) + ms * FRAME_MS_WEIGHT;
       this.busy = false;
       this.schedule();
     }
