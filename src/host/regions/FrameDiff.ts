@@ -28,13 +28,24 @@ export class FrameDiff {
     this.stride = width * 4;
   }
 
-  /** Changed rectangles, tile-aligned then trimmed to their first and last changed row; empty when equal. */
-  rects(current: Buffer, shadow: Buffer): Rect[] {
+  /**
+   * Changed rectangles, tile-aligned then trimmed to their first and last changed row; empty when equal.
+   * `equal`: bands of rows the caller knows to be equal (whole rows copied in the shadow from where the
+   * current frame was verified to hold them), not compared again.
+   */
+  rects(current: Buffer, shadow: Buffer, equal: readonly { y: number; h: number }[] = []): Rect[] {
     const { tilesX, tiles, marked, stride } = this;
     tiles.fill(0);
     marked.fill(0);
     const tileBytes = TILE_W * 4;
+    const skip = [...equal].sort((a, b) => a.y - b.y);
+    let next = 0;
     for (let y = 0; y < this.height; y++) {
+      while (next < skip.length && skip[next].y + skip[next].h <= y) next++;
+      if (next < skip.length && skip[next].y <= y) {
+        y = skip[next].y + skip[next].h - 1;
+        continue;
+      }
       const ty = (y / TILE_H) | 0;
       // Once every tile of a band is known to have changed, its remaining rows need no look.
       if (marked[ty] === tilesX) continue;

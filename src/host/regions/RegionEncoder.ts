@@ -211,7 +211,8 @@ export class RegionEncoder implements IDisposable {
       scrollMs = performance.now() - t;
       if (moves.length > 0) {
         t = performance.now();
-        rects = this.diff.rects(current, this.shadow);
+        // Rows a whole-width move copied were verified against the current frame, row for row.
+        rects = this.diff.rects(current, this.shadow, moves.filter((m) => m.x === 0 && m.w === this.width));
         diffMs += performance.now() - t;
       }
     }

@@ -27,6 +27,11 @@ export class ScrollDetector {
   private readonly stride: number;
   private curHash = new Int32Array(0);
   private shadowHash = new Int32Array(0);
+  /**
+   * The last two distinct offsets of a frame's largest move: a scroll goes on by the same offset, or by two
+   * steps when a frame came late (the two alternate).
+   */
+  private recentDy: number[] = [];
 
   constructor(readonly width: number) {
     this.stride = width * 4;
@@ -39,6 +44,27 @@ export class ScrollDetector {
    */
   detect(current: Buffer, shadow: Buffer, band: Rect): ScrollMove[] {
     if (band.h < SCROLL_MIN_ROWS || band.w < SCROLL_MIN_WIDTH) return [];
+    // A steady scroll: a recent offset, verified over the whole band (a memcmp per row), spares hashing every
+    // row of every strip. Only when it holds nearly everywhere: else the strips may disagree (panes).
+    for (const dy of this.recentDy) {
+      const moves = this.verify(current, shadow, band, dy);
+      if (moves.reduce((n, m) => n + m.h, 0) * 10 >= (band.h - Math.abs(dy)) * 9) return this.remember(moves);
+    }
+    return this.remember(this.search(current, shadow, band));
+  }
+
+  /** Keeps the offset of the largest move first among the recent ones. */
+  private remember(moves: ScrollMove[]): ScrollMove[] {
+    const largest = moves.reduce<ScrollMove | undefined>((a, m) => (a && a.w * a.h >= m.w * m.h ? a : m), undefined);
+    if (largest) {
+      const dy = largest.y - largest.srcY;
+      this.recentDy = [dy, ...this.recentDy.filter((d) => d !== dy)].slice(0, 2);
+    }
+    return moves;
+  }
+
+  /** Votes strip by strip, then verifies each offset that won over the strips that voted for it. */
+  private search(current: Buffer, shadow: Buffer, band: Rect): ScrollMove[] {
     if (this.curHash.length < band.h) {
       this.curHash = new Int32Array(band.h);
       this.shadowHash = new Int32Array(band.h);
@@ -157,7 +183,7 @@ export class ScrollDetector {
     for (let y = from; y < to; y++) {
       if (rowEquals(current, y, shadow, y - dy)) {
         if (runStart < 0) runStart = y;
-        if (!rowEquals(current, y, shadow, y)) runChanged = true;
+        if (!runChanged && !rowEquals(current, y, shadow, y)) runChanged = true;
       } else close(y);
     }
     close(to);

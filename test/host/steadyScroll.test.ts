@@ -1,0 +1,83 @@
+/**
+ * A steady scroll through the region encoder: the scroll detector tries the recent offsets first (a memcmp
+ * per row instead of hashing every strip), and rows a whole-width move copied are not diffed again. What the
+ * reference decoder shows must stay the frame exactly while the offset holds, alternates (a late frame
+ * scrolls two steps), changes, and when only one pane scrolls. Frames are synthetic BGRX buffers of a text
+ * log; the X path is covered by regions.test.ts.
+ */
+import * as assert from 'assert';
+import { EncodedFrame, RegionEncoder } from '../../src/host/regions/RegionEncoder';
+import { ScreenDecoder } from './support/ScreenDecoder';
+
+const W = 512;
+const H = 256;
+const LINE = 12;
+
+/** Line `n` of the log: distinctive "glyph" strokes on a dark background, rows [0, LINE). */
+function drawLine(frame: Buffer, n: number, top: number, x0 = 0, x1 = W): void {
+  for (let row = 0; row < LINE; row++) {
+    const y = top + row;
+    if (y < 0 || y >= H) continue;
+    for (let x = x0; x < x1; x++) {
+      const o = (y * W + x) * 4;
+      const ink = row > 1 && row < LINE - 2 && ((x * 13 + n * 31) ^ (row * 7 + n)) % 11 < 3;
+      frame[o] = ink ? 0xd0 : 0x10;
+      frame[o + 1] = ink ? 0xd0 - (n & 63) : 0x10;
+      frame[o + 2] = ink ? 0xd0 : 0x10;
+    }
+  }
+}
+
+/** The log scrolled so that `first` is its top line; in [x0, x1) only (the rest stays at `still`). */
+function log(first: number, x0 = 0, x1 = W, still = 0): Buffer {
+  const frame = Buffer.alloc(W * H * 4);
+  for (let i = 0; i * LINE < H; i++) {
+    drawLine(frame, still + i, i * LINE, 0, W);
+    drawLine(frame, first + i, i * LINE, x0, x1);
+  }
+  return frame;
+}
+
+async function apply(decoder: ScreenDecoder, frame: EncodedFrame | undefined): Promise<void> {
+  for (const m of frame?.messages ?? []) await decoder.push(m);
+}
+
+describe('host: a steady scroll through the region encoder', function () {
+  it('goes as COPY frame after frame and stays exact while the offset holds, alternates and changes', async function () {
+    const encoder = new RegionEncoder(W, H);
+    const decoder = new ScreenDecoder();
+    await apply(decoder, await encoder.reset(log(0)));
+    // one line per frame, then two (late frames), alternating, then three, then one again
+    const steps = [1, 1, 1, 1, 2, 1, 2, 1, 2, 2, 3, 3, 1, 1];
+    let first = 0;
+    let copies = 0;
+    for (const step of steps) {
+      first += step;
+      const frame = log(first);
+      const encoded = await encoder.encode(frame);
+      assert.ok(encoded, `frame at line ${first} changed the screen`);
+      copies += encoded.copies;
+      await apply(decoder, encoded);
+      assert.strictEqual(decoder.differences(frame), 0, `frame at line ${first} (step ${step}) is not exact`);
+      // a scroll sends the new lines, not the screen: at most the new lines' rows (plus a tile band) as pixels
+      assert.ok(encoded.pixelBytes <= (step * LINE + 16) * W * 4, `step ${step}: ${encoded.pixelBytes} pixel bytes`);
+    }
+    assert.strictEqual(copies, steps.length, 'each frame is one COPY');
+  });
+
+  it('stays exact when only the left pane scrolls after the whole screen did', async function () {
+    const encoder = new RegionEncoder(W, H);
+    const decoder = new ScreenDecoder();
+    await apply(decoder, await encoder.reset(log(0)));
+    let frame = log(1);
+    await apply(decoder, await encoder.encode(frame));
+    // The whole-width offset no longer holds: the right half stays as it was.
+    for (let first = 2; first < 6; first++) {
+      frame = log(first, 0, W / 2, 1);
+      const encoded = await encoder.encode(frame);
+      await apply(decoder, encoded);
+      assert.strictEqual(decoder.differences(frame), 0, `left pane at line ${first} is not exact`);
+      assert.ok((encoded?.copies ?? 0) >= 1, 'the left pane goes as COPY');
+    }
+  });
+});
