@@ -22,14 +22,24 @@ const HASH_STEP = 3;
 const STRIP_WIDTH = 256;
 /** A verified run shorter than this is left to the pixel path. */
 const MIN_RUN_ROWS = 4;
+/** Recent offsets remembered, and multiples of their common step tried, before a full search. */
+const RECENT_OFFSETS = 3;
+const STEP_MULTIPLES = 4;
+
+function gcd(a: number, b: number): number {
+  a = Math.abs(a);
+  b = Math.abs(b);
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
 
 export class ScrollDetector {
   private readonly stride: number;
   private curHash = new Int32Array(0);
   private shadowHash = new Int32Array(0);
   /**
-   * The last two distinct offsets of a frame's largest move: a scroll goes on by the same offset, or by two
-   * steps when a frame came late (the two alternate).
+   * The last distinct offsets of a frame's largest move: a scroll goes on by the same offset, or by a few
+   * steps when frames came late (a busy sharer grabs every second or third scroll step).
    */
   private recentDy: number[] = [];
 
@@ -46,7 +56,7 @@ export class ScrollDetector {
     if (band.h < SCROLL_MIN_ROWS || band.w < SCROLL_MIN_WIDTH) return [];
     // A steady scroll: a recent offset, verified over the whole band (a memcmp per row), spares hashing every
     // row of every strip. Only when it holds nearly everywhere: else the strips may disagree (panes).
-    for (const dy of this.recentDy) {
+    for (const dy of this.candidates()) {
       const moves = this.verify(current, shadow, band, dy);
       if (moves.reduce((n, m) => n + m.h, 0) * 10 >= (band.h - Math.abs(dy)) * 9) return this.remember(moves);
     }
@@ -58,9 +68,18 @@ export class ScrollDetector {
     const largest = moves.reduce<ScrollMove | undefined>((a, m) => (a && a.w * a.h >= m.w * m.h ? a : m), undefined);
     if (largest) {
       const dy = largest.y - largest.srcY;
-      this.recentDy = [dy, ...this.recentDy.filter((d) => d !== dy)].slice(0, 2);
+      this.recentDy = [dy, ...this.recentDy.filter((d) => d !== dy)].slice(0, RECENT_OFFSETS);
     }
     return moves;
+  }
+
+  /** The recent offsets, then the first multiples of their common step (a failed guess costs a memcmp per row). */
+  private candidates(): number[] {
+    if (this.recentDy.length === 0) return [];
+    const step = this.recentDy.reduce((a, b) => gcd(a, b));
+    const sign = Math.sign(this.recentDy[0]);
+    const multiples = Array.from({ length: STEP_MULTIPLES }, (_, i) => sign * step * (i + 1));
+    return [...new Set([...this.recentDy, ...multiples])];
   }
 
   /** Votes strip by strip, then verifies each offset that won over the strips that voted for it. */
