@@ -80,17 +80,20 @@ export class ChannelPort implements IDisposable {
   }
 
   private drain(): void {
-    while (this.queue.length > 0 && this.isOpen && this.channel.bufferedAmount <= CHANNEL_HIGH_WATER_BYTES) {
-      const data = this.queue.shift() as string | ArrayBuffer;
-      this.queuedBytes -= typeof data === 'string' ? data.length : data.byteLength;
-      this.channel.send(data as string);
+    // Read once: on libwebrtc each read of the state waits for its signaling thread (polled every DRAIN_POLL_MS).
+    const state = this.channel.readyState;
+    if (state === 'open') {
+      while (this.queue.length > 0 && this.channel.bufferedAmount <= CHANNEL_HIGH_WATER_BYTES) {
+        const data = this.queue.shift() as string | ArrayBuffer;
+        this.queuedBytes -= typeof data === 'string' ? data.length : data.byteLength;
+        this.channel.send(data as string);
+      }
+      if (this.queue.length === 0) {
+        for (const data of this.latest.values()) this.channel.send(data);
+        this.latest.clear();
+      }
     }
-    if (this.queue.length === 0 && this.isOpen) {
-      for (const data of this.latest.values()) this.channel.send(data);
-      this.latest.clear();
-    }
-    const closed = this.channel.readyState === 'closing' || this.channel.readyState === 'closed';
-    if ((this.queue.length === 0 && this.latest.size === 0) || closed) this.stopPolling();
+    if ((this.queue.length === 0 && this.latest.size === 0) || state === 'closing' || state === 'closed') this.stopPolling();
   }
 
   /** Without `bufferedamountlow`, polls bufferedAmount while (and only while) something waits to be sent. */

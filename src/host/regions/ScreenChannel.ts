@@ -72,8 +72,9 @@ export class ScreenChannel implements IDisposable {
     return this.opened && this.port.isOpen;
   }
 
+  /** Whether a frame may go now. The channel's state last: reading it waits for libwebrtc's signaling thread. */
   get canSend(): boolean {
-    return this.isOpen && this.queue.length === 0 && this.frames.length < MAX_FRAMES_IN_FLIGHT && this.bytesInFlight < this.windowBytes;
+    return this.opened && this.queue.length === 0 && this.frames.length < MAX_FRAMES_IN_FLIGHT && this.bytesInFlight < this.windowBytes && this.port.isOpen;
   }
 
   /** Unacknowledged bytes allowed (the link's tier sets it); at least one update always goes. */
