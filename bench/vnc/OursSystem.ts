@@ -58,7 +58,8 @@ export class OursSystem implements SystemUnderTest {
     const debug = process.env.BENCH_DEBUG ? (m: string) => process.stderr.write(`${m}\n`) : () => undefined;
     const logger = { debug, info: debug, warn: debug, error: debug };
     if (process.env.BENCH_DEBUG) viewer.page.on('console', (m) => debug(`page: ${m.text()}`));
-    const host = new HostSupervisor({ hostScript: HOST_BUNDLE, env: { ...process.env, DISPLAY: display }, logger, nodePath: where.nodePath });
+    // BENCH_HOST_NODE: another node (a script that adds --cpu-prof, say) runs the host, to profile it.
+    const host = new HostSupervisor({ hostScript: HOST_BUNDLE, env: { ...process.env, DISPLAY: display }, logger, nodePath: where.nodePath ?? process.env.BENCH_HOST_NODE });
     try {
       host.onError((e) => errors.push(`${e.code}: ${e.message}`));
       await viewer.page.exposeFunction('benchSendSignal', (payload: Record<string, unknown>) => {
