@@ -3,20 +3,22 @@
  * our host process and this bench process) and the viewer's side (each viewer's Chromium). Every byte
  * between sharer and viewer crosses the veth, so one counter — the sharer end's interface statistics —
  * counts every system alike, both directions, as Ethernet frames (IP packet + 14 bytes). Needs root.
- * BENCH_NETNS (default "rb") prefixes the namespaces' names, so two checkouts can run the bench side by side
- * (each removes and re-creates its own pair at start).
  */
 import { execFileSync, spawn } from 'child_process';
 import { readFileSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+/**
+ * BENCH_NETNS: a prefix of the namespaces' and interfaces' names (default "rb"), so two checkouts on one
+ * machine run side by side instead of deleting each other's namespaces at start.
+ */
 const PREFIX = process.env.BENCH_NETNS ?? 'rb';
-if (!/^[a-z][a-z0-9]{0,11}$/.test(PREFIX)) throw new Error(`BENCH_NETNS must be 1-12 lower-case letters or digits, starting with a letter, got "${PREFIX}"`);
+if (!/^[a-z][a-z0-9]{0,7}$/.test(PREFIX)) throw new Error(`BENCH_NETNS must be 1-8 lowercase letters or digits, starting with a letter (got "${PREFIX}")`);
 export const SHARER_NS = `${PREFIX}-sharer`;
 export const VIEWER_NS = `${PREFIX}-viewer`;
-const SHARER_IF = 'rb-s0';
-const VIEWER_IF = 'rb-v0';
+const SHARER_IF = `${PREFIX}-s0`;
+const VIEWER_IF = `${PREFIX}-v0`;
 export const SHARER_ADDR = '10.213.7.1';
 export const VIEWER_ADDR = '10.213.7.2';
 export const MTU = 1500;

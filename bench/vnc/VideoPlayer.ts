@@ -81,9 +81,15 @@ export class VideoPlayer {
     this.shown = 0;
     this.stalls = 0;
     this.frames.clear();
-    this.decoder = spawn('ffmpeg', ['-v', 'error', '-stream_loop', '-1', '-i', this.clip, '-f', 'rawvideo', '-pix_fmt', 'bgr0', '-'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    const out = this.decoder.stdout as NodeJS.ReadableStream;
+    this.pending = [];
+    this.pendingBytes = 0;
+    const decoder = spawn('ffmpeg', ['-v', 'error', '-stream_loop', '-1', '-i', this.clip, '-f', 'rawvideo', '-pix_fmt', 'bgr0', '-'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    this.decoder = decoder;
+    const out = decoder.stdout as NodeJS.ReadableStream;
     out.on('data', (chunk: Buffer) => {
+      // a stopped decoder's pipe still delivers what it had buffered: those bytes would shift every later
+      // frame of this play by their length (the picture wrapped around, compared with the wrong clip frame)
+      if (this.decoder !== decoder) return;
       this.pending.push(chunk);
       this.pendingBytes += chunk.length;
       while (this.pendingBytes >= frameBytes) {

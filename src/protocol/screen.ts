@@ -14,7 +14,9 @@
  *          mode 0 (video): show the video track from its next presented frame on.
  *          mode 1 (regions): show the canvas once update `seq` is painted (it then holds the whole screen).
  *
- * Viewer → host: JSON `ScreenViewerMessage` (acks for flow control, a refresh request).
+ * Viewer → host: JSON `ScreenViewerMessage` (acks for flow control, a refresh request), and acks in binary:
+ *   ACK    u8 1, u32 seq, u32 heldMs, u32 atMs   (13 bytes for JSON's ~48: one goes back for every update,
+ *          ten a second while typing; the host accepts the JSON ack too)
  * Everything received is checked here, in one place: sizes, counts, every rectangle against the screen, and
  * the area one UPDATE draws (at most SCREEN_MAX_AREA_SCREENS screens, all ops together).
  */
@@ -267,3 +269,29 @@ export const ScreenViewerMessage = z.discriminatedUnion('type', [
 ]);
 export type ScreenViewerMessage = z.infer<typeof ScreenViewerMessage>;
 export const SCREEN_VIEWER_MESSAGE_MAX_BYTES = 128;
+
+/** The binary ACK (viewer → host): kind, then seq, heldMs and atMs as u32 little-endian. */
+const SCREEN_ACK_KIND = 1;
+const SCREEN_ACK_BYTES = 13;
+
+/** A binary ACK; `atMs` (the viewer's performance.now()) wraps at 2³² ms, which the host reads as a new clock. */
+export function encodeScreenAck(ack: Extract<ScreenViewerMessage, { type: 'ack' }>): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(SCREEN_ACK_BYTES);
+  const view = new DataView(out.buffer);
+  view.setUint8(0, SCREEN_ACK_KIND);
+  view.setUint32(1, ack.seq, true);
+  view.setUint32(5, ack.heldMs ?? 0, true);
+  view.setUint32(9, (ack.atMs ?? 0) % 2 ** 32, true);
+  return out;
+}
+
+/** Parses a binary ACK from the viewer, with the limits of the JSON one. */
+export function parseScreenAck(data: ArrayBuffer | Uint8Array): Extract<ScreenViewerMessage, { type: 'ack' }> {
+  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+  if (bytes.byteLength !== SCREEN_ACK_BYTES) throw malformed(`binary message of ${bytes.byteLength} bytes from the viewer (an ack has ${SCREEN_ACK_BYTES})`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint8(0) !== SCREEN_ACK_KIND) throw malformed(`binary message of kind ${view.getUint8(0)} from the viewer`);
+  const parsed = ScreenViewerMessage.safeParse({ type: 'ack', seq: view.getUint32(1, true), heldMs: view.getUint32(5, true), atMs: view.getUint32(9, true) });
+  if (!parsed.success || parsed.data.type !== 'ack') throw malformed(`ack out of range (${parsed.error?.issues[0]?.message ?? 'not an ack'})`);
+  return parsed.data;
+}

@@ -8,7 +8,7 @@ import * as assert from 'assert';
 import { HostSupervisor } from '../../src/host/supervisor';
 import { X11Display } from '../../src/host/x11/X11Display';
 import { MAX_FRAMES_IN_FLIGHT } from '../../src/host/regions/ScreenChannel';
-import { SCREEN_KIND } from '../../src/protocol/screen';
+import { encodeScreenAck, SCREEN_KIND } from '../../src/protocol/screen';
 import { startScene } from '../../bench/host/scene';
 import { NodeHelperPeer } from './support/nodePeer';
 import { until } from './support/poll';
@@ -34,7 +34,8 @@ describe('host: lossless screen regions (Xvfb → host → screen channel → re
   const received = { [SCREEN_KIND.reset]: 0, [SCREEN_KIND.update]: 0, [SCREEN_KIND.mode]: 0 } as Record<number, number>;
   let lastDiff = -1;
 
-  const ack = (seq: number) => helper.send('screen', JSON.stringify({ type: 'ack', seq }));
+  /** Acks as the viewer does (binary); the JSON ack of an older viewer is accepted too (the hostile-messages test). */
+  const ack = (seq: number) => helper.send('screen', encodeScreenAck({ type: 'ack', seq, heldMs: 0, atMs: Math.round(performance.now()) }));
   const xdotool = (...args: string[]) => display.run('xdotool', args);
   /** Polls until the decoded picture equals the X screen exactly. */
   const converged = (what: string, timeoutMs = 30_000) =>
@@ -189,6 +190,8 @@ describe('host: lossless screen regions (Xvfb → host → screen channel → re
     const errorsBefore = record.errors.filter((e) => e.code === 'ERR_PEER_PROTOCOL').length;
     const resetsBefore = decoder.resets;
     helper.send('screen', new Uint8Array([1, 2, 3, 0xff]));
+    helper.send('screen', encodeScreenAck({ type: 'ack', seq: 0xffff_fff0 }));
+    helper.send('screen', JSON.stringify({ type: 'ack', seq: 1 }));
     helper.send('screen', 'not json');
     helper.send('screen', JSON.stringify({ type: 'ack', seq: 0xffff_fff0 }));
     helper.send('screen', JSON.stringify({ type: 'paint', everything: true }));

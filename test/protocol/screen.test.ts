@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import sharp from 'sharp';
 import { deflateRawSync, constants } from 'zlib';
-import { encodeMode, encodeReset, encodeUpdate, jpegSize, parseScreenMessage, ScreenOp, SCREEN_MAX_AREA_SCREENS, SCREEN_MESSAGE_MAX_BYTES, updateAreaLimit, updateSize } from '../../src/protocol/screen';
+import { encodeMode, encodeReset, encodeScreenAck, encodeUpdate, jpegSize, parseScreenAck, parseScreenMessage, ScreenOp, SCREEN_MAX_AREA_SCREENS, SCREEN_MESSAGE_MAX_BYTES, updateAreaLimit, updateSize } from '../../src/protocol/screen';
 import { ProtocolError } from '../../src/protocol/validate';
 
 const screen = { width: 1920, height: 1080 };
@@ -11,6 +11,23 @@ function refused(fn: () => unknown, code: string, pattern: RegExp): void {
 }
 
 describe('screen protocol', () => {
+  it('round-trips the viewer\'s binary ack in 13 bytes and refuses other binary messages or values out of range', () => {
+    const ack = { type: 'ack', seq: 0xffff_ffff, heldMs: 600_000, atMs: 123_456_789 } as const;
+    const bytes = encodeScreenAck(ack);
+    assert.strictEqual(bytes.byteLength, 13);
+    assert.deepStrictEqual(parseScreenAck(bytes.buffer), ack);
+    assert.deepStrictEqual(parseScreenAck(encodeScreenAck({ type: 'ack', seq: 3 })), { type: 'ack', seq: 3, heldMs: 0, atMs: 0 });
+    // a clock past 2^32 ms wraps (the host reads a new clock), never an out-of-range field
+    assert.strictEqual(parseScreenAck(encodeScreenAck({ ...ack, atMs: 2 ** 32 + 5 })).atMs, 5);
+    refused(() => parseScreenAck(new Uint8Array([1, 2, 3, 0xff])), 'ERR_MALFORMED', /4 bytes from the viewer/);
+    const wrongKind = bytes.slice();
+    wrongKind[0] = 2;
+    refused(() => parseScreenAck(wrongKind), 'ERR_MALFORMED', /kind 2/);
+    const held = bytes.slice();
+    new DataView(held.buffer).setUint32(5, 600_001, true);
+    refused(() => parseScreenAck(held), 'ERR_MALFORMED', /ack out of range/);
+  });
+
   it('round-trips reset, mode and an update with every op', () => {
     assert.deepStrictEqual(parseScreenMessage(encodeReset(1920, 1080), undefined), { type: 'reset', width: 1920, height: 1080 });
     assert.deepStrictEqual(parseScreenMessage(encodeMode('regions', 7), screen), { type: 'mode', mode: 'regions', seq: 7 });

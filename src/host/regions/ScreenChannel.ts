@@ -6,7 +6,7 @@
  * Everything the viewer sends is validated.
  */
 import { Emitter, IDisposable, DisposableStore } from '../../common/lifecycle';
-import { encodeMode, SCREEN_KIND, SCREEN_VIEWER_MESSAGE_MAX_BYTES, ScreenMode, ScreenViewerMessage } from '../../protocol/screen';
+import { encodeMode, parseScreenAck, SCREEN_KIND, SCREEN_VIEWER_MESSAGE_MAX_BYTES, ScreenMode, ScreenViewerMessage } from '../../protocol/screen';
 import { decodeMessage } from '../../protocol/validate';
 import { ChannelPort } from '../peer/ChannelPort';
 import { EncodedFrame } from './RegionEncoder';
@@ -126,8 +126,7 @@ export class ScreenChannel implements IDisposable {
   private onMessage(data: string | ArrayBuffer): void {
     let message: ScreenViewerMessage;
     try {
-      if (typeof data !== 'string') throw new Error('binary message from the viewer');
-      message = decodeMessage(ScreenViewerMessage, data, SCREEN_VIEWER_MESSAGE_MAX_BYTES);
+      message = typeof data === 'string' ? decodeMessage(ScreenViewerMessage, data, SCREEN_VIEWER_MESSAGE_MAX_BYTES) : parseScreenAck(data);
     } catch (err) {
       this._onProblem.fire(`screen channel: ${(err as Error).message}`);
       return;

@@ -20,7 +20,7 @@ import {
   PEER_CHANNELS,
   ViewerControlMessage,
 } from '../../protocol/peer';
-import type { ScreenViewerMessage } from '../../protocol/screen';
+import { encodeScreenAck, ScreenViewerMessage } from '../../protocol/screen';
 import { CLIPBOARD_MESSAGE_MAX_BYTES, PeerClipboardMessage } from '../../protocol/clipboard';
 import { IDisposable, DisposableStore, Emitter, Event, toDisposable } from '../../common/lifecycle';
 import { selectedPath, StatsLike } from '../../common/connectionPath';
@@ -156,7 +156,7 @@ export class RemoteViewer implements IDisposable {
     const screenCanvas = this.store.add(new ScreenCanvas(this.video));
     this.canvas = screenCanvas.element;
     this.regions = this.store.add(
-      new RegionReceiver(screenCanvas, (m) => this.sendOn(PEER_CHANNELS.screen.label, m satisfies ScreenViewerMessage), (then) => {
+      new RegionReceiver(screenCanvas, (m) => (m.type === 'ack' ? this.sendOn(PEER_CHANNELS.screen.label, encodeScreenAck(m)) : this.sendOn(PEER_CHANNELS.screen.label, m satisfies ScreenViewerMessage)), (then) => {
         const id = this.video.requestVideoFrameCallback(() => then());
         return toDisposable(() => this.video.cancelVideoFrameCallback(id));
       }),
@@ -373,9 +373,11 @@ export class RemoteViewer implements IDisposable {
     if (this.granted || message.type === 'releaseAll') this.sendOn(PEER_CHANNELS.input.label, message);
   }
 
-  private sendOn(label: string, message: object): void {
+  /** Sends `message` as JSON, or as it is when binary (the screen channel's acks). */
+  private sendOn(label: string, message: object | Uint8Array<ArrayBuffer>): void {
     const channel = this.channels.get(label);
     if (!channel || channel.readyState !== 'open') return;
+    if (message instanceof Uint8Array) return channel.send(message);
     // Backpressure: drop pointer moves rather than queue them behind a congested channel.
     if (channel.bufferedAmount > CHANNEL_HIGH_WATER_BYTES && (message as { type?: string }).type === 'pointerMove') return;
     channel.send(JSON.stringify(message));
