@@ -24,7 +24,17 @@ import { ClusterLab, HAPROXY_CONFIG, logEvents } from '../../test/cluster/Cluste
 import { saveRun } from '../resultsStore';
 import { cpuByRole, cpuSince, fdLimit, percentile, RAMP_RATES, rateRamp, rssMb, startWorkers } from '../server/proc';
 
-const { values } = parseArgs({ options: { clients: { type: 'string' }, 'step-seconds': { type: 'string' }, 'max-rate': { type: 'string' }, balancers: { type: 'string' }, profile: { type: 'string' } } });
+const { values } = parseArgs({ options: { clients: { type: 'string' }, 'step-seconds': { type: 'string' }, 'max-rate': { type: 'string' }, balancers: { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' } } });
+if (values.help) {
+  console.log(`npm run bench:cluster -- [--clients 20000] [--step-seconds 3] [--max-rate 4000] [--balancers N] [--profile DIR]
+  --clients N        signed-in clients (default 20,000; 2,000 runs in a few minutes while iterating)
+  --step-seconds S   length of each step of the invitation rate ramp
+  --max-rate R       the ramp's last rate (invitations/s across processes)
+  --balancers N      HAProxy instances (default: one per 7,000 clients)
+  --profile DIR      V8 CPU profiles of the server processes (written as they exit)
+Prints CPU ms per sign-in, per invitation and per reconnect by role (server, PostgreSQL, Redis, HAProxy, load).`);
+  process.exit(0);
+}
 const MACHINES = 2;
 const PER_MACHINE = 2;
 const PROCESSES = MACHINES * PER_MACHINE;
@@ -108,7 +118,9 @@ async function main(): Promise<void> {
     console.log(`${clients} clients signed in through ${balancers} balancer(s) in ${connectS.toFixed(1)} s (${Math.round(clients / connectS)}/s); per process: ${spread.join(', ')}`);
     startedMs = performance.now();
     const complete = (await all('contacts')).reduce((n, r) => n + (r.complete as number), 0);
-    console.log(`contacts: ${complete}/${clients} clients with 4 mutual contacts in ${((performance.now() - startedMs) / 1000).toFixed(1)} s`);
+    const contactsS = (performance.now() - startedMs) / 1000;
+    cpuPhase('contacts', clients * 2, 'contact handshake');
+    console.log(`contacts: ${complete}/${clients} clients with 4 mutual contacts in ${contactsS.toFixed(1)} s`);
     const idleRss = servers.map((s) => rssMb(s.pid, 'VmRSS'));
     console.log(`server RSS MB empty → with clients: ${servers.map((s, i) => `${s.name} ${baseRss[i]} → ${idleRss[i]}`).join(', ')}`);
 
@@ -165,6 +177,7 @@ async function main(): Promise<void> {
       balancers,
       workers: workerCount,
       connectS: round1(connectS),
+      contactsS: round1(contactsS),
       spread,
       cpu,
       baseRss,

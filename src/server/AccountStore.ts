@@ -64,9 +64,9 @@ export class AccountStore {
     return { account: (await this.get(device.alias)) as Person, deviceId };
   }
 
-  /** Runs `fn` in one transaction (an account and its first device token, or neither). */
-  transaction<T>(fn: () => Promise<T>): Promise<T> {
-    return this.db.transaction(fn);
+  /** Runs `fn` in one transaction (an account and its first device token, or neither); other aliases' alongside. */
+  transaction<T>(alias: string, fn: () => Promise<T>): Promise<T> {
+    return this.db.transaction(fn, [`account ${alias.toLowerCase()}`]);
   }
 
   /** Drops the cached name of a removed account. */

@@ -50,7 +50,7 @@ export class Accounts implements IDisposable {
     }
     // a socket that is gone by the commit rolls the account back; from the commit to binding nothing awaits,
     // so no account is ever left that nobody holds
-    const { account, token, deviceId } = await this.ctx.accounts.transaction(async () => {
+    const { account, token, deviceId } = await this.ctx.accounts.transaction(alias, async () => {
       const created = await this.ctx.accounts.create(alias, displayName);
       const device = await this.ctx.accounts.issueDeviceToken(created.alias, deviceName);
       if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');

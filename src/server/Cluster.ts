@@ -41,6 +41,13 @@ export interface Cluster extends IDisposable {
    */
   contactsChanged(alias: string): void;
   onContactsChanged(handler: (alias: string) => void): void;
+  /**
+   * A session of these aliases started or ended here: the other processes drop what they cached about their
+   * sessions. Published in order with deliver(): a process hears of it before it delivers the session's events.
+   */
+  sessionsChanged(aliases: readonly string[]): void;
+  /** What to do when another process reports sessionsChanged (not called for this process's own). */
+  onSessionsChanged(handler: (aliases: string[]) => void): void;
   /** Registers what to do when the shared state came back empty (Redis restarted): republish what this process holds. */
   onReconnected(handler: () => void): void;
   /** A counter of events per key within `windowMs` (failed secrets, requests) counted by every process of the cluster. */
@@ -70,6 +77,8 @@ export class LocalCluster implements Cluster {
   onContactsChanged(handler: (alias: string) => void): void {
     this.contactsHandler = handler;
   }
+  sessionsChanged(): void {}
+  onSessionsChanged(): void {}
   counter(name: string, max: number, windowMs: number): WindowCounter {
     return WindowCounter.local(name, max, windowMs);
   }

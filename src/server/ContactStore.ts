@@ -30,9 +30,12 @@ export class ContactStore {
     else await this.remove.run(owner, other);
   }
 
-  /** Runs `fn` in one transaction, so a handshake step changes both rows or neither. */
-  transaction<T>(fn: () => Promise<T>): Promise<T> {
-    return this.db.transaction(fn);
+  /**
+   * Runs `fn` in one transaction on the two rows between `a` and `b`, so a handshake step changes both rows or
+   * neither and sees no concurrent step of that pair half done; steps of other pairs run alongside.
+   */
+  transaction<T>(a: string, b: string, fn: () => Promise<T>): Promise<T> {
+    return this.db.transaction(fn, [`contacts ${[a, b].sort().join(' ')}`]);
   }
 
   list(owner: string): Promise<{ alias: string; displayName: string; status: ContactStatus }[]> {

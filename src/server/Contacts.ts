@@ -28,7 +28,7 @@ export class Contacts implements IDisposable {
     await this.requests.record(by.alias);
     const other = await this.existing(by, aliasIn);
     const store = this.ctx.contacts;
-    await store.transaction(async () => {
+    await store.transaction(by.alias, other, async () => {
       const mine = await store.status(by.alias, other);
       const theirs = await store.status(other, by.alias);
       if (mine === 'accepted') throw new ServiceError('ERR_ALREADY_CONTACT', `${other} is already a contact`);
@@ -47,7 +47,7 @@ export class Contacts implements IDisposable {
   async accept(by: Identity, aliasIn: string): Promise<void> {
     const other = await this.existing(by, aliasIn);
     const store = this.ctx.contacts;
-    await store.transaction(async () => {
+    await store.transaction(by.alias, other, async () => {
       if ((await store.status(by.alias, other)) !== 'incoming') throw new ServiceError('ERR_NO_REQUEST', `no contact request from ${other}`);
       await store.set(by.alias, other, 'accepted');
       await store.set(other, by.alias, 'accepted');
@@ -58,7 +58,7 @@ export class Contacts implements IDisposable {
   async decline(by: Identity, aliasIn: string): Promise<void> {
     const other = await this.existing(by, aliasIn);
     const store = this.ctx.contacts;
-    await store.transaction(async () => {
+    await store.transaction(by.alias, other, async () => {
       if ((await store.status(by.alias, other)) !== 'incoming') throw new ServiceError('ERR_NO_REQUEST', `no contact request from ${other}`);
       await store.set(by.alias, other, undefined);
       if ((await store.status(other, by.alias)) === 'outgoing') await store.set(other, by.alias, undefined);
@@ -70,7 +70,7 @@ export class Contacts implements IDisposable {
   async remove(by: Identity, aliasIn: string): Promise<void> {
     const other = await this.existing(by, aliasIn);
     const store = this.ctx.contacts;
-    await store.transaction(async () => {
+    await store.transaction(by.alias, other, async () => {
       if (!(await store.status(by.alias, other))) throw new ServiceError('ERR_NOT_A_CONTACT', `${other} is not in your contacts`);
       await store.set(by.alias, other, undefined);
       if ((await store.status(other, by.alias)) !== 'blocked') await store.set(other, by.alias, undefined);
@@ -81,7 +81,7 @@ export class Contacts implements IDisposable {
   async block(by: Identity, aliasIn: string): Promise<void> {
     const other = await this.existing(by, aliasIn);
     const store = this.ctx.contacts;
-    await store.transaction(async () => {
+    await store.transaction(by.alias, other, async () => {
       await store.set(by.alias, other, 'blocked');
       if ((await store.status(other, by.alias)) !== 'blocked') await store.set(other, by.alias, undefined);
     });

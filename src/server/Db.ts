@@ -18,8 +18,11 @@ export interface Db {
   prepare<P extends SqlParams = SqlParams, R = unknown>(sql: string): DbStatement<P, R>;
   /**
    * Runs `fn` in one transaction: all of it or none of it. Every statement `fn` awaits (in its async context)
-   * runs inside it; a transaction started inside one joins it.
+   * runs inside it; a transaction started inside one joins it. No other transaction sees or changes what it
+   * reads before it commits (read-then-write is safe). `locks` names what it reads and writes (e.g.
+   * `contacts alice bob`): transactions naming different locks may run at once (PostgreSQL: across
+   * processes); one naming none runs alone. SQLite runs every transaction alone.
    */
-  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  transaction<T>(fn: () => Promise<T>, locks?: readonly string[]): Promise<T>;
   close(): Promise<void>;
 }

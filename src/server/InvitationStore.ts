@@ -15,15 +15,20 @@ export interface InvitationRow {
   problem: string | null;
 }
 
+/** What one sender's invitations count for the limits (InvitationStore.sentCounts). */
+export interface SentCounts {
+  pending: number;
+  sent: number;
+  sentTo: number;
+}
+
 /** Invitations, kept while pending and for a while after they close so both sides can list them. */
 export class InvitationStore {
   private readonly insert;
   private readonly select;
   private readonly close;
   private readonly selectFor;
-  private readonly countPending;
-  private readonly countSentSince;
-  private readonly countSentToSince;
+  private readonly countSent;
   private readonly selectPending;
   private readonly selectOverdue;
   private readonly prune;
@@ -35,9 +40,11 @@ export class InvitationStore {
     this.select = db.prepare<[string], InvitationRow>('SELECT * FROM invitations WHERE id = ?');
     this.close = db.prepare("UPDATE invitations SET status = ?, closedAt = ? WHERE id = ? AND status = 'pending'");
     this.selectFor = db.prepare<[string, string], InvitationRow>('SELECT * FROM invitations WHERE fromAlias = ? OR toAlias = ? ORDER BY createdAt');
-    this.countPending = db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM invitations WHERE fromAlias = ? AND status = 'pending'");
-    this.countSentSince = db.prepare<[string, number], { n: number }>('SELECT count(*) AS n FROM invitations WHERE fromAlias = ? AND createdAt >= ?');
-    this.countSentToSince = db.prepare<[string, string, number], { n: number }>('SELECT count(*) AS n FROM invitations WHERE fromAlias = ? AND toAlias = ? AND createdAt >= ?');
+    // the three counts the invitation limits need, in one read of the sender's invitations
+    this.countSent = db.prepare<[{ from: string; to: string; since: number }], SentCounts>(
+      "SELECT coalesce(sum(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) AS pending, coalesce(sum(CASE WHEN createdAt >= @since THEN 1 ELSE 0 END), 0) AS sent, " +
+        'coalesce(sum(CASE WHEN createdAt >= @since AND toAlias = @to THEN 1 ELSE 0 END), 0) AS sentTo FROM invitations WHERE fromAlias = @from',
+    );
     this.selectPending = db.prepare<[], InvitationRow>("SELECT * FROM invitations WHERE status = 'pending'");
     this.selectOverdue = db.prepare<[number], InvitationRow>("SELECT * FROM invitations WHERE status = 'pending' AND expiresAt <= ?");
     this.prune = db.prepare("DELETE FROM invitations WHERE (status = 'pending' AND expiresAt < ?) OR (status <> 'pending' AND closedAt < ?)");
@@ -61,13 +68,10 @@ export class InvitationStore {
     return this.selectFor.all(alias, alias);
   }
 
-  async pendingFrom(alias: string): Promise<number> {
-    return (await this.countPending.get(alias))?.n ?? 0;
-  }
-
-  /** Invitations `from` created since `since` (any status: cancelled ones count too), to `to` when given. */
-  async sentSince(from: string, since: number, to?: string): Promise<number> {
-    return (await (to === undefined ? this.countSentSince.get(from, since) : this.countSentToSince.get(from, to, since)))?.n ?? 0;
+  /** What `from` sent: pending now, and created since `since` (any status: cancelled ones count too), in all and to `to`. */
+  async sentCounts(from: string, to: string, since: number): Promise<SentCounts> {
+    const row = await this.countSent.get({ from, to, since });
+    return { pending: Number(row?.pending ?? 0), sent: Number(row?.sent ?? 0), sentTo: Number(row?.sentTo ?? 0) };
   }
 
   allPending(): Promise<InvitationRow[]> {

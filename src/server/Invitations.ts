@@ -65,15 +65,15 @@ export class Invitations implements IDisposable {
       throw new ServiceError('ERR_NOT_A_CONTACT', `${to} is not in your contacts`);
     }
     const limits = this.ctx.limits;
-    if ((await this.ctx.invitations.pendingFrom(from.alias)) >= limits.maxPendingInvitationsPerAccount) {
+    // cancelled and answered invitations count too: invite, cancel, invite… must not flood a contact with toasts
+    const counts = await this.ctx.invitations.sentCounts(from.alias, to, Date.now() - limits.invitationWindowMs);
+    if (counts.pending >= limits.maxPendingInvitationsPerAccount) {
       throw new ServiceError('ERR_RATE_LIMITED', 'too many open invitations; cancel one or wait for answers');
     }
-    // cancelled and answered invitations count too: invite, cancel, invite… must not flood a contact with toasts
-    const since = Date.now() - limits.invitationWindowMs;
-    if ((await this.ctx.invitations.sentSince(from.alias, since, to)) >= limits.invitationsPerPair) {
+    if (counts.sentTo >= limits.invitationsPerPair) {
       throw new ServiceError('ERR_RATE_LIMITED', `you invited ${to} ${limits.invitationsPerPair} times recently; wait a few minutes`);
     }
-    if ((await this.ctx.invitations.sentSince(from.alias, since)) >= limits.invitationsPerSender) {
+    if (counts.sent >= limits.invitationsPerSender) {
       throw new ServiceError('ERR_RATE_LIMITED', 'you sent many invitations recently; wait a few minutes');
     }
     if ((await this.ctx.presence.of([to])).get(to) === 'offline') {

@@ -13,6 +13,8 @@ const nodeKey = (node: string) => `ra:n:${node}`;
 const nodeAliasesKey = (node: string) => `ra:na:${node}`;
 const nodeClientsKey = (node: string) => `ra:nc:${node}`;
 const NODES = 'ra:nodes';
+/** Every process subscribes: the aliases whose sessions started or ended (their cached answers are dropped). */
+const SESSIONS_CHANNEL = 'ra:sessions';
 
 /** How long a process counts as alive without refreshing its key (default); presence of dead ones is ignored. */
 export const DEFAULT_NODE_TTL_MS = 15_000;
@@ -24,6 +26,12 @@ interface Envelope {
   event?: ServerEvent;
   /** Not an event: the alias's contact list changed, each process holding its connections reads and pushes it. */
   contactsChanged?: true;
+}
+
+/** On SESSIONS_CHANNEL. */
+interface SessionsEnvelope {
+  origin: string;
+  sessions: string[];
 }
 
 /**
@@ -45,6 +53,7 @@ export class RedisCluster implements Cluster {
   private lostHandler: (lost: LostProcess) => void = () => undefined;
   private reconnectedHandler: () => void = () => undefined;
   private contactsHandler: (alias: string) => void = () => undefined;
+  private sessionsHandler: (aliases: string[]) => void = () => undefined;
   /** Set once the first connection stood: a later 'ready' is a reconnection. */
   private connected = false;
   /** Counting in Redis failed since it was last ready: logged once per outage, not once per refused request. */
@@ -67,7 +76,7 @@ export class RedisCluster implements Cluster {
       }
       if (this.connected) void this.reregister();
     });
-    this.sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.onMessage(message));
+    this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => (channel.toString() === SESSIONS_CHANNEL ? this.onSessions(message) : this.onMessage(message)));
     this.heartbeat = setInterval(() => void this.refreshNode().then(() => this.findLostNodes()), nodeTtlMs / 3);
   }
 
@@ -75,6 +84,7 @@ export class RedisCluster implements Cluster {
     const cluster = new RedisCluster(url, registry, logger, nodeTtlMs);
     try {
       await Promise.all([cluster.pub.connect(), cluster.sub.connect()]);
+      await cluster.sub.subscribe(SESSIONS_CHANNEL);
       await cluster.refreshNode();
       await cluster.pub.sadd(NODES, cluster.nodeId);
       cluster.connected = true;
@@ -123,6 +133,15 @@ export class RedisCluster implements Cluster {
 
   onContactsChanged(handler: (alias: string) => void): void {
     this.contactsHandler = handler;
+  }
+
+  sessionsChanged(aliases: readonly string[]): void {
+    const envelope: SessionsEnvelope = { origin: this.nodeId, sessions: [...aliases] };
+    this.pub.publish(SESSIONS_CHANNEL, JSON.stringify(envelope)).catch((err: Error) => this.logger.warn(`redis publish: ${err.message}`));
+  }
+
+  onSessionsChanged(handler: (aliases: string[]) => void): void {
+    this.sessionsHandler = handler;
   }
 
   counter(name: string, max: number, windowMs: number): WindowCounter {
@@ -234,6 +253,17 @@ export class RedisCluster implements Cluster {
     const alive = (await this.pub.exists(nodeKey(node))) === 1;
     this.liveNodes.set(node, { alive, checkedAt: Date.now() });
     return alive;
+  }
+
+  private onSessions(message: Buffer): void {
+    try {
+      const envelope = JSON.parse(message.toString()) as SessionsEnvelope;
+      if (envelope.origin === this.nodeId) return;
+      if (!Array.isArray(envelope.sessions) || !envelope.sessions.every((a) => typeof a === 'string')) throw new Error('not a list of aliases');
+      this.sessionsHandler(envelope.sessions);
+    } catch (err) {
+      this.logger.warn(`redis: ignored a bad sessions message (${String(err)})`);
+    }
   }
 
   private onMessage(message: Buffer): void {

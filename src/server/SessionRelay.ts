@@ -125,7 +125,7 @@ export class SessionRelay implements IDisposable {
   }
 
   private async finish(row: SessionRow, sharerReason: SessionEndReason, helperReason: SessionEndReason): Promise<void> {
-    if (!(await this.ctx.sessions.markEnded(row.id))) return;
+    if (!(await this.ctx.sessions.markEnded(row))) return;
     this.ctx.cluster.deliver(row.sharer, { type: 'sessionEnded', sessionId: row.id, reason: sharerReason }, row.sharerClient);
     this.ctx.cluster.deliver(row.helper, { type: 'sessionEnded', sessionId: row.id, reason: helperReason }, row.helperClient);
     void this.ctx.presence.changed(row.sharer);

@@ -13,8 +13,22 @@ export interface SessionRow {
   helperAwaySince: number | null;
 }
 
-/** Open sessions: which two clients may signal each other. Shared by all processes on the machine. */
+/** How long a cached "is in a session?" answer is used without news (a lost invalidation heals within it). */
+const OPEN_CACHE_MS = 10_000;
+/** Cached answers kept at most (one per alias asked about). */
+const OPEN_CACHE_LIMIT = 100_000;
+
+/**
+ * Open sessions: which two clients may signal each other. Shared by all processes on the machine.
+ * "Is this alias in a session?" is asked on every invitation, answer and presence lookup: the answers are
+ * cached here, and every session that starts or ends drops its two aliases from the cache of this process
+ * at once and of the others through the cluster (`onChange`, then `forgetOpen` there).
+ */
 export class SessionStore {
+  private readonly openCache = new Map<string, { open: boolean; at: number }>();
+  /** Bumped by every invalidation: an answer read while one arrived is not cached (it may predate the change). */
+  private generation = 0;
+  private changed: (aliases: string[]) => void = () => undefined;
   private readonly insert;
   private readonly select;
   private readonly end;
@@ -59,8 +73,29 @@ export class SessionStore {
     );
   }
 
+  /** Tells the other processes whose sessions changed (the cluster, once it is known). */
+  onChange(changed: (aliases: string[]) => void): void {
+    this.changed = changed;
+  }
+
+  /** Drops cached answers: of these aliases (a session of theirs started or ended elsewhere), or all. */
+  forgetOpen(aliases?: readonly string[]): void {
+    this.generation++;
+    if (!aliases) this.openCache.clear();
+    else for (const alias of aliases) this.openCache.delete(alias);
+  }
+
+  private sessionChanged(row: Pick<SessionRow, 'sharer' | 'helper'>): void {
+    this.forgetOpen([row.sharer, row.helper]);
+    this.changed([row.sharer, row.helper]);
+  }
+
   async create(row: Omit<SessionRow, 'endedAt' | 'sharerAwaySince' | 'helperAwaySince'>): Promise<SessionRow> {
-    await this.insert.run(row);
+    try {
+      await this.insert.run(row);
+    } finally {
+      this.sessionChanged(row);
+    }
     return { ...row, endedAt: null, sharerAwaySince: null, helperAwaySince: null };
   }
 
@@ -69,11 +104,17 @@ export class SessionStore {
   }
 
   /** Ends the session, atomically; false if it had already ended. */
-  async markEnded(id: string): Promise<boolean> {
-    return (await this.end.run(Date.now(), id)).changes === 1;
+  async markEnded(row: Pick<SessionRow, 'id' | 'sharer' | 'helper'>): Promise<boolean> {
+    try {
+      return (await this.end.run(Date.now(), row.id)).changes === 1;
+    } finally {
+      this.sessionChanged(row);
+    }
   }
 
-  openFor(alias: string, clientId: string): Promise<SessionRow[]> {
+  async openFor(alias: string, clientId: string): Promise<SessionRow[]> {
+    // most clients have none: the cached answer saves the read (a sign-in asks twice)
+    if (!(await this.hasOpen(alias))) return [];
     return this.selectOpenFor.all(alias, clientId, alias, clientId);
   }
 
@@ -83,12 +124,20 @@ export class SessionStore {
   }
 
   async hasOpen(alias: string): Promise<boolean> {
-    return ((await this.countOpen.get(alias, alias))?.n ?? 0) > 0;
+    const cached = this.openCache.get(alias);
+    if (cached && Date.now() - cached.at < OPEN_CACHE_MS) return cached.open;
+    const generation = this.generation;
+    const open = ((await this.countOpen.get(alias, alias))?.n ?? 0) > 0;
+    if (generation === this.generation) {
+      if (this.openCache.size >= OPEN_CACHE_LIMIT) this.openCache.clear();
+      this.openCache.set(alias, { open, at: Date.now() });
+    }
+    return open;
   }
 
   /** The client left; its sessions end if it is not back within the grace period. */
   async markAway(alias: string, clientId: string, since = Date.now()): Promise<void> {
-    // most clients have no session: a read is far cheaper than two empty write transactions
+    // most clients have no session: a (cached) read is far cheaper than two empty write transactions
     if ((await this.openFor(alias, clientId)).length === 0) return;
     await this.markAwaySharer.run(since, alias, clientId);
     await this.markAwayHelper.run(since, alias, clientId);

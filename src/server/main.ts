@@ -31,12 +31,15 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     logger.info(`${signal}: shutting down; clients are asked to reconnect`, { event: 'shutdown', signal, clients: server.connectionCount, graceMs: parsed.shutdownGraceMs });
     server.shutdown(parsed.shutdownGraceMs).then(
-      () => {
+      async () => {
         logger.info('stopped', { event: 'stopped' });
+        // the log is written asynchronously: every line reaches stderr before the exit
+        await logger.flush();
         process.exit(0);
       },
-      (err: unknown) => {
+      async (err: unknown) => {
         logger.error(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`, { event: 'shutdown.failed' });
+        await logger.flush();
         process.exit(1);
       },
     );

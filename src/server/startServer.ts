@@ -160,6 +160,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
 
   const sessions = new SessionStore(db);
+  // "in a session?" is cached per process: a session started or ended anywhere drops its aliases everywhere
+  sessions.onChange((aliases) => cluster.sessionsChanged(aliases));
+  cluster.onSessionsChanged((aliases) => sessions.forgetOpen(aliases));
   try {
     // alone, no client can still be connected after a restart: their sessions start their grace period now
     // (before listening: no client can have come back yet)
@@ -218,6 +221,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   // Redis came back (perhaps empty): what this process holds is published again, so other processes see it
   cluster.onReconnected(() => {
+    // news of sessions may have been missed meanwhile
+    sessions.forgetOpen();
     for (const { alias, clientIds } of registry.clients()) {
       cluster.watch(alias);
       for (const clientId of clientIds) cluster.clientPresent(alias, clientId, true);

@@ -53,7 +53,7 @@ export class DeviceCodeStore {
       const row = await this.select.get(hash, Date.now());
       if (!row || (await this.markUsed.run(Date.now(), hash)).changes !== 1) return undefined;
       return row.alias;
-    });
+    }, [`device-code ${hash.toString('hex')}`]);
   }
 
   /** Codes `issuer` made for `alias` since `since`, used or not (for the rate limit). */

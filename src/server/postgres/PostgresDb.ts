@@ -14,10 +14,14 @@ import { ServiceError } from '../ServiceError';
 import type { SqlParams } from '../sqlite/SqlDatabase';
 import { toPostgres, toPostgresDdl } from './dialect';
 
-/** pg_advisory_xact_lock(APP, …) keys: one for the migrations, one that serializes transactions. */
+/**
+ * pg_advisory_xact_lock(APP, …) keys: one for the migrations; one that a transaction naming no locks takes
+ * alone (exclusive) and every other transaction shares; and the space of named locks, hashed (hashtext).
+ */
 const LOCK_APP = 0x5241; // "RA"
 const LOCK_MIGRATIONS = 1;
 const LOCK_TRANSACTIONS = 2;
+const LOCK_NAMED = 0x5242;
 
 const INT8_OID = 20;
 /** Times are milliseconds in BIGINT columns and counts are bigint: both are safe as JavaScript numbers. */
@@ -114,7 +118,7 @@ export async function openPostgres(url: string, logger: Logger): Promise<Db> {
         all: (...params: P) => rows(params),
       };
     },
-    transaction: async <T>(fn: () => Promise<T>): Promise<T> => {
+    transaction: async <T>(fn: () => Promise<T>, locks?: readonly string[]): Promise<T> => {
       if (inside.getStore()) return fn();
       let client: PoolClient;
       try {
@@ -125,8 +129,16 @@ export async function openPostgres(url: string, logger: Logger): Promise<Db> {
       let broken = false;
       try {
         await client.query('BEGIN');
-        // one writer at a time, as SQLite's BEGIN IMMEDIATE: read-then-write steps see no one else's half
-        await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_APP, LOCK_TRANSACTIONS]);
+        // As SQLite's BEGIN IMMEDIATE, read-then-write steps see no one else's half: transactions that name the
+        // same lock (a contact pair, an alias) run one after the other, every process included, and those that
+        // name different ones side by side. One that names none runs alone. Taken in one order (the shared
+        // key, then the names sorted), so two transactions never wait for each other in a circle.
+        if (locks && locks.length > 0) {
+          await client.query('SELECT pg_advisory_xact_lock_shared($1, $2)', [LOCK_APP, LOCK_TRANSACTIONS]);
+          for (const name of [...new Set(locks)].sort()) await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_NAMED, name]);
+        } else {
+          await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_APP, LOCK_TRANSACTIONS]);
+        }
         const result = await inside.run(client, fn);
         await client.query('COMMIT');
         return result;
