@@ -11,6 +11,7 @@ import { ScpPeer } from '../files/ScpPeer';
 import { transferOverLab } from '../../test/support/filesLink';
 import { NetLab, PUBLIC, PUBLIC_ADDRESS, Shape } from '../../test/support/netlab';
 import { makeFile, sha256File } from '../../test/files/support/files';
+import { labPrefix } from './labPrefix';
 
 export const FILES_LINK: Shape = { rateKbit: 100_000, delayMs: 10 };
 const LINK_BYTES_PER_S = (FILES_LINK.rateKbit! * 1000) / 8;
@@ -56,7 +57,7 @@ const pctOf = (bytes: number, seconds: number) => Math.round(((bytes / seconds) 
 export async function filesOverLink(options: { rounds: number; bytes: number; log: (line: string) => void; env?: NodeJS.ProcessEnv }): Promise<FilesFigures> {
   const { rounds, bytes, log } = options;
   const dir = await fs.mkdtemp(join(tmpdir(), 'ra-bench-netfiles-'));
-  const lab = await NetLab.create({ prefix: 'rkf' });
+  const lab = await NetLab.create({ prefix: `${labPrefix('rk')}f` });
   const results: FilesRound[] = [];
   let scp: ScpPeer | undefined;
   try {

@@ -6,6 +6,7 @@
 import { NetLab, chromiumIn } from '../../test/support/netlab';
 import { until } from '../../test/webview/support/WebviewHarness';
 import { TwoParties } from '../../test/session/support/TwoParties';
+import { labPrefix } from '../networks/labPrefix';
 
 export interface RejoinFigures {
   readonly rejoinMs: number[];
@@ -13,15 +14,19 @@ export interface RejoinFigures {
   readonly how: string[];
   /** Cuts that one side had not yet noticed when the link came back (their phases then); not in rejoinMs. */
   readonly unnoticed: string[];
+  /** Anything seen that should not happen: a side "connected" while the link was still cut, a session that ended. */
+  readonly anomalies: string[];
 }
+
 
 export async function measureRejoin(options: { cuts: number; cutMs: number; log: (line: string) => void }): Promise<RejoinFigures> {
   const { cuts, cutMs, log } = options;
-  const lab = await NetLab.create({ prefix: 'rr' });
+  const lab = await NetLab.create({ prefix: labPrefix('rr') });
   let t: TwoParties | undefined;
   const rejoinMs: number[] = [];
   const how: string[] = [];
   const unnoticed: string[] = [];
+  const anomalies: string[] = [];
   try {
     await lab.addSite('office', { nat: 'endpointIndependent', hosts: ['alice', 'bob'] });
     t = await TwoParties.connect({ hostNodePath: lab.executable('alice', process.execPath), chromiumPath: chromiumIn(lab, 'bob') });
@@ -34,7 +39,17 @@ export async function measureRejoin(options: { cuts: number; cutMs: number; log:
         () => true,
         () => false,
       );
-      await new Promise((r) => setTimeout(r, Math.max(0, cutMs - (Date.now() - cutAt))));
+      // Sampled through the rest of the cut: with no packet crossing, neither side may say "connected" again.
+      const seen = new Set<string>();
+      while (Date.now() - cutAt < cutMs) {
+        const now = `sharer ${parties.sharer.model.phase}, helper ${parties.helper.model.phase}`;
+        if (noticed && /connected|ended/.test(now.replace(/reconnecting/g, '')) && !seen.has(now)) {
+          seen.add(now);
+          anomalies.push(`cut ${i + 1}: ${now} at ${Date.now() - cutAt} ms into the cut`);
+          log(`cut ${i + 1}/${cuts}: ANOMALY ${anomalies.at(-1)}`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
       const phases = `sharer ${parties.sharer.model.phase}, helper ${parties.helper.model.phase}`;
       await lab.restore('alice');
       if (!noticed) {
@@ -55,5 +70,5 @@ export async function measureRejoin(options: { cuts: number; cutMs: number; log:
     await t?.dispose();
     await lab.dispose();
   }
-  return { rejoinMs, how, unnoticed };
+  return { rejoinMs, how, unnoticed, anomalies };
 }
