@@ -23,6 +23,8 @@ export interface FilesRound {
   readonly mbPerS?: number;
   readonly sha256Ok?: boolean;
   readonly udpDrops?: number;
+  /** Ours: ms the receiver took to save the file after its last byte (flush, move into place). */
+  readonly commitMs?: number;
   readonly error?: string;
   readonly loadavg: number;
 }
@@ -78,7 +80,7 @@ export async function filesOverLink(options: { rounds: number; bytes: number; lo
         const t = await transferOverLab(lab, { from: 'sharer', to: PUBLIC, file, inbox, timeoutMs, env: options.env });
         const sha256Ok = (await sha256File(t.savedPath)) === hash;
         await fs.rm(t.savedPath);
-        return { system: 'ours', seconds: t.seconds, linkPct: pctOf(bytes, t.seconds), mbPerS: Math.round((bytes / t.seconds / 1e5)) / 10, sha256Ok, udpDrops: t.udpDrops, loadavg: load1() };
+        return { system: 'ours', seconds: t.seconds, linkPct: pctOf(bytes, t.seconds), mbPerS: Math.round((bytes / t.seconds / 1e5)) / 10, sha256Ok, udpDrops: t.udpDrops, commitMs: t.commitMs === undefined ? undefined : Math.round(t.commitMs), loadavg: load1() };
       } catch (err) {
         return { system: 'ours', error: (err as Error).message, loadavg: load1() };
       }
