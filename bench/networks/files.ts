@@ -13,8 +13,16 @@ import { NetLab, PUBLIC, PUBLIC_ADDRESS, Shape } from '../../test/support/netlab
 import { makeFile, sha256File } from '../../test/files/support/files';
 import { labPrefix } from './labPrefix';
 
-export const FILES_LINK: Shape = { rateKbit: 100_000, delayMs: 10 };
+/** The issue's link; BENCH_FILES_LINK=RATE_KBIT,RTT_MS (e.g. 10000,50) measures another. */
+export const FILES_LINK: Shape = linkFromEnv(process.env.BENCH_FILES_LINK) ?? { rateKbit: 100_000, delayMs: 10 };
 const LINK_BYTES_PER_S = (FILES_LINK.rateKbit! * 1000) / 8;
+
+function linkFromEnv(value: string | undefined): Shape | undefined {
+  if (!value) return undefined;
+  const [rateKbit, rttMs] = value.split(',').map(Number);
+  if (!(rateKbit > 0) || !(rttMs >= 0)) throw new Error(`BENCH_FILES_LINK takes RATE_KBIT,RTT_MS: ${value}`);
+  return { rateKbit, delayMs: rttMs / 2 };
+}
 
 export interface FilesRound {
   readonly system: 'ours' | 'scp';

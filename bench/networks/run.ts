@@ -14,7 +14,8 @@
  * Options: `--only screen,paths,rejoin,files` runs just those parts (default all); BENCH_TRIALS (latency
  * trials, default 15), BENCH_MOTION_S (default 10), BENCH_PROFILES (comma-separated names: slow, medium,
  * fast), BENCH_SYSTEMS (vnc,ours), BENCH_DEBUG (x11vnc's log), BENCH_REJOIN_CUTS (default 3),
- * BENCH_FILES_ROUNDS (default 5), BENCH_FILES_MB (file size, default 128), BENCH_NETLAB_PREFIX (two letters
+ * BENCH_FILES_ROUNDS (default 5), BENCH_FILES_MB (file size, default 128), BENCH_FILES_LINK
+ * (RATE_KBIT,RTT_MS of the files link instead of 100000,20), BENCH_NETLAB_PREFIX (two letters
  * starting the lab's namespace names instead of rk/rkf/rr, so two checkouts' benches can run at once).
  */
 import { chromiumIn, NetLab, PUBLIC } from '../../test/support/netlab';
@@ -29,7 +30,7 @@ import { MATRIX, SystemSpec, SystemUnderTest } from '../vnc/SystemUnderTest';
 import { VncSystem } from '../vnc/VncSystem';
 import { saveRun } from '../resultsStore';
 import type { RejoinFigures } from '../rejoin/measure';
-import { filesOverLink, FilesFigures } from './files';
+import { FILES_LINK, filesOverLink, FilesFigures } from './files';
 import { measurePaths, PathFigures } from './paths';
 
 const WIDTH = 1920;
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
     const { measureRejoin } = await import('../rejoin/measure');
     rejoin = await measureRejoin({ cuts: Number(process.env.BENCH_REJOIN_CUTS ?? 3), cutMs: 10_000, log: (line) => log(`  ${line}`) });
   });
-  await part('files', '100 Mbit/s, 20 ms RTT access link, ours and scp taking turns', async () => {
+  await part('files', `${FILES_LINK.rateKbit! / 1000} Mbit/s, ${FILES_LINK.delayMs! * 2} ms RTT access link, ours and scp taking turns`, async () => {
     files = await filesOverLink({ rounds: Number(process.env.BENCH_FILES_ROUNDS ?? 5), bytes: Number(process.env.BENCH_FILES_MB ?? 128) * 1024 * 1024, log });
     const range = (s: FilesFigures['ours']) => `median ${s.medianPct} % (${s.minPct}–${s.maxPct} %, ${s.runs} runs)`;
     log(`files   ours: ${range(files.ours)} of the link; scp: ${range(files.scp)}`);

@@ -35,21 +35,23 @@ export async function measureRejoin(options: { cuts: number; cutMs: number; log:
       const hostsBefore = parties.hosts.length;
       await lab.cut('alice');
       const cutAt = Date.now();
-      const noticed = await until(() => parties.sharer.model.phase === 'reconnecting' && parties.helper.model.phase === 'reconnecting', 'both reconnecting', cutMs).then(
-        () => true,
-        () => false,
-      );
-      // Sampled through the rest of the cut: with no packet crossing, neither side may say "connected" again.
-      const seen = new Set<string>();
+      // Each side's phase, sampled through the cut: with no packet crossing, a side that noticed the loss may
+      // not say "connected" again (nor end) before the link returns.
+      const lost = { sharer: false, helper: false };
+      let bothAtOnce = false;
       while (Date.now() - cutAt < cutMs) {
-        const now = `sharer ${parties.sharer.model.phase}, helper ${parties.helper.model.phase}`;
-        if (noticed && /connected|ended/.test(now.replace(/reconnecting/g, '')) && !seen.has(now)) {
-          seen.add(now);
-          anomalies.push(`cut ${i + 1}: ${now} at ${Date.now() - cutAt} ms into the cut`);
-          log(`cut ${i + 1}/${cuts}: ANOMALY ${anomalies.at(-1)}`);
+        for (const side of ['sharer', 'helper'] as const) {
+          const phase = parties[side].model.phase;
+          if (phase === 'reconnecting') lost[side] = true;
+          else if (lost[side] && !anomalies.some((a) => a.startsWith(`cut ${i + 1}: ${side}`))) {
+            anomalies.push(`cut ${i + 1}: ${side} ${phase} again ${Date.now() - cutAt} ms into the cut (other side ${parties[side === 'sharer' ? 'helper' : 'sharer'].model.phase})`);
+            log(`cut ${i + 1}/${cuts}: ANOMALY ${anomalies.at(-1)}`);
+          }
         }
+        bothAtOnce ||= parties.sharer.model.phase === 'reconnecting' && parties.helper.model.phase === 'reconnecting';
         await new Promise((r) => setTimeout(r, 50));
       }
+      const noticed = bothAtOnce;
       const phases = `sharer ${parties.sharer.model.phase}, helper ${parties.helper.model.phase}`;
       await lab.restore('alice');
       if (!noticed) {
