@@ -68,7 +68,11 @@ export async function openViewerPage(viewport: { width: number; height: number }
   let browser: Browser | undefined;
   try {
     // The real viewer runs in a secure context (a VS Code webview), where crypto.subtle exists; so does this page.
-    browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${ORIGIN}`], headless: true });
+    // In a lab namespace the browser's host candidate must be its address, not an mDNS name: nothing resolves
+    // those across namespaces, and a helper on the lab's public side is reached by that address (as
+    // bench/vnc/ViewerPage does).
+    const lab = executablePath === '/usr/bin/chromium' ? [] : ['--disable-features=WebRtcHideLocalIpsWithMdns'];
+    browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, `--unsafely-treat-insecure-origin-as-secure=${ORIGIN}`, ...lab], headless: true });
     const page = await browser.newPage({ viewport });
     await page.route(`${ORIGIN}/**`, (route) => {
       const url = new URL(route.request().url());

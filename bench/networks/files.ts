@@ -11,9 +11,18 @@ import { ScpPeer } from '../files/ScpPeer';
 import { transferOverLab } from '../../test/support/filesLink';
 import { NetLab, PUBLIC, PUBLIC_ADDRESS, Shape } from '../../test/support/netlab';
 import { makeFile, sha256File } from '../../test/files/support/files';
+import { labPrefix } from './labPrefix';
 
-export const FILES_LINK: Shape = { rateKbit: 100_000, delayMs: 10 };
+/** The issue's link; BENCH_FILES_LINK=RATE_KBIT,RTT_MS (e.g. 10000,50) measures another. */
+export const FILES_LINK: Shape = linkFromEnv(process.env.BENCH_FILES_LINK) ?? { rateKbit: 100_000, delayMs: 10 };
 const LINK_BYTES_PER_S = (FILES_LINK.rateKbit! * 1000) / 8;
+
+function linkFromEnv(value: string | undefined): Shape | undefined {
+  if (!value) return undefined;
+  const [rateKbit, rttMs] = value.split(',').map(Number);
+  if (!(rateKbit > 0) || !(rttMs >= 0)) throw new Error(`BENCH_FILES_LINK takes RATE_KBIT,RTT_MS: ${value}`);
+  return { rateKbit, delayMs: rttMs / 2 };
+}
 
 export interface FilesRound {
   readonly system: 'ours' | 'scp';
@@ -22,6 +31,8 @@ export interface FilesRound {
   readonly mbPerS?: number;
   readonly sha256Ok?: boolean;
   readonly udpDrops?: number;
+  /** Ours: ms the receiver took to save the file after its last byte (flush, move into place). */
+  readonly commitMs?: number;
   readonly error?: string;
   readonly loadavg: number;
 }
@@ -56,7 +67,7 @@ const pctOf = (bytes: number, seconds: number) => Math.round(((bytes / seconds) 
 export async function filesOverLink(options: { rounds: number; bytes: number; log: (line: string) => void; env?: NodeJS.ProcessEnv }): Promise<FilesFigures> {
   const { rounds, bytes, log } = options;
   const dir = await fs.mkdtemp(join(tmpdir(), 'ra-bench-netfiles-'));
-  const lab = await NetLab.create({ prefix: 'rkf' });
+  const lab = await NetLab.create({ prefix: `${labPrefix('rk')}f` });
   const results: FilesRound[] = [];
   let scp: ScpPeer | undefined;
   try {
@@ -77,7 +88,7 @@ export async function filesOverLink(options: { rounds: number; bytes: number; lo
         const t = await transferOverLab(lab, { from: 'sharer', to: PUBLIC, file, inbox, timeoutMs, env: options.env });
         const sha256Ok = (await sha256File(t.savedPath)) === hash;
         await fs.rm(t.savedPath);
-        return { system: 'ours', seconds: t.seconds, linkPct: pctOf(bytes, t.seconds), mbPerS: Math.round((bytes / t.seconds / 1e5)) / 10, sha256Ok, udpDrops: t.udpDrops, loadavg: load1() };
+        return { system: 'ours', seconds: t.seconds, linkPct: pctOf(bytes, t.seconds), mbPerS: Math.round((bytes / t.seconds / 1e5)) / 10, sha256Ok, udpDrops: t.udpDrops, commitMs: t.commitMs === undefined ? undefined : Math.round(t.commitMs), loadavg: load1() };
       } catch (err) {
         return { system: 'ours', error: (err as Error).message, loadavg: load1() };
       }

@@ -14,9 +14,12 @@
  * Options: `--only screen,paths,rejoin,files` runs just those parts (default all); BENCH_TRIALS (latency
  * trials, default 15), BENCH_MOTION_S (default 10), BENCH_PROFILES (comma-separated names: slow, medium,
  * fast), BENCH_SYSTEMS (vnc,ours), BENCH_DEBUG (x11vnc's log), BENCH_REJOIN_CUTS (default 3),
- * BENCH_FILES_ROUNDS (default 5), BENCH_FILES_MB (file size, default 128).
+ * BENCH_FILES_ROUNDS (default 5), BENCH_FILES_MB (file size, default 128), BENCH_FILES_LINK
+ * (RATE_KBIT,RTT_MS of the files link instead of 100000,20), BENCH_NETLAB_PREFIX (two letters
+ * starting the lab's namespace names instead of rk/rkf/rr, so two checkouts' benches can run at once).
  */
-import { chromiumIn, NetLab } from '../../test/support/netlab';
+import { chromiumIn, NetLab, PUBLIC } from '../../test/support/netlab';
+import { labPrefix } from './labPrefix';
 import { startXvfb } from '../../test/support/xvfb';
 import { VethCounters } from '../vnc/Netns';
 import { buildHost, OursSystem } from '../vnc/OursSystem';
@@ -27,7 +30,7 @@ import { MATRIX, SystemSpec, SystemUnderTest } from '../vnc/SystemUnderTest';
 import { VncSystem } from '../vnc/VncSystem';
 import { saveRun } from '../resultsStore';
 import type { RejoinFigures } from '../rejoin/measure';
-import { filesOverLink, FilesFigures } from './files';
+import { FILES_LINK, filesOverLink, FilesFigures } from './files';
 import { measurePaths, PathFigures } from './paths';
 
 const WIDTH = 1920;
@@ -131,7 +134,7 @@ async function main(): Promise<void> {
     const { measureRejoin } = await import('../rejoin/measure');
     rejoin = await measureRejoin({ cuts: Number(process.env.BENCH_REJOIN_CUTS ?? 3), cutMs: 10_000, log: (line) => log(`  ${line}`) });
   });
-  await part('files', '100 Mbit/s, 20 ms RTT access link, ours and scp taking turns', async () => {
+  await part('files', `${FILES_LINK.rateKbit! / 1000} Mbit/s, ${FILES_LINK.delayMs! * 2} ms RTT access link, ours and scp taking turns`, async () => {
     files = await filesOverLink({ rounds: Number(process.env.BENCH_FILES_ROUNDS ?? 5), bytes: Number(process.env.BENCH_FILES_MB ?? 128) * 1024 * 1024, log });
     const range = (s: FilesFigures['ours']) => `median ${s.medianPct} % (${s.minPct}–${s.maxPct} %, ${s.runs} runs)`;
     log(`files   ours: ${range(files.ours)} of the link; scp: ${range(files.scp)}`);
@@ -174,23 +177,26 @@ async function screenProfiles(): Promise<Record<string, Record<SystemName, Syste
   const options: SceneOptions = { trials, seconds: motionSeconds, idleSeconds: 0 };
   const profiles = (process.env.BENCH_PROFILES?.split(',') ?? Object.keys(PROFILES)) as ProfileName[];
   await buildHost();
-  const lab = await NetLab.create({ prefix: 'rk' });
+  const lab = await NetLab.create({ prefix: labPrefix('rk') });
   const display = await startXvfb(WIDTH, HEIGHT);
   const results: Record<string, Record<SystemName, SystemFigures>> = {};
   let player: ScenePlayer | undefined;
   try {
-    await lab.addSite('office', { nat: 'endpointIndependent', hosts: ['sharer', 'helper'] });
+    // The sharer behind its office's router, whose access link is shaped (NetLab.shapeSite: the bottleneck
+    // queue and delay in the router, as on a real link, so TCP and UDP meet the same link); the helper on the
+    // public side, reached through the router's NAT (ours: ICE, the helper's host candidate; VNC: a port forward).
+    await lab.addSite('office', { nat: 'endpointIndependent', hosts: ['sharer'] });
     const sharer = lab.host('sharer').address;
-    // every byte between sharer and helper crosses the helper's interface: down = what it receives
+    // every byte between sharer and helper crosses the office's port on the public bridge: rx = the helper's down
     const helperBytes = async (): Promise<VethCounters> => {
-      const { stdout } = await lab.exec('helper', 'cat', ['rx_bytes', 'tx_bytes', 'rx_packets', 'tx_packets'].map((c) => `/sys/class/net/eth0/statistics/${c}`));
+      const { stdout } = await lab.exec(PUBLIC, 'cat', ['rx_bytes', 'tx_bytes', 'rx_packets', 'tx_packets'].map((c) => `/sys/class/net/w-office/statistics/${c}`));
       const [downBytes, upBytes, downPackets, upPackets] = stdout.trim().split('\n').map(Number);
       return { downBytes, upBytes, downPackets, upPackets };
     };
     player = await ScenePlayer.open(display.display);
     const xvfb = xvfbPid(display.display);
     for (const name of profiles) {
-      await lab.shape('sharer', PROFILES[name]);
+      await lab.shapeSite('office', PROFILES[name]);
       log(`profile ${name}: ${JSON.stringify(PROFILES[name])}`);
       results[name] = { ours: { errors: [] }, vnc: { errors: [] } };
       for (const systemName of (process.env.BENCH_SYSTEMS?.split(',') ?? ['vnc', 'ours']) as SystemName[]) {
@@ -200,12 +206,13 @@ async function screenProfiles(): Promise<Record<string, Record<SystemName, Syste
           const started = performance.now();
           system =
             systemName === 'ours'
-              ? await OursSystem.start(SPECS.ours, display.display, WIDTH, HEIGHT, { nodePath: lab.executable('sharer', process.execPath), chromiumPath: chromiumIn(lab, 'helper') })
+              ? await OursSystem.start(SPECS.ours, display.display, WIDTH, HEIGHT, { nodePath: lab.executable('sharer', process.execPath), chromiumPath: chromiumIn(lab, PUBLIC) })
               : await VncSystem.startInLab(SPECS.vnc, display.display, WIDTH, HEIGHT, {
                   spawn: (command, args) => lab.spawn('sharer', command, args, { stdio: ['ignore', 'ignore', process.env.BENCH_DEBUG ? 'inherit' : 'ignore'] }),
                   address: sharer,
-                  chromiumPath: chromiumIn(lab, 'helper'),
+                  chromiumPath: chromiumIn(lab, PUBLIC),
                   listening: async (port) => (await lab.exec('sharer', 'ss', ['-Hltn'])).stdout.includes(`:${port} `),
+                  expose: (port) => lab.forwardTcp('sharer', port),
                 });
           r.connectMs = round(performance.now() - started);
           const ctx: SceneContext = { system, player, xvfbPid: xvfb, log, wire: helperBytes };

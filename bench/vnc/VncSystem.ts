@@ -67,7 +67,14 @@ export class VncSystem implements SystemUnderTest {
     display: string,
     width: number,
     height: number,
-    lab: { spawn(command: string, args: string[]): ChildProcess; address: string; chromiumPath: string; listening(port: number): Promise<boolean> },
+    lab: {
+      spawn(command: string, args: string[]): ChildProcess;
+      address: string;
+      chromiumPath: string;
+      listening(port: number): Promise<boolean>;
+      /** Makes the sharer's port reachable from the viewer (e.g. a port forward on its NAT router); the address to use. */
+      expose?(port: number): Promise<string>;
+    },
   ): Promise<VncSystem> {
     if (spec.kind !== 'x11vnc') throw new Error(`startInLab runs x11vnc, not ${spec.kind}`);
     const port = await freePort();
@@ -84,7 +91,8 @@ export class VncSystem implements SystemUnderTest {
       }
       viewer = await ViewerPage.open('novncViewer.ts', width, height, lab.chromiumPath);
       if (process.env.BENCH_DEBUG) viewer.page.on('console', (m) => process.stderr.write(`noVNC page: ${m.text()}\n`));
-      await viewer.page.evaluate((url) => window.benchVnc.connect(url), `ws://${lab.address}:${wsPort}`);
+      const reachAt = lab.expose ? await lab.expose(wsPort) : lab.address;
+      await viewer.page.evaluate((url) => window.benchVnc.connect(url), `ws://${reachAt}:${wsPort}`);
       return new VncSystem(spec, viewer, processes);
     } catch (err) {
       await viewer?.close();

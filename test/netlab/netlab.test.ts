@@ -157,6 +157,20 @@ describe('NetLab: namespaces, NAT, firewalls and shaping for tests (root)', func
     assert.doesNotMatch((await runIn(router, 'tc', ['qdisc', 'show', 'dev', 'wan'])).stdout, /htb/);
   });
 
+  it('forwardTcp: a port forward on the router lets the public side reach a server behind the NAT', async () => {
+    const server = lab.spawn('carol', process.execPath, ['-e', `require('net').createServer((c) => c.end(c.remoteAddress)).listen(8081, '${lab.host('carol').address}', () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise((resolve) => server.stdout!.once('data', resolve));
+      const address = await lab.forwardTcp('carol', 8081);
+      assert.strictEqual(address, lab.site('office').publicAddress);
+      const probe = `const c = require('net').connect(8081, '${address}'); let t = ''; c.on('data', (d) => (t += d)); c.on('end', () => console.log(t)); c.on('error', (e) => console.log('error ' + e.code));`;
+      // The server saw the public side's own address: the connection came in through the router's wan.
+      assert.strictEqual(await node(PUBLIC, probe), PUBLIC_ADDRESS);
+    } finally {
+      server.kill('SIGKILL');
+    }
+  });
+
   it('executable(): a forked Node keeps its IPC channel inside the namespace (how HostSupervisor runs the host there)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ri-fork-'));
     try {

@@ -12,6 +12,13 @@ import { FileTransferError } from './FileTransferError';
 /** Temporary files carry this suffix, so a folder listing shows what they are. */
 const PARTIAL_SUFFIX = '.remote-assist-partial';
 
+/**
+ * Written bytes are flushed to disk in the background every this many, so the final flush before the file is
+ * moved into place has only the last of them to write (128 MiB at once took about 80 ms here, 1 GiB 0.3-0.4 s,
+ * all of it after the last byte had arrived).
+ */
+const FLUSH_EVERY_BYTES = 8 * 1024 * 1024;
+
 /** A temporary file untouched this long was left by a process that was killed mid-transfer. */
 const ABANDONED_AFTER_MS = 10 * 60_000;
 
@@ -45,6 +52,11 @@ async function sweepAbandoned(dir: string): Promise<void> {
 export class NodeFileSink implements ByteSink {
   private handle: fs.FileHandle | undefined;
   private finished = false;
+  private unflushed = 0;
+  /** The background flush under way, if any; an error it met is reported by the next write or the commit. */
+  private flushing: Promise<void> | undefined;
+  private flushError: Error | undefined;
+  private flushes = 0;
 
   private constructor(
     private readonly target: string,
@@ -81,6 +93,21 @@ export class NodeFileSink implements ByteSink {
       const { bytesWritten } = await handle.write(bytes, done, bytes.byteLength - done);
       done += bytesWritten;
     }
+    this.unflushed += done;
+    if (this.unflushed >= FLUSH_EVERY_BYTES && !this.flushing) {
+      this.unflushed = 0;
+      this.flushes++;
+      this.flushing = handle.datasync().then(
+        () => void (this.flushing = undefined),
+        (err: Error) => void (this.flushError = err),
+      );
+    }
+    if (this.flushError) throw new FileTransferError('ERR_WRITE', `cannot write ${this.target}: ${this.flushError.message}`);
+  }
+
+  /** Background flushes started so far (what the tests check). */
+  get backgroundFlushes(): number {
+    return this.flushes;
   }
 
   async commit(): Promise<string> {
@@ -88,6 +115,8 @@ export class NodeFileSink implements ByteSink {
     if (!handle || this.finished) throw new FileTransferError('ERR_WRITE', 'the file is closed');
     this.handle = undefined;
     try {
+      await this.flushing;
+      if (this.flushError) throw new FileTransferError('ERR_WRITE', `cannot write ${this.target}: ${this.flushError.message}`);
       await handle.datasync();
     } finally {
       await handle.close();
@@ -107,6 +136,7 @@ export class NodeFileSink implements ByteSink {
     this.finished = true;
     const handle = this.handle;
     this.handle = undefined;
+    await this.flushing;
     await handle?.close().catch(() => undefined);
     await fs.unlink(this.temp).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;

@@ -15,9 +15,11 @@ export interface LinkTransfer {
   readonly savedPath: string;
   /** UDP datagrams the receiver's kernel dropped for want of socket buffer during the transfer. */
   readonly udpDrops: number;
+  /** How long the receiver took to save the file after its last byte (flush to disk, move into place). */
+  readonly commitMs?: number;
 }
 
-type PeerMessage = { type: string; signal?: unknown; seconds?: number; path?: string; udpDrops?: number; message?: string };
+type PeerMessage = { type: string; signal?: unknown; seconds?: number; path?: string; udpDrops?: number; commitMs?: number; message?: string };
 
 function startEnd(lab: NetLab, host: string, role: 'send' | 'receive', target: string, env?: NodeJS.ProcessEnv): ChildProcess {
   return fork(join(__dirname, 'transferPeer.ts'), [role, target], {
@@ -38,7 +40,8 @@ export async function transferOverLab(lab: NetLab, options: { from: string; to: 
       let seconds: number | undefined;
       let savedPath: string | undefined;
       let udpDrops = 0;
-      const settle = () => seconds !== undefined && savedPath !== undefined && resolve({ seconds, savedPath, udpDrops });
+      let commitMs: number | undefined;
+      const settle = () => seconds !== undefined && savedPath !== undefined && resolve({ seconds, savedPath, udpDrops, commitMs });
       let connected = 0;
       timer = setTimeout(() => reject(new Error(connected < 2 ? `the peers did not connect within ${Math.round(options.timeoutMs / 1000)} s` : `the transfer took over ${Math.round(options.timeoutMs / 1000)} s`)), options.timeoutMs);
       for (const [self, other, name] of [[sender, receiver, 'sender'], [receiver, sender, 'receiver']] as const) {
@@ -48,7 +51,7 @@ export async function transferOverLab(lab: NetLab, options: { from: string; to: 
           else if (m.type === 'error') reject(new Error(`${name}: ${m.message}`));
           else if (m.type === 'done') {
             if (self === sender) seconds = m.seconds;
-            else [savedPath, udpDrops] = [m.path, m.udpDrops ?? 0];
+            else [savedPath, udpDrops, commitMs] = [m.path, m.udpDrops ?? 0, m.commitMs];
             settle();
           }
         });

@@ -61,7 +61,7 @@ async function send(engine: FileTransferEngine, channel: FileChannel): Promise<v
       const s = engine.get(key);
       process.stderr.write(`send ${((Number(process.hrtime.bigint() - started) / 1e9)).toFixed(1)}s bytes ${s?.bytes} buffered ${channel.bufferedAmount}\n`);
       if (!s || s.state !== 'transferring') clearInterval(trace);
-    }, 1000);
+    }, Number(process.env.FILES_TRACE_MS) || 1000);
   }
   engine.onDidChange((s) => {
     if (s.key !== key) return;
@@ -70,20 +70,33 @@ async function send(engine: FileTransferEngine, channel: FileChannel): Promise<v
   });
 }
 
+let commitMs: number | undefined;
+
 function receive(engine: FileTransferEngine): void {
   engine.onDidOffer(async (offer) => {
-    engine.accept(offer.key, await NodeFileSink.create(join(target, offer.name), { overwrite: false }));
+    const sink = await NodeFileSink.create(join(target, offer.name), { overwrite: false });
+    // How long saving the file took once its last byte was in (flushed to disk, moved into place).
+    const commit = sink.commit.bind(sink);
+    sink.commit = async () => {
+      const started = performance.now();
+      try {
+        return await commit();
+      } finally {
+        commitMs = performance.now() - started;
+      }
+    };
+    engine.accept(offer.key, sink);
     if (process.env.FILES_TRACE) {
       const started = Date.now();
       const trace = setInterval(() => {
         const s = engine.get(offer.key);
         process.stderr.write(`receive ${((Date.now() - started) / 1000).toFixed(1)}s bytes ${s?.bytes} udp drops ${udpDrops()}\n`);
         if (!s || s.state !== 'transferring') clearInterval(trace);
-      }, 1000);
+      }, Number(process.env.FILES_TRACE_MS) || 1000);
     }
   });
   engine.onDidChange((s) => {
-    if (s.state === 'completed') report({ type: 'done', path: s.savedPath, udpDrops: udpDrops() });
+    if (s.state === 'completed') report({ type: 'done', path: s.savedPath, udpDrops: udpDrops(), commitMs });
     else if (s.state === 'failed' || s.state === 'cancelled') fail(`receive ${s.state}: ${s.code}`);
   });
 }

@@ -93,6 +93,9 @@ export class NetLab {
         ['ip', 'link', 'add', 'br0', 'type', 'bridge'],
         ['ip', 'addr', 'add', `${PUBLIC_ADDRESS}/24`, 'dev', 'br0'],
         ['ip', 'link', 'set', 'br0', 'up'],
+        // The public side stands for the internet: with a default route there a program finds its outgoing
+        // address (Chromium gathers host candidates only on the default route's interface, none without one).
+        ['ip', 'route', 'add', 'default', 'dev', 'br0'],
       ]);
     } catch (err) {
       await lab.dispose();
@@ -292,6 +295,17 @@ export class NetLab {
     for (const dev of ['wan', 'lan']) await quietly('tc', ['qdisc', 'del', 'dev', dev, 'root']);
     await this.stopDelay(`site:${name}`);
     this.shapedSites.delete(name);
+  }
+
+  /**
+   * A port forward on the host's router: TCP connections to the site's public address on `port` reach the
+   * host on the same port (as a home router's forwarding rule for a server behind it). Returns that address.
+   */
+  async forwardTcp(host: string, port: number): Promise<string> {
+    const h = this.host(host);
+    const site = this.site(h.site);
+    await runIn(site.router, 'iptables', ['-t', 'nat', '-A', 'PREROUTING', '-i', 'wan', '-p', 'tcp', '--dport', String(port), '-j', 'DNAT', '--to-destination', `${h.address}:${port}`]);
+    return site.publicAddress;
   }
 
   /** Drops every packet to and from the host on its link (a cable pulled, a Wi-Fi gone). */
