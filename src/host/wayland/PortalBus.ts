@@ -19,6 +19,9 @@ export class PortalBus extends Disposable {
   private readonly _onSessionClosed = this.register(new Emitter<string>());
   /** A portal session ended from the portal's side (the user stopped sharing, the compositor went away). */
   readonly onSessionClosed = this._onSessionClosed.event;
+  private readonly _onSignal = this.register(new Emitter<dbus.Message>());
+  /** Signals of the portal that subscribe() asked for (GlobalShortcuts.Activated). */
+  readonly onSignal = this._onSignal.event;
   private readonly pending = new Map<string, { resolve: (results: PortalOptions) => void; reject: (err: Error) => void; what: string }>();
   private tokens = 0;
 
@@ -49,6 +52,11 @@ export class PortalBus extends Disposable {
       portal.dispose();
       throw err;
     }
+  }
+
+  /** Delivers the portal's `member` signals of `iface` through onSignal from now on. */
+  async subscribe(iface: string, member: string): Promise<void> {
+    await this.callBus('AddMatch', `type='signal',sender='${PORTAL_NAME}',interface='${iface}',member='${member}'`);
   }
 
   /** An interface's version property, or a clear error when the portal or the interface is missing. */
@@ -112,7 +120,7 @@ export class PortalBus extends Disposable {
   private onMessage(message: dbus.Message): void {
     if (message.type !== dbus.MessageType.SIGNAL || !message.path) return;
     if (message.interface === 'org.freedesktop.portal.Session' && message.member === 'Closed') return this._onSessionClosed.fire(message.path);
-    if (message.interface !== 'org.freedesktop.portal.Request' || message.member !== 'Response') return;
+    if (message.interface !== 'org.freedesktop.portal.Request' || message.member !== 'Response') return this._onSignal.fire(message);
     const pending = this.pending.get(message.path);
     if (!pending) return;
     this.pending.delete(message.path);
