@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { join, relative } from 'path';
 import { AUDIO_BINARY_FILE, AUDIO_PACKAGE, audioIgnoreRules, stageAudioBinary } from './audioBinary';
 import { binaryMachines } from './machine';
+import { carriesPortalSocket, PORTAL_SOCKET_PACKAGE, portalSocketIgnoreRules, stagePortalSocket } from './portalBinary';
 import { unusedPackages } from './unusedPackages';
 import { libnutPackage, machinesFor, uiohookPrebuild, parseTarget, requiredBinaries, RUNTIME_PACKAGES, splitTarget, Target, TARGETS } from './targets';
 
@@ -33,11 +34,17 @@ function installedVersion(name: string): string {
   return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-function stageManifest(dir: string): void {
+/** What the bundles load at run time on `target` (Linux adds the Wayland portal's descriptor-passing socket). */
+function runtimePackages(target: Target): string[] {
+  return [...RUNTIME_PACKAGES, ...(carriesPortalSocket(target) ? [PORTAL_SOCKET_PACKAGE] : [])];
+}
+
+function stageManifest(dir: string, target: Target): void {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
   delete pkg.devDependencies;
   delete pkg.scripts;
-  pkg.dependencies = Object.fromEntries([...RUNTIME_PACKAGES, '@vscode/codicons'].map((name) => [name, installedVersion(name)]));
+  delete pkg.overrides;
+  pkg.dependencies = Object.fromEntries([...runtimePackages(target), '@vscode/codicons'].map((name) => [name, installedVersion(name)]));
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 }
 
@@ -72,6 +79,7 @@ function ignoreRules(target: Target): string[] {
     ...(uiohookPrebuild(target) ? [`!node_modules/uiohook-napi/prebuilds/${target}/**`] : []),
     // audify (voice through RtAudio): its loader and this target's binaries only
     ...audioIgnoreRules(),
+    ...portalSocketIgnoreRules(),
   ];
 }
 
@@ -103,21 +111,22 @@ function matcher(rules: string[]): (file: string) => boolean {
   return (file) => ignore.some((r) => r.test(file)) && !keep.some((r) => r.test(file));
 }
 
-function packageTarget(target: Target, out: string): { target: Target; vsix: string; bytes: number; voiceBinary: boolean } {
+function packageTarget(target: Target, out: string): { target: Target; vsix: string; bytes: number; voiceBinary: boolean; portalSocketBinary: boolean } {
   const dir = join(ROOT, '.package', target);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  stageManifest(dir);
+  stageManifest(dir, target);
   for (const file of ['README.md', 'LICENSE']) if (existsSync(join(ROOT, file))) cpSync(join(ROOT, file), join(dir, file));
   cpSync(join(ROOT, 'media'), join(dir, 'media'), { recursive: true });
   // dist/ without the standalone server (`npm run server` / `node dist/server.js` is not part of the extension)
   cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true, filter: (src) => relative(join(ROOT, 'dist'), src) !== 'server.js' });
   const { os, cpu } = splitTarget(target);
-  log(`${target}: installing ${RUNTIME_PACKAGES.join(', ')} for ${os}/${cpu} from the npm registry`);
+  log(`${target}: installing ${runtimePackages(target).join(', ')} for ${os}/${cpu} from the npm registry`);
   // --ignore-scripts: nothing is compiled here; each platform's binaries come prebuilt
   // npm is npm.cmd on Windows, which Node runs only through a shell
   execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', `--os=${os}`, `--cpu=${cpu}`], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], shell: process.platform === 'win32' });
   const voiceBinary = stageAudioBinary(ROOT, dir, target, log);
+  const portalSocketBinary = carriesPortalSocket(target) && stagePortalSocket(ROOT, dir, target, log);
   const rules = [...ignoreRules(target), ...unusedPackages(dir).map((pkg) => `${pkg}/**`)];
   checkBinaries(dir, target, matcher(rules));
   writeFileSync(join(dir, '.vscodeignore'), `${rules.join('\n')}\n`);
@@ -127,7 +136,7 @@ function packageTarget(target: Target, out: string): { target: Target; vsix: str
     cwd: dir,
     stdio: ['ignore', 2, 'inherit'],
   });
-  return { target, vsix: out, bytes: statSync(out).size, voiceBinary };
+  return { target, vsix: out, bytes: statSync(out).size, voiceBinary, portalSocketBinary };
 }
 
 function main(): void {

@@ -33,9 +33,8 @@ export function machinesFor(target: Target): Machine[] {
 }
 
 /**
- * Externals the .vsix does not carry: VS Code itself, ws's optional speed-ups, and usocket (dbus-next's
- * descriptor passing for the Wayland portal: it has no prebuilt binaries and nothing is compiled here, so the
- * packaged host reads the portal's PipeWire node through the default PipeWire socket instead).
+ * Externals the .vsix does not carry: VS Code itself and ws's optional speed-ups. usocket (dbus-next's
+ * descriptor passing for the Wayland portal) goes into Linux packages only (scripts/package/portalBinary.ts).
  */
 const NOT_SHIPPED = ['vscode', 'bufferutil', 'utf-8-validate', NATIVE_SQLITE, 'usocket'];
 

@@ -26,6 +26,7 @@ import { FrameMaskedCapture } from './capture/FrameMaskedCapture';
 import { X11Windows } from './x11/X11Windows';
 import { X11Overlay } from './x11/X11Overlay';
 import { openWayland } from './wayland/WaylandBackend';
+import { isWaylandSession } from '../common/waylandSession';
 
 /** What is shared: the live area, the sharer's choice, and switching it where the platform can. */
 export interface SharedScreen {
@@ -67,7 +68,7 @@ export type BackendKind = 'x11' | 'libnut' | 'wayland';
 export function chooseBackend(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): BackendKind {
   if (platform === 'win32' || platform === 'darwin') return 'libnut';
   // Under Wayland an X display (Xwayland) shows only X clients: the screen comes through the desktop portal.
-  if (env.XDG_SESSION_TYPE === 'wayland' || env.WAYLAND_DISPLAY) return 'wayland';
+  if (isWaylandSession(env)) return 'wayland';
   if (!env.DISPLAY) {
     throw new HostError('ERR_PLATFORM_UNSUPPORTED', 'No X11 display (DISPLAY is not set): screen sharing is not supported in this session yet.');
   }

@@ -8,6 +8,7 @@ import { VoiceTexts } from '../audio/VoiceTexts';
 import type { ChatEntry, SessionRole } from '../protocol/webview';
 import type { StoredSession } from '../session/ChatLog';
 import { SessionTexts as T } from '../session/SessionTexts';
+import { sharerStopKey } from '../common/waylandSession';
 
 export interface TimeSpan {
   readonly from: number;
@@ -56,7 +57,7 @@ export function buildSessionRecord(stored: StoredSession, fallbackMyName: string
 
   const consentGiven = new Set(sharer ? [T.consentGiven(peer)] : []);
   const consentRefused = new Set(sharer ? [T.consentRefused(peer)] : [T.peerRefusedConsent(peer)]);
-  const controlStart = new Set([T.controlGrantedHelper(peer), T.controlGrantedSharer(peer)]);
+  const controlStart = new Set([T.controlGrantedHelper(peer), T.controlGrantedSharer(peer), T.controlGrantedSharer(peer, sharerStopKey('linux', { XDG_SESSION_TYPE: 'wayland' }))]);
   const controlEnd = new Set([T.controlEndedByEscape(peer), T.controlEndedByEscapeSharer, T.controlEnded(peer), T.controlEnded(me), T.controlEnded('You'), T.controlEndedByLoss]);
   const controlRefused = new Set([T.controlNotAllowed, T.controlNotAllowedSharer(peer), T.controlDeclined(peer), T.controlDeclinedSharer(peer)]);
   const voiceStart = new Set([VoiceTexts.started(peer)]);

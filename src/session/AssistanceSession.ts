@@ -14,6 +14,7 @@ import type { ChatEntry, ControlPhase, SessionPhase, SessionRole, SessionView } 
 import { HISTORY_MAX_ENTRIES } from '../protocol/webview';
 import { Emitter } from '../common/lifecycle';
 import { SessionTexts as T } from './SessionTexts';
+import { sharerStopKey } from '../common/waylandSession';
 
 /** How long both sides try to recover a lost peer connection before the session ends. */
 export const REJOIN_WINDOW_MS = 60_000;
@@ -305,7 +306,7 @@ export class AssistanceSession {
   grantControl(): void {
     this.moveControl('grantControl', 'requested', 'granted');
     this._controlEndsAt = undefined;
-    this.status(this.role === 'helper' ? T.controlGrantedHelper(this.peerName) : T.controlGrantedSharer(this.peerName));
+    this.status(this.role === 'helper' ? T.controlGrantedHelper(this.peerName) : T.controlGrantedSharer(this.peerName, sharerStopKey()));
     if (this.role === 'helper') this.status(T.controlMouseAdvice);
     this.changed();
   }

@@ -7,6 +7,7 @@ import { ClipboardTexts as C } from './ClipboardTexts';
 import { DEFAULT_CONTROL_TIME_LIMITS, timeLimitText } from './ControlTimeLimits';
 import type { ControlAnswer, SharerPrompts } from './SharerSession';
 import { SessionTexts as T } from './SessionTexts';
+import { sharerStopKey } from '../common/waylandSession';
 
 export class ConsentPrompts implements SharerPrompts {
   async askConsent(helperName: string): Promise<boolean> {
@@ -25,7 +26,7 @@ export class ConsentPrompts implements SharerPrompts {
 
   /** No (the default: Enter picks it), then Yes for each time limit (5, 15 or 30 minutes by default) or until stopped, or in one window only; the detail asks to compare the verification code first. */
   async askControl(helperName: string, info: { verificationCode?: string; timeLimits?: readonly number[] }): Promise<ControlAnswer> {
-    const detail = [info.verificationCode ? T.verificationPrompt(helperName, info.verificationCode) : undefined, T.controlQuestionDetail].filter(Boolean).join('\n\n');
+    const detail = [info.verificationCode ? T.verificationPrompt(helperName, info.verificationCode) : undefined, T.controlQuestionDetail(sharerStopKey())].filter(Boolean).join('\n\n');
     const choices = new Map<string, ControlAnswer>([
       ...(info.timeLimits ?? DEFAULT_CONTROL_TIME_LIMITS).map((minutes): [string, ControlAnswer] => [`Allow for ${timeLimitText(minutes)}`, { minutes }]),
       ['Allow Until Stopped', true],

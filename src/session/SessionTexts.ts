@@ -26,7 +26,8 @@ export const SessionTexts = {
     `${helper} asked to take control. Remote Control of this computer is not allowed (setting "Remote Assist: Allow Remote Control").`,
   controlRequested: (sharer: string) => `Waiting for ${sharer} to allow you to take control…`,
   controlQuestion: (helper: string) => `${helper} would like to share control of your computer to help solve the problem. Do you want to allow ${helper} to share control?`,
-  controlQuestionDetail: 'To stop control at any time, press ESC or choose Stop Control.',
+  /** `stopKey`: the sharer's own stop key (sharerStopKey: ESC, or on Wayland VS Code's keybinding). */
+  controlQuestionDetail: (stopKey = 'ESC') => `To stop control at any time, press ${stopKey} or choose Stop Control.`,
   /** The control question's third answer: yes, inside one window only. */
   oneWindow: 'One Window…',
   pickControlWindow: 'Which window may the helper control? Input anywhere else is refused.',
@@ -39,7 +40,7 @@ export const SessionTexts = {
   controlGrantedHelper: (sharer: string) => `${sharer} has allowed you to share control. Click the remote desktop to type; ${sharer} can stop it with ESC.`,
   /** The seed's advice to the helper when control starts. */
   controlMouseAdvice: 'It is recommended that the remote user does not use the mouse while you control the computer.',
-  controlGrantedSharer: (helper: string) => `${helper} is sharing control of your computer. Press ESC or choose Stop Control to stop.`,
+  controlGrantedSharer: (helper: string, stopKey = 'ESC') => `${helper} is sharing control of your computer. Press ${stopKey} or choose Stop Control to stop.`,
   controlEndedByEscape: (sharer: string) => `${sharer} pressed ESC: control ended.`,
   controlEndedByEscapeSharer: 'You pressed ESC: control ended.',
   controlEnded: (by: string) => `${by} stopped control.`,
@@ -69,7 +70,7 @@ export const SessionTexts = {
   statusBarPaused: 'Sharing paused',
   statusBarScreenHidden: 'Screen hidden by a Windows security prompt',
   statusBarSharing: (helper: string) => `${helper} is viewing your screen`,
-  statusBarControl: (helper: string) => `${helper} is in control — ESC to stop`,
+  statusBarControl: (helper: string, stopKey = 'ESC') => `${helper} is in control — ${stopKey.replace(/ in VS Code$/, '')} to stop`,
   statusBarViewing: (sharer: string) => `Viewing ${sharer}'s screen`,
   statusBarControlling: (sharer: string) => `Controlling ${sharer}'s computer`,
   qualityRequested: (helper: string, preset: string) => `${helper} asked for ${preset} quality.`,

@@ -1,11 +1,12 @@
 /**
  * While the helper controls this machine the sharer gets a notification naming the helper and how to stop
- * (ESC or Stop Control), besides the status bar item.
+ * (ESC — on Wayland VS Code's Ctrl+Alt+End — or Stop Control), besides the status bar item.
  */
 import * as vscode from 'vscode';
 import type { IDisposable } from '../common/lifecycle';
 import type { SessionCoordinator } from '../session/SessionCoordinator';
 import { SessionTexts as T } from '../session/SessionTexts';
+import { sharerStopKey } from '../common/waylandSession';
 
 export class ControlNotice implements vscode.Disposable {
   private sessionListener: IDisposable | undefined;
@@ -19,7 +20,7 @@ export class ControlNotice implements vscode.Disposable {
       this.sessionListener = active.model.onDidChange((view) => {
         const granted = view.control === 'granted';
         if (granted && !wasGranted) {
-          void vscode.window.showWarningMessage(T.controlGrantedSharer(view.peerName), 'Stop Control').then((choice) => {
+          void vscode.window.showWarningMessage(T.controlGrantedSharer(view.peerName, sharerStopKey()), 'Stop Control').then((choice) => {
             if (choice && active.model.control === 'granted') active.stopControl();
           });
         }

@@ -9,6 +9,7 @@ import { DisposableStore, type IDisposable } from '../common/lifecycle';
 import type { ActiveSession } from '../session/ActiveSession';
 import type { SessionCoordinator } from '../session/SessionCoordinator';
 import { SessionTexts as T } from '../session/SessionTexts';
+import { sharerStopKey } from '../common/waylandSession';
 
 export class SessionStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('remoteAssist.status', vscode.StatusBarAlignment.Left, 100);
@@ -51,8 +52,8 @@ export class SessionStatusBar implements vscode.Disposable {
     const peer = s.peerName;
     this.item.backgroundColor = undefined;
     if (s.role === 'sharer' && s.control === 'granted') {
-      this.item.text = `$(remote) ${T.statusBarControl(peer)}${countdown(s.controlEndsAt)}`;
-      this.item.tooltip = `${peer} controls your mouse and keyboard. Press ESC or click here (Stop Control) to stop.`;
+      this.item.text = `$(remote) ${T.statusBarControl(peer, sharerStopKey())}${countdown(s.controlEndsAt)}`;
+      this.item.tooltip = `${peer} controls your mouse and keyboard. Press ${sharerStopKey()} or click here (Stop Control) to stop.`;
       this.item.command = 'remoteAssist.stopControl';
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
     } else if (s.phase !== 'connected') {

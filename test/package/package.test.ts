@@ -11,6 +11,11 @@ import { tmpdir } from 'os';
 import { join, relative } from 'path';
 import { binaryMachines } from '../../scripts/package/machine';
 import { machinesFor, Target, TARGETS } from '../../scripts/package/targets';
+import { near, TestSession } from '../host/support/session';
+import { until } from '../host/support/poll';
+import { HeadlessGnome } from '../wayland/support/HeadlessGnome';
+import { LocalUser } from '../wayland/support/LocalUser';
+import { WaylandTestDisplay } from '../wayland/support/WaylandSharing';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -21,7 +26,7 @@ function walk(dir: string): string[] {
 describe('npm run package -- --target <platform>', function () {
   this.timeout(600_000);
   let scratch: string;
-  const reports = new Map<Target, { vsix: string; bytes: number; voiceBinary: boolean }>();
+  const reports = new Map<Target, { vsix: string; bytes: number; voiceBinary: boolean; portalSocketBinary: boolean }>();
   const unpacked = new Map<Target, string>();
 
   before(function () {
@@ -29,7 +34,7 @@ describe('npm run package -- --target <platform>', function () {
     // the README's command, as written
     const out = execFileSync('npm', ['run', 'package', '--', '--target', 'all'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     for (const line of out.split('\n').filter((l) => l.startsWith('{'))) {
-      const report = JSON.parse(line) as { target: Target; vsix: string; bytes: number; voiceBinary: boolean };
+      const report = JSON.parse(line) as { target: Target; vsix: string; bytes: number; voiceBinary: boolean; portalSocketBinary: boolean };
       reports.set(report.target, report);
       const dir = join(scratch, report.target);
       execFileSync('unzip', ['-q', report.vsix, '-d', dir]);
@@ -107,6 +112,41 @@ describe('npm run package -- --target <platform>', function () {
       const api = new RtAudio(4).getApi();
       process.stdout.write(JSON.stringify({ ...row, api })); process.exit(0);`;
     assert.strictEqual(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }), '{"answer":42,"api":"Pulse"}');
+  });
+
+  it('linux: usocket (the Wayland portal\'s descriptor passing) is in the package, with its binary where it was built here', function () {
+    for (const target of ['linux-x64', 'linux-arm64'] as const) {
+      const files = walk(unpacked.get(target)!).map((f) => relative(unpacked.get(target)!, f));
+      assert.ok(files.includes('node_modules/usocket/index.js'), `${target}: usocket's loader`);
+      assert.deepStrictEqual(files.filter((f) => /^node_modules\/(nan|node-gyp)\/|^node_modules\/usocket\/src\//.test(f)), [], `${target}: usocket's build tools`);
+      // usocket has no prebuilt binaries: arm64's package goes without (its host reads the default PipeWire socket)
+      assert.strictEqual(reports.get(target)!.portalSocketBinary, target === 'linux-x64');
+      assert.strictEqual(files.includes('node_modules/usocket/build/Release/uwrap.node'), target === 'linux-x64', `${target}: usocket binary`);
+    }
+    for (const target of ['darwin-x64', 'darwin-arm64', 'win32-x64'] as const) assert.ok(!existsSync(join(unpacked.get(target)!, 'node_modules/usocket')), `${target}: usocket`);
+  });
+
+  it('linux-x64: the unpacked host bundle shares a Wayland desktop through the portal on the portal\'s own PipeWire connection', async function () {
+    const gnome = await HeadlessGnome.start('wl-packaged');
+    const display = new WaylandTestDisplay(gnome);
+    let user: LocalUser | undefined;
+    let session: TestSession | undefined;
+    try {
+      gnome.spawn('/usr/bin/python3', [join(ROOT, 'test', 'wayland', 'support', 'paint.py')]);
+      user = await LocalUser.sitDown(gnome);
+      await until('the paint client on the screen', async () => near(await user!.colorAt(300, 160), [220, 40, 40], 10));
+      const opening = TestSession.open(display, undefined, {}, { hostScript: join(unpacked.get('linux-x64')!, 'dist', 'host.js') });
+      await user.allowScreenShare();
+      session = await opening;
+      await until('the viewer to show the paint client', async () => near(await session!.color(300, 160, 40, 40), [220, 40, 40]));
+      // The host's stream reader is on the descriptor the portal passed over D-Bus (usocket), not the default socket.
+      const readers = gnome.processes('gst-launch-1.0').filter((args) => args.includes('pipewiresrc'));
+      assert.ok(readers.some((args) => args.includes('fd=3')), `the host's reader: ${JSON.stringify(readers)}`);
+    } finally {
+      await session?.close();
+      user?.leave();
+      await gnome.stop();
+    }
   });
 
   it('refuses a platform it has no binaries for, saying which ones it builds', function () {

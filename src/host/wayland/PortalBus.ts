@@ -19,6 +19,9 @@ export class PortalBus extends Disposable {
   private readonly _onSessionClosed = this.register(new Emitter<string>());
   /** A portal session ended from the portal's side (the user stopped sharing, the compositor went away). */
   readonly onSessionClosed = this._onSessionClosed.event;
+  private readonly _onSignal = this.register(new Emitter<dbus.Message>());
+  /** Signals of the portal that subscribe() asked for (GlobalShortcuts.Activated). */
+  readonly onSignal = this._onSignal.event;
   private readonly pending = new Map<string, { resolve: (results: PortalOptions) => void; reject: (err: Error) => void; what: string }>();
   private tokens = 0;
 
@@ -32,6 +35,9 @@ export class PortalBus extends Disposable {
   /** Connects to the session bus named by DBUS_SESSION_BUS_ADDRESS and listens for portal answers. */
   static async connect(address: string | undefined): Promise<PortalBus> {
     if (!address) throw new HostError('ERR_PORTAL', 'No D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set): the desktop portal cannot be reached to share a Wayland screen.');
+    if (!usocketLoads() && !reachableWithoutUsocket(address)) {
+      throw new HostError('ERR_PORTAL', `The D-Bus session bus is on an abstract socket (${address.split(',')[0]}), which needs usocket, and its binary is missing from this installation: reinstall the extension's package for this platform, or start the session with a path-based bus (systemd's, at $XDG_RUNTIME_DIR/bus).`);
+    }
     const bus = dbus.sessionBus({ busAddress: address, negotiateUnixFd: true } as dbus.SessionBusOptions);
     await new Promise<void>((resolve, reject) => {
       bus.once('connect', () => resolve());
@@ -46,6 +52,11 @@ export class PortalBus extends Disposable {
       portal.dispose();
       throw err;
     }
+  }
+
+  /** Delivers the portal's `member` signals of `iface` through onSignal from now on. */
+  async subscribe(iface: string, member: string): Promise<void> {
+    await this.callBus('AddMatch', `type='signal',sender='${PORTAL_NAME}',interface='${iface}',member='${member}'`);
   }
 
   /** An interface's version property, or a clear error when the portal or the interface is missing. */
@@ -109,7 +120,7 @@ export class PortalBus extends Disposable {
   private onMessage(message: dbus.Message): void {
     if (message.type !== dbus.MessageType.SIGNAL || !message.path) return;
     if (message.interface === 'org.freedesktop.portal.Session' && message.member === 'Closed') return this._onSessionClosed.fire(message.path);
-    if (message.interface !== 'org.freedesktop.portal.Request' || message.member !== 'Response') return;
+    if (message.interface !== 'org.freedesktop.portal.Request' || message.member !== 'Response') return this._onSignal.fire(message);
     const pending = this.pending.get(message.path);
     if (!pending) return;
     this.pending.delete(message.path);
@@ -136,4 +147,26 @@ function portalError(err: unknown, what: string): HostError {
     return new HostError('ERR_PORTAL', `The desktop portal does not offer ${what} (${text}): its backend for this desktop cannot share the screen.`);
   }
   return new HostError('ERR_PORTAL', `The desktop portal failed at ${what}: ${text}`);
+}
+
+/**
+ * Whether usocket (dbus-next's socket with descriptor passing) loads here: a Linux .vsix built on another
+ * machine has no binary for it, and one built for Node may not load in another runtime (desktop VS Code's Electron).
+ */
+function usocketLoads(): boolean {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('usocket');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Without usocket dbus-next falls back to Node's own socket for a `path=` address (systemd's session bus), but
+ * cannot open an `abstract=` one (Node pads the name): an address of abstract sockets only is refused clearly.
+ */
+export function reachableWithoutUsocket(address: string): boolean {
+  return address.split(';').some((entry) => !/^unix:(?:.*,)?abstract=/.test(entry));
 }

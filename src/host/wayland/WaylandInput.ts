@@ -8,6 +8,7 @@ import { PointerButton } from '../../protocol/peer';
 import { HeldInput } from '../input/HeldInput';
 import { InputInjector } from '../input/InputInjector';
 import { KEYSYM, mapKey } from '../input/keysyms';
+import { completesStopChord } from '../input/stopChord';
 import { RemoteDesktopSession } from './RemoteDesktopSession';
 
 /** linux/input-event-codes.h */
@@ -55,6 +56,8 @@ export class WaylandInput extends HeldInput<number, number> implements InputInje
     }
     const mapped = mapKey(code, key);
     if (!mapped) return false;
+    // Ctrl+Alt+End is the sharer's way to stop control here (see stopChord): refused from the helper.
+    if (completesStopChord(this.heldKeys.values(), mapped.keysym)) return false;
     const previous = this.heldKeys.get(id);
     // A repeated keydown: a held modifier stays; another key is released and pressed again (it types again).
     if (previous === mapped.keysym && mapped.modifier) return true;

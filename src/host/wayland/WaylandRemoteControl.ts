@@ -3,11 +3,11 @@
  * (the portal asks the sharer once more, at system level, whether to allow remote interaction) and closed when
  * control ends, so the desktop's own "being controlled" indicator is on exactly while the helper controls.
  *
- * The local ESC: a Wayland client cannot watch the keyboard outside its own windows (no global hooks; the
- * GlobalShortcuts portal binds shortcuts, not a plain ESC, and Debian 12's portal lacks it). What the sharer
- * has instead is the desktop's indicator of the remote session — GNOME's Stop button — which ends the portal
- * session; that end revokes control here, as ESC does on X11, within the Closed signal's delivery. So does
- * an input call the portal refuses (its backend or the compositor's session went away without a Closed).
+ * The local ESC: a Wayland client cannot watch the keyboard outside its own windows (no global hooks). What the
+ * sharer has instead: Ctrl+Alt+End — VS Code's Stop Control keybinding, and a desktop-wide shortcut where the
+ * portal offers GlobalShortcuts (StopShortcut, bound when control first starts) — and the desktop's indicator of
+ * the remote session (GNOME's Stop button), which ends the portal session; either revokes control here, as ESC
+ * does on X11. So does an input call the portal refuses (its backend or the compositor's session went away).
  */
 import { Disposable, Emitter, IDisposable } from '../../common/lifecycle';
 import { EscapeWatcher } from '../input/EscapeWatcher';
@@ -15,6 +15,7 @@ import { HostError } from '../HostError';
 import { PortalBus } from './PortalBus';
 import { RemoteDesktopSession } from './RemoteDesktopSession';
 import { RestoreTokenFile } from './RestoreTokenFile';
+import { StopShortcut } from './StopShortcut';
 import { WaylandInput } from './WaylandInput';
 
 export class WaylandRemoteControl extends Disposable implements EscapeWatcher {
@@ -28,6 +29,10 @@ export class WaylandRemoteControl extends Disposable implements EscapeWatcher {
   private listeners: IDisposable[] = [];
   /** Bumped by stop(): a session that finishes opening after control ended is closed at once. */
   private generation = 0;
+  /** Control is on (granted, until stop() or its end). */
+  private active = false;
+  /** The desktop-wide stop shortcut: bound once, when control first starts (undefined: not offered, or refused). */
+  private shortcut: Promise<StopShortcut | undefined> | undefined;
 
   constructor(
     private readonly bus: PortalBus,
@@ -37,11 +42,13 @@ export class WaylandRemoteControl extends Disposable implements EscapeWatcher {
     super();
     this.register(input);
     this.register({ dispose: () => this.closeSession() });
+    this.register({ dispose: () => void this.shortcut?.then((s) => s?.dispose()) });
   }
 
   start(): void {
     if (this.session || this.isDisposed) return;
     this.input.forgetInjectedEscapes();
+    this.active = true;
     const generation = ++this.generation;
     RemoteDesktopSession.open(this.bus, this.tokens.read()).then(
       (session) => {
@@ -55,9 +62,12 @@ export class WaylandRemoteControl extends Disposable implements EscapeWatcher {
         };
         this.listeners = [session.onClosed(() => this.ended()), session.onError(failed)];
         this.input.session = session;
+        // After the portal's dialog, so that a desktop asking to confirm the shortcut does so on its own.
+        this.bindShortcut();
       },
       (err: HostError) => {
         if (generation !== this.generation || this.isDisposed) return;
+        this.active = false;
         this._onError.fire(err);
         this._onEscape.fire();
       },
@@ -65,12 +75,26 @@ export class WaylandRemoteControl extends Disposable implements EscapeWatcher {
   }
 
   stop(): void {
+    this.active = false;
     this.generation++;
     this.closeSession();
   }
 
-  /** The portal closed the session under us (the sharer pressed Stop on the desktop's indicator). */
+  private bindShortcut(): void {
+    if (this.shortcut) return;
+    // Where it cannot be bound the sharer still has VS Code's keybinding and Stop Control (the texts name them).
+    this.shortcut = StopShortcut.open(this.bus).catch(() => undefined);
+    void this.shortcut.then((shortcut) => {
+      if (!shortcut) return;
+      if (this.isDisposed) return shortcut.dispose();
+      shortcut.onActivated(() => this.active && this.ended());
+    });
+  }
+
+  /** The portal closed the session under us (the sharer pressed Stop on the desktop's indicator), or the sharer's stop shortcut. */
   private ended(): void {
+    this.active = false;
+    this.generation++;
     this.closeSession();
     this._onEscape.fire();
   }

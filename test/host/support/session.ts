@@ -95,16 +95,19 @@ export class TestSession {
     readonly viewer: ViewerPage,
   ) {}
 
-  /** `where`: launchers that run the host's node and the viewer's Chromium elsewhere (network lab namespaces). */
+  /**
+   * `where`: launchers that run the host's node and the viewer's Chromium elsewhere (network lab namespaces),
+   * and the host bundle to run (default: this checkout's, built for the tests; a packaged one's `dist/host.js`).
+   */
   static async open(
     display: TestDisplay,
     quality: Quality = TEST_QUALITY,
     extraEnv: NodeJS.ProcessEnv = {},
-    where: { nodePath?: string; chromiumPath?: string } = {},
+    where: { nodePath?: string; chromiumPath?: string; hostScript?: string } = {},
     /** More of the start command (redaction rules, …). */
     start: Omit<StartOptions, 'quality'> = {},
   ): Promise<TestSession> {
-    const hostScript = await buildHost();
+    const hostScript = where.hostScript ?? (await buildHost());
     const viewer = await openViewerPage({ width: display.x.width, height: display.x.height }, where.chromiumPath);
     // RA_DEBUG=1 shows the host's log while debugging a test.
     const logger = process.env.RA_DEBUG ? { debug: console.log, info: console.log, warn: console.log, error: console.log } : undefined;

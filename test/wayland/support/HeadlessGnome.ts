@@ -5,7 +5,7 @@
  * private HOME and XDG_RUNTIME_DIR and is killed by stop(), process group by process group.
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { until } from '../../host/support/poll';
@@ -66,6 +66,25 @@ export class HeadlessGnome {
     child.stderr?.setEncoding('utf8').on('data', (text: string) => process.env.RA_DEBUG && process.stderr.write(`[${command}] ${text}`));
     this.children.push(child);
     return child;
+  }
+
+  /**
+   * The arguments of every process of `command` running in this desktop (its XDG_RUNTIME_DIR), read from /proc:
+   * which PipeWire connection a host's stream reader is on shows in them (`fd=3`: the portal's own).
+   */
+  processes(command: string): string[][] {
+    const mine = `XDG_RUNTIME_DIR=${this.runtimeDir}`;
+    const found: string[][] = [];
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+        if (path.basename(args[0] ?? '') !== command) continue;
+        if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(mine)) found.push(args);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return found;
   }
 
   async stop(): Promise<void> {
