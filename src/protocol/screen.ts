@@ -250,7 +250,7 @@ function checkRect(rect: Rect, screen: { width: number; height: number }): void 
   }
 }
 
-/** Viewer → host, JSON. */
+/** Viewer → host: an ack in binary (encodeScreenAck, 13 bytes; the JSON form is still accepted), a refresh in JSON. */
 export const ScreenViewerMessage = z.discriminatedUnion('type', [
   /**
    * Update `seq` is painted: the host may send more (it keeps only a few updates in flight). `heldMs`: how

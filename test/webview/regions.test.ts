@@ -8,7 +8,7 @@ import assert from 'assert';
 import Peer from 'simple-peer';
 import * as zlib from 'zlib';
 import { PEER_CHANNELS } from '../../src/protocol/peer';
-import { encodeMode, encodeReset, encodeUpdate, ScreenOp } from '../../src/protocol/screen';
+import { encodeMode, encodeReset, encodeUpdate, parseScreenAck, ScreenOp } from '../../src/protocol/screen';
 import { wrtc } from '../../src/host/wrtc';
 import { openViewerPage, ViewerPage } from '../../bench/host/viewerBrowser';
 import { until } from '../host/support/poll';
@@ -40,7 +40,8 @@ class RegionsSharer {
       const channel = pc.createDataChannel(spec.label, { negotiated: true, id: spec.id, ordered: spec.ordered });
       this.channels.set(spec.label, channel);
       channel.onmessage = (e: MessageEvent) => {
-        const message = JSON.parse(String(e.data)) as { type: string; seq?: number; heldMs?: unknown };
+        // the viewer acks in 13 binary bytes; refreshes and input are JSON
+        const message = (typeof e.data === 'string' ? JSON.parse(e.data) : parseScreenAck(e.data as ArrayBuffer)) as { type: string; seq?: number; heldMs?: unknown };
         if (spec.label === 'screen' && message.type === 'ack') {
           this.acks.push(message.seq as number);
           this.held.push(message.heldMs);
