@@ -4,6 +4,7 @@ import { AUDIO_ERROR_HINTS, AudioErrorCode } from '../common/audio/AudioError';
 export const VoiceTexts = {
   notConnected: 'Start Talking is available once you are connected.',
   notTalking: 'There is no voice conversation to mute.',
+  answerTheQuestion: (peer: string) => `${peer} asked to talk with you: answer that question to start talking.`,
   askToTalk: (peer: string) => `${peer} wants to start a voice conversation. Do you want to accept?`,
   asking: (peer: string) => `Waiting for ${peer} to accept the voice conversation…`,
   started: (peer: string) => `Voice conversation with ${peer} started.`,

@@ -2,10 +2,12 @@
 import type { ActiveSession } from '../session/ActiveSession';
 import { VoiceTexts } from './VoiceTexts';
 
-/** What the Start Talking button does with a session: start when idle, otherwise stop. */
+/** What the Start Talking button does with a session: start when idle, stop while asking or talking; while asked, say where to answer. */
 export function toggleTalking(session: ActiveSession): string | undefined {
   const talk = session.talk;
   if (!talk || session.model.phase !== 'connected') return VoiceTexts.notConnected;
+  // The other side asked: the open question is where this user answers (stopping here would decline unseen).
+  if (talk.current.phase === 'asked') return VoiceTexts.answerTheQuestion(session.model.peerName);
   if (talk.current.phase === 'idle') talk.start();
   else talk.stop();
   return undefined;

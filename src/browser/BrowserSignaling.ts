@@ -29,10 +29,10 @@ function randomId(bytes: number): string {
 }
 
 export class BrowserSignaling implements IDisposable {
-  private readonly _onSignal = new Emitter<{ sessionId: string; payload: string }>();
-  readonly onSignal = this._onSignal.event;
-  private readonly _onSessionEnded = new Emitter<{ sessionId: string; reason: SessionEndReason }>();
-  readonly onSessionEnded = this._onSessionEnded.event;
+  private readonly _onDidReceiveSignal = new Emitter<{ sessionId: string; payload: string }>();
+  readonly onDidReceiveSignal = this._onDidReceiveSignal.event;
+  private readonly _onDidEndSession = new Emitter<{ sessionId: string; reason: SessionEndReason }>();
+  readonly onDidEndSession = this._onDidEndSession.event;
   private readonly _onClosed = new Emitter<void>();
   /** The server connection closed (the page does not reconnect: the peer connection carries the session on). */
   readonly onClosed = this._onClosed.event;
@@ -84,8 +84,8 @@ export class BrowserSignaling implements IDisposable {
 
   dispose(): void {
     this.socket.close();
-    this._onSignal.dispose();
-    this._onSessionEnded.dispose();
+    this._onDidReceiveSignal.dispose();
+    this._onDidEndSession.dispose();
     this._onClosed.dispose();
   }
 
@@ -112,10 +112,10 @@ export class BrowserSignaling implements IDisposable {
     }
     switch (message.type) {
       case 'signalReceived':
-        this._onSignal.fire({ sessionId: message.sessionId, payload: message.payload });
+        this._onDidReceiveSignal.fire({ sessionId: message.sessionId, payload: message.payload });
         return;
       case 'sessionEnded':
-        this._onSessionEnded.fire({ sessionId: message.sessionId, reason: message.reason });
+        this._onDidEndSession.fire({ sessionId: message.sessionId, reason: message.reason });
         return;
       case 'contacts':
       case 'presence':

@@ -48,14 +48,18 @@ export interface ResumedFrom {
   readonly epoch: number;
 }
 
-/** Display name and logging shared by both sides. */
-export interface SessionContext {
+/** What a session needs from where it runs, in the extension or in the browser page. */
+export interface SideContext {
   readonly myName: string;
-  readonly historyDir: string;
   /** How long a lost connection may take to come back (default REJOIN_WINDOW_MS, 60 s). */
   readonly rejoinWindowMs?: number;
   /** Helper: how long to wait for the sharer's side to answer Take Control before giving up (default 150 s). */
   readonly controlAnswerMs?: number;
+}
+
+/** Display name, history folder and timings of a session in the extension. */
+export interface SessionContext extends SideContext {
+  readonly historyDir: string;
   /** The sharer's question and grant timings (defaults in SharerSession's DEFAULT_SHARER_TIMING); tests shorten them. */
   readonly sharerTiming?: Partial<import('./SharerSession').SharerTiming>;
 }

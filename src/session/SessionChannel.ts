@@ -8,7 +8,10 @@ import type { SessionEndReason } from '../protocol/network';
 import { RELAY_MESSAGE_MAX_BYTES, RelayMessage } from '../protocol/relay';
 import { decodeMessage, ProtocolError } from '../protocol/validate';
 import { IDisposable, DisposableStore, Emitter } from '../common/lifecycle';
-import { Logger } from '../common/logger';
+import type { Logger } from '../common/logger';
+
+/** The part of an assistance-network connection a session uses (the extension's NetworkClient, or the page's BrowserSignaling). */
+export type SignalingClient = Pick<NetworkClient, 'onDidReceiveSignal' | 'onDidEndSession' | 'sendSignal' | 'endSession'>;
 
 export class SessionChannel implements IDisposable {
   private readonly _onMessage = new Emitter<RelayMessage>();
@@ -20,7 +23,7 @@ export class SessionChannel implements IDisposable {
   private ended = false;
 
   constructor(
-    private readonly client: NetworkClient,
+    private readonly client: SignalingClient,
     readonly sessionId: string,
     private readonly log: Logger,
   ) {

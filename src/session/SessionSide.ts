@@ -1,20 +1,18 @@
 /**
  * What both sides of a session share: the model and its history, the relay channel to the other side,
  * ending exactly once (whoever ends it) with every resource released, and the rejoin window: a lost peer
- * connection leaves the session `reconnecting` for up to REJOIN_WINDOW_MS, then it ends.
+ * connection leaves the session `reconnecting` for up to REJOIN_WINDOW_MS, then it ends. Runtime-neutral (the
+ * browser page's helper uses it too): the model, with or without a history file, is built by the caller.
  */
 import { DisposableStore, Emitter } from '../common/lifecycle';
-import { Logger } from '../common/logger';
-import type { NetworkClient } from '../network/NetworkClient';
+import type { Logger } from '../common/logger';
 import type { ConnectionPath, IceServer } from '../protocol/ice';
 import type { Session } from '../protocol/network';
 import type { RelayMessage } from '../protocol/relay';
 import type { SessionEndReason } from '../protocol/network';
-import { join } from 'path';
-import { AssistanceSession, REJOIN_WINDOW_MS } from './AssistanceSession';
-import type { ResumedFrom, SessionContext } from './ActiveSession';
-import { ChatLog, chatLogFileName } from './ChatLog';
-import { SessionChannel } from './SessionChannel';
+import { type AssistanceSession, REJOIN_WINDOW_MS } from './AssistanceSession';
+import type { ResumedFrom, SideContext } from './ActiveSession';
+import { SessionChannel, type SignalingClient } from './SessionChannel';
 import { SessionTexts as T } from './SessionTexts';
 
 /** How long a window going away waits for the server to take its 'away' notice. */
@@ -42,23 +40,13 @@ export abstract class SessionSide {
 
   constructor(
     session: Session,
-    client: NetworkClient,
-    role: 'sharer' | 'helper',
-    protected readonly ctx: SessionContext,
+    client: SignalingClient,
+    model: AssistanceSession,
+    protected readonly ctx: SideContext,
     protected readonly log: Logger,
     resumed?: ResumedFrom,
   ) {
-    const peerName = session.peer.displayName;
-    // After a window reload the history so far comes back from this session's log, which goes on growing.
-    const restored = resumed ? ChatLog.read(join(ctx.historyDir, chatLogFileName(session.id)))?.entries : undefined;
-    this.model = new AssistanceSession({
-      sessionId: session.id,
-      role,
-      peerName,
-      sink: ChatLog.open(ctx.historyDir, { kind: 'session', sessionId: session.id, role, peerName, startedAt: session.startedAt }),
-      restored,
-      resumed: resumed !== undefined,
-    });
+    this.model = model;
     this.epoch = resumed?.epoch ?? 0;
     this.iceServers = session.iceServers;
     this.channel = this.store.add(new SessionChannel(client, session.id, log));

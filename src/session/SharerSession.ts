@@ -24,6 +24,7 @@ import type { ControlReason } from '../protocol/host';
 import { ControlEndedBy, SessionError } from './AssistanceSession';
 import type { ResumedFrom, SessionContext, SuspendableSession } from './ActiveSession';
 import { cappedPreset, QualityPreset, qualityFor } from './QualityPresets';
+import { recordedSessionModel } from './recordedSessionModel';
 import { SessionSide } from './SessionSide';
 import { SessionTexts as T } from './SessionTexts';
 
@@ -130,7 +131,7 @@ export class SharerSession extends SessionSide implements SuspendableSession {
     private readonly filesFactory?: FilesFactory,
     private readonly resumed?: ResumedFrom,
   ) {
-    super(session, client, 'sharer', ctx, log, resumed);
+    super(session, client, recordedSessionModel(session, 'sharer', ctx.historyDir, resumed), ctx, log, resumed);
     this.helper = T.vouchedName(session.peer);
     this.timing = { ...DEFAULT_SHARER_TIMING, ...ctx.sharerTiming };
     this.clipboard = new SharerClipboard(session.peer.displayName, (line) => this.guard('clipboard', () => this.model.note(line)), log);

@@ -6,7 +6,7 @@
 import { DisposableStore } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import type { ActiveSession } from '../session/ActiveSession';
-import type { ViewerReport } from '../session/HelperSession';
+import type { ViewerReport } from '../session/HelperSide';
 import { ChatEntry, ExtensionMessage, RequestId, SessionView, ToolbarAction, WebviewMessage } from '../protocol/webview';
 import { parseMessage, ProtocolError } from '../protocol/validate';
 

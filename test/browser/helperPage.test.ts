@@ -338,6 +338,9 @@ describe('Help from any browser (server page + host on Xvfb + plain Chromium pag
     aliceTalk!.start();
     await page.locator('.talk-offer').waitFor();
     assert.match((await page.locator('.talk-offer p').textContent())!, /^Alice wants to start a voice conversation\. Do you want to accept\?$/);
+    // While the question is open, Start Talking waits for Bob's answer there (it no longer declines unseen).
+    await until(() => talk.evaluate((e) => (e as HTMLElement & { disabled: boolean }).disabled), 'Start Talking waiting for Bob\'s answer');
+    assert.ok((await talk.textContent())?.includes('Start Talking'));
     await page.screenshot({ path: join(SHOTS, 'talk-question.png') });
     await page.locator('.talk-accept').click();
     await until(() => aliceTalk!.current.live, 'Alice\'s audio live', 30_000);

@@ -189,7 +189,7 @@ describe('Remote Assistance panel (headless Chromium, real WebRTC)', function ()
     await h.send({ type: 'reply', requestId: stop.requestId, ok: true });
   });
 
-  it('shows the talk state: Stop Talking while talking, Mute/Unmute and both level meters only then', async () => {
+  it('shows the talk state: Start Talking waits while the other side asks, Stop Talking while talking, Mute/Unmute and both level meters only then', async () => {
     const talkButton = h.page.locator('vscode-button[data-action="startTalking"]');
     const mute = h.page.locator('vscode-button[data-action="toggleMute"]');
     const levels = h.page.locator('.talk-levels');
@@ -202,8 +202,19 @@ describe('Remote Assistance panel (headless Chromium, real WebRTC)', function ()
     assert.strictEqual(await mute.isVisible(), false);
     assert.strictEqual(await levels.isVisible(), false);
 
+    // Alice asked: the question (in VS Code, or the page's own) is where Bob answers; the button waits for it.
+    const disabled = () => talkButton.evaluate((e) => (e as HTMLElement & { disabled: boolean }).disabled);
+    await talk({ phase: 'asked' });
+    await until(disabled, 'Start Talking disabled while Alice asks');
+    assert.ok(await labelled('Start Talking', 'false')(), 'still Start Talking while Alice asks');
+    assert.strictEqual(await talkButton.getAttribute('title'), 'Alice asked to talk with you: answer that question to start talking.');
+    assert.strictEqual(await mute.isVisible(), false);
+    await h.page.screenshot({ path: join(SHOTS, 'panel-talk-asked.png') });
+
     await talk({ phase: 'asking' });
     await until(labelled('Stop Talking', 'true'), 'Stop Talking while asking');
+    assert.strictEqual(await disabled(), false);
+    assert.strictEqual(await talkButton.getAttribute('title'), 'Click this button to stop talking with the other person.');
     assert.strictEqual(await talkButton.locator('.codicon-mic-filled').count(), 1);
     assert.strictEqual(await mute.isVisible(), false, 'no Mute before the other side accepts');
 

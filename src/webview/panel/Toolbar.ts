@@ -33,6 +33,9 @@ export const TOOLTIPS: Readonly<Record<string, string>> = {
   Help: 'Click this button to get help with Remote Assistance.',
 };
 
+/** Start Talking while the other side's question is open: the answer to it is where talking starts. */
+export const talkAskedTooltip = (peer: string): string => `${peer} asked to talk with you: answer that question to start talking.`;
+
 export class Toolbar {
   readonly element: HTMLElement;
   private readonly buttons = new Map<ToolbarAction, Button>();
@@ -42,6 +45,7 @@ export class Toolbar {
   private readonly levels: TalkLevels;
   private connected = false;
   private talk: TalkState | undefined;
+  private peerName = '';
 
   constructor(private readonly press: (action: ToolbarAction) => void) {
     this.element = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Remote Assistance' });
@@ -74,23 +78,30 @@ export class Toolbar {
     controlButton.title = TOOLTIPS[label];
     controlButton.disabled = !connected || control === 'requested';
     this.buttons.get('sendFile')!.disabled = !connected;
-    this.buttons.get('startTalking')!.disabled = !connected;
     this.buttons.get('disconnect')!.disabled = phase === 'ended';
     this.connected = connected;
     this.showTalk();
   }
 
-  /** Reflects Start Talking: Stop Talking while asking or talking; Mute and the levels only while talking. */
+  /**
+   * Reflects Start Talking: Stop Talking while asking or talking; while the other side asks, Start Talking waits
+   * (disabled) for the user's answer to that question; Mute and the levels only while talking.
+   */
   setTalk(talk: TalkState, peerName: string): void {
     this.talk = talk;
+    this.peerName = peerName;
     this.levels.show(talk, peerName);
     this.showTalk();
   }
 
   private showTalk(): void {
     const talk = this.connected ? this.talk : undefined;
-    const on = talk !== undefined && talk.phase !== 'idle';
+    const asked = talk?.phase === 'asked';
+    const on = talk !== undefined && talk.phase !== 'idle' && !asked;
     this.setButton('startTalking', on ? 'Stop Talking' : 'Start Talking', on ? 'mic-filled' : 'mic', on);
+    const start = this.buttons.get('startTalking')!;
+    start.disabled = !this.connected || asked;
+    if (asked) start.title = talkAskedTooltip(this.peerName);
     const talking = talk?.phase === 'talking';
     // Push-to-talk: the button presses and releases the talk key, so "muted" is the key being up.
     const silent = talking && (talk.micMode === 'pushToTalk' ? !talk.talkHeld : talk.muted);
