@@ -13,8 +13,9 @@
  * drag, buildlog, typing, idle, rtt, editor, photos, video), --scenes-4k (BENCH_SCENES_4K, as --scenes),
  * --systems (BENCH_SYSTEMS, ids from MATRIX in SystemUnderTest.ts), --systems-4k (BENCH_SYSTEMS_4K, as
  * --systems), --quality (BENCH_QUALITY, a JSON Quality for ours instead of the preset), --debug (BENCH_DEBUG),
- * BENCH_NETNS (a prefix for the network namespaces' names, "rb"; two checkouts on one machine need two),
- * --plan (print the run's estimated duration and run nothing).
+ * --plan (print the run's estimated duration and run nothing). Environment only: BENCH_NETNS (prefix of the
+ * network namespaces' names, default rb: two checkouts side by side need two), BENCH_HOST_NODE (a node to run
+ * our host with, e.g. a script adding --cpu-prof).
  */
 import { execFileSync } from 'child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';

@@ -30,6 +30,14 @@ export class ChannelPort implements IDisposable {
   /** @roamhq/wrtc's channels never fire `bufferedamountlow` (no such handler on them); browsers' do. */
   private readonly firesLow: boolean;
   private drainPoll: ReturnType<typeof setInterval> | undefined;
+  /**
+   * At least the channel's bufferedAmount: the last read plus what was sent since. On @roamhq/wrtc each read
+   * of the channel's state waits for libwebrtc's signaling thread (tens of ms on a loaded machine), so a send
+   * reads it only when this bound passes the high-water mark.
+   */
+  private buffered = 0;
+  /** A send failed on a channel no longer open: everything queues from then on, as before it opened. */
+  private closed = false;
 
   constructor(readonly channel: RTCDataChannel) {
     this.firesLow = 'onbufferedamountlow' in channel;
@@ -53,15 +61,29 @@ export class ChannelPort implements IDisposable {
   }
 
   private get congested(): boolean {
-    return this.queue.length > 0 || !this.isOpen || this.channel.bufferedAmount > CHANNEL_HIGH_WATER_BYTES;
+    // Until onOpen fired the state is read each time (wrtc fires no `open` for negotiated channels).
+    if (this.queue.length > 0 || this.closed || (!this.opened && !this.isOpen)) return true;
+    if (this.buffered <= CHANNEL_HIGH_WATER_BYTES) return false;
+    this.buffered = this.channel.bufferedAmount;
+    return this.buffered > CHANNEL_HIGH_WATER_BYTES;
+  }
+
+  /** Hands `data` to the channel; false when the channel turned out closed (a send's error, then checked). */
+  private write(data: string | ArrayBuffer): boolean {
+    try {
+      this.channel.send(data as string);
+    } catch (err) {
+      if (this.channel.readyState === 'open') throw err;
+      this.closed = true;
+      return false;
+    }
+    this.buffered += typeof data === 'string' ? data.length : data.byteLength;
+    return true;
   }
 
   /** Sends or queues; returns false (and drops) only when the peer has stopped reading altogether. */
   send(data: string | ArrayBuffer): boolean {
-    if (!this.congested) {
-      this.channel.send(data as string);
-      return true;
-    }
+    if (!this.congested && this.write(data)) return true;
     const size = typeof data === 'string' ? data.length : data.byteLength;
     if (this.queuedBytes + size > MAX_QUEUED_BYTES) return false;
     this.queue.push(data);
@@ -72,8 +94,7 @@ export class ChannelPort implements IDisposable {
 
   /** Sends `data` unless congested, in which case only the newest message under `kind` is kept. */
   sendLatest(kind: string, data: string): void {
-    if (!this.congested) this.channel.send(data);
-    else {
+    if (this.congested || !this.write(data)) {
       this.latest.set(kind, data);
       this.pollWhileWaiting();
     }
@@ -82,11 +103,13 @@ export class ChannelPort implements IDisposable {
   private drain(): void {
     // Read once: on libwebrtc each read of the state waits for its signaling thread (polled every DRAIN_POLL_MS).
     const state = this.channel.readyState;
-    if (state === 'open') {
-      while (this.queue.length > 0 && this.channel.bufferedAmount <= CHANNEL_HIGH_WATER_BYTES) {
+    if (state === 'open' && !this.closed) {
+      this.buffered = this.channel.bufferedAmount;
+      while (this.queue.length > 0 && this.buffered <= CHANNEL_HIGH_WATER_BYTES) {
         const data = this.queue.shift() as string | ArrayBuffer;
         this.queuedBytes -= typeof data === 'string' ? data.length : data.byteLength;
         this.channel.send(data as string);
+        this.buffered += typeof data === 'string' ? data.length : data.byteLength;
       }
       if (this.queue.length === 0) {
         for (const data of this.latest.values()) this.channel.send(data);

@@ -72,9 +72,13 @@ export class ScreenChannel implements IDisposable {
     return this.opened && this.port.isOpen;
   }
 
-  /** Whether a frame may go now. The channel's state last: reading it waits for libwebrtc's signaling thread. */
+  /**
+   * Whether a frame may go now. Not the channel's state: on @roamhq/wrtc each read of it waits for libwebrtc's
+   * signaling thread (ms under load, several reads per frame). A channel that closed takes at most
+   * MAX_FRAMES_IN_FLIGHT frames more (the port queues them; no ack comes back).
+   */
   get canSend(): boolean {
-    return this.opened && this.queue.length === 0 && this.frames.length < MAX_FRAMES_IN_FLIGHT && this.bytesInFlight < this.windowBytes && this.port.isOpen;
+    return this.opened && this.queue.length === 0 && this.frames.length < MAX_FRAMES_IN_FLIGHT && this.bytesInFlight < this.windowBytes;
   }
 
   /** Unacknowledged bytes allowed (the link's tier sets it); at least one update always goes. */

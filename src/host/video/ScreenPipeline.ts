@@ -27,6 +27,8 @@ const ENTER_VIDEO_AFTER_MS = 1000;
 const CALM_CHECK_MS = 500;
 /** How often Auto looks at the link when no ack comes (a stalled link sends none). */
 const LINK_CHECK_MS = 500;
+/** How often Auto looks at the link at most (acks come by the hundred per second; tiers move after 1 s or more). */
+const LINK_EVALUATE_MS = 50;
 /** A lossless refresh waits for the screen to be still this long: its bytes would delay the next change. */
 const REFINE_QUIET_MS = 1000;
 /**
@@ -75,6 +77,7 @@ export class ScreenPipeline implements IDisposable {
   private resetTimer: NodeJS.Timeout | undefined;
   private enterTimer: NodeJS.Timeout | undefined;
   private lastFrameAt = -Infinity;
+  private lastLinkCheck = -Infinity;
   /** Running mean of a frame's wall time (grab to sent), ms. */
   private frameMs = 0;
   private lastResetAt = -Infinity;
@@ -147,7 +150,12 @@ export class ScreenPipeline implements IDisposable {
   }
 
   private checkLink(): void {
-    const changed = this.link?.evaluate(performance.now());
+    // On acks, at most every LINK_EVALUATE_MS: each evaluation sorts the window's acks (hundreds at 4K with
+    // small updates); per ack, that was half as much of the host's time as diffing the screen.
+    const now = performance.now();
+    if (now - this.lastLinkCheck < LINK_EVALUATE_MS) return this.schedule();
+    this.lastLinkCheck = now;
+    const changed = this.link?.evaluate(now);
     if (changed) {
       this.log.info(`screen: link ${changed} (${JSON.stringify(this.linkSample())})`);
       this.applyTier();
