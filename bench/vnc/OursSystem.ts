@@ -40,6 +40,7 @@ export class OursSystem implements SystemUnderTest {
     readonly spec: SystemSpec,
     readonly viewer: ViewerPage,
     private readonly host: HostSupervisor,
+    readonly connectStages: Record<string, number>,
   ) {
     host.onStats((s) => {
       this.hostStats.push({ ...s, atMs: performance.now() });
@@ -52,8 +53,12 @@ export class OursSystem implements SystemUnderTest {
 
   /** `where`: launchers running the host's node and the viewer's Chromium elsewhere (network lab namespaces). */
   static async start(spec: SystemSpec, display: string, width: number, height: number, where: { nodePath?: string; chromiumPath?: string } = {}): Promise<OursSystem> {
+    const t0 = performance.now();
+    const stages: Record<string, number> = {};
+    const reached = (stage: string) => (stages[stage] ??= Math.round(performance.now() - t0));
     const quality = Quality.parse(process.env.BENCH_QUALITY ? JSON.parse(process.env.BENCH_QUALITY) : qualityFor(spec.preset ?? 'Auto'));
     const viewer = await ViewerPage.open('oursViewer.ts', width, height, where.chromiumPath);
+    reached('viewerOpen');
     const errors: string[] = [];
     const debug = process.env.BENCH_DEBUG ? (m: string) => process.stderr.write(`${m}\n`) : () => undefined;
     const logger = { debug, info: debug, warn: debug, error: debug };
@@ -64,10 +69,17 @@ export class OursSystem implements SystemUnderTest {
       host.onError((e) => errors.push(`${e.code}: ${e.message}`));
       await viewer.page.exposeFunction('benchSendSignal', (payload: Record<string, unknown>) => {
         debug(`viewer → host: ${JSON.stringify(payload).slice(0, 120)}`);
+        if (payload.type === 'answer') reached('answer');
         host.signal(payload);
       });
-      host.onConnected((size) => debug(`host connected ${size.width}x${size.height}`));
-      host.onSignal((payload) => debug(`host → viewer: ${JSON.stringify(payload).slice(0, 120)}`));
+      host.onConnected((size) => {
+        reached('iceConnected');
+        debug(`host connected ${size.width}x${size.height}`);
+      });
+      host.onSignal((payload) => {
+        if ((payload as { type?: unknown }).type === 'offer') reached('offer');
+        debug(`host → viewer: ${JSON.stringify(payload).slice(0, 120)}`);
+      });
       host.onSignal((payload) => void viewer.page.evaluate((p) => window.benchOurs.signal(p), payload).catch((e: Error) => debug(`relay: ${e.message}`)));
       const connected = viewer.page.evaluate((w) => window.benchOurs.start(w), width);
       host.start({ quality });
@@ -75,7 +87,8 @@ export class OursSystem implements SystemUnderTest {
         setTimeout(() => reject(new Error(`viewer did not connect within 30 s ${errors.join('; ')}`)), 30_000).unref(),
       );
       await Promise.race([connected, timeout]);
-      return new OursSystem(spec, viewer, host);
+      reached('firstPicture');
+      return new OursSystem(spec, viewer, host, stages);
     } catch (err) {
       await host.stop().catch(() => undefined);
       host.dispose();

@@ -36,6 +36,12 @@ export interface SystemUnderTest {
   sharerPids(): number[];
   /** Stage costs the system can report (decoder, host stats, …), cumulative counters. */
   details(): Promise<Record<string, number>>;
+  /**
+   * When each stage of connecting was reached, ms from the start of `start` (ours: the viewer page open, the
+   * host's offer, the viewer's answer, ICE connected, the first picture painted; VNC: the server listening,
+   * the viewer page open, noVNC connected); the bench adds when the picture was first exact.
+   */
+  readonly connectStages: Record<string, number>;
   /** Makes clicks in the viewer reach the sharer's screen. */
   enableInput(): Promise<void>;
   dispose(): Promise<void>;

@@ -53,6 +53,7 @@ export class VncSystem implements SystemUnderTest {
     readonly spec: SystemSpec,
     readonly viewer: ViewerPage,
     private readonly processes: ChildProcess[],
+    readonly connectStages: Record<string, number> = {},
   ) {}
 
   /**
@@ -102,13 +103,19 @@ export class VncSystem implements SystemUnderTest {
   }
 
   static async start(spec: SystemSpec, display: string, width: number, height: number): Promise<VncSystem> {
+    const t0 = performance.now();
+    const stages: Record<string, number> = {};
+    const reached = (stage: string) => (stages[stage] = Math.round(performance.now() - t0));
     const { processes, wsPort } = await startServer(spec, display);
+    reached('serverListening');
     let viewer: ViewerPage | undefined;
     try {
       viewer = await ViewerPage.open('novncViewer.ts', width, height);
+      reached('viewerOpen');
       if (process.env.BENCH_DEBUG) viewer.page.on('console', (m) => process.stderr.write(`page: ${m.text()}\n`));
       await viewer.page.evaluate((url) => window.benchVnc.connect(url), `ws://${SHARER_ADDR}:${wsPort}`);
-      return new VncSystem(spec, viewer, processes);
+      reached('connected');
+      return new VncSystem(spec, viewer, processes, stages);
     } catch (err) {
       await viewer?.close();
       await stopAll(processes);

@@ -165,7 +165,10 @@ async function main(): Promise<void> {
             const ctx: SceneContext = { system, player, xvfbPid: xvfb, log, apps };
             await system.viewer.setCells([]);
             const pixel = await pixelCheck(ctx, 30_000);
-            raw.connects.push({ system: spec.id, round, size, ms: performance.now() - t0, pixel });
+            const ms = performance.now() - t0;
+            const stages = { ...system.connectStages, exact: Math.round(ms) };
+            raw.connects.push({ system: spec.id, round, size, ms, pixel, stages });
+            log(`  connect stages, ms: ${Object.entries(stages).map(([k, v]) => `${k} ${v}`).join(' · ')}`);
             if (!pixel.exact) throw new Error(`the viewer never showed the screen exactly (${pixel.kind}, ${pixel.rowsDifferent} rows differ, ${pixel.firstRow}–${pixel.lastRow})`);
             for (const scene of sizeScenes) {
               const run: SceneRun = { scene, system: spec.id, round, size };

@@ -22,7 +22,8 @@ export interface RawRun {
   settings: Record<string, string | number>;
   versions: Record<string, string>;
   systems: SystemSpec[];
-  connects: { system: string; round: number; size: string; ms: number; pixel: PixelCheck }[];
+  /** `stages`: when each stage of connecting was reached, ms from the system's start (runs since connect stages were recorded). */
+  connects: { system: string; round: number; size: string; ms: number; pixel: PixelCheck; stages?: Record<string, number> }[];
   runs: SceneRun[];
   stages?: StageCosts;
   errors: string[];

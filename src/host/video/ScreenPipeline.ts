@@ -47,6 +47,13 @@ const FRAME_MS_WEIGHT = 0.2;
 const FRAME_MS_MAX = 100;
 /** A lossless refresh's pixel budget grows at most this much from one refresh to the next. */
 const REFINE_GROWTH = 4;
+/**
+ * ... and to at most this many times the tier's update size, and only on a link of a tier needing this rate
+ * (broadband, LAN): the next tiles may compress far worse than the last (a photo after plain rows), and on a
+ * slower link one refresh several updates long would hold back the next change for seconds.
+ */
+const REFINE_MAX_UPDATES = 16;
+const REFINE_GROW_MIN_KBPS = 3000;
 
 export interface RegionStats {
   /** Region frames sent, their bytes and host milliseconds (diff + scroll + encode), since start. */
@@ -413,14 +420,15 @@ export class ScreenPipeline implements IDisposable {
   /** A lossless refresh of about the tier's update size on the wire (the window still bounds what is in flight). */
   private async refine(bgrx: Buffer): Promise<EncodedFrame | undefined> {
     const wireBytes = this.link?.settings.encoder.updateBytes ?? UPDATE_PIXEL_BYTES;
-    const budget = Math.max(wireBytes, this.refinePixelBytes);
+    const grows = (this.link?.settings.minKbps ?? Infinity) >= REFINE_GROW_MIN_KBPS;
+    const budget = grows ? Math.max(wireBytes, this.refinePixelBytes) : wireBytes;
     const before = this.encoder.approximateTiles;
     const frame = await this.encoder.refine(bgrx, budget);
     // the screen's bytes this refresh made exact (solid tiles go as fills: its PIXELS bytes would say less)
     const refined = (before - this.encoder.approximateTiles) * TILE_W * TILE_H * 4;
     if (frame && frame.bytes > 0 && refined > 0) {
       const { width, height } = this.capture.region;
-      this.refinePixelBytes = Math.min((wireBytes * refined) / frame.bytes, budget * REFINE_GROWTH, width * height * 4);
+      this.refinePixelBytes = Math.min((wireBytes * refined) / frame.bytes, budget * REFINE_GROWTH, wireBytes * REFINE_MAX_UPDATES, width * height * 4);
     }
     return frame;
   }
