@@ -177,7 +177,13 @@ async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>
 async function connect(): Promise<void> {
   await pool(sims, 64, async (sim) => {
     await sim.open();
-    const reply = await sim.request({ type: 'signIn', alias: alias(sim.index), displayName: `User ${sim.index}`, clientId: `bench-client-${sim.index}` });
+    let reply = await sim.request({ type: 'signIn', alias: alias(sim.index), displayName: `User ${sim.index}`, clientId: `bench-client-${sim.index}` });
+    // a store swamped for a moment (the server says so): tried again after a pause, as a person would, and counted
+    for (let attempt = 1; reply.type === 'error' && reply.code === 'ERR_STORE_UNAVAILABLE' && attempt < 10; attempt++) {
+      errors.ERR_STORE_UNAVAILABLE = (errors.ERR_STORE_UNAVAILABLE ?? 0) + 1;
+      await new Promise((r) => setTimeout(r, 1_000));
+      reply = await sim.request({ type: 'signIn', alias: alias(sim.index), displayName: `User ${sim.index}`, clientId: `bench-client-${sim.index}` });
+    }
     if (reply.type !== 'signedIn') throw new Error(`sign-in failed: ${JSON.stringify(reply)}`);
     sim.token = reply.token as string;
   });

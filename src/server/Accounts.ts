@@ -179,13 +179,23 @@ export class Accounts implements IDisposable {
     if (firstOfClient) this.ctx.cluster.clientPresent(identity.alias, identity.clientId, true);
     this.relay.clientBack(identity);
     void this.ctx.presence.changed(account.alias);
-    return {
-      type: 'signedIn',
-      id,
-      account,
-      contacts: await this.ctx.presence.contactList(account.alias),
-      invitations: await this.invitations.list(account.alias),
-      sessions: await this.relay.openFor(identity),
-    };
+    // a new account has no contacts, invitations or sessions yet (whatever comes from now on is pushed to it):
+    // nothing to read, so no store failure can lose the token just committed
+    if (isNew) return { type: 'signedIn', id, account, contacts: [], invitations: [], sessions: [] };
+    try {
+      return {
+        type: 'signedIn',
+        id,
+        account,
+        contacts: await this.ctx.presence.contactList(account.alias),
+        invitations: await this.invitations.list(account.alias),
+        sessions: await this.relay.openFor(identity),
+      };
+    } catch (err) {
+      // the reply cannot be built (the store is away): the connection is not signed in, so the client can try again
+      this.left(connection);
+      connection.identity = undefined;
+      throw err;
+    }
   }
 }

@@ -58,7 +58,7 @@ export function redactUrl(url: string): string {
   }
 }
 
-function unavailable(err: unknown): unknown {
+function mapUnavailable(err: unknown): unknown {
   return isUnavailable(err) ? new ServiceError('ERR_STORE_UNAVAILABLE', "the server's database cannot be reached at the moment; nothing was changed, try again shortly") : err;
 }
 
@@ -97,6 +97,16 @@ export async function openPostgres(url: string, logger: Logger): Promise<Db> {
     throw new Error(`cannot open the PostgreSQL store at ${redactUrl(url)}: ${describe(err)}`);
   }
 
+  // why requests fail, in the log (at most every 5 s): the clients only hear that the store is unavailable
+  let reportedAt = 0;
+  const unavailable = (err: unknown): unknown => {
+    const mapped = mapUnavailable(err);
+    if (mapped !== err && Date.now() - reportedAt > 5_000) {
+      reportedAt = Date.now();
+      logger.warn(`PostgreSQL request failed: ${describe(err)}`, { event: 'store.unavailable', waiting: pool.waitingCount, connections: pool.totalCount });
+    }
+    return mapped;
+  };
   const inside = new AsyncLocalStorage<PoolClient>();
   // each statement named after its text: every connection parses and plans it once, then only binds and executes it
   const query = async (name: string, text: string, values: unknown[]) => {
