@@ -23,8 +23,9 @@ export interface IceLinkWatchOptions {
   readonly silenceMs?: number;
 }
 
-/** How often getStats is read for the silence check. */
+/** How often getStats is read for the silence check; more often while silent, so a path back is seen soon. */
 const SILENCE_SAMPLE_MS = 1000;
+const SILENT_SAMPLE_MS = 200;
 
 export class IceLinkWatch extends Disposable {
   private readonly _onDidChange = this.register(new Emitter<LinkState>());
@@ -45,8 +46,13 @@ export class IceLinkWatch extends Disposable {
     this.register(toDisposable(() => peer.removeListener('iceStateChange', listener)));
     const silenceMs = options.silenceMs;
     if (silenceMs) {
-      const timer = setInterval(() => void this.sample(silenceMs), SILENCE_SAMPLE_MS);
-      this.register(toDisposable(() => clearInterval(timer)));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let stopped = false;
+      const next = () => {
+        if (!stopped) timer = setTimeout(() => void this.sample(silenceMs).catch(() => undefined).finally(next), this.silent ? SILENT_SAMPLE_MS : SILENCE_SAMPLE_MS);
+      };
+      next();
+      this.register(toDisposable(() => ((stopped = true), clearTimeout(timer))));
     }
   }
 
