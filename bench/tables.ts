@@ -47,7 +47,7 @@ const BENCHES: readonly Bench[] = [
   {
     name: 'networks',
     command: 'npm run bench:networks',
-    what: "ours (Auto) and x11vnc + websockify + noVNC over the network lab's shaped links (256 kbit/s 300 ms 1 %, 2 Mbit/s 80 ms 0.5 %, 100 Mbit/s 20 ms); the five ICE paths (STUN, TURN over UDP, TCP, TLS 443, LAN); rejoin after 10 s cuts; files vs scp over a 100 Mbit/s 20 ms access link (`-- --only files` runs one part)",
+    what: "ours (Auto) and x11vnc + websockify + noVNC over the network lab's shaped links, the sharer behind a router whose access link is shaped there and the helper on the public side (256 kbit/s 300 ms 1 %, 2 Mbit/s 80 ms 0.5 %, 100 Mbit/s 20 ms); the five ICE paths (STUN, TURN over UDP, TCP, TLS 443, LAN); rejoin after 10 s cuts; files vs scp over a 100 Mbit/s 20 ms access link (`-- --only files` runs one part)",
     target: '256 kbit/s: chat p95 < 1000 ms, latency ≤ VNC; every path connects; rejoin ≤ 5 s; files ≥ 90 % of the link and ≥ scp',
   },
   { name: 'soak', command: 'npm run soak', what: 'one busy session for 30 minutes: memory, descriptors and CPU of every process', target: 'flat memory and descriptors, 0 errors' },

@@ -19,6 +19,11 @@ import { setVideoBandwidth } from './sdpBandwidth';
 const ICE_RESTART_FIRST_MS = 2000;
 /** …and again this often while it stays unanswered (an offer lost while the relay was away). */
 const ICE_RESTART_AGAIN_MS = 8000;
+/**
+ * Nothing received for this long means the path is gone, whatever ICE says yet (see IceLinkWatch): the
+ * ICE checks of both sides (and their answers) arrive every 2-3 s on a live path even with a still screen.
+ */
+const LINK_SILENCE_MS = 5000;
 
 export interface ChannelSpec {
   readonly label: string;
@@ -78,7 +83,7 @@ export class PeerLink implements IDisposable {
       this._onConnect.fire();
       for (const port of this.ports) port.checkOpen();
     });
-    this.watch = new IceLinkWatch(this.peer);
+    this.watch = new IceLinkWatch(this.peer, { silenceMs: LINK_SILENCE_MS });
     this.watch.onDidChange((state) => {
       clearTimeout(this.restartTimer);
       if (state === 'interrupted') this.scheduleIceRestart(ICE_RESTART_FIRST_MS);
