@@ -37,6 +37,12 @@ const BENCHES: readonly Bench[] = [
   { name: 'server-oversized', command: 'npm run bench:server-oversized', what: 'oversized frames flooding the server while an honest client keeps asking', target: 'every frame refused or its connection closed; honest p99 unaffected' },
   { name: 'regions', command: 'npm run bench:regions', what: "the host's lossless-region stages (diff, scroll detection, deflate) on a recorded 1080p scene and typing", target: 'no mismatched frame' },
   { name: 'voice', command: 'npm run bench:voice', what: 'mouth-to-ear through the host process and the panel, both ways, echo cancellation on', target: '≤ 150 ms' },
+  {
+    name: 'voice-shaped',
+    command: 'npm run bench:voice -- --link slow',
+    what: 'the same over a link shaped to 2 Mbit/s, 80 ms round trip, 0.5 % loss (network namespaces)',
+    target: 'every round understood, mouth-to-ear reported',
+  },
   { name: 'rejoin', command: 'npm run bench:rejoin', what: "a 10 s cut of the sharer's link mid-session, 5 times: link back → both sides Connected", target: '≤ 5 s' },
   {
     name: 'networks',

@@ -5,11 +5,12 @@
  * cost is timed from where the sentence's onset passes it (REMOTE_ASSIST_VOICE_TRACE in the Node processes,
  * a probe in the page), and when a direction misses its target the stage that grew against
  * bench/voice/baseline.json is named. Prints a table and, last, one JSON line.
- *   npx tsx bench/voice/run.ts [rounds=20] [--shaped] [--arrivals=FILE]
+ *   npx tsx bench/voice/run.ts [rounds=20] [--shaped | --link slow] [--arrivals=FILE]
  * --no-save: keeps no raw result (bench/results/voice/<start>.json otherwise, voice-shaped/ with --shaped).
  * --arrivals: writes when each PCM message reached the panel ([ms, samples, loud]) for bench/voice/replayWorklet.ts.
- * --shaped: the host process and Chromium run in two NetLab namespaces (test/support/netlab) on one LAN whose
- * link to the helper is shaped to 2 Mbit/s, 80 ms round trip, 0.5 % loss each way.
+ * --shaped (or --link slow): the host process and Chromium run in two NetLab namespaces (test/support/netlab, prefix
+ * `vo`, created and removed by the run) on one LAN whose link to the helper is shaped to 2 Mbit/s, 80 ms round trip,
+ * 0.5 % loss each way.
  */
 import { readFileSync, rmSync, writeFileSync } from 'fs';
 import { loadavg, tmpdir } from 'os';
@@ -70,7 +71,8 @@ async function until(what: string, check: () => boolean, timeoutMs = 30_000): Pr
 
 async function main(): Promise<void> {
   const rounds = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 20);
-  const shaped = process.argv.includes('--shaped');
+  const args = process.argv.slice(2);
+  const shaped = args.includes('--shaped') || args.includes('--link=slow') || args.join(' ').includes('--link slow');
   const loadStart = loadavg()[0];
   const traceFile = join(tmpdir(), `ra-voice-trace-${process.pid}.jsonl`);
   writeFileSync(traceFile, '');
@@ -82,7 +84,7 @@ async function main(): Promise<void> {
       .map((l) => JSON.parse(l) as { point: string; pid: number; at: number; value?: number })
       .filter((o) => o.at >= since)
       .map((o) => ({ ...o, point: o.point === 'speakerQueue' ? `${o.pid === process.pid ? 'helper' : 'host'}SpeakerQueue` : o.point }));
-  const lab = shaped ? await NetLab.create({ prefix: 'rv' }) : undefined;
+  const lab = shaped ? await NetLab.create({ prefix: 'vo' }) : undefined;
   const display = await startXvfb(640, 480);
   const pulse = await startPulseAudio(['sharer', 'helper'], 'load-module module-null-sink sink_name=browser_out');
   let panel: ProductPanel | undefined;

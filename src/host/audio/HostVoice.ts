@@ -79,9 +79,10 @@ export class HostVoice {
   private send(voice: LocalVoice): void {
     if (!this.sender) {
       this.sender = new AudioTrackSender(this.wrtc);
-      // Joining the screen's stream keeps the viewer's one `stream` event (and its video) as it is.
-      const screen = (this.peer as unknown as { streams?: MediaStream[] }).streams?.[0];
-      this.peer.addTrack(this.sender.track, screen ?? this.sender.stream);
+      // A stream of its own, not the screen's: tracks of one stream are lip-synced by the receiver, which
+      // would hold the voice back as long as the screen's video takes to decode and draw (hundreds of ms on
+      // a busy machine). The viewer takes its video only from a stream that has video (RemoteViewer).
+      this.peer.addTrack(this.sender.track, this.sender.stream);
     }
     const sender = this.sender;
     voice.onMicFrame((frame) => sender.push(frame));

@@ -181,6 +181,8 @@ export class RemoteViewer implements IDisposable {
       if (!this.disposed) this.sendSignal(data as unknown as SignalData);
     });
     this.peer.on('stream', (stream: MediaStream) => {
+      // The sharer's voice comes in a stream of its own (see HostVoice): the voice bridge takes it by track.
+      if (stream.getVideoTracks().length === 0) return;
       this.minimiseDelay();
       this.video.srcObject = stream;
       void this.video.play().catch(() => undefined);

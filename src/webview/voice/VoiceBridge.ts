@@ -176,7 +176,7 @@ export class VoiceBridge implements IDisposable {
 
   private readonly onTrack = (track: MediaStreamTrack): void => {
     if (track.kind !== 'audio' || this.disposed) return;
-    // The host sends voice inside the screen's stream; only the audio track is ours.
+    // The host's voice comes in a stream of its own (not lip-synced to the screen's video).
     const stream = new MediaStream([track]);
     // Chromium feeds a remote track into Web Audio only while a media element also plays it (muted here).
     const element = new Audio();
