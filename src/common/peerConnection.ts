@@ -35,6 +35,8 @@ export class IceLinkWatch extends Disposable {
   private silent = false;
   private received = -1;
   private receivedAt = Date.now();
+  private observedAt = 0;
+  private silenceMs: number | undefined;
 
   constructor(
     private readonly peer: Peer.Instance,
@@ -48,9 +50,11 @@ export class IceLinkWatch extends Disposable {
     if (silenceMs) {
       let timer: ReturnType<typeof setTimeout> | undefined;
       let stopped = false;
+      // Reads getStats itself only when nobody else has shown it a report lately (see observe) or while silent.
       const next = () => {
-        if (!stopped) timer = setTimeout(() => void this.sample(silenceMs).catch(() => undefined).finally(next), this.silent ? SILENT_SAMPLE_MS : SILENCE_SAMPLE_MS);
+        if (!stopped) timer = setTimeout(() => void this.sampleIfStale().catch(() => undefined).finally(next), this.silent ? SILENT_SAMPLE_MS : SILENCE_SAMPLE_MS);
       };
+      this.silenceMs = silenceMs;
       next();
       this.register(toDisposable(() => ((stopped = true), clearTimeout(timer))));
     }
@@ -73,8 +77,18 @@ export class IceLinkWatch extends Disposable {
     }
   }
 
-  /** Anything received since the last sample (bytes on the transport, ICE checks and answers on any pair)? */
-  private async sample(silenceMs: number): Promise<void> {
+  /**
+   * A getStats report someone read anyway (the host reads one every second for its figures): the silence
+   * check uses it instead of reading its own.
+   */
+  observe(report: RTCStatsReport): void {
+    if (this.silenceMs === undefined) return;
+    this.observedAt = Date.now();
+    this.check(report, this.silenceMs);
+  }
+
+  private async sampleIfStale(): Promise<void> {
+    if (!this.silent && Date.now() - this.observedAt < SILENCE_SAMPLE_MS * 1.5) return;
     const pc = peerConnection(this.peer) as RTCPeerConnection | undefined;
     if (!pc || pc.connectionState === 'closed') return;
     let report: RTCStatsReport;
@@ -83,6 +97,13 @@ export class IceLinkWatch extends Disposable {
     } catch {
       return;
     }
+    this.check(report, this.silenceMs!);
+  }
+
+  /** Anything received since the last report (bytes on the transport, ICE checks and answers on any pair)? */
+  private check(report: RTCStatsReport, silenceMs: number): void {
+    const pc = peerConnection(this.peer) as RTCPeerConnection | undefined;
+    if (!pc || pc.connectionState === 'closed') return;
     let received = 0;
     report.forEach((s: Record<string, unknown> & { type: string }) => {
       if (s.type === 'transport') received += Number(s.bytesReceived ?? 0);

@@ -152,6 +152,7 @@ export class PeerLink implements IDisposable {
     const result: TransportStats = { bytesSent: 0, framesEncoded: 0, totalEncodeTime: 0, totalPacketSendDelay: 0, packetsSent: 0, keyFramesEncoded: 0, pliCount: 0 };
     if (!pc || this.closed) return result;
     const report = await pc.getStats();
+    this.watch.observe(report);
     report.forEach((s) => {
       if (s.type === 'transport') result.bytesSent += s.bytesSent ?? 0;
       if (s.type === 'outbound-rtp' && s.kind === 'video') {
