@@ -33,7 +33,7 @@ export async function openWayland(env: NodeJS.ProcessEnv, screen: ScreenChoice, 
   const area = resources.add(new ScreenArea(capture.region, true));
   const screens: SharedScreen = { area, current: 'all', onError: screenErrors.event };
   const cursor = resources.add(new EmbeddedCursor());
-  const control = resources.add(new WaylandRemoteControl(bus, new WaylandInput(), RestoreTokenFile.forEnv(env, 'control')));
+  const control = resources.add(new WaylandRemoteControl(bus, new WaylandInput(), RestoreTokenFile.forEnv(env, 'control'), session.stream.sourceType));
   resources.add(control.onError((err) => screenErrors.fire(err)));
   return { capture, cursor, screens, control: { injector: control.input, escape: control }, resources, onError: errors.event };
 }
