@@ -45,12 +45,8 @@ export class RemoteDesktopSession extends Disposable {
     this.register(toDisposable(() => bus.closeSession(handle)));
   }
 
-  /**
-   * Asks for keyboard and pointer on one monitor — or one window where a window is shared, so that the helper's
-   * coordinates (the shared window's) place the pointer on a window stream of the same kind; the sharer picks it
-   * in the dialog. The dialog is skipped where a restore token still holds (portal v2).
-   */
-  static async open(bus: PortalBus, restoreToken: string | undefined, sourceType = MONITOR): Promise<RemoteDesktopSession> {
+  /** Asks for keyboard and pointer on one monitor; the dialog is skipped where a restore token still holds (portal v2). */
+  static async open(bus: PortalBus, restoreToken: string | undefined): Promise<RemoteDesktopSession> {
     const version = await bus.version(REMOTE_DESKTOP);
     const created = await bus.request(REMOTE_DESKTOP, 'CreateSession', '', [], { session_handle_token: new dbus.Variant('s', `remoteassistcontrol${process.pid}`) });
     const handle = String(created.session_handle?.value ?? '');
@@ -63,7 +59,7 @@ export class RemoteDesktopSession extends Disposable {
         if (restoreToken) devices.restore_token = new dbus.Variant('s', restoreToken);
       }
       await bus.request(REMOTE_DESKTOP, 'SelectDevices', 'o', [handle], devices);
-      await bus.request(SCREEN_CAST, 'SelectSources', 'o', [handle], { types: new dbus.Variant('u', sourceType), multiple: new dbus.Variant('b', false) });
+      await bus.request(SCREEN_CAST, 'SelectSources', 'o', [handle], { types: new dbus.Variant('u', MONITOR), multiple: new dbus.Variant('b', false) });
       const started = await bus.request(REMOTE_DESKTOP, 'Start', 'os', [handle, ''], {});
       const granted = Number(started.devices?.value ?? 0);
       if ((granted & (KEYBOARD | POINTER)) !== (KEYBOARD | POINTER)) {

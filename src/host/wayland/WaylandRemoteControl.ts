@@ -38,8 +38,6 @@ export class WaylandRemoteControl extends Disposable implements EscapeWatcher {
     private readonly bus: PortalBus,
     readonly input: WaylandInput,
     private readonly tokens: RestoreTokenFile,
-    /** What is shared (MONITOR or WINDOW): the remote-desktop session asks for the same kind. */
-    private readonly sourceType: number,
   ) {
     super();
     this.register(input);
@@ -52,7 +50,7 @@ export class WaylandRemoteControl extends Disposable implements EscapeWatcher {
     this.input.forgetInjectedEscapes();
     this.active = true;
     const generation = ++this.generation;
-    RemoteDesktopSession.open(this.bus, this.tokens.read(), this.sourceType).then(
+    RemoteDesktopSession.open(this.bus, this.tokens.read()).then(
       (session) => {
         if (generation !== this.generation || this.isDisposed) return session.dispose();
         this.tokens.write(session.restoreToken);

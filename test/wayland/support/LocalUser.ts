@@ -5,6 +5,8 @@
  * to answer the portal's consent dialog as a user would — see it, click the monitor, click Share.
  */
 import * as dbus from 'dbus-next';
+import { writeFileSync } from 'fs';
+import { PNG } from 'pngjs';
 import { PipeWireCapture } from '../../../src/host/wayland/PipeWireCapture';
 import { MONITOR } from '../../../src/host/wayland/ScreenCastSession';
 import { until } from '../../host/support/poll';
@@ -93,11 +95,9 @@ export class LocalUser {
     const cx = Math.round(this.width / 2);
     const header = 248;
     await until('the portal dialog on the screen', () => this.seesDialog(), 30_000);
-    // The window list's first row turns the Share button blue once selected; the tab is clicked again while it shows monitors.
-    await this.clickUntil(cx - 72, header, 'the Single Window tab', async () => {
-      await this.click(cx, header + 153);
-      return isBlue(await this.colorAt(cx + 180, header - 10));
-    });
+    // The window list's rows start with the app's (blue) icon; the monitor list's have none, and sit at the same place.
+    await this.clickUntil(cx - 72, header, 'the Single Window tab', async () => isBlue(await this.colorAt(cx - 196, header + 156)));
+    await this.clickUntil(cx, header + 153, 'the window selected', async () => isBlue(await this.colorAt(cx + 180, header - 10)));
     await this.clickUntil(cx + 212, header, 'the dialog to close', async () => !(await this.seesDialog()));
   }
 
@@ -110,6 +110,27 @@ export class LocalUser {
       await until('the desktop', async () => !(await dark()), 2000).catch(() => undefined);
       if (attempt === 10) throw new Error('GNOME Shell stayed in its overview');
     }
+  }
+
+  /**
+   * Answers GNOME Shell's "Remote desktop" dialog for a shared window: selects the first window in its list,
+   * switches "Allow remote interaction" on, then clicks Share.
+   */
+  async allowRemoteWindow(): Promise<void> {
+    const cx = Math.round(this.width / 2);
+    const header = 248;
+    await until('the remote desktop dialog on the screen', () => this.seesDialog(), 30_000);
+    await this.clickUntil(cx, header + 113, 'the window selected', async () => isBlue(await this.colorAt(cx + 180, header - 10)));
+    await this.clickUntil(cx + 190, header + 200, 'remote interaction switched on', async () => isBlue(await this.colorAt(cx + 172, header + 200)));
+    await this.clickUntil(cx + 212, header, 'the dialog to close', async () => !(await this.seesDialog()));
+  }
+
+  /** What the sharer sees now, as a PNG file (for a failing test's report). */
+  async screenshot(file: string): Promise<void> {
+    const frame = await this.eyes.grab();
+    const png = new PNG({ width: this.width, height: frame.length / 4 / this.width });
+    for (let i = 0; i < frame.length; i += 4) [png.data[i], png.data[i + 1], png.data[i + 2], png.data[i + 3]] = [frame[i + 2], frame[i + 1], frame[i], 255];
+    writeFileSync(file, PNG.sync.write(png));
   }
 
   /** Resolves with the next frame the compositor sends (the screen changed since the last look). */
