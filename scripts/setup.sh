@@ -15,8 +15,8 @@ $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
   iproute2 iptables iputils-ping coturn gcc libnetfilter-queue-dev \
   haproxy libnss3-tools ripgrep libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev >/dev/null
 # The headless GNOME desktop of the Wayland tests, without recommends (they pull pipewire-pulse, which would
-# take PulseAudio's place, and gnome-shell).
+# take PulseAudio's place). gnome-shell: the window-sharing test (the portal lists windows through its Introspect API).
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-  mutter xdg-desktop-portal xdg-desktop-portal-gnome pipewire wireplumber gstreamer1.0-pipewire gstreamer1.0-tools \
+  mutter gnome-shell xdg-desktop-portal xdg-desktop-portal-gnome pipewire wireplumber gstreamer1.0-pipewire gstreamer1.0-tools \
   python3-gi python3-gi-cairo gir1.2-gtk-3.0 >/dev/null
 npm ci --no-audit --no-fund

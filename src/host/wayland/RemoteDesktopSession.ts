@@ -7,12 +7,11 @@ import * as dbus from 'dbus-next';
 import { Disposable, Emitter, toDisposable } from '../../common/lifecycle';
 import { HostError } from '../HostError';
 import { PortalBus, PortalOptions } from './PortalBus';
-import { firstStream, PortalStream, SCREEN_CAST } from './ScreenCastSession';
+import { firstStream, MONITOR, PortalStream, SCREEN_CAST } from './ScreenCastSession';
 
 export const REMOTE_DESKTOP = 'org.freedesktop.portal.RemoteDesktop';
 const KEYBOARD = 1;
 const POINTER = 2;
-const MONITOR = 1;
 const PERSIST_UNTIL_REVOKED = 2;
 /** The portal's key and button states. */
 const RELEASED = 0;

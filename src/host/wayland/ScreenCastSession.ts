@@ -10,14 +10,18 @@ import { HostError } from '../HostError';
 import { PortalBus, PortalOptions } from './PortalBus';
 
 export const SCREEN_CAST = 'org.freedesktop.portal.ScreenCast';
-const MONITOR = 1;
+/** Source types (a bit mask): the sharer chooses one monitor or one window in the portal's dialog. */
+export const MONITOR = 1;
+export const WINDOW = 2;
 const CURSOR_EMBEDDED = 2;
 /** Kept until the sharer revokes it in the system's settings (not only for this run of the host). */
 const PERSIST_UNTIL_REVOKED = 2;
 
-/** The stream the portal started: its PipeWire node and where the monitor sits in the compositor's layout. */
+/** The stream the portal started: its PipeWire node, what it shows, and where a monitor sits in the compositor's layout. */
 export interface PortalStream {
   readonly node: number;
+  /** MONITOR or WINDOW (the sharer's choice in the dialog). */
+  readonly sourceType: number;
   readonly x: number;
   readonly y: number;
   readonly width: number;
@@ -44,14 +48,14 @@ export class ScreenCastSession extends Disposable {
     this.register(toDisposable(() => bus.closeSession(handle)));
   }
 
-  /** Asks the portal for a monitor (its dialog, unless restoreToken still holds) and opens its stream. */
+  /** Asks the portal for a monitor or a window (its dialog, unless restoreToken still holds) and opens its stream. */
   static async open(bus: PortalBus, restoreToken: string | undefined): Promise<ScreenCastSession> {
     const version = await bus.version(SCREEN_CAST);
     const created = await bus.request(SCREEN_CAST, 'CreateSession', '', [], { session_handle_token: new dbus.Variant('s', `remoteassist${process.pid}`) });
     const handle = String(created.session_handle?.value ?? '');
     if (!handle) throw new HostError('ERR_PORTAL', 'The desktop portal created no screen-cast session.');
     try {
-      const options: PortalOptions = { types: new dbus.Variant('u', MONITOR), multiple: new dbus.Variant('b', false) };
+      const options: PortalOptions = { types: new dbus.Variant('u', await sourceTypes(bus, MONITOR | WINDOW)), multiple: new dbus.Variant('b', false) };
       if ((await cursorModes(bus)) & CURSOR_EMBEDDED) options.cursor_mode = new dbus.Variant('u', CURSOR_EMBEDDED);
       // persist_mode and restore_token arrived in version 4 of the interface.
       if (version >= 4) {
@@ -71,13 +75,20 @@ export class ScreenCastSession extends Disposable {
   }
 }
 
+/** Which of `wanted` the portal offers (AvailableSourceTypes); a monitor at least. */
+export async function sourceTypes(bus: PortalBus, wanted: number): Promise<number> {
+  const reply = await bus.call('org.freedesktop.DBus.Properties', 'Get', 'ss', [SCREEN_CAST, 'AvailableSourceTypes']).catch(() => undefined);
+  const value = (reply?.body[0] as dbus.Variant | undefined)?.value;
+  return (typeof value === 'number' ? value & wanted : 0) || MONITOR;
+}
+
 async function cursorModes(bus: PortalBus): Promise<number> {
   const reply = await bus.call('org.freedesktop.DBus.Properties', 'Get', 'ss', [SCREEN_CAST, 'AvailableCursorModes']).catch(() => undefined);
   const value = (reply?.body[0] as dbus.Variant | undefined)?.value;
   return typeof value === 'number' ? value : 0;
 }
 
-/** The first stream of a Start answer (we ask for one monitor). */
+/** The first stream of a Start answer (we ask for one monitor or window). */
 export function firstStream(started: PortalOptions): PortalStream {
   const streams = started.streams?.value as Array<[number, PortalOptions]> | undefined;
   const first = streams?.[0];
@@ -85,8 +96,9 @@ export function firstStream(started: PortalOptions): PortalStream {
   const [node, props] = first;
   const [x, y] = (props.position?.value as [number, number] | undefined) ?? [0, 0];
   const [width, height] = (props.size?.value as [number, number] | undefined) ?? [0, 0];
-  if (!(width > 0 && height > 0)) throw new HostError('ERR_PORTAL', 'The desktop portal did not say how large the shared monitor is.');
-  return { node, x, y, width, height };
+  const sourceType = typeof props.source_type?.value === 'number' ? props.source_type.value : MONITOR;
+  if (!(width > 0 && height > 0)) throw new HostError('ERR_PORTAL', `The desktop portal did not say how large the shared ${sourceType === WINDOW ? 'window' : 'monitor'} is.`);
+  return { node, sourceType, x, y, width, height };
 }
 
 /**

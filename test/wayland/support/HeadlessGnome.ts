@@ -29,11 +29,14 @@ export class HeadlessGnome {
     mkdirSync(this.home);
   }
 
-  /** `name` prefixes the Wayland socket (one per test file, so parallel runs never meet). */
-  static async start(name: string, width = 1280, height = 720): Promise<HeadlessGnome> {
+  /**
+   * `name` prefixes the Wayland socket (one per test file, so parallel runs never meet). `compositor`: mutter
+   * alone, or GNOME Shell on it — whose Introspect API is where the portal's dialog finds windows to offer.
+   */
+  static async start(name: string, width = 1280, height = 720, compositor: 'mutter' | 'gnome-shell' = 'mutter'): Promise<HeadlessGnome> {
     const gnome = new HeadlessGnome(mkdtempSync(path.join(tmpdir(), `ra-${name}-`)), `wayland-ra-${name}`, width, height);
     try {
-      await gnome.boot();
+      await gnome.boot(compositor);
       return gnome;
     } catch (err) {
       await gnome.stop();
@@ -55,6 +58,8 @@ export class HeadlessGnome {
       WAYLAND_DISPLAY: this.socket,
       GDK_BACKEND: 'wayland',
       DBUS_SESSION_BUS_ADDRESS: this.busAddress,
+      // GNOME Shell asks logind on the system bus; there is none to ask here, and the session bus answers "no such name".
+      DBUS_SYSTEM_BUS_ADDRESS: this.busAddress,
     };
     delete env.DISPLAY;
     return env;
@@ -104,7 +109,7 @@ export class HeadlessGnome {
     rmSync(this.root, { recursive: true, force: true });
   }
 
-  private async boot(): Promise<void> {
+  private async boot(compositor: 'mutter' | 'gnome-shell'): Promise<void> {
     const addressFile = path.join(this.root, 'bus-address');
     // The bus runs in the foreground (a child we can kill); services it activates inherit this environment.
     const bus = spawn('sh', ['-c', `exec dbus-daemon --session --nofork --nopidfile --print-address=1 > '${addressFile}'`], { env: this.env, stdio: 'ignore', detached: true });
@@ -113,7 +118,7 @@ export class HeadlessGnome {
     this.spawn('pipewire', []);
     this.spawn('wireplumber', []);
     await until('PipeWire', () => existsSync(path.join(this.runtimeDir, 'pipewire-0')), 10_000);
-    this.spawn('mutter', ['--headless', '--no-x11', '--virtual-monitor', `${this.width}x${this.height}`, '--wayland-display', this.socket]);
+    this.spawn(compositor, ['--headless', '--no-x11', '--virtual-monitor', `${this.width}x${this.height}`, '--wayland-display', this.socket]);
     await until('mutter', () => existsSync(path.join(this.runtimeDir, this.socket)), 20_000);
   }
 }

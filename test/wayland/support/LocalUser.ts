@@ -5,7 +5,10 @@
  * to answer the portal's consent dialog as a user would — see it, click the monitor, click Share.
  */
 import * as dbus from 'dbus-next';
+import { writeFileSync } from 'fs';
+import { PNG } from 'pngjs';
 import { PipeWireCapture } from '../../../src/host/wayland/PipeWireCapture';
+import { MONITOR } from '../../../src/host/wayland/ScreenCastSession';
 import { until } from '../../host/support/poll';
 import { HeadlessGnome } from './HeadlessGnome';
 
@@ -35,7 +38,7 @@ export class LocalUser {
     const node = new Promise<number>((resolve) => streamObject.getInterface('org.gnome.Mutter.ScreenCast.Stream').on('PipeWireStreamAdded', resolve));
     const hands = rdSession.getInterface('org.gnome.Mutter.RemoteDesktop.Session');
     await hands.Start();
-    const stream = { node: await node, x: 0, y: 0, width: gnome.width, height: gnome.height };
+    const stream = { node: await node, sourceType: MONITOR, x: 0, y: 0, width: gnome.width, height: gnome.height };
     // A reader started while the new node is still being set up can fail to link ("Failed to set pipeline to PAUSED"): try again.
     const eyes = await until('the screen cast of the monitor', async () => {
       const capture = new PipeWireCapture(stream, undefined, gnome.env);
@@ -82,6 +85,52 @@ export class LocalUser {
     // Share turns from pale to GNOME blue (#3584e4) once a monitor is selected.
     await this.clickUntil(cx, cy + 25, 'the Share button to become active', async () => isBlue(await this.colorAt(cx + 180, cy - 138)));
     await this.clickUntil(cx + 212, cy - 128, 'the dialog to close', async () => !(await this.seesDialog()));
+  }
+
+  /**
+   * Answers the same dialog under GNOME Shell (centred below its top bar, 16 px lower) choosing a window: the
+   * Single Window tab, the first window in its list, then Share.
+   */
+  async allowWindowShare(): Promise<void> {
+    const cx = Math.round(this.width / 2);
+    const header = 248;
+    await until('the portal dialog on the screen', () => this.seesDialog(), 30_000);
+    // The window list's rows start with the app's (blue) icon; the monitor list's have none, and sit at the same place.
+    await this.clickUntil(cx - 72, header, 'the Single Window tab', async () => isBlue(await this.colorAt(cx - 196, header + 156)));
+    await this.clickUntil(cx, header + 153, 'the window selected', async () => isBlue(await this.colorAt(cx + 180, header - 10)));
+    await this.clickUntil(cx + 212, header, 'the dialog to close', async () => !(await this.seesDialog()));
+  }
+
+  /** GNOME Shell starts in its overview: ESC leaves it for the desktop (its dark background gives way). */
+  async leaveOverview(): Promise<void> {
+    const dark = async () => (await this.colorAt(100, 650)).every((c) => c < 60);
+    await until('the overview', async () => dark(), 30_000);
+    for (let attempt = 1; await dark(); attempt++) {
+      await this.press(0xff1b);
+      await until('the desktop', async () => !(await dark()), 2000).catch(() => undefined);
+      if (attempt === 10) throw new Error('GNOME Shell stayed in its overview');
+    }
+  }
+
+  /**
+   * Answers GNOME Shell's "Remote desktop" dialog for a shared window: selects the first window in its list,
+   * switches "Allow remote interaction" on, then clicks Share.
+   */
+  async allowRemoteWindow(): Promise<void> {
+    const cx = Math.round(this.width / 2);
+    const header = 248;
+    await until('the remote desktop dialog on the screen', () => this.seesDialog(), 30_000);
+    await this.clickUntil(cx, header + 113, 'the window selected', async () => isBlue(await this.colorAt(cx + 180, header - 10)));
+    await this.clickUntil(cx + 190, header + 200, 'remote interaction switched on', async () => isBlue(await this.colorAt(cx + 172, header + 200)));
+    await this.clickUntil(cx + 212, header, 'the dialog to close', async () => !(await this.seesDialog()));
+  }
+
+  /** What the sharer sees now, as a PNG file (for a failing test's report). */
+  async screenshot(file: string): Promise<void> {
+    const frame = await this.eyes.grab();
+    const png = new PNG({ width: this.width, height: frame.length / 4 / this.width });
+    for (let i = 0; i < frame.length; i += 4) [png.data[i], png.data[i + 1], png.data[i + 2], png.data[i + 3]] = [frame[i + 2], frame[i + 1], frame[i], 255];
+    writeFileSync(file, PNG.sync.write(png));
   }
 
   /** Resolves with the next frame the compositor sends (the screen changed since the last look). */

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """A Wayland client for the tests (GTK 3 on its Wayland backend): a full-screen window painted in four known
-colours, one per quadrant, that prints each pointer and key event it receives as a JSON line on stdout."""
+colours, one per quadrant, that prints each pointer and key event it receives as a JSON line on stdout. With
+`WIDTH HEIGHT` as arguments: a window of that size instead, which SIGUSR1 makes half as wide again."""
 import json
 import sys
 
@@ -8,7 +9,9 @@ import gi
 
 gi.require_version('Gtk', '3.0')
 gi.require_version('Gdk', '3.0')
-from gi.repository import Gdk, Gtk  # noqa: E402
+import signal  # noqa: E402
+
+from gi.repository import Gdk, GLib, Gtk  # noqa: E402
 
 QUADRANTS = [(0.86, 0.16, 0.16), (0.16, 0.78, 0.16), (0.16, 0.16, 0.86), (0.90, 0.90, 0.16)]
 
@@ -40,6 +43,12 @@ window.connect('scroll-event', lambda w, e: say(scroll=[e.delta_x, e.delta_y] if
 window.connect('key-press-event', lambda w, e: say(key=Gdk.keyval_name(e.keyval)))
 window.connect('map-event', lambda w, e: say(mapped=True))
 window.connect('destroy', Gtk.main_quit)
-window.fullscreen()
+if len(sys.argv) == 3:
+    width, height = int(sys.argv[1]), int(sys.argv[2])
+    window.set_default_size(width, height)
+    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGUSR1, lambda: window.resize(width * 3 // 2, height) or True)
+    window.connect('configure-event', lambda w, e: say(size=[e.width, e.height]))
+else:
+    window.fullscreen()
 window.show_all()
 Gtk.main()
