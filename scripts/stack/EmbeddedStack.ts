@@ -114,9 +114,10 @@ export class EmbeddedStack {
           rootDir: join(this.workDir, person.alias),
           logDir: this.options.logDir,
           vsix: VSIX_PATH,
-          settings: { 'remoteAssist.displayName': person.displayName, 'remoteAssist.files.defaultFolder': this.downloads(person) },
-          // Machine-scoped: a remote window (code-server) reads these from the remote settings only.
-          machineSettings: { 'remoteAssist.serverUrl': this.server.url, ...this.voiceSettings(person) },
+          settings: { 'remoteAssist.displayName': person.displayName },
+          // Machine-scoped: a remote window (code-server) reads these from the remote settings only (a user value of
+          // a machine-scoped setting is ignored there, at times only once the extension's settings are registered).
+          machineSettings: { 'remoteAssist.serverUrl': this.server.url, 'remoteAssist.files.defaultFolder': this.downloads(person), ...this.voiceSettings(person) },
           display: this.display.display,
           host: this.options.host,
           env: {
