@@ -22,7 +22,8 @@ const LOADER = `
   const Module = require('module');
   // every name the vscode API exports (from its typings), each a constructible stand-in
   const names = [...require('fs').readFileSync(require.resolve('@types/vscode/index.d.ts'), 'utf8').matchAll(/^\\s+export (?:class|enum|namespace|function|const|let) (\\w+)/gm)].map((m) => m[1]);
-  const stand = new Proxy(class {}, { get: (t, k) => (k === 'prototype' ? t.prototype : stand), apply: () => stand });
+  // (also as a primitive: the bundle uses enum members such as DiagnosticSeverity.Error as computed keys)
+  const stand = new Proxy(class {}, { get: (t, k) => (k === 'prototype' ? t.prototype : k === Symbol.toPrimitive ? () => 'stand' : stand), apply: () => stand });
   const api = Object.fromEntries(names.map((n) => [n, stand]));
   const resolve = Module._resolveFilename;
   Module._resolveFilename = function (request, ...rest) { return request === 'vscode' ? 'vscode' : resolve.call(this, request, ...rest); };
