@@ -140,8 +140,10 @@ export class ClusterLab {
   }
 
   /** The running server process where `alias` signed in (from the JSON logs). */
-  serverOf(alias: string): LabServer | undefined {
-    return this.servers.filter((s) => s.process.child.exitCode === null && s.process.child.signalCode === null).find((s) => logEvents(s, 'signIn.ok').some((line) => line.alias === alias));
+  /** The live server process whose log shows `alias` signed in; waits for the line (the log is written asynchronously). */
+  serverOf(alias: string): Promise<LabServer> {
+    const live = () => this.servers.filter((s) => s.process.child.exitCode === null && s.process.child.signalCode === null);
+    return waitFor(`${alias}'s sign-in in a live server's log`, () => live().find((s) => logEvents(s, 'signIn.ok').some((line) => line.alias === alias)));
   }
 
   /** Kills a server process without a word (SIGKILL). */

@@ -44,7 +44,7 @@ describe('deploy: the sample HAProxy config and systemd unit', function () {
     try {
       const alice = await lab.fx.user({ url: lab.balancerUrl }, 'alice');
       const bob = await lab.fx.user({ url: lab.balancerUrl }, 'bob');
-      assert.notEqual(lab.serverOf('alice'), lab.serverOf('bob'));
+      assert.notEqual((await lab.serverOf('alice')), (await lab.serverOf('bob')));
       const health = await fetch(`${lab.balancerUrl.replace('ws:', 'http:')}/healthz`);
       // through the balancer the server sees this test's loopback address (forwarded), so it tells the details
       const body = (await health.json()) as { status: string; clustered?: boolean };
@@ -56,7 +56,7 @@ describe('deploy: the sample HAProxy config and systemd unit', function () {
       await waitFor('haproxy to mark it down', () => /assistance_network\/server2 is DOWN/.test(lab.balancerLog), 30_000);
       // every new client lands on the one left
       const carol = await lab.fx.user({ url: lab.balancerUrl }, 'carol');
-      assert.equal(lab.serverOf('carol'), lab.servers[0]);
+      assert.equal((await lab.serverOf('carol')), lab.servers[0]);
       await waitFor('both back', () => alice.connectionState === 'signedIn' && bob.connectionState === 'signedIn', 20_000);
       const added = nextEvent(carol.onDidChangeContacts, (list) => list.some((c) => c.alias === 'alice'));
       await alice.addContact('carol');

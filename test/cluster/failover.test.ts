@@ -23,7 +23,7 @@ describe('cluster: failover behind HAProxy (two machines, Redis, shared store)',
     const carol = await lab.fx.user({ url: lab.balancerUrl }, 'carol');
     const dave = await lab.fx.user({ url: lab.balancerUrl }, 'dave');
     await befriend(carol, dave);
-    assert.notEqual(lab.serverOf('carol'), lab.serverOf('dave'));
+    assert.notEqual((await lab.serverOf('carol')), (await lab.serverOf('dave')));
     const reconnected = (server: LabServer) => logEvents(server, 'redis.reconnected').length;
     const live = [...lab.servers];
     const before = live.map(reconnected);
@@ -43,8 +43,8 @@ describe('cluster: failover behind HAProxy (two machines, Redis, shared store)',
     const alice = await lab.fx.user({ url: lab.balancerUrl }, 'alice');
     const bob = await lab.fx.user({ url: lab.balancerUrl }, 'bob');
     await befriend(alice, bob);
-    const aliceOn = lab.serverOf('alice')!;
-    const bobOn = lab.serverOf('bob')!;
+    const aliceOn = await lab.serverOf('alice');
+    const bobOn = await lab.serverOf('bob');
     // leastconn: the second client went to the other machine
     assert.notEqual(aliceOn.namespace, bobOn.namespace);
     // the balancer is a trusted proxy: the server sees the client's own address, not the balancer's
@@ -59,7 +59,7 @@ describe('cluster: failover behind HAProxy (two machines, Redis, shared store)',
     await waitFor('alice to lose her server', () => !signedIn(alice));
     await waitFor('alice signed in again through the balancer', () => signedIn(alice), 20_000);
     const reconnectMs = Date.now() - killedAt;
-    assert.equal(lab.serverOf('alice'), bobOn);
+    assert.equal((await lab.serverOf('alice')), bobOn);
     console.log(`      alice signed in again ${reconnectMs} ms after the kill`);
 
     // the invitation made before the kill is still hers to accept; bob sees her online again

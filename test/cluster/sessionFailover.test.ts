@@ -25,8 +25,8 @@ describe('cluster: a session survives its sharer\'s server process being killed'
 
   it('media and chat flow on, Alice signs in again on the other machine, Bob sees her busy in the same session', async () => {
     await t.chatBothWays('before the kill', 'all good');
-    const aliceOn = lab.serverOf('alice')!;
-    assert.notEqual(aliceOn, lab.serverOf('bob'), 'Alice and Bob on different machines');
+    const aliceOn = await lab.serverOf('alice');
+    assert.notEqual(aliceOn, (await lab.serverOf('bob')), 'Alice and Bob on different machines');
     const [session] = t.alice.sessions;
 
     const killedAt = Date.now();
@@ -41,7 +41,7 @@ describe('cluster: a session survives its sharer\'s server process being killed'
 
     await until(() => t.alice.connectionState === 'signedIn', 'Alice signed in again through the balancer', 20_000);
     console.log(`      Alice signed in again ${Date.now() - killedAt} ms after the kill (media never stopped)`);
-    assert.equal(lab.serverOf('alice'), lab.serverOf('bob'));
+    assert.equal((await lab.serverOf('alice')), (await lab.serverOf('bob')));
     await until(() => t.bob.contacts.find((c) => c.alias === 'alice')?.presence === 'busy', 'Bob sees Alice busy (in this session) again');
     assert.ok(t.bothConnected(), `phases: ${t.sharer.model.phase} / ${t.helper.model.phase}`);
     // the same session on the server's side too: both clients still list it after Alice's sign-in
