@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { registerVoice, talkFactory } from './audio/VoiceFeature';
 import { filesFactory, registerFiles } from './files/FilesFeature';
-import { HostSupervisor } from './host/supervisor';
+import { HostSupervisor } from './supervisor/HostSupervisor';
 import { ProblemDocuments } from './problem/ProblemDocuments';
 import { ProblemReview } from './problem/ProblemReview';
 import { SessionRecords } from './record/SessionRecords';

@@ -20,6 +20,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { cpus, loadavg, tmpdir } from 'os';
 import { join } from 'path';
 import { parseArgs } from 'util';
+import Redis from 'ioredis';
+import { Client as PgClient } from 'pg';
 import { ClusterLab, HAPROXY_CONFIG, logEvents } from '../../test/cluster/ClusterLab';
 import { saveRun } from '../resultsStore';
 import { cpuByRole, cpuSince, fdLimit, percentile, RAMP_RATES, rateRamp, rssMb, startWorkers } from '../server/proc';
@@ -38,13 +40,16 @@ Prints CPU ms per sign-in, per invitation and per reconnect by role (server, Pos
 const MACHINES = 2;
 const PER_MACHINE = 2;
 const PROCESSES = MACHINES * PER_MACHINE;
-const RATES = RAMP_RATES.filter((r) => r <= Number(values['max-rate'] ?? 4000));
+/** The ramp starts below bench:server's: on 2 cores shared by everything the first steps tell whether any rate stays within the limit. */
+const RATES = [25, 50, ...RAMP_RATES].filter((r) => r <= Number(values['max-rate'] ?? 4000));
 const STEP_S = Number(values['step-seconds'] ?? 3);
 const P99_LIMIT_MS = 50;
 /** Clients per balancer and per load process: well within one process's descriptors, with room for a storm's new sockets beside the old. */
 const CLIENTS_PER_BALANCER = 7_000;
 const CLIENTS_PER_WORKER = 7_000;
 const HEALTH_TOKEN = 'bench-cluster';
+/** PostgreSQL 15 reports a backend's statistics once it is idle this long at most (PGSTAT_IDLE_INTERVAL, 10 s). */
+const PG_STATS_FLUSH_MS = 11_000;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -61,6 +66,29 @@ function countEvents(lines: string[]): Record<string, number> {
     counts[event] = (counts[event] ?? 0) + 1;
   }
   return counts;
+}
+
+/**
+ * Counts of the shared engines' work so far: PostgreSQL's committed and rolled-back transactions (pg_stat_database, flushed
+ * by each backend within a second or so) and Redis's processed commands (INFO stats).
+ */
+async function roundTripCounters(lab: ClusterLab): Promise<{ read: () => Promise<{ postgres: number; redis: number }>; close: () => Promise<void> }> {
+  const pg = new PgClient({ connectionString: lab.databaseUrl });
+  await pg.connect();
+  const redis = new Redis(lab.redisUrl, { lazyConnect: true });
+  await redis.connect();
+  return {
+    read: async () => {
+      // the statistics of this backend's own reads are flushed too (and the others' pending ones are taken as they are)
+      const { rows } = await pg.query<{ n: string }>('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = current_database()');
+      const info = await redis.info('stats');
+      return { postgres: Number(rows[0].n), redis: Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 0) };
+    },
+    close: async () => {
+      await pg.end();
+      redis.disconnect();
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -91,6 +119,7 @@ async function main(): Promise<void> {
     serverArgs: ['--max-connections-per-address', String(clients + 100), '--accounts-per-address', String(clients + 100), '--health-token', HEALTH_TOKEN],
   });
   const workers: ChildProcess[] = [];
+  let counters: Awaited<ReturnType<typeof roundTripCounters>> | undefined;
   try {
     const servers = lab.servers.map((s) => ({ name: s.name, address: s.address, pid: s.process.child.pid! }));
     const baseRss = servers.map((s) => rssMb(s.pid, 'VmRSS'));
@@ -101,25 +130,35 @@ async function main(): Promise<void> {
     // where the CPU goes, phase by phase: the server processes, the load processes, PostgreSQL, Redis, HAProxy
     const roles = { server: servers.map((s) => s.pid), load: started.workers.map((w) => w.pid!) };
     const cpu: Record<string, Record<string, number>> = {};
+    // and the round trips behind it: PostgreSQL transactions (each statement outside one is one) and Redis commands
+    const trips: Record<string, { postgres: number; redis: number }> = {};
+    counters = await roundTripCounters(lab);
     let cpuBefore = cpuByRole(roles);
-    const cpuPhase = (phase: string, units: number, unit: string) => {
-      const now = cpuByRole(roles);
-      cpu[phase] = cpuSince(cpuBefore, now);
-      cpuBefore = now;
+    const readTrips = counters.read;
+    let tripsBefore = await readTrips();
+    const cpuPhase = async (phase: string, units: number, unit: string) => {
+      cpu[phase] = cpuSince(cpuBefore, cpuByRole(roles));
       cpu[phase] = Object.fromEntries(Object.entries(cpu[phase]).map(([role, ms]) => [role, Math.round(ms)]));
-      console.log(`CPU ms ${phase} per ${unit}: ${Object.entries(cpu[phase]).filter(([, ms]) => ms > 0).map(([role, ms]) => `${role} ${(ms / Math.max(1, units)).toFixed(2)}`).join(', ')}`);
+      // PostgreSQL's backends report their counts when they go idle, within its idle interval: the phase's last ones are waited for
+      // (the idle cluster's own CPU meanwhile counts in no phase)
+      await new Promise((resolve) => setTimeout(resolve, PG_STATS_FLUSH_MS));
+      cpuBefore = cpuByRole(roles);
+      const tripsNow = await readTrips();
+      trips[phase] = { postgres: round1((tripsNow.postgres - tripsBefore.postgres) / Math.max(1, units)), redis: round1((tripsNow.redis - tripsBefore.redis) / Math.max(1, units)) };
+      tripsBefore = tripsNow;
+      console.log(`CPU ms ${phase} per ${unit}: ${Object.entries(cpu[phase]).filter(([, ms]) => ms > 0).map(([role, ms]) => `${role} ${(ms / Math.max(1, units)).toFixed(2)}`).join(', ')}; round trips: PostgreSQL ${trips[phase].postgres}, Redis ${trips[phase].redis}`);
     };
 
     let startedMs = performance.now();
     await all('connect');
-    cpuPhase('connect', clients, 'sign-in');
     const connectS = (performance.now() - startedMs) / 1000;
+    await cpuPhase('connect', clients, 'sign-in');
     const spread = await Promise.all(servers.map((s) => signedInClients(s.address)));
     console.log(`${clients} clients signed in through ${balancers} balancer(s) in ${connectS.toFixed(1)} s (${Math.round(clients / connectS)}/s); per process: ${spread.join(', ')}`);
     startedMs = performance.now();
     const complete = (await all('contacts')).reduce((n, r) => n + (r.complete as number), 0);
     const contactsS = (performance.now() - startedMs) / 1000;
-    cpuPhase('contacts', clients * 2, 'contact handshake');
+    await cpuPhase('contacts', clients * 2, 'contact handshake');
     console.log(`contacts: ${complete}/${clients} clients with 4 mutual contacts in ${contactsS.toFixed(1)} s`);
     const idleRss = servers.map((s) => rssMb(s.pid, 'VmRSS'));
     console.log(`server RSS MB empty → with clients: ${servers.map((s, i) => `${s.name} ${baseRss[i]} → ${idleRss[i]}`).join(', ')}`);
@@ -132,9 +171,11 @@ async function main(): Promise<void> {
     await all('place', { placement });
 
     // the rate ramp: each step runs STEP_S seconds; the capacity is the highest rate whose p99 stays within the limit
+    await new Promise((resolve) => setTimeout(resolve, PG_STATS_FLUSH_MS));
     cpuBefore = cpuByRole(roles);
+    tripsBefore = await readTrips();
     const { steps, capacity } = await rateRamp(all, { rates: RATES, stepS: STEP_S, limitMs: P99_LIMIT_MS, invite: { targets: [1, -1], crossOnly: true } });
-    cpuPhase('ramp', steps.reduce((n, s) => n + s.completed, 0), 'invitation');
+    await cpuPhase('ramp', steps.reduce((n, s) => n + s.completed, 0), 'invitation');
 
     // the reconnect storm: the process holding the most clients dies without a word
     await all('storm');
@@ -150,7 +191,7 @@ async function main(): Promise<void> {
       if (total >= clients) break;
     }
     const storm = await all('stormResult');
-    cpuPhase('storm', Math.max(...counts), 'reconnect');
+    await cpuPhase('storm', Math.max(...counts), 'reconnect');
     // from the kill to each client signed in again (wall clock, shared by the processes)
     const times = storm.flatMap((r) => (r.signedInAt as number[]).map((t) => t - killedAt)).sort((a, b) => a - b);
     const stillAway = storm.reduce((n, r) => n + (r.stillAway as number), 0);
@@ -180,6 +221,7 @@ async function main(): Promise<void> {
       contactsS: round1(contactsS),
       spread,
       cpu,
+      trips,
       baseRss,
       idleRss,
       peakRss,
@@ -194,6 +236,7 @@ async function main(): Promise<void> {
     throw err;
   } finally {
     for (const w of workers) w.kill('SIGTERM');
+    await counters?.close();
     await lab.dispose();
     rmSync(configDir, { recursive: true, force: true });
   }

@@ -7,7 +7,7 @@
 import { readFileSync } from 'fs';
 import { loadavg } from 'os';
 import { HostStats } from '../../src/protocol/host';
-import { HostSupervisor } from '../../src/host/supervisor';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import { X11Display } from '../../src/host/x11/X11Display';
 import { buildHost } from '../../test/host/support/buildHost';
 import { startXvfb } from '../../test/support/xvfb';
@@ -119,8 +119,9 @@ async function main(): Promise<void> {
     const idleSeconds = (performance.now() - idleFrom) / 1000;
     const cpuIdle = ((cpuSeconds(hostPid) - cpu1) / idleSeconds) * 100;
     const idleStats = stats.filter((s) => s.at >= idleFrom + 1000);
-    const kbpsIdle = idleStats.reduce((sum, s) => sum + s.kbpsSent, 0) / Math.max(1, idleStats.length);
-    log(`idle: host ${cpuIdle.toFixed(2)} % of a core, ${kbpsIdle.toFixed(1)} kbit/s over ${idleStats.length} one-second samples`);
+    const idleStatsSeconds = idleStats.reduce((sum, s) => sum + s.seconds, 0);
+    const kbpsIdle = idleStats.reduce((sum, s) => sum + s.kbpsSent * s.seconds, 0) / Math.max(1, idleStatsSeconds);
+    log(`idle: host ${cpuIdle.toFixed(2)} % of a core, ${kbpsIdle.toFixed(1)} kbit/s over ${idleStats.length} reports (${idleStatsSeconds.toFixed(1)} s)`);
 
     // Local ESC: a key press from another X client (as the sharer's keyboard), timed to the extension event.
     const escapes = await measureEscape(xvfb.display, supervisor, controls);

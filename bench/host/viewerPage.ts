@@ -114,11 +114,11 @@ const api = {
     }
     return { order, boxes };
   },
-  /** From now on, records a `frame` event (at: the frame's time) for every presented video frame. */
+  /** From now on, records a `frame` event (presentedAt: when the frame was presented) for every presented video frame. */
   recordFrames(): void {
     const video = (viewer as RemoteViewer).video;
-    const onFrame = (now: DOMHighResTimeStamp) => {
-      record('frame', { frameAt: performance.timeOrigin + now });
+    const onFrame = (_now: DOMHighResTimeStamp, frame: VideoFrameCallbackMetadata) => {
+      record('frame', { presentedAt: performance.timeOrigin + frame.presentationTime });
       video.requestVideoFrameCallback(onFrame);
     };
     video.requestVideoFrameCallback(onFrame);

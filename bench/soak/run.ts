@@ -17,7 +17,7 @@ import { parseArgs } from 'util';
 import { silentLogger } from '../../src/common/logger';
 import { FilesUi, SessionFiles } from '../../src/files/SessionFiles';
 import { HostFilesEndpoint } from '../../src/common/files/FilesEndpoint';
-import { HostSupervisor } from '../../src/host/supervisor';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import { NetworkClient } from '../../src/network/NetworkClient';
 import type { Session } from '../../src/protocol/network';
 import { HelperSession } from '../../src/session/HelperSession';

@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import * as esbuild from 'esbuild';
-import { HostSupervisor } from '../../src/host/supervisor';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import { HostStats, Quality } from '../../src/protocol/host';
 import { qualityFor } from '../../src/session/QualityPresets';
 import { SystemSpec, SystemUnderTest } from './SystemUnderTest';
@@ -31,7 +31,7 @@ export async function buildHost(): Promise<void> {
 }
 
 export class OursSystem implements SystemUnderTest {
-  /** The host's own per-second reports (frames handed to / sent by the encoder, encode and pacer times). */
+  /** The host's own reports (frames handed to / sent by the encoder, encode and pacer times), a second each while the screen moves. */
   readonly hostStats: (HostStats & { atMs: number })[] = [];
   /** Chat lines the host received from the viewer, with when (performance.now()). */
   readonly chats: { text: string; atMs: number }[] = [];
@@ -102,12 +102,13 @@ export class OursSystem implements SystemUnderTest {
   }
 
   /**
-   * Receiver stats (cumulative) plus the host's per-second reports summed so far: frames handed to the
-   * encoder, frames it sent, and encode and pacer milliseconds weighted by frames sent.
+   * Receiver stats (cumulative) plus the host's reports summed so far (each covers `seconds`: one while the
+   * screen moves, longer when still): frames handed to the encoder, frames it sent, and encode and pacer
+   * milliseconds weighted by frames sent.
    */
   async details(): Promise<Record<string, number>> {
     const receiver = await this.viewer.page.evaluate(() => window.benchOurs.stats());
-    const sum = (f: (s: HostStats) => number): number => this.hostStats.reduce((total, s) => total + f(s), 0);
+    const sum = (f: (s: HostStats) => number): number => this.hostStats.reduce((total, s) => total + f(s) * s.seconds, 0);
     return {
       ...receiver,
       hostFrames: sum((s) => s.fps),
@@ -119,7 +120,7 @@ export class OursSystem implements SystemUnderTest {
       hostEncodedFrames: sum((s) => s.encodedFps ?? 0),
       hostEncodeMs: sum((s) => (s.encodeMs ?? 0) * (s.encodedFps ?? 0)),
       hostSendDelayMs: sum((s) => (s.sendDelayMs ?? 0) * (s.encodedFps ?? 0)),
-      // Auto's view of the link, a report a second: seconds in each tier, and the approximate tiles it left
+      // Auto's view of the link: seconds in each tier, and the approximate tiles it left
       ...Object.fromEntries(LINK_TIERS.map((tier) => [`hostLink_${tier}_seconds`, sum((s) => (s.link?.tier === tier ? 1 : 0))])),
       hostApproximateTilesLast: this.hostStats.at(-1)?.link?.approximateTiles ?? 0,
     };

@@ -18,6 +18,11 @@ const CLIP_SECONDS = 8;
 /** The most bytes of image one PutImage request carries (X's request limit is 256 KiB without BIG-REQUESTS). */
 const MAX_PUT = 250_000;
 
+/** Rows of a `width`-pixel frame per PutImage: a frame reaches the X server as strips of this height. */
+export function putRows(width: number): number {
+  return Math.max(1, Math.floor(MAX_PUT / (width * 4)));
+}
+
 /** The cached clip for a `width`×`height` window at `fps`, made once (ffmpeg, libx264). */
 export async function videoClip(width: number, height: number, fps: number): Promise<string> {
   const dir = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'remote-assist', 'bench-video');
@@ -126,7 +131,7 @@ export class VideoPlayer {
   private put(frame: Buffer, index: number): void {
     const { X, win, rect } = this;
     const n = ++this.shown;
-    const rows = Math.max(1, Math.floor(MAX_PUT / (rect.w * 4)));
+    const rows = putRows(rect.w);
     for (let y = 0; y < rect.h; y += rows) {
       const h = Math.min(rows, rect.h - y);
       X.PutImage(2, win, this.gc, rect.w, h, 0, y, 0, 24, frame.subarray(y * rect.w * 4, (y + h) * rect.w * 4));

@@ -189,12 +189,14 @@ async function main(): Promise<void> {
           }
         }
       }
-      if (systems.some((s) => s.kind === 'ours') && size === '1920x1080') {
-        log('stage profile (host capture and conversion)');
-        raw.stages = await profileStages(display.display, player, 60).catch((err: Error) => {
-          raw.errors.push(`stage profile: ${err.message}`);
+      if (sizeSystems.some((s) => s.kind === 'ours')) {
+        log(`stage profile at ${size} (host capture, conversion, region path)`);
+        const stages = await profileStages(display.display, player, 60).catch((err: Error) => {
+          raw.errors.push(`stage profile at ${size}: ${err.message}`);
           return undefined;
         });
+        if (stages) (raw.stagesBySize ??= {})[size] = stages;
+        if (size === '1920x1080') raw.stages = stages;
       }
     } finally {
       await (await desk?.catch(() => undefined))?.dispose();

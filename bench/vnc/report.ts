@@ -25,7 +25,10 @@ export interface RawRun {
   /** `stages`: when each stage of connecting was reached, ms from the system's start (runs since connect stages were recorded). */
   connects: { system: string; round: number; size: string; ms: number; pixel: PixelCheck; stages?: Record<string, number> }[];
   runs: SceneRun[];
+  /** The 1080p stage profile (see stagesBySize). */
   stages?: StageCosts;
+  /** The stage profile at each size ours ran at (runs since 4K stages were measured). */
+  stagesBySize?: Record<string, StageCosts>;
   errors: string[];
 }
 
@@ -306,11 +309,18 @@ export function markdown(raw: RawRun, file: string): string {
   }
   const failed = raw.runs.filter((r) => r.pixel && !r.pixel.exact);
   if (failed.length) out.push('', 'Not exact: ' + failed.map((r) => `${r.system} ${r.size} ${r.scene} round ${r.round + 1} (${r.pixel?.kind}, ${r.pixel?.rowsDifferent} rows)`).join('; '));
-  if (raw.stages) out.push('', `Our host's stages on this display (1080p frame, p50): capture ${raw.stages.captureMsP50.toFixed(1)} ms, conversion ${raw.stages.convertMsP50.toFixed(1)} ms (${raw.stages.frames} frames).`);
+  for (const [size, stages] of Object.entries(raw.stagesBySize ?? (raw.stages ? { '1920x1080': raw.stages } : {}))) out.push('', stageLine(size, stages));
   if (raw.errors.length || raw.runs.some((r) => r.error)) {
     out.push('', '## Errors', '', ...raw.errors.map((e) => `- ${e}`), ...raw.runs.filter((r) => r.error).map((r) => `- ${r.size} ${r.system} ${r.scene} round ${r.round + 1}: ${r.error}`));
   }
   return `${out.join('\n')}\n`;
+}
+
+function stageLine(size: string, s: StageCosts): string {
+  const video = `Our host's stages at ${size}, full-screen scroll, p50 per frame: video path capture ${s.captureMsP50.toFixed(1)} ms, conversion to I420 ${s.convertMsP50.toFixed(1)} ms (${s.frames} frames)`;
+  const r = s.regions;
+  if (!r) return `${video}.`;
+  return `${video}; region path grab ${r.grabMsP50.toFixed(1)} ms, diff ${r.diffMsP50.toFixed(1)} ms, scroll detection ${r.scrollMsP50.toFixed(1)} ms, encode ${r.encodeMsP50.toFixed(1)} ms, CPU ${r.cpuMsP50.toFixed(1)} ms (${r.frames} frames).`;
 }
 
 /** Writes bench/results/vs-vnc.md for the raw file and returns the extra figures' line and the summary line. */

@@ -77,6 +77,10 @@ function ignoreRules(target: Target): string[] {
     'node_modules/uiohook-napi/binding.gyp',
     'node_modules/uiohook-napi/prebuilds/**',
     ...(uiohookPrebuild(target) ? [`!node_modules/uiohook-napi/prebuilds/${target}/**`] : []),
+    // koffi (libc's mmap for MIT-SHM segments): its loader and this platform's binary package; the rest is C++ for builds from source
+    'node_modules/koffi/src/**/*.{cc,hh,inc,S,asm,def,txt}',
+    'node_modules/koffi/vendor/**',
+    'node_modules/koffi/lib/**',
     // audify (voice through RtAudio): its loader and this target's binaries only
     ...audioIgnoreRules(),
     ...portalSocketIgnoreRules(),

@@ -7,7 +7,7 @@
 import { Emitter } from '../common/lifecycle';
 import { FRAME_BYTES, FRAME_SAMPLES, PcmFrame } from '../common/audio/AudioFormat';
 import { LocalTalk } from '../common/audio/LocalTalk';
-import type { VoiceEndpoint } from './TalkController';
+import type { VoiceEndpoint } from '../common/audio/TalkController';
 import { parseMessage } from '../protocol/validate';
 import { HostVoiceCommand, HostVoiceEvent, PanelVoiceCommand, PanelVoiceEvent } from '../protocol/voice';
 

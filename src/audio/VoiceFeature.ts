@@ -9,11 +9,11 @@ import { Emitter } from '../common/lifecycle';
 import { Logger } from '../common/logger';
 import type { ActiveSession } from '../session/ActiveSession';
 import type { SessionFeatures } from '../session/SessionFeatures';
-import { TalkController, TalkFactory } from './TalkController';
+import { TalkController, TalkFactory } from '../common/audio/TalkController';
 import { toggleMute, toggleTalking } from './talkToggles';
 import { statusText } from './VoiceStatus';
 import { readVoiceSettings } from './voiceSettings';
-import { VoiceTexts } from './VoiceTexts';
+import { VoiceTexts } from '../common/audio/VoiceTexts';
 import { askSafely } from '../views/safeQuestion';
 
 /** Every controller the factory makes, for the status bar (one session at a time shows). */

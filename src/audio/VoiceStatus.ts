@@ -1,5 +1,5 @@
 /** The voice status bar text: what is happening and both level meters, in a few characters. */
-import type { TalkView } from './TalkController';
+import type { TalkView } from '../common/audio/TalkController';
 
 const BARS = ' ▁▂▃▄▅▆▇█';
 /** A level 0..1 as a two-character meter. */

@@ -5,7 +5,7 @@
  */
 import { AudioDeviceName } from '../protocol/voice';
 import { AudioError } from '../common/audio/AudioError';
-import type { VoiceSettings } from './TalkController';
+import type { VoiceSettings } from '../common/audio/TalkController';
 
 export const VOICE_SETTING_KEYS = {
   microphone: 'voice.microphone',

@@ -11,7 +11,7 @@ import { FileTexts } from '../common/files/FileTexts';
 import { FileTransferEngine, type IncomingOffer } from '../common/files/FileTransferEngine';
 import type { IDisposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
-import { RelayChannel } from '../files/RelayChannel';
+import { RelayChannel } from '../common/files/RelayChannel';
 import type { PanelFilesCommand, PanelFilesEvent, TransferState } from '../protocol/files';
 
 /** A file kept in memory must fit a browser tab comfortably. */

@@ -1,27 +1,14 @@
 /**
  * The browser page's connection to the assistance network: the page's own WebSocket to the server that served
  * it, a throwaway account carrying only the helper's display name, and the few requests a helper needs
- * (redeem the link, relay signaling, end the session). Everything the server sends is validated first.
+ * (redeem the link, relay signaling, end the session). Requests, replies and validation are the extension's
+ * (ServerExchange); errors are NetworkErrors with the network's stable codes.
  */
-import { MAX_MESSAGE_BYTES, ServerMessage, type ClientMessage, type NetworkErrorCode, type Session, type SessionEndReason } from '../protocol/network';
-import { decodeMessage, ProtocolError } from '../protocol/validate';
+import type { ServerEvent, Session, SessionEndReason } from '../protocol/network';
 import { Emitter, type IDisposable } from '../common/lifecycle';
-
-type Request = ClientMessage extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
-type Reply = Exclude<ServerMessage, { type: 'contacts' | 'presence' | 'invitationReceived' | 'invitationChanged' | 'sessionStarted' | 'signalReceived' | 'sessionEnded' }>;
-
-/** A request the server refused, or a connection that failed; `code` is the network's stable code. */
-export class SignalingError extends Error {
-  constructor(
-    readonly code: NetworkErrorCode | 'ERR_NOT_CONNECTED' | 'ERR_TIMEOUT',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SignalingError';
-  }
-}
-
-const REQUEST_TIMEOUT_MS = 15_000;
+import type { Logger } from '../common/logger';
+import { NetworkError } from '../network/NetworkError';
+import { ServerExchange } from '../network/ServerExchange';
 
 function randomId(bytes: number): string {
   const raw = crypto.getRandomValues(new Uint8Array(bytes));
@@ -37,49 +24,46 @@ export class BrowserSignaling implements IDisposable {
   /** The server connection closed (the page does not reconnect: the peer connection carries the session on). */
   readonly onClosed = this._onClosed.event;
 
-  private nextId = 1;
-  private readonly pending = new Map<number, { expect: string; resolve: (r: Reply) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly exchange: ServerExchange;
 
-  private constructor(private readonly socket: WebSocket) {
-    socket.addEventListener('message', (e) => this.receive(typeof e.data === 'string' ? e.data : ''));
+  private constructor(private readonly socket: WebSocket, log: Logger) {
+    const transport = { isOpen: () => socket.readyState === WebSocket.OPEN, send: (text: string) => socket.send(text) };
+    this.exchange = new ServerExchange(transport, (event) => this.onEvent(event), log);
+    socket.addEventListener('message', (e) => this.exchange.receive(typeof e.data === 'string' ? e.data : ''));
     socket.addEventListener('close', () => {
-      for (const [id, p] of this.pending) {
-        clearTimeout(p.timer);
-        p.reject(new SignalingError('ERR_NOT_CONNECTED', 'the connection to the assistance network closed'));
-        this.pending.delete(id);
-      }
+      this.exchange.failAll('ERR_CONNECTION_LOST', 'the connection to the assistance network closed');
       this._onClosed.fire();
     });
   }
 
   /** Opens the page's WebSocket to `url` (the server that served the page). */
-  static open(url: string): Promise<BrowserSignaling> {
+  static open(url: string, log: Logger): Promise<BrowserSignaling> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(url);
-      const fail = () => reject(new SignalingError('ERR_NOT_CONNECTED', `The assistance network at ${new URL(url).host} cannot be reached.`));
+      const fail = () => reject(new NetworkError('ERR_NOT_CONNECTED', `The assistance network at ${new URL(url).host} cannot be reached.`));
       socket.addEventListener('error', fail, { once: true });
       socket.addEventListener('open', () => {
         socket.removeEventListener('error', fail);
-        resolve(new BrowserSignaling(socket));
+        resolve(new BrowserSignaling(socket, log));
       }, { once: true });
     });
   }
 
   /** Signs in with a throwaway account that carries only `displayName` (the join key of a sharer's own server, if any). */
   async signIn(displayName: string, joinPassword?: string): Promise<void> {
-    await this.request({ type: 'signIn', alias: `guest-${randomId(6).replace(/[^A-Za-z0-9]/g, 'x')}`, displayName, joinPassword, clientId: randomId(12) }, 'signedIn');
+    await this.exchange.request({ type: 'signIn', alias: `guest-${randomId(6).replace(/[^A-Za-z0-9]/g, 'x')}`, displayName, joinPassword, clientId: randomId(12) }, 'signedIn');
   }
 
   async redeemLink(linkId: string, secret: string): Promise<Session> {
-    return (await this.request({ type: 'redeemLink', linkId, secret }, 'session')).session;
+    return (await this.exchange.request({ type: 'redeemLink', linkId, secret }, 'session')).session;
   }
 
   async sendSignal(sessionId: string, payload: string): Promise<void> {
-    await this.request({ type: 'signal', sessionId, payload }, 'ok');
+    await this.exchange.request({ type: 'signal', sessionId, payload }, 'ok');
   }
 
   async endSession(sessionId: string): Promise<void> {
-    await this.request({ type: 'endSession', sessionId }, 'ok');
+    await this.exchange.request({ type: 'endSession', sessionId }, 'ok');
   }
 
   dispose(): void {
@@ -89,48 +73,9 @@ export class BrowserSignaling implements IDisposable {
     this._onClosed.dispose();
   }
 
-  private request<T extends Reply['type']>(message: Request, expect: T): Promise<Extract<Reply, { type: T }>> {
-    if (this.socket.readyState !== WebSocket.OPEN) return Promise.reject(new SignalingError('ERR_NOT_CONNECTED', 'the connection to the assistance network is closed'));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new SignalingError('ERR_TIMEOUT', `the assistance network did not answer ${message.type}`));
-      }, REQUEST_TIMEOUT_MS);
-      this.pending.set(id, { expect, resolve: resolve as (r: Reply) => void, reject, timer });
-      this.socket.send(JSON.stringify({ ...message, id }));
-    });
-  }
-
-  private receive(text: string): void {
-    let message: ServerMessage;
-    try {
-      message = decodeMessage(ServerMessage, text, MAX_MESSAGE_BYTES);
-    } catch (err) {
-      console.warn(`ignored a bad message from the server (${err instanceof ProtocolError ? err.code : String(err)})`);
-      return;
-    }
-    switch (message.type) {
-      case 'signalReceived':
-        this._onDidReceiveSignal.fire({ sessionId: message.sessionId, payload: message.payload });
-        return;
-      case 'sessionEnded':
-        this._onDidEndSession.fire({ sessionId: message.sessionId, reason: message.reason });
-        return;
-      case 'contacts':
-      case 'presence':
-      case 'invitationReceived':
-      case 'invitationChanged':
-      case 'sessionStarted':
-        return;
-    }
-    if (message.id === null) return;
-    const waiting = this.pending.get(message.id);
-    if (!waiting) return;
-    this.pending.delete(message.id);
-    clearTimeout(waiting.timer);
-    if (message.type === 'error') waiting.reject(new SignalingError(message.code, message.message));
-    else if (message.type !== waiting.expect) waiting.reject(new SignalingError('ERR_MALFORMED', `expected ${waiting.expect}, got ${message.type}`));
-    else waiting.resolve(message);
+  /** The page needs only its sessions' signaling and ends; contacts, presence and invitations are the extension's. */
+  private onEvent(event: ServerEvent): void {
+    if (event.type === 'signalReceived') this._onDidReceiveSignal.fire({ sessionId: event.sessionId, payload: event.payload });
+    else if (event.type === 'sessionEnded') this._onDidEndSession.fire({ sessionId: event.sessionId, reason: event.reason });
   }
 }

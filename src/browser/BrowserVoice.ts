@@ -7,7 +7,7 @@
 import { Emitter } from '../common/lifecycle';
 import { parseMessage } from '../protocol/validate';
 import { HostVoiceCommand, HostVoiceEvent, PanelVoiceCommand, PanelVoiceEvent } from '../protocol/voice';
-import type { VoiceEndpoint } from '../audio/TalkController';
+import type { VoiceEndpoint } from '../common/audio/TalkController';
 
 export class BrowserVoice implements VoiceEndpoint {
   private readonly _onEvent = new Emitter<HostVoiceEvent>();

@@ -7,7 +7,8 @@ import '../webview/common/pageGlobals';
 import { pageLog, router, showSession, talkPrompts } from './pageExtension';
 import '../webview/panel/main';
 import { BrowserHelperSession } from './BrowserHelperSession';
-import { BrowserSignaling, SignalingError } from './BrowserSignaling';
+import { NetworkError } from '../network/NetworkError';
+import { BrowserSignaling } from './BrowserSignaling';
 import { JoinForm, type JoinAnswer } from './JoinForm';
 import { parseJoinFragment, refusalText, type JoinLink } from './joinLink';
 
@@ -27,7 +28,7 @@ async function join(answer: JoinAnswer): Promise<void> {
   try {
     if (l.expiresAt !== undefined && l.expiresAt <= Date.now()) return form.block('This invitation has expired. Ask for a new one.');
     if (!signaling) {
-      const opened = await BrowserSignaling.open(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`);
+      const opened = await BrowserSignaling.open(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`, pageLog);
       opened.onClosed(() => (signaling = undefined));
       try {
         await opened.signIn(answer.name, l.join);
@@ -41,7 +42,7 @@ async function join(answer: JoinAnswer): Promise<void> {
     showSession(new BrowserHelperSession(session, signaling, answer.name, (m) => router.post(m), pageLog, talkPrompts));
     form.close();
   } catch (err) {
-    if (err instanceof SignalingError) form.fail(refusalText(err.code, err.message));
+    if (err instanceof NetworkError) form.fail(refusalText(err.code, err.message));
     else form.fail(`Could not join: ${(err as Error).message}`);
   }
 }

@@ -14,7 +14,7 @@ import type { BrowserHelperSession } from './BrowserHelperSession';
 import { pickQuality } from './QualityPicker';
 import { askInPage } from './PageQuestion';
 import { toggleMute, toggleTalking } from '../audio/talkToggles';
-import { VoiceTexts } from '../audio/VoiceTexts';
+import { VoiceTexts } from '../common/audio/VoiceTexts';
 import type { IDisposable } from '../common/lifecycle';
 
 const log: Logger = { ...silentLogger, warn: (m) => console.warn(m), error: (m) => console.error(m) };

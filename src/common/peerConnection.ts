@@ -26,6 +26,8 @@ export interface IceLinkWatchOptions {
 /** How often getStats is read for the silence check; more often while silent, so a path back is seen soon. */
 const SILENCE_SAMPLE_MS = 1000;
 const SILENT_SAMPLE_MS = 200;
+/** Reports shown by someone else (observe) at least this often spare the watch its own reads (the host shows one every 1–2.5 s). */
+const OBSERVED_FRESH_MS = 3000;
 
 export class IceLinkWatch extends Disposable {
   private readonly _onDidChange = this.register(new Emitter<LinkState>());
@@ -78,7 +80,7 @@ export class IceLinkWatch extends Disposable {
   }
 
   /**
-   * A getStats report someone read anyway (the host reads one every second for its figures): the silence
+   * A getStats report someone read anyway (the host reads one every 1–2.5 s for its figures): the silence
    * check uses it instead of reading its own.
    */
   observe(report: RTCStatsReport): void {
@@ -88,7 +90,7 @@ export class IceLinkWatch extends Disposable {
   }
 
   private async sampleIfStale(): Promise<void> {
-    if (!this.silent && Date.now() - this.observedAt < SILENCE_SAMPLE_MS * 1.5) return;
+    if (!this.silent && Date.now() - this.observedAt < OBSERVED_FRESH_MS) return;
     const pc = peerConnection(this.peer) as RTCPeerConnection | undefined;
     if (!pc || pc.connectionState === 'closed') return;
     let report: RTCStatsReport;

@@ -4,7 +4,7 @@ import type { PanelFilesCommand } from '../protocol/files';
 import { EngineEndpoint } from '../common/files/EngineEndpoint';
 import { FileTransferEngine } from '../common/files/FileTransferEngine';
 import { createNodeHasher } from '../common/files/nodeHasher';
-import { RelayChannel } from './RelayChannel';
+import { RelayChannel } from '../common/files/RelayChannel';
 
 export function helperFilesEndpoint(toPanel: (command: PanelFilesCommand) => void, log: Logger): { relay: RelayChannel; endpoint: EngineEndpoint } {
   const relay = new RelayChannel(toPanel);

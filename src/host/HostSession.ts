@@ -20,6 +20,14 @@ import { PEER_CHANNELS } from '../protocol/peer';
 
 export type SessionState = 'idle' | 'starting' | 'offering' | 'connected' | 'stopped';
 
+/**
+ * Stats (getStats, the figures, the extension's path and round trip) every second while something moves, every
+ * 2.5 s on a still screen: reading them was a fifth of the host's CPU at idle. They also feed the link's silence
+ * watch (IceLinkWatch), so a cut is seen 5–7.5 s after the last packet on a still screen, 5–6 s otherwise.
+ */
+const BUSY_STATS_MS = 1000;
+const STILL_STATS_MS = 2500;
+
 const TRANSITIONS: Readonly<Record<SessionState, readonly SessionState[]>> = {
   idle: ['starting', 'stopped'],
   starting: ['offering', 'stopped'],
@@ -53,7 +61,7 @@ export class HostSession {
   private readonly pendingSignals: SignalPayload[] = [];
   private readonly reportedAt = new Map<string, number>();
   private statsTimer: NodeJS.Timeout | undefined;
-  private lastStats = { at: performance.now(), frames: 0, bytes: 0, encoded: 0, encodeTime: 0, sendDelay: 0, packets: 0, keyFrames: 0, pli: 0, regionFrames: 0, regionBytes: 0, regionMs: 0 };
+  private lastStats = { at: performance.now(), frames: 0, bytes: 0, encoded: 0, encodeTime: 0, sendDelay: 0, packets: 0, keyFrames: 0, pli: 0, regionFrames: 0, regionBytes: 0, regionMs: 0, input: 0 };
   private stopping: Promise<void> | undefined;
   private linkDown = false;
   private readonly _onDidChangePaused = this.store.add(new Emitter<boolean>());
@@ -276,7 +284,22 @@ export class HostSession {
     this.updateFrame();
     this.options.emit({ type: 'connected', width: region?.width ?? 0, height: region?.height ?? 0 });
     this.emitVerification();
-    this.statsTimer = setInterval(() => void this.emitStats(), 1000);
+    // ICE measured the round trip while connecting: Auto's start needs it now (a LAN's climbs at once), not
+    // with the first stats a second later.
+    this.link?.stats().then(
+      (t) => this.pipeline?.setRtt(t.rttMs),
+      () => undefined,
+    );
+    this.scheduleStats(BUSY_STATS_MS);
+  }
+
+  /** The next stats report: in a second while pixels or input moved in the last interval or control is granted, later on a still screen. */
+  private scheduleStats(delayMs: number): void {
+    this.statsTimer = setTimeout(async () => {
+      // getStats fails only while the connection closes, after which no report is due.
+      const busy = await this.emitStats().catch(() => true);
+      if (this._state === 'connected') this.scheduleStats(busy ? BUSY_STATS_MS : STILL_STATS_MS);
+    }, delayMs);
   }
 
   /** The frame on the sharer's screen: shown exactly while pixels are sent (not while paused), orange while the helper controls. */
@@ -318,8 +341,9 @@ export class HostSession {
     }
   }
 
-  private async emitStats(): Promise<void> {
-    if (!this.link || !this.pipeline || !this.gate || !this.backend) return;
+  /** Reports the last interval's figures; says whether anything moved in it (frames sent, input, control granted). */
+  private async emitStats(): Promise<boolean> {
+    if (!this.link || !this.pipeline || !this.gate || !this.backend) return false;
     const t = await this.link.stats();
     const { bytesSent, framesEncoded, rttMs } = t;
     this.pipeline.setRtt(rttMs);
@@ -331,10 +355,13 @@ export class HostSession {
     const region = this.pipeline.regionStats;
     const regionFrames = region.frames - last.regionFrames;
     const { width, height } = this.backend.capture.region;
-    if (this._state !== 'connected') return;
+    const { applied, dropped, rejected } = this.gate.counters;
+    const input = applied + dropped + rejected;
+    if (this._state !== 'connected') return false;
     this.options.emit({
       type: 'stats',
       stats: {
+        seconds: Math.round(seconds * 1000) / 1000,
         width,
         height,
         fps: Math.round(((frames - this.lastStats.frames) / seconds) * 10) / 10,
@@ -346,9 +373,9 @@ export class HostSession {
         kbpsSent: Math.round((((bytesSent - this.lastStats.bytes) * 8) / 1000 / seconds) * 10) / 10,
         rttMs,
         path: t.path,
-        inputApplied: this.gate.counters.applied,
-        inputDropped: this.gate.counters.dropped,
-        inputRejected: this.gate.counters.rejected,
+        inputApplied: applied,
+        inputDropped: dropped,
+        inputRejected: rejected,
         mode: this.pipeline.mode,
         regionFps: Math.round((regionFrames / seconds) * 10) / 10,
         regionKbps: Math.round((((region.bytes - last.regionBytes) * 8) / 1000 / seconds) * 10) / 10,
@@ -361,13 +388,14 @@ export class HostSession {
         },
       },
     });
-    this.lastStats = { at: now, frames, bytes: bytesSent, encoded: framesEncoded, encodeTime: t.totalEncodeTime, sendDelay: t.totalPacketSendDelay, packets: t.packetsSent, keyFrames: t.keyFramesEncoded, pli: t.pliCount, regionFrames: region.frames, regionBytes: region.bytes, regionMs: region.ms };
+    this.lastStats = { at: now, frames, bytes: bytesSent, encoded: framesEncoded, encodeTime: t.totalEncodeTime, sendDelay: t.totalPacketSendDelay, packets: t.packetsSent, keyFrames: t.keyFramesEncoded, pli: t.pliCount, regionFrames: region.frames, regionBytes: region.bytes, regionMs: region.ms, input };
+    return frames !== last.frames || regionFrames > 0 || input !== last.input || this.gate.granted;
   }
 
   private async teardown(reason: 'stopped' | 'disconnected'): Promise<void> {
     if (this._state === 'stopped') return;
     this.transition('stopped');
-    clearInterval(this.statsTimer);
+    clearTimeout(this.statsTimer);
     this.updateFrame();
     this.gate?.revoke(reason);
     const injector = this.backend?.control?.injector;

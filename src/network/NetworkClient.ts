@@ -3,9 +3,7 @@ import { isIP, type connect as netConnect } from 'net';
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'tls';
 import WebSocket from 'ws';
 import {
-  ClientMessage,
   MAX_MESSAGE_BYTES,
-  ServerMessage,
   type ChosenPresence,
   type Contact,
   type Device,
@@ -18,14 +16,13 @@ import {
   type Session,
 } from '../protocol/network';
 import type { ProblemBundle } from '../protocol/bundle';
-import { decodeMessage, ProtocolError } from '../protocol/validate';
 import { ConnectionStateMachine, type ConnectionState } from './ConnectionStateMachine';
-import { Disposable, Emitter, toDisposable, type Event } from '../common/lifecycle';
+import { Disposable, Emitter, toDisposable } from '../common/lifecycle';
 import { silentLogger, type Logger } from '../common/logger';
 import { NetworkError } from './NetworkError';
 import { splitServerAddress } from './serverAddress';
-import { NetworkState, type PresenceChange, type SessionEnd, type SignalEvent } from './NetworkState';
-import { PendingRequests } from './PendingRequests';
+import { NetworkState } from './NetworkState';
+import { ServerExchange, type Request } from './ServerExchange';
 
 export type { ConnectionState } from './ConnectionStateMachine';
 export type { PresenceChange, SessionEnd, SignalEvent } from './NetworkState';
@@ -59,8 +56,6 @@ export interface NetworkClientOptions {
   pinnedFingerprint?: string;
 }
 
-type Request = ClientMessage extends infer M ? (M extends { id: number } ? Omit<M, 'id'> : never) : never;
-
 /**
  * The typed client of the assistance network, used by the extension.
  * Connect with `connect(url, credentials)`; follow changes through the `onDid…` events; every request
@@ -81,8 +76,7 @@ export class NetworkClient extends Disposable {
   private readonly pinnedFingerprint: string | undefined;
 
   private readonly machine: ConnectionStateMachine;
-  private readonly state: NetworkState;
-  private readonly pending: PendingRequests;
+  private readonly exchange: ServerExchange;
   private socket: WebSocket | undefined;
   private url: string | undefined;
   private credentials: Credentials | undefined;
@@ -95,24 +89,26 @@ export class NetworkClient extends Disposable {
   private refusal: NetworkError | undefined;
   private currentAccount: Person | undefined;
   private currentToken: string | undefined;
-  private readonly _onDidChangeConnectionState: Emitter<ConnectionState>;
+  private readonly onListenerError = (err: unknown) => this.logger.error(`listener failed: ${String(err)}`);
+  private readonly _onDidChangeConnectionState = this.register(new Emitter<ConnectionState>(this.onListenerError));
+  private readonly state = this.register(new NetworkState(this.onListenerError));
 
   /** The connection state changed (see ConnectionState). */
-  readonly onDidChangeConnectionState: Event<ConnectionState>;
+  readonly onDidChangeConnectionState = this._onDidChangeConnectionState.event;
   /** The contact list changed (added, answered, removed, blocked, or refreshed after sign-in); full list. */
-  readonly onDidChangeContacts: Event<readonly Contact[]>;
+  readonly onDidChangeContacts = this.state.onDidChangeContacts;
   /** A contact's presence changed (online / away / busy / offline). */
-  readonly onDidChangePresence: Event<PresenceChange>;
+  readonly onDidChangePresence = this.state.onDidChangePresence;
   /** Someone invited this user to help them (delivered to every connected device of the user). */
-  readonly onDidReceiveInvitation: Event<Invitation>;
+  readonly onDidReceiveInvitation = this.state.onDidReceiveInvitation;
   /** An invitation sent or received changed status (accepted, declined, cancelled, expired). */
-  readonly onDidChangeInvitation: Event<Invitation>;
+  readonly onDidChangeInvitation = this.state.onDidChangeInvitation;
   /** A session started for this client: an invitation was accepted or a link redeemed. */
-  readonly onDidStartSession: Event<Session>;
+  readonly onDidStartSession = this.state.onDidStartSession;
   /** The peer of one of this client's sessions sent a signaling payload. */
-  readonly onDidReceiveSignal: Event<SignalEvent>;
+  readonly onDidReceiveSignal = this.state.onDidReceiveSignal;
   /** A session ended (by either party, or because a party stayed offline). */
-  readonly onDidEndSession: Event<SessionEnd>;
+  readonly onDidEndSession = this.state.onDidEndSession;
 
   constructor(options: NetworkClientOptions = {}) {
     super();
@@ -124,20 +120,10 @@ export class NetworkClient extends Disposable {
     this.ca = options.ca;
     this.pinnedFingerprint = options.pinnedFingerprint;
     this.backoffMs = this.initialBackoffMs;
-    this.pending = new PendingRequests(options.requestTimeoutMs ?? 15_000);
 
-    const onListenerError = (err: unknown) => this.logger.error(`listener failed: ${String(err)}`);
-    this._onDidChangeConnectionState = this.register(new Emitter<ConnectionState>(onListenerError));
-    this.state = this.register(new NetworkState(onListenerError));
-    this.onDidChangeConnectionState = this._onDidChangeConnectionState.event;
-    this.onDidChangeContacts = this.state.onDidChangeContacts;
-    this.onDidChangePresence = this.state.onDidChangePresence;
-    this.onDidReceiveInvitation = this.state.onDidReceiveInvitation;
-    this.onDidChangeInvitation = this.state.onDidChangeInvitation;
-    this.onDidStartSession = this.state.onDidStartSession;
-    this.onDidReceiveSignal = this.state.onDidReceiveSignal;
-    this.onDidEndSession = this.state.onDidEndSession;
     this.machine = new ConnectionStateMachine((state) => this._onDidChangeConnectionState.fire(state));
+    const transport = { isOpen: () => this.socket?.readyState === WebSocket.OPEN, send: (text: string) => this.socket?.send(text) };
+    this.exchange = new ServerExchange(transport, (event) => this.state.apply(event), this.logger, options.requestTimeoutMs ?? 15_000);
     this.register(toDisposable(() => this.teardown('ERR_DISPOSED', 'the network client was disposed')));
   }
 
@@ -203,7 +189,7 @@ export class NetworkClient extends Disposable {
       }
     } catch (err) {
       this.closeSocket();
-      this.pending.rejectAll('ERR_CONNECTION_LOST', 'connection failed');
+      this.exchange.failAll('ERR_CONNECTION_LOST', 'connection failed');
       if (this.stateNow() !== 'disposed') this.machine.to('disconnected');
       throw err;
     }
@@ -267,7 +253,7 @@ export class NetworkClient extends Disposable {
   /** On a connected client (not signed in): the server's identity provider and a one-time nonce for the ID token. */
   async oidcChallenge(): Promise<{ issuer: string; clientId: string; nonce: string }> {
     this.assertState('connected');
-    const { issuer, clientId, nonce } = await this.send({ type: 'oidcChallenge' }, 'oidcChallenge');
+    const { issuer, clientId, nonce } = await this.exchange.request({ type: 'oidcChallenge' }, 'oidcChallenge');
     return { issuer, clientId, nonce };
   }
   /** Signs in with an ID token from the company's identity provider (the server validates it); returns the new device token. */
@@ -450,7 +436,7 @@ export class NetworkClient extends Disposable {
       socket.on('ping', () => this.armDeadTimer());
       socket.on('message', (data, isBinary) => {
         this.armDeadTimer();
-        this.onMessage(isBinary ? '' : data.toString());
+        this.exchange.receive(isBinary ? '' : data.toString());
       });
       socket.on('close', (code, reason) => {
         if (this.socket !== socket) return;
@@ -484,7 +470,7 @@ export class NetworkClient extends Disposable {
               clientId: this.clientId,
               deviceName: credentials.deviceName,
             };
-    const reply = await this.send(message, 'signedIn');
+    const reply = await this.exchange.request(message, 'signedIn');
     this.currentToken = reply.token ?? ('token' in credentials ? credentials.token : undefined);
     // reconnects sign in with the device token, never by creating the account (or using the code) again
     this.credentials = { token: this.currentToken as string, joinPassword: 'code' in credentials || 'idToken' in credentials ? undefined : credentials.joinPassword };
@@ -493,7 +479,7 @@ export class NetworkClient extends Disposable {
     this.machine.to('signedIn');
     this.state.applySnapshot(reply.account.alias, reply.contacts, reply.invitations, reply.sessions);
     if (this.chosenPresence !== 'online') {
-      await this.send({ type: 'setPresence', status: this.chosenPresence }, 'ok');
+      await this.exchange.request({ type: 'setPresence', status: this.chosenPresence }, 'ok');
     }
   }
 
@@ -502,49 +488,13 @@ export class NetworkClient extends Disposable {
     if (this.machine.state !== 'signedIn') {
       throw new NetworkError('ERR_NOT_CONNECTED', `not signed in (connection ${this.machine.state})`);
     }
-    return this.send(message, expect);
-  }
-
-  private send<T extends ServerReply['type']>(message: Request, expect: T): Promise<Extract<ServerReply, { type: T }>> {
-    const socket = this.socket;
-    if (!socket || socket.readyState !== WebSocket.OPEN) {
-      return Promise.reject(new NetworkError('ERR_NOT_CONNECTED', 'the connection is not open'));
-    }
-    const { id, reply } = this.pending.add(message.type, expect);
-    socket.send(JSON.stringify({ ...message, id }));
-    return reply;
-  }
-
-  private onMessage(text: string): void {
-    let message: ServerMessage;
-    try {
-      message = decodeMessage(ServerMessage, text, MAX_MESSAGE_BYTES);
-    } catch (err) {
-      const why = err instanceof ProtocolError ? `${err.code}: ${err.message}` : String(err);
-      this.logger.warn(`ignored a bad message from the server (${why})`);
-      const id = readId(text);
-      if (id !== undefined) this.pending.reject(id, new NetworkError('ERR_BAD_SERVER_MESSAGE', why));
-      return;
-    }
-    if ('id' in message) {
-      if (message.type === 'error') {
-        if (message.id === null) {
-          this.logger.warn(`server error: ${message.code}: ${message.message}`);
-        } else {
-          this.pending.reject(message.id, new NetworkError(message.code, message.message));
-        }
-      } else {
-        this.pending.resolve(message.id, message);
-      }
-      return;
-    }
-    this.state.apply(message);
+    return this.exchange.request(message, expect);
   }
 
   private onSocketClosed(code: number, reason: string): void {
     this.socket = undefined;
     clearTimeout(this.deadTimer);
-    this.pending.rejectAll('ERR_CONNECTION_LOST', `connection lost (${code}${reason ? `: ${reason}` : ''})`);
+    this.exchange.failAll('ERR_CONNECTION_LOST', `connection lost (${code}${reason ? `: ${reason}` : ''})`);
     const state = this.machine.state;
     if (state === 'signedIn' || (state === 'connected' && this.credentials)) {
       this.logger.info(`connection lost (${code}); reconnecting`);
@@ -599,18 +549,8 @@ export class NetworkClient extends Disposable {
   private teardown(code: 'ERR_CONNECTION_LOST' | 'ERR_DISPOSED', message: string): void {
     clearTimeout(this.reconnectTimer);
     this.closeSocket();
-    this.pending.rejectAll(code, message);
+    this.exchange.failAll(code, message);
     if (code === 'ERR_DISPOSED' && this.machine.state !== 'disposed') this.machine.to('disposed');
-  }
-}
-
-/** Best-effort request id of a message that failed validation, to fail its request instead of timing out. */
-function readId(text: string): number | undefined {
-  try {
-    const id = (JSON.parse(text) as { id?: unknown }).id;
-    return typeof id === 'number' ? id : undefined;
-  } catch {
-    return undefined;
   }
 }
 

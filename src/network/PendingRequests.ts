@@ -1,7 +1,7 @@
 import type { ServerReply } from '../protocol/network';
 import { NetworkError } from './NetworkError';
 
-type Pending = { resolve: (reply: ServerReply) => void; reject: (err: Error) => void; timer: NodeJS.Timeout };
+type Pending = { resolve: (reply: ServerReply) => void; reject: (err: Error) => void; timer: ReturnType<typeof setTimeout> };
 
 /** Requests sent and not yet answered, by id: each gets exactly one reply, an error or a timeout. */
 export class PendingRequests {

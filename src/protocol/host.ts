@@ -105,6 +105,8 @@ export const ControlReason = z.enum([
 export type ControlReason = z.infer<typeof ControlReason>;
 
 export const HostStats = z.object({
+  /** The interval these figures cover, s: one while the screen or input moves, longer on a still screen. */
+  seconds: z.number().positive(),
   width: z.number().int(),
   height: z.number().int(),
   /** Frames handed to the encoder per second over the last interval. */

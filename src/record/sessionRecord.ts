@@ -4,7 +4,7 @@
  * when voice was on. The lines are recognised by the exact sentences the session writes (SessionTexts,
  * VoiceTexts, FileTexts), made with the same functions and the same peer name, so they cannot drift apart.
  */
-import { VoiceTexts } from '../audio/VoiceTexts';
+import { VoiceTexts } from '../common/audio/VoiceTexts';
 import type { ChatEntry, SessionRole } from '../protocol/webview';
 import type { StoredSession } from '../session/ChatLog';
 import { SessionTexts as T } from '../session/SessionTexts';

@@ -18,7 +18,10 @@ export class AccountStore {
     this.insertAccount = db.prepare('INSERT OR IGNORE INTO accounts (alias, displayName, createdAt) VALUES (?, ?, ?)');
     this.selectAccount = db.prepare<[string], Person>('SELECT alias, displayName FROM accounts WHERE alias = ?');
     this.insertDevice = db.prepare('INSERT INTO devices (id, alias, tokenHash, createdAt, lastSeenAt, name) VALUES (?, ?, ?, ?, ?, ?)');
-    this.selectDevice = db.prepare<[string], { alias: string; tokenHash: Buffer }>('SELECT alias, tokenHash FROM devices WHERE id = ?');
+    // a token sign-in reads its device, account and whether it is disabled in one round trip
+    this.selectDevice = db.prepare<[string], { alias: string; tokenHash: Buffer; displayName: string; disabledAt: number | null }>(
+      'SELECT d.alias, d.tokenHash, a.displayName, a.disabledAt FROM devices d JOIN accounts a ON a.alias = d.alias WHERE d.id = ?',
+    );
   }
 
   /** Creates the account; ERR_ALIAS_TAKEN if the alias exists. */
@@ -35,13 +38,15 @@ export class AccountStore {
     const cached = this.cache.get(key);
     if (cached) return cached;
     const stored = await this.selectAccount.get(key);
+    return stored && this.remember(stored);
+  }
+
+  /** The account as clients see it, cached (accounts are never renamed; a removed one is forgotten when its removal event arrives). */
+  private remember(stored: Person): Person {
     // a name stored before the display-name rules tightened is shown cleaned rather than refused by every client
-    const person = stored && { alias: stored.alias, displayName: cleanDisplayName(stored.displayName) || stored.alias };
-    if (person) {
-      // accounts are never renamed; a removed one is forgotten when its removal event arrives (forget)
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      this.cache.set(key, person);
-    }
+    const person = { alias: stored.alias, displayName: cleanDisplayName(stored.displayName) || stored.alias };
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(person.alias, person);
     return person;
   }
 
@@ -54,14 +59,14 @@ export class AccountStore {
     return { token: `${deviceId}.${secret}`, deviceId };
   }
 
-  /** The account and device a token belongs to; ERR_BAD_TOKEN for anything else. */
-  async authenticate(token: string): Promise<{ account: Person; deviceId: string }> {
+  /** The account and device a token belongs to, and when the account was disabled (null: enabled); ERR_BAD_TOKEN for anything else. */
+  async authenticate(token: string): Promise<{ account: Person; deviceId: string; disabledAt: number | null }> {
     const [deviceId, secret, extra] = token.split('.');
     const device = deviceId && secret && extra === undefined ? await this.selectDevice.get(deviceId) : undefined;
     if (!device || !secretMatches(secret, device.tokenHash)) {
       throw new ServiceError('ERR_BAD_TOKEN', 'the device token is not valid on this server');
     }
-    return { account: (await this.get(device.alias)) as Person, deviceId };
+    return { account: this.cache.get(device.alias) ?? this.remember({ alias: device.alias, displayName: device.displayName }), deviceId, disabledAt: device.disabledAt ?? null };
   }
 
   /** Runs `fn` in one transaction (an account and its first device token, or neither); other aliases' alongside. */

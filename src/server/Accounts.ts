@@ -73,7 +73,7 @@ export class Accounts implements IDisposable {
       if (err instanceof ServiceError && err.code === 'ERR_BAD_TOKEN') await this.failures.record(connection.remoteAddress);
       throw err;
     }
-    return this.bind(connection, id, authenticated.account, authenticated.deviceId, clientId);
+    return this.bind(connection, id, authenticated.account, authenticated.deviceId, clientId, false, authenticated.disabledAt);
   }
 
   /** Joins the account that issued the one-time code as a new device with a token of its own (no join password: a member vouched). */
@@ -164,9 +164,10 @@ export class Accounts implements IDisposable {
     if (connection.identity) await this.devices.signOutThis(connection.identity);
   }
 
-  private async bind(connection: ClientConnection, id: number, account: Person, deviceId: string, clientId: string, isNew = false): Promise<SignedIn> {
+  /** `disabledAt`: read with the account already (a token sign-in), else read here. */
+  private async bind(connection: ClientConnection, id: number, account: Person, deviceId: string, clientId: string, isNew = false, disabledAt?: number | null): Promise<SignedIn> {
     // a new account cannot be disabled yet (and must bind without awaiting: see signIn)
-    if (!isNew) await this.devices.checkEnabled(account.alias);
+    if (!isNew) await this.devices.checkEnabled(account.alias, disabledAt);
     if (!isNew && (await this.ctx.presence.connectionCount(account.alias)) >= this.ctx.limits.maxConnectionsPerAccount) {
       throw new ServiceError('ERR_TOO_MANY_CONNECTIONS', `at most ${this.ctx.limits.maxConnectionsPerAccount} connections per account`);
     }

@@ -42,12 +42,18 @@ export interface Cluster extends IDisposable {
   contactsChanged(alias: string): void;
   onContactsChanged(handler: (alias: string) => void): void;
   /**
-   * A session of these aliases started or ended here: the other processes drop what they cached about their
-   * sessions. Published in order with deliver(): a process hears of it before it delivers the session's events.
+   * What to do when the alias's contacts changed on another process, whether or not this one holds its connections:
+   * every process drops what it cached of them (the mutual contacts that presence is pushed to).
    */
-  sessionsChanged(aliases: readonly string[]): void;
+  onContactsChangedElsewhere(handler: (alias: string) => void): void;
+  /**
+   * A session of these aliases started (`open`: the other processes cache that they are in one) or ended here (the
+   * others drop what they cached about their sessions). Published in order with deliver(): a process hears of it
+   * before it delivers the session's events.
+   */
+  sessionsChanged(aliases: readonly string[], open: boolean): void;
   /** What to do when another process reports sessionsChanged (not called for this process's own). */
-  onSessionsChanged(handler: (aliases: string[]) => void): void;
+  onSessionsChanged(handler: (aliases: string[], open: boolean) => void): void;
   /** Registers what to do when the shared state came back empty (Redis restarted): republish what this process holds. */
   onReconnected(handler: () => void): void;
   /** A counter of events per key within `windowMs` (failed secrets, requests) counted by every process of the cluster. */
@@ -77,6 +83,7 @@ export class LocalCluster implements Cluster {
   onContactsChanged(handler: (alias: string) => void): void {
     this.contactsHandler = handler;
   }
+  onContactsChangedElsewhere(): void {}
   sessionsChanged(): void {}
   onSessionsChanged(): void {}
   counter(name: string, max: number, windowMs: number): WindowCounter {

@@ -1,5 +1,6 @@
 import type { ClientMessage, ServerReply } from '../protocol/network';
 import type { Accounts } from './Accounts';
+import { AdmissionQueue } from './AdmissionQueue';
 import type { AdminRequests } from './admin/AdminRequests';
 import type { ClientConnection, SignedInIdentity } from './ClientConnection';
 import type { Contacts } from './Contacts';
@@ -12,6 +13,8 @@ import type { SessionRelay } from './SessionRelay';
 
 /** Routes one validated request to the service that owns it and returns the reply. */
 export class Dispatcher {
+  private readonly signIns: AdmissionQueue;
+
   constructor(
     private readonly accounts: Accounts,
     private readonly contacts: Contacts,
@@ -21,7 +24,10 @@ export class Dispatcher {
     private readonly relay: SessionRelay,
     private readonly devices: Devices,
     private readonly admin: AdminRequests,
-  ) {}
+    maxConcurrentSignIns: number,
+  ) {
+    this.signIns = new AdmissionQueue(maxConcurrentSignIns);
+  }
 
   async handle(connection: ClientConnection, message: ClientMessage): Promise<ServerReply> {
     const { id } = message;
@@ -31,11 +37,15 @@ export class Dispatcher {
       if (connection.identity || connection.signingIn) throw new ServiceError('ERR_ALREADY_SIGNED_IN', 'this connection is already signed in');
       connection.signingIn = true;
       try {
-        if (message.type === 'signInWithIdToken') return await this.accounts.signInWithIdToken(connection, id, message.idToken, message.deviceName, message.clientId);
-        if (message.type === 'signInWithCode') return await this.accounts.signInWithCode(connection, id, message.code, message.deviceName, message.clientId);
-        return await (message.type === 'signIn'
-          ? this.accounts.signIn(connection, id, message.alias, message.displayName, message.joinPassword, message.clientId, message.deviceName)
-          : this.accounts.signInWithToken(connection, id, message.token, message.clientId));
+        return await this.signIns.run(async () => {
+          // one that gave up while it waited its turn costs nothing more
+          if (!connection.open) throw new ServiceError('ERR_INTERNAL', 'the connection closed during sign-in');
+          if (message.type === 'signInWithIdToken') return await this.accounts.signInWithIdToken(connection, id, message.idToken, message.deviceName, message.clientId);
+          if (message.type === 'signInWithCode') return await this.accounts.signInWithCode(connection, id, message.code, message.deviceName, message.clientId);
+          return await (message.type === 'signIn'
+            ? this.accounts.signIn(connection, id, message.alias, message.displayName, message.joinPassword, message.clientId, message.deviceName)
+            : this.accounts.signInWithToken(connection, id, message.token, message.clientId));
+        });
       } finally {
         connection.signingIn = false;
       }

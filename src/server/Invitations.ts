@@ -58,15 +58,19 @@ export class Invitations implements IDisposable {
     }
     const to = toAlias.toLowerCase();
     if (to === from.alias) throw new ServiceError('ERR_SELF', 'you cannot invite yourself');
+    const limits = this.ctx.limits;
+    // everything below is read in one round trip; both sides' sessions are kept as the cached answers
+    const readMark = this.ctx.sessions.readMark;
+    // cancelled and answered invitations count too: invite, cancel, invite… must not flood a contact with toasts
+    const counts = await this.ctx.invitations.inviteChecks(from.alias, to, Date.now() - limits.invitationWindowMs);
+    this.ctx.sessions.answered(from.alias, counts.fromInSession, readMark);
+    this.ctx.sessions.answered(to, counts.toInSession, readMark);
     // one session at a time: a helper who accepted would see it end at once
-    if (await this.ctx.sessions.hasOpen(from.alias)) throw new ServiceError('ERR_IN_SESSION', 'you are already in a Remote Assistance session; disconnect first');
+    if (counts.fromInSession) throw new ServiceError('ERR_IN_SESSION', 'you are already in a Remote Assistance session; disconnect first');
     // the same answer whether or not the alias exists: a stranger learns nothing about who is on the server
-    if ((await this.ctx.contacts.status(from.alias, to)) !== 'accepted') {
+    if (counts.contact !== 'accepted') {
       throw new ServiceError('ERR_NOT_A_CONTACT', `${to} is not in your contacts`);
     }
-    const limits = this.ctx.limits;
-    // cancelled and answered invitations count too: invite, cancel, invite… must not flood a contact with toasts
-    const counts = await this.ctx.invitations.sentCounts(from.alias, to, Date.now() - limits.invitationWindowMs);
     if (counts.pending >= limits.maxPendingInvitationsPerAccount) {
       throw new ServiceError('ERR_RATE_LIMITED', 'too many open invitations; cancel one or wait for answers');
     }
@@ -81,7 +85,7 @@ export class Invitations implements IDisposable {
     }
     // in another session, a toast they cannot act on helps nobody: the inviter hears it at once instead
     // (a chosen Busy still takes invitations)
-    if (await this.ctx.sessions.hasOpen(to)) throw new ServiceError('ERR_CONTACT_BUSY', `${to} is in another Remote Assistance session`);
+    if (counts.toInSession) throw new ServiceError('ERR_CONTACT_BUSY', `${to} is in another Remote Assistance session`);
     const now = Date.now();
     const row = await this.ctx.invitations.create({
       id: randomToken(16),
@@ -171,9 +175,18 @@ export class Invitations implements IDisposable {
     this.timers.clear();
   }
 
-  /** Non-parties learn nothing (ERR_NO_SUCH_INVITATION); the wrong party gets a clear refusal. */
+  /**
+   * Non-parties learn nothing (ERR_NO_SUCH_INVITATION); the wrong party gets a clear refusal. Whether both sides are
+   * in a session is read with the row and kept as the cached answers (an acceptance asks right after).
+   */
   private async answerable(by: Identity, id: string, as: 'invitee' | 'inviter'): Promise<InvitationRow> {
-    const row = await this.ctx.invitations.get(id);
+    const readMark = this.ctx.sessions.readMark;
+    const found = await this.ctx.invitations.getToAnswer(id, by.alias);
+    const row = found?.row;
+    if (found) {
+      this.ctx.sessions.answered(found.row.fromAlias, found.fromInSession, readMark);
+      this.ctx.sessions.answered(by.alias, found.byInSession, readMark);
+    }
     if (!row || (row.toAlias !== by.alias && row.fromAlias !== by.alias)) {
       throw new ServiceError('ERR_NO_SUCH_INVITATION', `no invitation ${id}`);
     }

@@ -27,6 +27,8 @@ export interface Limits {
   maxQueuedBytes: number;
   /** Ping interval; a connection that misses one pong is closed (offline within 2 intervals). */
   heartbeatMs: number;
+  /** Sign-ins one process runs at once; more wait their turn (a reconnect storm queues instead of stalling the event loop). */
+  maxConcurrentSignIns: number;
   /** A connection must sign in within this time. */
   signInTimeoutMs: number;
   /** New accounts from one network address within accountWindowMs (a whole office may join on one morning). */
@@ -77,6 +79,7 @@ export const defaultLimits: Limits = {
   abuseWindowMs: 10_000,
   maxQueuedBytes: 8 * 1024 * 1024,
   heartbeatMs: 10_000,
+  maxConcurrentSignIns: 32,
   signInTimeoutMs: 15_000,
   accountsPerAddress: 100,
   accountWindowMs: 3600_000,

@@ -1,5 +1,6 @@
 import type { ChosenPresence, Contact, PresenceStatus } from '../protocol/network';
 import type { Logger } from '../common/logger';
+import { AdmissionQueue } from './AdmissionQueue';
 import type { Cluster, NodePresence } from './Cluster';
 import type { ConnectionRegistry } from './ConnectionRegistry';
 import type { ContactStore } from './ContactStore';
@@ -7,6 +8,9 @@ import type { SessionStore } from './SessionStore';
 
 /** Presence changes closer together than this are pushed once; well inside the one-second promise. */
 const PRESENCE_COALESCE_MS = 50;
+
+/** Presence recomputations one process runs at once (each a few reads and a push to the contacts). */
+const MAX_CONCURRENT_RECOMPUTES = 32;
 
 /** When devices chose differently, the most available choice wins. */
 const CHOICE_RANK: Record<ChosenPresence, number> = { online: 3, busy: 2, away: 1, appearOffline: 0 };
@@ -29,6 +33,8 @@ export class Presence {
   private readonly queues = new Map<string, Promise<void>>();
   /** Recomputations not started yet: further changes join them. */
   private readonly scheduled = new Map<string, Promise<void>>();
+  /** Recomputations running at once; the rest wait their turn (changes meanwhile join them). */
+  private readonly turns = new AdmissionQueue(MAX_CONCURRENT_RECOMPUTES);
 
   constructor(
     private readonly registry: ConnectionRegistry,
@@ -78,7 +84,11 @@ export class Presence {
     // The rows are read again after the presence lookup (an await) and the list is pushed right after that read:
     // with several processes changing one list at once, a list read before another process's change must not
     // be pushed after that process's own push.
-    let rows = await this.contacts.list(alias);
+    // the first read tells whether the contacts are in a session too (kept as the cached answers: the presence lookup asks)
+    const readMark = this.sessions.readMark;
+    const first = await this.contacts.listWithSessions(alias);
+    for (const [contact, open] of first.inSession) this.sessions.answered(contact, open, readMark);
+    let rows = first.rows;
     for (let attempt = 1; ; attempt++) {
       const presence = await this.of(rows.filter((r) => r.status === 'accepted').map((r) => r.alias));
       const now = await this.contacts.list(alias);
@@ -102,10 +112,13 @@ export class Presence {
     const previous = this.queues.get(alias) ?? Promise.resolve();
     const next = previous
       .then(() => new Promise((resolve) => setTimeout(resolve, PRESENCE_COALESCE_MS)))
-      .then(() => {
-        this.scheduled.delete(alias);
-        return this.recompute(alias);
-      })
+      // a turn at most: a burst (the thousands of users of a process that died) is pushed as a queue, not all at once
+      .then(() =>
+        this.turns.run(() => {
+          this.scheduled.delete(alias);
+          return this.recompute(alias);
+        }),
+      )
       .catch((err: unknown) => this.logger.warn(`presence of ${alias}: ${String(err)}`));
     this.scheduled.set(alias, next);
     this.queues.set(alias, next);

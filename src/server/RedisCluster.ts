@@ -13,7 +13,10 @@ const nodeKey = (node: string) => `ra:n:${node}`;
 const nodeAliasesKey = (node: string) => `ra:na:${node}`;
 const nodeClientsKey = (node: string) => `ra:nc:${node}`;
 const NODES = 'ra:nodes';
-/** Every process subscribes: the aliases whose sessions started or ended (their cached answers are dropped). */
+/**
+ * Every process subscribes: the aliases whose sessions started or ended, or whose contacts changed (what each
+ * process cached about them is updated or dropped).
+ */
 const SESSIONS_CHANNEL = 'ra:sessions';
 
 /** How long a process counts as alive without refreshing its key (default); presence of dead ones is ignored. */
@@ -28,10 +31,12 @@ interface Envelope {
   contactsChanged?: true;
 }
 
-/** On SESSIONS_CHANNEL. */
+/** On SESSIONS_CHANNEL: `sessions` with `open` (true: a session of theirs started; else one ended), or `contacts`. */
 interface SessionsEnvelope {
   origin: string;
-  sessions: string[];
+  sessions?: string[];
+  open?: boolean;
+  contacts?: string;
 }
 
 /**
@@ -53,7 +58,8 @@ export class RedisCluster implements Cluster {
   private lostHandler: (lost: LostProcess) => void = () => undefined;
   private reconnectedHandler: () => void = () => undefined;
   private contactsHandler: (alias: string) => void = () => undefined;
-  private sessionsHandler: (aliases: string[]) => void = () => undefined;
+  private sessionsHandler: (aliases: string[], open: boolean) => void = () => undefined;
+  private contactsElsewhereHandler: (alias: string) => void = () => undefined;
   /** Set once the first connection stood: a later 'ready' is a reconnection. */
   private connected = false;
   /** Counting in Redis failed since it was last ready: logged once per outage, not once per refused request. */
@@ -133,18 +139,24 @@ export class RedisCluster implements Cluster {
     this.contactsHandler(alias);
     const envelope: Envelope = { origin: this.nodeId, alias, contactsChanged: true };
     this.pub.publish(userChannel(alias), JSON.stringify(envelope)).catch((err: Error) => this.logger.warn(`redis publish: ${err.message}`));
+    const everyone: SessionsEnvelope = { origin: this.nodeId, contacts: alias };
+    this.pub.publish(SESSIONS_CHANNEL, JSON.stringify(everyone)).catch((err: Error) => this.logger.warn(`redis publish: ${err.message}`));
+  }
+
+  onContactsChangedElsewhere(handler: (alias: string) => void): void {
+    this.contactsElsewhereHandler = handler;
   }
 
   onContactsChanged(handler: (alias: string) => void): void {
     this.contactsHandler = handler;
   }
 
-  sessionsChanged(aliases: readonly string[]): void {
-    const envelope: SessionsEnvelope = { origin: this.nodeId, sessions: [...aliases] };
+  sessionsChanged(aliases: readonly string[], open: boolean): void {
+    const envelope: SessionsEnvelope = { origin: this.nodeId, sessions: [...aliases], open };
     this.pub.publish(SESSIONS_CHANNEL, JSON.stringify(envelope)).catch((err: Error) => this.logger.warn(`redis publish: ${err.message}`));
   }
 
-  onSessionsChanged(handler: (aliases: string[]) => void): void {
+  onSessionsChanged(handler: (aliases: string[], open: boolean) => void): void {
     this.sessionsHandler = handler;
   }
 
@@ -262,8 +274,12 @@ export class RedisCluster implements Cluster {
     try {
       const envelope = JSON.parse(message.toString()) as SessionsEnvelope;
       if (envelope.origin === this.nodeId) return;
+      if (typeof envelope.contacts === 'string') {
+        this.contactsElsewhereHandler(envelope.contacts);
+        return;
+      }
       if (!Array.isArray(envelope.sessions) || !envelope.sessions.every((a) => typeof a === 'string')) throw new Error('not a list of aliases');
-      this.sessionsHandler(envelope.sessions);
+      this.sessionsHandler(envelope.sessions, envelope.open === true);
     } catch (err) {
       this.logger.warn(`redis: ignored a bad sessions message (${String(err)})`);
     }

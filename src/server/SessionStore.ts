@@ -28,7 +28,7 @@ export class SessionStore {
   private readonly openCache = new Map<string, { open: boolean; at: number }>();
   /** Bumped by every invalidation: an answer read while one arrived is not cached (it may predate the change). */
   private generation = 0;
-  private changed: (aliases: string[]) => void = () => undefined;
+  private changed: (aliases: string[], open: boolean) => void = () => undefined;
   private readonly insert;
   private readonly select;
   private readonly end;
@@ -73,28 +73,43 @@ export class SessionStore {
     );
   }
 
-  /** Tells the other processes whose sessions changed (the cluster, once it is known). */
-  onChange(changed: (aliases: string[]) => void): void {
+  /** Tells the other processes whose sessions started (`open`) or ended (the cluster, once it is known). */
+  onChange(changed: (aliases: string[], open: boolean) => void): void {
     this.changed = changed;
   }
 
-  /** Drops cached answers: of these aliases (a session of theirs started or ended elsewhere), or all. */
+  /** Drops cached answers: of these aliases (a session of theirs ended elsewhere), or all. */
   forgetOpen(aliases?: readonly string[]): void {
     this.generation++;
     if (!aliases) this.openCache.clear();
     else for (const alias of aliases) this.openCache.delete(alias);
   }
 
-  private sessionChanged(row: Pick<SessionRow, 'sharer' | 'helper'>): void {
-    this.forgetOpen([row.sharer, row.helper]);
-    this.changed([row.sharer, row.helper]);
+  /**
+   * These aliases are in a session now (one of theirs started, here or elsewhere): the answer is known without a
+   * read. The presence pushed right after a start and the checks of the next invitation ask for it at once.
+   */
+  knownOpen(aliases: readonly string[]): void {
+    this.generation++;
+    const at = Date.now();
+    for (const alias of aliases) this.openCache.set(alias, { open: true, at });
+  }
+
+  /** A started session is known to be open; an ended one (or a failed write) is read again when next asked. */
+  private sessionChanged(row: Pick<SessionRow, 'sharer' | 'helper'>, open: boolean): void {
+    const aliases = [row.sharer, row.helper];
+    if (open) this.knownOpen(aliases);
+    else this.forgetOpen(aliases);
+    this.changed(aliases, open);
   }
 
   async create(row: Omit<SessionRow, 'endedAt' | 'sharerAwaySince' | 'helperAwaySince'>): Promise<SessionRow> {
+    let written = false;
     try {
       await this.insert.run(row);
+      written = true;
     } finally {
-      this.sessionChanged(row);
+      this.sessionChanged(row, written);
     }
     return { ...row, endedAt: null, sharerAwaySince: null, helperAwaySince: null };
   }
@@ -108,7 +123,7 @@ export class SessionStore {
     try {
       return (await this.end.run(Date.now(), row.id)).changes === 1;
     } finally {
-      this.sessionChanged(row);
+      this.sessionChanged(row, false);
     }
   }
 
@@ -121,6 +136,18 @@ export class SessionStore {
   /** Open sessions of any client of `alias`. */
   openOfAlias(alias: string): Promise<SessionRow[]> {
     return this.selectOpenOfAlias.all(alias, alias);
+  }
+
+  /** Taken before a read of open sessions made elsewhere (InvitationStore.inviteChecks), for `answered`. */
+  get readMark(): number {
+    return this.generation;
+  }
+
+  /** An answer read elsewhere since `readMark`: cached as hasOpen's own, unless news arrived meanwhile. */
+  answered(alias: string, open: boolean, readMark: number): void {
+    if (readMark !== this.generation) return;
+    if (this.openCache.size >= OPEN_CACHE_LIMIT) this.openCache.clear();
+    this.openCache.set(alias, { open, at: Date.now() });
   }
 
   async hasOpen(alias: string): Promise<boolean> {

@@ -161,8 +161,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const sessions = new SessionStore(db);
   // "in a session?" is cached per process: a session started or ended anywhere drops its aliases everywhere
-  sessions.onChange((aliases) => cluster.sessionsChanged(aliases));
-  cluster.onSessionsChanged((aliases) => sessions.forgetOpen(aliases));
+  sessions.onChange((aliases, open) => cluster.sessionsChanged(aliases, open));
+  cluster.onSessionsChanged((aliases, open) => (open ? sessions.knownOpen(aliases) : sessions.forgetOpen(aliases)));
   try {
     // alone, no client can still be connected after a restart: their sessions start their grace period now
     // (before listening: no client can have come back yet)
@@ -196,6 +196,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const contacts = new ContactStore(db);
   const presence = new Presence(registry, cluster, contacts, sessions, logger);
+  // mutual contacts are cached per process (presence goes to them at every change): a change anywhere drops them
+  cluster.onContactsChangedElsewhere((alias) => contacts.forget(alias));
   const ctx: ServerContext = {
     accounts: new AccountStore(db),
     contacts,
@@ -221,8 +223,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   // Redis came back (perhaps empty): what this process holds is published again, so other processes see it
   cluster.onReconnected(() => {
-    // news of sessions may have been missed meanwhile
+    // news of sessions and contacts may have been missed meanwhile
     sessions.forgetOpen();
+    contacts.forget();
     for (const { alias, clientIds } of registry.clients()) {
       cluster.watch(alias);
       for (const clientId of clientIds) cluster.clientPresent(alias, clientId, true);
@@ -235,7 +238,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const company = options.oidc && new CompanySignIn(new OidcVerifier(options.oidc, logger), new OidcStore(db), ctx.accounts, logger);
   const accounts = new Accounts(ctx, relay, invitations, devices, company);
   const contactRequests = new Contacts(ctx);
-  const dispatcher = new Dispatcher(accounts, contactRequests, presence, invitations, links, relay, devices, new AdminRequests(db, options.dataDir, options.admins ?? [], logger));
+  const dispatcher = new Dispatcher(accounts, contactRequests, presence, invitations, links, relay, devices, new AdminRequests(db, options.dataDir, options.admins ?? [], logger), limits.maxConcurrentSignIns);
   const gateway = new Gateway(wss, ctx, dispatcher, accounts, options.metrics, clientAddress.of);
   live.gateway = gateway;
   // after the gateway: a client that connects meanwhile is served (the store may take a moment on a network)

@@ -1,5 +1,5 @@
 /** What the views and commands can do with the session in progress, whichever side this machine is on. */
-import type { TalkController } from '../audio/TalkController';
+import type { TalkController } from '../common/audio/TalkController';
 import type { SessionFiles } from '../files/SessionFiles';
 import type { IDisposable, Event } from '../common/lifecycle';
 import type { ConnectionPath, IceServer } from '../protocol/ice';

@@ -4,7 +4,7 @@
  * clipboard text, and a session that survives a window reload.
  */
 import { HelperVoice } from '../audio/HelperVoice';
-import type { TalkController, TalkFactory } from '../audio/TalkController';
+import type { TalkController, TalkFactory } from '../common/audio/TalkController';
 import { helperFilesEndpoint } from '../files/helperFilesEndpoint';
 import type { FilesFactory, SessionFiles } from '../files/SessionFiles';
 import type { NetworkClient } from '../network/NetworkClient';

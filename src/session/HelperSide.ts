@@ -5,7 +5,7 @@
  * control requests to the viewer's data channels. Runtime-neutral: voice, files and clipboard come from the
  * subclass. The sharer's side decides everything that matters.
  */
-import type { TalkController } from '../audio/TalkController';
+import type { TalkController } from '../common/audio/TalkController';
 import type { Logger } from '../common/logger';
 import type { Session } from '../protocol/network';
 import type { RelayMessage } from '../protocol/relay';

@@ -10,7 +10,7 @@ import { decodeMessage, ProtocolError } from '../protocol/validate';
 import { IDisposable, DisposableStore, Emitter } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 
-/** The part of an assistance-network connection a session uses (the extension's NetworkClient, or the page's BrowserSignaling). */
+/** The part of an assistance-network connection a session uses (the extension's NetworkClient, or the page's BrowserSignaling; both over ServerExchange). */
 export type SignalingClient = Pick<NetworkClient, 'onDidReceiveSignal' | 'onDidEndSession' | 'sendSignal' | 'endSession'>;
 
 export class SessionChannel implements IDisposable {

@@ -4,7 +4,7 @@
  * refusal the host reports. The host enforces it; this only tells it and records.
  */
 import { CLIPBOARD_SERVICE, ClipboardAllowed, ClipboardServiceEvent } from '../protocol/clipboard';
-import type { HostSupervisor } from '../host/supervisor';
+import type { HostSupervisor } from '../supervisor/HostSupervisor';
 import type { IDisposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 import { ClipboardTexts as T } from './ClipboardTexts';

@@ -1,5 +1,5 @@
 /** Asks the host process for its top-level windows (the sharer picks one to share or to control). */
-import type { HostSupervisor } from '../host/supervisor';
+import type { HostSupervisor } from '../supervisor/HostSupervisor';
 import type { WindowInfo } from '../protocol/host';
 
 /** The host could not list its windows: too slow, or not supported on this system. */

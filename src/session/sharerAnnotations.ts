@@ -3,7 +3,7 @@
  * screen."); the host draws the marks, clears them on pause or panic and removes them at the end.
  */
 import { ANNOTATE_SERVICE, AnnotationServiceEvent } from '../protocol/peer';
-import type { HostSupervisor } from '../host/supervisor';
+import type { HostSupervisor } from '../supervisor/HostSupervisor';
 import type { IDisposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
 

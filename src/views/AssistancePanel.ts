@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { IDisposable } from '../common/lifecycle';
 import type { Logger } from '../common/logger';
-import type { TalkView } from '../audio/TalkController';
+import type { TalkView } from '../common/audio/TalkController';
 import type { ExtensionMessage, SessionView } from '../protocol/webview';
 import type { HelperSession } from '../session/HelperSession';
 import type { ToolbarDispatch } from './ToolbarDispatch';

@@ -8,9 +8,9 @@
 import assert from 'assert';
 import { HelperVoice } from '../../src/audio/HelperVoice';
 import { HostVoiceEndpoint } from '../../src/audio/HostVoiceEndpoint';
-import { VoiceTexts } from '../../src/audio/VoiceTexts';
+import { VoiceTexts } from '../../src/common/audio/VoiceTexts';
 import { silentLogger } from '../../src/common/logger';
-import { HostSupervisor } from '../../src/host/supervisor';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import { HostVoiceEvent } from '../../src/protocol/voice';
 import { buildHost } from '../host/support/buildHost';
 import { startXvfb, XDisplay } from '../support/xvfb';

@@ -81,7 +81,8 @@ describe('voice over WebRTC (two wrtc peers, PulseAudio devices)', function () {
     const heard = await hearSentence(pulse, 'sharer_mic_feed', 'sharer_mic', 'helper_speaker.monitor', sentenceA);
     assert.ok(heard.correlation >= HEARD, `helper hears the sentence (correlation ${heard.correlation.toFixed(2)})`);
     assert.ok(heard.earDb > -45, `loud enough (${heard.earDb.toFixed(1)} dBFS)`);
-    assert.ok(heard.latencyMs > 0 && heard.latencyMs < 1500, `latency ${heard.latencyMs.toFixed(0)} ms is plausible`);
+    // (a sanity check of the alignment, not a timing target: the figure goes to the benchmark)
+    assert.ok(heard.latencyMs > 0 && heard.latencyMs < 10_000, `latency ${heard.latencyMs.toFixed(0)} ms is plausible`);
     latencies.push(heard.latencyMs);
   });
 

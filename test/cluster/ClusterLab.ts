@@ -134,7 +134,13 @@ export class ClusterLab {
     return lab;
   }
 
-  /** HAProxy's own log (one line per request or tunnel, and its health-check transitions). */
+  /** The shared store's URL (postgres://…), or undefined when the lab runs on another store. */
+  get databaseUrl(): string | undefined {
+    const at = this.serverArgs.indexOf('--database');
+    return at >= 0 ? this.serverArgs[at + 1] : undefined;
+  }
+
+    /** HAProxy's own log (one line per request or tunnel, and its health-check transitions). */
   get balancerLog(): string {
     return this.haproxyLog;
   }

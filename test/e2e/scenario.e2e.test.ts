@@ -738,13 +738,19 @@ async function waitForChatLine(frame: Frame, text: string): Promise<void> {
   await frame.locator('.chat-history li', { hasText: text }).first().waitFor({ timeout: UI_TIMEOUT_MS });
 }
 
-/** Alice turns on "Allow Remote Control" in her Remote settings (the setting is machine-scoped). */
+/**
+ * Alice turns on "Allow Remote Control" in her Remote settings (the setting is machine-scoped). The settings editor
+ * filters a moment after typing and renders its rows again: the checkbox is found by its setting's label once the
+ * search has settled on that one setting, or a click could land on another row or on one being replaced.
+ */
 async function enableRemoteControl(wb: Workbench): Promise<void> {
   await wb.runCommand('Preferences: Open Remote Settings');
   const search = wb.page.locator('.settings-editor .suggest-input-container textarea, .settings-editor .settings-header input').first();
   await search.waitFor({ state: 'visible' });
   await search.fill('remoteAssist.allowRemoteControl');
-  const checkbox = wb.page.locator('.settings-editor .setting-item-bool .setting-value-checkbox').first();
+  await wb.page.locator('.settings-editor .settings-count-widget', { hasText: '1 Setting Found' }).waitFor({ state: 'visible' });
+  const row = wb.page.locator('.settings-editor .setting-item-bool').filter({ has: wb.page.locator('.setting-item-label', { hasText: /^Allow Remote Control$/ }) });
+  const checkbox = row.locator('.setting-value-checkbox');
   await checkbox.waitFor({ state: 'visible' });
   if ((await checkbox.getAttribute('aria-checked')) !== 'true') await checkbox.click();
   await pollUntil('the setting to be saved', async () => (await checkbox.getAttribute('aria-checked')) === 'true', { timeoutMs: UI_TIMEOUT_MS });

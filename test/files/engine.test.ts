@@ -163,11 +163,36 @@ describe('FileTransferEngine over a real data channel', function () {
       const atReceiver = await helperLog.waitFor(offer.key, 'cancelled');
       assert.equal(atSender.code, 'ERR_CANCELLED');
       assert.equal(atReceiver.code, 'ERR_CANCELLED');
-      // the sender stopped mid-file; a receiver that cancels may still count bytes already in flight to it
+      // the sender stopped mid-file; a receiver whose first event past 50 % came with the last frame may have written it all
       if (side === 'sender') assert.ok(atReceiver.bytes < size, 'stopped before the end');
       await until('no partial file', async () => (await listDir(helperDir)).length === 0);
     });
   }
+
+  it('a receiver that cancels while its disk is behind reports only the bytes it wrote, not those still on their way to the disk', async () => {
+    const size = 8 * MiB;
+    await makeFile(path.join(dir, 'slow.bin'), size);
+    sharer.send(await NodeFileSource.open(path.join(dir, 'slow.bin')));
+    const offer = await helperLog.offer(0);
+    // a real file on a disk that is slow: writes wait until the test lets them through
+    const file = await NodeFileSink.create(path.join(helperDir, offer.name), { overwrite: false });
+    let release!: () => void;
+    const diskBusy = new Promise<void>((resolve) => (release = resolve));
+    helper.accept(offer.key, {
+      write: async (bytes) => {
+        await diskBusy;
+        await file.write(bytes);
+      },
+      commit: () => file.commit(),
+      abort: () => file.abort(),
+    });
+    await until('frames arrived that the disk has not taken yet', () => (helperLog.latest.get(offer.key)?.bytes ?? 0) > 0);
+    helper.cancel(offer.key);
+    const atReceiver = await helperLog.waitFor(offer.key, 'cancelled');
+    release();
+    await until('no partial file', async () => (await listDir(helperDir)).length === 0);
+    assert.equal(atReceiver.bytes, 0, 'the cancelled transfer counts only what reached the disk');
+  });
 
   for (const side of ['sharer', 'helper'] as const) {
     it(`a disconnect mid-transfer (${side} goes away) fails both sides and leaves no partial file`, async () => {

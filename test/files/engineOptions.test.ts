@@ -6,7 +6,7 @@
 import { strict as assert } from 'assert';
 import { FileTransferEngine } from '../../src/common/files/FileTransferEngine';
 import { createNodeHasher } from '../../src/common/files/nodeHasher';
-import { RelayChannel } from '../../src/files/RelayChannel';
+import { RelayChannel } from '../../src/common/files/RelayChannel';
 import { FILE_FRAME_HEADER_BYTES, FILE_FRAME_MAX_BYTES } from '../../src/protocol/files';
 
 const MiB = 1024 * 1024;

@@ -12,7 +12,7 @@ import { HostFilesEndpoint } from '../../src/common/files/FilesEndpoint';
 import { helperFilesEndpoint } from '../../src/files/helperFilesEndpoint';
 import { FilesUi, ProgressDisplay, SessionFiles } from '../../src/files/SessionFiles';
 import { silentLogger } from '../../src/common/logger';
-import { HostSupervisor } from '../../src/host/supervisor';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import type { PanelFilesEvent, TransferSnapshot } from '../../src/protocol/files';
 import { emptyRecord, startHost, TestDisplay } from '../host/support/session';
 import { WebviewHarness } from '../webview/support/WebviewHarness';

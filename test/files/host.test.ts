@@ -4,28 +4,23 @@
  * the negotiated files channel. The test plays the sharer's extension: it answers offers with a path.
  */
 import { strict as assert } from 'assert';
-import { promises as fs } from 'fs';
 import * as path from 'path';
 import { FileTransferEngine } from '../../src/common/files/FileTransferEngine';
 import { NodeFileSource } from '../../src/common/files/NodeFileSource';
-import { createNodeHasher } from '../../src/common/files/nodeHasher';
-import type { FileChannel } from '../../src/common/files/FileChannel';
-import { HostSupervisor } from '../../src/host/supervisor';
-import { FILES_CHANNEL, FILES_SERVICE, FilesHostCommand, FilesHostEvent, TransferSnapshot } from '../../src/protocol/files';
-import { NodeHelperPeer } from '../host/support/nodePeer';
-import { emptyRecord, startHost, TestDisplay } from '../host/support/session';
-import { acceptInto, listDir, makeFile, sha256File, tempDir, TransferLog, until } from './support/files';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
+import { FILES_SERVICE, FilesHostCommand, FilesHostEvent, TransferSnapshot } from '../../src/protocol/files';
+import { acceptInto, listDir, makeFile, sha256File, type TransferLog, until } from './support/files';
+import { HostFilesRig } from './support/hostRig';
+import type { NodeHelperPeer } from '../host/support/nodePeer';
 
 const MiB = 1024 * 1024;
 
 describe('Send a File through the real host process', function () {
   this.timeout(120_000);
-  const record = emptyRecord();
   const hostEvents: FilesHostEvent[] = [];
-  let display: TestDisplay;
+  let rig: HostFilesRig;
   let supervisor: HostSupervisor;
   let helper: NodeHelperPeer;
-  let helperChannel: FileChannel;
   let helperEngine: FileTransferEngine;
   let helperLog: TransferLog;
   let dir: string;
@@ -43,30 +38,15 @@ describe('Send a File through the real host process', function () {
   };
 
   before(async () => {
-    dir = await tempDir('host-src');
-    sharerInbox = await tempDir('host-sharer');
-    helperInbox = await tempDir('host-helper');
-    display = await TestDisplay.start(640, 480);
-    supervisor = await startHost(display, (p) => helper.signal(p), record);
-    supervisor.onService(({ service, message }) => {
-      if (service === FILES_SERVICE) hostEvents.push(FilesHostEvent.parse(message));
-    });
-    helper = new NodeHelperPeer((p) => supervisor.signal(p));
-    const pc = (helper.peer as unknown as { _pc: RTCPeerConnection })._pc;
-    helperChannel = pc.createDataChannel(FILES_CHANNEL.label, { negotiated: true, id: FILES_CHANNEL.id, ordered: true }) as unknown as FileChannel;
-    helperEngine = new FileTransferEngine(helperChannel, { createHasher: createNodeHasher });
-    helperLog = new TransferLog(helperEngine);
-    await until('the helper to connect', () => record.connected && helper.connected && helperChannel.readyState === 'open', 30_000);
+    rig = await HostFilesRig.start('host', (host) =>
+      host.onService(({ service, message }) => {
+        if (service === FILES_SERVICE) hostEvents.push(FilesHostEvent.parse(message));
+      }),
+    );
+    ({ supervisor, helper, helperEngine, helperLog, dir, sharerInbox, helperInbox } = rig);
   });
 
-  after(async () => {
-    helperEngine?.dispose();
-    helper?.destroy();
-    await supervisor?.stop().catch(() => undefined);
-    supervisor?.dispose();
-    await display?.close();
-    for (const d of [dir, sharerInbox, helperInbox]) if (d) await fs.rm(d, { recursive: true, force: true });
-  });
+  after(() => rig?.close());
 
   it('helper → sharer: the host asks the extension and writes only after accept', async () => {
     const file = path.join(dir, 'crash.dmp');

@@ -4,20 +4,15 @@
  * and pressing Cancel on the progress display; the history lines are what the chat shows.
  */
 import { strict as assert } from 'assert';
-import { promises as fs } from 'fs';
 import * as path from 'path';
 import { FileTransferEngine } from '../../src/common/files/FileTransferEngine';
 import { HostFilesEndpoint } from '../../src/common/files/FilesEndpoint';
 import { NodeFileSource } from '../../src/common/files/NodeFileSource';
-import { createNodeHasher } from '../../src/common/files/nodeHasher';
-import type { FileChannel } from '../../src/common/files/FileChannel';
 import { FilesUi, ProgressDisplay, SessionFiles } from '../../src/files/SessionFiles';
 import { silentLogger } from '../../src/common/logger';
-import { HostSupervisor } from '../../src/host/supervisor';
-import { FILES_CHANNEL, TransferSnapshot } from '../../src/protocol/files';
-import { NodeHelperPeer } from '../host/support/nodePeer';
-import { emptyRecord, startHost, TestDisplay } from '../host/support/session';
-import { acceptInto, listDir, makeFile, sha256File, tempDir, TransferLog, until } from './support/files';
+import type { TransferSnapshot } from '../../src/protocol/files';
+import { acceptInto, listDir, makeFile, sha256File, type TransferLog, until } from './support/files';
+import { HostFilesRig } from './support/hostRig';
 
 const MiB = 1024 * 1024;
 
@@ -43,14 +38,11 @@ class SharerAtKeyboard implements FilesUi {
 
 describe('Send a File on the sharer side (SessionFiles + host process)', function () {
   this.timeout(120_000);
-  const record = emptyRecord();
   const history: string[] = [];
   /** The SHA-256 each completed line carries for the session's record. */
   const digests: string[] = [];
   const ui = new SharerAtKeyboard();
-  let display: TestDisplay;
-  let supervisor: HostSupervisor;
-  let helper: NodeHelperPeer;
+  let rig: HostFilesRig;
   let helperEngine: FileTransferEngine;
   let helperLog: TransferLog;
   let files: SessionFiles;
@@ -59,31 +51,18 @@ describe('Send a File on the sharer side (SessionFiles + host process)', functio
   let helperInbox: string;
 
   before(async () => {
-    dir = await tempDir('sf-src');
-    sharerInbox = await tempDir('sf-sharer');
-    helperInbox = await tempDir('sf-helper');
-    display = await TestDisplay.start(640, 480);
-    supervisor = await startHost(display, (p) => helper.signal(p), record);
-    files = new SessionFiles(new HostFilesEndpoint(supervisor, silentLogger), ui, 'Bob', (line, sha256) => {
-      history.push(line);
-      if (sha256) digests.push(sha256);
-    }, silentLogger, 50 * MiB);
-    helper = new NodeHelperPeer((p) => supervisor.signal(p));
-    const pc = (helper.peer as unknown as { _pc: RTCPeerConnection })._pc;
-    const channel = pc.createDataChannel(FILES_CHANNEL.label, { negotiated: true, id: FILES_CHANNEL.id, ordered: true }) as unknown as FileChannel;
-    helperEngine = new FileTransferEngine(channel, { createHasher: createNodeHasher });
-    helperLog = new TransferLog(helperEngine);
-    await until('the helper to connect', () => record.connected && helper.connected && channel.readyState === 'open', 30_000);
+    rig = await HostFilesRig.start('sf', (supervisor) => {
+      files = new SessionFiles(new HostFilesEndpoint(supervisor, silentLogger), ui, 'Bob', (line, sha256) => {
+        history.push(line);
+        if (sha256) digests.push(sha256);
+      }, silentLogger, 50 * MiB);
+    });
+    ({ helperEngine, helperLog, dir, sharerInbox, helperInbox } = rig);
   });
 
   after(async () => {
     files?.dispose();
-    helperEngine?.dispose();
-    helper?.destroy();
-    await supervisor?.stop().catch(() => undefined);
-    supervisor?.dispose();
-    await display?.close();
-    for (const d of [dir, sharerInbox, helperInbox]) if (d) await fs.rm(d, { recursive: true, force: true });
+    await rig?.close();
   });
 
   it('asks who/what/size, saves where the sharer chose, records the story', async () => {

@@ -7,14 +7,15 @@
  * oversize, off-screen, too long and flooding messages are refused with a code and draw nothing.
  */
 import * as assert from 'assert';
-import { X11Display, X11Event } from '../../src/host/x11/X11Display';
+import { X11Display } from '../../src/host/x11/X11Display';
 import { OVERLAY_COLOR } from '../../src/host/x11/X11Overlay';
-import { HostSupervisor } from '../../src/host/supervisor';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import { ANNOTATE_SERVICE, ANNOTATION_MAX_POINTS, AnnotationServiceEvent, HostAnnotationMessage } from '../../src/protocol/peer';
 import { NodeHelperPeer } from './support/nodePeer';
 import { until } from './support/poll';
 import { countColour, screenImage } from './support/screenImage';
 import { HostRecord, near, startHost, TestDisplay, TestSession, emptyRecord } from './support/session';
+import { clickTarget } from './support/testWindows';
 import { XProbe } from './support/xprobe';
 import { noteAnnotations } from '../../src/session/sharerAnnotations';
 
@@ -24,11 +25,6 @@ const PINK = OVERLAY_COLOR;
 const PINK_RGB = [(PINK >> 16) & 0xff, (PINK >> 8) & 0xff, PINK & 0xff];
 /** A window under the marks that records the clicks it receives. */
 const TARGET = { x: 100, y: 100, width: 600, height: 400, color: 0xd0d0d0 };
-
-interface WindowCalls {
-  CreateWindow(id: number, parent: number, x: number, y: number, w: number, h: number, border: number, depth: number, cls: number, visual: number, values: object): void;
-  MapWindow(id: number): void;
-}
 
 /** Pink pixels on the X server's own picture of a screen rectangle. */
 async function pinkOnDisplay(x: X11Display, left = 0, top = 0, width = WIDTH, height = HEIGHT): Promise<number> {
@@ -40,19 +36,13 @@ describe('host: look here and drawing on the sharer screen', function () {
   let display: TestDisplay;
   let x: X11Display;
   let probe: XProbe;
-  const clicks: { x: number; y: number }[] = [];
+  let clicks: { x: number; y: number }[] = [];
 
   before(async function () {
     display = await TestDisplay.start(WIDTH, HEIGHT);
     x = await X11Display.connect(display.x.display);
     await display.run('xsetroot', ['-solid', '#2040c0']);
-    const client = x.client as unknown as WindowCalls;
-    const target = x.client.AllocID();
-    client.CreateWindow(target, x.root, TARGET.x, TARGET.y, TARGET.width, TARGET.height, 0, 0, 1, 0, { backgroundPixel: TARGET.color, overrideRedirect: 1, eventMask: 0x4 /* ButtonPress */ });
-    client.MapWindow(target);
-    x.client.on('event', (ev: X11Event) => {
-      if (ev.name === 'ButtonPress' && ev.wid === target) clicks.push({ x: (ev.x as number) + TARGET.x, y: (ev.y as number) + TARGET.y });
-    });
+    clicks = clickTarget(x, TARGET);
     probe = await XProbe.open(display.x.display);
     await probe.watchButtons();
     await until('the target window on screen', async () => countColour(await screenImage(x, WIDTH, HEIGHT), TARGET.color) === TARGET.width * TARGET.height);

@@ -4,10 +4,12 @@
  * A real Xvfb with an xterm typed into by xdotool; the truth is the server's own core GetImage.
  */
 import * as assert from 'assert';
+import { readSync } from 'fs';
 import { FrameMaskedCapture } from '../../src/host/capture/FrameMaskedCapture';
 import { ScreenArea } from '../../src/host/capture/ScreenArea';
 import { X11Capture } from '../../src/host/capture/X11Capture';
 import { X11Display } from '../../src/host/x11/X11Display';
+import { mappedShmProvider, ShmProvider } from '../../src/host/x11/MappedShm';
 import { X11SharingFrame } from '../../src/host/x11/X11SharingFrame';
 import { until } from './support/poll';
 import { screenImage, sentImage } from './support/screenImage';
@@ -98,5 +100,23 @@ describe('host: X11 capture reads only the damaged rows (Xvfb, xterm, MIT-SHM)',
     } finally {
       frameWindow.dispose();
     }
+  });
+
+  it('grabs into segments mapped into the host: the X server writes the pixels, nothing copies them back', async function () {
+    const shm = await x.extension<{ provider: ShmProvider | null }>('shm');
+    assert.ok(shm.provider?.zeroCopy, 'the capture connection uses the mapped provider');
+    const provider = mappedShmProvider() as ShmProvider;
+    const seg = provider.create(4096);
+    try {
+      assert.ok(seg.mapped, 'the segment is mapped');
+      // the buffer is the segment file's memory: written here, read back through the descriptor
+      seg.buffer.write('mapped', 100);
+      const back = Buffer.alloc(6);
+      readSync(seg.fd as number, back, 0, 6, 100);
+      assert.strictEqual(back.toString(), 'mapped');
+    } finally {
+      provider.destroy(seg);
+    }
+    assert.strictEqual(seg.fd, null);
   });
 });

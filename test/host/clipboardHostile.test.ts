@@ -5,7 +5,7 @@
  */
 import * as assert from 'assert';
 import { spawn } from 'child_process';
-import { HostSupervisor } from '../../src/host/supervisor';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import { CLIPBOARD_MESSAGE_MAX_BYTES, CLIPBOARD_SERVICE, ClipboardServiceEvent, PeerClipboardMessage } from '../../src/protocol/clipboard';
 import { NodeHelperPeer } from './support/nodePeer';
 import { until } from './support/poll';

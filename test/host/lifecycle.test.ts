@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
 import { createInterface } from 'readline';
-import { HostError, HostSupervisor } from '../../src/host/supervisor';
+import { HostError, HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import { openViewerPage, ViewerPage } from '../../bench/host/viewerBrowser';
 import { buildHost } from './support/buildHost';
 import { until } from './support/poll';

@@ -1,6 +1,6 @@
 /** Sharing one monitor of a two-monitor screen: only its pixels are sent and input lands inside it. */
 import * as assert from 'assert';
-import { HostSupervisor } from '../../src/host/supervisor';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import { openViewerPage, ViewerPage } from '../../bench/host/viewerBrowser';
 import { buildHost } from './support/buildHost';
 import { until } from './support/poll';

@@ -6,7 +6,7 @@
  * change. The sharing frame on the sharer's screen moves with what is shared, and never reaches the viewer.
  */
 import * as assert from 'assert';
-import { HostSupervisor } from '../../src/host/supervisor';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import { ScreenChoice } from '../../src/protocol/host';
 import { openViewerPage, ViewerPage } from '../../bench/host/viewerBrowser';
 import { startXvnc } from '../support/xvnc';

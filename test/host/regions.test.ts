@@ -5,7 +5,7 @@
  * scroll (which must travel as COPY), a flood with acks withheld, and hostile messages.
  */
 import * as assert from 'assert';
-import { HostSupervisor } from '../../src/host/supervisor';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import { X11Display } from '../../src/host/x11/X11Display';
 import { MAX_FRAMES_IN_FLIGHT } from '../../src/host/regions/ScreenChannel';
 import { encodeScreenAck, SCREEN_KIND } from '../../src/protocol/screen';

@@ -1,6 +1,6 @@
 /** Lossless regions of one monitor: only its pixels, in its own coordinates, pixel for pixel. */
 import * as assert from 'assert';
-import { HostSupervisor } from '../../src/host/supervisor';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import { X11Display } from '../../src/host/x11/X11Display';
 import { buildHost } from './support/buildHost';
 import { NodeHelperPeer } from './support/nodePeer';

@@ -4,7 +4,7 @@
  * follow — instead of freezing on the old size.
  */
 import * as assert from 'assert';
-import { HostSupervisor } from '../../src/host/supervisor';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import { ScreenChoice } from '../../src/protocol/host';
 import { openViewerPage, ViewerPage } from '../../bench/host/viewerBrowser';
 import { startXvnc } from '../support/xvnc';

@@ -8,7 +8,7 @@ import * as assert from 'assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { HostSupervisor } from '../../src/host/supervisor';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import { emptyRecord, startHost, TestDisplay } from './support/session';
 import { NodeHelperPeer } from './support/nodePeer';
 import { until } from './support/poll';

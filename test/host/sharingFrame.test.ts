@@ -5,11 +5,12 @@
  * and it is gone after Disconnect and after the host process dies.
  */
 import * as assert from 'assert';
-import { X11Display, X11Event } from '../../src/host/x11/X11Display';
+import { X11Display } from '../../src/host/x11/X11Display';
 import { FRAME_COLORS, frameStrips } from '../../src/host/x11/X11SharingFrame';
 import { until } from './support/poll';
 import { countColour, screenImage } from './support/screenImage';
 import { near, TestDisplay, TestSession } from './support/session';
+import { clickTarget, destroyWindow, mapWindow } from './support/testWindows';
 
 const WIDTH = 1280;
 const HEIGHT = 800;
@@ -19,12 +20,6 @@ const ORANGE = FRAME_COLORS.controlling;
 const FRAME_AREA = frameStrips(WIDTH, HEIGHT).reduce((sum, [, , w, h]) => sum + w * h, 0);
 /** A window under the frame's top-left corner that records the clicks it receives. */
 const TARGET = { x: 0, y: 0, width: 400, height: 400, color: 0xd0d0d0 };
-
-interface WindowCalls {
-  CreateWindow(id: number, parent: number, x: number, y: number, w: number, h: number, border: number, depth: number, cls: number, visual: number, values: object): void;
-  MapWindow(id: number): void;
-  DestroyWindow(id: number): void;
-}
 
 /** Pixels of a colour on the X server's root window (what `xwd -root` would show), read from the server itself. */
 async function rootPixels(x: X11Display, rgb: number): Promise<number> {
@@ -45,21 +40,14 @@ describe('host: the sharing frame on the sharer screen', function () {
   this.timeout(120_000);
   let display: TestDisplay;
   let x: X11Display;
-  const clicks: { x: number; y: number }[] = [];
+  let clicks: { x: number; y: number }[] = [];
 
   before(async function () {
     display = await TestDisplay.start(WIDTH, HEIGHT);
     // Connected first: Xvfb resets (and forgets the background) when its last client leaves.
     x = await X11Display.connect(display.x.display);
     await display.run('xsetroot', ['-solid', '#2040c0']);
-    const client = x.client as unknown as WindowCalls;
-    const target = x.client.AllocID();
-    const ButtonPressMask = 0x4;
-    client.CreateWindow(target, x.root, TARGET.x, TARGET.y, TARGET.width, TARGET.height, 0, 0, 1, 0, { backgroundPixel: TARGET.color, overrideRedirect: 1, eventMask: ButtonPressMask });
-    client.MapWindow(target);
-    x.client.on('event', (ev: X11Event) => {
-      if (ev.name === 'ButtonPress' && ev.wid === target) clicks.push({ x: ev.x as number, y: ev.y as number });
-    });
+    clicks = clickTarget(x, TARGET);
     await until('the target window on screen', async () => (await rootPixels(x, TARGET.color)) === TARGET.width * TARGET.height);
   });
 
@@ -95,13 +83,10 @@ describe('host: the sharing frame on the sharer screen', function () {
     });
 
     it('stays on top when another window is mapped over it', async function () {
-      const client = x.client as unknown as WindowCalls;
-      const cover = x.client.AllocID();
-      client.CreateWindow(cover, x.root, 0, 500, 300, 200, 0, 0, 1, 0, { backgroundPixel: 0x808080, overrideRedirect: 1 });
-      client.MapWindow(cover);
+      const cover = mapWindow(x, { x: 0, y: 500, width: 300, height: 200, color: 0x808080 });
       await until('the grey window on screen', async () => (await rootPixels(x, 0x808080)) > 0);
       await until('the whole frame on top again', async () => (await rootPixels(x, GREEN)) === FRAME_AREA);
-      client.DestroyWindow(cover);
+      destroyWindow(x, cover);
     });
 
     it('lets a click on a pixel under the frame reach the window below', async function () {

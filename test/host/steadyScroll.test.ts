@@ -12,6 +12,8 @@ import { ScreenDecoder } from './support/ScreenDecoder';
 const W = 512;
 const H = 256;
 const LINE = 12;
+/** The scroll detector's strip width (ScrollDetector's STRIP_WIDTH). */
+const STRIP = 256;
 
 /** Line `n` of the log: distinctive "glyph" strokes on a dark background, rows [0, LINE). */
 function drawLine(frame: Buffer, n: number, top: number, x0 = 0, x1 = W): void {
@@ -63,6 +65,28 @@ describe('host: a steady scroll through the region encoder', function () {
       assert.ok(encoded.pixelBytes <= (Math.abs(step) * LINE + 16) * W * 4, `step ${step}: ${encoded.pixelBytes} pixel bytes`);
     }
     assert.strictEqual(copies, steps.length, 'each frame is one COPY');
+  });
+
+  it('a marker that stays put over a whole-screen scroll (a frame counter) costs its own pixels only, not the rows around it', async function () {
+    const encoder = new RegionEncoder(W, H);
+    const decoder = new ScreenDecoder();
+    // A block in the top rows, redrawn each frame in another shade: the scroll's rows beside it still move.
+    const marked = (first: number) => {
+      const frame = log(first);
+      for (let y = 14; y < 30; y++) frame.fill(first * 37, y * W * 4, (y * W + 40) * 4);
+      return frame;
+    };
+    await apply(decoder, await encoder.reset(marked(0)));
+    for (let first = 1; first <= 12; first++) {
+      const frame = marked(first);
+      const encoded = await encoder.encode(frame);
+      await apply(decoder, encoded);
+      assert.strictEqual(decoder.differences(frame), 0, `frame at line ${first} is not exact`);
+      // The new line across the screen, and the marker's rows (and the step that moved onto them) in its strip
+      // only: the strips beside it go on moving. Whole-band runs alone sent those rows across the screen.
+      const expected = (LINE * W + (16 + LINE) * STRIP) * 4;
+      assert.ok((encoded?.pixelBytes ?? 0) <= expected, `frame ${first}: ${encoded?.pixelBytes} pixel bytes, expected ≤ ${expected}`);
+    }
   });
 
   it('stays exact when only the left pane scrolls after the whole screen did', async function () {

@@ -10,7 +10,7 @@ import Peer from 'simple-peer';
 import { connectionVerificationCode, sdpFingerprints, verificationCode } from '../../src/common/verificationCode';
 import { peerConnection } from '../../src/common/peerConnection';
 import { wrtc } from '../../src/host/wrtc';
-import { HostSupervisor } from '../../src/host/supervisor';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import { buildHost } from './support/buildHost';
 import { NodeHelperPeer } from './support/nodePeer';
 import { until } from './support/poll';

@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs'
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { isRelayed } from '../../src/common/connectionPath';
-import { HostSupervisor } from '../../src/host/supervisor';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import { NetworkClient } from '../../src/network/NetworkClient';
 import type { ConnectionPath } from '../../src/protocol/ice';
 import type { Session } from '../../src/protocol/network';

@@ -101,7 +101,7 @@ describe('npm run package -- --target <platform>', function () {
     });
   }
 
-  it('linux-x64: the unpacked extension loads WebRTC, the WebAssembly SQLite it runs its embedded server on, and RtAudio', function () {
+  it('linux-x64: the unpacked extension loads WebRTC, the WebAssembly SQLite it runs its embedded server on, RtAudio, and koffi (the host maps its MIT-SHM segments through it)', function () {
     const dir = unpacked.get('linux-x64')!;
     const script = `
       const wrtc = require(${JSON.stringify(join(dir, 'node_modules/@roamhq/wrtc'))});
@@ -110,8 +110,10 @@ describe('npm run package -- --target <platform>', function () {
       const db = new Database(':memory:'); const row = db.get('select 6*7 as answer'); db.close();
       const { RtAudio } = require(${JSON.stringify(join(dir, 'node_modules/audify'))});
       const api = new RtAudio(4).getApi();
-      process.stdout.write(JSON.stringify({ ...row, api })); process.exit(0);`;
-    assert.strictEqual(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }), '{"answer":42,"api":"Pulse"}');
+      const koffi = require(${JSON.stringify(join(dir, 'node_modules/koffi'))});
+      const getpid = koffi.load('libc.so.6').func('int getpid()');
+      process.stdout.write(JSON.stringify({ ...row, api, pid: getpid() === process.pid })); process.exit(0);`;
+    assert.strictEqual(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }), '{"answer":42,"api":"Pulse","pid":true}');
   });
 
   it('linux: usocket (the Wayland portal\'s descriptor passing) is in the package, with its binary where it was built here', function () {

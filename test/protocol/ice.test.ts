@@ -26,7 +26,7 @@ describe('protocol: ICE servers and connection paths', () => {
   });
 
   it('a path from the host or the panel is one of the known candidate types', () => {
-    const stats = { width: 2, height: 2, fps: 0, kbpsSent: 0, inputApplied: 0, inputDropped: 0, inputRejected: 0 };
+    const stats = { seconds: 1, width: 2, height: 2, fps: 0, kbpsSent: 0, inputApplied: 0, inputDropped: 0, inputRejected: 0 };
     const path = { local: 'relay', remote: 'srflx', protocol: 'udp', relayProtocol: 'tls', rttMs: 12 };
     assert.deepEqual(parseMessage(HostEvent, { type: 'stats', stats: { ...stats, path } }), { type: 'stats', stats: { ...stats, path } });
     assert.deepEqual(parseMessage(WebviewMessage, { type: 'viewerPath', path }), { type: 'viewerPath', path });

@@ -8,7 +8,7 @@ import assert from 'assert';
 import { appendFileSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { VoiceTexts } from '../../src/audio/VoiceTexts';
+import { VoiceTexts } from '../../src/common/audio/VoiceTexts';
 import { renderRecord, formatDuration } from '../../src/record/renderRecord';
 import { buildSessionRecord } from '../../src/record/sessionRecord';
 import { AssistanceSession } from '../../src/session/AssistanceSession';

@@ -45,6 +45,18 @@ describe('server: malformed, oversized and abusive input', () => {
     assert.equal(await errorCode(probe.addContact('racer2')), 'ERR_NO_SUCH_USER');
   });
 
+  it('signs in a burst larger than the sign-ins it runs at once, in turn; one that left while waiting is skipped', async () => {
+    const server = await fx.server({ limits: { maxConcurrentSignIns: 2 } });
+    const clients = await Promise.all(Array.from({ length: 8 }, () => raw(server.url)));
+    // every sign-in sent at once: two run, the others wait their turn
+    clients.forEach((c, i) => c.socket.send(JSON.stringify({ type: 'signIn', id: 1, alias: `burst${i}`, displayName: `Burst ${i}`, clientId: `burstclient${i}` })));
+    clients[7].close();
+    for (const c of clients.slice(0, 7)) assert.equal((await waitFor('the sign-in reply', () => c.received.find((m) => 'id' in m && m.id === 1))).type, 'signedIn');
+    // the queue is not left stuck: a later sign-in still goes through
+    const later = await raw(server.url);
+    assert.equal((await later.request({ type: 'signIn', id: 1, alias: 'burstlate', displayName: 'Late', clientId: 'burstclientlate' })).type, 'signedIn');
+  });
+
   it('bounds signaling payloads and relays nothing oversized', async () => {
     const server = await fx.server();
     const alice = await fx.user(server, 'alice');

@@ -9,7 +9,7 @@ import { ChildProcess, spawn } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { HostSupervisor } from '../../src/host/supervisor';
+import { HostSupervisor } from '../../src/supervisor/HostSupervisor';
 import type { Quality } from '../../src/protocol/host';
 import { NetworkClient } from '../../src/network/NetworkClient';
 import type { Session } from '../../src/protocol/network';

@@ -10,23 +10,24 @@ export interface XDisplay {
   stop(): Promise<void>;
 }
 
-function freeDisplayNumber(): number {
-  for (let n = 50 + Math.floor(Math.random() * 400); n < 1000; n++) {
+function freeDisplayNumber(from: number): number {
+  for (let n = from + Math.floor(Math.random() * 400); n < 1000; n++) {
     if (!existsSync(`/tmp/.X11-unix/X${n}`) && !existsSync(`/tmp/.X${n}-lock`)) return n;
   }
   throw new Error('no free X display number');
 }
 
-/** `extraArgs`: more Xvfb options, e.g. `-terminate` (the server ends when its last client disconnects). */
-export async function startXvfb(width = 1280, height = 720, extraArgs: readonly string[] = []): Promise<XDisplay> {
-  const n = freeDisplayNumber();
-  const proc: ChildProcess = spawn('Xvfb', [`:${n}`, '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', ...extraArgs], {
-    stdio: 'ignore',
-  });
+/**
+ * Starts the X server `server` on a free display number (from `from` up, so Xvfb and Xvnc displays do not
+ * race for the same numbers) with the arguments `args(n)`, and waits for its socket. `hint` goes with a failure.
+ */
+export async function startXServer(server: string, from: number, width: number, height: number, args: (n: number) => string[], hint = ''): Promise<XDisplay> {
+  const n = freeDisplayNumber(from);
+  const proc: ChildProcess = spawn(server, args(n), { stdio: 'ignore' });
   const deadline = Date.now() + 10_000;
   while (!existsSync(`/tmp/.X11-unix/X${n}`)) {
-    if (proc.exitCode !== null) throw new Error(`Xvfb :${n} exited with ${proc.exitCode}`);
-    if (Date.now() > deadline) throw new Error(`Xvfb :${n} did not start within 10 s`);
+    if (proc.exitCode !== null) throw new Error(`${server} :${n} exited with ${proc.exitCode}${hint}`);
+    if (Date.now() > deadline) throw new Error(`${server} :${n} did not start within 10 s`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
@@ -40,6 +41,11 @@ export async function startXvfb(width = 1280, height = 720, extraArgs: readonly 
         proc.kill('SIGTERM');
       }),
   };
+}
+
+/** `extraArgs`: more Xvfb options, e.g. `-terminate` (the server ends when its last client disconnects). */
+export function startXvfb(width = 1280, height = 720, extraArgs: readonly string[] = []): Promise<XDisplay> {
+  return startXServer('Xvfb', 50, width, height, (n) => [`:${n}`, '-screen', '0', `${width}x${height}x24`, '-nolisten', 'tcp', ...extraArgs]);
 }
 
 /** The environment for an X client on `display` (never a Wayland session's). */

@@ -4,8 +4,12 @@ import { AudioProcess, AudioProcessOptions } from './AudioProcess';
 import { frameBytes } from './PcmFramer';
 import { isQuiet, QUIET_BEFORE_DROP_MS } from './StandingQueue';
 
-/** Audio the server keeps for the stream: rides out the scheduling stalls of a busy machine without an underrun. */
-const SERVER_LATENCY_MS = 30;
+/**
+ * Audio the server keeps for the stream: two frames ride out the scheduling stalls of a working machine. At 30 ms
+ * the helper's queue stood at ~37 ms (frames reach it in small bursts through the panel) — 10 ms of every
+ * sentence's delay (bench/voice, sixth pass); after an underrun the stream refills and the queue is trimmed again.
+ */
+const SERVER_LATENCY_MS = 20;
 /**
  * Queue (server buffer + pipe) kept while frames arrive: the server's buffer and a frame for one that
  * arrive late. Beyond it, quiet frames between sentences are dropped (see StandingQueue.ts): a stream starting, or a burst

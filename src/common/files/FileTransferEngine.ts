@@ -477,6 +477,8 @@ export class FileTransferEngine implements IDisposable {
       const type = transfer.direction === 'send' ? 'senderStop' : 'receiverStop';
       if (!(transfer.direction === 'send' && transfer.state === 'queued')) this.sendMessage({ type, id: transfer.id, code });
     }
+    // A receiver has only what reached its sink: frames still waiting for the disk are dropped with the file.
+    if (transfer.direction === 'receive') transfer.bytes = transfer.written;
     transfer.moveTo(code === 'ERR_CANCELLED' ? 'cancelled' : 'failed', code);
     this.finish(transfer);
   }

@@ -6,7 +6,7 @@
 import { IDisposable, Event } from '../lifecycle';
 import { Logger } from '../logger';
 import { FILES_SERVICE, FilesHostCommand, FilesHostEvent } from '../../protocol/files';
-import { HostServiceEndpoint, ServiceHost } from '../../host/HostServiceEndpoint';
+import { HostServiceEndpoint, ServiceHost } from '../../supervisor/HostServiceEndpoint';
 
 export interface FilesEndpoint extends IDisposable {
   send(command: FilesHostCommand): void;

@@ -20,7 +20,7 @@ export function isFinished(state: TransferState): boolean {
 
 export class Transfer {
   state: TransferState;
-  /** Bytes sent (send) or received (receive). */
+  /** Bytes sent (send) or received (receive; once stopped early, those written to the sink). */
   bytes = 0;
   code: FileErrorCode | undefined;
   savedPath: string | undefined;

@@ -5,6 +5,8 @@
  * A keystroke in an xterm reads ~1/70 of a 1080p screen instead of all of it (8.4 ms under load). Pixels a
  * caller overwrote in the handed-out frame (masks) are read anew at the next grab (markStale). When the shared
  * area moves or changes size (RANDR, another monitor) the segment and the damage report are made anew for it.
+ * A report the server sent before a grab's repair, of rows that grab read, is already in the frame and is
+ * dropped (the first is the whole screen, reported on creation and often handled after the first grab).
  */
 import { HostError } from '../HostError';
 import { Emitter, IDisposable } from '../../common/lifecycle';
@@ -42,6 +44,8 @@ export class X11Capture implements ScreenCapture {
   private damagedRows: Rows | undefined;
   /** Whether nothing was read yet into the segment for the current area (the next grab reads all of it). */
   private whole = true;
+  /** The last grab's repair request and the rows it read: older reports of those rows are in its frame. */
+  private repaired: { readonly seq: number; readonly rows: Rows } | undefined;
   /** Rectangles a caller overwrote in the frame since the last grab, read anew by the next one. */
   private stale: ScreenRegion[] = [];
   /** A second segment for stale rectangles (they are not full-width, so read packed and copied in place). */
@@ -106,6 +110,7 @@ export class X11Capture implements ScreenCapture {
     this.damage.Destroy(this.damageId);
     this.damageId = this.createDamage();
     this.whole = true;
+    this.repaired = undefined;
     this.markDirty();
   }
 
@@ -130,6 +135,8 @@ export class X11Capture implements ScreenCapture {
       }
       const top = Math.max(0, a.y - r.y);
       const bottom = Math.min(r.height, a.y + a.h - r.y);
+      const done = this.repaired;
+      if (done && (ev.seq as number) < done.seq && done.rows.top <= top && done.rows.bottom >= bottom) return;
       const d = this.damagedRows;
       this.damagedRows = d ? { top: Math.min(d.top, top), bottom: Math.max(d.bottom, bottom) } : { top, bottom };
     }
@@ -154,6 +161,7 @@ export class X11Capture implements ScreenCapture {
     this.damage.Subtract(this.damageId, 0, 0);
     const { height } = this.region;
     const rows = this.whole ? { top: 0, bottom: height } : this.damagedRows;
+    this.repaired = rows && { seq: this.x.client.seq_num, rows };
     const stale = this.stale;
     this.whole = false;
     this.damagedRows = undefined;
@@ -166,6 +174,7 @@ export class X11Capture implements ScreenCapture {
     } catch (err) {
       // What was not read must be read next time.
       this.whole = true;
+      this.repaired = undefined;
       throw err;
     }
     return segment.buffer;

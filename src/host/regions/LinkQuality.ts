@@ -285,7 +285,14 @@ export class LinkQuality {
     if (s.queueMs === undefined) return undefined;
     this.clearSince ??= now;
     if (this._tier === 'lan') return undefined;
-    if (this.starting ? now - this.clearSince < START_UP_MS || this.ackCount() < START_MIN_ACKS : now - this.clearSince < UP_MS || now - this.lastChange < UP_MS) return undefined;
+    const near = this.starting && this.rtt !== undefined && this.rtt <= NEAR_RTT_MS;
+    if (this.starting && (now - this.clearSince < START_UP_MS || this.ackCount() < START_MIN_ACKS)) {
+      // A LAN's round trip (read from ICE as the peer connects) goes to broadband on the first ack without
+      // congestion: waiting START_UP_MS for it held the first exact picture back by a second (bench/vnc's
+      // connect: 1.3 s from the first picture to the exact one). Rates still wait for START_UP_MS of acks.
+      return near && LINK_TIERS.indexOf(this._tier) > LINK_TIERS.indexOf('broadband') ? this.go('broadband', now) : undefined;
+    }
+    if (!this.starting && (now - this.clearSince < UP_MS || now - this.lastChange < UP_MS)) return undefined;
     // Measured with little queued, the rate is a lower bound; at a tier's need it is safe to move up to it.
     // A sharer whose CPU sends small updates never fills the link, so that bound stays low however fast the
     // link is: the rate the delay's growth with size shows counts too.
@@ -295,13 +302,13 @@ export class LinkQuality {
     // A transport round trip of a LAN's (host candidates on one switch) lets a start climb to broadband
     // at once: a viewer busy painting the first screen spreads even a fast link's train, and slow's
     // small updates show little rate. Wrong (a shaped lab link), it costs a move down after DOWN_MS.
-    const near = this.starting && this.rtt !== undefined && this.rtt <= NEAR_RTT_MS ? TIERS.broadband.minKbps : 0;
+    const nearKbps = near ? TIERS.broadband.minKbps : 0;
     // A slope is a fit, not a rate that was seen: it moves one tier at a time, as before.
     const index = LINK_TIERS.indexOf(this._tier);
     const slope = now - this.clearSince >= UP_MS ? this.slopeKbps() : undefined;
     const bySlope = slope !== undefined && slope >= TIERS[LINK_TIERS[index - 1]].minKbps ? index - 1 : index;
     const train = this.moves === 0 ? this.trainKbps() : undefined;
-    const shown = Math.max(s.rateKbps ?? 0, near, train ?? 0);
+    const shown = Math.max(s.rateKbps ?? 0, nearKbps, train ?? 0);
     const byRate = LINK_TIERS.findIndex((t) => shown >= TIERS[t].minKbps);
     const fits = Math.min(bySlope, byRate < 0 ? index : byRate);
     if (fits >= index) return undefined;

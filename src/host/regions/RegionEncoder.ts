@@ -30,6 +30,9 @@ export interface EncoderSettings {
 
 export const EXACT: EncoderSettings = { depth: 8 };
 
+/** A scroll over more than this share of the screen is tried first on the next frame (see steadyScroll). */
+const STEADY_BAND_SHARE = 0.5;
+
 /** Photo detection works on blocks of this size; a JPEG covers a run of up to JPEG_MAX_BLOCKS of them in a row. */
 const BLOCK = 64;
 const JPEG_MAX_BLOCKS = 4;
@@ -102,6 +105,8 @@ export class RegionEncoder implements IDisposable {
   private ratio = 0;
   private settings: EncoderSettings = EXACT;
   private readonly lossy: LossyTiles;
+  /** The band most of the screen scrolled in, last frame (see steadyScroll). */
+  private scrollBand: Rect | undefined;
 
   constructor(
     readonly width: number,
@@ -153,6 +158,7 @@ export class RegionEncoder implements IDisposable {
     this.deflate = new DeflateStream(this.fixedLevel);
     this.shadow.fill(0);
     this.lossy.reset();
+    this.scrollBand = undefined;
     const started = performance.now();
     const rects = this.diff.rects(current, this.shadow);
     const plan: FramePlan = { moves: [], rects, diffMs: performance.now() - started, scrollMs: 0 };
@@ -185,12 +191,15 @@ export class RegionEncoder implements IDisposable {
   }
 
   private plan(current: Buffer): FramePlan {
+    const steady = this.steadyScroll(current);
+    if (steady) return steady;
     let t = performance.now();
     let rects = this.diff.rects(current, this.shadow);
     let diffMs = performance.now() - t;
     let scrollMs = 0;
     let moves: Move[] = [];
     const band = bounds(rects.filter((r) => r.h >= 2 * TILE_H));
+    this.scrollBand = undefined;
     if (band) {
       t = performance.now();
       moves = this.scroll.detect(current, this.shadow, band).map((m) => ({ ...m, srcX: m.x }));
@@ -204,19 +213,47 @@ export class RegionEncoder implements IDisposable {
         const kept = moves.filter(clear);
         if (moved.w * moved.h > moves.filter((m) => !clear(m)).reduce((n, m) => n + m.w * m.h, 0)) moves = [...kept, moved];
       }
-      for (const m of moves) {
-        this.moveInShadow(m);
-        this.lossy.moved({ x: m.srcX, y: m.srcY, w: m.w, h: m.h }, m);
-      }
+      this.applyMoves(moves);
       scrollMs = performance.now() - t;
       if (moves.length > 0) {
+        if (band.w * band.h > this.width * this.height * STEADY_BAND_SHARE) this.scrollBand = band;
         t = performance.now();
-        // Rows a whole-width move copied were verified against the current frame, row for row.
-        rects = this.diff.rects(current, this.shadow, moves.filter((m) => m.x === 0 && m.w === this.width));
+        rects = this.diffAfterMoves(current, moves);
         diffMs += performance.now() - t;
       }
     }
     return { moves, rects, diffMs, scrollMs };
+  }
+
+  /**
+   * Most of the screen scrolled last frame: try the same band moved by a recent offset first (a memcmp per row),
+   * so the diff looks only at the rows the move did not explain. At 4K a diff of the whole changed screen
+   * before the scroll search cost as much as the search itself (~9 ms a frame). Undefined when no recent
+   * offset holds nearly everywhere: the frame then takes the full path (diff, search, moved windows).
+   */
+  private steadyScroll(current: Buffer): FramePlan | undefined {
+    const band = this.scrollBand;
+    if (!band) return undefined;
+    let t = performance.now();
+    const moves: Move[] = this.scroll.continued(current, this.shadow, band).map((m) => ({ ...m, srcX: m.x }));
+    if (moves.length === 0) return undefined;
+    this.applyMoves(moves);
+    const scrollMs = performance.now() - t;
+    t = performance.now();
+    const rects = this.diffAfterMoves(current, moves);
+    return { moves, rects, diffMs: performance.now() - t, scrollMs };
+  }
+
+  private applyMoves(moves: readonly Move[]): void {
+    for (const m of moves) {
+      this.moveInShadow(m);
+      this.lossy.moved({ x: m.srcX, y: m.srcY, w: m.w, h: m.h }, m);
+    }
+  }
+
+  /** What still differs once `moves` are in the shadow: rows a whole-width move copied were verified against the current frame, row for row. */
+  private diffAfterMoves(current: Buffer, moves: readonly Move[]): Rect[] {
+    return this.diff.rects(current, this.shadow, moves.filter((m) => m.x === 0 && m.w === this.width));
   }
 
   private async encodePlan(current: Buffer, plan: FramePlan, leading: ScreenOp[], settings = this.settings): Promise<EncodedFrame> {
@@ -327,6 +364,11 @@ export class RegionEncoder implements IDisposable {
 
   /** Applies a COPY to the shadow exactly as the viewer applies it to its canvas (overlap-safe). */
   private moveInShadow(m: Move): void {
+    if (m.x === 0 && m.w === this.width) {
+      // Whole rows are one contiguous block: one memmove (overlap-safe) instead of a copy per row.
+      this.shadow.copy(this.shadow, m.y * this.stride, m.srcY * this.stride, (m.srcY + m.h) * this.stride);
+      return;
+    }
     const down = m.y > m.srcY;
     for (let i = 0; i < m.h; i++) {
       const row = down ? m.h - 1 - i : i;

@@ -22,6 +22,8 @@ const HASH_STEP = 3;
 const STRIP_WIDTH = 256;
 /** A verified run shorter than this is left to the pixel path. */
 const MIN_RUN_ROWS = 4;
+/** Rows sampled to drop a wrong recent offset before verifying it (see plausible). */
+const PLAUSIBLE_SAMPLES = 32;
 /** Recent offsets remembered, and multiples of their common step tried, before a full search. */
 const RECENT_OFFSETS = 3;
 const STEP_MULTIPLES = 4;
@@ -54,13 +56,84 @@ export class ScrollDetector {
    */
   detect(current: Buffer, shadow: Buffer, band: Rect): ScrollMove[] {
     if (band.h < SCROLL_MIN_ROWS || band.w < SCROLL_MIN_WIDTH) return [];
-    // A steady scroll: a recent offset, verified over the whole band (a memcmp per row), spares hashing every
-    // row of every strip. Only when it holds nearly everywhere: else the strips may disagree (panes).
+    const steady = this.continued(current, shadow, band);
+    return steady.length > 0 ? steady : this.remember(this.search(current, shadow, band));
+  }
+
+  /**
+   * A steady scroll: a recent offset, verified (a memcmp per row) from the top of the screen to its bottom in
+   * the band's columns, spares hashing every row of every strip. The band is the one a frame before found
+   * scrolling: the rows around it are verified too, so a scroll that grew past it (a band first seen smaller,
+   * rows above a marker) still goes as COPY. Only when the offset holds for nearly all of the band (else the
+   * strips may disagree: panes); empty if not.
+   */
+  continued(current: Buffer, shadow: Buffer, band: Rect): ScrollMove[] {
+    if (band.h < SCROLL_MIN_ROWS || band.w < SCROLL_MIN_WIDTH) return [];
+    const column: Rect = { x: band.x, y: 0, w: band.w, h: current.length / this.stride };
     for (const dy of this.candidates()) {
-      const moves = this.verify(current, shadow, band, dy);
-      if (moves.reduce((n, m) => n + m.h, 0) * 10 >= (band.h - Math.abs(dy)) * 9) return this.remember(moves);
+      if (!this.plausible(current, shadow, band, dy)) continue;
+      const moves = this.verifyStrips(current, shadow, column, dy);
+      const inBand = moves.reduce((n, m) => n + m.w * Math.max(0, Math.min(m.y + m.h, band.y + band.h) - Math.max(m.y, band.y)), 0);
+      if (moves.length > 0 && inBand * 10 >= (band.h - Math.abs(dy)) * band.w * 9) return this.remember(moves);
     }
-    return this.remember(this.search(current, shadow, band));
+    return [];
+  }
+
+  /**
+   * Runs of `band` moved by `dy` over its whole width; the rows between them strip by strip, so something that
+   * stays put (a pane's header, a status line, a marker) breaks the move in its own strip only. In the order to
+   * apply them (see verify).
+   */
+  private verifyStrips(current: Buffer, shadow: Buffer, band: Rect, dy: number): ScrollMove[] {
+    const whole = this.verify(current, shadow, band, dy);
+    const rows = this.rowsOf(band, dy);
+    const gaps: { from: number; to: number }[] = [];
+    let y = rows.from;
+    for (const m of [...whole].sort((a, b) => a.y - b.y)) {
+      if (m.y > y) gaps.push({ from: y, to: m.y });
+      y = m.y + m.h;
+    }
+    if (y < rows.to) gaps.push({ from: y, to: rows.to });
+    const parts = gaps.filter((g) => g.to - g.from >= MIN_RUN_ROWS).flatMap((g) => this.strips(band).flatMap((strip) => this.verify(current, shadow, { ...band, x: strip.x, w: strip.w }, dy, g)));
+    const moves = [...whole, ...parts];
+    // Content moved up (dy < 0): sources lie below their destinations, so go top-down; else bottom-up.
+    return moves.sort((a, b) => (dy < 0 ? a.y - b.y : b.y - a.y));
+  }
+
+  /** The band's vertical strips, each searched (and verified) on its own. */
+  private strips(band: Rect): { x: number; w: number }[] {
+    const count = Math.max(1, Math.round(band.w / STRIP_WIDTH));
+    return Array.from({ length: count }, (_, i) => {
+      const x = band.x + Math.floor((i * band.w) / count);
+      return { x, w: band.x + Math.floor(((i + 1) * band.w) / count) - x };
+    });
+  }
+
+  /** The rows of `band` whose source, `dy` rows away, is in the band too. */
+  private rowsOf(band: Rect, dy: number): { from: number; to: number } {
+    return { from: Math.max(band.y, band.y + dy), to: Math.min(band.y + band.h, band.y + band.h + dy) };
+  }
+
+  /**
+   * Whether changed rows sampled over the band mostly hold the shadow's rows moved by `dy`: a wrong offset is
+   * dropped for a few memcmps. Verifying it would compare every row, and blank rows (equal at any offset) in
+   * full: at 4K the offsets a busy sharer's late frames tried cost ~10 ms a frame.
+   */
+  private plausible(current: Buffer, shadow: Buffer, band: Rect, dy: number): boolean {
+    const a = band.x * 4;
+    const b = (band.x + band.w) * 4;
+    const { from, to } = this.rowsOf(band, dy);
+    let changed = 0;
+    let moved = 0;
+    for (let i = 0; i < PLAUSIBLE_SAMPLES && to > from; i++) {
+      const y = from + Math.floor(((i + 0.5) * (to - from)) / PLAUSIBLE_SAMPLES);
+      const row = y * this.stride;
+      if (current.compare(shadow, row + a, row + b, row + a, row + b) === 0) continue;
+      changed++;
+      const src = (y - dy) * this.stride;
+      if (current.compare(shadow, src + a, src + b, row + a, row + b) === 0) moved++;
+    }
+    return moved * 4 >= changed * 3 && moved > 0;
   }
 
   /** Keeps the offset of the largest move first among the recent ones. */
@@ -88,13 +161,7 @@ export class ScrollDetector {
       this.curHash = new Int32Array(band.h);
       this.shadowHash = new Int32Array(band.h);
     }
-    const count = Math.max(1, Math.round(band.w / STRIP_WIDTH));
-    const strips: { x: number; w: number; dy: number }[] = [];
-    for (let i = 0; i < count; i++) {
-      const x = band.x + Math.floor((i * band.w) / count);
-      const w = band.x + Math.floor(((i + 1) * band.w) / count) - x;
-      strips.push({ x, w, dy: this.vote(current, shadow, { x, y: band.y, w, h: band.h }) });
-    }
+    const strips = this.strips(band).map(({ x, w }) => ({ x, w, dy: this.vote(current, shadow, { x, y: band.y, w, h: band.h }) }));
     const moves: ScrollMove[] = [];
     for (let i = 0; i < strips.length; ) {
       const dy = strips[i].dy;
@@ -112,8 +179,9 @@ export class ScrollDetector {
    */
   private widest(current: Buffer, shadow: Buffer, band: Rect, strips: readonly { x: number; w: number; dy: number }[], i: number, j: number, dy: number): ScrollMove[] {
     const region = (from: number, to: number): Rect => ({ x: strips[from].x, y: band.y, w: strips[to - 1].x + strips[to - 1].w - strips[from].x, h: band.h });
-    const rows = (moves: ScrollMove[]) => moves.reduce((n, m) => n + m.h, 0);
-    let best = this.verify(current, shadow, region(i, j), dy);
+    // Rows moved, on average over the region's columns (runs of single strips count for their width).
+    const rows = (moves: ScrollMove[], region: Rect) => moves.reduce((n, m) => n + m.w * m.h, 0) / region.w;
+    let best = this.verifyStrips(current, shadow, region(i, j), dy);
     if (best.length === 0) return best;
     let from = i;
     let to = j;
@@ -121,8 +189,8 @@ export class ScrollDetector {
       const left = from > 0 && strips[from - 1].dy === 0 ? from - 1 : from;
       const right = to < strips.length && strips[to].dy === 0 ? to + 1 : to;
       if (left === from && right === to) return best;
-      const wider = this.verify(current, shadow, region(left, right), dy);
-      if (rows(wider) * 10 < rows(best) * 9) return best;
+      const wider = this.verifyStrips(current, shadow, region(left, right), dy);
+      if (rows(wider, region(left, right)) * 10 < rows(best, region(from, to)) * 9) return best;
       best = wider;
       from = left;
       to = right;
@@ -184,13 +252,12 @@ export class ScrollDetector {
   }
 
   /** Runs of rows that really equal the shadow moved by `dy`, each with at least one row that changed. */
-  private verify(current: Buffer, shadow: Buffer, band: Rect, dy: number): ScrollMove[] {
+  private verify(current: Buffer, shadow: Buffer, band: Rect, dy: number, rows = this.rowsOf(band, dy)): ScrollMove[] {
     const a = band.x * 4;
     const b = (band.x + band.w) * 4;
     const rowEquals = (buf: Buffer, y: number, other: Buffer, oy: number) =>
       buf.compare(other, oy * this.stride + a, oy * this.stride + b, y * this.stride + a, y * this.stride + b) === 0;
-    const from = Math.max(band.y, band.y + dy);
-    const to = Math.min(band.y + band.h, band.y + band.h + dy);
+    const { from, to } = rows;
     const moves: ScrollMove[] = [];
     let runStart = -1;
     let runChanged = false;

@@ -78,7 +78,8 @@ export class ScreenPipeline implements IDisposable {
   private readonly _onProblem = new Emitter<string>();
   /** The viewer sent something invalid on the screen channel (ignored). */
   readonly onProblem = this._onProblem.event;
-  private timer: NodeJS.Timeout | undefined;
+  /** Cancels the next frame's timer (a timeout, or an immediate when the frame is due now). */
+  private timer: (() => void) | undefined;
   private paused = false;
   private calmTimer: NodeJS.Timeout | undefined;
   private resetTimer: NodeJS.Timeout | undefined;
@@ -141,7 +142,7 @@ export class ScreenPipeline implements IDisposable {
   private applyQuality(): void {
     if (this.quality.adaptive) {
       this.link ??= new LinkQuality();
-      this.linkTimer ??= setInterval(() => this.checkLink(), LINK_CHECK_MS);
+      this.watchLink();
     } else {
       this.link = undefined;
       clearInterval(this.linkTimer);
@@ -154,6 +155,21 @@ export class ScreenPipeline implements IDisposable {
     const tier = this.link && TIERS[this.link.tier];
     this.encoder.setSettings(tier?.encoder ?? EXACT);
     this.screen?.setWindow(tier?.windowBytes ?? MAX_BYTES_IN_FLIGHT);
+  }
+
+  /**
+   * Looks at the link every LINK_CHECK_MS while that can change something: updates in flight (a stalled link
+   * sends no acks) or approximate tiles waiting for a quiet link to be refined. A still, exact screen has
+   * neither, and its host process no timer waking it twice a second (idle CPU, bench/vnc).
+   */
+  private watchLink(): void {
+    if (!this.link || this.linkTimer) return;
+    this.linkTimer = setInterval(() => {
+      this.checkLink();
+      if ((this.screen?.bytesInFlight ?? 0) > 0 || this.encoder.approximateTiles > 0) return;
+      clearInterval(this.linkTimer);
+      this.linkTimer = undefined;
+    }, LINK_CHECK_MS);
   }
 
   private checkLink(): void {
@@ -189,7 +205,10 @@ export class ScreenPipeline implements IDisposable {
   attachScreen(port: ChannelPort): void {
     const screen = (this.screen = this.store.add(
       new ScreenChannel(port, {
-        sent: (seq, bytes, now) => this.link?.sent(seq, bytes, now),
+        sent: (seq, bytes, now) => {
+          this.link?.sent(seq, bytes, now);
+          this.watchLink();
+        },
         acked: (seq, now, heldMs, viewerAtMs) => this.link?.acked(seq, now, heldMs, viewerAtMs),
         forget: (now) => this.link?.forget(now),
       }),
@@ -209,7 +228,7 @@ export class ScreenPipeline implements IDisposable {
     if (this.paused === paused) return;
     this.paused = paused;
     if (paused) {
-      clearTimeout(this.timer);
+      this.timer?.();
       this.timer = undefined;
       return;
     }
@@ -332,10 +351,19 @@ export class ScreenPipeline implements IDisposable {
   private schedule(): void {
     if (!this.running || this.paused || this.timer || this.busy || !this.wantsGrab()) return;
     const wait = Math.max(0, this.lastFrameAt + 1000 / this.fps - performance.now());
-    this.timer = setTimeout(() => {
+    const fire = (): void => {
       this.timer = undefined;
       void this.frame();
-    }, wait);
+    };
+    // A change after a still moment goes at once: a 0 ms timeout waits for the timers phase (1-2 ms at the
+    // median in bench/vnc's still-screen latency), an immediate only for this turn's I/O callbacks.
+    if (wait < 1) {
+      const immediate = setImmediate(fire);
+      this.timer = () => clearImmediate(immediate);
+    } else {
+      const timeout = setTimeout(fire, wait);
+      this.timer = () => clearTimeout(timeout);
+    }
   }
 
   private async frame(): Promise<void> {
@@ -450,7 +478,7 @@ export class ScreenPipeline implements IDisposable {
 
   dispose(): void {
     this.running = false;
-    clearTimeout(this.timer);
+    this.timer?.();
     clearInterval(this.calmTimer);
     clearInterval(this.linkTimer);
     clearTimeout(this.resetTimer);

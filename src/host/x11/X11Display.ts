@@ -4,11 +4,14 @@
  */
 import { HostError } from '../HostError';
 import { IDisposable, Emitter } from '../../common/lifecycle';
+import { mappedShmProvider } from './MappedShm';
 
 type Callback<T> = (err: Error | null, value: T) => void;
 
 /** The parts of the `x11` client the host calls. */
 export interface X11Client {
+  /** The sequence number of the last request sent (full width; events carry the one the server last processed). */
+  readonly seq_num: number;
   AllocID(): number;
   ReleaseID(id: number): void;
   require(name: string, cb: Callback<unknown>): void;
@@ -61,7 +64,8 @@ export class X11Display implements IDisposable {
     return new Promise((resolve, reject) => {
       let settled = false;
       let connected: X11Display | undefined;
-      const client = x11.createClient({ display }, (err, d) => {
+      // Segments mapped here when possible (see MappedShm); else the package's own, which copies each grab.
+      const client = x11.createClient({ display, shm: mappedShmProvider() }, (err, d) => {
         if (settled) return;
         settled = true;
         if (err || !d) return reject(new HostError('ERR_DISPLAY', `cannot connect to X display ${display}: ${err?.message ?? 'no display'}`));

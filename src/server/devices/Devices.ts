@@ -84,8 +84,9 @@ export class Devices implements IDisposable {
   }
 
   /** ERR_ACCOUNT_DISABLED when an administrator disabled the account. */
-  async checkEnabled(alias: string): Promise<void> {
-    if ((await this.store.disabledAt(alias)) !== undefined) {
+  /** `disabledAt`: already read with the account (null: enabled); read from the store when not given. */
+  async checkEnabled(alias: string, disabledAt?: number | null): Promise<void> {
+    if ((disabledAt === undefined ? await this.store.disabledAt(alias) : (disabledAt ?? undefined)) !== undefined) {
       throw new ServiceError('ERR_ACCOUNT_DISABLED', 'this account is disabled on this server; ask its administrator');
     }
   }
@@ -188,6 +189,8 @@ export class Devices implements IDisposable {
     await this.relay.endAllOf(event.alias);
     if (event.kind === 'removed') {
       this.ctx.accounts.forget(event.alias);
+      this.ctx.contacts.forget(event.alias);
+      for (const other of event.formerContacts) this.ctx.contacts.forget(other);
       // every process tells its own connections (a delivery through the cluster would reach each many times)
       for (const other of event.formerContacts) {
         if (!this.ctx.registry.of(other)) continue;

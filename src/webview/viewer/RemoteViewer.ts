@@ -156,10 +156,7 @@ export class RemoteViewer implements IDisposable {
     const screenCanvas = this.store.add(new ScreenCanvas(this.video));
     this.canvas = screenCanvas.element;
     this.regions = this.store.add(
-      new RegionReceiver(screenCanvas, (m) => (m.type === 'ack' ? this.sendOn(PEER_CHANNELS.screen.label, encodeScreenAck(m)) : this.sendOn(PEER_CHANNELS.screen.label, m satisfies ScreenViewerMessage)), (then) => {
-        const id = this.video.requestVideoFrameCallback(() => then());
-        return toDisposable(() => this.video.cancelVideoFrameCallback(id));
-      }),
+      new RegionReceiver(screenCanvas, (m) => (m.type === 'ack' ? this.sendOn(PEER_CHANNELS.screen.label, encodeScreenAck(m)) : this.sendOn(PEER_CHANNELS.screen.label, m satisfies ScreenViewerMessage)), (then) => this.nextVideoFrame(then)),
     );
     this.regions.onError((e) => this._onError.fire(e));
     this.onRegionsPainted = this.regions.onPainted;
@@ -199,6 +196,22 @@ export class RemoteViewer implements IDisposable {
     });
     const statsTimer = setInterval(() => void this.collectStats(), 1000);
     this.store.add({ dispose: () => clearInterval(statsTimer) });
+  }
+
+  /**
+   * Calls back once a video frame that arrived from now on is presented. Chromium presents a frame that arrived
+   * while nobody watched only when a callback asks, and answers that callback with it, however old: a frame
+   * counted already (totalVideoFrames) is skipped.
+   */
+  private nextVideoFrame(then: () => void): IDisposable {
+    const frames = () => this.video.getVideoPlaybackQuality().totalVideoFrames;
+    const seen = frames();
+    let id = 0;
+    const wait = () => {
+      id = this.video.requestVideoFrameCallback(() => (frames() > seen ? then() : wait()));
+    };
+    wait();
+    return toDisposable(() => this.video.cancelVideoFrameCallback(id));
   }
 
   /** The peer, for the panel's voice bridge (it adds the helper's audio track and reads the sharer's). */

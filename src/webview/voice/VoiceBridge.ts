@@ -39,6 +39,23 @@ interface AudioGraph {
   readonly track: MediaStreamTrack;
 }
 
+/**
+ * The graph's context. Nothing in it plays on the helper's speaker (the extension does that), so it renders
+ * with no output device (`sinkId: { type: 'none' }`, Chromium 110+): an output device drives the graph in
+ * its own pulls — PulseAudio's are 12 ms with a 24 ms double pull every few hundred ms — and the microphone
+ * source worklet had to hold ~45 ms to ride them out, while the WebRTC encoder, fed in those bursts, sent
+ * uneven packets that made the sharer's jitter buffer grow too. With no device it renders steadily every 10 ms.
+ * Where the option is unknown (an older engine) the default device drives it, as before.
+ */
+function voiceContext(): AudioContext {
+  const options = { sampleRate: 48_000, latencyHint: 'interactive' as const };
+  try {
+    return new AudioContext({ ...options, sinkId: { type: 'none' } } as AudioContextOptions);
+  } catch {
+    return new AudioContext(options);
+  }
+}
+
 export class VoiceBridge implements IDisposable {
   private readonly channel: RTCDataChannel;
   private graph: Promise<AudioGraph> | undefined;
@@ -163,7 +180,7 @@ export class VoiceBridge implements IDisposable {
 
   private audioGraph(): Promise<AudioGraph> {
     this.graph ??= (async () => {
-      const context = new AudioContext({ sampleRate: 48_000, latencyHint: 'interactive' });
+      const context = voiceContext();
       await context.audioWorklet.addModule(this.options.workletUrl);
       const source = new AudioWorkletNode(context, 'remote-assist-pcm-source', { numberOfInputs: 0, outputChannelCount: [1] });
       const destination = context.createMediaStreamDestination();
@@ -178,7 +195,8 @@ export class VoiceBridge implements IDisposable {
     if (track.kind !== 'audio' || this.disposed) return;
     // The host's voice comes in a stream of its own (not lip-synced to the screen's video).
     const stream = new MediaStream([track]);
-    // Chromium feeds a remote track into Web Audio only while a media element also plays it (muted here).
+    // Older Chromium fed a remote track into Web Audio only while a media element also played it (muted here);
+    // 156 does not need it, and without it the sharer's voice came no sooner (bench/voice/README.md, fifth pass).
     const element = new Audio();
     // (in the browser page this element is what the helper hears, while talking)
     element.muted = !this.microphone;

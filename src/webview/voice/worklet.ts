@@ -12,7 +12,7 @@ declare class AudioWorkletProcessor {
 declare function registerProcessor(name: string, processor: new () => AudioWorkletProcessor): void;
 
 import { ArrivalJitter } from '../../common/audio/ArrivalJitter';
-import { QUIET_BEFORE_DROP_MS, QUIET_PEAK } from '../../common/audio/StandingQueue';
+import { QUIET_PEAK } from '../../common/audio/StandingQueue';
 
 const FRAME = 480;
 /** Samples the graph renders per process() call. */
@@ -31,6 +31,15 @@ const JITTER_WINDOW = 2 * 48_000;
 const NEW_STREAM_GAP = 24_000;
 /** Beyond target + this, the oldest audio is dropped back to the target, speech or not. */
 const SLACK = 10 * FRAME;
+/**
+ * Quiet this long (samples, 20 ms) may be shortened while the buffer holds more than its target. The target
+ * follows the current jitter, but what the buffer holds stays at the level it started at, or reached after a
+ * burst, a late render or an underrun, until something is dropped: with only the silence between sentences
+ * dropped (300 ms of quiet, as the speaker pipe does), ~25–50 ms above the target stood through every sentence
+ * (bench:voice, worklet queue against target). As NetEq accelerates, the excess now goes in the next pause
+ * between words: a pause loses at most the excess, usually a few ms, and speech itself is never cut here.
+ */
+const QUIET_BEFORE_TRIM = 960;
 /** Samples between reports of the buffer's depth (100 ms). */
 const REPORT_EVERY = 4800;
 
@@ -97,9 +106,8 @@ class PcmSource extends AudioWorkletProcessor {
       return true;
     }
     // A burst (the extension stalled, then posted its backlog) leaves more queued than the target; it would
-    // stay as delay for the rest of the call, so silence between sentences beyond the target is skipped.
-    const quietBeforeDrop = (QUIET_BEFORE_DROP_MS / 1000) * sampleRate;
-    while (this.queued - out.length > this.target && this.quietRun >= quietBeforeDrop && this.quietAhead(out.length)) this.read += out.length;
+    // stay as delay for the rest of the call, so quiet beyond the target is skipped (see QUIET_BEFORE_TRIM).
+    while (this.queued - out.length > this.target && this.quietRun >= QUIET_BEFORE_TRIM && this.quietAhead(out.length)) this.read += out.length;
     const quiet = this.quietAhead(out.length);
     this.quietRun = quiet ? this.quietRun + out.length : 0;
     for (let i = 0; i < out.length; i++) out[i] = this.ring[this.read++ % this.ring.length];

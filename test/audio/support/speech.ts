@@ -33,6 +33,8 @@ export class Recorder {
   private readonly chunks: Buffer[] = [];
   private bytes = 0;
   private startMs = Infinity;
+  /** Wall-clock time (ms) of the last chunk louder than LOUD_DBFS, if any. */
+  private lastLoudMs: number | undefined;
 
   constructor(env: NodeJS.ProcessEnv, device: string) {
     this.proc = spawn(
@@ -46,7 +48,23 @@ export class Recorder {
       this.bytes += chunk.length;
       // The last sample of this chunk was captured at (about) `now`.
       this.startMs = Math.min(this.startMs, now - (this.bytes / 2 / RATE) * 1000);
+      // (a chunk that starts mid-sample, after an odd-sized one, starts a byte in)
+      if (chunkDbfs(chunk.subarray((this.bytes - chunk.length) & 1)) > LOUD_DBFS) this.lastLoudMs = now;
     });
+  }
+
+  /**
+   * Resolves once what this device hears has come through: it was loud and has been quiet for `quietMs`
+   * since (the sentence's end, however late it came), or it stayed quiet `silentMs` after `since` (nothing
+   * comes), or `maxMs` after `since` in any case.
+   */
+  async settled(since: number, quietMs = 1000, silentMs = 2000, maxMs = 12_000): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      if (now - since >= maxMs) return;
+      if (this.lastLoudMs === undefined ? now - since >= silentMs : now - Math.max(this.lastLoudMs, since) >= quietMs) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   /** Resolves once audio is flowing. */
@@ -89,6 +107,21 @@ export function envelope(samples: Int16Array, windowMs = 10): Float64Array {
     out[w] = Math.sqrt(sum / n);
   }
   return out;
+}
+
+/** A chunk of the ear louder than this is sound arriving (speech is at about -20 dBFS, silence below -70). */
+const LOUD_DBFS = -45;
+
+/** Loudness of a chunk of s16le bytes in dBFS (an odd last byte is ignored). */
+function chunkDbfs(chunk: Buffer): number {
+  const n = chunk.length >> 1;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const v = chunk.readInt16LE(i * 2);
+    sum += v * v;
+  }
+  const rms = Math.sqrt(sum / Math.max(1, n)) / 32768;
+  return rms > 0 ? 20 * Math.log10(rms) : -120;
 }
 
 /** Loudness of a whole recording in dBFS. */
@@ -233,8 +266,9 @@ export async function sayAndHear(pulse: TestPulseAudio, feed: string, mouth: str
   const earRec = new Recorder(pulse.env, ear);
   await Promise.all([mouthRec.ready(), earRec.ready()]);
   await playInto(pulse.env, feed, file);
-  // The recording must outlast the sentence by more than any plausible delay (a fixed span, not a guess at success).
-  await new Promise((r) => setTimeout(r, 1500));
+  // The recording lasts until the far side has played the sentence to its end, however late (jitter buffers
+  // of a busy machine hold up to ~2 s): a fixed 1.5 s after the mouth cut late sentences short.
+  await earRec.settled(Date.now());
   const [m, e] = await Promise.all([mouthRec.stop(), earRec.stop()]);
   return { mouth: m, ear: e, mouthStart: mouthRec.startTime, earStart: earRec.startTime };
 }

@@ -1,6 +1,6 @@
 /** One user of Start Talking in a test: their TalkController, what they were asked, their history and errors. */
-import { TalkController, VoiceSettings } from '../../../src/audio/TalkController';
-import { VoiceTexts } from '../../../src/audio/VoiceTexts';
+import { TalkController, VoiceSettings } from '../../../src/common/audio/TalkController';
+import { VoiceTexts } from '../../../src/common/audio/VoiceTexts';
 import { silentLogger } from '../../../src/common/logger';
 
 export async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {

@@ -4,7 +4,7 @@
  * Usage: node -r tsx/cjs parentProcess.ts <hostScript>
  */
 import { createInterface } from 'readline';
-import { HostSupervisor } from '../../../src/host/supervisor';
+import { HostSupervisor } from '../../../src/supervisor/HostSupervisor';
 
 const out = (message: object) => process.stdout.write(`${JSON.stringify(message)}\n`);
 const supervisor = new HostSupervisor({ hostScript: process.argv[2], env: process.env });

@@ -3,7 +3,7 @@
  * in headless Chromium, with signals relayed directly between them. Everything is cleaned up by close().
  */
 import { ChildProcess, spawn } from 'child_process';
-import { HostError, HostSupervisor, StartOptions } from '../../../src/host/supervisor';
+import { HostError, HostSupervisor, StartOptions } from '../../../src/supervisor/HostSupervisor';
 import { ControlReason, HostStats, Quality } from '../../../src/protocol/host';
 import { openViewerPage, ViewerPage } from '../../../bench/host/viewerBrowser';
 import { startXvfb, XDisplay } from '../../support/xvfb';

@@ -9,7 +9,7 @@ import { spawn } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { HostSupervisor } from '../../../src/host/supervisor';
+import { HostSupervisor } from '../../../src/supervisor/HostSupervisor';
 import type { NetworkClient } from '../../../src/network/NetworkClient';
 import type { ResumeRecord } from '../../../src/protocol/resume';
 import type { MonitorInfo, ScreenChoice } from '../../../src/protocol/host';

@@ -5,10 +5,10 @@
  * HelperVoice — with the same commands and events. Consent is this side's: audio starts only after our Accept
  * or the other side's Accept of our request, and anything the peer sends out of turn is refused.
  */
-import { IDisposable, DisposableStore, Emitter, Event } from '../common/lifecycle';
-import { Logger } from '../common/logger';
-import { HostVoiceCommand, HostVoiceEvent, VoicePeerMessage } from '../protocol/voice';
-import { MicMode } from '../common/audio/MicGate';
+import { IDisposable, DisposableStore, Emitter, Event } from '../lifecycle';
+import { Logger } from '../logger';
+import { HostVoiceCommand, HostVoiceEvent, VoicePeerMessage } from '../../protocol/voice';
+import { MicMode } from './MicGate';
 import { VoiceCallInput, VoiceCallPhase, VoiceCallState, VoiceCallStateError } from './VoiceCallState';
 import { VoiceTexts } from './VoiceTexts';
 

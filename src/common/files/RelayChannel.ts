@@ -4,8 +4,8 @@
  * handed to the channel, plus what the channel itself still buffers, so the engine's backpressure holds
  * across the relay.
  */
-import type { PanelFilesCommand, PanelFilesEvent } from '../protocol/files';
-import type { ChannelEvent, FileChannel } from '../common/files/FileChannel';
+import type { PanelFilesCommand, PanelFilesEvent } from '../../protocol/files';
+import type { ChannelEvent, FileChannel } from './FileChannel';
 
 type ChannelEventType = Parameters<FileChannel['addEventListener']>[0];
 

@@ -1,5 +1,5 @@
 /** What users read about voice, in the chat history and prompts (one place, so tests can hold them). */
-import { AUDIO_ERROR_HINTS, AudioErrorCode } from '../common/audio/AudioError';
+import { AUDIO_ERROR_HINTS, AudioErrorCode } from './AudioError';
 
 export const VoiceTexts = {
   notConnected: 'Start Talking is available once you are connected.',
