@@ -8,6 +8,7 @@
 import * as assert from 'assert';
 import { EncodedFrame, RegionEncoder } from '../../src/host/regions/RegionEncoder';
 import { ScreenDecoder } from './support/ScreenDecoder';
+import { TILE_W } from '../../src/host/regions/FrameDiff';
 
 const W = 512;
 const H = 256;
@@ -102,6 +103,28 @@ describe('host: a steady scroll through the region encoder', function () {
       await apply(decoder, encoded);
       assert.strictEqual(decoder.differences(frame), 0, `left pane at line ${first} is not exact`);
       assert.ok((encoded?.copies ?? 0) >= 1, 'the left pane goes as COPY');
+    }
+  });
+
+  it('a log scrolling in the left half while a clock on the right ticks: COPY frame after frame, exact', async function () {
+    const encoder = new RegionEncoder(W, H);
+    const decoder = new ScreenDecoder();
+    // The right half stays but for a clock in its top rows (a status line): the band is the left half only.
+    const frame = (first: number) => {
+      const f = log(first, 0, W / 2, 0);
+      for (let y = 4; y < 12; y++) f.fill((first * 53) & 0xff, (y * W + W - 64) * 4, (y * W + W - 8) * 4);
+      return f;
+    };
+    await apply(decoder, await encoder.reset(frame(0)));
+    for (let first = 1; first <= 10; first++) {
+      const current = frame(first);
+      const encoded = await encoder.encode(current);
+      await apply(decoder, encoded);
+      assert.strictEqual(decoder.differences(current), 0, `frame at line ${first} is not exact`);
+      assert.ok((encoded?.copies ?? 0) >= 1, `frame at line ${first}: the log goes as COPY`);
+      // The new line in the left half and the clock's tile, not the log's rows again.
+      const expected = (LINE * (W / 2) + 2 * TILE_W * 8) * 4;
+      assert.ok((encoded?.pixelBytes ?? 0) <= expected, `frame ${first}: ${encoded?.pixelBytes} pixel bytes, expected ≤ ${expected}`);
     }
   });
 });

@@ -30,29 +30,26 @@ export class FrameDiff {
 
   /**
    * Changed rectangles, tile-aligned then trimmed to their first and last changed row; empty when equal.
-   * `equal`: bands of rows the caller knows to be equal (whole rows copied in the shadow from where the
-   * current frame was verified to hold them), not compared again.
+   * `equal`: areas the caller knows to be equal (moves copied in the shadow from where the current frame was
+   * verified to hold them), not compared again: a row they cover whole is skipped, and of a row they cover in
+   * part only the rest is compared (a scroll in a band narrower than the screen, a dragged window).
    */
-  rects(current: Buffer, shadow: Buffer, equal: readonly { y: number; h: number }[] = []): Rect[] {
+  rects(current: Buffer, shadow: Buffer, equal: readonly Rect[] = []): Rect[] {
     const { tilesX, tiles, marked, stride } = this;
     tiles.fill(0);
     marked.fill(0);
     const tileBytes = TILE_W * 4;
-    const skip = [...equal].sort((a, b) => a.y - b.y);
-    let next = 0;
+    const cover = new RowCover(this.width, equal);
     for (let y = 0; y < this.height; y++) {
-      while (next < skip.length && skip[next].y + skip[next].h <= y) next++;
-      if (next < skip.length && skip[next].y <= y) {
-        y = skip[next].y + skip[next].h - 1;
-        continue;
-      }
+      const { open, openTiles } = cover.at(y);
+      if (open.length === 0) continue;
       const ty = (y / TILE_H) | 0;
       // Once every tile of a band is known to have changed, its remaining rows need no look.
       if (marked[ty] === tilesX) continue;
       const row = y * stride;
-      if (current.compare(shadow, row, row + stride, row, row + stride) === 0) continue;
+      if (open.every(([a, b]) => current.compare(shadow, row + a * 4, row + b * 4, row + a * 4, row + b * 4) === 0)) continue;
       const base = ty * tilesX;
-      for (let tx = 0; tx < tilesX; tx++) {
+      for (const tx of openTiles) {
         if (tiles[base + tx]) continue;
         const a = row + tx * tileBytes;
         const b = Math.min(a + tileBytes, row + stride);
@@ -148,5 +145,54 @@ export class FrameDiff {
       }
     }
     return right > left ? { x: left, y: r.y, w: right - left, h: r.h } : r;
+  }
+}
+
+/**
+ * Row by row, what of a row the known-equal areas leave to compare: its open column ranges and the tiles
+ * not wholly inside a covered range. Recomputed only where an area starts or ends.
+ */
+class RowCover {
+  private readonly tilesX: number;
+  private readonly edges: number[];
+  private next = 0;
+  private current: { open: [number, number][]; openTiles: number[] };
+
+  constructor(
+    private readonly width: number,
+    private readonly areas: readonly Rect[],
+  ) {
+    this.tilesX = Math.ceil(width / TILE_W);
+    this.edges = [...new Set(areas.flatMap((r) => [r.y, r.y + r.h]))].sort((a, b) => a - b);
+    this.current = this.compute(0);
+  }
+
+  at(y: number): { open: [number, number][]; openTiles: number[] } {
+    if (this.next < this.edges.length && this.edges[this.next] <= y) {
+      while (this.next < this.edges.length && this.edges[this.next] <= y) this.next++;
+      this.current = this.compute(y);
+    }
+    return this.current;
+  }
+
+  private compute(y: number): { open: [number, number][]; openTiles: number[] } {
+    const covered = this.areas
+      .filter((r) => r.y <= y && y < r.y + r.h && r.w > 0)
+      .map((r): [number, number] => [Math.max(0, r.x), Math.min(this.width, r.x + r.w)])
+      .sort((a, b) => a[0] - b[0]);
+    const open: [number, number][] = [];
+    let x = 0;
+    for (const [a, b] of covered) {
+      if (a > x) open.push([x, a]);
+      x = Math.max(x, b);
+    }
+    if (x < this.width) open.push([x, this.width]);
+    const openTiles: number[] = [];
+    for (let tx = 0; tx < this.tilesX; tx++) {
+      const a = tx * TILE_W;
+      const b = Math.min(a + TILE_W, this.width);
+      if (open.some(([o0, o1]) => o0 < b && o1 > a)) openTiles.push(tx);
+    }
+    return { open, openTiles };
   }
 }

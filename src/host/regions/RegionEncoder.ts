@@ -30,9 +30,6 @@ export interface EncoderSettings {
 
 export const EXACT: EncoderSettings = { depth: 8 };
 
-/** A scroll over more than this share of the screen is tried first on the next frame (see steadyScroll). */
-const STEADY_BAND_SHARE = 0.5;
-
 /** Photo detection works on blocks of this size; a JPEG covers a run of up to JPEG_MAX_BLOCKS of them in a row. */
 const BLOCK = 64;
 const JPEG_MAX_BLOCKS = 4;
@@ -105,7 +102,7 @@ export class RegionEncoder implements IDisposable {
   private ratio = 0;
   private settings: EncoderSettings = EXACT;
   private readonly lossy: LossyTiles;
-  /** The band most of the screen scrolled in, last frame (see steadyScroll). */
+  /** The band a scroll was found in, last frame (see steadyScroll). */
   private scrollBand: Rect | undefined;
 
   constructor(
@@ -190,16 +187,23 @@ export class RegionEncoder implements IDisposable {
     return bytes;
   }
 
+  /**
+   * Moves, then what still differs. A band that scrolled last frame is tried first at a recent offset (a
+   * memcmp per row: see steadyScroll), so the diff looks only at what that move did not explain: at 4K a diff
+   * of the whole changed screen before the scroll search cost as much as the search itself (~9 ms a frame),
+   * also for a band half the screen wide (a log's lines). What still changed in tall runs (all of it when no
+   * band went on scrolling) is searched for scrolls by other offsets (a pane beside it) and a moved window.
+   */
   private plan(current: Buffer): FramePlan {
-    const steady = this.steadyScroll(current);
-    if (steady) return steady;
     let t = performance.now();
-    let rects = this.diff.rects(current, this.shadow);
+    const steady = this.steadyScroll(current);
+    let scrollMs = performance.now() - t;
+    t = performance.now();
+    let rects = this.diffAfterMoves(current, steady);
     let diffMs = performance.now() - t;
-    let scrollMs = 0;
     let moves: Move[] = [];
     const band = bounds(rects.filter((r) => r.h >= 2 * TILE_H));
-    this.scrollBand = undefined;
+    if (steady.length === 0) this.scrollBand = undefined;
     if (band) {
       t = performance.now();
       moves = this.scroll.detect(current, this.shadow, band).map((m) => ({ ...m, srcX: m.x }));
@@ -214,34 +218,27 @@ export class RegionEncoder implements IDisposable {
         if (moved.w * moved.h > moves.filter((m) => !clear(m)).reduce((n, m) => n + m.w * m.h, 0)) moves = [...kept, moved];
       }
       this.applyMoves(moves);
-      scrollMs = performance.now() - t;
+      scrollMs += performance.now() - t;
       if (moves.length > 0) {
-        if (band.w * band.h > this.width * this.height * STEADY_BAND_SHARE) this.scrollBand = band;
+        this.scrollBand ??= band;
         t = performance.now();
-        rects = this.diffAfterMoves(current, moves);
+        rects = this.diffAfterMoves(current, [...steady, ...moves]);
         diffMs += performance.now() - t;
       }
     }
-    return { moves, rects, diffMs, scrollMs };
+    return { moves: [...steady, ...moves], rects, diffMs, scrollMs };
   }
 
   /**
-   * Most of the screen scrolled last frame: try the same band moved by a recent offset first (a memcmp per row),
-   * so the diff looks only at the rows the move did not explain. At 4K a diff of the whole changed screen
-   * before the scroll search cost as much as the search itself (~9 ms a frame). Undefined when no recent
-   * offset holds nearly everywhere: the frame then takes the full path (diff, search, moved windows).
+   * The band that scrolled last frame, moved by a recent offset if that holds nearly everywhere in it (the
+   * moves, applied to the shadow), else nothing.
    */
-  private steadyScroll(current: Buffer): FramePlan | undefined {
+  private steadyScroll(current: Buffer): Move[] {
     const band = this.scrollBand;
-    if (!band) return undefined;
-    let t = performance.now();
+    if (!band) return [];
     const moves: Move[] = this.scroll.continued(current, this.shadow, band).map((m) => ({ ...m, srcX: m.x }));
-    if (moves.length === 0) return undefined;
     this.applyMoves(moves);
-    const scrollMs = performance.now() - t;
-    t = performance.now();
-    const rects = this.diffAfterMoves(current, moves);
-    return { moves, rects, diffMs: performance.now() - t, scrollMs };
+    return moves;
   }
 
   private applyMoves(moves: readonly Move[]): void {
@@ -251,9 +248,12 @@ export class RegionEncoder implements IDisposable {
     }
   }
 
-  /** What still differs once `moves` are in the shadow: rows a whole-width move copied were verified against the current frame, row for row. */
+  /**
+   * What still differs once `moves` are in the shadow: where each move landed was verified against the current
+   * frame (the scroll detector row by row, the move detector column by column), so only the rest is compared.
+   */
   private diffAfterMoves(current: Buffer, moves: readonly Move[]): Rect[] {
-    return this.diff.rects(current, this.shadow, moves.filter((m) => m.x === 0 && m.w === this.width));
+    return this.diff.rects(current, this.shadow, moves);
   }
 
   private async encodePlan(current: Buffer, plan: FramePlan, leading: ScreenOp[], settings = this.settings): Promise<EncodedFrame> {
