@@ -102,6 +102,42 @@ describe('host: X11 capture reads only the damaged rows (Xvfb, xterm, MIT-SHM)',
     }
   });
 
+  it('says where a grab may have changed the frame: outside it, every pixel is as the grab before left it (masks included)', async function () {
+    const area = new ScreenArea({ x: 0, y: 0, width: W, height: H }, true);
+    const frameWindow = await X11SharingFrame.open(display.x.display, area);
+    const masked = new FrameMaskedCapture(capture, frameWindow);
+    const inside = (areas: readonly { x: number; y: number; width: number; height: number }[], px: number, py: number) =>
+      areas.some((a) => px >= a.x && px < a.x + a.width && py >= a.y && py < a.y + a.height);
+    try {
+      await converges('the masked frame to equal the screen less the strips', () => masked.grab(), () => sentImage(x, W, H));
+      let previous = Buffer.from(await masked.grab());
+      let told = 0;
+      for (const key of ['q', 'r', 's', 't']) {
+        await xdotool('key', key);
+        await until(`damage after "${key}"`, () => masked.isDirty);
+        const frame = await masked.grab();
+        const changed = masked.lastChanged;
+        assert.ok(changed, `the grab after "${key}" says where it changed`);
+        told += changed.length;
+        let outside = 0;
+        let area = 0;
+        for (let py = 0; py < H; py++) {
+          for (let px = 0; px < W; px++) {
+            if (inside(changed, px, py)) area++;
+            else if (frame.readUInt32LE((py * W + px) * 4) !== previous.readUInt32LE((py * W + px) * 4)) outside++;
+          }
+        }
+        assert.strictEqual(outside, 0, `after "${key}": ${outside} pixels changed outside ${JSON.stringify(changed)}`);
+        // The key's rows and the mask's strips, not the screen.
+        assert.ok(area < (W * H) / 4, `after "${key}": ${area} of ${W * H} pixels said changed (${JSON.stringify(changed)})`);
+        previous = Buffer.from(frame);
+      }
+      assert.ok(told > 0, 'the keys changed something');
+    } finally {
+      frameWindow.dispose();
+    }
+  });
+
   it('grabs into segments mapped into the host: the X server writes the pixels, nothing copies them back', async function () {
     const shm = await x.extension<{ provider: ShmProvider | null }>('shm');
     assert.ok(shm.provider?.zeroCopy, 'the capture connection uses the mapped provider');

@@ -65,4 +65,23 @@ describe('host: the frame diff', function () {
     assert.strictEqual(rects.length, 1, JSON.stringify(rects));
     assert.ok(contains(rects[0], 40, 8), JSON.stringify(rects));
   });
+
+  it('looks only where the frame may have changed (what capture read anew), less the areas known equal', function () {
+    const diff = new FrameDiff(W, H);
+    const { current, shadow } = frames();
+    poke(current, 20, 10); // outside every changed area: not looked at
+    poke(current, 100, 50); // in the changed rows
+    poke(current, 200, 70); // in the changed rectangle beside them
+    poke(current, 60, 60); // in the changed rows, but inside an area known equal
+    const within: Rect[] = [
+      { x: 0, y: 40, w: W, h: 24 },
+      { x: 180, y: 64, w: 40, h: 16 },
+    ];
+    const rects = diff.rects(current, shadow, [{ x: 48, y: 56, w: 32, h: 8 }], within);
+    assert.strictEqual(rects.length, 2, JSON.stringify(rects));
+    assert.ok(rects.some((r) => contains(r, 100, 50)) && rects.some((r) => contains(r, 200, 70)), JSON.stringify(rects));
+    // nothing changed anywhere it may have: nothing to send, and no row compared outside
+    assert.deepStrictEqual(diff.rects(current, shadow, [], []), []);
+  });
 });
+

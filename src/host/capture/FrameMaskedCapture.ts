@@ -31,6 +31,12 @@ export class FrameMaskedCapture implements ScreenCapture {
     return this.inner.isDirty;
   }
 
+  /**
+   * The inner capture's (the strips it read anew, marked stale, are in it and black again); undefined after a
+   * grab blacked out whole.
+   */
+  lastChanged: readonly ScreenRegion[] | undefined;
+
   async grab(): Promise<Buffer> {
     // A frame still where the area was could sit inside the new area, outside the strips masked below.
     await this.frame.settled();
@@ -40,6 +46,7 @@ export class FrameMaskedCapture implements ScreenCapture {
       // The area changed during the grab (that frame is not sent): never hand on pixels the mask did not fit.
       bgrx.fill(0);
       this.inner.markStale?.([{ x: 0, y: 0, width, height }]);
+      this.lastChanged = undefined;
       return bgrx;
     }
     const stride = width * 4;
@@ -48,6 +55,7 @@ export class FrameMaskedCapture implements ScreenCapture {
       for (let row = y; row < y + h; row++) bgrx.fill(0, row * stride + x * 4, row * stride + (x + w) * 4);
     }
     this.inner.markStale?.(strips.map(([x, y, w, h]) => ({ x, y, width: w, height: h })));
+    this.lastChanged = this.inner.lastChanged;
     return bgrx;
   }
 

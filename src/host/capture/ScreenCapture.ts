@@ -29,6 +29,12 @@ export interface ScreenCapture extends IDisposable {
   /** The region's pixels, BGRX with stride width*4; valid until the next grab. */
   grab(): Promise<Buffer>;
   /**
+   * Where the last grab's pixels may differ from those the grab before it handed out (as its caller left
+   * them: masks included), region coordinates; undefined: anywhere (the first grab, a new size, a capture
+   * that cannot tell). What lies outside is the same pixel for pixel, so a diff need not look there.
+   */
+  readonly lastChanged?: readonly ScreenRegion[];
+  /**
    * The caller overwrote `rects` (region coordinates) of the last grab's pixels (a mask): a capture that reads
    * only what changed reads them anew at the next grab. Wrappers pass it on.
    */

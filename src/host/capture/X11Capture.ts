@@ -52,6 +52,8 @@ export class X11Capture implements ScreenCapture {
   private scratch: ShmSegment | undefined;
   /** Pixels read by the last grab (for benchmarks and tests). */
   lastReadPixels = 0;
+  /** What the last grab read: the damaged rows and the stale rectangles (see ScreenCapture). */
+  lastChanged: readonly ScreenRegion[] | undefined;
   private disposed = false;
   private readonly listener = (ev: X11Event) => this.onEvent(ev);
 
@@ -159,18 +161,21 @@ export class X11Capture implements ScreenCapture {
     // Repair before reading, so changes made while we read raise a fresh DamageNotify (and count for the next grab).
     this.dirty = false;
     this.damage.Subtract(this.damageId, 0, 0);
-    const { height } = this.region;
-    const rows = this.whole ? { top: 0, bottom: height } : this.damagedRows;
+    const { width, height } = this.region;
+    const whole = this.whole;
+    const rows = whole ? { top: 0, bottom: height } : this.damagedRows;
     this.repaired = rows && { seq: this.x.client.seq_num, rows };
     const stale = this.stale;
     this.whole = false;
     this.damagedRows = undefined;
     this.stale = [];
     this.lastReadPixels = 0;
+    this.lastChanged = undefined;
     const segment = this.segment;
     try {
       if (rows && rows.bottom > rows.top) await this.readRows(segment, rows);
       for (const rect of stale) await this.readRect(segment, rect, rows);
+      if (!whole) this.lastChanged = [...(rows && rows.bottom > rows.top ? [{ x: 0, y: rows.top, width, height: rows.bottom - rows.top }] : []), ...stale];
     } catch (err) {
       // What was not read must be read next time.
       this.whole = true;

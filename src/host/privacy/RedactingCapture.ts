@@ -18,6 +18,8 @@ export class RedactingCapture implements ScreenCapture {
   readonly onDamage = this._onDamage.event;
   private maskChanged = true;
   private lastMask = '';
+  /** The inner capture's changes and the rectangles this grab blacked out (see ScreenCapture). */
+  lastChanged: readonly ScreenRegion[] | undefined;
 
   constructor(
     private readonly inner: ScreenCapture,
@@ -40,14 +42,19 @@ export class RedactingCapture implements ScreenCapture {
 
   async grab(): Promise<Buffer> {
     this.maskChanged = false;
+    // What every attempt read: a grab taken again reads only what changed since the one before.
+    let changed: ScreenRegion[] | undefined = [];
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const snapshot = await this.windows.settled();
       const frame = await this.inner.grab();
+      const read = this.inner.lastChanged;
+      changed = changed && read && [...changed, ...read];
       if (this.windows.generation !== snapshot.generation) continue;
       const rects = this.privacy.hiddenRects(snapshot, this.region);
       this.lastMask = JSON.stringify(rects);
       blackOut(frame, this.region.width, rects);
       this.inner.markStale?.(rects);
+      this.lastChanged = changed && [...changed, ...rects];
       return frame;
     }
     this.maskChanged = true;
@@ -55,6 +62,7 @@ export class RedactingCapture implements ScreenCapture {
     const { width, height } = this.region;
     frame.fill(0, 0, width * height * 4);
     this.inner.markStale?.([{ x: 0, y: 0, width, height }]);
+    this.lastChanged = undefined;
     return frame;
   }
 

@@ -33,13 +33,15 @@ export class FrameDiff {
    * `equal`: areas the caller knows to be equal (moves copied in the shadow from where the current frame was
    * verified to hold them), not compared again: a row they cover whole is skipped, and of a row they cover in
    * part only the rest is compared (a scroll in a band narrower than the screen, a dragged window).
+   * `within`: where the frame may differ from the shadow at all (what capture read anew since the last diff);
+   * undefined: anywhere.
    */
-  rects(current: Buffer, shadow: Buffer, equal: readonly Rect[] = []): Rect[] {
+  rects(current: Buffer, shadow: Buffer, equal: readonly Rect[] = [], within?: readonly Rect[]): Rect[] {
     const { tilesX, tiles, marked, stride } = this;
     tiles.fill(0);
     marked.fill(0);
     const tileBytes = TILE_W * 4;
-    const cover = new RowCover(this.width, equal);
+    const cover = new RowCover(this.width, equal, within);
     for (let y = 0; y < this.height; y++) {
       const { open, openTiles } = cover.at(y);
       if (open.length === 0) continue;
@@ -149,8 +151,9 @@ export class FrameDiff {
 }
 
 /**
- * Row by row, what of a row the known-equal areas leave to compare: its open column ranges and the tiles
- * not wholly inside a covered range. Recomputed only where an area starts or ends.
+ * Row by row, what of a row is left to compare — within the areas that may have changed (all of the row
+ * when undefined), outside the areas known equal: its open column ranges and the tiles they touch.
+ * Recomputed only where an area starts or ends.
  */
 class RowCover {
   private readonly tilesX: number;
@@ -160,10 +163,11 @@ class RowCover {
 
   constructor(
     private readonly width: number,
-    private readonly areas: readonly Rect[],
+    private readonly equal: readonly Rect[],
+    private readonly within: readonly Rect[] | undefined,
   ) {
     this.tilesX = Math.ceil(width / TILE_W);
-    this.edges = [...new Set(areas.flatMap((r) => [r.y, r.y + r.h]))].sort((a, b) => a - b);
+    this.edges = [...new Set([...equal, ...(within ?? [])].flatMap((r) => [r.y, r.y + r.h]))].sort((a, b) => a - b);
     this.current = this.compute(0);
   }
 
@@ -176,17 +180,7 @@ class RowCover {
   }
 
   private compute(y: number): { open: [number, number][]; openTiles: number[] } {
-    const covered = this.areas
-      .filter((r) => r.y <= y && y < r.y + r.h && r.w > 0)
-      .map((r): [number, number] => [Math.max(0, r.x), Math.min(this.width, r.x + r.w)])
-      .sort((a, b) => a[0] - b[0]);
-    const open: [number, number][] = [];
-    let x = 0;
-    for (const [a, b] of covered) {
-      if (a > x) open.push([x, a]);
-      x = Math.max(x, b);
-    }
-    if (x < this.width) open.push([x, this.width]);
+    const open = subtract(this.within ? union(this.ranges(this.within, y)) : [[0, this.width]], union(this.ranges(this.equal, y)));
     const openTiles: number[] = [];
     for (let tx = 0; tx < this.tilesX; tx++) {
       const a = tx * TILE_W;
@@ -195,4 +189,38 @@ class RowCover {
     }
     return { open, openTiles };
   }
+
+  /** The column ranges of the areas that hold row `y`, clipped to the screen. */
+  private ranges(areas: readonly Rect[], y: number): [number, number][] {
+    return areas
+      .filter((r) => r.y <= y && y < r.y + r.h)
+      .map((r): [number, number] => [Math.max(0, r.x), Math.min(this.width, r.x + r.w)])
+      .filter(([a, b]) => b > a);
+  }
+}
+
+/** Sorted, disjoint ranges covering the same columns as `ranges`. */
+function union(ranges: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [a, b] of [...ranges].sort((p, q) => p[0] - q[0])) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+/** The columns of sorted, disjoint `from` that no range of sorted, disjoint `minus` covers. */
+function subtract(from: [number, number][], minus: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [a, b] of from) {
+    let x = a;
+    for (const [c, d] of minus) {
+      if (d <= x || c >= b) continue;
+      if (c > x) out.push([x, c]);
+      x = Math.max(x, d);
+    }
+    if (x < b) out.push([x, b]);
+  }
+  return out;
 }

@@ -165,10 +165,13 @@ export class RegionEncoder implements IDisposable {
     return { ...frame, messages: [reset, ...frame.messages], bytes: frame.bytes + reset.byteLength };
   }
 
-  /** The updates that bring the viewer to `current`, or undefined when it already shows it. */
-  async encode(current: Buffer): Promise<EncodedFrame | undefined> {
+  /**
+   * The updates that bring the viewer to `current`, or undefined when it already shows it. `changed`: where
+   * `current` may differ from the frame the last encode, observe or reset saw (undefined: anywhere).
+   */
+  async encode(current: Buffer, changed?: readonly Rect[]): Promise<EncodedFrame | undefined> {
     if (!this.deflate) throw new Error('RegionEncoder.encode before reset');
-    const plan = this.plan(current);
+    const plan = this.plan(current, changed);
     if (plan.moves.length === 0 && plan.rects.length === 0) return undefined;
     return this.encodePlan(current, plan, []);
   }
@@ -177,8 +180,8 @@ export class RegionEncoder implements IDisposable {
    * Video mode: what the lossless path would send for `current`, in uncompressed pixel bytes, without
    * encoding; the shadow follows the screen so the estimate stays per frame.
    */
-  observe(current: Buffer): number {
-    const plan = this.plan(current);
+  observe(current: Buffer, changed?: readonly Rect[]): number {
+    const plan = this.plan(current, changed);
     let bytes = 0;
     for (const r of plan.rects) {
       if (solidColor(current, this.width, r) < 0) bytes += r.w * r.h * 4;
@@ -194,12 +197,12 @@ export class RegionEncoder implements IDisposable {
    * also for a band half the screen wide (a log's lines). What still changed in tall runs (all of it when no
    * band went on scrolling) is searched for scrolls by other offsets (a pane beside it) and a moved window.
    */
-  private plan(current: Buffer): FramePlan {
+  private plan(current: Buffer, changed: readonly Rect[] | undefined): FramePlan {
     let t = performance.now();
     const steady = this.steadyScroll(current);
     let scrollMs = performance.now() - t;
     t = performance.now();
-    let rects = this.diffAfterMoves(current, steady);
+    let rects = this.diffAfterMoves(current, steady, changed);
     let diffMs = performance.now() - t;
     let moves: Move[] = [];
     const band = bounds(rects.filter((r) => r.h >= 2 * TILE_H));
@@ -222,7 +225,7 @@ export class RegionEncoder implements IDisposable {
       if (moves.length > 0) {
         this.scrollBand ??= band;
         t = performance.now();
-        rects = this.diffAfterMoves(current, [...steady, ...moves]);
+        rects = this.diffAfterMoves(current, [...steady, ...moves], changed);
         diffMs += performance.now() - t;
       }
     }
@@ -252,8 +255,8 @@ export class RegionEncoder implements IDisposable {
    * What still differs once `moves` are in the shadow: where each move landed was verified against the current
    * frame (the scroll detector row by row, the move detector column by column), so only the rest is compared.
    */
-  private diffAfterMoves(current: Buffer, moves: readonly Move[]): Rect[] {
-    return this.diff.rects(current, this.shadow, moves);
+  private diffAfterMoves(current: Buffer, moves: readonly Move[], changed: readonly Rect[] | undefined): Rect[] {
+    return this.diff.rects(current, this.shadow, moves, changed);
   }
 
   private async encodePlan(current: Buffer, plan: FramePlan, leading: ScreenOp[], settings = this.settings): Promise<EncodedFrame> {

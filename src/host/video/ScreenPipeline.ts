@@ -7,7 +7,8 @@
 import { DisposableStore, Emitter, IDisposable } from '../../common/lifecycle';
 import { Logger, silentLogger } from '../../common/logger';
 import { Quality } from '../../protocol/host';
-import { ScreenCapture } from '../capture/ScreenCapture';
+import { ScreenCapture, ScreenRegion } from '../capture/ScreenCapture';
+import { Rect } from '../../protocol/screen';
 import { ChannelPort } from '../peer/ChannelPort';
 import { TILE_H, TILE_W } from '../regions/FrameDiff';
 import { LinkQuality, LinkSample, TIERS } from '../regions/LinkQuality';
@@ -45,6 +46,8 @@ export const AUTO_MAX_DUTY = 0.75;
 /** Weight of the newest frame in the running mean of a frame's time, and the most one frame counts, ms. */
 const FRAME_MS_WEIGHT = 0.2;
 const FRAME_MS_MAX = 100;
+/** Areas a diff is told to look at, at most: beyond, it looks everywhere (a row compare is cheap). */
+const MAX_CHANGED_AREAS = 64;
 /** A lossless refresh's pixel budget grows at most this much from one refresh to the next. */
 const REFINE_GROWTH = 4;
 /**
@@ -96,6 +99,11 @@ export class ScreenPipeline implements IDisposable {
   private resetWanted = false;
   /** The screen was grabbed for video while the region path could not send: its shadow is behind. */
   private regionsBehind = false;
+  /**
+   * Where grabs since the encoder's last look (encode, observe, reset) may have changed the screen, for its
+   * diff to look only there; undefined: anywhere.
+   */
+  private changedSinceDiff: Rect[] | undefined;
   private enteredSeq = 0;
   private enteredAt = 0;
   private ackedSinceEnter = false;
@@ -263,6 +271,7 @@ export class ScreenPipeline implements IDisposable {
    */
   resize(): void {
     this.areaGeneration++;
+    this.changedSinceDiff = undefined;
     // An encode in progress keeps its encoder; the next frame starts with one of the new size.
     if (!this.busy) this.newEncoder();
     if (this.screen?.isOpen) this.resetWanted = true;
@@ -272,6 +281,7 @@ export class ScreenPipeline implements IDisposable {
   private newEncoder(): void {
     const { width, height } = this.capture.region;
     if (this.encoder.width === width && this.encoder.height === height) return;
+    this.changedSinceDiff = undefined;
     this.encoder.dispose();
     this.encoder = new RegionEncoder(width, height);
     this.applyTier();
@@ -381,6 +391,7 @@ export class ScreenPipeline implements IDisposable {
     try {
       const changed = this.capture.isDirty || forced;
       const bgrx = await this.capture.grab();
+      this.noteChanged(this.capture.lastChanged);
       // Paused while the grab was on its way, or grabbed at an area that has since changed: not sent.
       if (!this.running || this.paused || generation !== this.areaGeneration) return;
       const { width, height } = this.capture.region;
@@ -390,6 +401,8 @@ export class ScreenPipeline implements IDisposable {
       else if (this.screen?.canSend) await this.sendRegions(bgrx);
       else this.regionsBehind = true;
     } catch (err) {
+      // The shadow may be part way through this frame: the next diff looks everywhere.
+      this.changedSinceDiff = undefined;
       // A grab of the old area after the screen changed under it is expected; the next frame has the new one.
       if (generation === this.areaGeneration) this._onError.fire(err as Error);
     } finally {
@@ -401,10 +414,23 @@ export class ScreenPipeline implements IDisposable {
     }
   }
 
+  /** Adds what a grab changed to what the encoder's next diff looks at (a long list: anywhere). */
+  private noteChanged(areas: readonly ScreenRegion[] | undefined): void {
+    const all = this.changedSinceDiff && areas && [...this.changedSinceDiff, ...areas.map((a) => ({ x: a.x, y: a.y, w: a.width, h: a.height }))];
+    this.changedSinceDiff = all && all.length <= MAX_CHANGED_AREAS ? all : undefined;
+  }
+
+  /** What the encoder's diff must look at now; from here on, only what later grabs change. */
+  private takeChanged(): Rect[] | undefined {
+    const changed = this.changedSinceDiff;
+    this.changedSinceDiff = [];
+    return changed;
+  }
+
   /** Video mode: estimate what regions would cost; switch back once it stays well under budget. */
   private observe(bgrx: Buffer): void {
     if (!this.screen) return;
-    if (this.policy.observed(this.encoder.observe(bgrx), performance.now()) && this.screen?.isOpen) this.enterRegions();
+    if (this.policy.observed(this.encoder.observe(bgrx, this.takeChanged()), performance.now()) && this.screen?.isOpen) this.enterRegions();
   }
 
   private async sendRegions(bgrx: Buffer): Promise<void> {
@@ -413,6 +439,7 @@ export class ScreenPipeline implements IDisposable {
     if (this.resetWanted || screen.broken) {
       this.resetWanted = false;
       this.lastResetAt = performance.now();
+      this.takeChanged();
       const frame = await this.encoder.reset(bgrx);
       if (!this.running || this.paused) return;
       screen.restart();
@@ -429,7 +456,7 @@ export class ScreenPipeline implements IDisposable {
       this.policy.transition('entering', performance.now());
       return;
     }
-    let frame = await this.encoder.encode(bgrx);
+    let frame = await this.encoder.encode(bgrx, this.takeChanged());
     if (frame) this.lastChangeSentAt = performance.now();
     else if (this.refineWanted) frame = await this.refine(bgrx);
     if (!frame || !this.running || this.paused) return;
