@@ -280,16 +280,23 @@ export class HostSession {
     this.transition('connected');
     const region = this.backend?.capture.region;
     for (const service of this.services) service.onConnected?.();
-    this.pipeline?.start();
     this.updateFrame();
     this.options.emit({ type: 'connected', width: region?.width ?? 0, height: region?.height ?? 0 });
     this.emitVerification();
-    // ICE measured the round trip while connecting: Auto's start needs it now (a LAN's climbs at once), not
-    // with the first stats a second later.
-    this.link?.stats().then(
-      (t) => this.pipeline?.setRtt(t.rttMs),
-      () => undefined,
-    );
+    // ICE measured the round trip while connecting: Auto's start tier needs it before the first picture (a
+    // LAN's starts in exact colours), not with the first stats a second later. getStats takes a few ms.
+    const start = (): void => {
+      if (this._state === 'connected') this.pipeline?.start();
+    };
+    if (this.link) {
+      this.link.stats().then(
+        (t) => {
+          this.pipeline?.setRtt(t.rttMs);
+          start();
+        },
+        start,
+      );
+    } else start();
     this.scheduleStats(BUSY_STATS_MS);
   }
 

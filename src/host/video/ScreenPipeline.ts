@@ -136,7 +136,10 @@ export class ScreenPipeline implements IDisposable {
 
   /** The transport's round trip from getStats, ms: Auto tells queueing from distance with it. */
   setRtt(ms: number | undefined): void {
-    this.link?.setRtt(ms);
+    if (this.link?.setRtt(ms)) {
+      this.log.info(`screen: link ${this.link.tier} from the start (round trip ${ms} ms)`);
+      this.applyTier();
+    }
   }
 
   /** Frames per second at most: the preset's; under Auto also the link tier's, video's and the CPU's. */
