@@ -10,7 +10,7 @@ import { Logger } from '../common/logger';
 import type { ActiveSession } from '../session/ActiveSession';
 import type { SessionFeatures } from '../session/SessionFeatures';
 import { TalkController, TalkFactory } from '../common/audio/TalkController';
-import { toggleMute, toggleTalking } from './talkToggles';
+import { toggleMute, toggleTalking } from '../common/audio/talkToggles';
 import { statusText } from './VoiceStatus';
 import { readVoiceSettings } from './voiceSettings';
 import { VoiceTexts } from '../common/audio/VoiceTexts';

@@ -13,7 +13,7 @@ import type { QualityPreset } from '../session/QualityPresets';
 import type { BrowserHelperSession } from './BrowserHelperSession';
 import { pickQuality } from './QualityPicker';
 import { askInPage } from './PageQuestion';
-import { toggleMute, toggleTalking } from '../audio/talkToggles';
+import { toggleMute, toggleTalking } from '../common/audio/talkToggles';
 import { VoiceTexts } from '../common/audio/VoiceTexts';
 import type { IDisposable } from '../common/lifecycle';
 

@@ -27,6 +27,8 @@ export type SessionState = 'idle' | 'starting' | 'offering' | 'connected' | 'sto
  */
 const BUSY_STATS_MS = 1000;
 const STILL_STATS_MS = 2500;
+/** How long the first picture waits for ICE's round trip (getStats answers in a few ms). */
+const FIRST_STATS_WAIT_MS = 250;
 
 const TRANSITIONS: Readonly<Record<SessionState, readonly SessionState[]>> = {
   idle: ['starting', 'stopped'],
@@ -285,13 +287,20 @@ export class HostSession {
     this.emitVerification();
     // ICE measured the round trip while connecting: Auto's start tier needs it before the first picture (a
     // LAN's starts in exact colours), not with the first stats a second later. getStats takes a few ms.
+    // A getStats that hangs must not hold the first picture: after FIRST_STATS_WAIT_MS the pipeline starts in
+    // Auto's usual start tier and the round trip comes with the later stats.
+    let started = false;
     const start = (): void => {
+      if (started) return;
+      started = true;
+      clearTimeout(wait);
       if (this._state === 'connected') this.pipeline?.start();
     };
+    const wait = setTimeout(start, FIRST_STATS_WAIT_MS);
     if (this.link) {
       this.link.stats().then(
         (t) => {
-          this.pipeline?.setRtt(t.rttMs);
+          if (!started) this.pipeline?.setRtt(t.rttMs);
           start();
         },
         start,

@@ -273,15 +273,18 @@ describe('Sessions across NAT and firewalls (NetLab + coturn + real host process
       },
     }));
 
-  it('same LAN: host candidates, no relay', () =>
+  // libwebrtc names a local candidate prflx when a check's answer shows an address:port it did not gather (an
+  // active TCP connection's real port is one such); seen once in ~10 runs on this LAN, the path still direct. What
+  // the scenario guarantees is a direct path from LAN addresses, never a relay or the public (srflx) address.
+  it('same LAN: direct between the LAN addresses, no relay', () =>
     session({
       name: 'same-lan',
       sharer: 'alice5',
       helper: 'bob5',
       check(sharer, helper) {
-        assert.ok(direct(sharer) && direct(helper), JSON.stringify({ sharer, helper }));
-        assert.strictEqual(sharer.local, 'host');
-        assert.strictEqual(helper.local, 'host');
+        const message = JSON.stringify({ sharer, helper });
+        assert.ok(direct(sharer) && direct(helper), message);
+        assert.ok(['host', 'prflx'].includes(sharer.local) && ['host', 'prflx'].includes(helper.local), message);
       },
     }));
 });

@@ -1,6 +1,6 @@
 /** What the Start Talking and Mute buttons do with a session, in VS Code and in the browser page alike. */
-import type { ActiveSession } from '../session/ActiveSession';
-import { VoiceTexts } from '../common/audio/VoiceTexts';
+import type { ActiveSession } from '../../session/ActiveSession';
+import { VoiceTexts } from './VoiceTexts';
 
 /** What the Start Talking button does with a session: start when idle, stop while asking or talking; while asked, say where to answer. */
 export function toggleTalking(session: ActiveSession): string | undefined {
