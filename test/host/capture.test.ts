@@ -1,5 +1,5 @@
 /**
- * X11 capture reads only what changed: after the first grab, a grab reads the rows DAMAGE reported (and what a
+ * X11 capture reads only what changed: after the first grab, a grab reads the box DAMAGE reported (and what a
  * caller overwrote, marked stale), and what it hands on still equals the X server's picture pixel for pixel.
  * A real Xvfb with an xterm typed into by xdotool; the truth is the server's own core GetImage.
  */
@@ -18,7 +18,7 @@ import { TestDisplay } from './support/session';
 const W = 1024;
 const H = 768;
 
-describe('host: X11 capture reads only the damaged rows (Xvfb, xterm, MIT-SHM)', function () {
+describe('host: X11 capture reads only the damaged box (Xvfb, xterm, MIT-SHM)', function () {
   this.timeout(60_000);
   let display: TestDisplay;
   let x: X11Display;
@@ -59,7 +59,7 @@ describe('host: X11 capture reads only the damaged rows (Xvfb, xterm, MIT-SHM)',
     return reads;
   }
 
-  it('reads the whole screen first, then only the rows a keystroke changed, and stays exact', async function () {
+  it('reads the whole screen first, then only the box a keystroke changed, and stays exact', async function () {
     const first = await converges('the first grab to equal the screen', () => capture.grab(), () => screenImage(x, W, H));
     assert.strictEqual(first[0], W * H, 'the first grab reads the whole screen');
     await xdotool('mousemove', '200', '100');
@@ -73,6 +73,9 @@ describe('host: X11 capture reads only the damaged rows (Xvfb, xterm, MIT-SHM)',
     assert.ok(most > 0, 'keystrokes were read');
     // A line of text is ~15 rows of 768: far under a tenth of the screen per grab.
     assert.ok(most < (W * H) / 10, `a grab read ${most} pixels of ${W * H} (reads ${reads.join(', ')})`);
+    // A glyph and the caret are a few cells of that line: read as their box, not as whole rows of the screen.
+    const typical = [...reads].sort((a, b) => a - b)[reads.length >> 1];
+    assert.ok(typical < W * 4, `a keystroke's grab read ${typical} pixels, whole rows are ${W} each (reads ${reads.join(', ')})`);
   });
 
   it('reads again what a caller overwrote and marked stale, though the screen did not change there', async function () {

@@ -1,11 +1,12 @@
 /**
  * X11 screen capture: MIT-SHM GetImage into a shared segment that holds the frame, and DAMAGE for change
  * detection, so an unchanged screen costs no capture work at all and a changed one costs the read of what
- * changed: the rows of the damage's bounding box (read in place: a full-width strip has the frame's stride).
- * A keystroke in an xterm reads ~1/70 of a 1080p screen instead of all of it (8.4 ms under load). Pixels a
- * caller overwrote in the handed-out frame (masks) are read anew at the next grab (markStale). When the shared
- * area moves or changes size (RANDR, another monitor) the segment and the damage report are made anew for it.
- * A report the server sent before a grab's repair, of rows that grab read, is already in the frame and is
+ * changed: the damage's bounding box — as whole rows, read in place (a full-width strip has the frame's
+ * stride), when it is over half the width, else as a rectangle read packed and copied in. A keystroke in an
+ * xterm reads a few hundred pixels of a 1080p screen instead of all of it (8.4 ms under load). Pixels a caller
+ * overwrote in the handed-out frame (masks) are read anew at the next grab (markStale). When the shared area
+ * moves or changes size (RANDR, another monitor) the segment and the damage report are made anew for it. A
+ * report the server sent before a grab's repair, inside what that grab read, is already in the frame and is
  * dropped (the first is the whole screen, reported on creation and often handled after the first grab).
  */
 import { HostError } from '../HostError';
@@ -30,29 +31,33 @@ interface DamageExtension {
   Destroy(id: number): void;
 }
 
-/** Rows [top, bottom) of the shared area. */
-interface Rows {
+/** Columns [left, right) of rows [top, bottom) of the shared area. */
+interface Box {
+  readonly left: number;
   readonly top: number;
+  readonly right: number;
   readonly bottom: number;
 }
+
+const contains = (outer: Box, inner: Box): boolean => outer.left <= inner.left && outer.top <= inner.top && outer.right >= inner.right && outer.bottom >= inner.bottom;
 
 export class X11Capture implements ScreenCapture {
   private readonly _onDamage = new Emitter<void>();
   readonly onDamage = this._onDamage.event;
   private dirty = true;
-  /** Rows damaged since the last grab (area coordinates); undefined when the whole area must be read. */
-  private damagedRows: Rows | undefined;
+  /** The bounding box of the damage since the last grab (area coordinates); undefined when none. */
+  private damaged: Box | undefined;
   /** Whether nothing was read yet into the segment for the current area (the next grab reads all of it). */
   private whole = true;
-  /** The last grab's repair request and the rows it read: older reports of those rows are in its frame. */
-  private repaired: { readonly seq: number; readonly rows: Rows } | undefined;
+  /** The last grab's repair request and the box it read: older reports inside it are in its frame. */
+  private repaired: { readonly seq: number; readonly box: Box } | undefined;
   /** Rectangles a caller overwrote in the frame since the last grab, read anew by the next one. */
   private stale: ScreenRegion[] = [];
   /** A second segment for stale rectangles (they are not full-width, so read packed and copied in place). */
   private scratch: ShmSegment | undefined;
   /** Pixels read by the last grab (for benchmarks and tests). */
   lastReadPixels = 0;
-  /** What the last grab read: the damaged rows and the stale rectangles (see ScreenCapture). */
+  /** What the last grab read: the damaged box and the stale rectangles (see ScreenCapture). */
   lastChanged: readonly ScreenRegion[] | undefined;
   private disposed = false;
   private readonly listener = (ev: X11Event) => this.onEvent(ev);
@@ -135,12 +140,13 @@ export class X11Capture implements ScreenCapture {
         this.damage.Subtract(this.damageId, 0, 0);
         return;
       }
-      const top = Math.max(0, a.y - r.y);
-      const bottom = Math.min(r.height, a.y + a.h - r.y);
+      const box = { left: Math.max(0, a.x - r.x), top: Math.max(0, a.y - r.y), right: Math.min(r.width, a.x + a.w - r.x), bottom: Math.min(r.height, a.y + a.h - r.y) };
       const done = this.repaired;
-      if (done && (ev.seq as number) < done.seq && done.rows.top <= top && done.rows.bottom >= bottom) return;
-      const d = this.damagedRows;
-      this.damagedRows = d ? { top: Math.min(d.top, top), bottom: Math.max(d.bottom, bottom) } : { top, bottom };
+      if (done && (ev.seq as number) < done.seq && contains(done.box, box)) return;
+      const d = this.damaged;
+      this.damaged = d
+        ? { left: Math.min(d.left, box.left), top: Math.min(d.top, box.top), right: Math.max(d.right, box.right), bottom: Math.max(d.bottom, box.bottom) }
+        : box;
     }
     this.markDirty();
   }
@@ -163,19 +169,23 @@ export class X11Capture implements ScreenCapture {
     this.damage.Subtract(this.damageId, 0, 0);
     const { width, height } = this.region;
     const whole = this.whole;
-    const rows = whole ? { top: 0, bottom: height } : this.damagedRows;
-    this.repaired = rows && { seq: this.x.client.seq_num, rows };
+    const damaged = whole ? { left: 0, top: 0, right: width, bottom: height } : this.damaged;
+    // Over half the width: whole rows, read in place (one request, no copy).
+    const box = damaged && (damaged.right - damaged.left) * 2 > width ? { ...damaged, left: 0, right: width } : damaged;
+    this.repaired = box && { seq: this.x.client.seq_num, box };
     const stale = this.stale;
     this.whole = false;
-    this.damagedRows = undefined;
+    this.damaged = undefined;
     this.stale = [];
     this.lastReadPixels = 0;
     this.lastChanged = undefined;
     const segment = this.segment;
+    const read = box && box.bottom > box.top && box.right > box.left ? box : undefined;
     try {
-      if (rows && rows.bottom > rows.top) await this.readRows(segment, rows);
-      for (const rect of stale) await this.readRect(segment, rect, rows);
-      if (!whole) this.lastChanged = [...(rows && rows.bottom > rows.top ? [{ x: 0, y: rows.top, width, height: rows.bottom - rows.top }] : []), ...stale];
+      if (read && read.right - read.left === width) await this.readRows(segment, read);
+      else if (read) await this.readRect(segment, { x: read.left, y: read.top, width: read.right - read.left, height: read.bottom - read.top });
+      for (const rect of stale) await this.readRect(segment, rect, read);
+      if (!whole) this.lastChanged = [...(read ? [{ x: read.left, y: read.top, width: read.right - read.left, height: read.bottom - read.top }] : []), ...stale];
     } catch (err) {
       // What was not read must be read next time.
       this.whole = true;
@@ -186,22 +196,25 @@ export class X11Capture implements ScreenCapture {
   }
 
   /** Reads full-width rows in place: the image's stride is the frame's. */
-  private readRows(segment: ShmSegment, rows: Rows): Promise<void> {
+  private readRows(segment: ShmSegment, rows: Box): Promise<void> {
     const { x, y, width } = this.region;
     this.lastReadPixels += width * (rows.bottom - rows.top);
     return this.getImage(segment, x, y + rows.top, width, rows.bottom - rows.top, rows.top * width * 4);
   }
 
-  /** Reads a rectangle (packed) into the scratch segment and copies its rows into the frame. */
-  private async readRect(segment: ShmSegment, rect: ScreenRegion, readRows: Rows | undefined): Promise<void> {
+  /**
+   * Reads a rectangle (packed) into the scratch segment and copies its rows into the frame; rows of it that
+   * `read` (the damage's box, read already) spans side to side hold the screen's pixels and are not read again.
+   */
+  private async readRect(segment: ShmSegment, rect: ScreenRegion, read?: Box): Promise<void> {
     const { x, y, width, height } = this.region;
     const left = Math.max(0, rect.x);
     const right = Math.min(width, rect.x + rect.width);
     let top = Math.max(0, rect.y);
     let bottom = Math.min(height, rect.y + rect.height);
-    // Rows the damage read already hold the screen's pixels.
-    if (readRows && readRows.top <= top && readRows.bottom > top) top = Math.min(bottom, readRows.bottom);
-    if (readRows && readRows.top < bottom && readRows.bottom >= bottom) bottom = Math.max(top, readRows.top);
+    const spans = read !== undefined && read.left <= left && read.right >= right;
+    if (spans && read.top <= top && read.bottom > top) top = Math.min(bottom, read.bottom);
+    if (spans && read.top < bottom && read.bottom >= bottom) bottom = Math.max(top, read.top);
     if (right <= left || bottom <= top) return;
     const w = right - left;
     const bytes = w * (bottom - top) * 4;
