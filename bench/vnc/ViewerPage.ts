@@ -106,17 +106,11 @@ export class ViewerPage {
     await this.page.evaluate((c) => window.benchProbe.setCells(c), cells);
   }
 
-  /** Observations and clicks since the last drain, on this process's clock. */
-  async drain(): Promise<{ observations: Observation[]; ticks: number; clicks: number[] }> {
+  /** Observations (animation frames, and paints: see probe.ts) and clicks since the last drain, on this process's clock. */
+  async drain(): Promise<{ observations: Observation[]; paints: Observation[]; ticks: number; clicks: number[] }> {
     const out = await this.page.evaluate(() => window.benchProbe.drain());
-    return {
-      ticks: out.ticks,
-      clicks: out.clicks.map((t) => this.toLocal(t)),
-      observations: out.observations.map((o) => ({
-        ...o,
-        t: this.toLocal(o.t),
-      })),
-    };
+    const local = (o: Observation): Observation => ({ ...o, t: this.toLocal(o.t) });
+    return { ticks: out.ticks, clicks: out.clicks.map((t) => this.toLocal(t)), observations: out.observations.map(local), paints: out.paints.map(local) };
   }
 
   /** Row hashes of the picture the page shows (for the pixel check). */

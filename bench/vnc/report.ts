@@ -52,6 +52,8 @@ export const METRICS: readonly Metric[] = [
   { key: 'connect_ms', label: 'connected (first exact picture), ms', scene: 'connect', better: 'lower', samples: () => [], digits: 0 },
   { key: 'latency_p50', label: 'latency p50, ms (still screen)', scene: 'latency', better: 'lower', samples: (r) => r.latencyMs ?? [] },
   { key: 'latency_p95', label: 'latency p95, ms (still screen)', scene: 'latency', better: 'lower', samples: (r) => r.latencyMs ?? [], stat: p95 },
+  // the same changes until the viewer's canvas held them, without the display's wait for its next frame
+  { key: 'paint_latency_p50', label: 'latency to the canvas p50, ms (still screen; no display refresh)', scene: 'latency', better: 'lower', samples: (r) => r.paintLatencyMs ?? [] },
   { key: 'motion_fps', label: 'frames painted /s (full-screen scroll)', scene: 'motion', better: 'higher', samples: (r) => one(r.fps) },
   { key: 'motion_latency_p50', label: 'latency under scroll p50, ms', scene: 'motion', better: 'lower', samples: (r) => r.latencyMs ?? [] },
   { key: 'motion_latency_p95', label: 'latency under scroll p95, ms', scene: 'motion', better: 'lower', samples: (r) => r.latencyMs ?? [], stat: p95 },
@@ -173,6 +175,8 @@ export function targets(raw: RawRun): string[] {
     const uhd = size !== '1920x1080';
     row('latency p50 ≤ ½ best VNC', 'latency_p50', scaled(v('latency_p50')?.interval, 0.5), 'lower');
     row(`latency p50 ≤ ${uhd ? 50 : 30} ms`, 'latency_p50', fixed(uhd ? 50 : 30), 'lower');
+    // the same ratio without the 60 Hz display's 0–16.7 ms (the same for every system), which ½ cannot halve
+    row('latency to the canvas p50 ≤ ½ best VNC (no display refresh)', 'paint_latency_p50', scaled(v('paint_latency_p50')?.interval, 0.5), 'lower');
     row('latency p95 ≤ 60 ms', 'latency_p95', fixed(60), 'lower');
     row('frames painted ≥ 2× best VNC', 'motion_fps', scaled(v('motion_fps')?.interval, 2), 'higher');
     if (uhd) row('frames painted ≥ 30 /s', 'motion_fps', fixed(30), 'higher');
@@ -223,6 +227,7 @@ export function summaryExtra(raw: RawRun): Summary {
     bench: 'vs-vnc-extra',
     latency_p95_ms: ours(hd, 'latency_p95'),
     best_vnc_latency_4k_p50_ms: vnc(uhd, 'latency_p50'),
+    ...pair('paint_latency_p50'),
     best_vnc_fps_4k: vnc(uhd, 'motion_fps'),
     best_vnc_idle_cpu_pct: vnc(hd, 'idle_cpu', 2),
     ...pair('motion_latency_p50'),

@@ -62,6 +62,11 @@ export interface SceneRun {
   costs?: Costs;
   /** Glass-to-glass samples, ms: X request handed to the server → the viewer page shows it. Negative kept. */
   latencyMs?: number[];
+  /**
+   * The same changes from the X request to the task that wrote them into the viewer's canvas (the paint hook,
+   * probe.ts): latencyMs without the display's 0–16.7 ms wait for its next frame. Canvas viewers only.
+   */
+  paintLatencyMs?: number[];
   /** Changes never shown within the deadline. */
   missed?: number;
   /** Distinct frames painted per second (motion) and drawn by the scene. */
@@ -149,19 +154,22 @@ async function measured<T>(ctx: SceneContext, body: () => Promise<T>): Promise<{
   };
 }
 
-/** Polls the page until an observation satisfies `match`, or the deadline passes. */
+/** Polls the page until an observation satisfies `match`, or the deadline passes; the first matching paint too. */
 async function waitForObservation(
   ctx: SceneContext,
   match: (o: Observation) => boolean,
   timeoutMs: number,
-): Promise<{ observation?: Observation; clicks: number[] }> {
+): Promise<{ observation?: Observation; paint?: Observation; clicks: number[] }> {
   const deadline = Date.now() + timeoutMs;
   const clicks: number[] = [];
+  let paint: Observation | undefined;
   while (Date.now() < deadline) {
     const drained = await ctx.system.viewer.drain();
     clicks.push(...drained.clicks);
+    // a paint comes before the animation frame that shows it, in the same drain or an earlier one
+    paint ??= drained.paints.find(match);
     const observation = drained.observations.find(match);
-    if (observation) return { observation, clicks };
+    if (observation) return { observation, paint, clicks };
     await sleep(20); // page timestamps give the precision; polling slower only saves CPU
   }
   return { clicks };
@@ -177,26 +185,28 @@ export function delta(before: Record<string, number>, after: Record<string, numb
 
 const PALETTE = [0xff0000, 0x00ff00, 0x0000ff, 0xffff00, 0x00ffff, 0xff00ff, 0xffffff, 0x000000];
 
-/** One patch change: ms until the viewer showed it, or undefined after 3 s. */
-async function patchTrial(ctx: SceneContext, colour: number): Promise<number | undefined> {
+/** One patch change: ms until the viewer showed it (and until its canvas held it), or undefined after 3 s. */
+async function patchTrial(ctx: SceneContext, colour: number): Promise<{ ms?: number; paintMs?: number }> {
   await ctx.system.viewer.drain();
   const changedAt = await ctx.player.setPatch(colour);
-  const { observation } = await waitForObservation(ctx, (o) => near(o.values[0], colour), 3000);
-  return observation ? observation.t - changedAt : undefined;
+  const { observation, paint } = await waitForObservation(ctx, (o) => near(o.values[0], colour), 3000);
+  return { ms: observation && observation.t - changedAt, paintMs: paint && paint.t - changedAt };
 }
 
 /** Patch trials spaced 150–350 ms apart (randomised so they do not lock to a capture or poll period). */
-async function patchTrials(ctx: SceneContext, count: number, until?: () => boolean): Promise<{ samples: number[]; missed: number }> {
+async function patchTrials(ctx: SceneContext, count: number, until?: () => boolean): Promise<{ samples: number[]; paints: number[]; missed: number }> {
   await ctx.system.viewer.setCells([LAYOUT.patch]);
   const samples: number[] = [];
+  const paints: number[] = [];
   let missed = 0;
   for (let i = 0; i < count && !until?.(); i++) {
-    const ms = await patchTrial(ctx, PALETTE[i % PALETTE.length]);
+    const { ms, paintMs } = await patchTrial(ctx, PALETTE[i % PALETTE.length]);
     if (ms === undefined) missed++;
     else samples.push(ms);
+    if (paintMs !== undefined) paints.push(paintMs);
     await sleep(150 + Math.random() * 200);
   }
-  return { samples, missed };
+  return { samples, paints, missed };
 }
 
 /** The same warm-up before every scene for every system: three patch changes, not counted. */
@@ -287,7 +297,7 @@ type Body = Omit<SceneRun, 'scene' | 'system' | 'round' | 'size' | 'pixel'>;
 async function latency(ctx: SceneContext, o: SceneOptions): Promise<Body> {
   const details0 = await ctx.system.details();
   const { value, costs } = await measured(ctx, () => patchTrials(ctx, o.trials));
-  return { latencyMs: value.samples, missed: value.missed, costs, details: delta(details0, await ctx.system.details()) };
+  return { latencyMs: value.samples, paintLatencyMs: value.paints, missed: value.missed, costs, details: delta(details0, await ctx.system.details()) };
 }
 
 /** Full-screen scrolling text at up to 60 frames/s; frames painted, and latency per frame from its marker. */
@@ -334,7 +344,7 @@ async function drag(ctx: SceneContext, o: SceneOptions): Promise<Body> {
     const end = Date.now() + o.seconds * 1000;
     const details0 = await ctx.system.details();
     const { value, costs } = await measured(ctx, () => patchTrials(ctx, 1000, () => Date.now() > end));
-    return { latencyMs: value.samples, missed: value.missed, costs, details: delta(details0, await ctx.system.details()) };
+    return { latencyMs: value.samples, paintLatencyMs: value.paints, missed: value.missed, costs, details: delta(details0, await ctx.system.details()) };
   } finally {
     await ctx.player.stopDrag();
   }
@@ -451,7 +461,7 @@ async function editor(ctx: SceneContext, o: SceneOptions): Promise<Body> {
   const { width, height } = ctx.player.size();
   await page.mouse.move(width * 0.55, height * 0.5);
   const stopWheel = wheelLoop(page, 120, 20, 2000);
-  let scroll: { value: { samples: number[]; missed: number }; costs: Costs };
+  let scroll: { value: { samples: number[]; paints: number[]; missed: number }; costs: Costs };
   const details0 = await ctx.system.details();
   try {
     await sleep(1000);
@@ -483,6 +493,7 @@ async function editor(ctx: SceneContext, o: SceneOptions): Promise<Body> {
   const kbps = (c: Costs): number => c.downKbps + c.upKbps;
   return {
     latencyMs: scroll.value.samples,
+    paintLatencyMs: scroll.value.paints,
     missed: scroll.value.missed,
     costs: scroll.costs,
     details: {
@@ -508,7 +519,7 @@ async function photos(ctx: SceneContext, o: SceneOptions): Promise<Body> {
     const end = Date.now() + o.seconds * 1000;
     const details0 = await ctx.system.details();
     const { value, costs } = await measured(ctx, () => patchTrials(ctx, 1000, () => Date.now() > end));
-    return { latencyMs: value.samples, missed: value.missed, costs, details: delta(details0, await ctx.system.details()) };
+    return { latencyMs: value.samples, paintLatencyMs: value.paints, missed: value.missed, costs, details: delta(details0, await ctx.system.details()) };
   } finally {
     await stopWheel();
   }

@@ -4,6 +4,12 @@
  * page's wall clock (timeOrigin + now, comparable with the bench process after calibration). The same code
  * path, at the same rate, for every system. `picture()` hashes every row of the shown canvas for the pixel
  * check against the X framebuffer.
+ *
+ * Beside it, the paint hook: after any task that wrote the shown canvas (putImageData, drawImage or fillRect on
+ * its 2D context — noVNC's flip and our region canvas alike) it reads the same cells once more and records a
+ * change as a `paint`. Animation-frame samples are what a 60 Hz display shows (0–16.7 ms after the write, the
+ * same for every system); paints are when the viewer's canvas held the pixels, without that wait. A <video>
+ * has no hook: while ours shows video only animation-frame samples exist.
  */
 
 export interface Cell {
@@ -45,7 +51,8 @@ export interface ProbeApi {
   /** Starts the sampler on whatever `surface()` returns at each animation frame. */
   watch(surface: () => Surface | undefined): void;
   setCells(cells: Cell[]): void;
-  drain(): { observations: Observation[]; ticks: number; clicks: number[] };
+  /** Animation-frame observations, paint-hook observations (see above), frames sampled and clicks since the last drain. */
+  drain(): { observations: Observation[]; paints: Observation[]; ticks: number; clicks: number[] };
   /** Row hashes of the shown canvas, leaving out `skip` (where a cursor may be painted) and a `border` px edge. */
   picture(skip: Cell, border: number): PictureHash;
   /** The rectangle `r` (screen pixels) of what the page shows now, at screen scale. */
@@ -69,6 +76,9 @@ const epoch = (t: number): number => performance.timeOrigin + t;
 let cells: Cell[] = [];
 let last: number[] = [];
 let observations: Observation[] = [];
+let paints: Observation[] = [];
+let lastPaint: number[] = [];
+let paintQueued = false;
 let clicks: number[] = [];
 let ticks = 0;
 let current: (() => Surface | undefined) | undefined;
@@ -127,6 +137,30 @@ function sample(): void {
   observations.push({ t: epoch(performance.now()), values });
 }
 
+/** A write to `canvas` finished its task: read the cells once after it (a microtask: after the writer's code). */
+function written(canvas: HTMLCanvasElement | OffscreenCanvas): void {
+  if (paintQueued || !cells.length) return;
+  const s = current?.();
+  if (s?.kind !== 'canvas' || s.canvas !== canvas) return;
+  paintQueued = true;
+  queueMicrotask(() => {
+    paintQueued = false;
+    const values = read(s.canvas, 1);
+    if (!changed(values, lastPaint)) return;
+    lastPaint = values;
+    paints.push({ t: epoch(performance.now()), values });
+  });
+}
+
+for (const name of ['putImageData', 'drawImage', 'fillRect'] as const) {
+  const proto = CanvasRenderingContext2D.prototype as unknown as Record<string, (...args: unknown[]) => void>;
+  const original = proto[name];
+  proto[name] = function (this: CanvasRenderingContext2D, ...args: unknown[]) {
+    original.apply(this, args);
+    written(this.canvas);
+  };
+}
+
 window.addEventListener('pointerdown', (e) => clicks.push(epoch(e.timeStamp)), { capture: true });
 
 window.benchProbe = {
@@ -138,12 +172,14 @@ window.benchProbe = {
   setCells(next) {
     cells = next;
     last = [];
+    lastPaint = [];
     scratch.width = Math.max(1, next.length * SAMPLE);
     scratch.height = SAMPLE;
   },
   drain() {
-    const out = { observations, ticks, clicks };
+    const out = { observations, paints, ticks, clicks };
     observations = [];
+    paints = [];
     clicks = [];
     ticks = 0;
     return out;
