@@ -2,8 +2,8 @@
  * X11 screen capture: MIT-SHM GetImage into a shared segment that holds the frame, and DAMAGE for change
  * detection, so an unchanged screen costs no capture work at all and a changed one costs the read of what
  * changed: the damage's bounding box — as whole rows, read in place (a full-width strip has the frame's
- * stride), when it is over half the width, else as a rectangle read packed and copied in. A keystroke in an
- * xterm reads a few hundred pixels of a 1080p screen instead of all of it (8.4 ms under load). Pixels a caller
+ * stride), when it is over half the width or a line of text high, else as a rectangle read packed and copied
+ * in. A keystroke in an xterm reads a line of a 1080p screen instead of all of it (8.4 ms under load). Pixels a caller
  * overwrote in the handed-out frame (masks) are read anew at the next grab (markStale). When the shared area
  * moves or changes size (RANDR, another monitor) the segment and the damage report are made anew for it. A
  * report the server sent before a grab's repair, inside what that grab read, is already in the frame and is
@@ -39,6 +39,9 @@ interface Box {
   readonly bottom: number;
 }
 
+/** A damage box up to this many rows high is read as whole rows (see grab). */
+const LINE_ROWS_MAX = 32;
+
 const contains = (outer: Box, inner: Box): boolean => outer.left <= inner.left && outer.top <= inner.top && outer.right >= inner.right && outer.bottom >= inner.bottom;
 
 export class X11Capture implements ScreenCapture {
@@ -53,7 +56,7 @@ export class X11Capture implements ScreenCapture {
   private repaired: { readonly seq: number; readonly box: Box } | undefined;
   /** Rectangles a caller overwrote in the frame since the last grab, read anew by the next one. */
   private stale: ScreenRegion[] = [];
-  /** A second segment for stale rectangles (they are not full-width, so read packed and copied in place). */
+  /** A second segment for narrow damage and stale rectangles (not full-width, so read packed and copied in place). */
   private scratch: ShmSegment | undefined;
   /** Pixels read by the last grab (for benchmarks and tests). */
   lastReadPixels = 0;
@@ -170,8 +173,11 @@ export class X11Capture implements ScreenCapture {
     const { width, height } = this.region;
     const whole = this.whole;
     const damaged = whole ? { left: 0, top: 0, right: width, bottom: height } : this.damaged;
-    // Over half the width: whole rows, read in place (one request, no copy).
-    const box = damaged && (damaged.right - damaged.left) * 2 > width ? { ...damaged, left: 0, right: width } : damaged;
+    // Over half the width, or a line's height: whole rows, read in place (one request, no copy). A typed glyph's
+    // caret is drawn beside it in the same rows, often reported just after the report that began this grab: read
+    // with the glyph, that report is dropped as already in the frame (one update a keystroke, not two).
+    const rows = damaged && ((damaged.right - damaged.left) * 2 > width || damaged.bottom - damaged.top <= LINE_ROWS_MAX);
+    const box = damaged && rows ? { ...damaged, left: 0, right: width } : damaged;
     this.repaired = box && { seq: this.x.client.seq_num, box };
     const stale = this.stale;
     this.whole = false;
@@ -181,11 +187,12 @@ export class X11Capture implements ScreenCapture {
     this.lastChanged = undefined;
     const segment = this.segment;
     const read = box && box.bottom > box.top && box.right > box.left ? box : undefined;
+    const readRegion = read && { x: read.left, y: read.top, width: read.right - read.left, height: read.bottom - read.top };
     try {
-      if (read && read.right - read.left === width) await this.readRows(segment, read);
-      else if (read) await this.readRect(segment, { x: read.left, y: read.top, width: read.right - read.left, height: read.bottom - read.top });
+      if (read && readRegion?.width === width) await this.readRows(segment, read);
+      else if (readRegion) await this.readRect(segment, readRegion);
       for (const rect of stale) await this.readRect(segment, rect, read);
-      if (!whole) this.lastChanged = [...(read ? [{ x: read.left, y: read.top, width: read.right - read.left, height: read.bottom - read.top }] : []), ...stale];
+      if (!whole) this.lastChanged = [...(readRegion ? [readRegion] : []), ...stale];
     } catch (err) {
       // What was not read must be read next time.
       this.whole = true;
