@@ -2,12 +2,12 @@
  * X11 screen capture: MIT-SHM GetImage into a shared segment that holds the frame, and DAMAGE for change
  * detection, so an unchanged screen costs no capture work at all and a changed one costs the read of what
  * changed: the damage's bounding box — as whole rows, read in place (a full-width strip has the frame's
- * stride), when it is over half the width or a line of text high, else as a rectangle read packed and copied
- * in. A keystroke in an xterm reads a line of a 1080p screen instead of all of it (8.4 ms under load). Pixels a caller
- * overwrote in the handed-out frame (masks) are read anew at the next grab (markStale). When the shared area
- * moves or changes size (RANDR, another monitor) the segment and the damage report are made anew for it. A
- * report the server sent before a grab's repair, inside what that grab read, is already in the frame and is
- * dropped (the first is the whole screen, reported on creation and often handled after the first grab).
+ * stride), unless the box is small: then as a rectangle, read packed and copied in. A keystroke in an xterm
+ * reads a line of a 1080p screen instead of all of it (8.4 ms under load). Pixels a caller overwrote in the
+ * handed-out frame (masks) are read anew at the next grab (markStale). When the shared area moves or changes
+ * size (RANDR, another monitor) the segment and the damage report are made anew for it. A report the server
+ * sent before a grab's repair, inside what that grab read, is already in the frame and is dropped (the first
+ * is the whole screen, reported on creation and often handled after the first grab).
  */
 import { HostError } from '../HostError';
 import { Emitter, IDisposable } from '../../common/lifecycle';
@@ -41,6 +41,8 @@ interface Box {
 
 /** A damage box up to this many rows high is read as whole rows (see grab). */
 const LINE_ROWS_MAX = 32;
+/** A damage box over this share of the area is read as whole rows (see grab). */
+const BOX_AREA_MAX = 1 / 16;
 
 const contains = (outer: Box, inner: Box): boolean => outer.left <= inner.left && outer.top <= inner.top && outer.right >= inner.right && outer.bottom >= inner.bottom;
 
@@ -173,10 +175,14 @@ export class X11Capture implements ScreenCapture {
     const { width, height } = this.region;
     const whole = this.whole;
     const damaged = whole ? { left: 0, top: 0, right: width, bottom: height } : this.damaged;
-    // Over half the width, or a line's height: whole rows, read in place (one request, no copy). A typed glyph's
-    // caret is drawn beside it in the same rows, often reported just after the report that began this grab: read
-    // with the glyph, that report is dropped as already in the frame (one update a keystroke, not two).
-    const rows = damaged && ((damaged.right - damaged.left) * 2 > width || damaged.bottom - damaged.top <= LINE_ROWS_MAX);
+    // Whole rows, read in place (one request, no copy), unless the box is small: over half the width; over
+    // BOX_AREA_MAX of the area (its copy would cost this thread more than the server's read of whole rows costs
+    // the server: a 4K log in the left half); or a line's height — a typed glyph's caret is drawn beside it in the
+    // same rows, often reported just after the report that began this grab: read with the glyph, that report is
+    // dropped as already in the frame (one update a keystroke, not two).
+    const boxW = damaged ? damaged.right - damaged.left : 0;
+    const boxH = damaged ? damaged.bottom - damaged.top : 0;
+    const rows = damaged && (boxW * 2 > width || boxH <= LINE_ROWS_MAX || boxW * boxH > width * height * BOX_AREA_MAX);
     const box = damaged && rows ? { ...damaged, left: 0, right: width } : damaged;
     this.repaired = box && { seq: this.x.client.seq_num, box };
     const stale = this.stale;
