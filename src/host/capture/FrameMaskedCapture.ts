@@ -57,9 +57,9 @@ export class FrameMaskedCapture implements ScreenCapture {
         for (let row = Math.max(sy, r.y); row < bottom && left < right; row++) bgrx.fill(0, row * stride + left * 4, row * stride + right * 4);
       }
     }
-    // Not marked stale: every grab blacks them again, so reading them anew from X (four more requests and
-    // replies a grab, ~1.2 ms of a still screen's small change) would only be painted over; and what the
-    // inner capture says changed stays true of the masked frame.
+    // Not marked stale: the strips stay black in the held frame and are blacked again wherever the inner capture
+    // reads anew, so reading them from X every grab (four more requests and replies, ~1.2 ms of a still screen's
+    // small change) would only be painted over; what the inner capture says changed stays true of the masked frame.
     this.lastChanged = this.inner.lastChanged;
     return bgrx;
   }
