@@ -10,7 +10,7 @@ import * as assert from 'assert';
 import { ChildProcess } from 'child_process';
 import * as path from 'path';
 import { near, TestSession } from '../host/support/session';
-import { until } from '../host/support/poll';
+import { until, within } from '../host/support/poll';
 import { HeadlessGnome } from './support/HeadlessGnome';
 import { LocalUser } from './support/LocalUser';
 import { WaylandTestDisplay } from './support/WaylandSharing';
@@ -24,13 +24,28 @@ async function warmPortal(gnome: HeadlessGnome): Promise<void> {
   const bus = dbus.sessionBus({ busAddress: gnome.env.DBUS_SESSION_BUS_ADDRESS });
   try {
     await until('the portal to answer', async () => {
-      const reply = await bus
-        .call(new dbus.Message({ destination: 'org.freedesktop.portal.Desktop', path: '/org/freedesktop/portal/desktop', interface: 'org.freedesktop.DBus.Properties', member: 'Get', signature: 'ss', body: ['org.freedesktop.portal.ScreenCast', 'AvailableSourceTypes'] }))
-        .catch(() => undefined);
+      const call = bus.call(new dbus.Message({ destination: 'org.freedesktop.portal.Desktop', path: '/org/freedesktop/portal/desktop', interface: 'org.freedesktop.DBus.Properties', member: 'Get', signature: 'ss', body: ['org.freedesktop.portal.ScreenCast', 'AvailableSourceTypes'] }));
+      const reply = await within('the portal', call, 30_000).catch(() => undefined);
       return reply ?? undefined;
     }, 60_000, 500);
   } finally {
     bus.disconnect();
+  }
+}
+
+/** A headless GNOME Shell, the sharer sitting at it on the desktop (out of the overview), the portal started. */
+async function sitAtGnomeShell(): Promise<[HeadlessGnome, LocalUser]> {
+  const gnome = await HeadlessGnome.start('wl-window', 1280, 720, 'gnome-shell');
+  let user: LocalUser | undefined;
+  try {
+    user = await LocalUser.sitDown(gnome);
+    await user.leaveOverview();
+    await warmPortal(gnome);
+    return [gnome, user];
+  } catch (err) {
+    user?.leave();
+    await gnome.stop();
+    throw err;
   }
 }
 
@@ -48,10 +63,15 @@ describe('wayland: sharing one window chosen in the portal dialog (headless GNOM
   const sizes: [number, number][] = [];
 
   before(async function () {
-    gnome = await HeadlessGnome.start('wl-window', 1280, 720, 'gnome-shell');
-    user = await LocalUser.sitDown(gnome);
-    await user.leaveOverview();
-    await warmPortal(gnome);
+    // Two desktops' worth: GNOME Shell once stopped answering while it started (in CI, on a loaded machine;
+    // not seen again in 60 runs under load here), and a fresh one is started then, the reason printed.
+    this.timeout(300_000);
+    try {
+      [gnome, user] = await sitAtGnomeShell();
+    } catch (err) {
+      console.log(`      GNOME Shell did not start (${(err as Error).message}): starting a fresh desktop`);
+      [gnome, user] = await sitAtGnomeShell();
+    }
     paint = gnome.spawn('/usr/bin/python3', [path.join(__dirname, 'support', 'paint.py'), '400', '300'], 'pipe');
     paint.stdout?.setEncoding('utf8').on('data', (text: string) => {
       for (const line of text.split('\n').filter(Boolean)) {

@@ -43,20 +43,32 @@ export async function openWayland(env: NodeJS.ProcessEnv, screen: ScreenChoice, 
   return { capture, cursor, screens, control: { injector: control.input, escape: control }, controlUnavailable, resources, onError: errors.event };
 }
 
+/** How long a new reader waits for its first frame before it connects again, and how many times it does. */
+const FIRST_FRAME_WAIT_MS = 3000;
+const READER_ATTEMPTS = 6;
+
 /**
  * The stream's reader, once frames flow: nothing is offered before, and a broken PipeWire fails the start
  * clearly. A reader started while the portal's new node is still being linked can fail at once ("Failed to
- * set pipeline to PAUSED"), so that is tried a few times.
+ * set pipeline to PAUSED"), and one linked just after the compositor sent the stream's first frame gets none
+ * until the shared window next redraws (seen under load with mutter 43: 28 s for a still window), so a reader
+ * with no frame after a few seconds is replaced — a new consumer's link makes the compositor send a frame.
+ * The last attempt waits as long as it takes.
  */
 async function openStream(session: ScreenCastSession, env: NodeJS.ProcessEnv): Promise<PipeWireCapture> {
   for (let attempt = 1; ; attempt++) {
     const capture = new PipeWireCapture(session.stream, session.pipeWireFd, env);
+    const last = attempt === READER_ATTEMPTS;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => !last && (timer = setTimeout(() => resolve(false), FIRST_FRAME_WAIT_MS)));
     try {
-      await capture.ready();
-      return capture;
+      if (await Promise.race([capture.ready().then(() => true), late])) return capture;
+      capture.dispose();
     } catch (err) {
       capture.dispose();
-      if (attempt === 3) throw err;
+      if (last) throw err;
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

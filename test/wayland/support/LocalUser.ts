@@ -9,7 +9,7 @@ import { writeFileSync } from 'fs';
 import { PNG } from 'pngjs';
 import { PipeWireCapture } from '../../../src/host/wayland/PipeWireCapture';
 import { MONITOR } from '../../../src/host/wayland/ScreenCastSession';
-import { until } from '../../host/support/poll';
+import { until, within } from '../../host/support/poll';
 import { HeadlessGnome } from './HeadlessGnome';
 
 const BTN_LEFT = 0x110;
@@ -24,33 +24,43 @@ export class LocalUser {
     readonly width: number,
   ) {}
 
+  /**
+   * Every call to the compositor is bounded (dbus-next's calls wait for ever): a desktop that stops answering
+   * while it starts fails here, naming the call, instead of holding the test's hook until mocha's timeout.
+   */
   static async sitDown(gnome: HeadlessGnome): Promise<LocalUser> {
     const bus = dbus.sessionBus({ busAddress: gnome.env.DBUS_SESSION_BUS_ADDRESS });
-    const remote = await until('mutter on the bus', () => bus.getProxyObject('org.gnome.Mutter.RemoteDesktop', '/org/gnome/Mutter/RemoteDesktop'), 20_000);
-    const rdPath = (await remote.getInterface('org.gnome.Mutter.RemoteDesktop').CreateSession()) as string;
-    const rdSession = await bus.getProxyObject('org.gnome.Mutter.RemoteDesktop', rdPath);
-    const id = (await rdSession.getInterface('org.freedesktop.DBus.Properties').Get('org.gnome.Mutter.RemoteDesktop.Session', 'SessionId')) as dbus.Variant;
-    const cast = await bus.getProxyObject('org.gnome.Mutter.ScreenCast', '/org/gnome/Mutter/ScreenCast');
-    const castPath = (await cast.getInterface('org.gnome.Mutter.ScreenCast').CreateSession({ 'remote-desktop-session-id': new dbus.Variant('s', id.value) })) as string;
-    const castSession = await bus.getProxyObject('org.gnome.Mutter.ScreenCast', castPath);
-    const streamPath = (await castSession.getInterface('org.gnome.Mutter.ScreenCast.Session').RecordMonitor('', { 'cursor-mode': new dbus.Variant('u', 1) })) as string;
-    const streamObject = await bus.getProxyObject('org.gnome.Mutter.ScreenCast', streamPath);
-    const node = new Promise<number>((resolve) => streamObject.getInterface('org.gnome.Mutter.ScreenCast.Stream').on('PipeWireStreamAdded', resolve));
-    const hands = rdSession.getInterface('org.gnome.Mutter.RemoteDesktop.Session');
-    await hands.Start();
-    const stream = { node: await node, sourceType: MONITOR, x: 0, y: 0, width: gnome.width, height: gnome.height };
-    // A reader started while the new node is still being set up can fail to link ("Failed to set pipeline to PAUSED"): try again.
-    const eyes = await until('the screen cast of the monitor', async () => {
-      const capture = new PipeWireCapture(stream, undefined, gnome.env);
-      try {
-        await capture.ready();
-        return capture;
-      } catch {
-        capture.dispose();
-        return undefined;
-      }
-    }, 20_000, 200);
-    return new LocalUser(bus, hands, streamPath, eyes, gnome.width);
+    try {
+      const remote = await until('mutter on the bus', () => within('mutter to introspect', bus.getProxyObject('org.gnome.Mutter.RemoteDesktop', '/org/gnome/Mutter/RemoteDesktop'), 5000), 20_000);
+      const rdPath = (await within('RemoteDesktop.CreateSession', remote.getInterface('org.gnome.Mutter.RemoteDesktop').CreateSession())) as string;
+      const rdSession = await within('the remote-desktop session', bus.getProxyObject('org.gnome.Mutter.RemoteDesktop', rdPath));
+      const id = (await within('the session id', rdSession.getInterface('org.freedesktop.DBus.Properties').Get('org.gnome.Mutter.RemoteDesktop.Session', 'SessionId'))) as dbus.Variant;
+      const cast = await within('mutter\'s ScreenCast', bus.getProxyObject('org.gnome.Mutter.ScreenCast', '/org/gnome/Mutter/ScreenCast'));
+      const castPath = (await within('ScreenCast.CreateSession', cast.getInterface('org.gnome.Mutter.ScreenCast').CreateSession({ 'remote-desktop-session-id': new dbus.Variant('s', id.value) }))) as string;
+      const castSession = await within('the screen-cast session', bus.getProxyObject('org.gnome.Mutter.ScreenCast', castPath));
+      const streamPath = (await within('RecordMonitor', castSession.getInterface('org.gnome.Mutter.ScreenCast.Session').RecordMonitor('', { 'cursor-mode': new dbus.Variant('u', 1) }))) as string;
+      const streamObject = await within('the stream', bus.getProxyObject('org.gnome.Mutter.ScreenCast', streamPath));
+      const node = new Promise<number>((resolve) => streamObject.getInterface('org.gnome.Mutter.ScreenCast.Stream').on('PipeWireStreamAdded', resolve));
+      const hands = rdSession.getInterface('org.gnome.Mutter.RemoteDesktop.Session');
+      await within('RemoteDesktop.Session.Start', hands.Start());
+      const stream = { node: await within('PipeWireStreamAdded', node), sourceType: MONITOR, x: 0, y: 0, width: gnome.width, height: gnome.height };
+      // A reader started while the new node is still being set up can fail to link ("Failed to set pipeline to
+      // PAUSED"), or get no first frame (the product's reader is replaced then too, see WaylandBackend): try again.
+      const eyes = await until('the screen cast of the monitor', async () => {
+        const capture = new PipeWireCapture(stream, undefined, gnome.env);
+        try {
+          await within('the first frame of the monitor', capture.ready(), 3000);
+          return capture;
+        } catch {
+          capture.dispose();
+          return undefined;
+        }
+      }, 20_000, 200);
+      return new LocalUser(bus, hands, streamPath, eyes, gnome.width);
+    } catch (err) {
+      bus.disconnect();
+      throw err;
+    }
   }
 
   /** The colour at a point of the screen as the sharer sees it now. */
