@@ -64,6 +64,36 @@ describe('speaker queue', function () {
     await pollUntil('the speaker queue to drain to its target', () => s.droppedFrames > 0 && s.queuedMs <= 60, { timeoutMs: 20_000, intervalMs: 20 });
   });
 
+  it('keeps 20 ms of server buffer while pacat gets the CPU, and doubles it while pacat waits longer than that', async () => {
+    speaker = new SpeakerPlayback({ device: 'sharer_speaker', env: pulse.env });
+    const s = speaker;
+    feed(s, 0, 20);
+    await pollUntil('the stream to play 1.5 s', () => s.playedMs > 1500, { timeoutMs: 20_000, intervalMs: 20 });
+    assert.strictEqual(s.serverLatencyMs, 20, 'a stream that plays on time keeps the small buffer');
+    // A saturated machine: pacat waits 60 ms for a CPU every 250 ms, so a 20 ms buffer runs dry each time.
+    let starving = true;
+    void (async () => {
+      while (starving) {
+        const pacat = execFileSync('pgrep', ['-P', String(process.pid), '-x', 'pacat']).toString().trim().split('\n')[0];
+        process.kill(Number(pacat), 'SIGSTOP');
+        await new Promise((r) => setTimeout(r, 60));
+        process.kill(Number(pacat), 'SIGCONT');
+        await new Promise((r) => setTimeout(r, 190));
+      }
+    })();
+    try {
+      await pollUntil('the server buffer to outgrow the stalls', () => s.serverLatencyMs >= 80, { timeoutMs: 30_000, intervalMs: 20 });
+      // Two more seconds of stalls: the stream plays on, and the buffer never passes its cap.
+      const grown = s.serverLatencyMs;
+      const played = s.playedMs;
+      await pollUntil('the stream to play 2 s more', () => s.playedMs > played + 2000, { timeoutMs: 20_000, intervalMs: 20 });
+      assert.ok(s.serverLatencyMs <= 160, `at most 160 ms (${s.serverLatencyMs})`);
+      console.log(`      server buffer with 60 ms stalls: ${grown} ms, 2 s later ${s.serverLatencyMs} ms`);
+    } finally {
+      starving = false;
+    }
+  });
+
   /** Plays `speech` in real time (then quiet) and records the sink: how well the ear matches the mouth. */
   async function playSentence(s: SpeakerPlayback, speech: Int16Array) {
     const ear = new Recorder(pulse.env, 'sharer_speaker.monitor');

@@ -26,7 +26,7 @@ export class AudioProcess {
   readonly onDidFail = this._onDidFail.event;
   readonly child: ChildProcess;
   private readonly _onStatusLine = new Emitter<string>();
-  /** Progress lines the tool prints with -v ("Time: 1.230 sec; Latency: 25000 usec."). */
+  /** Progress lines the tool prints with -v ("Time: 1.230 sec; Latency: 25000 usec.", "Stream underrun."). */
   readonly onStatusLine = this._onStatusLine.event;
   private stderr = '';
   private partial = '';
@@ -53,7 +53,7 @@ export class AudioProcess {
       const lines = (this.partial + d.toString()).split(/[\r\n]+|(?<=usec\.)\s+/);
       this.partial = lines.pop() ?? '';
       for (const line of lines) {
-        if (line.startsWith('Time:')) this._onStatusLine.fire(line);
+        if (line.startsWith('Time:') || line.startsWith('Stream underrun')) this._onStatusLine.fire(line);
         else if (line.trim()) this.stderr = (this.stderr + line + '\n').slice(-500);
       }
     });

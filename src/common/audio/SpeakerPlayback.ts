@@ -1,8 +1,12 @@
 /** Plays 10 ms PCM frames on a speaker (pacat), dropping audio rather than letting delay build up. */
 import { FRAME_MS, PcmFrame } from './AudioFormat';
+import { ArrivalJitter } from './ArrivalJitter';
+import { AudioError } from './AudioError';
 import { AudioProcess, AudioProcessOptions } from './AudioProcess';
 import { frameBytes } from './PcmFramer';
 import { isQuiet, QUIET_BEFORE_DROP_MS } from './StandingQueue';
+import { Emitter } from '../lifecycle';
+import { VoiceTrace } from './VoiceTrace';
 
 /**
  * Audio the server keeps for the stream: two frames ride out the scheduling stalls of a working machine. At 30 ms
@@ -11,11 +15,22 @@ import { isQuiet, QUIET_BEFORE_DROP_MS } from './StandingQueue';
  */
 const SERVER_LATENCY_MS = 20;
 /**
- * Queue (server buffer + pipe) kept while frames arrive: the server's buffer and a frame for one that
- * arrive late. Beyond it, quiet frames between sentences are dropped (see StandingQueue.ts): a stream starting, or a burst
- * after a stall, would otherwise stay in the queue as delay for the rest of the call.
+ * Queue (server buffer + pipe) kept while frames arrive evenly: the server's buffer and a frame for one that
+ * arrives late. Beyond the target, quiet frames between sentences are dropped (see StandingQueue.ts): a stream
+ * starting, or a burst after a stall, would otherwise stay in the queue as delay for the rest of the call.
  */
 const TARGET_QUEUED_MS = SERVER_LATENCY_MS + FRAME_MS;
+/**
+ * While frames arrive unevenly the target grows by their lateness spread (ArrivalJitter, as the panel's worklet
+ * does for the other direction): the helper's frames cross the panel webview, the workbench and the extension
+ * host's event loop, which on a loaded machine deliver 100–300 ms at once after as long a gap. Trimmed to 30 ms
+ * at every pause, the queue ran dry in each gap and the sentence reached the ear in pieces (the e2e test's
+ * Alice → Bob at correlation 0.3–0.6 with two busy loops on 2 cores). Once arrivals are even for the window,
+ * the target is back at TARGET_QUEUED_MS; it never passes MAX_TARGET_MS.
+ */
+const JITTER_WINDOW_MS = 2000;
+const NEW_STREAM_GAP_MS = 500;
+const MAX_TARGET_MS = 200;
 /**
  * Most audio we let wait for the speaker, speech or not. On a busy machine pacat underruns, stalls to refill,
  * and the pipe in front of it silently holds the difference (seconds, seen on a loaded 2-core machine), so
@@ -28,9 +43,23 @@ const MAX_QUEUED_MS = 250;
  */
 const STALLED_MS = 500;
 
+/**
+ * The server's buffer is all that plays while pacat and the process feeding it wait for a CPU: 20 ms rides out
+ * a working machine, not a saturated one (with two busy loops beside two workbenches on 2 cores the sentence
+ * reached the ear in pieces at correlation 0.3–0.6, and at 60 ms whole). Underruns this close together, while
+ * frames keep coming, double it for the rest of the call — pacat is started again with the larger buffer, as
+ * a receiver's jitter buffer grows after late packets — up to MAX_SERVER_LATENCY_MS; a quiet machine keeps 20.
+ */
+const UNDERRUNS_TO_GROW = 2;
+const UNDERRUN_WINDOW_MS = 5000;
+const MAX_SERVER_LATENCY_MS = 160;
+
+type SpeakerOptions = Omit<AudioProcessOptions, 'clientName' | 'latencyMs' | 'verbose'> & { latencyMs?: number };
+
 export class SpeakerPlayback {
-  private readonly process: AudioProcess;
-  readonly onDidFail;
+  private process: AudioProcess;
+  private readonly _onDidFail = new Emitter<AudioError>();
+  readonly onDidFail = this._onDidFail.event;
   private dropped = 0;
   private writtenMs = 0;
   /** Milliseconds of our stream the audio server has played, as pacat last reported, and when. */
@@ -39,11 +68,29 @@ export class SpeakerPlayback {
   private lastProgressAt = 0;
   /** How long the frames passed to play() have been quiet. */
   private quietMs = 0;
+  private readonly arrivals = new ArrivalJitter(JITTER_WINDOW_MS, NEW_STREAM_GAP_MS);
+  private serverLatency: number;
+  /** When the stream ran dry while frames were arriving (the last UNDERRUN_WINDOW_MS), and one not yet counted. */
+  private underruns: number[] = [];
+  private ranDry = false;
+  private disposed = false;
 
-  constructor(options: Omit<AudioProcessOptions, 'clientName' | 'latencyMs' | 'verbose'> & { latencyMs?: number }) {
-    this.process = new AudioProcess('pacat', { latencyMs: SERVER_LATENCY_MS, ...options, clientName: 'Remote Assist (speaker)', verbose: true });
-    this.onDidFail = this.process.onDidFail;
-    this.process.onStatusLine((line) => {
+  constructor(private readonly options: SpeakerOptions) {
+    this.serverLatency = options.latencyMs ?? SERVER_LATENCY_MS;
+    this.process = this.start();
+  }
+
+  /** The server's buffer for this stream now (ms): SERVER_LATENCY_MS, more after underruns. */
+  get serverLatencyMs(): number {
+    return this.serverLatency;
+  }
+
+  private start(): AudioProcess {
+    const audio = new AudioProcess('pacat', { ...this.options, latencyMs: this.serverLatency, clientName: 'Remote Assist (speaker)', verbose: true });
+    audio.onDidFail((err) => this._onDidFail.fire(err));
+    [this.writtenMs, this.played, this.reportedAt, this.lastProgressAt] = [0, 0, 0, 0];
+    audio.onStatusLine((line) => {
+      if (line.startsWith('Stream underrun')) this.ranDry = true;
       const time = /^Time: ([0-9.]+) sec/.exec(line);
       if (!time) return;
       const played = Number(time[1]) * 1000;
@@ -56,7 +103,21 @@ export class SpeakerPlayback {
       if (this.writtenMs < this.played) this.writtenMs = this.played;
     });
     // A closed pipe is reported through onDidFail (exit); without a listener it would throw.
-    this.process.child.stdin!.on('error', () => undefined);
+    audio.child.stdin!.on('error', () => undefined);
+    return audio;
+  }
+
+  /** Counts an underrun pacat reported since the last frame; enough of them start pacat again with twice the buffer. */
+  private growOnUnderruns(now: number): void {
+    if (!this.ranDry) return;
+    this.ranDry = false;
+    this.underruns = [...this.underruns.filter((at) => now - at < UNDERRUN_WINDOW_MS), now];
+    if (this.underruns.length < UNDERRUNS_TO_GROW || this.serverLatency >= MAX_SERVER_LATENCY_MS) return;
+    this.underruns = [];
+    this.serverLatency = Math.min(MAX_SERVER_LATENCY_MS, this.serverLatency * 2);
+    VoiceTrace.at('speakerServerLatency', this.options.env)?.value(this.serverLatency);
+    this.process.dispose();
+    this.process = this.start();
   }
 
   /** Milliseconds of the stream the audio server has played, as pacat last reported. */
@@ -80,12 +141,16 @@ export class SpeakerPlayback {
   }
 
   play(frame: PcmFrame): void {
+    if (this.disposed) return;
+    const now = performance.now();
+    this.growOnUnderruns(now);
     const stdin = this.process.child.stdin!;
     if (stdin.destroyed) return;
-    const stalled = performance.now() - this.lastProgressAt > STALLED_MS;
+    const stalled = now - this.lastProgressAt > STALLED_MS;
     const queued = this.queuedMs;
+    const target = Math.min(MAX_TARGET_MS, TARGET_QUEUED_MS + this.arrivals.note(now, FRAME_MS));
     this.quietMs = isQuiet(frame, 32768) ? this.quietMs + FRAME_MS : 0;
-    if (!stalled && (queued > MAX_QUEUED_MS || (queued > TARGET_QUEUED_MS && this.quietMs > QUIET_BEFORE_DROP_MS))) {
+    if (!stalled && (queued > MAX_QUEUED_MS || (queued > target && this.quietMs > QUIET_BEFORE_DROP_MS))) {
       this.dropped++;
       return;
     }
@@ -94,6 +159,8 @@ export class SpeakerPlayback {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.process.dispose();
+    this._onDidFail.dispose();
   }
 }
