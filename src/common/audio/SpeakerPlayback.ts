@@ -15,18 +15,18 @@ import { VoiceTrace } from './VoiceTrace';
  */
 const SERVER_LATENCY_MS = 20;
 /**
- * Queue (server buffer + pipe) kept while frames arrive evenly: the server's buffer and a frame for one that
- * arrives late. Beyond the target, quiet frames between sentences are dropped (see StandingQueue.ts): a stream
- * starting, or a burst after a stall, would otherwise stay in the queue as delay for the rest of the call.
+ * Queue (server buffer + pipe) kept while frames arrive evenly: the server's buffer (SERVER_LATENCY_MS, more
+ * after underruns) and a frame for one that arrives late. Beyond the target, quiet frames between sentences are
+ * dropped (see StandingQueue.ts): a stream starting, or a burst after a stall, would otherwise stay in the queue
+ * as delay for the rest of the call.
  */
-const TARGET_QUEUED_MS = SERVER_LATENCY_MS + FRAME_MS;
 /**
  * While frames arrive unevenly the target grows by their lateness spread (ArrivalJitter, as the panel's worklet
  * does for the other direction): the helper's frames cross the panel webview, the workbench and the extension
  * host's event loop, which on a loaded machine deliver 100–300 ms at once after as long a gap. Trimmed to 30 ms
  * at every pause, the queue ran dry in each gap and the sentence reached the ear in pieces (the e2e test's
  * Alice → Bob at correlation 0.3–0.6 with two busy loops on 2 cores). Once arrivals are even for the window,
- * the target is back at TARGET_QUEUED_MS; it never passes MAX_TARGET_MS.
+ * the target is back at the server's buffer and a frame; it never passes MAX_TARGET_MS.
  */
 const JITTER_WINDOW_MS = 2000;
 const NEW_STREAM_GAP_MS = 500;
@@ -148,7 +148,7 @@ export class SpeakerPlayback {
     if (stdin.destroyed) return;
     const stalled = now - this.lastProgressAt > STALLED_MS;
     const queued = this.queuedMs;
-    const target = Math.min(MAX_TARGET_MS, TARGET_QUEUED_MS + this.arrivals.note(now, FRAME_MS));
+    const target = Math.min(MAX_TARGET_MS, this.serverLatency + FRAME_MS + this.arrivals.note(now, FRAME_MS));
     this.quietMs = isQuiet(frame, 32768) ? this.quietMs + FRAME_MS : 0;
     if (!stalled && (queued > MAX_QUEUED_MS || (queued > target && this.quietMs > QUIET_BEFORE_DROP_MS))) {
       this.dropped++;
