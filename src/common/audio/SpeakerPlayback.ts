@@ -1,6 +1,5 @@
 /** Plays 10 ms PCM frames on a speaker (pacat), dropping audio rather than letting delay build up. */
 import { FRAME_MS, PcmFrame } from './AudioFormat';
-import { ArrivalJitter } from './ArrivalJitter';
 import { AudioError } from './AudioError';
 import { AudioProcess, AudioProcessOptions } from './AudioProcess';
 import { frameBytes } from './PcmFramer';
@@ -15,23 +14,6 @@ import { VoiceTrace } from './VoiceTrace';
  */
 const SERVER_LATENCY_MS = 20;
 /**
- * Queue (server buffer + pipe) kept while frames arrive evenly: the server's buffer (SERVER_LATENCY_MS, more
- * after underruns) and a frame for one that arrives late. Beyond the target, quiet frames between sentences are
- * dropped (see StandingQueue.ts): a stream starting, or a burst after a stall, would otherwise stay in the queue
- * as delay for the rest of the call.
- */
-/**
- * While frames arrive unevenly the target grows by their lateness spread (ArrivalJitter, as the panel's worklet
- * does for the other direction): the helper's frames cross the panel webview, the workbench and the extension
- * host's event loop, which on a loaded machine deliver 100–300 ms at once after as long a gap. Trimmed to 30 ms
- * at every pause, the queue ran dry in each gap and the sentence reached the ear in pieces (the e2e test's
- * Alice → Bob at correlation 0.3–0.6 with two busy loops on 2 cores). Once arrivals are even for the window,
- * the target is back at the server's buffer and a frame; it never passes MAX_TARGET_MS.
- */
-const JITTER_WINDOW_MS = 2000;
-const NEW_STREAM_GAP_MS = 500;
-const MAX_TARGET_MS = 200;
-/**
  * Most audio we let wait for the speaker, speech or not. On a busy machine pacat underruns, stalls to refill,
  * and the pipe in front of it silently holds the difference (seconds, seen on a loaded 2-core machine), so
  * the queue is measured against the play position pacat reports, not assumed.
@@ -45,13 +27,16 @@ const STALLED_MS = 500;
 
 /**
  * The server's buffer is all that plays while pacat and the process feeding it wait for a CPU: 20 ms rides out
- * a working machine, not a saturated one (with two busy loops beside two workbenches on 2 cores the sentence
- * reached the ear in pieces at correlation 0.3–0.6, and at 60 ms whole). Underruns this close together, while
- * frames keep coming, double it for the rest of the call — pacat is started again with the larger buffer, as
- * a receiver's jitter buffer grows after late packets — up to MAX_SERVER_LATENCY_MS; a quiet machine keeps 20.
+ * a working machine, not a saturated one (with two busy loops beside two workbenches on 2 cores the e2e test's
+ * sentence reached the ear in pieces, at correlation 0.3–0.6, and whole at 60 ms). Underruns this frequent
+ * (pacat reports each), while frames keep coming, double it for the rest of the call — pacat is started again
+ * with the larger buffer, as a receiver's jitter buffer grows after late packets — up to MAX_SERVER_LATENCY_MS.
+ * The odd underrun of a working machine does not count: two within 5 s grew bench:voice's speakers to 40–80 ms
+ * and its mouth-to-ear past 150 ms on a machine that had met it at 20, and three within 2 s still grew the
+ * helper's to 40 there once.
  */
-const UNDERRUNS_TO_GROW = 2;
-const UNDERRUN_WINDOW_MS = 5000;
+const UNDERRUNS_TO_GROW = 5;
+const UNDERRUN_WINDOW_MS = 2000;
 const MAX_SERVER_LATENCY_MS = 160;
 
 type SpeakerOptions = Omit<AudioProcessOptions, 'clientName' | 'latencyMs' | 'verbose'> & { latencyMs?: number };
@@ -68,7 +53,6 @@ export class SpeakerPlayback {
   private lastProgressAt = 0;
   /** How long the frames passed to play() have been quiet. */
   private quietMs = 0;
-  private readonly arrivals = new ArrivalJitter(JITTER_WINDOW_MS, NEW_STREAM_GAP_MS);
   private serverLatency: number;
   /** When the stream ran dry while frames were arriving (the last UNDERRUN_WINDOW_MS), and one not yet counted. */
   private underruns: number[] = [];
@@ -148,7 +132,10 @@ export class SpeakerPlayback {
     if (stdin.destroyed) return;
     const stalled = now - this.lastProgressAt > STALLED_MS;
     const queued = this.queuedMs;
-    const target = Math.min(MAX_TARGET_MS, this.serverLatency + FRAME_MS + this.arrivals.note(now, FRAME_MS));
+    // Queue (server buffer + pipe) kept: the server's buffer and a frame for one that arrives late. Beyond it,
+    // quiet frames between sentences are dropped (see StandingQueue.ts): a stream starting, or a burst after a
+    // stall, would otherwise stay in the queue as delay for the rest of the call.
+    const target = this.serverLatency + FRAME_MS;
     this.quietMs = isQuiet(frame, 32768) ? this.quietMs + FRAME_MS : 0;
     if (!stalled && (queued > MAX_QUEUED_MS || (queued > target && this.quietMs > QUIET_BEFORE_DROP_MS))) {
       this.dropped++;
