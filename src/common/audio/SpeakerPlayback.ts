@@ -32,8 +32,8 @@ const STALLED_MS = 500;
  * (pacat reports each), while frames keep coming, double it for the rest of the call — pacat is started again
  * with the larger buffer, as a receiver's jitter buffer grows after late packets — up to MAX_SERVER_LATENCY_MS.
  * The odd underrun of a working machine does not count: two within 5 s grew bench:voice's speakers to 40–80 ms
- * and its mouth-to-ear past 150 ms on a machine that had met it at 20, and three within 2 s still grew the
- * helper's to 40 there once.
+ * and its mouth-to-ear past 150 ms; with five within 2 s the helper's still grew to 40 once in that bench (its
+ * sharer → helper 182 ms against 163 at a fixed 20, run just before), a trigger judged on one run each.
  */
 const UNDERRUNS_TO_GROW = 5;
 const UNDERRUN_WINDOW_MS = 2000;
